@@ -1,0 +1,163 @@
+"""Benchmark runner shared by every instance set.
+
+Each set (``cflp``, ``cvrp``, ...) registers a *runner*: a function that yields one
+:class:`BenchRow` per instance it solved, computing the cost under the set's own
+convention and checking the solution with an independent validator. This module finds
+the runner, times nothing itself, and writes the rows as CSV and as a markdown table.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from circularopt.exceptions import InputError
+
+__all__ = ["BENCH_SETS", "BenchOptions", "BenchRow", "gap_pct", "markdown_table", "run",
+           "write_csv"]
+
+BENCH_SETS: dict[str, str] = {
+    "cflp": "circularopt.siting.bench:run_cflp",
+    "sscflp": "circularopt.siting.bench:run_sscflp",
+    "tscflp": "circularopt.siting.bench:run_tscflp",
+    "cvrp": "circularopt.routing.bench:run_cvrp",
+    "vrptw": "circularopt.routing.bench:run_vrptw",
+    "wcvrptw": "circularopt.routing.bench:run_wcvrptw",
+    "mtvrptwr": "circularopt.routing.bench:run_mtvrptwr",
+    "mdvrp": "circularopt.routing.bench:run_mdvrp",
+}
+"""Set name -> ``module:function`` of its runner."""
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """Options passed to every runner (a runner ignores those that do not apply).
+
+    Parameters
+    ----------
+    data
+        Folder of the set's instance files.
+    instances
+        Glob pattern selecting instance names (``None``: all).
+    time_limit
+        Seconds per instance, or ``None`` for the set's default.
+    time_per_100
+        Seconds per 100 customers (overrides ``time_limit`` when given).
+    seed
+        Random seed for heuristics.
+    engine
+        Solver engine name, or ``None`` for the set's default.
+    solutions
+        Folder to write each solution into, or ``None``.
+    peers
+        Also run the peer solvers in the same budget.
+    """
+
+    data: Path
+    instances: str | None = None
+    time_limit: float | None = None
+    time_per_100: float | None = None
+    seed: int = 0
+    engine: str | None = None
+    solutions: Path | None = None
+    peers: bool = False
+
+    def seconds_for(self, n: int, default: float) -> float:
+        """Time budget for an instance with ``n`` customers."""
+        if self.time_per_100 is not None:
+            return self.time_per_100 * n / 100.0
+        return self.time_limit if self.time_limit is not None else default
+
+
+@dataclass(frozen=True)
+class BenchRow:
+    """One solved instance.
+
+    ``feasible`` comes from the independent validator, never from the solver.
+    """
+
+    instance: str
+    n: int
+    bks: float | None
+    cost: float | None
+    feasible: bool
+    seconds: float
+    engine: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gap_pct(self) -> float | None:
+        """Gap to the best-known solution in percent, or ``None`` if unknown."""
+        return gap_pct(self.cost, self.bks)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The CSV row."""
+        gap = self.gap_pct
+        return {"instance": self.instance, "n": self.n,
+                "bks": "" if self.bks is None else self.bks,
+                "cost": "" if self.cost is None else self.cost,
+                "gap_pct": "" if gap is None else round(gap, 4),
+                "feasible": self.feasible, "seconds": round(self.seconds, 3),
+                "engine": self.engine, **self.extra}
+
+
+def gap_pct(cost: float | None, bks: float | None) -> float | None:
+    """``100 * (cost - bks) / bks``, or ``None`` when either is missing."""
+    if cost is None or bks is None or not math.isfinite(cost) or bks == 0:
+        return None
+    return 100.0 * (cost - bks) / abs(bks)
+
+
+Runner = Callable[[BenchOptions], Iterator[BenchRow]]
+
+
+def _runner(name: str) -> Runner:
+    if name not in BENCH_SETS:
+        raise InputError("bench set", name, f"one of {sorted(BENCH_SETS)}")
+    module, func = BENCH_SETS[name].split(":")
+    runner: Runner = getattr(importlib.import_module(module), func)
+    return runner
+
+
+def run(name: str, options: BenchOptions) -> Iterator[BenchRow]:
+    """Solve the instances of set ``name``, yielding one row per instance as it finishes."""
+    if not options.data.is_dir():
+        raise InputError("--data", str(options.data), "an existing folder of instances")
+    yield from _runner(name)(options)
+
+
+def write_csv(rows: list[BenchRow], path: Path) -> None:
+    """Write rows as CSV (columns of the first row, plus any extras)."""
+    dicts = [r.as_dict() for r in rows]
+    columns: list[str] = []
+    for d in dicts:
+        columns += [c for c in d if c not in columns]
+    with Path(path).open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(dicts)
+
+
+def markdown_table(rows: list[BenchRow]) -> str:
+    """Rows as a markdown table with a closing average line."""
+    head = "| instance | n | bks | cost | gap % | feasible | seconds | engine |"
+    lines = [head, "|---|---:|---:|---:|---:|:-:|---:|---|"]
+    for r in rows:
+        gap = r.gap_pct
+        lines.append(
+            f"| {r.instance} | {r.n} | {'' if r.bks is None else f'{r.bks:.2f}'} | "
+            f"{'' if r.cost is None else f'{r.cost:.2f}'} | "
+            f"{'' if gap is None else f'{gap:.3f}'} | {'yes' if r.feasible else 'NO'} | "
+            f"{r.seconds:.1f} | {r.engine} |")
+    gaps = [g for r in rows if (g := r.gap_pct) is not None]
+    if rows:
+        avg = f"{sum(gaps) / len(gaps):.3f}" if gaps else ""
+        lines.append(f"| **average ({len(rows)})** | | | | {avg} | "
+                     f"{sum(r.feasible for r in rows)}/{len(rows)} | "
+                     f"{sum(r.seconds for r in rows):.1f} total | |")
+    return "\n".join(lines)

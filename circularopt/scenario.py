@@ -1,0 +1,739 @@
+"""The scenario: one validated, immutable description of a municipal waste cluster.
+
+A :class:`Scenario` holds everything the solvers read: material streams, collection
+points (container sites), sorting-complex candidates with capacity options, depots with
+their fleets, recycling SMEs, landfills and global parameters. Every object validates
+itself on construction and is frozen afterwards; mappings are read-only views.
+
+Units
+-----
+Positions are WGS84 degrees. Masses are tonnes, volumes cubic metres, times minutes
+(times of day are minutes after midnight), distances kilometres, money in the
+scenario's ``currency`` (default USD). Costs called *annual* are annualised; daily
+quantities are per working day.
+
+JSON
+----
+:meth:`Scenario.to_json` / :meth:`Scenario.from_json` round-trip exactly. The JSON holds
+``schema_version``; files of another version are refused with an explanation. A collection
+point may give ``tonnes_per_day`` per stream, or ``total_tonnes_per_day`` with a
+``composition`` (shares per stream that sum to 1).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from circularopt.exceptions import InputError
+
+__all__ = [
+    "DEFAULT_STREAMS",
+    "SCHEMA_VERSION",
+    "CapacityOption",
+    "CollectionPoint",
+    "ComplexCandidate",
+    "Depot",
+    "Landfill",
+    "Parameters",
+    "Recycler",
+    "Scenario",
+    "Stream",
+    "VehicleType",
+]
+
+SCHEMA_VERSION = 1
+"""Version of the scenario JSON schema written by this release."""
+
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _number(where: str, value: Any, *, lo: float | None = None, hi: float | None = None,
+            lo_open: bool = False) -> float:
+    """Return ``value`` as a finite float in the given range, or raise InputError."""
+    bounds = []
+    if lo is not None:
+        bounds.append(f"{'>' if lo_open else '>='} {lo:g}")
+    if hi is not None:
+        bounds.append(f"<= {hi:g}")
+    expected = "a finite number" + (f" {' and '.join(bounds)}" if bounds else "")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(where, value, expected)
+    x = float(value)
+    if not math.isfinite(x):
+        raise InputError(where, value, expected)
+    if lo is not None and (x < lo or (lo_open and x == lo)):
+        raise InputError(where, value, expected)
+    if hi is not None and x > hi:
+        raise InputError(where, value, expected)
+    return x
+
+
+def _integer(where: str, value: Any, *, lo: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
+        raise InputError(where, value, f"an integer >= {lo}")
+    return value
+
+
+def _ident(where: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(where, value, "a non-empty string")
+    return value
+
+
+def _position(where: str, lat: Any, lon: Any) -> tuple[float, float]:
+    return (_number(f"{where}.lat", lat, lo=-90, hi=90),
+            _number(f"{where}.lon", lon, lo=-180, hi=180))
+
+
+def _frozen_map(where: str, value: Any, *, lo: float | None = 0.0,
+                hi: float | None = None) -> Mapping[str, float]:
+    if not isinstance(value, Mapping):
+        raise InputError(where, value, "a mapping of stream name to number")
+    out = {}
+    for key, v in value.items():
+        _ident(f"{where} key", key)
+        out[key] = _number(f"{where}[{key!r}]", v, lo=lo, hi=hi)
+    return MappingProxyType(out)
+
+
+def _window(where: str, value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise InputError(where, value, "null or [earliest, latest] in minutes after midnight")
+    a = _number(f"{where}[0]", value[0], lo=0)
+    b = _number(f"{where}[1]", value[1], lo=0)
+    if b < a:
+        raise InputError(where, value, "earliest <= latest")
+    return (a, b)
+
+
+def _where(obj: object, ident: str) -> str:
+    return f"{type(obj).__name__} {ident!r}"
+
+
+# --------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A material stream.
+
+    Parameters
+    ----------
+    name
+        Stream name, e.g. ``"plastic"``.
+    density_t_per_m3
+        Bulk density in a compacting truck, tonnes per cubic metre; converts tonnes to the
+        volume that vehicles' m3 capacities limit.
+    recyclable
+        Whether sorting can recover it for recyclers (``residual`` is not).
+    """
+
+    name: str
+    density_t_per_m3: float = 0.35
+    recyclable: bool = True
+
+    def __post_init__(self) -> None:
+        _ident("Stream.name", self.name)
+        _number(f"Stream {self.name!r}.density_t_per_m3", self.density_t_per_m3, lo=0,
+                lo_open=True)
+
+
+DEFAULT_STREAMS: tuple[Stream, ...] = (
+    Stream("plastic", 0.12),
+    Stream("paper", 0.20),
+    Stream("glass", 0.60),
+    Stream("metal", 0.25),
+    Stream("organics", 0.55),
+    Stream("residual", 0.40, recyclable=False),
+)
+"""The six default streams with typical compacted-truck densities (t/m3, approximate)."""
+
+
+@dataclass(frozen=True)
+class CollectionPoint:
+    """A container site (or a door-to-door collection cell) that trucks empty.
+
+    Parameters
+    ----------
+    id
+        Unique id across the scenario's located objects.
+    lat, lon
+        Position, WGS84 degrees.
+    tonnes_per_day
+        Waste per working day by stream, tonnes. Use :meth:`from_total` to give a total
+        and a composition instead.
+    service_minutes
+        Time to empty the site's containers.
+    time_window
+        ``(earliest, latest)`` arrival in minutes after midnight, or ``None``.
+    collections_per_week
+        How often the site is emptied (1-7). Daily tonnes are the average over working
+        days; a visit collects ``tonnes_per_day * 7 / collections_per_week`` on average
+        (see :attr:`tonnes_per_visit`).
+    name
+        Free text, e.g. the district.
+    """
+
+    id: str
+    lat: float
+    lon: float
+    tonnes_per_day: Mapping[str, float]
+    service_minutes: float = 5.0
+    time_window: tuple[float, float] | None = None
+    collections_per_week: int = 7
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        where = _where(self, _ident("CollectionPoint.id", self.id))
+        _position(where, self.lat, self.lon)
+        object.__setattr__(self, "tonnes_per_day",
+                           _frozen_map(f"{where}.tonnes_per_day", self.tonnes_per_day))
+        _number(f"{where}.service_minutes", self.service_minutes, lo=0)
+        object.__setattr__(self, "time_window", _window(f"{where}.time_window",
+                                                        self.time_window))
+        _integer(f"{where}.collections_per_week", self.collections_per_week, lo=1)
+        if self.collections_per_week > 7:
+            raise InputError(f"{where}.collections_per_week", self.collections_per_week,
+                             "an integer from 1 to 7")
+
+    @classmethod
+    def from_total(cls, id: str, lat: float, lon: float, total_tonnes_per_day: float,
+                   composition: Mapping[str, float], **kwargs: Any) -> CollectionPoint:
+        """Build a point from its total daily tonnes and a composition (shares sum to 1)."""
+        where = f"CollectionPoint {id!r}"
+        total = _number(f"{where}.total_tonnes_per_day", total_tonnes_per_day, lo=0)
+        shares = _frozen_map(f"{where}.composition", composition, hi=1.0)
+        if abs(sum(shares.values()) - 1.0) > 1e-6:
+            raise InputError(f"{where}.composition", dict(shares),
+                             f"shares that sum to 1 (they sum to {sum(shares.values()):.6g})")
+        return cls(id, lat, lon, {s: total * f for s, f in shares.items()}, **kwargs)
+
+    @property
+    def total_tonnes_per_day(self) -> float:
+        """Total waste per working day, all streams, tonnes."""
+        return float(sum(self.tonnes_per_day.values()))
+
+    @property
+    def tonnes_per_visit(self) -> float:
+        """Average tonnes collected per visit, all streams."""
+        return self.total_tonnes_per_day * 7.0 / self.collections_per_week
+
+
+@dataclass(frozen=True)
+class CapacityOption:
+    """One size a sorting complex can be built at.
+
+    Parameters
+    ----------
+    capacity_t_per_day
+        Throughput, tonnes per working day.
+    annual_fixed_cost
+        Annualised investment plus fixed operating cost per year.
+    """
+
+    capacity_t_per_day: float
+    annual_fixed_cost: float
+
+    def __post_init__(self) -> None:
+        _number("CapacityOption.capacity_t_per_day", self.capacity_t_per_day, lo=0,
+                lo_open=True)
+        _number("CapacityOption.annual_fixed_cost", self.annual_fixed_cost, lo=0)
+
+
+@dataclass(frozen=True)
+class ComplexCandidate:
+    """A candidate site for a sorting complex.
+
+    Parameters
+    ----------
+    id, lat, lon
+        Unique id and position.
+    capacity_options
+        Sizes it may be built at; at most one is chosen.
+    variable_cost_per_tonne
+        Sorting cost per tonne received.
+    recovery_rate
+        Share of each stream's input recovered as recyclate (0-1); the rest is residue for
+        the landfill. Streams not named recover nothing.
+    approximate
+        True when the position is approximate (not a surveyed plot).
+    name
+        Free text.
+    """
+
+    id: str
+    lat: float
+    lon: float
+    capacity_options: tuple[CapacityOption, ...]
+    variable_cost_per_tonne: float
+    recovery_rate: Mapping[str, float]
+    approximate: bool = False
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        where = _where(self, _ident("ComplexCandidate.id", self.id))
+        _position(where, self.lat, self.lon)
+        opts = tuple(o if isinstance(o, CapacityOption) else _build(CapacityOption, o,
+                     f"{where}.capacity_options[{i}]")
+                     for i, o in enumerate(self.capacity_options))
+        if not opts:
+            raise InputError(f"{where}.capacity_options", [], "at least one capacity option")
+        object.__setattr__(self, "capacity_options", opts)
+        _number(f"{where}.variable_cost_per_tonne", self.variable_cost_per_tonne, lo=0)
+        object.__setattr__(self, "recovery_rate",
+                           _frozen_map(f"{where}.recovery_rate", self.recovery_rate, hi=1.0))
+
+    @property
+    def max_capacity_t_per_day(self) -> float:
+        """Largest capacity option, tonnes per day."""
+        return max(o.capacity_t_per_day for o in self.capacity_options)
+
+
+@dataclass(frozen=True)
+class VehicleType:
+    """A type of collection truck based at a depot.
+
+    Parameters
+    ----------
+    id
+        Unique within its depot.
+    capacity_tonnes, capacity_m3
+        Payload limits; a load must respect both (volume from stream densities).
+    count
+        Trucks of this type available per day.
+    fixed_cost_per_day
+        Cost of using one truck on a working day (depreciation, crew base).
+    cost_per_km, cost_per_hour
+        Variable costs while on the road.
+    shift_start_minutes
+        Shift start, minutes after midnight.
+    shift_minutes
+        Maximum route duration including unloading.
+    unload_minutes
+        Time to unload at a sorting complex or landfill.
+    """
+
+    id: str
+    capacity_tonnes: float
+    capacity_m3: float
+    count: int
+    fixed_cost_per_day: float = 0.0
+    cost_per_km: float = 0.0
+    cost_per_hour: float = 0.0
+    shift_start_minutes: float = 420.0
+    shift_minutes: float = 480.0
+    unload_minutes: float = 20.0
+
+    def __post_init__(self) -> None:
+        where = _where(self, _ident("VehicleType.id", self.id))
+        _number(f"{where}.capacity_tonnes", self.capacity_tonnes, lo=0, lo_open=True)
+        _number(f"{where}.capacity_m3", self.capacity_m3, lo=0, lo_open=True)
+        _integer(f"{where}.count", self.count, lo=0)
+        for name in ("fixed_cost_per_day", "cost_per_km", "cost_per_hour",
+                     "shift_start_minutes", "unload_minutes"):
+            _number(f"{where}.{name}", getattr(self, name), lo=0)
+        _number(f"{where}.shift_minutes", self.shift_minutes, lo=0, lo_open=True)
+
+
+@dataclass(frozen=True)
+class Depot:
+    """A truck depot and its fleet."""
+
+    id: str
+    lat: float
+    lon: float
+    vehicle_types: tuple[VehicleType, ...]
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        where = _where(self, _ident("Depot.id", self.id))
+        _position(where, self.lat, self.lon)
+        vts = tuple(v if isinstance(v, VehicleType) else _build(VehicleType, v,
+                    f"{where}.vehicle_types[{i}]") for i, v in enumerate(self.vehicle_types))
+        _unique([v.id for v in vts], f"{where}.vehicle_types")
+        object.__setattr__(self, "vehicle_types", vts)
+
+
+@dataclass(frozen=True)
+class Recycler:
+    """A recycling SME (existing, or a candidate that may be opened).
+
+    Parameters
+    ----------
+    id, lat, lon
+        Unique id and position.
+    price_per_tonne
+        Streams accepted, each with the price it pays per tonne delivered (negative: a gate
+        fee the cluster pays).
+    capacity_t_per_day
+        Total intake, all streams, tonnes per working day.
+    existing
+        False for a candidate that must be opened first.
+    opening_cost
+        Annualised cost of opening a candidate (0 for existing ones).
+    approximate
+        True when the position is approximate or illustrative.
+    """
+
+    id: str
+    lat: float
+    lon: float
+    price_per_tonne: Mapping[str, float]
+    capacity_t_per_day: float
+    existing: bool = True
+    opening_cost: float = 0.0
+    approximate: bool = False
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        where = _where(self, _ident("Recycler.id", self.id))
+        _position(where, self.lat, self.lon)
+        prices = _frozen_map(f"{where}.price_per_tonne", self.price_per_tonne, lo=None)
+        if not prices:
+            raise InputError(f"{where}.price_per_tonne", {}, "at least one accepted stream")
+        object.__setattr__(self, "price_per_tonne", prices)
+        _number(f"{where}.capacity_t_per_day", self.capacity_t_per_day, lo=0)
+        _number(f"{where}.opening_cost", self.opening_cost, lo=0)
+
+    @property
+    def streams(self) -> tuple[str, ...]:
+        """Streams this recycler accepts."""
+        return tuple(self.price_per_tonne)
+
+
+@dataclass(frozen=True)
+class Landfill:
+    """A landfill (or other final disposal such as waste-to-energy).
+
+    Parameters
+    ----------
+    tipping_fee_per_tonne
+        Gate fee per tonne disposed.
+    capacity_t_per_day
+        Intake limit, or ``None`` for no limit.
+    """
+
+    id: str
+    lat: float
+    lon: float
+    tipping_fee_per_tonne: float
+    capacity_t_per_day: float | None = None
+    approximate: bool = False
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        where = _where(self, _ident("Landfill.id", self.id))
+        _position(where, self.lat, self.lon)
+        _number(f"{where}.tipping_fee_per_tonne", self.tipping_fee_per_tonne, lo=0)
+        if self.capacity_t_per_day is not None:
+            _number(f"{where}.capacity_t_per_day", self.capacity_t_per_day, lo=0)
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Global parameters.
+
+    Parameters
+    ----------
+    working_days_per_year
+        Days of collection per year; converts daily to annual figures.
+    fuel_litres_per_km
+        Diesel use of a collection truck.
+    kg_co2_per_litre
+        Emission factor of diesel (2.68 kg CO2 per litre: tank-to-wheel, IPCC 2006
+        default for diesel oil).
+    transfer_cost_per_tonne_km
+        Cost of hauling sorted material from a complex to a recycler or residue to a
+        landfill, per tonne and km.
+    currency
+        Currency of all money amounts.
+    """
+
+    working_days_per_year: float = 300.0
+    fuel_litres_per_km: float = 0.45
+    kg_co2_per_litre: float = 2.68
+    transfer_cost_per_tonne_km: float = 0.15
+    currency: str = "USD"
+
+    def __post_init__(self) -> None:
+        _number("Parameters.working_days_per_year", self.working_days_per_year, lo=1,
+                hi=366)
+        _number("Parameters.fuel_litres_per_km", self.fuel_litres_per_km, lo=0)
+        _number("Parameters.kg_co2_per_litre", self.kg_co2_per_litre, lo=0)
+        _number("Parameters.transfer_cost_per_tonne_km", self.transfer_cost_per_tonne_km,
+                lo=0)
+        _ident("Parameters.currency", self.currency)
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+def _unique(ids: Iterable[str], where: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise InputError(where, i, "unique ids (this id appears more than once)")
+        seen.add(i)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete, validated waste-logistics scenario.
+
+    Parameters
+    ----------
+    name
+        Scenario name, e.g. ``"bishkek-summer"``.
+    streams
+        Material streams; every stream named elsewhere must be one of these.
+    collection_points, complex_candidates, depots, recyclers, landfills
+        The located objects. Ids are unique across all of them.
+    parameters
+        Global parameters.
+    metadata
+        Free-form provenance (city, season, seed, sources, ``approximate_positions``).
+    schema_version
+        JSON schema version; must equal :data:`SCHEMA_VERSION`.
+    """
+
+    name: str
+    streams: tuple[Stream, ...] = DEFAULT_STREAMS
+    collection_points: tuple[CollectionPoint, ...] = ()
+    complex_candidates: tuple[ComplexCandidate, ...] = ()
+    depots: tuple[Depot, ...] = ()
+    recyclers: tuple[Recycler, ...] = ()
+    landfills: tuple[Landfill, ...] = ()
+    parameters: Parameters = field(default_factory=Parameters)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    def __post_init__(self) -> None:
+        _ident("Scenario.name", self.name)
+        if self.schema_version != SCHEMA_VERSION:
+            raise InputError("schema_version", self.schema_version,
+                             f"{SCHEMA_VERSION} (this release of circularopt)")
+        for name in ("streams", "collection_points", "complex_candidates", "depots",
+                     "recyclers", "landfills"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+        if not self.streams:
+            raise InputError("streams", [], "at least one material stream")
+        _unique([s.name for s in self.streams], "streams")
+        _unique([obj.id for obj in self.located()], "ids of located objects")
+        names = set(self.stream_names)
+        valid = f"one of the scenario's streams {sorted(names)}"
+
+        def check(where: str, keys: Iterable[str]) -> None:
+            for k in keys:
+                if k not in names:
+                    raise InputError(where, k, valid)
+
+        for p in self.collection_points:
+            check(f"CollectionPoint {p.id!r}.tonnes_per_day", p.tonnes_per_day)
+        for c in self.complex_candidates:
+            check(f"ComplexCandidate {c.id!r}.recovery_rate", c.recovery_rate)
+        for r in self.recyclers:
+            check(f"Recycler {r.id!r}.price_per_tonne", r.price_per_tonne)
+
+    # ---- views
+
+    @property
+    def stream_names(self) -> tuple[str, ...]:
+        """Names of the streams, in order."""
+        return tuple(s.name for s in self.streams)
+
+    def stream(self, name: str) -> Stream:
+        """Return the stream called ``name``."""
+        for s in self.streams:
+            if s.name == name:
+                return s
+        raise InputError("stream", name, f"one of {list(self.stream_names)}")
+
+    def located(self) -> tuple[CollectionPoint | ComplexCandidate | Depot | Recycler
+                               | Landfill, ...]:
+        """All located objects: points, complexes, depots, recyclers, landfills, in order."""
+        return (*self.collection_points, *self.complex_candidates, *self.depots,
+                *self.recyclers, *self.landfills)
+
+    def locations(self) -> tuple[tuple[str, float, float], ...]:
+        """``(id, lat, lon)`` of every located object, in :meth:`located` order."""
+        return tuple((o.id, o.lat, o.lon) for o in self.located())
+
+    @property
+    def total_tonnes_per_day(self) -> float:
+        """Waste generated per working day over all collection points, tonnes."""
+        return float(sum(p.total_tonnes_per_day for p in self.collection_points))
+
+    def tonnes_by_stream(self) -> dict[str, float]:
+        """Waste per working day by stream over all collection points, tonnes."""
+        out = dict.fromkeys(self.stream_names, 0.0)
+        for p in self.collection_points:
+            for s, t in p.tonnes_per_day.items():
+                out[s] += t
+        return out
+
+    def summary(self) -> str:
+        """A short human-readable description."""
+        fleet = sum(v.count for d in self.depots for v in d.vehicle_types)
+        lines = [
+            f"Scenario {self.name!r} (schema {self.schema_version})",
+            f"  collection points : {len(self.collection_points):,} "
+            f"({self.total_tonnes_per_day:,.1f} t/day)",
+            "  by stream         : " + ", ".join(
+                f"{s} {t:,.1f}" for s, t in self.tonnes_by_stream().items()),
+            f"  complex candidates: {len(self.complex_candidates)}",
+            f"  depots / trucks   : {len(self.depots)} / {fleet}",
+            f"  recyclers         : {len(self.recyclers)}",
+            f"  landfills         : {len(self.landfills)}",
+        ]
+        return "\n".join(lines)
+
+    # ---- JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (inverse of :meth:`from_dict`)."""
+        return _plain(self)
+
+    def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:
+        """Serialise to JSON; also write it to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
+        """Build and validate a scenario from a dict as written by :meth:`to_dict`."""
+        if not isinstance(data, Mapping):
+            raise InputError("scenario", type(data).__name__, "a JSON object")
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise InputError("schema_version", version,
+                             f"{SCHEMA_VERSION} (this release of circularopt)")
+        kw: dict[str, Any] = {"name": data.get("name"), "schema_version": version,
+                              "metadata": data.get("metadata", {})}
+        if "streams" in data:
+            kw["streams"] = _build_list(Stream, data["streams"], "streams")
+        kw["collection_points"] = tuple(
+            _build_point(p, f"collection_points[{i}]")
+            for i, p in enumerate(_as_list(data.get("collection_points", []),
+                                           "collection_points")))
+        for key, typ in (("complex_candidates", ComplexCandidate), ("depots", Depot),
+                         ("recyclers", Recycler), ("landfills", Landfill)):
+            kw[key] = _build_list(typ, data.get(key, []), key)
+        kw["parameters"] = _build(Parameters, data.get("parameters", {}), "parameters")
+        extra = set(data) - {f.name for f in fields(cls)}
+        if extra:
+            raise InputError("scenario", sorted(extra),
+                             f"only the keys {[f.name for f in fields(cls)]}")
+        return cls(**kw)
+
+    @classmethod
+    def from_json(cls, source: str | Path) -> Scenario:
+        """Read a scenario from a JSON file path or a JSON string."""
+        text: str
+        where = "scenario JSON"
+        if isinstance(source, Path) or (isinstance(source, str)
+                                        and not source.lstrip().startswith("{")):
+            path = Path(source)
+            where = str(path)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise InputError("scenario file", str(path), f"a readable file ({exc})")\
+                    from exc
+        else:
+            text = str(source)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}, line {exc.lineno} column {exc.colno}",
+                             exc.msg, "valid JSON") from exc
+        try:
+            return cls.from_dict(data)
+        except InputError as exc:
+            if where == "scenario JSON":
+                raise
+            raise InputError(f"{where}: {exc.field}", exc.value, exc.expected) from exc
+
+
+# --------------------------------------------------------------------------- (de)serialise
+
+
+def _plain(obj: Any) -> Any:
+    if hasattr(obj, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, Mapping):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def _as_list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise InputError(where, type(value).__name__, "a JSON array")
+    return list(value)
+
+
+def _build(cls: type[T], data: Any, where: str) -> T:
+    if isinstance(data, cls):
+        return data
+    if not isinstance(data, Mapping):
+        raise InputError(where, data, f"a JSON object describing a {cls.__name__}")
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    extra = set(data) - set(names)
+    if extra:
+        raise InputError(where, sorted(extra), f"only the keys {names}")
+    required = [f.name for f in fields(cls)  # type: ignore[arg-type]
+                if f.default is MISSING and f.default_factory is MISSING]
+    missing = [n for n in required if n not in data]
+    if missing:
+        raise InputError(where, f"missing {missing}",
+                         f"a {cls.__name__} with the keys {required}")
+    kw = dict(data)
+    for key in ("time_window",):
+        if isinstance(kw.get(key), list):
+            kw[key] = tuple(kw[key])
+    try:
+        return cls(**kw)
+    except InputError as exc:
+        raise InputError(f"{where} ({exc.field})", exc.value, exc.expected) from exc
+
+
+def _build_list(cls: type[T], data: Any, where: str) -> tuple[T, ...]:
+    return tuple(_build(cls, item, f"{where}[{i}]")
+                 for i, item in enumerate(_as_list(data, where)))
+
+
+def _build_point(data: Any, where: str) -> CollectionPoint:
+    if isinstance(data, Mapping) and "total_tonnes_per_day" in data:
+        kw = dict(data)
+        try:
+            total, comp = kw.pop("total_tonnes_per_day"), kw.pop("composition")
+        except KeyError:
+            raise InputError(where, "missing 'composition'",
+                             "'composition' beside 'total_tonnes_per_day'") from None
+        for key in ("id", "lat", "lon"):
+            if key not in kw:
+                raise InputError(where, f"missing {key!r}", "the keys id, lat, lon")
+        try:
+            return CollectionPoint.from_total(kw.pop("id"), kw.pop("lat"), kw.pop("lon"),
+                                              total, comp, **kw)
+        except TypeError as exc:
+            raise InputError(where, sorted(kw), f"valid CollectionPoint keys ({exc})")\
+                from exc
+        except InputError as exc:
+            raise InputError(f"{where} ({exc.field})", exc.value, exc.expected) from exc
+    return _build(CollectionPoint, data, where)
