@@ -1,0 +1,67 @@
+"""Collection routing with unloading trips, on two engines behind one interface.
+
+Build a :class:`RoutingProblem` with :class:`RoutingModel`, solve it with :func:`solve`
+(``engine="pyvrp"`` or ``"ortools"``), check the :class:`RoutingResult` with
+:func:`validate`. Both engines return the same result type; the validator recomputes
+loads, times, distance and cost from the raw problem, independently of the engines.
+
+Features by engine
+------------------
+==============================  =========  =========
+feature                         pyvrp      ortools
+==============================  =========  =========
+capacity, several dimensions    yes        yes
+unload sites (multiple trips)   yes [1]_   yes [2]_
+max unloads per route           yes        yes
+return empty (unload last)      yes [3]_   yes
+time windows, service times     yes        yes
+unload-site opening hours       yes        yes
+shift window, max duration      yes        yes
+fixed, distance, duration cost  yes        yes
+several depots, vehicle types   yes        yes
+release times                   yes        no (error)
+max stops per route             no (error) yes
+breaks (lunch hour)             no (error) yes
+==============================  =========  =========
+
+.. [1] PyVRP ``reload_depots``: each unload site is a reload depot with the unload
+   duration as its service time.
+.. [2] As in OR-Tools' ``cvrp_reload`` sample: each unload site is duplicated into
+   optional nodes (one per possible unload) whose negative demand is absorbed by capacity
+   slack, so the load drops to zero there.
+.. [3] PyVRP routes end at a depot, so a type that must return empty gets a private end
+   depot reached through its nearest allowed unload site; see
+   :mod:`circularopt.routing.engines.pyvrp`.
+
+An engine refuses (``InputError``) a problem using a feature it lacks: a plan is never
+silently relaxed.
+"""
+
+from __future__ import annotations
+
+from circularopt.routing.problem import (
+    INF_TIME,
+    Break,
+    Depot,
+    RoutingModel,
+    RoutingProblem,
+    Stop,
+    UnloadSite,
+    VehicleType,
+)
+from circularopt.routing.result import Route, RoutingResult, Visit, schedule_route
+
+__all__ = [
+    "INF_TIME",
+    "Break",
+    "Depot",
+    "Route",
+    "RoutingModel",
+    "RoutingProblem",
+    "RoutingResult",
+    "Stop",
+    "UnloadSite",
+    "VehicleType",
+    "Visit",
+    "schedule_route",
+]
