@@ -27,9 +27,9 @@ BENCH_SETS: dict[str, str] = {
     "tscflp": "circularopt.siting.bench:run_tscflp",
     "cvrp": "circularopt.routing.bench:run_cvrp",
     "vrptw": "circularopt.routing.bench:run_vrptw",
-    "wcvrptw": "circularopt.routing.bench:run_wcvrptw",
-    "mtvrptwr": "circularopt.routing.bench:run_mtvrptwr",
-    "mdvrp": "circularopt.routing.bench:run_mdvrp",
+    "wcvrptw": "circularopt.routing.literature:run_wcvrptw",
+    "mtvrptwr": "circularopt.routing.literature:run_mtvrptwr",
+    "mdvrp": "circularopt.routing.literature:run_mdvrp",
 }
 """Set name -> ``module:function`` of its runner."""
 
