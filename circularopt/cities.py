@@ -1,0 +1,909 @@
+"""City specs and the generator that turns a spec into a :class:`~circularopt.Scenario`.
+
+A *city spec* is a TOML file in :func:`circularopt.config.cities_dir` (``cities/``) that
+describes a municipal waste cluster with sourced figures: districts or towns with their
+population and centre, per-capita waste generation, composition by stream, candidate sites
+for sorting complexes, recyclers, landfills, depots with their fleets, collection defaults
+and, where tourism matters, seasons. ``cities/README.md`` documents the format.
+
+:func:`load_spec` reads and validates a spec into a frozen :class:`CitySpec`; every error
+names the file, the key, the value and what would be valid. :func:`generate` draws a
+scenario of a given size from a spec, reproducibly for a seed.
+
+How a scenario is generated
+---------------------------
+1. *People present* in each district: its population times the season's factor for it
+   (1 without seasons). The ``size`` container sites are apportioned over districts in
+   proportion to people present, by the largest-remainder (Hamilton) method.
+2. Each site is placed by a seeded uniform draw in the disc of the district's
+   ``radius_km`` around its centre (positions are therefore approximate).
+3. District waste per day is ``population * kg_per_person_day / 1000 * season factor``
+   tonnes. It is shared among the district's sites with seeded random weights (uniform
+   0.5-1.5, normalised), so the district total, and so the city total, is exact. A district
+   that receives no site (``size`` smaller than the number of districts) hands its waste to
+   the nearest district that has sites. Each site's waste is split by the spec's
+   composition.
+4. Service minutes grow with the tonnes a visit collects:
+   ``service_minutes_fixed + service_minutes_per_tonne * tonnes_per_visit``, so the city's
+   total service time barely depends on ``size``.
+5. Complex candidates, recyclers, landfills, depots and fleets are taken from the spec as
+   they are. The fleet is *not* scaled with ``size``: the total waste does not depend on
+   ``size``, so neither does the fleet a day's collection needs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from circularopt.config import cities_dir
+from circularopt.exceptions import DataNotFoundError, InputError
+from circularopt.scenario import (
+    DEFAULT_STREAMS,
+    CapacityOption,
+    CollectionPoint,
+    ComplexCandidate,
+    Depot,
+    Landfill,
+    Parameters,
+    Recycler,
+    Scenario,
+    Stream,
+    VehicleType,
+)
+
+__all__ = [
+    "DEFAULT_SIZE",
+    "SPEC_VERSION",
+    "CitySpec",
+    "CollectionDefaults",
+    "District",
+    "Season",
+    "apportion",
+    "generate",
+    "list_cities",
+    "load_spec",
+]
+
+SPEC_VERSION = 1
+"""Version of the city-spec format read by this release."""
+
+DEFAULT_SIZE = 300
+"""Default number of container sites in a generated scenario."""
+
+_KM_PER_DEG_LAT = 111.32
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+# --------------------------------------------------------------------------- spec types
+
+
+@dataclass(frozen=True)
+class District:
+    """A district or town of a city spec.
+
+    Parameters
+    ----------
+    id
+        Unique id (letters, digits, ``-``, ``_``, ``.``).
+    name
+        Display name.
+    lat, lon
+        Centre, WGS84 degrees.
+    radius_km
+        Sites are drawn uniformly within this distance of the centre.
+    population
+        Residents served, after scaling to the spec's population total.
+    population_given
+        The figure written in the spec (a census figure or weight) before scaling.
+    kg_per_person_day
+        Waste collected per resident and day, kg.
+    approximate
+        True when the centre is approximate.
+    source
+        Where the figures come from.
+    """
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    radius_km: float
+    population: float
+    population_given: float
+    kg_per_person_day: float
+    approximate: bool
+    source: str
+
+    def tonnes_per_day(self, factor: float = 1.0) -> float:
+        """Waste per day, tonnes, times a season ``factor``."""
+        return self.population * self.kg_per_person_day / 1000.0 * factor
+
+
+@dataclass(frozen=True)
+class Season:
+    """A season: a waste multiplier per district (tourists add to residents' waste).
+
+    Parameters
+    ----------
+    name
+        Season name, e.g. ``"summer"``.
+    days
+        Days per year the season lasts (to weigh seasonal plans against each other).
+    default_factor
+        Multiplier for districts not named in ``factors``.
+    factors
+        Multiplier per district id.
+    source
+        Where the figures come from and how the factors were derived.
+    """
+
+    name: str
+    days: int
+    default_factor: float
+    factors: Mapping[str, float]
+    source: str
+
+    def factor(self, district_id: str) -> float:
+        """Multiplier of a district's resident waste in this season."""
+        return self.factors.get(district_id, self.default_factor)
+
+
+@dataclass(frozen=True)
+class CollectionDefaults:
+    """How container sites are served.
+
+    Parameters
+    ----------
+    service_minutes_fixed, service_minutes_per_tonne
+        Service time of a visit: fixed part plus a part per tonne collected.
+    collections_per_week
+        Visits per week (1-7).
+    time_window
+        ``(earliest, latest)`` minutes after midnight, or ``None``.
+    source
+        Where the figures come from.
+    """
+
+    service_minutes_fixed: float
+    service_minutes_per_tonne: float
+    collections_per_week: int
+    time_window: tuple[float, float] | None
+    source: str
+
+    def service_minutes(self, tonnes_per_visit: float) -> float:
+        """Service minutes of a visit that collects ``tonnes_per_visit`` tonnes."""
+        return self.service_minutes_fixed + self.service_minutes_per_tonne * tonnes_per_visit
+
+
+@dataclass(frozen=True)
+class CitySpec:
+    """A validated, immutable city spec (see ``cities/README.md`` for the file format).
+
+    Parameters
+    ----------
+    name
+        Short name, e.g. ``"bishkek"``; also the file stem.
+    title
+        Display name.
+    path
+        The file the spec was read from.
+    population_total
+        Residents of the whole cluster (districts are scaled to it).
+    kg_per_person_day
+        Default waste collected per resident and day, kg.
+    streams
+        Material streams.
+    composition
+        Share of each stream in the collected waste (sums to 1).
+    districts
+        Districts or towns.
+    seasons
+        Seasons by name; empty for a city without seasons.
+    collection
+        Collection defaults.
+    complexes, recyclers, landfills, depots
+        Scenario objects taken over as they are.
+    parameters
+        Global scenario parameters.
+    sources
+        Source of every figure, keyed by its place in the spec (``"districts.leninsky"``).
+    illustrative
+        Ids of objects that are illustrative (plausible, not a known real facility).
+    """
+
+    name: str
+    title: str
+    path: Path
+    population_total: float
+    kg_per_person_day: float
+    streams: tuple[Stream, ...]
+    composition: Mapping[str, float]
+    districts: tuple[District, ...]
+    seasons: Mapping[str, Season]
+    collection: CollectionDefaults
+    complexes: tuple[ComplexCandidate, ...]
+    recyclers: tuple[Recycler, ...]
+    landfills: tuple[Landfill, ...]
+    depots: tuple[Depot, ...]
+    parameters: Parameters
+    sources: Mapping[str, str]
+    illustrative: tuple[str, ...]
+
+    def season(self, season: str | None) -> Season | None:
+        """Return the named season, checking it against the spec.
+
+        Raises
+        ------
+        InputError
+            When the city has seasons and ``season`` is missing or unknown, or the city has
+            none and a season is given.
+        """
+        valid = sorted(self.seasons)
+        if not self.seasons:
+            if season is not None:
+                raise InputError("season", season,
+                                 f"no season: {self.name} has no seasons in {self.path}")
+            return None
+        if season is None or season not in self.seasons:
+            raise InputError("season", season,
+                             f"one of {valid} (required for {self.name})")
+        return self.seasons[season]
+
+    def factors(self, season: str | None) -> dict[str, float]:
+        """Season factor of every district (all 1 for a city without seasons)."""
+        s = self.season(season)
+        return {d.id: 1.0 if s is None else s.factor(d.id) for d in self.districts}
+
+    def tonnes_per_day(self, season: str | None = None) -> float:
+        """Total waste per day of the city in ``season``, tonnes."""
+        f = self.factors(season)
+        return float(sum(d.tonnes_per_day(f[d.id]) for d in self.districts))
+
+
+# --------------------------------------------------------------------------- reading TOML
+
+
+class _Table:
+    """A TOML table being read: remembers the keys used and refuses unknown ones."""
+
+    def __init__(self, data: Any, where: str, file: Path) -> None:
+        self.file = file
+        self.where = where
+        if not isinstance(data, Mapping):
+            raise self.error("", data, "a table")
+        self.data = dict(data)
+        self.used: set[str] = set()
+
+    def key(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def error(self, key: str, value: Any, expected: str) -> InputError:
+        place = self.key(key) if key else (self.where or "top level")
+        return InputError(f"{self.file}: {place}", _Short(value), expected)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def raw(self, key: str, default: Any = ..., *, expected: str = "a value") -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            if default is ...:
+                raise self.error(key, "missing", f"the key {key!r}: {expected}")
+            return default
+        return self.data[key]
+
+    def num(self, key: str, default: Any = ..., *, lo: float | None = None,
+            hi: float | None = None, lo_open: bool = False) -> float:
+        bounds = []
+        if lo is not None:
+            bounds.append(f"{'>' if lo_open else '>='} {lo:g}")
+        if hi is not None:
+            bounds.append(f"<= {hi:g}")
+        expected = "a number" + (f" {' and '.join(bounds)}" if bounds else "")
+        value = self.raw(key, default, expected=expected)
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not math.isfinite(value) \
+                or (lo is not None and (value < lo or (lo_open and value == lo))) \
+                or (hi is not None and value > hi):
+            raise self.error(key, value, expected)
+        return float(value)
+
+    def opt_num(self, key: str, **kw: Any) -> float | None:
+        return self.num(key, **kw) if self.has(key) else self.raw(key, None)
+
+    def int_(self, key: str, default: Any = ..., *, lo: int = 0, hi: int | None = None) -> int:
+        expected = f"an integer >= {lo}" + (f" and <= {hi}" if hi is not None else "")
+        value = self.raw(key, default, expected=expected)
+        if isinstance(value, bool) or not isinstance(value, int) or value < lo \
+                or (hi is not None and value > hi):
+            raise self.error(key, value, expected)
+        return value
+
+    def str_(self, key: str, default: Any = ...) -> str:
+        value = self.raw(key, default, expected="a non-empty string")
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(key, value, "a non-empty string")
+        return value
+
+    def ident(self, key: str = "id") -> str:
+        value = self.str_(key)
+        if not _ID_RE.match(value):
+            raise self.error(key, value, "an id of letters, digits, '-', '_' or '.'")
+        return value
+
+    def bool_(self, key: str, default: Any = ...) -> bool:
+        value = self.raw(key, default, expected="true or false")
+        if not isinstance(value, bool):
+            raise self.error(key, value, "true or false")
+        return value
+
+    def time(self, key: str, default: Any = ...) -> float:
+        value = self.raw(key, default, expected="a time of day 'HH:MM'")
+        return _minutes(value, lambda: self.error(key, value, "a time of day 'HH:MM' "
+                                                  "(00:00-24:00) or minutes after midnight"))
+
+    def table(self, key: str, default: Any = ...) -> _Table:
+        value = self.raw(key, default, expected="a table")
+        if not isinstance(value, Mapping):
+            raise self.error(key, value, "a table")
+        return _Table(value, self.key(key), self.file)
+
+    def tables(self, key: str, *, required: bool = True) -> Iterator[_Table]:
+        value = self.raw(key, ... if required else [], expected="an array of tables")
+        if not isinstance(value, list) or (required and not value):
+            raise self.error(key, value, "a non-empty array of tables ([[" + key + "]])")
+        for i, item in enumerate(value):
+            yield _Table(item, f"{self.key(key)}[{i}]", self.file)
+
+    def numbers(self, key: str, names: tuple[str, ...], *, lo: float | None = 0.0,
+                hi: float | None = None, default: Any = ...) -> dict[str, float]:
+        """A table of stream name -> number (plus optional ``source`` entries)."""
+        sub = self.table(key, default)
+        out = {}
+        for k in sub.data:
+            if k == "source" or k.endswith("_source"):
+                sub.str_(k)
+                continue
+            if k not in names:
+                raise sub.error(k, sub.data[k], f"a stream name, one of {list(names)}")
+            out[k] = sub.num(k, lo=lo, hi=hi)
+        return out
+
+    def position(self) -> tuple[float, float]:
+        return (self.num("lat", lo=-90, hi=90), self.num("lon", lo=-180, hi=180))
+
+    def source(self) -> str:
+        """The table's ``source`` (required) joined with any ``<figure>_source`` keys."""
+        parts = [self.str_("source")]
+        for k in sorted(self.data):
+            if k.endswith("_source"):
+                parts.append(f"{k[:-7]}: {self.str_(k)}")
+        return "; ".join(parts)
+
+    def done(self) -> None:
+        extra = sorted(set(self.data) - self.used
+                       - {k for k in self.data if k.endswith("_source")})
+        if extra:
+            raise self.error(extra[0], self.data[extra[0]],
+                             f"one of the known keys {sorted(self.used)} (unknown key "
+                             f"{extra[0]!r})")
+
+
+class _Short:
+    """A value shown in an error message, its repr cut to a readable length."""
+
+    def __init__(self, value: Any) -> None:
+        self.value: Any = value.value if isinstance(value, _Short) else value
+
+    def __repr__(self) -> str:
+        text = repr(self.value)
+        return text if len(text) <= 120 else text[:100] + " ...(cut)"
+
+    def __eq__(self, other: object) -> bool:
+        return self.value == (other.value if isinstance(other, _Short) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _minutes(value: Any, err: Any) -> float:
+    if isinstance(value, bool):
+        raise err()
+    if isinstance(value, int | float):
+        if not 0 <= value <= 1440:
+            raise err()
+        return float(value)
+    if isinstance(value, str):
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+        if m and int(m.group(2)) < 60 and int(m.group(1)) * 60 + int(m.group(2)) <= 1440:
+            return float(int(m.group(1)) * 60 + int(m.group(2)))
+    raise err()
+
+
+def _wrap(t: _Table, build: Any) -> Any:
+    """Run a scenario constructor, re-raising its InputError with the file and table."""
+    try:
+        return build()
+    except InputError as exc:
+        raise t.error("", exc.value, f"{exc.expected} (at {exc.field})") from exc
+
+
+# --------------------------------------------------------------------------- spec loader
+
+
+def list_cities() -> list[str]:
+    """Names of the city specs in :func:`circularopt.config.cities_dir`, sorted."""
+    return sorted(p.stem for p in cities_dir().glob("*.toml"))
+
+
+def _resolve(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.is_file():
+        if not path.is_file():
+            raise DataNotFoundError(f"city spec file {path} not found")
+        return path
+    candidate = cities_dir() / f"{name_or_path}.toml"
+    if not candidate.is_file():
+        raise InputError("city", str(name_or_path),
+                         f"one of {list_cities()} or the path of a .toml city spec")
+    return candidate
+
+
+def load_spec(name_or_path: str | Path) -> CitySpec:
+    """Read and validate a city spec.
+
+    Parameters
+    ----------
+    name_or_path
+        A city name from :func:`list_cities` (e.g. ``"bishkek"``) or the path of a
+        ``.toml`` spec.
+
+    Returns
+    -------
+    CitySpec
+        The validated, frozen spec.
+
+    Raises
+    ------
+    InputError
+        When the city is unknown or the spec is invalid; the message names the file, the
+        key, the value and what is valid.
+    DataNotFoundError
+        When a given path does not exist.
+    """
+    path = _resolve(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(str(path), str(exc), "valid TOML") from exc
+    return _parse(data, path)
+
+
+def _parse(data: dict[str, Any], path: Path) -> CitySpec:
+    top = _Table(data, "", path)
+    version = top.int_("spec_version", lo=1)
+    if version != SPEC_VERSION:
+        raise top.error("spec_version", version, f"{SPEC_VERSION} (this release)")
+    name = top.str_("name")
+    title = top.str_("title", name)
+    top.str_("country", "")
+    sources: dict[str, str] = {}
+
+    streams = _streams(top, sources)
+    names = tuple(s.name for s in streams)
+
+    pop = top.table("population")
+    population_total = pop.num("total", lo=0, lo_open=True)
+    pop.int_("year", 0)
+    sources["population"] = pop.source()
+    pop.done()
+
+    gen = top.table("generation")
+    kg = gen.num("kg_per_person_day", lo=0, lo_open=True, hi=10)
+    sources["generation"] = gen.source()
+    gen.done()
+
+    comp_t = top.table("composition")
+    composition = top.numbers("composition", names, hi=1.0)
+    sources["composition"] = comp_t.source()
+    if set(composition) != set(names):
+        raise comp_t.error("", sorted(composition),
+                           f"a share for every stream {list(names)}")
+    if abs(sum(composition.values()) - 1.0) > 1e-6:
+        raise comp_t.error("", composition,
+                           f"shares that sum to 1 (they sum to {sum(composition.values()):.6g})")
+
+    collection = _collection(top, sources)
+    parameters = _parameters(top, sources)
+    districts = _districts(top, population_total, kg, sources)
+    ids = {d.id for d in districts}
+    seasons = _seasons(top, ids, sources)
+
+    illustrative: list[str] = []
+    complexes = _complexes(top, names, sources, illustrative)
+    recyclers = _recyclers(top, names, sources, illustrative)
+    landfills = _landfills(top, sources, illustrative)
+    depots = _depots(top, sources, illustrative)
+    top.done()
+
+    seen: set[str] = set(ids)
+    others = [*(o.id for o in complexes), *(o.id for o in recyclers),
+              *(o.id for o in landfills), *(o.id for o in depots)]
+    for oid in others:
+        if oid in seen:
+            raise InputError(f"{path}: id", oid,
+                             "ids unique across districts, complexes, recyclers, landfills "
+                             "and depots")
+        seen.add(oid)
+
+    return CitySpec(
+        name=name, title=title, path=path, population_total=population_total,
+        kg_per_person_day=kg, streams=streams, composition=MappingProxyType(composition),
+        districts=districts, seasons=MappingProxyType(seasons), collection=collection,
+        complexes=complexes, recyclers=recyclers, landfills=landfills, depots=depots,
+        parameters=parameters, sources=MappingProxyType(sources),
+        illustrative=tuple(illustrative))
+
+
+def _streams(top: _Table, sources: dict[str, str]) -> tuple[Stream, ...]:
+    if not top.has("streams"):
+        top.raw("streams", None)
+        return DEFAULT_STREAMS
+    out = []
+    for t in top.tables("streams"):
+        s = Stream(t.ident("name"), t.num("density_t_per_m3", lo=0, lo_open=True),
+                   t.bool_("recyclable", True))
+        sources[f"streams.{s.name}"] = t.source()
+        t.done()
+        out.append(s)
+    names = [s.name for s in out]
+    if len(set(names)) != len(names):
+        raise top.error("streams", names, "unique stream names")
+    return tuple(out)
+
+
+def _collection(top: _Table, sources: dict[str, str]) -> CollectionDefaults:
+    t = top.table("collection")
+    window = None
+    if t.has("time_window"):
+        raw = t.raw("time_window")
+        if not isinstance(raw, list) or len(raw) != 2:
+            raise t.error("time_window", raw, "['HH:MM', 'HH:MM'] (earliest, latest)")
+        err = lambda: t.error("time_window", raw, "['HH:MM', 'HH:MM'] (earliest, latest)")  # noqa: E731
+        window = (_minutes(raw[0], err), _minutes(raw[1], err))
+        if window[1] < window[0]:
+            raise t.error("time_window", raw, "earliest <= latest")
+    out = CollectionDefaults(
+        service_minutes_fixed=t.num("service_minutes_fixed", lo=0),
+        service_minutes_per_tonne=t.num("service_minutes_per_tonne", lo=0),
+        collections_per_week=t.int_("collections_per_week", lo=1, hi=7),
+        time_window=window, source=t.source())
+    sources["collection"] = out.source
+    t.done()
+    return out
+
+
+def _parameters(top: _Table, sources: dict[str, str]) -> Parameters:
+    t = top.table("parameters")
+    kw: dict[str, Any] = {}
+    for key in ("working_days_per_year", "fuel_litres_per_km", "kg_co2_per_litre",
+                "transfer_cost_per_tonne_km"):
+        if t.has(key):
+            kw[key] = t.num(key, lo=0)
+    if t.has("currency"):
+        kw["currency"] = t.str_("currency")
+    sources["parameters"] = t.source()
+    t.done()
+    return _wrap(t, lambda: Parameters(**kw))
+
+
+def _districts(top: _Table, total: float, kg: float,
+               sources: dict[str, str]) -> tuple[District, ...]:
+    raw = []
+    for t in top.tables("districts"):
+        did = t.ident()
+        lat, lon = t.position()
+        raw.append((did, t.str_("name", did), lat, lon, t.num("radius_km", lo=0, hi=100),
+                    t.num("population", lo=0, lo_open=True),
+                    t.num("kg_per_person_day", kg, lo=0, lo_open=True, hi=10),
+                    t.bool_("approximate", False), t.source()))
+        t.done()
+    ids = [r[0] for r in raw]
+    dup = next((i for i in ids if ids.count(i) > 1), None)
+    if dup is not None:
+        raise top.error("districts", dup, "unique district ids (this one repeats)")
+    scale = total / sum(r[5] for r in raw)
+    out = []
+    for did, name, lat, lon, radius, pop, dkg, approx, src in raw:
+        out.append(District(did, name, lat, lon, radius, pop * scale, pop, dkg, approx, src))
+        sources[f"districts.{did}"] = src
+    return tuple(out)
+
+
+def _seasons(top: _Table, ids: set[str], sources: dict[str, str]) -> dict[str, Season]:
+    if not top.has("seasons"):
+        top.raw("seasons", None)
+        return {}
+    table = top.table("seasons")
+    out = {}
+    for name in list(table.data):
+        t = table.table(name)
+        factors_t = t.table("factors", {})
+        factors = {}
+        for k in factors_t.data:
+            if k not in ids:
+                raise factors_t.error(k, factors_t.data[k],
+                                      "a district id of this spec (see [[districts]])")
+            factors[k] = factors_t.num(k, lo=0, lo_open=True)
+        out[name] = Season(name, t.int_("days", lo=1, hi=366),
+                           t.num("default_factor", 1.0, lo=0, lo_open=True),
+                           MappingProxyType(factors), t.source())
+        sources[f"seasons.{name}"] = out[name].source
+        t.done()
+    if not out:
+        raise top.error("seasons", {}, "at least one [seasons.NAME] table, or no [seasons]")
+    return out
+
+
+def _located(t: _Table, sources: dict[str, str], kind: str,
+             illustrative: list[str]) -> tuple[str, float, float, bool, str]:
+    oid = t.ident()
+    lat, lon = t.position()
+    approx = t.bool_("approximate", False)
+    if t.bool_("illustrative", False):
+        illustrative.append(oid)
+        approx = True
+    src = t.source()
+    sources[f"{kind}.{oid}"] = src
+    return oid, lat, lon, approx, src
+
+
+def _complexes(top: _Table, names: tuple[str, ...], sources: dict[str, str],
+               illustrative: list[str]) -> tuple[ComplexCandidate, ...]:
+    d = top.table("complex_defaults")
+    defaults = _complex_terms(d, names)
+    sources["complex_defaults"] = d.source()
+    d.done()
+    out = []
+    for t in top.tables("complexes"):
+        oid, lat, lon, approx, _ = _located(t, sources, "complexes", illustrative)
+        opts, var, rec = _complex_terms(t, names, defaults)
+        name = t.str_("name", oid)
+        out.append(_wrap(t, lambda oid=oid, lat=lat, lon=lon, approx=approx, opts=opts,
+                         var=var, rec=rec, name=name:
+                         ComplexCandidate(oid, lat, lon, opts, var, rec, approx, name)))
+        t.done()
+    return tuple(out)
+
+
+def _complex_terms(t: _Table, names: tuple[str, ...],
+                   defaults: tuple[Any, float, dict[str, float]] | None = None
+                   ) -> tuple[tuple[CapacityOption, ...], float, dict[str, float]]:
+    """Capacity options, variable cost and recovery rates of a table, else the defaults."""
+    if defaults is None or t.has("capacity_options"):
+        opts = []
+        for o in t.tables("capacity_options"):
+            opts.append(CapacityOption(o.num("capacity_t_per_day", lo=0, lo_open=True),
+                                       o.num("annual_fixed_cost", lo=0)))
+            o.done()
+        options = tuple(opts)
+    else:
+        options = defaults[0]
+    var = t.num("variable_cost_per_tonne", ... if defaults is None else defaults[1], lo=0)
+    if defaults is None or t.has("recovery_rate"):
+        rec = t.numbers("recovery_rate", names, hi=1.0)
+    else:
+        rec = defaults[2]
+    return options, var, rec
+
+
+def _recyclers(top: _Table, names: tuple[str, ...], sources: dict[str, str],
+               illustrative: list[str]) -> tuple[Recycler, ...]:
+    out = []
+    for t in top.tables("recyclers"):
+        oid, lat, lon, approx, _ = _located(t, sources, "recyclers", illustrative)
+        prices = t.numbers("price_per_tonne", names, lo=None)
+        if not prices:
+            raise t.error("price_per_tonne", {}, "at least one accepted stream with a price")
+        existing = t.bool_("existing", True)
+        kw = dict(capacity_t_per_day=t.num("capacity_t_per_day", lo=0), existing=existing,
+                  opening_cost=t.num("opening_cost", 0.0, lo=0), approximate=approx,
+                  name=t.str_("name", oid))
+        out.append(_wrap(t, lambda oid=oid, lat=lat, lon=lon, prices=prices, kw=kw:
+                         Recycler(oid, lat, lon, prices, **kw)))
+        t.done()
+    return tuple(out)
+
+
+def _landfills(top: _Table, sources: dict[str, str],
+               illustrative: list[str]) -> tuple[Landfill, ...]:
+    out = []
+    for t in top.tables("landfills"):
+        oid, lat, lon, approx, _ = _located(t, sources, "landfills", illustrative)
+        fee = t.num("tipping_fee_per_tonne", lo=0)
+        cap = t.opt_num("capacity_t_per_day", lo=0, lo_open=True)
+        name = t.str_("name", oid)
+        out.append(Landfill(oid, lat, lon, fee, cap, approx, name))
+        t.done()
+    return tuple(out)
+
+
+def _depots(top: _Table, sources: dict[str, str],
+            illustrative: list[str]) -> tuple[Depot, ...]:
+    out = []
+    for t in top.tables("depots"):
+        oid, lat, lon, _, _ = _located(t, sources, "depots", illustrative)
+        vehicles = []
+        for v in t.tables("vehicles"):
+            vid = v.ident()
+            kw = dict(capacity_tonnes=v.num("capacity_tonnes", lo=0, lo_open=True),
+                      capacity_m3=v.num("capacity_m3", lo=0, lo_open=True),
+                      count=v.int_("count", lo=0),
+                      fixed_cost_per_day=v.num("fixed_cost_per_day", 0.0, lo=0),
+                      cost_per_km=v.num("cost_per_km", 0.0, lo=0),
+                      cost_per_hour=v.num("cost_per_hour", 0.0, lo=0),
+                      shift_start_minutes=v.time("shift_start", 420.0),
+                      shift_minutes=v.num("shift_minutes", 480.0, lo=0, lo_open=True,
+                                          hi=1440),
+                      unload_minutes=v.num("unload_minutes", 20.0, lo=0))
+            sources[f"depots.{oid}.vehicles.{vid}"] = v.source()
+            vehicles.append(VehicleType(vid, **kw))  # type: ignore[arg-type]
+            v.done()
+        name = t.str_("name", oid)
+        out.append(_wrap(t, lambda oid=oid, lat=lat, lon=lon, vehicles=vehicles, name=name:
+                         Depot(oid, lat, lon, tuple(vehicles), name)))
+        t.done()
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- generator
+
+
+def apportion(weights: list[float] | tuple[float, ...], total: int) -> list[int]:
+    """Share ``total`` seats in proportion to ``weights`` by the largest-remainder method.
+
+    Each share is the floor of its quota ``total * w / sum(w)``; the seats left over go to
+    the largest fractional remainders (ties to the earlier entry). Every share is within
+    one of its quota and the shares sum to ``total``.
+
+    Parameters
+    ----------
+    weights
+        Non-negative weights, not all zero.
+    total
+        Seats to share (>= 0).
+
+    Returns
+    -------
+    list of int
+        Seats per weight.
+    """
+    w = np.asarray(weights, dtype=float)
+    if w.size == 0 or np.any(w < 0) or not np.isfinite(w).all() or w.sum() <= 0:
+        raise InputError("weights", list(weights), "non-negative numbers, not all zero")
+    if total < 0:
+        raise InputError("total", total, "an integer >= 0")
+    quota = total * w / w.sum()
+    seats = np.floor(quota).astype(int)
+    left = total - int(seats.sum())
+    order = sorted(range(w.size), key=lambda i: (-(quota[i] - seats[i]), i))
+    for i in order[:left]:
+        seats[i] += 1
+    return [int(s) for s in seats]
+
+
+def _nearest(d: District, among: list[District]) -> District:
+    def dist(o: District) -> float:
+        dy = o.lat - d.lat
+        dx = (o.lon - d.lon) * math.cos(math.radians(d.lat))
+        return dx * dx + dy * dy
+    return min(among, key=dist)
+
+
+def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
+             seed: int = 0, season: str | None = None) -> Scenario:
+    """Generate a scenario of ``size`` container sites from a city spec.
+
+    See the module docstring for the method. The result is reproducible for a seed and
+    records its provenance in ``metadata``: city, season (and its days per year), seed,
+    size, the spec file, the source of every figure, the illustrative objects, sites and
+    tonnes per district, and ``approximate_positions: true``.
+
+    Parameters
+    ----------
+    spec_or_name
+        A :class:`CitySpec`, a city name (``"bishkek"``, ``"osh"``, ``"issyk-kul"``) or the
+        path of a spec file.
+    size
+        Number of container sites (>= 1). The city's total waste does not depend on it:
+        fewer sites means more waste per site.
+    seed
+        Seed of the random draws (positions and the split of a district's waste).
+    season
+        Required for a city with seasons (e.g. ``"summer"`` or ``"winter"`` for
+        Issyk-Kul); must be ``None`` for a city without.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    InputError
+        For an unknown city, an invalid spec, a bad size or a missing/unknown season.
+    """
+    spec = spec_or_name if isinstance(spec_or_name, CitySpec) else load_spec(spec_or_name)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise InputError("size", size, "an integer >= 1 (number of container sites)")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError("seed", seed, "an integer >= 0")
+    chosen = spec.season(season)
+    factors = spec.factors(season)
+    districts = spec.districts
+    present = [d.population * factors[d.id] for d in districts]
+    counts = apportion(present, size)
+    tonnes = {d.id: d.tonnes_per_day(factors[d.id]) for d in districts}
+    with_sites = [d for d, n in zip(districts, counts, strict=True) if n > 0]
+    for d, n in zip(districts, counts, strict=True):
+        if n == 0:
+            tonnes[_nearest(d, with_sites).id] += tonnes.pop(d.id)
+
+    rng = np.random.default_rng(seed)
+    streams = tuple(s.name for s in spec.streams)
+    col = spec.collection
+    points = []
+    per_district = {}
+    for d, n in zip(districts, counts, strict=True):
+        if n == 0:
+            per_district[d.id] = {"sites": 0, "population": d.population,
+                                  "tonnes_per_day": 0.0,
+                                  "waste_moved_to": _nearest(d, with_sites).id}
+            continue
+        radius = d.radius_km * np.sqrt(rng.random(n))
+        angle = 2 * np.pi * rng.random(n)
+        lat = d.lat + radius * np.cos(angle) / _KM_PER_DEG_LAT
+        lon = d.lon + radius * np.sin(angle) / (_KM_PER_DEG_LAT * math.cos(math.radians(d.lat)))
+        w = rng.uniform(0.5, 1.5, n)
+        share = tonnes[d.id] * w / w.sum()
+        for k in range(n):
+            t = float(share[k])
+            per_visit = t * 7.0 / col.collections_per_week
+            points.append(CollectionPoint(
+                f"{d.id}-{k + 1:04d}", round(float(lat[k]), 6), round(float(lon[k]), 6),
+                {s: t * spec.composition[s] for s in streams},
+                service_minutes=round(col.service_minutes(per_visit), 2),
+                time_window=col.time_window, collections_per_week=col.collections_per_week,
+                name=d.name))
+        per_district[d.id] = {"sites": n, "population": d.population,
+                              "tonnes_per_day": tonnes[d.id]}
+
+    title = spec.name if chosen is None else f"{spec.name}-{chosen.name}"
+    metadata = {
+        "city": spec.name,
+        "title": spec.title,
+        "season": None if chosen is None else chosen.name,
+        "season_days": None if chosen is None else chosen.days,
+        "seed": seed,
+        "size": size,
+        "spec_file": spec.path.name,
+        "spec_version": SPEC_VERSION,
+        "population": spec.population_total,
+        "tonnes_per_day": spec.tonnes_per_day(season),
+        "approximate_positions": True,
+        "illustrative": list(spec.illustrative),
+        "districts": per_district,
+        "sources": dict(spec.sources),
+    }
+    return Scenario(title, streams=spec.streams, collection_points=tuple(points),
+                    complex_candidates=spec.complexes, depots=spec.depots,
+                    recyclers=spec.recyclers, landfills=spec.landfills,
+                    parameters=spec.parameters, metadata=metadata)
