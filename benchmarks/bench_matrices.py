@@ -1,0 +1,225 @@
+"""Benchmark: road travel matrices against networkx single-source Dijkstra.
+
+A road-like graph of at least 50,000 nodes (a perturbed grid around Bishkek with two-way
+arterials every tenth street and on the border, random one-way minor streets and a few
+missing links; the largest strongly connected component is kept) is generated with a
+fixed seed. :func:`circularopt.matrices.road_matrices` computes 1000x1000 and 2000x2000
+time and distance matrices (snapping included, cache off); networkx runs
+``single_source_dijkstra_path_length`` (time only, so less work than ours) from a
+sample of the same sources, and its time is extrapolated to all sources.
+
+Run ``python benchmarks/bench_matrices.py`` for a table, or
+``python -m pytest benchmarks/bench_matrices.py`` for pytest-benchmark. The normal test
+run does not collect this file (``testpaths = ["tests"]``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
+
+from circularopt.matrices import haversine_m, road_matrices
+from circularopt.network import RoadNetwork
+
+LAT0, LON0 = 42.87, 74.59
+"""Grid origin (Bishkek)."""
+
+
+def road_like_network(side: int = 230, *, spacing_m: float = 90.0, seed: int = 0,
+                      oneway_share: float = 0.35, missing_share: float = 0.03) -> RoadNetwork:
+    """A perturbed ``side`` x ``side`` street grid with one-way streets.
+
+    Parameters
+    ----------
+    side
+        Streets per direction; nodes = ``side**2`` before keeping the largest strongly
+        connected component.
+    spacing_m
+        Block length, metres (positions are jittered by up to 20 % of it).
+    seed
+        Random seed.
+    oneway_share
+        Share of minor streets made one-way (the whole street, random direction).
+    missing_share
+        Share of minor street segments removed.
+
+    Returns
+    -------
+    RoadNetwork
+        Arterials (every 10th street and the border) are two-way at 60 km/h, minor
+        streets 40 km/h; lengths are great-circle lengths times a random 1.0-1.15 bend.
+    """
+    rng = np.random.default_rng(seed)
+    dlat = spacing_m / 111_195.0
+    dlon = dlat / math.cos(math.radians(LAT0))
+    r, c = np.divmod(np.arange(side * side), side)
+    lat = LAT0 + (r + rng.uniform(-0.2, 0.2, r.size)) * dlat
+    lon = LON0 + (c + rng.uniform(-0.2, 0.2, c.size)) * dlon
+    arterial = (np.arange(side) % 10 == 0) | (np.arange(side) == side - 1)
+    us, vs, classes = [], [], []
+    for horizontal in (True, False):
+        for line in range(side):
+            k = np.arange(side - 1)
+            a = line * side + k if horizontal else k * side + line
+            b = a + (1 if horizontal else side)
+            if arterial[line]:
+                us += [a, b]
+                vs += [b, a]
+                classes += [np.full(2 * len(a), 1)]
+                continue
+            keep = rng.random(len(a)) >= missing_share
+            a, b = a[keep], b[keep]
+            if rng.random() < oneway_share:
+                if rng.random() < 0.5:
+                    a, b = b, a
+                us += [a]
+                vs += [b]
+                classes += [np.zeros(len(a), dtype=int)]
+            else:
+                us += [a, b]
+                vs += [b, a]
+                classes += [np.zeros(2 * len(a), dtype=int)]
+    u, v, cls = np.concatenate(us), np.concatenate(vs), np.concatenate(classes)
+    bend = rng.uniform(1.0, 1.15, len(u) // 2 + 1)
+    pair = np.minimum(u, v) * side * side + np.maximum(u, v)
+    length = haversine_m(lat[u], lon[u], lat[v], lon[v]) * bend[pair % len(bend)]
+    speed = np.where(cls == 1, 60.0, 40.0) / 3.6
+    names = np.array(["residential", "primary"])[cls]
+    return RoadNetwork.from_edges(lat, lon, u, v, length / speed, length,
+                                  road_class=list(names),
+                                  source=f"generated {side}x{side} grid, seed {seed}")
+
+
+def sample_points(network: RoadNetwork, n: int, *, seed: int = 1
+                  ) -> list[tuple[str, float, float]]:
+    """``n`` points near distinct random nodes (jittered by about 15 m)."""
+    rng = np.random.default_rng(seed)
+    nodes = rng.choice(network.n_nodes, size=n, replace=False)
+    jitter = rng.uniform(-1.4e-4, 1.4e-4, (n, 2))
+    return [(f"p{k}", float(network.lat[i] + jitter[k, 0]),
+             float(network.lon[i] + jitter[k, 1])) for k, i in enumerate(nodes)]
+
+
+def networkx_graph(network: RoadNetwork) -> nx.DiGraph:
+    """The same graph in networkx, weight ``time`` in seconds."""
+    G = nx.DiGraph()
+    G.add_nodes_from(range(network.n_nodes))
+    G.add_weighted_edges_from(zip(network.edge_tails.tolist(), network.indices.tolist(),
+                                  network.travel_time_s.tolist(), strict=True),
+                              weight="time")
+    return G
+
+
+def networkx_seconds_per_source(G: nx.DiGraph, sources: np.ndarray) -> float:
+    """Mean wall time of ``single_source_dijkstra_path_length`` over ``sources``."""
+    start = time.perf_counter()
+    for s in sources:
+        nx.single_source_dijkstra_path_length(G, int(s), weight="time")
+    return (time.perf_counter() - start) / len(sources)
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak resident memory (MB) of this process and of its largest finished child."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, child
+
+
+@dataclass(frozen=True)
+class Row:
+    """One benchmark line."""
+
+    size: int
+    seconds: float
+    networkx_seconds: float
+    networkx_sampled: int
+    peak_rss_mb: float
+    peak_child_rss_mb: float
+
+    @property
+    def speedup(self) -> float:
+        """networkx time / our time."""
+        return self.networkx_seconds / self.seconds
+
+
+def run(side: int = 230, sizes: tuple[int, ...] = (1000, 2000), *, nx_sample: int = 20,
+        workers: int | None = None) -> Iterator[Row]:
+    """Yield one row per matrix size (network and networkx graph built once)."""
+    network = road_like_network(side)
+    G = networkx_graph(network)
+    print(f"network: {network.n_nodes:,} nodes, {network.n_edges:,} edges, "
+          f"{network.road_km:,.0f} km, {network.nodes_dropped} nodes outside the SCC")
+    network.encoded  # noqa: B018 - build the weights once, outside the timings
+    for size in sizes:
+        points = sample_points(network, size)
+        start = time.perf_counter()
+        m = road_matrices(network, points, cache=False, workers=workers)
+        seconds = time.perf_counter() - start
+        assert np.isfinite(m.duration_s).all() and m.duration_s.shape == (size, size)
+        rng = np.random.default_rng(2)
+        sample = rng.choice(network.n_nodes, size=nx_sample, replace=False)
+        per_source = networkx_seconds_per_source(G, sample)
+        own, child = peak_rss_mb()
+        yield Row(size, seconds, per_source * size, nx_sample, own, child)
+
+
+# ------------------------------------------------------------------ pytest-benchmark
+
+
+@pytest.fixture(scope="module")
+def bench_network() -> RoadNetwork:
+    """The generated 50,000+ node network."""
+    return road_like_network()
+
+
+@pytest.mark.parametrize("size", [1000, 2000])
+def test_road_matrices(benchmark: BenchmarkFixture, bench_network: RoadNetwork,
+                       size: int) -> None:
+    """Time ``road_matrices`` (time and distance together)."""
+    points = sample_points(bench_network, size)
+    bench_network.encoded  # noqa: B018
+    m = benchmark.pedantic(road_matrices, args=(bench_network, points),
+                           kwargs={"cache": False}, rounds=1, iterations=1)
+    assert m.duration_s.shape == (size, size)
+
+
+def test_networkx_dijkstra_sample(benchmark: BenchmarkFixture,
+                                  bench_network: RoadNetwork) -> None:
+    """Time networkx single-source Dijkstra from 10 sources (multiply for a matrix)."""
+    G = networkx_graph(bench_network)
+    sources = np.arange(10) * (bench_network.n_nodes // 10)
+    benchmark.pedantic(networkx_seconds_per_source, args=(G, sources),
+                       rounds=1, iterations=1)
+
+
+def main() -> None:
+    """Print the benchmark table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--side", type=int, default=230, help="grid side (default 230)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
+    parser.add_argument("--nx-sample", type=int, default=20,
+                        help="networkx sources timed, then extrapolated (default 20)")
+    parser.add_argument("--workers", type=int, help="processes (default: all CPUs)")
+    args = parser.parse_args()
+    rows = list(run(args.side, tuple(args.sizes), nx_sample=args.nx_sample,
+                    workers=args.workers))
+    print("| matrix | road_matrices s | networkx s (extrapolated) | speed-up | "
+          "peak RSS MB (main / worker) |")
+    print("|---|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r.size}x{r.size} | {r.seconds:.2f} | {r.networkx_seconds:.1f} "
+              f"(from {r.networkx_sampled} sources) | {r.speedup:.0f}x | "
+              f"{r.peak_rss_mb:.0f} / {r.peak_child_rss_mb:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
