@@ -33,6 +33,7 @@ How a scenario is generated
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import tomllib
@@ -297,7 +298,9 @@ class _Table:
         self.used.add(key)
         if key not in self.data:
             if default is ...:
-                raise self.error(key, "missing", f"the key {key!r}: {expected}")
+                near = difflib.get_close_matches(key, [str(k) for k in self.data], n=1)
+                hint = f" (is {near[0]!r} a misspelling of it?)" if near else ""
+                raise self.error(key, "missing", f"the key {key!r}: {expected}{hint}")
             return default
         return self.data[key]
 
