@@ -1,0 +1,357 @@
+"""The ``ortools`` engine: the OR-Tools routing library (constraint-programming local search).
+
+Model
+-----
+* Nodes: one per depot, one per stop, and for every unload site a number of optional
+  copies (one per possible unload visit, as in OR-Tools' ``cvrp_reload`` sample), each
+  in its own disjunction with penalty 0 and allowed only on vehicles whose type lists the
+  site.
+* Load, one dimension per load dimension: stops add their demand, an unload copy
+  subtracts the largest capacity, and the copy's slack (0 everywhere else) takes back
+  what was not on board, so the load after an unload can drop to zero; loads start at
+  zero and never exceed the vehicle's capacity. ``return_empty`` fixes the load at the
+  route end to zero, so the last trip must end with an unload.
+* Time (only when the problem has time constraints or a duration cost): transit = service
+  (or unload) time + travel time, waiting as slack, stop windows and site opening hours
+  on the cumuls, the shift on the start and end cumuls, ``max_duration`` as span upper
+  bound, the duration cost as span cost coefficient, and breaks as
+  ``SetBreakIntervalsOfVehicle`` intervals that may not overlap a service.
+* Counts: ``max_stops`` and ``max_unloads`` as unary dimensions.
+* Costs: arc cost per vehicle type (cost per distance unit), fixed cost per vehicle.
+
+Search parameters (measured, see ``SEARCH_DEFAULTS``): the first solution strategy and
+metaheuristic were chosen on CVRPLIB X instances at n/10 seconds; the measurement is in
+the routing benchmark notes of the project's report.
+
+Fleet trimming: OR-Tools' search slows down with many idle vehicles (CVRPLIB gives one
+vehicle per client), so with ``trim_fleet`` a single vehicle type without unload sites
+or time constraints is offered only ``ceil(1.15 * LB) + 2`` vehicles (LB = total demand /
+capacity), falling back to the full fleet if that finds nothing. This restricts, never
+relaxes, the problem.
+
+Not supported (refused): release times.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from circularopt.exceptions import InputError, SolverError
+from circularopt.routing.engines._common import (
+    BIG,
+    cost_factor,
+    int_loads,
+    int_matrix,
+    int_time,
+    refuse,
+)
+from circularopt.routing.problem import RoutingProblem
+from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
+
+__all__ = ["ENGINE", "SEARCH_DEFAULTS", "SEARCH_EXTRA", "check_supported", "solve_ortools"]
+
+ENGINE = "ortools"
+
+MATRIX_NODES = 3000
+"""Up to this many nodes, transits are registered as matrices (fast C++ lookups);
+beyond, as Python callbacks (less memory, slower)."""
+
+SEARCH_DEFAULTS: dict[str, str] = {
+    "first_solution": "SAVINGS",
+    "metaheuristic": "GUIDED_LOCAL_SEARCH",
+}
+"""First solution strategy and metaheuristic used unless given (names of OR-Tools'
+``FirstSolutionStrategy`` and ``LocalSearchMetaheuristic`` enums)."""
+
+SEARCH_EXTRA: dict[str, Any] = {}
+"""Further search parameters used unless ``search_params`` is given."""
+
+
+def check_supported(problem: RoutingProblem) -> None:
+    """Raise :class:`InputError` if the problem uses a feature OR-Tools cannot honour here."""
+    for s in problem.stops:
+        if s.release_time > 0:
+            raise refuse(ENGINE, "release times", f"stop {s.id!r}.release_time",
+                         "use engine='pyvrp'")
+
+
+def _needs_time(problem: RoutingProblem) -> bool:
+    return problem.has_time_windows() or any(v.cost_per_duration > 0
+                                             for v in problem.vehicle_types)
+
+
+def _trimmed_counts(problem: RoutingProblem) -> list[int]:
+    counts = [v.count for v in problem.vehicle_types]
+    if len(counts) != 1 or problem.unload_sites or _needs_time(problem):
+        return counts
+    v = problem.vehicle_types[0]
+    lb = max((sum(s.demand[d] for s in problem.stops) / v.capacity[d]
+              for d in range(problem.num_dims) if v.capacity[d] > 0), default=1.0)
+    return [min(v.count, math.ceil(1.15 * lb) + 2)]
+
+
+class _Model:
+    """The OR-Tools model of a problem for given vehicle counts, and the way back."""
+
+    def __init__(self, problem: RoutingProblem, counts: list[int]) -> None:
+        p = self.problem = problem
+        self.factor = cost_factor(p)
+        dist, dur = int_matrix(p, "distance"), int_matrix(p, "duration")
+        # Vehicles: (type index, index within type).
+        self.vehicles = [(k, j) for k, c in enumerate(counts) for j in range(c)]
+        n_dep, n_stop = len(p.depots), p.num_stops
+        total = [sum(s.demand[d] for s in p.stops) for d in range(p.num_dims)]
+        copies: list[int] = []  # unload-site index of each copy node
+        for u in range(len(p.unload_sites)):
+            users = [k for k, v in enumerate(p.vehicle_types) if u in v.unload_sites]
+            if not users:
+                continue
+            cap = min(min(c for c in p.vehicle_types[k].capacity if c > 0) for k in users)
+            trips = math.ceil(max(total) / cap) if cap > 0 else n_stop
+            n_users = sum(counts[k] for k in users)
+            copies += [u] * min(n_stop + n_users, trips + 2 * n_users + 2)
+        self.copies = copies
+        # Node -> location, service, time window.
+        loc = [d.location for d in p.depots] + [s.location for s in p.stops] + \
+            [p.unload_sites[u].location for u in copies]
+        service = [0] * n_dep + [int_time(p, s.service) for s in p.stops] + \
+            [int_time(p, p.unload_sites[u].unload_duration) for u in copies]
+        self.n_dep, self.n_stop = n_dep, n_stop
+        n_nodes = len(loc)
+        starts = [p.vehicle_types[k].depot for k, _ in self.vehicles]
+        ends = [p.vehicle_types[k].end_depot for k, _ in self.vehicles]
+        mgr = self.manager = pywrapcp.RoutingIndexManager(n_nodes, len(self.vehicles), starts,
+                                                          ends)
+        rt = self.routing = pywrapcp.RoutingModel(mgr)
+        node_of = [mgr.IndexToNode(i) for i in range(rt.Size() + len(self.vehicles))]
+
+        # Arc costs: one evaluator per distinct per-distance cost.
+        evaluators: dict[int, int] = {}
+        for v, (k, _) in enumerate(self.vehicles):
+            vt = p.vehicle_types[k]
+            coef = round(vt.cost_per_distance / p.scale * self.factor)
+            if coef not in evaluators:
+                evaluators[coef] = self._transit(dist[np.ix_(loc, loc)] * coef)
+            rt.SetArcCostEvaluatorOfVehicle(evaluators[coef], v)
+            rt.SetFixedCostOfVehicle(round(vt.fixed_cost * self.factor), v)
+
+        # Unload copies: optional, restricted to the vehicles that may use the site.
+        for c, u in enumerate(copies):
+            index = mgr.NodeToIndex(n_dep + n_stop + c)
+            rt.AddDisjunction([index], 0)
+            allowed = [v for v, (k, _) in enumerate(self.vehicles)
+                       if u in p.vehicle_types[k].unload_sites]
+            rt.SetAllowedVehiclesForIndex(allowed, index)
+
+        # Load dimensions with unload slack.
+        for d in range(p.num_dims):
+            cmax = max(int_loads(p, v.capacity)[d] for v in p.vehicle_types)
+            demand = [0] * n_dep + [int_loads(p, s.demand)[d] for s in p.stops] + \
+                [-cmax] * len(copies)
+            cb = rt.RegisterUnaryTransitVector(demand)
+            caps = [int_loads(p, p.vehicle_types[k].capacity)[d] for k, _ in self.vehicles]
+            rt.AddDimensionWithVehicleCapacity(cb, cmax if copies else 0, caps, True,
+                                               f"load{d}")
+            dim = rt.GetDimensionOrDie(f"load{d}")
+            if copies:
+                for i in range(rt.Size()):
+                    if node_of[i] < n_dep + n_stop:
+                        dim.SlackVar(i).SetValue(0)
+            for v, (k, _) in enumerate(self.vehicles):
+                if p.vehicle_types[k].return_empty:
+                    dim.CumulVar(rt.End(v)).SetMax(0)
+
+        # Counts.
+        for label, limit_of, first, last in (
+                ("stops", lambda vt: vt.max_stops, n_dep, n_dep + n_stop),
+                ("unloads", lambda vt: vt.max_unloads, n_dep + n_stop, n_nodes)):
+            limits = [limit_of(p.vehicle_types[k]) for k, _ in self.vehicles]
+            if all(x is None for x in limits):
+                continue
+            ones = [1 if first <= node < last else 0 for node in range(n_nodes)]
+            cb = rt.RegisterUnaryTransitVector(ones)
+            rt.AddDimensionWithVehicleCapacity(
+                cb, 0, [n_nodes if x is None else x for x in limits], True, label)
+
+        # Time.
+        self.time_dim = None
+        self.breaks: dict[int, Any] = {}
+        if _needs_time(p):
+            serv_of = [service[node_of[i]] for i in range(len(node_of))]
+            tcb = self._transit(dur[np.ix_(loc, loc)] + np.array(service)[:, None])
+            horizon = max([int_time(p, v.shift_end) for v in p.vehicle_types
+                           if int_time(p, v.shift_end) < BIG]
+                          + [int_time(p, s.tw_end) + int_time(p, s.service) + int(dur.max())
+                             for s in p.stops if int_time(p, s.tw_end) < BIG]
+                          + [int(dur.sum(axis=1).max()) + sum(service) + 1])
+            rt.AddDimension(tcb, horizon, horizon, False, "time")
+            td = self.time_dim = rt.GetDimensionOrDie("time")
+            for k, s in enumerate(p.stops):
+                td.CumulVar(mgr.NodeToIndex(n_dep + k)).SetRange(
+                    int_time(p, s.tw_start), min(horizon, int_time(p, s.tw_end)))
+            for c, u in enumerate(copies):
+                site = p.unload_sites[u]
+                td.CumulVar(mgr.NodeToIndex(n_dep + n_stop + c)).SetRange(
+                    int_time(p, site.tw_start), min(horizon, int_time(p, site.tw_end)))
+            solver = rt.solver()
+            for v, (k, _) in enumerate(self.vehicles):
+                vt = p.vehicle_types[k]
+                lo, hi = int_time(p, vt.shift_start), min(horizon, int_time(p, vt.shift_end))
+                td.CumulVar(rt.Start(v)).SetRange(lo, hi)
+                td.CumulVar(rt.End(v)).SetRange(lo, hi)
+                if vt.max_duration is not None:
+                    td.SetSpanUpperBoundForVehicle(int_time(p, vt.max_duration), v)
+                coef = round(vt.cost_per_duration / p.scale * self.factor)
+                if coef:
+                    td.SetSpanCostCoefficientForVehicle(coef, v)
+                if vt.breaks is not None:
+                    b = vt.breaks
+                    interval = solver.FixedDurationIntervalVar(
+                        int_time(p, b.earliest_start), int_time(p, b.latest_start),
+                        int_time(p, b.duration), False, f"break {v}")
+                    td.SetBreakIntervalsOfVehicle([interval], v, serv_of)
+                    self.breaks[v] = interval
+            for v in range(len(self.vehicles)):
+                rt.AddVariableMinimizedByFinalizer(td.CumulVar(rt.End(v)))
+                rt.AddVariableMaximizedByFinalizer(td.CumulVar(rt.Start(v)))
+
+    def _transit(self, matrix: np.ndarray) -> int:
+        """Register a node-by-node transit matrix (C++-side lookups when it is small)."""
+        rt, mgr = self.routing, self.manager
+        if matrix.shape[0] <= MATRIX_NODES:
+            return int(rt.RegisterTransitMatrix(matrix.astype(np.int64).tolist()))
+        m = matrix.astype(np.int64)
+        return int(rt.RegisterTransitCallback(
+            lambda i, j: int(m[mgr.IndexToNode(i), mgr.IndexToNode(j)])))
+
+    def routes(self, sol: Any) -> tuple[Route, ...]:
+        """The problem's routes for an OR-Tools assignment."""
+        p, rt, mgr = self.problem, self.routing, self.manager
+        out = []
+        for v, (k, j) in enumerate(self.vehicles):
+            index = sol.Value(rt.NextVar(rt.Start(v)))
+            if rt.IsEnd(index):
+                continue
+            steps: list[Step] = []
+            times: list[int] = []  # service start per step
+            while not rt.IsEnd(index):
+                node = mgr.IndexToNode(index)
+                if node < self.n_dep + self.n_stop:
+                    steps.append(("stop", node - self.n_dep))
+                else:
+                    steps.append(("unload", self.copies[node - self.n_dep - self.n_stop]))
+                if self.time_dim is not None:
+                    times.append(sol.Value(self.time_dim.CumulVar(index)))
+                index = sol.Value(rt.NextVar(index))
+            out.append(schedule_route(p, k, j, steps,
+                                      break_after=self._break_after(sol, v, times)))
+        return tuple(out)
+
+    def _break_after(self, sol: Any, v: int, times: list[int]) -> int | None:
+        """Position of the break among the steps, from the solver's break start.
+
+        A break the solver places after the route's end is not part of the route; one
+        before its start is taken at the depot.
+        """
+        if v not in self.breaks or self.time_dim is None:
+            return None
+        rt = self.routing
+        end = sol.Value(self.time_dim.CumulVar(rt.End(v)))
+        intervals = sol.IntervalVarContainer()
+        name = self.breaks[v].Name()
+        b = next(intervals.Element(i).StartValue() for i in range(intervals.Size())
+                 if intervals.Element(i).Var().Name() == name)
+        if b >= end:
+            return None
+        return sum(1 for t in times if t <= b)
+
+
+def _params(time_limit: float, first_solution: str, metaheuristic: str,
+            extra: dict[str, Any], log: bool) -> Any:
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    for label, enum, value in (
+            ("first_solution", routing_enums_pb2.FirstSolutionStrategy, first_solution),
+            ("metaheuristic", routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic)):
+        if not hasattr(enum, value):
+            raise InputError(label, value, f"a member name of OR-Tools' {enum.DESCRIPTOR.name}")
+    params.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, first_solution)
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic)
+    for key, value in extra.items():
+        target, _, name = key.rpartition(".")
+        obj = params
+        for part in filter(None, target.split(".")):
+            obj = getattr(obj, part)
+        if not hasattr(obj, name):
+            raise InputError("search_params", key, "a field of RoutingSearchParameters")
+        setattr(obj, name, value)
+    params.time_limit.FromMilliseconds(max(1, int(time_limit * 1000)))
+    params.log_search = log
+    return params
+
+
+def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
+                  first_solution: str | None = None, metaheuristic: str | None = None,
+                  search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
+                  log: bool = False) -> RoutingResult:
+    """Solve with OR-Tools routing.
+
+    Parameters
+    ----------
+    problem
+        The problem.
+    time_limit
+        Wall-clock seconds for model building and search.
+    seed
+        Accepted for a uniform interface; OR-Tools' routing search is deterministic for a
+        given model and time budget (up to timing), so the seed has no effect.
+    first_solution, metaheuristic
+        OR-Tools enum names; default :data:`SEARCH_DEFAULTS`.
+    search_params
+        Further ``RoutingSearchParameters`` fields by (dotted) name, e.g.
+        ``{"ls_operator_neighbors_ratio": 0.2}``; default :data:`SEARCH_EXTRA`.
+    trim_fleet
+        Offer fewer idle vehicles when safe (see the module docstring).
+    log
+        Print OR-Tools' search log.
+
+    Returns
+    -------
+    RoutingResult
+        A plan; ``SolverError`` if OR-Tools finds none in time.
+    """
+    del seed
+    check_supported(problem)
+    t0 = time.perf_counter()
+    if problem.num_stops == 0:
+        return RoutingResult(problem.name, ENGINE, "feasible", 0.0, ())
+    fs = first_solution or SEARCH_DEFAULTS["first_solution"]
+    mh = metaheuristic or SEARCH_DEFAULTS["metaheuristic"]
+    full = [v.count for v in problem.vehicle_types]
+    attempts = [_trimmed_counts(problem)] if trim_fleet else []
+    if not attempts or attempts[0] != full:
+        attempts.append(full)
+    for counts in attempts:
+        left = time_limit - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        model = _Model(problem, counts)
+        left = time_limit - (time.perf_counter() - t0)
+        extra = dict(SEARCH_EXTRA if search_params is None else search_params)
+        sol = model.routing.SolveWithParameters(_params(max(0.05, left), fs, mh, extra, log))
+        if sol is not None:
+            routes = model.routes(sol)
+            return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0,
+                                 routes, (), sol.ObjectiveValue() / model.factor,
+                                 {"first_solution": fs, "metaheuristic": mh,
+                                  "vehicles_offered": sum(counts),
+                                  "unload_copies": len(model.copies)})
+    raise SolverError(f"OR-Tools found no solution for {problem.name!r} within "
+                      f"{time_limit:g} s (first solution {fs}); give more time, more "
+                      "vehicles, or wider time windows")
