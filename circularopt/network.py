@@ -296,7 +296,8 @@ class RoadNetwork:
         Returns
         -------
         RoadNetwork
-            Self-loops are dropped; of parallel edges the fastest is kept.
+            Self-loops are dropped; of parallel edges the fastest (then the shortest) is
+            kept.
         """
         lat_a = np.asarray(lat, dtype=np.float64)
         lon_a = np.asarray(lon, dtype=np.float64)
@@ -315,13 +316,17 @@ class RoadNetwork:
                              "u, v, travel_time_s and length_m of equal length")
         if m and (min(u_a.min(), v_a.min()) < 0 or max(u_a.max(), v_a.max()) >= n):
             raise InputError("edges u/v", "node index out of range", f"0..{n - 1}")
+        for name, arr in (("travel_time_s", t_a), ("length_m", l_a)):
+            if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+                raise InputError(f"edges {name}", "negative or non-finite entries",
+                                 "finite numbers >= 0")
         names = ["road"] if road_class is None else sorted(set(road_class))
         code = {c: k for k, c in enumerate(names)}
         cls_a = (np.zeros(m, np.int16) if road_class is None
                  else np.array([code[c] for c in road_class], dtype=np.int16))
         keep = u_a != v_a
-        # of parallel edges keep the fastest: sort by (u, v, time), take the first of each
-        order = np.lexsort((t_a, v_a, u_a))
+        # of parallel edges keep the fastest (then shortest): sort by (u, v, time, length)
+        order = np.lexsort((l_a, t_a, v_a, u_a))
         order = order[keep[order]]
         uu, vv = u_a[order], v_a[order]
         first = np.ones(len(order), dtype=bool)
@@ -479,7 +484,8 @@ def _graph_from_pbf(path: Path) -> nx.MultiDiGraph:
 
     keep_tags = set(ox.settings.useful_tags_way) | set(_EXTRA_WAY_TAGS)
     G = nx.MultiDiGraph(crs=ox.settings.default_crs, created_with="circularopt (pyosmium)")
-    processor = osmium.FileProcessor(str(path), osmium.osm.WAY).with_locations()
+    processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+    processor = processor.with_locations()
     processor = processor.with_filter(osmium.filter.KeyFilter("highway"))
     for way in processor:
         if not isinstance(way, osmium.osm.Way):
