@@ -332,7 +332,10 @@ class _Table:
         return value
 
     def str_(self, key: str, default: Any = ...) -> str:
-        value = self.raw(key, default, expected="a non-empty string")
+        if default is not ... and not self.has(key):
+            self.used.add(key)
+            return str(default)
+        value = self.raw(key, expected="a non-empty string")
         if not isinstance(value, str) or not value.strip():
             raise self.error(key, value, "a non-empty string")
         return value
@@ -657,16 +660,15 @@ def _seasons(top: _Table, ids: set[str], sources: dict[str, str]) -> dict[str, S
 
 
 def _located(t: _Table, sources: dict[str, str], kind: str,
-             illustrative: list[str]) -> tuple[str, float, float, bool, str]:
+             illustrative: list[str]) -> tuple[str, float, float, bool]:
     oid = t.ident()
     lat, lon = t.position()
     approx = t.bool_("approximate", False)
     if t.bool_("illustrative", False):
         illustrative.append(oid)
         approx = True
-    src = t.source()
-    sources[f"{kind}.{oid}"] = src
-    return oid, lat, lon, approx, src
+    sources[f"{kind}.{oid}"] = t.source()
+    return oid, lat, lon, approx
 
 
 def _complexes(top: _Table, names: tuple[str, ...], sources: dict[str, str],
@@ -677,7 +679,7 @@ def _complexes(top: _Table, names: tuple[str, ...], sources: dict[str, str],
     d.done()
     out = []
     for t in top.tables("complexes"):
-        oid, lat, lon, approx, _ = _located(t, sources, "complexes", illustrative)
+        oid, lat, lon, approx = _located(t, sources, "complexes", illustrative)
         opts, var, rec = _complex_terms(t, names, defaults)
         name = t.str_("name", oid)
         out.append(_wrap(t, lambda oid=oid, lat=lat, lon=lon, approx=approx, opts=opts,
@@ -712,7 +714,7 @@ def _recyclers(top: _Table, names: tuple[str, ...], sources: dict[str, str],
                illustrative: list[str]) -> tuple[Recycler, ...]:
     out = []
     for t in top.tables("recyclers"):
-        oid, lat, lon, approx, _ = _located(t, sources, "recyclers", illustrative)
+        oid, lat, lon, approx = _located(t, sources, "recyclers", illustrative)
         prices = t.numbers("price_per_tonne", names, lo=None)
         if not prices:
             raise t.error("price_per_tonne", {}, "at least one accepted stream with a price")
@@ -730,7 +732,7 @@ def _landfills(top: _Table, sources: dict[str, str],
                illustrative: list[str]) -> tuple[Landfill, ...]:
     out = []
     for t in top.tables("landfills"):
-        oid, lat, lon, approx, _ = _located(t, sources, "landfills", illustrative)
+        oid, lat, lon, approx = _located(t, sources, "landfills", illustrative)
         fee = t.num("tipping_fee_per_tonne", lo=0)
         cap = t.opt_num("capacity_t_per_day", lo=0, lo_open=True)
         name = t.str_("name", oid)
@@ -743,7 +745,7 @@ def _depots(top: _Table, sources: dict[str, str],
             illustrative: list[str]) -> tuple[Depot, ...]:
     out = []
     for t in top.tables("depots"):
-        oid, lat, lon, _, _ = _located(t, sources, "depots", illustrative)
+        oid, lat, lon, _ = _located(t, sources, "depots", illustrative)
         vehicles = []
         for v in t.tables("vehicles"):
             vid = v.ident()
