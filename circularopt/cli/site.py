@@ -1,0 +1,61 @@
+"""``circularopt site``: site sorting complexes for a scenario and write the result."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from circularopt.cli._common import console, existing_file
+from circularopt.matrices import approximate_matrices
+from circularopt.scenario import Scenario
+from circularopt.siting.model import BACKENDS, DEFAULT_BACKEND, site
+from circularopt.siting.validate import check_siting
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``site`` subcommand."""
+    p = sub.add_parser("site", help="site sorting complexes and assign feedstock (MIP)")
+    p.add_argument("scenario", help="scenario JSON file")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--complexes", type=int, help="open exactly N complexes")
+    group.add_argument("--max-complexes", type=int, help="open at most N complexes")
+    p.add_argument("--min-diversion", type=float,
+                   help="minimum share of waste delivered to recyclers (0-1)")
+    p.add_argument("--max-travel-minutes", type=float,
+                   help="longest travel time from a point to its complex")
+    p.add_argument("--lock-open", action="append", default=[], metavar="ID",
+                   help="complex candidate that must open (repeatable)")
+    p.add_argument("--lock-closed", action="append", default=[], metavar="ID",
+                   help="complex candidate that must stay closed (repeatable)")
+    p.add_argument("--allow-direct-landfill", action="store_true",
+                   help="let points be collected straight to a landfill")
+    p.add_argument("--open-candidate-recyclers", action="store_true",
+                   help="allow opening candidate recyclers at their opening cost")
+    p.add_argument("--backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND,
+                   help=f"MIP solver (default {DEFAULT_BACKEND})")
+    p.add_argument("--time-limit", type=float, default=60.0,
+                   help="solver time limit, seconds (default 60)")
+    p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
+    p.add_argument("--out", type=Path, help="write the result JSON here")
+    p.set_defaults(func=_site)
+
+
+def _site(args: argparse.Namespace) -> int:
+    scenario = Scenario.from_json(existing_file(args.scenario, option="scenario"))
+    matrices = approximate_matrices(scenario.locations())
+    console.print(f"[yellow]travel figures are APPROXIMATE:[/] {matrices.source} "
+                  "(no road network given)")
+    result = site(scenario, matrices, backend=args.backend, time_limit=args.time_limit,
+                  complexes=args.complexes, max_complexes=args.max_complexes,
+                  min_diversion=args.min_diversion,
+                  max_travel_minutes=args.max_travel_minutes, locked_open=args.lock_open,
+                  locked_closed=args.lock_closed,
+                  allow_direct_landfill=args.allow_direct_landfill,
+                  open_candidate_recyclers=args.open_candidate_recyclers, seed=args.seed)
+    console.print(result.summary())
+    report = check_siting(scenario, matrices, result)
+    console.print(f"checker: {report.summary()}")
+    if args.out is not None:
+        result.to_json(args.out)
+        console.print(f"wrote {args.out}")
+    return 0 if report.ok else 1

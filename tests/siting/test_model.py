@@ -1,0 +1,312 @@
+"""The scenario siting model, its result, its checker and the ``site`` CLI.
+
+The tiny scenario ``line`` puts everything on a straight road (hand-made matrices, km from
+the ``X`` table, 30 km/h): points p1, p2 near complex A (x=0.5), p3, p4 near complex B
+(x=9.5), recycler R and landfill L in the middle (x=5). Each point makes 1 t/day plastic
+and 1 t/day residual; A and B recover half the plastic. Hand-computed figures (D = 300
+working days, transfer 0.15 per t-km, trucks 5 t, 1 per km, no hourly cost):
+
+- collection per point and day: line haul ``2 t / 5 t x 2 x d km x 1 = 0.8 d``, plus the
+  local tour share ``1.42 x 1 km`` (nearest neighbour 1 km, collected daily);
+- common part per day: local 4 x 1.42 = 5.68, sorting 10 x 8 = 80, plastic 2 t sold at
+  100 (revenue 200) hauled 4.5 km (1.35), residue 6 t landfilled 4.5 km away at fee 5
+  (6 x 5.675 = 34.05): -78.92 per day, i.e. -23,676 per year;
+- A large (10 t/day, 14,000) serving all: line haul 0.8 x (0.5+0.5+8.5+9.5) = 15.2 per
+  day -> 14,000 + 4,560 - 23,676 = -5,116 (the optimum);
+- A and B small (5 t/day, 10,000 each): haul 0.8 x 4 x 0.5 = 1.6 per day -> 20,000 +
+  480 - 23,676 = -3,196.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from circularopt.cli import main
+from circularopt.exceptions import InfeasibleError, InputError
+from circularopt.matrices import TravelMatrices, approximate_matrices
+from circularopt.scenario import (
+    CapacityOption,
+    CollectionPoint,
+    ComplexCandidate,
+    Depot,
+    Landfill,
+    Parameters,
+    Recycler,
+    Scenario,
+    Stream,
+    VehicleType,
+)
+from circularopt.siting.model import (
+    CollectionCostParams,
+    collection_cost_estimate,
+    max_diversion_t_per_day,
+    site,
+)
+from circularopt.siting.result import SitingResult, StreamFlow
+from circularopt.siting.validate import check_siting
+
+X = {"p1": 0.0, "p2": 1.0, "p3": 9.0, "p4": 10.0, "A": 0.5, "B": 9.5, "R": 5.0, "R2": 5.0,
+     "L": 5.0}
+"""Position of each object on the line road, km."""
+
+BACKENDS = ("highs", "scip")
+A_ALONE = -5116.0
+BOTH_SMALL = -3196.0
+
+
+def line(*, price: float = 100.0, recycler_cap: float = 100.0,
+         candidate_recycler: bool = False, landfill_cap: float | None = None,
+         a_options: tuple[tuple[float, float], ...] = ((5, 10_000), (10, 14_000))
+         ) -> Scenario:
+    """The tiny line scenario (see the module docstring)."""
+    streams = (Stream("plastic", 0.2), Stream("residual", 0.4, recyclable=False))
+
+    def at(key: str) -> tuple[float, float]:
+        return 42.0, 74.0 + X[key] / 100
+
+    points = tuple(CollectionPoint(p, *at(p), {"plastic": 1.0, "residual": 1.0},
+                                   service_minutes=0.0) for p in ("p1", "p2", "p3", "p4"))
+    rr = {"plastic": 0.5}
+    cands = (
+        ComplexCandidate("A", *at("A"), tuple(CapacityOption(*o) for o in a_options), 10.0,
+                         rr),
+        ComplexCandidate("B", *at("B"), (CapacityOption(5, 10_000),), 10.0, rr),
+    )
+    recyclers = [Recycler("R", *at("R"), {"plastic": price}, recycler_cap)]
+    if candidate_recycler:
+        recyclers.append(Recycler("R2", *at("R2"), {"plastic": 100.0}, 10.0, existing=False,
+                                  opening_cost=1_000.0))
+    depot = Depot("D", *at("R"), (VehicleType("truck", 5.0, 20.0, 3, cost_per_km=1.0),))
+    return Scenario("line", streams, points, cands, (depot,), tuple(recyclers),
+                    (Landfill("L", *at("L"), 5.0, landfill_cap),), Parameters(300.0))
+
+
+def line_matrices(scenario: Scenario) -> TravelMatrices:
+    """Hand-made matrices: |x_a - x_b| km at 30 km/h."""
+    ids = tuple(o.id for o in scenario.located())
+    x = np.array([X.get(i, 5.0) for i in ids])
+    km = np.abs(x[:, None] - x[None, :])
+    return TravelMatrices(ids, km * 120.0, km * 1000.0, False, "hand-made line road")
+
+
+def solve(scenario: Scenario, **kw: object) -> SitingResult:
+    """Site and check with the independent checker."""
+    matrices = line_matrices(scenario)
+    result = site(scenario, matrices, time_limit=20, **kw)  # type: ignore[arg-type]
+    report = check_siting(scenario, matrices, result)
+    assert report.ok, report.summary()
+    return result
+
+
+# --------------------------------------------------------------------------- cost estimate
+
+
+def test_collection_cost_estimate_matches_hand_formula() -> None:
+    sc = line()
+    cost = collection_cost_estimate(sc, line_matrices(sc), ["A", "B"])
+    # p1 -> A: 0.8 x 0.5 + 1.42; p4 -> A: 0.8 x 9.5 + 1.42
+    assert cost[0, 0] == pytest.approx(0.4 + 1.42)
+    assert cost[3, 0] == pytest.approx(7.6 + 1.42)
+    assert cost[3, 1] == pytest.approx(0.4 + 1.42)
+
+
+def test_collection_cost_params_from_fleet_include_fixed_cost_per_hour() -> None:
+    vt = VehicleType("t", 10.0, 25.0, 1, fixed_cost_per_day=80.0, cost_per_hour=5.0,
+                     shift_minutes=480.0)
+    sc = dataclasses.replace(line(), depots=(Depot("D", 42.0, 74.05, (vt,)),))
+    prm = CollectionCostParams.from_scenario(sc)
+    assert prm.cost_per_hour == pytest.approx(5.0 + 80.0 / 8)
+    assert prm.truck_capacity_t == 10.0
+
+
+# --------------------------------------------------------------------------- optimum, options
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_known_optimum_opens_large_a_alone(backend: str) -> None:
+    r = solve(line(), backend=backend)
+    assert r.status == "optimal"
+    assert r.open_ids == ("A",)
+    assert r.open_complexes[0].option == 1
+    assert r.costs.total == pytest.approx(A_ALONE, abs=1e-3)
+    assert r.objective == pytest.approx(A_ALONE, abs=1e-2)
+    assert r.diversion_rate == pytest.approx(0.25)
+    assert set(r.assignment.values()) == {"A"}
+
+
+def test_exactly_two_complexes_splits_by_side() -> None:
+    r = solve(line(), complexes=2)
+    assert sorted(r.open_ids) == ["A", "B"]
+    assert [c.option for c in r.open_complexes] == [0, 0]  # small A is enough
+    assert r.assignment == {"p1": "A", "p2": "A", "p3": "B", "p4": "B"}
+    assert r.costs.total == pytest.approx(BOTH_SMALL, abs=1e-3)
+
+
+def test_locked_open_forces_b() -> None:
+    r = solve(line(), locked_open=["B"])
+    assert "B" in r.open_ids
+    assert r.costs.total == pytest.approx(BOTH_SMALL, abs=1e-3)
+
+
+def test_max_travel_keeps_far_points_at_b() -> None:
+    # 10 min at 30 km/h = 5 km: p3, p4 cannot reach A (8.5, 9.5 km)
+    r = solve(line(), max_travel_minutes=10)
+    assert r.assignment["p3"] == "B" and r.assignment["p4"] == "B"
+    assert r.costs.total == pytest.approx(BOTH_SMALL, abs=1e-3)
+
+
+def test_min_diversion_binding_with_gate_fee() -> None:
+    base = solve(line(price=-50.0))
+    assert base.diversion_rate == pytest.approx(0.0)
+    forced = solve(line(price=-50.0), min_diversion=0.2)
+    assert forced.diversion_rate == pytest.approx(0.2)
+    # 1.6 t/day sold instead of landfilled: (50 + 0.675 - 5.675) x 1.6 x 300
+    assert forced.costs.total - base.costs.total == pytest.approx(21_600.0, abs=1e-2)
+
+
+def test_recycler_full_leaves_recyclate_unplaced_and_candidate_opens() -> None:
+    full = solve(line(recycler_cap=1.0))
+    assert full.unplaced_t_per_day["plastic"] == pytest.approx(1.0)
+    opened = solve(line(recycler_cap=1.0, candidate_recycler=True),
+                   open_candidate_recyclers=True)
+    assert opened.opened_recyclers == ("R2",)
+    assert opened.unplaced_t_per_day["plastic"] == pytest.approx(0.0, abs=1e-7)
+    assert opened.costs.recycler_opening == 1_000.0
+    closed = solve(line(recycler_cap=1.0, candidate_recycler=True))
+    assert closed.opened_recyclers == ()
+
+
+def test_direct_landfill_when_allowed() -> None:
+    # complexes cost far more than they save: points go straight to the landfill
+    sc = line(a_options=((10, 500_000),))
+    sc = dataclasses.replace(sc, complex_candidates=(
+        sc.complex_candidates[0],
+        dataclasses.replace(sc.complex_candidates[1],
+                            capacity_options=(CapacityOption(5, 500_000),))))
+    r = solve(sc, allow_direct_landfill=True)
+    assert r.open_ids == ()
+    assert set(r.assignment.values()) == {"L"}
+
+
+def test_max_complexes_and_options_are_checked() -> None:
+    sc = line()
+    m = line_matrices(sc)
+    with pytest.raises(InputError, match="backend"):
+        site(sc, m, backend="gurobi")
+    with pytest.raises(InputError, match="locked_open"):
+        site(sc, m, locked_open=["Z"])
+    with pytest.raises(InputError, match="min_diversion"):
+        site(sc, m, min_diversion=1.5)
+    r = solve(sc, max_complexes=1)
+    assert len(r.open_ids) == 1
+
+
+# --------------------------------------------------------------------------- infeasibility
+
+
+def test_capacity_shortfall_is_explained() -> None:
+    with pytest.raises(InfeasibleError, match=r"total waste 8\.0 t/day exceeds the largest "
+                       r"possible complex and landfill capacity of 5\.0 t/day"):
+        solve(line(), locked_closed=["A"])
+
+
+def test_far_points_are_named() -> None:
+    with pytest.raises(InfeasibleError, match=r"'p1'.*max_travel_minutes"):
+        solve(line(), max_travel_minutes=0.5)
+
+
+def test_min_diversion_above_reachable_is_explained() -> None:
+    assert max_diversion_t_per_day(line()) == pytest.approx(2.0)
+    with pytest.raises(InfeasibleError, match=r"min_diversion 30\.0% needs 2\.4 t/day.*at "
+                       r"most 2\.0 t/day"):
+        solve(line(), min_diversion=0.3)
+
+
+def test_locked_sets_contradicting_complexes() -> None:
+    with pytest.raises(InfeasibleError, match=r"locked open.*complexes=1"):
+        solve(line(), complexes=1, locked_open=["A", "B"])
+    with pytest.raises(InfeasibleError, match="both locked open and locked closed"):
+        solve(line(), locked_open=["A"], locked_closed=["A"])
+    with pytest.raises(InfeasibleError, match="complexes=2 but only 1"):
+        solve(line(), complexes=2, locked_closed=["B"])
+
+
+def test_landfill_too_small_is_explained() -> None:
+    with pytest.raises(InfeasibleError, match=r"at least 6\.0 t/day must be landfilled"):
+        solve(line(landfill_cap=3.0))
+
+
+# --------------------------------------------------------------------------- checker
+
+
+@pytest.fixture(scope="module")
+def solved() -> tuple[Scenario, TravelMatrices, SitingResult]:
+    sc = line(recycler_cap=1.5)
+    m = line_matrices(sc)
+    return sc, m, site(sc, m, complexes=2, min_diversion=0.15, max_travel_minutes=10)
+
+
+def test_checker_accepts_solution_and_rejects_tampering(
+        solved: tuple[Scenario, TravelMatrices, SitingResult]) -> None:
+    sc, m, r = solved
+    assert check_siting(sc, m, r).ok
+    cases = {
+        "not an open complex": dataclasses.replace(
+            r, assignment={**r.assignment, "p1": "Z"}),
+        "not assigned": dataclasses.replace(
+            r, assignment={k: v for k, v in r.assignment.items() if k != "p4"}),
+        "over its capacity": dataclasses.replace(
+            r, flows=(*r.flows, StreamFlow("A", "R", "plastic", 5.0))),
+        "does not accept": dataclasses.replace(
+            r, flows=(StreamFlow("A", "R", "residual", 0.1), *r.flows)),
+        "reported revenue": dataclasses.replace(
+            r, costs=dataclasses.replace(r.costs, revenue=r.costs.revenue + 10)),
+        "mass balance": dataclasses.replace(r, residues=r.residues[1:]),
+        "over the limit": dataclasses.replace(
+            r, assignment={**r.assignment, "p4": "A"}),
+        "exactly 2": dataclasses.replace(r, open_complexes=r.open_complexes[:1]),
+        "below the required": dataclasses.replace(
+            r, options={**r.options, "min_diversion": 0.9}),
+        "locked closed": dataclasses.replace(
+            r, options={**r.options, "locked_closed": ["A"]}),
+    }
+    for needle, bad in cases.items():
+        report = check_siting(sc, m, bad)
+        assert not report.ok, needle
+        assert any(needle in v for v in report.violations), (needle, report.violations)
+
+
+def test_result_json_round_trip(solved: tuple[Scenario, TravelMatrices, SitingResult]) -> None:
+    sc, m, r = solved
+    back = SitingResult.from_json(r.to_json())
+    assert back == r
+    assert check_siting(sc, m, back).ok
+    assert "open complexes: 2" in r.summary()
+    with pytest.raises(InputError, match="siting result"):
+        SitingResult.from_dict({"scenario": "x"})
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_site_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sc = line()
+    scenario_file = tmp_path / "line.json"
+    sc.to_json(scenario_file)
+    out = tmp_path / "result.json"
+    code = main(["site", str(scenario_file), "--complexes", "1", "--backend", "highs",
+                 "--time-limit", "10", "--out", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "approximate" in text and "open complexes: 1" in text
+    result = SitingResult.from_dict(json.loads(out.read_text()))
+    assert result.approximate
+    assert check_siting(sc, approximate_matrices(sc.locations()), result).ok
+    code = main(["site", str(scenario_file), "--min-diversion", "0.9"])
+    assert code == 2
+    assert "min_diversion" in capsys.readouterr().out
