@@ -1,0 +1,185 @@
+"""Travel matrices: road matrices against networkx, snapping legs, cache, approximation."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from circularopt.exceptions import InputError, SnappingError
+from circularopt.matrices import (
+    approximate_matrices,
+    haversine_m,
+    load_matrices,
+    node_matrices,
+    road_matrices,
+    save_matrices,
+)
+from circularopt.network import RoadNetwork, route_path, snap
+
+BIG = 10**12  # larger than any path length in cm below: lexicographic (time, length)
+
+
+@st.composite
+def random_digraphs(draw: st.DrawFn) -> tuple[int, list[tuple[int, int, int, int]]]:
+    """A small directed multigraph; edge = (u, v, time in ms, length in cm)."""
+    n = draw(st.integers(2, 9))
+    edge = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                     st.integers(1, 10**7), st.integers(1, 10**6))
+    return n, draw(st.lists(edge, min_size=1, max_size=30))
+
+
+def _network(n: int, edges: list[tuple[int, int, int, int]]) -> RoadNetwork:
+    u, v, t, ln = (np.array(x) for x in zip(*edges, strict=True))
+    return RoadNetwork.from_edges(np.zeros(n), np.arange(n) * 1e-3, u, v, t / 1e3, ln / 1e2,
+                                  keep_largest_scc=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_digraphs())
+def test_node_matrices_equal_networkx(graph: tuple[int, list[tuple[int, int, int, int]]]
+                                      ) -> None:
+    n, edges = graph
+    dur, dist = node_matrices(_network(n, edges), np.arange(n), workers=1)
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(range(n))
+    for a, b, t, ln in edges:
+        G.add_edge(a, b, time=t / 1e3, lex=t * BIG + ln)
+    for s in range(n):
+        fastest = nx.single_source_dijkstra_path_length(G, s, weight="time")
+        lexi = nx.single_source_dijkstra_path_length(G, s, weight="lex")
+        for target in range(n):
+            if target not in fastest:
+                assert dur[s, target] == np.inf and dist[s, target] == np.inf
+                continue
+            assert dur[s, target] == pytest.approx(fastest[target], abs=1e-6)
+            # distance along the fastest path (the shortest of equally fast ones)
+            assert dist[s, target] == pytest.approx((lexi[target] % BIG) / 1e2, abs=1e-6)
+
+
+def grid(side: int = 8, *, seed: int = 0) -> RoadNetwork:
+    """A two-way street grid (~100 m blocks) with random speeds and a few one-ways."""
+    rng = np.random.default_rng(seed)
+    r, c = np.divmod(np.arange(side * side), side)
+    lat, lon = 42.87 + r * 9e-4, 74.59 + c * 1.2e-3
+    us, vs = [], []
+    for a in range(side * side):
+        for b in (a + 1 if c[a] < side - 1 else -1, a + side if r[a] < side - 1 else -1):
+            if b < 0:
+                continue
+            us.append(a)
+            vs.append(b)
+            if r[a] % 3 or c[a] % 3 == 1 or rng.random() < 0.5:
+                us.append(b)
+                vs.append(a)
+    u, v = np.array(us), np.array(vs)
+    length = haversine_m(lat[u], lon[u], lat[v], lon[v])
+    time = length / rng.uniform(5, 17, len(u))
+    return RoadNetwork.from_edges(lat, lon, u, v, time, length, source="test grid")
+
+
+def test_worker_processes_agree_with_one_process() -> None:
+    net = grid(12)
+    nodes = np.arange(net.n_nodes)
+    one = node_matrices(net, nodes, workers=1)
+    two = node_matrices(net, nodes, workers=2)  # 144 origins: several tasks, 2 processes
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+    sub = node_matrices(net, nodes[[5, 3, 5]], nodes[[7, 1]], workers=1)
+    np.testing.assert_array_equal(sub[0], one[0][np.ix_([5, 3, 5], [7, 1])])
+
+
+def test_road_matrices_at_nodes_equal_node_matrices(tmp_path: Path) -> None:
+    net = grid()
+    nodes = [0, 9, 30, 63]
+    locs = [(f"n{k}", float(net.lat[k]), float(net.lon[k])) for k in nodes]
+    m = road_matrices(net, locs, cache_dir=tmp_path, workers=1)
+    dur, dist = node_matrices(net, nodes, workers=1)
+    np.testing.assert_allclose(m.duration_s, dur, atol=1e-6)
+    np.testing.assert_allclose(m.distance_m, dist, atol=1e-6)
+    assert not m.approximate and "test grid" in m.source
+    assert np.all(np.diag(m.duration_s) == 0)
+    assert np.all(m.duration_s[~np.eye(4, dtype=bool)] > 0)
+
+
+def test_snapping_legs_are_added_on_both_ends(tmp_path: Path) -> None:
+    net = grid()
+    # a point a third of the way along the edge 0 -> 1, 20 m off the road, and node 63
+    lat = float(net.lat[0]) - 20 / 111_195
+    lon = float(net.lon[0] + (net.lon[1] - net.lon[0]) / 3)
+    locs = [("p", lat, lon), ("q", float(net.lat[63]), float(net.lon[63]))]
+    s = snap(net, ["p"], [lat], [lon])
+    assert s.node[0] == 0 and s.distance_m[0] == pytest.approx(20, rel=0.02)
+    m = road_matrices(net, locs, cache=False, workers=1)
+    dur, dist = node_matrices(net, [0, 63], workers=1)
+    assert m.duration_s[0, 1] == pytest.approx(s.leg_s[0] + dur[0, 1], abs=1e-6)
+    assert m.duration_s[1, 0] == pytest.approx(dur[1, 0] + s.leg_s[0], abs=1e-6)
+    assert m.distance_m[0, 1] == pytest.approx(s.leg_m[0] + dist[0, 1], abs=1e-6)
+    assert s.leg_m[0] == pytest.approx(net.length_m[net.edge_index(0, 1)] / 3, rel=0.01)
+    with pytest.raises(SnappingError, match="'p'"):
+        road_matrices(net, locs, max_snap_m=10, cache=False)
+
+
+def test_path_matches_matrix_entry() -> None:
+    net = grid()
+    dur, dist = node_matrices(net, [60], [3], workers=1)
+    path = route_path(net, 60, 3)
+    edges = [net.edge_index(a, b) for a, b in pairwise(path)]
+    assert net.travel_time_s[edges].sum() == pytest.approx(dur[0, 0], abs=1e-3 * len(edges))
+    assert net.length_m[edges].sum() == pytest.approx(dist[0, 0], abs=1e-2 * len(edges))
+
+
+def test_cache_hit_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    net = grid()
+    locs = [("a", float(net.lat[1]), float(net.lon[1])),
+            ("b", float(net.lat[40]), float(net.lon[40]))]
+    first = road_matrices(net, locs, cache_dir=tmp_path, workers=1)
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+    import circularopt.matrices as matrices_module
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed again instead of reading the cache")
+
+    monkeypatch.setattr(matrices_module, "node_matrices", fail)
+    again = road_matrices(net, locs, cache_dir=tmp_path)
+    np.testing.assert_array_equal(again.duration_s, first.duration_s)
+    assert again.ids == first.ids and again.source == first.source
+    with pytest.raises(AssertionError, match="cache"):  # another point: another key
+        road_matrices(net, [*locs, ("c", float(net.lat[2]), float(net.lon[2]))],
+                      cache_dir=tmp_path)
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    m = approximate_matrices([("a", 42.87, 74.59), ("b", 42.88, 74.60)])
+    save_matrices(m, tmp_path / "m.npz")
+    back = load_matrices(tmp_path / "m.npz")
+    assert back.ids == m.ids and back.approximate and back.source == m.source
+    np.testing.assert_array_equal(back.distance_m, m.distance_m)
+
+
+def test_node_matrices_refuses_bad_input() -> None:
+    net = grid(3)
+    with pytest.raises(InputError, match="sources"):
+        node_matrices(net, [99])
+    with pytest.raises(InputError, match="workers"):
+        node_matrices(net, [0], workers=0)
+
+
+def test_approximation_symmetric_zero_diagonal_and_scaled() -> None:
+    locs = [("a", 42.87, 74.59), ("b", 42.90, 74.62), ("c", 42.84, 74.70)]
+    m = approximate_matrices(locs)
+    assert m.approximate and "approximation" in m.source
+    np.testing.assert_allclose(m.distance_m, m.distance_m.T)
+    assert np.all(np.diag(m.distance_m) == 0) and np.all(np.diag(m.duration_s) == 0)
+    gc = haversine_m(42.87, 74.59, 42.90, 74.62)
+    assert m.distance_m[0, 1] == pytest.approx(1.35 * gc)
+    wider = approximate_matrices(locs, circuity=1.5, speed_kmh=60)
+    np.testing.assert_allclose(wider.distance_m, m.distance_m * 1.5 / 1.35)
+    np.testing.assert_allclose(wider.duration_s, wider.distance_m / (60 / 3.6))
+    with pytest.raises(InputError, match="circuity"):
+        approximate_matrices(locs, circuity=0.9)
