@@ -1,0 +1,443 @@
+"""City-scale collection routing: decompose, solve the parts in parallel, stitch one plan.
+
+A city has thousands of collection points; one routing problem over all of them is too
+large to search well in minutes. :func:`route_city` therefore
+
+1. groups the points by the unload site they are assigned to (the siting plan's sorting
+   complex or landfill; see :func:`circularopt.routing.scenario.nearest_sites` when
+   there is no plan),
+2. splits a group larger than ``max_part_stops`` into sectors around its site: the
+   points are sorted by bearing from the site, the sweep starts at the widest angular
+   gap, and the circle is cut into ``ceil(n / max_part_stops)`` sectors of equal size,
+3. shares every truck type's fleet among the parts in proportion to their tonnes per
+   visit (largest remainders; every part gets at least one truck),
+4. builds each part's problem with :func:`circularopt.routing.scenario.routing_problem`
+   and solves the parts in separate processes (``concurrent.futures`` with the *spawn*
+   start method, so it is safe on every platform and with threads) under one global
+   time limit: the parts are packed onto the workers largest first and each part gets
+   the share of its worker's time that its size represents,
+5. stitches the parts' routes into one :class:`~circularopt.routing.result.RoutingResult`
+   on one merged problem (the union of the parts: each part's trucks may unload only at
+   its site) and checks it with the independent validator.
+
+Reproducibility: part ``k`` is solved with seed ``seed + k``. Both engines stop on wall
+time, so a run repeats exactly only when the machine is equally loaded; the
+decomposition itself (parts, fleet shares) depends only on the inputs.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+
+from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
+from circularopt.matrices import TravelMatrices, default_workers
+from circularopt.routing.problem import (
+    INF_TIME,
+    Break,
+    RoutingProblem,
+    Stop,
+    UnloadSite,
+    VehicleType,
+)
+from circularopt.routing.result import RoutingResult, Step, schedule_route
+from circularopt.routing.scenario import point_load, routing_problem
+from circularopt.routing.validate import ValidationReport, validate
+from circularopt.scenario import Scenario
+
+__all__ = ["CityPlan", "Part", "merge_problems", "route_city", "split_parts"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the city: points unloading at one site, and its share of the fleet.
+
+    Parameters
+    ----------
+    name
+        ``"<site>"`` or ``"<site>#<k>"`` for the ``k``-th sector of a split group.
+    site
+        Unload site id.
+    points
+        Collection point ids.
+    tonnes
+        Tonnes per visit summed over the points.
+    fleet
+        Trucks per type name ``"<depot>/<type>"``.
+    """
+
+    name: str
+    site: str
+    points: tuple[str, ...]
+    tonnes: float
+    fleet: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class CityPlan:
+    """A stitched city plan.
+
+    Parameters
+    ----------
+    problem
+        The merged problem (the union of the parts' problems).
+    result
+        The stitched plan on ``problem``.
+    report
+        The independent validator's report on ``result``.
+    parts
+        The decomposition.
+    part_results
+        Each part's result (``None`` where the part failed).
+    errors
+        Error message per failed part name.
+    """
+
+    problem: RoutingProblem
+    result: RoutingResult
+    report: ValidationReport
+    parts: tuple[Part, ...]
+    part_results: tuple[RoutingResult | None, ...]
+    errors: Mapping[str, str]
+
+    def summary(self) -> str:
+        """The plan's summary, the validator's verdict and one line per part."""
+        lines = [self.result.summary().splitlines()[0], self.report.summary(limit=5)]
+        for part, res in zip(self.parts, self.part_results, strict=True):
+            state = (self.errors.get(part.name, "failed") if res is None else
+                     f"{res.num_vehicles} routes, cost {res.cost:,.2f}, {res.seconds:.1f} s")
+            lines.append(f"  part {part.name}: {len(part.points)} points, "
+                         f"{part.tonnes:,.1f} t, {sum(part.fleet.values())} trucks: {state}")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def _bearing(lat0: float, lon0: float, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    x = (lon - lon0) * math.cos(math.radians(lat0))
+    y = lat - lat0
+    return np.arctan2(y, x)
+
+
+def _apportion(weights: Sequence[float], total: int) -> list[int]:
+    """Largest-remainder split of ``total`` in proportion to ``weights``."""
+    w = np.asarray(weights, dtype=float)
+    if total <= 0 or w.sum() <= 0:
+        return [0] * len(w)
+    exact = w / w.sum() * total
+    base = np.floor(exact).astype(int)
+    order = np.argsort(-(exact - base), kind="stable")
+    for k in order[: total - int(base.sum())]:
+        base[k] += 1
+    return [int(x) for x in base]
+
+
+def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
+                max_part_stops: int = 300, points: Sequence[str] | None = None,
+                fleet: Mapping[str, int] | None = None) -> list[Part]:
+    """Decompose the points by assigned site and, when large, by sector around the site.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    assignment
+        Point id -> unload site id (complex candidate or landfill).
+    max_part_stops
+        Largest number of points in one part.
+    points
+        Points to route (default: all collection points).
+    fleet
+        Trucks per type ``"<depot>/<type>"`` to share (default: the scenario's fleets).
+
+    Returns
+    -------
+    list of Part
+        In order of site id, then sector.
+
+    Raises
+    ------
+    InfeasibleError
+        Fewer trucks than parts.
+    """
+    if not (isinstance(max_part_stops, int) and max_part_stops >= 1):
+        raise InputError("max_part_stops", max_part_stops, "an integer >= 1")
+    by_id = {p.id: p for p in scenario.collection_points}
+    ids = list(by_id) if points is None else list(points)
+    sites: dict[str, Any] = {c.id: c for c in scenario.complex_candidates}
+    sites.update({lf.id: lf for lf in scenario.landfills})
+    groups: dict[str, list[str]] = {}
+    for pid in ids:
+        if pid not in by_id:
+            raise InputError("points", pid, "ids of the scenario's collection points")
+        site = assignment.get(pid)
+        if site is None or site not in sites:
+            raise InputError(f"assignment[{pid!r}]", site,
+                             f"a complex candidate or landfill id {sorted(sites)}")
+        groups.setdefault(site, []).append(pid)
+    raw: list[tuple[str, str, list[str]]] = []
+    for site in sorted(groups):
+        members = groups[site]
+        k = math.ceil(len(members) / max_part_stops)
+        if k == 1:
+            raw.append((site, site, members))
+            continue
+        s = sites[site]
+        ang = _bearing(s.lat, s.lon, np.array([by_id[p].lat for p in members]),
+                       np.array([by_id[p].lon for p in members]))
+        order = np.argsort(ang, kind="stable")
+        sorted_ang = ang[order]
+        gaps = np.diff(np.concatenate([sorted_ang, sorted_ang[:1] + 2 * math.pi]))
+        start = (int(np.argmax(gaps)) + 1) % len(order)
+        order = np.roll(order, -start)
+        for j, chunk in enumerate(np.array_split(order, k)):
+            raw.append((f"{site}#{j + 1}", site, [members[int(i)] for i in chunk]))
+    tonnes = [sum(point_load(scenario, by_id[p])[0] for p in pts) for _, _, pts in raw]
+    if fleet is None:
+        fleet = {f"{d.id}/{v.id}": v.count for d in scenario.depots for v in d.vehicle_types}
+    shares = [dict.fromkeys(fleet, 0) for _ in raw]
+    weights = [max(t, 1e-9) for t in tonnes]
+    for key, count in fleet.items():
+        for share, n in zip(shares, _apportion(weights, count), strict=True):
+            share[key] = n
+    total = sum(fleet.values())
+    if total < len(raw):
+        raise InfeasibleError(f"{len(raw)} parts (sites {sorted(groups)}, at most "
+                              f"{max_part_stops} points each) but only {total} trucks; add "
+                              "trucks or raise max_part_stops")
+    for share in shares:  # every part needs a truck: take one from the richest part
+        if sum(share.values()) == 0:
+            donor = max((i for i in range(len(shares)) if sum(shares[i].values()) >= 2),
+                        key=lambda i: sum(shares[i].values()) / weights[i])
+            key = max(shares[donor], key=lambda k: shares[donor][k])
+            shares[donor][key] -= 1
+            share[key] += 1
+    return [Part(name, site, tuple(pts), t, {k: n for k, n in share.items() if n > 0})
+            for (name, site, pts), t, share in zip(raw, tonnes, shares, strict=True)]
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def merge_problems(problems: Sequence[RoutingProblem], *, name: str,
+                   prefixes: Sequence[str]) -> RoutingProblem:
+    """The union of problems with disjoint stops (shared depots and sites by id).
+
+    Locations are merged by id; arcs between locations that share no problem are
+    forbidden (``INF_TIME``). Vehicle types are renamed ``"<prefix>:<name>"`` and keep
+    their own depots and unload sites, so a plan of the union is a plan of each part.
+    """
+    if not problems:
+        raise InputError("problems", [], "at least one problem")
+    p0 = problems[0]
+    for p in problems[1:]:
+        if (p.dimensions, p.scale, p.load_scale) != (p0.dimensions, p0.scale, p0.load_scale):
+            raise InputError("problems", p.name, "problems with the same dimensions and "
+                                                 "scales")
+    loc_ids: dict[str, int] = {}
+    for p in problems:
+        for x in p.locations:
+            loc_ids.setdefault(x, len(loc_ids))
+    n = len(loc_ids)
+    dist = np.full((n, n), float(INF_TIME))
+    dur = np.full((n, n), float(INF_TIME))
+    depots: dict[str, Any] = {}
+    sites: dict[str, UnloadSite] = {}
+    stops: list[Stop] = []
+    vtypes: list[VehicleType] = []
+    if len(prefixes) != len(problems):
+        raise InputError("prefixes", len(prefixes), f"{len(problems)} prefixes, one per problem")
+    for p in problems:
+        idx = np.array([loc_ids[x] for x in p.locations])
+        dist[np.ix_(idx, idx)] = p.distance
+        dur[np.ix_(idx, idx)] = p.duration
+        for d in p.depots:
+            depots.setdefault(d.id, type(d)(d.id, loc_ids[p.locations[d.location]]))
+        for u in p.unload_sites:
+            sites.setdefault(u.id, UnloadSite(u.id, loc_ids[p.locations[u.location]],
+                                              u.unload_duration, u.tw_start, u.tw_end))
+        stops += [Stop(s.id, loc_ids[p.locations[s.location]], s.demand, s.service,
+                       s.tw_start, s.tw_end, s.release_time) for s in p.stops]
+    dep_index = {k: i for i, k in enumerate(depots)}
+    site_index = {k: i for i, k in enumerate(sites)}
+    for p, prefix in zip(problems, prefixes, strict=True):
+        for v in p.vehicle_types:
+            vtypes.append(VehicleType(
+                f"{prefix}:{v.name}", dep_index[p.depots[v.depot].id],
+                dep_index[p.depots[v.end_depot].id], v.count, v.capacity, v.fixed_cost,
+                v.cost_per_distance, v.cost_per_duration, v.shift_start, v.shift_end,
+                v.max_duration, v.max_stops,
+                tuple(site_index[p.unload_sites[u].id] for u in v.unload_sites),
+                v.max_unloads, v.return_empty, v.breaks))
+    dist.setflags(write=False)
+    dur.setflags(write=False)
+    return RoutingProblem(name, tuple(loc_ids), dist, dur, tuple(depots.values()),
+                          tuple(vtypes), tuple(stops), tuple(sites.values()), p0.dimensions,
+                          p0.scale, p0.load_scale, p0.convention)
+
+
+def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
+            results: Sequence[RoutingResult | None], engine: str,
+            seconds: float) -> RoutingResult:
+    routes = []
+    unassigned: list[str] = []
+    type_offset = 0
+    stop_index = {s.id: k for k, s in enumerate(merged.stops)}
+    site_index = {u.id: k for k, u in enumerate(merged.unload_sites)}
+    for p, res in zip(problems, results, strict=True):
+        if res is None:
+            unassigned += [s.id for s in p.stops]
+        else:
+            unassigned += list(res.unassigned)
+            for r in res.routes:
+                steps: list[Step] = []
+                brk: int | None = None
+                for v in r.visits:
+                    if v.kind == "stop":
+                        steps.append(("stop", stop_index[v.id]))
+                    elif v.kind == "unload":
+                        steps.append(("unload", site_index[v.id]))
+                    elif v.kind == "break":
+                        brk = len(steps)
+                routes.append(schedule_route(merged, type_offset + r.vehicle_type, r.vehicle,
+                                             steps, break_after=brk))
+        type_offset += len(p.vehicle_types)
+    status = "feasible" if all(r is not None and r.status == "feasible"
+                               for r in results) else "infeasible"
+    return RoutingResult(merged.name, engine, status, seconds, tuple(routes),
+                         tuple(unassigned), None, {"parts": len(problems)})
+
+
+# --------------------------------------------------------------------------- solving
+
+
+def _solve_part(problem: RoutingProblem, engine: str, time_limit: float,
+                seed: int) -> tuple[RoutingResult | None, str]:
+    """Worker: solve one part (top-level so that spawned processes can import it)."""
+    from circularopt.routing.engines import solve
+
+    try:
+        return solve(problem, engine=engine, time_limit=time_limit, seed=seed,
+                     allow_infeasible=True), ""
+    except CircularOptError as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _budgets(sizes: Sequence[int], workers: int, seconds: float) -> list[float]:
+    """Per-part seconds: parts packed largest first on ``workers`` queues, each queue's
+    time shared in proportion to size."""
+    queues: list[list[int]] = [[] for _ in range(max(1, workers))]
+    load = [0] * len(queues)
+    for k in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        q = int(np.argmin(load))
+        queues[q].append(k)
+        load[q] += max(1, sizes[k])
+    out = [0.0] * len(sizes)
+    for q, members in enumerate(queues):
+        for k in members:
+            out[k] = seconds * max(1, sizes[k]) / max(1, load[q])
+    return out
+
+
+def route_city(scenario: Scenario, matrices: TravelMatrices, *,
+               assignment: Mapping[str, str], engine: str = "pyvrp",
+               time_limit: float = 60.0, seed: int = 0, max_part_stops: int = 300,
+               workers: int | None = None, day: int | None = None,
+               lunch: Break | None = None, progress: Progress | None = None) -> CityPlan:
+    """Route a whole city by parts solved in parallel (see the module docstring).
+
+    Parameters
+    ----------
+    scenario, matrices
+        The scenario and travel matrices (seconds, metres) covering its depots, points
+        and the assigned sites.
+    assignment
+        Point id -> unload site id (every routed point needs one).
+    engine
+        ``"pyvrp"`` or ``"ortools"``.
+    time_limit
+        Global wall-clock budget in seconds, decomposition and stitching included.
+    seed
+        Base random seed (part ``k`` uses ``seed + k``).
+    max_part_stops
+        Largest part; bigger site groups are split into sectors.
+    workers
+        Parallel processes (default: every CPU this process may use).
+    day
+        Weekday to plan, or ``None`` for every point (see
+        :mod:`circularopt.routing.scenario`).
+    lunch
+        Break every truck takes, or ``None``.
+    progress
+        Called with one line of text as parts are built and solved.
+
+    Returns
+    -------
+    CityPlan
+        The stitched plan and the validator's report. Parts that fail leave their points
+        unassigned and their error in ``errors``; check ``report.ok``.
+    """
+    t0 = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    n_workers = default_workers() if workers is None else int(workers)
+    if n_workers < 1:
+        raise InputError("workers", workers, "an integer >= 1 or None")
+    pts = [p.id for p in scenario.collection_points]
+    parts = split_parts(scenario, assignment, max_part_stops=max_part_stops, points=pts)
+    problems = []
+    for part in parts:
+        problems.append(routing_problem(scenario, matrices, assignment=assignment,
+                                        unload_sites=[part.site], points=part.points,
+                                        fleet=part.fleet, day=day, lunch=lunch,
+                                        name=f"{scenario.name}/{part.name}"))
+    say(f"{len(parts)} parts built in {time.perf_counter() - t0:.1f} s "
+        f"({sum(len(p.points) for p in parts)} points, {n_workers} workers)")
+    # Keep ~5% (at least 1 s) for stitching and validation, plus process start-up.
+    startup = 3.0 if n_workers > 1 and len(parts) > 1 else 0.0
+    left = time_limit - (time.perf_counter() - t0) - max(1.0, 0.05 * time_limit) - startup
+    budgets = _budgets([p.num_stops for p in problems], min(n_workers, len(problems)),
+                       max(0.5, left))
+    results: list[RoutingResult | None] = [None] * len(parts)
+    errors: dict[str, str] = {}
+
+    def done(k: int, res: RoutingResult | None, err: str) -> None:
+        results[k] = res
+        if res is None:
+            errors[parts[k].name] = err
+            say(f"part {parts[k].name} failed: {err}")
+        else:
+            say(f"part {parts[k].name}: {problems[k].num_stops} stops, "
+                f"{res.num_vehicles} routes, cost {res.cost:,.2f}, {res.status}, "
+                f"{res.seconds:.1f} s ({sum(r is not None for r in results)}/{len(parts)})")
+
+    order = sorted(range(len(parts)), key=lambda i: -problems[i].num_stops)
+    if n_workers == 1 or len(parts) == 1:
+        for k in order:
+            done(k, *_solve_part(problems[k], engine, budgets[k], seed + k))
+    else:
+        with ProcessPoolExecutor(max_workers=min(n_workers, len(parts)),
+                                 mp_context=get_context("spawn")) as pool:
+            futures: dict[Future[tuple[RoutingResult | None, str]], int] = {
+                pool.submit(_solve_part, problems[k], engine, budgets[k], seed + k): k
+                for k in order}
+            for fut in as_completed(futures):
+                done(futures[fut], *fut.result())
+    merged = merge_problems(problems, name=scenario.name, prefixes=[p.name for p in parts])
+    result = _stitch(merged, problems, results, engine, time.perf_counter() - t0)
+    report = validate(merged, result)
+    say(f"stitched {result.num_vehicles} routes in {result.seconds:.1f} s: "
+        + report.summary(limit=3).replace("\n", "; "))
+    if not result.routes and errors:
+        raise SolverError("no part of the city could be routed: "
+                          + "; ".join(f"{k}: {v}" for k, v in errors.items()))
+    return CityPlan(merged, result, report, tuple(parts), tuple(results), errors)
