@@ -1,0 +1,77 @@
+"""``circularopt route``: plan the daily collection routes of a scenario.
+
+Points unload where the siting result assigns them (``--siting``); without one, every
+point unloads at the complex candidate or landfill nearest to it by travel time (there and
+back). Travel times and distances come from the offline approximation
+(:func:`circularopt.matrices.approximate_matrices`), announced as approximate in the
+output. The city is decomposed by unload site (and sector when large), the parts are
+solved in parallel and the stitched plan is checked by the independent validator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from circularopt.cli._common import console, existing_file
+from circularopt.matrices import approximate_matrices
+from circularopt.routing.decompose import route_city
+from circularopt.routing.engines import ENGINES
+from circularopt.routing.scenario import nearest_sites
+from circularopt.scenario import Scenario
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``route`` subcommand."""
+    p = sub.add_parser("route", help="plan collection routes with unloading trips")
+    p.add_argument("scenario", help="scenario JSON file")
+    p.add_argument("--engine", choices=ENGINES, default="pyvrp", help="routing engine")
+    p.add_argument("--time-limit", type=float, default=60.0,
+                   help="global wall-clock seconds (default 60)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--siting", help="siting result JSON (circularopt site --out); default: "
+                                    "each point unloads at the nearest complex candidate "
+                                    "or landfill")
+    p.add_argument("--max-part-stops", type=int, default=300,
+                   help="largest part of the decomposition (default 300)")
+    p.add_argument("--workers", type=int, help="parallel processes (default: all CPUs)")
+    p.add_argument("--day", type=int, choices=range(7), metavar="0-6",
+                   help="plan one weekday (only points due that day); default every point")
+    p.add_argument("--out", type=Path, help="write the plan as JSON")
+    p.set_defaults(func=_route)
+
+
+def _route(args: argparse.Namespace) -> int:
+    scenario = Scenario.from_json(existing_file(args.scenario, option="scenario"))
+    matrices = approximate_matrices(scenario.locations())
+    console.print(f"[yellow]travel matrices are APPROXIMATE[/]: {matrices.source}")
+    if args.siting:
+        from circularopt.siting.result import SitingResult
+
+        siting = SitingResult.from_json(existing_file(args.siting, option="--siting"))
+        assignment = dict(siting.assignment)
+        source = f"siting result {args.siting}"
+    else:
+        assignment = nearest_sites(scenario, matrices)
+        source = "nearest complex candidate or landfill by travel time"
+    console.print(f"unloading: {source}")
+    plan = route_city(scenario, matrices, assignment=assignment, engine=args.engine,
+                      time_limit=args.time_limit, seed=args.seed,
+                      max_part_stops=args.max_part_stops, workers=args.workers, day=args.day,
+                      progress=lambda msg: console.print(f"  {msg}", markup=False))
+    console.print(plan.summary(), markup=False)
+    if args.out is not None:
+        data = {"scenario": scenario.name, "engine": args.engine, "seed": args.seed,
+                "time_limit": args.time_limit, "day": args.day,
+                "approximate_matrices": matrices.approximate,
+                "matrices_source": matrices.source, "unloading": source,
+                "valid": plan.report.ok, "violations": list(plan.report.violations),
+                "parts": [{"name": p.name, "site": p.site, "points": list(p.points),
+                           "tonnes": p.tonnes, "fleet": dict(p.fleet),
+                           "error": plan.errors.get(p.name, "")} for p in plan.parts],
+                "vehicle_types": [v.name for v in plan.problem.vehicle_types],
+                "result": plan.result.to_dict()}
+        args.out.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        console.print(f"wrote {args.out}")
+    return 0 if plan.report.ok and not plan.result.unassigned else 1
