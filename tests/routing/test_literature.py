@@ -1,0 +1,166 @@
+"""Readers and bench runners of the literature sets (Kim, Yang, Cordeau) on small files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from circularopt.bench import BenchOptions
+from circularopt.exceptions import InputError
+from circularopt.routing import RoutingResult, schedule_route, solve, validate
+from circularopt.routing.literature import (
+    FEET_PER_MILE,
+    read_cordeau,
+    read_kim,
+    read_kim_header,
+    read_yang,
+    read_yang_solution,
+    route_yards,
+    run_mdvrp,
+    run_mtvrptwr,
+    with_lunch_breaks,
+    write_yang_solution,
+)
+
+
+@pytest.fixture
+def kim(shared: Path) -> Path:
+    return shared / "benchmarks" / "wcvrptw" / "kim"
+
+
+@pytest.fixture
+def yang(shared: Path) -> Path:
+    return shared / "benchmarks" / "mtvrptwr" / "yang"
+
+
+@pytest.fixture
+def cordeau(shared: Path) -> Path:
+    return shared / "benchmarks" / "mdvrp" / "cordeau"
+
+
+# --------------------------------------------------------------------------- Kim
+
+
+def test_kim_reader_follows_the_authors_convention(kim: Path) -> None:
+    path = kim / "instances" / "102_stop.txt"
+    head = read_kim_header(path)
+    assert (head.vehicle_capacity, head.route_capacity, head.max_stops) == (280.0, 400.0, 500)
+    p = read_kim(path)
+    assert (p.num_stops, len(p.depots), len(p.unload_sites)) == (99, 1, 2)
+    # The benchmark page's worked example: stop 0 -> stop 1 is 15387 ft, 262.3 s.
+    i, j = p.locations.index("0"), p.locations.index("1")
+    assert p.distance[i, j] == pytest.approx(15387.0)
+    assert p.duration[i, j] == pytest.approx(262.3, abs=0.05)
+    vt = p.vehicle_types[0]
+    assert (vt.shift_start, vt.shift_end) == (4 * 3600.0, 15 * 3600.0)
+    assert vt.return_empty and vt.max_stops == 500
+    assert vt.breaks is not None and vt.breaks.duration == 3600.0
+    assert p.stops[0].id == "3" and p.stops[0].tw_start == 7 * 3600.0
+    assert p.stops[0].demand == (12.0,) and p.stops[0].service == 180.0
+
+
+def test_kim_lunch_inserted_after_a_solve_without_breaks(kim: Path) -> None:
+    path = kim / "instances" / "102_stop.txt"
+    full = read_kim(path)
+    relaxed = read_kim(path, lunch=False, max_stops=False, open_disposal=True,
+                       shift_reserve=3600.0)
+    assert relaxed.vehicle_types[0].breaks is None
+    plan = with_lunch_breaks(full, solve(relaxed, engine="pyvrp", time_limit=1.0, seed=1))
+    report = validate(full, plan)
+    assert report.ok, report.summary()
+    assert all(sum(v.kind == "break" for v in r.visits) == 1 for r in plan.routes)
+    assert sum(route_yards(full, plan)) == pytest.approx(sum(s.demand[0] for s in full.stops))
+    assert report.distance / FEET_PER_MILE > 0
+
+
+def test_kim_bad_file_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad_stop.txt"
+    bad.write_text("x\ny\n", encoding="utf-8")
+    with pytest.raises(InputError, match="lines 1-5"):
+        read_kim(bad)
+
+
+# --------------------------------------------------------------------------- Yang
+
+
+@pytest.mark.parametrize("name", ["C201R0.5", "R202R0.25"])
+def test_yang_bks_cost_recomputed_from_sol(yang: Path, name: str) -> None:
+    problem = read_yang(yang / f"{name}.vrp")
+    plan = read_yang_solution(yang / f"{name}.sol", problem)
+    report = validate(problem, plan)
+    assert report.ok, report.summary()
+    text = (yang / f"{name}.sol").read_text(encoding="utf-8")
+    cost = float(text.split("Cost:")[1].split()[0])
+    assert 10 * report.distance == pytest.approx(cost, abs=1e-6)
+    assert any(r.num_unloads for r in plan.routes)  # the BKS reloads at the depot
+
+
+def test_yang_reader_keeps_release_times_and_fleet(yang: Path) -> None:
+    p = read_yang(yang / "C201R0.5.vrp")
+    assert p.num_stops == 100 and p.num_vehicles == 8
+    assert p.stops[7].id == "8" and p.stops[7].release_time == 1365.0
+    assert p.vehicle_types[0].unload_sites == (0,)
+    assert p.unload_sites[0].location == p.depots[0].location
+
+
+def test_yang_solution_round_trip(yang: Path, tmp_path: Path) -> None:
+    problem = read_yang(yang / "C201R0.5.vrp")
+    plan = read_yang_solution(yang / "C201R0.5.sol", problem)
+    out = tmp_path / "x.sol"
+    write_yang_solution(out, plan, cost=10 * plan.distance)
+    assert "Route #1:" in out.read_text() and " 0 " in out.read_text()
+    again = read_yang_solution(out, problem)
+    assert again.distance == pytest.approx(plan.distance)
+
+
+def test_yang_corrupted_solution_is_rejected(yang: Path) -> None:
+    problem = read_yang(yang / "C201R0.5.vrp")
+    plan = read_yang_solution(yang / "C201R0.5.sol", problem)
+    r = plan.routes[1]
+    steps = [("stop", v.index) for v in r.visits if v.kind == "stop"]  # reloads dropped
+    broken = RoutingResult(plan.problem_name, "x", "feasible", 0.0,
+                           (*plan.routes[:1], schedule_route(problem, 0, 1, steps),
+                            *plan.routes[2:]))
+    assert not validate(problem, broken).ok
+
+
+def test_mtvrptwr_runner_writes_sol_and_refuses_ortools(yang: Path, tmp_path: Path) -> None:
+    opts = BenchOptions(yang, instances="C201R0.5", time_limit=1.0, seed=1,
+                        solutions=tmp_path)
+    rows = list(run_mtvrptwr(opts))
+    assert len(rows) == 1 and rows[0].feasible and rows[0].bks == 15006.0
+    assert rows[0].cost is not None and rows[0].cost >= 15006.0 - 1e-6
+    text = (tmp_path / "C201R0.5.pyvrp.sol").read_text()
+    assert text.startswith("Route #1:") and "Cost:" in text
+    problem = read_yang(yang / "C201R0.5.vrp")
+    assert 10 * validate(problem, read_yang_solution(tmp_path / "C201R0.5.pyvrp.sol",
+                                                     problem)).distance == pytest.approx(
+        rows[0].cost)
+    row = next(run_mtvrptwr(BenchOptions(yang, instances="C201R0.5", time_limit=0.5,
+                                         engine="ortools")))
+    assert not row.feasible and "release" in row.extra["error"]
+
+
+# --------------------------------------------------------------------------- Cordeau
+
+
+def test_cordeau_reader(cordeau: Path) -> None:
+    p = read_cordeau(cordeau / "p01.txt")
+    assert (p.num_stops, len(p.depots), p.num_vehicles) == (50, 4, 16)
+    assert {v.capacity for v in p.vehicle_types} == {(80.0,)}
+    assert all(v.max_duration is None for v in p.vehicle_types)
+    assert p.distance[0, 1] == pytest.approx(((37 - 49) ** 2 + (52 - 49) ** 2) ** 0.5,
+                                             abs=1e-3)
+    p12 = read_cordeau(cordeau / "pr01.txt")
+    assert p12.vehicle_types[0].max_duration == 500.0 and p12.stops[0].service > 0
+
+
+def test_mdvrp_runner(cordeau: Path, tmp_path: Path) -> None:
+    rows = list(run_mdvrp(BenchOptions(cordeau, instances="p01", time_limit=1.0, seed=1,
+                                       solutions=tmp_path)))
+    assert rows[0].feasible and rows[0].bks == 576.87
+    assert rows[0].cost is not None and rows[0].cost >= 576.87 - 0.01
+    lines = (tmp_path / "p01.pyvrp.res").read_text().splitlines()
+    assert float(lines[0]) == pytest.approx(rows[0].cost, abs=0.01)
+    assert all(ln.split()[4] == "0" and ln.split()[-1] == "0" for ln in lines[1:])
