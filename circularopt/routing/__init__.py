@@ -39,6 +39,7 @@ silently relaxed.
 
 from __future__ import annotations
 
+from circularopt.routing.engines import ENGINES, solve
 from circularopt.routing.problem import (
     INF_TIME,
     Break,
@@ -50,8 +51,10 @@ from circularopt.routing.problem import (
     VehicleType,
 )
 from circularopt.routing.result import Route, RoutingResult, Visit, schedule_route
+from circularopt.routing.validate import ValidationReport, validate
 
 __all__ = [
+    "ENGINES",
     "INF_TIME",
     "Break",
     "Depot",
@@ -61,7 +64,10 @@ __all__ = [
     "RoutingResult",
     "Stop",
     "UnloadSite",
+    "ValidationReport",
     "VehicleType",
     "Visit",
     "schedule_route",
+    "solve",
+    "validate",
 ]

@@ -34,6 +34,7 @@ Not supported (refused): release times.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from typing import Any
@@ -44,6 +45,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from circularopt.exceptions import InputError, SolverError
 from circularopt.routing.engines._common import (
     BIG,
+    Budget,
     cost_factor,
     int_loads,
     int_matrix,
@@ -67,6 +69,10 @@ SEARCH_DEFAULTS: dict[str, str] = {
 }
 """First solution strategy and metaheuristic used unless given (names of OR-Tools'
 ``FirstSolutionStrategy`` and ``LocalSearchMetaheuristic`` enums)."""
+
+FALLBACK_FIRST_SOLUTIONS = ("PATH_CHEAPEST_ARC", "PARALLEL_CHEAPEST_INSERTION")
+"""Tried in turn when the first solution strategy finds nothing (``SAVINGS`` and the
+local insertion strategies can fail on models with optional unload copies)."""
 
 SEARCH_EXTRA: dict[str, Any] = {}
 """Further search parameters used unless ``search_params`` is given."""
@@ -144,9 +150,10 @@ class _Model:
         for c, u in enumerate(copies):
             index = mgr.NodeToIndex(n_dep + n_stop + c)
             rt.AddDisjunction([index], 0)
-            allowed = [v for v, (k, _) in enumerate(self.vehicles)
-                       if u in p.vehicle_types[k].unload_sites]
-            rt.SetAllowedVehiclesForIndex(allowed, index)
+            barred = [v for v, (k, _) in enumerate(self.vehicles)
+                      if u not in p.vehicle_types[k].unload_sites]
+            if barred:
+                rt.VehicleVar(index).RemoveValues(barred)
 
         # Load dimensions with unload slack.
         for d in range(p.num_dims):
@@ -188,6 +195,8 @@ class _Model:
                            if int_time(p, v.shift_end) < BIG]
                           + [int_time(p, s.tw_end) + int_time(p, s.service) + int(dur.max())
                              for s in p.stops if int_time(p, s.tw_end) < BIG]
+                          + [int_time(p, v.breaks.latest_start + v.breaks.duration)
+                             for v in p.vehicle_types if v.breaks is not None]
                           + [int(dur.sum(axis=1).max()) + sum(service) + 1])
             rt.AddDimension(tcb, horizon, horizon, False, "time")
             td = self.time_dim = rt.GetDimensionOrDie("time")
@@ -248,8 +257,9 @@ class _Model:
                 if self.time_dim is not None:
                     times.append(sol.Value(self.time_dim.CumulVar(index)))
                 index = sol.Value(rt.NextVar(index))
-            out.append(schedule_route(p, k, j, steps,
-                                      break_after=self._break_after(sol, v, times)))
+            after = self._break_after(sol, v, times)
+            steps, after = _drop_idle_unloads(p, k, steps, after)
+            out.append(schedule_route(p, k, j, steps, break_after=after))
         return tuple(out)
 
     def _break_after(self, sol: Any, v: int, times: list[int]) -> int | None:
@@ -269,6 +279,39 @@ class _Model:
         if b >= end:
             return None
         return sum(1 for t in times if t <= b)
+
+
+def _drop_idle_unloads(problem: RoutingProblem, vehicle_type: int, steps: list[Step],
+                       break_after: int | None) -> tuple[list[Step], int | None]:
+    """Remove unloads of an empty vehicle that do not shorten the route.
+
+    Optional unload copies cost nothing when visited back to back at one site, so the
+    search may leave several in a row; they change neither feasibility nor cost.
+    """
+    vt = problem.vehicle_types[vehicle_type]
+    dist = problem.distance
+
+    def where(step: Step) -> int:
+        kind, idx = step
+        return (problem.stops[idx] if kind == "stop" else problem.unload_sites[idx]).location
+
+    out: list[Step] = []
+    prev = problem.depots[vt.depot].location
+    loaded = False
+    for k, step in enumerate(steps):
+        loc = where(step)
+        if step[0] == "unload" and not loaded:
+            nxt = where(steps[k + 1]) if k + 1 < len(steps) else \
+                problem.depots[vt.end_depot].location
+            if dist[prev, nxt] <= dist[prev, loc] + dist[loc, nxt] and \
+                    (break_after is None or break_after != len(out) + 1):
+                if break_after is not None and break_after > len(out):
+                    break_after -= 1
+                continue
+        loaded = step[0] == "stop" or (loaded and step[0] != "unload")
+        out.append(step)
+        prev = loc
+    return out, break_after
 
 
 def _params(time_limit: float, first_solution: str, metaheuristic: str,
@@ -293,13 +336,16 @@ def _params(time_limit: float, first_solution: str, metaheuristic: str,
         setattr(obj, name, value)
     params.time_limit.FromMilliseconds(max(1, int(time_limit * 1000)))
     params.log_search = log
+    error = pywrapcp.FindErrorInRoutingSearchParameters(params)
+    if error:
+        raise InputError("search_params", extra, f"valid RoutingSearchParameters ({error})")
     return params
 
 
 def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                   first_solution: str | None = None, metaheuristic: str | None = None,
                   search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
-                  log: bool = False) -> RoutingResult:
+                  clock: str = "wall", log: bool = False) -> RoutingResult:
     """Solve with OR-Tools routing.
 
     Parameters
@@ -318,6 +364,9 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         ``{"ls_operator_neighbors_ratio": 0.2}``; default :data:`SEARCH_EXTRA`.
     trim_fleet
         Offer fewer idle vehicles when safe (see the module docstring).
+    clock
+        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`);
+        with ``"cpu"`` a search limit polls this process's CPU time.
     log
         Print OR-Tools' search log.
 
@@ -337,20 +386,26 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     attempts = [_trimmed_counts(problem)] if trim_fleet else []
     if not attempts or attempts[0] != full:
         attempts.append(full)
-    for counts in attempts:
-        left = time_limit - (time.perf_counter() - t0)
-        if left <= 0:
+    extra = dict(SEARCH_EXTRA if search_params is None else search_params)
+    chain = [fs] + [f for f in FALLBACK_FIRST_SOLUTIONS if f != fs]
+    budget = Budget(time_limit, clock)
+    for counts, strategy in itertools.product(attempts, chain):
+        if budget.left() <= 0:
             break
         model = _Model(problem, counts)
-        left = time_limit - (time.perf_counter() - t0)
-        extra = dict(SEARCH_EXTRA if search_params is None else search_params)
-        sol = model.routing.SolveWithParameters(_params(max(0.05, left), fs, mh, extra, log))
+        left = max(0.05, budget.left())
+        if clock == "cpu":  # the CPU limit decides; the wall limit is only a safety net
+            model.routing.AddSearchMonitor(model.routing.solver().CustomLimit(budget))
+            left = 100 * left + 60
+        params = _params(left, strategy, mh, extra, log)
+        sol = model.routing.SolveWithParameters(params)
         if sol is not None:
+            fs = strategy
             routes = model.routes(sol)
             return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0,
                                  routes, (), sol.ObjectiveValue() / model.factor,
                                  {"first_solution": fs, "metaheuristic": mh,
-                                  "vehicles_offered": sum(counts),
+                                  "vehicles_offered": sum(counts), "clock": clock,
                                   "unload_copies": len(model.copies)})
     raise SolverError(f"OR-Tools found no solution for {problem.name!r} within "
                       f"{time_limit:g} s (first solution {fs}); give more time, more "

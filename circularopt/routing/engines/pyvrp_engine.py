@@ -31,11 +31,11 @@ from typing import Any
 
 import numpy as np
 import pyvrp
-from pyvrp.stop import MaxRuntime
 
 from circularopt.exceptions import SolverError
 from circularopt.routing.engines._common import (
     BIG,
+    Budget,
     cost_factor,
     int_loads,
     int_matrix,
@@ -175,7 +175,7 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
 
 
 def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
-                display: bool = False) -> RoutingResult:
+                clock: str = "wall", display: bool = False) -> RoutingResult:
     """Solve with PyVRP's iterated local search.
 
     Parameters
@@ -186,6 +186,8 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         Wall-clock seconds for the search.
     seed
         Random seed (same seed and budget, same machine load: same plan).
+    clock
+        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`).
     display
         Print PyVRP's progress.
 
@@ -195,12 +197,11 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         ``status`` is ``"infeasible"`` when PyVRP's best solution violates a constraint.
     """
     t0 = time.perf_counter()
+    budget = Budget(time_limit, clock)
     mapping = _Mapping(problem)
     if problem.num_stops == 0:
         return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0, ())
-    res = pyvrp.solve(mapping.data, MaxRuntime(max(0.01, time_limit - (time.perf_counter()
-                                                                       - t0))),
-                      seed=seed, collect_stats=False, display=display)
+    res = pyvrp.solve(mapping.data, budget, seed=seed, collect_stats=False, display=display)
     best = res.best
     if not best.routes():
         raise SolverError(f"PyVRP found no solution for {problem.name!r} in {time_limit} s")
@@ -211,4 +212,5 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                          "feasible" if best.is_feasible() else "infeasible",
                          time.perf_counter() - t0, routes, unassigned,
                          res.cost() / mapping.factor if best.is_feasible() else None,
-                         {"iterations": res.num_iterations, "cost_factor": mapping.factor})
+                         {"iterations": res.num_iterations, "cost_factor": mapping.factor,
+                          "clock": clock, "budget_used": budget.elapsed()})
