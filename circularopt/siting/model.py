@@ -62,6 +62,18 @@ Per-stream mass balance holds: of stream :math:`s`, complex :math:`j` receives
 and sends the rest (residue and unsold recyclate) to landfills through :math:`v`.
 Diversion rate = tonnes delivered to recyclers / tonnes generated.
 
+Solution method
+---------------
+By default (``method="two-phase"``) the model is first solved with the assignment
+variables :math:`x, z` relaxed to :math:`[0, 1]` (multi-source): only the few site
+variables :math:`y, e` are integer, and its dual bound is a valid lower bound of the
+single-source problem. The sites found are then fixed and the single-source assignment
+is solved; as a point's waste is small against a complex's capacity this loses little
+(on Bishkek with 300 points, 0.005%). If no single-source assignment fits the chosen
+sites, the full MIP is solved instead. ``method="mip"`` solves the full MIP directly;
+its LP bound is weak (the capacity-option fixed costs are paid fractionally), so it
+proves optimality far more slowly (2.2% gap after 30 s on the same case).
+
 Backends
 --------
 The same MathOpt model is solved by SCIP (``"scip"``), HiGHS (``"highs"``) or CP-SAT
@@ -96,6 +108,7 @@ from circularopt.siting.result import (
 __all__ = [
     "BACKENDS",
     "DEFAULT_BACKEND",
+    "METHODS",
     "CollectionCostParams",
     "collection_cost_estimate",
     "max_diversion_t_per_day",
@@ -111,6 +124,9 @@ BACKENDS: dict[str, mathopt.SolverType] = {
 
 DEFAULT_BACKEND = "highs"
 """Backend used when none is given (measured best on generated scenarios)."""
+
+METHODS = ("two-phase", "mip")
+"""Solution methods of :func:`site` (see its ``method`` parameter)."""
 
 _EPS = 1e-9
 
@@ -536,8 +552,9 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
          max_travel_minutes: float | None = None, locked_open: Iterable[str] = (),
          locked_closed: Iterable[str] = (), allow_direct_landfill: bool = False,
          open_candidate_recyclers: bool = False,
-         collection: CollectionCostParams | None = None, relative_gap: float = 1e-4,
-         threads: int | None = None, seed: int = 0) -> SitingResult:
+         collection: CollectionCostParams | None = None, method: str = "two-phase",
+         relative_gap: float = 1e-4, threads: int | None = None,
+         seed: int = 0) -> SitingResult:
     """Site sorting complexes and route the feedstock (see the module docstring).
 
     Parameters
@@ -567,6 +584,11 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
         otherwise only existing recyclers are used.
     collection
         Collection-cost approximation parameters (default: from the scenario's fleet).
+    method
+        ``"two-phase"`` (default): solve the multi-source relaxation (assignments
+        continuous) for the sites, then the single-source assignment for those sites; the
+        bound is the relaxation's, the full MIP is solved instead when phase 2 finds no
+        assignment. ``"mip"``: solve the full MIP directly.
     relative_gap
         Relative optimality gap at which the solver stops.
     threads
@@ -590,6 +612,8 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     closed = set(locked_closed)
     _check_options(scenario, backend, time_limit, complexes, max_complexes, min_diversion,
                    max_travel_minutes, opened, closed)
+    if method not in METHODS:
+        raise InputError("method", method, f"one of {list(METHODS)}")
     params = collection if collection is not None else CollectionCostParams.from_scenario(
         scenario)
     data = _prepare(scenario, matrices, max_travel_minutes=max_travel_minutes,
@@ -611,32 +635,83 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     }
     built = _build(scenario, data, complexes=complexes, max_complexes=max_complexes,
                    min_diversion=min_diversion, locked_open=opened)
-    solve_params = mathopt.SolveParameters(
-        time_limit=datetime.timedelta(seconds=float(time_limit)),
-        relative_gap_tolerance=relative_gap, threads=threads, random_seed=seed)
     start = time.perf_counter()
-    try:
-        res = mathopt.solve(built.model, BACKENDS[backend], params=solve_params)
-    except Exception as exc:
-        raise SolverError(f"{backend} failed on scenario {scenario.name!r}: {exc}") from exc
-    seconds = time.perf_counter() - start
-    reason = res.termination.reason
-    if reason in (mathopt.TerminationReason.INFEASIBLE,
-                  mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
-        raise InfeasibleError(
-            f"{backend} proved scenario {scenario.name!r} infeasible although the aggregate "
-            "checks pass (total capacity, reachability, landfill room, diversion bound). "
-            "Likely causes: single sourcing cannot pack the points into the capacity "
-            "options, or the travel limit ties too many points to one complex. Try "
-            "raising complexes/max_complexes, larger capacity options, a higher "
-            "max_travel_minutes, a lower min_diversion or allow_direct_landfill=True")
+    deadline = start + float(time_limit)
+
+    def run(seconds: float) -> mathopt.SolveResult:
+        prm = mathopt.SolveParameters(
+            time_limit=datetime.timedelta(seconds=max(0.5, seconds)),
+            relative_gap_tolerance=relative_gap, threads=threads, random_seed=seed)
+        try:
+            res = mathopt.solve(built.model, BACKENDS[backend], params=prm)
+        except Exception as exc:
+            raise SolverError(f"{backend} failed on scenario {scenario.name!r}: {exc}") \
+                from exc
+        if res.termination.reason in (mathopt.TerminationReason.INFEASIBLE,
+                                      mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
+            raise InfeasibleError(
+                f"{backend} proved scenario {scenario.name!r} infeasible although the "
+                "aggregate checks pass (total capacity, reachability, landfill room, "
+                "diversion bound). Likely causes: single sourcing cannot pack the points "
+                "into the capacity options, or the travel limit ties too many points to one "
+                "complex. Try raising complexes/max_complexes, larger capacity options, a "
+                "higher max_travel_minutes, a lower min_diversion or "
+                "allow_direct_landfill=True")
+        return res
+
+    bound: float | None = None
+    res: mathopt.SolveResult | None = None
+    if method == "two-phase":
+        bound, res = _two_phase(built, run, deadline)
+    if res is None:
+        res = run(deadline - time.perf_counter())
     if not res.has_primal_feasible_solution():
         raise SolverError(
             f"{backend} found no feasible siting for {scenario.name!r} within "
-            f"{time_limit:g} s (termination: {reason.name.lower()}, {res.termination.detail});"
-            " raise time_limit or try another backend")
+            f"{time_limit:g} s (termination: {res.termination.reason.name.lower()}, "
+            f"{res.termination.detail}); raise time_limit or try another backend")
+    seconds = time.perf_counter() - start
     return _extract(scenario, matrices, data, built, res, seconds=seconds, backend=backend,
-                    options=options)
+                    options={**options, "method": method}, bound=bound,
+                    relative_gap=relative_gap)
+
+
+def _two_phase(built: _Built, run: Any, deadline: float
+               ) -> tuple[float | None, mathopt.SolveResult | None]:
+    """Multi-source relaxation for the sites, then single-source assignment for them.
+
+    Phase 1 relaxes the assignment variables to ``[0, 1]`` (multi-source) and solves for
+    the sites with 70% of the time; its dual bound is a valid lower bound of the full
+    problem. Phase 2 fixes the sites (and opened recyclers) and solves the single-source
+    assignment. Returns ``(bound, result)``, or ``(None, None)`` when the full MIP should
+    be solved instead (phase 1 found no solution, or the phase-2 assignment is
+    infeasible for the chosen sites).
+    """
+    assign = [*built.x.values(), *built.z.values()]
+    sites = [*built.y.values(), *built.e.values()]
+    for var in assign:
+        var.integer = False
+    try:
+        res1 = run(0.7 * (deadline - time.perf_counter()))
+    finally:
+        for var in assign:
+            var.integer = True
+    if not res1.has_primal_feasible_solution():
+        return None, None
+    bound = float(res1.termination.objective_bounds.dual_bound)
+    values = res1.variable_values(sites)
+    for var, value in zip(sites, values, strict=True):
+        var.lower_bound = var.upper_bound = float(round(value))
+    try:
+        res2 = run(deadline - time.perf_counter())
+    except InfeasibleError:
+        res2 = None
+    finally:
+        for var in sites:
+            var.lower_bound, var.upper_bound = 0.0, 1.0
+    if res2 is None or not res2.has_primal_feasible_solution():
+        return None, None
+    return bound, res2
 
 
 @dataclass
@@ -756,7 +831,8 @@ def _build(scenario: Scenario, data: _Data, *, complexes: int | None,
 
 def _extract(scenario: Scenario, matrices: TravelMatrices, data: _Data, built: _Built,
              res: mathopt.SolveResult, *, seconds: float, backend: str,
-             options: Mapping[str, Any]) -> SitingResult:
+             options: Mapping[str, Any], bound: float | None,
+             relative_gap: float) -> SitingResult:
     days = scenario.parameters.working_days_per_year
     tau = scenario.parameters.transfer_cost_per_tonne_km
     val = res.variable_values()
@@ -819,16 +895,21 @@ def _extract(scenario: Scenario, matrices: TravelMatrices, data: _Data, built: _
                           landfill=days * landfill, revenue=days * revenue,
                           recycler_opening=opening)
     objective = float(res.objective_value())
-    bound = float(res.termination.objective_bounds.dual_bound)
+    status = _termination_status(res)
+    if bound is None:
+        bound = float(res.termination.objective_bounds.dual_bound)
     gap = (max(0.0, objective - bound) / max(abs(objective), 1.0)
            if math.isfinite(bound) else math.inf)
+    if options.get("method") == "two-phase":
+        # the bound comes from the relaxation: optimal means proven within the tolerance
+        status = "optimal" if gap <= relative_gap * (1 + 1e-9) else "feasible"
     delivered = float(sum(f.tonnes_per_day for f in flows))
     return SitingResult(
         scenario=scenario.name, open_complexes=tuple(open_complexes),
         assignment={p: assignment[p] for p in data.points if p in assignment},
         flows=tuple(flows), residues=tuple(residues), opened_recyclers=tuple(opened_rec),
         costs=costs, diversion_rate=delivered / float(data.W.sum()),
-        status=_termination_status(res), objective=objective, bound=bound, gap=gap,
+        status=status, objective=objective, bound=bound, gap=gap,
         solve_seconds=seconds, backend=backend, approximate=matrices.approximate,
         matrices_source=matrices.source, options=dict(options),
         unplaced_t_per_day={s: t for s, t in unplaced.items() if s in recyclable},

@@ -206,6 +206,33 @@ def test_max_complexes_and_options_are_checked() -> None:
     assert len(r.open_ids) == 1
 
 
+def test_full_mip_agrees_with_two_phase() -> None:
+    for kw in ({}, {"complexes": 2}, {"max_travel_minutes": 10.0}):
+        two = solve(line(), **kw)
+        full = solve(line(), method="mip", **kw)
+        assert full.costs.total == pytest.approx(two.costs.total, abs=1e-3)
+        assert full.options["method"] == "mip"
+
+
+def _packing(a_options: tuple[tuple[float, float], ...]) -> Scenario:
+    """A 5 t/day plus B 3.5 t/day hold the 8 t/day only if a point is split."""
+    sc = line(a_options=a_options)
+    b = dataclasses.replace(sc.complex_candidates[1],
+                            capacity_options=(CapacityOption(3.5, 5_000),))
+    return dataclasses.replace(sc, complex_candidates=(sc.complex_candidates[0], b))
+
+
+def test_two_phase_falls_back_to_full_mip_when_sites_cannot_be_packed() -> None:
+    r = solve(_packing(((5, 10_000), (10, 30_000))))
+    assert ("A", 1) in {(c.id, c.option) for c in r.open_complexes}
+    assert r.status == "optimal"
+
+
+def test_packing_infeasibility_after_prechecks_is_explained() -> None:
+    with pytest.raises(InfeasibleError, match="single sourcing cannot pack"):
+        solve(_packing(((5, 10_000),)))
+
+
 # --------------------------------------------------------------------------- infeasibility
 
 
