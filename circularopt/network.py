@@ -440,6 +440,8 @@ class RoadNetwork:
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(t > 0, ln / np.where(t > 0, t, 1.0), 0.0)
         v_max = float(ratio.max()) if m else 0.0
+        if np.any((t == 0) & (ln > 0)):  # length without time: bound by total length
+            v_max = math.inf
         qt, ql = 1e-3, 1e-2
         for _ in range(200):
             l_units = min(float(ln.sum()), (t_bound + n * qt) * v_max) / ql + n + 2
