@@ -1,0 +1,312 @@
+"""The pipeline: from a city (or a scenario) to a validated plan in one call.
+
+:func:`solve` runs the stages in one direction::
+
+    scenario -> travel matrices -> siting -> feedstock -> routing -> validation -> Plan
+
+One wall-clock budget (``time_limit``) is shared by the stages: siting gets a share of
+what is left when it starts, routing gets the rest (less a small reserve for validation
+and KPIs). Each stage reports its start and end through ``progress``. A Ctrl-C
+(``KeyboardInterrupt``) stops the run at the current stage and returns the plan as far
+as it got, marked ``complete=False``; the CLI saves it.
+
+Caveat: without a road network the travel figures are the explicit offline
+approximation (:func:`circularopt.matrices.approximate_matrices`); the plan and every
+output say so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from circularopt.exceptions import InputError
+from circularopt.feedstock import FeedstockResult, assign_feedstock
+from circularopt.matrices import TravelMatrices, approximate_matrices
+from circularopt.plan import KPIs, Plan
+from circularopt.routing.decompose import CityPlan, route_city
+from circularopt.routing.problem import RoutingProblem
+from circularopt.routing.result import RoutingResult
+from circularopt.scenario import Scenario
+from circularopt.siting.model import site
+from circularopt.siting.result import SitingResult
+from circularopt.siting.validate import check_siting
+
+__all__ = ["DEFAULT_TIME_LIMIT", "Budget", "compute_kpis", "load_scenario", "solve"]
+
+DEFAULT_TIME_LIMIT = 180.0
+"""Default wall-clock budget of :func:`solve`, seconds."""
+
+SITING_SHARE = 0.3
+"""Share of the remaining budget given to siting (routing gets the rest)."""
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Budget:
+    """A wall-clock deadline shared by the stages.
+
+    Parameters
+    ----------
+    seconds
+        Total budget from creation.
+    """
+
+    seconds: float
+
+    def __post_init__(self) -> None:
+        self.start = time.perf_counter()
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the budget started."""
+        return time.perf_counter() - self.start
+
+    @property
+    def left(self) -> float:
+        """Seconds left (never negative)."""
+        return max(0.0, self.seconds - self.elapsed)
+
+
+def load_scenario(source: Scenario | str | Path, *, size: int | None = None, seed: int = 0,
+                  season: str | None = None) -> Scenario:
+    """Return a scenario from a Scenario, a scenario JSON file or a city name.
+
+    Parameters
+    ----------
+    source
+        A :class:`Scenario`, a path to a scenario JSON file, or the name of a city spec
+        (``bishkek``, ``osh``, ``issyk-kul``; see :func:`circularopt.cities.list_cities`).
+    size, seed, season
+        Passed to :func:`circularopt.cities.generate` for a city name; ``season`` defaults
+        to ``summer`` for cities with seasons. Refused for a Scenario or a file.
+    """
+    from circularopt import cities
+
+    if isinstance(source, Scenario):
+        _no_generation_options(size, season, "a Scenario object")
+        return source
+    path = Path(source)
+    if path.suffix.lower() == ".json" or path.is_file():
+        _no_generation_options(size, season, f"the scenario file {path}")
+        return Scenario.from_json(path)
+    name = str(source)
+    known = cities.list_cities()
+    if name not in known:
+        raise InputError("city or scenario", name,
+                         f"a scenario JSON file or one of the cities {list(known)}")
+    spec = cities.load_spec(name)
+    if season is None and spec.seasons:
+        season = "summer" if "summer" in spec.seasons else sorted(spec.seasons)[0]
+    kwargs: dict[str, Any] = {"seed": seed, "season": season}
+    if size is not None:
+        kwargs["size"] = size
+    return cities.generate(spec, **kwargs)
+
+
+def _no_generation_options(size: int | None, season: str | None, what: str) -> None:
+    if size is not None:
+        raise InputError("size", size, f"no size for {what} (size applies to city names)")
+    if season is not None:
+        raise InputError("season", season,
+                         f"no season for {what} (season applies to city names)")
+
+
+def _matrices(scenario: Scenario, network: Any, *, max_snap_m: float | None
+              ) -> TravelMatrices:
+    if network is None:
+        return approximate_matrices(scenario.locations())
+    from circularopt.matrices import road_matrices
+    from circularopt.network import RoadNetwork, load_network
+
+    net = network if isinstance(network, RoadNetwork) else load_network(network)
+    return road_matrices(net, scenario.locations(), max_snap_m=max_snap_m)
+
+
+def solve(source: Scenario | str | Path, *, network: Any = None,
+          season: str | None = None, size: int | None = None,
+          complexes: int | None = None, engine: str = "pyvrp",
+          time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0,
+          backend: str | None = None, max_snap_m: float | None = None,
+          workers: int | None = None, progress: Progress | None = None) -> Plan:
+    """Plan a municipal cluster: siting, feedstock and routes, validated.
+
+    Parameters
+    ----------
+    source
+        City name, scenario JSON path or :class:`Scenario` (see :func:`load_scenario`).
+    network
+        Road network: a file path (OSM XML, PBF, GraphML) or a
+        :class:`~circularopt.network.RoadNetwork`; ``None`` uses the offline approximation.
+    season, size
+        Generation options for a city name.
+    complexes
+        Exact number of sorting complexes to open; ``None`` lets the model choose.
+    engine
+        Routing engine, ``"pyvrp"`` or ``"ortools"``.
+    time_limit
+        Wall-clock budget in seconds for the whole run.
+    seed
+        Seed for the generator and the solvers; equal seeds give equal plans (given
+        the same time budget and machine load for the time-limited searches).
+    backend
+        Siting MIP backend (default: the siting module's measured best).
+    max_snap_m
+        Snapping limit for road networks (metres).
+    workers
+        Parallel processes for routing (default: all cores).
+    progress
+        Called with one line of text per stage event.
+
+    Returns
+    -------
+    Plan
+        With ``complete=False`` if interrupted (Ctrl-C) before the last stage.
+    """
+    if not time_limit > 0:
+        raise InputError("time_limit", time_limit, "a number of seconds > 0")
+    say = progress or (lambda _msg: None)
+    budget = Budget(float(time_limit))
+    stage_seconds: dict[str, float] = {}
+    info: dict[str, Any] = {"seed": seed, "engine": engine, "time_limit": time_limit,
+                            "complexes": complexes, "stage_seconds": stage_seconds}
+    scenario: Scenario | None = None
+    matrices: TravelMatrices | None = None
+    siting: SitingResult | None = None
+    feedstock: FeedstockResult | None = None
+    city: CityPlan | None = None
+    violations: list[str] = []
+    stage = "scenario"
+
+    def begin(name: str) -> float:
+        nonlocal stage
+        stage = name
+        say(f"[{budget.elapsed:6.1f}s, {budget.left:6.1f}s left] {name} ...")
+        return time.perf_counter()
+
+    def end(name: str, t0: float, note: str = "") -> None:
+        stage_seconds[name] = round(time.perf_counter() - t0, 3)
+        say(f"[{budget.elapsed:6.1f}s, {budget.left:6.1f}s left] {name} done "
+            f"in {stage_seconds[name]:.1f}s{': ' + note if note else ''}")
+
+    try:
+        t0 = begin("scenario")
+        scenario = load_scenario(source, size=size, seed=seed, season=season)
+        end("scenario", t0, f"{len(scenario.collection_points)} points, "
+            f"{scenario.total_tonnes_per_day:,.1f} t/day")
+
+        t0 = begin("matrices")
+        matrices = _matrices(scenario, network, max_snap_m=max_snap_m)
+        end("matrices", t0, ("APPROXIMATE: " if matrices.approximate else "")
+            + matrices.source)
+
+        t0 = begin("siting")
+        kw: dict[str, Any] = {"time_limit": max(1.0, SITING_SHARE * budget.left),
+                              "complexes": complexes, "seed": seed}
+        if backend is not None:
+            kw["backend"] = backend
+        siting = site(scenario, matrices, **kw)
+        report = check_siting(scenario, matrices, siting)
+        violations += [f"siting: {v}" for v in report.violations]
+        end("siting", t0, f"{len(siting.open_complexes)} complexes, status {siting.status}, "
+            f"gap {100 * siting.gap:.2f}%")
+
+        t0 = begin("feedstock")
+        feedstock = assign_feedstock(
+            scenario, matrices,
+            {c.id: c.inflow_t_per_day for c in siting.open_complexes},
+            open_recyclers=siting.opened_recyclers)
+        end("feedstock", t0, f"{feedstock.delivered_t_per_day:,.1f} t/day to recyclers")
+
+        t0 = begin("routing")
+        city = route_city(scenario, matrices, assignment=siting.assignment, engine=engine,
+                          time_limit=max(1.0, budget.left - 2.0), seed=seed,
+                          workers=workers, progress=say)
+        violations += [f"routing: {v}" for v in city.report.violations]
+        end("routing", t0, f"{city.result.num_vehicles} routes, "
+            f"{'valid' if city.report.ok else 'INVALID'}")
+    except KeyboardInterrupt:
+        say(f"interrupted during {stage}: keeping the plan as far as it got")
+        info["interrupted_at"] = stage
+        if scenario is None:
+            raise
+    assert scenario is not None
+    complete = city is not None
+    kpis = None
+    if siting is not None and feedstock is not None and city is not None:
+        kpis = compute_kpis(scenario, siting, feedstock, city.problem, city.result)
+    info["seconds"] = round(budget.elapsed, 3)
+    return Plan(
+        scenario=scenario, siting=siting, feedstock=feedstock,
+        routing=None if city is None else city.result, kpis=kpis,
+        approximate=True if matrices is None else matrices.approximate,
+        matrices_source="" if matrices is None else matrices.source,
+        valid=complete and not violations, violations=tuple(violations),
+        complete=complete, info=info)
+
+
+def compute_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockResult,
+                 problem: RoutingProblem, routing: RoutingResult) -> KPIs:
+    """Key figures of a plan from its parts (see :class:`circularopt.plan.KPIs`).
+
+    Parameters
+    ----------
+    scenario, siting, feedstock
+        The plan's scenario and its siting and feedstock results.
+    problem, routing
+        The stitched routing problem (metres, seconds, tonnes as dimension 0) and its
+        result.
+    """
+    params = scenario.parameters
+    days = params.working_days_per_year
+    km = routing.distance / 1000.0
+    hours = routing.duration / 3600.0
+    tonne_km = 0.0
+    collected = 0.0
+    trips = 0
+    shift_hours = 0.0
+    for route in routing.routes:
+        vt = problem.vehicle_types[route.vehicle_type]
+        for a, b in zip(route.visits, route.visits[1:], strict=False):
+            tonne_km += a.load[0] * float(problem.distance[a.location, b.location]) / 1000.0
+        for v in route.visits:
+            if v.kind == "stop":
+                collected += problem.stops[v.index].demand[0]
+            elif v.kind == "unload":
+                trips += 1
+        shift_hours += (vt.max_duration if vt.max_duration is not None
+                        else vt.shift_end - vt.shift_start) / 3600.0
+    cap_t = sum(problem.vehicle_types[r.vehicle_type].capacity[0] * max(1, r.num_unloads)
+                for r in routing.routes)
+    fuel = km * params.fuel_litres_per_km
+    costs = siting.costs.as_dict()
+    annual: dict[str, float] = {k: float(v) for k, v in costs.items() if k != "total"}
+    annual["collection"] = routing.cost * days
+    annual["total"] = (sum(v for k, v in annual.items() if k != "revenue")
+                       - annual["revenue"])
+    landfill_t = float(sum(r.tonnes_per_day for r in feedstock.residues))
+    direct = sum(p.total_tonnes_per_day for p in scenario.collection_points
+                 if siting.assignment.get(p.id) in {lf.id for lf in scenario.landfills})
+    total_t = scenario.total_tonnes_per_day
+    return KPIs(
+        annual_cost=annual,
+        daily_cost={k: v / days for k, v in annual.items()},
+        km_per_day=km, hours_per_day=hours, tonne_km_per_day=tonne_km,
+        fuel_litres_per_day=fuel, co2_kg_per_day=fuel * params.kg_co2_per_litre,
+        collected_t_per_day=collected,
+        diversion_rate=feedstock.delivered_t_per_day / total_t if total_t > 0 else 0.0,
+        landfill_t_per_day=landfill_t + direct,
+        vehicles_used=routing.num_vehicles,
+        vehicles_available=sum(v.count for d in scenario.depots for v in d.vehicle_types),
+        load_utilisation=collected / cap_t if cap_t > 0 else 0.0,
+        shift_utilisation=hours / shift_hours if shift_hours > 0 else 0.0,
+        unload_trips=trips,
+        recycler_supply={s.id: {"supplied": s.supplied_t_per_day,
+                                "capacity": s.capacity_t_per_day}
+                         for s in feedstock.supply},
+    )
+

@@ -1,0 +1,268 @@
+"""The plan: what a waste department acts on, and its key figures.
+
+A :class:`Plan` bundles the scenario, the siting decisions, the feedstock flows and the
+collection routes of one pipeline run (:func:`circularopt.pipeline.solve`) with the KPIs
+computed from them (:class:`KPIs`). It is saved as one JSON file (:meth:`Plan.save`) and
+reloaded with :meth:`Plan.load`; every other output (GeoPackage, CSV, HTML report, PNG
+map; see :mod:`circularopt.outputs`) is derived from it.
+
+Cost of a plan
+--------------
+The annual cost replaces the siting model's *estimated* collection cost with the routed
+one (daily routing cost x working days); the other components (complex fixed and sorting
+costs, outbound haulage, landfill fees, recyclate revenue) come from the siting model.
+Fuel is ``km x fuel_litres_per_km``; CO2 is ``fuel x kg_co2_per_litre`` (default 2.68 kg
+per litre of diesel, the IPCC 2006 tank-to-wheel factor).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from circularopt.exceptions import InputError
+from circularopt.feedstock import FeedstockResult, RecyclerSupply
+from circularopt.routing.result import RoutingResult
+from circularopt.scenario import Scenario
+from circularopt.siting.result import ResidueFlow, SitingResult, StreamFlow
+
+__all__ = ["PLAN_VERSION", "KPIs", "Plan"]
+
+PLAN_VERSION = 1
+"""Version of the plan JSON written by this release."""
+
+
+@dataclass(frozen=True)
+class KPIs:
+    """Key figures of a plan (per working day unless named annual).
+
+    Parameters
+    ----------
+    annual_cost
+        Net annual cost by component (``fixed``, ``collection`` (routed), ``transport``,
+        ``sorting``, ``landfill``, ``recycler_opening``, ``revenue``) and ``total``.
+    daily_cost
+        The same divided by the working days per year.
+    km_per_day, hours_per_day
+        Collection trucks' driven km and route hours.
+    tonne_km_per_day
+        Sum over route legs of the load carried times the leg's length.
+    fuel_litres_per_day, co2_kg_per_day
+        Collection fuel and its CO2 (see the module docstring).
+    collected_t_per_day
+        Tonnes picked up by the routes.
+    diversion_rate
+        Share of the collected waste delivered to recyclers.
+    landfill_t_per_day
+        Residue and unsold recyclate sent to landfills, plus points sent there directly.
+    vehicles_used, vehicles_available
+        Trucks with a route, and the fleet size.
+    load_utilisation
+        Collected tonnes over the tonnes the trucks could have carried on their trips.
+    shift_utilisation
+        Route hours over the shift hours of the trucks used.
+    unload_trips
+        Unloading visits at complexes and landfills.
+    recycler_supply
+        Recycler id -> ``{"supplied": t/day, "capacity": t/day}``.
+    """
+
+    annual_cost: Mapping[str, float]
+    daily_cost: Mapping[str, float]
+    km_per_day: float
+    hours_per_day: float
+    tonne_km_per_day: float
+    fuel_litres_per_day: float
+    co2_kg_per_day: float
+    collected_t_per_day: float
+    diversion_rate: float
+    landfill_t_per_day: float
+    vehicles_used: int
+    vehicles_available: int
+    load_utilisation: float
+    shift_utilisation: float
+    unload_trips: int
+    recycler_supply: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def rows(self, currency: str = "USD") -> list[tuple[str, str, str]]:
+        """``(figure, value, unit)`` rows for tables and reports."""
+        out = [(f"annual cost: {k}", f"{v:,.0f}", f"{currency}/year")
+               for k, v in self.annual_cost.items()]
+        out += [
+            ("daily cost: total", f"{self.daily_cost['total']:,.0f}", f"{currency}/day"),
+            ("collection km", f"{self.km_per_day:,.1f}", "km/day"),
+            ("route hours", f"{self.hours_per_day:,.1f}", "h/day"),
+            ("tonne-km", f"{self.tonne_km_per_day:,.0f}", "t-km/day"),
+            ("fuel", f"{self.fuel_litres_per_day:,.0f}", "l/day"),
+            ("CO2", f"{self.co2_kg_per_day / 1000:,.2f}", "t/day"),
+            ("collected", f"{self.collected_t_per_day:,.1f}", "t/day"),
+            ("diversion rate", f"{100 * self.diversion_rate:.1f}", "%"),
+            ("landfilled", f"{self.landfill_t_per_day:,.1f}", "t/day"),
+            ("vehicles used", f"{self.vehicles_used} of {self.vehicles_available}", ""),
+            ("load utilisation", f"{100 * self.load_utilisation:.1f}", "%"),
+            ("shift utilisation", f"{100 * self.shift_utilisation:.1f}", "%"),
+            ("unloading trips", f"{self.unload_trips}", "per day"),
+        ]
+        return out
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A complete (or, after an interruption, partial) cluster plan.
+
+    Parameters
+    ----------
+    scenario
+        The scenario planned.
+    siting
+        Open complexes, assignments and flows; ``None`` if the run stopped before.
+    feedstock
+        Recyclate flows for the open complexes; ``None`` if the run stopped before.
+    routing
+        The day's stitched collection routes; ``None`` if the run stopped before.
+    kpis
+        Key figures; ``None`` unless siting and routing both finished.
+    approximate
+        True when travel figures come from the offline approximation.
+    matrices_source
+        Where travel figures come from, in words.
+    valid
+        The independent validators' verdict on siting and routing.
+    violations
+        What the validators found (empty when valid).
+    complete
+        False when the run was interrupted or ran out of time before the last stage.
+    info
+        Run facts: seed, engine, time limit, stage times, command.
+    """
+
+    scenario: Scenario
+    siting: SitingResult | None
+    feedstock: FeedstockResult | None
+    routing: RoutingResult | None
+    kpis: KPIs | None
+    approximate: bool
+    matrices_source: str
+    valid: bool
+    violations: tuple[str, ...] = ()
+    complete: bool = True
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """A short human-readable report of the plan."""
+        cur = self.scenario.parameters.currency
+        lines = [f"Plan for {self.scenario.name!r}"
+                 + ("" if self.complete else " (INCOMPLETE: stopped early)")]
+        if self.approximate:
+            lines.append(f"  NOTE: distances are APPROXIMATE ({self.matrices_source})")
+        if self.siting is not None:
+            lines.append("  complexes: " + ", ".join(
+                f"{c.id} ({c.capacity_t_per_day:,.0f} t/day, load {c.load_t_per_day:,.1f})"
+                for c in self.siting.open_complexes))
+        if self.kpis is not None:
+            k = self.kpis
+            lines += [
+                f"  annual cost {k.annual_cost['total']:,.0f} {cur} "
+                f"(collection {k.annual_cost['collection']:,.0f})",
+                f"  {k.vehicles_used} trucks, {k.km_per_day:,.0f} km/day, "
+                f"{k.hours_per_day:,.0f} h/day, {k.unload_trips} unloading trips",
+                f"  collected {k.collected_t_per_day:,.1f} t/day, diversion "
+                f"{100 * k.diversion_rate:.1f}%, landfilled {k.landfill_t_per_day:,.1f} t/day",
+                f"  fuel {k.fuel_litres_per_day:,.0f} l/day, CO2 "
+                f"{k.co2_kg_per_day / 1000:,.2f} t/day",
+            ]
+        lines.append("  validation: " + ("passed" if self.valid else
+                                         f"FAILED ({len(self.violations)} violations)"))
+        return "\n".join(lines)
+
+    # ---- JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data; :meth:`from_dict` rebuilds the plan."""
+        return {
+            "plan_version": PLAN_VERSION,
+            "scenario": self.scenario.to_dict(),
+            "siting": None if self.siting is None else self.siting.to_dict(),
+            "feedstock": None if self.feedstock is None else _feedstock_dict(self.feedstock),
+            "routing": None if self.routing is None else self.routing.to_dict(),
+            "kpis": None if self.kpis is None else _plain(asdict(self.kpis)),
+            "approximate": self.approximate,
+            "matrices_source": self.matrices_source,
+            "valid": self.valid,
+            "violations": list(self.violations),
+            "complete": self.complete,
+            "info": _plain(dict(self.info)),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
+        """Rebuild a plan written by :meth:`to_dict`."""
+        if not isinstance(data, Mapping) or data.get("plan_version") != PLAN_VERSION:
+            got = data.get("plan_version") if isinstance(data, Mapping) else type(data)
+            raise InputError("plan_version", got, f"{PLAN_VERSION} (a circularopt plan)")
+        try:
+            return cls(
+                scenario=Scenario.from_dict(data["scenario"]),
+                siting=None if data["siting"] is None else
+                SitingResult.from_dict(data["siting"]),
+                feedstock=None if data["feedstock"] is None else
+                _feedstock_from(data["feedstock"]),
+                routing=None if data["routing"] is None else
+                RoutingResult.from_dict(data["routing"]),
+                kpis=None if data["kpis"] is None else KPIs(**data["kpis"]),
+                approximate=bool(data["approximate"]),
+                matrices_source=str(data["matrices_source"]),
+                valid=bool(data["valid"]),
+                violations=tuple(data.get("violations", ())),
+                complete=bool(data.get("complete", True)),
+                info=dict(data.get("info", {})),
+            )
+        except (KeyError, TypeError) as exc:
+            raise InputError("plan", repr(exc), "a plan.json written by circularopt") from exc
+
+    def save(self, path: str | Path) -> Path:
+        """Write the plan as JSON to ``path`` and return the path."""
+        path = Path(path)
+        path.write_text(json.dumps(self.to_dict(), indent=1, ensure_ascii=False),
+                        encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Plan:
+        """Read a plan saved by :meth:`save`."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError("plan file", str(path), f"a readable file ({exc})") from exc
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}, line {exc.lineno} column {exc.colno}", exc.msg,
+                             "valid JSON") from exc
+        return cls.from_dict(data)
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def _feedstock_dict(fs: FeedstockResult) -> dict[str, Any]:
+    data: dict[str, Any] = _plain(asdict(fs))
+    return data
+
+
+def _feedstock_from(d: Mapping[str, Any]) -> FeedstockResult:
+    return FeedstockResult(
+        flows=tuple(StreamFlow(**f) for f in d["flows"]),
+        residues=tuple(ResidueFlow(**r) for r in d["residues"]),
+        supply=tuple(RecyclerSupply(**s) for s in d["supply"]),
+        unplaced_t_per_day=dict(d["unplaced_t_per_day"]),
+        unplaced_reason=dict(d["unplaced_reason"]),
+        revenue=d["revenue"], transport=d["transport"], landfill=d["landfill"],
+        status=d["status"], approximate=d["approximate"], currency=d.get("currency", "USD"))
