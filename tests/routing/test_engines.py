@@ -82,7 +82,7 @@ def test_ortools_break(break4: RoutingProblem) -> None:
 
 
 def test_pyvrp_refuses_break(break4: RoutingProblem) -> None:
-    with pytest.raises(InputError, match="breaks.*ortools"):
+    with pytest.raises(InputError, match=r"breaks.*ortools"):
         solve(break4, engine="pyvrp", time_limit=LIMIT)
 
 
@@ -92,7 +92,7 @@ def test_ortools_refuses_release_time() -> None:
     m.add_vehicle_type("v", depot="d", count=1, capacity=[1])
     m.add_stop("a", demand=[1], release_time=5)
     problem = m.data()
-    with pytest.raises(InputError, match="release times.*pyvrp"):
+    with pytest.raises(InputError, match=r"release times.*pyvrp"):
         solve(problem, engine="ortools", time_limit=LIMIT)
     result = _solve(problem, "pyvrp")
     assert result.routes[0].start_time >= 5
