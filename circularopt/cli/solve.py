@@ -1,0 +1,55 @@
+"""``circularopt solve``: from a city or scenario to a validated plan and its outputs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from circularopt.cli._common import console
+from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
+
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add the ``solve`` subcommand."""
+    p = sub.add_parser(
+        "solve", help="plan a cluster: siting, feedstock, routes, outputs",
+        description="Run network/matrices -> siting -> feedstock -> routing -> validation "
+                    "and write the plan. Ctrl-C stops early and saves the plan so far.")
+    p.add_argument("source", help="city name (bishkek, osh, issyk-kul) or scenario JSON")
+    p.add_argument("--network", type=Path,
+                   help="road network file (.osm, .osm.bz2, .osm.pbf, .graphml); "
+                        "without it distances are an offline approximation")
+    p.add_argument("--season", help="season for cities that have them (summer, winter)")
+    p.add_argument("--size", type=int, help="number of container sites to generate")
+    p.add_argument("--complexes", type=int, help="exact number of sorting complexes")
+    p.add_argument("--engine", default="pyvrp", choices=["pyvrp", "ortools"],
+                   help="routing engine (default pyvrp)")
+    p.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
+                   help=f"wall-clock budget in seconds (default {DEFAULT_TIME_LIMIT:g})")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--out", type=Path, help="output folder (default out/<scenario name>)")
+    p.set_defaults(func=_solve)
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from circularopt.outputs import write_outputs
+
+    network = None
+    if args.network is not None:
+        from circularopt.network import load_network
+
+        console.print(f"loading road network {args.network} ...")
+        network = load_network(args.network)
+        console.print(network.summary())
+    plan = solve(args.source, network=network, season=args.season, size=args.size,
+                 complexes=args.complexes, engine=args.engine, time_limit=args.time_limit,
+                 seed=args.seed, progress=lambda msg: console.print(msg, highlight=False))
+    out = args.out if args.out is not None else Path("out") / plan.scenario.name
+    written = write_outputs(plan, out, network=network)
+    console.print(plan.summary())
+    console.print(f"wrote {len(written)} files to {out}: "
+                  + ", ".join(sorted(p.name for p in written.values())))
+    if not plan.complete:
+        console.print("[yellow]the run stopped early: the plan is incomplete[/]")
+        return 130
+    return 0 if plan.valid else 1
