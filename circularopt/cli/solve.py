@@ -9,7 +9,7 @@ from circularopt.cli._common import console
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
 
 
-def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``solve`` subcommand."""
     p = sub.add_parser(
         "solve", help="plan a cluster: siting, feedstock, routes, outputs",
