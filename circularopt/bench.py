@@ -30,6 +30,7 @@ BENCH_SETS: dict[str, str] = {
     "wcvrptw": "circularopt.routing.literature:run_wcvrptw",
     "mtvrptwr": "circularopt.routing.literature:run_mtvrptwr",
     "mdvrp": "circularopt.routing.literature:run_mdvrp",
+    "lrp": "circularopt.lrp:run_lrp",
 }
 """Set name -> ``module:function`` of its runner."""
 
