@@ -923,21 +923,24 @@ def route_paths(network: RoadNetwork,
     for a, b in pairs:
         if not (0 <= a < n and 0 <= b < n):
             raise NetworkError(f"node pair ({a}, {b}) out of range 0..{n - 1}")
-    sources = sorted({int(a) for a, _ in pairs})
-    pred_of: dict[int, np.ndarray] = {}
-    if sources:
-        _, pred = dijkstra(network.encoded.graph, indices=sources, return_predecessors=True)
-        pred_of = {s: pred[k] for k, s in enumerate(sources)}
-    paths = []
-    for a, b in pairs:
-        pred_row = pred_of[int(a)]
-        path = [int(b)]
-        while path[-1] != a:
-            prev = int(pred_row[path[-1]])
-            if prev < 0:
-                raise NetworkError(f"node {b} cannot be reached from node {a}")
-            path.append(prev)
-        paths.append(path[::-1])
+    by_source: dict[int, list[int]] = {}
+    for k, (a, _) in enumerate(pairs):
+        by_source.setdefault(int(a), []).append(k)
+    sources = sorted(by_source)
+    paths: list[list[int]] = [[] for _ in pairs]
+    for lo in range(0, len(sources), 64):  # bounded memory: 64 predecessor rows at a time
+        chunk = sources[lo:lo + 64]
+        _, pred = dijkstra(network.encoded.graph, indices=chunk, return_predecessors=True)
+        for row, a in enumerate(chunk):
+            for k in by_source[a]:
+                b = int(pairs[k][1])
+                path = [b]
+                while path[-1] != a:
+                    prev = int(pred[row, path[-1]])
+                    if prev < 0:
+                        raise NetworkError(f"node {b} cannot be reached from node {a}")
+                    path.append(prev)
+                paths[k] = path[::-1]
     return paths
 
 

@@ -20,7 +20,7 @@ from circularopt.matrices import (
     road_matrices,
     save_matrices,
 )
-from circularopt.network import RoadNetwork, route_path, snap
+from circularopt.network import RoadNetwork, route_path, route_paths, snap
 
 BIG = 10**12  # larger than any path length in cm below: lexicographic (time, length)
 
@@ -132,6 +132,11 @@ def test_path_matches_matrix_entry() -> None:
     edges = [net.edge_index(a, b) for a, b in pairwise(path)]
     assert net.travel_time_s[edges].sum() == pytest.approx(dur[0, 0], abs=1e-3 * len(edges))
     assert net.length_m[edges].sum() == pytest.approx(dist[0, 0], abs=1e-2 * len(edges))
+    pairs = [(60, 3), (5, 60), (60, 60), (60, 40)]
+    batch = route_paths(net, pairs)
+    assert batch[0] == path and batch[2] == [60]
+    assert all(p[0] == a and p[-1] == b for p, (a, b) in zip(batch, pairs, strict=True))
+    assert batch[3] == route_path(net, 60, 40)
 
 
 def test_cache_hit_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
