@@ -2,7 +2,8 @@
 
 Generic capacitated facility location (CFLP, single-source SSCFLP, two-stage TSCFLP) with
 OR-Tools MIP backends, a Lagrangian/kernel method for large instances, an independent
-checker and benchmark readers.
+checker and benchmark readers; and the scenario-level location-allocation model
+(:func:`site`, :class:`SitingResult`, :func:`check_siting`).
 """
 
 from circularopt.siting.cflp import (
@@ -21,19 +22,38 @@ from circularopt.siting.check import (
     check_two_stage,
 )
 from circularopt.siting.lagrangian import LagrangianBound, lagrangian_bound, solve_lagrangian
+from circularopt.siting.model import CollectionCostParams, collection_cost_estimate, site
+from circularopt.siting.result import (
+    CostBreakdown,
+    OpenComplex,
+    ResidueFlow,
+    SitingResult,
+    StreamFlow,
+)
+from circularopt.siting.validate import SitingReport, check_siting
 
 __all__ = [
     "BACKENDS",
     "CheckReport",
+    "CollectionCostParams",
+    "CostBreakdown",
     "FacilityProblem",
     "FacilityResult",
     "LagrangianBound",
+    "OpenComplex",
+    "ResidueFlow",
+    "SitingReport",
+    "SitingResult",
+    "StreamFlow",
     "TwoStageProblem",
     "TwoStageResult",
     "check_facility_solution",
     "check_result",
+    "check_siting",
     "check_two_stage",
+    "collection_cost_estimate",
     "lagrangian_bound",
+    "site",
     "solve_lagrangian",
     "solve_mip",
     "solve_two_stage_mip",
