@@ -19,6 +19,7 @@ from circularopt.routing.literature import (
     route_yards,
     run_mdvrp,
     run_mtvrptwr,
+    split_route_capacity,
     with_lunch_breaks,
     write_yang_solution,
 )
@@ -66,12 +67,18 @@ def test_kim_lunch_inserted_after_a_solve_without_breaks(kim: Path) -> None:
     relaxed = read_kim(path, lunch=False, max_stops=False, open_disposal=True,
                        shift_reserve=3600.0)
     assert relaxed.vehicle_types[0].breaks is None
-    plan = with_lunch_breaks(full, solve(relaxed, engine="pyvrp", time_limit=1.0, seed=1))
+    solved = solve(relaxed, engine="pyvrp", time_limit=1.0, seed=1)
+    plan = with_lunch_breaks(full, solved)
     report = validate(full, plan)
     assert report.ok, report.summary()
     assert all(sum(v.kind == "break" for v in r.visits) == 1 for r in plan.routes)
     assert sum(route_yards(full, plan)) == pytest.approx(sum(s.demand[0] for s in full.stops))
     assert report.distance / FEET_PER_MILE > 0
+    # Route capacity (400 yd3 a day, not modelled by the engines) enforced by moving trips.
+    split = with_lunch_breaks(full, split_route_capacity(full, solved, 400.0))
+    assert validate(full, split).ok
+    assert max(route_yards(full, split)) <= 400.0
+    assert split.num_vehicles >= 3  # 897 yd3 in total
 
 
 def test_kim_bad_file_is_refused(tmp_path: Path) -> None:
