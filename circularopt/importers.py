@@ -443,15 +443,29 @@ def _fields(kind: str, streams: tuple[str, ...]) -> list[_Field]:
         _Field("approximate", _parse_bool)]
 
 
+def _compact(fields: list[_Field], streams: tuple[str, ...]) -> list[str]:
+    """Field names with the per-stream ones shown once as ``prefix_<stream>``."""
+    out: list[str] = []
+    for f in fields:
+        prefix, _, stream = f.name.partition("_")
+        name = f"{prefix}_<stream>" if stream in streams else f.name
+        if name not in out:
+            out.append(name)
+    return out
+
+
 def _resolve_columns(path: Path, table: pd.DataFrame, fields: list[_Field],
-                     columns: Mapping[str, str] | None) -> dict[str, str]:
+                     columns: Mapping[str, str] | None,
+                     streams: tuple[str, ...]) -> dict[str, str]:
     """Field name -> file column, from the mapping, the field names and their aliases."""
     names = [f.name for f in fields]
     present = {_norm(str(c)): str(c) for c in table.columns}
     chosen: dict[str, str] = {}
     for key, column in (columns or {}).items():
         if key not in names:
-            raise InputError(f"column mapping {key}={column}", key, f"one of the fields {names}")
+            raise InputError(f"column mapping {key}={column}", key,
+                             f"one of the fields {_compact(fields, streams)} (streams: "
+                             f"{list(streams)})")
         if _norm(column) not in present:
             raise InputError(f"{path}: column mapping {key}={column}", column,
                              f"one of the file's columns {[str(c) for c in table.columns]}")
@@ -700,12 +714,12 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
                          "at least one data row")
     streams = scenario.stream_names
     fields = _fields(kind, streams)
-    chosen = _resolve_columns(path, table, fields, columns)
+    chosen = _resolve_columns(path, table, fields, columns, streams)
     _require(path, table, kind, chosen, streams, scenario)
     ignored = [str(c) for c in table.columns if str(c) not in chosen.values()]
     if ignored:
         warnings.warn(f"{path}: ignored column(s) {ignored} (not one of the fields "
-                      f"{[f.name for f in fields]}; map them with columns=/--map)",
+                      f"{_compact(fields, streams)}; map them with columns=/--map)",
                       DataWarning, stacklevel=2)
     rows = _Rows(path, table, fields, chosen)
     base_defaults = _defaults(kind, scenario, composition)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
+import warnings
 from pathlib import Path
 
 from circularopt.cities import DEFAULT_SIZE, generate, list_cities
 from circularopt.cli._common import console, existing_file
 from circularopt.exceptions import InputError
+from circularopt.importers import KINDS, import_points
 from circularopt.scenario import Scenario
 
 
@@ -34,6 +38,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new.add_argument("--out", required=True, help="scenario JSON file to write")
     new.set_defaults(func=_new)
 
+    imp = actions.add_parser(
+        "import", help="read a department's container sites, candidate sites or recyclers "
+                       "from CSV, GeoJSON or GeoPackage into a scenario",
+        description="Read container sites, sorting-complex candidates or recyclers from a "
+                    "CSV (',' or ';' separated, UTF-8), GeoJSON or GeoPackage file into a "
+                    "base scenario and write the new scenario. Columns: see "
+                    "circularopt.importers. Every problem is reported with its file, row and "
+                    "column; ignored columns and defaults taken are listed as warnings.")
+    imp.add_argument("base", help="base scenario: a city name (bishkek, osh, issyk-kul) or a "
+                                  "scenario JSON file")
+    imp.add_argument("file", help="CSV, GeoJSON or GeoPackage file to read")
+    imp.add_argument("--kind", required=True, choices=KINDS, help="what the file holds")
+    imp.add_argument("--map", default="", metavar="FIELD=COLUMN,...",
+                     help="columns named differently from the fields, e.g. "
+                          "tonnes=Tonnage,lat=Y,lon=X")
+    imp.add_argument("--default", default="", metavar="FIELD=VALUE,...",
+                     help="defaults for absent columns or empty cells, e.g. "
+                          "service_minutes=6,collections_per_week=3 (';' separates several "
+                          "defaults when a value holds a comma)")
+    imp.add_argument("--layer", default=None, help="GeoPackage layer")
+    imp.add_argument("--append", action="store_true",
+                     help="add to the base scenario's objects of this kind instead of "
+                          "replacing them")
+    imp.add_argument("--season", default=None,
+                     help="season of a city base with seasons (issyk-kul: summer or winter)")
+    imp.add_argument("--out", required=True, help="scenario JSON file to write")
+    imp.set_defaults(func=_import)
+
 
 def _show(args: argparse.Namespace) -> int:
     scenario = Scenario.from_json(existing_file(args.file, option="file"))
@@ -53,4 +85,47 @@ def _new(args: argparse.Namespace) -> int:
     console.print(f"  spec              : {meta['spec_file']} (seed {meta['seed']}{season}; "
                   "positions approximate)")
     console.print(f"wrote {out}  (cities: {', '.join(list_cities())})")
+    return 0
+
+
+def _pairs(text: str, option: str) -> dict[str, str]:
+    """``a=b,c=d`` (or ``a=b;c=d``) as a dict; refuses malformed items."""
+    sep = ";" if ";" in text else ","
+    out: dict[str, str] = {}
+    for item in filter(None, (p.strip() for p in text.split(sep))):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip() or not value.strip():
+            raise InputError(option, item, "FIELD=VALUE items separated by ','")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _import(args: argparse.Namespace) -> int:
+    from circularopt.pipeline import load_scenario
+
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.is_dir():
+        raise InputError("--out", args.out, "a file path in an existing folder")
+    source = existing_file(args.file, option="file")
+    base = load_scenario(args.base, season=args.season)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scenario = import_points(base, source, kind=args.kind,
+                                 columns=_pairs(args.map, "--map"), replace=not args.append,
+                                 layer=args.layer, defaults=_pairs(args.default, "--default"))
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(fd)
+    try:
+        scenario.to_json(tmp)
+        os.replace(tmp, out)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    console.print(scenario.summary())
+    for w in caught:
+        console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+    n = scenario.metadata["imports"][-1]["rows"]
+    how = "appended to" if args.append else "replacing"
+    console.print(f"imported {n} {args.kind.replace('_', ' ')} from {source} ({how} the "
+                  f"base's {len(getattr(base, args.kind))})")
+    console.print(f"wrote {out}")
     return 0
