@@ -19,7 +19,7 @@ from circularopt.exceptions import CircularOptError
 
 __all__ = ["main"]
 
-COMMANDS = ("scenario", "bench", "network", "site", "route")
+COMMANDS = ("solve", "scenario", "site", "route", "network", "compare", "sweep", "bench")
 """Modules of this package that register a subcommand, in help order."""
 
 
