@@ -30,6 +30,7 @@ from circularopt.bench import BenchOptions, BenchRow
 from circularopt.exceptions import CircularOptError, DataNotFoundError
 from circularopt.routing.engines import solve
 from circularopt.routing.engines._common import Budget, int_loads, int_matrix, int_time
+from circularopt.routing.engines.ortools_engine import search
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.readers import read_cvrp, read_vrptw, write_vrplib_solution
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
@@ -178,9 +179,12 @@ def peer_ortools_gls(problem: RoutingProblem, seconds: float) -> RoutingResult |
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     budget = Budget(seconds, CLOCK)
-    routing.AddSearchMonitor(routing.solver().CustomLimit(budget))
-    params.time_limit.FromSeconds(int(100 * seconds + 60))  # safety net; the budget decides
-    sol = routing.SolveWithParameters(params)
+
+    def make_params(wall: float) -> object:
+        params.time_limit.FromMilliseconds(max(1, int(1000 * wall)))
+        return params
+
+    sol = search(routing, budget, make_params)
     if sol is None:
         return None
     routes: list[Route] = []

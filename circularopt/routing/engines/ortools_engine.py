@@ -34,9 +34,11 @@ Not supported (refused): release times.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -55,7 +57,8 @@ from circularopt.routing.engines._common import (
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
 
-__all__ = ["ENGINE", "SEARCH_DEFAULTS", "SEARCH_EXTRA", "check_supported", "solve_ortools"]
+__all__ = ["ENGINE", "SEARCH_DEFAULTS", "SEARCH_EXTRA", "check_supported", "search",
+           "solve_ortools"]
 
 ENGINE = "ortools"
 
@@ -314,6 +317,33 @@ def _drop_idle_unloads(problem: RoutingProblem, vehicle_type: int, steps: list[S
     return out, break_after
 
 
+def search(routing: Any, budget: Budget, make_params: Callable[[float], Any]) -> Any:
+    """Run the routing search within ``budget``; return the best assignment or ``None``.
+
+    OR-Tools limits are wall-clock. For a CPU budget the search runs in up to four
+    slices: each slice's wall limit is the CPU time left divided by the CPU share the
+    process got in the previous slice, and each slice continues from the best solution
+    so far (a polled CPU limit would cost a Python call per search node, several times
+    slower).
+    """
+    if budget.clock == "wall":
+        return routing.SolveWithParameters(make_params(max(0.05, budget.left())))
+    best, share = None, 1.0
+    for _ in range(4):
+        left = budget.left()
+        if left <= 0.02 * budget.seconds:
+            break
+        w0, c0 = time.perf_counter(), time.process_time()
+        params = make_params(max(0.05, left / share))
+        sol = (routing.SolveWithParameters(params) if best is None
+               else routing.SolveFromAssignmentWithParameters(best, params))
+        if sol is not None:
+            best = routing.solver().Assignment(sol)
+        share = min(1.0, max(0.02, (time.process_time() - c0)
+                             / max(1e-3, time.perf_counter() - w0)))
+    return best
+
+
 def _params(time_limit: float, first_solution: str, metaheuristic: str,
             extra: dict[str, Any], log: bool) -> Any:
     params = pywrapcp.DefaultRoutingSearchParameters()
@@ -365,8 +395,8 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     trim_fleet
         Offer fewer idle vehicles when safe (see the module docstring).
     clock
-        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`);
-        with ``"cpu"`` a search limit polls this process's CPU time.
+        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`
+        and :func:`search`).
     log
         Print OR-Tools' search log.
 
@@ -393,12 +423,9 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         if budget.left() <= 0:
             break
         model = _Model(problem, counts)
-        left = max(0.05, budget.left())
-        if clock == "cpu":  # the CPU limit decides; the wall limit is only a safety net
-            model.routing.AddSearchMonitor(model.routing.solver().CustomLimit(budget))
-            left = 100 * left + 60
-        params = _params(left, strategy, mh, extra, log)
-        sol = model.routing.SolveWithParameters(params)
+        sol = search(model.routing, budget,
+                     functools.partial(_params, first_solution=strategy, metaheuristic=mh,
+                                       extra=extra, log=log))
         if sol is not None:
             fs = strategy
             routes = model.routes(sol)
