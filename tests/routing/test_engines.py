@@ -174,3 +174,18 @@ def test_break_not_due_on_short_route() -> None:
     m.add_stop("a", demand=[1])
     result = _solve(m.data(), "ortools")
     assert [v.kind for v in result.routes[0].visits] == ["start", "stop", "end"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_max_unloads_counts_final_unload(engine: str) -> None:
+    """One unload allowed and it must end the route: each truck serves one pair."""
+    m = euclid_model(["d", "a", "b", "c", "e", "u"])
+    m.add_depot("d")
+    m.add_unload_site("u")
+    m.add_vehicle_type("v", depot="d", count=2, capacity=[2], unload_sites=["u"],
+                       max_unloads=1, return_empty=True, fixed_cost=100)
+    for s in "abce":
+        m.add_stop(s, demand=[1])
+    result = _solve(m.data(), engine)
+    assert result.num_vehicles == 2
+    assert [r.num_unloads for r in result.routes] == [1, 1]

@@ -16,7 +16,8 @@ Mapping
 * ``return_empty``: PyVRP routes end at a depot, so such a type ends at a private depot
   on an extra location whose distance (duration) from every location is that of going
   through the best allowed unload site (by the type's costs) and home, unloading time
-  included. The engine then writes the final unload into the route explicitly. The
+  included. The engine then writes the final unload into the route explicitly (and
+  counts it against ``max_unloads``: ``max_reloads = max_unloads - 1``). The
   site's opening hours are not enforced on that final unload, so the engine refuses
   ``return_empty`` with unload sites that have opening hours.
 
@@ -117,7 +118,7 @@ class _Mapping:
                 unit_duration_cost=round(v.cost_per_duration / p.scale * self.factor),
                 reload_depots=[n_dep + u for u in v.unload_sites],
                 max_reloads=(np.iinfo(np.uint64).max if v.max_unloads is None
-                             else v.max_unloads),
+                             else max(0, v.max_unloads - v.return_empty)),
                 name=v.name))
         if extra_d:
             m = n_loc + len(extra_d)
