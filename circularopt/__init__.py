@@ -4,6 +4,8 @@ The data flows one way: :class:`Scenario` -> road network and travel matrices ->
 of sorting complexes -> feedstock to recyclers -> collection routing -> plan.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from circularopt.exceptions import (
     CircularOptError,
     DataNotFoundError,
@@ -26,7 +28,24 @@ from circularopt.scenario import (
     VehicleType,
 )
 
+if TYPE_CHECKING:
+    from circularopt.pipeline import solve
+    from circularopt.plan import Plan
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Import :func:`solve` and :class:`Plan` on first use (they load the solvers)."""
+    if name == "solve":
+        from circularopt.pipeline import solve
+
+        return solve
+    if name == "Plan":
+        from circularopt.plan import Plan
+
+        return Plan
+    raise AttributeError(f"module 'circularopt' has no attribute {name!r}")
 
 __all__ = [
     "CapacityOption",
@@ -40,6 +59,7 @@ __all__ = [
     "Landfill",
     "NetworkError",
     "Parameters",
+    "Plan",
     "Recycler",
     "Scenario",
     "SnappingError",
@@ -47,4 +67,5 @@ __all__ = [
     "Stream",
     "VehicleType",
     "__version__",
+    "solve",
 ]
