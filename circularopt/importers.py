@@ -90,10 +90,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from circularopt.exceptions import InputError
 from circularopt.scenario import (
@@ -103,6 +102,9 @@ from circularopt.scenario import (
     Recycler,
     Scenario,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "KINDS",
@@ -199,6 +201,8 @@ def read_table(path: str | Path, *, layer: str | None = None,
         For a missing, unreadable, malformed or truncated file, naming the file and, where
         known, the line or feature.
     """
+    import pandas as pd
+
     path = Path(path)
     if not path.is_file():
         raise InputError("file", str(path), "an existing CSV, GeoJSON or GeoPackage file")
@@ -242,6 +246,8 @@ def _parse_number(s: str, comma: bool) -> float:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -330,6 +336,7 @@ def _no_duplicate_names(path: Path, names: list[str]) -> None:
 
 
 def _read_geo(path: Path, layer: str | None) -> pd.DataFrame:
+    import pandas as pd
     import pyogrio
     from pyogrio import errors as ogr_errors
 

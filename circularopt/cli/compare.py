@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 from circularopt.cli._common import console
-from circularopt.compare import compare, load_plans, print_comparison
 from circularopt.exceptions import InputError
 
 
@@ -28,6 +27,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from circularopt.compare import compare, load_plans, print_comparison
+
     out = None if args.out is None else Path(args.out)
     if out is not None and (out.is_dir() or not out.parent.is_dir()):
         raise InputError("--out", args.out, "a file path in an existing folder")
