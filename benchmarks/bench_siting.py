@@ -8,6 +8,10 @@ Run the grid (one row per city x size x backend x method)::
 
     python benchmarks/bench_siting.py --sizes 300 1000 --time-limit 60 --out siting.csv
 
+compare the collection-cost estimate with routed costs on the siting plan's assignment::
+
+    python benchmarks/bench_siting.py --calibrate --cities bishkek --sizes 300
+
 or through pytest-benchmark (small case only)::
 
     python -m pytest benchmarks/bench_siting.py --benchmark-only
@@ -76,6 +80,42 @@ def grid(cities: Sequence[str], sizes: Sequence[int], backends: Sequence[str],
                                   time_limit=time_limit)
 
 
+def calibrate(city: str, size: int, *, engine: str = "pyvrp", time_limit: float = 60.0,
+              workers: int = 1) -> dict[str, Any]:
+    """Estimated vs routed daily collection cost for the siting plan's assignment.
+
+    Sites the scenario (default backend and method), routes every point to the complex it
+    is assigned to with :func:`circularopt.routing.decompose.route_city` (all points are
+    visited: exact when they are emptied daily), and returns both daily costs, split per
+    site, and their ratio routed / estimated.
+    """
+    from circularopt.routing.decompose import route_city
+    from circularopt.siting.model import CollectionCostParams, collection_cost_estimate
+
+    sc, matrices = scenario(city, size)
+    plan = site(sc, matrices, time_limit=120)
+    targets = sorted(set(plan.assignment.values()))
+    table = collection_cost_estimate(sc, matrices, targets,
+                                     params=CollectionCostParams.from_scenario(sc))
+    col = {t: k for k, t in enumerate(targets)}
+    estimate = sum(float(table[i, col[plan.assignment[p.id]]])
+                   for i, p in enumerate(sc.collection_points))
+    start = time.perf_counter()
+    routed = route_city(sc, matrices, assignment=plan.assignment, engine=engine,
+                        time_limit=time_limit, workers=workers)
+    result = routed.result
+    return {"scenario": sc.name, "points": len(sc.collection_points),
+            "daily_every_point": all(p.collections_per_week == 7
+                                     for p in sc.collection_points),
+            "estimate_per_day": round(estimate, 2),
+            "routed_per_day": round(result.cost, 2),
+            "ratio_routed_over_estimate": round(result.cost / estimate, 4),
+            "routes": result.num_vehicles, "routed_km": round(result.distance / 1000, 1),
+            "unassigned": len(result.unassigned), "routing_ok": routed.report.ok,
+            "engine": engine,
+            "routing_seconds": round(time.perf_counter() - start, 1)}
+
+
 @pytest.mark.parametrize("backend", sorted(BACKENDS))
 def test_bench_site_bishkek_small(benchmark: Any, backend: str) -> None:
     """pytest-benchmark: Bishkek, 60 points, default method."""
@@ -94,7 +134,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     p.add_argument("--time-limit", type=float, default=60.0)
     p.add_argument("--out", type=Path)
+    p.add_argument("--calibrate", action="store_true",
+                   help="compare estimated and routed collection cost instead")
+    p.add_argument("--engine", default="pyvrp", help="routing engine for --calibrate")
     args = p.parse_args(argv)
+    if args.calibrate:
+        for city in args.cities:
+            for size in args.sizes:
+                row = calibrate(city, size, engine=args.engine, time_limit=args.time_limit)
+                print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+        return 0
     rows = []
     for row in grid(args.cities, args.sizes, args.backends, args.methods, args.time_limit):
         rows.append(row)

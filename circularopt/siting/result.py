@@ -13,6 +13,7 @@ Units: tonnes per working day for flows, the scenario's currency per year for co
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -257,8 +258,8 @@ class SitingResult:
             "diversion_rate": self.diversion_rate,
             "status": self.status,
             "objective": self.objective,
-            "bound": self.bound,
-            "gap": self.gap,
+            "bound": _finite_or_none(self.bound),
+            "gap": _finite_or_none(self.gap),
             "solve_seconds": self.solve_seconds,
             "backend": self.backend,
             "approximate": self.approximate,
@@ -290,8 +291,8 @@ class SitingResult:
                 diversion_rate=float(data["diversion_rate"]),
                 status=str(data["status"]),
                 objective=float(data["objective"]),
-                bound=float(data["bound"]),
-                gap=float(data["gap"]),
+                bound=-math.inf if data["bound"] is None else float(data["bound"]),
+                gap=math.inf if data["gap"] is None else float(data["gap"]),
                 solve_seconds=float(data["solve_seconds"]),
                 backend=str(data["backend"]),
                 approximate=bool(data["approximate"]),
@@ -311,6 +312,11 @@ class SitingResult:
         if isinstance(source, Path) or not text.lstrip().startswith("{"):
             text = Path(source).read_text(encoding="utf-8")
         return cls.from_dict(json.loads(text))
+
+
+def _finite_or_none(value: float) -> float | None:
+    """JSON has no infinity: an unknown bound or gap is written as null."""
+    return value if math.isfinite(value) else None
 
 
 def _jsonable(value: Any) -> Any:

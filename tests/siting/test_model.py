@@ -337,3 +337,17 @@ def test_cli_site_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code = main(["site", str(scenario_file), "--min-diversion", "0.9"])
     assert code == 2
     assert "min_diversion" in capsys.readouterr().out
+
+
+def test_generated_bishkek_is_sited_checked_and_agrees_with_feedstock() -> None:
+    from circularopt.cities import generate
+    from circularopt.feedstock import assign_feedstock
+
+    sc = generate("bishkek", size=25, seed=1)
+    m = approximate_matrices(sc.locations())
+    r = site(sc, m, time_limit=30, relative_gap=1e-3)
+    assert r.approximate
+    assert check_siting(sc, m, r).ok
+    fs = assign_feedstock(sc, m, {c.id: c.inflow_t_per_day for c in r.open_complexes})
+    assert fs.net_value == pytest.approx(
+        r.costs.revenue - r.costs.transport - r.costs.landfill, rel=1e-6)
