@@ -57,6 +57,7 @@ def road_like_network(side: int = 230, *, spacing_m: float = 90.0, seed: int = 0
     RoadNetwork
         Arterials (every 10th street and the border) are two-way at 60 km/h, minor
         streets 40 km/h; lengths are great-circle lengths times a random 1.0-1.15 bend.
+        Nodes are numbered along a Z-order curve, as the OSM loaders do.
     """
     rng = np.random.default_rng(seed)
     dlat = spacing_m / 111_195.0
@@ -95,7 +96,7 @@ def road_like_network(side: int = 230, *, spacing_m: float = 90.0, seed: int = 0
     speed = np.where(cls == 1, 60.0, 40.0) / 3.6
     names = np.array(["residential", "primary"])[cls]
     return RoadNetwork.from_edges(lat, lon, u, v, length / speed, length,
-                                  road_class=list(names),
+                                  road_class=list(names), spatial_order=True,
                                   source=f"generated {side}x{side} grid, seed {seed}")
 
 

@@ -188,3 +188,18 @@ def test_approximation_symmetric_zero_diagonal_and_scaled() -> None:
     np.testing.assert_allclose(wider.duration_s, wider.distance_m / (60 / 3.6))
     with pytest.raises(InputError, match="circuity"):
         approximate_matrices(locs, circuity=0.9)
+
+
+def test_spatial_order_renumbers_without_changing_paths() -> None:
+    plain = grid(9)
+    u, v = plain.edge_tails, plain.indices
+    z = RoadNetwork.from_edges(plain.lat, plain.lon, u, v, plain.travel_time_s,
+                               plain.length_m, spatial_order=True)
+    assert sorted(z.node_ids.tolist()) == plain.node_ids.tolist()
+    assert z.node_ids.tolist() != plain.node_ids.tolist()
+    where = np.argsort(z.node_ids)  # z index of plain node k
+    np.testing.assert_array_equal(z.lat[where], plain.lat)
+    dz, lz = node_matrices(z, where, workers=1)
+    dp, lp = node_matrices(plain, np.arange(plain.n_nodes), workers=1)
+    np.testing.assert_array_equal(dz, dp)
+    np.testing.assert_array_equal(lz, lp)
