@@ -7,6 +7,8 @@ import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from circularopt.cities import generate
 from circularopt.cli import main
@@ -319,3 +321,52 @@ def test_cli_import_error_exit_code(tmp_path: Path,
     printed = capsys.readouterr().out
     assert code == 2 and "bad.csv, row 2, column 'tonnes'" in " ".join(printed.split())
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- fuzz
+
+GOOD_FILES = {
+    "sites.csv": ("collection_points",
+                  b"id;lat;lon;tonnes;service_minutes;collections_per_week;time_window\n"
+                  b"A1;40,53;72,80;1,5;6;7;07:00-19:00\nA2;40.54;72.81;2;;3;\n"),
+    "recyclers.csv": ("recyclers", b"id,lat,lon,capacity,streams,price,price_glass\n"
+                                   b"R1,40.5,72.8,10,plastic|paper,100,\nR2,40.5,72.8,3,,,20\n"),
+    "complexes.csv": ("complex_candidates",
+                      b"id,lat,lon,capacity,fixed_cost,variable_cost,recovery_plastic\n"
+                      b"K1,40.5,72.8,60|120,1|2,10,0.5\n"),
+    "sites.geojson": ("collection_points", json.dumps({
+        "type": "FeatureCollection", "features": [{
+            "type": "Feature", "properties": {"id": "G1", "tonnes": 1},
+            "geometry": {"type": "Point", "coordinates": [72.8, 40.5]}}]}).encode()),
+}
+
+
+@given(name=st.sampled_from(sorted(GOOD_FILES)),
+       edits=st.lists(st.tuples(st.sampled_from(["delete", "insert", "replace", "cut"]),
+                                st.floats(0, 1), st.sampled_from(list(b";,\n\"-|.09aZ :\xff"))),
+                      min_size=1, max_size=4))
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_corrupted_files_give_a_scenario_or_a_clear_error(
+        base: Scenario, tmp_path: Path, name: str,
+        edits: list[tuple[str, float, int]]) -> None:
+    kind, good = GOOD_FILES[name]
+    data = bytearray(good)
+    for op, where, byte in edits:
+        pos = min(int(where * len(data)), max(len(data) - 1, 0))
+        if op == "delete" and data:
+            del data[pos]
+        elif op == "insert":
+            data.insert(pos, byte)
+        elif op == "replace" and data:
+            data[pos] = byte
+        elif op == "cut":
+            del data[pos:]
+    path = tmp_path / f"fuzz-{name}"
+    path.write_bytes(bytes(data))
+    try:
+        scenario = quiet_import(base, path, kind=kind)
+    except InputError as exc:
+        assert f"fuzz-{name}" in str(exc)
+    else:
+        assert len(getattr(scenario, kind)) == len(read_table(path))
