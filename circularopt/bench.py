@@ -31,6 +31,7 @@ BENCH_SETS: dict[str, str] = {
     "mtvrptwr": "circularopt.routing.literature:run_mtvrptwr",
     "mdvrp": "circularopt.routing.literature:run_mdvrp",
     "lrp": "circularopt.lrp:run_lrp",
+    "kg": "circularopt.instances:run_kg",
 }
 """Set name -> ``module:function`` of its runner."""
 

@@ -227,6 +227,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
                           time_limit=max(1.0, budget.left - 2.0), seed=seed,
                           workers=workers, progress=say)
         violations += [f"routing: {v}" for v in city.report.violations]
+        info["vehicle_types"] = [_type_name(vt.name, [p.name for p in city.parts])
+                                 for vt in city.problem.vehicle_types]
         end("routing", t0, f"{city.result.num_vehicles} routes, "
             f"{'valid' if city.report.ok else 'INVALID'}")
     except KeyboardInterrupt:
@@ -247,6 +249,14 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         matrices_source="" if matrices is None else matrices.source,
         valid=complete and not violations, violations=tuple(violations),
         complete=complete, info=info)
+
+
+def _type_name(merged: str, prefixes: list[str]) -> str:
+    """The scenario's ``"<depot>/<type>"`` name of a stitched problem's vehicle type."""
+    for prefix in prefixes:
+        if merged.startswith(prefix + ":"):
+            return merged[len(prefix) + 1:]
+    return merged
 
 
 def compute_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockResult,

@@ -19,7 +19,8 @@ from circularopt.exceptions import CircularOptError
 
 __all__ = ["main"]
 
-COMMANDS = ("solve", "scenario", "site", "route", "network", "compare", "sweep", "bench")
+COMMANDS = ("solve", "scenario", "site", "route", "network", "compare", "check", "sweep",
+            "bench")
 """Modules of this package that register a subcommand, in help order."""
 
 

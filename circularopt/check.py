@@ -1,0 +1,252 @@
+"""Independent check of a whole plan against a scenario, however the plan was made.
+
+:func:`check_plan` recomputes every figure of a :class:`~circularopt.plan.Plan` from the
+scenario and the travel matrices alone and lists every violated rule:
+
+* the plan is for this scenario (same ids, positions and tonnes);
+* siting: :func:`circularopt.siting.validate.check_siting` (assignments, capacities,
+  flows, cost components);
+* feedstock: flows only of recovered material, within recycler capacities and accepted
+  streams, and every complex's inflow either sold or landfilled;
+* routing: the routes are re-read onto the **whole-city** routing problem (all depots,
+  the scenario's real fleet counts, every site the assignment uses) by ids, so a plan made
+  by any decomposition or any other solver is judged by the same rules; loads, times,
+  shifts, distances and costs are recomputed by :func:`circularopt.routing.validate`;
+  each trip must unload at the site its points are assigned to;
+* KPIs: recomputed and compared.
+
+The plan's cost reported by :class:`PlanCheck` is the recomputed annual total.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from circularopt.matrices import TravelMatrices
+from circularopt.plan import KPIs, Plan
+from circularopt.routing.problem import RoutingProblem
+from circularopt.routing.result import Route, RoutingResult, Visit
+from circularopt.routing.scenario import routing_problem
+from circularopt.routing.validate import validate
+from circularopt.scenario import Scenario
+from circularopt.siting.validate import check_siting
+
+__all__ = ["PlanCheck", "check_plan"]
+
+_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """Verdict of :func:`check_plan`.
+
+    Parameters
+    ----------
+    violations
+        One sentence per violated rule (empty when the plan is valid).
+    annual_cost
+        Recomputed annual total cost, or ``None`` if it could not be computed.
+    routing_cost_per_day
+        Recomputed daily routing cost, or ``None``.
+    kpis
+        Recomputed key figures, or ``None``.
+    """
+
+    violations: tuple[str, ...]
+    annual_cost: float | None
+    routing_cost_per_day: float | None
+    kpis: KPIs | None
+
+    @property
+    def ok(self) -> bool:
+        """True when no rule is violated."""
+        return not self.violations
+
+    def summary(self, *, limit: int = 20) -> str:
+        """The verdict and the recomputed cost, then up to ``limit`` violations."""
+        cost = "n/a" if self.annual_cost is None else f"{self.annual_cost:,.2f}"
+        head = (f"{'VALID' if self.ok else 'INVALID'}: recomputed annual cost {cost}"
+                + ("" if self.routing_cost_per_day is None else
+                   f", routing {self.routing_cost_per_day:,.2f} per day"))
+        lines = [head] + [f"  - {v}" for v in self.violations[:limit]]
+        if len(self.violations) > limit:
+            lines.append(f"  ... {len(self.violations) - limit} more")
+        return "\n".join(lines)
+
+
+def check_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> PlanCheck:
+    """Check ``plan`` against ``scenario`` and ``matrices`` (see the module docstring).
+
+    Parameters
+    ----------
+    scenario
+        The instance the plan claims to solve.
+    matrices
+        Travel matrices (seconds, metres) over the scenario's located objects.
+    plan
+        The plan to check.
+
+    Returns
+    -------
+    PlanCheck
+        Violations and the recomputed figures.
+    """
+    bad: list[str] = []
+    if plan.scenario.to_dict() != scenario.to_dict():
+        bad.append("the plan was made for a different scenario (its scenario differs from "
+                   "the instance's)")
+    if plan.siting is None or plan.routing is None or plan.feedstock is None:
+        missing = [n for n, x in (("siting", plan.siting), ("feedstock", plan.feedstock),
+                                  ("routing", plan.routing)) if x is None]
+        bad.append(f"the plan is incomplete: no {', '.join(missing)}")
+        return PlanCheck(tuple(bad), None, None, None)
+    siting, feedstock = plan.siting, plan.feedstock
+    bad += [f"siting: {v}" for v in check_siting(scenario, matrices, siting).violations]
+    bad += _check_feedstock(scenario, plan)
+
+    sites = sorted(set(siting.assignment.values()))
+    whole = routing_problem(scenario, matrices, unload_sites=sites, name=scenario.name)
+    routing, problems = _remap(whole, plan.routing, plan.info.get("vehicle_types"))
+    bad += [f"routing: {p}" for p in problems]
+    if routing is None:
+        return PlanCheck(tuple(bad), None, None, None)
+    report = validate(whole, routing)
+    bad += [f"routing: {v}" for v in report.violations]
+    bad += _check_trips(whole, routing, siting.assignment)
+
+    from circularopt.pipeline import compute_kpis
+
+    kpis = compute_kpis(scenario, siting, feedstock, whole, routing)
+    if plan.kpis is not None:
+        for name in ("km_per_day", "hours_per_day", "tonne_km_per_day", "co2_kg_per_day",
+                     "collected_t_per_day", "diversion_rate", "landfill_t_per_day"):
+            mine, theirs = getattr(kpis, name), getattr(plan.kpis, name)
+            if not math.isclose(mine, theirs, rel_tol=1e-6, abs_tol=1e-6):
+                bad.append(f"kpis: {name} is {theirs}, recomputed {mine}")
+        for name, value in kpis.annual_cost.items():
+            theirs = plan.kpis.annual_cost.get(name)
+            if theirs is None or not math.isclose(value, theirs, rel_tol=1e-6, abs_tol=1e-3):
+                bad.append(f"kpis: annual cost {name} is {theirs}, recomputed {value}")
+    return PlanCheck(tuple(bad), kpis.annual_cost["total"], report.cost, kpis)
+
+
+def _check_feedstock(scenario: Scenario, plan: Plan) -> list[str]:
+    assert plan.siting is not None and plan.feedstock is not None
+    bad: list[str] = []
+    recyclers = {r.id: r for r in scenario.recyclers}
+    complexes = {c.id: c for c in scenario.complex_candidates}
+    inflow = {c.id: c.inflow_t_per_day for c in plan.siting.open_complexes}
+    sold: dict[tuple[str, str], float] = defaultdict(float)
+    received: dict[str, float] = defaultdict(float)
+    out: dict[str, float] = defaultdict(float)
+    for f in plan.feedstock.flows:
+        if f.complex not in inflow:
+            bad.append(f"feedstock: flow from {f.complex!r}, which is not an open complex")
+            continue
+        rec = recyclers.get(f.recycler)
+        if rec is None or f.stream not in rec.price_per_tonne:
+            bad.append(f"feedstock: {f.recycler!r} does not accept {f.stream!r}")
+        sold[(f.complex, f.stream)] += f.tonnes_per_day
+        received[f.recycler] += f.tonnes_per_day
+        out[f.complex] += f.tonnes_per_day
+    for (cid, stream), t in sold.items():
+        recovered = complexes[cid].recovery_rate.get(stream, 0.0) * inflow[cid].get(stream, 0)
+        if t > recovered + 1e-6 * max(1.0, recovered):
+            bad.append(f"feedstock: {cid!r} sells {t:.4f} t/day of {stream}, more than it "
+                       f"recovers ({recovered:.4f})")
+    for rid, t in received.items():
+        cap = recyclers[rid].capacity_t_per_day if rid in recyclers else 0.0
+        if t > cap + 1e-6 * max(1.0, cap):
+            bad.append(f"feedstock: recycler {rid!r} receives {t:.4f} t/day, over its "
+                       f"capacity {cap:.4f}")
+    for r in plan.feedstock.residues:
+        out[r.complex] += r.tonnes_per_day
+    for cid, streams in inflow.items():
+        total = sum(streams.values())
+        if not math.isclose(out[cid], total, rel_tol=1e-6, abs_tol=1e-6):
+            bad.append(f"feedstock: {cid!r} receives {total:.4f} t/day but sends out "
+                       f"{out[cid]:.4f}")
+    return bad
+
+
+def _site_id(unload_id: str) -> str:
+    """Scenario id of an unload site (copies per unloading time are ``<id>@<m>min``)."""
+    return unload_id.split("@", 1)[0]
+
+
+def _remap(whole: RoutingProblem, result: RoutingResult, type_names: object
+           ) -> tuple[RoutingResult | None, list[str]]:
+    """Re-read ``result`` onto ``whole`` by ids; return it and what could not be read."""
+    names = [vt.name for vt in whole.vehicle_types]
+    if not isinstance(type_names, list):
+        return None, ["the plan does not record its vehicle type names (info.vehicle_types)"]
+    depots = {d.id: k for k, d in enumerate(whole.depots)}
+    stops = {s.id: k for k, s in enumerate(whole.stops)}
+    bad: list[str] = []
+    numbering: dict[int, int] = defaultdict(int)
+    routes = []
+    for r_no, route in enumerate(result.routes):
+        if not 0 <= route.vehicle_type < len(type_names) or \
+                type_names[route.vehicle_type] not in names:
+            bad.append(f"route {r_no}: unknown vehicle type {route.vehicle_type}")
+            continue
+        vt = names.index(type_names[route.vehicle_type])
+        visits: list[Visit] = []
+        for v in route.visits:
+            if v.kind in ("start", "end"):
+                index = depots.get(v.id, -1)
+                loc = whole.depots[index].location if index >= 0 else -1
+            elif v.kind == "stop":
+                index = stops.get(v.id, -1)
+                loc = whole.stops[index].location if index >= 0 else -1
+            elif v.kind == "unload":
+                index = _unload_index(whole, v)
+                loc = whole.unload_sites[index].location if index >= 0 else -1
+            else:
+                index, loc = -1, visits[-1].location if visits else -1
+            if loc < 0:
+                bad.append(f"route {r_no}: {v.kind} {v.id!r} is not part of the instance")
+                break
+            visits.append(replace(v, index=index, location=loc))
+        else:
+            routes.append(Route(vt, numbering[vt], tuple(visits), route.distance,
+                                route.duration, route.cost))
+            numbering[vt] += 1
+    if bad:
+        return None, bad
+    return replace(result, routes=tuple(routes)), []
+
+
+def _unload_index(whole: RoutingProblem, visit: Visit) -> int:
+    """Index in ``whole`` of the unload site visited: same site, same unloading time."""
+    same = [k for k, u in enumerate(whole.unload_sites) if _site_id(u.id) == _site_id(visit.id)]
+    if len(same) > 1:
+        same = [k for k in same
+                if math.isclose(whole.unload_sites[k].unload_duration, visit.end - visit.start)]
+    return same[0] if len(same) == 1 else -1
+
+
+def _check_trips(whole: RoutingProblem, routing: RoutingResult,
+                 assignment: Mapping[str, str]) -> list[str]:
+    """Each trip must unload at the site its points are assigned to."""
+    bad: list[str] = []
+    for r_no, route in enumerate(routing.routes):
+        pending: list[Visit] = []
+        for v in route.visits:
+            if v.kind == "stop":
+                pending.append(v)
+            elif v.kind == "unload":
+                site = _site_id(v.id)
+                for s in pending:
+                    want = assignment.get(s.id)
+                    if want != site:
+                        bad.append(f"routing: route {r_no} unloads point {s.id!r} at "
+                                   f"{site!r}, but the plan assigns it to {want!r}")
+                pending = []
+            elif v.kind == "end" and pending:
+                bad.append(f"routing: route {r_no} returns to the depot loaded with "
+                           f"{len(pending)} points' waste")
+    return bad

@@ -1,0 +1,165 @@
+"""The Kyrgyz instance library: scenarios with their travel matrices and best-known plans.
+
+An instance is a folder holding
+
+``scenario.json``
+    the scenario (:class:`~circularopt.scenario.Scenario` JSON);
+``matrices.json``
+    how its travel matrices are made. The library uses the offline approximation
+    (great-circle distance x ``circuity`` at ``speed_kmh``), which is computed exactly
+    from the positions, so the matrices themselves (up to 5,000 x 5,000 x 2 numbers) are
+    not stored; a road-network instance would store ``matrices.npz`` instead;
+``best.plan.json``
+    optional: the best-known plan (:class:`~circularopt.plan.Plan`).
+
+:func:`load_instance` reads one; :func:`save_instance` writes one.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from circularopt.bench import BenchOptions, BenchRow
+from circularopt.exceptions import InputError
+from circularopt.matrices import TravelMatrices, approximate_matrices, load_matrices
+from circularopt.scenario import Scenario
+
+__all__ = ["Instance", "load_instance", "read_bks", "run_kg", "save_instance"]
+
+APPROXIMATION = "offline-approximation"
+"""``matrices.json`` method name of :func:`circularopt.matrices.approximate_matrices`."""
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A scenario with its travel matrices.
+
+    Parameters
+    ----------
+    name
+        Folder name.
+    scenario
+        The scenario.
+    matrices
+        Its travel matrices.
+    folder
+        Where it was read from.
+    """
+
+    name: str
+    scenario: Scenario
+    matrices: TravelMatrices
+    folder: Path
+
+    @property
+    def best_plan_path(self) -> Path:
+        """Path of the best-known plan (it may not exist)."""
+        return self.folder / "best.plan.json"
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Read an instance folder, or a bare scenario JSON (offline approximation).
+
+    Parameters
+    ----------
+    path
+        Instance folder (with ``scenario.json``) or a scenario JSON file.
+    """
+    path = Path(path)
+    if path.is_file():
+        scenario = Scenario.from_json(path)
+        return Instance(path.stem, scenario, approximate_matrices(scenario.locations()),
+                        path.parent)
+    if not (path / "scenario.json").is_file():
+        raise InputError("instance", str(path),
+                         "an instance folder holding scenario.json, or a scenario JSON file")
+    scenario = Scenario.from_json(path / "scenario.json")
+    spec: dict[str, Any] = {"method": APPROXIMATION}
+    if (path / "matrices.json").is_file():
+        try:
+            spec = json.loads((path / "matrices.json").read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path / 'matrices.json'}, line {exc.lineno}", exc.msg,
+                             "valid JSON") from exc
+    method = spec.get("method")
+    if method == APPROXIMATION:
+        matrices = approximate_matrices(scenario.locations(),
+                                        circuity=float(spec.get("circuity", 1.35)),
+                                        speed_kmh=float(spec.get("speed_kmh", 30.0)))
+    elif method == "file":
+        matrices = load_matrices(path / str(spec.get("file", "matrices.npz")))
+    else:
+        raise InputError(f"{path / 'matrices.json'}: method", method,
+                         f"{APPROXIMATION!r} or 'file'")
+    return Instance(path.name, scenario, matrices, path)
+
+
+def save_instance(scenario: Scenario, folder: str | Path, *, circuity: float = 1.35,
+                  speed_kmh: float = 30.0) -> Path:
+    """Write ``scenario`` as an instance folder using the offline approximation.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    folder
+        Folder to create (or overwrite the instance files in).
+    circuity, speed_kmh
+        Parameters of :func:`circularopt.matrices.approximate_matrices`.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    scenario.to_json(folder / "scenario.json")
+    spec = {"method": APPROXIMATION, "circuity": circuity, "speed_kmh": speed_kmh,
+            "approximate": True,
+            "note": "great-circle distance x circuity at speed_kmh; recomputed from the "
+                    "positions by circularopt.instances.load_instance"}
+    (folder / "matrices.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    return folder
+
+
+def read_bks(folder: str | Path) -> dict[str, float]:
+    """Best-known annual costs by instance name from ``BKS.csv`` in ``folder``."""
+    path = Path(folder) / "BKS.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        return {row["instance"]: float(row["annual_cost"]) for row in csv.DictReader(fh)}
+
+
+def run_kg(options: BenchOptions) -> Iterator[BenchRow]:
+    """Bench runner of the Kyrgyz library: the pipeline on each instance, checked.
+
+    ``cost`` is the plan's annual cost recomputed by :func:`circularopt.check.check_plan`;
+    ``bks`` the best-known annual cost from ``BKS.csv``; ``n`` the collection points.
+    The default budget is ``n / 10`` seconds (``--time-per-100 10``).
+    """
+    from circularopt.check import check_plan
+    from circularopt.pipeline import solve
+
+    bks = read_bks(options.data)
+    folders = sorted(p for p in Path(options.data).iterdir() if (p / "scenario.json").is_file())
+    for folder in folders:
+        if options.instances and not fnmatch.fnmatch(folder.name, options.instances):
+            continue
+        inst = load_instance(folder)
+        n = len(inst.scenario.collection_points)
+        seconds = options.seconds_for(n, default=max(10.0, n / 10.0))
+        engine = options.engine or "pyvrp"
+        t0 = time.perf_counter()
+        plan = solve(inst.scenario, engine=engine, time_limit=seconds, seed=options.seed)
+        elapsed = time.perf_counter() - t0
+        verdict = check_plan(inst.scenario, inst.matrices, plan)
+        if options.solutions is not None:
+            plan.save(options.solutions / f"{folder.name}.plan.json")
+        yield BenchRow(folder.name, n, bks.get(folder.name), verdict.annual_cost,
+                       verdict.ok, elapsed, engine,
+                       {"routing_cost_per_day": verdict.routing_cost_per_day,
+                        "violations": len(verdict.violations)})
