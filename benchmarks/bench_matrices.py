@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import math
 import resource
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ import networkx as nx
 import numpy as np
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
+from scipy.sparse.csgraph import dijkstra
 
 from circularopt.matrices import haversine_m, road_matrices
 from circularopt.network import RoadNetwork
@@ -136,6 +138,33 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def gil_stall(network: RoadNetwork, sources: int = 50) -> tuple[float, float]:
+    """Does scipy's Dijkstra release the GIL?  Decides threads versus processes.
+
+    Runs one ``dijkstra`` call from ``sources`` origins in a thread while this thread
+    counts; returns (seconds of the call, longest stretch this thread could not run).
+    A stall as long as the call means the GIL is held and threads cannot run searches
+    in parallel.
+    """
+    done = threading.Event()
+    graph = network.encoded.graph
+    origins = np.arange(sources) * (network.n_nodes // sources)
+
+    def work() -> None:
+        dijkstra(graph, indices=origins)
+        done.set()
+
+    worker = threading.Thread(target=work)
+    start = last = time.perf_counter()
+    longest = 0.0
+    worker.start()
+    while not done.is_set():
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    worker.join()
+    return time.perf_counter() - start, longest
+
+
 def peak_rss_mb() -> tuple[float, float]:
     """Peak resident memory (MB) of this process and of its largest finished child."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -228,6 +257,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = list(run(args.side, tuple(args.sizes), nx_sample=args.nx_sample,
                     workers=args.workers))
+    call, stall = gil_stall(road_like_network(args.side))
+    print(f"GIL check: a {call:.2f} s scipy dijkstra call in a thread stalled the main "
+          f"thread for {stall:.2f} s ({'held' if stall > 0.5 * call else 'released'}) "
+          f"-> {'processes' if stall > 0.5 * call else 'threads would also'} scale")
     print("| matrix | road_matrices wall s | CPU s (all processes) | networkx wall s | "
           "networkx CPU s | speed-up wall | speed-up CPU | peak RSS MB (main / worker) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
