@@ -14,6 +14,28 @@ from circularopt.exceptions import InputError
 from circularopt.importers import KINDS, import_points
 from circularopt.scenario import Scenario
 
+_IMPORT_COLUMNS = """\
+columns (header names match case-insensitively; map others with --map FIELD=COLUMN):
+  collection_points   id, lat, lon, and tonnes (t/day, split by the base's mix) or
+                      tonnes_<stream> columns; optional: name, service_minutes,
+                      collections_per_week (1-7), time_window (07:00-19:00) or
+                      tw_start + tw_end
+  complex_candidates  id, lat, lon; optional: name, capacity (t/day, 60|120|250) with
+                      fixed_cost (per year, one per capacity), variable_cost (per t),
+                      recovery_<stream> (0-1), approximate; absent figures are taken
+                      from the base scenario's candidates
+  recyclers           id, lat, lon, capacity (t/day), and price_<stream> columns or
+                      streams (plastic|paper) with an optional price; optional: name,
+                      existing, opening_cost, approximate
+
+files: CSV in UTF-8 (Excel: Save As 'CSV UTF-8'), ',' or ';' separated (in ';' files a
+decimal comma is read); GeoJSON or GeoPackage with Point geometries (any CRS).
+
+example:
+  circularopt scenario import bishkek sites.csv --kind collection_points \\
+      --map id=Code,tonnes=Tonnage,lat=Y,lon=X --out bishkek-dept.json
+"""
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``scenario`` subcommand."""
@@ -43,9 +65,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        "from CSV, GeoJSON or GeoPackage into a scenario",
         description="Read container sites, sorting-complex candidates or recyclers from a "
                     "CSV (',' or ';' separated, UTF-8), GeoJSON or GeoPackage file into a "
-                    "base scenario and write the new scenario. Columns: see "
-                    "circularopt.importers. Every problem is reported with its file, row and "
-                    "column; ignored columns and defaults taken are listed as warnings.")
+                    "base scenario and write the new scenario. Every problem is reported "
+                    "with its file, row and column; ignored columns and defaults taken are "
+                    "listed as warnings.",
+        epilog=_IMPORT_COLUMNS, formatter_class=argparse.RawDescriptionHelpFormatter)
     imp.add_argument("base", help="base scenario: a city name (bishkek, osh, issyk-kul) or a "
                                   "scenario JSON file")
     imp.add_argument("file", help="CSV, GeoJSON or GeoPackage file to read")
