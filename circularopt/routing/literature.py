@@ -20,15 +20,17 @@ Kim, Kim & Sahoo (2006), waste-collection VRPTW (``wcvrptw``)
 
     Not modelled by the engines: the *route capacity* (total yards a vehicle may collect
     per day, across all its trips; the problem model resets every load dimension at an
-    unload). The runner enforces it after solving with :func:`split_route_capacity`,
-    which moves whole trips of an over-full route to extra vehicles, and reports a plan
-    as feasible only when the validator accepts it *and* no route exceeds the route
-    capacity (``route_cap_excess`` column). The lunch break and the stop limit exist
-    only in OR-Tools: with ``engine="pyvrp"`` the runner solves the problem without
-    them, with the shift shortened by the lunch hour, then inserts the lunch break into
-    each route at the best feasible position (:func:`with_lunch_breaks`) and validates the
-    plan against the *full* problem (break, stop limit and all), so nothing is relaxed
-    in what is reported.
+    unload). The runner solves a *restriction* that guarantees it (at most
+    ``k = ceil(R / C)`` trips of at most ``min(C, R / k)`` yards, ``read_kim(...,
+    trips_for_route_capacity=True)``), keeps :func:`split_route_capacity` (which moves
+    whole trips of an over-full route to extra vehicles) as a safety net, and reports a
+    plan as feasible only when the validator accepts it on the unrestricted problem *and*
+    no route exceeds the route capacity (``route_cap_excess`` column). The lunch break
+    and the stop limit exist only in OR-Tools: with ``engine="pyvrp"`` the runner solves
+    the problem without them, with the shift shortened by the lunch hour, then inserts
+    the lunch break into each route at the best feasible position
+    (:func:`with_lunch_breaks`) and validates the plan against the *full* problem (break,
+    stop limit and all), so nothing is relaxed in what is reported.
 
 Yang et al. (2023), multi-trip VRPTW with release times (``mtvrptwr``)
     VRPLIB files (``TYPE: MTVRPTWR``) read with the ``vrplib`` package: one depot that is
@@ -156,7 +158,7 @@ def _hhmm(where: str, text: str) -> float:
 
 def read_kim(path: Path, *, lunch: bool = True, max_stops: bool = True,
              shift_reserve: float = 0.0, open_disposal: bool = False,
-             vehicles: int | None = None,
+             trips_for_route_capacity: bool = False, vehicles: int | None = None,
              vehicle_cost_miles: float = 200.0) -> RoutingProblem:
     """Read a Kim, Kim & Sahoo (2006) waste-collection instance.
 
@@ -175,6 +177,11 @@ def read_kim(path: Path, *, lunch: bool = True, max_stops: bool = True,
         Ignore the disposal facilities' opening hours (a relaxation, for engines that
         cannot honour them on the final unload; validate against the full problem).
         Opening hours that cover the depot's window never bind and are always dropped.
+    trips_for_route_capacity
+        Guarantee the route capacity ``R`` (which the model cannot state) by a
+        *restriction*: at most ``k = ceil(R / C)`` trips (unloads) per route of at most
+        ``min(C, R / k)`` each, ``C`` the vehicle capacity. Without it the problem
+        ignores the route capacity (see :func:`split_route_capacity`).
     vehicles
         Fleet size; default ``ceil(total demand / min(vehicle, route capacity)) + 5``
         (the set does not limit the fleet; a fixed cost per vehicle keeps it small).
@@ -239,8 +246,13 @@ def read_kim(path: Path, *, lunch: bool = True, max_stops: bool = True,
     count = vehicles or math.ceil(demand / min(head.vehicle_capacity,
                                                head.route_capacity)) + 5
     brk = Break(11 * 3600.0, 12 * 3600.0, head.lunch_s) if lunch else None
-    model.add_vehicle_type("truck", depot=depot[0], count=count,
-                           capacity=[head.vehicle_capacity],
+    trips = None
+    capacity = head.vehicle_capacity
+    if trips_for_route_capacity:
+        trips = math.ceil(head.route_capacity / head.vehicle_capacity - 1e-9)
+        capacity = min(capacity, math.floor(head.route_capacity / trips * 100) / 100)
+    model.add_vehicle_type("truck", depot=depot[0], count=count, capacity=[capacity],
+                           max_unloads=trips,
                            fixed_cost=vehicle_cost_miles * FEET_PER_MILE,
                            shift_start=depot[1], shift_end=depot[2] - shift_reserve,
                            max_stops=head.max_stops if max_stops else None,
@@ -568,11 +580,11 @@ def run_wcvrptw(options: BenchOptions) -> Iterator[BenchRow]:
         t0 = time.perf_counter()
         if engine == "pyvrp":
             relaxed = read_kim(path, lunch=False, max_stops=False, open_disposal=True,
-                               shift_reserve=head.lunch_s)
+                               shift_reserve=head.lunch_s, trips_for_route_capacity=True)
             result, error = _solve(relaxed, engine, options, budget)
         else:
-            result, error = _solve(full, engine, options, budget,
-                                   first_solution=KIM_ORTOOLS_FIRST_SOLUTION)
+            result, error = _solve(read_kim(path, trips_for_route_capacity=True), engine,
+                                   options, budget, first_solution=KIM_ORTOOLS_FIRST_SOLUTION)
         if result is not None:
             result = with_lunch_breaks(full, split_route_capacity(full, result,
                                                                   head.route_capacity))

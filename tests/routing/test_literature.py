@@ -59,6 +59,9 @@ def test_kim_reader_follows_the_authors_convention(kim: Path) -> None:
     assert vt.breaks is not None and vt.breaks.duration == 3600.0
     assert p.stops[0].id == "3" and p.stops[0].tw_start == 7 * 3600.0
     assert p.stops[0].demand == (12.0,) and p.stops[0].service == 180.0
+    # Route capacity 400 with 280 per trip, as a restriction: 2 trips of 200.
+    r = read_kim(path, trips_for_route_capacity=True).vehicle_types[0]
+    assert (r.capacity, r.max_unloads) == ((200.0,), 2)
 
 
 def test_kim_lunch_inserted_after_a_solve_without_breaks(kim: Path) -> None:
