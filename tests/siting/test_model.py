@@ -345,7 +345,7 @@ def test_generated_bishkek_is_sited_checked_and_agrees_with_feedstock() -> None:
 
     sc = generate("bishkek", size=25, seed=1)
     m = approximate_matrices(sc.locations())
-    r = site(sc, m, time_limit=30, relative_gap=1e-3)
+    r = site(sc, m, time_limit=10, relative_gap=1e-3)
     assert r.approximate
     assert check_siting(sc, m, r).ok
     fs = assign_feedstock(sc, m, {c.id: c.inflow_t_per_day for c in r.open_complexes})
