@@ -17,22 +17,25 @@ import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from circularopt.config import shared_data_dir
-from circularopt.matrices import approximate_matrices
+from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.pipeline import load_scenario
 from circularopt.routing import solve, validate
 from circularopt.routing.readers import read_cvrp
 from circularopt.routing.scenario import nearest_sites, routing_problem
+from circularopt.scenario import Scenario
 
 
 @pytest.fixture(scope="module")
-def bishkek_1000():  # type: ignore[no-untyped-def]
+def bishkek_1000() -> tuple[Scenario, TravelMatrices, dict[str, str]]:
     """Bishkek, 1,000 points (seed 2), approximate matrices, nearest-site assignment."""
     scenario = load_scenario("bishkek", size=1000, seed=2)
     matrices = approximate_matrices(scenario.locations())
-    return scenario, matrices, nearest_sites(scenario, matrices)
+    return scenario, matrices, dict(nearest_sites(scenario, matrices))
 
 
-def test_build_city_problem(benchmark: BenchmarkFixture, bishkek_1000) -> None:  # type: ignore[no-untyped-def]
+def test_build_city_problem(benchmark: BenchmarkFixture,
+                            bishkek_1000: tuple[Scenario, TravelMatrices, dict[str, str]]
+                            ) -> None:
     scenario, matrices, assignment = bishkek_1000
     site = next(iter(sorted(set(assignment.values()))))
     problem = benchmark(routing_problem, scenario, matrices, assignment=assignment,
