@@ -189,6 +189,27 @@ def test_swapped_coordinates_warn(base: Scenario, tmp_path: Path) -> None:
                for w in caught)
 
 
+def test_imported_sites_give_a_valid_plan(base: Scenario, tmp_path: Path) -> None:
+    """A department's 80 sites (';' CSV, decimal comma, own headers) plan end to end."""
+    from circularopt.pipeline import solve
+
+    sites = generate("osh", size=80, seed=3).collection_points
+    lines = ["Code;Y;X;Tonnage"] + [
+        f"{p.id};{p.lat};{p.lon};{p.total_tonnes_per_day:.4f}".replace(".", ",")
+        for p in sites]
+    path = write(tmp_path, "dept.csv", "\n".join(lines) + "\n")
+    s = quiet_import(base, path, columns={"id": "Code", "lat": "Y", "lon": "X",
+                                          "tonnes": "Tonnage"})
+    assert [p.id for p in s.collection_points] == [p.id for p in sites]
+    assert s.total_tonnes_per_day == pytest.approx(sum(p.total_tonnes_per_day
+                                                       for p in sites), abs=1e-3)
+    plan = solve(s, time_limit=2, complexes=2, workers=1)
+    assert plan.valid and plan.complete, plan.violations
+    assert plan.routing is not None
+    routed = {stop for route in plan.routing.routes for stop in route.stops}
+    assert {p.id for p in sites} <= routed
+
+
 # --------------------------------------------------------------------------- broken files
 
 HEADER = "id,lat,lon,tonnes\n"
@@ -302,13 +323,15 @@ def test_cli_import_writes_scenario_and_prints_warnings(base: Scenario, tmp_path
     out = tmp_path / "new.json"
     code = main(["scenario", "import", str(base_file), str(data), "--kind",
                  "collection_points", "--map", "id=code,lat=Y,lon=X,tonnes=Tonnage",
-                 "--default", "collections_per_week=3", "--out", str(out)])
+                 "--default", "collections_per_week=3", "--composition",
+                 "plastic=0.25,residual=0.75", "--out", str(out)])
     printed = capsys.readouterr().out
     assert code == 0
     assert "warning:" in printed and "Remark" in printed and "wrote" in printed
     s = Scenario.from_json(out)
     assert [p.id for p in s.collection_points] == ["D1"]
     assert s.collection_points[0].collections_per_week == 3
+    assert dict(s.collection_points[0].tonnes_per_day) == {"plastic": 0.375, "residual": 1.125}
     assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []
 
 

@@ -80,6 +80,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      help="defaults for absent columns or empty cells, e.g. "
                           "service_minutes=6,collections_per_week=3 (';' separates several "
                           "defaults when a value holds a comma)")
+    imp.add_argument("--composition", default="", metavar="STREAM=SHARE,...",
+                     help="shares per stream (sum 1) that split a 'tonnes' column "
+                          "(default: the base scenario's mix), e.g. "
+                          "plastic=0.1,paper=0.1,glass=0.05,metal=0.05,organics=0.5,"
+                          "residual=0.2")
     imp.add_argument("--layer", default=None, help="GeoPackage layer")
     imp.add_argument("--append", action="store_true",
                      help="add to the base scenario's objects of this kind instead of "
@@ -123,6 +128,19 @@ def _pairs(text: str, option: str) -> dict[str, str]:
     return out
 
 
+def _shares(text: str) -> dict[str, float] | None:
+    """``--composition`` as a dict of shares, or None when not given."""
+    if not text.strip():
+        return None
+    out = {}
+    for stream, value in _pairs(text, "--composition").items():
+        try:
+            out[stream] = float(value)
+        except ValueError:
+            raise InputError(f"--composition {stream}", value, "a share from 0 to 1") from None
+    return out
+
+
 def _import(args: argparse.Namespace) -> int:
     from circularopt.pipeline import load_scenario
 
@@ -135,7 +153,8 @@ def _import(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         scenario = import_points(base, source, kind=args.kind,
                                  columns=_pairs(args.map, "--map"), replace=not args.append,
-                                 layer=args.layer, defaults=_pairs(args.default, "--default"))
+                                 layer=args.layer, defaults=_pairs(args.default, "--default"),
+                                 composition=_shares(args.composition))
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     os.close(fd)
     try:
