@@ -658,10 +658,10 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     start = time.perf_counter()
     deadline = start + float(time_limit)
 
-    def run(seconds: float) -> mathopt.SolveResult:
+    def run(seconds: float, gap: float = relative_gap) -> mathopt.SolveResult:
         prm = mathopt.SolveParameters(
             time_limit=datetime.timedelta(seconds=max(0.5, seconds)),
-            relative_gap_tolerance=relative_gap, threads=threads, random_seed=seed)
+            relative_gap_tolerance=gap, threads=threads, random_seed=seed)
         try:
             res = mathopt.solve(built.model, BACKENDS[backend], params=prm)
         except Exception as exc:
@@ -682,7 +682,7 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     bound: float | None = None
     res: mathopt.SolveResult | None = None
     if method == "two-phase":
-        bound, res = _two_phase(built, run, deadline)
+        bound, res = _two_phase(built, run, deadline, relative_gap)
     if res is None:
         res = run(deadline - time.perf_counter())
     if not res.has_primal_feasible_solution():
@@ -696,12 +696,13 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
                     relative_gap=relative_gap)
 
 
-def _two_phase(built: _Built, run: Any, deadline: float
+def _two_phase(built: _Built, run: Any, deadline: float, relative_gap: float
                ) -> tuple[float | None, mathopt.SolveResult | None]:
     """Multi-source relaxation for the sites, then single-source assignment for them.
 
     Phase 1 relaxes the assignment variables to ``[0, 1]`` (multi-source) and solves for
-    the sites with 70% of the time; its dual bound is a valid lower bound of the full
+    the sites with 70% of the time and half the gap tolerance (the other half is left for
+    what single sourcing loses); its dual bound is a valid lower bound of the full
     problem. Phase 2 fixes the sites (and opened recyclers) and solves the single-source
     assignment. Returns ``(bound, result)``, or ``(None, None)`` when the full MIP should
     be solved instead (phase 1 found no solution, or the phase-2 assignment is
@@ -712,7 +713,7 @@ def _two_phase(built: _Built, run: Any, deadline: float
     for var in assign:
         var.integer = False
     try:
-        res1 = run(0.7 * (deadline - time.perf_counter()))
+        res1 = run(0.7 * (deadline - time.perf_counter()), relative_gap / 2)
     finally:
         for var in assign:
             var.integer = True
