@@ -191,7 +191,7 @@ def read_table(path: str | Path, *, layer: str | None = None,
     -------
     pandas.DataFrame
         Index: row numbers (CSV, header = row 1) or feature numbers (geodata, from 1). For
-        point geodata, float columns ``lat`` and ``lon`` (EPSG:4326) from the geometry.
+        point geodata, columns ``lat`` and ``lon`` (EPSG:4326) from the geometry.
         ``attrs`` holds ``source`` (the path), ``row_label`` (``"row"`` or ``"feature"``),
         ``delimiter`` and ``decimal_comma`` (CSV only).
 
@@ -366,8 +366,8 @@ def _read_geo(path: Path, layer: str | None) -> pd.DataFrame:
         attrs = attrs.rename(columns={c: f"{c} (attribute)" for c in attrs.columns
                                       if _norm(str(c)) in ("lat", "lon")})
         lat, lon = _point_coordinates(path, geometry)
-        attrs["lat"] = lat
-        attrs["lon"] = lon
+        attrs["lat"] = pd.Series(lat, index=attrs.index, dtype=object)
+        attrs["lon"] = pd.Series(lon, index=attrs.index, dtype=object)
     attrs.attrs.update(source=str(path), row_label="feature", layer=layer)
     return attrs
 
@@ -426,7 +426,7 @@ class _Field:
 
 
 def _fields(kind: str, streams: tuple[str, ...]) -> list[_Field]:
-    common = [_Field("id", _parse_id, True), _Field("lat", _parse_lat, True),
+    common = [_Field("id", _parse_text, True), _Field("lat", _parse_lat, True),
               _Field("lon", _parse_lon, True), _Field("name", _parse_text)]
     if kind == "collection_points":
         return [
@@ -499,10 +499,6 @@ def _resolve_columns(path: Path, table: pd.DataFrame, fields: list[_Field],
 
 class _BadCellError(ValueError):
     """A cell value that is not valid; the argument says what would be."""
-
-
-def _parse_id(s: str, comma: bool) -> str:
-    return s
 
 
 def _parse_text(s: str, comma: bool) -> str:
@@ -1052,7 +1048,7 @@ def _report_defaults(path: Path, rows: _Rows, kind: str, defaults: Mapping[str, 
             a, b = defaults[name]
             value = f"{a:g} + {b:g} min per tonne per visit"
         else:
-            value = _show(defaults.get(name))
+            value = _show(name, defaults.get(name))
         if not present:
             notes.append(f"{name} (no column): {value} ({source})")
         elif rows.defaulted.get(name):
@@ -1074,11 +1070,10 @@ def _report_defaults(path: Path, rows: _Rows, kind: str, defaults: Mapping[str, 
                       stacklevel=3)
 
 
-def _show(value: Any) -> str:
+def _show(name: str, value: Any) -> str:
     if value is None:
         return "none"
-    if isinstance(value, tuple) and len(value) == 2 and all(
-            isinstance(v, float) for v in value) and value[1] > 300:
+    if name == "time_window":
         return "-".join(f"{int(v) // 60:02d}:{int(v) % 60:02d}" for v in value)
     if isinstance(value, tuple):
         return "|".join(f"{v:g}" for v in value)

@@ -101,6 +101,7 @@ def test_geojson_points(base: Scenario, tmp_path: Path) -> None:
              "geometry": {"type": "Point", "coordinates": [72.81, 40.54]}}]}))
     table = read_table(path)
     assert list(table.index) == [1, 2] and table.attrs["row_label"] == "feature"
+    assert table["lat"].tolist() == [40.53, 40.54] and table["t"].dtype == "float64"
     assert "lat (attribute)" in table.columns
     s = quiet_import(base, path, columns={"id": "code", "tonnes": "t"})
     assert [(p.id, p.lat, p.lon) for p in s.collection_points] == [
