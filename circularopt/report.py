@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 from circularopt.outputs import ROUTE_PALETTE, complex_colours, map_title, plan_layers
 from circularopt.plan import Plan
 
-__all__ = ["MAP_LAYERS", "cost_figure", "map_figure", "report_html", "tonnes_figure",
+__all__ = ["CSP", "MAP_LAYERS", "cost_figure", "map_figure", "report_html", "tonnes_figure",
            "write_report"]
 
 MAP_LAYERS = ("Collection points", "Open complexes", "Closed candidates", "Recyclers",
@@ -39,6 +39,10 @@ MAP_LAYERS = ("Collection points", "Open complexes", "Closed candidates", "Recyc
 
 CO2_NOTE = ("IPCC 2006 Guidelines default for diesel oil (tank-to-wheel): 2.68 kg CO2 "
             "per litre")
+
+CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+       "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'")
+"""Content security policy of the report: nothing may load from outside the file."""
 
 _PARAMETERS = (
     ("working_days_per_year", "working days per year", "days/year",
@@ -460,7 +464,8 @@ def report_html(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None
         "</main>",
     ]
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
             + "".join(body) + "</body></html>")
 
