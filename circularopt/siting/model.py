@@ -72,7 +72,9 @@ variables :math:`y, e` are integer, and its dual bound is a valid lower bound of
 single-source problem. The sites found are then fixed and the single-source assignment
 is solved; as a point's waste is small against a complex's capacity this loses little
 (on Bishkek with 300 points, 0.005%). If no single-source assignment fits the chosen
-sites, the full MIP is solved instead. ``method="mip"`` solves the full MIP directly;
+sites, the full MIP is solved instead; when the gap is still above the tolerance, the
+full MIP continues from the two-phase solution (as a hint) in the time left and the
+better solution and bound are kept. ``method="mip"`` solves the full MIP directly;
 its LP bound is weaker (the capacity-option fixed costs are paid fractionally), so it
 proves optimality more slowly. The implied capacity-cover row lets SCIP and HiGHS
 derive knapsack cover cuts on :math:`y`; with it the relaxation of Bishkek at 300 points
@@ -607,8 +609,9 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     method
         ``"two-phase"`` (default): solve the multi-source relaxation (assignments
         continuous) for the sites, then the single-source assignment for those sites; the
-        bound is the relaxation's, the full MIP is solved instead when phase 2 finds no
-        assignment. ``"mip"``: solve the full MIP directly.
+        bound is the relaxation's; when the gap is still above ``relative_gap`` the full
+        MIP continues from that solution in the time left (and is solved instead when
+        phase 2 finds no assignment). ``"mip"``: solve the full MIP directly.
     relative_gap
         Relative optimality gap at which the solver stops.
     threads
@@ -658,12 +661,16 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     start = time.perf_counter()
     deadline = start + float(time_limit)
 
-    def run(seconds: float, gap: float = relative_gap) -> mathopt.SolveResult:
+    def run(seconds: float, gap: float = relative_gap,
+            hint: Mapping[mathopt.Variable, float] | None = None) -> mathopt.SolveResult:
         prm = mathopt.SolveParameters(
             time_limit=datetime.timedelta(seconds=max(0.5, seconds)),
             relative_gap_tolerance=gap, threads=threads, random_seed=seed)
+        model_prm = mathopt.ModelSolveParameters(
+            solution_hints=[mathopt.SolutionHint(variable_values=dict(hint))] if hint else [])
         try:
-            res = mathopt.solve(built.model, BACKENDS[backend], params=prm)
+            res = mathopt.solve(built.model, BACKENDS[backend], params=prm,
+                                model_params=model_prm)
         except Exception as exc:
             raise SolverError(f"{backend} failed on scenario {scenario.name!r}: {exc}") \
                 from exc
@@ -683,6 +690,15 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     res: mathopt.SolveResult | None = None
     if method == "two-phase":
         bound, res = _two_phase(built, run, deadline, relative_gap)
+        left = deadline - time.perf_counter()
+        if (res is not None and bound is not None and left > 1.0
+                and _gap(res.objective_value(), bound) > relative_gap):
+            # phase 3: the full MIP from the two-phase solution, in the time left
+            full = run(left, hint=res.variable_values())
+            if full.has_primal_feasible_solution() \
+                    and full.objective_value() < res.objective_value():
+                res = full
+            bound = max(bound, float(full.termination.objective_bounds.dual_bound))
     if res is None:
         res = run(deadline - time.perf_counter())
     if not res.has_primal_feasible_solution():
@@ -694,6 +710,13 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     return _extract(scenario, matrices, data, built, res, seconds=seconds, backend=backend,
                     options={**options, "method": method}, bound=bound,
                     relative_gap=relative_gap)
+
+
+def _gap(objective: float, bound: float) -> float:
+    """``(objective - bound) / max(|objective|, 1)``, infinite without a finite bound."""
+    if not math.isfinite(bound):
+        return math.inf
+    return max(0.0, objective - bound) / max(abs(objective), 1.0)
 
 
 def _two_phase(built: _Built, run: Any, deadline: float, relative_gap: float
@@ -926,8 +949,7 @@ def _extract(scenario: Scenario, matrices: TravelMatrices, data: _Data, built: _
     status = _termination_status(res)
     if bound is None:
         bound = float(res.termination.objective_bounds.dual_bound)
-    gap = (max(0.0, objective - bound) / max(abs(objective), 1.0)
-           if math.isfinite(bound) else math.inf)
+    gap = _gap(objective, bound)
     if options.get("method") == "two-phase":
         # the bound comes from the relaxation: optimal means proven within the tolerance
         status = "optimal" if gap <= relative_gap * (1 + 1e-9) else "feasible"
