@@ -513,14 +513,22 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
 # --------------------------------------------------------------------------- PNG map
 
 
-def map_title(plan: Plan) -> str:
+def map_title(plan: Plan, *, straight_routes: bool = True) -> str:
     """Title of the maps: scenario, and a note when distances are approximate."""
     title = f"Plan for {plan.scenario.name}"
     if not plan.complete:
         title += " (INCOMPLETE)"
     if plan.approximate:
-        title += "\nDistances approximate (offline estimate, straight-line routes)"
+        title += ("\nDistances approximate (offline estimate"
+                  + (", straight-line routes)" if straight_routes else ")"))
+    elif straight_routes and plan.routing is not None and plan.routing.routes:
+        title += "\nRoutes drawn as straight segments between the visits"
     return title
+
+
+def _straight(layers: Mapping[str, gpd.GeoDataFrame]) -> bool:
+    routes = layers["routes"]
+    return bool(len(routes) == 0 or routes["approximate"].any())
 
 
 def write_map_png(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame], path: str | Path, *,
@@ -620,7 +628,7 @@ def write_map_png(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame], path: str 
     ax.set_xlabel("longitude (degrees)")
     ax.set_ylabel("latitude (degrees)")
     ax.grid(True, linewidth=0.3, alpha=0.5)
-    ax.set_title(map_title(plan), fontsize=11,
+    ax.set_title(map_title(plan, straight_routes=_straight(layers)), fontsize=11,
                  color="#b00020" if plan.approximate or not plan.complete else "black")
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),

@@ -68,7 +68,8 @@ table{border-collapse:collapse;margin:8px 0;font-size:0.92em;background:#fff}
 th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f0f0f0}
-.grid{display:flex;flex-wrap:wrap;gap:16px}.grid>div{flex:1 1 560px;min-width:0}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}.grid>div{min-width:0}
+@media (max-width:1000px){.grid{grid-template-columns:1fr}}
 .card{background:#fff;border:1px solid #ddd;padding:6px}
 """
 
@@ -218,9 +219,10 @@ def map_figure(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> go.Figure:
          "args": [{"visible": visible(("Recyclate flows", "Residue flows", *sites))}]},
     ]
     lat0 = _lat0(plan)
+    title = map_title(plan, straight_routes=not len(routes) or bool(routes["approximate"].any()))
     fig.update_layout(
-        title={"text": map_title(plan).replace("\n", "<br><sup>") +
-               ("</sup>" if "\n" in map_title(plan) else ""), "y": 0.98, "yanchor": "top"},
+        title={"text": title.replace("\n", "<br><sup>") + ("</sup>" if "\n" in title else ""),
+               "y": 0.98, "yanchor": "top"},
         height=780, margin={"l": 60, "r": 20, "t": 120, "b": 50},
         legend={"groupclick": "togglegroup", "itemsizing": "constant",
                 "title": {"text": "Layers (click to hide/show)"}},
@@ -360,6 +362,8 @@ def _assumptions(plan: Plan) -> str:
         if key == "kg_co2_per_litre":
             prov = (CO2_NOTE if abs(p.kg_co2_per_litre - 2.68) < 1e-9
                     else "set in the scenario (default: " + CO2_NOTE + ")")
+        if key == "currency":
+            prov = "set in the scenario"
         rows.append((label, getattr(p, key), unit.format(cur=p.currency), prov))
     parts = ["<h3>Parameters</h3>",
              _table(("parameter", "value", "unit", "provenance"), rows, numeric=(1,))]
