@@ -113,6 +113,20 @@ def test_collection_cost_estimate_matches_hand_formula() -> None:
     assert cost[0, 0] == pytest.approx(0.4 + 1.42)
     assert cost[3, 0] == pytest.approx(7.6 + 1.42)
     assert cost[3, 1] == pytest.approx(0.4 + 1.42)
+    prm = dataclasses.replace(CollectionCostParams.from_scenario(sc), scale=1.25)
+    scaled = collection_cost_estimate(sc, line_matrices(sc), ["A", "B"], params=prm)
+    assert scaled == pytest.approx(1.25 * cost)
+
+
+def test_collection_cost_estimate_volume_limit_and_weekly_visits() -> None:
+    sc = line()
+    light = dataclasses.replace(sc, collection_points=tuple(
+        dataclasses.replace(p, tonnes_per_day={"plastic": 2.0}, collections_per_week=1)
+        for p in sc.collection_points))
+    cost = collection_cost_estimate(light, line_matrices(light), ["A"])
+    # plastic at 0.2 t/m3 fills 20 m3 with 4 t < 5 t: 0.5 loads/day, 2 x 0.5 km each;
+    # visited once a week: 1/7 visits/day, tour share 1.42 x 1 km x sqrt(7)
+    assert cost[0, 0] == pytest.approx(0.5 * 2 * 0.5 + 1.42 * np.sqrt(7) / 7)
 
 
 def test_collection_cost_params_from_fleet_include_fixed_cost_per_hour() -> None:
