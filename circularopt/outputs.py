@@ -92,8 +92,8 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5")
 """Colours of the complexes (and their points) on the maps, in order of opening."""
 
-ROUTE_PALETTE = ("#1f77b4", "#ff7f0e", "#9467bd", "#e377c2", "#17becf", "#d62728",
-                 "#7f7f7f", "#bcbd22", "#393b79", "#e7969c", "#6b6ecf", "#ad494a")
+ROUTE_PALETTE = ("#9467bd", "#e377c2", "#17becf", "#bcbd22", "#393b79", "#7f7f7f",
+                 "#d62728", "#6b6ecf", "#e7969c", "#ad494a", "#1f77b4", "#ff7f0e")
 """Colours of the routes (no greens or browns: those mark the material flows)."""
 
 _FILES = {"json": ("plan.json",), "gpkg": ("plan.gpkg",),
@@ -633,8 +633,7 @@ def write_map_png(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame], path: str 
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   fontsize=7, frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, format="png")
+    fig.savefig(path, format="png", bbox_inches="tight")
     return path
 
 
