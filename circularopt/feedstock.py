@@ -29,6 +29,7 @@ could not be placed, with the reason.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -213,16 +214,18 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
                 continue
             sold = []
             for r in recyclers:
-                if s in r.price_per_tonne and r.capacity_t_per_day > 0:
+                if (s in r.price_per_tonne and r.capacity_t_per_day > 0
+                        and math.isfinite(km(cid, r.id))):
                     u[cid, s, r.id] = model.add_variable(lb=0.0, name=f"u[{cid},{s},{r.id}]")
                     sold.append(u[cid, s, r.id])
             if sold:
                 model.add_linear_constraint(mathopt.fast_sum(sold) <= rho * t,
                                             name=f"recovery[{cid},{s}]")
         for lf in landfills:
-            v[cid, lf.id] = model.add_variable(lb=0.0, name=f"v[{cid},{lf.id}]")
+            if math.isfinite(km(cid, lf.id)):
+                v[cid, lf.id] = model.add_variable(lb=0.0, name=f"v[{cid},{lf.id}]")
         out = [var for (c2, _, _), var in u.items() if c2 == cid]
-        out += [v[cid, lf.id] for lf in landfills]
+        out += [v[cid, lf.id] for lf in landfills if (cid, lf.id) in v]
         model.add_linear_constraint(mathopt.fast_sum(out) == sum(inflows[cid].values()),
                                     name=f"balance[{cid}]")
     for r in recyclers:
@@ -233,7 +236,8 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
     for lf in landfills:
         if lf.capacity_t_per_day is not None and complexes:
             model.add_linear_constraint(
-                mathopt.fast_sum(v[cid, lf.id] for cid in complexes) <= lf.capacity_t_per_day,
+                mathopt.fast_sum(v[cid, lf.id] for cid in complexes if (cid, lf.id) in v)
+                <= lf.capacity_t_per_day,
                 name=f"landfill[{lf.id}]")
     price = {(r.id, s): p for r in recyclers for s, p in r.price_per_tonne.items()}
     fee = {lf.id: lf.tipping_fee_per_tonne for lf in landfills}

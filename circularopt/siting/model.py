@@ -432,7 +432,8 @@ def _prepare(scenario: Scenario, matrices: TravelMatrices, *, max_travel_minutes
     needed = [p.id for p in scenario.collection_points]
     needed += [c.id for c in scenario.complex_candidates]
     needed += [r.id for r in scenario.recyclers] + [lf.id for lf in scenario.landfills]
-    missing = [i for i in needed if i not in set(matrices.ids)]
+    have = set(matrices.ids)
+    missing = [i for i in needed if i not in have]
     if missing:
         raise InputError("matrices.ids", f"missing {_fmt_ids(missing)}",
                          "travel matrices covering every point, complex, recycler and "
@@ -449,8 +450,12 @@ def _prepare(scenario: Scenario, matrices: TravelMatrices, *, max_travel_minutes
     dur_min = matrices.duration_s[np.ix_(pi, matrices.indices(cand_ids))] / 60.0
     dur_lf = matrices.duration_s[np.ix_(pi, matrices.indices(lf_ids))] / 60.0
     limit = math.inf if max_travel_minutes is None else max_travel_minutes
-    allowed_x = np.isfinite(dur_min) & (dur_min <= limit + _EPS)
-    allowed_z = np.isfinite(dur_lf) & (dur_lf <= limit + _EPS) & allow_direct_landfill
+    c_x = collection_cost_estimate(scenario, matrices, cand_ids, params=params)
+    c_z = (collection_cost_estimate(scenario, matrices, lf_ids, params=params)
+           if allow_direct_landfill and lf_ids else np.zeros((len(points), len(lf_ids))))
+    allowed_x = np.isfinite(c_x) & np.isfinite(dur_min) & (dur_min <= limit + _EPS)
+    allowed_z = (np.isfinite(c_z) & np.isfinite(dur_lf) & (dur_lf <= limit + _EPS)
+                 & allow_direct_landfill)
     ci = matrices.indices(cand_ids)
     km_jr = matrices.distance_m[np.ix_(ci, matrices.indices([r.id for r in recyclers]))] / 1e3
     km_jl = matrices.distance_m[np.ix_(ci, matrices.indices(lf_ids))] / 1e3
@@ -460,10 +465,7 @@ def _prepare(scenario: Scenario, matrices: TravelMatrices, *, max_travel_minutes
         lf_fee=np.array([lf.tipping_fee_per_tonne for lf in landfills], dtype=float),
         lf_cap=[lf.capacity_t_per_day for lf in landfills], recyclers=recyclers,
         allowed_x=allowed_x, allowed_z=allowed_z,
-        c_x=collection_cost_estimate(scenario, matrices, cand_ids, params=params),
-        c_z=(collection_cost_estimate(scenario, matrices, lf_ids, params=params)
-             if allow_direct_landfill and lf_ids else np.zeros((len(points), len(lf_ids)))),
-        km_jr=km_jr, km_jl=km_jl)
+        c_x=c_x, c_z=c_z, km_jr=km_jr, km_jl=km_jl)
 
 
 def _precheck(scenario: Scenario, data: _Data, *, complexes: int | None,
@@ -789,10 +791,11 @@ def _build(scenario: Scenario, data: _Data, *, complexes: int | None,
             if name not in recyclable or c.recovery_rate.get(name, 0.0) <= 0:
                 continue
             for r, rec in enumerate(data.recyclers):
-                if name in rec.price_per_tonne and rec.capacity_t_per_day > 0:
+                if (name in rec.price_per_tonne and rec.capacity_t_per_day > 0
+                        and math.isfinite(data.km_jr[j, r])):
                     u[j, s, r] = m.add_variable(lb=0.0, name=f"u[{c.id},{name},{rec.id}]")
     v = {(j, q): m.add_variable(lb=0.0, name=f"v[{data.cands[j].id},{data.landfills[q]}]")
-         for j in range(J) for q in range(L)}
+         for j in range(J) for q in range(L) if math.isfinite(data.km_jl[j, q])}
     e = {r: m.add_binary_variable(name=f"e[{rec.id}]")
          for r, rec in enumerate(data.recyclers) if not rec.existing}
 
@@ -830,7 +833,7 @@ def _build(scenario: Scenario, data: _Data, *, complexes: int | None,
                 m.add_linear_constraint(mathopt.fast_sum(sold) - recovered <= 0,
                                         name=f"recovery[{c.id},{name}]")
         out = [val for (jj, _, _), val in u.items() if jj == j]
-        out += [v[j, q] for q in range(L)]
+        out += [v[j, q] for q in range(L) if (j, q) in v]
         m.add_linear_constraint(mathopt.fast_sum(out) - inflow == 0,
                                 name=f"balance[{c.id}]")
     for r, rec in enumerate(data.recyclers):
@@ -842,7 +845,7 @@ def _build(scenario: Scenario, data: _Data, *, complexes: int | None,
                                 name=f"recycler[{rec.id}]")
     for q, cap_l in enumerate(data.lf_cap):
         if cap_l is not None:
-            load = mathopt.fast_sum([v[j, q] for j in range(J)]
+            load = mathopt.fast_sum([v[j, q] for j in range(J) if (j, q) in v]
                                     + [data.W[i] * var for i, var in z_of_l.get(q, [])])
             m.add_linear_constraint(load <= cap_l, name=f"landfill[{data.landfills[q]}]")
     if min_diversion is not None and min_diversion > 0:

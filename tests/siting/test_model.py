@@ -28,6 +28,7 @@ import pytest
 
 from circularopt.cli import main
 from circularopt.exceptions import InfeasibleError, InputError
+from circularopt.feedstock import assign_feedstock
 from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.scenario import (
     CapacityOption,
@@ -247,6 +248,22 @@ def test_packing_infeasibility_after_prechecks_is_explained() -> None:
         solve(_packing(((5, 10_000),)))
 
 
+def test_unreachable_recycler_is_not_used() -> None:
+    sc = line()
+    m = line_matrices(sc)
+    r_idx = m.index("R")
+    dist, dur = m.distance_m.copy(), m.duration_s.copy()
+    for arr in (dist, dur):
+        arr[r_idx, :] = arr[:, r_idx] = np.inf
+        arr[r_idx, r_idx] = 0.0
+    cut = TravelMatrices(m.ids, dur, dist, False, "R cut off")
+    r = site(sc, cut, time_limit=20)
+    assert r.flows == () and r.diversion_rate == 0.0
+    assert check_siting(sc, cut, r).ok
+    fs = assign_feedstock(sc, cut, {c.id: c.inflow_t_per_day for c in r.open_complexes})
+    assert fs.flows == ()
+
+
 # --------------------------------------------------------------------------- infeasibility
 
 
@@ -355,7 +372,6 @@ def test_cli_site_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_generated_bishkek_is_sited_checked_and_agrees_with_feedstock() -> None:
     from circularopt.cities import generate
-    from circularopt.feedstock import assign_feedstock
 
     sc = generate("bishkek", size=25, seed=1)
     m = approximate_matrices(sc.locations())
