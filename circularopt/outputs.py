@@ -87,10 +87,11 @@ LAYERS = ("collection_points", "complexes", "recyclers", "landfills", "depots", 
 CSV_TABLES = ("routes", "flows", "kpis", "complexes", "recyclers")
 """CSV tables written as ``<name>.csv``."""
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896",
-           "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5")
-"""Colours of the complexes (and their points) on the maps, in order of opening."""
+PALETTE = ("#1f77b4", "#ff7f0e", "#d62728", "#17becf", "#9467bd", "#e377c2", "#bcbd22",
+           "#7f7f7f", "#393b79", "#e7969c", "#6b6ecf", "#ffbb78", "#aec7e8", "#c5b0d5",
+           "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5", "#ad494a", "#843c39")
+"""Colours of the complexes (and their points) on the maps, in order of opening (no greens
+or browns: those mark recyclers, landfills and the material flows)."""
 
 ROUTE_PALETTE = ("#9467bd", "#e377c2", "#17becf", "#bcbd22", "#393b79", "#7f7f7f",
                  "#d62728", "#6b6ecf", "#e7969c", "#ad494a", "#1f77b4", "#ff7f0e")

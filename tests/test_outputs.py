@@ -23,6 +23,7 @@ from circularopt.exceptions import InputError
 from circularopt.network import RoadNetwork
 from circularopt.outputs import (
     CSV_TABLES,
+    FORMATS,
     LAYERS,
     hhmm,
     plan_layers,
@@ -181,6 +182,8 @@ def test_geopackage_layers_agree_with_the_plan(out: Path, plan: Plan) -> None:
     routes = layers["routes"]
     assert len(routes) == plan.routing.num_vehicles
     assert routes["approximate"].all()
+    assert routes["collected_t"].sum() == pytest.approx(plan.kpis.collected_t_per_day,
+                                                        abs=1e-3)
     known = _known(plan)
     for (_, row), r in zip(routes.iterrows(), plan.routing.routes, strict=True):
         assert row["stops"] == len(r.stops) and row["unloads"] == r.num_unloads
@@ -343,12 +346,16 @@ def test_partial_plans_write_what_they_have(plan: Plan, tmp_path: Path,
     if missing == "everything":
         gone |= {"siting": None, "feedstock": None}
     partial = dataclasses.replace(plan, **gone)
-    written = write_outputs(partial, tmp_path / "out", formats=("json", "csv", "html"))
+    formats = ("json", "csv", "html") if missing == "routing" else FORMATS
+    written = write_outputs(partial, tmp_path / "out", formats=formats)
     assert Plan.load(written["plan.json"]).routing is None
     assert len(_csv(written["routes.csv"])) == 0
     assert len(_csv(written["kpis.csv"])) == 0
     cx = _csv(written["complexes.csv"])
     assert int(cx["open"].sum()) == (0 if missing == "everything" else 2)
     assert "Incomplete plan" in written["report.html"].read_text(encoding="utf-8")
+    if missing == "everything":
+        assert set(written) == ALL_FILES
+        assert len(gpd.read_file(written["plan.gpkg"], layer="flows")) == 0
     layers = plan_layers(partial)
     assert len(layers["routes"]) == 0 and all(layers["collection_points"]["route"] == "")
