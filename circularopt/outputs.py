@@ -516,7 +516,7 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
 
 def map_title(plan: Plan, *, straight_routes: bool = True) -> str:
     """Title of the maps: scenario, and a note when distances are approximate."""
-    title = f"Plan for {plan.scenario.name}"
+    title = f"Plan for {plan.scenario.metadata.get('title', plan.scenario.name)}"
     if not plan.complete:
         title += " (INCOMPLETE)"
     if plan.approximate:

@@ -27,7 +27,14 @@ from typing import Any
 import geopandas as gpd
 import plotly.graph_objects as go
 
-from circularopt.outputs import ROUTE_PALETTE, complex_colours, map_title, plan_layers
+from circularopt.outputs import (
+    ROUTE_PALETTE,
+    complex_colours,
+    map_title,
+    plan_layers,
+    plan_tables,
+    scenario_location_id,
+)
 from circularopt.plan import Plan
 
 __all__ = ["CSP", "MAP_LAYERS", "cost_figure", "map_figure", "report_html", "tonnes_figure",
@@ -275,8 +282,6 @@ def tonnes_by_stream(plan: Plan) -> dict[str, dict[str, float]]:
     served: set[str] | None = None
     if plan.routing is not None:
         known = {o.id for o in sc.located()}
-        from circularopt.outputs import scenario_location_id
-
         served = {scenario_location_id(v.id, known) for r in plan.routing.routes
                   for v in r.visits if v.kind == "stop"}
     out = {s: {"collected": 0.0, "to recyclers": 0.0, "landfilled": 0.0}
@@ -405,6 +410,20 @@ def _assumptions(plan: Plan) -> str:
     return "".join(parts)
 
 
+def _route_details(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
+    """One folded section per route with its visits (as in routes.csv)."""
+    visits = plan_tables(plan, layers)["routes"]
+    out = []
+    for label, sub in visits.groupby("route", sort=True):
+        rows = [(r["sequence"], r["kind"], r["id"], r["name"], r["arrival"], r["departure"],
+                 f"{r['load_t']:,.2f}") for _, r in sub.iterrows()]
+        out.append(f"<details><summary>Route {_e(label)}: {_e(sub['vehicle'].iloc[0])}, "
+                   f"{int((sub['kind'] == 'stop').sum())} stops</summary>"
+                   + _table(("#", "kind", "id", "name", "arrival", "departure", "load t"),
+                            rows, numeric=(0, 6)) + "</details>")
+    return "".join(out)
+
+
 def report_html(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None) -> str:
     """The report as one HTML document (plotly's JavaScript inline; no network loads).
 
@@ -464,6 +483,7 @@ def report_html(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None
         "<h2>Routes</h2>",
         _table(("route", "vehicle", "depot", "stops", "unloads", "collected t", "km", "hours",
                 "time", f"cost {cur}"), route_rows, numeric=(3, 4, 5, 6, 7, 9)),
+        _route_details(plan, layers),
         "<h2>Assumptions and sources</h2>", _assumptions(plan),
         "</main>",
     ]

@@ -126,6 +126,16 @@ def test_kpis_assumptions_and_sources(plan: Plan, report: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_route_visits_listed(plan: Plan, report: Path) -> None:
+    assert plan.routing is not None
+    text = report.read_text(encoding="utf-8")
+    assert text.count("<details><summary>Route ") == plan.routing.num_vehicles
+    for r in plan.routing.routes:
+        for stop in r.stops:
+            assert f"<td>{stop}</td>" in text
+    assert "Площадка «0»" in text
+
+
 def _chromium(page: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
