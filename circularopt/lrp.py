@@ -55,7 +55,7 @@ An iterative *locate - route - improve* scheme:
     prediction, with a capacity-respecting regret-greedy assignment as the CFLP heuristic;
     the best-predicted unseen neighbour is routed with a short budget and replaces the
     best set if its routed cost is lower. This stops when the best prediction is more
-    than ``5 %`` above the best routed cost or the evaluation budget is spent; the rest of
+    than ``10 %`` above the best routed cost or the evaluation budget is spent; the rest of
     the time (at least half) goes to one long routing run of the best set. The returned
     plan is the cheapest checked plan of all runs.
 
@@ -535,15 +535,27 @@ class LRPResult:
 # --------------------------------------------------------------------------- solver
 
 
-def _routing_problem(inst: LRPInstance, depots: Sequence[int], *, exact: bool) -> Any:
-    """The multi-depot VRP over ``depots``; returns (problem, depot of each vehicle type)."""
+def _routing_problem(inst: LRPInstance, depots: Sequence[int], *, fleet: str,
+                     customers: Sequence[int] | None = None,
+                     penalty: dict[int, float] | None = None) -> Any:
+    """The multi-depot VRP over ``depots`` and ``customers`` (default all).
+
+    ``fleet``: ``"relaxed"`` (``ceil(W / Q)`` vehicles of ``Q`` per depot), ``"exact"``
+    (``floor(W / Q)`` of ``Q`` plus one of the remainder) or ``"free"`` (one vehicle per
+    customer; the caller guarantees the depot capacity). ``penalty[j]``, a Lagrangian
+    price of depot ``j``'s capacity, is charged per unit of demand its routes carry (as a
+    cost per duration unit, each stop's service duration being its demand; the matrices'
+    durations are zero). Returns the problem and the depot of each vehicle type.
+    """
+    penalty = penalty or {}
     from circularopt.routing import RoutingModel
 
     m = inst.m
-    nodes = list(depots) + [m + i for i in range(inst.n)]
+    custs = list(range(inst.n)) if customers is None else list(customers)
+    nodes = list(depots) + [m + i for i in custs]
     cost = inst.cost[np.ix_(nodes, nodes)]
     integral = bool(np.all(cost == np.round(cost)))
-    ids = [f"d{j}" for j in depots] + [f"c{i}" for i in range(inst.n)]
+    ids = [f"d{j}" for j in depots] + [f"c{i}" for i in custs]
     model = RoutingModel(ids, cost, np.zeros_like(cost), scale=1 if integral else 1000,
                          load_scale=1 if np.all(inst.demand == np.round(inst.demand))
                          else 1000, name=inst.name,
@@ -553,29 +565,36 @@ def _routing_problem(inst: LRPInstance, depots: Sequence[int], *, exact: bool) -
     for j in depots:
         model.add_depot(f"d{j}")
         w = float(inst.depot_capacity[j])
-        fleet: list[tuple[int, float]]
-        if exact:
+        vehicles: list[tuple[int, float]]
+        if fleet == "exact":
             full = math.floor(w / q + 1e-9)
             rest = w - full * q
-            fleet = ([(full, q)] if full else []) + ([(1, rest)] if rest > 1e-9 else [])
+            vehicles = ([(full, q)] if full else []) + ([(1, rest)] if rest > 1e-9 else [])
+        elif fleet == "relaxed":
+            vehicles = [(max(1, math.ceil(w / q - 1e-9)), q)]
         else:
-            fleet = [(max(1, math.ceil(w / q - 1e-9)), q)]
-        for k, (count, capacity) in enumerate(fleet):
+            vehicles = [(max(1, len(custs)), q)]
+        for k, (count, capacity) in enumerate(vehicles):
             model.add_vehicle_type(f"v{j}.{k}", depot=f"d{j}", count=count,
-                                   capacity=[capacity], fixed_cost=inst.route_cost)
+                                   capacity=[capacity], fixed_cost=inst.route_cost,
+                                   cost_per_duration=float(round(penalty.get(j, 0.0))))
             owner.append(j)
-    for i in range(inst.n):
-        model.add_stop(f"c{i}", demand=[float(inst.demand[i])])
+    for i in custs:
+        model.add_stop(f"c{i}", demand=[float(inst.demand[i])],
+                       service=float(inst.demand[i]) if penalty else 0.0)
     return model.data(), owner
 
 
 def _route(inst: LRPInstance, depots: Sequence[int], *, engine: str, seconds: float,
-           seed: int, exact: bool) -> LRPSolution | None:
-    """Route over ``depots``; a checked solution, or ``None`` (infeasible / not found)."""
+           seed: int, fleet: str, customers: Sequence[int] | None = None,
+           penalty: dict[int, float] | None = None) -> LRPSolution | None:
+    """Route over ``depots``: a plan serving every customer once within vehicle capacity
+    (depot capacity is not checked here), or ``None``."""
     from circularopt.routing import solve
 
     try:
-        problem, owner = _routing_problem(inst, depots, exact=exact)
+        problem, owner = _routing_problem(inst, depots, fleet=fleet, customers=customers,
+                                          penalty=penalty)
         result = solve(problem, engine=engine, time_limit=max(0.05, seconds), seed=seed,
                        allow_infeasible=True)
     except CircularOptError:
@@ -584,8 +603,180 @@ def _route(inst: LRPInstance, depots: Sequence[int], *, engine: str, seconds: fl
         return None
     routes = tuple(LRPRoute(owner[r.vehicle_type], tuple(int(s[1:]) for s in r.stops))
                    for r in result.routes if r.stops)
-    sol = LRPSolution(tuple(sorted({r.depot for r in routes})), routes)
-    return sol if check_lrp(inst, sol).ok else None
+    return LRPSolution(tuple(sorted({r.depot for r in routes})), routes)
+
+
+def _depot_overload(inst: LRPInstance, sol: LRPSolution) -> dict[int, float]:
+    loads: dict[int, float] = {}
+    for r in sol.routes:
+        loads[r.depot] = loads.get(r.depot, 0.0) + float(inst.demand[list(r.customers)].sum())
+    return {j: x - float(inst.depot_capacity[j]) for j, x in loads.items()
+            if x > inst.depot_capacity[j] + 1e-9}
+
+
+def _repair(inst: LRPInstance, sol: LRPSolution) -> LRPSolution | None:
+    """Move customers out of over-capacity depots by cheapest insertion elsewhere.
+
+    Each step moves the one customer of an overloaded depot, to a route (or a new route)
+    of another open depot with room for it, that raises the cost least. Returns ``None``
+    when some overload cannot be removed this way.
+    """
+    c, m, q, dem = inst.cost, inst.m, inst.vehicle_capacity, inst.demand
+    routes: list[tuple[int, list[int]]] = [(r.depot, list(r.customers)) for r in sol.routes]
+    load = {j: 0.0 for j in sol.open_depots}
+    for j, cs in routes:
+        load[j] += float(dem[cs].sum())
+    over = {j for j in load if load[j] > inst.depot_capacity[j] + 1e-9}
+    while over:
+        best: tuple[float, int, int, int, int] | None = None  # delta, route, pos, to, at
+        rloads = [float(dem[cs].sum()) for _, cs in routes]
+        for ri, (j, cs) in enumerate(routes):
+            if j not in over:
+                continue
+            seq = [j] + [m + i for i in cs] + [j]
+            for p, i in enumerate(cs):
+                a, x, b = seq[p], seq[p + 1], seq[p + 2]
+                saving = c[a, x] + c[x, b] - c[a, b] + (inst.route_cost if len(cs) == 1 else 0)
+                for rk, (k, ks) in enumerate(routes):
+                    if k == j or load[k] + dem[i] > inst.depot_capacity[k] + 1e-9 \
+                            or rloads[rk] + dem[i] > q + 1e-9:
+                        continue
+                    nodes = np.array([k] + [m + t for t in ks] + [k])
+                    ins = c[nodes[:-1], m + i] + c[m + i, nodes[1:]] - c[nodes[:-1], nodes[1:]]
+                    at = int(np.argmin(ins))
+                    delta = float(ins[at]) - saving
+                    if best is None or delta < best[0]:
+                        best = (delta, ri, p, rk, at)
+                for k in load:
+                    if k != j and load[k] + dem[i] <= inst.depot_capacity[k] + 1e-9:
+                        delta = inst.route_cost + 2 * c[k, m + i] - saving
+                        if best is None or delta < best[0]:
+                            best = (delta, ri, p, -1 - k, 0)
+        if best is None:
+            return None
+        _, ri, p, rk, at = best
+        j = routes[ri][0]
+        i = routes[ri][1].pop(p)
+        if rk >= 0:
+            routes[rk][1].insert(at, i)
+            k = routes[rk][0]
+        else:
+            k = -1 - rk
+            routes.append((k, [i]))
+        load[j] -= float(dem[i])
+        load[k] += float(dem[i])
+        over = {d for d in load if load[d] > inst.depot_capacity[d] + 1e-9}
+        routes = [r for r in routes if r[1]]
+    out = tuple(LRPRoute(j, tuple(cs)) for j, cs in routes)
+    return LRPSolution(tuple(sorted({r.depot for r in out})), out)
+
+
+def _reassign(inst: LRPInstance, sol: LRPSolution, depots: Sequence[int], *,
+              seconds: float, seed: int) -> tuple[LRPSolution | None, dict[int, float]]:
+    """Fix over-capacity depots by a single-source assignment MIP over ``depots``.
+
+    The cost of moving customer ``i`` to depot ``k`` is its cheapest insertion into a
+    route of ``k`` (or a new route) minus what leaving its route saves; staying costs 0.
+    The siting MIP (:func:`~circularopt.siting.solve_mip`, single source, the depots'
+    capacities) picks the cheapest moves that fit every depot; moved customers are then
+    inserted where cheapest within the vehicle capacity. Returns the plan (``None`` if
+    nothing fits) and, for each depot that had to shed demand, the mean cost of the moves
+    per unit of demand moved (a price for its capacity).
+    """
+    from circularopt.siting import FacilityProblem, solve_mip
+
+    c, m, q, dem = inst.cost, inst.m, inst.vehicle_capacity, inst.demand
+    routes: list[tuple[int, list[int]]] = [(r.depot, list(r.customers)) for r in sol.routes]
+    home = np.zeros(inst.n, dtype=int)
+    saving = np.zeros(inst.n)
+    for j, cs in routes:
+        seq = [j] + [m + i for i in cs] + [j]
+        for p, i in enumerate(cs):
+            home[i] = j
+            saving[i] = (c[seq[p], seq[p + 1]] + c[seq[p + 1], seq[p + 2]]
+                         - c[seq[p], seq[p + 2]] + (inst.route_cost if len(cs) == 1 else 0))
+    cust = m + np.arange(inst.n)
+    ks = list(depots)
+    delta = np.zeros((len(ks), inst.n))
+    for row, k in enumerate(ks):
+        arcs = [(a, b) for j, cs in routes if j == k
+                for a, b in itertools.pairwise([k] + [m + i for i in cs] + [k])]
+        best = inst.route_cost + 2.0 * c[k, cust]
+        if arcs:
+            a_, b_ = np.array(arcs).T
+            ins = c[a_][:, cust] + c[np.ix_(cust, b_)].T - c[a_, b_][:, None]
+            best = np.minimum(best, ins.min(axis=0))
+        delta[row] = np.where(home == k, 0.0, best - saving)
+    raw = delta.copy()
+    delta -= delta.min(axis=0)[None, :]
+    problem = FacilityProblem(np.zeros(len(ks)), inst.depot_capacity[ks], dem, delta,
+                              single_source=True, name=f"{inst.name} (depot repair)")
+    try:
+        res = solve_mip(problem, time_limit=max(0.1, seconds), seed=seed,
+                        relative_gap=1e-4)
+    except CircularOptError:
+        return None, {}
+    target = res.single_source_assignment()
+    if target is None:
+        return None, {}
+    moved = [i for i in range(inst.n) if ks[target[i]] != home[i]]
+    price: dict[int, list[float]] = {}
+    for i in moved:
+        acc = price.setdefault(int(home[i]), [0.0, 0.0])
+        acc[0] += max(0.0, float(raw[target[i], i]))
+        acc[1] += float(dem[i])
+    prices = {j: v[0] / v[1] for j, v in price.items() if v[1] > 0}
+    gone = set(moved)
+    routes = [(j, [i for i in cs if i not in gone]) for j, cs in routes]
+    routes = [r for r in routes if r[1]]
+    for i in sorted(moved, key=lambda i: -dem[i]):
+        k = ks[target[i]]
+        best_move: tuple[float, int, int] | None = None
+        for ri, (j, cs) in enumerate(routes):
+            if j != k or dem[cs].sum() + dem[i] > q + 1e-9:
+                continue
+            nodes = np.array([k] + [m + t for t in cs] + [k])
+            ins = c[nodes[:-1], m + i] + c[m + i, nodes[1:]] - c[nodes[:-1], nodes[1:]]
+            at = int(np.argmin(ins))
+            if best_move is None or ins[at] < best_move[0]:
+                best_move = (float(ins[at]), ri, at)
+        if best_move is None or best_move[0] > inst.route_cost + 2 * c[k, m + i]:
+            routes.append((k, [i]))
+        else:
+            routes[best_move[1]][1].insert(best_move[2], i)
+    out = tuple(LRPRoute(j, tuple(cs)) for j, cs in routes)
+    return LRPSolution(tuple(sorted({r.depot for r in out})), out), prices
+
+
+def _polish(inst: LRPInstance, sol: LRPSolution, depots: Sequence[int], *, engine: str,
+            seconds: float, seed: int) -> LRPSolution:
+    """Re-route each of ``depots`` alone with its own customers; keep what is cheaper."""
+    per: dict[int, list[LRPRoute]] = {}
+    for r in sol.routes:
+        per.setdefault(r.depot, []).append(r)
+    todo = [j for j in depots if j in per]
+    size = {j: sum(len(r.customers) for r in per[j]) for j in todo}
+    total = max(1, sum(size.values()))
+    t0 = time.perf_counter()
+    for j in todo:
+        custs = sorted(i for r in per[j] for i in r.customers)
+        left = seconds - (time.perf_counter() - t0)
+        if left < 0.05:
+            break
+        new = _route(inst, [j], engine=engine, seed=seed, fleet="free", customers=custs,
+                     seconds=min(left, seconds * size[j] / total))
+        if new is None:
+            continue
+        old_cost = sum(_route_cost(inst, r) for r in per[j])
+        if sum(_route_cost(inst, r) for r in new.routes) < old_cost - 1e-9:
+            per[j] = list(new.routes)
+    routes = tuple(r for j in sorted(per) for r in per[j])
+    return LRPSolution(tuple(sorted(per)), routes)
+
+
+def _route_cost(inst: LRPInstance, route: LRPRoute) -> float:
+    nodes = [route.depot] + [inst.m + i for i in route.customers] + [route.depot]
+    return inst.route_cost + float(inst.cost[nodes[:-1], nodes[1:]].sum())
 
 
 def _greedy_assign(c: np.ndarray, cap: np.ndarray, dem: np.ndarray) -> float:
@@ -606,6 +797,35 @@ def _greedy_assign(c: np.ndarray, cap: np.ndarray, dem: np.ndarray) -> float:
     return total
 
 
+def _transport(c: np.ndarray, cap: np.ndarray, dem: np.ndarray) -> float:
+    """Multi-source assignment cost (transportation LP), ``inf`` if infeasible.
+
+    Used when the greedy single-source assignment does not fit (tight capacities).
+    """
+    from scipy.optimize import linprog
+
+    k, n = c.shape
+    a_eq = np.zeros((n, k * n))
+    a_ub = np.zeros((k, k * n))
+    for j in range(k):
+        a_eq[np.arange(n), j * n + np.arange(n)] = 1.0
+        a_ub[j, j * n:(j + 1) * n] = dem
+    res = linprog(c.ravel(), A_ub=a_ub, b_ub=cap, A_eq=a_eq, b_eq=np.ones(n),
+                  bounds=(0, 1), method="highs")
+    return float(res.fun) if res.status == 0 else math.inf
+
+
+def _changed_depots(before: LRPSolution, after: LRPSolution) -> list[int]:
+    """Depots whose set of customers differs between two plans."""
+    def sets(sol: LRPSolution) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = {}
+        for r in sol.routes:
+            out.setdefault(r.depot, set()).update(r.customers)
+        return out
+    a, b = sets(before), sets(after)
+    return sorted(j for j in set(a) | set(b) if a.get(j) != b.get(j))
+
+
 class _Search:
     """State of the locate-route-improve search (see :func:`solve_lrp`)."""
 
@@ -620,13 +840,18 @@ class _Search:
         self.routed: dict[tuple[int, ...], float] = {}
         self.evaluations: list[LRPEvaluation] = []
         self.best: tuple[float, LRPSolution] | None = None
+        self.repaired: dict[tuple[int, ...], bool] = {}
+        self.prices: dict[tuple[int, ...], dict[int, float]] = {}
 
     def estimate(self, depots: tuple[int, ...]) -> float:
         if depots not in self.estimates:
             idx = list(depots)
-            self.estimates[depots] = _greedy_assign(self.assign_cost[idx],
-                                                    self.inst.depot_capacity[idx],
-                                                    self.inst.demand)
+            est = _greedy_assign(self.assign_cost[idx], self.inst.depot_capacity[idx],
+                                 self.inst.demand)
+            if not math.isfinite(est):
+                est = _transport(self.assign_cost[idx], self.inst.depot_capacity[idx],
+                                 self.inst.demand)
+            self.estimates[depots] = est
         return self.estimates[depots]
 
     def line(self) -> tuple[float, float]:
@@ -644,19 +869,45 @@ class _Search:
         a, b = self.line()
         return float(self.inst.opening_cost[list(depots)].sum()) + a + b * self.estimate(depots)
 
-    def run(self, depots: tuple[int, ...], seconds: float,
-            stage: str) -> tuple[float, tuple[int, ...]] | None:
-        """Route ``depots`` (relaxed fleet, then exact fleet) and record the run.
+    def run(self, depots: tuple[int, ...], seconds: float, stage: str,
+            seed: int | None = None) -> tuple[float, tuple[int, ...]] | None:
+        """Route ``depots`` and record the run (see :func:`solve_lrp` for the steps).
 
         Returns the plan's cost and the depots its routes use, or ``None``.
         """
         t0 = time.perf_counter()
+        run_seed = self.seed if seed is None else seed
         seconds = min(seconds, self.deadline - t0)
-        sol = _route(self.inst, depots, engine=self.engine, seconds=seconds, seed=self.seed,
-                     exact=False)
-        if sol is None and self.deadline - time.perf_counter() > 0.05:
-            sol = _route(self.inst, depots, engine=self.engine, seed=self.seed, exact=True,
-                         seconds=min(seconds, self.deadline - time.perf_counter()))
+        polish = 0.5 * seconds
+        if stage == "final":
+            polish, seconds = ((0.25 * seconds, 0.75 * seconds)
+                               if self.repaired.get(depots, False) else (0.0, seconds))
+        price = self.prices.setdefault(depots, {})
+        sol = _route(self.inst, depots, engine=self.engine, seconds=seconds, seed=run_seed,
+                     fleet="relaxed", penalty=price)
+        if sol is not None and _depot_overload(self.inst, sol):
+            self.repaired[depots] = True
+            moved, extra = _reassign(self.inst, sol, depots, seed=run_seed,
+                                     seconds=min(2.0, max(0.5, 0.2 * seconds)))
+            over = _depot_overload(self.inst, sol)
+            for j in depots:
+                if j in over and j in extra:
+                    price[j] = price.get(j, 0.0) + extra[j]
+                elif j not in over and j in price:
+                    price[j] *= 0.5
+            if moved is None:
+                moved = _repair(self.inst, sol)
+            left = self.deadline - time.perf_counter()
+            if moved is not None and min(polish, left) > 0.05:
+                moved = _polish(self.inst, moved, _changed_depots(sol, moved),
+                                engine=self.engine, seconds=min(polish, left), seed=run_seed)
+            sol = moved
+        left = self.deadline - time.perf_counter()
+        if sol is None and left > 0.05:
+            sol = _route(self.inst, depots, engine=self.engine, seed=run_seed, fleet="exact",
+                         seconds=min(seconds, left))
+        if sol is not None and not check_lrp(self.inst, sol).ok:
+            sol = None
         self.routed.setdefault(depots, math.inf)
         if sol is None:
             self.evaluations.append(LRPEvaluation(depots, (), None,
@@ -671,6 +922,7 @@ class _Search:
             self.best = (cost, sol)
         for key in (depots, used):
             self.routed[key] = min(self.routed.get(key, math.inf), cost)
+            self.repaired.setdefault(key, self.repaired.get(depots, False))
         self.evaluations.append(LRPEvaluation(depots, used, cost, time.perf_counter() - t0,
                                               stage))
         return cost, used
@@ -704,7 +956,7 @@ def _initial_depots(inst: LRPInstance, assign_cost: np.ndarray, seconds: float,
 
 def solve_lrp(instance: LRPInstance, *, time_limit: float = 60.0, seed: int = 0,
               engine: str = "pyvrp", eval_seconds: float | None = None,
-              final_share: float = 0.5, tolerance: float = 0.05) -> LRPResult:
+              final_share: float = 0.5, tolerance: float = 0.10) -> LRPResult:
     """Solve a location-routing instance by locate-route-improve (see the module notes).
 
     Parameters
@@ -775,9 +1027,13 @@ def solve_lrp(instance: LRPInstance, *, time_limit: float = 60.0, seed: int = 0,
         out = search.run(scored[0][1], eval_seconds, "evaluate")
         if out is not None and out[0] < best_eval:
             best_eval, best_set = out
-    left = deadline - time.perf_counter()
-    if left > 0.05:
-        search.run(best_set, left - 0.02, "final")
+    cycles = 1
+    if search.repaired.get(best_set, False):
+        cycles = max(1, min(4, int((deadline - time.perf_counter()) / (4 * eval_seconds))))
+    for k in range(cycles):
+        left = deadline - time.perf_counter()
+        if left > 0.05:
+            search.run(best_set, left / (cycles - k) - 0.02, "final", seed=seed + k)
     if search.best is None:
         raise SolverError(f"{inst.name}: no feasible plan found in {time_limit:g} s with "
                           f"engine {engine!r}; raise time_limit")
