@@ -81,7 +81,7 @@ def _brute_force(inst: LRPInstance) -> float:
         for p in partitions(rest):
             out.append([[head], *p])
             for k in range(len(p)):
-                out.append(p[:k] + [[head, *p[k]]] + p[k + 1:])
+                out.append([*p[:k], [head, *p[k]], *p[k + 1:]])
         return out
 
     def tour(depot: int, group: list[int]) -> float:
@@ -185,8 +185,8 @@ def test_solver_finds_the_enumerated_optimum(tiny: LRPInstance) -> None:
 
 
 def test_solver_refuses_impossible_capacity(tiny: LRPInstance) -> None:
-    small = LRPInstance("small", tiny.depot_xy, tiny.customer_xy, 10, [5, 5], tiny.demand,
-                        tiny.opening_cost, 100)
+    small = LRPInstance("small", tiny.depot_xy, tiny.customer_xy, 10, np.array([5, 5]),
+                        tiny.demand, tiny.opening_cost, 100)
     with pytest.raises(InfeasibleError, match="total depot capacity 10"):
         solve_lrp(small, time_limit=1)
     with pytest.raises(InputError, match="engine"):
