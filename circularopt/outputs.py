@@ -168,7 +168,9 @@ def complex_colours(plan: Plan) -> dict[str, str]:
 
 
 def _vehicle_name(plan: Plan, route: Route) -> str:
-    names = (plan.routing.info.get("vehicle_types") if plan.routing is not None else None)
+    names = plan.info.get("vehicle_types")
+    if names is None and plan.routing is not None:
+        names = plan.routing.info.get("vehicle_types")
     if isinstance(names, Sequence) and 0 <= route.vehicle_type < len(names):
         return f"{names[route.vehicle_type]} #{route.vehicle + 1}"
     return f"type {route.vehicle_type} #{route.vehicle + 1}"
