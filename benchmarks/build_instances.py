@@ -25,6 +25,7 @@ from pathlib import Path
 from circularopt.check import check_plan
 from circularopt.cities import generate
 from circularopt.config import project_root
+from circularopt.exceptions import CircularOptError
 from circularopt.instances import load_instance, save_instance
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
@@ -63,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = "python benchmarks/build_instances.py " + shlex.join(sys.argv[1:] if argv is None
                                                                    else argv)
+    failed: list[str] = []
     for name, city, season, size, gen_seed in LIBRARY:
         if args.only and not fnmatch.fnmatch(name, args.only):
             continue
@@ -72,7 +74,13 @@ def main(argv: list[str] | None = None) -> int:
         inst = load_instance(folder)
         limit = max(20.0, args.time_per_100 * size / 100.0)
         t0 = time.perf_counter()
-        plan = solve(inst.scenario, engine=args.engine, time_limit=limit, seed=args.seed)
+        try:
+            plan = solve(inst.scenario, engine=args.engine, time_limit=limit, seed=args.seed)
+        except CircularOptError as exc:
+            failed.append(name)
+            print(f"{name}: FAILED after {time.perf_counter() - t0:.0f}s: "
+                  f"{type(exc).__name__}: {exc}", flush=True)
+            continue
         verdict = check_plan(inst.scenario, inst.matrices, plan)
         cost = verdict.annual_cost
         old = None
@@ -89,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
                     "found": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")}
             dataclasses.replace(plan, info=info).save(inst.best_plan_path)
     write_bks(args.out)
-    return 0
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 def write_bks(folder: Path) -> None:
