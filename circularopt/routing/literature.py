@@ -27,7 +27,8 @@ Kim, Kim & Sahoo (2006), waste-collection VRPTW (``wcvrptw``)
     plan as feasible only when the validator accepts it on the unrestricted problem *and*
     no route exceeds the route capacity (``route_cap_excess`` column). The lunch break
     and the stop limit exist only in OR-Tools: with ``engine="pyvrp"`` the runner solves
-    the problem without them, with the shift shortened by the lunch hour, then inserts
+    the problem without them (and without disposal opening hours, which the PyVRP engine
+    cannot honour on a final unload), with the shift shortened by the lunch hour, then inserts
     the lunch break into each route at the best feasible position
     (:func:`with_lunch_breaks`) and validates the plan against the *full* problem (break,
     stop limit and all), so nothing is relaxed in what is reported.
