@@ -117,6 +117,12 @@ def _window(where: str, value: Any) -> tuple[float, float] | None:
     return (a, b)
 
 
+def _sequence(where: str, value: Any) -> Iterable[Any]:
+    if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
+        raise InputError(where, value, "a list")
+    return value
+
+
 def _where(obj: object, ident: str) -> str:
     return f"{type(obj).__name__} {ident!r}"
 
@@ -284,6 +290,7 @@ class ComplexCandidate:
     def __post_init__(self) -> None:
         where = _where(self, _ident("ComplexCandidate.id", self.id))
         _position(where, self.lat, self.lon)
+        _sequence(f"{where}.capacity_options", self.capacity_options)
         opts = tuple(o if isinstance(o, CapacityOption) else _build(CapacityOption, o,
                      f"{where}.capacity_options[{i}]")
                      for i, o in enumerate(self.capacity_options))
@@ -359,6 +366,7 @@ class Depot:
     def __post_init__(self) -> None:
         where = _where(self, _ident("Depot.id", self.id))
         _position(where, self.lat, self.lon)
+        _sequence(f"{where}.vehicle_types", self.vehicle_types)
         vts = tuple(v if isinstance(v, VehicleType) else _build(VehicleType, v,
                     f"{where}.vehicle_types[{i}]") for i, v in enumerate(self.vehicle_types))
         _unique([v.id for v in vts], f"{where}.vehicle_types")
@@ -525,7 +533,9 @@ class Scenario:
                              f"{SCHEMA_VERSION} (this release of circularopt)")
         for name in ("streams", "collection_points", "complex_candidates", "depots",
                      "recyclers", "landfills"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
+            object.__setattr__(self, name, tuple(_sequence(name, getattr(self, name))))
+        if not isinstance(self.metadata, Mapping):
+            raise InputError("metadata", self.metadata, "a mapping (a JSON object)")
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
         if not self.streams:
             raise InputError("streams", [], "at least one material stream")
