@@ -13,6 +13,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from rich.markup import escape
+
 from circularopt import __version__
 from circularopt.cli._common import console
 from circularopt.exceptions import CircularOptError
@@ -43,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except CircularOptError as exc:
-        console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}", highlight=False)
+        console.print(f"[bold red]error:[/] {type(exc).__name__}: {escape(str(exc))}",
+                      highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]")
