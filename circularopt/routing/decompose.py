@@ -322,10 +322,16 @@ def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
 
 
 def _solve_part(problem: RoutingProblem, engine: str, time_limit: float,
-                seed: int) -> tuple[RoutingResult | None, str]:
-    """Worker: solve one part (top-level so that spawned processes can import it)."""
+                seed: int, deadline: float) -> tuple[RoutingResult | None, str]:
+    """Worker: solve one part (top-level so that spawned processes can import it).
+
+    ``deadline`` is a ``time.time()`` instant shared across processes: a part that starts
+    late (slow process start-up on a busy machine, a queue behind other parts) gets only
+    the time left before it, so the city's budget holds.
+    """
     from circularopt.routing.engines import solve
 
+    time_limit = max(0.1, min(time_limit, deadline - time.time()))
     try:
         return solve(problem, engine=engine, time_limit=time_limit, seed=seed,
                      allow_infeasible=True), ""
@@ -393,6 +399,8 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     if n_workers < 1:
         raise InputError("workers", workers, "an integer >= 1 or None")
     pts = [p.id for p in scenario.collection_points]
+    if not pts:
+        raise InputError("scenario.collection_points", [], "at least one collection point")
     parts = split_parts(scenario, assignment, max_part_stops=max_part_stops, points=pts)
     problems = []
     for part in parts:
@@ -407,6 +415,7 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     left = time_limit - (time.perf_counter() - t0) - max(1.0, 0.05 * time_limit) - startup
     budgets = _budgets([p.num_stops for p in problems], min(n_workers, len(problems)),
                        max(0.5, left))
+    deadline = time.time() + max(0.5, left) + startup
     results: list[RoutingResult | None] = [None] * len(parts)
     errors: dict[str, str] = {}
 
@@ -423,12 +432,13 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     order = sorted(range(len(parts)), key=lambda i: -problems[i].num_stops)
     if n_workers == 1 or len(parts) == 1:
         for k in order:
-            done(k, *_solve_part(problems[k], engine, budgets[k], seed + k))
+            done(k, *_solve_part(problems[k], engine, budgets[k], seed + k, deadline))
     else:
         with ProcessPoolExecutor(max_workers=min(n_workers, len(parts)),
                                  mp_context=get_context("spawn")) as pool:
             futures: dict[Future[tuple[RoutingResult | None, str]], int] = {
-                pool.submit(_solve_part, problems[k], engine, budgets[k], seed + k): k
+                pool.submit(_solve_part, problems[k], engine, budgets[k], seed + k,
+                            deadline): k
                 for k in order}
             for fut in as_completed(futures):
                 done(futures[fut], *fut.result())
