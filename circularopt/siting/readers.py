@@ -23,13 +23,17 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from circularopt.exceptions import DataNotFoundError, InputError
 from circularopt.siting.cflp import FacilityProblem, TwoStageProblem
+
+T = TypeVar("T")
 
 __all__ = [
     "BenchInstance",
@@ -77,10 +81,22 @@ def _numbers(path: Path, tokens: list[str], start: int, count: int, what: str) -
 
 def _header(path: Path, tokens: list[str], count: int) -> list[int]:
     try:
-        return [int(t) for t in tokens[:count]]
+        sizes = [int(t) for t in tokens[:count]]
     except ValueError as exc:
         raise InputError(f"{path}, header", " ".join(tokens[:count]),
                          f"{count} integers (sizes)") from exc
+    if len(sizes) < count or min(sizes) < 1:
+        raise InputError(f"{path}, header", " ".join(tokens[:count]),
+                         f"{count} integers >= 1 (sizes)")
+    return sizes
+
+
+def _in_file(path: Path, build: Callable[[], T]) -> T:
+    """``build()``, with the file named in the InputError of an invalid problem."""
+    try:
+        return build()
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.field}", exc.value, exc.expected) from exc
 
 
 def read_orlib_cflp(path: Path, *, capacity: float | None = None,
@@ -110,6 +126,7 @@ def read_orlib_cflp(path: Path, *, capacity: float | None = None,
     pos = 2
     caps, fixed = [], []
     for i in range(m):
+        _numbers(path, tok, pos, 2, "the facility rows")  # the file is long enough
         cap_tok, fix_tok = tok[pos:pos + 2]
         pos += 2
         if capacity is not None:
@@ -123,8 +140,9 @@ def read_orlib_cflp(path: Path, *, capacity: float | None = None,
                                  "'capacity' and a capacity per scenario)") from exc
         fixed.append(float(_numbers(path, [fix_tok], 0, 1, f"facility {i + 1}")[0]))
     block = _numbers(path, tok, pos, n * (m + 1), "the customer blocks").reshape(n, m + 1)
-    return FacilityProblem(np.array(fixed), np.array(caps), block[:, 0], block[:, 1:].T.copy(),
-                           single_source=single_source, name=name or path.stem)
+    return _in_file(path, lambda: FacilityProblem(
+        np.array(fixed), np.array(caps), block[:, 0], block[:, 1:].T.copy(),
+        single_source=single_source, name=name or path.stem))
 
 
 def read_sscflp(path: Path, *, name: str | None = None,
@@ -151,8 +169,9 @@ def read_sscflp(path: Path, *, name: str | None = None,
     fac = _numbers(path, tok, 2, 2 * m, "the facility rows").reshape(m, 2)
     demand = _numbers(path, tok, 2 + 2 * m, n, "the demands")
     cost = _numbers(path, tok, 2 + 2 * m + n, m * n, "the cost matrix").reshape(m, n)
-    return FacilityProblem(fac[:, 1], fac[:, 0], demand, cost, single_source=single_source,
-                           name=name or f"{path.parent.name}/{path.name}")
+    return _in_file(path, lambda: FacilityProblem(
+        fac[:, 1], fac[:, 0], demand, cost, single_source=single_source,
+        name=name or f"{path.parent.name}/{path.name}"))
 
 
 def read_tscflp(path: Path, *, name: str | None = None) -> TwoStageProblem:
@@ -187,8 +206,9 @@ def read_tscflp(path: Path, *, name: str | None = None) -> TwoStageProblem:
     if pos != len(tok):
         raise InputError(f"{path}", f"{len(tok)} numbers",
                          f"exactly {pos} for {p} plants, {q} satellites, {k} customers")
-    return TwoStageProblem(plants[:, 1], plants[:, 0], sats[:, 1], sats[:, 0], demand, a, b,
-                           name=name or path.stem)
+    return _in_file(path, lambda: TwoStageProblem(
+        plants[:, 1], plants[:, 0], sats[:, 1], sats[:, 0], demand, a, b,
+        name=name or path.stem))
 
 
 def _float_or_none(text: str) -> float | None:
