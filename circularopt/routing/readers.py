@@ -64,6 +64,30 @@ def _read(path: Path) -> dict[str, Any]:
                          "a readable VRPLIB instance") from exc
 
 
+def _array(path: Path, inst: dict[str, Any], key: str, section: str, *, ndim: int | None,
+           rows: int | None = None, infinite: bool = False, signed: bool = False
+           ) -> np.ndarray:
+    """``inst[key]`` as a float array of numbers (non-negative unless ``signed``, finite
+    unless ``infinite``), or an InputError naming the file and the section."""
+    if key not in inst:
+        raise InputError(str(path), f"no {section}", f"a VRPLIB instance with a {section}")
+    expected = (f"{rows} rows, one per node, of " if rows is not None else "") + \
+        ("non-negative numbers" if infinite else
+         "finite numbers" if signed else "finite non-negative numbers")
+    try:
+        arr = np.asarray(inst[key], dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{path} {section}", "rows of different lengths or text",
+                         expected) from exc
+    if ((ndim is not None and arr.ndim != ndim) or (rows is not None and arr.shape[0] != rows)
+            or np.isnan(arr).any() or (not signed and (arr < 0).any())
+            or (not infinite and not np.isfinite(arr).all())):
+        bad = arr[~np.isfinite(arr) | ((arr < 0) & (not signed))] if arr.size else arr
+        shown = f"{bad.reshape(-1)[0]!r}" if bad.size else f"shape {arr.shape}"
+        raise InputError(f"{path} {section}", shown, expected)
+    return arr
+
+
 def read_vrplib(path: Path, *, convention: Convention, name: str | None = None,
                 num_vehicles: int | None = None) -> RoutingProblem:
     """Read a VRPLIB CVRP or VRPTW instance.
@@ -92,8 +116,12 @@ def read_vrplib(path: Path, *, convention: Convention, name: str | None = None,
         raise InputError(str(path), "no NODE_COORD_SECTION",
                          "an instance with coordinates (EUC_2D)")
     scale, text = _CONVENTIONS[convention]
-    dist = euclidean(inst["node_coord"], convention)
-    n = dist.shape[0]
+    coords = _array(path, inst, "node_coord", "NODE_COORD_SECTION", ndim=2, signed=True)
+    n = coords.shape[0]
+    if n < 2 or coords.shape[1] != 2:
+        raise InputError(f"{path} NODE_COORD_SECTION", f"shape {coords.shape}",
+                         "a depot and at least one client, each with x and y")
+    dist = euclidean(coords, convention)
     depots = [int(d) for d in np.atleast_1d(inst.get("depot", [0]))]
     if depots != [0]:
         raise InputError(f"{path} DEPOT_SECTION", depots, "a single depot, node 1")
@@ -101,14 +129,23 @@ def read_vrplib(path: Path, *, convention: Convention, name: str | None = None,
     model = RoutingModel(ids, dist, dist, scale=scale, name=name or Path(path).stem,
                          convention=text)
     model.add_depot("0")
-    tw = np.asarray(inst.get("time_window", [[0, np.inf]] * n), dtype=float)
-    service = np.broadcast_to(np.asarray(inst.get("service_time", 0.0), dtype=float),
-                              (n,)).copy()
+    tw = (_array(path, inst, "time_window", "TIME_WINDOW_SECTION", ndim=2, rows=n,
+                 infinite=True) if "time_window" in inst else np.array([[0, np.inf]] * n))
+    service = np.zeros(n)
+    if "service_time" in inst:
+        raw = _array(path, inst, "service_time", "SERVICE_TIME_SECTION", ndim=None)
+        if raw.size not in (1, n):
+            raise InputError(f"{path} SERVICE_TIME_SECTION", f"{raw.size} values",
+                             f"one value or {n}, one per node")
+        service = np.broadcast_to(raw.reshape(-1), (n,)).copy()
     service[0] = 0.0
-    demand = np.asarray(inst["demand"], dtype=float)
+    demand = _array(path, inst, "demand", "DEMAND_SECTION", ndim=1, rows=n)
+    capacity = _array(path, inst, "capacity", "CAPACITY", ndim=None)
+    if capacity.size != 1 or not capacity.reshape(-1)[0] > 0:
+        raise InputError(f"{path} CAPACITY", inst.get("capacity"), "one number > 0")
     count = num_vehicles or int(inst.get("vehicles", n - 1))
     model.add_vehicle_type("vehicle", depot="0", count=count,
-                           capacity=[float(inst["capacity"])],
+                           capacity=[float(capacity.reshape(-1)[0])],
                            shift_start=float(tw[0, 0]), shift_end=float(tw[0, 1]))
     for k in range(1, n):
         model.add_stop(ids[k], demand=[float(demand[k])], service=float(service[k]),
