@@ -589,7 +589,8 @@ def load_network(path: str | Path, *, setting: Setting = "urban",
         raise
     except Exception as exc:  # parsers raise many types; name the file and the cause
         raise NetworkError(f"cannot read road network file {file}: "
-                           f"{type(exc).__name__}: {exc}") from exc
+                           f"{type(exc).__name__}: {exc}; expected a complete OSM XML, "
+                           "OSM PBF or GraphML file with roads (nodes and ways)") from exc
     return network_from_graph(G, source=f"OpenStreetMap (ODbL), {kind} file {file.name}",
                               setting=setting, speeds_kmh=speeds_kmh,
                               network_type=network_type, simplify=simplify)
