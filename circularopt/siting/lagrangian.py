@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +59,14 @@ class LagrangianBound:
         Knapsack reduced cost of every pair at ``multipliers``.
     candidates
         Open sets proposed by the relaxation, most recent last.
+    multi_source_share
+        Single source only: share of the remaining time for a multi-source kernel MIP
+        (HiGHS, ``multi_source_kernel`` facilities, 8 cheapest arcs per customer) whose
+        open facilities become the final single-source kernel; 0 skips it.
+    multi_source_kernel
+        Facilities in that multi-source kernel.
+    max_candidates
+        Most open sets of the relaxation turned into solutions.
     iterations
         Subgradient iterations done.
     """
@@ -208,31 +215,45 @@ def _transport(problem: FacilityProblem, open_idx: list[int]) -> FacilityResult 
 
 def _single_source(problem: FacilityProblem, open_idx: list[int],
                    rng: np.random.Generator, moves: bool = True) -> FacilityResult | None:
-    """Regret assignment to the open set, then shift and swap moves; ``None`` if stuck."""
-    idx = np.array(open_idx)
-    c = problem.cost[idx]
-    d = problem.demand
-    rem = problem.capacity[idx].astype(float).copy()
-    n = problem.n
-    if len(idx) == 0 or rem.sum() < d.sum():
-        return None
-    srt = np.sort(c, axis=0)
-    regret = (srt[1] - srt[0]) if len(idx) > 1 else np.zeros(n)
+    """Regret assignment to the open set, then shift and swap moves.
+
+    A customer that fits nowhere opens the closed facility cheapest for it (fixed plus
+    assignment cost); ``None`` only if no facility can take it at all.
+    """
+    c = np.where(np.isfinite(problem.cost), problem.cost, np.inf)
+    d, cap, f = problem.demand, problem.capacity, problem.fixed_cost
+    m, n = problem.m, problem.n
+    is_open = np.zeros(m, dtype=bool)
+    is_open[open_idx] = True
+    rem = cap.astype(float).copy()
+    if is_open.sum() >= 2:
+        srt = np.sort(c[is_open], axis=0)
+        regret = np.where(np.isfinite(srt[1]), srt[1] - srt[0], 1e30)
+    else:
+        regret = np.zeros(n)
     order = np.lexsort((rng.random(n), -d, -regret))
     where = np.full(n, -1)
     for j in order:
-        fits = np.flatnonzero(rem >= d[j] - 1e-9)
-        fits = fits[np.isfinite(c[fits, j])]
-        if len(fits) == 0:
-            return None
-        k = fits[np.argmin(c[fits, j])]
+        ok = is_open & (rem >= d[j] - 1e-9) & np.isfinite(c[:, j])
+        if ok.any():
+            k = int(np.flatnonzero(ok)[np.argmin(c[ok, j])])
+        else:
+            ok = ~is_open & (cap >= d[j] - 1e-9) & np.isfinite(c[:, j])
+            if not ok.any():
+                return None
+            k = int(np.flatnonzero(ok)[np.argmin(f[ok] + c[ok, j])])
+            is_open[k] = True
         where[j] = k
         rem[k] -= d[j]
+    idx = np.flatnonzero(np.isin(np.arange(m), where))
     if moves:
-        _improve(c, d, rem, where)
-    assign = np.zeros((problem.m, n))
-    assign[idx[where], np.arange(n)] = 1.0
-    used = sorted(set(idx[where].tolist()))
+        local = np.searchsorted(idx, where)
+        cc = np.where(np.isfinite(c[idx]), c[idx], 1e30)
+        _improve(cc, d, rem[idx].copy(), local)
+        where = idx[local]
+    assign = np.zeros((m, n))
+    assign[where, np.arange(n)] = 1.0
+    used = sorted(set(where.tolist()))
     return FacilityResult(tuple(used), assign, problem.solution_cost(used, assign), "feasible",
                           None, 0.0, "repair")
 
@@ -275,8 +296,11 @@ def _improve(c: np.ndarray, d: np.ndarray, rem: np.ndarray, where: np.ndarray,
 
 
 def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
-                     backend: str = "scip", lagrangian_share: float = 0.3,
-                     max_kernel: int = 40, arcs_per_customer: int = 0) -> FacilityResult:
+                     backend: str = "scip", lagrangian_share: float = 0.25,
+                     max_kernel: int = 40, arcs_per_customer: int = 0,
+                     iterations: int = 300, multi_source_share: float = 0.0,
+                     multi_source_kernel: int = 15, max_candidates: int = 12
+                     ) -> FacilityResult:
     """Lagrangian bound, repair heuristic, reduced-cost fixing and a kernel MIP.
 
     Parameters
@@ -295,6 +319,16 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     max_kernel
         Most facilities kept free in the kernel (beyond this, the ones the relaxation
         opens least are closed, and the result is no longer proven optimal).
+    multi_source_share
+        Single source only: share of the remaining time for a multi-source kernel MIP
+        (HiGHS, ``multi_source_kernel`` facilities, 8 cheapest arcs per customer) whose
+        open facilities become the final single-source kernel; 0 skips it.
+    multi_source_kernel
+        Facilities in that multi-source kernel.
+    max_candidates
+        Most open sets of the relaxation turned into solutions.
+    iterations
+        Subgradient iterations (fewer if the Lagrangian share of the time runs out).
     arcs_per_customer
         If positive, keep only this many cheapest kernel arcs per customer (plus the
         incumbent's); 0 keeps all arcs surviving the reduced-cost test.
@@ -313,9 +347,12 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     info: dict[str, object] = {}
 
     def repair(open_idx: list[int], moves: bool) -> FacilityResult | None:
-        if problem.single_source:
-            return _single_source(problem, open_idx, rng, moves)
-        return _transport(problem, open_idx)
+        # a single-source solution is feasible for both variants and fast to improve;
+        # multi-source flows are re-optimised by a transportation LP at the end
+        sol = _single_source(problem, open_idx, rng, moves)
+        if sol is None and not problem.single_source:
+            sol = _transport(problem, open_idx)
+        return sol
 
     # a first solution: open facilities by increasing (fixed cost per capacity) until the
     # demand is covered with 20% slack, then repair
@@ -335,75 +372,109 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
             axis=0).sum())
     info["initial_cost"] = upper
     lag_deadline = start + lagrangian_share * time_limit
-    lb = lagrangian_bound(problem, upper=upper, deadline=lag_deadline)
+    lb = lagrangian_bound(problem, upper=upper, iterations=iterations, deadline=lag_deadline)
     info["lagrangian_bound"] = lb.bound
     info["iterations"] = lb.iterations
-    seen: set[tuple[int, ...]] = set()
+    # the open sets the relaxation proposed last, assigned and polished by customer moves;
+    # the best two then get facility moves (close, open, swap)
+    pool: dict[tuple[int, ...], FacilityResult] = {}
+    heur_deadline = start + (lagrangian_share + 0.15) * time_limit
     for cand in reversed(lb.candidates):
-        if time.monotonic() > lag_deadline + 0.1 * time_limit:
+        if time.monotonic() > heur_deadline or len(pool) >= max_candidates:
             break
         fixed_cand = _cover_open(problem, list(cand))
-        if fixed_cand in seen:
-            continue
-        seen.add(fixed_cand)
-        sol = repair(list(fixed_cand), problem.single_source)
-        if sol is not None and (best is None or sol.cost < best.cost - 1e-9):
-            best = sol
+        if fixed_cand not in pool:
+            sol = repair(list(fixed_cand), True)
+            if sol is not None:
+                pool[fixed_cand] = sol
     if best is not None:
-        best = _drop_facilities(problem, best, repair, deadline)
+        pool[best.open_facilities] = best
+    search_deadline = start + (lagrangian_share + 0.3) * time_limit
+    for sol in sorted(pool.values(), key=lambda r: r.cost)[:2]:
+        if time.monotonic() > search_deadline or sol.single_source_assignment() is None:
+            continue
+        polished = _facility_search(problem, sol, search_deadline)
+        if best is None or polished.cost < best.cost - 1e-9:
+            best = polished
+    if best is not None and not problem.single_source:
+        flows = _transport(problem, list(best.open_facilities))
+        if flows is not None and flows.cost < best.cost:
+            best = flows
     info["heuristic_cost"] = None if best is None else best.cost
     method = "lagrangian"
     bound = lb.bound
-    if backend == "none" or best is None or time.monotonic() > deadline - 1.0:
+    if backend == "none" or best is None or time.monotonic() > deadline - 3.0:
         return _finish(problem, best, bound, start, method, info)
     ub = best.cost
     v, base = lb.facility_value, lb.plain_bound
     closed_fixed = (v > 0) & (base + v > ub)
-    open_fixed = (v < 0) & (base - v > ub)
-    free = ~closed_fixed
-    free[list(best.open_facilities)] = True
-    proven = True
-    kernel = np.flatnonzero(free)
-    if len(kernel) > max_kernel:
-        proven = False
-        usage = np.zeros(problem.m)
-        for cand in lb.candidates:
-            usage[list(cand)] += 1
-        score = usage - 1e-12 * v
-        score[list(best.open_facilities)] = np.inf
-        keep = np.argsort(-score)[:max_kernel]
-        kernel = np.sort(keep)
+    info["fixed_closed"] = int(closed_fixed.sum())
+    usage = np.zeros(problem.m)
+    for cand in lb.candidates:
+        usage[list(cand)] += 1
+    score = usage - 1e-12 * v
+    score[list(best.open_facilities)] = np.inf
+    score[closed_fixed] = -np.inf
+    kernel = np.flatnonzero(~closed_fixed | np.isin(np.arange(problem.m),
+                                                    best.open_facilities))
+    proven = len(kernel) <= max_kernel
+    if not proven:
+        kernel = np.sort(np.argsort(-score)[:max_kernel])
     arcs = None
     if problem.single_source:
-        opened_relaxed = v < 0
-        arc_lb = base + np.maximum(lb.arc_reduced_cost, 0.0) + np.where(
-            opened_relaxed, 0.0, v)[:, None]
+        arc_lb = base + np.maximum(lb.arc_reduced_cost, 0.0) + np.maximum(v, 0.0)[:, None]
         arcs = arc_lb <= ub
         arcs[best.assignment > 0.5] = True
         if arcs_per_customer > 0:
             proven = False
-            cc = np.where(np.isin(np.arange(problem.m), kernel)[:, None] & arcs,
-                          problem.cost, np.inf)
-            rank = np.argsort(np.argsort(cc, axis=0), axis=0)
-            arcs &= rank < arcs_per_customer
+            arcs = _cheapest_arcs(problem, kernel, arcs, arcs_per_customer)
             arcs[best.assignment > 0.5] = True
+    if problem.single_source and multi_source_share > 0:
+        # the facility choice of the multi-source kernel (continuous assignment, HiGHS)
+        # is nearly always right for single source too; the final kernel is its open set
+        ms_fac = np.sort(np.argsort(-score)[:min(len(kernel), multi_source_kernel)])
+        ms_arcs = _cheapest_arcs(problem, ms_fac, np.isfinite(problem.cost), 8) \
+            if arcs_per_customer > 0 else None
+        budget = multi_source_share * (deadline - time.monotonic())
+        ms = solve_mip(problem.with_single_source(False), backend="highs",
+                       time_limit=budget, facilities=ms_fac.tolist(), arcs=ms_arcs,
+                       relative_gap=1e-4)
+        info["multi_source_cost"] = ms.cost if ms.has_solution else None
+        if ms.has_solution:
+            cand_ss = _single_source(problem, list(ms.open_facilities), rng, True)
+            if cand_ss is not None and cand_ss.cost < best.cost - 1e-9:
+                best = cand_ss
+            kernel = np.array(sorted(set(ms.open_facilities) | set(best.open_facilities)))
+            arcs, proven = None, False
     info["kernel_facilities"] = len(kernel)
-    info["fixed_open"] = int(open_fixed.sum())
     info["kernel_arcs"] = int(arcs[kernel].sum()) if arcs is not None else len(kernel) * problem.n
+    info["kernel_start_cost"] = best.cost
     remaining = deadline - time.monotonic()
+    if remaining < 3.0:
+        return _finish(problem, best, bound, start, method, info)
     hint = best if backend != "highs" else None
-    mip = solve_mip(problem, backend=backend, time_limit=remaining - 0.5, seed=seed,
+    mip = solve_mip(problem, backend=backend, time_limit=remaining - 2.0, seed=seed,
                     facilities=kernel.tolist(), arcs=arcs, hint=hint)
     info["kernel_cost"] = mip.cost if mip.has_solution else None
     info["kernel_status"] = mip.status
     method = f"lagrangian+kernel-{backend}"
     if mip.has_solution and mip.cost < best.cost - 1e-9:
         best = mip
-    if proven and mip.status in ("optimal", "feasible") and mip.info.get("kernel_bound"):
-        bound = max(bound, float(mip.info["kernel_bound"]))
+    kernel_bound = mip.info.get("kernel_bound")
+    if proven and isinstance(kernel_bound, float):
+        bound = max(bound, kernel_bound)
     if proven and mip.info.get("restricted_optimal"):
         bound = max(bound, best.cost)
     return _finish(problem, best, bound, start, method, info)
+
+
+def _cheapest_arcs(problem: FacilityProblem, facilities: np.ndarray, allowed: np.ndarray,
+                   k: int) -> np.ndarray:
+    """Mask of the ``k`` cheapest allowed pairs per customer among ``facilities``."""
+    inside = np.isin(np.arange(problem.m), facilities)[:, None] & allowed
+    cc = np.where(inside, problem.cost, np.inf)
+    rank = np.argsort(np.argsort(cc, axis=0, kind="stable"), axis=0)
+    return inside & (rank < k)
 
 
 def _cover_open(problem: FacilityProblem, cand: list[int]) -> tuple[int, ...]:
@@ -421,20 +492,101 @@ def _cover_open(problem: FacilityProblem, cand: list[int]) -> tuple[int, ...]:
     return tuple(sorted(opened))
 
 
-def _drop_facilities(problem: FacilityProblem, best: FacilityResult,
-                     repair: Callable[[list[int], bool], FacilityResult | None],
-                     deadline: float) -> FacilityResult:
-    """Try closing each open facility (and re-solving the assignment) while it pays."""
+def _reassign(c: np.ndarray, d: np.ndarray, rem: np.ndarray, where: np.ndarray,
+              usable: np.ndarray, customers: np.ndarray) -> bool:
+    """Put ``customers`` (largest first) on their cheapest usable facility with room."""
+    for j in customers[np.argsort(-d[customers], kind="stable")]:
+        ok = usable & (rem >= d[j] - 1e-9)
+        if not ok.any():
+            return False
+        k = int(np.flatnonzero(ok)[np.argmin(c[ok, j])])
+        where[j] = k
+        rem[k] -= d[j]
+    return True
+
+
+def _pull(c: np.ndarray, d: np.ndarray, rem: np.ndarray, where: np.ndarray, b: int) -> None:
+    """Move customers to facility ``b`` by decreasing saving while it has room."""
+    n = len(d)
+    saving = c[where, np.arange(n)] - c[b]
+    for j in np.argsort(-saving):
+        if saving[j] <= 1e-9:
+            break
+        if where[j] != b and rem[b] >= d[j] - 1e-9:
+            rem[where[j]] += d[j]
+            rem[b] -= d[j]
+            where[j] = b
+
+
+def _facility_search(problem: FacilityProblem, best: FacilityResult, deadline: float,
+                     neighbours: int = 8) -> FacilityResult:
+    """Close, open and swap facilities of a single-source solution while it pays.
+
+    Each move reassigns the affected customers greedily and is kept when the total cost
+    (fixed plus assignment) drops; customer shift and swap moves polish the result.
+    """
+    c = np.where(np.isfinite(problem.cost), problem.cost, 1e30)
+    d, f, m, n = problem.demand, problem.fixed_cost, problem.m, problem.n
+    assign = best.assignment
+    where = np.argmax(assign, axis=0)
+    is_open = np.zeros(m, dtype=bool)
+    is_open[list(best.open_facilities)] = True
+
+    def total(w: np.ndarray, o: np.ndarray) -> float:
+        return float(f[o].sum() + c[w, np.arange(n)].sum())
+
+    def remaining(w: np.ndarray) -> np.ndarray:
+        return problem.capacity - np.bincount(w, weights=d, minlength=m)
+
+    current = total(where, is_open)
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
-        for i in sorted(best.open_facilities, key=lambda k: -problem.fixed_cost[k]):
-            rest = [k for k in best.open_facilities if k != i]
-            sol = repair(rest, True)
-            if sol is not None and sol.cost < best.cost - 1e-9:
-                best, improved = sol, True
+        for a in sorted(np.flatnonzero(is_open), key=lambda k: -f[k]):
+            if time.monotonic() > deadline:
                 break
-    return best
+            mine = np.flatnonzero(where == a)
+            closed = np.flatnonzero(~is_open)
+            near = closed[np.argsort(f[closed] + c[np.ix_(closed, mine)].sum(axis=1))]
+            for b in [-1, *near[:neighbours].tolist()]:
+                w, o = where.copy(), is_open.copy()
+                o[a] = False
+                if b >= 0:
+                    o[b] = True
+                rem = remaining(w)
+                rem[a] += d[mine].sum()
+                if not _reassign(c, d, rem, w, o, mine):
+                    continue
+                if b >= 0:
+                    _pull(c, d, rem, w, b)
+                value = total(w, o)
+                if value < current - 1e-9:
+                    where, is_open, current, improved = w, o, value, True
+                    break
+            if improved:
+                break
+        if improved:
+            continue
+        for b in np.flatnonzero(~is_open):
+            w = where.copy()
+            rem = remaining(w)
+            _pull(c, d, rem, w, int(b))
+            o = is_open.copy()
+            o[b] = True
+            value = total(w, o)
+            if value < current - 1e-9:
+                where, is_open, current, improved = w, o, value, True
+                break
+    idx = np.flatnonzero(is_open)
+    local = np.searchsorted(idx, where)
+    rem = problem.capacity[idx] - np.bincount(local, weights=d, minlength=len(idx))
+    _improve(c[idx], d, rem, local)
+    where = idx[local]
+    out = np.zeros((m, n))
+    out[where, np.arange(n)] = 1.0
+    used = sorted(set(where.tolist()))
+    return FacilityResult(tuple(used), out, problem.solution_cost(used, out), "feasible",
+                          None, 0.0, "local-search")
 
 
 def _finish(problem: FacilityProblem, best: FacilityResult | None, bound: float,
