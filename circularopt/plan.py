@@ -220,7 +220,9 @@ class Plan:
                 complete=bool(data.get("complete", True)),
                 info=dict(data.get("info", {})),
             )
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            if isinstance(exc, InputError):
+                raise
             raise InputError("plan", repr(exc), "a plan.json written by circularopt") from exc
 
     def save(self, path: str | Path) -> Path:
