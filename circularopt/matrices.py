@@ -194,7 +194,9 @@ def node_matrices(network: RoadNetwork, sources: Sequence[int] | np.ndarray,
     workers
         Processes to use (default: every CPU available). One Dijkstra search runs per
         distinct origin; with more than one worker and enough origins the searches are
-        spread over forked processes.
+        spread over forked processes (scipy's Dijkstra holds the GIL, so threads would
+        not run in parallel). Where ``fork`` is unavailable (Windows) they run in this
+        process.
 
     Returns
     -------
