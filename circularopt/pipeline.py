@@ -2,7 +2,14 @@
 
 :func:`solve` runs the stages in one direction::
 
-    scenario -> travel matrices -> siting -> feedstock -> routing -> validation -> Plan
+    scenario -> travel matrices -> diagnosis -> siting -> feedstock -> routing
+    -> validation -> Plan
+
+The diagnosis (:func:`circularopt.diagnose.check_feasible`) refuses a scenario that
+cannot be planned, with the reasons and the figures, before the solvers spend the budget;
+its warnings go to ``progress`` and ``plan.info["warnings"]``. ``plan.info`` also records
+the seed, the solver settings, the versions (:func:`versions`) and the scenario's
+SHA-256 (:func:`scenario_hash`).
 
 One wall-clock budget (``time_limit``) is shared by the stages: siting gets a share of
 what is left when it starts, routing gets the rest (less a small reserve for validation
@@ -17,12 +24,16 @@ output say so.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from circularopt.diagnose import check_feasible
 from circularopt.exceptions import InputError
 from circularopt.feedstock import FeedstockResult, assign_feedstock
 from circularopt.matrices import TravelMatrices, approximate_matrices
@@ -35,7 +46,8 @@ from circularopt.siting.model import site
 from circularopt.siting.result import SitingResult
 from circularopt.siting.validate import check_siting
 
-__all__ = ["DEFAULT_TIME_LIMIT", "Budget", "compute_kpis", "load_scenario", "solve"]
+__all__ = ["DEFAULT_TIME_LIMIT", "Budget", "compute_kpis", "load_scenario", "scenario_hash",
+           "solve", "versions"]
 
 DEFAULT_TIME_LIMIT = 180.0
 """Default wall-clock budget of :func:`solve`, seconds."""
@@ -173,7 +185,9 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     budget = Budget(float(time_limit))
     stage_seconds: dict[str, float] = {}
     info: dict[str, Any] = {"seed": seed, "engine": engine, "time_limit": time_limit,
-                            "complexes": complexes, "stage_seconds": stage_seconds}
+                            "complexes": complexes, "backend": backend, "workers": workers,
+                            "max_snap_m": max_snap_m, "versions": versions(),
+                            "stage_seconds": stage_seconds}
     scenario: Scenario | None = None
     matrices: TravelMatrices | None = None
     siting: SitingResult | None = None
@@ -196,6 +210,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     try:
         t0 = begin("scenario")
         scenario = load_scenario(source, size=size, seed=seed, season=season)
+        info["scenario_sha256"] = scenario_hash(scenario)
         end("scenario", t0, f"{len(scenario.collection_points)} points, "
             f"{scenario.total_tonnes_per_day:,.1f} t/day")
 
@@ -203,6 +218,12 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         matrices = _matrices(scenario, network, max_snap_m=max_snap_m)
         end("matrices", t0, ("APPROXIMATE: " if matrices.approximate else "")
             + matrices.source)
+
+        t0 = begin("diagnose")
+        info["warnings"] = list(check_feasible(scenario, matrices).warnings)
+        for warning in info["warnings"]:
+            say(f"warning: {warning}")
+        end("diagnose", t0, f"{len(info['warnings'])} warning(s)")
 
         t0 = begin("siting")
         kw: dict[str, Any] = {"time_limit": max(1.0, SITING_SHARE * budget.left),
@@ -249,6 +270,26 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         matrices_source="" if matrices is None else matrices.source,
         valid=complete and not violations, violations=tuple(violations),
         complete=complete, info=info)
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python, circularopt and the solvers (recorded in ``plan.info``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for package in ("circularopt", "ortools", "pyvrp", "numpy"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            out[package] = "not installed"
+    return out
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(scenario.to_dict(), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _type_name(merged: str, prefixes: list[str]) -> str:

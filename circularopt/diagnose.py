@@ -1,0 +1,242 @@
+"""Pre-solve feasibility diagnostics: explain an impossible scenario before solving it.
+
+:func:`diagnose` reads a scenario and its travel matrices and returns a
+:class:`Diagnosis`: *problems* that make every plan infeasible, each saying which object,
+by how much and which knob to turn, and *warnings* about input that is allowed but
+probably not meant (a recycler buying a stream nobody produces, a vehicle type that can
+serve no point, implausible magnitudes such as kilograms typed as tonnes).
+:func:`check_feasible` raises :class:`~circularopt.exceptions.InfeasibleError` listing
+the problems; the pipeline (:func:`circularopt.pipeline.solve`) runs it before the
+solvers spend the time budget.
+
+The checks are necessary conditions only (cheap bounds), so a scenario that passes them
+may still be infeasible for the solvers; what they report is certainly impossible:
+
+* no collection point (an :class:`~circularopt.exceptions.InputError`) or no truck;
+* a point whose load per visit exceeds every vehicle type's capacity (tonnes or m3);
+* a point no truck can serve within its shift: leaving its depot at the shift start,
+  serving the point, unloading at the *nearest* complex candidate or landfill and driving
+  back takes longer than the shift, or the earliest arrival is after the point's time
+  window closes;
+
+Total capacity (waste beyond what the complexes and landfills can take) is checked by the
+siting model before it solves (:func:`circularopt.siting.model.site`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from circularopt.exceptions import InfeasibleError, InputError
+from circularopt.matrices import TravelMatrices
+from circularopt.routing.scenario import point_load
+from circularopt.scenario import Scenario
+
+__all__ = ["IMPLAUSIBLE_T_PER_DAY", "Diagnosis", "check_feasible", "diagnose"]
+
+IMPLAUSIBLE_T_PER_DAY = 50.0
+"""A container site generating more than this (t/day) is probably given in kilograms."""
+
+_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What :func:`diagnose` found.
+
+    Parameters
+    ----------
+    problems
+        Reasons no plan can exist; each names the object, the figures and the knob.
+    warnings
+        Suspicious but allowed input.
+    """
+
+    problems: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+def _hm(seconds: float) -> str:
+    m = round(float(seconds) / 60.0)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def _ids(ids: Sequence[str]) -> str:
+    shown = ", ".join(repr(i) for i in ids[:_SHOWN])
+    return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
+
+
+def diagnose(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
+    """Check the necessary conditions of a feasible plan (see the module docstring).
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    matrices
+        Travel matrices (seconds, metres) covering the scenario's located objects.
+
+    Returns
+    -------
+    Diagnosis
+        Problems (certain infeasibilities) and warnings.
+
+    Raises
+    ------
+    InputError
+        The scenario has no collection point, or an object is missing from the matrices.
+    """
+    if not scenario.collection_points:
+        raise InputError("scenario.collection_points", [], "at least one collection point")
+    problems: list[str] = []
+    warnings: list[str] = _stream_warnings(scenario)
+    types = [(d, v) for d in scenario.depots for v in d.vehicle_types if v.count > 0]
+    if not types:
+        problems.append(
+            "the scenario has no truck (no depot, or every vehicle type has count 0); add a "
+            "depot with vehicle_types whose count is at least 1")
+    else:
+        _capacity_problems(scenario, types, problems)
+        _shift_problems(scenario, matrices, types, problems, warnings)
+    heavy = [p.id for p in scenario.collection_points
+             if p.total_tonnes_per_day > IMPLAUSIBLE_T_PER_DAY]
+    if heavy:
+        warnings.append(
+            f"{len(heavy)} collection point(s) generate more than {IMPLAUSIBLE_T_PER_DAY:g} "
+            f"t/day each ({_ids(heavy)}): implausible for a container site; were kilograms "
+            "given as tonnes (tonnes_per_day)?")
+    return Diagnosis(tuple(problems), tuple(warnings))
+
+
+def check_feasible(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
+    """Run :func:`diagnose` and raise if it found a problem.
+
+    Returns
+    -------
+    Diagnosis
+        The diagnosis (with warnings only).
+
+    Raises
+    ------
+    InfeasibleError
+        Listing every problem found.
+    InputError
+        See :func:`diagnose`.
+    """
+    found = diagnose(scenario, matrices)
+    if found.problems:
+        raise InfeasibleError(f"scenario {scenario.name!r} cannot be planned: "
+                              + "; ".join(found.problems))
+    return found
+
+
+def _capacity_problems(scenario: Scenario, types: list[tuple], problems: list[str]) -> None:
+    caps = sorted({(v.capacity_tonnes, v.capacity_m3) for _, v in types})
+    big_t, big_m3 = max(c[0] for c in caps), max(c[1] for c in caps)
+    too_big = []
+    for p in scenario.collection_points:
+        t, m3 = point_load(scenario, p)
+        if not any(t <= ct + 1e-9 and m3 <= cm + 1e-9 for ct, cm in caps):
+            too_big.append((p.id, t, m3))
+    if too_big:
+        pid, t, m3 = max(too_big, key=lambda x: x[1] / big_t + x[2] / big_m3)
+        problems.append(
+            f"{len(too_big)} collection point(s) yield more per visit than any truck carries "
+            f"({_ids([x[0] for x in too_big])}); worst {pid!r}: {t:.3f} t and {m3:.3f} m3 per "
+            f"visit against the largest capacities {big_t:g} t / {big_m3:g} m3; raise "
+            "collections_per_week, split the point, or add a larger vehicle type "
+            "(capacity_tonnes, capacity_m3)")
+
+
+def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tuple],
+                    problems: list[str], warnings: list[str]) -> None:
+    sites = [c.id for c in scenario.complex_candidates] + [lf.id for lf in scenario.landfills]
+    if not sites:
+        return  # siting explains a missing complex or landfill
+    dur = matrices.duration_s
+    pts = [p.id for p in scenario.collection_points]
+    pi, si = matrices.indices(pts), matrices.indices(sites)
+    # back[k, j]: fastest point k -> some site -> depot j, without the unloading time.
+    depots = list(dict.fromkeys(d.id for d, _ in types))
+    di = matrices.indices(depots)
+    back = (dur[np.ix_(pi, si)][:, :, None] + dur[np.ix_(si, di)][None, :, :]).min(axis=1)
+    service = np.array([p.service_minutes * 60.0 for p in scenario.collection_points])
+    tw_lo = np.array([0.0 if p.time_window is None else p.time_window[0] * 60.0
+                      for p in scenario.collection_points])
+    tw_hi = np.array([np.inf if p.time_window is None else p.time_window[1] * 60.0
+                      for p in scenario.collection_points])
+    ok = np.zeros(len(pts), dtype=bool)
+    best_late = np.full(len(pts), np.inf)   # least lateness against the window
+    best_over = np.full(len(pts), np.inf)   # least overrun of the shift
+    best_type: list[str] = [""] * len(pts)
+    for d, v in types:
+        j = depots.index(d.id)
+        start = v.shift_start_minutes * 60.0
+        end = start + v.shift_minutes * 60.0
+        arrive = start + dur[pi, di[j]]
+        begin = np.maximum(arrive, tw_lo)
+        late = begin - tw_hi
+        finish = begin + service + back[:, j] + v.unload_minutes * 60.0
+        over = finish - end
+        serves = (late <= 1e-6) & (over <= 1e-6)
+        if not serves.any():
+            warnings.append(
+                f"vehicle type {d.id}/{v.id} can serve no collection point: the quickest "
+                f"round from depot {d.id!r} takes "
+                f"{float(np.min(finish - start)) / 60.0:.0f} min (shift_minutes "
+                f"{v.shift_minutes:g}) or arrives after the time windows close")
+        ok |= serves
+        for k in np.flatnonzero(~serves):
+            key = (max(late[k], 0.0), max(over[k], 0.0))
+            if key < (best_late[k], best_over[k]):
+                best_late[k], best_over[k] = key
+                best_type[k] = (f"{d.id}/{v.id}|{_hm(start)}|{_hm(end)}|{_hm(begin[k])}|"
+                                f"{_hm(finish[k])}")
+    bad = np.flatnonzero(~ok)
+    windows = [k for k in bad if best_late[k] > 1e-6]
+    shifts = [k for k in bad if best_late[k] <= 1e-6]
+    if windows:
+        k = max(windows, key=lambda i: best_late[i])
+        name, start, _, begin, _ = best_type[k].split("|")
+        problems.append(
+            f"{len(windows)} collection point(s) have a time window that closes before any "
+            f"truck can arrive ({_ids([pts[i] for i in windows])}); worst {pts[k]!r}: window "
+            f"{_hm(tw_lo[k])}-{_hm(tw_hi[k])}, earliest arrival {begin} (truck {name} leaves "
+            f"at {start}), {best_late[k] / 60.0:.0f} min late; widen time_window or start the "
+            "shift earlier (shift_start_minutes)")
+    if shifts:
+        k = max(shifts, key=lambda i: best_over[i])
+        name, start, end, _, finish = best_type[k].split("|")
+        problems.append(
+            f"{len(shifts)} collection point(s) cannot be served within any shift "
+            f"({_ids([pts[i] for i in shifts])}); worst {pts[k]!r}: depot -> point -> nearest "
+            f"complex or landfill -> depot with truck {name} ends at {finish}, "
+            f"{best_over[k] / 60.0:.0f} min after its shift ({start}-{end}); lengthen "
+            "shift_minutes, add a depot or complex candidate nearer the point, or check its "
+            "position")
+
+
+def _stream_warnings(scenario: Scenario) -> list[str]:
+    produced = {s for s, t in scenario.tonnes_by_stream().items() if t > 0}
+    recovered = {s for c in scenario.complex_candidates
+                 for s, r in c.recovery_rate.items() if r > 0}
+    out = []
+    for r in scenario.recyclers:
+        dead = [s for s in r.streams if s not in produced or s not in recovered]
+        if not dead:
+            continue
+        why = ", ".join(f"{s!r} (no point produces it)" if s not in produced
+                        else f"{s!r} (no complex recovers it)" for s in dead)
+        whole = " so it will receive nothing" if len(dead) == len(r.streams) else ""
+        out.append(f"recycler {r.id!r} buys stream(s) nobody can supply: {why}{whole}; "
+                   "check its price_per_tonne keys, the points' tonnes_per_day and the "
+                   "complexes' recovery_rate")
+    return out
