@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import platform
 import time
 from collections.abc import Callable
@@ -179,8 +180,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     Plan
         With ``complete=False`` if interrupted (Ctrl-C) before the last stage.
     """
-    if not time_limit > 0:
-        raise InputError("time_limit", time_limit, "a number of seconds > 0")
+    if not (time_limit > 0 and math.isfinite(time_limit)):
+        raise InputError("time_limit", time_limit, "a finite number of seconds > 0")
     say = progress or (lambda _msg: None)
     budget = Budget(float(time_limit))
     stage_seconds: dict[str, float] = {}
