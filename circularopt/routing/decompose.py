@@ -398,6 +398,8 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     n_workers = default_workers() if workers is None else int(workers)
     if n_workers < 1:
         raise InputError("workers", workers, "an integer >= 1 or None")
+    if not (time_limit > 0 and math.isfinite(time_limit)):
+        raise InputError("time_limit", time_limit, "a finite number of seconds > 0")
     pts = [p.id for p in scenario.collection_points]
     if not pts:
         raise InputError("scenario.collection_points", [], "at least one collection point")
