@@ -8,12 +8,17 @@ come from the independent checker.
 Engines (``--engine``)
 ----------------------
 ``auto`` (default)
-    Plain MIP (HiGHS) up to 20,000 facility-customer pairs, else ``lagrangian``.
+    Multi-source up to 20,000 facility-customer pairs: plain MIP (HiGHS); otherwise
+    ``lagrangian``.
 ``highs``, ``scip``, ``cpsat``
     Plain MIP with that backend (:func:`~circularopt.siting.cflp.solve_mip`).
 ``lagrangian`` / ``lagrangian-scip``, ``lagrangian-cpsat``, ``lagrangian-highs``
     Lagrangian bound, repair heuristic and kernel MIP
-    (:func:`~circularopt.siting.lagrangian.solve_lagrangian`), kernel backend as named.
+    (:func:`~circularopt.siting.lagrangian.solve_lagrangian`), kernel backend as named
+    (default SCIP for single source, HiGHS for multi-source). Small instances keep every
+    facility in the kernel (proven optimum); large single-source ones first run a kernel
+    search on the multi-source relaxation, then a SCIP kernel of 20 facilities and the 6
+    cheapest arcs per customer.
 ``heuristic``
     Lagrangian bound and repair heuristic only.
 """
@@ -90,14 +95,25 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
     if engine not in ENGINES:
         raise InputError("engine", engine, f"one of {list(ENGINES)}")
     if engine == "auto":
-        engine = "highs" if problem.m * problem.n <= _SMALL else "lagrangian"
+        engine = "highs" if problem.m * problem.n <= _SMALL and not problem.single_source \
+            else "lagrangian"
     if engine in ("highs", "scip", "cpsat"):
         return solve_mip(problem, backend=engine, time_limit=time_limit, seed=seed)
     if engine == "heuristic":
         return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend="none")
-    backend = engine.split("-")[1] if "-" in engine else "scip"
+    backend = engine.split("-")[1] if "-" in engine else (
+        "scip" if problem.single_source else "highs")
+    if problem.m * problem.n <= _SMALL:
+        # small: every facility and every arc surviving the reduced-cost tests stays in
+        # the kernel, so the kernel optimum is proven optimal
+        return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
+                                max_kernel=problem.m)
+    if problem.single_source:
+        return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
+                                max_kernel=20, arcs_per_customer=6, multi_source_share=0.4,
+                                multi_source_kernel=12)
     return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                            max_kernel=25, arcs_per_customer=8 if problem.single_source else 0)
+                            max_kernel=15)
 
 
 def solution_json(instance: str, problem: FacilityProblem, result: FacilityResult

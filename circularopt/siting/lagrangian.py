@@ -296,7 +296,7 @@ def _improve(c: np.ndarray, d: np.ndarray, rem: np.ndarray, where: np.ndarray,
 
 
 def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
-                     backend: str = "scip", lagrangian_share: float = 0.25,
+                     backend: str = "scip", lagrangian_share: float = 0.2,
                      max_kernel: int = 40, arcs_per_customer: int = 0,
                      iterations: int = 300, multi_source_share: float = 0.0,
                      multi_source_kernel: int = 15, max_candidates: int = 12
@@ -378,7 +378,7 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     # the open sets the relaxation proposed last, assigned and polished by customer moves;
     # the best two then get facility moves (close, open, swap)
     pool: dict[tuple[int, ...], FacilityResult] = {}
-    heur_deadline = start + (lagrangian_share + 0.15) * time_limit
+    heur_deadline = start + (lagrangian_share + 0.1) * time_limit
     for cand in reversed(lb.candidates):
         if time.monotonic() > heur_deadline or len(pool) >= max_candidates:
             break
@@ -389,7 +389,7 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
                 pool[fixed_cand] = sol
     if best is not None:
         pool[best.open_facilities] = best
-    search_deadline = start + (lagrangian_share + 0.3) * time_limit
+    search_deadline = start + (lagrangian_share + 0.2) * time_limit
     for sol in sorted(pool.values(), key=lambda r: r.cost)[:2]:
         if time.monotonic() > search_deadline or sol.single_source_assignment() is None:
             continue
@@ -420,32 +420,32 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     proven = len(kernel) <= max_kernel
     if not proven:
         kernel = np.sort(np.argsort(-score)[:max_kernel])
+    ms_open: np.ndarray | None = None
+    if problem.single_source and multi_source_share > 0:
+        # kernel search on the multi-source relaxation (HiGHS) proposes the facility
+        # choice; its open set joins the single-source kernel and seeds a new incumbent
+        ms = _multi_source_kernel_search(
+            problem, list(np.argsort(-score)), multi_source_kernel,
+            time.monotonic() + multi_source_share * (deadline - time.monotonic()), info)
+        if ms is not None:
+            cand_ss = _single_source(problem, list(ms.open_facilities), rng, True)
+            if cand_ss is not None and cand_ss.cost < best.cost - 1e-9:
+                best = cand_ss
+            kernel = np.array(sorted(set(kernel.tolist()) | set(ms.open_facilities)))
+            ms_open = np.array(ms.open_facilities)
+            proven = False
+    kernel = np.array(sorted(set(kernel.tolist()) | set(best.open_facilities)))
     arcs = None
     if problem.single_source:
         arc_lb = base + np.maximum(lb.arc_reduced_cost, 0.0) + np.maximum(v, 0.0)[:, None]
         arcs = arc_lb <= ub
-        arcs[best.assignment > 0.5] = True
         if arcs_per_customer > 0:
             proven = False
-            arcs = _cheapest_arcs(problem, kernel, arcs, arcs_per_customer)
-            arcs[best.assignment > 0.5] = True
-    if problem.single_source and multi_source_share > 0:
-        # the facility choice of the multi-source kernel (continuous assignment, HiGHS)
-        # is nearly always right for single source too; the final kernel is its open set
-        ms_fac = np.sort(np.argsort(-score)[:min(len(kernel), multi_source_kernel)])
-        ms_arcs = _cheapest_arcs(problem, ms_fac, np.isfinite(problem.cost), 8) \
-            if arcs_per_customer > 0 else None
-        budget = multi_source_share * (deadline - time.monotonic())
-        ms = solve_mip(problem.with_single_source(False), backend="highs",
-                       time_limit=budget, facilities=ms_fac.tolist(), arcs=ms_arcs,
-                       relative_gap=1e-4)
-        info["multi_source_cost"] = ms.cost if ms.has_solution else None
-        if ms.has_solution:
-            cand_ss = _single_source(problem, list(ms.open_facilities), rng, True)
-            if cand_ss is not None and cand_ss.cost < best.cost - 1e-9:
-                best = cand_ss
-            kernel = np.array(sorted(set(ms.open_facilities) | set(best.open_facilities)))
-            arcs, proven = None, False
+            allowed = arcs
+            arcs = _cheapest_arcs(problem, kernel, allowed, arcs_per_customer)
+            if ms_open is not None:
+                arcs |= _cheapest_arcs(problem, ms_open, allowed, arcs_per_customer)
+        arcs[best.assignment > 0.5] = True
     info["kernel_facilities"] = len(kernel)
     info["kernel_arcs"] = int(arcs[kernel].sum()) if arcs is not None else len(kernel) * problem.n
     info["kernel_start_cost"] = best.cost
@@ -466,6 +466,33 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     if proven and mip.info.get("restricted_optimal"):
         bound = max(bound, best.cost)
     return _finish(problem, best, bound, start, method, info)
+
+
+def _multi_source_kernel_search(problem: FacilityProblem, ranked: list[int], size: int,
+                                until: float, info: dict[str, object],
+                                bucket: int = 6) -> FacilityResult | None:
+    """Kernel search on the multi-source relaxation (HiGHS) for the facility choice.
+
+    Solves the multi-source MIP on the ``size`` best-ranked facilities, then repeatedly on
+    the best open set plus the next ``bucket`` facilities of the ranking, until ``until``.
+    """
+    relaxed = problem.with_single_source(False)
+    best: FacilityResult | None = None
+    facilities, rest = ranked[:size], ranked[size:]
+    rounds = 0
+    while until - time.monotonic() > 2.0:
+        res = solve_mip(relaxed, backend="highs", time_limit=until - time.monotonic(),
+                        facilities=facilities, relative_gap=1e-4)
+        rounds += 1
+        if res.has_solution and (best is None or res.cost < best.cost - 1e-9):
+            best = res
+        if not rest:
+            break
+        base = list(best.open_facilities) if best is not None else facilities
+        facilities, rest = sorted(set(base) | set(rest[:bucket])), rest[bucket:]
+    info["multi_source_cost"] = None if best is None else best.cost
+    info["multi_source_rounds"] = rounds
+    return best
 
 
 def _cheapest_arcs(problem: FacilityProblem, facilities: np.ndarray, allowed: np.ndarray,
