@@ -19,9 +19,28 @@ Model
 * Counts: ``max_stops`` and ``max_unloads`` as unary dimensions.
 * Costs: arc cost per vehicle type (cost per distance unit), fixed cost per vehicle.
 
-Search parameters (measured, see ``SEARCH_DEFAULTS``): the first solution strategy and
-metaheuristic were chosen on CVRPLIB X instances at n/10 seconds; the measurement is in
-the routing benchmark notes of the project's report.
+Search parameters (``SEARCH_DEFAULTS``), chosen by measurement on CVRPLIB X at n/10
+CPU seconds on a shared 2-core machine (gap to BKS; X-n101-k25 unless said):
+
+=========================================================  ==========================
+configuration                                               gap
+=========================================================  ==========================
+SAVINGS + GUIDED_LOCAL_SEARCH (default)                     5.42 %
+  same, GLS lambda 0.2 / 0.05                               5.41 % / 5.41 %
+  same, GLS penalties in LS operators                       5.48 %
+  same, multi-armed-bandit operator concatenation           5.53 %
+  same, ls_operator_neighbors_ratio 0.1 (min 30)            15.32 %
+PATH_CHEAPEST_ARC + GLS                                     5.68 %
+PARALLEL_CHEAPEST_INSERTION + GLS                           5.85 %
+SAVINGS + TABU_SEARCH                                       6.63 %
+SAVINGS + SIMULATED_ANNEALING                               6.18 %
+SAVINGS vs PATH_CHEAPEST_ARC + GLS, X-n214 and X-n308       13.6 % vs 13.2 % (wall
+(wall-clock 21/31 s on a loaded machine)                    clock, contended)
+=========================================================  ==========================
+
+GLS is the only metaheuristic that keeps improving; the first solution matters little
+once GLS runs, and SAVINGS starts best. ``SAVINGS`` can fail to build a first solution
+with optional unload copies, hence :data:`FALLBACK_FIRST_SOLUTIONS`.
 
 Fleet trimming: OR-Tools' search slows down with many idle vehicles (CVRPLIB gives one
 vehicle per client), so with ``trim_fleet`` a single vehicle type without unload sites
