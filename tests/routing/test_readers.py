@@ -63,3 +63,18 @@ def test_solomon_bks_reproduced(shared: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DataNotFoundError):
         read_cvrp(tmp_path / "none.vrp")
+
+
+def test_bench_cvrp_rows_and_solutions(shared: Path, tmp_path: Path) -> None:
+    from circularopt.bench import BenchOptions
+    from circularopt.routing.bench import run_cvrp
+
+    options = BenchOptions(data=shared / "benchmarks" / "cvrp" / "X", instances="X-n101-k25",
+                           time_limit=0.3, engine="pyvrp", solutions=tmp_path, peers=True)
+    rows = list(run_cvrp(options))
+    assert [r.engine for r in rows] == ["pyvrp", "peer-pyvrp", "peer-ortools-gls"]
+    assert all(r.feasible and r.bks == 27591 and r.cost is not None for r in rows)
+    assert all(r.cost >= 27591 for r in rows if r.cost is not None)
+    sol = vrplib.read_solution(str(tmp_path / "X-n101-k25.pyvrp.sol"))
+    assert sol["cost"] == rows[0].cost
+    assert sorted(c for route in sol["routes"] for c in route) == list(range(1, 101))
