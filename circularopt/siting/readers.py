@@ -126,7 +126,9 @@ def read_orlib_cflp(path: Path, *, capacity: float | None = None,
     pos = 2
     caps, fixed = [], []
     for i in range(m):
-        _numbers(path, tok, pos, 2, "the facility rows")  # the file is long enough
+        if len(tok) < pos + 2:  # the capacity may be the word 'capacity': no float check
+            raise InputError(f"{path}", f"{len(tok)} numbers",
+                             f"at least {pos + 2} (file ends inside the facility rows)")
         cap_tok, fix_tok = tok[pos:pos + 2]
         pos += 2
         if capacity is not None:
