@@ -40,12 +40,11 @@ An iterative *locate - route - improve* scheme:
     :mod:`circularopt.routing` (a :class:`~circularopt.routing.RoutingProblem`, solved by
     :func:`circularopt.routing.solve`, PyVRP by default); each customer may go to any
     open depot and every vehicle costs the route fixed cost. The engines cannot bound the
-    total load of a depot, so its fleet bounds it instead: first ``ceil(W_j / Q)``
-    vehicles of capacity ``Q`` (a relaxation; the plan is kept when the checker finds
-    every depot within capacity), else ``floor(W_j / Q)`` vehicles of ``Q`` plus one of
-    the remainder ``W_j - Q floor(W_j / Q)`` (exact sufficient condition: the plan always
-    respects ``W_j``, at the price of forbidding some feasible plans, e.g. many half-empty
-    routes at one depot). Depots the routes leave unused are closed.
+    total load of a depot, so the fleet is ``ceil(W_j / Q)`` vehicles of capacity ``Q``
+    per depot (a relaxation: the plan is kept when the checker finds every depot within
+    capacity, else repaired, see below; the fallback fleet ``floor(W_j / Q)`` vehicles of
+    ``Q`` plus one of the remainder always respects ``W_j`` but forbids some feasible
+    plans). Depots the routes leave unused are closed.
 (c) **Re-estimate.** Each routed depot set gives a sample of the routed variable cost
     (everything but opening costs) against the estimate's radial cost; a least-squares
     line through the samples (slope clamped to [0.3, 3]) predicts the routed cost of
@@ -55,9 +54,22 @@ An iterative *locate - route - improve* scheme:
     prediction, with a capacity-respecting regret-greedy assignment as the CFLP heuristic;
     the best-predicted unseen neighbour is routed with a short budget and replaces the
     best set if its routed cost is lower. This stops when the best prediction is more
-    than ``10 %`` above the best routed cost or the evaluation budget is spent; the rest of
-    the time (at least half) goes to one long routing run of the best set. The returned
-    plan is the cheapest checked plan of all runs.
+    than ``10 %`` above the best routed cost or the evaluation budget is spent.
+(e) **Final.** The rest of the time (at least half) goes to long routing runs of the best
+    set; when the runner-up set's evaluation is within ``2 %``, both first get a trial of
+    30 % of that time and the better one gets the rest. A set that needed the capacity
+    repair gets several shorter runs instead of one, each pricing its depots'
+    capacity Lagrangian-style from the previous repair (a cost per unit of demand routed
+    from the depot, modelled as the routing problem's cost per duration with service
+    durations equal to demands). The returned plan is the cheapest checked plan of all
+    runs.
+
+Depot-capacity repair: when the relaxed fleet overloads a depot, a single-source
+assignment MIP (the siting :func:`~circularopt.siting.solve_mip`, depot capacities,
+moving cost = cheapest insertion elsewhere minus removal saving) moves the fewest-cost
+customers out, they are inserted where cheapest, and the depots whose customers changed
+are re-routed alone (a CVRP each) when that is cheaper. Only if this fails is the exact
+fleet used.
 
 Caveats
 -------
@@ -954,9 +966,32 @@ def _initial_depots(inst: LRPInstance, assign_cost: np.ndarray, seconds: float,
     return tuple(int(j) for j in res.open_facilities)
 
 
+def _final(search: _Search, depots: tuple[int, ...], seconds: float, eval_seconds: float,
+           seed: int) -> float:
+    """Long routing of ``depots`` within ``seconds``; the best cost of its runs.
+
+    A set whose depots needed repair gets several shorter runs (seeds ``seed``,
+    ``seed + 1``, ...) that update the Lagrangian depot prices in turn.
+    """
+    end = time.perf_counter() + seconds
+    cycles = 1
+    if search.repaired.get(depots, False):
+        cycles = max(1, min(4, int(seconds / (4 * eval_seconds))))
+    best = math.inf
+    for k in range(cycles):
+        left = end - time.perf_counter()
+        if left <= 0.05:
+            break
+        out = search.run(depots, left / (cycles - k) - 0.02, "final", seed=seed + k)
+        if out is not None:
+            best = min(best, out[0])
+    return best
+
+
 def solve_lrp(instance: LRPInstance, *, time_limit: float = 60.0, seed: int = 0,
               engine: str = "pyvrp", eval_seconds: float | None = None,
-              final_share: float = 0.5, tolerance: float = 0.10) -> LRPResult:
+              final_share: float = 0.5, tolerance: float = 0.10,
+              close: float = 0.02) -> LRPResult:
     """Solve a location-routing instance by locate-route-improve (see the module notes).
 
     Parameters
@@ -977,6 +1012,9 @@ def solve_lrp(instance: LRPInstance, *, time_limit: float = 60.0, seed: int = 0,
     tolerance
         Neighbours predicted more than this fraction above the best routed cost are not
         evaluated.
+    close
+        When the runner-up depot set's evaluation is within this fraction of the best,
+        both get a trial run of 30 % of the final time before the rest goes to the better.
 
     Returns
     -------
@@ -1027,13 +1065,15 @@ def solve_lrp(instance: LRPInstance, *, time_limit: float = 60.0, seed: int = 0,
         out = search.run(scored[0][1], eval_seconds, "evaluate")
         if out is not None and out[0] < best_eval:
             best_eval, best_set = out
-    cycles = 1
-    if search.repaired.get(best_set, False):
-        cycles = max(1, min(4, int((deadline - time.perf_counter()) / (4 * eval_seconds))))
-    for k in range(cycles):
-        left = deadline - time.perf_counter()
-        if left > 0.05:
-            search.run(best_set, left / (cycles - k) - 0.02, "final", seed=seed + k)
+    left = deadline - time.perf_counter()
+    evals = sorted((e.cost, e.open_depots) for e in search.evaluations
+                   if e.cost is not None and e.open_depots != best_set)
+    rival = [sset for cost, sset in evals[:1] if cost <= best_eval * (1 + close)]
+    if rival and left > 8 * eval_seconds:
+        trial = {sset: _final(search, sset, 0.3 * left, eval_seconds, seed)
+                 for sset in (best_set, rival[0])}
+        best_set = min(trial, key=lambda k: trial[k])
+    _final(search, best_set, deadline - time.perf_counter(), eval_seconds, seed)
     if search.best is None:
         raise SolverError(f"{inst.name}: no feasible plan found in {time_limit:g} s with "
                           f"engine {engine!r}; raise time_limit")
