@@ -1,0 +1,153 @@
+"""Generic CFLP solvers and the independent checker on hand-checkable instances."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from circularopt.exceptions import InputError
+from circularopt.siting.cflp import (
+    FacilityProblem,
+    TwoStageProblem,
+    solve_mip,
+    solve_two_stage_mip,
+)
+from circularopt.siting.check import check_facility_solution, check_result, check_two_stage
+from circularopt.siting.lagrangian import lagrangian_bound, solve_lagrangian
+
+
+@pytest.fixture
+def split_pays() -> FacilityProblem:
+    """Facility 0 is free but holds only 10 of the 12 units; facility 1 costs 100.
+
+    Per unit, facility 0 costs 1 and facility 1 costs 2. Multi-source optimum: open both,
+    10 units at 0 and 2 at 1: 100 + 10 + 4 = 114. Single source: one customer per
+    facility: 100 + 6 + 12 = 118.
+    """
+    return FacilityProblem(fixed_cost=[0.0, 100.0], capacity=[10.0, 20.0], demand=[6.0, 6.0],
+                           cost=[[6.0, 6.0], [12.0, 12.0]], name="split_pays")
+
+
+@pytest.fixture
+def random_ss() -> FacilityProblem:
+    """A random single-source instance (6 facilities, 25 customers)."""
+    rng = np.random.default_rng(3)
+    pts_f, pts_c = rng.random((6, 2)), rng.random((25, 2))
+    demand = rng.integers(5, 20, 25).astype(float)
+    dist = np.linalg.norm(pts_f[:, None] - pts_c[None], axis=2)
+    return FacilityProblem(rng.integers(50, 150, 6).astype(float), np.full(6, 120.0), demand,
+                           np.round(100 * dist * demand[None, :] / 10), single_source=True,
+                           name="random_ss")
+
+
+@pytest.mark.parametrize("backend", ["highs", "scip"])
+def test_multi_source_optimum_splits_a_customer(split_pays: FacilityProblem,
+                                                backend: str) -> None:
+    res = solve_mip(split_pays, backend=backend, time_limit=10)
+    assert res.status == "optimal"
+    assert res.cost == pytest.approx(114.0)
+    assert res.open_facilities == (0, 1)
+    assert res.single_source_assignment() is None
+    assert check_result(split_pays, res).feasible
+    assert "optimal" in res.summary()
+
+
+@pytest.mark.parametrize("backend", ["highs", "scip", "cpsat"])
+def test_single_source_optimum(split_pays: FacilityProblem, backend: str) -> None:
+    res = solve_mip(split_pays.with_single_source(), backend=backend, time_limit=10)
+    assert res.status == "optimal"
+    assert res.cost == pytest.approx(118.0)
+    assert sorted(res.single_source_assignment() or ()) == [0, 1]
+    assert check_result(split_pays.with_single_source(), res).feasible
+
+
+def test_cpsat_refuses_continuous_flows(split_pays: FacilityProblem) -> None:
+    with pytest.raises(InputError, match="multi-source"):
+        solve_mip(split_pays, backend="cpsat")
+
+
+def test_infeasible_when_capacity_short() -> None:
+    p = FacilityProblem([1.0], [5.0], [6.0], [[1.0]])
+    res = solve_mip(p, time_limit=5)
+    assert res.status == "infeasible"
+    assert not check_result(p, res).feasible
+
+
+def test_lagrangian_bound_is_below_and_method_matches_mip(random_ss: FacilityProblem) -> None:
+    exact = solve_mip(random_ss, backend="scip", time_limit=20)
+    assert exact.status == "optimal"
+    lb = lagrangian_bound(random_ss, upper=exact.cost * 1.01, iterations=200)
+    assert lb.bound <= exact.cost + 1e-6
+    heur = solve_lagrangian(random_ss, time_limit=5, backend="none", seed=1)
+    assert check_result(random_ss, heur).feasible
+    assert heur.cost >= exact.cost - 1e-6
+    full = solve_lagrangian(random_ss, time_limit=10, backend="scip", seed=1)
+    assert check_result(random_ss, full).feasible
+    assert full.cost == pytest.approx(exact.cost)
+    assert full.bound is not None and full.bound <= exact.cost + 1e-6
+
+
+def test_lagrangian_multi_source(split_pays: FacilityProblem) -> None:
+    res = solve_lagrangian(split_pays, time_limit=5, backend="highs")
+    assert res.cost == pytest.approx(114.0)
+    assert check_result(split_pays, res).feasible
+
+
+def test_seed_reproducible(random_ss: FacilityProblem) -> None:
+    a = solve_lagrangian(random_ss, time_limit=5, backend="none", seed=4)
+    b = solve_lagrangian(random_ss, time_limit=5, backend="none", seed=4)
+    assert a.cost == b.cost and a.open_facilities == b.open_facilities
+
+
+@pytest.mark.parametrize(("field", "kwargs"), [
+    ("capacity", {"capacity": [1.0, 2.0, 3.0]}),
+    ("cost", {"cost": [[1.0, 1.0]]}),
+    ("demand", {"demand": [-1.0, 2.0]}),
+    ("cost[:, 1]", {"cost": [[1.0, np.inf], [1.0, np.inf]]}),
+])
+def test_problem_validation_names_the_field(field: str, kwargs: dict[str, object]) -> None:
+    data: dict[str, object] = {"fixed_cost": [1.0, 1.0], "capacity": [5.0, 5.0],
+                               "demand": [1.0, 2.0], "cost": [[1.0, 2.0], [2.0, 1.0]]}
+    data.update(kwargs)
+    with pytest.raises(InputError) as err:
+        FacilityProblem(**data)  # type: ignore[arg-type]
+    assert err.value.field.startswith(field)
+
+
+def test_checker_lists_each_broken_constraint(split_pays: FacilityProblem) -> None:
+    good = np.array([[1.0, 0.0], [0.0, 1.0]])
+    ok = check_facility_solution(split_pays.with_single_source(), [0, 1], good, claimed_cost=118)
+    assert ok.feasible and ok.cost == pytest.approx(118.0)
+    unserved = np.array([[1.0, 0.0], [0.0, 0.5]])
+    assert any("customer 1 is served 0.5" in v
+               for v in check_facility_solution(split_pays, [0, 1], unserved).violations)
+    closed = check_facility_solution(split_pays, [1], good)
+    assert any("closed facility 0" in v for v in closed.violations)
+    over = check_facility_solution(split_pays, [0], np.array([[1.0, 1.0], [0.0, 0.0]]))
+    assert any("capacity" in v for v in over.violations)
+    split = np.array([[1.0, 4 / 6], [0.0, 2 / 6]])
+    assert check_facility_solution(split_pays, [0, 1], split, claimed_cost=114).feasible
+    ss = check_facility_solution(split_pays.with_single_source(), [0, 1], split)
+    assert any("split" in v for v in ss.violations)
+    lie = check_facility_solution(split_pays, [0, 1], good, claimed_cost=100)
+    assert any("claimed cost" in v for v in lie.violations)
+    shape = check_facility_solution(split_pays, [0, 1], np.ones((3, 2)))
+    assert not shape.feasible
+
+
+def test_two_stage_hand_case() -> None:
+    """Two plants (cheap far, dear near), one satellite, two customers of 5 each."""
+    p = TwoStageProblem(plant_fixed=[10.0, 50.0], plant_capacity=[10.0, 10.0],
+                        satellite_fixed=[5.0], satellite_capacity=[20.0], demand=[5.0, 5.0],
+                        plant_cost=[[2.0], [1.0]], satellite_cost=[[1.0, 3.0]])
+    res = solve_two_stage_mip(p, time_limit=10)
+    # plant 0: fixed 10 + 10 units at 2 = 30; satellite: 5 + 5*1 + 5*3 = 25 -> 55
+    # (plant 1 instead: 50 + 10 = 60, total 85)
+    assert res.cost == pytest.approx(55.0)
+    assert res.open_plants == (0,)
+    report = check_two_stage(p, res)
+    assert report.feasible and report.cost == pytest.approx(55.0)
+    broken = type(res)(res.open_plants, res.open_satellites, res.plant_flow * 0.5,
+                       res.satellite_flow, res.cost, res.status, res.bound, res.seconds,
+                       res.method)
+    assert any("receives" in v for v in check_two_stage(p, broken).violations)
