@@ -91,6 +91,7 @@ import itertools
 import json
 import math
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -607,8 +608,12 @@ def _route(inst: LRPInstance, depots: Sequence[int], *, engine: str, seconds: fl
     try:
         problem, owner = _routing_problem(inst, depots, fleet=fleet, customers=customers,
                                           penalty=penalty)
-        result = solve(problem, engine=engine, time_limit=max(0.05, seconds), seed=seed,
-                       allow_infeasible=True)
+        with warnings.catch_warnings():
+            # PyVRP warns when its penalties saturate on a tight depot set; the plan is
+            # checked below either way.
+            warnings.filterwarnings("ignore", message=".*penalty parameter has reached")
+            result = solve(problem, engine=engine, time_limit=max(0.05, seconds), seed=seed,
+                           allow_infeasible=True)
     except CircularOptError:
         return None
     if result.status != "feasible" or result.unassigned:
