@@ -44,6 +44,8 @@ from circularopt.siting.result import ResidueFlow, StreamFlow
 __all__ = ["FeedstockResult", "RecyclerSupply", "assign_feedstock"]
 
 _EPS = 1e-7
+"""Tonnes per day below which a flow, a recovered amount or a capacity counts as zero
+(tiny capacities such as 1e-100 would make the LP numerically imprecise)."""
 
 
 @dataclass(frozen=True)
@@ -210,11 +212,11 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
         c = cands[cid]
         for s, t in inflows[cid].items():
             rho = c.recovery_rate.get(s, 0.0)
-            if s not in recyclable or rho * t <= 0:
+            if s not in recyclable or rho * t <= _EPS:
                 continue
             sold = []
             for r in recyclers:
-                if (s in r.price_per_tonne and r.capacity_t_per_day > 0
+                if (s in r.price_per_tonne and r.capacity_t_per_day > _EPS
                         and math.isfinite(km(cid, r.id))):
                     u[cid, s, r.id] = model.add_variable(lb=0.0, name=f"u[{cid},{s},{r.id}]")
                     sold.append(u[cid, s, r.id])
@@ -288,7 +290,8 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
     for s, t in unplaced.items():
         if t <= _EPS:
             continue
-        takers = [r for r in recyclers if s in r.price_per_tonne and r.capacity_t_per_day > 0]
+        takers = [r for r in recyclers
+                  if s in r.price_per_tonne and r.capacity_t_per_day > _EPS]
         if not takers:
             reasons[s] = "no usable recycler accepts it"
         elif all(sum(by_rec[r.id].values()) >= r.capacity_t_per_day * (1 - 1e-6)
