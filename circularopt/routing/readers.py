@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import vrplib
 
-from circularopt.exceptions import DataNotFoundError, InputError
+from circularopt.exceptions import DataNotFoundError, InfeasibleError, InputError
 from circularopt.routing.problem import RoutingModel, RoutingProblem
 from circularopt.routing.result import RoutingResult
 
@@ -122,7 +122,10 @@ def read_vrplib(path: Path, *, convention: Convention, name: str | None = None,
         raise InputError(f"{path} NODE_COORD_SECTION", f"shape {coords.shape}",
                          "a depot and at least one client, each with x and y")
     dist = euclidean(coords, convention)
-    depots = [int(d) for d in np.atleast_1d(inst.get("depot", [0]))]
+    try:
+        depots = [int(d) for d in np.atleast_1d(inst.get("depot", [0]))]
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{path} DEPOT_SECTION", inst.get("depot"), "node numbers") from exc
     if depots != [0]:
         raise InputError(f"{path} DEPOT_SECTION", depots, "a single depot, node 1")
     ids = [str(k) for k in range(n)]
@@ -143,14 +146,22 @@ def read_vrplib(path: Path, *, convention: Convention, name: str | None = None,
     capacity = _array(path, inst, "capacity", "CAPACITY", ndim=None)
     if capacity.size != 1 or not capacity.reshape(-1)[0] > 0:
         raise InputError(f"{path} CAPACITY", inst.get("capacity"), "one number > 0")
-    count = num_vehicles or int(inst.get("vehicles", n - 1))
-    model.add_vehicle_type("vehicle", depot="0", count=count,
-                           capacity=[float(capacity.reshape(-1)[0])],
-                           shift_start=float(tw[0, 0]), shift_end=float(tw[0, 1]))
-    for k in range(1, n):
-        model.add_stop(ids[k], demand=[float(demand[k])], service=float(service[k]),
-                       tw_start=float(tw[k, 0]), tw_end=float(tw[k, 1]))
-    return model.data()
+    try:
+        count = num_vehicles or int(inst.get("vehicles", n - 1))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{path} VEHICLES", inst.get("vehicles"), "an integer") from exc
+    try:
+        model.add_vehicle_type("vehicle", depot="0", count=count,
+                               capacity=[float(capacity.reshape(-1)[0])],
+                               shift_start=float(tw[0, 0]), shift_end=float(tw[0, 1]))
+        for k in range(1, n):
+            model.add_stop(ids[k], demand=[float(demand[k])], service=float(service[k]),
+                           tw_start=float(tw[k, 0]), tw_end=float(tw[k, 1]))
+        return model.data()
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.field}", exc.value, exc.expected) from exc
+    except InfeasibleError as exc:
+        raise InfeasibleError(f"{path}: {exc}") from exc
 
 
 def read_cvrp(path: Path, **kwargs: Any) -> RoutingProblem:
