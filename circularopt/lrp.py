@@ -345,8 +345,11 @@ def read_prodhon(path: str | Path, *, rounding: str | None = None) -> LRPInstanc
                          "nothing after the cost type flag")
     if rounding is None:
         rounding = "trunc" if flag == 0.0 else "real"
-    return LRPInstance(path.stem, dxy, cxy, q, np.array(cap), np.array(dem),
-                       np.array(opening), route, rounding)
+    try:
+        return LRPInstance(path.stem, dxy, cxy, q, np.array(cap), np.array(dem),
+                           np.array(opening), route, rounding)
+    except InputError as exc:
+        raise InputError(f"{path.name}: {exc.field}", exc.value, exc.expected) from exc
 
 
 # --------------------------------------------------------------------------- solution
