@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from circularopt.check import check_plan
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError
+from circularopt.lrp import read_prodhon
 from circularopt.matrices import approximate_matrices
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
@@ -40,6 +41,7 @@ from circularopt.scenario import (
     Scenario,
     VehicleType,
 )
+from circularopt.siting.readers import read_orlib_cflp
 
 FUZZ = max(1, int(os.environ.get("CIRCULAROPT_FUZZ", "1")))
 LAT, LON, BOX = 42.85, 74.55, 0.04
@@ -235,6 +237,25 @@ def test_corrupted_vrplib(text: str, tmp_path_factory: pytest.TempPathFactory) -
         assert path.name in str(exc)
         return
     assert problem.num_stops >= 1
+
+
+CFLP = "2 3\n100 50\n100 60\n10 1 2\n20 3 4\n30 5 6\n"
+PRODHON = "2\n1\n0 0\n3 4\n6 8\n10\n100\n3\n4\n50\n10\n0\n"
+
+
+@quick(100)
+@given(text=text_edits(CFLP), prodhon=text_edits(PRODHON))
+def test_corrupted_cflp_and_prodhon(text: str, prodhon: str,
+                                    tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    for name, body, reader in (("cap.txt", text, read_orlib_cflp),
+                               ("coord.dat", prodhon, read_prodhon)):
+        path = folder / name
+        path.write_text(body, encoding="utf-8")
+        try:
+            reader(path)
+        except CircularOptError as exc:
+            assert name in str(exc)
 
 
 @pytest.fixture(scope="module")
