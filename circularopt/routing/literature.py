@@ -22,16 +22,16 @@ Kim, Kim & Sahoo (2006), waste-collection VRPTW (``wcvrptw``)
     per day, across all its trips; the problem model resets every load dimension at an
     unload). The runner solves a *restriction* that guarantees it (at most
     ``k = ceil(R / C)`` trips of at most ``min(C, R / k)`` yards, ``read_kim(...,
-    trips_for_route_capacity=True)``), keeps :func:`split_route_capacity` (which moves
-    whole trips of an over-full route to extra vehicles) as a safety net, and reports a
-    plan as feasible only when the validator accepts it on the unrestricted problem *and*
-    no route exceeds the route capacity (``route_cap_excess`` column). The lunch break
-    and the stop limit exist only in OR-Tools: with ``engine="pyvrp"`` the runner solves
-    the problem without them (and without disposal opening hours, which the PyVRP engine
-    cannot honour on a final unload), with the shift shortened by the lunch hour, then inserts
-    the lunch break into each route at the best feasible position
-    (:func:`with_lunch_breaks`) and validates the plan against the *full* problem (break,
-    stop limit and all), so nothing is relaxed in what is reported.
+    trips_for_route_capacity=True)``) and reports a plan as feasible only when the
+    validator accepts it on the unrestricted problem *and* no route exceeds the route
+    capacity (``route_cap_excess`` column). The lunch break and the stop limit exist only
+    in OR-Tools: with ``engine="pyvrp"`` the runner solves the problem without them (and
+    without disposal opening hours, which the PyVRP engine cannot honour on a final
+    unload), with the shift shortened by the lunch hour. Every plan then goes through
+    :func:`pack_trips`, which inserts the lunch break at the best position of each route
+    and, where a route does not fit (break, windows, shift, stop limit, route capacity),
+    moves whole trips to extra vehicles; the plan is validated against the *full*
+    problem, so nothing is relaxed in what is reported.
 
 Yang et al. (2023), multi-trip VRPTW with release times (``mtvrptwr``)
     VRPLIB files (``TYPE: MTVRPTWR``) read with the ``vrplib`` package: one depot that is
@@ -79,6 +79,7 @@ from circularopt.routing.validate import validate
 
 __all__ = [
     "KimHeader",
+    "pack_trips",
     "read_cordeau",
     "read_kim",
     "read_kim_header",
@@ -360,6 +361,76 @@ def with_lunch_breaks(problem: RoutingProblem, result: RoutingResult) -> Routing
                          {**result.info, "breaks": "inserted after solving"})
 
 
+def _best_schedule(problem: RoutingProblem, vehicle_type: int, vehicle: int,
+                   steps: list[Step]) -> tuple[Route, bool]:
+    """The shortest fitting schedule of ``steps`` over the break positions, and whether
+    one fits (otherwise the schedule with the break first)."""
+    vt = problem.vehicle_types[vehicle_type]
+    if vt.breaks is None:
+        route = schedule_route(problem, vehicle_type, vehicle, steps)
+        return route, _route_fits(problem, route)
+    options = [schedule_route(problem, vehicle_type, vehicle, steps, break_after=k)
+               for k in range(len(steps) + 1)]
+    fitting = [o for o in options if _route_fits(problem, o)]
+    if vt.max_stops is not None and len(options[0].stops) > vt.max_stops:
+        fitting = []
+    return (min(fitting, key=lambda o: o.duration), True) if fitting else (options[0], False)
+
+
+def pack_trips(problem: RoutingProblem, result: RoutingResult, *,
+               route_capacity: float | None = None) -> RoutingResult:
+    """Reschedule a plan on ``problem``, moving whole trips to extra vehicles where needed.
+
+    Each route's trips (the parts ending with an unload) are packed in order into as few
+    vehicles as possible such that every vehicle's route keeps its time windows, shift
+    and break (inserted at the best position, as :func:`with_lunch_breaks` does), its
+    stop limit and, when given, ``route_capacity`` (total of the first load dimension
+    over the day). The first group keeps the vehicle; the others use vehicles the plan
+    does not use yet. A single trip that fits nowhere is kept as it is, for the
+    validator to report. This turns a plan solved without breaks (or without the route
+    capacity) into a feasible plan of the full problem at the price of extra vehicles.
+    """
+    used: dict[int, set[int]] = {}
+    for r in result.routes:
+        used.setdefault(r.vehicle_type, set()).add(r.vehicle)
+    routes: list[Route] = []
+    moved = 0
+    for r in result.routes:
+        trips: list[list[Step]] = [[]]
+        for v in r.visits:
+            if v.kind in ("stop", "unload"):
+                trips[-1].append(("stop" if v.kind == "stop" else "unload", v.index))
+                if v.kind == "unload":
+                    trips.append([])
+        if not trips[-1]:
+            trips.pop()
+        vehicle = r.vehicle
+        group: list[Step] = []
+        current: Route | None = None
+        for trip in trips:
+            candidate = group + trip
+            yards = sum(problem.stops[i].demand[0] for kind, i in candidate if kind == "stop")
+            route, ok = _best_schedule(problem, r.vehicle_type, vehicle, candidate)
+            if (ok and (route_capacity is None or yards <= route_capacity + 1e-9)) or not group:
+                group, current = candidate, route
+                continue
+            assert current is not None
+            routes.append(current)
+            free = [x for x in range(problem.vehicle_types[r.vehicle_type].count)
+                    if x not in used[r.vehicle_type]]
+            vehicle = free[0] if free else max(used[r.vehicle_type]) + 1
+            used[r.vehicle_type].add(vehicle)
+            moved += 1
+            group = trip
+            current = _best_schedule(problem, r.vehicle_type, vehicle, group)[0]
+        if current is not None:
+            routes.append(current)
+    return RoutingResult(problem.name, result.engine, result.status, result.seconds,
+                         tuple(routes), result.unassigned, result.objective,
+                         {**result.info, "repair": f"{moved} trip groups moved to new "
+                                                   "vehicles; breaks inserted after solving"})
+
+
 def write_kim_solution(path: Path, result: RoutingResult, *, miles: float) -> None:
     """VRPLIB-style ``.sol``: ``Route #k:`` with the file's stop and disposal ids in order
     (the lunch break as ``L``), then ``Cost`` in miles."""
@@ -587,8 +658,7 @@ def run_wcvrptw(options: BenchOptions) -> Iterator[BenchRow]:
             result, error = _solve(read_kim(path, trips_for_route_capacity=True), engine,
                                    options, budget, first_solution=KIM_ORTOOLS_FIRST_SOLUTION)
         if result is not None:
-            result = with_lunch_breaks(full, split_route_capacity(full, result,
-                                                                  head.route_capacity))
+            result = pack_trips(full, result, route_capacity=head.route_capacity)
         seconds = time.perf_counter() - t0
         yards = route_yards(full, result) if result is not None else []
         extra = {"kim_vehicles": published[0][1] if published else "",

@@ -11,6 +11,7 @@ from circularopt.exceptions import InputError
 from circularopt.routing import RoutingResult, schedule_route, solve, validate
 from circularopt.routing.literature import (
     FEET_PER_MILE,
+    pack_trips,
     read_cordeau,
     read_kim,
     read_kim_header,
@@ -82,6 +83,15 @@ def test_kim_lunch_inserted_after_a_solve_without_breaks(kim: Path) -> None:
     assert validate(full, split).ok
     assert max(route_yards(full, split)) <= 400.0
     assert split.num_vehicles >= 3  # 897 yd3 in total
+    # One vehicle doing every trip of the plan overruns its shift: trips move to new ones.
+    steps = [("stop" if v.kind == "stop" else "unload", v.index) for r in solved.routes
+             for v in r.visits if v.kind in ("stop", "unload")]
+    one = RoutingResult(full.name, "x", "feasible", 0.0,
+                        (schedule_route(full, 0, 0, steps, break_after=0),))
+    assert not validate(full, one).ok
+    packed = pack_trips(full, one, route_capacity=400.0)
+    assert validate(full, packed).ok, validate(full, packed).summary()
+    assert max(route_yards(full, packed)) <= 400.0
 
 
 def test_kim_bad_file_is_refused(tmp_path: Path) -> None:
