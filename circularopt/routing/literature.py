@@ -80,6 +80,7 @@ from circularopt.routing.validate import validate
 __all__ = [
     "KimHeader",
     "pack_trips",
+    "peer_pyvrp_yang",
     "read_cordeau",
     "read_kim",
     "read_kim_header",
@@ -682,7 +683,9 @@ def run_mtvrptwr(options: BenchOptions) -> Iterator[BenchRow]:
 
     ``bks`` is ``sol_file_cost`` (tenths, DIMACS); ``cost`` is ``10 x`` the validated
     distance. Default engine ``pyvrp`` (the only one with release times); default budget
-    ``n / 10`` seconds.
+    ``n / 10`` seconds. With ``peers``, PyVRP used directly on the file
+    (:func:`peer_pyvrp_yang`) runs in the same budget, checked by the same validator
+    (OR-Tools has no peer here: it cannot model release times).
     """
     engine = options.engine or "pyvrp"
     bks = {Path(k).stem: v for k, v in
@@ -698,6 +701,34 @@ def run_mtvrptwr(options: BenchOptions) -> Iterator[BenchRow]:
             write_yang_solution(_out(options, f"{path.stem}.{engine}.sol"),
                                 result, cost=cost)
         yield row
+        if options.peers:
+            t0 = time.perf_counter()
+            peer = peer_pyvrp_yang(path, problem, budget, options.seed)
+            yield _row(problem, peer, bks=bks.get(path.stem), factor=10.0,
+                       seconds=time.perf_counter() - t0, engine="peer-pyvrp", error="")[0]
+
+
+def peer_pyvrp_yang(path: Path, problem: RoutingProblem, seconds: float,
+                    seed: int) -> RoutingResult:
+    """PyVRP used directly on a Yang file (``pyvrp.read`` with DIMACS rounding and
+    ``pyvrp.solve`` with its defaults), mapped onto ``problem`` (client ``k`` is stop
+    ``k``; a depot visit inside a route is a reload)."""
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    t0 = time.perf_counter()
+    data = pyvrp.read(str(path), round_func="dimacs")
+    res = pyvrp.solve(data, MaxRuntime(seconds), seed=seed, collect_stats=False,
+                      display=False)
+    routes = []
+    for vehicle, r in enumerate(res.best.routes()):
+        visits = list(r.schedule())[1:-1]
+        steps: list[Step] = [("stop", a.idx) if a.is_client()
+                             else ("unload", 0) for a in visits]
+        routes.append(schedule_route(problem, 0, vehicle, steps))
+    return RoutingResult(problem.name, "peer-pyvrp",
+                         "feasible" if res.best.is_feasible() else "infeasible",
+                         time.perf_counter() - t0, tuple(routes))
 
 
 def run_mdvrp(options: BenchOptions) -> Iterator[BenchRow]:

@@ -160,6 +160,10 @@ def test_mtvrptwr_runner_writes_sol_and_refuses_ortools(yang: Path, tmp_path: Pa
     row = next(run_mtvrptwr(BenchOptions(yang, instances="C201R0.5", time_limit=0.5,
                                          engine="ortools")))
     assert not row.feasible and "release" in row.extra["error"]
+    peers = list(run_mtvrptwr(BenchOptions(yang, instances="C201R0.5", time_limit=0.5,
+                                           peers=True)))
+    assert [r.engine for r in peers] == ["pyvrp", "peer-pyvrp"]
+    assert peers[1].cost is not None and peers[1].cost > 0
 
 
 # --------------------------------------------------------------------------- Cordeau
