@@ -152,7 +152,8 @@ class FeedstockResult:
 
 def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
                      inflows: Mapping[str, Mapping[str, float]], *,
-                     open_recyclers: Iterable[str] = ()) -> FeedstockResult:
+                     open_recyclers: Iterable[str] = (),
+                     landfill_used: Mapping[str, float] | None = None) -> FeedstockResult:
     """Send the recovered material of the given complexes to recyclers at the best value.
 
     Parameters
@@ -166,6 +167,9 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
     open_recyclers
         Candidate recyclers (``existing=False``) to treat as open; existing recyclers are
         always usable.
+    landfill_used
+        Landfill id -> tonnes per day already taken by other deliveries (e.g. points
+        collected straight to the landfill), deducted from its capacity.
 
     Returns
     -------
@@ -189,6 +193,13 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
                 raise InputError(f"inflows[{cid!r}]", s, f"one of the streams {sorted(names)}")
             if not t >= 0:
                 raise InputError(f"inflows[{cid!r}][{s!r}]", t, "tonnes per day >= 0")
+    used = dict(landfill_used or {})
+    lf_ids = {lf.id for lf in scenario.landfills}
+    for lid, t in used.items():
+        if lid not in lf_ids:
+            raise InputError("landfill_used", lid, f"ids of landfills {sorted(lf_ids)}")
+        if not t >= 0:
+            raise InputError(f"landfill_used[{lid!r}]", t, "tonnes per day >= 0")
     wanted = set(open_recyclers)
     candidates = {r.id for r in scenario.recyclers if not r.existing}
     if wanted - candidates:
@@ -239,7 +250,7 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
         if lf.capacity_t_per_day is not None and complexes:
             model.add_linear_constraint(
                 mathopt.fast_sum(v[cid, lf.id] for cid in complexes if (cid, lf.id) in v)
-                <= lf.capacity_t_per_day,
+                <= max(0.0, lf.capacity_t_per_day - used.get(lf.id, 0.0)),
                 name=f"landfill[{lf.id}]")
     price = {(r.id, s): p for r in recyclers for s, p in r.price_per_tonne.items()}
     fee = {lf.id: lf.tipping_fee_per_tonne for lf in landfills}

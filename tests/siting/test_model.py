@@ -208,6 +208,29 @@ def test_direct_landfill_when_allowed() -> None:
     assert set(r.assignment.values()) == {"L"}
 
 
+def test_feedstock_agrees_with_mixed_direct_landfill() -> None:
+    # B is too dear: p3, p4 go straight to L (8.0 t/day cap), p1, p2 through A
+    sc = line(landfill_cap=7.0)
+    sc = dataclasses.replace(sc, complex_candidates=(
+        sc.complex_candidates[0],
+        dataclasses.replace(sc.complex_candidates[1],
+                            capacity_options=(CapacityOption(5, 500_000),))))
+    m = line_matrices(sc)
+    r = solve(sc, allow_direct_landfill=True, locked_open=["A"], max_travel_minutes=10)
+    direct = [p for p, t in r.assignment.items() if t == "L"]
+    assert sorted(direct) == ["p3", "p4"]
+    used = {"L": sum(sc.collection_points[i].total_tonnes_per_day
+                     for i in range(4) if sc.collection_points[i].id in direct)}
+    fs = assign_feedstock(sc, m, {c.id: c.inflow_t_per_day for c in r.open_complexes},
+                          landfill_used=used)
+    assert fs.delivered_t_per_day == pytest.approx(r.delivered_t_per_day())
+    residue = sum(x.tonnes_per_day for x in r.residues)
+    assert sum(x.tonnes_per_day for x in fs.residues) == pytest.approx(residue)
+    with pytest.raises(InfeasibleError):
+        assign_feedstock(sc, m, {"A": {"plastic": 2.0, "residual": 2.0}},
+                         landfill_used={"L": 6.5})
+
+
 def test_max_complexes_and_options_are_checked() -> None:
     sc = line()
     m = line_matrices(sc)
