@@ -14,6 +14,7 @@ may still be infeasible for the solvers; what they report is certainly impossibl
 
 * no collection point (an :class:`~circularopt.exceptions.InputError`) or no truck;
 * a point whose load per visit exceeds every vehicle type's capacity (tonnes or m3);
+* the fleet's total shift time shorter than the service and unloading time alone;
 * a point no truck can serve within its shift: leaving its depot at the shift start,
   serving the point, unloading at the *nearest* complex candidate or landfill and driving
   back takes longer than the shift, or the earliest arrival is after the point's time
@@ -25,6 +26,7 @@ siting model before it solves (:func:`circularopt.siting.model.site`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,6 +67,8 @@ class Diagnosis:
 
 
 def _hm(seconds: float) -> str:
+    if not np.isfinite(seconds):
+        return "never (no path in the travel matrices)"
     m = round(float(seconds) / 60.0)
     return f"{m // 60:02d}:{m % 60:02d}"
 
@@ -106,6 +110,7 @@ def diagnose(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
     else:
         _capacity_problems(scenario, types, problems)
         _shift_problems(scenario, matrices, types, problems, warnings)
+        _fleet_time_problem(scenario, types, problems)
     heavy = [p.id for p in scenario.collection_points
              if p.total_tonnes_per_day > IMPLAUSIBLE_T_PER_DAY]
     if heavy:
@@ -181,18 +186,22 @@ def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tu
         j = depots.index(d.id)
         start = v.shift_start_minutes * 60.0
         end = start + v.shift_minutes * 60.0
-        arrive = start + dur[pi, di[j]]
+        arrive = start + dur[di[j], pi]
         begin = np.maximum(arrive, tw_lo)
-        late = begin - tw_hi
         finish = begin + service + back[:, j] + v.unload_minutes * 60.0
-        over = finish - end
+        lost = ~np.isfinite(finish)  # no path: not a window or shift matter
+        with np.errstate(invalid="ignore"):
+            late = np.where(lost, 0.0, begin - tw_hi)
+        over = np.where(lost, np.inf, finish - end)
         serves = (late <= 1e-6) & (over <= 1e-6)
         if not serves.any():
+            quickest = float(np.min(finish - start)) / 60.0
             warnings.append(
                 f"vehicle type {d.id}/{v.id} can serve no collection point: the quickest "
                 f"round from depot {d.id!r} takes "
-                f"{float(np.min(finish - start)) / 60.0:.0f} min (shift_minutes "
-                f"{v.shift_minutes:g}) or arrives after the time windows close")
+                + (f"{quickest:.0f} min" if np.isfinite(quickest) else "forever (no path)")
+                + f" (shift_minutes {v.shift_minutes:g}) or arrives after the time windows "
+                "close")
         ok |= serves
         for k in np.flatnonzero(~serves):
             key = (max(late[k], 0.0), max(over[k], 0.0))
@@ -212,6 +221,14 @@ def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tu
             f"{_hm(tw_lo[k])}-{_hm(tw_hi[k])}, earliest arrival {begin} (truck {name} leaves "
             f"at {start}), {best_late[k] / 60.0:.0f} min late; widen time_window or start the "
             "shift earlier (shift_start_minutes)")
+    lost = [k for k in shifts if not np.isfinite(best_over[k])]
+    if lost:
+        problems.append(
+            f"{len(lost)} collection point(s) cannot be reached from any depot, or cannot "
+            f"reach any complex or landfill, in the travel matrices "
+            f"({_ids([pts[i] for i in lost])}); check their positions, the road network "
+            "extract (max_snap_m, a larger area) or the matrices")
+        shifts = [k for k in shifts if np.isfinite(best_over[k])]
     if shifts:
         k = max(shifts, key=lambda i: best_over[i])
         name, start, end, _, finish = best_type[k].split("|")
@@ -222,6 +239,20 @@ def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tu
             f"{best_over[k] / 60.0:.0f} min after its shift ({start}-{end}); lengthen "
             "shift_minutes, add a depot or complex candidate nearer the point, or check its "
             "position")
+
+
+def _fleet_time_problem(scenario: Scenario, types: list[tuple], problems: list[str]) -> None:
+    service = sum(p.service_minutes for p in scenario.collection_points)
+    tonnes = sum(point_load(scenario, p)[0] for p in scenario.collection_points)
+    trips = math.ceil(tonnes / max(v.capacity_tonnes for _, v in types) - 1e-9)
+    unload = trips * min(v.unload_minutes for _, v in types)
+    shifts = sum(v.count * v.shift_minutes for _, v in types)
+    if service + unload > shifts + 1e-6:
+        problems.append(
+            f"the fleet's shifts total {shifts / 60.0:,.1f} h but serving the points takes "
+            f"at least {(service + unload) / 60.0:,.1f} h ({service / 60.0:,.1f} h of "
+            f"service_minutes and {trips} unloading trip(s)), before any driving; add trucks "
+            "(count), lengthen shift_minutes or shorten service_minutes")
 
 
 def _stream_warnings(scenario: Scenario) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,7 @@ from circularopt.exceptions import (
     SnappingError,
 )
 from circularopt.lrp import read_prodhon
-from circularopt.matrices import approximate_matrices, road_matrices
+from circularopt.matrices import TravelMatrices, approximate_matrices, road_matrices
 from circularopt.network import load_network
 from circularopt.pipeline import scenario_hash, solve
 from circularopt.plan import Plan
@@ -319,10 +320,10 @@ def test_stop_heavier_than_every_truck() -> None:
 
 
 def test_stop_unreachable_within_a_shift() -> None:
-    problems = _diagnosis(town(shift=20.0))
+    problems = _diagnosis(town(shift=30.0, count=4))
     assert len(problems) == 1
     assert_clear(problems[0], "cannot be served within any shift", "d1/truck",
-                 "min after its shift (07:00-07:20)", "shift_minutes")
+                 "min after its shift (07:00-07:30)", "shift_minutes")
     minutes = int(problems[0].split(" min after")[0].rsplit(" ", 1)[1])
     assert minutes > 0
 
@@ -331,6 +332,11 @@ def test_time_window_that_cannot_be_met() -> None:
     (problem,) = _diagnosis(town(window=(300.0, 400.0)))
     assert_clear(problem, "window 05:00-06:40", "earliest arrival 07:", "min late",
                  "time_window", "shift_start_minutes")
+
+
+def test_fleet_shifts_shorter_than_the_work() -> None:
+    (problem,) = _diagnosis(town(80, tonnes=0.1, count=1, shift=300.0))
+    assert_clear(problem, "shifts total 5.0 h", "at least 7.0 h", "count", "shift_minutes")
 
 
 def test_no_truck_at_all() -> None:
@@ -350,6 +356,50 @@ def test_vehicle_type_that_reaches_no_stop_is_named() -> None:
     assert found.ok
     (warning,) = found.warnings
     assert_clear(warning, "d1/slow", "can serve no collection point", "shift_minutes 10")
+
+
+def _with_durations(scenario: Scenario, edit: Callable[[Any, Callable[[str], int]], None]
+                    ) -> TravelMatrices:
+    """The scenario's approximate matrices with ``edit(durations, index)`` applied."""
+    m = approximate_matrices(scenario.locations())
+    dur = m.duration_s.copy()
+    edit(dur, m.index)
+    return TravelMatrices(m.ids, dur, m.distance_m, m.approximate, m.source)
+
+
+def test_point_without_a_path_is_named() -> None:
+    def cut_off(dur: Any, ix: Callable[[str], int]) -> None:
+        dur[:, ix("p3")] = math.inf
+        dur[ix("p3"), ix("p3")] = 0.0
+
+    (problem,) = diagnose(town(), _with_durations(town(), cut_off)).problems
+    assert_clear(problem, "1 collection point(s) cannot be reached", "('p3')", "max_snap_m")
+
+
+def test_one_way_drive_out_is_what_counts() -> None:
+    def slow_out(dur: Any, ix: Callable[[str], int]) -> None:
+        dur[ix("d1"), ix("p0")] = 9 * 3600.0  # depot -> p0 nine hours, p0 -> depot quick
+
+    (problem,) = diagnose(town(), _with_durations(town(), slow_out)).problems
+    assert_clear(problem, "('p0')", "cannot be served within any shift")
+
+
+def test_vehicle_type_with_no_path_to_any_stop_is_named() -> None:
+    base = town()
+    far = Depot("d2", LAT + 0.02, LON, (VehicleType("far", 10.0, 40.0, 1),))
+    scenario = Scenario("town", collection_points=base.collection_points,
+                        complex_candidates=base.complex_candidates,
+                        depots=(*base.depots, far), recyclers=base.recyclers,
+                        landfills=base.landfills)
+
+    def island(dur: Any, ix: Callable[[str], int]) -> None:
+        dur[ix("d2"), :] = math.inf
+        dur[ix("d2"), ix("d2")] = 0.0
+
+    found = diagnose(scenario, _with_durations(scenario, island))
+    assert found.ok
+    (warning,) = found.warnings
+    assert_clear(warning, "d2/far", "can serve no collection point", "no path")
 
 
 def test_recycler_stream_nobody_produces() -> None:
