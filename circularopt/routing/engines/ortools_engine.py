@@ -34,6 +34,8 @@ PATH_CHEAPEST_ARC + GLS                                     5.68 %
 PARALLEL_CHEAPEST_INSERTION + GLS                           5.85 %
 SAVINGS + TABU_SEARCH                                       6.63 %
 SAVINGS + SIMULATED_ANNEALING                               6.18 %
+SAVINGS + iterated local search (ruin & recreate: SISR or   6.63 % (X-n214: 20.9 %,
+spatially close routes; SA acceptance)                      GLS 11.8 %)
 SAVINGS vs PATH_CHEAPEST_ARC + GLS, X-n214 and X-n308       13.6 % vs 13.2 % (wall
 (wall-clock 21/31 s on a loaded machine)                    clock, contended)
 =========================================================  ==========================
