@@ -6,7 +6,7 @@ An instance is a folder holding
     the scenario (:class:`~circularopt.scenario.Scenario` JSON);
 ``matrices.json``
     how its travel matrices are made. The library uses the offline approximation
-    (great-circle distance x ``circuity`` at ``speed_kmh``), which is computed exactly
+    (:func:`~circularopt.matrices.approximate_matrices`), which is computed exactly
     from the positions, so the matrices themselves (up to 5,000 x 5,000 x 2 numbers) are
     not stored; a road-network instance would store ``matrices.npz`` instead;
 ``best.plan.json``
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import inspect
 import json
 import time
 from collections.abc import Iterator
@@ -32,6 +33,9 @@ from circularopt.matrices import TravelMatrices, approximate_matrices, load_matr
 from circularopt.scenario import Scenario
 
 __all__ = ["Instance", "load_instance", "read_bks", "run_kg", "save_instance"]
+
+APPROXIMATION_PARAMETERS = ("circuity", "speed_kmh", "urban_km", "rural_speed_kmh")
+"""Parameters of the approximation recorded in ``matrices.json``."""
 
 APPROXIMATION = "offline-approximation"
 """``matrices.json`` method name of :func:`circularopt.matrices.approximate_matrices`."""
@@ -90,9 +94,8 @@ def load_instance(path: str | Path) -> Instance:
                              "valid JSON") from exc
     method = spec.get("method")
     if method == APPROXIMATION:
-        matrices = approximate_matrices(scenario.locations(),
-                                        circuity=float(spec.get("circuity", 1.35)),
-                                        speed_kmh=float(spec.get("speed_kmh", 30.0)))
+        params = {k: float(spec[k]) for k in APPROXIMATION_PARAMETERS if k in spec}
+        matrices = approximate_matrices(scenario.locations(), **params)
     elif method == "file":
         matrices = load_matrices(path / str(spec.get("file", "matrices.npz")))
     else:
@@ -101,8 +104,7 @@ def load_instance(path: str | Path) -> Instance:
     return Instance(path.name, scenario, matrices, path)
 
 
-def save_instance(scenario: Scenario, folder: str | Path, *, circuity: float = 1.35,
-                  speed_kmh: float = 30.0) -> Path:
+def save_instance(scenario: Scenario, folder: str | Path) -> Path:
     """Write ``scenario`` as an instance folder using the offline approximation.
 
     Parameters
@@ -111,16 +113,16 @@ def save_instance(scenario: Scenario, folder: str | Path, *, circuity: float = 1
         The scenario.
     folder
         Folder to create (or overwrite the instance files in).
-    circuity, speed_kmh
-        Parameters of :func:`circularopt.matrices.approximate_matrices`.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     scenario.to_json(folder / "scenario.json")
-    spec = {"method": APPROXIMATION, "circuity": circuity, "speed_kmh": speed_kmh,
-            "approximate": True,
-            "note": "great-circle distance x circuity at speed_kmh; recomputed from the "
-                    "positions by circularopt.instances.load_instance"}
+    defaults = inspect.signature(approximate_matrices).parameters
+    spec: dict[str, Any] = {"method": APPROXIMATION, "approximate": True,
+                            **{k: defaults[k].default for k in APPROXIMATION_PARAMETERS},
+                            "note": "circularopt.matrices.approximate_matrices with these "
+                                    "parameters, recomputed from the positions by "
+                                    "circularopt.instances.load_instance"}
     (folder / "matrices.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
     return folder
 

@@ -117,8 +117,16 @@ class TravelMatrices:
 
 
 def approximate_matrices(locations: Sequence[tuple[str, float, float]], *,
-                         circuity: float = 1.35, speed_kmh: float = 30.0) -> TravelMatrices:
+                         circuity: float = 1.35, speed_kmh: float = 30.0,
+                         urban_km: float = 10.0, rural_speed_kmh: float = 70.0
+                         ) -> TravelMatrices:
     """Offline approximation: great-circle distance times a circuity factor.
+
+    The road distance is ``circuity`` times the great-circle distance. A trip's first
+    ``urban_km`` kilometres are driven at ``speed_kmh`` (streets), the rest at
+    ``rural_speed_kmh`` (trunk roads between towns), so short urban hops and long
+    inter-town trips (Issyk-Kul's lake shore, Bishkek to a landfill out of town) both get
+    plausible times.
 
     Parameters
     ----------
@@ -129,27 +137,38 @@ def approximate_matrices(locations: Sequence[tuple[str, float, float]], *,
         grids (Ballou et al. 2002 measured 1.1-1.5 across countries); the default is
         1.35.
     speed_kmh
-        Average door-to-door speed of a collection truck, km/h. The default, 30 km/h, is
-        a congested urban average below the 60 km/h urban limit.
+        Average door-to-door speed of a collection truck in town, km/h. The default,
+        30 km/h, is a congested urban average below the 60 km/h urban limit.
+    urban_km
+        Road kilometres of a trip driven at ``speed_kmh`` before the faster rural speed
+        applies (default 10 km).
+    rural_speed_kmh
+        Average truck speed beyond the first ``urban_km``, km/h. The default, 70 km/h, is
+        below the 90 km/h limit outside settlements (Kyrgyz traffic rules).
 
     Returns
     -------
     TravelMatrices
         Marked ``approximate=True``. Use it only when no road network is available: it
-        ignores one-way streets, rivers and missing links.
+        ignores one-way streets, rivers, mountains and missing links.
     """
     if not circuity >= 1.0:
         raise InputError("circuity", circuity, "a number >= 1")
-    if not speed_kmh > 0:
-        raise InputError("speed_kmh", speed_kmh, "a number > 0")
+    for name, value in (("speed_kmh", speed_kmh), ("rural_speed_kmh", rural_speed_kmh)):
+        if not value > 0:
+            raise InputError(name, value, "a number > 0")
+    if not urban_km >= 0:
+        raise InputError("urban_km", urban_km, "a number >= 0")
     ids = tuple(loc[0] for loc in locations)
     lat = np.array([loc[1] for loc in locations], dtype=float)
     lon = np.array([loc[2] for loc in locations], dtype=float)
     dist = circuity * haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-    dur = dist / (speed_kmh / 3.6)
+    urban_m = np.minimum(dist, urban_km * 1000.0)
+    dur = urban_m / (speed_kmh / 3.6) + (dist - urban_m) / (rural_speed_kmh / 3.6)
     return TravelMatrices(ids, dur, dist, True,
                           f"offline approximation: great-circle x {circuity:g}, "
-                          f"{speed_kmh:g} km/h")
+                          f"{speed_kmh:g} km/h for the first {urban_km:g} km, "
+                          f"{rural_speed_kmh:g} km/h beyond")
 
 
 # --------------------------------------------------------------------------- road matrices

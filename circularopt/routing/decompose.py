@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
-from circularopt.matrices import TravelMatrices, default_workers
+from circularopt.matrices import TravelMatrices, default_workers, haversine_m
 from circularopt.routing.problem import (
     INF_TIME,
     Break,
@@ -205,11 +205,8 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
     tonnes = [sum(point_load(scenario, by_id[p])[0] for p in pts) for _, _, pts in raw]
     if fleet is None:
         fleet = {f"{d.id}/{v.id}": v.count for d in scenario.depots for v in d.vehicle_types}
-    shares = [dict.fromkeys(fleet, 0) for _ in raw]
     weights = [max(t, 1e-9) for t in tonnes]
-    for key, count in fleet.items():
-        for share, n in zip(shares, _apportion(weights, count), strict=True):
-            share[key] = n
+    shares = _share_fleet(scenario, fleet, [sites[site] for _, site, _ in raw], weights)
     total = sum(fleet.values())
     if total < len(raw):
         raise InfeasibleError(f"{len(raw)} parts (sites {sorted(groups)}, at most "
@@ -224,6 +221,48 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
             share[key] += 1
     return [Part(name, site, tuple(pts), t, {k: n for k, n in share.items() if n > 0})
             for (name, site, pts), t, share in zip(raw, tonnes, shares, strict=True)]
+
+
+def _share_fleet(scenario: Scenario, fleet: Mapping[str, int], part_sites: Sequence[Any],
+                 weights: Sequence[float]) -> list[dict[str, int]]:
+    """Share the trucks among parts in proportion to tonnes, nearest depots first.
+
+    Each part's quota (largest-remainder share of all trucks by tonnes) is filled from
+    the depots closest (great circle) to its site, so that no part is served from a far
+    depot while a near one has trucks left. Each depot's vehicle types are then shared
+    among the parts drawing on it in proportion to what they draw, so every part keeps
+    the depot's mix of small and large trucks.
+    """
+    by_depot: dict[str, list[str]] = {}
+    for key in fleet:
+        by_depot.setdefault(key.split("/", 1)[0], []).append(key)
+    depots = {d.id: d for d in scenario.depots}
+    left = {d: sum(fleet[k] for k in keys) for d, keys in by_depot.items()}
+    quotas = _apportion(list(weights), sum(fleet.values()))
+    drawn = [dict.fromkeys(by_depot, 0) for _ in part_sites]
+    for k in sorted(range(len(part_sites)), key=lambda i: -weights[i]):
+        site = part_sites[k]
+
+        def far(depot: str, site: Any = site) -> float:
+            d = depots[depot]
+            return float(haversine_m(np.array(d.lat), np.array(d.lon), np.array(site.lat),
+                                     np.array(site.lon)))
+
+        need = quotas[k]
+        for depot in sorted(left, key=far):
+            take = min(need, left[depot])
+            drawn[k][depot] += take
+            left[depot] -= take
+            need -= take
+    shares = [dict.fromkeys(fleet, 0) for _ in part_sites]
+    for depot, keys in by_depot.items():
+        draws = [float(d[depot]) for d in drawn]
+        if sum(draws) == 0:
+            continue
+        for key in keys:
+            for share, n in zip(shares, _apportion(draws, fleet[key]), strict=True):
+                share[key] = n
+    return shares
 
 
 # --------------------------------------------------------------------------- merging
