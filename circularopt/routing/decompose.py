@@ -361,7 +361,8 @@ def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
 
 
 def _solve_part(problem: RoutingProblem, engine: str, time_limit: float,
-                seed: int, deadline: float) -> tuple[RoutingResult | None, str]:
+                seed: int, deadline: float,
+                options: Mapping[str, Any]) -> tuple[RoutingResult | None, str]:
     """Worker: solve one part (top-level so that spawned processes can import it).
 
     ``deadline`` is a ``time.time()`` instant shared across processes: a part that starts
@@ -373,7 +374,7 @@ def _solve_part(problem: RoutingProblem, engine: str, time_limit: float,
     time_limit = max(0.1, min(time_limit, deadline - time.time()))
     try:
         return solve(problem, engine=engine, time_limit=time_limit, seed=seed,
-                     allow_infeasible=True), ""
+                     allow_infeasible=True, **options), ""
     except CircularOptError as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -398,7 +399,8 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
                assignment: Mapping[str, str], engine: str = "pyvrp",
                time_limit: float = 60.0, seed: int = 0, max_part_stops: int = 300,
                workers: int | None = None, day: int | None = None,
-               lunch: Break | None = None, progress: Progress | None = None) -> CityPlan:
+               lunch: Break | None = None, progress: Progress | None = None,
+               engine_options: Mapping[str, Any] | None = None) -> CityPlan:
     """Route a whole city by parts solved in parallel (see the module docstring).
 
     Parameters
@@ -425,6 +427,9 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
         Break every truck takes, or ``None``.
     progress
         Called with one line of text as parts are built and solved.
+    engine_options
+        Passed to the engine (e.g. ``{"first_solution": "PARALLEL_CHEAPEST_INSERTION"}``
+        for OR-Tools).
 
     Returns
     -------
@@ -457,6 +462,7 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     budgets = _budgets([p.num_stops for p in problems], min(n_workers, len(problems)),
                        max(0.5, left))
     deadline = time.time() + max(0.5, left) + startup
+    opts = dict(engine_options or {})
     results: list[RoutingResult | None] = [None] * len(parts)
     errors: dict[str, str] = {}
 
@@ -473,13 +479,13 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     order = sorted(range(len(parts)), key=lambda i: -problems[i].num_stops)
     if n_workers == 1 or len(parts) == 1:
         for k in order:
-            done(k, *_solve_part(problems[k], engine, budgets[k], seed + k, deadline))
+            done(k, *_solve_part(problems[k], engine, budgets[k], seed + k, deadline, opts))
     else:
         with ProcessPoolExecutor(max_workers=min(n_workers, len(parts)),
                                  mp_context=get_context("spawn")) as pool:
             futures: dict[Future[tuple[RoutingResult | None, str]], int] = {
                 pool.submit(_solve_part, problems[k], engine, budgets[k], seed + k,
-                            deadline): k
+                            deadline, opts): k
                 for k in order}
             for fut in as_completed(futures):
                 done(futures[fut], *fut.result())
