@@ -32,8 +32,9 @@ from typing import Any
 
 import numpy as np
 import pyvrp
+import pyvrp.stop
 
-from circularopt.exceptions import SolverError
+from circularopt.exceptions import InputError, SolverError
 from circularopt.routing.engines._common import (
     BIG,
     Budget,
@@ -176,7 +177,8 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
 
 
 def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
-                clock: str = "wall", display: bool = False) -> RoutingResult:
+                clock: str = "wall", display: bool = False,
+                max_iterations: int | None = None) -> RoutingResult:
     """Solve with PyVRP's iterated local search.
 
     Parameters
@@ -191,6 +193,10 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`).
     display
         Print PyVRP's progress.
+    max_iterations
+        Also stop after this many iterations. A run that stops on iterations before the
+        time limit is reproducible: same problem, seed and ``max_iterations``, same plan
+        on any machine and load (a time-limited search depends on the machine's speed).
 
     Returns
     -------
@@ -202,7 +208,12 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     mapping = _Mapping(problem)
     if problem.num_stops == 0:
         return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0, ())
-    res = pyvrp.solve(mapping.data, budget, seed=seed, collect_stats=False, display=display)
+    if max_iterations is not None and not (isinstance(max_iterations, int)
+                                           and max_iterations >= 1):
+        raise InputError("max_iterations", max_iterations, "None or an integer >= 1")
+    stop: Any = budget if max_iterations is None else pyvrp.stop.MultipleCriteria(
+        [budget, pyvrp.stop.MaxIterations(max_iterations)])
+    res = pyvrp.solve(mapping.data, stop, seed=seed, collect_stats=False, display=display)
     best = res.best
     if not best.routes():
         raise SolverError(f"PyVRP found no solution for {problem.name!r} in {time_limit} s")
@@ -213,5 +224,6 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                          "feasible" if best.is_feasible() else "infeasible",
                          time.perf_counter() - t0, routes, unassigned,
                          res.cost() / mapping.factor if best.is_feasible() else None,
-                         {"iterations": res.num_iterations, "cost_factor": mapping.factor,
+                         {"iterations": res.num_iterations, "max_iterations": max_iterations,
+                          "cost_factor": mapping.factor,
                           "clock": clock, "budget_used": budget.elapsed()})
