@@ -145,7 +145,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
           complexes: int | None = None, engine: str = "pyvrp",
           time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0,
           backend: str | None = None, max_snap_m: float | None = None,
-          workers: int | None = None, progress: Progress | None = None) -> Plan:
+          workers: int | None = None, progress: Progress | None = None,
+          engine_options: dict[str, Any] | None = None) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -174,6 +175,11 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         Parallel processes for routing (default: all cores).
     progress
         Called with one line of text per stage event.
+    engine_options
+        Options of the routing engine for every part, e.g. ``{"max_iterations": 2000}``
+        for PyVRP: a search that stops on iterations before the time limit gives the same
+        plan on any machine (see
+        :func:`~circularopt.routing.engines.pyvrp_engine.solve_pyvrp`).
 
     Returns
     -------
@@ -187,7 +193,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     stage_seconds: dict[str, float] = {}
     info: dict[str, Any] = {"seed": seed, "engine": engine, "time_limit": time_limit,
                             "complexes": complexes, "backend": backend, "workers": workers,
-                            "max_snap_m": max_snap_m, "versions": versions(),
+                            "max_snap_m": max_snap_m, "engine_options": engine_options or {},
+                            "versions": versions(),
                             "stage_seconds": stage_seconds}
     scenario: Scenario | None = None
     matrices: TravelMatrices | None = None
@@ -247,7 +254,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         t0 = begin("routing")
         city = route_city(scenario, matrices, assignment=siting.assignment, engine=engine,
                           time_limit=max(1.0, budget.left - 2.0), seed=seed,
-                          workers=workers, progress=say)
+                          workers=workers, progress=say, engine_options=engine_options)
         violations += [f"routing: {v}" for v in city.report.violations]
         info["vehicle_types"] = [_type_name(vt.name, [p.name for p in city.parts])
                                  for vt in city.problem.vehicle_types]

@@ -22,6 +22,7 @@ import pytest
 from circularopt import cli
 from circularopt.diagnose import check_feasible, diagnose
 from circularopt.exceptions import (
+    CircularOptError,
     InfeasibleError,
     InputError,
     NetworkError,
@@ -520,3 +521,17 @@ def test_no_half_written_scenario_on_import_error(tmp_path: Path,
     assert not out.exists()
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]
 
+
+
+def test_iteration_stop_is_reproducible_whatever_the_time() -> None:
+    scenario = town(24)
+    plans = [solve(scenario, time_limit=60, workers=1, seed=4,
+                   engine_options={"max_iterations": 150}) for _ in range(2)]
+    routes = [[[v.id for v in r.visits] for r in p.routing.routes]
+              for p in plans if p.routing is not None]
+    assert len(routes) == 2 and routes[0] == routes[1]
+    assert all(p.valid for p in plans)
+    assert plans[0].info["engine_options"] == {"max_iterations": 150}
+    assert plans[0].info["seconds"] < 30  # stopped on iterations, not on the 60 s limit
+    with pytest.raises(CircularOptError, match="max_iterations: got 0; expected None or an"):
+        solve(scenario, time_limit=5, workers=1, engine_options={"max_iterations": 0})
