@@ -36,6 +36,7 @@ from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
 from circularopt.matrices import TravelMatrices, default_workers, haversine_m
@@ -228,8 +229,9 @@ def _share_fleet(scenario: Scenario, fleet: Mapping[str, int], part_sites: Seque
     """Share the trucks among parts in proportion to tonnes, nearest depots first.
 
     Each part's quota (largest-remainder share of all trucks by tonnes) is filled from
-    the depots closest (great circle) to its site, so that no part is served from a far
-    depot while a near one has trucks left. Each depot's vehicle types are then shared
+    the depots by a transportation problem (OR-Tools min-cost flow) minimising the sum of
+    squared great-circle depot-to-site distances, so that no part is served from a far
+    depot while a near one could serve it. Each depot's vehicle types are then shared
     among the parts drawing on it in proportion to what they draw, so every part keeps
     the depot's mix of small and large trucks.
     """
@@ -237,23 +239,27 @@ def _share_fleet(scenario: Scenario, fleet: Mapping[str, int], part_sites: Seque
     for key in fleet:
         by_depot.setdefault(key.split("/", 1)[0], []).append(key)
     depots = {d.id: d for d in scenario.depots}
-    left = {d: sum(fleet[k] for k in keys) for d, keys in by_depot.items()}
+    names = list(by_depot)
     quotas = _apportion(list(weights), sum(fleet.values()))
-    drawn = [dict.fromkeys(by_depot, 0) for _ in part_sites]
-    for k in sorted(range(len(part_sites)), key=lambda i: -weights[i]):
-        site = part_sites[k]
-
-        def far(depot: str, site: Any = site) -> float:
-            d = depots[depot]
-            return float(haversine_m(np.array(d.lat), np.array(d.lon), np.array(site.lat),
-                                     np.array(site.lon)))
-
-        need = quotas[k]
-        for depot in sorted(left, key=far):
-            take = min(need, left[depot])
-            drawn[k][depot] += take
-            left[depot] -= take
-            need -= take
+    # Transportation problem: trucks from depots to parts, each part getting its quota,
+    # at least total (depot -> site distance)^2, so that near depots serve near parts.
+    flow = min_cost_flow.SimpleMinCostFlow()
+    n_dep = len(names)
+    for i, depot in enumerate(names):
+        d = depots[depot]
+        flow.set_node_supply(i, sum(fleet[k] for k in by_depot[depot]))
+        for k, site in enumerate(part_sites):
+            km = float(haversine_m(np.array(d.lat), np.array(d.lon), np.array(site.lat),
+                                   np.array(site.lon))) / 1000.0
+            flow.add_arc_with_capacity_and_unit_cost(i, n_dep + k, quotas[k],
+                                                     round(km * km))
+    for k, quota in enumerate(quotas):
+        flow.set_node_supply(n_dep + k, -quota)
+    if flow.solve() != flow.OPTIMAL:
+        raise SolverError("could not share the trucks among the city's parts")
+    drawn = [dict.fromkeys(names, 0) for _ in part_sites]
+    for a in range(flow.num_arcs()):
+        drawn[flow.head(a) - n_dep][names[flow.tail(a)]] += flow.flow(a)
     shares = [dict.fromkeys(fleet, 0) for _ in part_sites]
     for depot, keys in by_depot.items():
         draws = [float(d[depot]) for d in drawn]
