@@ -907,8 +907,8 @@ class _Search:
                      fleet="relaxed", penalty=price)
         if sol is not None and _depot_overload(self.inst, sol):
             self.repaired[depots] = True
-            moved, extra = _reassign(self.inst, sol, depots, seed=run_seed,
-                                     seconds=min(2.0, max(0.5, 0.2 * seconds)))
+            mip = min(2.0, max(0.5, 0.2 * seconds), self.deadline - time.perf_counter())
+            moved, extra = _reassign(self.inst, sol, depots, seed=run_seed, seconds=mip)
             over = _depot_overload(self.inst, sol)
             for j in depots:
                 if j in over and j in extra:
