@@ -18,8 +18,8 @@ from typing import Any
 
 from circularopt.exceptions import InputError
 
-__all__ = ["BENCH_SETS", "BenchOptions", "BenchRow", "gap_pct", "markdown_table", "run",
-           "write_csv"]
+__all__ = ["BENCH_SETS", "SIZE_CLASSES", "BenchOptions", "BenchRow", "gap_pct", "markdown_table",
+           "run", "seed_summary", "write_csv"]
 
 BENCH_SETS: dict[str, str] = {
     "cflp": "circularopt.siting.bench:run_cflp",
@@ -145,21 +145,61 @@ def write_csv(rows: list[BenchRow], path: Path) -> None:
         writer.writerows(dicts)
 
 
+SIZE_CLASSES: tuple[tuple[int, int], ...] = ((0, 50), (51, 100), (101, 200), (201, 500),
+                                            (501, 1000), (1001, 10**9))
+"""Size classes (inclusive ranges of ``n``) for the averages of :func:`markdown_table`."""
+
+
+def _avg_line(label: str, rows: list[BenchRow]) -> str:
+    gaps = [g for r in rows if (g := r.gap_pct) is not None]
+    avg = f"{sum(gaps) / len(gaps):.3f}" if gaps else ""
+    return (f"| **{label} ({len(rows)})** | | | | {avg} | "
+            f"{sum(r.feasible for r in rows)}/{len(rows)} | "
+            f"{sum(r.seconds for r in rows):.1f} total | |")
+
+
 def markdown_table(rows: list[BenchRow]) -> str:
-    """Rows as a markdown table with a closing average line."""
+    """Rows as a markdown table, then averages by size class and over all rows."""
     head = "| instance | n | bks | cost | gap % | feasible | seconds | engine |"
     lines = [head, "|---|---:|---:|---:|---:|:-:|---:|---|"]
     for r in rows:
         gap = r.gap_pct
+        seed = f" (seed {r.extra['seed']})" if "seed" in r.extra else ""
         lines.append(
-            f"| {r.instance} | {r.n} | {'' if r.bks is None else f'{r.bks:.2f}'} | "
+            f"| {r.instance}{seed} | {r.n} | {'' if r.bks is None else f'{r.bks:.2f}'} | "
             f"{'' if r.cost is None else f'{r.cost:.2f}'} | "
             f"{'' if gap is None else f'{gap:.3f}'} | {'yes' if r.feasible else 'NO'} | "
             f"{r.seconds:.1f} | {r.engine} |")
-    gaps = [g for r in rows if (g := r.gap_pct) is not None]
     if rows:
-        avg = f"{sum(gaps) / len(gaps):.3f}" if gaps else ""
-        lines.append(f"| **average ({len(rows)})** | | | | {avg} | "
-                     f"{sum(r.feasible for r in rows)}/{len(rows)} | "
-                     f"{sum(r.seconds for r in rows):.1f} total | |")
+        classes = [(lo, hi, [r for r in rows if lo <= r.n <= hi]) for lo, hi in SIZE_CLASSES]
+        used = [c for c in classes if c[2]]
+        if len(used) > 1:
+            for lo, hi, members in used:
+                label = f"n {lo}-{hi}" if hi < 10**9 else f"n > {lo - 1}"
+                lines.append(_avg_line(label, members))
+        lines.append(_avg_line("average", rows))
     return "\n".join(lines)
+
+
+def seed_summary(rows: list[BenchRow]) -> list[BenchRow]:
+    """Per instance and engine over seeds: the mean cost (``cost``) and the best.
+
+    Each returned row carries ``extra`` columns ``seeds``, ``best_cost`` and
+    ``best_gap_pct``; ``feasible`` is true when every seed's plan was; ``seconds`` is the
+    mean.
+    """
+    groups: dict[tuple[str, str], list[BenchRow]] = {}
+    for r in rows:
+        groups.setdefault((r.instance, r.engine), []).append(r)
+    out = []
+    for (instance, engine), members in groups.items():
+        costs = [r.cost for r in members if r.cost is not None and r.feasible]
+        mean = sum(costs) / len(costs) if costs else None
+        best = min(costs) if costs else None
+        first = members[0]
+        out.append(BenchRow(instance, first.n, first.bks, mean,
+                            all(r.feasible for r in members),
+                            sum(r.seconds for r in members) / len(members), engine,
+                            {"seeds": len(members), "best_cost": best,
+                             "best_gap_pct": gap_pct(best, first.bks)}))
+    return out

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shlex
 import sys
 from pathlib import Path
 
 from rich.table import Table
 
-from circularopt.bench import BENCH_SETS, BenchOptions, BenchRow, markdown_table, run, write_csv
-from circularopt.cli._common import console
+from circularopt.bench import (
+    BENCH_SETS,
+    BenchOptions,
+    BenchRow,
+    markdown_table,
+    run,
+    seed_summary,
+    write_csv,
+)
+from circularopt.cli._common import atomic_write, console
+from circularopt.exceptions import InputError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,6 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--time-limit", type=float, help="seconds per instance")
     p.add_argument("--time-per-100", type=float, help="seconds per 100 customers")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seeds", type=int, default=1,
+                   help="repeat with K seeds (seed, seed+1, ...); report mean and best")
     p.add_argument("--engine", help="solver engine (set-specific)")
     p.add_argument("--solutions", type=Path, help="folder to write each solution into")
     p.add_argument("--peers", action="store_true",
@@ -31,28 +43,49 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    options = BenchOptions(data=args.data, instances=args.instances,
-                           time_limit=args.time_limit, time_per_100=args.time_per_100,
-                           seed=args.seed, engine=args.engine, solutions=args.solutions,
-                           peers=args.peers)
-    if options.solutions is not None:
-        options.solutions.mkdir(parents=True, exist_ok=True)
+    if args.seeds < 1:
+        raise InputError("--seeds", args.seeds, "an integer >= 1")
     console.print("command: circularopt " + shlex.join(sys.argv[1:]))
     table = Table("instance", "n", "bks", "cost", "gap %", "feasible", "s", "engine")
     rows: list[BenchRow] = []
-    for row in run(args.set, options):
-        rows.append(row)
-        gap = row.gap_pct
-        console.print(f"{row.instance:<24} n={row.n:<6} cost={row.cost} bks={row.bks} "
-                      f"gap={'' if gap is None else f'{gap:.3f}%'} "
-                      f"feasible={row.feasible} {row.seconds:.1f}s {row.engine}")
-        table.add_row(row.instance, str(row.n), str(row.bks), str(row.cost),
-                      "" if gap is None else f"{gap:.3f}", str(row.feasible),
-                      f"{row.seconds:.1f}", row.engine)
+    for seed in range(args.seed, args.seed + args.seeds):
+        solutions = args.solutions
+        if solutions is not None and args.seeds > 1:
+            solutions = solutions / f"seed{seed}"
+        if solutions is not None:
+            solutions.mkdir(parents=True, exist_ok=True)
+        options = BenchOptions(data=args.data, instances=args.instances,
+                               time_limit=args.time_limit, time_per_100=args.time_per_100,
+                               seed=seed, engine=args.engine, solutions=solutions,
+                               peers=args.peers)
+        for row in run(args.set, options):
+            if args.seeds > 1:
+                row = dataclasses.replace(row, extra={"seed": seed, **row.extra})
+            rows.append(row)
+            gap = row.gap_pct
+            console.print(f"{row.instance:<24} n={row.n:<6} cost={row.cost} bks={row.bks} "
+                          f"gap={'' if gap is None else f'{gap:.3f}%'} "
+                          f"feasible={row.feasible} {row.seconds:.1f}s {row.engine}"
+                          + (f" seed={seed}" if args.seeds > 1 else ""))
+            table.add_row(row.instance, str(row.n), str(row.bks), str(row.cost),
+                          "" if gap is None else f"{gap:.3f}", str(row.feasible),
+                          f"{row.seconds:.1f}", row.engine)
     console.print(table)
+    summary = seed_summary(rows) if args.seeds > 1 else []
+    if summary:
+        console.print(f"over {args.seeds} seeds (cost = mean of feasible plans):")
+        console.print(markdown_table(summary))
     if args.out is not None:
-        write_csv(rows, args.out)
-        args.out.with_suffix(".md").write_text(markdown_table(rows) + "\n", encoding="utf-8")
+        atomic_write(args.out, lambda tmp: write_csv(rows, tmp))
+        text = markdown_table(rows) + "\n"
+        if summary:
+            seeds_csv = args.out.with_name(args.out.stem + ".seeds.csv")
+            atomic_write(seeds_csv, lambda tmp: write_csv(summary, tmp))
+            text += f"\n## Over {args.seeds} seeds (cost = mean, best in best_cost)\n\n"
+            text += markdown_table(summary) + "\n"
+            console.print(f"wrote {seeds_csv}")
+        atomic_write(args.out.with_suffix(".md"),
+                     lambda tmp: tmp.write_text(text, encoding="utf-8"))
         console.print(f"wrote {args.out} and {args.out.with_suffix('.md')}")
     if not rows:
         console.print("[yellow]no instance matched[/]")

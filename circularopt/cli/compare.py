@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 
-from circularopt.cli._common import console
+from circularopt.cli._common import atomic_write, console
 from circularopt.exceptions import InputError
 
 
@@ -38,15 +36,9 @@ def _compare(args: argparse.Namespace) -> int:
     table = compare(plans, labels=labels)
     print_comparison(table, console=console)
     if out is not None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-        os.close(fd)
-        try:
-            units = table.attrs["units"]
-            table.insert(0, "unit", [units[str(f)] for f in table.index])
-            table.to_csv(tmp, encoding="utf-8-sig")
-            os.replace(tmp, out)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        units = table.attrs["units"]
+        table.insert(0, "unit", [units[str(f)] for f in table.index])
+        atomic_write(out, lambda tmp: table.to_csv(tmp, encoding="utf-8-sig"))
         console.print(f"wrote {out}")
     if not all(p.valid for p in plans):
         console.print("[yellow]note:[/] at least one plan did not pass validation "

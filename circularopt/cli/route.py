@@ -14,7 +14,7 @@ import argparse
 import json
 from pathlib import Path
 
-from circularopt.cli._common import console, existing_file
+from circularopt.cli._common import atomic_write, console, existing_file
 from circularopt.matrices import approximate_matrices
 from circularopt.routing.decompose import route_city
 from circularopt.routing.engines import ENGINES
@@ -72,6 +72,7 @@ def _route(args: argparse.Namespace) -> int:
                            "error": plan.errors.get(p.name, "")} for p in plan.parts],
                 "vehicle_types": [v.name for v in plan.problem.vehicle_types],
                 "result": plan.result.to_dict()}
-        args.out.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        atomic_write(args.out, lambda tmp: tmp.write_text(json.dumps(data, indent=1),
+                                                          encoding="utf-8"))
         console.print(f"wrote {args.out}")
     return 0 if plan.report.ok and not plan.result.unassigned else 1

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
 from circularopt.cities import DEFAULT_SIZE, generate, list_cities
-from circularopt.cli._common import console, existing_file
+from circularopt.cli._common import atomic_write, console, existing_file
 from circularopt.exceptions import InputError
 from circularopt.importers import KINDS, import_points
 from circularopt.scenario import Scenario
@@ -106,7 +104,7 @@ def _new(args: argparse.Namespace) -> int:
     if out.is_dir() or not out.parent.is_dir():
         raise InputError("--out", args.out, "a file path in an existing folder")
     scenario = generate(args.city, size=args.size, seed=args.seed, season=args.season)
-    scenario.to_json(out)
+    atomic_write(out, scenario.to_json)
     console.print(scenario.summary())
     meta = scenario.metadata
     season = f", season {meta['season']}" if meta.get("season") else ""
@@ -155,13 +153,7 @@ def _import(args: argparse.Namespace) -> int:
                                  columns=_pairs(args.map, "--map"), replace=not args.append,
                                  layer=args.layer, defaults=_pairs(args.default, "--default"),
                                  composition=_shares(args.composition))
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
-    try:
-        scenario.to_json(tmp)
-        os.replace(tmp, out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    atomic_write(out, scenario.to_json)
     console.print(scenario.summary())
     for w in caught:
         console.print(f"[yellow]warning:[/] {w.message}", highlight=False)

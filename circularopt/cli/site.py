@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from circularopt.cli._common import console, existing_file
+from circularopt.cli._common import atomic_write, console, existing_file
 from circularopt.matrices import approximate_matrices
 from circularopt.scenario import Scenario
 from circularopt.siting.model import BACKENDS, DEFAULT_BACKEND, site
@@ -56,6 +56,6 @@ def _site(args: argparse.Namespace) -> int:
     report = check_siting(scenario, matrices, result)
     console.print(f"checker: {report.summary()}")
     if args.out is not None:
-        result.to_json(args.out)
+        atomic_write(args.out, result.to_json)
         console.print(f"wrote {args.out}")
     return 0 if report.ok else 1

@@ -1,0 +1,50 @@
+"""The benchmark runner: gaps, markdown by size class, seeds, atomic CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from circularopt.bench import BenchRow, gap_pct, markdown_table, seed_summary
+from circularopt.cli import main
+
+
+def _row(name: str, n: int, cost: float, seed: int | None = None) -> BenchRow:
+    extra = {} if seed is None else {"seed": seed}
+    return BenchRow(name, n, 100.0, cost, True, 1.0, "e", extra)
+
+
+def test_gap() -> None:
+    assert gap_pct(101.0, 100.0) == pytest.approx(1.0)
+    assert gap_pct(None, 100.0) is None and gap_pct(1.0, None) is None
+
+
+def test_markdown_has_size_class_averages() -> None:
+    text = markdown_table([_row("a", 40, 101), _row("b", 150, 103), _row("c", 160, 105)])
+    lines = text.splitlines()
+    assert any(line.startswith("| **n 0-50 (1)**") and "| 1.000 |" in line for line in lines)
+    assert any(line.startswith("| **n 101-200 (2)**") and "| 4.000 |" in line
+               for line in lines)
+    assert lines[-1].startswith("| **average (3)**") and "| 3.000 |" in lines[-1]
+
+
+def test_seed_summary_mean_and_best() -> None:
+    rows = [_row("a", 10, 104, 0), _row("a", 10, 102, 1), _row("b", 10, 100, 0)]
+    summary = {r.instance: r for r in seed_summary(rows)}
+    assert summary["a"].cost == pytest.approx(103) and summary["a"].extra["best_cost"] == 102
+    assert summary["a"].extra["seeds"] == 2 and summary["b"].extra["seeds"] == 1
+
+
+def test_cli_seeds(shared: Path, tmp_path: Path) -> None:
+    out = tmp_path / "new" / "cflp.csv"
+    code = main(["bench", "cflp", "--data", str(shared / "benchmarks/cflp/orlib"),
+                 "--instances", "cap41", "--seeds", "2", "--out", str(out)])
+    assert code == 0
+    rows = pd.read_csv(out)
+    assert list(rows["seed"]) == [0, 1] and rows["feasible"].all()
+    seeds = pd.read_csv(out.with_name("cflp.seeds.csv"))
+    assert len(seeds) == 1 and seeds.loc[0, "seeds"] == 2
+    assert "Over 2 seeds" in out.with_suffix(".md").read_text(encoding="utf-8")
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
