@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from circularopt.diagnose import check_feasible
-from circularopt.exceptions import InputError
+from circularopt.exceptions import CircularOptError, InputError
 from circularopt.feedstock import FeedstockResult, assign_feedstock
 from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.plan import KPIs, Plan
@@ -55,6 +55,9 @@ DEFAULT_TIME_LIMIT = 180.0
 
 SITING_SHARE = 0.3
 """Share of the remaining budget given to siting (routing gets the rest)."""
+
+JOINT_SHARE = 0.5
+"""Share of the budget left after siting that ``joint=True`` spends judging sitings."""
 
 Progress = Callable[[str], None]
 
@@ -146,7 +149,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
           time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0,
           backend: str | None = None, max_snap_m: float | None = None,
           workers: int | None = None, progress: Progress | None = None,
-          engine_options: dict[str, Any] | None = None) -> Plan:
+          engine_options: dict[str, Any] | None = None, joint: bool = False) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -180,6 +183,12 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         for PyVRP: a search that stops on iterations before the time limit gives the same
         plan on any machine (see
         :func:`~circularopt.routing.engines.pyvrp_engine.solve_pyvrp`).
+    joint
+        Judge siting by routed cost (locate-route-improve): besides the siting model's
+        choice, site with one complex fewer and one more (or, with ``complexes`` fixed,
+        with each open complex closed in turn), route each with a short budget, keep the
+        siting with the lowest annual cost with routed collection, then route it with the
+        rest of the budget. ``plan.info["joint"]`` lists what was tried.
 
     Returns
     -------
@@ -251,6 +260,18 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
             open_recyclers=siting.opened_recyclers)
         end("feedstock", t0, f"{feedstock.delivered_t_per_day:,.1f} t/day to recyclers")
 
+        if joint:
+            t0 = begin("joint")
+            siting, feedstock, trials = _judge_by_routes(
+                scenario, matrices, siting, feedstock, complexes=complexes, backend=backend,
+                engine=engine, seconds=JOINT_SHARE * budget.left, seed=seed,
+                workers=workers, engine_options=engine_options, say=say)
+            info["joint"] = trials
+            violations = [f"siting: {v}" for v in
+                          check_siting(scenario, matrices, siting).violations]
+            end("joint", t0, f"{len(trials)} siting(s) routed; kept "
+                f"{len(siting.open_complexes)} complexes {list(siting.open_ids)}")
+
         t0 = begin("routing")
         city = route_city(scenario, matrices, assignment=siting.assignment, engine=engine,
                           time_limit=max(1.0, budget.left - 2.0), seed=seed,
@@ -278,6 +299,59 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         matrices_source="" if matrices is None else matrices.source,
         valid=complete and not violations, violations=tuple(violations),
         complete=complete, info=info)
+
+
+def _judge_by_routes(scenario: Scenario, matrices: TravelMatrices, first: SitingResult,
+                     first_feedstock: FeedstockResult, *, complexes: int | None,
+                     backend: str | None, engine: str, seconds: float, seed: int,
+                     workers: int | None, engine_options: dict[str, Any] | None,
+                     say: Progress) -> tuple[SitingResult, FeedstockResult,
+                                            list[dict[str, Any]]]:
+    """Route the siting model's choice and its neighbours briefly; keep the cheapest."""
+    t_end = time.perf_counter() + seconds
+    n = len(first.open_complexes)
+    if complexes is None:
+        variants: list[dict[str, Any]] = [
+            {"complexes": k} for k in (n - 1, n + 1)
+            if 1 <= k <= len(scenario.complex_candidates)]
+    else:
+        variants = [{"complexes": complexes, "locked_closed": [c]} for c in first.open_ids]
+    each = seconds / (len(variants) + 1)
+    candidates: list[tuple[SitingResult, FeedstockResult, dict[str, Any]]] = [
+        (first, first_feedstock, {"variant": "model's choice"})]
+    for variant in variants:
+        left = t_end - time.perf_counter()
+        if left < 2.0:
+            break
+        kw: dict[str, Any] = {**variant, "time_limit": max(1.0, 0.3 * each), "seed": seed}
+        if backend is not None:
+            kw["backend"] = backend
+        try:
+            alt = site(scenario, matrices, **kw)
+            fs = assign_feedstock(scenario, matrices,
+                                  {c.id: c.inflow_t_per_day for c in alt.open_complexes},
+                                  open_recyclers=alt.opened_recyclers)
+        except CircularOptError as exc:
+            say(f"joint: {variant} skipped: {exc}")
+            continue
+        candidates.append((alt, fs, {"variant": str(variant)}))
+    trials = []
+    best: tuple[float, SitingResult, FeedstockResult] | None = None
+    for sit, fs, note in candidates:
+        left = t_end - time.perf_counter()
+        budget = max(1.0, min(left, seconds / len(candidates)))
+        city = route_city(scenario, matrices, assignment=sit.assignment, engine=engine,
+                          time_limit=budget, seed=seed, workers=workers,
+                          engine_options=engine_options)
+        cost = (compute_kpis(scenario, sit, fs, city.problem, city.result)
+                .annual_cost["total"] if city.report.ok else math.inf)
+        trials.append({**note, "open": list(sit.open_ids), "routed_annual_cost": cost,
+                       "valid": city.report.ok, "seconds": round(budget, 1)})
+        say(f"joint: {note['variant']}: {list(sit.open_ids)} -> annual cost {cost:,.0f}")
+        if best is None or cost < best[0]:
+            best = (cost, sit, fs)
+    assert best is not None
+    return best[1], best[2], trials
 
 
 def versions() -> dict[str, str]:

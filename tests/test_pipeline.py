@@ -79,3 +79,14 @@ def test_size_refused_for_a_scenario_file(osh_plan: Plan, tmp_path: Path) -> Non
     osh_plan.scenario.to_json(path)
     with pytest.raises(InputError, match="size"):
         load_scenario(path, size=10)
+
+
+def test_joint_judges_sitings_by_routed_cost() -> None:
+    plan = solve("osh", size=100, time_limit=20, seed=1, joint=True, workers=1)
+    assert plan.valid, plan.violations
+    trials = plan.info["joint"]
+    assert len(trials) >= 2 and trials[0]["variant"] == "model's choice"
+    assert plan.siting is not None and plan.kpis is not None
+    kept = [t for t in trials if t["open"] == list(plan.siting.open_ids)]
+    assert kept and min(t["routed_annual_cost"] for t in trials) == min(
+        t["routed_annual_cost"] for t in kept)

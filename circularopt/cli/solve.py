@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
                    help=f"wall-clock budget in seconds (default {DEFAULT_TIME_LIMIT:g})")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--joint", action="store_true",
+                   help="judge siting by routed cost: route the model's choice and its "
+                        "neighbours (one complex fewer/more) briefly, keep the cheapest")
     p.add_argument("--out", type=Path, help="output folder (default out/<scenario name>)")
     p.set_defaults(func=_solve)
 
@@ -43,7 +46,8 @@ def _solve(args: argparse.Namespace) -> int:
         console.print(network.summary())
     plan = solve(args.source, network=network, season=args.season, size=args.size,
                  complexes=args.complexes, engine=args.engine, time_limit=args.time_limit,
-                 seed=args.seed, progress=lambda msg: console.print(msg, highlight=False))
+                 seed=args.seed, joint=args.joint,
+                 progress=lambda msg: console.print(msg, highlight=False))
     out = args.out if args.out is not None else Path("out") / plan.scenario.name
     written = write_outputs(plan, out, network=network)
     console.print(plan.summary())
