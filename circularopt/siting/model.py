@@ -94,7 +94,7 @@ import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from ortools.math_opt.python import mathopt
@@ -695,7 +695,7 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     bound: float | None = None
     res: mathopt.SolveResult | None = None
     if method == "two-phase":
-        bound, res = _two_phase(built, run, deadline, relative_gap)
+        bound, res = _two_phase(built, data, run, deadline, relative_gap)
         left = deadline - time.perf_counter()
         if (res is not None and bound is not None and left > 1.0
                 and _gap(res.objective_value(), bound) > relative_gap):
@@ -725,7 +725,7 @@ def _gap(objective: float, bound: float) -> float:
     return max(0.0, objective - bound) / max(abs(objective), 1.0)
 
 
-def _two_phase(built: _Built, run: Any, deadline: float, relative_gap: float
+def _two_phase(built: _Built, data: _Data, run: Any, deadline: float, relative_gap: float
                ) -> tuple[float | None, mathopt.SolveResult | None]:
     """Multi-source relaxation for the sites, then single-source assignment for them.
 
@@ -756,12 +756,54 @@ def _two_phase(built: _Built, run: Any, deadline: float, relative_gap: float
         res2 = run(deadline - time.perf_counter())
     except InfeasibleError:
         res2 = None
+    try:
+        if res2 is not None and not res2.has_primal_feasible_solution():
+            # No assignment found in time (a busy machine, a hard packing): fix a greedy
+            # single-source assignment and solve what is left (the flows) as an LP.
+            res2 = _greedy_assignment(built, data, run, deadline)
     finally:
         for var in sites:
             var.lower_bound, var.upper_bound = 0.0, 1.0
     if res2 is None or not res2.has_primal_feasible_solution():
         return None, None
     return bound, res2
+
+
+def _greedy_assignment(built: _Built, data: _Data, run: Any, deadline: float
+                       ) -> mathopt.SolveResult | None:
+    """With the sites fixed, assign points (heaviest first) to the cheapest open complex
+    with room left, else an allowed landfill; fix that and solve the flows.
+
+    Returns ``None`` when some point fits nowhere (the caller then solves the full MIP).
+    """
+    room = np.zeros(len(data.cands))
+    for (j, o), var in built.y.items():
+        if var.lower_bound > 0.5:
+            room[j] += data.cands[j].capacity_options[o].capacity_t_per_day
+    cost = data.c_x + np.array([c.variable_cost_per_tonne for c in data.cands])[None, :] \
+        * data.W[:, None]
+    fixed: dict[mathopt.Variable, float] = {}
+    for i in np.argsort(-data.W, kind="stable"):
+        options = [j for j in np.argsort(cost[i], kind="stable")
+                   if (i, j) in built.x and room[j] >= data.W[i] - 1e-9]
+        if options:
+            room[options[0]] -= data.W[i]
+            fixed[built.x[i, options[0]]] = 1.0
+        else:
+            direct = [q for q in range(len(data.landfills)) if (i, q) in built.z]
+            if not direct:
+                return None
+            fixed[built.z[i, direct[0]]] = 1.0
+    assign = [*built.x.values(), *built.z.values()]
+    for var in assign:
+        var.lower_bound = var.upper_bound = fixed.get(var, 0.0)
+    try:
+        return cast(mathopt.SolveResult, run(max(0.5, deadline - time.perf_counter())))
+    except InfeasibleError:
+        return None
+    finally:
+        for var in assign:
+            var.lower_bound, var.upper_bound = 0.0, 1.0
 
 
 @dataclass

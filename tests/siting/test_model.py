@@ -404,3 +404,32 @@ def test_generated_bishkek_is_sited_checked_and_agrees_with_feedstock() -> None:
     fs = assign_feedstock(sc, m, {c.id: c.inflow_t_per_day for c in r.open_complexes})
     assert fs.net_value == pytest.approx(
         r.costs.revenue - r.costs.transport - r.costs.landfill, rel=1e-6)
+
+
+def test_greedy_assignment_when_phase_two_finds_nothing(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """A phase 2 that finds no assignment in time (busy machine) falls back to a greedy
+    single-source assignment with the flows solved as an LP: still a checked plan."""
+    import circularopt.siting.model as model
+
+    class Nothing:
+        def has_primal_feasible_solution(self) -> bool:
+            return False
+
+    original = model._two_phase
+    used: list[bool] = []
+
+    def two_phase(built, data, run, deadline, gap):  # type: ignore[no-untyped-def]
+        calls = [0]
+
+        def flaky(seconds, gap=gap, hint=None):  # type: ignore[no-untyped-def]
+            calls[0] += 1
+            return Nothing() if calls[0] == 2 else run(seconds, gap, hint)
+
+        out = original(built, data, flaky, deadline, gap)
+        used.append(calls[0] >= 3)
+        return out
+
+    monkeypatch.setattr(model, "_two_phase", two_phase)
+    r = solve(line(), method="two-phase")  # checked by the independent checker
+    assert used == [True] and r.open_complexes
