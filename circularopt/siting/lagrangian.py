@@ -460,6 +460,21 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     method = f"lagrangian+kernel-{backend}"
     if mip.has_solution and mip.cost < best.cost - 1e-9:
         best = mip
+    # multi-source kernel search: while the kernel is solved early, swap in the next
+    # bucket of facilities of the ranking around the incumbent's open set
+    rest = [int(i) for i in np.argsort(-score) if int(i) not in set(kernel.tolist())]
+    rounds = 1
+    while (not problem.single_source and not proven and rest
+           and mip.info.get("restricted_optimal") and deadline - time.monotonic() > 5.0):
+        facilities = sorted(set(best.open_facilities) | set(rest[:6]))
+        rest = rest[6:]
+        mip = solve_mip(problem, backend=backend, time_limit=deadline - time.monotonic() - 2.0,
+                        seed=seed, facilities=facilities,
+                        hint=best if backend != "highs" else None)
+        rounds += 1
+        if mip.has_solution and mip.cost < best.cost - 1e-9:
+            best = mip
+    info["kernel_rounds"] = rounds
     kernel_bound = mip.info.get("kernel_bound")
     if proven and isinstance(kernel_bound, float):
         bound = max(bound, kernel_bound)
