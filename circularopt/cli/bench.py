@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _bench(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise InputError("--seeds", args.seeds, "an integer >= 1")
-    console.print("command: circularopt " + shlex.join(sys.argv[1:]))
+    console.print("command: circularopt " + shlex.join(sys.argv[1:]), markup=False)
     table = Table("instance", "n", "bks", "cost", "gap %", "feasible", "s", "engine")
     rows: list[BenchRow] = []
     for seed in range(args.seed, args.seed + args.seeds):

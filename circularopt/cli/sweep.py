@@ -43,7 +43,7 @@ def _sweep(args: argparse.Namespace) -> int:
     base: dict[str, object] = {"time_limit": args.time_limit, "seed": args.seed}
     if args.size is not None:
         base["size"] = args.size
-    console.print("command: circularopt " + shlex.join(sys.argv[1:]))
+    console.print("command: circularopt " + shlex.join(sys.argv[1:]), markup=False)
     console.print(f"{len(tasks)} tasks" + (" (serial)" if args.serial else
                   f" on {args.scheduler or f'a local cluster of {args.workers} workers'}"))
     t0 = time.perf_counter()
