@@ -27,6 +27,7 @@ decomposition itself (parts, fleet shares) depends only on the inputs.
 
 from __future__ import annotations
 
+import datetime
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -37,6 +38,7 @@ from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from ortools.math_opt.python import mathopt
 
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
 from circularopt.matrices import TravelMatrices, default_workers, haversine_m
@@ -53,7 +55,7 @@ from circularopt.routing.scenario import point_load, routing_problem
 from circularopt.routing.validate import ValidationReport, validate
 from circularopt.scenario import Scenario
 
-__all__ = ["CityPlan", "Part", "merge_problems", "route_city", "split_parts"]
+__all__ = ["CityPlan", "Part", "merge_problems", "part_hours", "route_city", "split_parts"]
 
 Progress = Callable[[str], None]
 
@@ -145,7 +147,8 @@ def _apportion(weights: Sequence[float], total: int) -> list[int]:
 
 def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
                 max_part_stops: int = 300, points: Sequence[str] | None = None,
-                fleet: Mapping[str, int] | None = None) -> list[Part]:
+                fleet: Mapping[str, int] | None = None,
+                matrices: TravelMatrices | None = None) -> list[Part]:
     """Decompose the points by assigned site and, when large, by sector around the site.
 
     Parameters
@@ -160,6 +163,10 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
         Points to route (default: all collection points).
     fleet
         Trucks per type ``"<depot>/<type>"`` to share (default: the scenario's fleets).
+    matrices
+        Travel matrices; when given, trucks are shared in proportion to each part's
+        estimated truck-hours (:func:`part_hours`) instead of its tonnes, so a part of
+        many small, scattered or distant points gets the trucks its time needs.
 
     Returns
     -------
@@ -206,8 +213,21 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
     tonnes = [sum(point_load(scenario, by_id[p])[0] for p in pts) for _, _, pts in raw]
     if fleet is None:
         fleet = {f"{d.id}/{v.id}": v.count for d in scenario.depots for v in d.vehicle_types}
-    weights = [max(t, 1e-9) for t in tonnes]
-    shares = _share_fleet(scenario, fleet, [sites[site] for _, site, _ in raw], weights)
+    if matrices is None:
+        weights = [max(t, 1e-9) for t in tonnes]
+    else:
+        weights = [max(part_hours(scenario, matrices, site, pts), 1e-9)
+                   for _, site, pts in raw]
+    part_sites = [sites[site] for _, site, _ in raw]
+    drawn = None
+    if matrices is not None:
+        # the largest uniform cover margin the fleet allows spreads spare trucks too
+        for margin in (4.0, 3.0, 2.5, 2.0, 1.6, 1.3):
+            drawn = _draw_by_hours(scenario, matrices, fleet,
+                                   [site for _, site, _ in raw], weights, margin=margin)
+            if drawn is not None:
+                break
+    shares = _share_fleet(scenario, fleet, part_sites, weights, drawn=drawn)
     total = sum(fleet.values())
     if total < len(raw):
         raise InfeasibleError(f"{len(raw)} parts (sites {sorted(groups)}, at most "
@@ -220,12 +240,132 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
             key = max(shares[donor], key=lambda k: shares[donor][k])
             shares[donor][key] -= 1
             share[key] += 1
+    _give_capable_trucks(scenario, [pts for _, _, pts in raw], shares)
     return [Part(name, site, tuple(pts), t, {k: n for k, n in share.items() if n > 0})
             for (name, site, pts), t, share in zip(raw, tonnes, shares, strict=True)]
 
 
+def _give_capable_trucks(scenario: Scenario, parts: Sequence[Sequence[str]],
+                         shares: list[dict[str, int]]) -> None:
+    """Make sure each part has a truck that carries its heaviest point.
+
+    A part without one swaps one of its trucks for a capable one from the part holding
+    the most of that type (in place). Parts whose heaviest point no truck carries are
+    left for the routing bridge to explain.
+    """
+    cap = {f"{d.id}/{v.id}": (v.capacity_tonnes, v.capacity_m3) for d in scenario.depots
+           for v in d.vehicle_types}
+    by_id = {p.id: p for p in scenario.collection_points}
+    for k, pts in enumerate(parts):
+        loads = [point_load(scenario, by_id[p]) for p in pts]
+        need_t = max((ld[0] for ld in loads), default=0.0)
+        need_m3 = max((ld[1] for ld in loads), default=0.0)
+
+        def carries(key: str, t: float = need_t, m3: float = need_m3) -> bool:
+            return cap[key][0] >= t - 1e-9 and cap[key][1] >= m3 - 1e-9
+
+        if any(n > 0 and carries(key) for key, n in shares[k].items()):
+            continue
+        donors = [(shares[i][key], i, key) for i in range(len(shares)) if i != k
+                  for key in shares[i] if carries(key) and shares[i][key] >= 2]
+        if not donors:
+            continue
+        _, i, key = max(donors)
+        mine = max(shares[k], key=lambda x: shares[k][x])
+        shares[i][key] -= 1
+        shares[k][key] += 1
+        if shares[k][mine] > 0 and mine != key:
+            shares[k][mine] -= 1
+            shares[i][mine] += 1
+
+
+def part_hours(scenario: Scenario, matrices: TravelMatrices, site: str,
+               points: Sequence[str]) -> float:
+    """Estimated truck-hours to collect ``points`` and unload at ``site``.
+
+    Service time, plus one trip per average truck load (tonnes or m3, whichever binds)
+    costing the unloading time and a drive from the site to the points' mean distance
+    and back, plus the drive between neighbouring points (each point's nearest other
+    point of the part). A rough, cheap estimate used only to share trucks among parts.
+    """
+    fleet = [v for d in scenario.depots for v in d.vehicle_types if v.count > 0]
+    if not points or not fleet:
+        return 0.0
+    count = sum(v.count for v in fleet)
+    cap_t = sum(v.capacity_tonnes * v.count for v in fleet) / count
+    cap_m3 = sum(v.capacity_m3 * v.count for v in fleet) / count
+    unload_h = sum(v.unload_minutes * v.count for v in fleet) / count / 60.0
+    by_id = {p.id: p for p in scenario.collection_points}
+    loads = np.array([point_load(scenario, by_id[p]) for p in points])
+    trips = max(loads[:, 0].sum() / cap_t, loads[:, 1].sum() / cap_m3)
+    service_h = sum(by_id[p].service_minutes for p in points) / 60.0
+    idx = matrices.indices(list(points))
+    s = matrices.index(site)
+    haul_h = float(np.mean(matrices.duration_s[s, idx] + matrices.duration_s[idx, s])) / 3600
+    local = matrices.duration_s[np.ix_(idx, idx)].astype(float)
+    np.fill_diagonal(local, np.inf)
+    hop_h = float(np.min(local, axis=1).sum()) / 3600 if len(idx) > 1 else 0.0
+    return service_h + math.ceil(trips) * (unload_h + haul_h) + hop_h
+
+
+def _draw_by_hours(scenario: Scenario, matrices: TravelMatrices, fleet: Mapping[str, int],
+                   part_sites: Sequence[str], hours: Sequence[float], *,
+                   margin: float = 1.3) -> list[dict[str, int]] | None:
+    """Trucks each part draws from each depot, covering its estimated hours.
+
+    A small integer programme (OR-Tools MathOpt, SCIP): every truck is given to a part;
+    a truck from depot ``d`` gives part ``k`` its shift less the drive depot -> site ->
+    depot; each part gets at least ``margin`` times its estimated hours; the total
+    depot -> site driving is minimised. ``None`` when the fleet cannot cover that (the
+    caller then shares by proportion alone).
+    """
+    by_depot: dict[str, int] = {}
+    shift: dict[str, list[float]] = {}
+    for d in scenario.depots:
+        for v in d.vehicle_types:
+            n = fleet.get(f"{d.id}/{v.id}", 0)
+            if n > 0:
+                by_depot[d.id] = by_depot.get(d.id, 0) + n
+                shift.setdefault(d.id, []).extend([v.shift_minutes / 60.0] * n)
+    model = mathopt.Model(name="fleet-shares")
+    x: dict[tuple[str, int], mathopt.Variable] = {}
+    cost = []
+    cover: list[list[Any]] = [[] for _ in part_sites]
+    for depot, supply in by_depot.items():
+        di = matrices.index(depot)
+        shift_h = float(np.mean(shift[depot]))
+        for k, site in enumerate(part_sites):
+            si = matrices.index(site)
+            drive_h = float(matrices.duration_s[di, si] + matrices.duration_s[si, di]) / 3600
+            useful = shift_h - drive_h
+            if useful <= 0 or not math.isfinite(useful):
+                continue
+            var = model.add_integer_variable(lb=0, ub=supply, name=f"x[{depot},{k}]")
+            x[depot, k] = var
+            cost.append(drive_h * var)
+            cover[k].append(useful * var)
+        model.add_linear_constraint(
+            mathopt.fast_sum(var for (dd, _), var in x.items() if dd == depot) == supply)
+    for k, terms in enumerate(cover):
+        if not terms:
+            return None
+        model.add_linear_constraint(mathopt.fast_sum(terms) >= margin * hours[k])
+    model.minimize(mathopt.fast_sum(cost))
+    result = mathopt.solve(model, mathopt.SolverType.GSCIP,
+                           params=mathopt.SolveParameters(time_limit=datetime.timedelta(
+                               seconds=10)))
+    if not result.has_primal_feasible_solution():
+        return None
+    values = result.variable_values()
+    drawn = [dict.fromkeys(by_depot, 0) for _ in part_sites]
+    for (depot, k), var in x.items():
+        drawn[k][depot] = round(values[var])
+    return drawn
+
+
 def _share_fleet(scenario: Scenario, fleet: Mapping[str, int], part_sites: Sequence[Any],
-                 weights: Sequence[float]) -> list[dict[str, int]]:
+                 weights: Sequence[float], *,
+                 drawn: list[dict[str, int]] | None = None) -> list[dict[str, int]]:
     """Share the trucks among parts in proportion to tonnes, nearest depots first.
 
     Each part's quota (largest-remainder share of all trucks by tonnes) is filled from
@@ -238,6 +378,8 @@ def _share_fleet(scenario: Scenario, fleet: Mapping[str, int], part_sites: Seque
     by_depot: dict[str, list[str]] = {}
     for key in fleet:
         by_depot.setdefault(key.split("/", 1)[0], []).append(key)
+    if drawn is not None:
+        return _split_types(fleet, by_depot, drawn)
     depots = {d.id: d for d in scenario.depots}
     names = list(by_depot)
     quotas = _apportion(list(weights), sum(fleet.values()))
@@ -260,7 +402,13 @@ def _share_fleet(scenario: Scenario, fleet: Mapping[str, int], part_sites: Seque
     drawn = [dict.fromkeys(names, 0) for _ in part_sites]
     for a in range(flow.num_arcs()):
         drawn[flow.head(a) - n_dep][names[flow.tail(a)]] += flow.flow(a)
-    shares = [dict.fromkeys(fleet, 0) for _ in part_sites]
+    return _split_types(fleet, by_depot, drawn)
+
+
+def _split_types(fleet: Mapping[str, int], by_depot: Mapping[str, list[str]],
+                 drawn: list[dict[str, int]]) -> list[dict[str, int]]:
+    """Share each depot's vehicle types among parts in proportion to what they draw."""
+    shares = [dict.fromkeys(fleet, 0) for _ in drawn]
     for depot, keys in by_depot.items():
         draws = [float(d[depot]) for d in drawn]
         if sum(draws) == 0:
@@ -453,7 +601,8 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     pts = [p.id for p in scenario.collection_points]
     if not pts:
         raise InputError("scenario.collection_points", [], "at least one collection point")
-    parts = split_parts(scenario, assignment, max_part_stops=max_part_stops, points=pts)
+    parts = split_parts(scenario, assignment, max_part_stops=max_part_stops, points=pts,
+                        matrices=matrices)
     problems = []
     for part in parts:
         problems.append(routing_problem(scenario, matrices, assignment=assignment,
