@@ -379,7 +379,7 @@ def _share_fleet(scenario: Scenario, fleet: Mapping[str, int], part_sites: Seque
     for key in fleet:
         by_depot.setdefault(key.split("/", 1)[0], []).append(key)
     if drawn is not None:
-        return _split_types(fleet, by_depot, drawn)
+        return _split_types(fleet, by_depot, drawn, _capacity(scenario), weights)
     depots = {d.id: d for d in scenario.depots}
     names = list(by_depot)
     quotas = _apportion(list(weights), sum(fleet.values()))
@@ -402,20 +402,37 @@ def _share_fleet(scenario: Scenario, fleet: Mapping[str, int], part_sites: Seque
     drawn = [dict.fromkeys(names, 0) for _ in part_sites]
     for a in range(flow.num_arcs()):
         drawn[flow.head(a) - n_dep][names[flow.tail(a)]] += flow.flow(a)
-    return _split_types(fleet, by_depot, drawn)
+    return _split_types(fleet, by_depot, drawn, _capacity(scenario), weights)
+
+
+def _capacity(scenario: Scenario) -> dict[str, float]:
+    """Tonnes capacity per truck type ``"<depot>/<type>"``."""
+    return {f"{d.id}/{v.id}": v.capacity_tonnes for d in scenario.depots
+            for v in d.vehicle_types}
 
 
 def _split_types(fleet: Mapping[str, int], by_depot: Mapping[str, list[str]],
-                 drawn: list[dict[str, int]]) -> list[dict[str, int]]:
-    """Share each depot's vehicle types among parts in proportion to what they draw."""
+                 drawn: list[dict[str, int]], capacity: Mapping[str, float],
+                 weights: Sequence[float]) -> list[dict[str, int]]:
+    """Deal each depot's trucks, largest first, to the parts drawing on it.
+
+    Each part receives exactly the number it draws; the next truck always goes to the
+    part with the largest share of its draw still missing (ties: the heavier part), so
+    every part gets a mix of the depot's large and small trucks.
+    """
     shares = [dict.fromkeys(fleet, 0) for _ in drawn]
     for depot, keys in by_depot.items():
-        draws = [float(d[depot]) for d in drawn]
-        if sum(draws) == 0:
-            continue
-        for key in keys:
-            for share, n in zip(shares, _apportion(draws, fleet[key]), strict=True):
-                share[key] = n
+        want = [d.get(depot, 0) for d in drawn]
+        got = [0] * len(drawn)
+        trucks = [key for key in sorted(keys, key=lambda x: -capacity.get(x, 0.0))
+                  for _ in range(fleet[key])]
+        for key in trucks:
+            open_parts = [k for k in range(len(drawn)) if got[k] < want[k]]
+            if not open_parts:
+                break
+            k = max(open_parts, key=lambda i: ((want[i] - got[i]) / want[i], weights[i]))
+            shares[k][key] += 1
+            got[k] += 1
     return shares
 
 
