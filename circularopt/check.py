@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from circularopt.matrices import TravelMatrices
+from circularopt.pipeline import compute_kpis
 from circularopt.plan import KPIs, Plan
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Visit
@@ -116,8 +117,6 @@ def check_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> Plan
     report = validate(whole, routing)
     bad += [f"routing: {v}" for v in report.violations]
     bad += _check_trips(whole, routing, siting.assignment)
-
-    from circularopt.pipeline import compute_kpis
 
     kpis = compute_kpis(scenario, siting, feedstock, whole, routing)
     if plan.kpis is not None:

@@ -186,7 +186,7 @@ class Plan:
             "plan_version": PLAN_VERSION,
             "scenario": self.scenario.to_dict(),
             "siting": None if self.siting is None else self.siting.to_dict(),
-            "feedstock": None if self.feedstock is None else _feedstock_dict(self.feedstock),
+            "feedstock": None if self.feedstock is None else _plain(asdict(self.feedstock)),
             "routing": None if self.routing is None else self.routing.to_dict(),
             "kpis": None if self.kpis is None else _plain(asdict(self.kpis)),
             "approximate": self.approximate,
@@ -252,11 +252,6 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [_plain(v) for v in obj]
     return obj
-
-
-def _feedstock_dict(fs: FeedstockResult) -> dict[str, Any]:
-    data: dict[str, Any] = _plain(asdict(fs))
-    return data
 
 
 def _feedstock_from(d: Mapping[str, Any]) -> FeedstockResult:
