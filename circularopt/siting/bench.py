@@ -113,7 +113,7 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
                                 max_kernel=20, arcs_per_customer=6, multi_source_share=0.4,
                                 multi_source_kernel=12)
     return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                            max_kernel=15)
+                            max_kernel=40)
 
 
 def solution_json(instance: str, problem: FacilityProblem, result: FacilityResult

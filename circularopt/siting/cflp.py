@@ -267,12 +267,17 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
         & \sum_j d_j x_{ij} \le s_i y_i && \forall i \quad\text{(capacity)} \\
         & x_{ij} \le y_i && \forall i, j \quad\text{(strong linking)} \\
         & \sum_i s_i y_i \ge \sum_j d_j && \text{(aggregate capacity cut)} \\
+        & \sum_i y_i \ge k && \text{(cardinality cut)} \\
         & y_i \in \{0, 1\},\ 0 \le x_{ij} \le 1 \ (x_{ij} \in \{0, 1\}
             \text{ if single source})
 
     :math:`f_i` fixed cost, :math:`s_i` capacity, :math:`d_j` demand, :math:`c_{ij}`
     cost of serving all of :math:`j`'s demand from :math:`i`, :math:`x_{ij}` share of
     :math:`j`'s demand served by :math:`i`. Pairs with infinite cost get no variable.
+    :math:`k` is the fewest facilities whose capacities add up to the demand (the largest
+    first); with equal capacities (``capa/b/c``) it is :math:`\lceil D / s \rceil` and
+    closes most of the LP gap (capa_8000: strong LP 2.1% below the optimum, 0.06% with
+    the cut).
 
     Parameters
     ----------
@@ -346,6 +351,9 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
             model.add_linear_constraint(xs[k] - y[i] <= 0.0)
     model.add_linear_constraint(mathopt.fast_sum(float(s[i]) * y[i] for i in y)
                                 >= problem.total_demand)
+    least = _fewest_facilities(np.array([s[i] for i in y]), problem.total_demand)
+    if least > 1:
+        model.add_linear_constraint(mathopt.fast_sum(y.values()) >= float(least))
     model_params = mathopt.ModelSolveParameters()
     if hint is not None and hint.has_solution and backend != "highs":
         values: dict[mathopt.Variable, float] = {v: 0.0 for v in y.values()}
@@ -389,6 +397,13 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
     opened = tuple(sorted(set(opened) | set(used)))
     cost = problem.solution_cost(opened, assign)
     return FacilityResult(opened, assign, cost, status, bound, seconds, method, info=info)
+
+
+def _fewest_facilities(capacity: np.ndarray, total: float) -> int:
+    """Fewest facilities whose capacities can hold ``total`` (the largest ones first)."""
+    held = np.cumsum(np.sort(capacity)[::-1])
+    enough = np.flatnonzero(held >= total - _TOL * max(1.0, total))
+    return int(enough[0]) + 1 if len(enough) else len(capacity)
 
 
 def _finite(value: float) -> float | None:

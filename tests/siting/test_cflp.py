@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -13,7 +15,7 @@ from circularopt.siting.cflp import (
     solve_two_stage_mip,
 )
 from circularopt.siting.check import check_facility_solution, check_result, check_two_stage
-from circularopt.siting.lagrangian import lagrangian_bound, solve_lagrangian
+from circularopt.siting.lagrangian import _cover_01, lagrangian_bound, solve_lagrangian
 
 
 @pytest.fixture
@@ -151,3 +153,36 @@ def test_two_stage_hand_case() -> None:
                        res.satellite_flow, res.cost, res.status, res.bound, res.seconds,
                        res.method)
     assert any("receives" in v for v in check_two_stage(p, broken).violations)
+
+
+@pytest.mark.parametrize("equal", [True, False])
+def test_cover_01_matches_enumeration(equal: bool) -> None:
+    rng = np.random.default_rng(7 if equal else 8)
+    for _ in range(20):
+        v = rng.integers(-5, 30, 7).astype(float)
+        s = np.full(7, 10.0) if equal else rng.integers(3, 20, 7).astype(float)
+        total = float(rng.integers(5, 60))
+        for force, to in ((-1, 0), (2, 1), (2, 0)):
+            y, value = _cover_01(v, s, total, force=force, forced_to=to)
+            feasible = [c for c in itertools.product((0, 1), repeat=7)
+                        if np.dot(c, s) >= total and (force < 0 or c[force] == to)]
+            if not feasible:
+                assert value == np.inf
+                continue
+            assert value == pytest.approx(min(float(np.dot(c, v)) for c in feasible))
+            assert np.dot(y, s) >= total and float(np.dot(y, v)) == pytest.approx(value)
+
+
+def test_cardinality_lifts_the_bound_and_probing_is_valid() -> None:
+    """Four equal facilities of 10 for a demand of 11: two must open (LP opens 1.1)."""
+    p = FacilityProblem(fixed_cost=[100.0, 100.0, 100.0, 300.0], capacity=[10.0] * 4,
+                        demand=[5.5, 5.5], cost=[[1.0, 4.0], [4.0, 1.0], [2.0, 2.0],
+                                                 [1.0, 1.0]])
+    exact = solve_mip(p, backend="highs", time_limit=10)
+    assert exact.status == "optimal" and exact.cost == pytest.approx(202.0)
+    lb = lagrangian_bound(p, upper=exact.cost, iterations=300)
+    assert 200.0 < lb.bound <= exact.cost + 1e-6
+    assert (lb.open_bound >= lb.bound - 1e-6).all() and (lb.closed_bound >= lb.bound - 1e-6).all()
+    # facility 3 (fixed cost 300) is excluded by probing and closed in the optimum
+    assert lb.open_bound[3] > exact.cost
+    assert 3 not in exact.open_facilities
