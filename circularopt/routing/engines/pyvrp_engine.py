@@ -17,21 +17,35 @@ Mapping
   on an extra location whose distance (duration) from every location is that of going
   through the best allowed unload site (by the type's costs) and home, unloading time
   included. The engine then writes the final unload into the route explicitly (and
-  counts it against ``max_unloads``: ``max_reloads = max_unloads - 1``). The
-  site's opening hours are not enforced on that final unload, so the engine refuses
-  ``return_empty`` with unload sites that have opening hours.
+  counts it against ``max_unloads``: ``max_reloads = max_unloads - 1``). Opening hours
+  are not enforced on that final unload, so it only goes to sites whose hours cannot
+  bind there (open from the earliest time any route of the type can reach the site
+  after a stop until the latest time from which it still gets home by the shift end);
+  the engine refuses ``return_empty`` when no allowed site is such. Intermediate
+  unloads keep every site's opening hours (PyVRP depot time windows).
 
 Not supported (refused with :class:`~circularopt.exceptions.InputError`): breaks and
 maximum stops per route.
+
+Fleet minimisation (``minimise_fleet``): a fixed cost per vehicle only weighs vehicles
+against distance, and PyVRP's local search seldom empties a route even when the fixed
+cost is large. With ``minimise_fleet > 0`` a first phase (that share of the time limit)
+removes one vehicle at a time and searches for the first feasible solution with the
+smaller fleet, as PyVRP's own ``minimise_fleet`` does (jumping straight to the number of
+routes a solution uses), stopping at a load lower bound; the main search then runs with
+the smallest fleet found, warm-started from its feasible solution. The vehicle count
+becomes (heuristically) the first objective and distance the second.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 import numpy as np
 import pyvrp
+import pyvrp.exceptions
 import pyvrp.stop
 
 from circularopt.exceptions import InputError, SolverError
@@ -44,7 +58,7 @@ from circularopt.routing.engines._common import (
     int_time,
     refuse,
 )
-from circularopt.routing.problem import INF_TIME, RoutingProblem
+from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
 
 __all__ = ["ENGINE", "check_supported", "solve_pyvrp", "to_pyvrp"]
@@ -54,17 +68,37 @@ ENGINE = "pyvrp"
 
 def check_supported(problem: RoutingProblem) -> None:
     """Raise :class:`InputError` if the problem uses a feature PyVRP cannot honour."""
-    for v in problem.vehicle_types:
+    for k, v in enumerate(problem.vehicle_types):
         w = f"vehicle type {v.name!r}"
         if v.breaks is not None:
             raise refuse(ENGINE, "breaks", f"{w}.breaks", "use engine='ortools'")
         if v.max_stops is not None:
             raise refuse(ENGINE, "max_stops", f"{w}.max_stops", "use engine='ortools'")
-        if v.return_empty and any(problem.unload_sites[u].tw_start > 0
-                                  or problem.unload_sites[u].tw_end < INF_TIME
-                                  for u in v.unload_sites):
-            raise refuse(ENGINE, "return_empty with unload-site opening hours",
-                         f"{w}.return_empty", "use engine='ortools' or open the sites")
+        if v.return_empty and v.unload_sites and not _final_sites(problem, k):
+            raise refuse(ENGINE, "return_empty where every unload site's opening hours may "
+                         "bind on the final unload", f"{w}.return_empty",
+                         "use engine='ortools' or open a site for the whole shift")
+
+
+def _final_sites(problem: RoutingProblem, vehicle_type: int) -> list[int]:
+    """Unload sites of a ``return_empty`` type whose opening hours cannot bind on the
+    final unload (see the module docstring)."""
+    p, v = problem, problem.vehicle_types[vehicle_type]
+    start, home = p.depots[v.depot].location, p.depots[v.end_depot].location
+    locs = np.array([p.unload_sites[u].location for u in v.unload_sites])
+    if p.stops:
+        stops = np.array([s.location for s in p.stops])
+        first = p.duration[start, stops] + np.array([s.service for s in p.stops])
+        earliest = v.shift_start + (first[:, None] + p.duration[np.ix_(stops, locs)]).min(0)
+    else:
+        earliest = np.full(len(locs), v.shift_start)
+    out = []
+    for k, u in enumerate(v.unload_sites):
+        site = p.unload_sites[u]
+        latest = v.shift_end - site.unload_duration - p.duration[site.location, home]
+        if site.tw_start <= earliest[k] and site.tw_end >= latest:
+            out.append(u)
+    return out
 
 
 class _Mapping:
@@ -91,10 +125,11 @@ class _Mapping:
         for k, v in enumerate(p.vehicle_types):
             end_depot = v.end_depot
             if v.return_empty:
-                key = (v.end_depot, v.unload_sites, v.cost_per_distance, v.cost_per_duration)
+                key = (v.end_depot, tuple(_final_sites(p, k)), v.cost_per_distance,
+                       v.cost_per_duration)
                 if key not in ends:
                     home = p.depots[v.end_depot].location
-                    sites = list(v.unload_sites)
+                    sites = _final_sites(p, k)
                     ulocs = [p.unload_sites[u].location for u in sites]
                     serv = np.array([int_time(p, p.unload_sites[u].unload_duration)
                                      for u in sites])
@@ -171,6 +206,49 @@ class _Mapping:
         return tuple(out)
 
 
+def _fleet_bound(data: pyvrp.ProblemData) -> int:
+    """Vehicles needed to carry the total demand of each load dimension (all its trips)."""
+    vt = data.vehicle_type(0)
+    trips = vt.max_reloads + 1 if vt.max_reloads < 2**32 else None
+    bound = 1
+    for dim, cap in enumerate(vt.capacity):
+        demand = sum(c.delivery[dim] for c in data.clients())
+        if trips is not None and cap > 0:
+            bound = max(bound, -(-demand // (cap * trips)))
+    return bound
+
+
+def _fewer_vehicles(data: pyvrp.ProblemData, budget: Budget, seed: int
+                    ) -> tuple[pyvrp.ProblemData, pyvrp.Solution | None, dict[str, Any]]:
+    """Remove vehicles while a feasible solution is found within ``budget``.
+
+    Returns the data with the smallest fleet found, a feasible solution on it (``None``
+    when no smaller fleet was found) and a record for the result's ``info``.
+    """
+    vt = data.vehicle_type(0)
+    fleet, lower = vt.num_available, _fleet_bound(data)
+    best: pyvrp.Solution | None = None
+    steps: list[tuple[int, float]] = []
+    while fleet > lower and not budget():
+        trial = data.replace(vehicle_types=[vt.replace(num_available=fleet - 1)])
+        with warnings.catch_warnings():  # a fleet too small is expected to max penalties
+            warnings.simplefilter("ignore", pyvrp.exceptions.PenaltyBoundWarning)
+            found = pyvrp.solve(trial, pyvrp.stop.MultipleCriteria(
+                [pyvrp.stop.FirstFeasible(), budget]), seed=seed, collect_stats=False).best
+        if not found.is_feasible():
+            break
+        fleet, best = min(fleet - 1, found.num_routes()), found
+        steps.append((fleet, round(budget.elapsed(), 2)))
+    info = {"fleet_steps": steps, "fleet_lower_bound": lower,
+            "fleet_seconds": round(budget.elapsed(), 3)}
+    if best is None:
+        return data, None, info
+    data = data.replace(vehicle_types=[vt.replace(num_available=fleet)])
+    routes = [pyvrp.Route(data, [pyvrp.Activity(a.type, a.idx) for a in r.schedule()[1:-1]],
+                          r.vehicle_type()) for r in best.routes()]
+    return data, pyvrp.Solution(data, routes), info
+
+
 def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
     """The PyVRP ``ProblemData`` the engine solves (for inspection and peers)."""
     return _Mapping(problem).data
@@ -178,7 +256,8 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
 
 def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                 clock: str = "wall", display: bool = False,
-                max_iterations: int | None = None) -> RoutingResult:
+                max_iterations: int | None = None,
+                minimise_fleet: float = 0.0) -> RoutingResult:
     """Solve with PyVRP's iterated local search.
 
     Parameters
@@ -197,6 +276,11 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         Also stop after this many iterations. A run that stops on iterations before the
         time limit is reproducible: same problem, seed and ``max_iterations``, same plan
         on any machine and load (a time-limited search depends on the machine's speed).
+        The fleet phase (``minimise_fleet``) is limited by time only.
+    minimise_fleet
+        Share of ``time_limit`` (0 to 1) spent first on reducing the number of vehicles
+        (see the module docstring); 0 (default) skips the phase. Needs a problem with one
+        vehicle type.
 
     Returns
     -------
@@ -211,9 +295,21 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     if max_iterations is not None and not (isinstance(max_iterations, int)
                                            and max_iterations >= 1):
         raise InputError("max_iterations", max_iterations, "None or an integer >= 1")
+    if not 0.0 <= minimise_fleet < 1.0:
+        raise InputError("minimise_fleet", minimise_fleet, "a share of the time limit in [0, 1)")
+    data = mapping.data
+    initial: pyvrp.Solution | None = None
+    fleet_info: dict[str, Any] = {}
+    if minimise_fleet > 0:
+        if len(problem.vehicle_types) != 1:
+            raise InputError("minimise_fleet", minimise_fleet,
+                             "0 for problems with several vehicle types (one type only)")
+        data, initial, fleet_info = _fewer_vehicles(
+            data, Budget(minimise_fleet * time_limit, clock), seed)
     stop: Any = budget if max_iterations is None else pyvrp.stop.MultipleCriteria(
         [budget, pyvrp.stop.MaxIterations(max_iterations)])
-    res = pyvrp.solve(mapping.data, stop, seed=seed, collect_stats=False, display=display)
+    res = pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=display,
+                      initial_solution=initial)
     best = res.best
     if not best.routes():
         raise SolverError(f"PyVRP found no solution for {problem.name!r} in {time_limit} s")
@@ -226,4 +322,4 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                          res.cost() / mapping.factor if best.is_feasible() else None,
                          {"iterations": res.num_iterations, "max_iterations": max_iterations,
                           "cost_factor": mapping.factor,
-                          "clock": clock, "budget_used": budget.elapsed()})
+                          "clock": clock, "budget_used": budget.elapsed(), **fleet_info})
