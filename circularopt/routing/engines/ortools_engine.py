@@ -47,8 +47,32 @@ a first solution on tight ones, so SAVINGS stays the default (pass ``first_solut
 change it).
 
 GLS is the only metaheuristic that keeps improving; the first solution matters little
-once GLS runs, and SAVINGS starts best. ``SAVINGS`` can fail to build a first solution
-with optional unload copies, hence :data:`FALLBACK_FIRST_SOLUTIONS`.
+once GLS runs, and SAVINGS starts best. GLS stalls early on tight capacities (X-n101-k25:
+5.42 % after 2, 5, 10 s and 5.12 % after 60 s). Two measured additions (second session,
+n/10 CPU s, load 3-4 on 2 cores; single runs, noise about +-1 point):
+
+=========================================================  ==========================
+configuration (gap on X-n101 / n129 / n157 / n214)          gap
+=========================================================  ==========================
+SAVINGS + GLS                                               5.42 / 6.12 / 5.16 / 14.1 %
++ "close nodes" LNS operators (:data:`SEARCH_EXTRA`)        4.54 / 2.45 / 4.11 / 9.44 %
++ cross exchange / relocate neighbours / path LNS + TSP     5.42 / 4.13 / 4.71 % on
+  opt / expensive-chain LNS (X-n101; X-n214: no better)     X-n101 (X-n214 13.8-20.9 %)
+close nodes + parts of 80 stops (X-n420 / X-n716)           2.51 / 10.73 % (whole:
+                                                            2.87 / 11.82 %)
+=========================================================  ==========================
+
+Improvement by parts (``part_size``): after ``first_share`` of the time on the whole
+problem, the search re-solves parts of nearby routes (see
+:mod:`~circularopt.routing.engines._parts`) from the current plan and keeps what costs
+less; the seed picks the parts.
+
+Unload sites: ``SAVINGS`` cannot build a first solution with optional unload copies, and
+no strategy opens routes well (a full truck needs an unload copy and a stop in one move;
+on an Osh part with two sites for different truck types every strategy spent the whole
+limit without a solution), so problems with unload sites start from the greedy
+:func:`~circularopt.routing.engines._construct.nearest_neighbour` plan, and otherwise
+from :data:`UNLOAD_FIRST_SOLUTION` and :data:`FALLBACK_FIRST_SOLUTIONS`.
 
 Fleet trimming: OR-Tools' search slows down with many idle vehicles (CVRPLIB gives one
 vehicle per client), so with ``trim_fleet`` a single vehicle type without unload sites
@@ -61,9 +85,11 @@ Not supported (refused): release times.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -81,11 +107,18 @@ from circularopt.routing.engines._common import (
     int_time,
     refuse,
 )
+from circularopt.routing.engines._construct import nearest_neighbour
+from circularopt.routing.engines._parts import (
+    PartStart,
+    near_routes,
+    part_problem,
+    to_whole,
+)
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
 
-__all__ = ["ENGINE", "SEARCH_DEFAULTS", "SEARCH_EXTRA", "check_supported", "search",
-           "solve_ortools"]
+__all__ = ["ENGINE", "SEARCH_DEFAULTS", "SEARCH_EXTRA", "UNLOAD_FIRST_SOLUTION",
+           "check_supported", "search", "solve_ortools"]
 
 ENGINE = "ortools"
 
@@ -100,12 +133,31 @@ SEARCH_DEFAULTS: dict[str, str] = {
 """First solution strategy and metaheuristic used unless given (names of OR-Tools'
 ``FirstSolutionStrategy`` and ``LocalSearchMetaheuristic`` enums)."""
 
-FALLBACK_FIRST_SOLUTIONS = ("PATH_CHEAPEST_ARC", "PARALLEL_CHEAPEST_INSERTION")
-"""Tried in turn when the first solution strategy finds nothing (``SAVINGS`` and the
-local insertion strategies can fail on models with optional unload copies)."""
+UNLOAD_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
+"""First solution strategy for problems with unload sites, unless given. On the 24-stop
+reload test problem (``tests/routing/test_parts.py``) ``PARALLEL_CHEAPEST_INSERTION`` and
+``SEQUENTIAL_CHEAPEST_INSERTION`` build a first solution in 4 ms, while ``SAVINGS``,
+``PATH_CHEAPEST_ARC``, ``LOCAL_CHEAPEST_INSERTION`` and ``CHRISTOFIDES`` find none and
+spend the whole time limit trying: they do not open the optional unload copies."""
 
-SEARCH_EXTRA: dict[str, Any] = {}
-"""Further search parameters used unless ``search_params`` is given."""
+FALLBACK_FIRST_SOLUTIONS = ("PARALLEL_CHEAPEST_INSERTION", "SEQUENTIAL_CHEAPEST_INSERTION",
+                            "PATH_CHEAPEST_ARC")
+"""Tried in turn when the first solution strategy finds nothing."""
+
+PART_SIZE = 80
+"""Default stops per part in the improvement phase of :func:`solve_ortools`."""
+
+FIRST_SHARE = 0.3
+"""Default share of the time limit for the search on the whole problem."""
+
+SEARCH_EXTRA: dict[str, Any] = {
+    "local_search_operators.use_global_cheapest_insertion_close_nodes_lns": 3,
+    "local_search_operators.use_local_cheapest_insertion_close_nodes_lns": 3,
+}
+"""Further search parameters used unless ``search_params`` is given: the two "close
+nodes" large-neighbourhood operators (remove a node and its nearest neighbours, reinsert
+them by cheapest insertion; ``3`` is ``BOOL_TRUE``), which the default operator set
+leaves off (see the module docstring for the measurement)."""
 
 
 def check_supported(problem: RoutingProblem) -> None:
@@ -176,14 +228,22 @@ class _Model:
             rt.SetArcCostEvaluatorOfVehicle(evaluators[coef], v)
             rt.SetFixedCostOfVehicle(round(vt.fixed_cost * self.factor), v)
 
-        # Unload copies: optional, restricted to the vehicles that may use the site.
-        for c, u in enumerate(copies):
-            index = mgr.NodeToIndex(n_dep + n_stop + c)
-            rt.AddDisjunction([index], 0)
-            barred = [v for v, (k, _) in enumerate(self.vehicles)
-                      if u not in p.vehicle_types[k].unload_sites]
-            if barred:
-                rt.VehicleVar(index).RemoveValues(barred)
+        # Unload copies: optional, restricted to the vehicles that may use the site by a
+        # dimension of capacity 0 that a barred copy would raise to 1. (Restricting
+        # VehicleVar() instead leaves the first solution heuristics blind: on a city part
+        # with two sites for different truck types no strategy found a first solution.)
+        for c in range(len(copies)):
+            rt.AddDisjunction([mgr.NodeToIndex(n_dep + n_stop + c)], 0)
+        access: dict[tuple[int, ...], int] = {}
+        for k, _ in self.vehicles:
+            sites = p.vehicle_types[k].unload_sites
+            if sites not in access:
+                barred = [0] * (n_dep + n_stop) + [int(u not in sites) for u in copies]
+                access[sites] = rt.RegisterUnaryTransitVector(barred)
+        if len(access) > 1 or any(u not in s for s in access for u in copies):
+            rt.AddDimensionWithVehicleTransits([access[p.vehicle_types[k].unload_sites]
+                                                for k, _ in self.vehicles], 0, 0, True,
+                                               "site_access")
 
         # Load dimensions with unload slack.
         for d in range(p.num_dims):
@@ -268,6 +328,35 @@ class _Model:
         return int(rt.RegisterTransitCallback(
             lambda i, j: int(m[mgr.IndexToNode(i), mgr.IndexToNode(j)])))
 
+    def assignment(self, start: PartStart, params: Any) -> Any:
+        """Close the model and return ``start`` as an assignment, or ``None``.
+
+        ``None`` when a route cannot be expressed (too few vehicles or unload copies) or
+        OR-Tools finds it infeasible for the model.
+        """
+        rt, mgr = self.routing, self.manager
+        free: dict[int, list[int]] = {}
+        for v, (k, _) in enumerate(self.vehicles):
+            free.setdefault(k, []).append(v)
+        spare: dict[int, list[int]] = {}
+        for c, u in enumerate(self.copies):
+            spare.setdefault(u, []).append(self.n_dep + self.n_stop + c)
+        lists: list[list[int]] = [[] for _ in self.vehicles]
+        for k, steps in start:
+            if not free.get(k):
+                return None
+            nodes = []
+            for kind, idx in steps:
+                if kind == "stop":
+                    nodes.append(self.n_dep + idx)
+                elif spare.get(idx):
+                    nodes.append(spare[idx].pop())
+                else:
+                    return None
+            lists[free[k].pop(0)] = [int(mgr.NodeToIndex(n)) for n in nodes]
+        rt.CloseModelWithParameters(params)
+        return rt.ReadAssignmentFromRoutes(lists, True)
+
     def routes(self, sol: Any) -> tuple[Route, ...]:
         """The problem's routes for an OR-Tools assignment."""
         p, rt, mgr = self.problem, self.routing, self.manager
@@ -344,8 +433,12 @@ def _drop_idle_unloads(problem: RoutingProblem, vehicle_type: int, steps: list[S
     return out, break_after
 
 
-def search(routing: Any, budget: Budget, make_params: Callable[[float], Any]) -> Any:
+def search(routing: Any, budget: Budget, make_params: Callable[[float], Any], *,
+           initial: Any = None) -> Any:
     """Run the routing search within ``budget``; return the best assignment or ``None``.
+
+    ``initial`` (an assignment of the closed model) is where the search starts instead of
+    the first solution strategy.
 
     OR-Tools limits are wall-clock. For a CPU budget the search runs in up to four
     slices: each slice's wall limit is the CPU time left divided by the CPU share the
@@ -354,8 +447,10 @@ def search(routing: Any, budget: Budget, make_params: Callable[[float], Any]) ->
     slower).
     """
     if budget.clock == "wall":
-        return routing.SolveWithParameters(make_params(max(0.05, budget.left())))
-    best, share = None, 1.0
+        params = make_params(max(0.05, budget.left()))
+        return (routing.SolveWithParameters(params) if initial is None
+                else routing.SolveFromAssignmentWithParameters(initial, params))
+    best, share = initial, 1.0
     for _ in range(4):
         left = budget.left()
         if left <= 0.02 * budget.seconds:
@@ -399,10 +494,49 @@ def _params(time_limit: float, first_solution: str, metaheuristic: str,
     return params
 
 
+def _improve_by_parts(problem: RoutingProblem, routes: list[Route], budget: Budget, *,
+                      seed: int, part_size: int, part_seconds: float,
+                      make_params: Callable[[float], Any]) -> tuple[list[Route], dict[str, int]]:
+    """Re-solve parts of nearby routes (see :mod:`~circularopt.routing.engines._parts`).
+
+    Until ``budget`` is spent: pick a route at random, take the routes nearest to it up
+    to ``part_size`` stops, let OR-Tools' search run from those routes for
+    ``part_seconds``, and keep the result when it costs less.
+    """
+    rng = random.Random(seed)
+    stats = {"parts": 0, "improved": 0}
+    n_types = len(problem.vehicle_types)
+    while budget.left() > min(0.5, 0.1 * part_seconds) and routes:
+        used = [sum(r.vehicle_type == k for r in routes) for k in range(n_types)]
+        idle = [min(1, vt.count - used[k]) for k, vt in enumerate(problem.vehicle_types)]
+        chosen = near_routes(problem, routes, rng.randrange(len(routes)), part_size)
+        part, start = part_problem(problem, [routes[i] for i in chosen], idle=idle)
+        model = _Model(part, [vt.count for vt in part.vehicle_types])
+        local = Budget(min(part_seconds, budget.left()), budget.clock)
+        initial = model.assignment(start, make_params(local.left()))
+        stats["parts"] += 1
+        if initial is None:
+            continue
+        sol = search(model.routing, local, make_params, initial=initial)
+        new = to_whole(problem, part, model.routes(sol))
+        if sum(r.cost for r in new) < sum(routes[i].cost for i in chosen) - 1e-9:
+            stats["improved"] += 1
+            keep = set(range(len(routes))) - set(chosen)
+            routes = [routes[i] for i in sorted(keep)] + new
+    count = [0] * n_types
+    numbered = []
+    for r in routes:
+        numbered.append(dataclasses.replace(r, vehicle=count[r.vehicle_type]))
+        count[r.vehicle_type] += 1
+    return numbered, stats
+
+
 def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                   first_solution: str | None = None, metaheuristic: str | None = None,
                   search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
-                  clock: str = "wall", log: bool = False) -> RoutingResult:
+                  part_size: int | None = PART_SIZE, part_seconds: float | None = None,
+                  first_share: float = FIRST_SHARE, clock: str = "wall",
+                  log: bool = False) -> RoutingResult:
     """Solve with OR-Tools routing.
 
     Parameters
@@ -410,17 +544,26 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     problem
         The problem.
     time_limit
-        Wall-clock seconds for model building and search.
+        Seconds for model building and search.
     seed
-        Accepted for a uniform interface; OR-Tools' routing search is deterministic for a
-        given model and time budget (up to timing), so the seed has no effect.
+        Seeds the choice of parts in the improvement phase; OR-Tools' own search is
+        deterministic for a given model and time budget (up to timing).
     first_solution, metaheuristic
-        OR-Tools enum names; default :data:`SEARCH_DEFAULTS`.
+        OR-Tools enum names; default :data:`SEARCH_DEFAULTS` (first solution
+        :data:`UNLOAD_FIRST_SOLUTION` when the problem has unload sites).
     search_params
         Further ``RoutingSearchParameters`` fields by (dotted) name, e.g.
         ``{"ls_operator_neighbors_ratio": 0.2}``; default :data:`SEARCH_EXTRA`.
     trim_fleet
         Offer fewer idle vehicles when safe (see the module docstring).
+    part_size
+        Stops per part in the improvement phase (see the module docstring); ``None``
+        searches the whole problem for the whole time. Problems with at most
+        ``part_size`` stops are always searched whole.
+    part_seconds
+        Search time per part; default ``part_size / 40`` seconds.
+    first_share
+        Share of ``time_limit`` for the search on the whole problem before the parts.
     clock
         ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`
         and :func:`search`).
@@ -432,12 +575,17 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     RoutingResult
         A plan; ``SolverError`` if OR-Tools finds none in time.
     """
-    del seed
     check_supported(problem)
     t0 = time.perf_counter()
     if problem.num_stops == 0:
         return RoutingResult(problem.name, ENGINE, "feasible", 0.0, ())
-    fs = first_solution or SEARCH_DEFAULTS["first_solution"]
+    if part_size is not None and part_size < 2:
+        raise InputError("part_size", part_size, "an integer >= 2, or None")
+    if not 0 < first_share <= 1:
+        raise InputError("first_share", first_share, "a share in (0, 1]")
+    unloads = any(vt.unload_sites for vt in problem.vehicle_types)
+    fs = first_solution or (UNLOAD_FIRST_SOLUTION if unloads
+                            else SEARCH_DEFAULTS["first_solution"])
     mh = metaheuristic or SEARCH_DEFAULTS["metaheuristic"]
     full = [v.count for v in problem.vehicle_types]
     attempts = [_trimmed_counts(problem)] if trim_fleet else []
@@ -445,22 +593,41 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         attempts.append(full)
     extra = dict(SEARCH_EXTRA if search_params is None else search_params)
     chain = [fs] + [f for f in FALLBACK_FIRST_SOLUTIONS if f != fs]
+    parts = part_size is not None and problem.num_stops > part_size
     budget = Budget(time_limit, clock)
+    first = Budget(time_limit * (first_share if parts else 1.0), clock)
     for counts, strategy in itertools.product(attempts, chain):
         if budget.left() <= 0:
             break
         model = _Model(problem, counts)
-        sol = search(model.routing, budget,
-                     functools.partial(_params, first_solution=strategy, metaheuristic=mh,
-                                       extra=extra, log=log))
-        if sol is not None:
-            fs = strategy
-            routes = model.routes(sol)
-            return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0,
-                                 routes, (), sol.ObjectiveValue() / model.factor,
-                                 {"first_solution": fs, "metaheuristic": mh,
-                                  "vehicles_offered": sum(counts), "clock": clock,
-                                  "unload_copies": len(model.copies)})
+        make = functools.partial(_params, first_solution=strategy, metaheuristic=mh,
+                                 extra=extra, log=log)
+        initial = None
+        if unloads and first_solution is None:
+            start = nearest_neighbour(problem, counts)
+            if start is not None:
+                initial = model.assignment(start, make(first.seconds))
+        sol = search(model.routing, first if first.left() > 0 else budget, make,
+                     initial=initial)
+        if sol is None:
+            continue
+        routes = list(model.routes(sol))
+        info: dict[str, Any] = {"first_solution": strategy if initial is None
+                                else "nearest_neighbour", "metaheuristic": mh,
+                                "vehicles_offered": sum(counts), "clock": clock,
+                                "unload_copies": len(model.copies)}
+        objective: float | None = sol.ObjectiveValue() / model.factor
+        if parts:
+            assert part_size is not None
+            routes, stats = _improve_by_parts(
+                problem, routes, budget, seed=seed, part_size=part_size,
+                part_seconds=part_seconds or part_size / 40,
+                make_params=functools.partial(_params, first_solution=strategy,
+                                              metaheuristic=mh, extra=extra, log=False))
+            info.update(stats, part_size=part_size)
+            objective = None
+        return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0,
+                             tuple(routes), (), objective, info)
     raise SolverError(f"OR-Tools found no solution for {problem.name!r} within "
                       f"{time_limit:g} s (first solution {fs}); give more time, more "
                       "vehicles, or wider time windows")
