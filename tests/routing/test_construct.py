@@ -1,0 +1,61 @@
+"""The nearest-neighbour start with unloading trips."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from circularopt.routing import RoutingModel, RoutingProblem, RoutingResult, solve, validate
+from circularopt.routing.engines._construct import nearest_neighbour
+from circularopt.routing.result import schedule_route
+
+
+def _two_sites(count: int = 2) -> RoutingProblem:
+    """Two truck types that unload at different sites and must return empty.
+
+    Before the nearest-neighbour start, OR-Tools' first solution strategies found no
+    plan for this shape of problem (a city part with site-specific truck types).
+    """
+    rnd = random.Random(3)
+    pts = {"d": (0.0, 0.0), "u0": (5.0, 0.0), "u1": (-5.0, 0.0)}
+    for k in range(20):
+        pts[f"s{k}"] = (rnd.uniform(-30, 30), rnd.uniform(-30, 30))
+    names = list(pts)
+    dist = [[float(round(math.dist(pts[a], pts[b]))) for b in names] for a in names]
+    m = RoutingModel(names, dist, dist, name="two-sites", dimensions=("t", "m3"))
+    m.add_depot("d")
+    m.add_unload_site("u0", unload_duration=10, tw_start=0, tw_end=900)
+    m.add_unload_site("u1", unload_duration=15)
+    m.add_vehicle_type("big", depot="d", count=count, capacity=[8, 18], unload_sites=["u1"],
+                       return_empty=True, shift_end=1000, fixed_cost=10)
+    m.add_vehicle_type("small", depot="d", count=count, capacity=[4.5, 10],
+                       unload_sites=["u0"], return_empty=True, shift_end=1000, max_stops=6)
+    for k in range(20):
+        m.add_stop(f"s{k}", demand=[1.5, 4.5], service=20, tw_start=0, tw_end=800)
+    return m.data()
+
+
+def test_nearest_neighbour_plan_is_valid() -> None:
+    problem = _two_sites()
+    start = nearest_neighbour(problem, [2, 2])
+    assert start is not None
+    routes = []
+    per_type = [0, 0]
+    for k, steps in start:
+        routes.append(schedule_route(problem, k, per_type[k], steps))
+        per_type[k] += 1
+    plan = RoutingResult(problem.name, "test", "feasible", 0.0, tuple(routes))
+    report = validate(problem, plan)
+    assert report.ok, report.summary()
+    assert all(r.visits[-2].kind == "unload" for r in routes)  # returns empty
+
+
+def test_nearest_neighbour_gives_up_when_the_fleet_is_short() -> None:
+    assert nearest_neighbour(_two_sites(), [0, 1]) is None
+
+
+def test_ortools_solves_site_specific_trucks() -> None:
+    problem = _two_sites()
+    result = solve(problem, engine="ortools", time_limit=1.0)
+    assert validate(problem, result).ok
+    assert result.info["first_solution"] == "nearest_neighbour"
