@@ -132,8 +132,26 @@ def _no_generation_options(size: int | None, season: str | None, what: str) -> N
                          f"no season for {what} (season applies to city names)")
 
 
-def _matrices(scenario: Scenario, network: Any, *, max_snap_m: float | None
-              ) -> TravelMatrices:
+def scenario_matrices(scenario: Scenario, network: Any = None, *,
+                      max_snap_m: float | None = None) -> TravelMatrices:
+    """Travel matrices over a scenario's locations.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    network
+        A road network file path or :class:`~circularopt.network.RoadNetwork`; ``None``
+        gives the offline approximation (marked ``approximate``).
+    max_snap_m
+        Largest distance from a location to the road it is snapped to (see
+        :func:`circularopt.matrices.road_matrices`).
+
+    Returns
+    -------
+    TravelMatrices
+        Seconds and metres between every pair of the scenario's locations.
+    """
     if network is None:
         return approximate_matrices(scenario.locations())
     from circularopt.matrices import road_matrices
@@ -232,7 +250,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
             f"{scenario.total_tonnes_per_day:,.1f} t/day")
 
         t0 = begin("matrices")
-        matrices = _matrices(scenario, network, max_snap_m=max_snap_m)
+        matrices = scenario_matrices(scenario, network, max_snap_m=max_snap_m)
         end("matrices", t0, ("APPROXIMATE: " if matrices.approximate else "")
             + matrices.source)
 

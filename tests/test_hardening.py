@@ -260,15 +260,16 @@ def test_prodhon_reader(tmp_path: Path) -> None:
         assert path.name in str(info.value)
 
 
-def _osm() -> str:
-    """A 3x3 grid of two-way residential streets, 200 m apart, at the town."""
-    nodes = {3 * r + c + 1: (LAT + 0.002 * r, LON + 0.002 * c)
-             for r in range(3) for c in range(3)}
+def _osm(rows: int = 3, cols: int = 3, *, step: float = 0.002, lat: float = LAT,
+         lon: float = LON) -> str:
+    """A grid of two-way residential streets (default 3x3, 200 m apart, at the town)."""
+    nodes = {cols * r + c + 1: (lat + step * r, lon + step * c)
+             for r in range(rows) for c in range(cols)}
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6">']
     lines += [f'<node id="{k}" version="1" lat="{la:.7f}" lon="{lo:.7f}"/>'
               for k, (la, lo) in nodes.items()]
-    ways = [[3 * r + c + 1 for c in range(3)] for r in range(3)]
-    ways += [[3 * r + c + 1 for r in range(3)] for c in range(3)]
+    ways = [[cols * r + c + 1 for c in range(cols)] for r in range(rows)]
+    ways += [[cols * r + c + 1 for r in range(rows)] for c in range(cols)]
     for w, refs in enumerate(ways, start=10):
         lines += [f'<way id="{w}" version="1">', *(f'<nd ref="{k}"/>' for k in refs),
                   '<tag k="highway" v="residential"/></way>']
@@ -293,6 +294,26 @@ def test_osm_files_and_snapping(tmp_path: Path, capsys: pytest.CaptureFixture[st
         road_matrices(net, far, max_snap_m=100.0, cache=False)
     assert_clear(str(snapped.value), "'far'", "100 m", "max_snap_m")
     assert "'near'" not in str(snapped.value)
+
+
+def test_site_and_route_use_a_road_network(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """``--network`` replaces the approximation in ``site`` and ``route`` too."""
+    roads = tmp_path / "town.osm"  # streets 440 m apart around everything in town()
+    roads.write_text(_osm(26, 36, step=0.004, lat=LAT - 0.08, lon=LON - 0.1),
+                     encoding="utf-8")
+    scenario = tmp_path / "town.json"
+    town().to_json(scenario)
+    for argv in (("site", "--time-limit", "5", "--out", tmp_path / "site.json"),
+                 ("route", "--time-limit", "2", "--workers", "1",
+                  "--out", tmp_path / "routes.json")):
+        code = cli.main([str(a) for a in (argv[0], scenario, "--network", roads, *argv[1:])])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert "APPROXIMATE" not in out and "loading road network" in out
+    routes = json.loads((tmp_path / "routes.json").read_text(encoding="utf-8"))
+    assert routes["valid"] and routes["approximate_matrices"] is False
+    assert "town.osm" in routes["matrices_source"]
 
 
 # --------------------------------------------------------------------------- infeasibility

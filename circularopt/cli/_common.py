@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 from collections.abc import Callable
@@ -10,8 +11,10 @@ from pathlib import Path
 from rich.console import Console
 
 from circularopt.exceptions import InputError
+from circularopt.matrices import TravelMatrices
+from circularopt.scenario import Scenario
 
-__all__ = ["atomic_write", "console", "existing_file"]
+__all__ = ["add_network_option", "atomic_write", "console", "existing_file", "matrices_for"]
 
 console = Console(stderr=False, highlight=False)
 """Where subcommands print tables and progress."""
@@ -41,3 +44,27 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path
+
+
+def add_network_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--network FILE`` (road network; default the offline approximation)."""
+    parser.add_argument("--network", type=Path,
+                        help="road network file (.osm, .osm.bz2, .osm.pbf, .graphml); "
+                             "without it distances are an offline approximation")
+
+
+def matrices_for(scenario: Scenario, network: Path | None) -> TravelMatrices:
+    """Travel matrices for a command: from ``--network`` or announced as approximate."""
+    from circularopt.pipeline import scenario_matrices
+
+    if network is None:
+        matrices = scenario_matrices(scenario)
+        console.print(f"[yellow]travel figures are APPROXIMATE:[/] {matrices.source} "
+                      "(no road network given)")
+        return matrices
+    from circularopt.network import load_network
+
+    console.print(f"loading road network {network} ...")
+    net = load_network(network)
+    console.print(net.summary())
+    return scenario_matrices(scenario, net)

@@ -2,7 +2,8 @@
 
 Points unload where the siting result assigns them (``--siting``); without one, every
 point unloads at the complex candidate or landfill nearest to it by travel time (there and
-back). Travel times and distances come from the offline approximation
+back). Travel times and distances come from the road network given with ``--network``,
+else from the offline approximation
 (:func:`circularopt.matrices.approximate_matrices`), announced as approximate in the
 output. The city is decomposed by unload site (and sector when large), the parts are
 solved in parallel and the stitched plan is checked by the independent validator.
@@ -14,8 +15,13 @@ import argparse
 import json
 from pathlib import Path
 
-from circularopt.cli._common import atomic_write, console, existing_file
-from circularopt.matrices import approximate_matrices
+from circularopt.cli._common import (
+    add_network_option,
+    atomic_write,
+    console,
+    existing_file,
+    matrices_for,
+)
 from circularopt.routing.decompose import route_city
 from circularopt.routing.engines import ENGINES
 from circularopt.routing.scenario import nearest_sites
@@ -26,6 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``route`` subcommand."""
     p = sub.add_parser("route", help="plan collection routes with unloading trips")
     p.add_argument("scenario", help="scenario JSON file")
+    add_network_option(p)
     p.add_argument("--engine", choices=ENGINES, default="pyvrp", help="routing engine")
     p.add_argument("--time-limit", type=float, default=60.0,
                    help="global wall-clock seconds (default 60)")
@@ -44,8 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _route(args: argparse.Namespace) -> int:
     scenario = Scenario.from_json(existing_file(args.scenario, option="scenario"))
-    matrices = approximate_matrices(scenario.locations())
-    console.print(f"[yellow]travel matrices are APPROXIMATE[/]: {matrices.source}")
+    matrices = matrices_for(scenario, args.network)
     if args.siting:
         from circularopt.siting.result import SitingResult
 

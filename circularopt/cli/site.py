@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from circularopt.cli._common import atomic_write, console, existing_file
-from circularopt.matrices import approximate_matrices
+from circularopt.cli._common import (
+    add_network_option,
+    atomic_write,
+    console,
+    existing_file,
+    matrices_for,
+)
 from circularopt.scenario import Scenario
 from circularopt.siting.model import BACKENDS, DEFAULT_BACKEND, site
 from circularopt.siting.validate import check_siting
@@ -16,6 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``site`` subcommand."""
     p = sub.add_parser("site", help="site sorting complexes and assign feedstock (MIP)")
     p.add_argument("scenario", help="scenario JSON file")
+    add_network_option(p)
     group = p.add_mutually_exclusive_group()
     group.add_argument("--complexes", type=int, help="open exactly N complexes")
     group.add_argument("--max-complexes", type=int, help="open at most N complexes")
@@ -42,9 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _site(args: argparse.Namespace) -> int:
     scenario = Scenario.from_json(existing_file(args.scenario, option="scenario"))
-    matrices = approximate_matrices(scenario.locations())
-    console.print(f"[yellow]travel figures are APPROXIMATE:[/] {matrices.source} "
-                  "(no road network given)")
+    matrices = matrices_for(scenario, args.network)
     result = site(scenario, matrices, backend=args.backend, time_limit=args.time_limit,
                   complexes=args.complexes, max_complexes=args.max_complexes,
                   min_diversion=args.min_diversion,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from circularopt.cli._common import console
+from circularopt.cli._common import add_network_option, console
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
 
 
@@ -16,9 +16,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Run network/matrices -> siting -> feedstock -> routing -> validation "
                     "and write the plan. Ctrl-C stops early and saves the plan so far.")
     p.add_argument("source", help="city name (bishkek, osh, issyk-kul) or scenario JSON")
-    p.add_argument("--network", type=Path,
-                   help="road network file (.osm, .osm.bz2, .osm.pbf, .graphml); "
-                        "without it distances are an offline approximation")
+    add_network_option(p)
     p.add_argument("--season", help="season for cities that have them (summer, winter)")
     p.add_argument("--size", type=int, help="number of container sites to generate")
     p.add_argument("--complexes", type=int, help="exact number of sorting complexes")
