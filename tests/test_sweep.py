@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from circularopt import InputError
+from circularopt import InputError, Plan
 from circularopt.cli import main
 from circularopt.sweep import expand, parse_vary, run_sweep
 
@@ -56,9 +57,21 @@ def test_local_cluster_reports_a_failed_task_and_goes_on(tmp_path: Path) -> None
 def test_cli_serial_writes_csv(tmp_path: Path) -> None:
     out = tmp_path / "sweep.csv"
     code = main(["sweep", "osh", "--vary", "complexes=1,2", "--size", "100",
-                 "--time-limit", "5", "--serial", "--out", str(out)])
+                 "--time-limit", "5", "--serial", "--out", str(out),
+                 "--engine-options", '{"max_iterations": 300}',
+                 "--plans", str(tmp_path / "plans")])
     assert code == 1  # one task failed, and the exit code says so
     table = pd.read_csv(out)
     assert list(table["task"]) == ["complexes=1", "complexes=2"]
     assert table.loc[0, "error"].startswith("InfeasibleError")
     assert bool(table.loc[1, "valid"])
+    plan = Plan.load(table.loc[1, "plan"])
+    assert '"max_iterations": 300' in json.dumps(plan.info)
+
+
+@pytest.mark.parametrize("text", ["{max_iterations: 3}", "[1, 2]"])
+def test_cli_engine_options_must_be_a_json_object(text: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["sweep", "osh", "--vary", "seed=1", "--serial", "--engine-options", text])
+    out = capsys.readouterr().out
+    assert code == 2 and "--engine-options" in out and "JSON object" in out

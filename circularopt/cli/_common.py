@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -14,7 +16,8 @@ from circularopt.exceptions import InputError
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import Scenario
 
-__all__ = ["add_network_option", "atomic_write", "console", "existing_file", "matrices_for"]
+__all__ = ["add_engine_options", "add_network_option", "atomic_write", "console",
+           "engine_options", "existing_file", "matrices_for"]
 
 console = Console(stderr=False, highlight=False)
 """Where subcommands print tables and progress."""
@@ -68,3 +71,24 @@ def matrices_for(scenario: Scenario, network: Path | None) -> TravelMatrices:
     net = load_network(network)
     console.print(net.summary())
     return scenario_matrices(scenario, net)
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--engine-options JSON`` (options passed to the routing engine)."""
+    parser.add_argument("--engine-options", metavar="JSON",
+                        help='routing engine options as a JSON object, e.g. '
+                             '\'{"max_iterations": 5000}\' (PyVRP, reproducible across '
+                             'machines) or \'{"part_size": 60}\' (OR-Tools)')
+
+
+def engine_options(text: str | None) -> dict[str, Any]:
+    """The parsed ``--engine-options`` (empty without the option)."""
+    if text is None:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError("--engine-options", text, f"a JSON object ({exc.msg})") from None
+    if not isinstance(value, dict):
+        raise InputError("--engine-options", text, 'a JSON object such as {"seed": 1}')
+    return value

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from circularopt.cli._common import add_network_option, console
+from circularopt.cli._common import (
+    add_engine_options,
+    add_network_option,
+    console,
+    engine_options,
+)
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
 
 
@@ -25,6 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
                    help=f"wall-clock budget in seconds (default {DEFAULT_TIME_LIMIT:g})")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    add_engine_options(p)
     p.add_argument("--joint", action="store_true",
                    help="judge siting by routed cost: route the model's choice and its "
                         "neighbours (one complex fewer/more) briefly, keep the cheapest")
@@ -45,6 +51,7 @@ def _solve(args: argparse.Namespace) -> int:
     plan = solve(args.source, network=network, season=args.season, size=args.size,
                  complexes=args.complexes, engine=args.engine, time_limit=args.time_limit,
                  seed=args.seed, joint=args.joint,
+                 engine_options=engine_options(args.engine_options),
                  progress=lambda msg: console.print(msg, highlight=False))
     out = args.out if args.out is not None else Path("out") / plan.scenario.name
     written = write_outputs(plan, out, network=network)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from circularopt.cli._common import console
+from circularopt.cli._common import add_engine_options, console, engine_options
 from circularopt.sweep import SweepRow, expand, parse_vary, run_sweep, solve_one
 
 
@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="seconds per solve (default 60)")
     p.add_argument("--seed", type=int, default=0, help="seed unless varied (default 0)")
     p.add_argument("--size", type=int, help="container sites for a city unless varied")
+    add_engine_options(p)
     p.add_argument("--scheduler", help="address of an existing Dask scheduler")
     p.add_argument("--workers", type=int, default=2,
                    help="worker processes of the local cluster (default 2)")
@@ -43,6 +44,8 @@ def _sweep(args: argparse.Namespace) -> int:
     base: dict[str, object] = {"time_limit": args.time_limit, "seed": args.seed}
     if args.size is not None:
         base["size"] = args.size
+    if args.engine_options is not None:
+        base["engine_options"] = engine_options(args.engine_options)
     console.print("command: circularopt " + shlex.join(sys.argv[1:]), markup=False)
     console.print(f"{len(tasks)} tasks" + (" (serial)" if args.serial else
                   f" on {args.scheduler or f'a local cluster of {args.workers} workers'}"))
