@@ -107,13 +107,13 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
         # small: every facility and every arc surviving the reduced-cost tests stays in
         # the kernel, so the kernel optimum is proven optimal
         return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                                max_kernel=problem.m)
+                                max_kernel=problem.m, prove_share=0.5)
     if problem.single_source:
         return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
                                 max_kernel=20, arcs_per_customer=6, multi_source_share=0.4,
                                 multi_source_kernel=12)
     return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                            max_kernel=40)
+                            max_kernel=15, prove_share=0.75)
 
 
 def solution_json(instance: str, problem: FacilityProblem, result: FacilityResult

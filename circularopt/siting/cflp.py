@@ -253,7 +253,7 @@ def _check_backend(backend: str) -> None:
 def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: float = 60.0,
               seed: int = 0, threads: int = 1, relative_gap: float = 1e-9,
               facilities: Any = None, arcs: np.ndarray | None = None,
-              hint: FacilityResult | None = None) -> FacilityResult:
+              hint: FacilityResult | None = None, must_open: Any = None) -> FacilityResult:
     r"""Solve a CFLP exactly with an OR-Tools MIP backend (MathOpt).
 
     Formulation (strong, spopt style), facilities :math:`i \in I`, customers
@@ -302,6 +302,8 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
         the result's ``bound`` is then ``None``.
     hint
         A solution to start from (used by SCIP and CP-SAT, ignored by HiGHS).
+    must_open
+        Facility indices forced open (a restriction too: ``bound`` becomes ``None``).
 
     Returns
     -------
@@ -316,7 +318,7 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
     start = time.monotonic()
     m, n = problem.m, problem.n
     allowed = np.isfinite(problem.cost)
-    restricted = facilities is not None or arcs is not None
+    restricted = facilities is not None or arcs is not None or must_open is not None
     if arcs is not None:
         allowed &= arcs
     fac = np.zeros(m, dtype=bool)
@@ -328,6 +330,9 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
                          "at least one modelled facility per customer")
     model = mathopt.Model(name=problem.name or "cflp")
     y = {int(i): model.add_binary_variable(name=f"y{i}") for i in np.flatnonzero(fac)}
+    for i in [] if must_open is None else must_open:
+        if int(i) in y:
+            y[int(i)].lower_bound = 1.0
     pairs = np.argwhere(allowed)
     if problem.single_source:
         xs = [model.add_binary_variable(name=f"x{i}_{j}") for i, j in pairs]

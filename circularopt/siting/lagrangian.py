@@ -108,27 +108,74 @@ def _knapsacks(r: np.ndarray, d: np.ndarray, s: np.ndarray
     return x, value, r + d[None, :] * mu[:, None]
 
 
+_KNAPSACK_CELLS = 30_000_000
+"""Most ``customers x facilities x capacity units`` for the 0-1 knapsacks (single source)."""
+
+
+def _unit_weights(problem: FacilityProblem) -> tuple[np.ndarray, np.ndarray] | None:
+    """Integer demands (rounded down) and capacities (rounded up) for the 0-1 knapsacks.
+
+    Rounding this way only enlarges each knapsack's feasible set, so its optimum stays a
+    lower bound. ``None`` when the tables would exceed :data:`_KNAPSACK_CELLS`.
+    """
+    d, s = problem.demand, problem.capacity
+    integral = bool(np.all(d == np.round(d)) and np.all(s == np.round(s)))
+    top = float(s.max())
+    unit = 1.0 if integral and top <= 5000 else max(top / 2000.0, 1e-12)
+    size = math.ceil(top / unit - 1e-9)
+    if problem.n * problem.m * (size + 1) > _KNAPSACK_CELLS:
+        return None
+    return (np.floor(d / unit + 1e-9).astype(int),
+            np.ceil(s / unit - 1e-9).astype(int))
+
+
+def _knapsacks01(r: np.ndarray, w: np.ndarray, cap: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """0-1 knapsack per row by dynamic programming: chosen items ``x`` and values.
+
+    Row ``i`` minimises ``sum_j r[i, j] x[i, j]`` with ``sum_j w[j] x[i, j] <= cap[i]``.
+    """
+    m, n = r.shape
+    top = int(cap.max())
+    rows = np.arange(m)
+    dp = np.zeros((m, top + 1))
+    take = np.zeros((n, m, top + 1), dtype=bool)
+    for j in range(n):
+        wj = int(w[j])
+        useful = r[:, j] < 0
+        if wj > top or not useful.any():
+            continue
+        cand = np.full((m, top + 1), np.inf)
+        cand[:, wj:] = dp[:, :top + 1 - wj] + r[:, j][:, None]
+        better = (cand < dp - 1e-12) & useful[:, None]
+        take[j] = better
+        dp = np.where(better, cand, dp)
+    x = np.zeros((m, n))
+    c = cap.astype(int).copy()
+    for j in range(n - 1, -1, -1):
+        chosen = take[j, rows, c]
+        x[chosen, j] = 1.0
+        c -= chosen * int(w[j])
+    return x, dp[rows, cap.astype(int)]
+
+
 _DP_UNITS = 20_000
 """Most capacity units of the exact 0-1 cover DP (capacities are scaled up beyond)."""
 
 
-def _cover_01(v: np.ndarray, s: np.ndarray, total: float, *, force: int = -1,
-              forced_to: int = 0) -> tuple[np.ndarray, float]:
+def _cover_01(v: np.ndarray, s: np.ndarray, total: float, *,
+              fixed: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """A lower bound on ``min v y`` with ``s y >= total``, ``y`` binary, and its ``y``.
 
     Negative items are always taken; the rest of the demand is covered exactly by a
     dynamic programme over capacity units (equal capacities: the cheapest ``k``). When
     the capacities must be scaled to fit :data:`_DP_UNITS`, each is rounded up, which
-    only enlarges the feasible set, so the value stays a lower bound. ``force`` fixes
-    ``y[force] = forced_to``. ``inf`` value if no cover exists.
+    only enlarges the feasible set, so the value stays a lower bound. ``fixed[i]`` is 0
+    or 1 for an item fixed to that value, -1 for a free one. ``inf`` value if no cover
+    exists.
     """
-    m = len(v)
-    free = np.ones(m, dtype=bool)
-    y = (v < 0).astype(float)
-    if force >= 0:
-        free[force] = False
-        y[force] = float(forced_to)
-    y[free & (v < 0)] = 1.0
+    free = np.ones(len(v), dtype=bool) if fixed is None else fixed < 0
+    y = np.where(free, v < 0, fixed == 1 if fixed is not None else False).astype(float)
     rest = total - float((s * y).sum())
     cand = np.flatnonzero(free & (y == 0))
     if rest > 1e-9:
@@ -162,7 +209,10 @@ def _cover_01(v: np.ndarray, s: np.ndarray, total: float, *, force: int = -1,
 
 
 def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int = 800,
-                     deadline: float | None = None, stall_limit: int = 50) -> LagrangianBound:
+                     deadline: float | None = None, stall_limit: int = 50,
+                     integer_knapsacks: bool = True, fixed: np.ndarray | None = None,
+                     multipliers: np.ndarray | None = None, step: float = 2.0,
+                     probe: bool = True) -> LagrangianBound:
     """Optimise the Lagrangian multipliers of the assignment constraints by subgradient.
 
     The step is Polyak's with the target ``upper``; its factor halves after
@@ -181,6 +231,20 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
         ``time.monotonic()`` value to stop at.
     stall_limit
         Iterations without improvement before the step factor halves.
+    integer_knapsacks
+        Single source: solve each facility's knapsack over its customers as a 0-1
+        knapsack (dynamic programme over capacity units) instead of a continuous one,
+        when the tables stay small (:data:`_KNAPSACK_CELLS`); a stronger bound.
+    fixed
+        Per facility 1 (forced open), 0 (forced closed) or -1 (free); the bound is then
+        valid for the solutions respecting it (``inf`` if none can exist).
+    multipliers
+        Starting multipliers (default: cheapest cost per customer with the fixed cost
+        spread over the capacity).
+    step
+        Initial step factor.
+    probe
+        Compute ``open_bound`` and ``closed_bound`` (otherwise they equal ``bound``).
 
     Returns
     -------
@@ -190,8 +254,13 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
     c = np.where(np.isfinite(problem.cost), problem.cost, 1e3 * upper)
     d, s, f = problem.demand, problem.capacity, problem.fixed_cost
     total = problem.total_demand
-    lam = (c + (f / np.maximum(s, 1e-12))[:, None] * d[None, :]).min(axis=0)
-    alpha, best, stall = 2.0, -math.inf, 0
+    if multipliers is None:
+        lam = (c + (f / np.maximum(s, 1e-12))[:, None] * d[None, :]).min(axis=0)
+    else:
+        lam = np.array(multipliers, dtype=float)
+    base_fixed = np.full(problem.m, -1) if fixed is None else np.asarray(fixed, dtype=int)
+    units = _unit_weights(problem) if problem.single_source and integer_knapsacks else None
+    alpha, best, stall = step, -math.inf, 0
     best_state: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     candidates: list[tuple[int, ...]] = []
     it = 0
@@ -200,7 +269,13 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
         r = c - lam[None, :]
         x, val, rc = _knapsacks(r, d, s)
         v = f + val
-        y, yval = _cover_01(v, s, total)
+        if units is not None:
+            # single source: the exact 0-1 knapsacks give a bound above the LP's; an arc
+            # forced in costs at least the continuous knapsack with it (f + val + rc)
+            x, val01 = _knapsacks01(r, *units)
+            rc = v[:, None] + rc - (f + val01)[:, None]
+            v = f + val01
+        y, yval = _cover_01(v, s, total, fixed=base_fixed)
         bound = float(lam.sum()) + yval
         if bound > best + 1e-9 * abs(best if math.isfinite(best) else 1.0):
             best, stall = bound, 0
@@ -214,16 +289,23 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
             candidates.append(opened)
         g = 1.0 - (x * y[:, None]).sum(axis=0)
         norm = float((g * g).sum())
-        if norm < 1e-12 or alpha < 1e-4 or (deadline and time.monotonic() > deadline):
+        if (norm < 1e-12 or alpha < 1e-4 or bound > upper or not math.isfinite(bound)
+                or (deadline and time.monotonic() > deadline)):
             break
         lam = lam + alpha * max(upper - bound, 1e-9 * abs(upper)) / norm * g
     assert best_state is not None
     lam_b, v_b, rc_b = best_state
     base = float(lam_b.sum())
-    open_b = np.array([base + _cover_01(v_b, s, total, force=i, forced_to=1)[1]
-                       for i in range(problem.m)])
-    closed_b = np.array([base + _cover_01(v_b, s, total, force=i, forced_to=0)[1]
-                         for i in range(problem.m)])
+    open_b = np.full(problem.m, best)
+    closed_b = np.full(problem.m, best)
+    for i in range(problem.m if probe and math.isfinite(best) else 0):
+        for to, out in ((1, open_b), (0, closed_b)):
+            forced = base_fixed.copy()
+            if forced[i] < 0:
+                forced[i] = to
+                out[i] = base + _cover_01(v_b, s, total, fixed=forced)[1]
+            elif forced[i] != to:
+                out[i] = math.inf
     return LagrangianBound(best, lam_b, v_b, open_b, closed_b, rc_b,
                            tuple(candidates[-60:]), it)
 
@@ -346,7 +428,9 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
                      backend: str = "scip", lagrangian_share: float = 0.2,
                      max_kernel: int = 40, arcs_per_customer: int = 0,
                      iterations: int = 300, multi_source_share: float = 0.0,
-                     multi_source_kernel: int = 15, max_candidates: int = 12
+                     multi_source_kernel: int = 15, max_candidates: int = 12,
+                     probe_share: float = 0.0, probe_iterations: int = 60,
+                     prove_share: float = 0.0, prove_iterations: int = 1500
                      ) -> FacilityResult:
     """Lagrangian bound, repair heuristic, reduced-cost fixing and a kernel MIP.
 
@@ -379,6 +463,20 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     arcs_per_customer
         If positive, keep only this many cheapest kernel arcs per customer (plus the
         incumbent's); 0 keeps all arcs surviving the reduced-cost test.
+    probe_share
+        Share of the remaining time for probing: each facility still free is forced open
+        (closed if the incumbent opens it) and the bound re-optimised from the best
+        multipliers; if it exceeds the incumbent's cost, the facility is fixed the
+        other way (see :func:`_probe`).
+    probe_iterations
+        Subgradient iterations per probe.
+    prove_share
+        When the kernel is not the whole problem, share of the time left after the
+        heuristics reserved for a proof (:func:`_prove`): the bound is re-optimised with
+        the kernel's best cost as target, facilities are fixed by probing, and every
+        facility left free goes into a last MIP; 0 skips it.
+    prove_iterations
+        Subgradient iterations of that re-optimisation.
 
     Returns
     -------
@@ -454,8 +552,10 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
         return _finish(problem, best, bound, start, method, info)
     ub = best.cost
     v = lb.facility_value
-    closed_fixed = lb.open_bound > ub + 1e-9 * abs(ub)
-    info["fixed_closed"] = int(closed_fixed.sum())
+    fixed = _probe(problem, lb, best, deadline=time.monotonic() + probe_share * (
+        deadline - time.monotonic()), iterations=probe_iterations, info=info)
+    closed_fixed = fixed == 0
+    must_open = np.flatnonzero(fixed == 1).tolist() or None
     usage = np.zeros(problem.m)
     for cand in lb.candidates:
         usage[list(cand)] += 1
@@ -499,9 +599,12 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     remaining = deadline - time.monotonic()
     if remaining < 3.0:
         return _finish(problem, best, bound, start, method, info)
+    kernel_deadline = deadline if prove_share <= 0 else deadline - prove_share * remaining
     hint = best if backend != "highs" else None
-    mip = solve_mip(problem, backend=backend, time_limit=remaining - 2.0, seed=seed,
-                    facilities=kernel.tolist(), arcs=arcs, hint=hint)
+    mip = solve_mip(problem, backend=backend,
+                    time_limit=max(1.0, kernel_deadline - time.monotonic() - 1.0), seed=seed,
+                    facilities=kernel.tolist(), arcs=arcs, hint=hint,
+                    must_open=must_open if proven else None)
     info["kernel_cost"] = mip.cost if mip.has_solution else None
     info["kernel_status"] = mip.status
     method = f"lagrangian+kernel-{backend}"
@@ -512,10 +615,11 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     rest = [int(i) for i in np.argsort(-score) if int(i) not in set(kernel.tolist())]
     rounds = 1
     while (not problem.single_source and not proven and rest
-           and mip.info.get("restricted_optimal") and deadline - time.monotonic() > 5.0):
+           and mip.info.get("restricted_optimal") and kernel_deadline - time.monotonic() > 5.0):
         facilities = sorted(set(best.open_facilities) | set(rest[:6]))
         rest = rest[6:]
-        mip = solve_mip(problem, backend=backend, time_limit=deadline - time.monotonic() - 2.0,
+        mip = solve_mip(problem, backend=backend,
+                        time_limit=kernel_deadline - time.monotonic() - 1.0,
                         seed=seed, facilities=facilities,
                         hint=best if backend != "highs" else None)
         rounds += 1
@@ -527,7 +631,110 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
         bound = max(bound, kernel_bound)
     if proven and mip.info.get("restricted_optimal"):
         bound = max(bound, best.cost)
+    if (prove_share > 0 and bound < best.cost - 1e-9 * max(1.0, abs(best.cost))
+            and deadline - time.monotonic() > 5.0):
+        best, proof_bound = _prove(problem, lb, best, deadline=deadline, backend=backend,
+                                   seed=seed, iterations=prove_iterations,
+                                   probe_iterations=probe_iterations, info=info)
+        bound = max(bound, proof_bound)
+        method = f"lagrangian+kernel+proof-{backend}"
     return _finish(problem, best, bound, start, method, info)
+
+
+def _prove(problem: FacilityProblem, lb: LagrangianBound, best: FacilityResult, *,
+           deadline: float, backend: str, seed: int, iterations: int,
+           probe_iterations: int, info: dict[str, object]) -> tuple[FacilityResult, float]:
+    """Try to prove ``best`` optimal (or find better): returns the best and a bound.
+
+    The multipliers are re-optimised with ``best.cost`` as target (30% of the time),
+    facilities are fixed by :func:`_probe` (30% of what is left), and the facilities
+    still free form a MIP with the fixed-open ones forced open (single source: only the
+    arcs passing the same test). Every solution at least
+    as good as ``best`` lies in that MIP, so the optimum is ``min(best.cost, MIP
+    optimum)`` and ``min(best.cost, MIP bound)`` is a valid lower bound.
+    """
+    now = time.monotonic()
+    sharp = lagrangian_bound(problem, upper=best.cost, iterations=iterations,
+                             deadline=now + 0.3 * (deadline - now), stall_limit=30,
+                             multipliers=lb.multipliers, step=0.5)
+    bound = max(lb.bound, sharp.bound)
+    info["refined_bound"] = sharp.bound
+    info["refine_iterations"] = sharp.iterations
+    if bound >= best.cost - 1e-9 * max(1.0, abs(best.cost)):
+        return best, bound
+    now = time.monotonic()
+    fixed = _probe(problem, sharp, best, deadline=now + 0.3 * (deadline - now),
+                   iterations=probe_iterations, info=info)
+    kernel = np.flatnonzero(fixed != 0)
+    info["proof_kernel"] = len(kernel)
+    ub = best.cost
+    arcs = None
+    if problem.single_source:
+        # an arc whose bound (facility forced open plus the arc's knapsack penalty)
+        # exceeds the incumbent is unused in every solution at least as good
+        arcs = (sharp.open_bound[:, None] + np.maximum(sharp.arc_reduced_cost, 0.0)
+                <= ub + 1e-9 * max(1.0, abs(ub)))
+        arcs[best.assignment > 0.5] = True
+        info["proof_arcs"] = int(arcs[kernel].sum())
+    mip = solve_mip(problem, backend=backend, time_limit=deadline - time.monotonic() - 1.0,
+                    seed=seed, facilities=kernel.tolist(), arcs=arcs,
+                    must_open=np.flatnonzero(fixed == 1).tolist() or None,
+                    hint=best if backend != "highs" else None)
+    info["proof_status"] = mip.status
+    if mip.has_solution and mip.cost < best.cost - 1e-9:
+        best = mip
+    kernel_bound = mip.info.get("kernel_bound")
+    if mip.info.get("restricted_optimal"):
+        bound = max(bound, best.cost)
+    elif isinstance(kernel_bound, float):
+        bound = max(bound, min(ub, kernel_bound))
+    return best, bound
+
+
+def _probe(problem: FacilityProblem, lb: LagrangianBound, best: FacilityResult, *,
+           deadline: float, iterations: int, info: dict[str, object],
+           patience: int = 6) -> np.ndarray:
+    """Fix facilities by probing: 0 closed, 1 open, -1 free, valid for the optimum.
+
+    A facility whose Lagrangian bound with it forced open exceeds ``best.cost`` is
+    closed in every solution at least as good as ``best`` (so in an optimal one); one
+    whose bound with it forced closed does is open in every such solution. First the
+    bounds at the best multipliers (``lb.open_bound``, ``lb.closed_bound``), then, until
+    ``deadline``, a short subgradient run per free facility (most promising first),
+    started from those multipliers with the fixings found so far; it stops after
+    ``patience`` probes in a row fix nothing.
+    """
+    ub = best.cost
+    limit = ub + 1e-9 * max(1.0, abs(ub))
+    opened = np.zeros(problem.m, dtype=bool)
+    opened[list(best.open_facilities)] = True
+    fixed = np.full(problem.m, -1)
+    fixed[(lb.open_bound > limit) & ~opened] = 0
+    fixed[(lb.closed_bound > limit) & opened] = 1
+    info["fixed_closed"] = int((fixed == 0).sum())
+    info["fixed_open"] = int((fixed == 1).sum())
+    gap = np.where(opened, lb.closed_bound, lb.open_bound)
+    probes = failed = 0
+    for i in np.argsort(-gap, kind="stable"):
+        if time.monotonic() > deadline or failed >= patience:
+            break
+        if fixed[i] >= 0:
+            continue
+        trial = fixed.copy()
+        trial[i] = 0 if opened[i] else 1
+        res = lagrangian_bound(problem, upper=limit, iterations=iterations,
+                               deadline=deadline, stall_limit=10, fixed=trial,
+                               multipliers=lb.multipliers, step=0.5, probe=False)
+        probes += 1
+        if res.bound > limit:
+            fixed[i] = 1 if opened[i] else 0
+            failed = 0
+        else:
+            failed += 1
+    info["probes"] = probes
+    info["probed_closed"] = int((fixed == 0).sum())
+    info["probed_open"] = int((fixed == 1).sum())
+    return fixed
 
 
 def _multi_source_kernel_search(problem: FacilityProblem, ranked: list[int], size: int,

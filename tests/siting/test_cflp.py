@@ -15,7 +15,12 @@ from circularopt.siting.cflp import (
     solve_two_stage_mip,
 )
 from circularopt.siting.check import check_facility_solution, check_result, check_two_stage
-from circularopt.siting.lagrangian import _cover_01, lagrangian_bound, solve_lagrangian
+from circularopt.siting.lagrangian import (
+    _cover_01,
+    _knapsacks01,
+    lagrangian_bound,
+    solve_lagrangian,
+)
 
 
 @pytest.fixture
@@ -163,7 +168,10 @@ def test_cover_01_matches_enumeration(equal: bool) -> None:
         s = np.full(7, 10.0) if equal else rng.integers(3, 20, 7).astype(float)
         total = float(rng.integers(5, 60))
         for force, to in ((-1, 0), (2, 1), (2, 0)):
-            y, value = _cover_01(v, s, total, force=force, forced_to=to)
+            fixed = np.full(7, -1)
+            if force >= 0:
+                fixed[force] = to
+            y, value = _cover_01(v, s, total, fixed=fixed)
             feasible = [c for c in itertools.product((0, 1), repeat=7)
                         if np.dot(c, s) >= total and (force < 0 or c[force] == to)]
             if not feasible:
@@ -186,3 +194,29 @@ def test_cardinality_lifts_the_bound_and_probing_is_valid() -> None:
     # facility 3 (fixed cost 300) is excluded by probing and closed in the optimum
     assert lb.open_bound[3] > exact.cost
     assert 3 not in exact.open_facilities
+
+
+def test_knapsacks01_match_enumeration() -> None:
+    rng = np.random.default_rng(11)
+    r = rng.integers(-20, 10, (3, 8)).astype(float)
+    w = rng.integers(1, 9, 8)
+    cap = np.array([10, 15, 7])
+    x, value = _knapsacks01(r, w, cap)
+    for i in range(3):
+        best = min(float(np.dot(c, r[i])) for c in itertools.product((0, 1), repeat=8)
+                   if np.dot(c, w) <= cap[i])
+        assert value[i] == pytest.approx(best)
+        assert np.dot(x[i], w) <= cap[i] and float(np.dot(x[i], r[i])) == pytest.approx(best)
+
+
+def test_single_source_bound_with_01_knapsacks(random_ss: FacilityProblem) -> None:
+    exact = solve_mip(random_ss, backend="scip", time_limit=20)
+    strong = lagrangian_bound(random_ss, upper=exact.cost, iterations=300)
+    weak = lagrangian_bound(random_ss, upper=exact.cost, iterations=300,
+                            integer_knapsacks=False)
+    assert weak.bound <= strong.bound + 1e-6 * exact.cost
+    assert strong.bound <= exact.cost + 1e-6
+    # probing never cuts off the optimum: its facilities and arcs pass the tests
+    used = exact.assignment > 0.5
+    arc_lb = strong.open_bound[:, None] + np.maximum(strong.arc_reduced_cost, 0.0)
+    assert (arc_lb[used] <= exact.cost + 1e-6).all()
