@@ -518,6 +518,8 @@ def _improve_by_parts(problem: RoutingProblem, routes: list[Route], budget: Budg
         if initial is None:
             continue
         sol = search(model.routing, local, make_params, initial=initial)
+        if sol is None:  # the part's time ran out before OR-Tools returned the start
+            continue
         new = to_whole(problem, part, model.routes(sol))
         if sum(r.cost for r in new) < sum(routes[i].cost for i in chosen) - 1e-9:
             stats["improved"] += 1
