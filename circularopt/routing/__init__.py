@@ -34,8 +34,9 @@ breaks (lunch hour)             no (error) yes
    :mod:`circularopt.routing.engines.pyvrp`.
 
 An engine refuses (``InputError``) a problem using a feature it lacks: a plan is never
-silently relaxed. PyVRP also refuses ``return_empty`` with unload sites that have opening
-hours (the final unload's time is not modelled there).
+silently relaxed. For ``return_empty`` PyVRP uses, for the final unload, only sites whose
+opening hours cannot bind there (its time is not modelled), and refuses when there is
+none; intermediate unloads keep every site's hours.
 
 Budgets
 -------
