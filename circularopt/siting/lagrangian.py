@@ -28,7 +28,14 @@ its LP relaxation is large and, without the cardinality cut, 2% below the optimu
    zero when that bound plus the arc's knapsack reduced cost exceeds :math:`UB`;
 4. solves the remaining *kernel* (free facilities and arcs) as a MIP warm-started with the
    best solution (SCIP and CP-SAT take the hint). If nothing had to be dropped beyond the
-   proven fixings, the kernel optimum is the optimum of the whole problem.
+   proven fixings, the kernel optimum is the optimum of the whole problem;
+5. optionally (``prove_share``) proves: the multipliers are re-optimised with the
+   kernel's best cost as the target (a much better bound than with the first heuristic
+   cost), facilities and single-source arcs are fixed again, and everything left free
+   goes into a last MIP; its optimum is the optimum and its bound a valid bound.
+
+The 0-1 cover and the cardinality cut of :func:`~circularopt.siting.cflp.solve_mip`
+made ``capa/b/c`` provable: before them the bound stayed about 2% below the optimum.
 """
 
 from __future__ import annotations

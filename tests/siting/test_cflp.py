@@ -220,3 +220,20 @@ def test_single_source_bound_with_01_knapsacks(random_ss: FacilityProblem) -> No
     used = exact.assignment > 0.5
     arc_lb = strong.open_bound[:, None] + np.maximum(strong.arc_reduced_cost, 0.0)
     assert (arc_lb[used] <= exact.cost + 1e-6).all()
+
+
+def test_proof_phase_proves_a_restricted_kernel() -> None:
+    """A kernel of 2 of 6 facilities cannot prove anything; the proof phase must."""
+    rng = np.random.default_rng(5)
+    pts_f, pts_c = rng.random((6, 2)), rng.random((20, 2))
+    demand = rng.integers(5, 20, 20).astype(float)
+    dist = np.linalg.norm(pts_f[:, None] - pts_c[None], axis=2)
+    p = FacilityProblem(rng.integers(100, 300, 6).astype(float), np.full(6, 80.0), demand,
+                        np.round(100 * dist * demand[None, :] / 10), name="proof")
+    exact = solve_mip(p, backend="highs", time_limit=20)
+    res = solve_lagrangian(p, time_limit=8, backend="highs", max_kernel=2,
+                           prove_share=0.6)
+    assert check_result(p, res).feasible
+    assert res.cost == pytest.approx(exact.cost)
+    assert res.status == "optimal" and res.bound == pytest.approx(exact.cost)
+    assert res.method == "lagrangian+kernel+proof-highs"
