@@ -46,11 +46,13 @@ benchmarks use, so "n/10 s on one core" means the same on a shared, busy machine
 
 Benchmarks (2-core machine shared with other heavy jobs, CPU-second budgets)
 -----------------------------------------------------------------------------
-CVRPLIB X, n/10 CPU s per instance, 17 of the 50 (every third by size, n 100-935):
-``pyvrp`` average gap 0.74 % (all feasible), ``ortools`` (SAVINGS + GLS) 6.88 %, short
-of its 3 % goal; 9 more instances (n 109-335) with ``pyvrp``: 0.60 %. Solomon C101, C201,
-R101, R201, RC101, RC201 at 3 CPU s: ``pyvrp`` 0.29 %, ``ortools`` 3.54 %, textbook
-OR-Tools GLS 1.86 % on the four it solved (no first solution for R101 and RC101).
+CVRPLIB X, all 50, n/10 CPU s per instance, seed 0 (``circularopt bench cvrp --data
+../shared/benchmarks/cvrp/X --engine E --time-per-100 10``): ``pyvrp`` average gap
+0.735 % (all feasible; n 101-200 0.60, 201-500 0.67, 501-1000 0.96 %), ``ortools``
+5.52 % (all feasible; 5.37 / 5.92 / 5.12 %), short of its 3 % goal: OR-Tools' guided
+local search stalls on tight capacities (see :mod:`~circularopt.routing.engines.ortools_engine`).
+Solomon C101, C201, R101, R201, RC101, RC201 at 3 CPU s (first session): ``pyvrp``
+0.29 %, ``ortools`` 3.54 %, textbook OR-Tools GLS 1.86 % on the four it solved.
 """
 
 from __future__ import annotations
