@@ -59,3 +59,10 @@ def test_ortools_solves_site_specific_trucks() -> None:
     result = solve(problem, engine="ortools", time_limit=1.0)
     assert validate(problem, result).ok
     assert result.info["first_solution"] == "nearest_neighbour"
+
+
+def test_ortools_greedy_start_on_request(cvrp4: RoutingProblem) -> None:
+    result = solve(cvrp4, engine="ortools", time_limit=0.5, greedy_start=True)
+    assert validate(cvrp4, result).ok
+    assert result.info["first_solution"] == "nearest_neighbour"
+    assert result.cost == 44.0

@@ -537,8 +537,8 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                   first_solution: str | None = None, metaheuristic: str | None = None,
                   search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
                   part_size: int | None = PART_SIZE, part_seconds: float | None = None,
-                  first_share: float = FIRST_SHARE, clock: str = "wall",
-                  log: bool = False) -> RoutingResult:
+                  first_share: float = FIRST_SHARE, greedy_start: bool | None = None,
+                  clock: str = "wall", log: bool = False) -> RoutingResult:
     """Solve with OR-Tools routing.
 
     Parameters
@@ -566,6 +566,10 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         Search time per part; default ``part_size / 40`` seconds.
     first_share
         Share of ``time_limit`` for the search on the whole problem before the parts.
+    greedy_start
+        Start from :func:`~circularopt.routing.engines._construct.nearest_neighbour`
+        instead of the first solution strategy; default: when the problem has unload
+        sites and ``first_solution`` is not given.
     clock
         ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`
         and :func:`search`).
@@ -605,7 +609,9 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         make = functools.partial(_params, first_solution=strategy, metaheuristic=mh,
                                  extra=extra, log=log)
         initial = None
-        if unloads and first_solution is None:
+        greedy = (unloads and first_solution is None) if greedy_start is None \
+            else greedy_start
+        if greedy:
             start = nearest_neighbour(problem, counts)
             if start is not None:
                 initial = model.assignment(start, make(first.seconds))
