@@ -602,19 +602,16 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     parts = part_size is not None and problem.num_stops > part_size
     budget = Budget(time_limit, clock)
     first = Budget(time_limit * (first_share if parts else 1.0), clock)
+    greedy = (unloads and first_solution is None) if greedy_start is None else greedy_start
+    starts = {tuple(c): nearest_neighbour(problem, c) if greedy else None for c in attempts}
     for counts, strategy in itertools.product(attempts, chain):
         if budget.left() <= 0:
             break
         model = _Model(problem, counts)
         make = functools.partial(_params, first_solution=strategy, metaheuristic=mh,
                                  extra=extra, log=log)
-        initial = None
-        greedy = (unloads and first_solution is None) if greedy_start is None \
-            else greedy_start
-        if greedy:
-            start = nearest_neighbour(problem, counts)
-            if start is not None:
-                initial = model.assignment(start, make(first.seconds))
+        start = starts[tuple(counts)]
+        initial = None if start is None else model.assignment(start, make(first.seconds))
         sol = search(model.routing, first if first.left() > 0 else budget, make,
                      initial=initial)
         if sol is None:
