@@ -280,6 +280,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}, row {line + 1}", str(exc),
                          "well-formed CSV (a quote opened and never closed, or a stray quote;"
                          " is the file cut short?)") from exc
+    if not records:  # e.g. only delimiters: no cell holds anything
+        raise InputError(str(path), "no values in any cell",
+                         "a header row and at least one data row")
     header_row, header = records[0]
     if header_row != 1:
         raise InputError(f"{path}, row 1", "an empty line", "the header row in row 1")

@@ -266,6 +266,7 @@ def test_mapped_column_is_named_with_its_field(base: Scenario, tmp_path: Path) -
     ("too_many", HEADER + "A,40.5,72.8,1,5\n", r"too_many.csv, row 2.*found 5"),
     ("header_only", HEADER, r"header_only.csv.*at least one data row"),
     ("empty_file", "", r"empty_file.csv.*empty file"),
+    ("only_commas", ",,,\n,,\n", r"only_commas.csv.*no values in any cell"),
 ])
 def test_malformed_files(base: Scenario, tmp_path: Path, name: str, text: str,
                          pattern: str) -> None:
