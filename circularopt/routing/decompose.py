@@ -50,7 +50,7 @@ from circularopt.routing.problem import (
     UnloadSite,
     VehicleType,
 )
-from circularopt.routing.result import RoutingResult, Step, schedule_route
+from circularopt.routing.result import RoutingResult, Step, route_steps, schedule_route
 from circularopt.routing.scenario import point_load, routing_problem
 from circularopt.routing.validate import ValidationReport, validate
 from circularopt.scenario import Scenario
@@ -510,15 +510,11 @@ def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
         else:
             unassigned += list(res.unassigned)
             for r in res.routes:
-                steps: list[Step] = []
-                brk: int | None = None
-                for v in r.visits:
-                    if v.kind == "stop":
-                        steps.append(("stop", stop_index[v.id]))
-                    elif v.kind == "unload":
-                        steps.append(("unload", site_index[v.id]))
-                    elif v.kind == "break":
-                        brk = len(steps)
+                part_steps, brk = route_steps(r)
+                steps: list[Step] = [
+                    ("stop", stop_index[p.stops[idx].id]) if kind == "stop"
+                    else ("unload", site_index[p.unload_sites[idx].id])
+                    for kind, idx in part_steps]
                 routes.append(schedule_route(merged, type_offset + r.vehicle_type, r.vehicle,
                                              steps, break_after=brk))
         type_offset += len(p.vehicle_types)

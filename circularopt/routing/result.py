@@ -31,6 +31,7 @@ __all__ = [
     "RoutingResult",
     "Visit",
     "VisitKind",
+    "route_steps",
     "schedule_route",
 ]
 
@@ -217,6 +218,21 @@ class RoutingResult:
 
 Step = tuple[Literal["stop", "unload"], int]
 """One visit of an engine's route: ``("stop", stop index)`` or ``("unload", site index)``."""
+
+
+def route_steps(route: Route) -> tuple[list[Step], int | None]:
+    """The steps of a route and the position of its break, as :func:`schedule_route` takes
+    them (``steps`` and ``break_after``): rescheduling them gives the route back."""
+    steps: list[Step] = []
+    after = None
+    for v in route.visits[1:-1]:
+        if v.kind == "break":
+            after = len(steps)
+        elif v.kind == "stop":
+            steps.append(("stop", v.index))
+        else:
+            steps.append(("unload", v.index))
+    return steps, after
 
 
 def schedule_route(problem: RoutingProblem, vehicle_type: int, vehicle: int,

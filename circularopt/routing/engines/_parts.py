@@ -18,26 +18,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from circularopt.routing.problem import RoutingProblem, Stop
-from circularopt.routing.result import Route, Step, schedule_route
+from circularopt.routing.result import Route, Step, route_steps, schedule_route
 
-__all__ = ["PartStart", "near_routes", "part_problem", "route_steps", "to_whole"]
+__all__ = ["PartStart", "near_routes", "part_problem", "to_whole"]
 
 PartStart = list[tuple[int, list[Step]]]
 """Initial routes of a part: (vehicle type index, steps with part stop indices)."""
-
-
-def route_steps(route: Route) -> tuple[list[Step], int | None]:
-    """The steps of a route and the position of its break (see ``schedule_route``)."""
-    steps: list[Step] = []
-    after = None
-    for v in route.visits[1:-1]:
-        if v.kind == "break":
-            after = len(steps)
-        elif v.kind == "stop":
-            steps.append(("stop", v.index))
-        else:
-            steps.append(("unload", v.index))
-    return steps, after
 
 
 def near_routes(problem: RoutingProblem, routes: Sequence[Route], seed: int,
