@@ -117,6 +117,12 @@ def test_unknown_engine(cvrp4: RoutingProblem) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_unknown_engine_option_is_named(cvrp4: RoutingProblem, engine: str) -> None:
+    with pytest.raises(InputError, match=r"engine_options.*'foo'.*an option of engine"):
+        solve(cvrp4, engine=engine, time_limit=0.2, foo=1)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_multi_depot_heterogeneous(engine: str) -> None:
     """A depot on each side; the small east truck cannot carry the heavy west stops."""
     m = euclid_model(["d", "far", "a", "b", "c", "e"], dimensions=("t", "m3"))

@@ -5,6 +5,8 @@ See :mod:`circularopt.routing` for the features each engine supports.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 from circularopt.exceptions import InputError, SolverError
@@ -52,14 +54,22 @@ def solve(problem: RoutingProblem, *, engine: str = "pyvrp", time_limit: float =
     """
     from circularopt.routing.validate import validate
 
+    run: Callable[..., RoutingResult]
     if engine == "pyvrp":
         from circularopt.routing.engines.pyvrp_engine import solve_pyvrp
-        result = solve_pyvrp(problem, time_limit=time_limit, seed=seed, **options)
+        run = solve_pyvrp
     elif engine == "ortools":
         from circularopt.routing.engines.ortools_engine import solve_ortools
-        result = solve_ortools(problem, time_limit=time_limit, seed=seed, **options)
+        run = solve_ortools
     else:
         raise InputError("engine", engine, f"one of {list(ENGINES)}")
+    known = [name for name, par in inspect.signature(run).parameters.items()
+             if par.kind is par.KEYWORD_ONLY and name not in ("time_limit", "seed")]
+    for name in options:
+        if name not in known:
+            raise InputError("engine_options", name,
+                             f"an option of engine {engine!r}: one of {known}")
+    result = run(problem, time_limit=time_limit, seed=seed, **options)
     report = validate(problem, result)
     if not report.ok:
         info = {**result.info, "violations": list(report.violations)}

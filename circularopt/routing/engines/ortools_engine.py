@@ -587,6 +587,8 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         return RoutingResult(problem.name, ENGINE, "feasible", 0.0, ())
     if part_size is not None and part_size < 2:
         raise InputError("part_size", part_size, "an integer >= 2, or None")
+    if part_seconds is not None and not part_seconds > 0:
+        raise InputError("part_seconds", part_seconds, "seconds > 0, or None for the default")
     if not 0 < first_share <= 1:
         raise InputError("first_share", first_share, "a share in (0, 1]")
     unloads = any(vt.unload_sites for vt in problem.vehicle_types)
