@@ -87,7 +87,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import math
 import random
 import time
@@ -140,12 +139,23 @@ reload test problem (``tests/routing/test_parts.py``) ``PARALLEL_CHEAPEST_INSERT
 ``PATH_CHEAPEST_ARC``, ``LOCAL_CHEAPEST_INSERTION`` and ``CHRISTOFIDES`` find none and
 spend the whole time limit trying: they do not open the optional unload copies."""
 
-FALLBACK_FIRST_SOLUTIONS = ("PARALLEL_CHEAPEST_INSERTION", "SEQUENTIAL_CHEAPEST_INSERTION",
+FALLBACK_FIRST_SOLUTIONS = ("LOCAL_CHEAPEST_INSERTION", "PARALLEL_CHEAPEST_INSERTION",
                             "PATH_CHEAPEST_ARC")
-"""Tried in turn when the first solution strategy finds nothing."""
+"""Tried in turn, on the model with droppable stops, when the first solution strategy
+leaves stops out there (the plan leaving out the fewest is kept)."""
+
+DROP_FACTOR = 100
+"""With ``drops``, leaving a stop out costs this many times the most that serving it
+can add to the objective (see :meth:`_Model._drop_penalty`), so the search leaves a
+stop out only when no plan it finds can serve it."""
 
 PART_SIZE = 80
 """Default stops per part in the improvement phase of :func:`solve_ortools`."""
+
+FIRST_TRY_SHARE = 0.1
+"""Share of the first phase's time within which the first strategy (on the model where
+every stop must be served) has to find a first solution before the search switches to
+the model with droppable stops."""
 
 FIRST_SHARE = 0.3
 """Default share of the time limit for the search on the whole problem."""
@@ -186,7 +196,8 @@ def _trimmed_counts(problem: RoutingProblem) -> list[int]:
 class _Model:
     """The OR-Tools model of a problem for given vehicle counts, and the way back."""
 
-    def __init__(self, problem: RoutingProblem, counts: list[int]) -> None:
+    def __init__(self, problem: RoutingProblem, counts: list[int], *,
+                 drops: bool = False) -> None:
         p = self.problem = problem
         self.factor = cost_factor(p)
         dist, dur = int_matrix(p, "distance"), int_matrix(p, "duration")
@@ -227,6 +238,13 @@ class _Model:
                 evaluators[coef] = self._transit(dist[np.ix_(loc, loc)] * coef)
             rt.SetArcCostEvaluatorOfVehicle(evaluators[coef], v)
             rt.SetFixedCostOfVehicle(round(vt.fixed_cost * self.factor), v)
+
+        # Stops: optional at a penalty far above what serving one can cost, when asked.
+        self.drop_penalty = self._drop_penalty(dist[np.ix_(loc, loc)], dur[np.ix_(loc, loc)],
+                                               max(service)) if drops else None
+        if self.drop_penalty is not None:
+            for k in range(n_stop):
+                rt.AddDisjunction([mgr.NodeToIndex(n_dep + k)], self.drop_penalty)
 
         # Unload copies: optional, restricted to the vehicles that may use the site by a
         # dimension of capacity 0 that a barred copy would raise to 1. (Restricting
@@ -318,6 +336,26 @@ class _Model:
             for v in range(len(self.vehicles)):
                 rt.AddVariableMinimizedByFinalizer(td.CumulVar(rt.End(v)))
                 rt.AddVariableMaximizedByFinalizer(td.CumulVar(rt.Start(v)))
+
+    def _drop_penalty(self, dist: np.ndarray, dur: np.ndarray, service: int) -> int:
+        """Penalty for leaving a stop out: :data:`DROP_FACTOR` times the most that serving
+        one stop can add to the objective (a new vehicle's fixed cost, a detour of twice
+        the longest arc, twice the longest travel time plus a service on the clock)."""
+        p = self.problem
+        longest = [int(m[m < BIG].max(initial=0)) for m in (dist, dur)]
+        most = max(round(vt.fixed_cost * self.factor)
+                   + round(vt.cost_per_distance / p.scale * self.factor) * 2 * longest[0]
+                   + round(vt.cost_per_duration / p.scale * self.factor)
+                   * (2 * longest[1] + service)
+                   for vt in p.vehicle_types)
+        return min(DROP_FACTOR * (most + 1), 2**62 // (4 * (p.num_stops + 1)))
+
+    def unperformed(self, sol: Any) -> list[int]:
+        """Indices of the stops an assignment leaves out (only with ``drops``)."""
+        rt, mgr = self.routing, self.manager
+        return [k for k in range(self.n_stop)
+                if sol.Value(rt.NextVar(mgr.NodeToIndex(self.n_dep + k)))
+                == mgr.NodeToIndex(self.n_dep + k)]
 
     def _transit(self, matrix: np.ndarray) -> int:
         """Register a node-by-node transit matrix (C++-side lookups when it is small)."""
@@ -494,6 +532,27 @@ def _params(time_limit: float, first_solution: str, metaheuristic: str,
     return params
 
 
+def _first_plan(model: _Model, strategies: list[str], make: Callable[..., Any],
+                seconds: float) -> tuple[Any, str]:
+    """The first solution of the first strategy that finds one within ``seconds`` (wall
+    clock, each), and that strategy's name; ``(None, "")`` when none does.
+
+    With ``drops`` every strategy finds one at once (it may leave stops out): the one
+    with the lowest objective (fewest stops left out first) is taken.
+    """
+    rt = model.routing
+    best, name = None, ""
+    for strategy in strategies:
+        params = make(max(0.05, seconds), first_solution=strategy)
+        params.solution_limit = 1
+        sol = rt.SolveWithParameters(params)
+        if sol is not None and (best is None or sol.ObjectiveValue() < best.ObjectiveValue()):
+            best, name = rt.solver().Assignment(sol), strategy
+        if best is not None and (model.drop_penalty is None or not model.unperformed(best)):
+            break
+    return best, name
+
+
 def _improve_by_parts(problem: RoutingProblem, routes: list[Route], budget: Budget, *,
                       seed: int, part_size: int, part_seconds: float,
                       make_params: Callable[[float], Any]) -> tuple[list[Route], dict[str, int]]:
@@ -538,6 +597,7 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                   search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
                   part_size: int | None = PART_SIZE, part_seconds: float | None = None,
                   first_share: float = FIRST_SHARE, greedy_start: bool | None = None,
+                  drops: str = "fallback",
                   clock: str = "wall", log: bool = False) -> RoutingResult:
     """Solve with OR-Tools routing.
 
@@ -591,6 +651,8 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         raise InputError("part_seconds", part_seconds, "seconds > 0, or None for the default")
     if not 0 < first_share <= 1:
         raise InputError("first_share", first_share, "a share in (0, 1]")
+    if drops not in ("fallback", "always"):
+        raise InputError("drops", drops, "'fallback' or 'always'")
     unloads = any(vt.unload_sites for vt in problem.vehicle_types)
     fs = first_solution or (UNLOAD_FIRST_SOLUTION if unloads
                             else SEARCH_DEFAULTS["first_solution"])
@@ -606,33 +668,51 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     first = Budget(time_limit * (first_share if parts else 1.0), clock)
     greedy = (unloads and first_solution is None) if greedy_start is None else greedy_start
     starts = {tuple(c): nearest_neighbour(problem, c) if greedy else None for c in attempts}
-    for counts, strategy in itertools.product(attempts, chain):
+    make = functools.partial(_params, metaheuristic=mh, extra=extra, log=log)
+    cap = FIRST_TRY_SHARE * first.seconds
+    for n_try, counts in enumerate(attempts):
         if budget.left() <= 0:
             break
-        model = _Model(problem, counts)
-        make = functools.partial(_params, first_solution=strategy, metaheuristic=mh,
-                                 extra=extra, log=log)
-        start = starts[tuple(counts)]
-        initial = None if start is None else model.assignment(start, make(first.seconds))
-        sol = search(model.routing, first if first.left() > 0 else budget, make,
-                     initial=initial)
+        model, initial, strategy = None, None, ""
+        if drops != "always":
+            model = _Model(problem, counts)
+            start = starts[tuple(counts)]
+            if start is not None:
+                initial = model.assignment(start, make(first.seconds, first_solution=fs))
+                strategy = "nearest_neighbour"
+            else:
+                initial, strategy = _first_plan(model, [fs], make, cap)
+        if initial is None:
+            model = _Model(problem, counts, drops=True)
+            initial, strategy = _first_plan(model, chain, make, max(cap, budget.left()))
+        if initial is None:
+            continue
+        assert model is not None
+        sol = search(model.routing, first if first.left() > 0 else budget,
+                     functools.partial(make, first_solution=fs), initial=initial)
         if sol is None:
             continue
+        dropped = model.unperformed(sol) if model.drop_penalty is not None else []
+        if dropped and n_try + 1 < len(attempts) and budget.left() > 0:
+            continue  # the next attempt offers more vehicles
         routes = list(model.routes(sol))
-        info: dict[str, Any] = {"first_solution": strategy if initial is None
-                                else "nearest_neighbour", "metaheuristic": mh,
+        info: dict[str, Any] = {"first_solution": strategy, "metaheuristic": mh,
                                 "vehicles_offered": sum(counts), "clock": clock,
-                                "unload_copies": len(model.copies)}
+                                "unload_copies": len(model.copies),
+                                "drop_penalty": model.drop_penalty is not None}
         objective: float | None = sol.ObjectiveValue() / model.factor
-        if parts:
+        if parts and not dropped:
             assert part_size is not None
             routes, stats = _improve_by_parts(
                 problem, routes, budget, seed=seed, part_size=part_size,
                 part_seconds=part_seconds or part_size / 40,
-                make_params=functools.partial(_params, first_solution=strategy,
-                                              metaheuristic=mh, extra=extra, log=False))
+                make_params=functools.partial(make, first_solution=fs, log=False))
             info.update(stats, part_size=part_size)
             objective = None
+        if dropped:
+            return RoutingResult(problem.name, ENGINE, "infeasible", time.perf_counter() - t0,
+                                 tuple(routes), tuple(problem.stops[k].id for k in dropped),
+                                 None, info)
         return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0,
                              tuple(routes), (), objective, info)
     raise SolverError(f"OR-Tools found no solution for {problem.name!r} within "
