@@ -11,32 +11,46 @@ import pytest
 from circularopt.exceptions import SolverError
 from circularopt.routing import RoutingModel, RoutingProblem, schedule_route, solve, validate
 from circularopt.routing.engines import ortools_engine
+from circularopt.routing.engines._construct import nearest_neighbour
+from circularopt.routing.engines._parts import part_problem
 from tests.routing.conftest import euclid_model
 
-# Two depots, eight stops; demands add up to both trucks' capacity (10 each).
-TIGHT_POINTS = {"d0": (7, 18), "d1": (17, 4), "s0": (11, 19), "s1": (15, 20), "s2": (18, 2),
-                "s3": (19, 0), "s4": (15, 8), "s5": (17, 7), "s6": (6, 15), "s7": (17, 17)}
-TIGHT_DEMANDS = {"s0": 4, "s1": 4, "s2": 2, "s3": 2, "s4": 2, "s5": 4, "s6": 1, "s7": 1}
 
-
-@pytest.fixture
-def tight_mdvrp() -> RoutingProblem:
-    """One truck per depot (capacity 10, routes of at most 40 time units, service 2).
-
-    Every plan needs both trucks full; OR-Tools' default first strategy (SAVINGS) finds
-    no first plan on it.
-    """
-    names = list(TIGHT_POINTS)
-    dist = [[float(round(math.dist(TIGHT_POINTS[a], TIGHT_POINTS[b]))) for b in names]
-            for a in names]
-    m = RoutingModel(names, dist, dist, name="tight_mdvrp")
+def _two_depots(name: str, points: dict[str, tuple[int, int]],
+                demands: dict[str, int]) -> RoutingProblem:
+    """One truck per depot ``d0``, ``d1`` (capacity 10, routes of at most 40 time units),
+    stops of service 2; rounded Euclidean distance = duration."""
+    names = list(points)
+    dist = [[float(round(math.dist(points[a], points[b]))) for b in names] for a in names]
+    m = RoutingModel(names, dist, dist, name=name)
     for depot in ("d0", "d1"):
         m.add_depot(depot)
         m.add_vehicle_type(f"truck-{depot}", depot=depot, count=1, capacity=[10],
                            max_duration=40)
-    for stop, demand in TIGHT_DEMANDS.items():
+    for stop, demand in demands.items():
         m.add_stop(stop, demand=[demand], service=2)
     return m.data()
+
+
+@pytest.fixture
+def tight_mdvrp() -> RoutingProblem:
+    """Demands add up to both trucks' capacity; OR-Tools' default first strategy
+    (SAVINGS) finds no first plan on it."""
+    return _two_depots(
+        "tight_mdvrp",
+        {"d0": (7, 18), "d1": (17, 4), "s0": (11, 19), "s1": (15, 20), "s2": (18, 2),
+         "s3": (19, 0), "s4": (15, 8), "s5": (17, 7), "s6": (6, 15), "s7": (17, 17)},
+        {"s0": 4, "s1": 4, "s2": 2, "s3": 2, "s4": 2, "s5": 4, "s6": 1, "s7": 1})
+
+
+@pytest.fixture
+def greedy_short() -> RoutingProblem:
+    """The nearest-neighbour start runs out of trucks on it (a plan exists)."""
+    return _two_depots(
+        "greedy_short",
+        {"d0": (15, 8), "d1": (16, 11), "s0": (4, 12), "s1": (0, 11), "s2": (15, 8),
+         "s3": (20, 14), "s4": (19, 7), "s5": (17, 0), "s6": (19, 4), "s7": (14, 11)},
+        {"s0": 2, "s1": 3, "s2": 2, "s3": 1, "s4": 2, "s5": 1, "s6": 3, "s7": 4})
 
 
 def _best_cost(problem: RoutingProblem) -> float:
@@ -66,12 +80,38 @@ def test_savings_finds_no_first_plan(tight_mdvrp: RoutingProblem) -> None:
 
 
 def test_droppable_stops_give_a_complete_plan(tight_mdvrp: RoutingProblem) -> None:
-    result = solve(tight_mdvrp, engine="ortools", time_limit=0.5, clock="cpu")
+    result = solve(tight_mdvrp, engine="ortools", time_limit=0.5, clock="cpu",
+                   first_solution="SAVINGS")
     report = validate(tight_mdvrp, result)
     assert report.ok, report.summary()
     assert result.status == "feasible" and result.unassigned == ()
     assert result.info["drop_penalty"] is True
     assert result.cost == pytest.approx(_best_cost(tight_mdvrp))
+
+
+def test_part_with_an_idle_depot(tight_mdvrp: RoutingProblem) -> None:
+    """A part whose routes leave a depot without vehicles can still take its start plan
+    (that depot is not a node to visit)."""
+    result = solve(tight_mdvrp, engine="ortools", time_limit=0.3, clock="cpu")
+    route = next(r for r in result.routes if r.vehicle_type == 0)
+    part, start = part_problem(tight_mdvrp, [route], idle=[0, 0])
+    model = ortools_engine._Model(part, [1, 0])
+    params = ortools_engine._params(1.0, "SAVINGS", "GUIDED_LOCAL_SEARCH", {}, False)
+    assert model.assignment(start, params) is not None
+
+
+def test_partial_greedy_start(greedy_short: RoutingProblem) -> None:
+    """The nearest-neighbour routes that fit still start the search."""
+    assert nearest_neighbour(greedy_short, [1, 1]) is None
+    start = nearest_neighbour(greedy_short, [1, 1], partial=True)
+    assert start is not None
+    assert 0 < sum(kind == "stop" for _, steps in start for kind, _ in steps) < 8
+    result = solve(greedy_short, engine="ortools", time_limit=0.5, clock="cpu",
+                   greedy_start=True)
+    assert validate(greedy_short, result).ok
+    assert result.info["first_solution"] == "nearest_neighbour"
+    assert result.info["drop_penalty"] is True
+    assert result.cost == pytest.approx(_best_cost(greedy_short))
 
 
 @pytest.fixture

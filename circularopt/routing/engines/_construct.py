@@ -42,12 +42,14 @@ def _unload(problem: RoutingProblem, allowed: tuple[int, ...], home: int, at: in
     return u, begin + site.unload_duration
 
 
-def nearest_neighbour(problem: RoutingProblem, counts: list[int]) -> PartStart | None:
+def nearest_neighbour(problem: RoutingProblem, counts: list[int], *,
+                      partial: bool = False) -> PartStart | None:
     """Routes for ``counts`` vehicles per type serving every stop, or ``None``.
 
     The routes respect capacities, stop windows, site hours, shifts, ``max_duration``
     (from the shift start), ``max_stops``, ``max_unloads`` and ``return_empty``; breaks
-    are left to the search. ``None`` when the fleet runs out first.
+    are left to the search. ``None`` when the fleet runs out first, unless ``partial``:
+    then the routes built so far (a start for a search that may leave stops out).
     """
     dist, dur = problem.distance, problem.duration
     stops, sites = problem.stops, problem.unload_sites
@@ -120,4 +122,4 @@ def nearest_neighbour(problem: RoutingProblem, counts: list[int]) -> PartStart |
             if vt.return_empty and steps[-1][0] == "stop":
                 steps.append(("unload", _site(problem, vt.unload_sites, here, home)))
             start.append((k, steps))
-    return start if not free.any() else None
+    return start if partial or not free.any() else None

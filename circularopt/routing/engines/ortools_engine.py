@@ -116,7 +116,8 @@ from circularopt.routing.engines._parts import (
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
 
-__all__ = ["ENGINE", "SEARCH_DEFAULTS", "SEARCH_EXTRA", "UNLOAD_FIRST_SOLUTION",
+__all__ = ["ENGINE", "MULTI_DEPOT_FIRST_SOLUTION", "SEARCH_DEFAULTS", "SEARCH_EXTRA",
+           "UNLOAD_FIRST_SOLUTION",
            "check_supported", "search", "solve_ortools"]
 
 ENGINE = "ortools"
@@ -131,6 +132,10 @@ SEARCH_DEFAULTS: dict[str, str] = {
 }
 """First solution strategy and metaheuristic used unless given (names of OR-Tools'
 ``FirstSolutionStrategy`` and ``LocalSearchMetaheuristic`` enums)."""
+
+MULTI_DEPOT_FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
+"""First solution strategy for problems with several depots (and no unload sites),
+unless given; measured on Cordeau's MDVRP (see the module docstring)."""
 
 UNLOAD_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 """First solution strategy for problems with unload sites, unless given. On the 24-stop
@@ -228,6 +233,11 @@ class _Model:
                                                           ends)
         rt = self.routing = pywrapcp.RoutingModel(mgr)
         node_of = [mgr.IndexToNode(i) for i in range(rt.Size() + len(self.vehicles))]
+        # A depot no vehicle starts or ends at would be a node every plan must visit (a
+        # part of a plan whose routes use none of that depot's vehicles): switch it off.
+        for j in sorted(set(range(n_dep)) - set(starts) - set(ends)):
+            rt.AddDisjunction([mgr.NodeToIndex(j)], 0)
+            rt.ActiveVar(mgr.NodeToIndex(j)).SetValue(0)
 
         # Arc costs: one evaluator per distinct per-distance cost.
         evaluators: dict[int, int] = {}
@@ -655,6 +665,7 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         raise InputError("drops", drops, "'fallback' or 'always'")
     unloads = any(vt.unload_sites for vt in problem.vehicle_types)
     fs = first_solution or (UNLOAD_FIRST_SOLUTION if unloads
+                            else MULTI_DEPOT_FIRST_SOLUTION if len(problem.depots) > 1
                             else SEARCH_DEFAULTS["first_solution"])
     mh = metaheuristic or SEARCH_DEFAULTS["metaheuristic"]
     full = [v.count for v in problem.vehicle_types]
@@ -667,16 +678,17 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     budget = Budget(time_limit, clock)
     first = Budget(time_limit * (first_share if parts else 1.0), clock)
     greedy = (unloads and first_solution is None) if greedy_start is None else greedy_start
-    starts = {tuple(c): nearest_neighbour(problem, c) if greedy else None for c in attempts}
     make = functools.partial(_params, metaheuristic=mh, extra=extra, log=log)
     cap = FIRST_TRY_SHARE * first.seconds
     for n_try, counts in enumerate(attempts):
         if budget.left() <= 0:
             break
+        start = nearest_neighbour(problem, counts, partial=True) if greedy else None
+        complete = start is not None and problem.num_stops == sum(
+            kind == "stop" for _, steps in start for kind, _ in steps)
         model, initial, strategy = None, None, ""
-        if drops != "always":
+        if drops != "always" and (start is None or complete):
             model = _Model(problem, counts)
-            start = starts[tuple(counts)]
             if start is not None:
                 initial = model.assignment(start, make(first.seconds, first_solution=fs))
                 strategy = "nearest_neighbour"
@@ -684,7 +696,11 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                 initial, strategy = _first_plan(model, [fs], make, cap)
         if initial is None:
             model = _Model(problem, counts, drops=True)
-            initial, strategy = _first_plan(model, chain, make, max(cap, budget.left()))
+            if start is not None:
+                initial = model.assignment(start, make(first.seconds, first_solution=fs))
+                strategy = "nearest_neighbour"
+            if initial is None:
+                initial, strategy = _first_plan(model, chain, make, max(cap, budget.left()))
         if initial is None:
             continue
         assert model is not None
