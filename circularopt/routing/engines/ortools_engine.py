@@ -74,6 +74,38 @@ limit without a solution), so problems with unload sites start from the greedy
 :func:`~circularopt.routing.engines._construct.nearest_neighbour` plan, and otherwise
 from :data:`UNLOAD_FIRST_SOLUTION` and :data:`FALLBACK_FIRST_SOLUTIONS`.
 
+Soft capacities (third session): on problems that only capacity constrains, guided
+local search stalls because most moves between full routes are infeasible. With
+``soft_capacity`` (default on) the search runs in :data:`SOFT_ROUNDS` rounds on a model
+where vehicles may carry :data:`SOFT_EXCESS` more than their capacity at a cost per unit
+of excess (``SetCumulVarSoftUpperBound`` on the load at the route end); a solution
+callback keeps the cheapest plan within the true capacities, and the cost per unit doubles
+or halves between rounds to keep about :data:`SOFT_TARGET` of the solutions within
+capacity (:func:`_soft_search`). Only plans within capacity are ever returned. Measured
+on eight X instances (n/10 CPU s, seed 0, single runs on a loaded 2-core machine; one
+instance can move 2-3 points between runs):
+
+=====================================================  ====================================
+configuration (X-n101 / 139 / 214 / 308 / 401 / 502     gap % (average)
+/ 627 / 716)
+=====================================================  ====================================
+hard capacities, default operators, whole               5.4 / 11.6 / 13.8 / 9.1 / 5.8 / 4.3
+                                                        / 8.0 / 12.9 (8.86)
+hard, close nodes, parts after 30 % (second session)    4.3 / 8.6 / 9.5 / 13.6 / 4.2 / 2.8
+                                                        / 4.5 / 10.6 (7.26)
+soft, default operators, whole                          3.9 / 2.8 / 8.8 / 5.8 / 4.3 / 2.7
+                                                        / 8.5 / 13.9 (6.35)
+soft + close nodes, whole (first four)                  5.6 / 3.4 / 13.3 / 7.5
+soft, parts after 30 % (first six)                      3.3 / 5.7 / 9.1 / 10.0 / 6.0 / 2.4
+=====================================================  ====================================
+
+So with soft capacities the close-nodes operators are off (:data:`SOFT_SEARCH_EXTRA`),
+and parts are used only above :data:`SOFT_WHOLE_UP_TO` stops, where the whole-problem
+search is too slow (OR-Tools' operators scan all node pairs: about 40 accepted moves per
+second on X-n308) and parts still pay. ``ls_operator_neighbors_ratio`` < 1, which should
+restrict the scans, stops all improvement in OR-Tools 9.15 (even at 0.99, on a textbook
+model), so it is not used.
+
 Fleet trimming: OR-Tools' search slows down with many idle vehicles (CVRPLIB gives one
 vehicle per client), so with ``trim_fleet`` a single vehicle type without unload sites
 or time constraints is offered only ``ceil(1.15 * LB) + 2`` vehicles (LB = total demand /
@@ -165,6 +197,30 @@ the model with droppable stops."""
 FIRST_SHARE = 0.3
 """Default share of the time limit for the search on the whole problem."""
 
+SOFT_EXCESS = 0.3
+"""With soft capacities, a vehicle may carry up to this share more than its capacity
+during the search (at a cost); plans are only kept within the true capacity."""
+
+SOFT_TARGET = 0.25
+"""Share of solutions within capacity that the adaptive soft-capacity penalty aims at."""
+
+SOFT_ROUNDS = 8
+"""Rounds of the soft-capacity search on the whole problem (the penalty adapts between
+rounds); a part gets :data:`SOFT_PART_ROUNDS`."""
+
+SOFT_PART_ROUNDS = 2
+
+SOFT_WHOLE_UP_TO = 500
+"""With soft capacities, problems of up to this many stops are searched whole (no
+improvement by parts; see the module docstring)."""
+
+SOFT_WEIGHT = 1.0
+"""Initial soft-capacity penalty per unit of excess load, in units of (largest arc cost
+/ largest demand)."""
+
+SOFT_SEARCH_EXTRA: dict[str, Any] = {}
+"""Search parameters with soft capacities unless ``search_params`` is given."""
+
 SEARCH_EXTRA: dict[str, Any] = {
     "local_search_operators.use_global_cheapest_insertion_close_nodes_lns": 3,
     "local_search_operators.use_local_cheapest_insertion_close_nodes_lns": 3,
@@ -202,7 +258,7 @@ class _Model:
     """The OR-Tools model of a problem for given vehicle counts, and the way back."""
 
     def __init__(self, problem: RoutingProblem, counts: list[int], *,
-                 drops: bool = False) -> None:
+                 drops: bool = False, soft: float | None = None) -> None:
         p = self.problem = problem
         self.factor = cost_factor(p)
         dist, dur = int_matrix(p, "distance"), int_matrix(p, "duration")
@@ -273,16 +329,24 @@ class _Model:
                                                 for k, _ in self.vehicles], 0, 0, True,
                                                "site_access")
 
-        # Load dimensions with unload slack.
+        # Load dimensions with unload slack; with ``soft``, capacities are soft.
+        self.soft_loads: list[tuple[Any, list[int]]] = []
         for d in range(p.num_dims):
             cmax = max(int_loads(p, v.capacity)[d] for v in p.vehicle_types)
             demand = [0] * n_dep + [int_loads(p, s.demand)[d] for s in p.stops] + \
                 [-cmax] * len(copies)
             cb = rt.RegisterUnaryTransitVector(demand)
             caps = [int_loads(p, p.vehicle_types[k].capacity)[d] for k, _ in self.vehicles]
-            rt.AddDimensionWithVehicleCapacity(cb, cmax if copies else 0, caps, True,
+            hard = caps if soft is None else [c + max(1, math.floor(c * SOFT_EXCESS))
+                                              for c in caps]
+            rt.AddDimensionWithVehicleCapacity(cb, cmax if copies else 0, hard, True,
                                                f"load{d}")
             dim = rt.GetDimensionOrDie(f"load{d}")
+            if soft is not None:
+                unit = soft * self.max_arc_cost(dist) / max(1, max(demand))
+                for v in range(len(self.vehicles)):
+                    dim.SetCumulVarSoftUpperBound(rt.End(v), caps[v], max(1, round(unit)))
+                self.soft_loads.append((dim, caps))
             if copies:
                 for i in range(rt.Size()):
                     if node_of[i] < n_dep + n_stop:
@@ -359,6 +423,36 @@ class _Model:
                    * (2 * longest[1] + service)
                    for vt in p.vehicle_types)
         return min(DROP_FACTOR * (most + 1), 2**62 // (4 * (p.num_stops + 1)))
+
+    def max_arc_cost(self, dist: np.ndarray) -> int:
+        """The largest arc cost of any vehicle (objective units)."""
+        p = self.problem
+        return int(dist.max()) * max(round(vt.cost_per_distance / p.scale * self.factor)
+                                     for vt in p.vehicle_types)
+
+    def over_capacity(self) -> bool:
+        """Whether the solution in the search's variables (during a solution callback)
+        loads a vehicle beyond its true capacity (only with ``soft``)."""
+        end = self.routing.End
+        return any(dim.CumulVar(end(v)).Value() > caps[v]
+                   for dim, caps in self.soft_loads for v in range(len(self.vehicles)))
+
+    def steps(self, value: Callable[[Any], int]) -> PartStart:
+        """The routes of a solution as (vehicle type, steps); ``value`` reads a
+        variable (``assignment.Value``, or ``lambda var: var.Value()`` in a callback)."""
+        rt, mgr = self.routing, self.manager
+        out: PartStart = []
+        for v, (k, _) in enumerate(self.vehicles):
+            index = value(rt.NextVar(rt.Start(v)))
+            steps: list[Step] = []
+            while not rt.IsEnd(index):
+                node = mgr.IndexToNode(index)
+                steps.append(("stop", node - self.n_dep) if node < self.n_dep + self.n_stop
+                             else ("unload", self.copies[node - self.n_dep - self.n_stop]))
+                index = value(rt.NextVar(index))
+            if steps:
+                out.append((k, steps))
+        return out
 
     def unperformed(self, sol: Any) -> list[int]:
         """Indices of the stops an assignment leaves out (only with ``drops``)."""
@@ -514,6 +608,87 @@ def search(routing: Any, budget: Budget, make_params: Callable[[float], Any], *,
     return best
 
 
+def _soft_eligible(problem: RoutingProblem) -> bool:
+    """Whether the search uses soft capacities (see the module docstring): only capacity
+    constrains routes (no unload sites, where the load at a route's end is not its whole
+    load; no time windows, shifts, durations or breaks, where it was not measured to
+    help)."""
+    return not problem.unload_sites and not _needs_time(problem)
+
+
+def _soft_search(problem: RoutingProblem, counts: list[int], budget: Budget,
+                 start: PartStart, make_params: Callable[[float], Any], *, weight: float,
+                 slices: int) -> tuple[PartStart | None, float, dict[str, int]]:
+    """Guided local search with soft capacities; the best plan within the capacities.
+
+    The search runs in ``slices`` rounds, each on a model whose vehicles may carry up to
+    :data:`SOFT_EXCESS` more than their capacity at a cost per unit of excess of
+    ``weight`` x (largest arc cost / largest demand). Each round starts from where the
+    previous one ended; a solution callback keeps the cheapest plan within the true
+    capacities. After a round the weight doubles when fewer than
+    :data:`SOFT_TARGET` of the solutions found were within the capacities, and halves
+    when more than twice that were (the adaptive penalty of Cordeau, Laporte & Mercier
+    2001 and Vidal et al. 2012).
+
+    Returns
+    -------
+    tuple
+        The best plan within the capacities (``None`` if none was seen), the weight
+        after the last round, and counts of solutions seen and within capacity.
+    """
+    best: PartStart | None = None
+    best_cost = math.inf
+    stats = {"soft_solutions": 0, "soft_feasible": 0}
+    for r in range(slices):
+        left = budget.left()
+        if left <= 0.02 * budget.seconds:
+            break
+        model = _Model(problem, counts, soft=weight)
+        rt = model.routing
+        seen = {"all": 0, "ok": 0, "cost": math.inf}
+        kept: list[PartStart] = []
+
+        def on_solution(model: _Model = model, seen: dict[str, float] = seen,
+                        kept: list[PartStart] = kept) -> None:
+            seen["all"] += 1
+            if model.over_capacity():
+                return
+            seen["ok"] += 1
+            cost = model.routing.CostVar().Value()
+            if cost < seen["cost"]:
+                seen["cost"] = cost
+                kept[:] = [model.steps(lambda var: var.Value())]
+
+        rt.AddAtSolutionCallback(on_solution)
+        local = Budget(left / (slices - r), budget.clock)
+        initial = model.assignment(start, make_params(local.seconds))
+        if initial is None:
+            break
+        sol = search(rt, local, make_params, initial=initial)
+        if sol is not None:
+            start = model.steps(sol.Value)
+        stats["soft_solutions"] += int(seen["all"])
+        stats["soft_feasible"] += int(seen["ok"])
+        if kept and seen["cost"] / model.factor < best_cost:
+            best, best_cost = kept[0], seen["cost"] / model.factor
+        share = seen["ok"] / max(1, seen["all"])
+        if share < SOFT_TARGET:
+            weight *= 2
+        elif share > 2 * SOFT_TARGET:
+            weight /= 2
+    return best, weight, stats
+
+
+def _routes_of(problem: RoutingProblem, plan: PartStart) -> list[Route]:
+    """Routes scheduled from (vehicle type, steps), numbered within each type."""
+    count = [0] * len(problem.vehicle_types)
+    out = []
+    for k, steps in plan:
+        out.append(schedule_route(problem, k, count[k], steps))
+        count[k] += 1
+    return out
+
+
 def _params(time_limit: float, first_solution: str, metaheuristic: str,
             extra: dict[str, Any], log: bool) -> Any:
     params = pywrapcp.DefaultRoutingSearchParameters()
@@ -565,7 +740,8 @@ def _first_plan(model: _Model, strategies: list[str], make: Callable[..., Any],
 
 def _improve_by_parts(problem: RoutingProblem, routes: list[Route], budget: Budget, *,
                       seed: int, part_size: int, part_seconds: float,
-                      make_params: Callable[[float], Any]) -> tuple[list[Route], dict[str, int]]:
+                      make_params: Callable[[float], Any],
+                      soft_weight: float | None = None) -> tuple[list[Route], dict[str, int]]:
     """Re-solve parts of nearby routes (see :mod:`~circularopt.routing.engines._parts`).
 
     Until ``budget`` is spent: pick a route at random, take the routes nearest to it up
@@ -580,16 +756,25 @@ def _improve_by_parts(problem: RoutingProblem, routes: list[Route], budget: Budg
         idle = [min(1, vt.count - used[k]) for k, vt in enumerate(problem.vehicle_types)]
         chosen = near_routes(problem, routes, rng.randrange(len(routes)), part_size)
         part, start = part_problem(problem, [routes[i] for i in chosen], idle=idle)
-        model = _Model(part, [vt.count for vt in part.vehicle_types])
+        counts = [vt.count for vt in part.vehicle_types]
         local = Budget(min(part_seconds, budget.left()), budget.clock)
-        initial = model.assignment(start, make_params(local.left()))
         stats["parts"] += 1
-        if initial is None:
-            continue
-        sol = search(model.routing, local, make_params, initial=initial)
-        if sol is None:  # the part's time ran out before OR-Tools returned the start
-            continue
-        new = to_whole(problem, part, model.routes(sol))
+        if soft_weight is not None:
+            plan, soft_weight, _ = _soft_search(part, counts, local, start, make_params,
+                                                weight=soft_weight, slices=SOFT_PART_ROUNDS)
+            if plan is None:
+                continue
+            found = _routes_of(part, plan)
+        else:
+            model = _Model(part, counts)
+            initial = model.assignment(start, make_params(local.left()))
+            if initial is None:
+                continue
+            sol = search(model.routing, local, make_params, initial=initial)
+            if sol is None:  # the part's time ran out before OR-Tools returned the start
+                continue
+            found = list(model.routes(sol))
+        new = to_whole(problem, part, found)
         if sum(r.cost for r in new) < sum(routes[i].cost for i in chosen) - 1e-9:
             stats["improved"] += 1
             keep = set(range(len(routes))) - set(chosen)
@@ -607,7 +792,7 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                   search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
                   part_size: int | None = PART_SIZE, part_seconds: float | None = None,
                   first_share: float = FIRST_SHARE, greedy_start: bool | None = None,
-                  drops: str = "fallback",
+                  drops: str = "fallback", soft_capacity: bool = True,
                   clock: str = "wall", log: bool = False) -> RoutingResult:
     """Solve with OR-Tools routing.
 
@@ -631,7 +816,8 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     part_size
         Stops per part in the improvement phase (see the module docstring); ``None``
         searches the whole problem for the whole time. Problems with at most
-        ``part_size`` stops are always searched whole.
+        ``part_size`` stops (with soft capacities: :data:`SOFT_WHOLE_UP_TO`) are always
+        searched whole.
     part_seconds
         Search time per part; default ``part_size / 40`` seconds.
     first_share
@@ -640,6 +826,10 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         Start from :func:`~circularopt.routing.engines._construct.nearest_neighbour`
         instead of the first solution strategy; default: when the problem has unload
         sites and ``first_solution`` is not given.
+    soft_capacity
+        Let the search pass through plans over capacity at an adaptive cost, keeping
+        only plans within capacity (see the module docstring); used on problems that
+        only capacity constrains, ignored on others.
     clock
         ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`
         and :func:`search`).
@@ -672,9 +862,13 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     attempts = [_trimmed_counts(problem)] if trim_fleet else []
     if not attempts or attempts[0] != full:
         attempts.append(full)
-    extra = dict(SEARCH_EXTRA if search_params is None else search_params)
+    soft = soft_capacity and _soft_eligible(problem)
+    extra = dict((SOFT_SEARCH_EXTRA if soft else SEARCH_EXTRA) if search_params is None
+                 else search_params)
+    weight = SOFT_WEIGHT
     chain = [fs] + [f for f in FALLBACK_FIRST_SOLUTIONS if f != fs]
-    parts = part_size is not None and problem.num_stops > part_size
+    parts = part_size is not None and problem.num_stops > (
+        max(part_size, SOFT_WHOLE_UP_TO) if soft else part_size)
     budget = Budget(time_limit, clock)
     first = Budget(time_limit * (first_share if parts else 1.0), clock)
     greedy = (unloads and first_solution is None) if greedy_start is None else greedy_start
@@ -704,25 +898,39 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         if initial is None:
             continue
         assert model is not None
-        sol = search(model.routing, first if first.left() > 0 else budget,
-                     functools.partial(make, first_solution=fs), initial=initial)
-        if sol is None:
-            continue
-        dropped = model.unperformed(sol) if model.drop_penalty is not None else []
-        if dropped and n_try + 1 < len(attempts) and budget.left() > 0:
-            continue  # the next attempt offers more vehicles
-        routes = list(model.routes(sol))
         info: dict[str, Any] = {"first_solution": strategy, "metaheuristic": mh,
                                 "vehicles_offered": sum(counts), "clock": clock,
                                 "unload_copies": len(model.copies),
-                                "drop_penalty": model.drop_penalty is not None}
-        objective: float | None = sol.ObjectiveValue() / model.factor
+                                "drop_penalty": model.drop_penalty is not None,
+                                "soft_capacity": soft}
+        phase = first if first.left() > 0 else budget
+        objective: float | None = None
+        if soft and model.drop_penalty is None:
+            plan, weight, stats = _soft_search(
+                problem, counts, phase, model.steps(initial.Value),
+                functools.partial(make, first_solution=fs), weight=SOFT_WEIGHT,
+                slices=SOFT_ROUNDS)
+            info.update(stats)
+            routes = _routes_of(problem, plan) if plan is not None \
+                else list(model.routes(initial))
+            dropped: list[int] = []
+        else:
+            sol = search(model.routing, phase, functools.partial(make, first_solution=fs),
+                         initial=initial)
+            if sol is None:
+                continue
+            dropped = model.unperformed(sol) if model.drop_penalty is not None else []
+            if dropped and n_try + 1 < len(attempts) and budget.left() > 0:
+                continue  # the next attempt offers more vehicles
+            routes = list(model.routes(sol))
+            objective = sol.ObjectiveValue() / model.factor
         if parts and not dropped:
             assert part_size is not None
             routes, stats = _improve_by_parts(
                 problem, routes, budget, seed=seed, part_size=part_size,
                 part_seconds=part_seconds or part_size / 40,
-                make_params=functools.partial(make, first_solution=fs, log=False))
+                make_params=functools.partial(make, first_solution=fs, log=False),
+                soft_weight=weight if soft else None)
             info.update(stats, part_size=part_size)
             objective = None
         if dropped:
