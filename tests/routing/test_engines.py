@@ -15,6 +15,7 @@ from circularopt.routing import (
     solve,
     validate,
 )
+from circularopt.routing.engines.pyvrp_engine import SearchSettings
 from tests.routing.conftest import euclid_model
 
 ENGINES = ["pyvrp", "ortools"]
@@ -195,3 +196,22 @@ def test_max_unloads_counts_final_unload(engine: str) -> None:
     result = _solve(m.data(), engine)
     assert result.num_vehicles == 2
     assert [r.num_unloads for r in result.routes] == [1, 1]
+
+
+def test_pyvrp_search_settings(reload4: RoutingProblem) -> None:
+    # PyVRP's own settings through the engine's loop give pyvrp.solve's plan exactly.
+    runs = [solve(reload4, engine="pyvrp", time_limit=5.0, seed=3, max_iterations=150,
+                  search=search)
+            for search in (None, SearchSettings(), SearchSettings(
+                history_length=5, max_perturbations=2, initial_penalty=10.0))]
+    assert runs[1].routes == runs[0].routes and runs[1].info["iterations"] == 150
+    for result in runs:
+        assert validate(reload4, result).ok
+        assert result.cost == pytest.approx(_best_reload_cost(reload4))
+
+
+@pytest.mark.parametrize("field,value", [("history_length", 0), ("max_perturbations", 1.5),
+                                         ("initial_penalty", -1.0)])
+def test_pyvrp_search_settings_refused(field: str, value: float) -> None:
+    with pytest.raises(InputError, match=f"search.{field}"):
+        SearchSettings(**{field: value})  # type: ignore[arg-type]

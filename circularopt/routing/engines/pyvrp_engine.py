@@ -35,18 +35,33 @@ smaller fleet, as PyVRP's own ``minimise_fleet`` does (jumping straight to the n
 routes a solution uses), stopping at a load lower bound; the main search then runs with
 the smallest fleet found, warm-started from its feasible solution. The vehicle count
 becomes (heuristically) the first objective and distance the second.
+
+Search settings (``search``, a :class:`SearchSettings`): PyVRP 0.14's ``solve`` is an
+iterated local search whose candidates are accepted by late-acceptance hill climbing
+over the last ``history_length`` (300) solutions, after 1 to ``max_perturbations`` (25)
+random perturbations per iteration; excess load and time warp are charged at penalty
+weights that start at 50,000 per unit. These defaults are tuned for long runs; on
+multi-trip instances with release times an iteration is about three times slower than
+without reloads and a run of n / 10 s makes only a few thousand iterations, too few for
+that much diversification. ``search`` overrides them for the main search; ``None``
+(default) keeps ``pyvrp.solve`` exactly. The Yang runner passes
+:data:`~circularopt.routing.literature.YANG_SEARCH` (measured there).
 """
 
 from __future__ import annotations
 
 import time
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyvrp
 import pyvrp.exceptions
+import pyvrp.search
 import pyvrp.stop
+from pyvrp.IteratedLocalSearch import IteratedLocalSearch, IteratedLocalSearchParams
+from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
 
 from circularopt.exceptions import InputError, SolverError
 from circularopt.routing.engines._common import (
@@ -61,9 +76,39 @@ from circularopt.routing.engines._common import (
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
 
-__all__ = ["ENGINE", "check_supported", "solve_pyvrp", "to_pyvrp"]
+__all__ = ["ENGINE", "SearchSettings", "check_supported", "solve_pyvrp", "to_pyvrp"]
 
 ENGINE = "pyvrp"
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Settings of PyVRP's iterated local search (see the module docstring).
+
+    Parameters
+    ----------
+    history_length
+        Late-acceptance history: a candidate is accepted when it is no worse than the
+        solution this many iterations ago (PyVRP: 300; shorter is greedier).
+    max_perturbations
+        At most this many random perturbations per iteration (PyVRP: 25).
+    initial_penalty
+        Starting penalty weight per unit of excess load, time warp and excess distance;
+        ``None``: PyVRP's (the midpoint of its range, 50,000).
+    """
+
+    history_length: int = 300
+    max_perturbations: int = 25
+    initial_penalty: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("history_length", "max_perturbations"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and value >= 1):
+                raise InputError(f"search.{name}", value, "an integer >= 1")
+        if self.initial_penalty is not None and not self.initial_penalty > 0:
+            raise InputError("search.initial_penalty", self.initial_penalty,
+                             "None or a weight > 0")
 
 
 def check_supported(problem: RoutingProblem) -> None:
@@ -249,6 +294,38 @@ def _fewer_vehicles(data: pyvrp.ProblemData, budget: Budget, seed: int
     return data, pyvrp.Solution(data, routes), info
 
 
+def _solve_ils(data: pyvrp.ProblemData, stop: Any, seed: int, display: bool,
+               initial: pyvrp.Solution | None, search: SearchSettings | None
+               ) -> pyvrp.Result:
+    """``pyvrp.solve``, or with ``search`` the same steps as PyVRP 0.14's ``solve``
+    (its operators and neighbourhood) with these settings."""
+    if search is None:
+        return pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=display,
+                           initial_solution=initial)
+    params = pyvrp.SolveParams(
+        ils=IteratedLocalSearchParams(history_length=search.history_length),
+        perturbation=pyvrp.search.PerturbationParams(
+            1, search.max_perturbations))
+    rng = pyvrp.RandomNumberGenerator(seed=seed)
+    local = pyvrp.search.LocalSearch(
+        data, rng, pyvrp.search.compute_neighbours(data, params.neighbourhood),
+        pyvrp.search.PerturbationManager(params.perturbation))
+    for op in params.operators:
+        if op.supports(data):
+            local.add_operator(op(data))
+    penalty: PenaltyParams = params.penalty
+    weights = penalty.midpoint_penalties(data)
+    if search.initial_penalty is not None:
+        w = min(max(search.initial_penalty, penalty.min_penalty), penalty.max_penalty)
+        weights = ([w] * data.num_load_dimensions, w, w)
+    manager = PenaltyManager(weights, penalty)
+    if initial is None:
+        initial = local(pyvrp.Solution.make_random(data, rng), manager.max_cost_evaluator(),
+                        exhaustive=True)
+    ils = IteratedLocalSearch(data, manager, local, initial, params.ils)
+    return ils.run(stop, collect_stats=False, display=display)
+
+
 def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
     """The PyVRP ``ProblemData`` the engine solves (for inspection and peers)."""
     return _Mapping(problem).data
@@ -257,7 +334,8 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
 def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                 clock: str = "wall", display: bool = False,
                 max_iterations: int | None = None,
-                minimise_fleet: float = 0.0) -> RoutingResult:
+                minimise_fleet: float = 0.0,
+                search: SearchSettings | None = None) -> RoutingResult:
     """Solve with PyVRP's iterated local search.
 
     Parameters
@@ -281,6 +359,9 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         Share of ``time_limit`` (0 to 1) spent first on reducing the number of vehicles
         (see the module docstring); 0 (default) skips the phase. Needs a problem with one
         vehicle type.
+    search
+        Settings of the main search (see :class:`SearchSettings`); ``None`` (default):
+        ``pyvrp.solve``'s own.
 
     Returns
     -------
@@ -308,8 +389,7 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
             data, Budget(minimise_fleet * time_limit, clock), seed)
     stop: Any = budget if max_iterations is None else pyvrp.stop.MultipleCriteria(
         [budget, pyvrp.stop.MaxIterations(max_iterations)])
-    res = pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=display,
-                      initial_solution=initial)
+    res = _solve_ils(data, stop, seed, display, initial, search)
     best = res.best
     if not best.routes():
         raise SolverError(f"PyVRP found no solution for {problem.name!r} in {time_limit} s")
