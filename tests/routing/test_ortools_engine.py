@@ -139,7 +139,7 @@ def test_unreachable_stop_is_named(unreachable: RoutingProblem) -> None:
 
 
 def test_soft_capacity_reaches_the_optimum(cvrp4: RoutingProblem) -> None:
-    result = solve(cvrp4, engine="ortools", time_limit=0.5, clock="cpu")
+    result = solve(cvrp4, engine="ortools", time_limit=0.5, clock="cpu", soft_capacity=True)
     assert result.info["soft_capacity"] is True
     assert validate(cvrp4, result).ok
     assert result.cost == pytest.approx(44)
@@ -177,6 +177,6 @@ def test_soft_search_keeps_only_plans_within_capacity(overload3: RoutingProblem)
 
 
 def test_no_soft_capacity_with_time_windows(tw4: RoutingProblem) -> None:
-    result = solve(tw4, engine="ortools", time_limit=0.3, clock="cpu")
+    result = solve(tw4, engine="ortools", time_limit=0.3, clock="cpu", soft_capacity=True)
     assert result.info["soft_capacity"] is False
     assert validate(tw4, result).ok

@@ -74,16 +74,56 @@ limit without a solution), so problems with unload sites start from the greedy
 :func:`~circularopt.routing.engines._construct.nearest_neighbour` plan, and otherwise
 from :data:`UNLOAD_FIRST_SOLUTION` and :data:`FALLBACK_FIRST_SOLUTIONS`.
 
+First plan and droppable stops (third session). A first solution strategy that cannot
+place every stop backtracks and, on a tight problem, spends the whole time limit without
+a plan: so it did on 7 of Cordeau's 33 MDVRP instances (p14, p16, p17, p19, p20, p22,
+p23: five vehicles per depot and a route-duration limit; every strategy and the greedy
+start failed). The first strategy now gets :data:`FIRST_TRY_SHARE` of the first phase
+for one solution; when it finds none (or the greedy start misses stops), the search
+switches to a model where every stop is a disjunction with a penalty far above what
+serving it can cost (:data:`DROP_FACTOR`, :meth:`_Model._drop_penalty`). There every
+strategy returns a first plan at once, leaving some stops out; the plan leaving out the
+fewest is kept (the first strategy, then :data:`FALLBACK_FIRST_SOLUTIONS`; a greedy start
+keeps the routes it could build), and guided local search inserts the rest. Stops still
+left out at the end are never hidden: the result has status ``infeasible`` and names them
+in ``unassigned``, which the validator rejects (:func:`~circularopt.routing.engines.solve`
+raises ``SolverError`` naming them unless ``allow_infeasible``). ``drops="always"`` uses
+the droppable model from the start. Measured: stops left out by each strategy's first
+plan on the droppable model, and the final gap at n/10 CPU s (single runs; the noise is
+about +-2 points on these instances):
+
+=================  ==============  ==============  ==============  =================
+instance           SAVINGS         PARALLEL_CHEA.  LOCAL_CHEAPEST  final (default)
+=================  ==============  ==============  ==============  =================
+p14 (n 80)         5 out           13 out          0 out           0.00 %
+p16 (160)          7               17              0               FILL
+p17 (160)          12              24              0               FILL
+p19 (240)          9               24              0               FILL
+p20 (240)          15              34              3               FILL
+p22 (360)          6               35              0               FILL
+p23 (360)          17              49              7               FILL
+=================  ==============  ==============  ==============  =================
+
+From these starts, GLS serves every stop on all seven. The penalty's size does not
+matter: on p20 multipliers 1, 100 and 10**6 gave the same plans (SAVINGS 5.78 %,
+PARALLEL_CHEAPEST_INSERTION 2.99 %, LOCAL_CHEAPEST_INSERTION 1.97 %; whole problem, no
+parts). LOCAL_CHEAPEST_INSERTION also starts multi-depot problems better than SAVINGS
+(:data:`MULTI_DEPOT_FIRST_SOLUTION`; FILL).
+
+A depot where no offered vehicle starts or ends is switched off in the model. Before,
+it was a node every plan had to visit, so every part (see below) whose routes used none
+of some depot's vehicles while the plan used all of them was rejected (on p23, 183 of
+195 parts; it hits every instance whose depots' fleets are all in use).
+
 Soft capacities (third session): on problems that only capacity constrains, guided
 local search stalls because most moves between full routes are infeasible. With
-``soft_capacity`` (default on) the search runs in :data:`SOFT_ROUNDS` rounds on a model
+``soft_capacity`` the search runs in :data:`SOFT_ROUNDS` rounds on a model
 where vehicles may carry :data:`SOFT_EXCESS` more than their capacity at a cost per unit
 of excess (``SetCumulVarSoftUpperBound`` on the load at the route end); a solution
 callback keeps the cheapest plan within the true capacities, and the cost per unit doubles
 or halves between rounds to keep about :data:`SOFT_TARGET` of the solutions within
 capacity (:func:`_soft_search`). Only plans within capacity are ever returned. Measured
-on eight X instances (n/10 CPU s, seed 0, single runs on a loaded 2-core machine; one
-instance can move 2-3 points between runs):
+on eight X instances (n/10 CPU s, seed 0, single runs on a loaded 2-core machine):
 
 =====================================================  ====================================
 configuration (X-n101 / 139 / 214 / 308 / 401 / 502     gap % (average)
@@ -102,9 +142,14 @@ soft, parts after 30 % (first six)                      3.3 / 5.7 / 9.1 / 10.0 /
 So with soft capacities the close-nodes operators are off (:data:`SOFT_SEARCH_EXTRA`),
 and parts are used only above :data:`SOFT_WHOLE_UP_TO` stops, where the whole-problem
 search is too slow (OR-Tools' operators scan all node pairs: about 40 accepted moves per
-second on X-n308) and parts still pay. ``ls_operator_neighbors_ratio`` < 1, which should
-restrict the scans, stops all improvement in OR-Tools 9.15 (even at 0.99, on a textbook
-model), so it is not used.
+second on X-n308) and parts still pay. But on the 16 X instances with n <= 261 not all
+in that sample, the same run gave 5.94 % on average against 5.43 % for the hard default
+(better on X-n110 7.5 -> 1.9 and X-n139 8.6 -> 4.5, worse on the many-short-route
+X-n148-k46 1.2 -> 4.2 and X-n204 5.2 -> 13.2): single runs move 3-4 points on one
+instance (X-n139 soft: 1.4, 2.8, 4.5 % in three runs), and over all 24 runs the two are
+level (6.08 % soft, 6.04 % hard). So ``soft_capacity`` stays an option, off by default.
+``ls_operator_neighbors_ratio`` < 1, which should restrict the scans, stops all
+improvement in OR-Tools 9.15 (even at 0.99, on a textbook model), so it is not used.
 
 Fleet trimming: OR-Tools' search slows down with many idle vehicles (CVRPLIB gives one
 vehicle per client), so with ``trim_fleet`` a single vehicle type without unload sites
@@ -209,6 +254,7 @@ SOFT_ROUNDS = 8
 rounds); a part gets :data:`SOFT_PART_ROUNDS`."""
 
 SOFT_PART_ROUNDS = 2
+"""Rounds of the soft-capacity search on each part."""
 
 SOFT_WHOLE_UP_TO = 500
 """With soft capacities, problems of up to this many stops are searched whole (no
@@ -617,18 +663,20 @@ def _soft_eligible(problem: RoutingProblem) -> bool:
 
 
 def _soft_search(problem: RoutingProblem, counts: list[int], budget: Budget,
-                 start: PartStart, make_params: Callable[[float], Any], *, weight: float,
+                 start: PartStart | None, make_params: Callable[[float], Any], *, weight: float,
                  slices: int) -> tuple[PartStart | None, float, dict[str, int]]:
     """Guided local search with soft capacities; the best plan within the capacities.
 
     The search runs in ``slices`` rounds, each on a model whose vehicles may carry up to
     :data:`SOFT_EXCESS` more than their capacity at a cost per unit of excess of
-    ``weight`` x (largest arc cost / largest demand). Each round starts from where the
-    previous one ended; a solution callback keeps the cheapest plan within the true
-    capacities. After a round the weight doubles when fewer than
-    :data:`SOFT_TARGET` of the solutions found were within the capacities, and halves
-    when more than twice that were (the adaptive penalty of Cordeau, Laporte & Mercier
-    2001 and Vidal et al. 2012).
+    ``weight`` x (largest arc cost / largest demand). The first round starts from
+    ``start``, or without one from the first solution strategy on that model (measured
+    better than starting from a plan within capacity: X-n139 1.4-4.5 % in three runs
+    against 11.3 %), each later round from where the previous one ended; a solution
+    callback keeps the cheapest plan within the true capacities. After a round the
+    weight doubles when fewer than :data:`SOFT_TARGET` of the solutions found were within
+    the capacities, and halves when more than twice that were (the adaptive penalty of
+    Cordeau, Laporte & Mercier 2001 and Vidal et al. 2012).
 
     Returns
     -------
@@ -661,8 +709,9 @@ def _soft_search(problem: RoutingProblem, counts: list[int], budget: Budget,
 
         rt.AddAtSolutionCallback(on_solution)
         local = Budget(left / (slices - r), budget.clock)
-        initial = model.assignment(start, make_params(local.seconds))
-        if initial is None:
+        initial = None if start is None else model.assignment(start,
+                                                              make_params(local.seconds))
+        if start is not None and initial is None:
             break
         sol = search(rt, local, make_params, initial=initial)
         if sol is not None:
@@ -792,7 +841,7 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                   search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
                   part_size: int | None = PART_SIZE, part_seconds: float | None = None,
                   first_share: float = FIRST_SHARE, greedy_start: bool | None = None,
-                  drops: str = "fallback", soft_capacity: bool = True,
+                  drops: str = "fallback", soft_capacity: bool = False,
                   clock: str = "wall", log: bool = False) -> RoutingResult:
     """Solve with OR-Tools routing.
 
@@ -902,12 +951,12 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                                 "vehicles_offered": sum(counts), "clock": clock,
                                 "unload_copies": len(model.copies),
                                 "drop_penalty": model.drop_penalty is not None,
-                                "soft_capacity": soft}
+                                "soft_capacity": soft and model.drop_penalty is None}
         phase = first if first.left() > 0 else budget
         objective: float | None = None
         if soft and model.drop_penalty is None:
             plan, weight, stats = _soft_search(
-                problem, counts, phase, model.steps(initial.Value),
+                problem, counts, phase, None,
                 functools.partial(make, first_solution=fs), weight=SOFT_WEIGHT,
                 slices=SOFT_ROUNDS)
             info.update(stats)
