@@ -116,6 +116,14 @@ so it is :data:`MULTI_DEPOT_FIRST_SOLUTION`. ``drops="always"`` measured no wors
 CVRPLIB X (X-n101-k25 2.27 % vs 2.76 %, X-n157-k13 3.74 % both) but is not the default:
 it is unmeasured on unload problems.
 
+All 33 Cordeau instances with this code (commit ef5c1bf; ``taskset -c 1 circularopt bench
+mdvrp --data ../shared/benchmarks/mdvrp/cordeau --engine ortools --seed 0``, n/10 CPU s,
+one core shared with other work): **33/33 feasible, average gap 5.04 %**; on the 26 that
+had plans before 5.73 % (the previous session's figure 6.98 %; the code before this
+session re-run the same morning 8.29 %); on the seven tight ones 2.46 % (p14 0.00, p16
+6.81, p17 1.66, p19 1.09, p20 1.97, p22 1.39, p23 4.29 %). Largest gaps remain on
+instances with many vehicles per depot (p08 12.3 %, pr06 17.5 %, pr10 14.1 %).
+
 A depot where no offered vehicle starts or ends is switched off in the model. Before,
 it was a node every plan had to visit, so every part (see below) whose routes used none
 of some depot's vehicles while the plan used all of them was rejected (on p23, 183 of
