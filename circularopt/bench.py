@@ -151,7 +151,7 @@ SIZE_CLASSES: tuple[tuple[int, int], ...] = ((0, 50), (51, 100), (101, 200), (20
 
 
 def _avg_line(label: str, rows: list[BenchRow]) -> str:
-    gaps = [g for r in rows if (g := r.gap_pct) is not None]
+    gaps = [g for r in rows if r.feasible and (g := r.gap_pct) is not None]
     avg = f"{sum(gaps) / len(gaps):.3f}" if gaps else ""
     return (f"| **{label} ({len(rows)})** | | | | {avg} | "
             f"{sum(r.feasible for r in rows)}/{len(rows)} | "
@@ -159,7 +159,11 @@ def _avg_line(label: str, rows: list[BenchRow]) -> str:
 
 
 def markdown_table(rows: list[BenchRow]) -> str:
-    """Rows as a markdown table, then averages by size class and over all rows."""
+    """Rows as a markdown table, then averages by size class and over all rows.
+
+    Average gaps are over the feasible rows only: an infeasible plan (e.g. one that
+    leaves stops out) can cost less than any feasible one.
+    """
     head = "| instance | n | bks | cost | gap % | feasible | seconds | engine |"
     lines = [head, "|---|---:|---:|---:|---:|:-:|---:|---|"]
     for r in rows:

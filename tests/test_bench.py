@@ -30,6 +30,12 @@ def test_markdown_has_size_class_averages() -> None:
     assert lines[-1].startswith("| **average (3)**") and "| 3.000 |" in lines[-1]
 
 
+def test_average_leaves_out_infeasible_rows() -> None:
+    partial = BenchRow("p", 40, 100.0, 50.0, False, 1.0, "e", {})
+    last = markdown_table([_row("a", 40, 102), partial]).splitlines()[-1]
+    assert "| 2.000 |" in last and "| 1/2 |" in last
+
+
 def test_seed_summary_mean_and_best() -> None:
     rows = [_row("a", 10, 104, 0), _row("a", 10, 102, 1), _row("b", 10, 100, 0)]
     summary = {r.instance: r for r in seed_summary(rows)}
