@@ -9,6 +9,7 @@ the runner, times nothing itself, and writes the rows as CSV and as a markdown t
 from __future__ import annotations
 
 import csv
+import fnmatch
 import importlib
 import math
 from collections.abc import Callable, Iterator
@@ -45,7 +46,8 @@ class BenchOptions:
     data
         Folder of the set's instance files.
     instances
-        Glob pattern selecting instance names (``None``: all).
+        Glob pattern selecting instance names, or several separated by commas
+        (``None``: all); see :meth:`selects`.
     time_limit
         Seconds per instance, or ``None`` for the set's default.
     time_per_100
@@ -68,6 +70,14 @@ class BenchOptions:
     engine: str | None = None
     solutions: Path | None = None
     peers: bool = False
+
+    def selects(self, *names: str) -> bool:
+        """Whether an instance known by any of ``names`` (e.g. file stem and file name)
+        matches :attr:`instances`."""
+        if not self.instances:
+            return True
+        globs = [g.strip() for g in self.instances.split(",") if g.strip()]
+        return any(fnmatch.fnmatch(name, g) for name in names for g in globs)
 
     def seconds_for(self, n: int, default: float) -> float:
         """Time budget for an instance with ``n`` customers."""

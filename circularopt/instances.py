@@ -18,7 +18,6 @@ An instance is a folder holding
 from __future__ import annotations
 
 import csv
-import fnmatch
 import inspect
 import json
 import time
@@ -149,7 +148,7 @@ def run_kg(options: BenchOptions) -> Iterator[BenchRow]:
     bks = read_bks(options.data)
     folders = sorted(p for p in Path(options.data).iterdir() if (p / "scenario.json").is_file())
     for folder in folders:
-        if options.instances and not fnmatch.fnmatch(folder.name, options.instances):
+        if not options.selects(folder.name):
             continue
         inst = load_instance(folder)
         n = len(inst.scenario.collection_points)

@@ -86,7 +86,6 @@ Caveats
 from __future__ import annotations
 
 import csv
-import fnmatch
 import itertools
 import json
 import math
@@ -1123,9 +1122,7 @@ def run_lrp(options: BenchOptions) -> Iterator[BenchRow]:
     if not inst_dir.is_dir():
         inst_dir = folder
     files = sorted(inst_dir.glob("*.dat"))
-    if options.instances:
-        files = [f for f in files if fnmatch.fnmatch(f.stem, options.instances)
-                 or fnmatch.fnmatch(f.name, options.instances)]
+    files = [f for f in files if options.selects(f.stem, f.name)]
     if not files:
         raise DataNotFoundError(f"no LRP instances (*.dat) matching "
                                 f"{options.instances or '*'} in {inst_dir}")

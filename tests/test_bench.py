@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from circularopt.bench import BenchRow, gap_pct, markdown_table, seed_summary
+from circularopt.bench import BenchOptions, BenchRow, gap_pct, markdown_table, seed_summary
 from circularopt.cli import main
 
 
@@ -54,3 +54,10 @@ def test_cli_seeds(shared: Path, tmp_path: Path) -> None:
     assert len(seeds) == 1 and seeds.loc[0, "seeds"] == 2
     assert "Over 2 seeds" in out.with_suffix(".md").read_text(encoding="utf-8")
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_instances_take_several_globs(tmp_path: Path) -> None:
+    options = BenchOptions(tmp_path, instances="p01, p1[45]")
+    assert options.selects("p01") and options.selects("p14") and options.selects("x", "p15")
+    assert not options.selects("p16")
+    assert BenchOptions(tmp_path).selects("anything")

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bench", help="solve a benchmark set, report gaps to best-known")
     p.add_argument("set", choices=sorted(BENCH_SETS), help="instance set")
     p.add_argument("--data", required=True, type=Path, help="folder of the set's files")
-    p.add_argument("--instances", help="glob selecting instance names, e.g. 'cap1*'")
+    p.add_argument("--instances", help="glob selecting instance names, or several "
+                   "separated by commas, e.g. 'cap1*' or 'p01,p1[45]'")
     p.add_argument("--time-limit", type=float, help="seconds per instance")
     p.add_argument("--time-per-100", type=float, help="seconds per 100 customers")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

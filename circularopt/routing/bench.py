@@ -18,7 +18,6 @@ whose plans go through the same validator.
 from __future__ import annotations
 
 import csv
-import fnmatch
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,10 +57,7 @@ def _instances(options: BenchOptions) -> list[Path]:
     files = sorted(Path(options.data).glob("*.vrp"))
     if not files:
         raise DataNotFoundError(f"no .vrp instances in {options.data}")
-    if options.instances:  # one glob, or several separated by commas
-        globs = [g.strip() for g in options.instances.split(",") if g.strip()]
-        files = [f for f in files if any(fnmatch.fnmatch(f.stem, g) for g in globs)]
-    return files
+    return [f for f in files if options.selects(f.stem)]
 
 
 def _row(problem: RoutingProblem, result: RoutingResult | None, bks: float | None,

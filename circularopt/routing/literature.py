@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import fnmatch
 import math
 import time
 from collections.abc import Iterator
@@ -645,9 +644,7 @@ def _files(options: BenchOptions, pattern: str) -> list[Path]:
     files = sorted(folder.glob(pattern))
     if not files:
         raise DataNotFoundError(f"no instances matching {pattern!r} in {folder}")
-    if options.instances:
-        files = [f for f in files if fnmatch.fnmatch(f.stem, options.instances)
-                 or fnmatch.fnmatch(f.name, options.instances)]
+    files = [f for f in files if options.selects(f.stem, f.name)]
     return files
 
 

@@ -29,7 +29,6 @@ Engines (``--engine``)
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -138,10 +137,8 @@ def solution_json(instance: str, problem: FacilityProblem, result: FacilityResul
             "assignment": customers}
 
 
-def _select(instances: list[BenchInstance], pattern: str | None) -> list[BenchInstance]:
-    if pattern is None:
-        return instances
-    return [x for x in instances if fnmatch.fnmatch(x.name, pattern)]
+def _select(instances: list[BenchInstance], options: BenchOptions) -> list[BenchInstance]:
+    return [x for x in instances if options.selects(x.name)]
 
 
 def _write(options: BenchOptions, instance: str, data: dict[str, Any]) -> None:
@@ -157,7 +154,7 @@ def _rows(options: BenchOptions, instances: list[BenchInstance],
     engine = options.engine or "auto"
     if engine not in ENGINES:
         raise InputError("--engine", engine, f"one of {list(ENGINES)}")
-    for inst in _select(instances, options.instances):
+    for inst in _select(instances, options):
         problem = read(inst, single_source)
         limit = options.seconds_for(problem.n, default_time)
         start = time.monotonic()
@@ -212,7 +209,7 @@ def run_tscflp(options: BenchOptions) -> Iterator[BenchRow]:
     engine = options.engine or "highs"
     if engine not in ("highs", "scip"):
         raise InputError("--engine", engine, "'highs' or 'scip' for tscflp")
-    for inst in _select(tscflp_instances(options.data), options.instances):
+    for inst in _select(tscflp_instances(options.data), options):
         problem = read_tscflp(inst.path, name=inst.name)
         limit = options.seconds_for(problem.n, 60.0)
         start = time.monotonic()
