@@ -48,9 +48,16 @@ Benchmarks (2-core machine shared with other heavy jobs, CPU-second budgets)
 -----------------------------------------------------------------------------
 CVRPLIB X, all 50, n/10 CPU s per instance, seed 0 (``circularopt bench cvrp --data
 ../shared/benchmarks/cvrp/X --engine E --time-per-100 10``): ``pyvrp`` average gap
-0.735 % (all feasible; n 101-200 0.60, 201-500 0.67, 501-1000 0.96 %), ``ortools``
-5.52 % (all feasible; 5.37 / 5.92 / 5.12 %), short of its 3 % goal: OR-Tools' guided
-local search stalls on tight capacities (see :mod:`~circularopt.routing.engines.ortools_engine`).
+0.735 % (all feasible; n 101-200 0.60, 201-500 0.67, 501-1000 0.96 %; second session),
+``ortools`` 5.80 % (all feasible; 5.55 / 6.26 / 5.33 %; third session, two processes
+side by side; the second session's run gave 5.52 %), short of its 3 % goal: OR-Tools'
+guided local search is slow per move and stalls on tight capacities; soft capacities
+did not change the average (see :mod:`~circularopt.routing.engines.ortools_engine`).
+Cordeau MDVRP, 33 (``bench mdvrp``): ``pyvrp`` 0.36 %; ``ortools`` 5.04 %, all 33
+feasible (third session; before, 7 tight-fleet instances had no solution). Yang
+multi-trip VRPTW with release times, 86 (``bench mtvrptwr``): ``pyvrp`` 1.98 % (seed 0,
+all feasible; PyVRP's search with at most 5 perturbations per iteration, see
+:data:`~circularopt.routing.literature.YANG_SEARCH`; 2.66 % with PyVRP's defaults).
 Solomon C101, C201, R101, R201, RC101, RC201 at 3 CPU s (first session): ``pyvrp``
 0.29 %, ``ortools`` 3.54 %, textbook OR-Tools GLS 1.86 % on the four it solved.
 """
