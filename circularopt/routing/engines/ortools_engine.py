@@ -501,21 +501,32 @@ class _Model:
         return any(dim.CumulVar(end(v)).Value() > caps[v]
                    for dim, caps in self.soft_loads for v in range(len(self.vehicles)))
 
+    def _path(self, value: Callable[[Any], int], v: int) -> list[int]:
+        """Vehicle ``v``'s visits (solver indices, depots excluded) in a solution read
+        by ``value`` (``assignment.Value``, or ``lambda var: var.Value()`` in a
+        callback)."""
+        rt = self.routing
+        path = []
+        index = value(rt.NextVar(rt.Start(v)))
+        while not rt.IsEnd(index):
+            path.append(index)
+            index = value(rt.NextVar(index))
+        return path
+
+    def _step(self, index: int) -> Step:
+        node = self.manager.IndexToNode(index)
+        if node < self.n_dep + self.n_stop:
+            return ("stop", node - self.n_dep)
+        return ("unload", self.copies[node - self.n_dep - self.n_stop])
+
     def steps(self, value: Callable[[Any], int]) -> PartStart:
-        """The routes of a solution as (vehicle type, steps); ``value`` reads a
-        variable (``assignment.Value``, or ``lambda var: var.Value()`` in a callback)."""
-        rt, mgr = self.routing, self.manager
+        """The routes of a solution as (vehicle type, steps); ``value`` as in
+        :meth:`_path`."""
         out: PartStart = []
         for v, (k, _) in enumerate(self.vehicles):
-            index = value(rt.NextVar(rt.Start(v)))
-            steps: list[Step] = []
-            while not rt.IsEnd(index):
-                node = mgr.IndexToNode(index)
-                steps.append(("stop", node - self.n_dep) if node < self.n_dep + self.n_stop
-                             else ("unload", self.copies[node - self.n_dep - self.n_stop]))
-                index = value(rt.NextVar(index))
-            if steps:
-                out.append((k, steps))
+            path = self._path(value, v)
+            if path:
+                out.append((k, [self._step(i) for i in path]))
         return out
 
     def unperformed(self, sol: Any) -> list[int]:
@@ -565,23 +576,15 @@ class _Model:
 
     def routes(self, sol: Any) -> tuple[Route, ...]:
         """The problem's routes for an OR-Tools assignment."""
-        p, rt, mgr = self.problem, self.routing, self.manager
+        p = self.problem
         out = []
         for v, (k, j) in enumerate(self.vehicles):
-            index = sol.Value(rt.NextVar(rt.Start(v)))
-            if rt.IsEnd(index):
+            path = self._path(sol.Value, v)
+            if not path:
                 continue
-            steps: list[Step] = []
-            times: list[int] = []  # service start per step
-            while not rt.IsEnd(index):
-                node = mgr.IndexToNode(index)
-                if node < self.n_dep + self.n_stop:
-                    steps.append(("stop", node - self.n_dep))
-                else:
-                    steps.append(("unload", self.copies[node - self.n_dep - self.n_stop]))
-                if self.time_dim is not None:
-                    times.append(sol.Value(self.time_dim.CumulVar(index)))
-                index = sol.Value(rt.NextVar(index))
+            steps = [self._step(i) for i in path]
+            td = self.time_dim
+            times = [] if td is None else [sol.Value(td.CumulVar(i)) for i in path]
             after = self._break_after(sol, v, times)
             steps, after = _drop_idle_unloads(p, k, steps, after)
             out.append(schedule_route(p, k, j, steps, break_after=after))
