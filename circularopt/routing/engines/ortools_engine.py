@@ -363,7 +363,7 @@ class _Model:
         evaluators: dict[int, int] = {}
         for v, (k, _) in enumerate(self.vehicles):
             vt = p.vehicle_types[k]
-            coef = round(vt.cost_per_distance / p.scale * self.factor)
+            coef = self._units(vt.cost_per_distance)
             if coef not in evaluators:
                 evaluators[coef] = self._transit(dist[np.ix_(loc, loc)] * coef)
             rt.SetArcCostEvaluatorOfVehicle(evaluators[coef], v)
@@ -461,7 +461,7 @@ class _Model:
                 td.CumulVar(rt.End(v)).SetRange(lo, hi)
                 if vt.max_duration is not None:
                     td.SetSpanUpperBoundForVehicle(int_time(p, vt.max_duration), v)
-                coef = round(vt.cost_per_duration / p.scale * self.factor)
+                coef = self._units(vt.cost_per_duration)
                 if coef:
                     td.SetSpanCostCoefficientForVehicle(coef, v)
                 if vt.breaks is not None:
@@ -482,17 +482,19 @@ class _Model:
         p = self.problem
         longest = [int(m[m < BIG].max(initial=0)) for m in (dist, dur)]
         most = max(round(vt.fixed_cost * self.factor)
-                   + round(vt.cost_per_distance / p.scale * self.factor) * 2 * longest[0]
-                   + round(vt.cost_per_duration / p.scale * self.factor)
-                   * (2 * longest[1] + service)
+                   + self._units(vt.cost_per_distance) * 2 * longest[0]
+                   + self._units(vt.cost_per_duration) * (2 * longest[1] + service)
                    for vt in p.vehicle_types)
         return min(DROP_FACTOR * (most + 1), 2**62 // (4 * (p.num_stops + 1)))
 
     def max_arc_cost(self, dist: np.ndarray) -> int:
         """The largest arc cost of any vehicle (objective units)."""
-        p = self.problem
-        return int(dist.max()) * max(round(vt.cost_per_distance / p.scale * self.factor)
-                                     for vt in p.vehicle_types)
+        return int(dist.max()) * max(self._units(vt.cost_per_distance)
+                                     for vt in self.problem.vehicle_types)
+
+    def _units(self, cost_per_unit: float) -> int:
+        """A cost per distance or duration unit as an integer objective coefficient."""
+        return round(cost_per_unit / self.problem.scale * self.factor)
 
     def over_capacity(self) -> bool:
         """Whether the solution in the search's variables (during a solution callback)
@@ -935,7 +937,6 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     soft = soft_capacity and _soft_eligible(problem)
     extra = dict((SOFT_SEARCH_EXTRA if soft else SEARCH_EXTRA) if search_params is None
                  else search_params)
-    weight = SOFT_WEIGHT
     chain = [fs] + [f for f in FALLBACK_FIRST_SOLUTIONS if f != fs]
     parts = part_size is not None and problem.num_stops > (
         max(part_size, SOFT_WHOLE_UP_TO) if soft else part_size)
@@ -975,7 +976,8 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                                 "soft_capacity": soft and model.drop_penalty is None}
         phase = first if first.left() > 0 else budget
         objective: float | None = None
-        if soft and model.drop_penalty is None:
+        weight: float | None = None  # the soft-capacity penalty, when used
+        if info["soft_capacity"]:
             plan, weight, stats = _soft_search(
                 problem, counts, phase, None,
                 functools.partial(make, first_solution=fs), weight=SOFT_WEIGHT,
@@ -1000,7 +1002,7 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                 problem, routes, budget, seed=seed, part_size=part_size,
                 part_seconds=part_seconds or part_size / 40,
                 make_params=functools.partial(make, first_solution=fs, log=False),
-                soft_weight=weight if soft else None)
+                soft_weight=weight)
             info.update(stats, part_size=part_size)
             objective = None
         if dropped:
