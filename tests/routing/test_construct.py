@@ -1,12 +1,14 @@
-"""The nearest-neighbour start with unloading trips."""
+"""Starting plans: nearest neighbour with unloading trips, and Clarke-Wright savings."""
 
 from __future__ import annotations
 
 import math
 import random
 
+import pytest
+
 from circularopt.routing import RoutingModel, RoutingProblem, RoutingResult, solve, validate
-from circularopt.routing.engines._construct import nearest_neighbour
+from circularopt.routing.engines._construct import nearest_neighbour, savings, savings_eligible
 from circularopt.routing.result import schedule_route
 
 
@@ -66,3 +68,70 @@ def test_ortools_greedy_start_on_request(cvrp4: RoutingProblem) -> None:
     assert validate(cvrp4, result).ok
     assert result.info["first_solution"] == "nearest_neighbour"
     assert result.cost == 44.0
+
+
+def _plan(problem: RoutingProblem, start: list) -> RoutingResult:
+    routes = []
+    per_type = [0] * len(problem.vehicle_types)
+    for k, steps in start:
+        routes.append(schedule_route(problem, k, per_type[k], steps))
+        per_type[k] += 1
+    return RoutingResult(problem.name, "test", "feasible", 0.0, tuple(routes))
+
+
+def test_savings_finds_the_optimum_of_cvrp4(cvrp4: RoutingProblem) -> None:
+    start = savings(cvrp4, 4)
+    assert start is not None
+    plan = _plan(cvrp4, start)
+    assert validate(cvrp4, plan).ok
+    assert plan.cost == 44.0  # the two pairs, each on its own route
+    assert sorted(sorted(r.stops) for r in plan.routes) == [["a", "b"], ["c", "e"]]
+
+
+def _ring(n: int = 30, capacity: float = 7) -> RoutingProblem:
+    """Stops on a circle around the depot, random demands; Euclidean, symmetric."""
+    rnd = random.Random(5)
+    pts = {"d": (0.0, 0.0)}
+    for k in range(n):
+        a = 2 * math.pi * k / n
+        pts[f"s{k}"] = (50 * math.cos(a) + rnd.uniform(-3, 3), 50 * math.sin(a))
+    names = list(pts)
+    dist = [[float(round(math.dist(pts[a], pts[b]))) for b in names] for a in names]
+    m = RoutingModel(names, dist, dist, name="ring")
+    m.add_depot("d")
+    m.add_vehicle_type("truck", depot="d", count=n, capacity=[capacity], max_stops=4)
+    for k in range(n):
+        m.add_stop(f"s{k}", demand=[rnd.choice([1, 2, 3])])
+    return m.data()
+
+
+def test_savings_respects_capacity_and_max_stops() -> None:
+    problem = _ring()
+    start = savings(problem, problem.num_vehicles)
+    assert start is not None
+    plan = _plan(problem, start)
+    report = validate(problem, plan)
+    assert report.ok, report.summary()
+    assert all(len(r.stops) <= 4 for r in plan.routes)
+    # far better than one route per stop (each 100 long)
+    assert plan.cost < 0.5 * 100 * problem.num_stops
+
+
+def test_savings_gives_up_when_the_fleet_is_short() -> None:
+    problem = _ring()
+    assert savings(problem, 3) is None  # 30 stops, at most 4 per route
+
+
+@pytest.mark.parametrize("fixture", ["reload4", "tw4", "break4"])
+def test_savings_is_only_for_capacity_problems(fixture: str,
+                                               request: pytest.FixtureRequest) -> None:
+    assert not savings_eligible(request.getfixturevalue(fixture))
+
+
+def test_ortools_starts_capacity_problems_from_savings() -> None:
+    problem = _ring()
+    result = solve(problem, engine="ortools", time_limit=1.0)
+    assert validate(problem, result).ok
+    assert result.info["first_solution"] == "savings"
+    given = solve(problem, engine="ortools", time_limit=1.0, first_solution="SAVINGS")
+    assert given.info["first_solution"] == "SAVINGS"

@@ -201,7 +201,7 @@ from circularopt.routing.engines._common import (
     int_time,
     refuse,
 )
-from circularopt.routing.engines._construct import nearest_neighbour
+from circularopt.routing.engines._construct import nearest_neighbour, savings, savings_eligible
 from circularopt.routing.engines._parts import (
     PartStart,
     near_routes,
@@ -943,12 +943,17 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     budget = Budget(time_limit, clock)
     first = Budget(time_limit * (first_share if parts else 1.0), clock)
     greedy = (unloads and first_solution is None) if greedy_start is None else greedy_start
+    use_savings = first_solution is None and not soft and savings_eligible(problem)
     make = functools.partial(_params, metaheuristic=mh, extra=extra, log=log)
     cap = FIRST_TRY_SHARE * first.seconds
     for n_try, counts in enumerate(attempts):
         if budget.left() <= 0:
             break
-        start = nearest_neighbour(problem, counts, partial=True) if greedy else None
+        start, builder = None, ""
+        if greedy:
+            start, builder = nearest_neighbour(problem, counts, partial=True), "nearest_neighbour"
+        elif use_savings:
+            start, builder = savings(problem, counts[0]), "savings"
         complete = start is not None and problem.num_stops == sum(
             kind == "stop" for _, steps in start for kind, _ in steps)
         model, initial, strategy = None, None, ""
@@ -956,14 +961,14 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
             model = _Model(problem, counts)
             if start is not None:
                 initial = model.assignment(start, make(first.seconds, first_solution=fs))
-                strategy = "nearest_neighbour"
+                strategy = builder
             else:
                 initial, strategy = _first_plan(model, [fs], make, cap)
         if initial is None:
             model = _Model(problem, counts, drops=True)
             if start is not None:
                 initial = model.assignment(start, make(first.seconds, first_solution=fs))
-                strategy = "nearest_neighbour"
+                strategy = builder
             if initial is None:
                 initial, strategy = _first_plan(model, chain, make, max(cap, budget.left()))
         if initial is None:
