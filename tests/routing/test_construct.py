@@ -117,6 +117,25 @@ def test_savings_respects_capacity_and_max_stops() -> None:
     assert plan.cost < 0.5 * 100 * problem.num_stops
 
 
+def test_savings_on_an_asymmetric_matrix() -> None:
+    """Routes are joined only end to start (never reversed) when d(i, j) != d(j, i)."""
+    rnd = random.Random(7)
+    names = ["d"] + [f"s{k}" for k in range(12)]
+    dist = [[0.0 if a == b else float(rnd.randint(5, 40)) for b in names] for a in names]
+    m = RoutingModel(names, dist, dist, name="asym")
+    m.add_depot("d")
+    m.add_vehicle_type("truck", depot="d", count=12, capacity=[5])
+    for name in names[1:]:
+        m.add_stop(name, demand=[rnd.choice([1, 2])])
+    problem = m.data()
+    start = savings(problem, 12)
+    assert start is not None
+    plan = _plan(problem, start)
+    assert validate(problem, plan).ok
+    alone = sum(dist[0][k] + dist[k][0] for k in range(1, len(names)))
+    assert plan.cost < alone
+
+
 def test_savings_gives_up_when_the_fleet_is_short() -> None:
     problem = _ring()
     assert savings(problem, 3) is None  # 30 stops, at most 4 per route

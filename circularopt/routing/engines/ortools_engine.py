@@ -62,6 +62,39 @@ close nodes + parts of 80 stops (X-n420 / X-n716)           2.51 / 10.73 % (whol
                                                             2.87 / 11.82 %)
 =========================================================  ==========================
 
+Savings start (fourth session). On problems :func:`~circularopt.routing.engines.
+_construct.savings_eligible` accepts (one vehicle type, one depot, only capacity and
+``max_stops`` limiting a route: CVRPLIB X and Golden-like instances), the search starts
+from our own parallel Clarke-Wright savings plan
+(:func:`~circularopt.routing.engines._construct.savings`, the cheapest over eight route
+shape parameters) instead of OR-Tools' ``SAVINGS`` strategy, which builds routes one at a
+time and starts far worse. Gap of the first plan (single runs, seconds on one core):
+
+=============  ===========================  ===========================
+instance       OR-Tools SAVINGS (lambda 1)  ours (best of 8 lambdas)
+=============  ===========================  ===========================
+X-n101-k25     15.5 %                       3.66 % (0.07 s)
+X-n214-k11     27.0 %                       8.06 % (0.06 s)
+X-n280-k17     18.1 %                       6.95 % (0.08 s)
+X-n308-k13     24.0 %                       7.27 % (0.08 s)
+X-n502-k39     5.6 %                        1.99 % (0.18 s)
+X-n716-k35     16.3 %                       5.85 % (0.24 s)
+=============  ===========================  ===========================
+
+(OR-Tools' own ``savings_parameters.arc_coefficient`` sweep gives 13.0-19.2 % at best on
+these.) Guided local search moves slowly on hundreds of stops (see below), so where it
+starts decides much of where it ends. Final gaps at n/10 CPU s, same code otherwise
+(seed 0, single runs on a 2-core machine, one core each):
+
+==============================================  =========================  ============
+sample                                          OR-Tools SAVINGS start     savings start
+==============================================  =========================  ============
+10 X instances, n 100-279                        5.25 %                    3.04 %
+X-n502 / n627 / n716                             2.4 / 4.5 / 10.7 %        1.2 / 2.9 / 3.8 %
+==============================================  =========================  ============
+
+Passing ``first_solution`` uses that OR-Tools strategy instead.
+
 Improvement by parts (``part_size``): after ``first_share`` of the time on the whole
 problem, the search re-solves parts of nearby routes (see
 :mod:`~circularopt.routing.engines._parts`) from the current plan and keeps what costs
@@ -250,7 +283,16 @@ can add to the objective (see :meth:`_Model._drop_penalty`), so the search leave
 stop out only when no plan it finds can serve it."""
 
 PART_SIZE = 80
-"""Default stops per part in the improvement phase of :func:`solve_ortools`."""
+"""Default stops per part in the improvement phase of :func:`solve_ortools` (each part
+searched for ``part_size / 40`` seconds)."""
+
+SAVINGS_PART_SIZE = 40
+"""Default stops per part on problems that start from the savings plan (each part
+searched for ``part_size / 80`` seconds, after :data:`SAVINGS_FIRST_SHARE` of the time on
+the whole problem); measured on CVRPLIB X (see the module docstring)."""
+
+SAVINGS_FIRST_SHARE = 0.15
+"""Default share of the time on the whole problem when it starts from the savings plan."""
 
 FIRST_TRY_SHARE = 0.1
 """Share of the first phase's time within which the first strategy (on the model where
@@ -862,8 +904,8 @@ def _improve_by_parts(problem: RoutingProblem, routes: list[Route], budget: Budg
 def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                   first_solution: str | None = None, metaheuristic: str | None = None,
                   search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
-                  part_size: int | None = PART_SIZE, part_seconds: float | None = None,
-                  first_share: float = FIRST_SHARE, greedy_start: bool | None = None,
+                  part_size: int | str | None = "auto", part_seconds: float | None = None,
+                  first_share: float | None = None, greedy_start: bool | None = None,
                   drops: str = "fallback", soft_capacity: bool = False,
                   clock: str = "wall", log: bool = False) -> RoutingResult:
     """Solve with OR-Tools routing.
@@ -879,7 +921,10 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         deterministic for a given model and time budget (up to timing).
     first_solution, metaheuristic
         OR-Tools enum names; default :data:`SEARCH_DEFAULTS` (first solution
-        :data:`UNLOAD_FIRST_SOLUTION` when the problem has unload sites).
+        :data:`UNLOAD_FIRST_SOLUTION` when the problem has unload sites). Without
+        ``first_solution``, problems that only capacity constrains start from the
+        Clarke-Wright plan of :func:`~circularopt.routing.engines._construct.savings`
+        (see the module docstring).
     search_params
         Further ``RoutingSearchParameters`` fields by (dotted) name, e.g.
         ``{"ls_operator_neighbors_ratio": 0.2}``; default :data:`SEARCH_EXTRA`.
@@ -887,13 +932,17 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         Offer fewer idle vehicles when safe (see the module docstring).
     part_size
         Stops per part in the improvement phase (see the module docstring); ``None``
-        searches the whole problem for the whole time. Problems with at most
-        ``part_size`` stops (with soft capacities: :data:`SOFT_WHOLE_UP_TO`) are always
-        searched whole.
+        searches the whole problem for the whole time; ``"auto"``:
+        :data:`SAVINGS_PART_SIZE` when the search starts from the savings plan, else
+        :data:`PART_SIZE`. Problems with at most ``part_size`` stops (with soft
+        capacities: :data:`SOFT_WHOLE_UP_TO`) are always searched whole.
     part_seconds
-        Search time per part; default ``part_size / 40`` seconds.
+        Search time per part; default ``part_size / 80`` seconds from the savings plan,
+        else ``part_size / 40``.
     first_share
-        Share of ``time_limit`` for the search on the whole problem before the parts.
+        Share of ``time_limit`` for the search on the whole problem before the parts;
+        default :data:`SAVINGS_FIRST_SHARE` from the savings plan, else
+        :data:`FIRST_SHARE`.
     greedy_start
         Start from :func:`~circularopt.routing.engines._construct.nearest_neighbour`
         instead of the first solution strategy; default: when the problem has unload
@@ -917,12 +966,13 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     t0 = time.perf_counter()
     if problem.num_stops == 0:
         return RoutingResult(problem.name, ENGINE, "feasible", 0.0, ())
-    if part_size is not None and part_size < 2:
-        raise InputError("part_size", part_size, "an integer >= 2, or None")
+    if part_size != "auto" and part_size is not None and (
+            not isinstance(part_size, int) or part_size < 2):
+        raise InputError("part_size", part_size, "an integer >= 2, None or 'auto'")
     if part_seconds is not None and not part_seconds > 0:
         raise InputError("part_seconds", part_seconds, "seconds > 0, or None for the default")
-    if not 0 < first_share <= 1:
-        raise InputError("first_share", first_share, "a share in (0, 1]")
+    if first_share is not None and not 0 < first_share <= 1:
+        raise InputError("first_share", first_share, "a share in (0, 1], or None")
     if drops not in ("fallback", "always"):
         raise InputError("drops", drops, "'fallback' or 'always'")
     unloads = any(vt.unload_sites for vt in problem.vehicle_types)
@@ -938,12 +988,17 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     extra = dict((SOFT_SEARCH_EXTRA if soft else SEARCH_EXTRA) if search_params is None
                  else search_params)
     chain = [fs] + [f for f in FALLBACK_FIRST_SOLUTIONS if f != fs]
-    parts = part_size is not None and problem.num_stops > (
-        max(part_size, SOFT_WHOLE_UP_TO) if soft else part_size)
-    budget = Budget(time_limit, clock)
-    first = Budget(time_limit * (first_share if parts else 1.0), clock)
     greedy = (unloads and first_solution is None) if greedy_start is None else greedy_start
-    use_savings = first_solution is None and not soft and savings_eligible(problem)
+    use_savings = first_solution is None and not soft and not greedy \
+        and savings_eligible(problem)
+    size = (SAVINGS_PART_SIZE if use_savings else PART_SIZE) if part_size == "auto" \
+        else part_size
+    assert size is None or isinstance(size, int)
+    parts = size is not None and problem.num_stops > (
+        max(size, SOFT_WHOLE_UP_TO) if soft else size)
+    share = first_share or (SAVINGS_FIRST_SHARE if use_savings else FIRST_SHARE)
+    budget = Budget(time_limit, clock)
+    first = Budget(time_limit * (share if parts else 1.0), clock)
     make = functools.partial(_params, metaheuristic=mh, extra=extra, log=log)
     cap = FIRST_TRY_SHARE * first.seconds
     for n_try, counts in enumerate(attempts):
@@ -951,7 +1006,8 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
             break
         start, builder = None, ""
         if greedy:
-            start, builder = nearest_neighbour(problem, counts, partial=True), "nearest_neighbour"
+            start = nearest_neighbour(problem, counts, partial=True)
+            builder = "nearest_neighbour"
         elif use_savings:
             start, builder = savings(problem, counts[0]), "savings"
         complete = start is not None and problem.num_stops == sum(
@@ -1002,13 +1058,13 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
             routes = list(model.routes(sol))
             objective = sol.ObjectiveValue() / model.factor
         if parts and not dropped:
-            assert part_size is not None
+            assert size is not None
             routes, stats = _improve_by_parts(
-                problem, routes, budget, seed=seed, part_size=part_size,
-                part_seconds=part_seconds or part_size / 40,
+                problem, routes, budget, seed=seed, part_size=size,
+                part_seconds=part_seconds or size / (80 if use_savings else 40),
                 make_params=functools.partial(make, first_solution=fs, log=False),
                 soft_weight=weight)
-            info.update(stats, part_size=part_size)
+            info.update(stats, part_size=size)
             objective = None
         if dropped:
             return RoutingResult(problem.name, ENGINE, "infeasible", time.perf_counter() - t0,
