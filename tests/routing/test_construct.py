@@ -8,6 +8,7 @@ import random
 import pytest
 
 from circularopt.routing import RoutingModel, RoutingProblem, RoutingResult, solve, validate
+from circularopt.routing.engines import ortools_engine
 from circularopt.routing.engines._construct import nearest_neighbour, savings, savings_eligible
 from circularopt.routing.result import schedule_route
 
@@ -154,3 +155,13 @@ def test_ortools_starts_capacity_problems_from_savings() -> None:
     assert result.info["first_solution"] == "savings"
     given = solve(problem, engine="ortools", time_limit=1.0, first_solution="SAVINGS")
     assert given.info["first_solution"] == "SAVINGS"
+
+
+def test_ortools_parts_from_savings_are_smaller() -> None:
+    problem = _ring(60)
+    result = solve(problem, engine="ortools", time_limit=2.0)
+    assert validate(problem, result).ok
+    assert result.info["part_size"] == ortools_engine.SAVINGS_PART_SIZE
+    given = solve(problem, engine="ortools", time_limit=2.0, first_solution="SAVINGS")
+    assert "part_size" not in given.info  # 60 stops <= PART_SIZE: searched whole
+    assert problem.num_stops <= ortools_engine.PART_SIZE

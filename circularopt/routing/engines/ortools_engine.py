@@ -956,15 +956,16 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     part_size
         Stops per part in the improvement phase (see the module docstring); ``None``
         searches the whole problem for the whole time; ``"auto"``:
-        :data:`SAVINGS_PART_SIZE` when the search starts from the savings plan, else
+        :data:`SAVINGS_PART_SIZE` on problems that start from the savings plan, else
         :data:`PART_SIZE`. Problems with at most ``part_size`` stops (with soft
         capacities: :data:`SOFT_WHOLE_UP_TO`) are always searched whole.
     part_seconds
-        Search time per part; default ``part_size / 80`` seconds from the savings plan,
-        else ``part_size / 40``.
+        Search time per part; default ``part_size / 80`` seconds on problems that start
+        from the savings plan, else ``part_size / 40``.
     first_share
         Share of ``time_limit`` for the search on the whole problem before the parts;
-        default :data:`SAVINGS_FIRST_SHARE` from the savings plan, else
+        default :data:`SAVINGS_FIRST_SHARE` on problems that start from the savings
+        plan, else
         :data:`FIRST_SHARE`.
     greedy_start
         Start from :func:`~circularopt.routing.engines._construct.nearest_neighbour`
