@@ -49,8 +49,8 @@ Benchmarks (2-core machine shared with other heavy jobs, CPU-second budgets)
 CVRPLIB X, all 50, n/10 CPU s per instance, seed 0 (``circularopt bench cvrp --data
 ../shared/benchmarks/cvrp/X --engine E --time-per-100 10``): ``pyvrp`` average gap
 0.735 % (all feasible; n 101-200 0.60, 201-500 0.67, 501-1000 0.96 %; second session),
-``ortools`` 2.70 % (all feasible; 2.38 / 2.90 / 2.64 %; fourth session, two processes
-side by side), within its 3 % goal since the search starts from our own Clarke-Wright
+``ortools`` 2.70 % (all feasible; 2.38 / 2.90 / 2.64 %; seed 1: 2.70 %; fourth session,
+two processes side by side), within its 3 % goal since the search starts from our own Clarke-Wright
 savings plan instead of OR-Tools' ``SAVINGS`` strategy (5.80 % before; see
 :mod:`~circularopt.routing.engines.ortools_engine`).
 Cordeau MDVRP, 33 (``bench mdvrp``): ``pyvrp`` 0.36 %; ``ortools`` 5.04 %, all 33
