@@ -151,13 +151,22 @@ def savings(problem: RoutingProblem, count: int, *,
     """The cheapest parallel Clarke-Wright savings plan over ``lambdas``, or ``None``.
 
     Every stop starts on its own route; pairs of stops are taken in decreasing order of
-    the saving ``d(0, i) + d(j, 0) - lambda * d(i, j)`` (plus the fixed cost of a vehicle,
+    the saving ``d(i, 0) + d(0, j) - lambda * d(i, j)`` (plus the fixed cost of a vehicle,
     in distance units) and the routes ending at ``i`` and starting at ``j`` are joined
     when the joint load fits (Clarke & Wright 1964, with the route shape parameter of
     Yellow 1970). With a symmetric distance matrix a route may be reversed to join at
     either end. Savings are computed only between each stop and its
     :data:`SAVINGS_NEIGHBOURS` nearest stops, which keeps the construction fast on a
     thousand stops. Only for problems :func:`savings_eligible` accepts.
+
+    Parameters
+    ----------
+    problem
+        The problem.
+    count
+        Vehicles available (the most routes a plan may have).
+    lambdas
+        Route shape parameters to try.
 
     Returns
     -------
