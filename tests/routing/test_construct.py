@@ -10,7 +10,7 @@ import pytest
 from circularopt.routing import RoutingModel, RoutingProblem, RoutingResult, solve, validate
 from circularopt.routing.engines import ortools_engine
 from circularopt.routing.engines._construct import nearest_neighbour, savings, savings_eligible
-from circularopt.routing.result import schedule_route
+from circularopt.routing.engines._parts import PartStart
 
 
 def _two_sites(count: int = 2) -> RoutingProblem:
@@ -38,19 +38,20 @@ def _two_sites(count: int = 2) -> RoutingProblem:
     return m.data()
 
 
+def _plan(problem: RoutingProblem, start: PartStart) -> RoutingResult:
+    """A start (vehicle type, steps) scheduled as a plan."""
+    return RoutingResult(problem.name, "test", "feasible", 0.0,
+                         tuple(ortools_engine._routes_of(problem, start)))
+
+
 def test_nearest_neighbour_plan_is_valid() -> None:
     problem = _two_sites()
     start = nearest_neighbour(problem, [2, 2])
     assert start is not None
-    routes = []
-    per_type = [0, 0]
-    for k, steps in start:
-        routes.append(schedule_route(problem, k, per_type[k], steps))
-        per_type[k] += 1
-    plan = RoutingResult(problem.name, "test", "feasible", 0.0, tuple(routes))
+    plan = _plan(problem, start)
     report = validate(problem, plan)
     assert report.ok, report.summary()
-    assert all(r.visits[-2].kind == "unload" for r in routes)  # returns empty
+    assert all(r.visits[-2].kind == "unload" for r in plan.routes)  # returns empty
 
 
 def test_nearest_neighbour_gives_up_when_the_fleet_is_short() -> None:
@@ -69,15 +70,6 @@ def test_ortools_greedy_start_on_request(cvrp4: RoutingProblem) -> None:
     assert validate(cvrp4, result).ok
     assert result.info["first_solution"] == "nearest_neighbour"
     assert result.cost == 44.0
-
-
-def _plan(problem: RoutingProblem, start: list) -> RoutingResult:
-    routes = []
-    per_type = [0] * len(problem.vehicle_types)
-    for k, steps in start:
-        routes.append(schedule_route(problem, k, per_type[k], steps))
-        per_type[k] += 1
-    return RoutingResult(problem.name, "test", "feasible", 0.0, tuple(routes))
 
 
 def test_savings_finds_the_optimum_of_cvrp4(cvrp4: RoutingProblem) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from circularopt.routing.engines._parts import PartStart
-from circularopt.routing.problem import INF_TIME, RoutingProblem
+from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Step
 
 __all__ = ["SAVINGS_LAMBDAS", "SAVINGS_NEIGHBOURS", "nearest_neighbour", "savings",
@@ -139,11 +139,8 @@ def savings_eligible(problem: RoutingProblem) -> bool:
     if len(problem.vehicle_types) != 1 or problem.unload_sites:
         return False
     vt = problem.vehicle_types[0]
-    timed = (vt.max_duration is not None or vt.breaks is not None or vt.cost_per_duration
-             or vt.shift_end < INF_TIME
-             or any(s.tw_start > 0 or s.tw_end < INF_TIME or s.release_time > 0
-                    for s in problem.stops))
-    return vt.depot == vt.end_depot and not timed
+    return (vt.depot == vt.end_depot and not vt.cost_per_duration
+            and not problem.has_time_windows())
 
 
 def savings(problem: RoutingProblem, count: int, *,
@@ -220,17 +217,16 @@ def _join(first: np.ndarray, second: np.ndarray, n: int, demand: np.ndarray,
         if a == b or len(routes[a]) + len(routes[b]) > limit:
             continue
         ra, rb = routes[a], routes[b]
-        if ra[-1] != i:
-            if not (symmetric and ra[0] == i):
-                continue
-            ra.reverse()
-        if rb[0] != j:
-            if not (symmetric and rb[-1] == j):
-                continue
-            rb.reverse()
+        if not (ra[-1] == i or (symmetric and ra[0] == i)) \
+                or not (rb[0] == j or (symmetric and rb[-1] == j)):
+            continue
         joint = load[a] + load[b]
         if np.any(joint > cap):
             continue
+        if ra[-1] != i:
+            ra.reverse()
+        if rb[0] != j:
+            rb.reverse()
         ra.extend(rb)
         load[a] = joint
         for m in rb:
