@@ -168,8 +168,8 @@ def savings(problem: RoutingProblem, count: int, *,
     Returns
     -------
     PartStart or None
-        The cheapest plan with at most ``count`` routes (vehicle type 0); ``None`` when
-        every value of ``lambdas`` needs more routes.
+        The cheapest plan (distance plus fixed costs) with at most ``count`` routes
+        (vehicle type 0); ``None`` when every value of ``lambdas`` needs more routes.
     """
     vt = problem.vehicle_types[0]
     n = problem.num_stops
@@ -197,8 +197,8 @@ def savings(problem: RoutingProblem, count: int, *,
         routes = _join(i_idx[order], j_idx[order], n, demand, cap, vt.max_stops, symmetric)
         if len(routes) > count:
             continue
-        cost = sum(out_of[r[0]] + into[r[-1]] + d[r[:-1], r[1:]].sum() for r in
-                   (np.array(r) for r in routes))
+        cost = fixed * len(routes) + sum(out_of[r[0]] + into[r[-1]] + d[r[:-1], r[1:]].sum()
+                                         for r in (np.array(r) for r in routes))
         if cost < best_cost:
             best_cost = cost
             best = [(0, [("stop", int(j)) for j in r]) for r in routes]
