@@ -69,6 +69,8 @@ def test_part_size_is_checked(reload24: RoutingProblem) -> None:
 
     with pytest.raises(InputError, match="part_size"):
         solve(reload24, engine="ortools", time_limit=0.5, part_size=1)
+    with pytest.raises(InputError, match="'auto'"):
+        solve(reload24, engine="ortools", time_limit=0.5, part_size="big")
     with pytest.raises(InputError, match="part_seconds"):
         solve(reload24, engine="ortools", time_limit=0.5, part_seconds=-1.0)
     with pytest.raises(InputError, match="first_share"):
