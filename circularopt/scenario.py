@@ -23,13 +23,13 @@ point may give ``tonnes_per_day`` per stream, or ``total_tonnes_per_day`` with a
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from circularopt._validate import frozen_map, ident, integer, number, position, sequence, window
 from circularopt.exceptions import InputError
 
 __all__ = [
@@ -51,76 +51,6 @@ SCHEMA_VERSION = 1
 """Version of the scenario JSON schema written by this release."""
 
 T = TypeVar("T")
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _number(where: str, value: Any, *, lo: float | None = None, hi: float | None = None,
-            lo_open: bool = False) -> float:
-    """Return ``value`` as a finite float in the given range, or raise InputError."""
-    bounds = []
-    if lo is not None:
-        bounds.append(f"{'>' if lo_open else '>='} {lo:g}")
-    if hi is not None:
-        bounds.append(f"<= {hi:g}")
-    expected = "a finite number" + (f" {' and '.join(bounds)}" if bounds else "")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(where, value, expected)
-    x = float(value)
-    if not math.isfinite(x):
-        raise InputError(where, value, expected)
-    if lo is not None and (x < lo or (lo_open and x == lo)):
-        raise InputError(where, value, expected)
-    if hi is not None and x > hi:
-        raise InputError(where, value, expected)
-    return x
-
-
-def _integer(where: str, value: Any, *, lo: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
-        raise InputError(where, value, f"an integer >= {lo}")
-    return value
-
-
-def _ident(where: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(where, value, "a non-empty string")
-    return value
-
-
-def _position(where: str, lat: Any, lon: Any) -> tuple[float, float]:
-    return (_number(f"{where}.lat", lat, lo=-90, hi=90),
-            _number(f"{where}.lon", lon, lo=-180, hi=180))
-
-
-def _frozen_map(where: str, value: Any, *, lo: float | None = 0.0,
-                hi: float | None = None) -> Mapping[str, float]:
-    if not isinstance(value, Mapping):
-        raise InputError(where, value, "a mapping of stream name to number")
-    out = {}
-    for key, v in value.items():
-        _ident(f"{where} key", key)
-        out[key] = _number(f"{where}[{key!r}]", v, lo=lo, hi=hi)
-    return MappingProxyType(out)
-
-
-def _window(where: str, value: Any) -> tuple[float, float] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list | tuple) or len(value) != 2:
-        raise InputError(where, value, "null or [earliest, latest] in minutes after midnight")
-    a = _number(f"{where}[0]", value[0], lo=0)
-    b = _number(f"{where}[1]", value[1], lo=0)
-    if b < a:
-        raise InputError(where, value, "earliest <= latest")
-    return (a, b)
-
-
-def _sequence(where: str, value: Any) -> Iterable[Any]:
-    if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
-        raise InputError(where, value, "a list")
-    return value
 
 
 def _where(obj: object, ident: str) -> str:
@@ -150,8 +80,8 @@ class Stream:
     recyclable: bool = True
 
     def __post_init__(self) -> None:
-        _ident("Stream.name", self.name)
-        _number(f"Stream {self.name!r}.density_t_per_m3", self.density_t_per_m3, lo=0,
+        ident("Stream.name", self.name)
+        number(f"Stream {self.name!r}.density_t_per_m3", self.density_t_per_m3, lo=0,
                 lo_open=True)
 
 
@@ -201,14 +131,14 @@ class CollectionPoint:
     name: str = ""
 
     def __post_init__(self) -> None:
-        where = _where(self, _ident("CollectionPoint.id", self.id))
-        _position(where, self.lat, self.lon)
+        where = _where(self, ident("CollectionPoint.id", self.id))
+        position(where, self.lat, self.lon)
         object.__setattr__(self, "tonnes_per_day",
-                           _frozen_map(f"{where}.tonnes_per_day", self.tonnes_per_day))
-        _number(f"{where}.service_minutes", self.service_minutes, lo=0)
-        object.__setattr__(self, "time_window", _window(f"{where}.time_window",
+                           frozen_map(f"{where}.tonnes_per_day", self.tonnes_per_day))
+        number(f"{where}.service_minutes", self.service_minutes, lo=0)
+        object.__setattr__(self, "time_window", window(f"{where}.time_window",
                                                         self.time_window))
-        _integer(f"{where}.collections_per_week", self.collections_per_week, lo=1)
+        integer(f"{where}.collections_per_week", self.collections_per_week, lo=1)
         if self.collections_per_week > 7:
             raise InputError(f"{where}.collections_per_week", self.collections_per_week,
                              "an integer from 1 to 7")
@@ -218,8 +148,8 @@ class CollectionPoint:
                    composition: Mapping[str, float], **kwargs: Any) -> CollectionPoint:
         """Build a point from its total daily tonnes and a composition (shares sum to 1)."""
         where = f"CollectionPoint {id!r}"
-        total = _number(f"{where}.total_tonnes_per_day", total_tonnes_per_day, lo=0)
-        shares = _frozen_map(f"{where}.composition", composition, hi=1.0)
+        total = number(f"{where}.total_tonnes_per_day", total_tonnes_per_day, lo=0)
+        shares = frozen_map(f"{where}.composition", composition, hi=1.0)
         if abs(sum(shares.values()) - 1.0) > 1e-6:
             raise InputError(f"{where}.composition", dict(shares),
                              f"shares that sum to 1 (they sum to {sum(shares.values()):.6g})")
@@ -252,9 +182,9 @@ class CapacityOption:
     annual_fixed_cost: float
 
     def __post_init__(self) -> None:
-        _number("CapacityOption.capacity_t_per_day", self.capacity_t_per_day, lo=0,
+        number("CapacityOption.capacity_t_per_day", self.capacity_t_per_day, lo=0,
                 lo_open=True)
-        _number("CapacityOption.annual_fixed_cost", self.annual_fixed_cost, lo=0)
+        number("CapacityOption.annual_fixed_cost", self.annual_fixed_cost, lo=0)
 
 
 @dataclass(frozen=True)
@@ -288,18 +218,18 @@ class ComplexCandidate:
     name: str = ""
 
     def __post_init__(self) -> None:
-        where = _where(self, _ident("ComplexCandidate.id", self.id))
-        _position(where, self.lat, self.lon)
-        _sequence(f"{where}.capacity_options", self.capacity_options)
+        where = _where(self, ident("ComplexCandidate.id", self.id))
+        position(where, self.lat, self.lon)
+        sequence(f"{where}.capacity_options", self.capacity_options)
         opts = tuple(o if isinstance(o, CapacityOption) else _build(CapacityOption, o,
                      f"{where}.capacity_options[{i}]")
                      for i, o in enumerate(self.capacity_options))
         if not opts:
             raise InputError(f"{where}.capacity_options", [], "at least one capacity option")
         object.__setattr__(self, "capacity_options", opts)
-        _number(f"{where}.variable_cost_per_tonne", self.variable_cost_per_tonne, lo=0)
+        number(f"{where}.variable_cost_per_tonne", self.variable_cost_per_tonne, lo=0)
         object.__setattr__(self, "recovery_rate",
-                           _frozen_map(f"{where}.recovery_rate", self.recovery_rate, hi=1.0))
+                           frozen_map(f"{where}.recovery_rate", self.recovery_rate, hi=1.0))
 
     @property
     def max_capacity_t_per_day(self) -> float:
@@ -343,14 +273,14 @@ class VehicleType:
     unload_minutes: float = 20.0
 
     def __post_init__(self) -> None:
-        where = _where(self, _ident("VehicleType.id", self.id))
-        _number(f"{where}.capacity_tonnes", self.capacity_tonnes, lo=0, lo_open=True)
-        _number(f"{where}.capacity_m3", self.capacity_m3, lo=0, lo_open=True)
-        _integer(f"{where}.count", self.count, lo=0)
+        where = _where(self, ident("VehicleType.id", self.id))
+        number(f"{where}.capacity_tonnes", self.capacity_tonnes, lo=0, lo_open=True)
+        number(f"{where}.capacity_m3", self.capacity_m3, lo=0, lo_open=True)
+        integer(f"{where}.count", self.count, lo=0)
         for name in ("fixed_cost_per_day", "cost_per_km", "cost_per_hour",
                      "shift_start_minutes", "unload_minutes"):
-            _number(f"{where}.{name}", getattr(self, name), lo=0)
-        _number(f"{where}.shift_minutes", self.shift_minutes, lo=0, lo_open=True)
+            number(f"{where}.{name}", getattr(self, name), lo=0)
+        number(f"{where}.shift_minutes", self.shift_minutes, lo=0, lo_open=True)
 
 
 @dataclass(frozen=True)
@@ -364,9 +294,9 @@ class Depot:
     name: str = ""
 
     def __post_init__(self) -> None:
-        where = _where(self, _ident("Depot.id", self.id))
-        _position(where, self.lat, self.lon)
-        _sequence(f"{where}.vehicle_types", self.vehicle_types)
+        where = _where(self, ident("Depot.id", self.id))
+        position(where, self.lat, self.lon)
+        sequence(f"{where}.vehicle_types", self.vehicle_types)
         vts = tuple(v if isinstance(v, VehicleType) else _build(VehicleType, v,
                     f"{where}.vehicle_types[{i}]") for i, v in enumerate(self.vehicle_types))
         _unique([v.id for v in vts], f"{where}.vehicle_types")
@@ -405,14 +335,14 @@ class Recycler:
     name: str = ""
 
     def __post_init__(self) -> None:
-        where = _where(self, _ident("Recycler.id", self.id))
-        _position(where, self.lat, self.lon)
-        prices = _frozen_map(f"{where}.price_per_tonne", self.price_per_tonne, lo=None)
+        where = _where(self, ident("Recycler.id", self.id))
+        position(where, self.lat, self.lon)
+        prices = frozen_map(f"{where}.price_per_tonne", self.price_per_tonne, lo=None)
         if not prices:
             raise InputError(f"{where}.price_per_tonne", {}, "at least one accepted stream")
         object.__setattr__(self, "price_per_tonne", prices)
-        _number(f"{where}.capacity_t_per_day", self.capacity_t_per_day, lo=0)
-        _number(f"{where}.opening_cost", self.opening_cost, lo=0)
+        number(f"{where}.capacity_t_per_day", self.capacity_t_per_day, lo=0)
+        number(f"{where}.opening_cost", self.opening_cost, lo=0)
 
     @property
     def streams(self) -> tuple[str, ...]:
@@ -441,11 +371,11 @@ class Landfill:
     name: str = ""
 
     def __post_init__(self) -> None:
-        where = _where(self, _ident("Landfill.id", self.id))
-        _position(where, self.lat, self.lon)
-        _number(f"{where}.tipping_fee_per_tonne", self.tipping_fee_per_tonne, lo=0)
+        where = _where(self, ident("Landfill.id", self.id))
+        position(where, self.lat, self.lon)
+        number(f"{where}.tipping_fee_per_tonne", self.tipping_fee_per_tonne, lo=0)
         if self.capacity_t_per_day is not None:
-            _number(f"{where}.capacity_t_per_day", self.capacity_t_per_day, lo=0)
+            number(f"{where}.capacity_t_per_day", self.capacity_t_per_day, lo=0)
 
 
 @dataclass(frozen=True)
@@ -475,13 +405,13 @@ class Parameters:
     currency: str = "USD"
 
     def __post_init__(self) -> None:
-        _number("Parameters.working_days_per_year", self.working_days_per_year, lo=1,
+        number("Parameters.working_days_per_year", self.working_days_per_year, lo=1,
                 hi=366)
-        _number("Parameters.fuel_litres_per_km", self.fuel_litres_per_km, lo=0)
-        _number("Parameters.kg_co2_per_litre", self.kg_co2_per_litre, lo=0)
-        _number("Parameters.transfer_cost_per_tonne_km", self.transfer_cost_per_tonne_km,
+        number("Parameters.fuel_litres_per_km", self.fuel_litres_per_km, lo=0)
+        number("Parameters.kg_co2_per_litre", self.kg_co2_per_litre, lo=0)
+        number("Parameters.transfer_cost_per_tonne_km", self.transfer_cost_per_tonne_km,
                 lo=0)
-        _ident("Parameters.currency", self.currency)
+        ident("Parameters.currency", self.currency)
 
 
 # --------------------------------------------------------------------------- scenario
@@ -527,13 +457,13 @@ class Scenario:
     schema_version: int = SCHEMA_VERSION
 
     def __post_init__(self) -> None:
-        _ident("Scenario.name", self.name)
+        ident("Scenario.name", self.name)
         if self.schema_version != SCHEMA_VERSION:
             raise InputError("schema_version", self.schema_version,
                              f"{SCHEMA_VERSION} (this release of circularopt)")
         for name in ("streams", "collection_points", "complex_candidates", "depots",
                      "recyclers", "landfills"):
-            object.__setattr__(self, name, tuple(_sequence(name, getattr(self, name))))
+            object.__setattr__(self, name, tuple(sequence(name, getattr(self, name))))
         if not isinstance(self.metadata, Mapping):
             raise InputError("metadata", self.metadata, "a mapping (a JSON object)")
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
