@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from circularopt.bench import BenchOptions
+from circularopt.bench.lrp import run_lrp
 from circularopt.exceptions import DataNotFoundError, InfeasibleError, InputError
 from circularopt.lrp import (
     LRPInstance,
@@ -20,7 +21,6 @@ from circularopt.lrp import (
     arc_cost,
     check_lrp,
     read_prodhon,
-    run_lrp,
     solve_lrp,
 )
 
@@ -202,7 +202,7 @@ def test_bench_runner_writes_checked_rows_and_json(tiny_file: Path, tmp_path: Pa
         w.writerow(["instance", "best_of_listed"])
         w.writerow(["tiny-5-2", "2000"])
     out = tmp_path / "sols"
-    rows = list(run_lrp(BenchOptions(data, time_limit=1.0, solutions=out)))
+    rows = list(run_lrp(BenchOptions(data=data, time_limit=1.0, solutions=out)))
     assert len(rows) == 1 and rows[0].feasible and rows[0].bks == 2000
     saved = json.loads((out / "tiny-5-2.pyvrp.json").read_text(encoding="utf-8"))
     inst = read_prodhon(data / "prodhon" / "instances" / tiny_file.name, rounding="ceil")

@@ -8,11 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from circularopt.cli import main
-from circularopt.exceptions import InputError
-from circularopt.siting.cflp import solve_mip, solve_two_stage_mip
-from circularopt.siting.check import check_result
-from circularopt.siting.readers import (
+from circularopt.bench.facility import (
     cflp_instances,
     read_orlib_cflp,
     read_sscflp,
@@ -20,6 +16,10 @@ from circularopt.siting.readers import (
     sscflp_instances,
     tscflp_instances,
 )
+from circularopt.cli import main
+from circularopt.exceptions import InputError
+from circularopt.siting.cflp import solve_mip, solve_two_stage_mip
+from circularopt.siting.check import check_result
 
 ORLIB = """2 3
  10 100.

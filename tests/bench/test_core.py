@@ -57,7 +57,7 @@ def test_cli_seeds(shared: Path, tmp_path: Path) -> None:
 
 
 def test_instances_take_several_globs(tmp_path: Path) -> None:
-    options = BenchOptions(tmp_path, instances="p01, p1[45]")
+    options = BenchOptions(data=tmp_path, instances="p01, p1[45]")
     assert options.selects("p01") and options.selects("p14") and options.selects("x", "p15")
     assert not options.selects("p16")
-    assert BenchOptions(tmp_path).selects("anything")
+    assert BenchOptions(data=tmp_path).selects("anything")
