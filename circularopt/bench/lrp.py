@@ -2,7 +2,7 @@
 
 Instances are read with :func:`circularopt.lrp.read_prodhon` and solved with
 :func:`circularopt.lrp.solve_lrp`; ``feasible`` and ``cost`` come from
-:func:`circularopt.lrp.check_lrp`.
+:func:`circularopt.lrp.validate_lrp`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from circularopt.bench._core import BenchOptions, BenchRow
 from circularopt.exceptions import CircularOptError, DataNotFoundError
-from circularopt.lrp import LRPResult, check_lrp, read_prodhon, solve_lrp
+from circularopt.lrp import LRPResult, read_prodhon, solve_lrp, validate_lrp
 
 __all__ = ["BENCH_ROUNDING", "run_lrp"]
 
@@ -38,7 +38,7 @@ def run_lrp(options: BenchOptions) -> Iterator[BenchRow]:
     ``bks`` is ``best_of_listed`` from ``DATA/BKS.csv``. Plans are solved and costed with
     ``ceil(100 x Euclidean)`` arcs (the convention the best-known values follow, see the
     module notes); ``cost_trunc`` is the same plan with truncated arcs. ``feasible`` comes
-    from :func:`check_lrp`. Default engine ``pyvrp``, default budget 60 s. With
+    from :func:`validate_lrp`. Default engine ``pyvrp``, default budget 60 s. With
     ``--solutions DIR`` each plan is written to ``DIR/<instance>.<engine>.json``.
     """
     folder = Path(options.data)
@@ -68,8 +68,8 @@ def run_lrp(options: BenchOptions) -> Iterator[BenchRow]:
                            engine, {"depots": "", "routes": "", "cost_trunc": "",
                                     "error": error})
             continue
-        report = check_lrp(inst, res.solution)
-        trunc = check_lrp(inst.with_rounding("trunc"), res.solution).cost
+        report = validate_lrp(inst, res.solution)
+        trunc = validate_lrp(inst.with_rounding("trunc"), res.solution).cost
         yield BenchRow(inst.name, inst.n, bks.get(inst.name), round(report.cost, 6),
                        report.ok, seconds, engine,
                        {"depots": " ".join(map(str, res.solution.open_depots)),
