@@ -15,15 +15,17 @@ convention (:data:`ROUNDINGS`).
 
 Reader and cost convention
 --------------------------
-:func:`read_prodhon` reads Prodhon's format (Prins, Prodhon & Wolfler Calvo 2006). The
-format description says integer costs are ``int(100 x Euclidean)``, i.e. truncated
-(``rounding="trunc"``, the reader's default). **However**, the best-known values of the
+:func:`read_prodhon` reads Prodhon's format (Prins, Prodhon & Wolfler Calvo 2006). Its
+last number is a flag: 1 means real costs, the Euclidean distance itself
+(``rounding="euclidean"``; Tuzun's and Barreto's sets); 0 means integer costs, which the
+format description gives as ``int(100 x Euclidean)``, i.e. truncated
+(``rounding="trunc"``). **However**, for flag 0 the best-known values of the
 set (``BKS.csv``) are only consistent with *rounding up*: on the four 20-customer
 instances, whose optima are proven, this solver finds plans that cost *less* than the
 proven optimum when arcs are truncated, and exactly the optimum when every arc is
-``ceil(100 x Euclidean)``. The benchmark runner (:func:`run_lrp`) therefore solves and
-reports under ``rounding="ceil"`` (column ``cost``) and also gives the truncated cost of
-the same plan (``cost_trunc``).
+``ceil(100 x Euclidean)``. The benchmark runner (:func:`circularopt.bench.lrp.run_lrp`)
+therefore solves and reports flag-0 files under ``rounding="ceil"`` (column ``cost``) and
+also gives the truncated cost of the same plan (``cost_trunc``).
 
 Solution method (:func:`solve_lrp`)
 -----------------------------------

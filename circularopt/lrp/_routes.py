@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from circularopt.exceptions import CircularOptError
-from circularopt.lrp.model import LRPInstance, LRPRoute, LRPSolution
+from circularopt.lrp.model import LRPInstance, LRPRoute, LRPSolution, describe_rounding
 
 
 def routing_problem(inst: LRPInstance, depots: Sequence[int], *, fleet: str,
@@ -39,7 +39,7 @@ def routing_problem(inst: LRPInstance, depots: Sequence[int], *, fleet: str,
     model = RoutingModel(ids, cost, np.zeros_like(cost), scale=1 if integral else 1000,
                          load_scale=1 if np.all(inst.demand == np.round(inst.demand))
                          else 1000, name=inst.name,
-                         convention=f"LRP arcs {inst.rounding}(100 x Euclidean)")
+                         convention=f"LRP arcs {describe_rounding(inst.rounding)}")
     q = inst.vehicle_capacity
     owner: list[int] = []
     for j in depots:

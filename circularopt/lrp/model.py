@@ -11,36 +11,49 @@ import numpy as np
 
 from circularopt.exceptions import InputError
 
-__all__ = ["ROUNDINGS", "LRPInstance", "LRPRoute", "LRPSolution", "Rounding", "arc_cost"]
+__all__ = ["ROUNDINGS", "LRPInstance", "LRPRoute", "LRPSolution", "Rounding", "arc_cost",
+           "describe_rounding"]
 
-Rounding = Literal["trunc", "ceil", "real"]
-ROUNDINGS: tuple[str, ...] = ("trunc", "ceil", "real")
-"""Arc cost conventions: ``trunc`` = ``floor(100 x d)``, ``ceil`` = ``ceil(100 x d)``,
-``real`` = ``100 x d`` unrounded, with ``d`` the Euclidean distance."""
+Rounding = Literal["trunc", "ceil", "real", "euclidean"]
+ROUNDINGS: tuple[str, ...] = ("trunc", "ceil", "real", "euclidean")
+"""Arc cost conventions, with ``d`` the Euclidean distance: ``trunc`` = ``floor(100 x d)``
+(Prodhon's integer costs, flag 0), ``ceil`` = ``ceil(100 x d)``, ``real`` = ``100 x d``
+unrounded, ``euclidean`` = ``d`` itself (Prodhon's real costs, flag 1: Tuzun's and
+Barreto's sets)."""
+
+_SCALE = {"trunc": 100.0, "ceil": 100.0, "real": 100.0, "euclidean": 1.0}
+
+_DESCRIPTION = {"trunc": "trunc(100 x Euclidean)", "ceil": "ceil(100 x Euclidean)",
+                "real": "100 x Euclidean", "euclidean": "Euclidean (unscaled)"}
 
 
 def arc_cost(a: Sequence[float], b: Sequence[float], rounding: str) -> float:
     """Cost of the arc between points ``a`` and ``b`` (x, y) under ``rounding``."""
+    if rounding not in _SCALE:
+        raise InputError("rounding", rounding, f"one of {list(ROUNDINGS)}")
     dx, dy = float(a[0]) - float(b[0]), float(a[1]) - float(b[1])
-    x = 100.0 * math.sqrt(dx * dx + dy * dy)
+    x = _SCALE[rounding] * math.sqrt(dx * dx + dy * dy)
     if rounding == "trunc":
         return float(math.floor(x))
     if rounding == "ceil":
         return float(math.ceil(x))
-    if rounding == "real":
-        return x
-    raise InputError("rounding", rounding, f"one of {list(ROUNDINGS)}")
+    return x
 
 
 def _cost_matrix(xy: np.ndarray, rounding: str) -> np.ndarray:
     diff = xy[:, None, :] - xy[None, :, :]
-    x = 100.0 * np.sqrt(diff[..., 0] * diff[..., 0] + diff[..., 1] * diff[..., 1])
+    x = _SCALE[rounding] * np.sqrt(diff[..., 0] * diff[..., 0] + diff[..., 1] * diff[..., 1])
     if rounding == "trunc":
         x = np.floor(x)
     elif rounding == "ceil":
         x = np.ceil(x)
     x.setflags(write=False)
     return x
+
+
+def describe_rounding(rounding: str) -> str:
+    """The arc cost convention in words, e.g. ``trunc(100 x Euclidean)``."""
+    return _DESCRIPTION[rounding]
 
 
 def _vector(where: str, value: Any, *, ndim: int, positive: bool = False) -> np.ndarray:
@@ -164,7 +177,7 @@ class LRPInstance:
         return (f"{self.name}: {self.n} customers, {self.m} candidate depots, Q "
                 f"{self.vehicle_capacity:g}, route cost {self.route_cost:g}, demand "
                 f"{self.total_demand:g} / depot capacity {self.depot_capacity.sum():g}, "
-                f"arc costs {self.rounding}(100 x Euclidean)")
+                f"arc costs {describe_rounding(self.rounding)}")
 
 
 @dataclass(frozen=True)

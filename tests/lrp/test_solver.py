@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from circularopt.exceptions import InfeasibleError, InputError
 from circularopt.lrp import (
     LRPInstance,
+    read_prodhon,
     solve_lrp,
     validate_lrp,
 )
@@ -73,3 +75,15 @@ def test_solver_refuses_impossible_capacity(tiny: LRPInstance) -> None:
         solve_lrp(small, time_limit=1)
     with pytest.raises(InputError, match="engine"):
         solve_lrp(tiny, time_limit=1, engine="nope")
+
+
+def test_solver_on_real_costs_finds_the_unscaled_optimum(tiny_file: Path) -> None:
+    real = tiny_file.with_name("real-5-2.dat")
+    real.write_text(tiny_file.read_text(encoding="utf-8").rstrip().removesuffix("0") + "1\n",
+                    encoding="utf-8")
+    inst = read_prodhon(real)
+    optimum = _brute_force(inst)
+    assert optimum < 2000  # opening + route costs + a few units of distance, not hundreds
+    result = solve_lrp(inst, time_limit=1.5, seed=1)
+    assert result.cost == pytest.approx(optimum)
+    assert validate_lrp(inst, result.solution).cost == pytest.approx(optimum)
