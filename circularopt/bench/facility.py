@@ -18,6 +18,10 @@ Single-source CFLP (Pisa / OR-Datasets: Holmberg ``Lib_2``, OR small ``Lib_3_1``
     ``m n``; ``m`` rows ``capacity fixed_cost``; ``n`` demands; then an ``m x n``
     matrix (facility-major) of the total cost of serving each customer from each facility.
     The ``os`` file of each folder holds the optimum of ``p<i>`` on line ``i``.
+Single-source CFLP, Delmaire et al. (1999) layout (OR-Datasets ``Lib_1``)
+    ``n m`` (customers first); ``n`` rows of ``m`` costs (customer-major, the total cost
+    of serving the customer from each facility); ``n`` demands; ``m`` fixed costs; ``m``
+    capacities. :func:`read_sscflp` tells the two layouts apart by their number count.
 Two-stage CFLP (Fernandes et al. 2014)
     ``I J K`` (plants, satellites, customers); ``K`` demands; ``I`` rows ``capacity
     fixed_cost``; an ``I x J`` matrix of per-unit plant-to-satellite costs; ``J`` rows
@@ -74,6 +78,7 @@ T = TypeVar("T")
 
 __all__ = [
     "ENGINES",
+    "SSCFLP_LAYOUTS",
     "BenchInstance",
     "cflp_instances",
     "read_orlib_cflp",
@@ -190,9 +195,29 @@ def read_orlib_cflp(path: Path, *, capacity: float | None = None,
         single_source=single_source, name=name or path.stem))
 
 
-def read_sscflp(path: Path, *, name: str | None = None,
-                single_source: bool = True) -> FacilityProblem:
-    """Read a single-source CFLP file of the Pisa / OR-Datasets format.
+SSCFLP_LAYOUTS = ("auto", "pisa", "delmaire")
+"""Layouts of single-source CFLP files read by :func:`read_sscflp` (see the module
+docstring); ``auto`` tells them apart by their number count."""
+
+
+def _sscflp_layout(path: Path, tok: list[str], layout: str) -> str:
+    """``layout``, or for ``auto`` the one whose number count the file has.
+
+    With header ``a b`` a Pisa file holds ``2 + 2a + b + ab`` numbers and a Delmaire file
+    ``2 + ab + a + 2b``; the two agree only when ``a == b``, which reads as Pisa (files
+    with trailing numbers too, as before).
+    """
+    if layout not in SSCFLP_LAYOUTS:
+        raise InputError("layout", layout, f"one of {list(SSCFLP_LAYOUTS)}")
+    if layout != "auto":
+        return layout
+    a, b = _header(path, tok, 2)
+    return "delmaire" if a != b and len(tok) == 2 + a * b + a + 2 * b else "pisa"
+
+
+def read_sscflp(path: Path, *, name: str | None = None, single_source: bool = True,
+                layout: str = "auto") -> FacilityProblem:
+    """Read a single-source CFLP file, Pisa / OR-Datasets or Delmaire layout.
 
     Parameters
     ----------
@@ -202,6 +227,9 @@ def read_sscflp(path: Path, *, name: str | None = None,
         Problem name (default: ``folder/file``).
     single_source
         Flag of the returned problem (default ``True``).
+    layout
+        ``"pisa"``, ``"delmaire"`` or ``"auto"`` (default: by the number count, see
+        :data:`SSCFLP_LAYOUTS`; square Delmaire files need ``"delmaire"``).
 
     Returns
     -------
@@ -210,12 +238,20 @@ def read_sscflp(path: Path, *, name: str | None = None,
     """
     path = Path(path)
     tok = _tokens(path)
-    m, n = _header(path, tok, 2)
-    fac = _numbers(path, tok, 2, 2 * m, "the facility rows").reshape(m, 2)
-    demand = _numbers(path, tok, 2 + 2 * m, n, "the demands")
-    cost = _numbers(path, tok, 2 + 2 * m + n, m * n, "the cost matrix").reshape(m, n)
+    if _sscflp_layout(path, tok, layout) == "delmaire":
+        n, m = _header(path, tok, 2)
+        cost = _numbers(path, tok, 2, n * m, "the cost rows").reshape(n, m).T.copy()
+        demand = _numbers(path, tok, 2 + n * m, n, "the demands")
+        fixed = _numbers(path, tok, 2 + n * m + n, m, "the fixed costs")
+        capacity = _numbers(path, tok, 2 + n * m + n + m, m, "the capacities")
+    else:
+        m, n = _header(path, tok, 2)
+        fac = _numbers(path, tok, 2, 2 * m, "the facility rows").reshape(m, 2)
+        capacity, fixed = fac[:, 0], fac[:, 1]
+        demand = _numbers(path, tok, 2 + 2 * m, n, "the demands")
+        cost = _numbers(path, tok, 2 + 2 * m + n, m * n, "the cost matrix").reshape(m, n)
     return _in_file(path, lambda: FacilityProblem(
-        fac[:, 1], fac[:, 0], demand, cost, single_source=single_source,
+        fixed, capacity, demand, cost, single_source=single_source,
         name=name or f"{path.parent.name}/{path.name}"))
 
 
