@@ -28,8 +28,8 @@ from circularopt.bench._core import (
 )
 from circularopt.exceptions import InputError
 
-__all__ = ["BENCH_SETS", "SIZE_CLASSES", "BenchOptions", "BenchRow", "Runner", "gap_pct",
-           "markdown_table", "run", "runner", "seed_summary", "write_csv"]
+__all__ = ["BENCH_SETS", "ROUTING_SETS", "SIZE_CLASSES", "BenchOptions", "BenchRow", "Runner",
+           "gap_pct", "markdown_table", "run", "runner", "seed_summary", "write_csv"]
 
 
 def _cflp() -> Runner:
@@ -90,6 +90,9 @@ BENCH_SETS: dict[str, Callable[[], Runner]] = {
 }
 """Set name -> function returning its runner (imported on first use: the runners pull in
 the solvers)."""
+
+ROUTING_SETS = ("cvrp", "vrptw", "wcvrptw", "mtvrptwr", "mdvrp")
+"""Sets solved by a routing engine (the ones that take ``engine_options``)."""
 
 
 def runner(name: str) -> Runner:

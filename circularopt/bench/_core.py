@@ -144,12 +144,26 @@ Runner = Callable[[BenchOptions], Iterator[BenchRow]]
 """A set's runner: one :class:`BenchRow` per solved instance."""
 
 
+_RUNNER_SET = ("engine", "time_limit", "seed", "allow_infeasible", "clock")
+"""Arguments of the engine call that the runner sets itself."""
+
+
 def routing_engine_options(options: BenchOptions) -> dict[str, Any]:
     """``--engine-options`` as the routing engine takes them.
 
     The one place where the bench options become engine options: today the keyword
     arguments of :func:`circularopt.routing.engines.solve`, which refuses unknown names.
+
+    Raises
+    ------
+    InputError
+        An option the runner sets itself (engine, time limit, seed, clock).
     """
+    for name in options.engine_options:
+        if name in _RUNNER_SET:
+            raise InputError("engine_options", name,
+                             "an option of the engine; engine, time limit and seed have "
+                             "their own flags, and bench budgets are CPU seconds")
     return dict(options.engine_options)
 
 

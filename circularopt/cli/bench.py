@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 
 from circularopt.bench import (
     BENCH_SETS,
+    ROUTING_SETS,
     BenchOptions,
     BenchRow,
     markdown_table,
@@ -37,15 +40,37 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="repeat with K seeds (seed, seed+1, ...); report mean and best")
     p.add_argument("--engine", help="solver engine (set-specific)")
     p.add_argument("--solutions", type=Path, help="folder to write each solution into")
+    p.add_argument("--engine-options", metavar="JSON",
+                   help="routing engine options for the routing sets, a JSON object, "
+                   "e.g. '{\"max_iterations\": 3000}'")
     p.add_argument("--peers", action="store_true",
                    help="also run the peer solvers in the same budget")
     p.add_argument("--out", type=Path, help="CSV file for the results (and a .md beside)")
     p.set_defaults(func=_bench)
 
 
+def _engine_options(text: str | None, bench_set: str) -> dict[str, Any]:
+    """``--engine-options``: a JSON object of option names to values (routing sets only)."""
+    if text is None:
+        return {}
+    if bench_set not in ROUTING_SETS:
+        raise InputError("--engine-options", text,
+                         f"no engine options for set {bench_set!r} (only for the routing "
+                         f"sets {', '.join(ROUTING_SETS)})")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError("--engine-options", text, f"a JSON object ({exc.msg})") from None
+    if not isinstance(value, dict):
+        raise InputError("--engine-options", text,
+                         "a JSON object, e.g. '{\"max_iterations\": 3000}'")
+    return value
+
+
 def _bench(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise InputError("--seeds", args.seeds, "an integer >= 1")
+    engine_options = _engine_options(args.engine_options, args.set)
     console.print("command: circularopt " + shlex.join(sys.argv[1:]), markup=False)
     table = Table("instance", "n", "bks", "cost", "gap %", "feasible", "s", "engine")
     rows: list[BenchRow] = []
@@ -58,7 +83,7 @@ def _bench(args: argparse.Namespace) -> int:
         options = BenchOptions(data=args.data, instances=args.instances,
                                time_limit=args.time_limit, time_per_100=args.time_per_100,
                                seed=seed, engine=args.engine, solutions=solutions,
-                               peers=args.peers)
+                               peers=args.peers, engine_options=engine_options)
         for row in run(args.set, options):
             if args.seeds > 1:
                 row = dataclasses.replace(row, extra={"seed": seed, **row.extra})

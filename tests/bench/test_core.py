@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from circularopt.bench import BenchOptions, BenchRow, gap_pct, markdown_table, seed_summary
+from circularopt.bench import (
+    BENCH_SETS,
+    BenchOptions,
+    BenchRow,
+    gap_pct,
+    markdown_table,
+    runner,
+    seed_summary,
+)
+from circularopt.bench._core import routing_engine_options
 from circularopt.cli import main
+from circularopt.exceptions import InputError
 
 
 def _row(name: str, n: int, cost: float, seed: int | None = None) -> BenchRow:
@@ -61,3 +72,48 @@ def test_instances_take_several_globs(tmp_path: Path) -> None:
     assert options.selects("p01") and options.selects("p14") and options.selects("x", "p15")
     assert not options.selects("p16")
     assert BenchOptions(data=tmp_path).selects("anything")
+
+
+def test_options_are_checked_by_name(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"bench_options\.time_limit"):
+        BenchOptions(data=tmp_path, time_limit=0)
+    with pytest.raises(InputError, match=r"bench_options\.seed"):
+        BenchOptions(data=tmp_path, seed=-1)
+    with pytest.raises(InputError, match=r"bench_options\.engine_options"):
+        BenchOptions(data=tmp_path, engine_options=[("a", 1)])  # type: ignore[arg-type]
+    options = BenchOptions(data=str(tmp_path),  # type: ignore[arg-type]
+                           engine_options={"max_iterations": 5})
+    assert options.data == tmp_path and routing_engine_options(options) == {"max_iterations": 5}
+    with pytest.raises(InputError, match="engine_options: got 'seed'"):
+        routing_engine_options(BenchOptions(data=tmp_path, engine_options={"seed": 1}))
+
+
+def test_registry_resolves_every_set() -> None:
+    assert all(callable(runner(name)) for name in BENCH_SETS)
+    with pytest.raises(InputError, match="bench set"):
+        runner("nope")
+
+
+@pytest.mark.parametrize(("bench_set", "text", "message"), [
+    ("cvrp", '{"nope": 1}', "engine_options: got 'nope'"),
+    ("cvrp", "[1]", "--engine-options: got '\\[1\\]'; expected a JSON object"),
+    ("cvrp", "{bad", "--engine-options: got '{bad'; expected a JSON object"),
+    ("cflp", "{}", "only for the routing sets"),
+])
+def test_cli_engine_options_errors_are_named(shared: Path, capsys: pytest.CaptureFixture[str],
+                                             bench_set: str, text: str, message: str) -> None:
+    data = shared / "benchmarks" / ("cvrp/X" if bench_set == "cvrp" else "cflp/orlib")
+    code = main(["bench", bench_set, "--data", str(data), "--instances", "X-n101-k25",
+                 "--time-limit", "0.2", "--engine-options", text])
+    assert code != 0
+    captured = capsys.readouterr()
+    assert re.search(message, captured.out + captured.err)
+
+
+def test_cli_engine_options_reach_the_engine(shared: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cvrp.csv"
+    code = main(["bench", "cvrp", "--data", str(shared / "benchmarks/cvrp/X"),
+                 "--instances", "X-n101-k25", "--time-limit", "5", "--out", str(out),
+                 "--engine-options", '{"max_iterations": 50}'])
+    rows = pd.read_csv(out)
+    assert code == 0 and rows["feasible"].all() and rows.loc[0, "seconds"] < 4
