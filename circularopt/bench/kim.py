@@ -78,15 +78,13 @@ __all__ = [
 FEET_PER_MILE = 5280.0
 
 KIM_ORTOOLS_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
-"""OR-Tools' first solution strategy for Kim's instances: on ``102_stop`` with 10 s,
-``SAVINGS`` and ``PATH_CHEAPEST_ARC`` found no first solution at all, parallel cheapest
-insertion found one."""
+"""OR-Tools' first solution strategy for Kim's instances (the one that found a first
+solution; measurements: ``docs/benchmarks.md``, section "Routing")."""
 
 KIM_FLEET_SHARE = 0.4
 """Share of the budget the ``pyvrp`` runner spends minimising the number of vehicles on
-Kim's instances (the PyVRP engine's ``minimise_fleet``). The phase ends early when it
-reaches the route-capacity bound (444_stop: 10 vehicles after about 1 s of 44 s); on
-804_stop it went from 15 to 5 vehicles in about 13 s of its 31 s (4 not found)."""
+Kim's instances (the PyVRP engine's ``minimise_fleet``); the phase ends early when it
+reaches the route-capacity bound (measurements: ``docs/benchmarks.md``, "Routing")."""
 
 
 @dataclass(frozen=True)
