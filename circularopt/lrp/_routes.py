@@ -98,6 +98,59 @@ def depot_overload(inst: LRPInstance, sol: LRPSolution) -> dict[int, float]:
             if x > inst.depot_capacity[j] + 1e-9}
 
 
+Routes = list[tuple[int, list[int]]]
+"""A plan being edited: ``(depot, customers)`` per route."""
+
+Shift = tuple[float, int, int, int, int]
+"""A move: cost delta, route, position in it, target route (``-1 - k``: a new route of
+depot ``k``), position in the target."""
+
+
+def _shifts_of(inst: LRPInstance, routes: Routes, load: dict[int, float],
+               rloads: list[float], ri: int, p: int, best: Shift | None) -> Shift | None:
+    """The cheaper of ``best`` and the moves of customer ``p`` of route ``ri`` to another
+    depot with room (into a route within the vehicle capacity, or a new route)."""
+    c, m, q, dem = inst.cost, inst.m, inst.vehicle_capacity, inst.demand
+    j, cs = routes[ri]
+    seq = [j] + [m + i for i in cs] + [j]
+    a, x, b = seq[p], seq[p + 1], seq[p + 2]
+    i = cs[p]
+    saving = c[a, x] + c[x, b] - c[a, b] + (inst.route_cost if len(cs) == 1 else 0)
+    for rk, (k, ks) in enumerate(routes):
+        if k == j or load[k] + dem[i] > inst.depot_capacity[k] + 1e-9 \
+                or rloads[rk] + dem[i] > q + 1e-9:
+            continue
+        nodes = np.array([k] + [m + t for t in ks] + [k])
+        ins = c[nodes[:-1], m + i] + c[m + i, nodes[1:]] - c[nodes[:-1], nodes[1:]]
+        at = int(np.argmin(ins))
+        delta = float(ins[at]) - saving
+        if best is None or delta < best[0]:
+            best = (delta, ri, p, rk, at)
+    for k in load:
+        if k != j and load[k] + dem[i] <= inst.depot_capacity[k] + 1e-9:
+            delta = inst.route_cost + 2 * c[k, m + i] - saving
+            if best is None or delta < best[0]:
+                best = (delta, ri, p, -1 - k, 0)
+    return best
+
+
+def _apply_shift(inst: LRPInstance, routes: Routes, load: dict[int, float],
+                 shift: Shift) -> Routes:
+    """Make the move (depot loads updated); the routes without emptied ones."""
+    _, ri, p, rk, at = shift
+    j = routes[ri][0]
+    i = routes[ri][1].pop(p)
+    if rk >= 0:
+        routes[rk][1].insert(at, i)
+        k = routes[rk][0]
+    else:
+        k = -1 - rk
+        routes.append((k, [i]))
+    load[j] -= float(inst.demand[i])
+    load[k] += float(inst.demand[i])
+    return [r for r in routes if r[1]]
+
+
 def repair_overload(inst: LRPInstance, sol: LRPSolution) -> LRPSolution | None:
     """Move customers out of over-capacity depots by cheapest insertion elsewhere.
 
@@ -105,58 +158,92 @@ def repair_overload(inst: LRPInstance, sol: LRPSolution) -> LRPSolution | None:
     of another open depot with room for it, that raises the cost least. Returns ``None``
     when some overload cannot be removed this way.
     """
-    c, m, q, dem = inst.cost, inst.m, inst.vehicle_capacity, inst.demand
-    routes: list[tuple[int, list[int]]] = [(r.depot, list(r.customers)) for r in sol.routes]
+    dem = inst.demand
+    routes: Routes = [(r.depot, list(r.customers)) for r in sol.routes]
     load = {j: 0.0 for j in sol.open_depots}
     for j, cs in routes:
         load[j] += float(dem[cs].sum())
     over = {j for j in load if load[j] > inst.depot_capacity[j] + 1e-9}
     while over:
-        best: tuple[float, int, int, int, int] | None = None  # delta, route, pos, to, at
+        best: Shift | None = None
         rloads = [float(dem[cs].sum()) for _, cs in routes]
         for ri, (j, cs) in enumerate(routes):
-            if j not in over:
-                continue
-            seq = [j] + [m + i for i in cs] + [j]
-            for p, i in enumerate(cs):
-                a, x, b = seq[p], seq[p + 1], seq[p + 2]
-                saving = c[a, x] + c[x, b] - c[a, b] + (inst.route_cost if len(cs) == 1 else 0)
-                for rk, (k, ks) in enumerate(routes):
-                    if k == j or load[k] + dem[i] > inst.depot_capacity[k] + 1e-9 \
-                            or rloads[rk] + dem[i] > q + 1e-9:
-                        continue
-                    nodes = np.array([k] + [m + t for t in ks] + [k])
-                    ins = c[nodes[:-1], m + i] + c[m + i, nodes[1:]] - c[nodes[:-1], nodes[1:]]
-                    at = int(np.argmin(ins))
-                    delta = float(ins[at]) - saving
-                    if best is None or delta < best[0]:
-                        best = (delta, ri, p, rk, at)
-                for k in load:
-                    if k != j and load[k] + dem[i] <= inst.depot_capacity[k] + 1e-9:
-                        delta = inst.route_cost + 2 * c[k, m + i] - saving
-                        if best is None or delta < best[0]:
-                            best = (delta, ri, p, -1 - k, 0)
+            if j in over:
+                for p in range(len(cs)):
+                    best = _shifts_of(inst, routes, load, rloads, ri, p, best)
         if best is None:
             return None
-        _, ri, p, rk, at = best
-        j = routes[ri][0]
-        i = routes[ri][1].pop(p)
-        if rk >= 0:
-            routes[rk][1].insert(at, i)
-            k = routes[rk][0]
-        else:
-            k = -1 - rk
-            routes.append((k, [i]))
-        load[j] -= float(dem[i])
-        load[k] += float(dem[i])
+        routes = _apply_shift(inst, routes, load, best)
         over = {d for d in load if load[d] > inst.depot_capacity[d] + 1e-9}
-        routes = [r for r in routes if r[1]]
     out = tuple(LRPRoute(j, tuple(cs)) for j, cs in routes)
     return LRPSolution(tuple(sorted({r.depot for r in out})), out)
 
 
+def _removal_savings(inst: LRPInstance, routes: Routes) -> tuple[np.ndarray, np.ndarray]:
+    """Each customer's depot, and what taking it out of its route saves."""
+    c, m = inst.cost, inst.m
+    home = np.zeros(inst.n, dtype=int)
+    saving = np.zeros(inst.n)
+    for j, cs in routes:
+        seq = [j] + [m + i for i in cs] + [j]
+        for p, i in enumerate(cs):
+            home[i] = j
+            saving[i] = (c[seq[p], seq[p + 1]] + c[seq[p + 1], seq[p + 2]]
+                         - c[seq[p], seq[p + 2]] + (inst.route_cost if len(cs) == 1 else 0))
+    return home, saving
+
+
+def _move_costs(inst: LRPInstance, routes: Routes, ks: list[int], home: np.ndarray,
+                saving: np.ndarray) -> np.ndarray:
+    """``[row, i]``: cost of moving customer ``i`` to depot ``ks[row]`` (0 at home):
+    cheapest insertion into a route of that depot (or a new route) minus the saving."""
+    c, m = inst.cost, inst.m
+    cust = m + np.arange(inst.n)
+    delta = np.zeros((len(ks), inst.n))
+    for row, k in enumerate(ks):
+        arcs = [(a, b) for j, cs in routes if j == k
+                for a, b in itertools.pairwise([k] + [m + i for i in cs] + [k])]
+        best = inst.route_cost + 2.0 * c[k, cust]
+        if arcs:
+            a_, b_ = np.array(arcs).T
+            ins = c[a_][:, cust] + c[np.ix_(cust, b_)].T - c[a_, b_][:, None]
+            best = np.minimum(best, ins.min(axis=0))
+        delta[row] = np.where(home == k, 0.0, best - saving)
+    return delta
+
+
+def _capacity_prices(inst: LRPInstance, moved: list[int], home: np.ndarray,
+                     target: Sequence[int], raw: np.ndarray) -> dict[int, float]:
+    """Per depot that shed demand: the mean cost of its moves per unit of demand moved."""
+    price: dict[int, list[float]] = {}
+    for i in moved:
+        acc = price.setdefault(int(home[i]), [0.0, 0.0])
+        acc[0] += max(0.0, float(raw[target[i], i]))
+        acc[1] += float(inst.demand[i])
+    return {j: v[0] / v[1] for j, v in price.items() if v[1] > 0}
+
+
+def _insert_cheapest(inst: LRPInstance, routes: Routes, i: int, k: int) -> None:
+    """Insert customer ``i`` into the route of depot ``k`` where cheapest within the
+    vehicle capacity, or into a new route when that is cheaper or nothing fits."""
+    c, m, q, dem = inst.cost, inst.m, inst.vehicle_capacity, inst.demand
+    best_move: tuple[float, int, int] | None = None
+    for ri, (j, cs) in enumerate(routes):
+        if j != k or dem[cs].sum() + dem[i] > q + 1e-9:
+            continue
+        nodes = np.array([k] + [m + t for t in cs] + [k])
+        ins = c[nodes[:-1], m + i] + c[m + i, nodes[1:]] - c[nodes[:-1], nodes[1:]]
+        at = int(np.argmin(ins))
+        if best_move is None or ins[at] < best_move[0]:
+            best_move = (float(ins[at]), ri, at)
+    if best_move is None or best_move[0] > inst.route_cost + 2 * c[k, m + i]:
+        routes.append((k, [i]))
+    else:
+        routes[best_move[1]][1].insert(best_move[2], i)
+
+
 def reassign(inst: LRPInstance, sol: LRPSolution, depots: Sequence[int], *,
-              seconds: float, seed: int) -> tuple[LRPSolution | None, dict[int, float]]:
+             seconds: float, seed: int) -> tuple[LRPSolution | None, dict[int, float]]:
     """Fix over-capacity depots by a single-source assignment MIP over ``depots``.
 
     The cost of moving customer ``i`` to depot ``k`` is its cheapest insertion into a
@@ -169,31 +256,12 @@ def reassign(inst: LRPInstance, sol: LRPSolution, depots: Sequence[int], *,
     """
     from circularopt.siting import FacilityProblem, solve_mip
 
-    c, m, q, dem = inst.cost, inst.m, inst.vehicle_capacity, inst.demand
-    routes: list[tuple[int, list[int]]] = [(r.depot, list(r.customers)) for r in sol.routes]
-    home = np.zeros(inst.n, dtype=int)
-    saving = np.zeros(inst.n)
-    for j, cs in routes:
-        seq = [j] + [m + i for i in cs] + [j]
-        for p, i in enumerate(cs):
-            home[i] = j
-            saving[i] = (c[seq[p], seq[p + 1]] + c[seq[p + 1], seq[p + 2]]
-                         - c[seq[p], seq[p + 2]] + (inst.route_cost if len(cs) == 1 else 0))
-    cust = m + np.arange(inst.n)
+    routes: Routes = [(r.depot, list(r.customers)) for r in sol.routes]
+    home, saving = _removal_savings(inst, routes)
     ks = list(depots)
-    delta = np.zeros((len(ks), inst.n))
-    for row, k in enumerate(ks):
-        arcs = [(a, b) for j, cs in routes if j == k
-                for a, b in itertools.pairwise([k] + [m + i for i in cs] + [k])]
-        best = inst.route_cost + 2.0 * c[k, cust]
-        if arcs:
-            a_, b_ = np.array(arcs).T
-            ins = c[a_][:, cust] + c[np.ix_(cust, b_)].T - c[a_, b_][:, None]
-            best = np.minimum(best, ins.min(axis=0))
-        delta[row] = np.where(home == k, 0.0, best - saving)
-    raw = delta.copy()
-    delta -= delta.min(axis=0)[None, :]
-    problem = FacilityProblem(np.zeros(len(ks)), inst.depot_capacity[ks], dem, delta,
+    raw = _move_costs(inst, routes, ks, home, saving)
+    delta = raw - raw.min(axis=0)[None, :]
+    problem = FacilityProblem(np.zeros(len(ks)), inst.depot_capacity[ks], inst.demand, delta,
                               single_source=True, name=f"{inst.name} (depot repair)")
     try:
         res = solve_mip(problem, time_limit=max(0.1, seconds), seed=seed,
@@ -204,30 +272,12 @@ def reassign(inst: LRPInstance, sol: LRPSolution, depots: Sequence[int], *,
     if target is None:
         return None, {}
     moved = [i for i in range(inst.n) if ks[target[i]] != home[i]]
-    price: dict[int, list[float]] = {}
-    for i in moved:
-        acc = price.setdefault(int(home[i]), [0.0, 0.0])
-        acc[0] += max(0.0, float(raw[target[i], i]))
-        acc[1] += float(dem[i])
-    prices = {j: v[0] / v[1] for j, v in price.items() if v[1] > 0}
+    prices = _capacity_prices(inst, moved, home, target, raw)
     gone = set(moved)
     routes = [(j, [i for i in cs if i not in gone]) for j, cs in routes]
     routes = [r for r in routes if r[1]]
-    for i in sorted(moved, key=lambda i: -dem[i]):
-        k = ks[target[i]]
-        best_move: tuple[float, int, int] | None = None
-        for ri, (j, cs) in enumerate(routes):
-            if j != k or dem[cs].sum() + dem[i] > q + 1e-9:
-                continue
-            nodes = np.array([k] + [m + t for t in cs] + [k])
-            ins = c[nodes[:-1], m + i] + c[m + i, nodes[1:]] - c[nodes[:-1], nodes[1:]]
-            at = int(np.argmin(ins))
-            if best_move is None or ins[at] < best_move[0]:
-                best_move = (float(ins[at]), ri, at)
-        if best_move is None or best_move[0] > inst.route_cost + 2 * c[k, m + i]:
-            routes.append((k, [i]))
-        else:
-            routes[best_move[1]][1].insert(best_move[2], i)
+    for i in sorted(moved, key=lambda i: -inst.demand[i]):
+        _insert_cheapest(inst, routes, i, ks[target[i]])
     out = tuple(LRPRoute(j, tuple(cs)) for j, cs in routes)
     return LRPSolution(tuple(sorted({r.depot for r in out})), out), prices
 

@@ -169,37 +169,57 @@ class _Search:
         """
         t0 = time.perf_counter()
         run_seed = self.seed if seed is None else seed
-        seconds = min(seconds, self.deadline - t0)
-        polish = 0.5 * seconds
-        if stage == "final":
-            polish, seconds = ((0.25 * seconds, 0.75 * seconds)
-                               if self.repaired.get(depots, False) else (0.0, seconds))
-        price = self.prices.setdefault(depots, {})
-        sol = route_depots(self.inst, depots, engine=self.engine, seconds=seconds, seed=run_seed,
-                     fleet="relaxed", penalty=price)
+        seconds, polish = self._budgets(depots, min(seconds, self.deadline - t0), stage)
+        sol = route_depots(self.inst, depots, engine=self.engine, seconds=seconds,
+                           seed=run_seed, fleet="relaxed",
+                           penalty=self.prices.setdefault(depots, {}))
         if sol is not None and depot_overload(self.inst, sol):
-            self.repaired[depots] = True
-            mip = min(2.0, max(0.5, 0.2 * seconds), self.deadline - time.perf_counter())
-            moved, extra = reassign(self.inst, sol, depots, seed=run_seed, seconds=mip)
-            over = depot_overload(self.inst, sol)
-            for j in depots:
-                if j in over and j in extra:
-                    price[j] = price.get(j, 0.0) + extra[j]
-                elif j not in over and j in price:
-                    price[j] *= 0.5
-            if moved is None:
-                moved = repair_overload(self.inst, sol)
-            left = self.deadline - time.perf_counter()
-            if moved is not None and min(polish, left) > 0.05:
-                moved = polish_depots(self.inst, moved, changed_depots(sol, moved),
-                                engine=self.engine, seconds=min(polish, left), seed=run_seed)
-            sol = moved
+            sol = self._repair(depots, sol, seconds, polish, run_seed)
         left = self.deadline - time.perf_counter()
         if sol is None and left > 0.05:
-            sol = route_depots(self.inst, depots, engine=self.engine, seed=run_seed, fleet="exact",
-                         seconds=min(seconds, left))
+            sol = route_depots(self.inst, depots, engine=self.engine, seed=run_seed,
+                               fleet="exact", seconds=min(seconds, left))
         if sol is not None and not validate_lrp(self.inst, sol).ok:
             sol = None
+        return self._record(depots, sol, stage, t0)
+
+    def _budgets(self, depots: tuple[int, ...], seconds: float, stage: str
+                 ) -> tuple[float, float]:
+        """Routing seconds and capacity-repair polish seconds of a run."""
+        if stage != "final":
+            return seconds, 0.5 * seconds
+        if self.repaired.get(depots, False):
+            return 0.75 * seconds, 0.25 * seconds
+        return seconds, 0.0
+
+    def _repair(self, depots: tuple[int, ...], sol: LRPSolution, seconds: float,
+                polish: float, seed: int) -> LRPSolution | None:
+        """A plan of ``depots`` within their capacities from the overloading ``sol``.
+
+        Reassigns customers by the MIP (else by cheapest insertion), updates the depots'
+        Lagrangian prices, and re-routes the depots whose customers changed.
+        """
+        self.repaired[depots] = True
+        price = self.prices.setdefault(depots, {})
+        mip = min(2.0, max(0.5, 0.2 * seconds), self.deadline - time.perf_counter())
+        moved, extra = reassign(self.inst, sol, depots, seed=seed, seconds=mip)
+        over = depot_overload(self.inst, sol)
+        for j in depots:
+            if j in over and j in extra:
+                price[j] = price.get(j, 0.0) + extra[j]
+            elif j not in over and j in price:
+                price[j] *= 0.5
+        if moved is None:
+            moved = repair_overload(self.inst, sol)
+        left = self.deadline - time.perf_counter()
+        if moved is not None and min(polish, left) > 0.05:
+            moved = polish_depots(self.inst, moved, changed_depots(sol, moved),
+                                  engine=self.engine, seconds=min(polish, left), seed=seed)
+        return moved
+
+    def _record(self, depots: tuple[int, ...], sol: LRPSolution | None, stage: str,
+                t0: float) -> tuple[float, tuple[int, ...]] | None:
+        """Keep a run's outcome: evaluation, calibration sample, best plan."""
         self.routed.setdefault(depots, math.inf)
         if sol is None:
             self.evaluations.append(LRPEvaluation(depots, (), None,
@@ -268,6 +288,53 @@ def _final(search: _Search, depots: tuple[int, ...], seconds: float, eval_second
     return best
 
 
+def _check(inst: LRPInstance, engine: str, time_limit: float, final_share: float) -> None:
+    """Refuse bad options and instances whose depots cannot hold the demand."""
+    from circularopt.routing import ENGINES
+
+    if engine not in ENGINES:
+        raise InputError("engine", engine, f"one of {list(ENGINES)}")
+    if not (math.isfinite(time_limit) and time_limit > 0):
+        raise InputError("time_limit", time_limit, "a number of seconds > 0")
+    if not 0.0 <= final_share < 1.0:
+        raise InputError("final_share", final_share, "a fraction in [0, 1)")
+    if inst.depot_capacity.sum() < inst.total_demand - 1e-9:
+        raise InfeasibleError(
+            f"{inst.name}: total depot capacity {inst.depot_capacity.sum():g} is less than "
+            f"the total demand {inst.total_demand:g}; no plan can serve every customer")
+
+
+def _improve(search: _Search, best_set: tuple[int, ...], best_eval: float,
+             eval_seconds: float, reserve: float, tolerance: float
+             ) -> tuple[float, tuple[int, ...]]:
+    """Step (d): evaluate the best-predicted neighbour of the best set while it looks
+    promising and time beyond ``reserve`` is left; the best cost and set."""
+    while search.deadline - time.perf_counter() - reserve > eval_seconds:
+        scored = sorted((search.predict(s), s) for s in search.neighbours(best_set))
+        scored = [(p, s) for p, s in scored if math.isfinite(p)]
+        if not scored or scored[0][0] > best_eval * (1 + tolerance):
+            break
+        out = search.run(scored[0][1], eval_seconds, "evaluate")
+        if out is not None and out[0] < best_eval:
+            best_eval, best_set = out
+    return best_eval, best_set
+
+
+def _final_set(search: _Search, best_set: tuple[int, ...], best_eval: float,
+               eval_seconds: float, close: float, seed: int) -> tuple[int, ...]:
+    """The set for the final run: the best, or the runner-up when its evaluation was
+    within ``close`` and it does better in a trial of 30 % of the time left."""
+    left = search.deadline - time.perf_counter()
+    evals = sorted((e.cost, e.open_depots) for e in search.evaluations
+                   if e.cost is not None and e.open_depots != best_set)
+    rival = [sset for cost, sset in evals[:1] if cost <= best_eval * (1 + close)]
+    if rival and left > 8 * eval_seconds:
+        trial = {sset: _final(search, sset, 0.3 * left, eval_seconds, seed)
+                 for sset in (best_set, rival[0])}
+        return min(trial, key=lambda k: trial[k])
+    return best_set
+
+
 def solve_lrp(instance: LRPInstance, *, time_limit: float = 60.0, seed: int = 0,
               engine: str = "pyvrp", eval_seconds: float | None = None,
               final_share: float = 0.5, tolerance: float = 0.10,
@@ -311,20 +378,9 @@ def solve_lrp(instance: LRPInstance, *, time_limit: float = 60.0, seed: int = 0,
     SolverError
         No routing run produced a feasible plan in time.
     """
-    from circularopt.routing import ENGINES
-
     t0 = time.perf_counter()
     inst = instance
-    if engine not in ENGINES:
-        raise InputError("engine", engine, f"one of {list(ENGINES)}")
-    if not (math.isfinite(time_limit) and time_limit > 0):
-        raise InputError("time_limit", time_limit, "a number of seconds > 0")
-    if not 0.0 <= final_share < 1.0:
-        raise InputError("final_share", final_share, "a fraction in [0, 1)")
-    if inst.depot_capacity.sum() < inst.total_demand - 1e-9:
-        raise InfeasibleError(
-            f"{inst.name}: total depot capacity {inst.depot_capacity.sum():g} is less than "
-            f"the total demand {inst.total_demand:g}; no plan can serve every customer")
+    _check(inst, engine, time_limit, final_share)
     deadline = t0 + time_limit
     search = _Search(inst, engine, seed, deadline)
     if inst.n == 0:
@@ -337,23 +393,9 @@ def solve_lrp(instance: LRPInstance, *, time_limit: float = 60.0, seed: int = 0,
     first = search.run(start, eval_seconds, "evaluate")
     if first is not None:
         best_eval, best_set = first
-    reserve = final_share * time_limit
-    while deadline - time.perf_counter() - reserve > eval_seconds:
-        scored = sorted((search.predict(s), s) for s in search.neighbours(best_set))
-        scored = [(p, s) for p, s in scored if math.isfinite(p)]
-        if not scored or scored[0][0] > best_eval * (1 + tolerance):
-            break
-        out = search.run(scored[0][1], eval_seconds, "evaluate")
-        if out is not None and out[0] < best_eval:
-            best_eval, best_set = out
-    left = deadline - time.perf_counter()
-    evals = sorted((e.cost, e.open_depots) for e in search.evaluations
-                   if e.cost is not None and e.open_depots != best_set)
-    rival = [sset for cost, sset in evals[:1] if cost <= best_eval * (1 + close)]
-    if rival and left > 8 * eval_seconds:
-        trial = {sset: _final(search, sset, 0.3 * left, eval_seconds, seed)
-                 for sset in (best_set, rival[0])}
-        best_set = min(trial, key=lambda k: trial[k])
+    best_eval, best_set = _improve(search, best_set, best_eval, eval_seconds,
+                                   final_share * time_limit, tolerance)
+    best_set = _final_set(search, best_set, best_eval, eval_seconds, close, seed)
     _final(search, best_set, deadline - time.perf_counter(), eval_seconds, seed)
     if search.best is None:
         raise SolverError(f"{inst.name}: no feasible plan found in {time_limit:g} s with "
