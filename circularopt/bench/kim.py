@@ -174,6 +174,31 @@ def read_kim(path: Path, *, lunch: bool = True, max_stops: bool = True,
     """
     path = Path(path)
     head = read_kim_header(path)
+    rows = _kim_rows(path)
+    model = _kim_model(path, head, rows)
+    depot, disposal, demand = _add_kim_sites(model, path, rows, open_disposal)
+    count = vehicles or math.ceil(demand / min(head.vehicle_capacity,
+                                               head.route_capacity)) + 5
+    brk = Break(11 * 3600.0, 12 * 3600.0, head.lunch_s) if lunch else None
+    trips = None
+    capacity = head.vehicle_capacity
+    if trips_for_route_capacity:
+        trips, capacity = _trip_restriction(head, demand)
+    model.add_vehicle_type("truck", depot=depot[0], count=count, capacity=[capacity],
+                           max_unloads=trips,
+                           fixed_cost=vehicle_cost_miles * FEET_PER_MILE,
+                           shift_start=depot[1], shift_end=depot[2] - shift_reserve,
+                           max_stops=head.max_stops if max_stops else None,
+                           unload_sites=disposal, return_empty=True, breaks=brk)
+    return model.data()
+
+
+KimRow = tuple[int, list[str]]
+"""A site line of a Kim file: line number and fields (id x y early late service load
+type)."""
+
+
+def _kim_rows(path: Path) -> list[KimRow]:
     rows = []
     for k, line in enumerate(text_lines(path)[6:], start=7):
         parts = line.split()
@@ -183,14 +208,25 @@ def read_kim(path: Path, *, lunch: bool = True, max_stops: bool = True,
             raise InputError(f"{path}, line {k}", line.strip(),
                              "8 fields: id x y early late service load type")
         rows.append((k, parts))
+    return rows
+
+
+def _kim_model(path: Path, head: KimHeader, rows: list[KimRow]) -> RoutingModel:
+    """The model over the file's sites: Manhattan feet, travel time at the file's speed."""
     ids = [p[0] for _, p in rows]
     xy = np.array([[float(p[1]), float(p[2])] for _, p in rows])
     feet = np.abs(xy[:, None, :] - xy[None, :, :]).sum(axis=2)
     seconds = feet / FEET_PER_MILE / head.speed_mph * 3600.0
-    model = RoutingModel(ids, feet, seconds, dimensions=("yd3",), scale=100, load_scale=100,
-                         name=path.stem,
-                         convention=f"Manhattan distance in feet, travel time at "
-                                    f"{head.speed_mph:g} mph (Kim et al. 2006), 0.01 units")
+    return RoutingModel(ids, feet, seconds, dimensions=("yd3",), scale=100, load_scale=100,
+                        name=path.stem,
+                        convention=f"Manhattan distance in feet, travel time at "
+                                   f"{head.speed_mph:g} mph (Kim et al. 2006), 0.01 units")
+
+
+def _add_kim_sites(model: RoutingModel, path: Path, rows: list[KimRow],
+                   open_disposal: bool) -> tuple[tuple[str, float, float], list[str], float]:
+    """Add the depot, disposal sites and stops; the depot (id and hours), the disposal
+    ids and the total demand."""
     depot_row = [p for _, p in rows if p[7] == "0"]
     hours = ((_hhmm("depot early", depot_row[0][3]), _hhmm("depot late", depot_row[0][4]))
              if depot_row else (0.0, 0.0))
@@ -221,20 +257,7 @@ def read_kim(path: Path, *, lunch: bool = True, max_stops: bool = True,
     if depot is None or not disposal:
         raise InputError(str(path), "no depot or no disposal facility",
                          "one stop of type 0 and at least one of type 2")
-    count = vehicles or math.ceil(demand / min(head.vehicle_capacity,
-                                               head.route_capacity)) + 5
-    brk = Break(11 * 3600.0, 12 * 3600.0, head.lunch_s) if lunch else None
-    trips = None
-    capacity = head.vehicle_capacity
-    if trips_for_route_capacity:
-        trips, capacity = _trip_restriction(head, demand)
-    model.add_vehicle_type("truck", depot=depot[0], count=count, capacity=[capacity],
-                           max_unloads=trips,
-                           fixed_cost=vehicle_cost_miles * FEET_PER_MILE,
-                           shift_start=depot[1], shift_end=depot[2] - shift_reserve,
-                           max_stops=head.max_stops if max_stops else None,
-                           unload_sites=disposal, return_empty=True, breaks=brk)
-    return model.data()
+    return depot, disposal, demand
 
 
 def _trip_restriction(head: KimHeader, demand: float) -> tuple[int, float]:

@@ -148,26 +148,52 @@ def read_vrplib(path: Path, *, convention: Convention, name: str | None = None,
     if convention not in _CONVENTIONS:
         raise InputError("convention", convention, f"one of {sorted(_CONVENTIONS)}")
     inst = _read(path)
+    scale, text = _CONVENTIONS[convention]
+    coords = _coordinates(path, inst)
+    n = coords.shape[0]
+    dist = euclidean(coords, convention)
+    ids = [str(k) for k in range(n)]
+    model = RoutingModel(ids, dist, dist, scale=scale, name=name or Path(path).stem,
+                         convention=text)
+    model.add_depot("0")
+    tw, service = _windows_and_service(path, inst, n)
+    demand = _array(path, inst, "demand", "DEMAND_SECTION", ndim=1, rows=n)
+    capacity, count = _capacity_and_fleet(path, inst, n, num_vehicles)
+    try:
+        model.add_vehicle_type("vehicle", depot="0", count=count, capacity=[capacity],
+                               shift_start=float(tw[0, 0]), shift_end=float(tw[0, 1]))
+        for k in range(1, n):
+            model.add_stop(ids[k], demand=[float(demand[k])], service=float(service[k]),
+                           tw_start=float(tw[k, 0]), tw_end=float(tw[k, 1]))
+        return model.data()
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.field}", exc.value, exc.expected) from exc
+    except InfeasibleError as exc:
+        raise InfeasibleError(f"{path}: {exc}") from exc
+
+
+def _coordinates(path: Path, inst: dict[str, Any]) -> np.ndarray:
+    """The node coordinates, depot first (the only depot)."""
     if "node_coord" not in inst:
         raise InputError(str(path), "no NODE_COORD_SECTION",
                          "an instance with coordinates (EUC_2D)")
-    scale, text = _CONVENTIONS[convention]
     coords = _array(path, inst, "node_coord", "NODE_COORD_SECTION", ndim=2, signed=True)
-    n = coords.shape[0]
-    if n < 2 or coords.shape[1] != 2:
+    if coords.shape[0] < 2 or coords.shape[1] != 2:
         raise InputError(f"{path} NODE_COORD_SECTION", f"shape {coords.shape}",
                          "a depot and at least one client, each with x and y")
-    dist = euclidean(coords, convention)
     try:
         depots = [int(d) for d in np.atleast_1d(inst.get("depot", [0]))]
     except (TypeError, ValueError) as exc:
         raise InputError(f"{path} DEPOT_SECTION", inst.get("depot"), "node numbers") from exc
     if depots != [0]:
         raise InputError(f"{path} DEPOT_SECTION", depots, "a single depot, node 1")
-    ids = [str(k) for k in range(n)]
-    model = RoutingModel(ids, dist, dist, scale=scale, name=name or Path(path).stem,
-                         convention=text)
-    model.add_depot("0")
+    return coords
+
+
+def _windows_and_service(path: Path, inst: dict[str, Any], n: int
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Each node's time window (open without a section) and service time (0 at the
+    depot)."""
     tw = (_array(path, inst, "time_window", "TIME_WINDOW_SECTION", ndim=2, rows=n,
                  infinite=True) if "time_window" in inst else np.array([[0, np.inf]] * n))
     service = np.zeros(n)
@@ -178,7 +204,12 @@ def read_vrplib(path: Path, *, convention: Convention, name: str | None = None,
                              f"one value or {n}, one per node")
         service = np.broadcast_to(raw.reshape(-1), (n,)).copy()
     service[0] = 0.0
-    demand = _array(path, inst, "demand", "DEMAND_SECTION", ndim=1, rows=n)
+    return tw, service
+
+
+def _capacity_and_fleet(path: Path, inst: dict[str, Any], n: int,
+                        num_vehicles: int | None) -> tuple[float, int]:
+    """Vehicle capacity and fleet size (``num_vehicles``, the file's, or one per client)."""
     capacity = _array(path, inst, "capacity", "CAPACITY", ndim=None)
     if capacity.size != 1 or not capacity.reshape(-1)[0] > 0:
         raise InputError(f"{path} CAPACITY", inst.get("capacity"), "one number > 0")
@@ -186,18 +217,7 @@ def read_vrplib(path: Path, *, convention: Convention, name: str | None = None,
         count = num_vehicles or int(inst.get("vehicles", n - 1))
     except (TypeError, ValueError) as exc:
         raise InputError(f"{path} VEHICLES", inst.get("vehicles"), "an integer") from exc
-    try:
-        model.add_vehicle_type("vehicle", depot="0", count=count,
-                               capacity=[float(capacity.reshape(-1)[0])],
-                               shift_start=float(tw[0, 0]), shift_end=float(tw[0, 1]))
-        for k in range(1, n):
-            model.add_stop(ids[k], demand=[float(demand[k])], service=float(service[k]),
-                           tw_start=float(tw[k, 0]), tw_end=float(tw[k, 1]))
-        return model.data()
-    except InputError as exc:
-        raise InputError(f"{path}: {exc.field}", exc.value, exc.expected) from exc
-    except InfeasibleError as exc:
-        raise InfeasibleError(f"{path}: {exc}") from exc
+    return float(capacity.reshape(-1)[0]), count
 
 
 def read_cvrp(path: Path, **kwargs: Any) -> RoutingProblem:
@@ -318,36 +338,7 @@ def peer_ortools_gls(problem: RoutingProblem, seconds: float) -> RoutingResult |
     found in time.
     """
     t0 = time.perf_counter()
-    vt = problem.vehicle_types[0]
-    n = problem.num_stops
-    nodes = [problem.depots[vt.depot].location] + [s.location for s in problem.stops]
-    dist = int_matrix(problem, "distance")[nodes][:, nodes]
-    dur = int_matrix(problem, "duration")[nodes][:, nodes]
-    service = [0] + [int_time(problem, s.service) for s in problem.stops]
-    manager = pywrapcp.RoutingIndexManager(n + 1, vt.count, 0)
-    routing = pywrapcp.RoutingModel(manager)
-    dist_list = dist.tolist()
-    cb = routing.RegisterTransitCallback(
-        lambda i, j: dist_list[manager.IndexToNode(i)][manager.IndexToNode(j)])
-    routing.SetArcCostEvaluatorOfAllVehicles(cb)
-    demand = [0] + [int_loads(problem, s.demand)[0] for s in problem.stops]
-    dcb = routing.RegisterUnaryTransitCallback(lambda i: demand[manager.IndexToNode(i)])
-    routing.AddDimensionWithVehicleCapacity(dcb, 0, [int_loads(problem, vt.capacity)[0]]
-                                            * vt.count, True, "load")
-    if problem.has_time_windows():
-        dur_list = dur.tolist()
-        tcb = routing.RegisterTransitCallback(
-            lambda i, j: dur_list[manager.IndexToNode(i)][manager.IndexToNode(j)]
-            + service[manager.IndexToNode(i)])
-        horizon = int_time(problem, vt.shift_end)
-        routing.AddDimension(tcb, horizon, horizon, False, "time")
-        time_dim = routing.GetDimensionOrDie("time")
-        for k, s in enumerate(problem.stops, start=1):
-            time_dim.CumulVar(manager.NodeToIndex(k)).SetRange(
-                int_time(problem, s.tw_start), int_time(problem, s.tw_end))
-        for v in range(vt.count):
-            time_dim.CumulVar(routing.Start(v)).SetRange(int_time(problem, vt.shift_start),
-                                                         horizon)
+    manager, routing = _textbook_model(problem)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
@@ -361,7 +352,7 @@ def peer_ortools_gls(problem: RoutingProblem, seconds: float) -> RoutingResult |
     if sol is None:
         return None
     routes: list[Route] = []
-    for v in range(vt.count):
+    for v in range(problem.vehicle_types[0].count):
         idx = sol.Value(routing.NextVar(routing.Start(v)))
         steps: list[Step] = []
         while not routing.IsEnd(idx):
@@ -371,3 +362,44 @@ def peer_ortools_gls(problem: RoutingProblem, seconds: float) -> RoutingResult |
             routes.append(schedule_route(problem, 0, len(routes), steps))
     return RoutingResult(problem.name, "peer-ortools-gls", "feasible",
                          time.perf_counter() - t0, tuple(routes))
+
+
+def _textbook_model(problem: RoutingProblem) -> tuple[Any, Any]:
+    """The OR-Tools index manager and routing model: arc costs, a load dimension and, with
+    time windows, a time dimension (node 0 is the depot, node ``k`` stop ``k - 1``)."""
+    vt = problem.vehicle_types[0]
+    nodes = [problem.depots[vt.depot].location] + [s.location for s in problem.stops]
+    dist = int_matrix(problem, "distance")[nodes][:, nodes]
+    manager = pywrapcp.RoutingIndexManager(problem.num_stops + 1, vt.count, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    dist_list = dist.tolist()
+    cb = routing.RegisterTransitCallback(
+        lambda i, j: dist_list[manager.IndexToNode(i)][manager.IndexToNode(j)])
+    routing.SetArcCostEvaluatorOfAllVehicles(cb)
+    demand = [0] + [int_loads(problem, s.demand)[0] for s in problem.stops]
+    dcb = routing.RegisterUnaryTransitCallback(lambda i: demand[manager.IndexToNode(i)])
+    routing.AddDimensionWithVehicleCapacity(dcb, 0, [int_loads(problem, vt.capacity)[0]]
+                                            * vt.count, True, "load")
+    if problem.has_time_windows():
+        _add_time_dimension(problem, manager, routing, nodes)
+    return manager, routing
+
+
+def _add_time_dimension(problem: RoutingProblem, manager: Any, routing: Any,
+                        nodes: list[int]) -> None:
+    """Travel plus service time, stop windows and the shift start."""
+    vt = problem.vehicle_types[0]
+    dur_list = int_matrix(problem, "duration")[nodes][:, nodes].tolist()
+    service = [0] + [int_time(problem, s.service) for s in problem.stops]
+    tcb = routing.RegisterTransitCallback(
+        lambda i, j: dur_list[manager.IndexToNode(i)][manager.IndexToNode(j)]
+        + service[manager.IndexToNode(i)])
+    horizon = int_time(problem, vt.shift_end)
+    routing.AddDimension(tcb, horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    for k, s in enumerate(problem.stops, start=1):
+        time_dim.CumulVar(manager.NodeToIndex(k)).SetRange(
+            int_time(problem, s.tw_start), int_time(problem, s.tw_end))
+    for v in range(vt.count):
+        time_dim.CumulVar(routing.Start(v)).SetRange(int_time(problem, vt.shift_start),
+                                                     horizon)
