@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
+from circularopt.bench.vrplib import read_cvrp
 from circularopt.config import shared_data_dir
 from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.pipeline import load_scenario
 from circularopt.routing import solve, validate
-from circularopt.routing.readers import read_cvrp
 from circularopt.routing.scenario import nearest_sites, routing_problem
 from circularopt.scenario import Scenario
 

@@ -20,18 +20,15 @@ from __future__ import annotations
 import csv
 import inspect
 import json
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from circularopt.bench import BenchOptions, BenchRow
 from circularopt.exceptions import InputError
 from circularopt.matrices import TravelMatrices, approximate_matrices, load_matrices
 from circularopt.scenario import Scenario
 
-__all__ = ["Instance", "load_instance", "read_bks", "run_kg", "save_instance"]
+__all__ = ["Instance", "load_instance", "read_bks", "save_instance"]
 
 APPROXIMATION_PARAMETERS = ("circuity", "speed_kmh", "urban_km", "rural_speed_kmh")
 """Parameters of the approximation recorded in ``matrices.json``."""
@@ -133,34 +130,3 @@ def read_bks(folder: str | Path) -> dict[str, float]:
         return {}
     with path.open(encoding="utf-8") as fh:
         return {row["instance"]: float(row["annual_cost"]) for row in csv.DictReader(fh)}
-
-
-def run_kg(options: BenchOptions) -> Iterator[BenchRow]:
-    """Bench runner of the Kyrgyz library: the pipeline on each instance, checked.
-
-    ``cost`` is the plan's annual cost recomputed by :func:`circularopt.check.check_plan`;
-    ``bks`` the best-known annual cost from ``BKS.csv``; ``n`` the collection points.
-    The default budget is ``n / 10`` seconds (``--time-per-100 10``).
-    """
-    from circularopt.check import check_plan
-    from circularopt.pipeline import solve
-
-    bks = read_bks(options.data)
-    folders = sorted(p for p in Path(options.data).iterdir() if (p / "scenario.json").is_file())
-    for folder in folders:
-        if not options.selects(folder.name):
-            continue
-        inst = load_instance(folder)
-        n = len(inst.scenario.collection_points)
-        seconds = options.seconds_for(n, default=max(10.0, n / 10.0))
-        engine = options.engine or "pyvrp"
-        t0 = time.perf_counter()
-        plan = solve(inst.scenario, engine=engine, time_limit=seconds, seed=options.seed)
-        elapsed = time.perf_counter() - t0
-        verdict = check_plan(inst.scenario, inst.matrices, plan)
-        if options.solutions is not None:
-            plan.save(options.solutions / f"{folder.name}.plan.json")
-        yield BenchRow(folder.name, n, bks.get(folder.name), verdict.annual_cost,
-                       verdict.ok, elapsed, engine,
-                       {"routing_cost_per_day": verdict.routing_cost_per_day,
-                        "violations": len(verdict.violations)})

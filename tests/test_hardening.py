@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 
 from circularopt import cli
+from circularopt.bench.facility import read_orlib_cflp
+from circularopt.bench.vrplib import read_cvrp
 from circularopt.diagnose import check_feasible, diagnose
 from circularopt.exceptions import (
     CircularOptError,
@@ -33,7 +35,6 @@ from circularopt.matrices import TravelMatrices, approximate_matrices, road_matr
 from circularopt.network import load_network
 from circularopt.pipeline import scenario_hash, solve
 from circularopt.plan import Plan
-from circularopt.routing.readers import read_cvrp
 from circularopt.scenario import (
     CapacityOption,
     CollectionPoint,
@@ -44,7 +45,6 @@ from circularopt.scenario import (
     Scenario,
     VehicleType,
 )
-from circularopt.siting.readers import read_orlib_cflp
 
 LAT, LON = 42.87, 74.59
 

@@ -24,13 +24,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from circularopt.bench.facility import read_orlib_cflp
+from circularopt.bench.vrplib import read_cvrp
 from circularopt.check import check_plan
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError
 from circularopt.lrp import read_prodhon
 from circularopt.matrices import approximate_matrices
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
-from circularopt.routing.readers import read_cvrp
 from circularopt.scenario import (
     CapacityOption,
     CollectionPoint,
@@ -41,7 +42,6 @@ from circularopt.scenario import (
     Scenario,
     VehicleType,
 )
-from circularopt.siting.readers import read_orlib_cflp
 
 FUZZ = max(1, int(os.environ.get("CIRCULAROPT_FUZZ", "1")))
 LAT, LON, BOX = 42.85, 74.55, 0.04

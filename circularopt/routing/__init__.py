@@ -57,7 +57,7 @@ Cordeau MDVRP, 33 (``bench mdvrp``): ``pyvrp`` 0.36 %; ``ortools`` 5.04 %, all 3
 feasible (third session; before, 7 tight-fleet instances had no solution). Yang
 multi-trip VRPTW with release times, 86 (``bench mtvrptwr``): ``pyvrp`` 1.98 % (seed 0;
 seed 1: 1.77 %; all feasible; PyVRP's search with at most 5 perturbations per iteration, see
-:data:`~circularopt.routing.literature.YANG_SEARCH`; 2.66 % with PyVRP's defaults).
+:data:`~circularopt.bench.yang.YANG_SEARCH`; 2.66 % with PyVRP's defaults).
 Solomon C101, C201, R101, R201, RC101, RC201 at 3 CPU s (first session): ``pyvrp``
 0.29 %, ``ortools`` 3.54 %, textbook OR-Tools GLS 1.86 % on the four it solved.
 """

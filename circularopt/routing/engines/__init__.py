@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from circularopt.exceptions import InputError, SolverError
+from circularopt.routing.engines._common import Budget, int_loads, int_matrix, int_time
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import RoutingResult
 
-__all__ = ["ENGINES", "solve"]
+__all__ = ["ENGINES", "Budget", "int_loads", "int_matrix", "int_time", "solve"]
 
 ENGINES = ("pyvrp", "ortools")
 """Names accepted by :func:`solve`."""

@@ -45,7 +45,7 @@ multi-trip instances with release times an iteration is about three times slower
 without reloads and a run of n / 10 s makes only a few thousand iterations, too few for
 that much diversification. ``search`` overrides them for the main search; ``None``
 (default) keeps ``pyvrp.solve`` exactly. The Yang runner passes
-:data:`~circularopt.routing.literature.YANG_SEARCH` (measured there).
+:data:`~circularopt.bench.yang.YANG_SEARCH` (measurements in ``docs/benchmarks.md``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Readers and bench runners of the literature sets (Kim, Yang, Cordeau) on small files."""
+"""Kim's waste-collection instances: reader, lunch breaks, trip packing."""
 
 from __future__ import annotations
 
@@ -6,42 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from circularopt.bench import BenchOptions
-from circularopt.exceptions import InputError
-from circularopt.routing import RoutingModel, RoutingResult, schedule_route, solve, validate
-from circularopt.routing.literature import (
+from circularopt.bench.kim import (
     FEET_PER_MILE,
     pack_trips,
-    read_cordeau,
     read_kim,
     read_kim_header,
-    read_yang,
-    read_yang_solution,
     route_yards,
-    run_mdvrp,
-    run_mtvrptwr,
     split_route_capacity,
     with_lunch_breaks,
-    write_yang_solution,
 )
+from circularopt.exceptions import InputError
+from circularopt.routing import RoutingModel, RoutingResult, schedule_route, solve, validate
 
 
 @pytest.fixture
 def kim(shared: Path) -> Path:
     return shared / "benchmarks" / "wcvrptw" / "kim"
-
-
-@pytest.fixture
-def yang(shared: Path) -> Path:
-    return shared / "benchmarks" / "mtvrptwr" / "yang"
-
-
-@pytest.fixture
-def cordeau(shared: Path) -> Path:
-    return shared / "benchmarks" / "mdvrp" / "cordeau"
-
-
-# --------------------------------------------------------------------------- Kim
 
 
 def test_kim_reader_follows_the_authors_convention(kim: Path) -> None:
@@ -177,92 +157,3 @@ def test_kim_bad_file_is_refused(tmp_path: Path) -> None:
     bad.write_text("x\ny\n", encoding="utf-8")
     with pytest.raises(InputError, match="lines 1-5"):
         read_kim(bad)
-
-
-# --------------------------------------------------------------------------- Yang
-
-
-@pytest.mark.parametrize("name", ["C201R0.5", "R202R0.25"])
-def test_yang_bks_cost_recomputed_from_sol(yang: Path, name: str) -> None:
-    problem = read_yang(yang / f"{name}.vrp")
-    plan = read_yang_solution(yang / f"{name}.sol", problem)
-    report = validate(problem, plan)
-    assert report.ok, report.summary()
-    text = (yang / f"{name}.sol").read_text(encoding="utf-8")
-    cost = float(text.split("Cost:")[1].split()[0])
-    assert 10 * report.distance == pytest.approx(cost, abs=1e-6)
-    assert any(r.num_unloads for r in plan.routes)  # the BKS reloads at the depot
-
-
-def test_yang_reader_keeps_release_times_and_fleet(yang: Path) -> None:
-    p = read_yang(yang / "C201R0.5.vrp")
-    assert p.num_stops == 100 and p.num_vehicles == 8
-    assert p.stops[7].id == "8" and p.stops[7].release_time == 1365.0
-    assert p.vehicle_types[0].unload_sites == (0,)
-    assert p.unload_sites[0].location == p.depots[0].location
-
-
-def test_yang_solution_round_trip(yang: Path, tmp_path: Path) -> None:
-    problem = read_yang(yang / "C201R0.5.vrp")
-    plan = read_yang_solution(yang / "C201R0.5.sol", problem)
-    out = tmp_path / "x.sol"
-    write_yang_solution(out, plan, cost=10 * plan.distance)
-    assert "Route #1:" in out.read_text() and " 0 " in out.read_text()
-    again = read_yang_solution(out, problem)
-    assert again.distance == pytest.approx(plan.distance)
-
-
-def test_yang_corrupted_solution_is_rejected(yang: Path) -> None:
-    problem = read_yang(yang / "C201R0.5.vrp")
-    plan = read_yang_solution(yang / "C201R0.5.sol", problem)
-    r = plan.routes[1]
-    steps = [("stop", v.index) for v in r.visits if v.kind == "stop"]  # reloads dropped
-    broken = RoutingResult(plan.problem_name, "x", "feasible", 0.0,
-                           (*plan.routes[:1], schedule_route(problem, 0, 1, steps),
-                            *plan.routes[2:]))
-    assert not validate(problem, broken).ok
-
-
-def test_mtvrptwr_runner_writes_sol_and_refuses_ortools(yang: Path, tmp_path: Path) -> None:
-    opts = BenchOptions(yang, instances="C201R0.5", time_limit=1.0, seed=1,
-                        solutions=tmp_path)
-    rows = list(run_mtvrptwr(opts))
-    assert len(rows) == 1 and rows[0].feasible and rows[0].bks == 15006.0
-    assert rows[0].cost is not None and rows[0].cost >= 15006.0 - 1e-6
-    text = (tmp_path / "C201R0.5.pyvrp.sol").read_text()
-    assert text.startswith("Route #1:") and "Cost:" in text
-    problem = read_yang(yang / "C201R0.5.vrp")
-    assert 10 * validate(problem, read_yang_solution(tmp_path / "C201R0.5.pyvrp.sol",
-                                                     problem)).distance == pytest.approx(
-        rows[0].cost)
-    row = next(run_mtvrptwr(BenchOptions(yang, instances="C201R0.5", time_limit=0.5,
-                                         engine="ortools")))
-    assert not row.feasible and "release" in row.extra["error"]
-    peers = list(run_mtvrptwr(BenchOptions(yang, instances="C201R0.5", time_limit=0.5,
-                                           peers=True)))
-    assert [r.engine for r in peers] == ["pyvrp", "peer-pyvrp"]
-    assert peers[1].cost is not None and peers[1].cost > 0
-
-
-# --------------------------------------------------------------------------- Cordeau
-
-
-def test_cordeau_reader(cordeau: Path) -> None:
-    p = read_cordeau(cordeau / "p01.txt")
-    assert (p.num_stops, len(p.depots), p.num_vehicles) == (50, 4, 16)
-    assert {v.capacity for v in p.vehicle_types} == {(80.0,)}
-    assert all(v.max_duration is None for v in p.vehicle_types)
-    assert p.distance[0, 1] == pytest.approx(((37 - 49) ** 2 + (52 - 49) ** 2) ** 0.5,
-                                             abs=1e-3)
-    p12 = read_cordeau(cordeau / "pr01.txt")
-    assert p12.vehicle_types[0].max_duration == 500.0 and p12.stops[0].service > 0
-
-
-def test_mdvrp_runner(cordeau: Path, tmp_path: Path) -> None:
-    rows = list(run_mdvrp(BenchOptions(cordeau, instances="p01", time_limit=1.0, seed=1,
-                                       solutions=tmp_path)))
-    assert rows[0].feasible and rows[0].bks == 576.87
-    assert rows[0].cost is not None and rows[0].cost >= 576.87 - 0.01
-    lines = (tmp_path / "p01.pyvrp.res").read_text().splitlines()
-    assert float(lines[0]) == pytest.approx(rows[0].cost, abs=0.01)
-    assert all(ln.split()[4] == "0" and ln.split()[-1] == "0" for ln in lines[1:])

@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 import vrplib
 
-from circularopt.exceptions import DataNotFoundError
-from circularopt.routing import RoutingProblem, RoutingResult, schedule_route, validate
-from circularopt.routing.readers import (
+from circularopt.bench.vrplib import (
     euclidean,
     read_cvrp,
     read_vrptw,
     solution_routes,
     write_vrplib_solution,
 )
+from circularopt.exceptions import DataNotFoundError
+from circularopt.routing import RoutingProblem, RoutingResult, schedule_route, validate
 
 
 def _from_sol(problem: RoutingProblem, path: Path) -> RoutingResult:
@@ -67,7 +67,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_bench_cvrp_rows_and_solutions(shared: Path, tmp_path: Path) -> None:
     from circularopt.bench import BenchOptions
-    from circularopt.routing.bench import run_cvrp
+    from circularopt.bench.vrplib import run_cvrp
 
     options = BenchOptions(data=shared / "benchmarks" / "cvrp" / "X", instances="X-n101-k25",
                            time_limit=0.3, engine="pyvrp", solutions=tmp_path, peers=True)

@@ -1,43 +1,31 @@
-"""Benchmark runner shared by every instance set.
+"""What every benchmark runner shares: options, rows, gaps, tables and output files.
 
-Each set (``cflp``, ``cvrp``, ...) registers a *runner*: a function that yields one
-:class:`BenchRow` per instance it solved, computing the cost under the set's own
-convention and checking the solution with an independent validator. This module finds
-the runner, times nothing itself, and writes the rows as CSV and as a markdown table.
+A *runner* yields one :class:`BenchRow` per instance it solved, computing the cost under
+the set's own convention and checking the solution with an independent validator.
 """
 
 from __future__ import annotations
 
 import csv
 import fnmatch
-import importlib
+import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from circularopt.exceptions import InputError
+from circularopt._validate import ident, integer, number
+from circularopt.exceptions import DataNotFoundError, InputError
 
-__all__ = ["BENCH_SETS", "SIZE_CLASSES", "BenchOptions", "BenchRow", "gap_pct", "markdown_table",
-           "run", "seed_summary", "write_csv"]
-
-BENCH_SETS: dict[str, str] = {
-    "cflp": "circularopt.siting.bench:run_cflp",
-    "sscflp": "circularopt.siting.bench:run_sscflp",
-    "tscflp": "circularopt.siting.bench:run_tscflp",
-    "cvrp": "circularopt.routing.bench:run_cvrp",
-    "vrptw": "circularopt.routing.bench:run_vrptw",
-    "wcvrptw": "circularopt.routing.literature:run_wcvrptw",
-    "mtvrptwr": "circularopt.routing.literature:run_mtvrptwr",
-    "mdvrp": "circularopt.routing.literature:run_mdvrp",
-    "lrp": "circularopt.lrp:run_lrp",
-    "kg": "circularopt.instances:run_kg",
-}
-"""Set name -> ``module:function`` of its runner."""
+__all__ = ["SIZE_CLASSES", "BenchOptions", "BenchRow", "Runner", "bks_column", "gap_pct",
+           "instance_files", "markdown_table", "routing_engine_options", "seed_summary",
+           "solution_path", "write_csv", "write_json"]
 
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class BenchOptions:
     """Options passed to every runner (a runner ignores those that do not apply).
 
@@ -60,6 +48,14 @@ class BenchOptions:
         Folder to write each solution into, or ``None``.
     peers
         Also run the peer solvers in the same budget.
+    engine_options
+        Options of the routing engine for the routing sets (names as in
+        :func:`circularopt.routing.engines.solve`); see :func:`routing_engine_options`.
+
+    Raises
+    ------
+    InputError
+        A field out of range, named ``bench_options.<field>``.
     """
 
     data: Path
@@ -70,6 +66,25 @@ class BenchOptions:
     engine: str | None = None
     solutions: Path | None = None
     peers: bool = False
+    engine_options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", Path(self.data))
+        for name in ("time_limit", "time_per_100"):
+            if getattr(self, name) is not None:
+                number(f"bench_options.{name}", getattr(self, name), lo=0, lo_open=True)
+        integer("bench_options.seed", self.seed)
+        if self.engine is not None:
+            ident("bench_options.engine", self.engine)
+        if self.solutions is not None:
+            object.__setattr__(self, "solutions", Path(self.solutions))
+        if not isinstance(self.engine_options, Mapping):
+            raise InputError("bench_options.engine_options", self.engine_options,
+                             "a mapping of option name to value")
+        for key in self.engine_options:
+            ident("bench_options.engine_options key", key)
+        object.__setattr__(self, "engine_options",
+                           MappingProxyType(dict(self.engine_options)))
 
     def selects(self, *names: str) -> bool:
         """Whether an instance known by any of ``names`` (e.g. file stem and file name)
@@ -126,21 +141,66 @@ def gap_pct(cost: float | None, bks: float | None) -> float | None:
 
 
 Runner = Callable[[BenchOptions], Iterator[BenchRow]]
+"""A set's runner: one :class:`BenchRow` per solved instance."""
 
 
-def _runner(name: str) -> Runner:
-    if name not in BENCH_SETS:
-        raise InputError("bench set", name, f"one of {sorted(BENCH_SETS)}")
-    module, func = BENCH_SETS[name].split(":")
-    runner: Runner = getattr(importlib.import_module(module), func)
-    return runner
+_RUNNER_SET = ("engine", "time_limit", "seed", "allow_infeasible", "clock")
+"""Arguments of the engine call that the runner sets itself."""
 
 
-def run(name: str, options: BenchOptions) -> Iterator[BenchRow]:
-    """Solve the instances of set ``name``, yielding one row per instance as it finishes."""
-    if not options.data.is_dir():
-        raise InputError("--data", str(options.data), "an existing folder of instances")
-    yield from _runner(name)(options)
+def routing_engine_options(options: BenchOptions) -> dict[str, Any]:
+    """``--engine-options`` as the routing engine takes them.
+
+    The one place where the bench options become engine options: today the keyword
+    arguments of :func:`circularopt.routing.engines.solve`, which refuses unknown names.
+
+    Raises
+    ------
+    InputError
+        An option the runner sets itself (engine, time limit, seed, clock).
+    """
+    for name in options.engine_options:
+        if name in _RUNNER_SET:
+            raise InputError("engine_options", name,
+                             "an option of the engine; engine, time limit and seed have "
+                             "their own flags, and bench budgets are CPU seconds")
+    return dict(options.engine_options)
+
+
+def instance_files(options: BenchOptions, pattern: str, folder: Path | None = None
+                   ) -> list[Path]:
+    """Files of ``folder`` (default ``options.data``) matching ``pattern`` whose stem or
+    name :meth:`BenchOptions.selects` (the folder must hold at least one match)."""
+    folder = Path(options.data if folder is None else folder)
+    files = sorted(folder.glob(pattern))
+    if not files:
+        raise DataNotFoundError(f"no instances matching {pattern!r} in {folder}")
+    return [f for f in files if options.selects(f.stem, f.name)]
+
+
+def bks_column(path: Path, key: str, column: str) -> dict[str, float]:
+    """``{row[key]: float(row[column])}`` of a CSV file (empty when it does not exist)."""
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        return {row[key]: float(row[column]) for row in csv.DictReader(fh)
+                if row.get(column)}
+
+
+def solution_path(options: BenchOptions, name: str) -> Path | None:
+    """``options.solutions / name`` (folder created), or ``None`` without a folder."""
+    if options.solutions is None:
+        return None
+    folder = Path(options.solutions)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name.replace("/", "_")
+
+
+def write_json(options: BenchOptions, name: str, data: dict[str, Any]) -> None:
+    """Write ``data`` as ``options.solutions / name`` (nothing without a folder)."""
+    path = solution_path(options, name)
+    if path is not None:
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
 def write_csv(rows: list[BenchRow], path: Path) -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import csv
+import itertools
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from circularopt.cli import main
-from circularopt.exceptions import InputError
-from circularopt.siting.cflp import solve_mip, solve_two_stage_mip
-from circularopt.siting.check import check_result
-from circularopt.siting.readers import (
+from circularopt.bench.facility import (
     cflp_instances,
     read_orlib_cflp,
     read_sscflp,
@@ -20,6 +18,10 @@ from circularopt.siting.readers import (
     sscflp_instances,
     tscflp_instances,
 )
+from circularopt.cli import main
+from circularopt.exceptions import InputError
+from circularopt.siting.cflp import FacilityProblem, solve_mip, solve_two_stage_mip
+from circularopt.siting.check import check_result
 
 ORLIB = """2 3
  10 100.
@@ -75,6 +77,49 @@ def test_pisa_layout_is_facility_major(tmp_path: Path) -> None:
     # open facility 1 only (50): 12 + 5 + 30 = 97; both: 150 + 8 + 5 + 2 = 165
     res = solve_mip(p, time_limit=5)
     assert res.cost == pytest.approx(97.0)
+
+
+# Delmaire layout: 3 customers, 2 facilities; costs by customer rows, demands, fixed
+# costs, capacities
+DELMAIRE = """3   2
+  10.00  20.00
+  15.00   5.00
+   8.00   9.00
+   4.00   5.00   3.00
+  30.00  25.00
+   8.00   9.00
+"""
+
+
+def _single_source_optimum(p: FacilityProblem) -> float:
+    """Optimum by enumerating every customer-to-facility assignment."""
+    best = math.inf
+    for target in itertools.product(range(p.m), repeat=p.n):
+        load = np.zeros(p.m)
+        for j, i in enumerate(target):
+            load[i] += p.demand[j]
+        if (load <= p.capacity).all():
+            best = min(best, sum(p.fixed_cost[i] for i in set(target))
+                       + sum(p.cost[i, j] for j, i in enumerate(target)))
+    return best
+
+
+def test_delmaire_layout_is_read_and_solved(tmp_path: Path) -> None:
+    path = tmp_path / "p1"
+    path.write_text(DELMAIRE)
+    p = read_sscflp(path)
+    assert (p.m, p.n) == (2, 3) and p.single_source
+    assert p.cost.tolist() == [[10.0, 15.0, 8.0], [20.0, 5.0, 9.0]]
+    assert p.demand.tolist() == [4.0, 5.0, 3.0]
+    assert p.fixed_cost.tolist() == [30.0, 25.0] and p.capacity.tolist() == [8.0, 9.0]
+    # no facility holds all 12; both open (55): customers 0, 2 at 0 (18), 1 at 1 (5)
+    assert _single_source_optimum(p) == 78.0
+    res = solve_mip(p, time_limit=5)
+    assert res.cost == pytest.approx(78.0)
+    assert check_result(p, res).feasible
+    assert read_sscflp(path, layout="delmaire").cost.tolist() == p.cost.tolist()
+    with pytest.raises(InputError, match="layout"):
+        read_sscflp(path, layout="orlib")
 
 
 def test_truncated_file_names_the_problem(tmp_path: Path) -> None:
