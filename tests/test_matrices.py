@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from circularopt.exceptions import InputError, SnappingError
+from circularopt.geo import great_circle
 from circularopt.matrices import (
     approximate_matrices,
-    haversine_m,
     load_matrices,
     node_matrices,
     road_matrices,
@@ -78,7 +78,7 @@ def grid(side: int = 8, *, seed: int = 0) -> RoadNetwork:
                 us.append(b)
                 vs.append(a)
     u, v = np.array(us), np.array(vs)
-    length = haversine_m(lat[u], lon[u], lat[v], lon[v])
+    length = great_circle(lat[u], lon[u], lat[v], lon[v])
     time = length / rng.uniform(5, 17, len(u))
     return RoadNetwork.from_edges(lat, lon, u, v, time, length, source="test grid")
 
@@ -145,7 +145,7 @@ def test_cache_hit_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
             ("b", float(net.lat[40]), float(net.lon[40]))]
     first = road_matrices(net, locs, cache_dir=tmp_path, workers=1)
     assert len(list(tmp_path.glob("*.npz"))) == 1
-    import circularopt.matrices as matrices_module
+    import circularopt.matrices.road as matrices_module
 
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("computed again instead of reading the cache")
@@ -181,7 +181,7 @@ def test_approximation_symmetric_zero_diagonal_and_scaled() -> None:
     assert m.approximate and "approximation" in m.source
     np.testing.assert_allclose(m.distance_m, m.distance_m.T)
     assert np.all(np.diag(m.distance_m) == 0) and np.all(np.diag(m.duration_s) == 0)
-    gc = haversine_m(*(np.array([x]) for x in (42.87, 74.59, 42.90, 74.62)))[0]
+    gc = great_circle(*(np.array([x]) for x in (42.87, 74.59, 42.90, 74.62)))[0]
     assert m.distance_m[0, 1] == pytest.approx(1.35 * gc)
     wider = approximate_matrices(locs, circuity=1.5, speed_kmh=60, rural_speed_kmh=60)
     np.testing.assert_allclose(wider.distance_m, m.distance_m * 1.5 / 1.35)

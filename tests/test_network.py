@@ -13,7 +13,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from circularopt.exceptions import DataNotFoundError, InputError, NetworkError, SnappingError
-from circularopt.matrices import haversine_m, node_matrices
+from circularopt.geo import great_circle
+from circularopt.matrices import node_matrices
 from circularopt.network import (
     SPEEDS_RURAL_KMH,
     SPEEDS_URBAN_KMH,
@@ -133,7 +134,7 @@ def test_simplified_edges_keep_length_and_shape(tiny: RoadNetwork) -> None:
     e = _edge(tiny, 9, 7)
     lat, lon = zip(*(NODES[k] for k in (9, 8, 7)), strict=True)
     assert tiny.length_m[e] == pytest.approx(
-        haversine_m(np.array(lat[:-1]), np.array(lon[:-1]), np.array(lat[1:]),
+        great_circle(np.array(lat[:-1]), np.array(lon[:-1]), np.array(lat[1:]),
                     np.array(lon[1:])).sum(), rel=1e-6)
     line = path_latlon(tiny, [_node(tiny, 9), _node(tiny, 7)])
     assert line.shape == (3, 2)
