@@ -22,8 +22,7 @@ from PIL import Image
 from test_outputs import tiny_plan
 
 from circularopt.outputs import plan_layers
-from circularopt.plan import Plan
-from circularopt.report import (
+from circularopt.outputs.report import (
     MAP_LAYERS,
     cost_figure,
     map_figure,
@@ -31,6 +30,7 @@ from circularopt.report import (
     tonnes_by_stream,
     write_report,
 )
+from circularopt.plan import Plan
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
