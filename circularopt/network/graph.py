@@ -183,67 +183,33 @@ class RoadNetwork:
             raise InputError("RoadNetwork node positions", "non-finite", "finite degrees")
         ids = np.arange(n, dtype=np.int64) if node_ids is None else np.asarray(node_ids,
                                                                                  np.int64)
-        u_a = np.asarray(u, dtype=np.int64)
-        v_a = np.asarray(v, dtype=np.int64)
-        t_a = np.asarray(travel_time_s, dtype=np.float64)
-        l_a = np.asarray(length_m, dtype=np.float64)
-        m = len(u_a)
-        if not len(v_a) == len(t_a) == len(l_a) == m:
-            raise InputError("edges", (m, len(v_a), len(t_a), len(l_a)),
-                             "u, v, travel_time_s and length_m of equal length")
-        if m and (min(u_a.min(), v_a.min()) < 0 or max(u_a.max(), v_a.max()) >= n):
-            raise InputError("edges u/v", "node index out of range", f"0..{n - 1}")
-        for name, arr in (("travel_time_s", t_a), ("length_m", l_a)):
-            if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-                raise InputError(f"edges {name}", "negative or non-finite entries",
-                                 "finite numbers >= 0")
+        u_a, v_a, t_a, l_a = _edge_arrays(n, u, v, travel_time_s, length_m)
         names = ["road"] if road_class is None else sorted(set(road_class))
         code = {c: k for k, c in enumerate(names)}
-        cls_a = (np.zeros(m, np.int16) if road_class is None
+        cls_a = (np.zeros(len(u_a), np.int16) if road_class is None
                  else np.array([code[c] for c in road_class], dtype=np.int16))
-        keep = u_a != v_a
-        # of parallel edges keep the fastest (then shortest): sort by (u, v, time, length)
-        order = np.lexsort((l_a, t_a, v_a, u_a))
-        order = order[keep[order]]
-        uu, vv = u_a[order], v_a[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (uu[1:] != uu[:-1]) | (vv[1:] != vv[:-1])
-        order = order[first]
-        dropped = 0
+        order = _fastest_edges(u_a, v_a, t_a, l_a)
         node_keep = np.ones(n, dtype=bool)
         if keep_largest_scc and n:
-            adj = sparse.csr_matrix((np.ones(len(order)), (u_a[order], v_a[order])),
-                                    shape=(n, n))
-            _, labels = connected_components(adj, directed=True, connection="strong")
-            node_keep = labels == np.bincount(labels).argmax()
-            dropped = int(n - node_keep.sum())
+            node_keep = _largest_scc(n, u_a[order], v_a[order])
             order = order[node_keep[u_a[order]] & node_keep[v_a[order]]]
         kept = np.flatnonzero(node_keep)
         if spatial_order:
             kept = kept[_z_order(lat_a[kept], lon_a[kept])]
         new_index = np.full(n, -1, dtype=np.int64)
         new_index[kept] = np.arange(len(kept))
-        nn = len(kept)
         uu, vv = new_index[u_a[order]], new_index[v_a[order]]
         resort = np.lexsort((vv, uu))
         order, uu, vv = order[resort], uu[resort], vv[resort]
-        indptr = np.zeros(nn + 1, dtype=np.int64)
-        np.cumsum(np.bincount(uu, minlength=nn), out=indptr[1:])
-        g_indptr = g_lat = g_lon = None
-        if geometry is not None:
-            shapes = [geometry[e] for e in order]
-            counts = [0 if s is None else len(s) for s in shapes]
-            g_indptr = np.zeros(len(order) + 1, dtype=np.int64)
-            np.cumsum(counts, out=g_indptr[1:])
-            pts = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in shapes
-                   if s is not None and len(s)]
-            flat = np.concatenate(pts) if pts else np.zeros((0, 2))
-            g_lat, g_lon = flat[:, 0], flat[:, 1]
+        indptr = np.zeros(len(kept) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(uu, minlength=len(kept)), out=indptr[1:])
+        g_indptr, g_lat, g_lon = (None, None, None) if geometry is None \
+            else _geometry_arrays([geometry[e] for e in order])
         return cls(node_ids=ids[kept], lat=lat_a[kept], lon=lon_a[kept],
                    indptr=indptr, indices=vv, travel_time_s=t_a[order], length_m=l_a[order],
                    road_class=cls_a[order], class_names=tuple(names), source=source,
                    geometry_indptr=g_indptr, geometry_lat=g_lat, geometry_lon=g_lon,
-                   nodes_dropped=dropped)
+                   nodes_dropped=int(n - node_keep.sum()))
 
     # ------------------------------------------------------------------ properties
 
@@ -353,3 +319,52 @@ def _z_order(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
     return np.argsort(spread(quantise(lon)) | (spread(quantise(lat)) << 1), kind="stable")
 
+
+def _edge_arrays(n: int, u: Any, v: Any, travel_time_s: Any, length_m: Any
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The edge list as arrays, checked: equal lengths, nodes in range, finite >= 0."""
+    u_a = np.asarray(u, dtype=np.int64)
+    v_a = np.asarray(v, dtype=np.int64)
+    t_a = np.asarray(travel_time_s, dtype=np.float64)
+    l_a = np.asarray(length_m, dtype=np.float64)
+    m = len(u_a)
+    if not len(v_a) == len(t_a) == len(l_a) == m:
+        raise InputError("edges", (m, len(v_a), len(t_a), len(l_a)),
+                         "u, v, travel_time_s and length_m of equal length")
+    if m and (min(u_a.min(), v_a.min()) < 0 or max(u_a.max(), v_a.max()) >= n):
+        raise InputError("edges u/v", "node index out of range", f"0..{n - 1}")
+    for name, arr in (("travel_time_s", t_a), ("length_m", l_a)):
+        if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+            raise InputError(f"edges {name}", "negative or non-finite entries",
+                             "finite numbers >= 0")
+    return u_a, v_a, t_a, l_a
+
+
+def _fastest_edges(u: np.ndarray, v: np.ndarray, t: np.ndarray, ln: np.ndarray
+                   ) -> np.ndarray:
+    """Indices of the edges kept: no self-loop; of parallel edges the fastest, then shortest."""
+    order = np.lexsort((ln, t, v, u))
+    order = order[(u != v)[order]]
+    uu, vv = u[order], v[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (uu[1:] != uu[:-1]) | (vv[1:] != vv[:-1])
+    return order[first]
+
+
+def _largest_scc(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Mask of the nodes in the largest strongly connected component."""
+    adj = sparse.csr_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
+    _, labels = connected_components(adj, directed=True, connection="strong")
+    return np.asarray(labels == np.bincount(labels).argmax())
+
+
+def _geometry_arrays(shapes: Sequence[np.ndarray | None]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edge shapes as CSR-like arrays: ``indptr`` per edge, then all lats and lons."""
+    counts = [0 if s is None else len(s) for s in shapes]
+    g_indptr = np.zeros(len(shapes) + 1, dtype=np.int64)
+    np.cumsum(counts, out=g_indptr[1:])
+    pts = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in shapes
+           if s is not None and len(s)]
+    flat = np.concatenate(pts) if pts else np.zeros((0, 2))
+    return g_indptr, flat[:, 0], flat[:, 1]

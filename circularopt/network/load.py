@@ -216,6 +216,15 @@ def network_from_graph(G: nx.MultiDiGraph, *, source: str, setting: Setting = "u
     G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
     if G.number_of_edges() == 0:
         raise NetworkError(f"{source}: no drivable road ({network_type!r} filter)")
+    G = _add_travel_times(G, setting, table)
+    if simplify and not G.graph.get("simplified", False):
+        G = ox.simplify_graph(G)
+    return _network_of(G, source=f"{source}; speeds: {setting} table")
+
+
+def _add_travel_times(G: nx.MultiDiGraph, setting: Setting, table: Mapping[str, float]
+                      ) -> nx.MultiDiGraph:
+    """Speeds (``maxspeed`` tag, else the class table; >= 5 km/h) and travel times."""
     for _, _, d in G.edges(data=True):
         d["highway"] = str(_first(d["highway"]))
         speed = d.get("maxspeed")
@@ -223,12 +232,14 @@ def network_from_graph(G: nx.MultiDiGraph, *, source: str, setting: Setting = "u
             d["maxspeed"] = [_KG_IMPLICIT_MAXSPEED.get(s, s) for s in speed]
         elif isinstance(speed, str):
             d["maxspeed"] = _KG_IMPLICIT_MAXSPEED.get(speed, speed)
-    G = ox.add_edge_speeds(G, hwy_speeds=table, fallback=_FALLBACK_KMH[setting])
+    G = ox.add_edge_speeds(G, hwy_speeds=dict(table), fallback=_FALLBACK_KMH[setting])
     for _, _, d in G.edges(data=True):
         d["speed_kph"] = max(float(d["speed_kph"]), _MIN_SPEED_KMH)
-    G = ox.add_edge_travel_times(G)
-    if simplify and not G.graph.get("simplified", False):
-        G = ox.simplify_graph(G)
+    return ox.add_edge_travel_times(G)
+
+
+def _network_of(G: nx.MultiDiGraph, *, source: str) -> RoadNetwork:
+    """The :class:`RoadNetwork` of a graph with ``travel_time`` and ``length`` on edges."""
     nodes = list(G.nodes)
     pos = {n: k for k, n in enumerate(nodes)}
     lat = np.array([G.nodes[n]["y"] for n in nodes], dtype=float)
@@ -245,7 +256,7 @@ def network_from_graph(G: nx.MultiDiGraph, *, source: str, setting: Setting = "u
                     else np.asarray(shape.coords, dtype=float)[1:-1, ::-1].copy())
     return RoadNetwork.from_edges(lat, lon, u, v, t, ln, node_ids=np.array(nodes, np.int64),
                                   road_class=cls, geometry=geom, spatial_order=True,
-                                  source=f"{source}; speeds: {setting} table")
+                                  source=source)
 
 
 def download_network(area: Any, *, cache_dir: str | Path | None = None,

@@ -148,6 +148,31 @@ def snap(network: RoadNetwork, ids: Sequence[str], lats: Sequence[float] | np.nd
     InputError
         Lengths differ or positions are not finite.
     """
+    ids_t, lat, lon = _checked_points(ids, lats, lons, max_snap_m)
+    if network.n_edges == 0:
+        raise NetworkError("the road network has no edge to snap to")
+    idx = _piece_index(network)
+    piece, along, dist = _nearest_pieces(idx, local_xy(lat, lon, idx.lat0))
+    far = [(ids_t[i], float(dist[i])) for i in np.flatnonzero(dist > max_snap_m)]
+    if far:
+        raise SnappingError(far, max_snap_m)
+    e = idx.edge[piece]
+    total = idx.edge_len[e]
+    scale = np.where(total > 0, network.length_m[e] / np.where(total > 0, total, 1.0), 0.0)
+    to_tail, to_head = along * scale, np.maximum(total - along, 0.0) * scale
+    use_tail = to_tail <= to_head
+    node = np.where(use_tail, network.edge_tails[e], network.indices[e]).astype(np.int64)
+    leg_m = np.where(use_tail, to_tail, to_head)
+    length = network.length_m[e]
+    leg_s = np.where(length > 0, leg_m / np.where(length > 0, length, 1.0), 0.0) \
+        * network.travel_time_s[e]
+    return Snap(ids_t, node, dist, leg_m, leg_s)
+
+
+def _checked_points(ids: Sequence[str], lats: Sequence[float] | np.ndarray,
+                    lons: Sequence[float] | np.ndarray, max_snap_m: float
+                    ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Ids and positions as arrays; InputError on unequal lengths or bad positions."""
     ids_t = tuple(str(i) for i in ids)
     lat = np.asarray(lats, dtype=np.float64)
     lon = np.asarray(lons, dtype=np.float64)
@@ -161,10 +186,13 @@ def snap(network: RoadNetwork, ids: Sequence[str], lats: Sequence[float] | np.nd
                          "finite WGS84 degrees (lat -90..90, lon -180..180)")
     if not max_snap_m > 0:
         raise InputError("max_snap_m", max_snap_m, "a distance in metres > 0")
-    if network.n_edges == 0:
-        raise NetworkError("the road network has no edge to snap to")
-    idx = _piece_index(network)
-    p = local_xy(lat, lon, idx.lat0)
+    return ids_t, lat, lon
+
+
+def _nearest_pieces(idx: _PieceIndex, p: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per projected point: its nearest edge piece, metres along that piece's edge to the
+    projection, and the distance to it (ties go to the lower piece)."""
     d0, _ = idx.tree.query(p)
     cands = idx.tree.query_ball_point(p, d0 + idx.half + 1e-6)
     owner = np.repeat(np.arange(len(p)), [len(c) for c in cands])
@@ -177,20 +205,6 @@ def snap(network: RoadNetwork, ids: Sequence[str], lats: Sequence[float] | np.nd
     dist = np.hypot(*(a + ab * t[:, None] - q).T)
     order = np.lexsort((piece, dist, owner))
     best = order[np.r_[True, owner[order][1:] != owner[order][:-1]]] if len(order) else order
-    best_piece, best_t, best_d = piece[best], t[best], dist[best]
-    far = [(ids_t[i], float(best_d[i])) for i in np.flatnonzero(best_d > max_snap_m)]
-    if far:
-        raise SnappingError(far, max_snap_m)
-    e = idx.edge[best_piece]
-    along = idx.offset[best_piece] + np.sqrt(denom[best]) * best_t
-    total = idx.edge_len[e]
-    scale = np.where(total > 0, network.length_m[e] / np.where(total > 0, total, 1.0), 0.0)
-    to_tail, to_head = along * scale, np.maximum(total - along, 0.0) * scale
-    use_tail = to_tail <= to_head
-    node = np.where(use_tail, network.edge_tails[e], network.indices[e]).astype(np.int64)
-    leg_m = np.where(use_tail, to_tail, to_head)
-    length = network.length_m[e]
-    leg_s = np.where(length > 0, leg_m / np.where(length > 0, length, 1.0), 0.0) \
-        * network.travel_time_s[e]
-    return Snap(ids_t, node, best_d, leg_m, leg_s)
+    along = idx.offset[piece[best]] + np.sqrt(denom[best]) * t[best]
+    return piece[best], along, dist[best]
 
