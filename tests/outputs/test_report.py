@@ -19,7 +19,6 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from PIL import Image
-from test_outputs import tiny_plan
 
 from circularopt.outputs import plan_layers
 from circularopt.outputs.report import (
@@ -34,17 +33,16 @@ from circularopt.plan import Plan
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install -y "
                              "chromium): the headless browser check of the report needs it")
+
+
 EXTERNAL = re.compile(
     r"<(script|img|iframe|link|source|video|audio|embed|object)\b[^>]*\b(src|href|data)\s*="
     r"|url\(\s*['\"]?\s*(https?:)?//", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return tiny_plan()
 
 
 @pytest.fixture(scope="module")
