@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from circularopt._validate import number
 from circularopt.exceptions import InputError, NetworkError, SnappingError
 from circularopt.geo import local_xy
 from circularopt.network.graph import RoadNetwork
@@ -184,8 +185,7 @@ def _checked_points(ids: Sequence[str], lats: Sequence[float] | np.ndarray,
         k = int(np.flatnonzero(bad)[0])
         raise InputError(f"point {ids_t[k]!r} position", (lats[k], lons[k]),
                          "finite WGS84 degrees (lat -90..90, lon -180..180)")
-    if not max_snap_m > 0:
-        raise InputError("max_snap_m", max_snap_m, "a distance in metres > 0")
+    number("max_snap_m", max_snap_m, lo=0.0, lo_open=True)
     return ids_t, lat, lon
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from circularopt.exceptions import InputError
+from circularopt._validate import choice, number
 
 __all__ = ["SPEEDS_RURAL_KMH", "SPEEDS_URBAN_KMH", "Setting", "speed_table"]
 
@@ -66,12 +66,9 @@ def speed_table(setting: Setting = "urban",
         ``highway`` class -> km/h. Classes missing from the table get the setting's
         fallback (40 km/h urban, 60 km/h rural).
     """
-    if setting not in _FALLBACK_KMH:
-        raise InputError("setting", setting, "'urban' or 'rural'")
+    choice("setting", setting, _FALLBACK_KMH)
     table = dict(SPEEDS_URBAN_KMH if setting == "urban" else SPEEDS_RURAL_KMH)
     for key, value in (speeds_kmh or {}).items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise InputError(f"speeds_kmh[{key!r}]", value, "a speed in km/h > 0")
-        table[str(key)] = float(value)
+        table[str(key)] = number(f"speeds_kmh[{key!r}]", value, lo=0.0, lo_open=True)
     return table
 
