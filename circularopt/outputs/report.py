@@ -382,23 +382,13 @@ def _banners(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
 
 
 def _assumptions(plan: Plan) -> str:
-    sc = plan.scenario
-    p = sc.parameters
-    meta = dict(sc.metadata)
+    """Parameters with provenance, scenario facts, sources, run facts, findings."""
+    meta = dict(plan.scenario.metadata)
     sources = meta.get("sources") if isinstance(meta.get("sources"), Mapping) else {}
     assert isinstance(sources, Mapping)
-    general = str(sources.get("parameters", "")) or "set in the scenario"
-    rows = []
-    for key, label, unit, note in _PARAMETERS:
-        prov = note or general
-        if key == "kg_co2_per_litre":
-            prov = (CO2_NOTE if abs(p.kg_co2_per_litre - 2.68) < 1e-9
-                    else "set in the scenario (default: " + CO2_NOTE + ")")
-        if key == "currency":
-            prov = "set in the scenario"
-        rows.append((label, getattr(p, key), unit.format(cur=p.currency), prov))
     parts = ["<h3>Parameters</h3>",
-             _table(("parameter", "value", "unit", "provenance"), rows, numeric=(1,))]
+             _table(("parameter", "value", "unit", "provenance"),
+                    _parameter_rows(plan, sources), numeric=(1,))]
     facts = [(k, v) for k, v in meta.items()
              if k not in ("sources", "districts") and not isinstance(v, Mapping | list)]
     if facts:
@@ -412,9 +402,35 @@ def _assumptions(plan: Plan) -> str:
                   _table(("topic", "source / assumption"), sorted(sources.items()))]
     else:
         parts.append("<p>The scenario records no sources.</p>")
-    run = [("travel figures", plan.matrices_source
-            + (" (APPROXIMATE)" if plan.approximate else "")),
-           ("validation", "passed" if plan.valid else f"FAILED ({len(plan.violations)})")]
+    parts += ["<h3>Run</h3>", _table(("item", "value"), _run_rows(plan))]
+    if plan.violations:
+        parts += ["<h3>Validation findings</h3><ul>"
+                  + "".join(f"<li>{_e(v)}</li>" for v in plan.violations) + "</ul>"]
+    return "".join(parts)
+
+
+def _parameter_rows(plan: Plan, sources: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """(label, value, unit, provenance) per parameter of :data:`_PARAMETERS`."""
+    p = plan.scenario.parameters
+    general = str(sources.get("parameters", "")) or "set in the scenario"
+    rows = []
+    for key, label, unit, note in _PARAMETERS:
+        prov = note or general
+        if key == "kg_co2_per_litre":
+            prov = (CO2_NOTE if abs(p.kg_co2_per_litre - 2.68) < 1e-9
+                    else "set in the scenario (default: " + CO2_NOTE + ")")
+        if key == "currency":
+            prov = "set in the scenario"
+        rows.append((label, getattr(p, key), unit.format(cur=p.currency), prov))
+    return rows
+
+
+def _run_rows(plan: Plan) -> list[tuple[str, Any]]:
+    """Travel-figure source, validation, solver statuses, unplaced tonnes, run info."""
+    run: list[tuple[str, Any]] = [
+        ("travel figures", plan.matrices_source + (" (APPROXIMATE)" if plan.approximate
+                                                   else "")),
+        ("validation", "passed" if plan.valid else f"FAILED ({len(plan.violations)})")]
     if plan.siting is not None:
         s = plan.siting
         run.append(("siting", f"{s.status}, {s.backend}, gap {100 * s.gap:.2f}%, "
@@ -429,12 +445,7 @@ def _assumptions(plan: Plan) -> str:
             if t > 1e-6:
                 run.append((f"not placed: {stream}", f"{t:,.2f} t/day "
                             f"({plan.feedstock.unplaced_reason.get(stream, '')})"))
-    run += [(f"run: {k}", v) for k, v in plan.info.items()]
-    parts += ["<h3>Run</h3>", _table(("item", "value"), run)]
-    if plan.violations:
-        parts += ["<h3>Validation findings</h3><ul>"
-                  + "".join(f"<li>{_e(v)}</li>" for v in plan.violations) + "</ul>"]
-    return "".join(parts)
+    return run + [(f"run: {k}", v) for k, v in plan.info.items()]
 
 
 def _route_details(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
