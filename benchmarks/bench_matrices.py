@@ -29,7 +29,8 @@ import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 from scipy.sparse.csgraph import dijkstra
 
-from circularopt.matrices import haversine_m, road_matrices
+from circularopt.geo import great_circle
+from circularopt.matrices import road_matrices
 from circularopt.network import RoadNetwork
 
 LAT0, LON0 = 42.87, 74.59
@@ -94,7 +95,7 @@ def road_like_network(side: int = 230, *, spacing_m: float = 90.0, seed: int = 0
     u, v, cls = np.concatenate(us), np.concatenate(vs), np.concatenate(classes)
     bend = rng.uniform(1.0, 1.15, len(u) // 2 + 1)
     pair = np.minimum(u, v) * side * side + np.maximum(u, v)
-    length = haversine_m(lat[u], lon[u], lat[v], lon[v]) * bend[pair % len(bend)]
+    length = great_circle(lat[u], lon[u], lat[v], lon[v]) * bend[pair % len(bend)]
     speed = np.where(cls == 1, 60.0, 40.0) / 3.6
     names = np.array(["residential", "primary"])[cls]
     return RoadNetwork.from_edges(lat, lon, u, v, length / speed, length,

@@ -37,7 +37,7 @@ from typing import Any
 from circularopt.diagnose import check_feasible
 from circularopt.exceptions import CircularOptError, InputError
 from circularopt.feedstock import FeedstockResult, assign_feedstock
-from circularopt.matrices import TravelMatrices, approximate_matrices
+from circularopt.matrices import TravelMatrices, scenario_matrices
 from circularopt.plan import KPIs, Plan
 from circularopt.routing.decompose import CityPlan, route_city
 from circularopt.routing.problem import RoutingProblem
@@ -130,35 +130,6 @@ def _no_generation_options(size: int | None, season: str | None, what: str) -> N
     if season is not None:
         raise InputError("season", season,
                          f"no season for {what} (season applies to city names)")
-
-
-def scenario_matrices(scenario: Scenario, network: Any = None, *,
-                      max_snap_m: float | None = None) -> TravelMatrices:
-    """Travel matrices over a scenario's locations.
-
-    Parameters
-    ----------
-    scenario
-        The scenario.
-    network
-        A road network file path or :class:`~circularopt.network.RoadNetwork`; ``None``
-        gives the offline approximation (marked ``approximate``).
-    max_snap_m
-        Largest distance from a location to the road it is snapped to (see
-        :func:`circularopt.matrices.road_matrices`).
-
-    Returns
-    -------
-    TravelMatrices
-        Seconds and metres between every pair of the scenario's locations.
-    """
-    if network is None:
-        return approximate_matrices(scenario.locations())
-    from circularopt.matrices import road_matrices
-    from circularopt.network import RoadNetwork, load_network
-
-    net = network if isinstance(network, RoadNetwork) else load_network(network)
-    return road_matrices(net, scenario.locations(), max_snap_m=max_snap_m)
 
 
 def solve(source: Scenario | str | Path, *, network: Any = None,

@@ -58,7 +58,7 @@ def add_network_option(parser: argparse.ArgumentParser) -> None:
 
 def matrices_for(scenario: Scenario, network: Path | None) -> TravelMatrices:
     """Travel matrices for a command: from ``--network`` or announced as approximate."""
-    from circularopt.pipeline import scenario_matrices
+    from circularopt.matrices import scenario_matrices
 
     if network is None:
         matrices = scenario_matrices(scenario)

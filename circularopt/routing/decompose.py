@@ -41,7 +41,8 @@ from ortools.graph.python import min_cost_flow
 from ortools.math_opt.python import mathopt
 
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
-from circularopt.matrices import TravelMatrices, default_workers, haversine_m
+from circularopt.geo import great_circle
+from circularopt.matrices import TravelMatrices, default_workers
 from circularopt.routing.problem import (
     INF_TIME,
     Break,
@@ -391,8 +392,8 @@ def _share_fleet(scenario: Scenario, fleet: Mapping[str, int], part_sites: Seque
         d = depots[depot]
         flow.set_node_supply(i, sum(fleet[k] for k in by_depot[depot]))
         for k, site in enumerate(part_sites):
-            km = float(haversine_m(np.array(d.lat), np.array(d.lon), np.array(site.lat),
-                                   np.array(site.lon))) / 1000.0
+            km = float(great_circle(np.array(d.lat), np.array(d.lon), np.array(site.lat),
+                                    np.array(site.lon))) / 1000.0
             flow.add_arc_with_capacity_and_unit_cost(i, n_dep + k, quotas[k],
                                                      round(km * km))
     for k, quota in enumerate(quotas):

@@ -19,11 +19,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from PIL import Image
-from test_outputs import tiny_plan
 
 from circularopt.outputs import plan_layers
-from circularopt.plan import Plan
-from circularopt.report import (
+from circularopt.outputs.report import (
     MAP_LAYERS,
     cost_figure,
     map_figure,
@@ -31,20 +29,20 @@ from circularopt.report import (
     tonnes_by_stream,
     write_report,
 )
+from circularopt.plan import Plan
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install -y "
                              "chromium): the headless browser check of the report needs it")
+
+
 EXTERNAL = re.compile(
     r"<(script|img|iframe|link|source|video|audio|embed|object)\b[^>]*\b(src|href|data)\s*="
     r"|url\(\s*['\"]?\s*(https?:)?//", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return tiny_plan()
 
 
 @pytest.fixture(scope="module")

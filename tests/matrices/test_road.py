@@ -1,4 +1,4 @@
-"""Travel matrices: road matrices against networkx, snapping legs, cache, approximation."""
+"""Road matrices: scipy Dijkstra against networkx, worker processes, snapping legs, paths."""
 
 from __future__ import annotations
 
@@ -9,35 +9,14 @@ import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from circularopt.exceptions import InputError, SnappingError
 from circularopt.matrices import (
-    approximate_matrices,
-    haversine_m,
-    load_matrices,
     node_matrices,
     road_matrices,
-    save_matrices,
 )
 from circularopt.network import RoadNetwork, route_path, route_paths, snap
-
-BIG = 10**12  # larger than any path length in cm below: lexicographic (time, length)
-
-
-@st.composite
-def random_digraphs(draw: st.DrawFn) -> tuple[int, list[tuple[int, int, int, int]]]:
-    """A small directed multigraph; edge = (u, v, time in ms, length in cm)."""
-    n = draw(st.integers(2, 9))
-    edge = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
-                     st.integers(1, 10**7), st.integers(1, 10**6))
-    return n, draw(st.lists(edge, min_size=1, max_size=30))
-
-
-def _network(n: int, edges: list[tuple[int, int, int, int]]) -> RoadNetwork:
-    u, v, t, ln = (np.array(x) for x in zip(*edges, strict=True))
-    return RoadNetwork.from_edges(np.zeros(n), np.arange(n) * 1e-3, u, v, t / 1e3, ln / 1e2,
-                                  keep_largest_scc=False)
+from tests.matrices.conftest import BIG, grid, random_digraphs, small_network
 
 
 @settings(max_examples=60, deadline=None)
@@ -45,7 +24,7 @@ def _network(n: int, edges: list[tuple[int, int, int, int]]) -> RoadNetwork:
 def test_node_matrices_equal_networkx(graph: tuple[int, list[tuple[int, int, int, int]]]
                                       ) -> None:
     n, edges = graph
-    dur, dist = node_matrices(_network(n, edges), np.arange(n), workers=1)
+    dur, dist = node_matrices(small_network(n, edges), np.arange(n), workers=1)
     G = nx.MultiDiGraph()
     G.add_nodes_from(range(n))
     for a, b, t, ln in edges:
@@ -60,27 +39,6 @@ def test_node_matrices_equal_networkx(graph: tuple[int, list[tuple[int, int, int
             assert dur[s, target] == pytest.approx(fastest[target], abs=1e-6)
             # distance along the fastest path (the shortest of equally fast ones)
             assert dist[s, target] == pytest.approx((lexi[target] % BIG) / 1e2, abs=1e-6)
-
-
-def grid(side: int = 8, *, seed: int = 0) -> RoadNetwork:
-    """A two-way street grid (~100 m blocks) with random speeds and a few one-ways."""
-    rng = np.random.default_rng(seed)
-    r, c = np.divmod(np.arange(side * side), side)
-    lat, lon = 42.87 + r * 9e-4, 74.59 + c * 1.2e-3
-    us, vs = [], []
-    for a in range(side * side):
-        for b in (a + 1 if c[a] < side - 1 else -1, a + side if r[a] < side - 1 else -1):
-            if b < 0:
-                continue
-            us.append(a)
-            vs.append(b)
-            if r[a] % 3 or c[a] % 3 == 1 or rng.random() < 0.5:
-                us.append(b)
-                vs.append(a)
-    u, v = np.array(us), np.array(vs)
-    length = haversine_m(lat[u], lon[u], lat[v], lon[v])
-    time = length / rng.uniform(5, 17, len(u))
-    return RoadNetwork.from_edges(lat, lon, u, v, time, length, source="test grid")
 
 
 def test_worker_processes_agree_with_one_process() -> None:
@@ -139,67 +97,12 @@ def test_path_matches_matrix_entry() -> None:
     assert batch[3] == route_path(net, 60, 40)
 
 
-def test_cache_hit_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    net = grid()
-    locs = [("a", float(net.lat[1]), float(net.lon[1])),
-            ("b", float(net.lat[40]), float(net.lon[40]))]
-    first = road_matrices(net, locs, cache_dir=tmp_path, workers=1)
-    assert len(list(tmp_path.glob("*.npz"))) == 1
-    import circularopt.matrices as matrices_module
-
-    def fail(*args: object, **kwargs: object) -> None:
-        raise AssertionError("computed again instead of reading the cache")
-
-    monkeypatch.setattr(matrices_module, "node_matrices", fail)
-    again = road_matrices(net, locs, cache_dir=tmp_path)
-    np.testing.assert_array_equal(again.duration_s, first.duration_s)
-    assert again.ids == first.ids and again.source == first.source
-    with pytest.raises(AssertionError, match="cache"):  # another point: another key
-        road_matrices(net, [*locs, ("c", float(net.lat[2]), float(net.lon[2]))],
-                      cache_dir=tmp_path)
-
-
-def test_save_and_load_round_trip(tmp_path: Path) -> None:
-    m = approximate_matrices([("a", 42.87, 74.59), ("b", 42.88, 74.60)])
-    save_matrices(m, tmp_path / "m.npz")
-    back = load_matrices(tmp_path / "m.npz")
-    assert back.ids == m.ids and back.approximate and back.source == m.source
-    np.testing.assert_array_equal(back.distance_m, m.distance_m)
-
-
 def test_node_matrices_refuses_bad_input() -> None:
     net = grid(3)
     with pytest.raises(InputError, match="sources"):
         node_matrices(net, [99])
     with pytest.raises(InputError, match="workers"):
         node_matrices(net, [0], workers=0)
-
-
-def test_approximation_symmetric_zero_diagonal_and_scaled() -> None:
-    locs = [("a", 42.87, 74.59), ("b", 42.90, 74.62), ("c", 42.84, 74.70)]
-    m = approximate_matrices(locs)
-    assert m.approximate and "approximation" in m.source
-    np.testing.assert_allclose(m.distance_m, m.distance_m.T)
-    assert np.all(np.diag(m.distance_m) == 0) and np.all(np.diag(m.duration_s) == 0)
-    gc = haversine_m(*(np.array([x]) for x in (42.87, 74.59, 42.90, 74.62)))[0]
-    assert m.distance_m[0, 1] == pytest.approx(1.35 * gc)
-    wider = approximate_matrices(locs, circuity=1.5, speed_kmh=60, rural_speed_kmh=60)
-    np.testing.assert_allclose(wider.distance_m, m.distance_m * 1.5 / 1.35)
-    np.testing.assert_allclose(wider.duration_s, wider.distance_m / (60 / 3.6))
-    with pytest.raises(InputError, match="circuity"):
-        approximate_matrices(locs, circuity=0.9)
-
-
-def test_approximation_drives_faster_beyond_the_urban_stretch() -> None:
-    # Karakol to Balykchy: ~180 km of road; the first 10 km at 30 km/h, the rest at 70.
-    m = approximate_matrices([("karakol", 42.49, 78.393), ("balykchy", 42.46, 76.187)])
-    road_km = m.distance_m[0, 1] / 1000
-    assert road_km > 150
-    assert m.duration_s[0, 1] / 3600 == pytest.approx(10 / 30 + (road_km - 10) / 70)
-    near = approximate_matrices([("a", 42.87, 74.59), ("b", 42.88, 74.60)])
-    assert near.duration_s[0, 1] == pytest.approx(near.distance_m[0, 1] / (30 / 3.6))
-    with pytest.raises(InputError, match="urban_km"):
-        approximate_matrices([("a", 42.87, 74.59)], urban_km=-1)
 
 
 def test_spatial_order_renumbers_without_changing_paths() -> None:

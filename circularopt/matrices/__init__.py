@@ -1,0 +1,39 @@
+"""Travel-time and distance matrices between located objects.
+
+All solvers read travel data through :class:`TravelMatrices`: square matrices over an
+ordered tuple of ids. They come either from a road network (:func:`road_matrices`, on a
+:class:`circularopt.network.RoadNetwork`) or from the explicit offline approximation
+:func:`approximate_matrices`, which every result built on it announces as approximate;
+:func:`scenario_matrices` picks one for a scenario.
+
+One module per concern: :mod:`~circularopt.matrices.travel` (:class:`TravelMatrices`),
+:mod:`~circularopt.matrices.road` (scipy's compiled Dijkstra on the network's CSR arrays,
+over worker processes), :mod:`~circularopt.matrices.approximate`,
+:mod:`~circularopt.matrices.cache` (``.npz`` files, the road-matrix cache) and
+:mod:`~circularopt.matrices.scenario`. This package imports :mod:`circularopt.network`
+(lazily), never the reverse.
+"""
+
+from circularopt._deprecated import renamed
+from circularopt.geo import EARTH_RADIUS_M, great_circle
+from circularopt.matrices.approximate import approximate_matrices
+from circularopt.matrices.cache import load_matrices, save_matrices
+from circularopt.matrices.road import default_workers, node_matrices, road_matrices
+from circularopt.matrices.scenario import scenario_matrices
+from circularopt.matrices.travel import TravelMatrices
+
+haversine_m = renamed(great_circle, "circularopt.matrices.haversine_m")
+"""Deprecated alias of :func:`circularopt.geo.great_circle` (kept one release)."""
+
+__all__ = [
+    "EARTH_RADIUS_M",
+    "TravelMatrices",
+    "approximate_matrices",
+    "default_workers",
+    "haversine_m",
+    "load_matrices",
+    "node_matrices",
+    "road_matrices",
+    "save_matrices",
+    "scenario_matrices",
+]

@@ -1,0 +1,54 @@
+"""Road networks: loading, speeds, snapping and path reconstruction.
+
+A :class:`RoadNetwork` is an immutable directed graph held as compressed sparse row (CSR)
+arrays, ready for scipy's compiled shortest paths (see
+:func:`circularopt.matrices.road_matrices`). It comes from
+
+* a file the user gives: OSM XML (``.osm``, ``.osm.bz2``), ``.osm.pbf`` or GraphML
+  (:func:`load_network`);
+* an OpenStreetMap download with osmnx when online, cached on disk
+  (:func:`download_network`);
+* arrays (:meth:`RoadNetwork.from_edges`), e.g. for generated test graphs.
+
+One module per concern: :mod:`~circularopt.network.graph` (:class:`RoadNetwork`),
+:mod:`~circularopt.network.speeds` (Kyrgyz default speeds),
+:mod:`~circularopt.network.load` (files, downloads, the drivable filter),
+:mod:`~circularopt.network.snapping` (points onto edges) and
+:mod:`~circularopt.network.paths` (node paths and their polylines for drawing).
+
+Road data from OpenStreetMap is (c) OpenStreetMap contributors, licensed under the ODbL.
+"""
+
+from circularopt.network.graph import RoadNetwork
+from circularopt.network.load import (
+    NetworkType,
+    download_network,
+    load_network,
+    network_from_graph,
+)
+from circularopt.network.paths import path_latlon, route_path, route_paths
+from circularopt.network.snapping import DEFAULT_MAX_SNAP_M, Snap, snap
+from circularopt.network.speeds import (
+    SPEEDS_RURAL_KMH,
+    SPEEDS_URBAN_KMH,
+    Setting,
+    speed_table,
+)
+
+__all__ = [
+    "DEFAULT_MAX_SNAP_M",
+    "SPEEDS_RURAL_KMH",
+    "SPEEDS_URBAN_KMH",
+    "NetworkType",
+    "RoadNetwork",
+    "Setting",
+    "Snap",
+    "download_network",
+    "load_network",
+    "network_from_graph",
+    "path_latlon",
+    "route_path",
+    "route_paths",
+    "snap",
+    "speed_table",
+]

@@ -1,0 +1,551 @@
+"""The self-contained HTML report of a plan.
+
+:func:`write_report` writes one HTML file that works offline: plotly's JavaScript is
+embedded inline (no CDN), and the map is drawn on plain longitude/latitude axes (equal
+ground scale, no map tiles), so the file loads nothing from the network. It holds
+
+* a banner at the top when distances are approximate (and when the plan is incomplete or
+  failed validation);
+* an interactive map with the plan's layers (collection points coloured by the complex
+  they go to, complexes, recyclers, landfills, depots, truck routes, material flows);
+  click a legend entry to hide or show a layer, or use the layer buttons above the map;
+* the annual cost by component and the tonnes per stream (collected, to recyclers,
+  landfilled) as charts;
+* the KPI table, the routes, the recyclers' supply against capacity;
+* the assumptions: the scenario's parameters (with the CO2 emission factor) and the
+  sources recorded in the scenario's metadata, the travel-figure source and run facts.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import plotly.graph_objects as go
+
+from circularopt.outputs.colours import ROUTE_PALETTE, complex_colours
+from circularopt.outputs.labels import map_title, scenario_location_id
+from circularopt.outputs.layers import plan_layers
+from circularopt.outputs.tables import plan_tables
+from circularopt.plan import Plan
+
+__all__ = ["CSP", "MAP_LAYERS", "cost_figure", "map_figure", "report_html", "tonnes_figure",
+           "write_report"]
+
+MAP_LAYERS = ("Collection points", "Open complexes", "Closed candidates", "Recyclers",
+              "Landfills", "Depots", "Routes", "Recyclate flows", "Residue flows")
+"""Names of the map's layers (legend groups)."""
+
+CO2_NOTE = ("IPCC 2006 Guidelines default for diesel oil (tank-to-wheel): 2.68 kg CO2 "
+            "per litre")
+
+CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+       "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'")
+"""Content security policy of the report: nothing may load from outside the file."""
+
+_PARAMETERS = (
+    ("working_days_per_year", "working days per year", "days/year",
+     "converts daily figures to annual ones"),
+    ("fuel_litres_per_km", "fuel use of a collection truck", "l/km", ""),
+    ("kg_co2_per_litre", "CO2 emission factor of diesel", "kg CO2/l", ""),
+    ("transfer_cost_per_tonne_km", "haulage cost complex -> recycler or landfill",
+     "{cur}/t-km", ""),
+    ("currency", "currency", "", ""),
+)
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:0;
+color:#222;background:#fafafa}
+main{max-width:1300px;margin:0 auto;padding:0 20px 40px}
+h1{font-size:1.6em;margin:18px 0 4px}h2{font-size:1.25em;margin-top:28px;
+border-bottom:1px solid #ddd;padding-bottom:4px}
+.banner{padding:12px 20px;font-weight:600;border-bottom:2px solid}
+.banner.approx{background:#fff3cd;color:#7a4d00;border-color:#e0a800}
+.banner.bad{background:#f8d7da;color:#842029;border-color:#c82333}
+.sub{color:#555;margin:0 0 10px}
+table{border-collapse:collapse;margin:8px 0;font-size:0.92em;background:#fff}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f0f0f0}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}.grid>div{min-width:0}
+@media (max-width:1000px){.grid{grid-template-columns:1fr}}
+.card{background:#fff;border:1px solid #ddd;padding:6px}
+"""
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _lat0(plan: Plan) -> float:
+    lats = [o.lat for o in plan.scenario.located()]
+    return sum(lats) / len(lats) if lats else 0.0
+
+
+def _lines_xy(geoms: Iterable[Any]) -> tuple[list[float | None], list[float | None]]:
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for g in geoms:
+        x, y = g.xy
+        xs += [*map(float, x), None]
+        ys += [*map(float, y), None]
+    return xs, ys
+
+
+_Layers = Mapping[str, gpd.GeoDataFrame]
+_Traces = list[tuple[go.Scatter, str]]
+
+
+def map_figure(plan: Plan, layers: _Layers) -> go.Figure:
+    """The interactive map: every layer a legend group, with layer buttons.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    layers
+        Its :func:`circularopt.outputs.plan_layers`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        On longitude/latitude axes with equal ground scale (no map tiles).
+    """
+    colours = complex_colours(plan)
+    traces = [*_route_traces(layers), *_flow_traces(layers), *_point_traces(layers, colours),
+              *_complex_traces(layers, colours), *_site_traces(layers)]
+    fig = go.Figure()
+    for trace, _ in traces:
+        fig.add_trace(trace)
+    _map_layout(fig, plan, layers, [group for _, group in traces])
+    return fig
+
+
+def _route_traces(layers: _Layers) -> _Traces:
+    routes = layers["routes"]
+    out: _Traces = []
+    for k, (_, row) in enumerate(routes.iterrows()):
+        x, y = row.geometry.xy
+        text = (f"route {row['route']} ({row['vehicle']})<br>{row['distance_km']:,.1f} km, "
+                f"{row['duration_h']:,.1f} h, {row['stops']} stops, {row['unloads']} "
+                f"unloads<br>{row['start']}-{row['end']}, cost {row['cost']:,.0f}")
+        name = f"Routes ({len(routes)}" + (", straight segments)" if row["approximate"]
+                                           else ", along streets)")
+        out.append((go.Scatter(
+            x=list(x), y=list(y), mode="lines", name=name, legendgroup="Routes",
+            showlegend=k == 0, hoverinfo="text", text=[text] * len(x),
+            line={"color": ROUTE_PALETTE[k % len(ROUTE_PALETTE)], "width": 1.6},
+            opacity=0.85), "Routes"))
+    return out
+
+
+def _flow_traces(layers: _Layers) -> _Traces:
+    flows = layers["flows"]
+    tmax = max(float(flows["tonnes_per_day"].max()), 1e-9) if len(flows) else 1.0
+    out: _Traces = []
+    for kind, group, colour, dash in (("recyclate", "Recyclate flows", "#00a000", "solid"),
+                                      ("residue", "Residue flows", "#6d4c41", "dash")):
+        sub = flows[flows["kind"] == kind]
+        for k, (_, row) in enumerate(sub.iterrows()):
+            x, y = row.geometry.xy
+            text = (f"{row['from']} -> {row['to']}<br>{row['stream']}: "
+                    f"{row['tonnes_per_day']:,.2f} t/day")
+            out.append((go.Scatter(
+                x=list(x), y=list(y), mode="lines", name=group, legendgroup=group,
+                showlegend=k == 0, hoverinfo="text", text=[text, text],
+                line={"color": colour, "dash": dash,
+                      "width": 1.0 + 6.0 * float(row["tonnes_per_day"]) / tmax},
+                opacity=0.7), group))
+    return out
+
+
+def _point_traces(layers: _Layers, colours: Mapping[str, str]) -> _Traces:
+    pts = layers["collection_points"]
+    out: _Traces = []
+    for t in dict.fromkeys(pts["complex"]) if len(pts) else ():
+        sub = pts[pts["complex"] == t]
+        label = t or "(unassigned)"
+        out.append((go.Scatter(
+            x=sub.geometry.x, y=sub.geometry.y, mode="markers",
+            name=f"Collection points -> {label} ({len(sub)})",
+            legendgroup=f"Collection points {label}",
+            marker={"size": 6, "color": colours.get(t, "#999999"),
+                    "line": {"width": 0.5, "color": "white"}},
+            hoverinfo="text",
+            text=[f"{i} {n}<br>{tt:,.2f} t/day -> {label}<br>route {r or '-'}"
+                  for i, n, tt, r in zip(sub["id"], sub["name"], sub["total_t_per_day"],
+                                         sub["route"], strict=True)]),
+            "Collection points"))
+    return out
+
+
+def _complex_traces(layers: _Layers, colours: Mapping[str, str]) -> _Traces:
+    cx = layers["complexes"]
+    out: _Traces = []
+    for is_open, group in ((False, "Closed candidates"), (True, "Open complexes")):
+        sub = cx[cx["open"] == is_open]
+        if not len(sub):
+            continue
+        out.append((go.Scatter(
+            x=sub.geometry.x, y=sub.geometry.y, mode="markers+text" if is_open else "markers",
+            name=f"{group} ({len(sub)})", legendgroup=group,
+            text=list(sub["id"]) if is_open else None, textposition="top center",
+            hovertext=[f"{i} {n}<br>capacity {c:,.0f} t/day, load {ld:,.1f} t/day "
+                       f"({100 * u:.0f}%)<br>{p} points" if is_open else
+                       f"{i} {n}<br>candidate, not opened (up to {m:,.0f} t/day)"
+                       for i, n, c, ld, u, p, m in zip(
+                           sub["id"], sub["name"], sub["capacity_t_per_day"],
+                           sub["load_t_per_day"], sub["utilisation"], sub["points"],
+                           sub["max_capacity_t_per_day"], strict=True)],
+            hoverinfo="text",
+            marker={"symbol": "square" if is_open else "square-open",
+                    "size": 18 if is_open else 11,
+                    "color": [colours.get(i, "#444444") for i in sub["id"]] if is_open
+                    else "#444444", "line": {"width": 1.5, "color": "black"}}), group))
+    return out
+
+
+def _site_traces(layers: _Layers) -> _Traces:
+    out: _Traces = []
+    for name, group, symbol, colour, hover in (
+            ("recyclers", "Recyclers", "triangle-up", "#2e7d32",
+             lambda r: (f"{r['id']} {r['name']}<br>{r['streams']}<br>supplied "
+                        f"{r['supplied_t_per_day']:,.2f} of {r['capacity_t_per_day']:,.2f} "
+                        f"t/day")),
+            ("landfills", "Landfills", "x", "#6d4c41",
+             lambda r: (f"{r['id']} {r['name']}<br>{r['total_t_per_day']:,.1f} t/day "
+                        f"(fee {r['tipping_fee_per_tonne']:,.2f}/t)")),
+            ("depots", "Depots", "diamond", "#000000",
+             lambda r: (f"{r['id']} {r['name']}<br>{r['trucks_used']} of {r['trucks']} "
+                        f"trucks used"))):
+        gdf = layers[name]
+        if not len(gdf):
+            continue
+        out.append((go.Scatter(x=gdf.geometry.x, y=gdf.geometry.y, mode="markers",
+                               name=f"{group} ({len(gdf)})", legendgroup=group,
+                               hoverinfo="text", text=[hover(r) for _, r in gdf.iterrows()],
+                               marker={"symbol": symbol, "size": 13, "color": colour,
+                                       "line": {"width": 1, "color": "white"}}), group))
+    return out
+
+
+def _layer_buttons(groups: Sequence[str]) -> list[dict[str, Any]]:
+    """The buttons above the map that show a preset of layers."""
+    def visible(shown: Sequence[str]) -> list[bool]:
+        return [g in shown for g in groups]
+
+    sites = ("Open complexes", "Closed candidates", "Recyclers", "Landfills", "Depots")
+    return [
+        {"label": "All layers", "method": "restyle",
+         "args": [{"visible": [True] * len(groups)}]},
+        {"label": "Points and sites", "method": "restyle",
+         "args": [{"visible": visible(("Collection points", *sites))}]},
+        {"label": "Routes", "method": "restyle",
+         "args": [{"visible": visible(("Routes", "Depots", "Open complexes", "Landfills"))}]},
+        {"label": "Material flows", "method": "restyle",
+         "args": [{"visible": visible(("Recyclate flows", "Residue flows", *sites))}]},
+    ]
+
+
+def _map_layout(fig: go.Figure, plan: Plan, layers: _Layers, groups: Sequence[str]) -> None:
+    routes = layers["routes"]
+    lat0 = _lat0(plan)
+    title = map_title(plan, straight_routes=not len(routes) or bool(routes["approximate"].any()))
+    fig.update_layout(
+        title={"text": title.replace("\n", "<br><sup>") + ("</sup>" if "\n" in title else ""),
+               "y": 0.98, "yanchor": "top"},
+        height=780, margin={"l": 60, "r": 20, "t": 120, "b": 50},
+        legend={"groupclick": "togglegroup", "itemsizing": "constant",
+                "title": {"text": "Layers (click to hide/show)"}},
+        hovermode="closest", plot_bgcolor="#f4f6f8",
+        updatemenus=[{"type": "buttons", "direction": "right", "x": 0.0, "y": 1.01,
+                      "xanchor": "left", "yanchor": "bottom",
+                      "buttons": _layer_buttons(groups), "pad": {"b": 4},
+                      "showactive": True}],
+        xaxis={"title": "longitude (degrees)", "showgrid": True, "zeroline": False},
+        yaxis={"title": "latitude (degrees)", "showgrid": True, "zeroline": False,
+               "scaleanchor": "x",
+               "scaleratio": 1.0 / max(math.cos(math.radians(lat0)), 0.05)})
+
+
+def cost_figure(plan: Plan) -> go.Figure:
+    """Annual cost by component (revenue shown negative) and the net total."""
+    cur = plan.scenario.parameters.currency
+    if plan.kpis is not None:
+        costs = dict(plan.kpis.annual_cost)
+        note = "collection = routed cost x working days"
+    elif plan.siting is not None:
+        costs = plan.siting.costs.as_dict()
+        note = "collection = the siting model's estimate (no routes)"
+    else:
+        costs, note = {}, "no costs: the run stopped before siting"
+    names = [k for k in costs if k != "total"]
+    values = [-costs[k] if k == "revenue" else costs[k] for k in names]
+    fig = go.Figure(go.Bar(
+        x=[*names, "net total"], y=[*values, costs.get("total", 0.0)],
+        marker={"color": ["#2e7d32" if k == "revenue" else "#1f77b4" for k in names]
+                + ["#d62728"]},
+        text=[f"{v:,.0f}" for v in [*values, costs.get("total", 0.0)]],
+        textposition="outside", hovertemplate="%{x}: %{y:,.0f} " + cur + "/year"
+        + "<extra></extra>"))
+    fig.update_layout(title={"text": f"Annual cost by component ({cur}/year)<br>"
+                                     f"<sup>{html.escape(note)}; revenue shown negative</sup>"},
+                      height=420, margin={"l": 70, "r": 20, "t": 80, "b": 60},
+                      yaxis={"title": f"{cur}/year", "zeroline": True}, showlegend=False)
+    return fig
+
+
+def tonnes_by_stream(plan: Plan) -> dict[str, dict[str, float]]:
+    """Stream -> ``collected``, ``to recyclers``, ``landfilled`` tonnes per day.
+
+    ``collected`` is the waste of the points the routes serve (all points when there are
+    no routes); ``landfilled`` is the rest after recyclers (residue, unsold recyclate and
+    points sent directly to a landfill).
+    """
+    sc = plan.scenario
+    served: set[str] | None = None
+    if plan.routing is not None:
+        known = {o.id for o in sc.located()}
+        served = {scenario_location_id(v.id, known) for r in plan.routing.routes
+                  for v in r.visits if v.kind == "stop"}
+    out = {s: {"collected": 0.0, "to recyclers": 0.0, "landfilled": 0.0}
+           for s in sc.stream_names}
+    for p in sc.collection_points:
+        if served is None or p.id in served:
+            for s, t in p.tonnes_per_day.items():
+                out[s]["collected"] += t
+    if plan.feedstock is not None:
+        for f in plan.feedstock.flows:
+            out[f.stream]["to recyclers"] += f.tonnes_per_day
+    for row in out.values():
+        row["landfilled"] = max(0.0, row["collected"] - row["to recyclers"])
+    return out
+
+
+def tonnes_figure(plan: Plan) -> go.Figure:
+    """Tonnes per day by stream: collected, delivered to recyclers, landfilled."""
+    data = tonnes_by_stream(plan)
+    streams = list(data)
+    fig = go.Figure()
+    for what, colour in (("collected", "#1f77b4"), ("to recyclers", "#2e7d32"),
+                         ("landfilled", "#6d4c41")):
+        fig.add_trace(go.Bar(name=what, x=streams, y=[data[s][what] for s in streams],
+                             marker={"color": colour},
+                             hovertemplate="%{x}: %{y:,.2f} t/day<extra>" + what
+                             + "</extra>"))
+    fig.update_layout(barmode="group", height=420,
+                      title={"text": "Tonnes per day by stream"},
+                      margin={"l": 60, "r": 20, "t": 60, "b": 60},
+                      yaxis={"title": "t/day"})
+    return fig
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[Any]], *,
+           numeric: Sequence[int] = ()) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td class='num'>{_e(c)}</td>" if k in numeric else f"<td>{_e(c)}</td>"
+                         for k, c in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _banners(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
+    out = []
+    if plan.approximate:
+        out.append(
+            "<div class='banner approx' id='approx-banner'>Distances are approximate: "
+            f"{_e(plan.matrices_source or 'offline estimate')}. Travel times, km, costs, "
+            "fuel and CO2 are estimates from straight-line distances, not a road network; "
+            "routes are drawn as straight segments between the visits.</div>")
+    elif len(layers["routes"]) and bool(layers["routes"]["approximate"].any()):
+        out.append("<div class='banner approx'>Routes are drawn as straight segments "
+                   "between the visits (no road network given for drawing); the figures "
+                   f"come from {_e(plan.matrices_source)}.</div>")
+    if not plan.complete:
+        stage = plan.info.get("interrupted_at", "a stage")
+        out.append(f"<div class='banner bad'>Incomplete plan: the run stopped during "
+                   f"{_e(stage)}; parts are missing.</div>")
+    if not plan.valid:
+        out.append(f"<div class='banner bad'>The plan failed validation "
+                   f"({len(plan.violations)} violations, listed under Assumptions).</div>")
+    return "".join(out)
+
+
+def _assumptions(plan: Plan) -> str:
+    """Parameters with provenance, scenario facts, sources, run facts, findings."""
+    meta = dict(plan.scenario.metadata)
+    sources = meta.get("sources") if isinstance(meta.get("sources"), Mapping) else {}
+    assert isinstance(sources, Mapping)
+    parts = ["<h3>Parameters</h3>",
+             _table(("parameter", "value", "unit", "provenance"),
+                    _parameter_rows(plan, sources), numeric=(1,))]
+    facts = [(k, v) for k, v in meta.items()
+             if k not in ("sources", "districts") and not isinstance(v, Mapping | list)]
+    if facts:
+        parts += ["<h3>Scenario</h3>", _table(("item", "value"), facts)]
+    illustrative = meta.get("illustrative")
+    if isinstance(illustrative, list) and illustrative:
+        parts.append("<p><b>Illustrative (assumed) sites:</b> "
+                     + _e(", ".join(map(str, illustrative))) + "</p>")
+    if sources:
+        parts += ["<h3>Sources</h3>",
+                  _table(("topic", "source / assumption"), sorted(sources.items()))]
+    else:
+        parts.append("<p>The scenario records no sources.</p>")
+    parts += ["<h3>Run</h3>", _table(("item", "value"), _run_rows(plan))]
+    if plan.violations:
+        parts += ["<h3>Validation findings</h3><ul>"
+                  + "".join(f"<li>{_e(v)}</li>" for v in plan.violations) + "</ul>"]
+    return "".join(parts)
+
+
+def _parameter_rows(plan: Plan, sources: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """(label, value, unit, provenance) per parameter of :data:`_PARAMETERS`."""
+    p = plan.scenario.parameters
+    general = str(sources.get("parameters", "")) or "set in the scenario"
+    rows = []
+    for key, label, unit, note in _PARAMETERS:
+        prov = note or general
+        if key == "kg_co2_per_litre":
+            prov = (CO2_NOTE if abs(p.kg_co2_per_litre - 2.68) < 1e-9
+                    else "set in the scenario (default: " + CO2_NOTE + ")")
+        if key == "currency":
+            prov = "set in the scenario"
+        rows.append((label, getattr(p, key), unit.format(cur=p.currency), prov))
+    return rows
+
+
+def _run_rows(plan: Plan) -> list[tuple[str, Any]]:
+    """Travel-figure source, validation, solver statuses, unplaced tonnes, run info."""
+    run: list[tuple[str, Any]] = [
+        ("travel figures", plan.matrices_source + (" (APPROXIMATE)" if plan.approximate
+                                                   else "")),
+        ("validation", "passed" if plan.valid else f"FAILED ({len(plan.violations)})")]
+    if plan.siting is not None:
+        s = plan.siting
+        run.append(("siting", f"{s.status}, {s.backend}, gap {100 * s.gap:.2f}%, "
+                              f"{s.solve_seconds:.1f} s"))
+    if plan.routing is not None:
+        r = plan.routing
+        run.append(("routing", f"{r.engine}, {r.status}, {r.seconds:.1f} s"
+                               + (f", {len(r.unassigned)} points UNSERVED"
+                                  if r.unassigned else "")))
+    if plan.feedstock is not None:
+        for stream, t in plan.feedstock.unplaced_t_per_day.items():
+            if t > 1e-6:
+                run.append((f"not placed: {stream}", f"{t:,.2f} t/day "
+                            f"({plan.feedstock.unplaced_reason.get(stream, '')})"))
+    return run + [(f"run: {k}", v) for k, v in plan.info.items()]
+
+
+def _route_details(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
+    """One folded section per route with its visits (as in routes.csv)."""
+    visits = plan_tables(plan, layers)["routes"]
+    out = []
+    for label, sub in visits.groupby("route", sort=True):
+        rows = [(r["sequence"], r["kind"], r["id"], r["name"], r["arrival"], r["departure"],
+                 f"{r['load_t']:,.2f}") for _, r in sub.iterrows()]
+        out.append(f"<details><summary>Route {_e(label)}: {_e(sub['vehicle'].iloc[0])}, "
+                   f"{int((sub['kind'] == 'stop').sum())} stops</summary>"
+                   + _table(("#", "kind", "id", "name", "arrival", "departure", "load t"),
+                            rows, numeric=(0, 6)) + "</details>")
+    return "".join(out)
+
+
+def report_html(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None) -> str:
+    """The report as one HTML document (plotly's JavaScript inline; no network loads).
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    layers
+        Its :func:`circularopt.outputs.plan_layers` (computed when not given).
+    """
+    if layers is None:
+        layers = plan_layers(plan)
+    sc = plan.scenario
+    div = _figure_divs(plan, layers)
+    cx = layers["complexes"]
+    title = f"Waste collection and sorting plan: {sc.metadata.get('title', sc.name)}"
+    sub = (f"{len(sc.collection_points)} collection points, "
+           f"{sc.total_tonnes_per_day:,.1f} t/day; "
+           f"{int(cx['open'].sum()) if len(cx) else 0} sorting complexes; "
+           f"{len(layers['routes'])} truck routes")
+    body = [
+        _banners(plan, layers),
+        "<main>",
+        f"<h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
+        "<h2>Map</h2><div class='card' id='map'>", div["map"], "</div>",
+        "<div class='grid'><div><h2>Costs</h2><div class='card'>", div["costs"],
+        "</div></div><div><h2>Material</h2><div class='card'>", div["tonnes"],
+        "</div></div></div>",
+        *_tables(plan, layers),
+        _route_details(plan, layers),
+        "<h2>Assumptions and sources</h2>", _assumptions(plan),
+        "</main>",
+    ]
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
+            + "".join(body) + "</body></html>")
+
+
+def _figure_divs(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, str]:
+    """The map, cost and tonnes figures as HTML divs (plotly's JavaScript in the first)."""
+    config = {"displaylogo": False, "responsive": True,
+              "scrollZoom": True}
+    figs = [("map", map_figure(plan, layers)), ("costs", cost_figure(plan)),
+            ("tonnes", tonnes_figure(plan))]
+    return {name: fig.to_html(full_html=False, include_plotlyjs=(k == 0), config=config,
+                              div_id=f"fig-{name}")
+            for k, (name, fig) in enumerate(figs)}
+
+
+def _tables(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
+    """The key figures, complexes, recyclers and routes sections."""
+    cur = plan.scenario.parameters.currency
+    kpis = _table(("figure", "value", "unit"), plan.kpis.rows(cur), numeric=(1,)) \
+        if plan.kpis is not None else "<p>No KPIs: the run stopped before routing.</p>"
+    route_rows = [(r["route"], r["vehicle"], r["depot"], r["stops"], r["unloads"],
+                   f"{r['collected_t']:,.2f}", f"{r['distance_km']:,.1f}",
+                   f"{r['duration_h']:,.2f}", f"{r['start']}-{r['end']}", f"{r['cost']:,.2f}")
+                  for _, r in layers["routes"].iterrows()]
+    rec_rows = [(r["id"], r["name"], r["streams"], f"{r['supplied_t_per_day']:,.2f}",
+                 f"{r['capacity_t_per_day']:,.2f}", f"{100 * r['utilisation']:.0f}%")
+                for _, r in layers["recyclers"].iterrows()]
+    cx_rows = [(r["id"], r["name"], "open" if r["open"] else "closed",
+                f"{r['capacity_t_per_day']:,.0f}", f"{r['load_t_per_day']:,.1f}",
+                f"{100 * r['utilisation']:.0f}%", r["points"])
+               for _, r in layers["complexes"].iterrows()]
+    return [
+        "<h2>Key figures</h2>", kpis,
+        "<h2>Sorting complexes</h2>",
+        _table(("id", "name", "status", "capacity t/day", "load t/day", "utilisation",
+                "points"), cx_rows, numeric=(3, 4, 5, 6)),
+        "<h2>Recyclers: supply against capacity</h2>",
+        _table(("id", "name", "streams", "supplied t/day", "capacity t/day", "utilisation"),
+               rec_rows, numeric=(3, 4, 5)),
+        "<h2>Routes</h2>",
+        _table(("route", "vehicle", "depot", "stops", "unloads", "collected t", "km", "hours",
+                "time", f"cost {cur}"), route_rows, numeric=(3, 4, 5, 6, 7, 9)),
+    ]
+
+
+def write_report(plan: Plan, path: str | Path, *,
+                 layers: Mapping[str, gpd.GeoDataFrame] | None = None) -> Path:
+    """Write :func:`report_html` to ``path`` (UTF-8) and return the path."""
+    path = Path(path)
+    path.write_text(report_html(plan, layers), encoding="utf-8")
+    return path
