@@ -120,14 +120,22 @@ def to_data(obj: Any, spec: Spec | None = None, *, specs: Specs | None = None
 # --------------------------------------------------------------------------- reading
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+_Layout = tuple[dict[str, dataclasses.Field[Any]], list[str], dict[str, Any]]
+_LAYOUTS: dict[Any, _Layout] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    """The resolved field types of ``cls`` (cached)."""
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+def _layout(cls: type, spec: Spec) -> _Layout:
+    """The JSON keys of ``cls`` written with ``spec`` (key -> field), the required keys
+    and each key's type hint (cached)."""
+    token = (cls, tuple(sorted(spec.rename.items())), spec.skip)
+    if token not in _LAYOUTS:
+        hints = typing.get_type_hints(cls)
+        keys = {spec.rename.get(f.name, f.name): f for f in dataclasses.fields(cls)
+                if f.name not in spec.skip}
+        required = [k for k, f in keys.items()
+                    if f.default is MISSING and f.default_factory is MISSING]
+        _LAYOUTS[token] = keys, required, {k: hints[f.name] for k, f in keys.items()}
+    return _LAYOUTS[token]
 
 
 def from_data(cls: type[T], data: Any, where: str = "", spec: Spec | None = None, *,
@@ -174,28 +182,63 @@ class _Ctx:
 
 def _read(tp: Any, data: Any, where: str, ctx: _Ctx) -> Any:
     """A value of the type hint ``tp`` from plain data."""
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+    kind, args = _KINDS.get(tp) or _classify(tp)
+    if kind == "scalar":
+        if ctx.lenient:
+            return data
+        kinds, words = _SCALARS[tp]
+        if isinstance(data, bool) != (tp is bool) or not isinstance(data, kinds):
+            return ctx.wrong(where, data, words)
+        return data
+    if kind == "dataclass":
         from_dict = getattr(tp, "from_dict", None)
         if tp not in ctx.specs and callable(from_dict) and not isinstance(data, tp):
             return _nested(from_dict, data, where)
         return _dataclass(tp, data, where, ctx.specs.get(tp, _DEFAULT), ctx)
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin is typing.Union or origin is types.UnionType:
+    if kind == "union":
         return _union(args, data, where, ctx)
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+    if kind == "enum":
         try:
             return tp(data)
         except ValueError:
             return ctx.wrong(where, data, f"one of {[e.value for e in tp]}")
-    if origin in (tuple, list, Sequence):
-        return _sequence(origin, args, data, where, ctx)
-    if origin in (dict, Mapping):
+    if kind in ("tuple", "list"):
+        return _sequence(kind, args, data, where, ctx)
+    if kind == "mapping":
         return _mapping(args, data, where, ctx)
-    if tp in _SCALARS:
-        kinds, words = _SCALARS[tp]
-        if isinstance(data, bool) != (tp is bool) or not isinstance(data, kinds):
-            return ctx.wrong(where, data, words)
     return data
+
+
+_KINDS: dict[Any, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _plain_kind(tp: Any, ctx: _Ctx) -> bool:
+    """Whether values of ``tp`` are taken as they are (no need to visit them one by one)."""
+    kind = (_KINDS.get(tp) or _classify(tp))[0]
+    return kind == "any" or (kind == "scalar" and ctx.lenient)
+
+
+def _classify(tp: Any) -> tuple[str, tuple[Any, ...]]:
+    """What kind of type hint ``tp`` is, and its arguments (cached)."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp in _SCALARS:
+        kind = "scalar"
+    elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        kind = "dataclass"
+    elif origin is typing.Union or origin is types.UnionType:
+        kind = "union"
+    elif isinstance(tp, type) and issubclass(tp, enum.Enum):
+        kind = "enum"
+    elif origin in (tuple, Sequence):
+        kind = "tuple"
+    elif origin is list:
+        kind = "list"
+    elif origin in (dict, Mapping):
+        kind = "mapping"
+    else:
+        kind = "any"
+    _KINDS[tp] = kind, args
+    return _KINDS[tp]
 
 
 _SCALARS: dict[Any, tuple[Any, str]] = {
@@ -218,24 +261,27 @@ def _union(args: tuple[Any, ...], data: Any, where: str, ctx: _Ctx) -> Any:
     return _read(rest[0], data, where, ctx) if len(rest) == 1 else data
 
 
-def _sequence(origin: Any, args: tuple[Any, ...], data: Any, where: str,
-              ctx: _Ctx) -> Any:
+def _sequence(kind: str, args: tuple[Any, ...], data: Any, where: str, ctx: _Ctx) -> Any:
     if not isinstance(data, list | tuple):
         return ctx.wrong(where, data, "a JSON array")
-    if origin is tuple and args and args[-1] is not Ellipsis:
+    if kind == "tuple" and args and args[-1] is not Ellipsis:
         if len(data) != len(args):
             return ctx.wrong(where, data, f"a JSON array of {len(args)} items")
         return tuple(_read(a, v, f"{where}[{i}]", ctx)
                      for i, (a, v) in enumerate(zip(args, data, strict=True)))
     item = args[0] if args else Any
+    if _plain_kind(item, ctx):
+        return list(data) if kind == "list" else tuple(data)
     items = [_read(item, v, f"{where}[{i}]", ctx) for i, v in enumerate(data)]
-    return items if origin is list else tuple(items)
+    return items if kind == "list" else tuple(items)
 
 
 def _mapping(args: tuple[Any, ...], data: Any, where: str, ctx: _Ctx) -> Any:
     if not isinstance(data, Mapping):
         return ctx.wrong(where, data, "a JSON object")
     value = args[1] if len(args) == 2 else Any
+    if _plain_kind(value, ctx):
+        return dict(data)
     return {k: _read(value, v, f"{where}[{k!r}]", ctx) for k, v in data.items()}
 
 
@@ -245,19 +291,14 @@ def _dataclass(cls: type[T], data: Any, where: str, spec: Spec, ctx: _Ctx) -> T:
     here = where or cls.__name__
     if not isinstance(data, Mapping):
         raise InputError(here, data, f"a JSON object describing a {cls.__name__}")
-    fields = [f for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-              if f.name not in spec.skip]
-    keys = {spec.rename.get(f.name, f.name): f for f in fields}
-    extra = set(data) - set(keys) - set(spec.computed)
+    keys, required, hints = _layout(cls, spec)
+    extra = set(data) - keys.keys() - spec.computed.keys()
     if extra and not spec.ignore_unknown:
         raise InputError(here, sorted(extra), f"only the keys {list(keys)}")
-    required = [k for k, f in keys.items()
-                if f.default is MISSING and f.default_factory is MISSING]
     missing = [k for k in required if k not in data]
     if missing:
         raise InputError(here, f"missing {missing}",
                          f"a {cls.__name__} with the keys {required}")
-    hints = _hints(cls)
     kw: dict[str, Any] = {}
     for key, f in keys.items():
         if key not in data:
@@ -266,8 +307,7 @@ def _dataclass(cls: type[T], data: Any, where: str, spec: Spec, ctx: _Ctx) -> T:
         if value is None and f.name in spec.none_as:
             kw[f.name] = spec.none_as[f.name]
         else:
-            kw[f.name] = _read(hints[f.name], value, f"{where}.{key}" if where else key,
-                               ctx)
+            kw[f.name] = _read(hints[key], value, f"{where}.{key}" if where else key, ctx)
     try:
         return cls(**kw)
     except InputError as exc:

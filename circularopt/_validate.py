@@ -19,24 +19,24 @@ __all__ = ["choice", "frozen_map", "ident", "integer", "number", "position", "se
            "window"]
 
 def number(where: str, value: Any, *, lo: float | None = None, hi: float | None = None,
-            lo_open: bool = False) -> float:
+           lo_open: bool = False) -> float:
     """Return ``value`` as a finite float in the given range, or raise InputError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(where, value, _range(lo, hi, lo_open))
+    x = float(value)
+    if (not math.isfinite(x) or (lo is not None and (x < lo or (lo_open and x == lo)))
+            or (hi is not None and x > hi)):
+        raise InputError(where, value, _range(lo, hi, lo_open))
+    return x
+
+
+def _range(lo: float | None, hi: float | None, lo_open: bool) -> str:
     bounds = []
     if lo is not None:
         bounds.append(f"{'>' if lo_open else '>='} {lo:g}")
     if hi is not None:
         bounds.append(f"<= {hi:g}")
-    expected = "a finite number" + (f" {' and '.join(bounds)}" if bounds else "")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(where, value, expected)
-    x = float(value)
-    if not math.isfinite(x):
-        raise InputError(where, value, expected)
-    if lo is not None and (x < lo or (lo_open and x == lo)):
-        raise InputError(where, value, expected)
-    if hi is not None and x > hi:
-        raise InputError(where, value, expected)
-    return x
+    return "a finite number" + (f" {' and '.join(bounds)}" if bounds else "")
 
 
 def integer(where: str, value: Any, *, lo: int = 0) -> int:
