@@ -35,16 +35,24 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from circularopt._validate import (
+    TIME_OF_DAY,
+    boolean,
+    ident,
+    integer,
+    number,
+    slug,
+    time_of_day,
+)
 from circularopt.config import cities_dir
 from circularopt.exceptions import DataNotFoundError, InputError
 from circularopt.scenario import (
@@ -81,7 +89,7 @@ DEFAULT_SIZE = 300
 """Default number of container sites in a generated scenario."""
 
 _KM_PER_DEG_LAT = 111.32
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- spec types
@@ -304,58 +312,40 @@ class _Table:
             return default
         return self.data[key]
 
+    def check(self, key: str, check: Callable[..., T], value: Any, **kw: Any) -> T:
+        """``check(key, value, **kw)`` (a check of circularopt._validate), its error
+        naming the file and the key."""
+        try:
+            return check(self.key(key), value, **kw)
+        except InputError as exc:
+            raise self.error(key, value, exc.expected) from None
+
     def num(self, key: str, default: Any = ..., *, lo: float | None = None,
             hi: float | None = None, lo_open: bool = False) -> float:
-        bounds = []
-        if lo is not None:
-            bounds.append(f"{'>' if lo_open else '>='} {lo:g}")
-        if hi is not None:
-            bounds.append(f"<= {hi:g}")
-        expected = "a number" + (f" {' and '.join(bounds)}" if bounds else "")
-        value = self.raw(key, default, expected=expected)
-        if isinstance(value, bool) or not isinstance(value, int | float) \
-                or not math.isfinite(value) \
-                or (lo is not None and (value < lo or (lo_open and value == lo))) \
-                or (hi is not None and value > hi):
-            raise self.error(key, value, expected)
-        return float(value)
+        value = self.raw(key, default, expected="a number")
+        return self.check(key, number, value, lo=lo, hi=hi, lo_open=lo_open)
 
     def opt_num(self, key: str, **kw: Any) -> float | None:
         return self.num(key, **kw) if self.has(key) else self.raw(key, None)
 
     def int_(self, key: str, default: Any = ..., *, lo: int = 0, hi: int | None = None) -> int:
-        expected = f"an integer >= {lo}" + (f" and <= {hi}" if hi is not None else "")
-        value = self.raw(key, default, expected=expected)
-        if isinstance(value, bool) or not isinstance(value, int) or value < lo \
-                or (hi is not None and value > hi):
-            raise self.error(key, value, expected)
-        return value
+        return self.check(key, integer, self.raw(key, default, expected="an integer"),
+                          lo=lo, hi=hi)
 
     def str_(self, key: str, default: Any = ...) -> str:
         if default is not ... and not self.has(key):
             self.used.add(key)
             return str(default)
-        value = self.raw(key, expected="a non-empty string")
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(key, value, "a non-empty string")
-        return value
+        return self.check(key, ident, self.raw(key, expected="a non-empty string"))
 
     def ident(self, key: str = "id") -> str:
-        value = self.str_(key)
-        if not _ID_RE.match(value):
-            raise self.error(key, value, "an id of letters, digits, '-', '_' or '.'")
-        return value
+        return self.check(key, slug, self.str_(key))
 
     def bool_(self, key: str, default: Any = ...) -> bool:
-        value = self.raw(key, default, expected="true or false")
-        if not isinstance(value, bool):
-            raise self.error(key, value, "true or false")
-        return value
+        return self.check(key, boolean, self.raw(key, default, expected="true or false"))
 
     def time(self, key: str, default: Any = ...) -> float:
-        value = self.raw(key, default, expected="a time of day 'HH:MM'")
-        return _minutes(value, lambda: self.error(key, value, "a time of day 'HH:MM' "
-                                                  "(00:00-24:00) or minutes after midnight"))
+        return self.check(key, time_of_day, self.raw(key, default, expected=TIME_OF_DAY))
 
     def table(self, key: str, default: Any = ...) -> _Table:
         value = self.raw(key, default, expected="a table")
@@ -418,20 +408,6 @@ class _Short:
         return self.value == (other.value if isinstance(other, _Short) else other)
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def _minutes(value: Any, err: Any) -> float:
-    if isinstance(value, bool):
-        raise err()
-    if isinstance(value, int | float):
-        if not 0 <= value <= 1440:
-            raise err()
-        return float(value)
-    if isinstance(value, str):
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
-        if m and int(m.group(2)) < 60 and int(m.group(1)) * 60 + int(m.group(2)) <= 1440:
-            return float(int(m.group(1)) * 60 + int(m.group(2)))
-    raise err()
 
 
 def _wrap(t: _Table, build: Any) -> Any:
@@ -581,10 +557,13 @@ def _collection(top: _Table, sources: dict[str, str]) -> CollectionDefaults:
     window = None
     if t.has("time_window"):
         raw = t.raw("time_window")
-        if not isinstance(raw, list) or len(raw) != 2:
-            raise t.error("time_window", raw, "['HH:MM', 'HH:MM'] (earliest, latest)")
-        err = lambda: t.error("time_window", raw, "['HH:MM', 'HH:MM'] (earliest, latest)")  # noqa: E731
-        window = (_minutes(raw[0], err), _minutes(raw[1], err))
+        expected = "['HH:MM', 'HH:MM'] (earliest, latest)"
+        try:
+            if not isinstance(raw, list) or len(raw) != 2:
+                raise InputError("time_window", raw, expected)
+            window = (time_of_day("time_window", raw[0]), time_of_day("time_window", raw[1]))
+        except InputError:
+            raise t.error("time_window", raw, expected) from None
         if window[1] < window[0]:
             raise t.error("time_window", raw, "earliest <= latest")
     out = CollectionDefaults(

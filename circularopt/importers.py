@@ -94,6 +94,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from circularopt._validate import (
+    PER_WEEK,
+    boolean,
+    per_week,
+    share,
+    text_number,
+    time_of_day,
+)
 from circularopt.exceptions import InputError
 from circularopt.scenario import (
     CapacityOption,
@@ -132,9 +140,6 @@ _ALIASES = {
     "lon": ("longitude", "lng", "long"),
     "tonnes": ("tonnes_per_day", "t_per_day", "total_tonnes_per_day"),
 }
-_TRUE = {"true", "yes", "y", "1", "t"}
-_FALSE = {"false", "no", "n", "0", "f"}
-_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 class DataWarning(UserWarning):
@@ -228,21 +233,9 @@ def _to_float(cell: Any, comma: bool) -> float | None:
     if cell == "" or cell is None:
         return math.nan
     try:
-        return _parse_number(str(cell), comma)
-    except ValueError:
+        return text_number("cell", str(cell), decimal_comma=comma)
+    except InputError:
         return None
-
-
-def _parse_number(s: str, comma: bool) -> float:
-    """Parse one number by the module's rules; ValueError when it is not one."""
-    t = s.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if comma and "," in t:
-        if "." in t or t.count(",") > 1:
-            raise ValueError(s)
-        t = t.replace(",", ".")
-    if not _NUMBER.fullmatch(t):
-        raise ValueError(s)
-    return float(t)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -424,7 +417,8 @@ class _Field:
     """A field an import reads: its name, whether required, its parser."""
 
     name: str
-    parse: Callable[[str, bool], Any]
+    parse: Callable[[str, str, bool], Any]
+    """``parse(field name, cell text, decimal comma)``; raises InputError."""
     required: bool = False
 
 
@@ -498,107 +492,84 @@ def _resolve_columns(path: Path, table: pd.DataFrame, fields: list[_Field],
 
 
 # --------------------------------------------------------------------------- cell parsers
+# Each parser reads one cell's text with the shared checks of circularopt._validate and
+# raises InputError naming the field; _Rows replaces the field by file, row and column.
 
 
-class _BadCellError(ValueError):
-    """A cell value that is not valid; the argument says what would be."""
-
-
-def _parse_text(s: str, comma: bool) -> str:
+def _parse_text(where: str, s: str, comma: bool) -> str:
     return s
 
 
-def _number(s: str, comma: bool, lo: float | None = None, hi: float | None = None,
-            what: str = "a number") -> float:
-    hint = "" if comma or "," not in s else (
-        " (a decimal comma is read only in files separated by ';'; write a point)")
+def _parse_lat(where: str, s: str, comma: bool) -> float:
+    return text_number(where, s, decimal_comma=comma, lo=-90, hi=90,
+                       expected="a latitude in degrees from -90 to 90 (WGS84)")
+
+
+def _parse_lon(where: str, s: str, comma: bool) -> float:
+    return text_number(where, s, decimal_comma=comma, lo=-180, hi=180,
+                       expected="a longitude in degrees from -180 to 180 (WGS84)")
+
+
+def _nonneg(where: str, s: str, comma: bool) -> float:
+    return text_number(where, s, decimal_comma=comma, lo=0, expected="a number >= 0")
+
+
+def _any_number(where: str, s: str, comma: bool) -> float:
+    return text_number(where, s, decimal_comma=comma,
+                       expected="a number (negative: a gate fee paid)")
+
+
+def _share(where: str, s: str, comma: bool) -> float:
+    return share(where, text_number(where, s, decimal_comma=comma,
+                                    expected="a share from 0 to 1"))
+
+
+def _per_week(where: str, s: str, comma: bool) -> int:
     try:
-        x = _parse_number(s, comma)
-    except ValueError:
-        raise _BadCellError(what + hint) from None
-    if not math.isfinite(x) or (lo is not None and x < lo) or (hi is not None and x > hi):
-        raise _BadCellError(what)
-    return x
+        return per_week(where, text_number(where, s, decimal_comma=comma, expected=PER_WEEK))
+    except InputError:
+        raise InputError(where, s, PER_WEEK) from None
 
 
-def _parse_lat(s: str, comma: bool) -> float:
-    return _number(s, comma, -90, 90, "a latitude in degrees from -90 to 90 (WGS84)")
-
-
-def _parse_lon(s: str, comma: bool) -> float:
-    return _number(s, comma, -180, 180, "a longitude in degrees from -180 to 180 (WGS84)")
-
-
-def _nonneg(s: str, comma: bool) -> float:
-    return _number(s, comma, 0, None, "a number >= 0")
-
-
-def _any_number(s: str, comma: bool) -> float:
-    return _number(s, comma, None, None, "a number (negative: a gate fee paid)")
-
-
-def _share(s: str, comma: bool) -> float:
-    return _number(s, comma, 0, 1, "a share from 0 to 1")
-
-
-def _per_week(s: str, comma: bool) -> int:
-    x = _number(s, comma, 1, 7, "a whole number of collections per week from 1 to 7")
-    if not x.is_integer():
-        raise _BadCellError("a whole number of collections per week from 1 to 7")
-    return int(x)
-
-
-def _number_list(s: str, comma: bool, lo_open: bool) -> tuple[float, ...]:
+def _number_list(where: str, s: str, comma: bool, lo_open: bool) -> tuple[float, ...]:
     what = ("numbers > 0" if lo_open else "numbers >= 0") + " separated by '|' (60|120|250)"
-    values = tuple(_number(p.strip(), comma, 0, None, what) for p in s.split("|"))
+    values = tuple(text_number(where, p.strip(), decimal_comma=comma, lo=0, expected=what)
+                   for p in s.split("|"))
     if lo_open and any(v <= 0 for v in values):
-        raise _BadCellError(what)
+        raise InputError(where, s, what)
     return values
 
 
-def _positive_list(s: str, comma: bool) -> tuple[float, ...]:
-    return _number_list(s, comma, True)
+def _positive_list(where: str, s: str, comma: bool) -> tuple[float, ...]:
+    return _number_list(where, s, comma, True)
 
 
-def _nonneg_list(s: str, comma: bool) -> tuple[float, ...]:
-    return _number_list(s, comma, False)
+def _nonneg_list(where: str, s: str, comma: bool) -> tuple[float, ...]:
+    return _number_list(where, s, comma, False)
 
 
-def _parse_bool(s: str, comma: bool) -> bool:
-    low = s.lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    raise _BadCellError("true or false (also yes/no, 1/0)")
+def _parse_bool(where: str, s: str, comma: bool) -> bool:
+    return boolean(where, s, words=True)
 
 
-_TIME_HELP = "a time HH:MM or minutes after midnight (0-1440)"
+def _parse_time(where: str, s: str, comma: bool) -> float:
+    return time_of_day(where, s, separators=":.h", decimal_comma=comma)
 
 
-def _parse_time(s: str, comma: bool) -> float:
-    m = re.fullmatch(r"(\d{1,2})[:.h](\d{2})", s)
-    if m:
-        h, mi = int(m.group(1)), int(m.group(2))
-        if h > 24 or mi > 59 or h * 60 + mi > 1440:
-            raise _BadCellError(_TIME_HELP)
-        return float(h * 60 + mi)
-    return _number(s, comma, 0, 1440, _TIME_HELP)
-
-
-def _parse_window(s: str, comma: bool) -> tuple[float, float] | None:
+def _parse_window(where: str, s: str, comma: bool) -> tuple[float, float] | None:
     what = "HH:MM-HH:MM (07:00-19:00), minutes 420-1140, or none"
     if s.lower() in ("none", "any"):
         return None
     parts = s.split("-")
     if len(parts) != 2:
-        raise _BadCellError(what)
+        raise InputError(where, s, what)
     try:
-        a, b = _parse_time(parts[0].strip(), comma), _parse_time(parts[1].strip(), comma)
-    except _BadCellError:
-        raise _BadCellError(what) from None
+        a, b = (_parse_time(where, parts[0].strip(), comma),
+                _parse_time(where, parts[1].strip(), comma))
+    except InputError:
+        raise InputError(where, s, what) from None
     if b < a:
-        raise _BadCellError(what + ", with the start before the end")
+        raise InputError(where, s, what + ", with the start before the end")
     return (a, b)
 
 
@@ -653,9 +624,9 @@ class _Rows:
                 self.defaulted.setdefault(name, []).append(row)
             return None if empty_ok else default
         try:
-            return field.parse(text, self.comma)
-        except _BadCellError as exc:
-            self.problem(row, name, text, str(exc))
+            return field.parse(name, text, self.comma)
+        except InputError as exc:
+            self.problem(row, name, text, exc.expected)
             return None
 
 
@@ -861,9 +832,9 @@ def _given_defaults(kind: str, fields: list[_Field],
         if key not in known:
             raise InputError(f"default {key}", value, f"a default for one of {sorted(known)}")
         try:
-            parsed = known[key].parse(_cell_text(value), False)
-        except _BadCellError as exc:
-            raise InputError(f"default {key}", value, str(exc)) from None
+            parsed = known[key].parse(f"default {key}", _cell_text(value), False)
+        except InputError as exc:
+            raise InputError(f"default {key}", value, exc.expected) from None
         out[key] = (parsed, 0.0) if key == "service_minutes" else parsed
     return out
 

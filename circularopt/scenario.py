@@ -136,10 +136,7 @@ class CollectionPoint:
         number(f"{where}.service_minutes", self.service_minutes, lo=0)
         object.__setattr__(self, "time_window", window(f"{where}.time_window",
                                                         self.time_window))
-        integer(f"{where}.collections_per_week", self.collections_per_week, lo=1)
-        if self.collections_per_week > 7:
-            raise InputError(f"{where}.collections_per_week", self.collections_per_week,
-                             "an integer from 1 to 7")
+        integer(f"{where}.collections_per_week", self.collections_per_week, lo=1, hi=7)
 
     @classmethod
     def from_total(cls, id: str, lat: float, lon: float, total_tonnes_per_day: float,
