@@ -16,8 +16,9 @@ from typing import Any
 
 from circularopt.exceptions import InputError
 
-__all__ = ["boolean", "choice", "frozen_map", "ident", "integer", "number", "per_week",
-           "position", "sequence", "share", "slug", "text_number", "time_of_day", "window"]
+__all__ = ["boolean", "choice", "composition", "frozen_map", "ident", "integer", "number",
+           "per_week", "position", "sequence", "share", "slug", "text_number", "time_of_day",
+           "window"]
 
 PER_WEEK = "a whole number of collections per week from 1 to 7"
 TIME_OF_DAY = "a time of day HH:MM (00:00-24:00) or minutes after midnight (0-1440)"
@@ -148,6 +149,20 @@ def frozen_map(where: str, value: Any, *, lo: float | None = 0.0,
         ident(f"{where} key", key)
         out[key] = number(f"{where}[{key!r}]", v, lo=lo, hi=hi)
     return MappingProxyType(out)
+
+
+def composition(where: str, value: Any, *,
+                streams: Iterable[str] | None = None) -> Mapping[str, float]:
+    """Shares per stream, each from 0 to 1, summing to 1 (streams among ``streams``)."""
+    shares = frozen_map(where, value, hi=1.0)
+    if streams is not None:
+        known = list(streams)
+        for key in shares:
+            choice(f"{where} key", key, known)
+    total = sum(shares.values())
+    if abs(total - 1.0) > 1e-6:
+        raise InputError(where, dict(shares), f"shares that sum to 1 (they sum to {total:.6g})")
+    return shares
 
 
 def window(where: str, value: Any) -> tuple[float, float] | None:

@@ -53,6 +53,9 @@ from circularopt._validate import (
     slug,
     time_of_day,
 )
+from circularopt._validate import (
+    composition as check_composition,
+)
 from circularopt.config import cities_dir
 from circularopt.exceptions import DataNotFoundError, InputError
 from circularopt.scenario import (
@@ -499,9 +502,7 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
     if set(composition) != set(names):
         raise comp_t.error("", sorted(composition),
                            f"a share for every stream {list(names)}")
-    if abs(sum(composition.values()) - 1.0) > 1e-6:
-        raise comp_t.error("", composition,
-                           f"shares that sum to 1 (they sum to {sum(composition.values()):.6g})")
+    comp_t.check("", check_composition, composition)
 
     collection = _collection(top, sources)
     parameters = _parameters(top, sources)
@@ -826,10 +827,8 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
         For an unknown city, an invalid spec, a bad size or a missing/unknown season.
     """
     spec = spec_or_name if isinstance(spec_or_name, CitySpec) else load_spec(spec_or_name)
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise InputError("size", size, "an integer >= 1 (number of container sites)")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError("seed", seed, "an integer >= 0")
+    integer("size", size, lo=1)
+    integer("seed", seed)
     chosen = spec.season(season)
     factors = spec.factors(season)
     districts = spec.districts

@@ -102,6 +102,9 @@ from circularopt._validate import (
     text_number,
     time_of_day,
 )
+from circularopt._validate import (
+    composition as check_composition,
+)
 from circularopt.exceptions import InputError
 from circularopt.scenario import (
     CapacityOption,
@@ -783,14 +786,8 @@ def _defaults(kind: str, scenario: Scenario,
                                   {s: t / total for s, t in scenario.tonnes_by_stream().items()
                                    if t > 0})
         else:
-            shares = dict(composition)
-            unknown = [s for s in shares if s not in scenario.stream_names]
-            if unknown or abs(sum(shares.values()) - 1.0) > 1e-6 or any(
-                    not (0 <= v <= 1) for v in shares.values()):
-                raise InputError("composition", shares,
-                                 f"shares from 0 to 1 that sum to 1, for the streams "
-                                 f"{list(scenario.stream_names)}")
-            out["composition"] = shares
+            out["composition"] = dict(check_composition("composition", composition,
+                                                         streams=scenario.stream_names))
     elif kind == "complex_candidates":
         cands = scenario.complex_candidates
         out["approximate"] = False

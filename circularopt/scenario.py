@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any
 
 from circularopt._serial import from_data, to_data
+from circularopt._validate import composition as check_composition
 from circularopt._validate import frozen_map, ident, integer, number, position, sequence, window
 from circularopt.exceptions import InputError
 
@@ -144,10 +145,7 @@ class CollectionPoint:
         """Build a point from its total daily tonnes and a composition (shares sum to 1)."""
         where = f"CollectionPoint {id!r}"
         total = number(f"{where}.total_tonnes_per_day", total_tonnes_per_day, lo=0)
-        shares = frozen_map(f"{where}.composition", composition, hi=1.0)
-        if abs(sum(shares.values()) - 1.0) > 1e-6:
-            raise InputError(f"{where}.composition", dict(shares),
-                             f"shares that sum to 1 (they sum to {sum(shares.values()):.6g})")
+        shares = check_composition(f"{where}.composition", composition)
         return cls(id, lat, lon, {s: total * f for s, f in shares.items()}, **kwargs)
 
     @property

@@ -12,6 +12,7 @@ from circularopt._validate import (
     TIME_OF_DAY,
     boolean,
     choice,
+    composition,
     frozen_map,
     ident,
     integer,
@@ -105,3 +106,14 @@ def test_position_and_map_errors_name_the_part() -> None:
         position("p", 10, 200)
     with pytest.raises(InputError, match=r"m\['glass'\]"):
         frozen_map("m", {"glass": -1})
+
+
+def test_composition_is_shares_that_sum_to_one_for_known_streams() -> None:
+    assert dict(composition("c", {"glass": 0.25, "paper": 0.75})) == {"glass": 0.25,
+                                                                     "paper": 0.75}
+    with pytest.raises(InputError, match="sum to 0.9"):
+        composition("c", {"glass": 0.4, "paper": 0.5})
+    with pytest.raises(InputError, match=r"c key: got 'wood'; expected one of \['glass'\]"):
+        composition("c", {"wood": 1.0}, streams=("glass",))
+    with pytest.raises(InputError, match=r"c\['glass'\]"):
+        composition("c", {"glass": 1.5})
