@@ -111,7 +111,7 @@ def test_position_and_map_errors_name_the_part() -> None:
 def test_composition_is_shares_that_sum_to_one_for_known_streams() -> None:
     assert dict(composition("c", {"glass": 0.25, "paper": 0.75})) == {"glass": 0.25,
                                                                      "paper": 0.75}
-    with pytest.raises(InputError, match="sum to 0.9"):
+    with pytest.raises(InputError, match=r"sum to 0\.9"):
         composition("c", {"glass": 0.4, "paper": 0.5})
     with pytest.raises(InputError, match=r"c key: got 'wood'; expected one of \['glass'\]"):
         composition("c", {"wood": 1.0}, streams=("glass",))
