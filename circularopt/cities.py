@@ -484,26 +484,8 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
 
     streams = _streams(top, sources)
     names = tuple(s.name for s in streams)
-
-    pop = top.table("population")
-    population_total = pop.num("total", lo=0, lo_open=True)
-    pop.int_("year", 0)
-    sources["population"] = pop.source()
-    pop.done()
-
-    gen = top.table("generation")
-    kg = gen.num("kg_per_person_day", lo=0, lo_open=True, hi=10)
-    sources["generation"] = gen.source()
-    gen.done()
-
-    comp_t = top.table("composition")
-    composition = top.numbers("composition", names, hi=1.0)
-    sources["composition"] = comp_t.source()
-    if set(composition) != set(names):
-        raise comp_t.error("", sorted(composition),
-                           f"a share for every stream {list(names)}")
-    comp_t.check("", check_composition, composition)
-
+    population_total, kg = _population(top, sources)
+    composition = _composition(top, names, sources)
     collection = _collection(top, sources)
     parameters = _parameters(top, sources)
     districts = _districts(top, population_total, kg, sources)
@@ -517,16 +499,7 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
     depots = _depots(top, sources, illustrative)
     top.done()
 
-    seen: set[str] = set(ids)
-    others = [*(o.id for o in complexes), *(o.id for o in recyclers),
-              *(o.id for o in landfills), *(o.id for o in depots)]
-    for oid in others:
-        if oid in seen:
-            raise InputError(f"{path}: id", oid,
-                             "ids unique across districts, complexes, recyclers, landfills "
-                             "and depots")
-        seen.add(oid)
-
+    _unique_ids(path, ids, (*complexes, *recyclers, *landfills, *depots))
     return CitySpec(
         name=name, title=title, path=path, population_total=population_total,
         kg_per_person_day=kg, streams=streams, composition=MappingProxyType(composition),
@@ -534,6 +507,45 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
         complexes=complexes, recyclers=recyclers, landfills=landfills, depots=depots,
         parameters=parameters, sources=MappingProxyType(sources),
         illustrative=tuple(illustrative))
+
+
+def _population(top: _Table, sources: dict[str, str]) -> tuple[float, float]:
+    """The cluster's population total and its waste per person and day (kg)."""
+    pop = top.table("population")
+    population_total = pop.num("total", lo=0, lo_open=True)
+    pop.int_("year", 0)
+    sources["population"] = pop.source()
+    pop.done()
+    gen = top.table("generation")
+    kg = gen.num("kg_per_person_day", lo=0, lo_open=True, hi=10)
+    sources["generation"] = gen.source()
+    gen.done()
+    return population_total, kg
+
+
+def _composition(top: _Table, names: tuple[str, ...],
+                 sources: dict[str, str]) -> dict[str, float]:
+    """The share of every stream in the collected waste (they sum to 1)."""
+    comp_t = top.table("composition")
+    composition = top.numbers("composition", names, hi=1.0)
+    sources["composition"] = comp_t.source()
+    if set(composition) != set(names):
+        raise comp_t.error("", sorted(composition),
+                           f"a share for every stream {list(names)}")
+    comp_t.check("", check_composition, composition)
+    return composition
+
+
+def _unique_ids(path: Path, district_ids: set[str],
+                objects: tuple[ComplexCandidate | Recycler | Landfill | Depot, ...]) -> None:
+    """Refuse an id used twice among districts and the spec's located objects."""
+    seen: set[str] = set(district_ids)
+    for obj in objects:
+        if obj.id in seen:
+            raise InputError(f"{path}: id", obj.id,
+                             "ids unique across districts, complexes, recyclers, landfills "
+                             "and depots")
+        seen.add(obj.id)
 
 
 def _streams(top: _Table, sources: dict[str, str]) -> tuple[Stream, ...]:
@@ -831,44 +843,8 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
     integer("seed", seed)
     chosen = spec.season(season)
     factors = spec.factors(season)
-    districts = spec.districts
-    present = [d.population * factors[d.id] for d in districts]
-    counts = apportion(present, size)
-    tonnes = {d.id: d.tonnes_per_day(factors[d.id]) for d in districts}
-    with_sites = [d for d, n in zip(districts, counts, strict=True) if n > 0]
-    for d, n in zip(districts, counts, strict=True):
-        if n == 0:
-            tonnes[_nearest(d, with_sites).id] += tonnes.pop(d.id)
-
-    rng = np.random.default_rng(seed)
-    streams = tuple(s.name for s in spec.streams)
-    col = spec.collection
-    points = []
-    per_district = {}
-    for d, n in zip(districts, counts, strict=True):
-        if n == 0:
-            per_district[d.id] = {"sites": 0, "population": d.population,
-                                  "tonnes_per_day": 0.0,
-                                  "waste_moved_to": _nearest(d, with_sites).id}
-            continue
-        radius = d.radius_km * np.sqrt(rng.random(n))
-        angle = 2 * np.pi * rng.random(n)
-        lat = d.lat + radius * np.cos(angle) / _KM_PER_DEG_LAT
-        lon = d.lon + radius * np.sin(angle) / (_KM_PER_DEG_LAT * math.cos(math.radians(d.lat)))
-        w = rng.uniform(0.5, 1.5, n)
-        share = tonnes[d.id] * w / w.sum()
-        for k in range(n):
-            t = float(share[k])
-            per_visit = t * 7.0 / col.collections_per_week
-            points.append(CollectionPoint(
-                f"{d.id}-{k + 1:04d}", round(float(lat[k]), 6), round(float(lon[k]), 6),
-                {s: t * spec.composition[s] for s in streams},
-                service_minutes=round(col.service_minutes(per_visit), 2),
-                time_window=col.time_window, collections_per_week=col.collections_per_week,
-                name=d.name))
-        per_district[d.id] = {"sites": n, "population": d.population,
-                              "tonnes_per_day": tonnes[d.id]}
-
+    counts = apportion([d.population * factors[d.id] for d in spec.districts], size)
+    points, per_district = _sites(spec, counts, factors, np.random.default_rng(seed))
     title = spec.name if chosen is None else f"{spec.name}-{chosen.name}"
     metadata = {
         "city": spec.name,
@@ -886,7 +862,55 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
         "districts": per_district,
         "sources": dict(spec.sources),
     }
-    return Scenario(title, streams=spec.streams, collection_points=tuple(points),
+    return Scenario(title, streams=spec.streams, collection_points=points,
                     complex_candidates=spec.complexes, depots=spec.depots,
                     recyclers=spec.recyclers, landfills=spec.landfills,
                     parameters=spec.parameters, metadata=metadata)
+
+
+def _sites(spec: CitySpec, counts: list[int], factors: Mapping[str, float],
+           rng: np.random.Generator
+           ) -> tuple[tuple[CollectionPoint, ...], dict[str, dict[str, Any]]]:
+    """The container sites of every district (``counts`` of them), and per district its
+    sites, population and tonnes (steps 2-4 of the module docstring)."""
+    districts = spec.districts
+    tonnes = {d.id: d.tonnes_per_day(factors[d.id]) for d in districts}
+    with_sites = [d for d, n in zip(districts, counts, strict=True) if n > 0]
+    for d, n in zip(districts, counts, strict=True):
+        if n == 0:
+            tonnes[_nearest(d, with_sites).id] += tonnes.pop(d.id)
+    points: list[CollectionPoint] = []
+    per_district: dict[str, dict[str, Any]] = {}
+    for d, n in zip(districts, counts, strict=True):
+        if n == 0:
+            per_district[d.id] = {"sites": 0, "population": d.population,
+                                  "tonnes_per_day": 0.0,
+                                  "waste_moved_to": _nearest(d, with_sites).id}
+            continue
+        points += _district_sites(spec, d, n, tonnes[d.id], rng)
+        per_district[d.id] = {"sites": n, "population": d.population,
+                              "tonnes_per_day": tonnes[d.id]}
+    return tuple(points), per_district
+
+
+def _district_sites(spec: CitySpec, d: District, n: int, tonnes: float,
+                    rng: np.random.Generator) -> list[CollectionPoint]:
+    """``n`` sites drawn in the district's disc, sharing its ``tonnes`` at random."""
+    col = spec.collection
+    radius = d.radius_km * np.sqrt(rng.random(n))
+    angle = 2 * np.pi * rng.random(n)
+    lat = d.lat + radius * np.cos(angle) / _KM_PER_DEG_LAT
+    lon = d.lon + radius * np.sin(angle) / (_KM_PER_DEG_LAT * math.cos(math.radians(d.lat)))
+    w = rng.uniform(0.5, 1.5, n)
+    share = tonnes * w / w.sum()
+    out = []
+    for k in range(n):
+        t = float(share[k])
+        per_visit = t * 7.0 / col.collections_per_week
+        out.append(CollectionPoint(
+            f"{d.id}-{k + 1:04d}", round(float(lat[k]), 6), round(float(lon[k]), 6),
+            {s.name: t * spec.composition[s.name] for s in spec.streams},
+            service_minutes=round(col.service_minutes(per_visit), 2),
+            time_window=col.time_window, collections_per_week=col.collections_per_week,
+            name=d.name))
+    return out
