@@ -97,6 +97,7 @@ import numpy as np
 from circularopt._validate import (
     PER_WEEK,
     boolean,
+    choice,
     per_week,
     share,
     text_number,
@@ -242,8 +243,35 @@ def _to_float(cell: Any, comma: bool) -> float | None:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file as a table of texts, one row per non-empty line, every cell checked."""
     import pandas as pd
 
+    content = _decode(path)
+    first = next((ln for ln in content.splitlines() if ln.strip()), "")
+    if not first:
+        raise InputError(str(path), "an empty file", "a header row and at least one data row")
+    delimiter = _sniff_delimiter(first)
+    header, rows = _records(path, content, delimiter)
+    _check_widths(path, header, rows, delimiter)
+    keep = []
+    for j, name in enumerate(header):
+        if name:
+            keep.append(j)
+        elif any(cells[j] for _, cells in rows):
+            raise InputError(f"{path}, row 1, column {j + 1}", "",
+                             "a column name above a column that holds values")
+    names = [header[j] for j in keep]
+    _no_duplicate_names(path, names)
+    table = pd.DataFrame([[cells[j] for j in keep] for _, cells in rows],
+                         index=pd.Index([n for n, _ in rows], name="row"),
+                         columns=names, dtype=object)
+    table.attrs.update(source=str(path), row_label="row", delimiter=delimiter,
+                       decimal_comma=delimiter != ",")
+    return table
+
+
+def _decode(path: Path) -> str:
+    """The file's text (UTF-8, with or without BOM); a workbook or binary file refused."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -260,10 +288,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
                          "in Excel use Save As > 'CSV UTF-8')") from exc
     if "\x00" in content:
         raise InputError(str(path), "binary data", "a text (CSV) file")
-    first = next((ln for ln in content.splitlines() if ln.strip()), "")
-    if not first:
-        raise InputError(str(path), "an empty file", "a header row and at least one data row")
-    delimiter = _sniff_delimiter(first)
+    return content
+
+
+def _records(path: Path, content: str, delimiter: str
+             ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header (row 1) and the non-empty data rows with their row numbers."""
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     line = 0
@@ -282,34 +312,23 @@ def _read_csv(path: Path) -> pd.DataFrame:
     header_row, header = records[0]
     if header_row != 1:
         raise InputError(f"{path}, row 1", "an empty line", "the header row in row 1")
-    rows = records[1:]
+    return header, records[1:]
+
+
+def _check_widths(path: Path, header: list[str], rows: list[tuple[int, list[str]]],
+                  delimiter: str) -> None:
+    """Refuse a row with fewer values than the header, or with values beyond it."""
     width = len(header)
     for number, cells in rows:
         if len(cells) < width:
             raise InputError(f"{path}, row {number}", delimiter.join(cells),
                              f"{width} values separated by {delimiter!r} like the header "
                              f"(found {len(cells)}; is the file cut short?)")
-        extra = cells[width:]
-        if any(extra):
+        if any(cells[width:]):
             raise InputError(f"{path}, row {number}", delimiter.join(cells),
                              f"{width} values separated by {delimiter!r} like the header "
                              f"(found {len(cells)}; quote values that contain "
                              f"{delimiter!r})")
-    keep = []
-    for j, name in enumerate(header):
-        if name:
-            keep.append(j)
-        elif any(cells[j] for _, cells in rows):
-            raise InputError(f"{path}, row 1, column {j + 1}", "",
-                             "a column name above a column that holds values")
-    names = [header[j] for j in keep]
-    _no_duplicate_names(path, names)
-    table = pd.DataFrame([[cells[j] for j in keep] for _, cells in rows],
-                         index=pd.Index([n for n, _ in rows], name="row"),
-                         columns=names, dtype=object)
-    table.attrs.update(source=str(path), row_label="row", delimiter=delimiter,
-                       decimal_comma=delimiter != ",")
-    return table
 
 
 def _sniff_delimiter(line: str) -> str:
@@ -685,8 +704,7 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
         Listing every bad cell, duplicate id and inconsistency, each with file, row and
         column.
     """
-    if kind not in KINDS:
-        raise InputError("kind", kind, f"one of {list(KINDS)}")
+    choice("kind", kind, KINDS)
     path = Path(path)
     table = read_table(path, layer=layer, text=True)
     if table.empty:
@@ -705,18 +723,23 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
     base_defaults = _defaults(kind, scenario, composition)
     given = _given_defaults(kind, fields, defaults)
     base_defaults.update(given)
-    objects: list[tuple[int, Any]]
-    if kind == "collection_points":
-        objects = list(_build_points(rows, base_defaults, scenario))
-    elif kind == "complex_candidates":
-        objects = list(_build_candidates(rows, base_defaults, scenario))
-    else:
-        objects = list(_build_recyclers(rows, base_defaults, scenario))
+    build: dict[str, Callable[[_Rows, Mapping[str, Any], Scenario], list[tuple[int, Any]]]]
+    build = {"collection_points": _build_points, "complex_candidates": _build_candidates,
+             "recyclers": _build_recyclers}
+    objects = build[kind](rows, base_defaults, scenario)
     _check_ids(rows, scenario, kind, replace)
     if rows.problems:
         raise TableError(rows.problems)
     _report_defaults(path, rows, kind, base_defaults, chosen, given)
     _warn_far(path, rows, objects, scenario, kind)
+    return _with_imported(scenario, path, kind, tuple(o for _, o in objects),
+                          replace=replace, layer=layer)
+
+
+def _with_imported(scenario: Scenario, path: Path, kind: str, objects: tuple[Any, ...], *,
+                   replace: bool, layer: str | None) -> Scenario:
+    """The scenario with the imported objects (replacing or added to those of ``kind``)
+    and the import recorded in ``metadata["imports"]``."""
     kept = () if replace else tuple(getattr(scenario, kind))
     record = {"kind": kind, "file": path.name, "rows": len(objects), "replace": replace,
               "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
@@ -724,8 +747,7 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
         record["layer"] = layer
     metadata = dict(scenario.metadata)
     metadata["imports"] = [*metadata.get("imports", []), record]
-    changes: dict[str, Any] = {kind: kept + tuple(o for _, o in objects),
-                               "metadata": metadata}
+    changes: dict[str, Any] = {kind: kept + objects, "metadata": metadata}
     try:
         return dataclasses.replace(scenario, **changes)
     except InputError as exc:
