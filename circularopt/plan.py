@@ -191,10 +191,8 @@ class Plan:
         if not isinstance(data, Mapping) or data.get("plan_version") != PLAN_VERSION:
             got = data.get("plan_version") if isinstance(data, Mapping) else type(data)
             raise InputError("plan_version", got, f"{PLAN_VERSION} (a circularopt plan)")
-        body = {k: v for k, v in data.items() if k != "plan_version"}
-        scenario = Scenario.from_dict(body.get("scenario"))  # type: ignore[arg-type]
         try:
-            return from_data(cls, {**body, "scenario": scenario})
+            return from_data(cls, {k: v for k, v in data.items() if k != "plan_version"})
         except InputError as exc:
             raise InputError(exc.field, exc.value,
                              f"{exc.expected}, in a plan.json written by circularopt") from exc
