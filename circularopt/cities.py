@@ -35,16 +35,27 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from circularopt._validate import (
+    TIME_OF_DAY,
+    boolean,
+    ident,
+    integer,
+    number,
+    slug,
+    time_of_day,
+)
+from circularopt._validate import (
+    composition as check_composition,
+)
 from circularopt.config import cities_dir
 from circularopt.exceptions import DataNotFoundError, InputError
 from circularopt.scenario import (
@@ -81,7 +92,7 @@ DEFAULT_SIZE = 300
 """Default number of container sites in a generated scenario."""
 
 _KM_PER_DEG_LAT = 111.32
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- spec types
@@ -304,58 +315,40 @@ class _Table:
             return default
         return self.data[key]
 
+    def check(self, key: str, check: Callable[..., T], value: Any, **kw: Any) -> T:
+        """``check(key, value, **kw)`` (a check of circularopt._validate), its error
+        naming the file and the key."""
+        try:
+            return check(self.key(key), value, **kw)
+        except InputError as exc:
+            raise self.error(key, value, exc.expected) from None
+
     def num(self, key: str, default: Any = ..., *, lo: float | None = None,
             hi: float | None = None, lo_open: bool = False) -> float:
-        bounds = []
-        if lo is not None:
-            bounds.append(f"{'>' if lo_open else '>='} {lo:g}")
-        if hi is not None:
-            bounds.append(f"<= {hi:g}")
-        expected = "a number" + (f" {' and '.join(bounds)}" if bounds else "")
-        value = self.raw(key, default, expected=expected)
-        if isinstance(value, bool) or not isinstance(value, int | float) \
-                or not math.isfinite(value) \
-                or (lo is not None and (value < lo or (lo_open and value == lo))) \
-                or (hi is not None and value > hi):
-            raise self.error(key, value, expected)
-        return float(value)
+        value = self.raw(key, default, expected="a number")
+        return self.check(key, number, value, lo=lo, hi=hi, lo_open=lo_open)
 
     def opt_num(self, key: str, **kw: Any) -> float | None:
         return self.num(key, **kw) if self.has(key) else self.raw(key, None)
 
     def int_(self, key: str, default: Any = ..., *, lo: int = 0, hi: int | None = None) -> int:
-        expected = f"an integer >= {lo}" + (f" and <= {hi}" if hi is not None else "")
-        value = self.raw(key, default, expected=expected)
-        if isinstance(value, bool) or not isinstance(value, int) or value < lo \
-                or (hi is not None and value > hi):
-            raise self.error(key, value, expected)
-        return value
+        return self.check(key, integer, self.raw(key, default, expected="an integer"),
+                          lo=lo, hi=hi)
 
     def str_(self, key: str, default: Any = ...) -> str:
         if default is not ... and not self.has(key):
             self.used.add(key)
             return str(default)
-        value = self.raw(key, expected="a non-empty string")
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(key, value, "a non-empty string")
-        return value
+        return self.check(key, ident, self.raw(key, expected="a non-empty string"))
 
     def ident(self, key: str = "id") -> str:
-        value = self.str_(key)
-        if not _ID_RE.match(value):
-            raise self.error(key, value, "an id of letters, digits, '-', '_' or '.'")
-        return value
+        return self.check(key, slug, self.str_(key))
 
     def bool_(self, key: str, default: Any = ...) -> bool:
-        value = self.raw(key, default, expected="true or false")
-        if not isinstance(value, bool):
-            raise self.error(key, value, "true or false")
-        return value
+        return self.check(key, boolean, self.raw(key, default, expected="true or false"))
 
     def time(self, key: str, default: Any = ...) -> float:
-        value = self.raw(key, default, expected="a time of day 'HH:MM'")
-        return _minutes(value, lambda: self.error(key, value, "a time of day 'HH:MM' "
-                                                  "(00:00-24:00) or minutes after midnight"))
+        return self.check(key, time_of_day, self.raw(key, default, expected=TIME_OF_DAY))
 
     def table(self, key: str, default: Any = ...) -> _Table:
         value = self.raw(key, default, expected="a table")
@@ -418,20 +411,6 @@ class _Short:
         return self.value == (other.value if isinstance(other, _Short) else other)
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def _minutes(value: Any, err: Any) -> float:
-    if isinstance(value, bool):
-        raise err()
-    if isinstance(value, int | float):
-        if not 0 <= value <= 1440:
-            raise err()
-        return float(value)
-    if isinstance(value, str):
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
-        if m and int(m.group(2)) < 60 and int(m.group(1)) * 60 + int(m.group(2)) <= 1440:
-            return float(int(m.group(1)) * 60 + int(m.group(2)))
-    raise err()
 
 
 def _wrap(t: _Table, build: Any) -> Any:
@@ -505,28 +484,8 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
 
     streams = _streams(top, sources)
     names = tuple(s.name for s in streams)
-
-    pop = top.table("population")
-    population_total = pop.num("total", lo=0, lo_open=True)
-    pop.int_("year", 0)
-    sources["population"] = pop.source()
-    pop.done()
-
-    gen = top.table("generation")
-    kg = gen.num("kg_per_person_day", lo=0, lo_open=True, hi=10)
-    sources["generation"] = gen.source()
-    gen.done()
-
-    comp_t = top.table("composition")
-    composition = top.numbers("composition", names, hi=1.0)
-    sources["composition"] = comp_t.source()
-    if set(composition) != set(names):
-        raise comp_t.error("", sorted(composition),
-                           f"a share for every stream {list(names)}")
-    if abs(sum(composition.values()) - 1.0) > 1e-6:
-        raise comp_t.error("", composition,
-                           f"shares that sum to 1 (they sum to {sum(composition.values()):.6g})")
-
+    population_total, kg = _population(top, sources)
+    composition = _composition(top, names, sources)
     collection = _collection(top, sources)
     parameters = _parameters(top, sources)
     districts = _districts(top, population_total, kg, sources)
@@ -540,16 +499,7 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
     depots = _depots(top, sources, illustrative)
     top.done()
 
-    seen: set[str] = set(ids)
-    others = [*(o.id for o in complexes), *(o.id for o in recyclers),
-              *(o.id for o in landfills), *(o.id for o in depots)]
-    for oid in others:
-        if oid in seen:
-            raise InputError(f"{path}: id", oid,
-                             "ids unique across districts, complexes, recyclers, landfills "
-                             "and depots")
-        seen.add(oid)
-
+    _unique_ids(path, ids, (*complexes, *recyclers, *landfills, *depots))
     return CitySpec(
         name=name, title=title, path=path, population_total=population_total,
         kg_per_person_day=kg, streams=streams, composition=MappingProxyType(composition),
@@ -557,6 +507,45 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
         complexes=complexes, recyclers=recyclers, landfills=landfills, depots=depots,
         parameters=parameters, sources=MappingProxyType(sources),
         illustrative=tuple(illustrative))
+
+
+def _population(top: _Table, sources: dict[str, str]) -> tuple[float, float]:
+    """The cluster's population total and its waste per person and day (kg)."""
+    pop = top.table("population")
+    population_total = pop.num("total", lo=0, lo_open=True)
+    pop.int_("year", 0)
+    sources["population"] = pop.source()
+    pop.done()
+    gen = top.table("generation")
+    kg = gen.num("kg_per_person_day", lo=0, lo_open=True, hi=10)
+    sources["generation"] = gen.source()
+    gen.done()
+    return population_total, kg
+
+
+def _composition(top: _Table, names: tuple[str, ...],
+                 sources: dict[str, str]) -> dict[str, float]:
+    """The share of every stream in the collected waste (they sum to 1)."""
+    comp_t = top.table("composition")
+    composition = top.numbers("composition", names, hi=1.0)
+    sources["composition"] = comp_t.source()
+    if set(composition) != set(names):
+        raise comp_t.error("", sorted(composition),
+                           f"a share for every stream {list(names)}")
+    comp_t.check("", check_composition, composition)
+    return composition
+
+
+def _unique_ids(path: Path, district_ids: set[str],
+                objects: tuple[ComplexCandidate | Recycler | Landfill | Depot, ...]) -> None:
+    """Refuse an id used twice among districts and the spec's located objects."""
+    seen: set[str] = set(district_ids)
+    for obj in objects:
+        if obj.id in seen:
+            raise InputError(f"{path}: id", obj.id,
+                             "ids unique across districts, complexes, recyclers, landfills "
+                             "and depots")
+        seen.add(obj.id)
 
 
 def _streams(top: _Table, sources: dict[str, str]) -> tuple[Stream, ...]:
@@ -581,10 +570,13 @@ def _collection(top: _Table, sources: dict[str, str]) -> CollectionDefaults:
     window = None
     if t.has("time_window"):
         raw = t.raw("time_window")
-        if not isinstance(raw, list) or len(raw) != 2:
-            raise t.error("time_window", raw, "['HH:MM', 'HH:MM'] (earliest, latest)")
-        err = lambda: t.error("time_window", raw, "['HH:MM', 'HH:MM'] (earliest, latest)")  # noqa: E731
-        window = (_minutes(raw[0], err), _minutes(raw[1], err))
+        expected = "['HH:MM', 'HH:MM'] (earliest, latest)"
+        try:
+            if not isinstance(raw, list) or len(raw) != 2:
+                raise InputError("time_window", raw, expected)
+            window = (time_of_day("time_window", raw[0]), time_of_day("time_window", raw[1]))
+        except InputError:
+            raise t.error("time_window", raw, expected) from None
         if window[1] < window[0]:
             raise t.error("time_window", raw, "earliest <= latest")
     out = CollectionDefaults(
@@ -847,50 +839,12 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
         For an unknown city, an invalid spec, a bad size or a missing/unknown season.
     """
     spec = spec_or_name if isinstance(spec_or_name, CitySpec) else load_spec(spec_or_name)
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise InputError("size", size, "an integer >= 1 (number of container sites)")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError("seed", seed, "an integer >= 0")
+    integer("size", size, lo=1)
+    integer("seed", seed)
     chosen = spec.season(season)
     factors = spec.factors(season)
-    districts = spec.districts
-    present = [d.population * factors[d.id] for d in districts]
-    counts = apportion(present, size)
-    tonnes = {d.id: d.tonnes_per_day(factors[d.id]) for d in districts}
-    with_sites = [d for d, n in zip(districts, counts, strict=True) if n > 0]
-    for d, n in zip(districts, counts, strict=True):
-        if n == 0:
-            tonnes[_nearest(d, with_sites).id] += tonnes.pop(d.id)
-
-    rng = np.random.default_rng(seed)
-    streams = tuple(s.name for s in spec.streams)
-    col = spec.collection
-    points = []
-    per_district = {}
-    for d, n in zip(districts, counts, strict=True):
-        if n == 0:
-            per_district[d.id] = {"sites": 0, "population": d.population,
-                                  "tonnes_per_day": 0.0,
-                                  "waste_moved_to": _nearest(d, with_sites).id}
-            continue
-        radius = d.radius_km * np.sqrt(rng.random(n))
-        angle = 2 * np.pi * rng.random(n)
-        lat = d.lat + radius * np.cos(angle) / _KM_PER_DEG_LAT
-        lon = d.lon + radius * np.sin(angle) / (_KM_PER_DEG_LAT * math.cos(math.radians(d.lat)))
-        w = rng.uniform(0.5, 1.5, n)
-        share = tonnes[d.id] * w / w.sum()
-        for k in range(n):
-            t = float(share[k])
-            per_visit = t * 7.0 / col.collections_per_week
-            points.append(CollectionPoint(
-                f"{d.id}-{k + 1:04d}", round(float(lat[k]), 6), round(float(lon[k]), 6),
-                {s: t * spec.composition[s] for s in streams},
-                service_minutes=round(col.service_minutes(per_visit), 2),
-                time_window=col.time_window, collections_per_week=col.collections_per_week,
-                name=d.name))
-        per_district[d.id] = {"sites": n, "population": d.population,
-                              "tonnes_per_day": tonnes[d.id]}
-
+    counts = apportion([d.population * factors[d.id] for d in spec.districts], size)
+    points, per_district = _sites(spec, counts, factors, np.random.default_rng(seed))
     title = spec.name if chosen is None else f"{spec.name}-{chosen.name}"
     metadata = {
         "city": spec.name,
@@ -908,7 +862,55 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
         "districts": per_district,
         "sources": dict(spec.sources),
     }
-    return Scenario(title, streams=spec.streams, collection_points=tuple(points),
+    return Scenario(title, streams=spec.streams, collection_points=points,
                     complex_candidates=spec.complexes, depots=spec.depots,
                     recyclers=spec.recyclers, landfills=spec.landfills,
                     parameters=spec.parameters, metadata=metadata)
+
+
+def _sites(spec: CitySpec, counts: list[int], factors: Mapping[str, float],
+           rng: np.random.Generator
+           ) -> tuple[tuple[CollectionPoint, ...], dict[str, dict[str, Any]]]:
+    """The container sites of every district (``counts`` of them), and per district its
+    sites, population and tonnes (steps 2-4 of the module docstring)."""
+    districts = spec.districts
+    tonnes = {d.id: d.tonnes_per_day(factors[d.id]) for d in districts}
+    with_sites = [d for d, n in zip(districts, counts, strict=True) if n > 0]
+    for d, n in zip(districts, counts, strict=True):
+        if n == 0:
+            tonnes[_nearest(d, with_sites).id] += tonnes.pop(d.id)
+    points: list[CollectionPoint] = []
+    per_district: dict[str, dict[str, Any]] = {}
+    for d, n in zip(districts, counts, strict=True):
+        if n == 0:
+            per_district[d.id] = {"sites": 0, "population": d.population,
+                                  "tonnes_per_day": 0.0,
+                                  "waste_moved_to": _nearest(d, with_sites).id}
+            continue
+        points += _district_sites(spec, d, n, tonnes[d.id], rng)
+        per_district[d.id] = {"sites": n, "population": d.population,
+                              "tonnes_per_day": tonnes[d.id]}
+    return tuple(points), per_district
+
+
+def _district_sites(spec: CitySpec, d: District, n: int, tonnes: float,
+                    rng: np.random.Generator) -> list[CollectionPoint]:
+    """``n`` sites drawn in the district's disc, sharing its ``tonnes`` at random."""
+    col = spec.collection
+    radius = d.radius_km * np.sqrt(rng.random(n))
+    angle = 2 * np.pi * rng.random(n)
+    lat = d.lat + radius * np.cos(angle) / _KM_PER_DEG_LAT
+    lon = d.lon + radius * np.sin(angle) / (_KM_PER_DEG_LAT * math.cos(math.radians(d.lat)))
+    w = rng.uniform(0.5, 1.5, n)
+    share = tonnes * w / w.sum()
+    out = []
+    for k in range(n):
+        t = float(share[k])
+        per_visit = t * 7.0 / col.collections_per_week
+        out.append(CollectionPoint(
+            f"{d.id}-{k + 1:04d}", round(float(lat[k]), 6), round(float(lon[k]), 6),
+            {s.name: t * spec.composition[s.name] for s in spec.streams},
+            service_minutes=round(col.service_minutes(per_visit), 2),
+            time_window=col.time_window, collections_per_week=col.collections_per_week,
+            name=d.name))
+    return out

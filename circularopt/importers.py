@@ -94,6 +94,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from circularopt._validate import (
+    PER_WEEK,
+    boolean,
+    choice,
+    per_week,
+    share,
+    text_number,
+    time_of_day,
+)
+from circularopt._validate import (
+    composition as check_composition,
+)
 from circularopt.exceptions import InputError
 from circularopt.scenario import (
     CapacityOption,
@@ -132,9 +144,6 @@ _ALIASES = {
     "lon": ("longitude", "lng", "long"),
     "tonnes": ("tonnes_per_day", "t_per_day", "total_tonnes_per_day"),
 }
-_TRUE = {"true", "yes", "y", "1", "t"}
-_FALSE = {"false", "no", "n", "0", "f"}
-_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 class DataWarning(UserWarning):
@@ -228,26 +237,41 @@ def _to_float(cell: Any, comma: bool) -> float | None:
     if cell == "" or cell is None:
         return math.nan
     try:
-        return _parse_number(str(cell), comma)
-    except ValueError:
+        return text_number("cell", str(cell), decimal_comma=comma)
+    except InputError:
         return None
 
 
-def _parse_number(s: str, comma: bool) -> float:
-    """Parse one number by the module's rules; ValueError when it is not one."""
-    t = s.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if comma and "," in t:
-        if "." in t or t.count(",") > 1:
-            raise ValueError(s)
-        t = t.replace(",", ".")
-    if not _NUMBER.fullmatch(t):
-        raise ValueError(s)
-    return float(t)
-
-
 def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file as a table of texts, one row per non-empty line, every cell checked."""
     import pandas as pd
 
+    content = _decode(path)
+    first = next((ln for ln in content.splitlines() if ln.strip()), "")
+    if not first:
+        raise InputError(str(path), "an empty file", "a header row and at least one data row")
+    delimiter = _sniff_delimiter(first)
+    header, rows = _records(path, content, delimiter)
+    _check_widths(path, header, rows, delimiter)
+    keep = []
+    for j, name in enumerate(header):
+        if name:
+            keep.append(j)
+        elif any(cells[j] for _, cells in rows):
+            raise InputError(f"{path}, row 1, column {j + 1}", "",
+                             "a column name above a column that holds values")
+    names = [header[j] for j in keep]
+    _no_duplicate_names(path, names)
+    table = pd.DataFrame([[cells[j] for j in keep] for _, cells in rows],
+                         index=pd.Index([n for n, _ in rows], name="row"),
+                         columns=names, dtype=object)
+    table.attrs.update(source=str(path), row_label="row", delimiter=delimiter,
+                       decimal_comma=delimiter != ",")
+    return table
+
+
+def _decode(path: Path) -> str:
+    """The file's text (UTF-8, with or without BOM); a workbook or binary file refused."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -264,10 +288,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
                          "in Excel use Save As > 'CSV UTF-8')") from exc
     if "\x00" in content:
         raise InputError(str(path), "binary data", "a text (CSV) file")
-    first = next((ln for ln in content.splitlines() if ln.strip()), "")
-    if not first:
-        raise InputError(str(path), "an empty file", "a header row and at least one data row")
-    delimiter = _sniff_delimiter(first)
+    return content
+
+
+def _records(path: Path, content: str, delimiter: str
+             ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header (row 1) and the non-empty data rows with their row numbers."""
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     line = 0
@@ -286,34 +312,23 @@ def _read_csv(path: Path) -> pd.DataFrame:
     header_row, header = records[0]
     if header_row != 1:
         raise InputError(f"{path}, row 1", "an empty line", "the header row in row 1")
-    rows = records[1:]
+    return header, records[1:]
+
+
+def _check_widths(path: Path, header: list[str], rows: list[tuple[int, list[str]]],
+                  delimiter: str) -> None:
+    """Refuse a row with fewer values than the header, or with values beyond it."""
     width = len(header)
     for number, cells in rows:
         if len(cells) < width:
             raise InputError(f"{path}, row {number}", delimiter.join(cells),
                              f"{width} values separated by {delimiter!r} like the header "
                              f"(found {len(cells)}; is the file cut short?)")
-        extra = cells[width:]
-        if any(extra):
+        if any(cells[width:]):
             raise InputError(f"{path}, row {number}", delimiter.join(cells),
                              f"{width} values separated by {delimiter!r} like the header "
                              f"(found {len(cells)}; quote values that contain "
                              f"{delimiter!r})")
-    keep = []
-    for j, name in enumerate(header):
-        if name:
-            keep.append(j)
-        elif any(cells[j] for _, cells in rows):
-            raise InputError(f"{path}, row 1, column {j + 1}", "",
-                             "a column name above a column that holds values")
-    names = [header[j] for j in keep]
-    _no_duplicate_names(path, names)
-    table = pd.DataFrame([[cells[j] for j in keep] for _, cells in rows],
-                         index=pd.Index([n for n, _ in rows], name="row"),
-                         columns=names, dtype=object)
-    table.attrs.update(source=str(path), row_label="row", delimiter=delimiter,
-                       decimal_comma=delimiter != ",")
-    return table
 
 
 def _sniff_delimiter(line: str) -> str:
@@ -424,7 +439,8 @@ class _Field:
     """A field an import reads: its name, whether required, its parser."""
 
     name: str
-    parse: Callable[[str, bool], Any]
+    parse: Callable[[str, str, bool], Any]
+    """``parse(field name, cell text, decimal comma)``; raises InputError."""
     required: bool = False
 
 
@@ -498,107 +514,84 @@ def _resolve_columns(path: Path, table: pd.DataFrame, fields: list[_Field],
 
 
 # --------------------------------------------------------------------------- cell parsers
+# Each parser reads one cell's text with the shared checks of circularopt._validate and
+# raises InputError naming the field; _Rows replaces the field by file, row and column.
 
 
-class _BadCellError(ValueError):
-    """A cell value that is not valid; the argument says what would be."""
-
-
-def _parse_text(s: str, comma: bool) -> str:
+def _parse_text(where: str, s: str, comma: bool) -> str:
     return s
 
 
-def _number(s: str, comma: bool, lo: float | None = None, hi: float | None = None,
-            what: str = "a number") -> float:
-    hint = "" if comma or "," not in s else (
-        " (a decimal comma is read only in files separated by ';'; write a point)")
+def _parse_lat(where: str, s: str, comma: bool) -> float:
+    return text_number(where, s, decimal_comma=comma, lo=-90, hi=90,
+                       expected="a latitude in degrees from -90 to 90 (WGS84)")
+
+
+def _parse_lon(where: str, s: str, comma: bool) -> float:
+    return text_number(where, s, decimal_comma=comma, lo=-180, hi=180,
+                       expected="a longitude in degrees from -180 to 180 (WGS84)")
+
+
+def _nonneg(where: str, s: str, comma: bool) -> float:
+    return text_number(where, s, decimal_comma=comma, lo=0, expected="a number >= 0")
+
+
+def _any_number(where: str, s: str, comma: bool) -> float:
+    return text_number(where, s, decimal_comma=comma,
+                       expected="a number (negative: a gate fee paid)")
+
+
+def _share(where: str, s: str, comma: bool) -> float:
+    return share(where, text_number(where, s, decimal_comma=comma,
+                                    expected="a share from 0 to 1"))
+
+
+def _per_week(where: str, s: str, comma: bool) -> int:
     try:
-        x = _parse_number(s, comma)
-    except ValueError:
-        raise _BadCellError(what + hint) from None
-    if not math.isfinite(x) or (lo is not None and x < lo) or (hi is not None and x > hi):
-        raise _BadCellError(what)
-    return x
+        return per_week(where, text_number(where, s, decimal_comma=comma, expected=PER_WEEK))
+    except InputError:
+        raise InputError(where, s, PER_WEEK) from None
 
 
-def _parse_lat(s: str, comma: bool) -> float:
-    return _number(s, comma, -90, 90, "a latitude in degrees from -90 to 90 (WGS84)")
-
-
-def _parse_lon(s: str, comma: bool) -> float:
-    return _number(s, comma, -180, 180, "a longitude in degrees from -180 to 180 (WGS84)")
-
-
-def _nonneg(s: str, comma: bool) -> float:
-    return _number(s, comma, 0, None, "a number >= 0")
-
-
-def _any_number(s: str, comma: bool) -> float:
-    return _number(s, comma, None, None, "a number (negative: a gate fee paid)")
-
-
-def _share(s: str, comma: bool) -> float:
-    return _number(s, comma, 0, 1, "a share from 0 to 1")
-
-
-def _per_week(s: str, comma: bool) -> int:
-    x = _number(s, comma, 1, 7, "a whole number of collections per week from 1 to 7")
-    if not x.is_integer():
-        raise _BadCellError("a whole number of collections per week from 1 to 7")
-    return int(x)
-
-
-def _number_list(s: str, comma: bool, lo_open: bool) -> tuple[float, ...]:
+def _number_list(where: str, s: str, comma: bool, lo_open: bool) -> tuple[float, ...]:
     what = ("numbers > 0" if lo_open else "numbers >= 0") + " separated by '|' (60|120|250)"
-    values = tuple(_number(p.strip(), comma, 0, None, what) for p in s.split("|"))
+    values = tuple(text_number(where, p.strip(), decimal_comma=comma, lo=0, expected=what)
+                   for p in s.split("|"))
     if lo_open and any(v <= 0 for v in values):
-        raise _BadCellError(what)
+        raise InputError(where, s, what)
     return values
 
 
-def _positive_list(s: str, comma: bool) -> tuple[float, ...]:
-    return _number_list(s, comma, True)
+def _positive_list(where: str, s: str, comma: bool) -> tuple[float, ...]:
+    return _number_list(where, s, comma, True)
 
 
-def _nonneg_list(s: str, comma: bool) -> tuple[float, ...]:
-    return _number_list(s, comma, False)
+def _nonneg_list(where: str, s: str, comma: bool) -> tuple[float, ...]:
+    return _number_list(where, s, comma, False)
 
 
-def _parse_bool(s: str, comma: bool) -> bool:
-    low = s.lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    raise _BadCellError("true or false (also yes/no, 1/0)")
+def _parse_bool(where: str, s: str, comma: bool) -> bool:
+    return boolean(where, s, words=True)
 
 
-_TIME_HELP = "a time HH:MM or minutes after midnight (0-1440)"
+def _parse_time(where: str, s: str, comma: bool) -> float:
+    return time_of_day(where, s, separators=":.h", decimal_comma=comma)
 
 
-def _parse_time(s: str, comma: bool) -> float:
-    m = re.fullmatch(r"(\d{1,2})[:.h](\d{2})", s)
-    if m:
-        h, mi = int(m.group(1)), int(m.group(2))
-        if h > 24 or mi > 59 or h * 60 + mi > 1440:
-            raise _BadCellError(_TIME_HELP)
-        return float(h * 60 + mi)
-    return _number(s, comma, 0, 1440, _TIME_HELP)
-
-
-def _parse_window(s: str, comma: bool) -> tuple[float, float] | None:
+def _parse_window(where: str, s: str, comma: bool) -> tuple[float, float] | None:
     what = "HH:MM-HH:MM (07:00-19:00), minutes 420-1140, or none"
     if s.lower() in ("none", "any"):
         return None
     parts = s.split("-")
     if len(parts) != 2:
-        raise _BadCellError(what)
+        raise InputError(where, s, what)
     try:
-        a, b = _parse_time(parts[0].strip(), comma), _parse_time(parts[1].strip(), comma)
-    except _BadCellError:
-        raise _BadCellError(what) from None
+        a, b = (_parse_time(where, parts[0].strip(), comma),
+                _parse_time(where, parts[1].strip(), comma))
+    except InputError:
+        raise InputError(where, s, what) from None
     if b < a:
-        raise _BadCellError(what + ", with the start before the end")
+        raise InputError(where, s, what + ", with the start before the end")
     return (a, b)
 
 
@@ -653,9 +646,9 @@ class _Rows:
                 self.defaulted.setdefault(name, []).append(row)
             return None if empty_ok else default
         try:
-            return field.parse(text, self.comma)
-        except _BadCellError as exc:
-            self.problem(row, name, text, str(exc))
+            return field.parse(name, text, self.comma)
+        except InputError as exc:
+            self.problem(row, name, text, exc.expected)
             return None
 
 
@@ -711,8 +704,7 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
         Listing every bad cell, duplicate id and inconsistency, each with file, row and
         column.
     """
-    if kind not in KINDS:
-        raise InputError("kind", kind, f"one of {list(KINDS)}")
+    choice("kind", kind, KINDS)
     path = Path(path)
     table = read_table(path, layer=layer, text=True)
     if table.empty:
@@ -731,18 +723,23 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
     base_defaults = _defaults(kind, scenario, composition)
     given = _given_defaults(kind, fields, defaults)
     base_defaults.update(given)
-    objects: list[tuple[int, Any]]
-    if kind == "collection_points":
-        objects = list(_build_points(rows, base_defaults, scenario))
-    elif kind == "complex_candidates":
-        objects = list(_build_candidates(rows, base_defaults, scenario))
-    else:
-        objects = list(_build_recyclers(rows, base_defaults, scenario))
+    build: dict[str, Callable[[_Rows, Mapping[str, Any], Scenario], list[tuple[int, Any]]]]
+    build = {"collection_points": _build_points, "complex_candidates": _build_candidates,
+             "recyclers": _build_recyclers}
+    objects = build[kind](rows, base_defaults, scenario)
     _check_ids(rows, scenario, kind, replace)
     if rows.problems:
         raise TableError(rows.problems)
     _report_defaults(path, rows, kind, base_defaults, chosen, given)
     _warn_far(path, rows, objects, scenario, kind)
+    return _with_imported(scenario, path, kind, tuple(o for _, o in objects),
+                          replace=replace, layer=layer)
+
+
+def _with_imported(scenario: Scenario, path: Path, kind: str, objects: tuple[Any, ...], *,
+                   replace: bool, layer: str | None) -> Scenario:
+    """The scenario with the imported objects (replacing or added to those of ``kind``)
+    and the import recorded in ``metadata["imports"]``."""
     kept = () if replace else tuple(getattr(scenario, kind))
     record = {"kind": kind, "file": path.name, "rows": len(objects), "replace": replace,
               "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
@@ -750,8 +747,7 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
         record["layer"] = layer
     metadata = dict(scenario.metadata)
     metadata["imports"] = [*metadata.get("imports", []), record]
-    changes: dict[str, Any] = {kind: kept + tuple(o for _, o in objects),
-                               "metadata": metadata}
+    changes: dict[str, Any] = {kind: kept + objects, "metadata": metadata}
     try:
         return dataclasses.replace(scenario, **changes)
     except InputError as exc:
@@ -812,14 +808,8 @@ def _defaults(kind: str, scenario: Scenario,
                                   {s: t / total for s, t in scenario.tonnes_by_stream().items()
                                    if t > 0})
         else:
-            shares = dict(composition)
-            unknown = [s for s in shares if s not in scenario.stream_names]
-            if unknown or abs(sum(shares.values()) - 1.0) > 1e-6 or any(
-                    not (0 <= v <= 1) for v in shares.values()):
-                raise InputError("composition", shares,
-                                 f"shares from 0 to 1 that sum to 1, for the streams "
-                                 f"{list(scenario.stream_names)}")
-            out["composition"] = shares
+            out["composition"] = dict(check_composition("composition", composition,
+                                                         streams=scenario.stream_names))
     elif kind == "complex_candidates":
         cands = scenario.complex_candidates
         out["approximate"] = False
@@ -861,9 +851,9 @@ def _given_defaults(kind: str, fields: list[_Field],
         if key not in known:
             raise InputError(f"default {key}", value, f"a default for one of {sorted(known)}")
         try:
-            parsed = known[key].parse(_cell_text(value), False)
-        except _BadCellError as exc:
-            raise InputError(f"default {key}", value, str(exc)) from None
+            parsed = known[key].parse(f"default {key}", _cell_text(value), False)
+        except InputError as exc:
+            raise InputError(f"default {key}", value, exc.expected) from None
         out[key] = (parsed, 0.0) if key == "service_minutes" else parsed
     return out
 

@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from circularopt._serial import from_data, to_data
 from circularopt.exceptions import InputError
-from circularopt.feedstock import FeedstockResult, RecyclerSupply
+from circularopt.feedstock import FeedstockResult
 from circularopt.routing.result import RoutingResult
 from circularopt.scenario import Scenario
-from circularopt.siting.result import ResidueFlow, SitingResult, StreamFlow
+from circularopt.siting.result import SitingResult
 
 __all__ = ["PLAN_VERSION", "KPIs", "Plan"]
 
@@ -182,20 +183,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data; :meth:`from_dict` rebuilds the plan."""
-        return {
-            "plan_version": PLAN_VERSION,
-            "scenario": self.scenario.to_dict(),
-            "siting": None if self.siting is None else self.siting.to_dict(),
-            "feedstock": None if self.feedstock is None else _plain(asdict(self.feedstock)),
-            "routing": None if self.routing is None else self.routing.to_dict(),
-            "kpis": None if self.kpis is None else _plain(asdict(self.kpis)),
-            "approximate": self.approximate,
-            "matrices_source": self.matrices_source,
-            "valid": self.valid,
-            "violations": list(self.violations),
-            "complete": self.complete,
-            "info": _plain(dict(self.info)),
-        }
+        return {"plan_version": PLAN_VERSION, **to_data(self)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
@@ -204,26 +192,10 @@ class Plan:
             got = data.get("plan_version") if isinstance(data, Mapping) else type(data)
             raise InputError("plan_version", got, f"{PLAN_VERSION} (a circularopt plan)")
         try:
-            return cls(
-                scenario=Scenario.from_dict(data["scenario"]),
-                siting=None if data["siting"] is None else
-                SitingResult.from_dict(data["siting"]),
-                feedstock=None if data["feedstock"] is None else
-                _feedstock_from(data["feedstock"]),
-                routing=None if data["routing"] is None else
-                RoutingResult.from_dict(data["routing"]),
-                kpis=None if data["kpis"] is None else KPIs(**data["kpis"]),
-                approximate=bool(data["approximate"]),
-                matrices_source=str(data["matrices_source"]),
-                valid=bool(data["valid"]),
-                violations=tuple(data.get("violations", ())),
-                complete=bool(data.get("complete", True)),
-                info=dict(data.get("info", {})),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            if isinstance(exc, InputError):
-                raise
-            raise InputError("plan", repr(exc), "a plan.json written by circularopt") from exc
+            return from_data(cls, {k: v for k, v in data.items() if k != "plan_version"})
+        except InputError as exc:
+            raise InputError(exc.field, exc.value,
+                             f"{exc.expected}, in a plan.json written by circularopt") from exc
 
     def save(self, path: str | Path) -> Path:
         """Write the plan as JSON to ``path`` and return the path."""
@@ -244,22 +216,3 @@ class Plan:
             raise InputError(f"{path}, line {exc.lineno} column {exc.colno}", exc.msg,
                              "valid JSON") from exc
         return cls.from_dict(data)
-
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, Mapping):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    return obj
-
-
-def _feedstock_from(d: Mapping[str, Any]) -> FeedstockResult:
-    return FeedstockResult(
-        flows=tuple(StreamFlow(**f) for f in d["flows"]),
-        residues=tuple(ResidueFlow(**r) for r in d["residues"]),
-        supply=tuple(RecyclerSupply(**s) for s in d["supply"]),
-        unplaced_t_per_day=dict(d["unplaced_t_per_day"]),
-        unplaced_reason=dict(d["unplaced_reason"]),
-        revenue=d["revenue"], transport=d["transport"], landfill=d["landfill"],
-        status=d["status"], approximate=d["approximate"], currency=d.get("currency", "USD"))

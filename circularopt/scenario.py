@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any
 
+from circularopt._serial import from_data, to_data
+from circularopt._validate import composition as check_composition
 from circularopt._validate import frozen_map, ident, integer, number, position, sequence, window
 from circularopt.exceptions import InputError
 
@@ -49,9 +51,6 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 """Version of the scenario JSON schema written by this release."""
-
-T = TypeVar("T")
-
 
 def _where(obj: object, ident: str) -> str:
     return f"{type(obj).__name__} {ident!r}"
@@ -138,10 +137,7 @@ class CollectionPoint:
         number(f"{where}.service_minutes", self.service_minutes, lo=0)
         object.__setattr__(self, "time_window", window(f"{where}.time_window",
                                                         self.time_window))
-        integer(f"{where}.collections_per_week", self.collections_per_week, lo=1)
-        if self.collections_per_week > 7:
-            raise InputError(f"{where}.collections_per_week", self.collections_per_week,
-                             "an integer from 1 to 7")
+        integer(f"{where}.collections_per_week", self.collections_per_week, lo=1, hi=7)
 
     @classmethod
     def from_total(cls, id: str, lat: float, lon: float, total_tonnes_per_day: float,
@@ -149,10 +145,7 @@ class CollectionPoint:
         """Build a point from its total daily tonnes and a composition (shares sum to 1)."""
         where = f"CollectionPoint {id!r}"
         total = number(f"{where}.total_tonnes_per_day", total_tonnes_per_day, lo=0)
-        shares = frozen_map(f"{where}.composition", composition, hi=1.0)
-        if abs(sum(shares.values()) - 1.0) > 1e-6:
-            raise InputError(f"{where}.composition", dict(shares),
-                             f"shares that sum to 1 (they sum to {sum(shares.values()):.6g})")
+        shares = check_composition(f"{where}.composition", composition)
         return cls(id, lat, lon, {s: total * f for s, f in shares.items()}, **kwargs)
 
     @property
@@ -221,8 +214,7 @@ class ComplexCandidate:
         where = _where(self, ident("ComplexCandidate.id", self.id))
         position(where, self.lat, self.lon)
         sequence(f"{where}.capacity_options", self.capacity_options)
-        opts = tuple(o if isinstance(o, CapacityOption) else _build(CapacityOption, o,
-                     f"{where}.capacity_options[{i}]")
+        opts = tuple(from_data(CapacityOption, o, f"{where}.capacity_options[{i}]", lenient=True)
                      for i, o in enumerate(self.capacity_options))
         if not opts:
             raise InputError(f"{where}.capacity_options", [], "at least one capacity option")
@@ -297,8 +289,8 @@ class Depot:
         where = _where(self, ident("Depot.id", self.id))
         position(where, self.lat, self.lon)
         sequence(f"{where}.vehicle_types", self.vehicle_types)
-        vts = tuple(v if isinstance(v, VehicleType) else _build(VehicleType, v,
-                    f"{where}.vehicle_types[{i}]") for i, v in enumerate(self.vehicle_types))
+        vts = tuple(from_data(VehicleType, v, f"{where}.vehicle_types[{i}]", lenient=True)
+                    for i, v in enumerate(self.vehicle_types))
         _unique([v.id for v in vts], f"{where}.vehicle_types")
         object.__setattr__(self, "vehicle_types", vts)
 
@@ -543,7 +535,7 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (inverse of :meth:`from_dict`)."""
-        return _plain(self)
+        return to_data(self)
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:
         """Serialise to JSON; also write it to ``path`` when given."""
@@ -561,23 +553,11 @@ class Scenario:
         if version != SCHEMA_VERSION:
             raise InputError("schema_version", version,
                              f"{SCHEMA_VERSION} (this release of circularopt)")
-        kw: dict[str, Any] = {"name": data.get("name"), "schema_version": version,
-                              "metadata": data.get("metadata", {})}
-        if "streams" in data:
-            kw["streams"] = _build_list(Stream, data["streams"], "streams")
-        kw["collection_points"] = tuple(
-            _build_point(p, f"collection_points[{i}]")
-            for i, p in enumerate(_as_list(data.get("collection_points", []),
-                                           "collection_points")))
-        for key, typ in (("complex_candidates", ComplexCandidate), ("depots", Depot),
-                         ("recyclers", Recycler), ("landfills", Landfill)):
-            kw[key] = _build_list(typ, data.get(key, []), key)
-        kw["parameters"] = _build(Parameters, data.get("parameters", {}), "parameters")
-        extra = set(data) - {f.name for f in fields(cls)}
-        if extra:
-            raise InputError("scenario", sorted(extra),
-                             f"only the keys {[f.name for f in fields(cls)]}")
-        return cls(**kw)
+        points = data.get("collection_points", [])
+        if not isinstance(points, list | tuple):
+            raise InputError("collection_points", type(points).__name__, "a JSON array")
+        built = tuple(_build_point(p, f"collection_points[{i}]") for i, p in enumerate(points))
+        return from_data(cls, {**data, "collection_points": built}, lenient=True)
 
     @classmethod
     def from_json(cls, source: str | Path) -> Scenario:
@@ -608,72 +588,26 @@ class Scenario:
             raise InputError(f"{where}: {exc.field}", exc.value, exc.expected) from exc
 
 
-# --------------------------------------------------------------------------- (de)serialise
-
-
-def _plain(obj: Any) -> Any:
-    if hasattr(obj, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
-    if isinstance(obj, Mapping):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    return obj
-
-
-def _as_list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list | tuple):
-        raise InputError(where, type(value).__name__, "a JSON array")
-    return list(value)
-
-
-def _build(cls: type[T], data: Any, where: str) -> T:
-    if isinstance(data, cls):
-        return data
-    if not isinstance(data, Mapping):
-        raise InputError(where, data, f"a JSON object describing a {cls.__name__}")
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    extra = set(data) - set(names)
-    if extra:
-        raise InputError(where, sorted(extra), f"only the keys {names}")
-    required = [f.name for f in fields(cls)  # type: ignore[arg-type]
-                if f.default is MISSING and f.default_factory is MISSING]
-    missing = [n for n in required if n not in data]
-    if missing:
-        raise InputError(where, f"missing {missing}",
-                         f"a {cls.__name__} with the keys {required}")
-    kw = dict(data)
-    for key in ("time_window",):
-        if isinstance(kw.get(key), list):
-            kw[key] = tuple(kw[key])
-    try:
-        return cls(**kw)
-    except InputError as exc:
-        raise InputError(f"{where} ({exc.field})", exc.value, exc.expected) from exc
-
-
-def _build_list(cls: type[T], data: Any, where: str) -> tuple[T, ...]:
-    return tuple(_build(cls, item, f"{where}[{i}]")
-                 for i, item in enumerate(_as_list(data, where)))
+# --------------------------------------------------------------------------- reading
 
 
 def _build_point(data: Any, where: str) -> CollectionPoint:
-    if isinstance(data, Mapping) and "total_tonnes_per_day" in data:
-        kw = dict(data)
-        try:
-            total, comp = kw.pop("total_tonnes_per_day"), kw.pop("composition")
-        except KeyError:
-            raise InputError(where, "missing 'composition'",
-                             "'composition' beside 'total_tonnes_per_day'") from None
-        for key in ("id", "lat", "lon"):
-            if key not in kw:
-                raise InputError(where, f"missing {key!r}", "the keys id, lat, lon")
-        try:
-            return CollectionPoint.from_total(kw.pop("id"), kw.pop("lat"), kw.pop("lon"),
-                                              total, comp, **kw)
-        except TypeError as exc:
-            raise InputError(where, sorted(kw), f"valid CollectionPoint keys ({exc})")\
-                from exc
-        except InputError as exc:
-            raise InputError(f"{where} ({exc.field})", exc.value, exc.expected) from exc
-    return _build(CollectionPoint, data, where)
+    """A collection point from JSON: ``tonnes_per_day``, or a total and a composition."""
+    if not (isinstance(data, Mapping) and "total_tonnes_per_day" in data):
+        return from_data(CollectionPoint, data, where, lenient=True)
+    kw = dict(data)
+    try:
+        total, comp = kw.pop("total_tonnes_per_day"), kw.pop("composition")
+    except KeyError:
+        raise InputError(where, "missing 'composition'",
+                         "'composition' beside 'total_tonnes_per_day'") from None
+    for key in ("id", "lat", "lon"):
+        if key not in kw:
+            raise InputError(where, f"missing {key!r}", "the keys id, lat, lon")
+    try:
+        return CollectionPoint.from_total(kw.pop("id"), kw.pop("lat"), kw.pop("lon"),
+                                          total, comp, **kw)
+    except TypeError as exc:
+        raise InputError(where, sorted(kw), f"valid CollectionPoint keys ({exc})") from exc
+    except InputError as exc:
+        raise InputError(f"{where} ({exc.field})", exc.value, exc.expected) from exc

@@ -228,6 +228,14 @@ BROKEN_CELLS = [
      "collections_per_week", "from 1 to 7"),
     ("window", "id,lat,lon,tonnes,time_window\nA,40.5,72.8,1,19:00-07:00\n", 2,
      "time_window", "start before the end"),
+    ("per_week_fraction", "id,lat,lon,tonnes,collections_per_week\nA,40.5,72.8,1,2.5\n", 2,
+     "collections_per_week", "a whole number"),
+    ("tw_start", "id,lat,lon,tonnes,tw_start,tw_end\nA,40.5,72.8,1,25:00,12:00\n", 2,
+     "tw_start", "a time of day HH:MM"),
+    ("share", "id,lat,lon,recovery_glass\nA,40.5,72.8,1.5\n", 2, "recovery_glass",
+     "a share from 0 to 1"),
+    ("boolean", "id,lat,lon,approximate\nA,40.5,72.8,maybe\n", 2, "approximate",
+     "true or false (also yes/no, 1/0)"),
 ]
 
 
@@ -238,10 +246,27 @@ def test_bad_cells_name_file_row_and_column(base: Scenario, tmp_path: Path, name
                                             expected: str) -> None:
     path = write(tmp_path, f"{name}.csv", text)
     with pytest.raises(InputError) as info:
-        quiet_import(base, path)
+        quiet_import(base, path, kind=_kind_of(name))
     message = str(info.value)
     assert f"{name}.csv, row {row}, column '{column}'" in message
     assert expected in message
+
+
+def _kind_of(name: str) -> str:
+    return "complex_candidates" if name in ("share", "boolean") else "collection_points"
+
+
+def test_composition_and_defaults_are_checked_by_name(base: Scenario, tmp_path: Path) -> None:
+    path = write(tmp_path, "sites.csv", HEADER + "A,40.5,72.8,1\n")
+    with pytest.raises(InputError, match=r"composition key: got 'wood'"):
+        quiet_import(base, path, composition={"wood": 1.0})
+    with pytest.raises(InputError, match=r"composition: .*sum to 0\.5"):
+        quiet_import(base, path, composition={"glass": 0.5})
+    with pytest.raises(InputError, match=r"default collections_per_week: got 9; expected a "
+                                         r"whole number"):
+        quiet_import(base, path, defaults={"collections_per_week": 9})
+    got = quiet_import(base, path, defaults={"time_window": "7h00-12.30"})
+    assert got.collection_points[0].time_window == (420.0, 750.0)
 
 
 def test_every_problem_is_listed(base: Scenario, tmp_path: Path) -> None:

@@ -132,3 +132,24 @@ def test_total_and_composition_in_json(tiny: Scenario) -> None:
     point["composition"] = {"plastic": 0.25, "residual": 0.75}
     again = Scenario.from_dict(data)
     assert again.collection_points[1].tonnes_per_day["plastic"] == pytest.approx(0.5)
+
+
+def test_nested_json_errors_name_the_path(tiny: Scenario) -> None:
+    data = tiny.to_dict()
+    data["depots"][0]["vehicle_types"][0]["count"] = -1
+    with pytest.raises(InputError) as info:
+        Scenario.from_dict(data)
+    assert info.value.field.startswith("depots[0].vehicle_types[0] (VehicleType ")
+    assert info.value.field.endswith(".count)")
+    data = tiny.to_dict()
+    data["complex_candidates"][0]["capacity_options"][0] = [1, 2]
+    with pytest.raises(InputError, match=r"capacity_options\[0\].*a JSON object"):
+        Scenario.from_dict(data)
+
+
+def test_json_text_survives_a_round_trip_unchanged(tiny: Scenario) -> None:
+    scenario = dataclasses.replace(tiny, metadata={"sources": {"a": "b"}, "ids": [1, 2],
+                                                   "nested": {"x": [{"y": None}]}})
+    text = scenario.to_json()
+    assert Scenario.from_json(text).to_json() == text
+    assert Scenario.from_json(text) == scenario

@@ -6,6 +6,7 @@ import argparse
 import warnings
 from pathlib import Path
 
+from circularopt._validate import text_number
 from circularopt.cities import DEFAULT_SIZE, generate, list_cities
 from circularopt.cli._common import atomic_write, console, existing_file
 from circularopt.exceptions import InputError
@@ -100,9 +101,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InputError("--out", args.out, "a file path in an existing folder")
+    out = _out_file(args.out)
     scenario = generate(args.city, size=args.size, seed=args.seed, season=args.season)
     atomic_write(out, scenario.to_json)
     console.print(scenario.summary())
@@ -132,19 +131,23 @@ def _shares(text: str) -> dict[str, float] | None:
         return None
     out = {}
     for stream, value in _pairs(text, "--composition").items():
-        try:
-            out[stream] = float(value)
-        except ValueError:
-            raise InputError(f"--composition {stream}", value, "a share from 0 to 1") from None
+        out[stream] = text_number(f"--composition {stream}", value, decimal_comma=False,
+                                  lo=0, hi=1, expected="a share from 0 to 1")
+    return out
+
+
+def _out_file(text: str) -> Path:
+    """``--out``: a file path in an existing folder."""
+    out = Path(text)
+    if out.is_dir() or not out.parent.is_dir():
+        raise InputError("--out", text, "a file path in an existing folder")
     return out
 
 
 def _import(args: argparse.Namespace) -> int:
     from circularopt.pipeline import load_scenario
 
-    out = Path(args.out)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InputError("--out", args.out, "a file path in an existing folder")
+    out = _out_file(args.out)
     source = existing_file(args.file, option="file")
     base = load_scenario(args.base, season=args.season)
     with warnings.catch_warnings(record=True) as caught:

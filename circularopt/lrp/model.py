@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from circularopt._serial import Spec, from_data, to_data
 from circularopt.exceptions import InputError
 
 __all__ = ["ROUNDINGS", "LRPInstance", "LRPRoute", "LRPSolution", "Rounding", "arc_cost",
@@ -197,20 +198,11 @@ class LRPSolution:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: ``open_depots`` and ``routes`` as ``{depot, customers}``."""
-        return {"open_depots": list(self.open_depots),
-                "routes": [{"depot": r.depot, "customers": list(r.customers)}
-                           for r in self.routes]}
+        return to_data(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LRPSolution:
-        """Inverse of :meth:`to_dict`."""
-        try:
-            return cls(tuple(int(j) for j in data["open_depots"]),
-                       tuple(LRPRoute(int(r["depot"]), tuple(int(i) for i in r["customers"]))
-                             for r in data["routes"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError("LRP solution", str(exc)[:80],
-                             "{open_depots: [int], routes: [{depot, customers: [int]}]}"
-                             ) from None
+        """Inverse of :meth:`to_dict` (other keys, such as run facts, are ignored)."""
+        return from_data(cls, data, "LRP solution", Spec(ignore_unknown=True))
 
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from circularopt._serial import Spec, from_data, to_data
 from circularopt.routing.problem import INF_TIME, RoutingProblem
 
 __all__ = [
@@ -188,16 +189,7 @@ class RoutingResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (totals included)."""
-        return {
-            "problem_name": self.problem_name, "engine": self.engine, "status": self.status,
-            "seconds": self.seconds, "objective": self.objective,
-            "cost": self.cost, "distance": self.distance, "duration": self.duration,
-            "num_vehicles": self.num_vehicles, "unassigned": list(self.unassigned),
-            "info": self.info,
-            "routes": [{"vehicle_type": r.vehicle_type, "vehicle": r.vehicle,
-                        "distance": r.distance, "duration": r.duration, "cost": r.cost,
-                        "visits": [{**v.__dict__, "load": list(v.load)} for v in r.visits]}
-                       for r in self.routes]}
+        return to_data(self, specs=_JSON)
 
     def to_json(self, *, indent: int | None = 1) -> str:
         """The result as JSON text."""
@@ -206,12 +198,18 @@ class RoutingResult:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RoutingResult:
         """Rebuild a result written by :meth:`to_dict`."""
-        routes = tuple(
-            Route(r["vehicle_type"], r["vehicle"],
-                  tuple(Visit(**{**v, "load": tuple(v["load"])}) for v in r["visits"]),
-                  r["distance"], r["duration"], r["cost"]) for r in d["routes"])
-        return cls(d["problem_name"], d["engine"], d["status"], d["seconds"], routes,
-                   tuple(d.get("unassigned", ())), d.get("objective"), d.get("info", {}))
+        return from_data(cls, d, specs=_JSON)
+
+
+_JSON = {
+    RoutingResult: Spec(
+        computed={"cost": lambda r: r.cost, "distance": lambda r: r.distance,
+                  "duration": lambda r: r.duration, "num_vehicles": lambda r: r.num_vehicles},
+        order=("problem_name", "engine", "status", "seconds", "objective", "cost",
+               "distance", "duration", "num_vehicles", "unassigned", "info")),
+    Route: Spec(order=("vehicle_type", "vehicle", "distance", "duration", "cost")),
+}
+"""How a result is written: its totals beside the routes, which come last."""
 
 
 # --------------------------------------------------------------------------- scheduling

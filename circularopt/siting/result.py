@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from circularopt.exceptions import InputError
+from circularopt._serial import Spec, from_data, to_data
 
 __all__ = [
     "CostBreakdown",
@@ -245,29 +245,7 @@ class SitingResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (inverse of :meth:`from_dict`)."""
-        return {
-            "scenario": self.scenario,
-            "open_complexes": [{**asdict(c), "inflow_t_per_day": dict(c.inflow_t_per_day)}
-                               for c in self.open_complexes],
-            "assignment": dict(self.assignment),
-            "flows": [asdict(f) for f in self.flows],
-            "residues": [asdict(r) for r in self.residues],
-            "opened_recyclers": list(self.opened_recyclers),
-            "costs": asdict(self.costs),
-            "total_cost": self.costs.total,
-            "diversion_rate": self.diversion_rate,
-            "status": self.status,
-            "objective": self.objective,
-            "bound": _finite_or_none(self.bound),
-            "gap": _finite_or_none(self.gap),
-            "solve_seconds": self.solve_seconds,
-            "backend": self.backend,
-            "approximate": self.approximate,
-            "matrices_source": self.matrices_source,
-            "options": _jsonable(self.options),
-            "unplaced_t_per_day": dict(self.unplaced_t_per_day),
-            "currency": self.currency,
-        }
+        return to_data(self, _JSON)
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:
         """Serialise to JSON; also write it to ``path`` when given."""
@@ -279,31 +257,7 @@ class SitingResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SitingResult:
         """Rebuild a result from :meth:`to_dict` output."""
-        try:
-            return cls(
-                scenario=str(data["scenario"]),
-                open_complexes=tuple(OpenComplex(**c) for c in data["open_complexes"]),
-                assignment=dict(data["assignment"]),
-                flows=tuple(StreamFlow(**f) for f in data["flows"]),
-                residues=tuple(ResidueFlow(**r) for r in data["residues"]),
-                opened_recyclers=tuple(data.get("opened_recyclers", ())),
-                costs=CostBreakdown(**data["costs"]),
-                diversion_rate=float(data["diversion_rate"]),
-                status=str(data["status"]),
-                objective=float(data["objective"]),
-                bound=-math.inf if data["bound"] is None else float(data["bound"]),
-                gap=math.inf if data["gap"] is None else float(data["gap"]),
-                solve_seconds=float(data["solve_seconds"]),
-                backend=str(data["backend"]),
-                approximate=bool(data["approximate"]),
-                matrices_source=str(data["matrices_source"]),
-                options=dict(data.get("options", {})),
-                unplaced_t_per_day=dict(data.get("unplaced_t_per_day", {})),
-                currency=str(data.get("currency", "USD")),
-            )
-        except (KeyError, TypeError) as exc:
-            raise InputError("siting result", f"{type(exc).__name__}: {exc}",
-                             "a dict as written by SitingResult.to_dict()") from exc
+        return from_data(cls, data, "siting result", _JSON)
 
     @classmethod
     def from_json(cls, source: str | Path) -> SitingResult:
@@ -314,15 +268,9 @@ class SitingResult:
         return cls.from_dict(json.loads(text))
 
 
-def _finite_or_none(value: float) -> float | None:
-    """JSON has no infinity: an unknown bound or gap is written as null."""
-    return value if math.isfinite(value) else None
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value) if isinstance(value, set | frozenset) else value
-        return [_jsonable(v) for v in items]
-    return value
+_JSON = Spec(computed={"total_cost": lambda r: r.costs.total},
+             order=("scenario", "open_complexes", "assignment", "flows", "residues",
+                    "opened_recyclers", "costs", "total_cost"),
+             none_as={"bound": -math.inf, "gap": math.inf})
+"""How a result is written: the total cost beside its components; JSON has no infinity,
+so an unknown bound or gap is written as null."""
