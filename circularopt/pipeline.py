@@ -30,7 +30,6 @@ import math
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +45,9 @@ from circularopt.scenario import Scenario
 from circularopt.siting.model import site
 from circularopt.siting.result import SitingResult
 from circularopt.siting.validate import check_siting
+from circularopt.stop import Budget
 
-__all__ = ["DEFAULT_TIME_LIMIT", "Budget", "compute_kpis", "load_scenario", "scenario_hash",
+__all__ = ["DEFAULT_TIME_LIMIT", "compute_kpis", "load_scenario", "scenario_hash",
            "solve", "versions"]
 
 DEFAULT_TIME_LIMIT = 180.0
@@ -60,32 +60,6 @@ JOINT_SHARE = 0.5
 """Share of the budget left after siting that ``joint=True`` spends judging sitings."""
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class Budget:
-    """A wall-clock deadline shared by the stages.
-
-    Parameters
-    ----------
-    seconds
-        Total budget from creation.
-    """
-
-    seconds: float
-
-    def __post_init__(self) -> None:
-        self.start = time.perf_counter()
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds since the budget started."""
-        return time.perf_counter() - self.start
-
-    @property
-    def left(self) -> float:
-        """Seconds left (never negative)."""
-        return max(0.0, self.seconds - self.elapsed)
 
 
 def load_scenario(source: Scenario | str | Path, *, size: int | None = None, seed: int = 0,
@@ -234,12 +208,12 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     def begin(name: str) -> float:
         nonlocal stage
         stage = name
-        say(f"[{budget.elapsed:6.1f}s, {budget.left:6.1f}s left] {name} ...")
+        say(f"[{budget.elapsed():6.1f}s, {max(0.0, budget.left()):6.1f}s left] {name} ...")
         return time.perf_counter()
 
     def end(name: str, t0: float, note: str = "") -> None:
         stage_seconds[name] = round(time.perf_counter() - t0, 3)
-        say(f"[{budget.elapsed:6.1f}s, {budget.left:6.1f}s left] {name} done "
+        say(f"[{budget.elapsed():6.1f}s, {max(0.0, budget.left()):6.1f}s left] {name} done "
             f"in {stage_seconds[name]:.1f}s{': ' + note if note else ''}")
 
     try:
@@ -261,7 +235,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         end("diagnose", t0, f"{len(info['warnings'])} warning(s)")
 
         t0 = begin("siting")
-        kw: dict[str, Any] = {"time_limit": max(1.0, SITING_SHARE * budget.left),
+        kw: dict[str, Any] = {"time_limit": max(1.0, SITING_SHARE * max(0.0, budget.left())),
                               "complexes": complexes, "seed": seed}
         if backend is not None:
             kw["backend"] = backend
@@ -282,7 +256,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
             t0 = begin("joint")
             siting, feedstock, trials = _judge_by_routes(
                 scenario, matrices, siting, feedstock, complexes=complexes, backend=backend,
-                engine=engine, seconds=JOINT_SHARE * budget.left, seed=seed,
+                engine=engine, seconds=JOINT_SHARE * max(0.0, budget.left()), seed=seed,
                 workers=workers, engine_options=engine_options, say=say)
             info["joint"] = trials
             violations = [f"siting: {v}" for v in
@@ -292,7 +266,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
 
         t0 = begin("routing")
         city = route_city(scenario, matrices, assignment=siting.assignment, engine=engine,
-                          time_limit=max(1.0, budget.left - 2.0), seed=seed,
+                          time_limit=max(1.0, budget.left() - 2.0), seed=seed,
                           workers=workers, progress=say, engine_options=engine_options)
         violations += [f"routing: {v}" for v in city.report.violations]
         info["vehicle_types"] = [_type_name(vt.name, [p.name for p in city.parts])
@@ -309,7 +283,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     kpis = None
     if siting is not None and feedstock is not None and city is not None:
         kpis = compute_kpis(scenario, siting, feedstock, city.problem, city.result)
-    info["seconds"] = round(budget.elapsed, 3)
+    info["seconds"] = round(budget.elapsed(), 3)
     return Plan(
         scenario=scenario, siting=siting, feedstock=feedstock,
         routing=None if city is None else city.result, kpis=kpis,

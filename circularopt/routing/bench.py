@@ -28,12 +28,13 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from circularopt.bench import BenchOptions, BenchRow
 from circularopt.exceptions import CircularOptError, DataNotFoundError
 from circularopt.routing.engines import solve
-from circularopt.routing.engines._common import Budget, int_loads, int_matrix, int_time
+from circularopt.routing.engines._common import int_loads, int_matrix, int_time
 from circularopt.routing.engines.ortools_engine import search
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.readers import read_cvrp, read_vrptw, write_vrplib_solution
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
 from circularopt.routing.validate import validate
+from circularopt.stop import Budget
 
 __all__ = ["CLOCK", "peer_ortools_gls", "peer_pyvrp", "run_cvrp", "run_vrptw"]
 

@@ -83,12 +83,12 @@ from circularopt.bench import BenchOptions, BenchRow
 from circularopt.exceptions import CircularOptError, DataNotFoundError, InputError
 from circularopt.routing.bench import CLOCK
 from circularopt.routing.engines import solve
-from circularopt.routing.engines._common import Budget
 from circularopt.routing.engines.pyvrp_engine import SearchSettings, check_supported
 from circularopt.routing.problem import Break, RoutingModel, RoutingProblem
 from circularopt.routing.readers import euclidean
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
 from circularopt.routing.validate import validate
+from circularopt.stop import Budget
 
 __all__ = [
     "YANG_SEARCH",

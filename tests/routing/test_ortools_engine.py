@@ -12,9 +12,9 @@ import pytest
 from circularopt.exceptions import SolverError
 from circularopt.routing import RoutingModel, RoutingProblem, schedule_route, solve, validate
 from circularopt.routing.engines import ortools_engine
-from circularopt.routing.engines._common import Budget
 from circularopt.routing.engines._construct import nearest_neighbour
 from circularopt.routing.engines._parts import part_problem
+from circularopt.stop import Budget
 from tests.routing.conftest import euclid_model
 
 

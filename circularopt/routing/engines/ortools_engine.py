@@ -250,7 +250,6 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from circularopt.exceptions import InputError, SolverError
 from circularopt.routing.engines._common import (
     BIG,
-    Budget,
     cost_factor,
     int_loads,
     int_matrix,
@@ -266,6 +265,7 @@ from circularopt.routing.engines._parts import (
 )
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
+from circularopt.stop import Budget
 
 __all__ = ["ENGINE", "MULTI_DEPOT_FIRST_SOLUTION", "SEARCH_DEFAULTS", "SEARCH_EXTRA",
            "UNLOAD_FIRST_SOLUTION",
@@ -976,7 +976,7 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
         only plans within capacity (see the module docstring); used on problems that
         only capacity constrains, ignored on others.
     clock
-        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`
+        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.stop.MaxRuntime`
         and :func:`search`).
     log
         Print OR-Tools' search log.

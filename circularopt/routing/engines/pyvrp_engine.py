@@ -66,7 +66,6 @@ from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
 from circularopt.exceptions import InputError, SolverError
 from circularopt.routing.engines._common import (
     BIG,
-    Budget,
     cost_factor,
     int_loads,
     int_matrix,
@@ -75,6 +74,7 @@ from circularopt.routing.engines._common import (
 )
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
+from circularopt.stop import Budget
 
 __all__ = ["ENGINE", "SearchSettings", "check_supported", "solve_pyvrp", "to_pyvrp"]
 
@@ -347,7 +347,7 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     seed
         Random seed (same seed and budget, same machine load: same plan).
     clock
-        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`).
+        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.stop.MaxRuntime`).
     display
         Print PyVRP's progress.
     max_iterations
