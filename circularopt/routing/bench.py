@@ -88,7 +88,7 @@ def _run(options: BenchOptions, reader: Reader, bks_column: str,
         try:
             result: RoutingResult | None = solve(problem, engine=engine, time_limit=budget,
                                                  seed=options.seed, allow_infeasible=True,
-                                                 clock=CLOCK)
+                                                 options={"clock": CLOCK})
             error = ""
         except CircularOptError as exc:
             result, error = None, str(exc)

@@ -541,7 +541,7 @@ def _solve_part(problem: RoutingProblem, engine: str, time_limit: float,
     time_limit = max(0.1, min(time_limit, deadline - time.time()))
     try:
         return solve(problem, engine=engine, time_limit=time_limit, seed=seed,
-                     allow_infeasible=True, **options), ""
+                     allow_infeasible=True, options=options), ""
     except CircularOptError as exc:
         return None, f"{type(exc).__name__}: {exc}"
 

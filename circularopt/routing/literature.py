@@ -667,7 +667,7 @@ def _solve(problem: RoutingProblem, engine: str, options: BenchOptions,
     """Solve on the benchmarks' CPU clock (see :data:`circularopt.routing.bench.CLOCK`)."""
     try:
         return solve(problem, engine=engine, time_limit=seconds, seed=options.seed,
-                     allow_infeasible=True, clock=CLOCK, **engine_options), ""
+                     allow_infeasible=True, options={"clock": CLOCK, **engine_options}), ""
     except CircularOptError as exc:
         return None, str(exc)
 

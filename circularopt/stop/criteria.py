@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from circularopt import _validate
 from circularopt.exceptions import InputError
@@ -18,7 +18,7 @@ CLOCKS = ("wall", "cpu")
 class StoppingCriterion(Protocol):
     """Anything called with the best cost found so far that returns True to stop."""
 
-    def __call__(self, best_cost: float) -> bool: ...
+    def __call__(self, best_cost: Any) -> bool: ...
 
 
 class MaxRuntime:

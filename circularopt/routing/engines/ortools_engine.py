@@ -263,13 +263,22 @@ from circularopt.routing.engines._parts import (
     part_problem,
     to_whole,
 )
+from circularopt.routing.engines.options import ORToolsOptions
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
-from circularopt.stop import Budget
+from circularopt.stop import Budget, MaxRuntime, StoppingCriterion
 
-__all__ = ["ENGINE", "MULTI_DEPOT_FIRST_SOLUTION", "SEARCH_DEFAULTS", "SEARCH_EXTRA",
-           "UNLOAD_FIRST_SOLUTION",
-           "check_supported", "search", "solve_ortools"]
+__all__ = [
+    "ENGINE",
+    "MULTI_DEPOT_FIRST_SOLUTION",
+    "SEARCH_DEFAULTS",
+    "SEARCH_EXTRA",
+    "UNLOAD_FIRST_SOLUTION",
+    "ORToolsOptions",
+    "check_supported",
+    "search",
+    "solve_ortools",
+]
 
 ENGINE = "ortools"
 
@@ -924,13 +933,20 @@ def _improve_by_parts(problem: RoutingProblem, routes: list[Route], budget: Budg
     return numbered, stats
 
 
+def _time_limit(time_limit: float, clock: str, stop: StoppingCriterion | None
+                ) -> tuple[float, str]:
+    """The time limit and clock of a run: ``time_limit``, capped by a ``MaxRuntime``."""
+    if stop is None:
+        return time_limit, clock
+    if not isinstance(stop, MaxRuntime):
+        raise InputError("stop", stop, f"None or a MaxRuntime: engine {ENGINE!r} stops on "
+                         "time only")
+    return min(time_limit, max(0.01, stop.left())), stop.clock
+
+
 def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
-                  first_solution: str | None = None, metaheuristic: str | None = None,
-                  search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
-                  part_size: int | str | None = "auto", part_seconds: float | None = None,
-                  first_share: float | None = None, greedy_start: bool | None = None,
-                  drops: str = "fallback", soft_capacity: bool = False,
-                  clock: str = "wall", log: bool = False) -> RoutingResult:
+                  options: ORToolsOptions | None = None,
+                  stop: StoppingCriterion | None = None) -> RoutingResult:
     """Solve with OR-Tools routing.
 
     Parameters
@@ -938,67 +954,44 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     problem
         The problem.
     time_limit
-        Seconds for model building and search.
+        Seconds for model building and search, on the clock of ``options``.
     seed
         Seeds the choice of parts in the improvement phase; OR-Tools' own search is
         deterministic for a given model and time budget (up to timing).
-    first_solution, metaheuristic
-        OR-Tools enum names; default :data:`SEARCH_DEFAULTS` (first solution
-        :data:`UNLOAD_FIRST_SOLUTION` when the problem has unload sites). Without
+    options
+        The engine's options (:class:`~circularopt.routing.engines.options.ORToolsOptions`;
+        ``None``: the defaults). Problem-dependent defaults: first solution
+        :data:`SEARCH_DEFAULTS` (:data:`UNLOAD_FIRST_SOLUTION` with unload sites,
+        :data:`MULTI_DEPOT_FIRST_SOLUTION` with several depots); without
         ``first_solution``, problems that only capacity constrains start from the
-        Clarke-Wright plan of :func:`~circularopt.routing.engines._construct.savings`
-        (see the module docstring).
-    search_params
-        Further ``RoutingSearchParameters`` fields by (dotted) name, e.g.
-        ``{"ls_operator_neighbors_ratio": 0.2}``; default :data:`SEARCH_EXTRA`.
-    trim_fleet
-        Offer fewer idle vehicles when safe (see the module docstring).
-    part_size
-        Stops per part in the improvement phase (see the module docstring); ``None``
-        searches the whole problem for the whole time; ``"auto"``:
-        :data:`SAVINGS_PART_SIZE` on problems that start from the savings plan, else
-        :data:`PART_SIZE`. Problems with at most ``part_size`` stops (with soft
-        capacities: :data:`SOFT_WHOLE_UP_TO`) are always searched whole.
-    part_seconds
-        Search time per part; default ``part_size / 80`` seconds on problems that start
-        from the savings plan, else ``part_size / 40``.
-    first_share
-        Share of ``time_limit`` for the search on the whole problem before the parts;
-        default :data:`SAVINGS_FIRST_SHARE` on problems that start from the savings
-        plan, else
-        :data:`FIRST_SHARE`.
-    greedy_start
-        Start from :func:`~circularopt.routing.engines._construct.nearest_neighbour`
-        instead of the first solution strategy; default: when the problem has unload
-        sites and ``first_solution`` is not given.
-    soft_capacity
-        Let the search pass through plans over capacity at an adaptive cost, keeping
-        only plans within capacity (see the module docstring); used on problems that
-        only capacity constrains, ignored on others.
-    clock
-        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.stop.MaxRuntime`
-        and :func:`search`).
-    log
-        Print OR-Tools' search log.
+        Clarke-Wright plan of :func:`~circularopt.routing.engines._construct.savings`;
+        ``part_size="auto"`` is :data:`SAVINGS_PART_SIZE` from the savings plan, else
+        :data:`PART_SIZE`; ``part_seconds`` is ``part_size / 80`` from the savings plan,
+        else ``part_size / 40``; ``first_share`` is :data:`SAVINGS_FIRST_SHARE` from the
+        savings plan, else :data:`FIRST_SHARE`; ``greedy_start`` when the problem has
+        unload sites and ``first_solution`` is not given; ``search_params``
+        :data:`SEARCH_EXTRA`. Problems with at most ``part_size`` stops (with soft
+        capacities: :data:`SOFT_WHOLE_UP_TO`) are searched whole.
+    stop
+        ``None`` or a :class:`~circularopt.stop.MaxRuntime`: its time left (on its
+        clock) caps ``time_limit``. OR-Tools' search takes no other criterion.
 
     Returns
     -------
     RoutingResult
         A plan; ``SolverError`` if OR-Tools finds none in time.
     """
+    opts = options or ORToolsOptions()
+    time_limit, clock = _time_limit(time_limit, opts.clock, stop)
+    first_solution, metaheuristic = opts.first_solution, opts.metaheuristic
+    search_params, trim_fleet = opts.search_params, opts.trim_fleet
+    part_size, part_seconds = opts.part_size, opts.part_seconds
+    first_share, greedy_start = opts.first_share, opts.greedy_start
+    drops, soft_capacity, log = opts.drops, opts.soft_capacity, opts.log
     check_supported(problem)
     t0 = time.perf_counter()
     if problem.num_stops == 0:
         return RoutingResult(problem.name, ENGINE, "feasible", 0.0, ())
-    if part_size != "auto" and part_size is not None and (
-            not isinstance(part_size, int) or part_size < 2):
-        raise InputError("part_size", part_size, "an integer >= 2, None or 'auto'")
-    if part_seconds is not None and not part_seconds > 0:
-        raise InputError("part_seconds", part_seconds, "seconds > 0, or None for the default")
-    if first_share is not None and not 0 < first_share <= 1:
-        raise InputError("first_share", first_share, "a share in (0, 1], or None")
-    if drops not in ("fallback", "always"):
-        raise InputError("drops", drops, "'fallback' or 'always'")
     unloads = any(vt.unload_sites for vt in problem.vehicle_types)
     fs = first_solution or (UNLOAD_FIRST_SOLUTION if unloads
                             else MULTI_DEPOT_FIRST_SOLUTION if len(problem.depots) > 1

@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -72,43 +71,15 @@ from circularopt.routing.engines._common import (
     int_time,
     refuse,
 )
+from circularopt.routing.engines.options import PyVRPOptions, SearchSettings
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
-from circularopt.stop import Budget
+from circularopt.stop import Budget, FirstOf, MaxIterations, StoppingCriterion
 
-__all__ = ["ENGINE", "SearchSettings", "check_supported", "solve_pyvrp", "to_pyvrp"]
+__all__ = ["ENGINE", "PyVRPOptions", "SearchSettings", "check_supported", "solve_pyvrp",
+           "to_pyvrp"]
 
 ENGINE = "pyvrp"
-
-
-@dataclass(frozen=True)
-class SearchSettings:
-    """Settings of PyVRP's iterated local search (see the module docstring).
-
-    Parameters
-    ----------
-    history_length
-        Late-acceptance history: a candidate is accepted when it is no worse than the
-        solution this many iterations ago (PyVRP: 300; shorter is greedier).
-    max_perturbations
-        At most this many random perturbations per iteration (PyVRP: 25).
-    initial_penalty
-        Starting penalty weight per unit of excess load, time warp and excess distance;
-        ``None``: PyVRP's (the midpoint of its range, 50,000).
-    """
-
-    history_length: int = 300
-    max_perturbations: int = 25
-    initial_penalty: float | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("history_length", "max_perturbations"):
-            value = getattr(self, name)
-            if not (isinstance(value, int) and value >= 1):
-                raise InputError(f"search.{name}", value, "an integer >= 1")
-        if self.initial_penalty is not None and not self.initial_penalty > 0:
-            raise InputError("search.initial_penalty", self.initial_penalty,
-                             "None or a weight > 0")
 
 
 def check_supported(problem: RoutingProblem) -> None:
@@ -278,8 +249,8 @@ def _fewer_vehicles(data: pyvrp.ProblemData, budget: Budget, seed: int
         trial = data.replace(vehicle_types=[vt.replace(num_available=fleet - 1)])
         with warnings.catch_warnings():  # a fleet too small is expected to max penalties
             warnings.simplefilter("ignore", pyvrp.exceptions.PenaltyBoundWarning)
-            found = pyvrp.solve(trial, pyvrp.stop.MultipleCriteria(
-                [pyvrp.stop.FirstFeasible(), budget]), seed=seed, collect_stats=False).best
+            found = pyvrp.solve(trial, FirstOf(pyvrp.stop.FirstFeasible(), budget),
+                                seed=seed, collect_stats=False).best
         if not found.is_feasible():
             break
         fleet, best = min(fleet - 1, found.num_routes()), found
@@ -294,7 +265,7 @@ def _fewer_vehicles(data: pyvrp.ProblemData, budget: Budget, seed: int
     return data, pyvrp.Solution(data, routes), info
 
 
-def _solve_ils(data: pyvrp.ProblemData, stop: Any, seed: int, display: bool,
+def _solve_ils(data: pyvrp.ProblemData, stop: StoppingCriterion, seed: int, display: bool,
                initial: pyvrp.Solution | None, search: SearchSettings | None
                ) -> pyvrp.Result:
     """``pyvrp.solve``, or with ``search`` the same steps as PyVRP 0.14's ``solve``
@@ -332,10 +303,8 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
 
 
 def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
-                clock: str = "wall", display: bool = False,
-                max_iterations: int | None = None,
-                minimise_fleet: float = 0.0,
-                search: SearchSettings | None = None) -> RoutingResult:
+                options: PyVRPOptions | None = None,
+                stop: StoppingCriterion | None = None) -> RoutingResult:
     """Solve with PyVRP's iterated local search.
 
     Parameters
@@ -343,53 +312,43 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     problem
         The problem.
     time_limit
-        Wall-clock seconds for the search.
+        Seconds for the search, on the clock of ``options``.
     seed
-        Random seed (same seed and budget, same machine load: same plan).
-    clock
-        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.stop.MaxRuntime`).
-    display
-        Print PyVRP's progress.
-    max_iterations
-        Also stop after this many iterations. A run that stops on iterations before the
-        time limit is reproducible: same problem, seed and ``max_iterations``, same plan
-        on any machine and load (a time-limited search depends on the machine's speed).
-        The fleet phase (``minimise_fleet``) is limited by time only.
-    minimise_fleet
-        Share of ``time_limit`` (0 to 1) spent first on reducing the number of vehicles
-        (see the module docstring); 0 (default) skips the phase. Needs a problem with one
-        vehicle type.
-    search
-        Settings of the main search (see :class:`SearchSettings`); ``None`` (default):
-        ``pyvrp.solve``'s own.
+        Random seed (same seed and budget, same machine load: same plan; with
+        ``options.max_iterations``, same plan on any machine).
+    options
+        The engine's options (:class:`~circularopt.routing.engines.options.PyVRPOptions`);
+        ``None``: the defaults.
+    stop
+        A further stopping criterion of the main search (see :mod:`circularopt.stop`).
 
     Returns
     -------
     RoutingResult
         ``status`` is ``"infeasible"`` when PyVRP's best solution violates a constraint.
     """
+    opts = options or PyVRPOptions()
     t0 = time.perf_counter()
-    budget = Budget(time_limit, clock)
+    budget = Budget(time_limit, opts.clock)
     mapping = _Mapping(problem)
     if problem.num_stops == 0:
         return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0, ())
-    if max_iterations is not None and not (isinstance(max_iterations, int)
-                                           and max_iterations >= 1):
-        raise InputError("max_iterations", max_iterations, "None or an integer >= 1")
-    if not 0.0 <= minimise_fleet < 1.0:
-        raise InputError("minimise_fleet", minimise_fleet, "a share of the time limit in [0, 1)")
     data = mapping.data
     initial: pyvrp.Solution | None = None
     fleet_info: dict[str, Any] = {}
-    if minimise_fleet > 0:
+    if opts.minimise_fleet > 0:
         if len(problem.vehicle_types) != 1:
-            raise InputError("minimise_fleet", minimise_fleet,
+            raise InputError("engine_options.minimise_fleet", opts.minimise_fleet,
                              "0 for problems with several vehicle types (one type only)")
         data, initial, fleet_info = _fewer_vehicles(
-            data, Budget(minimise_fleet * time_limit, clock), seed)
-    stop: Any = budget if max_iterations is None else pyvrp.stop.MultipleCriteria(
-        [budget, pyvrp.stop.MaxIterations(max_iterations)])
-    res = _solve_ils(data, stop, seed, display, initial, search)
+            data, Budget(opts.minimise_fleet * time_limit, opts.clock), seed)
+    criteria: list[StoppingCriterion] = [budget]
+    if stop is not None:
+        criteria.append(stop)
+    if opts.max_iterations is not None:
+        criteria.append(MaxIterations(opts.max_iterations))
+    res = _solve_ils(data, FirstOf(*criteria) if len(criteria) > 1 else budget, seed,
+                     opts.display, initial, opts.search)
     best = res.best
     if not best.routes():
         raise SolverError(f"PyVRP found no solution for {problem.name!r} in {time_limit} s")
@@ -400,6 +359,7 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                          "feasible" if best.is_feasible() else "infeasible",
                          time.perf_counter() - t0, routes, unassigned,
                          res.cost() / mapping.factor if best.is_feasible() else None,
-                         {"iterations": res.num_iterations, "max_iterations": max_iterations,
-                          "cost_factor": mapping.factor,
-                          "clock": clock, "budget_used": budget.elapsed(), **fleet_info})
+                         {"iterations": res.num_iterations,
+                          "max_iterations": opts.max_iterations,
+                          "cost_factor": mapping.factor, "clock": opts.clock,
+                          "budget_used": budget.elapsed(), **fleet_info})
