@@ -47,7 +47,7 @@ def test_bad_value_is_named(engine: str, given: dict[str, object], field: str) -
 def test_options_of_the_other_engine_are_refused() -> None:
     with pytest.raises(InputError, match="options of engine 'ortools'"):
         engine_options("ortools", PyVRPOptions())
-    with pytest.raises(InputError, match="^engine: got 'gurobi'"):
+    with pytest.raises(InputError, match=r"^engine: got 'gurobi'"):
         engine_options("gurobi", None)
 
 
@@ -61,5 +61,5 @@ def test_stop_criterion_ends_the_pyvrp_search(cvrp4: RoutingProblem) -> None:
 def test_ortools_takes_a_runtime_only(cvrp4: RoutingProblem) -> None:
     result = solve(cvrp4, engine="ortools", stop=MaxRuntime(0.3, "cpu"))
     assert result.info["clock"] == "cpu"
-    with pytest.raises(InputError, match="^stop: got"):
+    with pytest.raises(InputError, match=r"^stop: got"):
         solve(cvrp4, engine="ortools", stop=MaxIterations(5))
