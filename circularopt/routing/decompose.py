@@ -40,8 +40,10 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.math_opt.python import mathopt
 
+from circularopt import _validate
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
 from circularopt.matrices import TravelMatrices, default_workers, haversine_m
+from circularopt.routing.engines.options import EngineOptions, engine_options
 from circularopt.routing.problem import (
     INF_TIME,
     Break,
@@ -55,9 +57,55 @@ from circularopt.routing.scenario import point_load, routing_problem
 from circularopt.routing.validate import ValidationReport, validate
 from circularopt.scenario import Scenario
 
-__all__ = ["CityPlan", "Part", "merge_problems", "part_hours", "route_city", "split_parts"]
+__all__ = ["CityPlan", "Part", "RoutingOptions", "merge_problems", "part_hours", "route_city",
+           "split_parts"]
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoutingOptions:
+    """How :func:`route_city` routes a city (besides its time limit and seed).
+
+    Parameters
+    ----------
+    engine
+        ``"pyvrp"`` or ``"ortools"``.
+    engine_options
+        The engine's options for every part: typed
+        (:class:`~circularopt.routing.engines.options.PyVRPOptions`,
+        :class:`~circularopt.routing.engines.options.ORToolsOptions`) or a JSON object of
+        them; ``None``: the defaults.
+    max_part_stops
+        Largest part; bigger site groups are split into sectors.
+    workers
+        Parallel processes (default: every CPU this process may use).
+    day
+        Weekday to plan, or ``None`` for every point (see
+        :mod:`circularopt.routing.scenario`).
+    lunch
+        Break every truck takes, or ``None``.
+    """
+
+    engine: str = "pyvrp"
+    engine_options: EngineOptions | Mapping[str, Any] | None = None
+    max_part_stops: int = 300
+    workers: int | None = None
+    day: int | None = None
+    lunch: Break | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "engine_options",
+                           engine_options(self.engine, self.engine_options))
+        _validate.integer("routing.max_part_stops", self.max_part_stops, lo=1)
+        if self.workers is not None:
+            _validate.integer("workers", self.workers, lo=1)
+        if self.day is not None:
+            _validate.integer("routing.day", self.day, lo=0)
+
+    def engine_settings(self) -> EngineOptions:
+        """The engine's typed options."""
+        return engine_options(self.engine, self.engine_options)
 
 
 @dataclass(frozen=True)
@@ -527,9 +575,9 @@ def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
 # --------------------------------------------------------------------------- solving
 
 
-def _solve_part(problem: RoutingProblem, engine: str, time_limit: float,
-                seed: int, deadline: float,
-                options: Mapping[str, Any]) -> tuple[RoutingResult | None, str]:
+def _solve_part(problem: RoutingProblem, engine: str, options: EngineOptions,
+                time_limit: float, seed: int,
+                deadline: float) -> tuple[RoutingResult | None, str]:
     """Worker: solve one part (top-level so that spawned processes can import it).
 
     ``deadline`` is a ``time.time()`` instant shared across processes: a part that starts
@@ -540,8 +588,8 @@ def _solve_part(problem: RoutingProblem, engine: str, time_limit: float,
 
     time_limit = max(0.1, min(time_limit, deadline - time.time()))
     try:
-        return solve(problem, engine=engine, time_limit=time_limit, seed=seed,
-                     allow_infeasible=True, options=options), ""
+        return solve(problem, engine=engine, options=options, time_limit=time_limit,
+                     seed=seed, allow_infeasible=True), ""
     except CircularOptError as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -562,12 +610,69 @@ def _budgets(sizes: Sequence[int], workers: int, seconds: float) -> list[float]:
     return out
 
 
+def _part_problems(scenario: Scenario, matrices: TravelMatrices, assignment: Mapping[str, str],
+                   options: RoutingOptions) -> tuple[list[Part], list[RoutingProblem]]:
+    """The city's parts and their routing problems."""
+    pts = [p.id for p in scenario.collection_points]
+    if not pts:
+        raise InputError("scenario.collection_points", [], "at least one collection point")
+    parts = split_parts(scenario, assignment, max_part_stops=options.max_part_stops,
+                        points=pts, matrices=matrices)
+    problems = [routing_problem(scenario, matrices, assignment=assignment,
+                                unload_sites=[part.site], points=part.points,
+                                fleet=part.fleet, day=options.day, lunch=options.lunch,
+                                name=f"{scenario.name}/{part.name}")
+                for part in parts]
+    return parts, problems
+
+
+class _Tally:
+    """The parts' results as they arrive, each reported through ``say``."""
+
+    def __init__(self, parts: Sequence[Part], problems: Sequence[RoutingProblem],
+                 say: Progress) -> None:
+        self.parts, self.problems, self.say = parts, problems, say
+        self.results: list[RoutingResult | None] = [None] * len(parts)
+        self.errors: dict[str, str] = {}
+
+    def done(self, k: int, res: RoutingResult | None, err: str) -> None:
+        self.results[k] = res
+        name = self.parts[k].name
+        if res is None:
+            self.errors[name] = err
+            self.say(f"part {name} failed: {err}")
+        else:
+            self.say(f"part {name}: {self.problems[k].num_stops} stops, "
+                     f"{res.num_vehicles} routes, cost {res.cost:,.2f}, {res.status}, "
+                     f"{res.seconds:.1f} s "
+                     f"({sum(r is not None for r in self.results)}/{len(self.parts)})")
+
+
+def _solve_parts(tally: _Tally, options: RoutingOptions, n_workers: int,
+                 budgets: Sequence[float], seed: int, deadline: float) -> None:
+    """Solve every part, largest first, in this process or in a pool of processes."""
+    problems = tally.problems
+    engine, settings = options.engine, options.engine_settings()
+    order = sorted(range(len(problems)), key=lambda i: -problems[i].num_stops)
+    if n_workers == 1 or len(problems) == 1:
+        for k in order:
+            tally.done(k, *_solve_part(problems[k], engine, settings, budgets[k], seed + k,
+                                       deadline))
+        return
+    with ProcessPoolExecutor(max_workers=min(n_workers, len(problems)),
+                             mp_context=get_context("spawn")) as pool:
+        futures: dict[Future[tuple[RoutingResult | None, str]], int] = {
+            pool.submit(_solve_part, problems[k], engine, settings, budgets[k], seed + k,
+                        deadline): k
+            for k in order}
+        for fut in as_completed(futures):
+            tally.done(futures[fut], *fut.result())
+
+
 def route_city(scenario: Scenario, matrices: TravelMatrices, *,
-               assignment: Mapping[str, str], engine: str = "pyvrp",
-               time_limit: float = 60.0, seed: int = 0, max_part_stops: int = 300,
-               workers: int | None = None, day: int | None = None,
-               lunch: Break | None = None, progress: Progress | None = None,
-               engine_options: Mapping[str, Any] | None = None) -> CityPlan:
+               assignment: Mapping[str, str], options: RoutingOptions | None = None,
+               time_limit: float = 60.0, seed: int = 0,
+               progress: Progress | None = None) -> CityPlan:
     """Route a whole city by parts solved in parallel (see the module docstring).
 
     Parameters
@@ -577,26 +682,15 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
         and the assigned sites.
     assignment
         Point id -> unload site id (every routed point needs one).
-    engine
-        ``"pyvrp"`` or ``"ortools"``.
+    options
+        Engine, engine options, part size, workers, day and lunch break (see
+        :class:`RoutingOptions`); ``None``: the defaults.
     time_limit
         Global wall-clock budget in seconds, decomposition and stitching included.
     seed
         Base random seed (part ``k`` uses ``seed + k``).
-    max_part_stops
-        Largest part; bigger site groups are split into sectors.
-    workers
-        Parallel processes (default: every CPU this process may use).
-    day
-        Weekday to plan, or ``None`` for every point (see
-        :mod:`circularopt.routing.scenario`).
-    lunch
-        Break every truck takes, or ``None``.
     progress
         Called with one line of text as parts are built and solved.
-    engine_options
-        Passed to the engine (e.g. ``{"first_solution": "PARALLEL_CHEAPEST_INSERTION"}``
-        for OR-Tools).
 
     Returns
     -------
@@ -605,23 +699,11 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
         unassigned and their error in ``errors``; check ``report.ok``.
     """
     t0 = time.perf_counter()
+    opts = options or RoutingOptions()
     say = progress or (lambda _msg: None)
-    n_workers = default_workers() if workers is None else int(workers)
-    if n_workers < 1:
-        raise InputError("workers", workers, "an integer >= 1 or None")
-    if not (time_limit > 0 and math.isfinite(time_limit)):
-        raise InputError("time_limit", time_limit, "a finite number of seconds > 0")
-    pts = [p.id for p in scenario.collection_points]
-    if not pts:
-        raise InputError("scenario.collection_points", [], "at least one collection point")
-    parts = split_parts(scenario, assignment, max_part_stops=max_part_stops, points=pts,
-                        matrices=matrices)
-    problems = []
-    for part in parts:
-        problems.append(routing_problem(scenario, matrices, assignment=assignment,
-                                        unload_sites=[part.site], points=part.points,
-                                        fleet=part.fleet, day=day, lunch=lunch,
-                                        name=f"{scenario.name}/{part.name}"))
+    n_workers = default_workers() if opts.workers is None else opts.workers
+    _validate.number("time_limit", time_limit, lo=0, lo_open=True)
+    parts, problems = _part_problems(scenario, matrices, assignment, opts)
     say(f"{len(parts)} parts built in {time.perf_counter() - t0:.1f} s "
         f"({sum(len(p.points) for p in parts)} points, {n_workers} workers)")
     # Keep ~5% (at least 1 s) for stitching and validation, plus process start-up.
@@ -629,40 +711,14 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     left = time_limit - (time.perf_counter() - t0) - max(1.0, 0.05 * time_limit) - startup
     budgets = _budgets([p.num_stops for p in problems], min(n_workers, len(problems)),
                        max(0.5, left))
-    deadline = time.time() + max(0.5, left) + startup
-    opts = dict(engine_options or {})
-    results: list[RoutingResult | None] = [None] * len(parts)
-    errors: dict[str, str] = {}
-
-    def done(k: int, res: RoutingResult | None, err: str) -> None:
-        results[k] = res
-        if res is None:
-            errors[parts[k].name] = err
-            say(f"part {parts[k].name} failed: {err}")
-        else:
-            say(f"part {parts[k].name}: {problems[k].num_stops} stops, "
-                f"{res.num_vehicles} routes, cost {res.cost:,.2f}, {res.status}, "
-                f"{res.seconds:.1f} s ({sum(r is not None for r in results)}/{len(parts)})")
-
-    order = sorted(range(len(parts)), key=lambda i: -problems[i].num_stops)
-    if n_workers == 1 or len(parts) == 1:
-        for k in order:
-            done(k, *_solve_part(problems[k], engine, budgets[k], seed + k, deadline, opts))
-    else:
-        with ProcessPoolExecutor(max_workers=min(n_workers, len(parts)),
-                                 mp_context=get_context("spawn")) as pool:
-            futures: dict[Future[tuple[RoutingResult | None, str]], int] = {
-                pool.submit(_solve_part, problems[k], engine, budgets[k], seed + k,
-                            deadline, opts): k
-                for k in order}
-            for fut in as_completed(futures):
-                done(futures[fut], *fut.result())
+    tally = _Tally(parts, problems, say)
+    _solve_parts(tally, opts, n_workers, budgets, seed, time.time() + max(0.5, left) + startup)
     merged = merge_problems(problems, name=scenario.name, prefixes=[p.name for p in parts])
-    result = _stitch(merged, problems, results, engine, time.perf_counter() - t0)
+    result = _stitch(merged, problems, tally.results, opts.engine, time.perf_counter() - t0)
     report = validate(merged, result)
     say(f"stitched {result.num_vehicles} routes in {result.seconds:.1f} s: "
         + report.summary(limit=3).replace("\n", "; "))
-    if not result.routes and errors:
+    if not result.routes and tally.errors:
         raise SolverError("no part of the city could be routed: "
-                          + "; ".join(f"{k}: {v}" for k, v in errors.items()))
-    return CityPlan(merged, result, report, tuple(parts), tuple(results), errors)
+                          + "; ".join(f"{k}: {v}" for k, v in tally.errors.items()))
+    return CityPlan(merged, result, report, tuple(parts), tuple(tally.results), tally.errors)
