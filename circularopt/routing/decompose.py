@@ -28,6 +28,7 @@ decomposition itself (parts, fleet shares) depends only on the inputs.
 from __future__ import annotations
 
 import datetime
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -61,6 +62,8 @@ __all__ = ["CityPlan", "Part", "RoutingOptions", "merge_problems", "part_hours",
            "split_parts"]
 
 Progress = Callable[[str], None]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -640,6 +643,7 @@ class _Tally:
         name = self.parts[k].name
         if res is None:
             self.errors[name] = err
+            logger.warning("part %s failed: %s", name, err)
             self.say(f"part {name} failed: {err}")
         else:
             self.say(f"part {name}: {self.problems[k].num_stops} stops, "

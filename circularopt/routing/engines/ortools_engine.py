@@ -238,6 +238,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import math
 import random
 import time
@@ -281,6 +282,8 @@ __all__ = [
 ]
 
 ENGINE = "ortools"
+
+logger = logging.getLogger(__name__)
 
 MATRIX_NODES = 3000
 """Up to this many nodes, transits are registered as matrices (fast C++ lookups);
@@ -983,112 +986,156 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     """
     opts = options or ORToolsOptions()
     time_limit, clock = _time_limit(time_limit, opts.clock, stop)
-    first_solution, metaheuristic = opts.first_solution, opts.metaheuristic
-    search_params, trim_fleet = opts.search_params, opts.trim_fleet
-    part_size, part_seconds = opts.part_size, opts.part_seconds
-    first_share, greedy_start = opts.first_share, opts.greedy_start
-    drops, soft_capacity, log = opts.drops, opts.soft_capacity, opts.log
     check_supported(problem)
     t0 = time.perf_counter()
     if problem.num_stops == 0:
         return RoutingResult(problem.name, ENGINE, "feasible", 0.0, ())
-    unloads = any(vt.unload_sites for vt in problem.vehicle_types)
-    fs = first_solution or (UNLOAD_FIRST_SOLUTION if unloads
-                            else MULTI_DEPOT_FIRST_SOLUTION if len(problem.depots) > 1
-                            else SEARCH_DEFAULTS["first_solution"])
-    mh = metaheuristic or SEARCH_DEFAULTS["metaheuristic"]
-    full = [v.count for v in problem.vehicle_types]
-    attempts = [_trimmed_counts(problem)] if trim_fleet else []
-    if not attempts or attempts[0] != full:
-        attempts.append(full)
-    soft = soft_capacity and _soft_eligible(problem)
-    extra = dict((SOFT_SEARCH_EXTRA if soft else SEARCH_EXTRA) if search_params is None
-                 else search_params)
-    chain = [fs] + [f for f in FALLBACK_FIRST_SOLUTIONS if f != fs]
-    greedy = (unloads and first_solution is None) if greedy_start is None else greedy_start
-    use_savings = first_solution is None and not soft and not greedy \
-        and savings_eligible(problem)
-    size = (SAVINGS_PART_SIZE if use_savings else PART_SIZE) if part_size == "auto" \
-        else part_size
-    assert size is None or isinstance(size, int)
-    parts = size is not None and problem.num_stops > (
-        max(size, SOFT_WHOLE_UP_TO) if soft else size)
-    share = first_share or (SAVINGS_FIRST_SHARE if use_savings else FIRST_SHARE)
+    setup = _setup(problem, opts)
     budget = Budget(time_limit, clock)
-    first = Budget(time_limit * (share if parts else 1.0), clock)
-    make = functools.partial(_params, metaheuristic=mh, extra=extra, log=log)
-    cap = FIRST_TRY_SHARE * first.seconds
-    for n_try, counts in enumerate(attempts):
+    first = Budget(time_limit * (setup.share if setup.parts else 1.0), clock)
+    make = functools.partial(_params, metaheuristic=setup.mh, extra=setup.extra, log=opts.log)
+    for n_try, counts in enumerate(setup.attempts):
         if budget.left() <= 0:
             break
-        start, builder = None, ""
-        if greedy:
-            start = nearest_neighbour(problem, counts, partial=True)
-            builder = "nearest_neighbour"
-        elif use_savings:
-            start, builder = savings(problem, counts[0]), "savings"
-        complete = start is not None and problem.num_stops == sum(
-            kind == "stop" for _, steps in start for kind, _ in steps)
-        model, initial, strategy = None, None, ""
-        if drops != "always" and (start is None or complete):
-            model = _Model(problem, counts)
-            if start is not None:
-                initial = model.assignment(start, make(first.seconds, first_solution=fs))
-                strategy = builder
-            else:
-                initial, strategy = _first_plan(model, [fs], make, cap)
+        model, initial, strategy = _start(problem, counts, setup, opts.drops, make, first,
+                                          budget)
         if initial is None:
-            model = _Model(problem, counts, drops=True)
-            if start is not None:
-                initial = model.assignment(start, make(first.seconds, first_solution=fs))
-                strategy = builder
-            if initial is None:
-                initial, strategy = _first_plan(model, chain, make, max(cap, budget.left()))
-        if initial is None:
+            logger.info("%s: no first plan with %d vehicles", problem.name, sum(counts))
             continue
-        assert model is not None
-        info: dict[str, Any] = {"first_solution": strategy, "metaheuristic": mh,
+        info: dict[str, Any] = {"first_solution": strategy, "metaheuristic": setup.mh,
                                 "vehicles_offered": sum(counts), "clock": clock,
                                 "unload_copies": len(model.copies),
                                 "drop_penalty": model.drop_penalty is not None,
-                                "soft_capacity": soft and model.drop_penalty is None}
+                                "soft_capacity": setup.soft and model.drop_penalty is None}
         phase = first if first.left() > 0 else budget
-        objective: float | None = None
-        weight: float | None = None  # the soft-capacity penalty, when used
-        if info["soft_capacity"]:
-            plan, weight, stats = _soft_search(
-                problem, counts, phase, None,
-                functools.partial(make, first_solution=fs), weight=SOFT_WEIGHT,
-                slices=SOFT_ROUNDS)
-            info.update(stats)
-            routes = _routes_of(problem, plan) if plan is not None \
-                else list(model.routes(initial))
-            dropped: list[int] = []
-        else:
-            sol = search(model.routing, phase, functools.partial(make, first_solution=fs),
-                         initial=initial)
-            if sol is None:
-                continue
-            dropped = model.unperformed(sol) if model.drop_penalty is not None else []
-            if dropped and n_try + 1 < len(attempts) and budget.left() > 0:
-                continue  # the next attempt offers more vehicles
-            routes = list(model.routes(sol))
-            objective = sol.ObjectiveValue() / model.factor
-        if parts and not dropped:
-            assert size is not None
+        found = _search_whole(problem, counts, model, initial, setup, make, phase, info)
+        if found is None:
+            continue
+        routes, dropped, objective, weight = found
+        if dropped and n_try + 1 < len(setup.attempts) and budget.left() > 0:
+            logger.info("%s: %d stop(s) left out with %d vehicles; offering more",
+                        problem.name, len(dropped), sum(counts))
+            continue
+        if setup.parts and not dropped:
+            assert setup.size is not None
             routes, stats = _improve_by_parts(
-                problem, routes, budget, seed=seed, part_size=size,
-                part_seconds=part_seconds or size / (80 if use_savings else 40),
-                make_params=functools.partial(make, first_solution=fs, log=False),
+                problem, routes, budget, seed=seed, part_size=setup.size,
+                part_seconds=setup.part_seconds,
+                make_params=functools.partial(make, first_solution=setup.fs, log=False),
                 soft_weight=weight)
-            info.update(stats, part_size=size)
+            info.update(stats, part_size=setup.size)
             objective = None
-        if dropped:
-            return RoutingResult(problem.name, ENGINE, "infeasible", time.perf_counter() - t0,
-                                 tuple(routes), tuple(problem.stops[k].id for k in dropped),
-                                 None, info)
-        return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0,
-                             tuple(routes), (), objective, info)
+        return RoutingResult(problem.name, ENGINE, "infeasible" if dropped else "feasible",
+                             time.perf_counter() - t0, tuple(routes),
+                             tuple(problem.stops[k].id for k in dropped),
+                             None if dropped else objective, info)
     raise SolverError(f"OR-Tools found no solution for {problem.name!r} within "
-                      f"{time_limit:g} s (first solution {fs}); give more time, more "
+                      f"{time_limit:g} s (first solution {setup.fs}); give more time, more "
                       "vehicles, or wider time windows")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Setup:
+    """How :func:`solve_ortools` goes about a problem: its options with the
+    problem-dependent defaults filled in."""
+
+    fs: str
+    mh: str
+    attempts: list[list[int]]
+    soft: bool
+    extra: dict[str, Any]
+    chain: list[str]
+    greedy: bool
+    use_savings: bool
+    size: int | None
+    parts: bool
+    share: float
+    part_seconds: float
+
+
+def _setup(problem: RoutingProblem, opts: ORToolsOptions) -> _Setup:
+    unloads = any(vt.unload_sites for vt in problem.vehicle_types)
+    fs = opts.first_solution or (UNLOAD_FIRST_SOLUTION if unloads
+                                 else MULTI_DEPOT_FIRST_SOLUTION if len(problem.depots) > 1
+                                 else SEARCH_DEFAULTS["first_solution"])
+    full = [v.count for v in problem.vehicle_types]
+    attempts = [_trimmed_counts(problem)] if opts.trim_fleet else []
+    if not attempts or attempts[0] != full:
+        attempts.append(full)
+    soft = opts.soft_capacity and _soft_eligible(problem)
+    extra = dict((SOFT_SEARCH_EXTRA if soft else SEARCH_EXTRA) if opts.search_params is None
+                 else opts.search_params)
+    greedy = (unloads and opts.first_solution is None) if opts.greedy_start is None \
+        else opts.greedy_start
+    use_savings = opts.first_solution is None and not soft and not greedy \
+        and savings_eligible(problem)
+    size = (SAVINGS_PART_SIZE if use_savings else PART_SIZE) if opts.part_size == "auto" \
+        else opts.part_size
+    assert size is None or isinstance(size, int)
+    parts = size is not None and problem.num_stops > (
+        max(size, SOFT_WHOLE_UP_TO) if soft else size)
+    return _Setup(
+        fs=fs, mh=opts.metaheuristic or SEARCH_DEFAULTS["metaheuristic"], attempts=attempts,
+        soft=soft, extra=extra, chain=[fs] + [f for f in FALLBACK_FIRST_SOLUTIONS if f != fs],
+        greedy=greedy, use_savings=use_savings, size=size, parts=parts,
+        share=opts.first_share or (SAVINGS_FIRST_SHARE if use_savings else FIRST_SHARE),
+        part_seconds=opts.part_seconds or (size or 0) / (80 if use_savings else 40))
+
+
+def _start(problem: RoutingProblem, counts: list[int], setup: _Setup, drops: str,
+           make: Callable[..., Any], first: Budget, budget: Budget) -> tuple[_Model, Any, str]:
+    """The model to search and its first solution (``None`` if none was found), with
+    the name of what built it: the greedy or savings plan, else the first solution
+    strategy; on the model with droppable stops when the strict one finds none."""
+    start, builder = None, ""
+    if setup.greedy:
+        start, builder = nearest_neighbour(problem, counts, partial=True), "nearest_neighbour"
+    elif setup.use_savings:
+        start, builder = savings(problem, counts[0]), "savings"
+    complete = start is not None and problem.num_stops == sum(
+        kind == "stop" for _, steps in start for kind, _ in steps)
+    cap = FIRST_TRY_SHARE * first.seconds
+    if drops != "always" and (start is None or complete):
+        model = _Model(problem, counts)
+        if start is not None:
+            initial = model.assignment(start, make(first.seconds, first_solution=setup.fs))
+            if initial is not None:
+                return model, initial, builder
+        else:
+            initial, strategy = _first_plan(model, [setup.fs], make, cap)
+            if initial is not None:
+                return model, initial, strategy
+        logger.info("%s: no first plan serving every stop; trying with droppable stops",
+                    problem.name)
+    model = _Model(problem, counts, drops=True)
+    if start is not None:
+        initial = model.assignment(start, make(first.seconds, first_solution=setup.fs))
+        if initial is not None:
+            return model, initial, builder
+    initial, strategy = _first_plan(model, setup.chain, make, max(cap, budget.left()))
+    return model, initial, strategy
+
+
+def _search_whole(problem: RoutingProblem, counts: list[int], model: _Model, initial: Any,
+                  setup: _Setup, make: Callable[..., Any], phase: Budget,
+                  info: dict[str, Any]
+                  ) -> tuple[list[Route], list[int], float | None, float | None] | None:
+    """Search the whole problem within ``phase`` from ``initial``.
+
+    Returns the routes, the stops left out, the objective (``None`` with soft
+    capacities) and the soft-capacity weight reached (``None`` without); ``None`` when
+    the search returned nothing. Soft-capacity figures go to ``info``.
+    """
+    params = functools.partial(make, first_solution=setup.fs)
+    if info["soft_capacity"]:
+        plan, weight, stats = _soft_search(problem, counts, phase, None, params,
+                                           weight=SOFT_WEIGHT, slices=SOFT_ROUNDS)
+        info.update(stats)
+        routes = _routes_of(problem, plan) if plan is not None \
+            else list(model.routes(initial))
+        return routes, [], None, weight
+    sol = search(model.routing, phase, params, initial=initial)
+    if sol is None:
+        return None
+    dropped = model.unperformed(sol) if model.drop_penalty is not None else []
+    return list(model.routes(sol)), dropped, sol.ObjectiveValue() / model.factor, None

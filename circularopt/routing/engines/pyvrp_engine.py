@@ -50,6 +50,7 @@ that much diversification. ``search`` overrides them for the main search; ``None
 
 from __future__ import annotations
 
+import logging
 import time
 import warnings
 from typing import Any
@@ -80,6 +81,8 @@ __all__ = ["ENGINE", "PyVRPOptions", "SearchSettings", "check_supported", "solve
            "to_pyvrp"]
 
 ENGINE = "pyvrp"
+
+logger = logging.getLogger(__name__)
 
 
 def check_supported(problem: RoutingProblem) -> None:
@@ -269,7 +272,23 @@ def _solve_ils(data: pyvrp.ProblemData, stop: StoppingCriterion, seed: int, disp
                initial: pyvrp.Solution | None, search: SearchSettings | None
                ) -> pyvrp.Result:
     """``pyvrp.solve``, or with ``search`` the same steps as PyVRP 0.14's ``solve``
-    (its operators and neighbourhood) with these settings."""
+    (its operators and neighbourhood) with these settings. PyVRP's penalty-bound
+    warnings go to this module's logger."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pyvrp.exceptions.PenaltyBoundWarning)
+        result = _run_ils(data, stop, seed, display, initial, search)
+    penalties = [str(w.message) for w in caught
+                 if issubclass(w.category, pyvrp.exceptions.PenaltyBoundWarning)]
+    for message in dict.fromkeys(penalties):
+        logger.warning("PyVRP (%d times): %s", penalties.count(message), message)
+    for w in caught:
+        if not issubclass(w.category, pyvrp.exceptions.PenaltyBoundWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
+
+
+def _run_ils(data: pyvrp.ProblemData, stop: StoppingCriterion, seed: int, display: bool,
+             initial: pyvrp.Solution | None, search: SearchSettings | None) -> pyvrp.Result:
     if search is None:
         return pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=display,
                            initial_solution=initial)
