@@ -19,211 +19,36 @@ Model
 * Counts: ``max_stops`` and ``max_unloads`` as unary dimensions.
 * Costs: arc cost per vehicle type (cost per distance unit), fixed cost per vehicle.
 
-Search parameters (``SEARCH_DEFAULTS``), chosen by measurement on CVRPLIB X at n/10
-CPU seconds on a shared 2-core machine (gap to BKS; X-n101-k25 unless said):
+Search
+------
+* First plan: problems that only capacity constrains (one vehicle type and depot; see
+  :func:`~circularopt.routing.engines._construct.savings_eligible`) start from our
+  parallel Clarke-Wright savings plan
+  (:func:`~circularopt.routing.engines._construct.savings`), problems with unload sites
+  from the greedy :func:`~circularopt.routing.engines._construct.nearest_neighbour`
+  plan, others from an OR-Tools first solution strategy:
+  :data:`MULTI_DEPOT_FIRST_SOLUTION` with several depots, :data:`UNLOAD_FIRST_SOLUTION`
+  with unload sites, else ``SAVINGS`` (:data:`SEARCH_DEFAULTS`). Giving
+  ``first_solution`` uses that strategy instead of any of these plans.
+* Droppable stops: the strategy gets :data:`FIRST_TRY_SHARE` of the first phase to place
+  every stop; when it finds nothing (or the greedy plan misses stops), the model makes
+  every stop optional at a penalty far above what serving it can cost
+  (:data:`DROP_FACTOR`), the strategies of :data:`FALLBACK_FIRST_SOLUTIONS` are tried in
+  turn and the plan leaving out the fewest stops is kept. Stops still left out at the
+  end are named in ``unassigned`` with status ``infeasible``, never hidden.
+  ``drops="always"`` uses that model from the start.
+* Search: guided local search (:data:`SEARCH_DEFAULTS`) with the two "close nodes"
+  large-neighbourhood operators (:data:`SEARCH_EXTRA`) on the whole problem for
+  ``first_share`` of the time, then improvement by parts (``part_size`` stops; see
+  :mod:`~circularopt.routing.engines._parts`): parts of nearby routes are re-solved
+  from the current plan and kept when they cost less; the seed picks the parts.
+* Soft capacities (``soft_capacity``, off by default; problems that only capacity
+  constrains): rounds of search on a model where vehicles may carry :data:`SOFT_EXCESS`
+  more at an adaptive cost per unit of excess (:func:`_soft_search`); only plans within
+  capacity are kept. Parts are then used only above :data:`SOFT_WHOLE_UP_TO` stops.
+* A depot where no offered vehicle starts or ends is switched off in the model.
 
-=========================================================  ==========================
-configuration                                               gap
-=========================================================  ==========================
-SAVINGS + GUIDED_LOCAL_SEARCH (default)                     5.42 %
-  same, GLS lambda 0.2 / 0.05                               5.41 % / 5.41 %
-  same, GLS penalties in LS operators                       5.48 %
-  same, multi-armed-bandit operator concatenation           5.53 %
-  same, ls_operator_neighbors_ratio 0.1 (min 30)            15.32 %
-PATH_CHEAPEST_ARC + GLS                                     5.68 %
-PARALLEL_CHEAPEST_INSERTION + GLS                           5.85 %
-SAVINGS + TABU_SEARCH                                       6.63 %
-SAVINGS + SIMULATED_ANNEALING                               6.18 %
-SAVINGS + iterated local search (ruin & recreate: SISR or   6.63 % (X-n214: 20.9 %,
-spatially close routes; SA acceptance)                      GLS 11.8 %)
-SAVINGS vs PATH_CHEAPEST_ARC + GLS, X-n214 and X-n308       13.6 % vs 13.2 % (wall
-(wall-clock 21/31 s on a loaded machine)                    clock, contended)
-=========================================================  ==========================
-
-On Solomon VRPTW (3 CPU s, GLS): SAVINGS / PATH_CHEAPEST_ARC / PARALLEL_CHEAPEST_INSERTION
-gave R201 8.17 / 3.69 / 5.34 %, RC201 4.00 / 2.46 / 3.20 %, RC101 7.21 / no solution /
-9.53 %: PATH_CHEAPEST_ARC is better on wide windows but can spend the whole budget without
-a first solution on tight ones, so SAVINGS stays the default (pass ``first_solution`` to
-change it).
-
-GLS is the only metaheuristic that keeps improving; the first solution matters little
-once GLS runs, and SAVINGS starts best. GLS stalls early on tight capacities (X-n101-k25:
-5.42 % after 2, 5, 10 s and 5.12 % after 60 s). Two measured additions (second session,
-n/10 CPU s, load 3-4 on 2 cores; single runs, noise about +-1 point):
-
-=========================================================  ==========================
-configuration (gap on X-n101 / n129 / n157 / n214)          gap
-=========================================================  ==========================
-SAVINGS + GLS                                               5.42 / 6.12 / 5.16 / 14.1 %
-+ "close nodes" LNS operators (:data:`SEARCH_EXTRA`)        4.54 / 2.45 / 4.11 / 9.44 %
-+ cross exchange / relocate neighbours / path LNS + TSP     5.42 / 4.13 / 4.71 % on
-  opt / expensive-chain LNS (X-n101; X-n214: no better)     X-n101 (X-n214 13.8-20.9 %)
-close nodes + parts of 80 stops (X-n420 / X-n716)           2.51 / 10.73 % (whole:
-                                                            2.87 / 11.82 %)
-=========================================================  ==========================
-
-Savings start (fourth session). On problems :func:`~circularopt.routing.engines.
-_construct.savings_eligible` accepts (one vehicle type, one depot, only capacity and
-``max_stops`` limiting a route: CVRPLIB X and Golden-like instances), the search starts
-from our own parallel Clarke-Wright savings plan
-(:func:`~circularopt.routing.engines._construct.savings`, the cheapest over eight route
-shape parameters) instead of OR-Tools' ``SAVINGS`` strategy, which builds routes one at a
-time and starts far worse. Gap of the first plan (single runs, seconds on one core):
-
-=============  ===========================  ===========================
-instance       OR-Tools SAVINGS (lambda 1)  ours (best of 8 lambdas)
-=============  ===========================  ===========================
-X-n101-k25     15.5 %                       3.66 % (0.07 s)
-X-n214-k11     27.0 %                       8.06 % (0.06 s)
-X-n280-k17     18.1 %                       6.95 % (0.08 s)
-X-n308-k13     24.0 %                       7.27 % (0.08 s)
-X-n502-k39     5.6 %                        1.99 % (0.18 s)
-X-n716-k35     16.3 %                       5.85 % (0.24 s)
-=============  ===========================  ===========================
-
-(OR-Tools' own ``savings_parameters.arc_coefficient`` sweep gives 13.0-19.2 % at best on
-these.) Guided local search moves slowly on hundreds of stops (see below), so where it
-starts decides much of where it ends. Final gaps at n/10 CPU s, same code otherwise
-(seed 0, single runs on a 2-core machine, one core each):
-
-==============================================  =========================  ============
-sample                                          OR-Tools SAVINGS start     savings start
-==============================================  =========================  ============
-10 X instances, n 100-279                        5.25 %                    3.04 %
-X-n502 / n627 / n716                             2.4 / 4.5 / 10.7 %        1.2 / 2.9 / 3.8 %
-==============================================  =========================  ============
-
-On all 50 X instances (seed 0, n/10 CPU s, one core each, two runs side by side):
-
-=============================================  =======  =========  =========  ========
-configuration                                   all      n 101-200  201-500    501-1000
-=============================================  =======  =========  =========  ========
-OR-Tools SAVINGS start, parts of 80 (third      5.80 %   5.55 %     6.26 %     5.33 %
-session)
-savings start, parts of 80 (2 s each, after     2.83 %   2.43 %     3.05 %     2.80 %
-30 % on the whole)
-savings start, parts of 40 (0.5 s each, after   2.72 %   2.41 %     2.92 %     2.65 %
-15 % on the whole; better on 36 of 50)
-the same, the default since (commit 754fd94),   2.70 %   2.38 %     2.90 %     2.64 %
-re-run with ``circularopt bench cvrp``
-=============================================  =======  =========  =========  ========
-
-All plans feasible; largest gaps X-n176-k26 6.8 % and X-n214-k11 5.7 %; the two runs of
-the same code differ by 0.06 points per instance on average (the CPU-second budget
-makes runs nearly repeatable).
-
-So from the savings plan the parts are smaller and start earlier
-(:data:`SAVINGS_PART_SIZE`, :data:`SAVINGS_FIRST_SHARE`): a part of 40 stops converges
-in half a second, and ten times more parts fit in the budget. Problems with unload sites
-or time limits never start from savings and keep :data:`PART_SIZE`. Passing
-``first_solution`` uses that OR-Tools strategy instead of the savings plan.
-
-Improvement by parts (``part_size``): after ``first_share`` of the time on the whole
-problem, the search re-solves parts of nearby routes (see
-:mod:`~circularopt.routing.engines._parts`) from the current plan and keeps what costs
-less; the seed picks the parts.
-
-Unload sites: ``SAVINGS`` cannot build a first solution with optional unload copies, and
-no strategy opens routes well (a full truck needs an unload copy and a stop in one move;
-on an Osh part with two sites for different truck types every strategy spent the whole
-limit without a solution), so problems with unload sites start from the greedy
-:func:`~circularopt.routing.engines._construct.nearest_neighbour` plan, and otherwise
-from :data:`UNLOAD_FIRST_SOLUTION` and :data:`FALLBACK_FIRST_SOLUTIONS`.
-
-First plan and droppable stops (third session). A first solution strategy that cannot
-place every stop backtracks and, on a tight problem, spends the whole time limit without
-a plan: so it did on 7 of Cordeau's 33 MDVRP instances (p14, p16, p17, p19, p20, p22,
-p23: five vehicles per depot and a route-duration limit; every strategy and the greedy
-start failed). The first strategy now gets :data:`FIRST_TRY_SHARE` of the first phase
-for one solution; when it finds none (or the greedy start misses stops), the search
-switches to a model where every stop is a disjunction with a penalty far above what
-serving it can cost (:data:`DROP_FACTOR`, :meth:`_Model._drop_penalty`). There every
-strategy returns a first plan at once, leaving some stops out; the plan leaving out the
-fewest is kept (the first strategy, then :data:`FALLBACK_FIRST_SOLUTIONS`; a greedy start
-keeps the routes it could build), and guided local search inserts the rest. Stops still
-left out at the end are never hidden: the result has status ``infeasible`` and names them
-in ``unassigned``, which the validator rejects (:func:`~circularopt.routing.engines.solve`
-raises ``SolverError`` naming them unless ``allow_infeasible``). ``drops="always"`` uses
-the droppable model from the start. Measured: stops left out by each strategy's first
-plan on the droppable model, and the final gap at n/10 CPU s (single runs; the noise is
-about +-2 points on these instances):
-
-=================  ==============  ==============  ==============  =================
-instance           SAVINGS         PARALLEL_CHEA.  LOCAL_CHEAPEST  final gap
-=================  ==============  ==============  ==============  =================
-p14 (n 80)         5 out           13 out          0 out           0.00 %
-p16 (160)          7               17              0               3.96 %
-p17 (160)          12              24              0               1.66 %
-p19 (240)          9               24              0               2.66 %
-p20 (240)          15              34              3               1.97 %
-p22 (360)          6               35              0               1.79 %
-p23 (360)          17              49              7               8.27 %
-=================  ==============  ==============  ==============  =================
-
-(final gap: SAVINGS first, then the droppable model from LOCAL_CHEAPEST_INSERTION,
-before the depot fix below; p23 lost most of its parts to that bug.) From these starts,
-GLS serves every stop on all seven. The penalty's size does not matter: on p20
-multipliers 1, 100 and 10**6 gave the same plans (SAVINGS 5.78 %,
-PARALLEL_CHEAPEST_INSERTION 2.99 %, LOCAL_CHEAPEST_INSERTION 1.97 %; whole problem, no
-parts). On the other 26 instances the two starts end alike (16 instances, single runs:
-LOCAL_CHEAPEST_INSERTION 4.91 %, SAVINGS 4.98 %, the code before this session 6.11 %),
-and LOCAL_CHEAPEST_INSERTION finds a complete first plan on five of the seven tight ones,
-so it is :data:`MULTI_DEPOT_FIRST_SOLUTION`. ``drops="always"`` measured no worse on
-CVRPLIB X (X-n101-k25 2.27 % vs 2.76 %, X-n157-k13 3.74 % both) but is not the default:
-it is unmeasured on unload problems.
-
-All 33 Cordeau instances with this code (commit ef5c1bf; ``taskset -c 1 circularopt bench
-mdvrp --data ../shared/benchmarks/mdvrp/cordeau --engine ortools --seed 0``, n/10 CPU s,
-one core shared with other work): **33/33 feasible, average gap 5.04 %**; on the 26 that
-had plans before 5.73 % (the previous session's figure 6.98 %; the code before this
-session re-run the same morning 8.29 %); on the seven tight ones 2.46 % (p14 0.00, p16
-6.81, p17 1.66, p19 1.09, p20 1.97, p22 1.39, p23 4.29 %). Largest gaps remain on
-instances with many vehicles per depot (p08 12.3 %, pr06 17.5 %, pr10 14.1 %).
-
-A depot where no offered vehicle starts or ends is switched off in the model. Before,
-it was a node every plan had to visit, so every part (see below) whose routes used none
-of some depot's vehicles while the plan used all of them was rejected (on p23, 183 of
-195 parts; it hits every instance whose depots' fleets are all in use).
-
-Soft capacities (third session): on problems that only capacity constrains, guided
-local search stalls because most moves between full routes are infeasible. With
-``soft_capacity`` the search runs in :data:`SOFT_ROUNDS` rounds on a model
-where vehicles may carry :data:`SOFT_EXCESS` more than their capacity at a cost per unit
-of excess (``SetCumulVarSoftUpperBound`` on the load at the route end); a solution
-callback keeps the cheapest plan within the true capacities, and the cost per unit doubles
-or halves between rounds to keep about :data:`SOFT_TARGET` of the solutions within
-capacity (:func:`_soft_search`). Only plans within capacity are ever returned. Measured
-on eight X instances (n/10 CPU s, seed 0, single runs on a loaded 2-core machine):
-
-=====================================================  ====================================
-configuration (X-n101 / 139 / 214 / 308 / 401 / 502     gap % (average)
-/ 627 / 716)
-=====================================================  ====================================
-hard capacities, default operators, whole               5.4 / 11.6 / 13.8 / 9.1 / 5.8 / 4.3
-                                                        / 8.0 / 12.9 (8.86)
-hard, close nodes, parts after 30 % (second session)    4.3 / 8.6 / 9.5 / 13.6 / 4.2 / 2.8
-                                                        / 4.5 / 10.6 (7.26)
-soft, default operators, whole                          3.9 / 2.8 / 8.8 / 5.8 / 4.3 / 2.7
-                                                        / 8.5 / 13.9 (6.35)
-soft + close nodes, whole (first four)                  5.6 / 3.4 / 13.3 / 7.5
-soft, parts after 30 % (first six)                      3.3 / 5.7 / 9.1 / 10.0 / 6.0 / 2.4
-=====================================================  ====================================
-
-So with soft capacities the close-nodes operators are off (:data:`SOFT_SEARCH_EXTRA`),
-and parts are used only above :data:`SOFT_WHOLE_UP_TO` stops, where the whole-problem
-search is too slow (OR-Tools' operators scan all node pairs: about 40 accepted moves per
-second on X-n308) and parts still pay. But on the 16 X instances with n <= 261 not all
-in that sample, the same run gave 5.94 % on average against 5.43 % for the hard default
-(better on X-n110 7.5 -> 1.9 and X-n139 8.6 -> 4.5, worse on the many-short-route
-X-n148-k46 1.2 -> 4.2 and X-n204 5.2 -> 13.2): single runs move 3-4 points on one
-instance (X-n139 soft: 1.4, 2.8, 4.5 % in three runs), and over all 24 runs the two are
-level (6.08 % soft, 6.04 % hard). On all 50 X instances (third session, n/10 CPU s,
-two processes side by side) ``soft_capacity=True`` gave 7.59 % against 5.80 % for the
-default (n 101-200: 4.79 against 5.55 %; 201-500: 7.49 against 6.26 %; 501-1000: 9.66
-against 5.33 %, where the soft parts replace the hard ones with close nodes); better on
-15 of 50. So ``soft_capacity`` stays an option, off by default.
-``ls_operator_neighbors_ratio`` < 1, which should restrict the scans, stops all
-improvement in OR-Tools 9.15 (even at 0.99, on a textbook model), so it is not used.
+The measurements behind these choices are in ``docs/benchmarks.md`` (Routing).
 
 Fleet trimming: OR-Tools' search slows down with many idle vehicles (CVRPLIB gives one
 vehicle per client), so with ``trim_fleet`` a single vehicle type without unload sites
@@ -298,7 +123,7 @@ SEARCH_DEFAULTS: dict[str, str] = {
 
 MULTI_DEPOT_FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
 """First solution strategy for problems with several depots (and no unload sites),
-unless given; measured on Cordeau's MDVRP (see the module docstring)."""
+unless given (measured on Cordeau's MDVRP: ``docs/benchmarks.md``)."""
 
 UNLOAD_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 """First solution strategy for problems with unload sites, unless given. On the 24-stop
@@ -324,7 +149,7 @@ searched for ``part_size / 40`` seconds)."""
 SAVINGS_PART_SIZE = 40
 """Default stops per part on problems that start from the savings plan (each part
 searched for ``part_size / 80`` seconds, after :data:`SAVINGS_FIRST_SHARE` of the time on
-the whole problem); measured on CVRPLIB X (see the module docstring)."""
+the whole problem; measured on CVRPLIB X: ``docs/benchmarks.md``)."""
 
 SAVINGS_FIRST_SHARE = 0.15
 """Default share of the time on the whole problem when it starts from the savings plan."""
@@ -369,7 +194,7 @@ SEARCH_EXTRA: dict[str, Any] = {
 """Further search parameters used unless ``search_params`` is given: the two "close
 nodes" large-neighbourhood operators (remove a node and its nearest neighbours, reinsert
 them by cheapest insertion; ``3`` is ``BOOL_TRUE``), which the default operator set
-leaves off (see the module docstring for the measurement)."""
+leaves off (measured: ``docs/benchmarks.md``)."""
 
 
 def check_supported(problem: RoutingProblem) -> None:
