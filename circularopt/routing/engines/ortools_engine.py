@@ -230,98 +230,128 @@ class _Model:
         dist, dur = int_matrix(p, "distance"), int_matrix(p, "duration")
         # Vehicles: (type index, index within type).
         self.vehicles = [(k, j) for k, c in enumerate(counts) for j in range(c)]
-        n_dep, n_stop = len(p.depots), p.num_stops
+        self.n_dep, self.n_stop = len(p.depots), p.num_stops
+        self.copies = self._unload_copies(counts)
+        # Node -> location, service.
+        self.loc = [d.location for d in p.depots] + [s.location for s in p.stops] + \
+            [p.unload_sites[u].location for u in self.copies]
+        self.service = [0] * self.n_dep + [int_time(p, s.service) for s in p.stops] + \
+            [int_time(p, p.unload_sites[u].unload_duration) for u in self.copies]
+        self._routing_model()
+        ix = np.ix_(self.loc, self.loc)
+        self._arc_costs(dist[ix])
+        self.drop_penalty = self._drop_penalty(dist[ix], dur[ix], max(self.service)) \
+            if drops else None
+        self._optional_nodes()
+        self._site_access()
+        self.soft_loads: list[tuple[Any, list[int]]] = []
+        for d in range(p.num_dims):
+            self._load_dimension(d, soft, dist)
+        self._count_dimensions()
+        self.time_dim: Any = None
+        self.breaks: dict[int, Any] = {}
+        if _needs_time(p):
+            self._time_dimension(dur)
+
+    def _unload_copies(self, counts: list[int]) -> list[int]:
+        """The unload-site index of each copy node: enough copies for every trip."""
+        p = self.problem
         total = [sum(s.demand[d] for s in p.stops) for d in range(p.num_dims)]
-        copies: list[int] = []  # unload-site index of each copy node
+        copies: list[int] = []
         for u in range(len(p.unload_sites)):
             users = [k for k, v in enumerate(p.vehicle_types) if u in v.unload_sites]
             if not users:
                 continue
             cap = min(min(c for c in p.vehicle_types[k].capacity if c > 0) for k in users)
-            trips = math.ceil(max(total) / cap) if cap > 0 else n_stop
+            trips = math.ceil(max(total) / cap) if cap > 0 else self.n_stop
             n_users = sum(counts[k] for k in users)
-            copies += [u] * min(n_stop + n_users, trips + 2 * n_users + 2)
-        self.copies = copies
-        # Node -> location, service, time window.
-        loc = [d.location for d in p.depots] + [s.location for s in p.stops] + \
-            [p.unload_sites[u].location for u in copies]
-        service = [0] * n_dep + [int_time(p, s.service) for s in p.stops] + \
-            [int_time(p, p.unload_sites[u].unload_duration) for u in copies]
-        self.n_dep, self.n_stop = n_dep, n_stop
-        n_nodes = len(loc)
+            copies += [u] * min(self.n_stop + n_users, trips + 2 * n_users + 2)
+        return copies
+
+    def _routing_model(self) -> None:
+        """The index manager and routing model; depots no vehicle uses switched off."""
+        p = self.problem
         starts = [p.vehicle_types[k].depot for k, _ in self.vehicles]
         ends = [p.vehicle_types[k].end_depot for k, _ in self.vehicles]
-        mgr = self.manager = pywrapcp.RoutingIndexManager(n_nodes, len(self.vehicles), starts,
-                                                          ends)
+        mgr = self.manager = pywrapcp.RoutingIndexManager(len(self.loc), len(self.vehicles),
+                                                          starts, ends)
         rt = self.routing = pywrapcp.RoutingModel(mgr)
-        node_of = [mgr.IndexToNode(i) for i in range(rt.Size() + len(self.vehicles))]
+        self.node_of = [mgr.IndexToNode(i) for i in range(rt.Size() + len(self.vehicles))]
         # A depot no vehicle starts or ends at would be a node every plan must visit (a
         # part of a plan whose routes use none of that depot's vehicles): switch it off.
-        for j in sorted(set(range(n_dep)) - set(starts) - set(ends)):
+        for j in sorted(set(range(self.n_dep)) - set(starts) - set(ends)):
             rt.AddDisjunction([mgr.NodeToIndex(j)], 0)
             rt.ActiveVar(mgr.NodeToIndex(j)).SetValue(0)
 
-        # Arc costs: one evaluator per distinct per-distance cost.
+    def _arc_costs(self, dist: np.ndarray) -> None:
+        """Arc costs, one evaluator per distinct per-distance cost; fixed costs."""
+        rt = self.routing
         evaluators: dict[int, int] = {}
         for v, (k, _) in enumerate(self.vehicles):
-            vt = p.vehicle_types[k]
+            vt = self.problem.vehicle_types[k]
             coef = self._units(vt.cost_per_distance)
             if coef not in evaluators:
-                evaluators[coef] = self._transit(dist[np.ix_(loc, loc)] * coef)
+                evaluators[coef] = self._transit(dist * coef)
             rt.SetArcCostEvaluatorOfVehicle(evaluators[coef], v)
             rt.SetFixedCostOfVehicle(round(vt.fixed_cost * self.factor), v)
 
-        # Stops: optional at a penalty far above what serving one can cost, when asked.
-        self.drop_penalty = self._drop_penalty(dist[np.ix_(loc, loc)], dur[np.ix_(loc, loc)],
-                                               max(service)) if drops else None
+    def _optional_nodes(self) -> None:
+        """Stops optional at :attr:`drop_penalty` (when set); unload copies at no cost."""
+        rt, mgr = self.routing, self.manager
         if self.drop_penalty is not None:
-            for k in range(n_stop):
-                rt.AddDisjunction([mgr.NodeToIndex(n_dep + k)], self.drop_penalty)
+            for k in range(self.n_stop):
+                rt.AddDisjunction([mgr.NodeToIndex(self.n_dep + k)], self.drop_penalty)
+        for c in range(len(self.copies)):
+            rt.AddDisjunction([mgr.NodeToIndex(self.n_dep + self.n_stop + c)], 0)
 
-        # Unload copies: optional, restricted to the vehicles that may use the site by a
-        # dimension of capacity 0 that a barred copy would raise to 1. (Restricting
-        # VehicleVar() instead leaves the first solution heuristics blind: on a city part
-        # with two sites for different truck types no strategy found a first solution.)
-        for c in range(len(copies)):
-            rt.AddDisjunction([mgr.NodeToIndex(n_dep + n_stop + c)], 0)
+    def _site_access(self) -> None:
+        """Unload copies restricted to the vehicles that may use the site, by a
+        dimension of capacity 0 that a barred copy would raise to 1. (Restricting
+        VehicleVar() instead leaves the first solution heuristics blind: on a city part
+        with two sites for different truck types no strategy found a first solution.)"""
+        p, rt, copies = self.problem, self.routing, self.copies
         access: dict[tuple[int, ...], int] = {}
         for k, _ in self.vehicles:
             sites = p.vehicle_types[k].unload_sites
             if sites not in access:
-                barred = [0] * (n_dep + n_stop) + [int(u not in sites) for u in copies]
+                barred = [0] * (self.n_dep + self.n_stop) + [int(u not in sites)
+                                                             for u in copies]
                 access[sites] = rt.RegisterUnaryTransitVector(barred)
         if len(access) > 1 or any(u not in s for s in access for u in copies):
             rt.AddDimensionWithVehicleTransits([access[p.vehicle_types[k].unload_sites]
                                                 for k, _ in self.vehicles], 0, 0, True,
                                                "site_access")
 
-        # Load dimensions with unload slack; with ``soft``, capacities are soft.
-        self.soft_loads: list[tuple[Any, list[int]]] = []
-        for d in range(p.num_dims):
-            cmax = max(int_loads(p, v.capacity)[d] for v in p.vehicle_types)
-            demand = [0] * n_dep + [int_loads(p, s.demand)[d] for s in p.stops] + \
-                [-cmax] * len(copies)
-            cb = rt.RegisterUnaryTransitVector(demand)
-            caps = [int_loads(p, p.vehicle_types[k].capacity)[d] for k, _ in self.vehicles]
-            hard = caps if soft is None else [c + max(1, math.floor(c * SOFT_EXCESS))
-                                              for c in caps]
-            rt.AddDimensionWithVehicleCapacity(cb, cmax if copies else 0, hard, True,
-                                               f"load{d}")
-            dim = rt.GetDimensionOrDie(f"load{d}")
-            if soft is not None:
-                unit = soft * self.max_arc_cost(dist) / max(1, max(demand))
-                for v in range(len(self.vehicles)):
-                    dim.SetCumulVarSoftUpperBound(rt.End(v), caps[v], max(1, round(unit)))
-                self.soft_loads.append((dim, caps))
-            if copies:
-                for i in range(rt.Size()):
-                    if node_of[i] < n_dep + n_stop:
-                        dim.SlackVar(i).SetValue(0)
-            for v, (k, _) in enumerate(self.vehicles):
-                if p.vehicle_types[k].return_empty:
-                    dim.CumulVar(rt.End(v)).SetMax(0)
+    def _load_dimension(self, d: int, soft: float | None, dist: np.ndarray) -> None:
+        """Load dimension ``d`` with unload slack; with ``soft``, capacities are soft."""
+        p, rt, copies = self.problem, self.routing, self.copies
+        n_dep, n_stop = self.n_dep, self.n_stop
+        cmax = max(int_loads(p, v.capacity)[d] for v in p.vehicle_types)
+        demand = [0] * n_dep + [int_loads(p, s.demand)[d] for s in p.stops] + \
+            [-cmax] * len(copies)
+        cb = rt.RegisterUnaryTransitVector(demand)
+        caps = [int_loads(p, p.vehicle_types[k].capacity)[d] for k, _ in self.vehicles]
+        hard = caps if soft is None else [c + max(1, math.floor(c * SOFT_EXCESS))
+                                          for c in caps]
+        rt.AddDimensionWithVehicleCapacity(cb, cmax if copies else 0, hard, True, f"load{d}")
+        dim = rt.GetDimensionOrDie(f"load{d}")
+        if soft is not None:
+            unit = soft * self.max_arc_cost(dist) / max(1, max(demand))
+            for v in range(len(self.vehicles)):
+                dim.SetCumulVarSoftUpperBound(rt.End(v), caps[v], max(1, round(unit)))
+            self.soft_loads.append((dim, caps))
+        if copies:
+            for i in range(rt.Size()):
+                if self.node_of[i] < n_dep + n_stop:
+                    dim.SlackVar(i).SetValue(0)
+        for v, (k, _) in enumerate(self.vehicles):
+            if p.vehicle_types[k].return_empty:
+                dim.CumulVar(rt.End(v)).SetMax(0)
 
-        # Counts.
+    def _count_dimensions(self) -> None:
+        """``max_stops`` and ``max_unloads`` as unary dimensions."""
+        p, rt = self.problem, self.routing
+        n_dep, n_stop, n_nodes = self.n_dep, self.n_stop, len(self.loc)
         for label, limit_of, first, last in (
                 ("stops", lambda vt: vt.max_stops, n_dep, n_dep + n_stop),
                 ("unloads", lambda vt: vt.max_unloads, n_dep + n_stop, n_nodes)):
@@ -333,49 +363,59 @@ class _Model:
             rt.AddDimensionWithVehicleCapacity(
                 cb, 0, [n_nodes if x is None else x for x in limits], True, label)
 
-        # Time.
-        self.time_dim = None
-        self.breaks: dict[int, Any] = {}
-        if _needs_time(p):
-            serv_of = [service[node_of[i]] for i in range(len(node_of))]
-            tcb = self._transit(dur[np.ix_(loc, loc)] + np.array(service)[:, None])
-            horizon = max([int_time(p, v.shift_end) for v in p.vehicle_types
-                           if int_time(p, v.shift_end) < BIG]
-                          + [int_time(p, s.tw_end) + int_time(p, s.service) + int(dur.max())
-                             for s in p.stops if int_time(p, s.tw_end) < BIG]
-                          + [int_time(p, v.breaks.latest_start + v.breaks.duration)
-                             for v in p.vehicle_types if v.breaks is not None]
-                          + [int(dur.sum(axis=1).max()) + sum(service) + 1])
-            rt.AddDimension(tcb, horizon, horizon, False, "time")
-            td = self.time_dim = rt.GetDimensionOrDie("time")
-            for k, s in enumerate(p.stops):
-                td.CumulVar(mgr.NodeToIndex(n_dep + k)).SetRange(
-                    int_time(p, s.tw_start), min(horizon, int_time(p, s.tw_end)))
-            for c, u in enumerate(copies):
-                site = p.unload_sites[u]
-                td.CumulVar(mgr.NodeToIndex(n_dep + n_stop + c)).SetRange(
-                    int_time(p, site.tw_start), min(horizon, int_time(p, site.tw_end)))
-            solver = rt.solver()
-            for v, (k, _) in enumerate(self.vehicles):
-                vt = p.vehicle_types[k]
-                lo, hi = int_time(p, vt.shift_start), min(horizon, int_time(p, vt.shift_end))
-                td.CumulVar(rt.Start(v)).SetRange(lo, hi)
-                td.CumulVar(rt.End(v)).SetRange(lo, hi)
-                if vt.max_duration is not None:
-                    td.SetSpanUpperBoundForVehicle(int_time(p, vt.max_duration), v)
-                coef = self._units(vt.cost_per_duration)
-                if coef:
-                    td.SetSpanCostCoefficientForVehicle(coef, v)
-                if vt.breaks is not None:
-                    b = vt.breaks
-                    interval = solver.FixedDurationIntervalVar(
-                        int_time(p, b.earliest_start), int_time(p, b.latest_start),
-                        int_time(p, b.duration), False, f"break {v}")
-                    td.SetBreakIntervalsOfVehicle([interval], v, serv_of)
-                    self.breaks[v] = interval
-            for v in range(len(self.vehicles)):
-                rt.AddVariableMinimizedByFinalizer(td.CumulVar(rt.End(v)))
-                rt.AddVariableMaximizedByFinalizer(td.CumulVar(rt.Start(v)))
+    def _horizon(self, dur: np.ndarray) -> int:
+        """An upper bound on every time in a plan."""
+        p = self.problem
+        return max([int_time(p, v.shift_end) for v in p.vehicle_types
+                    if int_time(p, v.shift_end) < BIG]
+                   + [int_time(p, s.tw_end) + int_time(p, s.service) + int(dur.max())
+                      for s in p.stops if int_time(p, s.tw_end) < BIG]
+                   + [int_time(p, v.breaks.latest_start + v.breaks.duration)
+                      for v in p.vehicle_types if v.breaks is not None]
+                   + [int(dur.sum(axis=1).max()) + sum(self.service) + 1])
+
+    def _time_dimension(self, dur: np.ndarray) -> None:
+        """Time: windows and opening hours on the cumuls, then the vehicles' shifts."""
+        p, rt, mgr = self.problem, self.routing, self.manager
+        n_dep, n_stop = self.n_dep, self.n_stop
+        tcb = self._transit(dur[np.ix_(self.loc, self.loc)]
+                            + np.array(self.service)[:, None])
+        horizon = self._horizon(dur)
+        rt.AddDimension(tcb, horizon, horizon, False, "time")
+        td = self.time_dim = rt.GetDimensionOrDie("time")
+        for k, s in enumerate(p.stops):
+            td.CumulVar(mgr.NodeToIndex(n_dep + k)).SetRange(
+                int_time(p, s.tw_start), min(horizon, int_time(p, s.tw_end)))
+        for c, u in enumerate(self.copies):
+            site = p.unload_sites[u]
+            td.CumulVar(mgr.NodeToIndex(n_dep + n_stop + c)).SetRange(
+                int_time(p, site.tw_start), min(horizon, int_time(p, site.tw_end)))
+        for v in range(len(self.vehicles)):
+            self._shift(v, td, horizon)
+        for v in range(len(self.vehicles)):
+            rt.AddVariableMinimizedByFinalizer(td.CumulVar(rt.End(v)))
+            rt.AddVariableMaximizedByFinalizer(td.CumulVar(rt.Start(v)))
+
+    def _shift(self, v: int, td: Any, horizon: int) -> None:
+        """Vehicle ``v``'s shift, maximum duration, duration cost and break."""
+        p, rt = self.problem, self.routing
+        vt = p.vehicle_types[self.vehicles[v][0]]
+        lo, hi = int_time(p, vt.shift_start), min(horizon, int_time(p, vt.shift_end))
+        td.CumulVar(rt.Start(v)).SetRange(lo, hi)
+        td.CumulVar(rt.End(v)).SetRange(lo, hi)
+        if vt.max_duration is not None:
+            td.SetSpanUpperBoundForVehicle(int_time(p, vt.max_duration), v)
+        coef = self._units(vt.cost_per_duration)
+        if coef:
+            td.SetSpanCostCoefficientForVehicle(coef, v)
+        if vt.breaks is not None:
+            b = vt.breaks
+            interval = rt.solver().FixedDurationIntervalVar(
+                int_time(p, b.earliest_start), int_time(p, b.latest_start),
+                int_time(p, b.duration), False, f"break {v}")
+            serv_of = [self.service[self.node_of[i]] for i in range(len(self.node_of))]
+            td.SetBreakIntervalsOfVehicle([interval], v, serv_of)
+            self.breaks[v] = interval
 
     def _drop_penalty(self, dist: np.ndarray, dur: np.ndarray, service: int) -> int:
         """Penalty for leaving a stop out: :data:`DROP_FACTOR` times the most that serving
