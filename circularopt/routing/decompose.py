@@ -232,35 +232,13 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
     if not (isinstance(max_part_stops, int) and max_part_stops >= 1):
         raise InputError("max_part_stops", max_part_stops, "an integer >= 1")
     by_id = {p.id: p for p in scenario.collection_points}
-    ids = list(by_id) if points is None else list(points)
     sites: dict[str, Any] = {c.id: c for c in scenario.complex_candidates}
     sites.update({lf.id: lf for lf in scenario.landfills})
-    groups: dict[str, list[str]] = {}
-    for pid in ids:
-        if pid not in by_id:
-            raise InputError("points", pid, "ids of the scenario's collection points")
-        site = assignment.get(pid)
-        if site is None or site not in sites:
-            raise InputError(f"assignment[{pid!r}]", site,
-                             f"a complex candidate or landfill id {sorted(sites)}")
-        groups.setdefault(site, []).append(pid)
+    groups = _site_groups(assignment, list(by_id) if points is None else list(points),
+                          by_id, sites)
     raw: list[tuple[str, str, list[str]]] = []
     for site in sorted(groups):
-        members = groups[site]
-        k = math.ceil(len(members) / max_part_stops)
-        if k == 1:
-            raw.append((site, site, members))
-            continue
-        s = sites[site]
-        ang = _bearing(s.lat, s.lon, np.array([by_id[p].lat for p in members]),
-                       np.array([by_id[p].lon for p in members]))
-        order = np.argsort(ang, kind="stable")
-        sorted_ang = ang[order]
-        gaps = np.diff(np.concatenate([sorted_ang, sorted_ang[:1] + 2 * math.pi]))
-        start = (int(np.argmax(gaps)) + 1) % len(order)
-        order = np.roll(order, -start)
-        for j, chunk in enumerate(np.array_split(order, k)):
-            raw.append((f"{site}#{j + 1}", site, [members[int(i)] for i in chunk]))
+        raw += _sectors(site, sites[site], groups[site], by_id, max_part_stops)
     tonnes = [sum(point_load(scenario, by_id[p])[0] for p in pts) for _, _, pts in raw]
     if fleet is None:
         fleet = {f"{d.id}/{v.id}": v.count for d in scenario.depots for v in d.vehicle_types}
@@ -284,16 +262,54 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
         raise InfeasibleError(f"{len(raw)} parts (sites {sorted(groups)}, at most "
                               f"{max_part_stops} points each) but only {total} trucks; add "
                               "trucks or raise max_part_stops")
-    for share in shares:  # every part needs a truck: take one from the richest part
+    _one_truck_each(shares, weights)
+    _give_capable_trucks(scenario, [pts for _, _, pts in raw], shares)
+    return [Part(name, site, tuple(pts), t, {k: n for k, n in share.items() if n > 0})
+            for (name, site, pts), t, share in zip(raw, tonnes, shares, strict=True)]
+
+
+def _site_groups(assignment: Mapping[str, str], ids: list[str], by_id: Mapping[str, Any],
+                 sites: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Point ids by assigned site, in the order given."""
+    groups: dict[str, list[str]] = {}
+    for pid in ids:
+        if pid not in by_id:
+            raise InputError("points", pid, "ids of the scenario's collection points")
+        site = assignment.get(pid)
+        if site is None or site not in sites:
+            raise InputError(f"assignment[{pid!r}]", site,
+                             f"a complex candidate or landfill id {sorted(sites)}")
+        groups.setdefault(site, []).append(pid)
+    return groups
+
+
+def _sectors(site_id: str, site: Any, members: list[str], by_id: Mapping[str, Any],
+             max_part_stops: int) -> list[tuple[str, str, list[str]]]:
+    """A site's group as (name, site, points): whole, or cut into equal sectors by
+    bearing from the site, starting at the widest angular gap."""
+    k = math.ceil(len(members) / max_part_stops)
+    if k == 1:
+        return [(site_id, site_id, members)]
+    ang = _bearing(site.lat, site.lon, np.array([by_id[p].lat for p in members]),
+                   np.array([by_id[p].lon for p in members]))
+    order = np.argsort(ang, kind="stable")
+    sorted_ang = ang[order]
+    gaps = np.diff(np.concatenate([sorted_ang, sorted_ang[:1] + 2 * math.pi]))
+    start = (int(np.argmax(gaps)) + 1) % len(order)
+    order = np.roll(order, -start)
+    return [(f"{site_id}#{j + 1}", site_id, [members[int(i)] for i in chunk])
+            for j, chunk in enumerate(np.array_split(order, k))]
+
+
+def _one_truck_each(shares: list[dict[str, int]], weights: Sequence[float]) -> None:
+    """Give a part without trucks one from the part with the most trucks per weight."""
+    for share in shares:
         if sum(share.values()) == 0:
             donor = max((i for i in range(len(shares)) if sum(shares[i].values()) >= 2),
                         key=lambda i: sum(shares[i].values()) / weights[i])
             key = max(shares[donor], key=lambda k: shares[donor][k])
             shares[donor][key] -= 1
             share[key] += 1
-    _give_capable_trucks(scenario, [pts for _, _, pts in raw], shares)
-    return [Part(name, site, tuple(pts), t, {k: n for k, n in share.items() if n > 0})
-            for (name, site, pts), t, share in zip(raw, tonnes, shares, strict=True)]
 
 
 def _give_capable_trucks(scenario: Scenario, parts: Sequence[Sequence[str]],
