@@ -125,77 +125,86 @@ class _Mapping:
 
     def __init__(self, problem: RoutingProblem) -> None:
         check_supported(problem)
-        self.problem = problem
-        p = problem
+        self.problem = p = problem
         self.factor = cost_factor(p)
-        dist, dur = int_matrix(p, "distance"), int_matrix(p, "duration")
-        n_loc, n_dep = len(p.locations), len(p.depots)
-        depots = [pyvrp.Depot(d.location, name=d.id) for d in p.depots]
-        depots += [pyvrp.Depot(u.location, tw_early=int_time(p, u.tw_start),
-                               tw_late=int_time(p, u.tw_end),
-                               service_duration=int_time(p, u.unload_duration), name=u.id)
-                   for u in p.unload_sites]
+        self.n_dep = len(p.depots)
+        self.dist, self.dur = int_matrix(p, "distance"), int_matrix(p, "duration")
+        self.depots = [pyvrp.Depot(d.location, name=d.id) for d in p.depots]
+        self.depots += [pyvrp.Depot(u.location, tw_early=int_time(p, u.tw_start),
+                                    tw_late=int_time(p, u.tw_end),
+                                    service_duration=int_time(p, u.unload_duration),
+                                    name=u.id)
+                        for u in p.unload_sites]
         # Private end depots for return_empty types: key -> (depot index, site per location)
-        ends: dict[tuple[object, ...], tuple[int, np.ndarray]] = {}
-        extra_d: list[np.ndarray] = []
-        extra_t: list[np.ndarray] = []
+        self._ends: dict[tuple[object, ...], tuple[int, np.ndarray]] = {}
+        self._extra: list[tuple[np.ndarray, np.ndarray]] = []  # their distance, duration
         self.end_site: dict[int, np.ndarray] = {}
-        vtypes = []
-        for k, v in enumerate(p.vehicle_types):
-            end_depot = v.end_depot
-            if v.return_empty:
-                key = (v.end_depot, tuple(_final_sites(p, k)), v.cost_per_distance,
-                       v.cost_per_duration)
-                if key not in ends:
-                    home = p.depots[v.end_depot].location
-                    sites = _final_sites(p, k)
-                    ulocs = [p.unload_sites[u].location for u in sites]
-                    serv = np.array([int_time(p, p.unload_sites[u].unload_duration)
-                                     for u in sites])
-                    d_via = dist[:, ulocs] + dist[ulocs, home][None, :]
-                    t_via = dur[:, ulocs] + serv[None, :] + dur[ulocs, home][None, :]
-                    best = np.argmin(v.cost_per_distance * d_via + v.cost_per_duration * t_via
-                                     + 1e-9 * d_via, axis=1)
-                    rows = np.arange(n_loc)
-                    extra_d.append(d_via[rows, best])
-                    extra_t.append(t_via[rows, best])
-                    depots.append(pyvrp.Depot(n_loc + len(extra_d) - 1,
-                                              name=f"end via unload ({v.name})"))
-                    ends[key] = (len(depots) - 1, np.array(sites)[best])
-                end_depot, self.end_site[k] = ends[key]
-            vtypes.append(pyvrp.VehicleType(
-                num_available=v.count, capacity=int_loads(p, v.capacity),
-                start_depot=v.depot, end_depot=end_depot,
-                fixed_cost=round(v.fixed_cost * self.factor),
-                tw_early=int_time(p, v.shift_start), tw_late=int_time(p, v.shift_end),
-                shift_duration=BIG if v.max_duration is None else int_time(p, v.max_duration),
-                unit_distance_cost=round(v.cost_per_distance / p.scale * self.factor),
-                unit_duration_cost=round(v.cost_per_duration / p.scale * self.factor),
-                reload_depots=[n_dep + u for u in v.unload_sites],
-                max_reloads=(np.iinfo(np.uint64).max if v.max_unloads is None
-                             else max(0, v.max_unloads - v.return_empty)),
-                name=v.name))
-        if extra_d:
-            m = n_loc + len(extra_d)
-            D = np.full((m, m), BIG, dtype=np.int64)
-            T = np.full((m, m), BIG, dtype=np.int64)
-            D[:n_loc, :n_loc], T[:n_loc, :n_loc] = dist, dur
-            for j, (col_d, col_t) in enumerate(zip(extra_d, extra_t, strict=True)):
-                D[:n_loc, n_loc + j], T[:n_loc, n_loc + j] = col_d, col_t
-            np.fill_diagonal(D, 0)
-            np.fill_diagonal(T, 0)
-            dist, dur = D, T
+        vtypes = [self._vehicle_type(k) for k in range(len(p.vehicle_types))]
+        dist, dur = self._matrices()
         locs = [pyvrp.Location(0.0, 0.0, name=name) for name in p.locations]
-        locs += [pyvrp.Location(0.0, 0.0, name=f"end-{j}") for j in range(len(extra_d))]
+        locs += [pyvrp.Location(0.0, 0.0, name=f"end-{j}") for j in range(len(self._extra))]
         clients = [pyvrp.Client(s.location, delivery=int_loads(p, s.demand),
                                 service_duration=int_time(p, s.service),
                                 tw_early=int_time(p, s.tw_start), tw_late=int_time(p, s.tw_end),
                                 release_time=int_time(p, s.release_time), name=s.id)
                    for s in p.stops]
-        self.n_dep = n_dep
         matrices: list[Any] = [dist, dur]
-        self.data = pyvrp.ProblemData(locs, clients, depots, vtypes, matrices[:1],
+        self.data = pyvrp.ProblemData(locs, clients, self.depots, vtypes, matrices[:1],
                                       matrices[1:])
+
+    def _end_depot(self, k: int) -> int:
+        """The private end depot of ``return_empty`` type ``k``, reached from every
+        location through the best final unload site (by the type's costs)."""
+        p, v = self.problem, self.problem.vehicle_types[k]
+        sites = _final_sites(p, k)
+        key = (v.end_depot, tuple(sites), v.cost_per_distance, v.cost_per_duration)
+        if key not in self._ends:
+            dist, dur = self.dist, self.dur
+            home = p.depots[v.end_depot].location
+            ulocs = [p.unload_sites[u].location for u in sites]
+            serv = np.array([int_time(p, p.unload_sites[u].unload_duration) for u in sites])
+            d_via = dist[:, ulocs] + dist[ulocs, home][None, :]
+            t_via = dur[:, ulocs] + serv[None, :] + dur[ulocs, home][None, :]
+            best = np.argmin(v.cost_per_distance * d_via + v.cost_per_duration * t_via
+                             + 1e-9 * d_via, axis=1)
+            rows = np.arange(len(p.locations))
+            self._extra.append((d_via[rows, best], t_via[rows, best]))
+            self.depots.append(pyvrp.Depot(len(p.locations) + len(self._extra) - 1,
+                                           name=f"end via unload ({v.name})"))
+            self._ends[key] = (len(self.depots) - 1, np.array(sites)[best])
+        end_depot, self.end_site[k] = self._ends[key]
+        return end_depot
+
+    def _vehicle_type(self, k: int) -> pyvrp.VehicleType:
+        p, v = self.problem, self.problem.vehicle_types[k]
+        return pyvrp.VehicleType(
+            num_available=v.count, capacity=int_loads(p, v.capacity),
+            start_depot=v.depot, end_depot=self._end_depot(k) if v.return_empty else v.end_depot,
+            fixed_cost=round(v.fixed_cost * self.factor),
+            tw_early=int_time(p, v.shift_start), tw_late=int_time(p, v.shift_end),
+            shift_duration=BIG if v.max_duration is None else int_time(p, v.max_duration),
+            unit_distance_cost=round(v.cost_per_distance / p.scale * self.factor),
+            unit_duration_cost=round(v.cost_per_duration / p.scale * self.factor),
+            reload_depots=[self.n_dep + u for u in v.unload_sites],
+            max_reloads=(np.iinfo(np.uint64).max if v.max_unloads is None
+                         else max(0, v.max_unloads - v.return_empty)),
+            name=v.name)
+
+    def _matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distance and duration, extended by the private end depots' locations (reached
+        only from the problem's locations)."""
+        if not self._extra:
+            return self.dist, self.dur
+        n_loc = len(self.problem.locations)
+        m = n_loc + len(self._extra)
+        D = np.full((m, m), BIG, dtype=np.int64)
+        T = np.full((m, m), BIG, dtype=np.int64)
+        D[:n_loc, :n_loc], T[:n_loc, :n_loc] = self.dist, self.dur
+        for j, (col_d, col_t) in enumerate(self._extra):
+            D[:n_loc, n_loc + j], T[:n_loc, n_loc + j] = col_d, col_t
+        np.fill_diagonal(D, 0)
+        np.fill_diagonal(T, 0)
+        return D, T
 
     def _location(self, vehicle_type: int, steps: list[Step]) -> int:
         p = self.problem
