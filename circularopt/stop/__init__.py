@@ -15,8 +15,7 @@ from circularopt.stop.criteria import (
     MaxRuntime,
     NoImprovement,
     StoppingCriterion,
-    runtime_of,
 )
 
 __all__ = ["Budget", "FirstOf", "MaxIterations", "MaxRuntime", "NoImprovement",
-           "StoppingCriterion", "runtime_of"]
+           "StoppingCriterion"]

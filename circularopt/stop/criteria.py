@@ -9,7 +9,7 @@ from circularopt import _validate
 from circularopt.exceptions import InputError
 
 __all__ = ["Budget", "FirstOf", "MaxIterations", "MaxRuntime", "NoImprovement",
-           "StoppingCriterion", "runtime_of"]
+           "StoppingCriterion"]
 
 CLOCKS = ("wall", "cpu")
 
@@ -109,19 +109,6 @@ class FirstOf:
     def __call__(self, best_cost: float = 0.0) -> bool:
         return any(c(best_cost) for c in self.criteria)
 
-    def runtime(self) -> MaxRuntime | None:
-        """The tightest time budget among the criteria (nested ones included), if any."""
-        found = [c for c in (runtime_of(c) for c in self.criteria) if c is not None]
-        return min(found, key=lambda b: b.left(), default=None)
-
     def __repr__(self) -> str:
         return f"FirstOf({', '.join(map(repr, self.criteria))})"
 
-
-def runtime_of(criterion: StoppingCriterion | None) -> MaxRuntime | None:
-    """The time budget a criterion holds (itself, or the tightest inside a FirstOf)."""
-    if isinstance(criterion, MaxRuntime):
-        return criterion
-    if isinstance(criterion, FirstOf):
-        return criterion.runtime()
-    return None
