@@ -21,8 +21,9 @@ large to search well in minutes. :func:`route_city` therefore
    its site) and checks it with the independent validator.
 
 Reproducibility: part ``k`` is solved with seed ``seed + k``. Both engines stop on wall
-time, so a run repeats exactly only when the machine is equally loaded; the
-decomposition itself (parts, fleet shares) depends only on the inputs.
+time, so a run repeats exactly only when the machine is equally loaded, unless PyVRP
+stops on iterations first (engine option ``max_iterations``); the decomposition itself
+(parts, fleet shares) depends only on the inputs. Options: :class:`RoutingOptions`.
 """
 
 from __future__ import annotations
