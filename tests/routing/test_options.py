@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+
 import pytest
 
 from circularopt.exceptions import InputError
@@ -63,3 +66,14 @@ def test_ortools_takes_a_runtime_only(cvrp4: RoutingProblem) -> None:
     assert result.info["clock"] == "cpu"
     with pytest.raises(InputError, match=r"^stop: got"):
         solve(cvrp4, engine="ortools", stop=MaxIterations(5))
+
+
+def test_pyvrp_penalty_warnings_go_to_the_log(cvrp4: RoutingProblem,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    one = dataclasses.replace(cvrp4, vehicle_types=tuple(
+        dataclasses.replace(v, count=1) for v in cvrp4.vehicle_types))
+    with caplog.at_level(logging.WARNING, logger="circularopt.routing.engines.pyvrp_engine"):
+        result = solve(one, options={"max_iterations": 2000}, time_limit=5.0,
+                       allow_infeasible=True)
+    assert result.status == "infeasible"
+    assert any("penalty parameter has reached" in r.getMessage() for r in caplog.records)

@@ -283,13 +283,12 @@ def _solve_ils(data: pyvrp.ProblemData, stop: StoppingCriterion, seed: int, disp
     """``pyvrp.solve``, or with ``search`` the same steps as PyVRP 0.14's ``solve``
     (its operators and neighbourhood) with these settings. PyVRP's penalty-bound
     warnings go to this module's logger."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pyvrp.exceptions.PenaltyBoundWarning)
+    with warnings.catch_warnings(record=True) as caught:  # the caller's filters hold
         result = _run_ils(data, stop, seed, display, initial, search)
-    penalties = [str(w.message) for w in caught
+    penalties = [" ".join(str(w.message).split()) for w in caught
                  if issubclass(w.category, pyvrp.exceptions.PenaltyBoundWarning)]
     for message in dict.fromkeys(penalties):
-        logger.warning("PyVRP (%d times): %s", penalties.count(message), message)
+        logger.warning("PyVRP warned %d time(s): %s", penalties.count(message), message)
     for w in caught:
         if not issubclass(w.category, pyvrp.exceptions.PenaltyBoundWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
