@@ -31,6 +31,7 @@ from typing import Any
 
 from circularopt.exceptions import CircularOptError
 from circularopt.pipeline import solve
+from circularopt.routing.decompose import RoutingOptions
 
 FIELDS = ("city", "size", "budget_s", "engine", "workers", "seconds", "allowed_s",
           "overrun_s", "within", "valid", "routing_s", "cost", "same_plan", "peak_rss_mb",
@@ -48,8 +49,8 @@ def measure(city: str, size: int, budget: float, *, engine: str = "pyvrp",
     t0 = time.perf_counter()
     error, valid, routing, cost, signature = "", False, None, None, None
     try:
-        plan = solve(city, size=size, time_limit=budget, engine=engine, workers=workers,
-                     seed=seed)
+        plan = solve(city, size=size, time_limit=budget,
+                     seed=seed, routing=RoutingOptions(engine=engine, workers=workers))
         valid = plan.valid
         routing = plan.info.get("stage_seconds", {}).get("routing")
         if plan.routing is not None and plan.siting is not None:

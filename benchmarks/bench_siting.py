@@ -89,7 +89,7 @@ def calibrate(city: str, size: int, *, engine: str = "pyvrp", time_limit: float 
     visited: exact when they are emptied daily), and returns both daily costs, split per
     site, and their ratio routed / estimated.
     """
-    from circularopt.routing.decompose import route_city
+    from circularopt.routing.decompose import RoutingOptions, route_city
     from circularopt.siting.model import CollectionCostParams, collection_cost_estimate
 
     sc, matrices = scenario(city, size)
@@ -101,8 +101,9 @@ def calibrate(city: str, size: int, *, engine: str = "pyvrp", time_limit: float 
     estimate = sum(float(table[i, col[plan.assignment[p.id]]])
                    for i, p in enumerate(sc.collection_points))
     start = time.perf_counter()
-    routed = route_city(sc, matrices, assignment=plan.assignment, engine=engine,
-                        time_limit=time_limit, workers=workers)
+    routed = route_city(sc, matrices, assignment=plan.assignment,
+                        options=RoutingOptions(engine=engine, workers=workers),
+                        time_limit=time_limit)
     result = routed.result
     return {"scenario": sc.name, "points": len(sc.collection_points),
             "daily_every_point": all(p.collections_per_week == 7

@@ -29,6 +29,7 @@ from circularopt.exceptions import CircularOptError
 from circularopt.instances import load_instance, save_instance
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
+from circularopt.routing.decompose import RoutingOptions
 
 LIBRARY: tuple[tuple[str, str, str | None, int, int], ...] = (
     # name, city, season, collection points, generator seed
@@ -75,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         limit = max(20.0, args.time_per_100 * size / 100.0)
         t0 = time.perf_counter()
         try:
-            plan = solve(inst.scenario, engine=args.engine, time_limit=limit, seed=args.seed)
+            plan = solve(inst.scenario, time_limit=limit, seed=args.seed,
+                         routing=RoutingOptions(engine=args.engine))
         except CircularOptError as exc:
             failed.append(name)
             print(f"{name}: FAILED after {time.perf_counter() - t0:.0f}s: "

@@ -30,7 +30,6 @@ import math
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +38,17 @@ from circularopt.exceptions import CircularOptError, InputError
 from circularopt.feedstock import FeedstockResult, assign_feedstock
 from circularopt.matrices import TravelMatrices, scenario_matrices
 from circularopt.plan import KPIs, Plan
-from circularopt.routing.decompose import CityPlan, route_city
+from circularopt.routing.decompose import CityPlan, RoutingOptions, route_city
+from circularopt.routing.engines.options import as_json
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import RoutingResult
 from circularopt.scenario import Scenario
 from circularopt.siting.model import site
 from circularopt.siting.result import SitingResult
 from circularopt.siting.validate import check_siting
+from circularopt.stop import Budget
 
-__all__ = ["DEFAULT_TIME_LIMIT", "Budget", "compute_kpis", "load_scenario", "scenario_hash",
+__all__ = ["DEFAULT_TIME_LIMIT", "compute_kpis", "load_scenario", "scenario_hash",
            "solve", "versions"]
 
 DEFAULT_TIME_LIMIT = 180.0
@@ -60,32 +61,6 @@ JOINT_SHARE = 0.5
 """Share of the budget left after siting that ``joint=True`` spends judging sitings."""
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class Budget:
-    """A wall-clock deadline shared by the stages.
-
-    Parameters
-    ----------
-    seconds
-        Total budget from creation.
-    """
-
-    seconds: float
-
-    def __post_init__(self) -> None:
-        self.start = time.perf_counter()
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds since the budget started."""
-        return time.perf_counter() - self.start
-
-    @property
-    def left(self) -> float:
-        """Seconds left (never negative)."""
-        return max(0.0, self.seconds - self.elapsed)
 
 
 def load_scenario(source: Scenario | str | Path, *, size: int | None = None, seed: int = 0,
@@ -134,11 +109,10 @@ def _no_generation_options(size: int | None, season: str | None, what: str) -> N
 
 def solve(source: Scenario | str | Path, *, network: Any = None,
           season: str | None = None, size: int | None = None,
-          complexes: int | None = None, engine: str = "pyvrp",
-          time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0,
-          backend: str | None = None, max_snap_m: float | None = None,
-          workers: int | None = None, progress: Progress | None = None,
-          engine_options: dict[str, Any] | None = None, joint: bool = False) -> Plan:
+          complexes: int | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
+          seed: int = 0, backend: str | None = None, max_snap_m: float | None = None,
+          routing: RoutingOptions | None = None, progress: Progress | None = None,
+          joint: bool = False) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -152,8 +126,6 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         Generation options for a city name.
     complexes
         Exact number of sorting complexes to open; ``None`` lets the model choose.
-    engine
-        Routing engine, ``"pyvrp"`` or ``"ortools"``.
     time_limit
         Wall-clock budget in seconds for the whole run.
     seed
@@ -163,15 +135,13 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         Siting MIP backend (default: the siting module's measured best).
     max_snap_m
         Snapping limit for road networks (metres).
-    workers
-        Parallel processes for routing (default: all cores).
+    routing
+        Routing engine, its options, parallel processes, ... (see
+        :class:`~circularopt.routing.decompose.RoutingOptions`); e.g.
+        ``RoutingOptions(engine_options={"max_iterations": 2000})`` makes PyVRP stop on
+        iterations, which gives the same plan on any machine.
     progress
         Called with one line of text per stage event.
-    engine_options
-        Options of the routing engine for every part, e.g. ``{"max_iterations": 2000}``
-        for PyVRP: a search that stops on iterations before the time limit gives the same
-        plan on any machine (see
-        :func:`~circularopt.routing.engines.pyvrp_engine.solve_pyvrp`).
     joint
         Judge siting by routed cost (locate-route-improve): besides the siting model's
         choice, site with one complex fewer and one more (or, with ``complexes`` fixed,
@@ -186,118 +156,190 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     """
     if not (time_limit > 0 and math.isfinite(time_limit)):
         raise InputError("time_limit", time_limit, "a finite number of seconds > 0")
-    say = progress or (lambda _msg: None)
-    budget = Budget(float(time_limit))
-    stage_seconds: dict[str, float] = {}
-    info: dict[str, Any] = {"seed": seed, "engine": engine, "time_limit": time_limit,
-                            "complexes": complexes, "backend": backend, "workers": workers,
-                            "max_snap_m": max_snap_m, "engine_options": engine_options or {},
-                            "versions": versions(),
-                            "stage_seconds": stage_seconds}
-    scenario: Scenario | None = None
-    matrices: TravelMatrices | None = None
-    siting: SitingResult | None = None
-    feedstock: FeedstockResult | None = None
-    city: CityPlan | None = None
-    violations: list[str] = []
-    stage = "scenario"
+    options = routing or RoutingOptions()
+    run = _Run(Budget(float(time_limit)), progress or (lambda _msg: None), seed, options)
+    run.info.update({"seed": seed, "engine": options.engine, "time_limit": time_limit,
+                     "complexes": complexes, "backend": backend, "workers": options.workers,
+                     "max_snap_m": max_snap_m,
+                     "engine_options": as_json(options.engine_settings()),
+                     "versions": versions(), "stage_seconds": run.stage_seconds})
+    try:
+        run.load(source, size=size, season=season)
+        run.travel(network, max_snap_m)
+        run.diagnose()
+        run.site(complexes, backend)
+        if joint:
+            run.judge(complexes, backend)
+        run.route()
+    except KeyboardInterrupt:
+        run.say(f"interrupted during {run.stage}: keeping the plan as far as it got")
+        run.info["interrupted_at"] = run.stage
+        if run.scenario is None:
+            raise
+    return run.plan()
 
-    def begin(name: str) -> float:
-        nonlocal stage
-        stage = name
-        say(f"[{budget.elapsed:6.1f}s, {budget.left:6.1f}s left] {name} ...")
+
+class _Run:
+    """One pipeline run: the shared budget, the stages' results, and the record.
+
+    Each stage method announces its start and end through ``say`` with the budget's
+    figures and keeps its result on the run, so an interrupted run keeps what it got.
+    """
+
+    def __init__(self, budget: Budget, say: Progress, seed: int,
+                 routing: RoutingOptions) -> None:
+        self.budget, self.say, self.seed, self.routing = budget, say, seed, routing
+        self.stage = "scenario"
+        self.stage_seconds: dict[str, float] = {}
+        self.info: dict[str, Any] = {}
+        self.scenario: Scenario | None = None
+        self.matrices: TravelMatrices | None = None
+        self.siting: SitingResult | None = None
+        self.feedstock: FeedstockResult | None = None
+        self.city: CityPlan | None = None
+        self.violations: list[str] = []
+
+    def _left(self) -> float:
+        return max(0.0, self.budget.left())
+
+    def _begin(self, name: str) -> float:
+        self.stage = name
+        self.say(f"[{self.budget.elapsed():6.1f}s, {self._left():6.1f}s left] {name} ...")
         return time.perf_counter()
 
-    def end(name: str, t0: float, note: str = "") -> None:
-        stage_seconds[name] = round(time.perf_counter() - t0, 3)
-        say(f"[{budget.elapsed:6.1f}s, {budget.left:6.1f}s left] {name} done "
-            f"in {stage_seconds[name]:.1f}s{': ' + note if note else ''}")
+    def _end(self, name: str, t0: float, note: str = "") -> None:
+        self.stage_seconds[name] = round(time.perf_counter() - t0, 3)
+        self.say(f"[{self.budget.elapsed():6.1f}s, {self._left():6.1f}s left] {name} done "
+                 f"in {self.stage_seconds[name]:.1f}s{': ' + note if note else ''}")
 
-    try:
-        t0 = begin("scenario")
-        scenario = load_scenario(source, size=size, seed=seed, season=season)
-        info["scenario_sha256"] = scenario_hash(scenario)
-        end("scenario", t0, f"{len(scenario.collection_points)} points, "
-            f"{scenario.total_tonnes_per_day:,.1f} t/day")
+    def load(self, source: Scenario | str | Path, *, size: int | None,
+             season: str | None) -> None:
+        t0 = self._begin("scenario")
+        scenario = self.scenario = load_scenario(source, size=size, seed=self.seed,
+                                                 season=season)
+        self.info["scenario_sha256"] = scenario_hash(scenario)
+        self._end("scenario", t0, f"{len(scenario.collection_points)} points, "
+                  f"{scenario.total_tonnes_per_day:,.1f} t/day")
 
-        t0 = begin("matrices")
-        matrices = scenario_matrices(scenario, network, max_snap_m=max_snap_m)
-        end("matrices", t0, ("APPROXIMATE: " if matrices.approximate else "")
-            + matrices.source)
+    def travel(self, network: Any, max_snap_m: float | None) -> None:
+        assert self.scenario is not None
+        t0 = self._begin("matrices")
+        matrices = self.matrices = scenario_matrices(self.scenario, network,
+                                                     max_snap_m=max_snap_m)
+        self._end("matrices", t0, ("APPROXIMATE: " if matrices.approximate else "")
+                  + matrices.source)
 
-        t0 = begin("diagnose")
-        info["warnings"] = list(check_feasible(scenario, matrices).warnings)
-        for warning in info["warnings"]:
-            say(f"warning: {warning}")
-        end("diagnose", t0, f"{len(info['warnings'])} warning(s)")
+    def diagnose(self) -> None:
+        assert self.scenario is not None and self.matrices is not None
+        t0 = self._begin("diagnose")
+        warnings = self.info["warnings"] = list(
+            check_feasible(self.scenario, self.matrices).warnings)
+        for warning in warnings:
+            self.say(f"warning: {warning}")
+        self._end("diagnose", t0, f"{len(warnings)} warning(s)")
 
-        t0 = begin("siting")
-        kw: dict[str, Any] = {"time_limit": max(1.0, SITING_SHARE * budget.left),
-                              "complexes": complexes, "seed": seed}
+    def site(self, complexes: int | None, backend: str | None) -> None:
+        scenario, matrices = self.scenario, self.matrices
+        assert scenario is not None and matrices is not None
+        t0 = self._begin("siting")
+        kw: dict[str, Any] = {"time_limit": max(1.0, SITING_SHARE * self._left()),
+                              "complexes": complexes, "seed": self.seed}
         if backend is not None:
             kw["backend"] = backend
-        siting = site(scenario, matrices, **kw)
+        siting = self.siting = site(scenario, matrices, **kw)
         report = check_siting(scenario, matrices, siting)
-        violations += [f"siting: {v}" for v in report.violations]
-        end("siting", t0, f"{len(siting.open_complexes)} complexes, status {siting.status}, "
-            f"gap {100 * siting.gap:.2f}%")
-
-        t0 = begin("feedstock")
-        feedstock = assign_feedstock(
+        self.violations += [f"siting: {v}" for v in report.violations]
+        self._end("siting", t0, f"{len(siting.open_complexes)} complexes, status "
+                  f"{siting.status}, gap {100 * siting.gap:.2f}%")
+        t0 = self._begin("feedstock")
+        feedstock = self.feedstock = assign_feedstock(
             scenario, matrices,
             {c.id: c.inflow_t_per_day for c in siting.open_complexes},
             open_recyclers=siting.opened_recyclers)
-        end("feedstock", t0, f"{feedstock.delivered_t_per_day:,.1f} t/day to recyclers")
+        self._end("feedstock", t0, f"{feedstock.delivered_t_per_day:,.1f} t/day to recyclers")
 
-        if joint:
-            t0 = begin("joint")
-            siting, feedstock, trials = _judge_by_routes(
-                scenario, matrices, siting, feedstock, complexes=complexes, backend=backend,
-                engine=engine, seconds=JOINT_SHARE * budget.left, seed=seed,
-                workers=workers, engine_options=engine_options, say=say)
-            info["joint"] = trials
-            violations = [f"siting: {v}" for v in
-                          check_siting(scenario, matrices, siting).violations]
-            end("joint", t0, f"{len(trials)} siting(s) routed; kept "
-                f"{len(siting.open_complexes)} complexes {list(siting.open_ids)}")
+    def judge(self, complexes: int | None, backend: str | None) -> None:
+        scenario, matrices = self.scenario, self.matrices
+        assert scenario is not None and matrices is not None
+        assert self.siting is not None and self.feedstock is not None
+        t0 = self._begin("joint")
+        self.siting, self.feedstock, trials = _judge_by_routes(
+            scenario, matrices, self.siting, self.feedstock, complexes=complexes,
+            backend=backend, seconds=JOINT_SHARE * self._left(), seed=self.seed,
+            routing=self.routing, say=self.say)
+        self.info["joint"] = trials
+        self.violations = [f"siting: {v}" for v in
+                           check_siting(scenario, matrices, self.siting).violations]
+        self._end("joint", t0, f"{len(trials)} siting(s) routed; kept "
+                  f"{len(self.siting.open_complexes)} complexes {list(self.siting.open_ids)}")
 
-        t0 = begin("routing")
-        city = route_city(scenario, matrices, assignment=siting.assignment, engine=engine,
-                          time_limit=max(1.0, budget.left - 2.0), seed=seed,
-                          workers=workers, progress=say, engine_options=engine_options)
-        violations += [f"routing: {v}" for v in city.report.violations]
-        info["vehicle_types"] = [_type_name(vt.name, [p.name for p in city.parts])
-                                 for vt in city.problem.vehicle_types]
-        end("routing", t0, f"{city.result.num_vehicles} routes, "
-            f"{'valid' if city.report.ok else 'INVALID'}")
-    except KeyboardInterrupt:
-        say(f"interrupted during {stage}: keeping the plan as far as it got")
-        info["interrupted_at"] = stage
-        if scenario is None:
-            raise
-    assert scenario is not None
-    complete = city is not None
-    kpis = None
-    if siting is not None and feedstock is not None and city is not None:
-        kpis = compute_kpis(scenario, siting, feedstock, city.problem, city.result)
-    info["seconds"] = round(budget.elapsed, 3)
-    return Plan(
-        scenario=scenario, siting=siting, feedstock=feedstock,
-        routing=None if city is None else city.result, kpis=kpis,
-        approximate=True if matrices is None else matrices.approximate,
-        matrices_source="" if matrices is None else matrices.source,
-        valid=complete and not violations, violations=tuple(violations),
-        complete=complete, info=info)
+    def route(self) -> None:
+        assert self.scenario is not None and self.matrices is not None
+        assert self.siting is not None
+        t0 = self._begin("routing")
+        city = self.city = route_city(
+            self.scenario, self.matrices, assignment=self.siting.assignment,
+            options=self.routing, time_limit=max(1.0, self.budget.left() - 2.0),
+            seed=self.seed, progress=self.say)
+        self.violations += [f"routing: {v}" for v in city.report.violations]
+        self.info["vehicle_types"] = [_type_name(vt.name, [p.name for p in city.parts])
+                                      for vt in city.problem.vehicle_types]
+        self._end("routing", t0, f"{city.result.num_vehicles} routes, "
+                  f"{'valid' if city.report.ok else 'INVALID'}")
+
+    def plan(self) -> Plan:
+        """The plan as far as the run got."""
+        scenario, city, matrices = self.scenario, self.city, self.matrices
+        assert scenario is not None
+        complete = city is not None
+        kpis = None
+        if self.siting is not None and self.feedstock is not None and city is not None:
+            kpis = compute_kpis(scenario, self.siting, self.feedstock, city.problem,
+                                city.result)
+        self.info["seconds"] = round(self.budget.elapsed(), 3)
+        return Plan(
+            scenario=scenario, siting=self.siting, feedstock=self.feedstock,
+            routing=None if city is None else city.result, kpis=kpis,
+            approximate=True if matrices is None else matrices.approximate,
+            matrices_source="" if matrices is None else matrices.source,
+            valid=complete and not self.violations, violations=tuple(self.violations),
+            complete=complete, info=self.info)
 
 
 def _judge_by_routes(scenario: Scenario, matrices: TravelMatrices, first: SitingResult,
                      first_feedstock: FeedstockResult, *, complexes: int | None,
-                     backend: str | None, engine: str, seconds: float, seed: int,
-                     workers: int | None, engine_options: dict[str, Any] | None,
-                     say: Progress) -> tuple[SitingResult, FeedstockResult,
-                                            list[dict[str, Any]]]:
+                     backend: str | None, seconds: float, seed: int,
+                     routing: RoutingOptions, say: Progress
+                     ) -> tuple[SitingResult, FeedstockResult, list[dict[str, Any]]]:
     """Route the siting model's choice and its neighbours briefly; keep the cheapest."""
     t_end = time.perf_counter() + seconds
+    candidates = _siting_variants(scenario, matrices, first, first_feedstock,
+                                  complexes=complexes, backend=backend, seconds=seconds,
+                                  seed=seed, t_end=t_end, say=say)
+    trials = []
+    best: tuple[float, SitingResult, FeedstockResult] | None = None
+    for sit, fs, note in candidates:
+        left = t_end - time.perf_counter()
+        budget = max(1.0, min(left, seconds / len(candidates)))
+        city = route_city(scenario, matrices, assignment=sit.assignment, options=routing,
+                          time_limit=budget, seed=seed)
+        cost = (compute_kpis(scenario, sit, fs, city.problem, city.result)
+                .annual_cost["total"] if city.report.ok else math.inf)
+        trials.append({**note, "open": list(sit.open_ids), "routed_annual_cost": cost,
+                       "valid": city.report.ok, "seconds": round(budget, 1)})
+        say(f"joint: {note['variant']}: {list(sit.open_ids)} -> annual cost {cost:,.0f}")
+        if best is None or cost < best[0]:
+            best = (cost, sit, fs)
+    assert best is not None
+    return best[1], best[2], trials
+
+
+def _siting_variants(scenario: Scenario, matrices: TravelMatrices, first: SitingResult,
+                     first_feedstock: FeedstockResult, *, complexes: int | None,
+                     backend: str | None, seconds: float, seed: int, t_end: float,
+                     say: Progress
+                     ) -> list[tuple[SitingResult, FeedstockResult, dict[str, Any]]]:
+    """The siting model's choice and its neighbours, each with its feedstock."""
     n = len(first.open_complexes)
     if complexes is None:
         variants: list[dict[str, Any]] = [
@@ -324,23 +366,7 @@ def _judge_by_routes(scenario: Scenario, matrices: TravelMatrices, first: Siting
             say(f"joint: {variant} skipped: {exc}")
             continue
         candidates.append((alt, fs, {"variant": str(variant)}))
-    trials = []
-    best: tuple[float, SitingResult, FeedstockResult] | None = None
-    for sit, fs, note in candidates:
-        left = t_end - time.perf_counter()
-        budget = max(1.0, min(left, seconds / len(candidates)))
-        city = route_city(scenario, matrices, assignment=sit.assignment, engine=engine,
-                          time_limit=budget, seed=seed, workers=workers,
-                          engine_options=engine_options)
-        cost = (compute_kpis(scenario, sit, fs, city.problem, city.result)
-                .annual_cost["total"] if city.report.ok else math.inf)
-        trials.append({**note, "open": list(sit.open_ids), "routed_annual_cost": cost,
-                       "valid": city.report.ok, "seconds": round(budget, 1)})
-        say(f"joint: {note['variant']}: {list(sit.open_ids)} -> annual cost {cost:,.0f}")
-        if best is None or cost < best[0]:
-            best = (cost, sit, fs)
-    assert best is not None
-    return best[1], best[2], trials
+    return candidates
 
 
 def versions() -> dict[str, str]:

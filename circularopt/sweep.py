@@ -113,6 +113,17 @@ def _name(options: Mapping[str, Any]) -> str:
     return ",".join(f"{k}={v}" for k, v in options.items()) or "base"
 
 
+def _solve_keywords(merged: Mapping[str, Any]) -> dict[str, Any]:
+    """Keywords of :func:`circularopt.pipeline.solve` for a task: ``engine`` and
+    ``engine_options`` become its routing options, on one process per task."""
+    from circularopt.routing.decompose import RoutingOptions
+
+    kw = dict(merged)
+    kw["routing"] = RoutingOptions(engine=kw.pop("engine", "pyvrp"),
+                                   engine_options=kw.pop("engine_options", None), workers=1)
+    return kw
+
+
 def solve_one(source: str, options: Mapping[str, Any], base: Mapping[str, Any],
               plans_dir: str | None) -> SweepRow:
     """Solve one sweep task (runs inside a Dask worker; also usable on its own).
@@ -133,7 +144,7 @@ def solve_one(source: str, options: Mapping[str, Any], base: Mapping[str, Any],
     t0 = time.perf_counter()
     name = _name(options)
     try:
-        plan = solve(source, **{**base, **options, "workers": 1})
+        plan = solve(source, **_solve_keywords({**base, **options}))
     except Exception as exc:  # reported in the row; the sweep goes on
         return SweepRow(name, dict(options), error=f"{type(exc).__name__}: {exc}",
                         seconds=time.perf_counter() - t0)

@@ -15,13 +15,14 @@ from circularopt.compare import FIGURES, compare, load_plans, print_comparison
 from circularopt.exceptions import InputError
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
+from circularopt.routing.decompose import RoutingOptions
 
 
 @pytest.fixture(scope="module")
 def plans() -> tuple[Plan, Plan]:
     """Osh with two and with three complexes (80 sites, 2 s budget each, one process)."""
-    return (solve("osh", size=80, time_limit=2, complexes=2, workers=1),
-            solve("osh", size=80, time_limit=2, complexes=3, workers=1))
+    return (solve("osh", size=80, time_limit=2, complexes=2, routing=RoutingOptions(workers=1)),
+            solve("osh", size=80, time_limit=2, complexes=3, routing=RoutingOptions(workers=1)))
 
 
 def test_table_has_one_column_per_plan_with_its_figures(plans: tuple[Plan, Plan]) -> None:

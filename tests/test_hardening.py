@@ -35,6 +35,7 @@ from circularopt.matrices import TravelMatrices, approximate_matrices, road_matr
 from circularopt.network import load_network
 from circularopt.pipeline import scenario_hash, solve
 from circularopt.plan import Plan
+from circularopt.routing.decompose import RoutingOptions
 from circularopt.scenario import (
     CapacityOption,
     CollectionPoint,
@@ -96,7 +97,7 @@ def edited(scenario: Scenario, edit: Callable[[dict[str, Any]], None]) -> str:
 @pytest.fixture(scope="module")
 def plan() -> Plan:
     """The town's plan, solved once for the module."""
-    return solve(town(), time_limit=3, workers=1)
+    return solve(town(), time_limit=3, routing=RoutingOptions(workers=1))
 
 
 # --------------------------------------------------------------------------- scenario JSON
@@ -330,7 +331,7 @@ def test_feasible_town_has_no_problem() -> None:
 
 def test_total_waste_beyond_capacity() -> None:
     with pytest.raises(InfeasibleError) as info:
-        solve(town(tonnes=8.0, capacity=20.0), time_limit=2, workers=1)
+        solve(town(tonnes=8.0, capacity=20.0), time_limit=2, routing=RoutingOptions(workers=1))
     assert_clear(str(info.value), "total waste 64.0 t/day", "50.0 t/day",
                  "raise the capacity options")
 
@@ -442,7 +443,8 @@ def test_pipeline_diagnoses_before_the_solvers(capsys: pytest.CaptureFixture[str
                                                tmp_path: Path) -> None:
     lines: list[str] = []
     with pytest.raises(InfeasibleError, match="shift_minutes"):
-        solve(town(shift=20.0), time_limit=30, workers=1, progress=lines.append)
+        solve(town(shift=20.0), time_limit=30, progress=lines.append,
+              routing=RoutingOptions(workers=1))
     assert any(line.endswith("diagnose ...") for line in lines)
     assert not any("siting" in line for line in lines)
     path = tmp_path / "short.json"
@@ -520,7 +522,7 @@ def test_plan_records_versions_settings_and_input_hash(plan: Plan) -> None:
 
 
 def test_same_scenario_seed_and_engine_same_plan(plan: Plan) -> None:
-    again = solve(town(), time_limit=3, workers=1)
+    again = solve(town(), time_limit=3, routing=RoutingOptions(workers=1))
     assert again.routing is not None and plan.routing is not None
     assert [[v.id for v in r.visits] for r in again.routing.routes] == \
         [[v.id for v in r.visits] for r in plan.routing.routes]
@@ -546,8 +548,8 @@ def test_no_half_written_scenario_on_import_error(tmp_path: Path,
 
 def test_iteration_stop_is_reproducible_whatever_the_time() -> None:
     scenario = town(24)
-    plans = [solve(scenario, time_limit=60, workers=1, seed=4,
-                   engine_options={"max_iterations": 150}) for _ in range(2)]
+    routing = RoutingOptions(workers=1, engine_options={"max_iterations": 150})
+    plans = [solve(scenario, time_limit=60, seed=4, routing=routing) for _ in range(2)]
     routes = [[[v.id for v in r.visits] for r in p.routing.routes]
               for p in plans if p.routing is not None]
     assert len(routes) == 2 and routes[0] == routes[1]
@@ -555,4 +557,5 @@ def test_iteration_stop_is_reproducible_whatever_the_time() -> None:
     assert plans[0].info["engine_options"] == {"max_iterations": 150}
     assert plans[0].info["seconds"] < 30  # stopped on iterations, not on the 60 s limit
     with pytest.raises(CircularOptError, match="max_iterations: got 0; expected None or an"):
-        solve(scenario, time_limit=5, workers=1, engine_options={"max_iterations": 0})
+        solve(scenario, time_limit=5,
+              routing=RoutingOptions(workers=1, engine_options={"max_iterations": 0}))

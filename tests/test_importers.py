@@ -193,6 +193,7 @@ def test_swapped_coordinates_warn(base: Scenario, tmp_path: Path) -> None:
 def test_imported_sites_give_a_valid_plan(base: Scenario, tmp_path: Path) -> None:
     """A department's 80 sites (';' CSV, decimal comma, own headers) plan end to end."""
     from circularopt.pipeline import solve
+    from circularopt.routing.decompose import RoutingOptions
 
     sites = generate("osh", size=80, seed=3).collection_points
     lines = ["Code;Y;X;Tonnage"] + [
@@ -204,7 +205,7 @@ def test_imported_sites_give_a_valid_plan(base: Scenario, tmp_path: Path) -> Non
     assert [p.id for p in s.collection_points] == [p.id for p in sites]
     assert s.total_tonnes_per_day == pytest.approx(sum(p.total_tonnes_per_day
                                                        for p in sites), abs=1e-3)
-    plan = solve(s, time_limit=2, complexes=2, workers=1)
+    plan = solve(s, time_limit=2, complexes=2, routing=RoutingOptions(workers=1))
     assert plan.valid and plan.complete, plan.violations
     assert plan.routing is not None
     routed = {stop for route in plan.routing.routes for stop in route.stops}

@@ -9,6 +9,7 @@ import pytest
 from circularopt import InputError
 from circularopt.pipeline import load_scenario, solve
 from circularopt.plan import Plan
+from circularopt.routing.decompose import RoutingOptions
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,8 @@ def test_size_refused_for_a_scenario_file(osh_plan: Plan, tmp_path: Path) -> Non
 
 
 def test_joint_judges_sitings_by_routed_cost() -> None:
-    plan = solve("osh", size=100, time_limit=20, seed=1, joint=True, workers=1)
+    plan = solve("osh", size=100, time_limit=20, seed=1, joint=True,
+                 routing=RoutingOptions(workers=1))
     assert plan.valid, plan.violations
     trials = plan.info["joint"]
     assert len(trials) >= 2 and trials[0]["variant"] == "model's choice"

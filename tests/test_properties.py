@@ -32,6 +32,7 @@ from circularopt.lrp import read_prodhon
 from circularopt.matrices import approximate_matrices
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
+from circularopt.routing.decompose import RoutingOptions
 from circularopt.scenario import (
     CapacityOption,
     CollectionPoint,
@@ -104,7 +105,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 @given(scenario=scenarios())
 def test_random_scenarios_give_a_checked_plan_or_a_diagnosis(scenario: Scenario) -> None:
     try:
-        plan = solve(scenario, time_limit=2, workers=1)
+        plan = solve(scenario, time_limit=2, routing=RoutingOptions(workers=1))
     except (InfeasibleError, InputError) as exc:
         event(f"{type(exc).__name__}: {re.sub(r'[0-9.,]+', 'N', str(exc))[:70]}")
         assert len(str(exc)) > 40  # says why, with figures
@@ -262,7 +263,8 @@ def test_corrupted_cflp_and_prodhon(text: str, prodhon: str,
 def plan_dict() -> dict[str, Any]:
     """A small solved plan as JSON data."""
     scenario = Scenario.from_json(TOWN)
-    data: dict[str, Any] = solve(scenario, time_limit=2, workers=1).to_dict()
+    plan = solve(scenario, time_limit=2, routing=RoutingOptions(workers=1))
+    data: dict[str, Any] = plan.to_dict()
     return data
 
 

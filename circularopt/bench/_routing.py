@@ -31,10 +31,10 @@ def solve_routing(problem: RoutingProblem, engine: str, options: BenchOptions,
     InputError
         An engine option the engine does not know (any other failure is returned).
     """
-    engine_options = {**preset, **routing_engine_options(options)}
+    engine_options = {**preset, **routing_engine_options(options), "clock": CLOCK}
     try:
-        return solve(problem, engine=engine, time_limit=seconds, seed=options.seed,
-                     allow_infeasible=True, clock=CLOCK, **engine_options), ""
+        return solve(problem, engine=engine, options=engine_options, time_limit=seconds,
+                     seed=options.seed, allow_infeasible=True), ""
     except InputError as exc:
         if exc.field.startswith("engine_options"):
             raise

@@ -24,6 +24,7 @@ def run_kg(options: BenchOptions) -> Iterator[BenchRow]:
     """
     from circularopt.check import check_plan
     from circularopt.pipeline import solve
+    from circularopt.routing.decompose import RoutingOptions
 
     bks = read_bks(options.data)
     folders = sorted(p for p in Path(options.data).iterdir() if (p / "scenario.json").is_file())
@@ -35,7 +36,8 @@ def run_kg(options: BenchOptions) -> Iterator[BenchRow]:
         seconds = options.seconds_for(n, default=max(10.0, n / 10.0))
         engine = options.engine or "pyvrp"
         t0 = time.perf_counter()
-        plan = solve(inst.scenario, engine=engine, time_limit=seconds, seed=options.seed)
+        plan = solve(inst.scenario, routing=RoutingOptions(engine=engine), time_limit=seconds,
+                     seed=options.seed)
         elapsed = time.perf_counter() - t0
         verdict = check_plan(inst.scenario, inst.matrices, plan)
         if options.solutions is not None:

@@ -52,11 +52,12 @@ from circularopt.bench._core import (
 )
 from circularopt.bench._routing import CLOCK, solve_routing
 from circularopt.exceptions import DataNotFoundError, InfeasibleError, InputError
-from circularopt.routing.engines import Budget, int_loads, int_matrix, int_time
+from circularopt.routing.engines import int_loads, int_matrix, int_time
 from circularopt.routing.engines.ortools_engine import search
 from circularopt.routing.problem import RoutingModel, RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
 from circularopt.routing.validate import validate
+from circularopt.stop import Budget
 
 __all__ = [
     "Convention",

@@ -31,10 +31,10 @@ from circularopt.bench._core import (
 from circularopt.bench._routing import CLOCK, distance_row, solve_routing
 from circularopt.bench.vrplib import euclidean
 from circularopt.exceptions import DataNotFoundError, InputError
-from circularopt.routing.engines import Budget
 from circularopt.routing.engines.pyvrp_engine import SearchSettings
 from circularopt.routing.problem import RoutingModel, RoutingProblem
 from circularopt.routing.result import RoutingResult, Step, schedule_route
+from circularopt.stop import Budget
 
 __all__ = [
     "RELOAD",

@@ -22,7 +22,7 @@ from circularopt.cli._common import (
     existing_file,
     matrices_for,
 )
-from circularopt.routing.decompose import route_city
+from circularopt.routing.decompose import RoutingOptions, route_city
 from circularopt.routing.engines import ENGINES
 from circularopt.routing.scenario import nearest_sites
 from circularopt.scenario import Scenario
@@ -62,9 +62,10 @@ def _route(args: argparse.Namespace) -> int:
         assignment = nearest_sites(scenario, matrices)
         source = "nearest complex candidate or landfill by travel time"
     console.print(f"unloading: {source}")
-    plan = route_city(scenario, matrices, assignment=assignment, engine=args.engine,
+    options = RoutingOptions(engine=args.engine, max_part_stops=args.max_part_stops,
+                             workers=args.workers, day=args.day)
+    plan = route_city(scenario, matrices, assignment=assignment, options=options,
                       time_limit=args.time_limit, seed=args.seed,
-                      max_part_stops=args.max_part_stops, workers=args.workers, day=args.day,
                       progress=lambda msg: console.print(f"  {msg}", markup=False))
     console.print(plan.summary(), markup=False)
     if args.out is not None:

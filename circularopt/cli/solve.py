@@ -12,6 +12,7 @@ from circularopt.cli._common import (
     engine_options,
 )
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
+from circularopt.routing.decompose import RoutingOptions
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,9 +50,10 @@ def _solve(args: argparse.Namespace) -> int:
         network = load_network(args.network)
         console.print(network.summary())
     plan = solve(args.source, network=network, season=args.season, size=args.size,
-                 complexes=args.complexes, engine=args.engine, time_limit=args.time_limit,
+                 complexes=args.complexes, time_limit=args.time_limit,
                  seed=args.seed, joint=args.joint,
-                 engine_options=engine_options(args.engine_options),
+                 routing=RoutingOptions(engine=args.engine,
+                                        engine_options=engine_options(args.engine_options)),
                  progress=lambda msg: console.print(msg, highlight=False))
     out = args.out if args.out is not None else Path("out") / plan.scenario.name
     written = write_outputs(plan, out, network=network)

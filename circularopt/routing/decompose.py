@@ -21,13 +21,15 @@ large to search well in minutes. :func:`route_city` therefore
    its site) and checks it with the independent validator.
 
 Reproducibility: part ``k`` is solved with seed ``seed + k``. Both engines stop on wall
-time, so a run repeats exactly only when the machine is equally loaded; the
-decomposition itself (parts, fleet shares) depends only on the inputs.
+time, so a run repeats exactly only when the machine is equally loaded, unless PyVRP
+stops on iterations first (engine option ``max_iterations``); the decomposition itself
+(parts, fleet shares) depends only on the inputs. Options: :class:`RoutingOptions`.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -40,9 +42,11 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.math_opt.python import mathopt
 
+from circularopt import _validate
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
 from circularopt.geo import great_circle
 from circularopt.matrices import TravelMatrices, default_workers
+from circularopt.routing.engines.options import EngineOptions, engine_options
 from circularopt.routing.problem import (
     INF_TIME,
     Break,
@@ -56,9 +60,57 @@ from circularopt.routing.scenario import point_load, routing_problem
 from circularopt.routing.validate import ValidationReport, validate
 from circularopt.scenario import Scenario
 
-__all__ = ["CityPlan", "Part", "merge_problems", "part_hours", "route_city", "split_parts"]
+__all__ = ["CityPlan", "Part", "RoutingOptions", "merge_problems", "part_hours", "route_city",
+           "split_parts"]
 
 Progress = Callable[[str], None]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoutingOptions:
+    """How :func:`route_city` routes a city (besides its time limit and seed).
+
+    Parameters
+    ----------
+    engine
+        ``"pyvrp"`` or ``"ortools"``.
+    engine_options
+        The engine's options for every part: typed
+        (:class:`~circularopt.routing.engines.options.PyVRPOptions`,
+        :class:`~circularopt.routing.engines.options.ORToolsOptions`) or a JSON object of
+        them; ``None``: the defaults.
+    max_part_stops
+        Largest part; bigger site groups are split into sectors.
+    workers
+        Parallel processes (default: every CPU this process may use).
+    day
+        Weekday to plan, or ``None`` for every point (see
+        :mod:`circularopt.routing.scenario`).
+    lunch
+        Break every truck takes, or ``None``.
+    """
+
+    engine: str = "pyvrp"
+    engine_options: EngineOptions | Mapping[str, Any] | None = None
+    max_part_stops: int = 300
+    workers: int | None = None
+    day: int | None = None
+    lunch: Break | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "engine_options",
+                           engine_options(self.engine, self.engine_options))
+        _validate.integer("routing.max_part_stops", self.max_part_stops, lo=1)
+        if self.workers is not None:
+            _validate.integer("workers", self.workers, lo=1)
+        if self.day is not None:
+            _validate.integer("routing.day", self.day, lo=0)
+
+    def engine_settings(self) -> EngineOptions:
+        """The engine's typed options."""
+        return engine_options(self.engine, self.engine_options)
 
 
 @dataclass(frozen=True)
@@ -182,35 +234,13 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
     if not (isinstance(max_part_stops, int) and max_part_stops >= 1):
         raise InputError("max_part_stops", max_part_stops, "an integer >= 1")
     by_id = {p.id: p for p in scenario.collection_points}
-    ids = list(by_id) if points is None else list(points)
     sites: dict[str, Any] = {c.id: c for c in scenario.complex_candidates}
     sites.update({lf.id: lf for lf in scenario.landfills})
-    groups: dict[str, list[str]] = {}
-    for pid in ids:
-        if pid not in by_id:
-            raise InputError("points", pid, "ids of the scenario's collection points")
-        site = assignment.get(pid)
-        if site is None or site not in sites:
-            raise InputError(f"assignment[{pid!r}]", site,
-                             f"a complex candidate or landfill id {sorted(sites)}")
-        groups.setdefault(site, []).append(pid)
+    groups = _site_groups(assignment, list(by_id) if points is None else list(points),
+                          by_id, sites)
     raw: list[tuple[str, str, list[str]]] = []
     for site in sorted(groups):
-        members = groups[site]
-        k = math.ceil(len(members) / max_part_stops)
-        if k == 1:
-            raw.append((site, site, members))
-            continue
-        s = sites[site]
-        ang = _bearing(s.lat, s.lon, np.array([by_id[p].lat for p in members]),
-                       np.array([by_id[p].lon for p in members]))
-        order = np.argsort(ang, kind="stable")
-        sorted_ang = ang[order]
-        gaps = np.diff(np.concatenate([sorted_ang, sorted_ang[:1] + 2 * math.pi]))
-        start = (int(np.argmax(gaps)) + 1) % len(order)
-        order = np.roll(order, -start)
-        for j, chunk in enumerate(np.array_split(order, k)):
-            raw.append((f"{site}#{j + 1}", site, [members[int(i)] for i in chunk]))
+        raw += _sectors(site, sites[site], groups[site], by_id, max_part_stops)
     tonnes = [sum(point_load(scenario, by_id[p])[0] for p in pts) for _, _, pts in raw]
     if fleet is None:
         fleet = {f"{d.id}/{v.id}": v.count for d in scenario.depots for v in d.vehicle_types}
@@ -234,16 +264,54 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
         raise InfeasibleError(f"{len(raw)} parts (sites {sorted(groups)}, at most "
                               f"{max_part_stops} points each) but only {total} trucks; add "
                               "trucks or raise max_part_stops")
-    for share in shares:  # every part needs a truck: take one from the richest part
+    _one_truck_each(shares, weights)
+    _give_capable_trucks(scenario, [pts for _, _, pts in raw], shares)
+    return [Part(name, site, tuple(pts), t, {k: n for k, n in share.items() if n > 0})
+            for (name, site, pts), t, share in zip(raw, tonnes, shares, strict=True)]
+
+
+def _site_groups(assignment: Mapping[str, str], ids: list[str], by_id: Mapping[str, Any],
+                 sites: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Point ids by assigned site, in the order given."""
+    groups: dict[str, list[str]] = {}
+    for pid in ids:
+        if pid not in by_id:
+            raise InputError("points", pid, "ids of the scenario's collection points")
+        site = assignment.get(pid)
+        if site is None or site not in sites:
+            raise InputError(f"assignment[{pid!r}]", site,
+                             f"a complex candidate or landfill id {sorted(sites)}")
+        groups.setdefault(site, []).append(pid)
+    return groups
+
+
+def _sectors(site_id: str, site: Any, members: list[str], by_id: Mapping[str, Any],
+             max_part_stops: int) -> list[tuple[str, str, list[str]]]:
+    """A site's group as (name, site, points): whole, or cut into equal sectors by
+    bearing from the site, starting at the widest angular gap."""
+    k = math.ceil(len(members) / max_part_stops)
+    if k == 1:
+        return [(site_id, site_id, members)]
+    ang = _bearing(site.lat, site.lon, np.array([by_id[p].lat for p in members]),
+                   np.array([by_id[p].lon for p in members]))
+    order = np.argsort(ang, kind="stable")
+    sorted_ang = ang[order]
+    gaps = np.diff(np.concatenate([sorted_ang, sorted_ang[:1] + 2 * math.pi]))
+    start = (int(np.argmax(gaps)) + 1) % len(order)
+    order = np.roll(order, -start)
+    return [(f"{site_id}#{j + 1}", site_id, [members[int(i)] for i in chunk])
+            for j, chunk in enumerate(np.array_split(order, k))]
+
+
+def _one_truck_each(shares: list[dict[str, int]], weights: Sequence[float]) -> None:
+    """Give a part without trucks one from the part with the most trucks per weight."""
+    for share in shares:
         if sum(share.values()) == 0:
             donor = max((i for i in range(len(shares)) if sum(shares[i].values()) >= 2),
                         key=lambda i: sum(shares[i].values()) / weights[i])
             key = max(shares[donor], key=lambda k: shares[donor][k])
             shares[donor][key] -= 1
             share[key] += 1
-    _give_capable_trucks(scenario, [pts for _, _, pts in raw], shares)
-    return [Part(name, site, tuple(pts), t, {k: n for k, n in share.items() if n > 0})
-            for (name, site, pts), t, share in zip(raw, tonnes, shares, strict=True)]
 
 
 def _give_capable_trucks(scenario: Scenario, parts: Sequence[Sequence[str]],
@@ -528,9 +596,9 @@ def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
 # --------------------------------------------------------------------------- solving
 
 
-def _solve_part(problem: RoutingProblem, engine: str, time_limit: float,
-                seed: int, deadline: float,
-                options: Mapping[str, Any]) -> tuple[RoutingResult | None, str]:
+def _solve_part(problem: RoutingProblem, engine: str, options: EngineOptions,
+                time_limit: float, seed: int,
+                deadline: float) -> tuple[RoutingResult | None, str]:
     """Worker: solve one part (top-level so that spawned processes can import it).
 
     ``deadline`` is a ``time.time()`` instant shared across processes: a part that starts
@@ -541,8 +609,8 @@ def _solve_part(problem: RoutingProblem, engine: str, time_limit: float,
 
     time_limit = max(0.1, min(time_limit, deadline - time.time()))
     try:
-        return solve(problem, engine=engine, time_limit=time_limit, seed=seed,
-                     allow_infeasible=True, **options), ""
+        return solve(problem, engine=engine, options=options, time_limit=time_limit,
+                     seed=seed, allow_infeasible=True), ""
     except CircularOptError as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -563,12 +631,70 @@ def _budgets(sizes: Sequence[int], workers: int, seconds: float) -> list[float]:
     return out
 
 
+def _part_problems(scenario: Scenario, matrices: TravelMatrices, assignment: Mapping[str, str],
+                   options: RoutingOptions) -> tuple[list[Part], list[RoutingProblem]]:
+    """The city's parts and their routing problems."""
+    pts = [p.id for p in scenario.collection_points]
+    if not pts:
+        raise InputError("scenario.collection_points", [], "at least one collection point")
+    parts = split_parts(scenario, assignment, max_part_stops=options.max_part_stops,
+                        points=pts, matrices=matrices)
+    problems = [routing_problem(scenario, matrices, assignment=assignment,
+                                unload_sites=[part.site], points=part.points,
+                                fleet=part.fleet, day=options.day, lunch=options.lunch,
+                                name=f"{scenario.name}/{part.name}")
+                for part in parts]
+    return parts, problems
+
+
+class _Tally:
+    """The parts' results as they arrive, each reported through ``say``."""
+
+    def __init__(self, parts: Sequence[Part], problems: Sequence[RoutingProblem],
+                 say: Progress) -> None:
+        self.parts, self.problems, self.say = parts, problems, say
+        self.results: list[RoutingResult | None] = [None] * len(parts)
+        self.errors: dict[str, str] = {}
+
+    def done(self, k: int, res: RoutingResult | None, err: str) -> None:
+        self.results[k] = res
+        name = self.parts[k].name
+        if res is None:
+            self.errors[name] = err
+            logger.warning("part %s failed: %s", name, err)
+            self.say(f"part {name} failed: {err}")
+        else:
+            self.say(f"part {name}: {self.problems[k].num_stops} stops, "
+                     f"{res.num_vehicles} routes, cost {res.cost:,.2f}, {res.status}, "
+                     f"{res.seconds:.1f} s "
+                     f"({sum(r is not None for r in self.results)}/{len(self.parts)})")
+
+
+def _solve_parts(tally: _Tally, options: RoutingOptions, n_workers: int,
+                 budgets: Sequence[float], seed: int, deadline: float) -> None:
+    """Solve every part, largest first, in this process or in a pool of processes."""
+    problems = tally.problems
+    engine, settings = options.engine, options.engine_settings()
+    order = sorted(range(len(problems)), key=lambda i: -problems[i].num_stops)
+    if n_workers == 1 or len(problems) == 1:
+        for k in order:
+            tally.done(k, *_solve_part(problems[k], engine, settings, budgets[k], seed + k,
+                                       deadline))
+        return
+    with ProcessPoolExecutor(max_workers=min(n_workers, len(problems)),
+                             mp_context=get_context("spawn")) as pool:
+        futures: dict[Future[tuple[RoutingResult | None, str]], int] = {
+            pool.submit(_solve_part, problems[k], engine, settings, budgets[k], seed + k,
+                        deadline): k
+            for k in order}
+        for fut in as_completed(futures):
+            tally.done(futures[fut], *fut.result())
+
+
 def route_city(scenario: Scenario, matrices: TravelMatrices, *,
-               assignment: Mapping[str, str], engine: str = "pyvrp",
-               time_limit: float = 60.0, seed: int = 0, max_part_stops: int = 300,
-               workers: int | None = None, day: int | None = None,
-               lunch: Break | None = None, progress: Progress | None = None,
-               engine_options: Mapping[str, Any] | None = None) -> CityPlan:
+               assignment: Mapping[str, str], options: RoutingOptions | None = None,
+               time_limit: float = 60.0, seed: int = 0,
+               progress: Progress | None = None) -> CityPlan:
     """Route a whole city by parts solved in parallel (see the module docstring).
 
     Parameters
@@ -578,26 +704,15 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
         and the assigned sites.
     assignment
         Point id -> unload site id (every routed point needs one).
-    engine
-        ``"pyvrp"`` or ``"ortools"``.
+    options
+        Engine, engine options, part size, workers, day and lunch break (see
+        :class:`RoutingOptions`); ``None``: the defaults.
     time_limit
         Global wall-clock budget in seconds, decomposition and stitching included.
     seed
         Base random seed (part ``k`` uses ``seed + k``).
-    max_part_stops
-        Largest part; bigger site groups are split into sectors.
-    workers
-        Parallel processes (default: every CPU this process may use).
-    day
-        Weekday to plan, or ``None`` for every point (see
-        :mod:`circularopt.routing.scenario`).
-    lunch
-        Break every truck takes, or ``None``.
     progress
         Called with one line of text as parts are built and solved.
-    engine_options
-        Passed to the engine (e.g. ``{"first_solution": "PARALLEL_CHEAPEST_INSERTION"}``
-        for OR-Tools).
 
     Returns
     -------
@@ -606,23 +721,11 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
         unassigned and their error in ``errors``; check ``report.ok``.
     """
     t0 = time.perf_counter()
+    opts = options or RoutingOptions()
     say = progress or (lambda _msg: None)
-    n_workers = default_workers() if workers is None else int(workers)
-    if n_workers < 1:
-        raise InputError("workers", workers, "an integer >= 1 or None")
-    if not (time_limit > 0 and math.isfinite(time_limit)):
-        raise InputError("time_limit", time_limit, "a finite number of seconds > 0")
-    pts = [p.id for p in scenario.collection_points]
-    if not pts:
-        raise InputError("scenario.collection_points", [], "at least one collection point")
-    parts = split_parts(scenario, assignment, max_part_stops=max_part_stops, points=pts,
-                        matrices=matrices)
-    problems = []
-    for part in parts:
-        problems.append(routing_problem(scenario, matrices, assignment=assignment,
-                                        unload_sites=[part.site], points=part.points,
-                                        fleet=part.fleet, day=day, lunch=lunch,
-                                        name=f"{scenario.name}/{part.name}"))
+    n_workers = default_workers() if opts.workers is None else opts.workers
+    _validate.number("time_limit", time_limit, lo=0, lo_open=True)
+    parts, problems = _part_problems(scenario, matrices, assignment, opts)
     say(f"{len(parts)} parts built in {time.perf_counter() - t0:.1f} s "
         f"({sum(len(p.points) for p in parts)} points, {n_workers} workers)")
     # Keep ~5% (at least 1 s) for stitching and validation, plus process start-up.
@@ -630,40 +733,14 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     left = time_limit - (time.perf_counter() - t0) - max(1.0, 0.05 * time_limit) - startup
     budgets = _budgets([p.num_stops for p in problems], min(n_workers, len(problems)),
                        max(0.5, left))
-    deadline = time.time() + max(0.5, left) + startup
-    opts = dict(engine_options or {})
-    results: list[RoutingResult | None] = [None] * len(parts)
-    errors: dict[str, str] = {}
-
-    def done(k: int, res: RoutingResult | None, err: str) -> None:
-        results[k] = res
-        if res is None:
-            errors[parts[k].name] = err
-            say(f"part {parts[k].name} failed: {err}")
-        else:
-            say(f"part {parts[k].name}: {problems[k].num_stops} stops, "
-                f"{res.num_vehicles} routes, cost {res.cost:,.2f}, {res.status}, "
-                f"{res.seconds:.1f} s ({sum(r is not None for r in results)}/{len(parts)})")
-
-    order = sorted(range(len(parts)), key=lambda i: -problems[i].num_stops)
-    if n_workers == 1 or len(parts) == 1:
-        for k in order:
-            done(k, *_solve_part(problems[k], engine, budgets[k], seed + k, deadline, opts))
-    else:
-        with ProcessPoolExecutor(max_workers=min(n_workers, len(parts)),
-                                 mp_context=get_context("spawn")) as pool:
-            futures: dict[Future[tuple[RoutingResult | None, str]], int] = {
-                pool.submit(_solve_part, problems[k], engine, budgets[k], seed + k,
-                            deadline, opts): k
-                for k in order}
-            for fut in as_completed(futures):
-                done(futures[fut], *fut.result())
+    tally = _Tally(parts, problems, say)
+    _solve_parts(tally, opts, n_workers, budgets, seed, time.time() + max(0.5, left) + startup)
     merged = merge_problems(problems, name=scenario.name, prefixes=[p.name for p in parts])
-    result = _stitch(merged, problems, results, engine, time.perf_counter() - t0)
+    result = _stitch(merged, problems, tally.results, opts.engine, time.perf_counter() - t0)
     report = validate(merged, result)
     say(f"stitched {result.num_vehicles} routes in {result.seconds:.1f} s: "
         + report.summary(limit=3).replace("\n", "; "))
-    if not result.routes and errors:
+    if not result.routes and tally.errors:
         raise SolverError("no part of the city could be routed: "
-                          + "; ".join(f"{k}: {v}" for k, v in errors.items()))
-    return CityPlan(merged, result, report, tuple(parts), tuple(results), errors)
+                          + "; ".join(f"{k}: {v}" for k, v in tally.errors.items()))
+    return CityPlan(merged, result, report, tuple(parts), tuple(tally.results), tally.errors)

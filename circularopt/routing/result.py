@@ -256,10 +256,29 @@ def schedule_route(problem: RoutingProblem, vehicle_type: int, vehicle: int,
         when the order admits no feasible schedule; the validator reports that).
     """
     vt = problem.vehicle_types[vehicle_type]
+    events, distance = _events(problem, vehicle_type, steps, break_after)
+    starts, arrivals = _forward(events, events[0][5])
+    delay = _departure_delay(events, starts, arrivals)
+    if delay > 0:
+        starts, arrivals = _forward(events, starts[0] + delay)
+    visits = _visits(problem, events, starts, arrivals)
+    duration = visits[-1].arrival - visits[0].start
+    cost = vt.fixed_cost + vt.cost_per_distance * distance + vt.cost_per_duration * duration
+    return Route(vehicle_type, vehicle, tuple(visits), distance, duration, cost)
+
+
+_Event = tuple[VisitKind, str, int, int, float, float, float, float]
+"""(kind, id, index, location, travel before, earliest, latest, service); index -1 is
+the break, -2 the wait for the next trip's release time."""
+
+
+def _events(problem: RoutingProblem, vehicle_type: int, steps: Sequence[Step],
+            break_after: int | None) -> tuple[list[_Event], float]:
+    """The route's events from depot to depot, and its distance."""
+    vt = problem.vehicle_types[vehicle_type]
     depot, end_depot = problem.depots[vt.depot], problem.depots[vt.end_depot]
     dist, dur = problem.distance, problem.duration
-    # Events: (kind, id, index, location, travel before, earliest, latest, service).
-    events: list[tuple[VisitKind, str, int, int, float, float, float, float]] = []
+    events: list[_Event] = []
     release = _trip_releases(problem, steps)
     events.append(("start", depot.id, vt.depot, depot.location, 0.0,
                    max(vt.shift_start, release[0]), vt.shift_end, 0.0))
@@ -291,17 +310,23 @@ def schedule_route(problem: RoutingProblem, vehicle_type: int, vehicle: int,
     events.append(("end", end_depot.id, vt.end_depot, end_depot.location,
                    float(dur[loc, end_depot.location]), 0.0, vt.shift_end, 0.0))
     distance += float(dist[loc, end_depot.location])
+    return events, distance
 
-    starts, arrivals = _forward(events, events[0][5])
-    # Delay the departure as far as the waits absorb it and no window closes.
+
+def _departure_delay(events: list[_Event], starts: list[float],
+                     arrivals: list[float]) -> float:
+    """How far the departure can be delayed: as far as the waits absorb it and no
+    window closes."""
     waited, delay = 0.0, float("inf")
     for k in range(1, len(events)):
         waited += starts[k] - arrivals[k]
         delay = min(delay, waited + events[k][6] - starts[k])
-    delay = min(delay, waited, events[0][6] - starts[0])
-    if delay > 0:
-        starts, arrivals = _forward(events, starts[0] + delay)
+    return min(delay, waited, events[0][6] - starts[0])
 
+
+def _visits(problem: RoutingProblem, events: list[_Event], starts: list[float],
+            arrivals: list[float]) -> list[Visit]:
+    """The visits of scheduled events, with the load on board after each."""
     visits: list[Visit] = []
     load = [0.0] * problem.num_dims
     for k, (vkind, id_, idx, loc_k, _, _, _, service) in enumerate(events):
@@ -316,9 +341,7 @@ def schedule_route(problem: RoutingProblem, vehicle_type: int, vehicle: int,
             end = starts[k + 1]
         visits.append(Visit(vkind, id_, idx, loc_k, arrivals[k], starts[k], end,
                             tuple(load)))
-    duration = visits[-1].arrival - visits[0].start
-    cost = vt.fixed_cost + vt.cost_per_distance * distance + vt.cost_per_duration * duration
-    return Route(vehicle_type, vehicle, tuple(visits), distance, duration, cost)
+    return visits
 
 
 def _trip_releases(problem: RoutingProblem, steps: Sequence[Step]) -> list[float]:

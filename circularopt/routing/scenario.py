@@ -169,70 +169,9 @@ def routing_problem(scenario: Scenario, matrices: TravelMatrices, *,
         A point's load exceeds every truck's capacity, or no truck can reach it, serve
         it, unload and return within its shift (the message names the point and times).
     """
-    known_sites = _sites(scenario)
-    by_id = {p.id: p for p in scenario.collection_points}
-    if points is not None:
-        chosen = []
-        for pid in points:
-            if pid not in by_id:
-                raise InputError("points", pid, "ids of the scenario's collection points")
-            chosen.append(by_id[pid])
-    elif assignment is not None and unload_sites is not None:
-        wanted = {str(s) for s in unload_sites}
-        chosen = [p for p in scenario.collection_points if assignment.get(p.id) in wanted]
-    else:
-        chosen = list(scenario.collection_points)
-    if day is not None:
-        chosen = [p for p in chosen if due_on(p, day)]
-
-    if assignment is not None:
-        targets = set()
-        for p in chosen:
-            if p.id not in assignment:
-                raise InputError("assignment", p.id, "a site for every collection point "
-                                                     "routed (this point has none)")
-            targets.add(str(assignment[p.id]))
-        if len(targets) > 1:
-            raise InputError(
-                "assignment", sorted(targets),
-                "the routed points assigned to a single unload site; build one problem per "
-                "site (unload_sites=[site]) or use circularopt.routing.decompose.route_city")
-        sites = [str(s) for s in unload_sites] if unload_sites is not None else sorted(targets)
-        if targets and not targets <= set(sites):
-            raise InputError("unload_sites", sites,
-                             f"a list containing the assigned site {sorted(targets)}")
-    elif unload_sites is not None:
-        sites = [str(s) for s in unload_sites]
-    else:
-        sites = [lf.id for lf in scenario.landfills]
-    if not sites:
-        raise InputError("unload_sites", [], "at least one complex candidate or landfill "
-                                             "(the scenario has no landfill)")
-    for s in sites:
-        if s not in known_sites:
-            raise InputError("unload_sites", s, f"ids of complex candidates or landfills "
-                                                f"{sorted(known_sites)}")
-
-    if depot_id is None:
-        depots = list(scenario.depots)
-    else:
-        want = [depot_id] if isinstance(depot_id, str) else list(depot_id)
-        dmap = {d.id: d for d in scenario.depots}
-        for wanted_id in want:
-            if wanted_id not in dmap:
-                raise InputError("depot_id", wanted_id, f"one of the depots {sorted(dmap)}")
-        depots = [dmap[w] for w in want]
-    types = []
-    for d in depots:
-        for v in d.vehicle_types:
-            key = f"{d.id}/{v.id}"
-            count = v.count if fleet is None else int(fleet.get(key, 0))
-            if count > 0:
-                types.append((d, v, key, count))
-    if not types:
-        raise InputError("depots", [d.id for d in depots],
-                         "depots with at least one truck (vehicle type count > 0)")
-
+    chosen = _chosen_points(scenario, assignment, unload_sites, points, day)
+    sites = _unload_sites(scenario, chosen, assignment, unload_sites)
+    types = _vehicle_types(scenario, depot_id, fleet)
     unload_min = sorted({v.unload_minutes for _, v, _, _ in types})
     copies = {(s, m): (s if len(unload_min) == 1 else f"{s}@{m:g}min")
               for s in sites for m in unload_min}
@@ -268,6 +207,87 @@ def routing_problem(scenario: Scenario, matrices: TravelMatrices, *,
                        tw_start=0.0 if tw is None else tw[0] * 60.0,
                        tw_end=math.inf if tw is None else tw[1] * 60.0)
     return model.data()
+
+
+def _chosen_points(scenario: Scenario, assignment: Mapping[str, str] | None,
+                   unload_sites: Iterable[str] | None, points: Iterable[str] | None,
+                   day: int | None) -> list[CollectionPoint]:
+    """The collection points to route (see :func:`routing_problem`'s ``points``)."""
+    by_id = {p.id: p for p in scenario.collection_points}
+    if points is not None:
+        chosen = []
+        for pid in points:
+            if pid not in by_id:
+                raise InputError("points", pid, "ids of the scenario's collection points")
+            chosen.append(by_id[pid])
+    elif assignment is not None and unload_sites is not None:
+        wanted = {str(s) for s in unload_sites}
+        chosen = [p for p in scenario.collection_points if assignment.get(p.id) in wanted]
+    else:
+        chosen = list(scenario.collection_points)
+    if day is not None:
+        chosen = [p for p in chosen if due_on(p, day)]
+    return chosen
+
+
+def _unload_sites(scenario: Scenario, chosen: list[CollectionPoint],
+                  assignment: Mapping[str, str] | None,
+                  unload_sites: Iterable[str] | None) -> list[str]:
+    """The sites the trucks may unload at (see :func:`routing_problem`)."""
+    known_sites = _sites(scenario)
+    if assignment is not None:
+        targets = set()
+        for p in chosen:
+            if p.id not in assignment:
+                raise InputError("assignment", p.id, "a site for every collection point "
+                                                     "routed (this point has none)")
+            targets.add(str(assignment[p.id]))
+        if len(targets) > 1:
+            raise InputError(
+                "assignment", sorted(targets),
+                "the routed points assigned to a single unload site; build one problem per "
+                "site (unload_sites=[site]) or use circularopt.routing.decompose.route_city")
+        sites = [str(s) for s in unload_sites] if unload_sites is not None else sorted(targets)
+        if targets and not targets <= set(sites):
+            raise InputError("unload_sites", sites,
+                             f"a list containing the assigned site {sorted(targets)}")
+    elif unload_sites is not None:
+        sites = [str(s) for s in unload_sites]
+    else:
+        sites = [lf.id for lf in scenario.landfills]
+    if not sites:
+        raise InputError("unload_sites", [], "at least one complex candidate or landfill "
+                                             "(the scenario has no landfill)")
+    for s in sites:
+        if s not in known_sites:
+            raise InputError("unload_sites", s, f"ids of complex candidates or landfills "
+                                                f"{sorted(known_sites)}")
+    return sites
+
+
+def _vehicle_types(scenario: Scenario, depot_id: str | Iterable[str] | None,
+                   fleet: Mapping[str, int] | None) -> list[Any]:
+    """(depot, vehicle type, ``"<depot>/<type>"``, count) of every truck type used."""
+    if depot_id is None:
+        depots = list(scenario.depots)
+    else:
+        want = [depot_id] if isinstance(depot_id, str) else list(depot_id)
+        dmap = {d.id: d for d in scenario.depots}
+        for wanted_id in want:
+            if wanted_id not in dmap:
+                raise InputError("depot_id", wanted_id, f"one of the depots {sorted(dmap)}")
+        depots = [dmap[w] for w in want]
+    types = []
+    for d in depots:
+        for v in d.vehicle_types:
+            key = f"{d.id}/{v.id}"
+            count = v.count if fleet is None else int(fleet.get(key, 0))
+            if count > 0:
+                types.append((d, v, key, count))
+    if not types:
+        raise InputError("depots", [d.id for d in depots],
+                         "depots with at least one truck (vehicle type count > 0)")
+    return types
 
 
 def _check_points(chosen: list[CollectionPoint], loads: Mapping[str, tuple[float, float]],

@@ -111,15 +111,15 @@ def test_pyvrp_minimise_fleet_puts_vehicles_first() -> None:
     for s in "ab":
         m.add_stop(s, demand=[1])
     problem = m.data()
-    plain = solve(problem, engine="pyvrp", time_limit=1.0, max_iterations=200)
+    plain = solve(problem, engine="pyvrp", time_limit=1.0, options={"max_iterations": 200})
     assert plain.num_vehicles == 2 and plain.distance == pytest.approx(4.0)
-    fewer = solve(problem, engine="pyvrp", time_limit=1.0, max_iterations=200,
-                  minimise_fleet=0.5)
+    fewer = solve(problem, engine="pyvrp", time_limit=1.0,
+                  options={"max_iterations": 200, "minimise_fleet": 0.5})
     assert validate(problem, fewer).ok
     assert fewer.num_vehicles == 1 and fewer.distance == pytest.approx(102.0)
     assert fewer.info["fleet_steps"][-1][0] == 1
     with pytest.raises(InputError, match="minimise_fleet"):
-        solve(problem, engine="pyvrp", time_limit=1.0, minimise_fleet=1.5)
+        solve(problem, engine="pyvrp", time_limit=1.0, options={"minimise_fleet": 1.5})
 
 
 def _late_site_model(*, open_site: bool) -> RoutingModel:
@@ -144,7 +144,7 @@ def _late_site_model(*, open_site: bool) -> RoutingModel:
 
 def test_pyvrp_keeps_disposal_hours_and_final_unload_where_they_cannot_bind() -> None:
     problem = _late_site_model(open_site=True).data()
-    plan = solve(problem, engine="pyvrp", time_limit=1.0, max_iterations=200)
+    plan = solve(problem, engine="pyvrp", time_limit=1.0, options={"max_iterations": 200})
     assert validate(problem, plan).ok
     unloads = [v.id for v in plan.routes[0].visits if v.kind == "unload"]
     assert len(unloads) == 2 and unloads[-1] == "open"  # "late" may open after arrival

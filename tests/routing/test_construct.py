@@ -66,7 +66,7 @@ def test_ortools_solves_site_specific_trucks() -> None:
 
 
 def test_ortools_greedy_start_on_request(cvrp4: RoutingProblem) -> None:
-    result = solve(cvrp4, engine="ortools", time_limit=0.5, greedy_start=True)
+    result = solve(cvrp4, engine="ortools", time_limit=0.5, options={"greedy_start": True})
     assert validate(cvrp4, result).ok
     assert result.info["first_solution"] == "nearest_neighbour"
     assert result.cost == 44.0
@@ -145,7 +145,8 @@ def test_ortools_starts_capacity_problems_from_savings() -> None:
     result = solve(problem, engine="ortools", time_limit=1.0)
     assert validate(problem, result).ok
     assert result.info["first_solution"] == "savings"
-    given = solve(problem, engine="ortools", time_limit=1.0, first_solution="SAVINGS")
+    given = solve(problem, engine="ortools", time_limit=1.0,
+                  options={"first_solution": "SAVINGS"})
     assert given.info["first_solution"] == "SAVINGS"
 
 
@@ -154,6 +155,7 @@ def test_ortools_parts_from_savings_are_smaller() -> None:
     result = solve(problem, engine="ortools", time_limit=2.0)
     assert validate(problem, result).ok
     assert result.info["part_size"] == ortools_engine.SAVINGS_PART_SIZE
-    given = solve(problem, engine="ortools", time_limit=2.0, first_solution="SAVINGS")
+    given = solve(problem, engine="ortools", time_limit=2.0,
+                  options={"first_solution": "SAVINGS"})
     assert "part_size" not in given.info  # 60 stops <= PART_SIZE: searched whole
     assert problem.num_stops <= ortools_engine.PART_SIZE

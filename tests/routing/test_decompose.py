@@ -8,7 +8,13 @@ import pytest
 
 from circularopt.exceptions import InfeasibleError, InputError
 from circularopt.routing import validate
-from circularopt.routing.decompose import _budgets, merge_problems, route_city, split_parts
+from circularopt.routing.decompose import (
+    RoutingOptions,
+    _budgets,
+    merge_problems,
+    route_city,
+    split_parts,
+)
 from circularopt.routing.scenario import nearest_sites, routing_problem
 from circularopt.scenario import CollectionPoint, Depot, Scenario
 from tests.routing.test_scenario_routing import KM, line_matrices, tiny_scenario
@@ -67,7 +73,8 @@ def test_route_city_stitches_a_validated_plan(workers: int) -> None:
     m = line_matrices(s)
     messages: list[str] = []
     plan = route_city(s, m, assignment=nearest_sites(s, m), time_limit=1.0,
-                      seed=2, max_part_stops=8, workers=workers, progress=messages.append)
+                      seed=2, options=RoutingOptions(max_part_stops=8, workers=workers),
+                      progress=messages.append)
     assert plan.report.ok, plan.report.summary()
     assert validate(plan.problem, plan.result).ok
     served = sorted(x for r in plan.result.routes for x in r.stops)

@@ -120,7 +120,7 @@ def test_unknown_engine(cvrp4: RoutingProblem) -> None:
 @pytest.mark.parametrize("engine", ENGINES)
 def test_unknown_engine_option_is_named(cvrp4: RoutingProblem, engine: str) -> None:
     with pytest.raises(InputError, match=r"engine_options.*'foo'.*an option of engine"):
-        solve(cvrp4, engine=engine, time_limit=0.2, foo=1)
+        solve(cvrp4, engine=engine, time_limit=0.2, options={"foo": 1})
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -200,8 +200,8 @@ def test_max_unloads_counts_final_unload(engine: str) -> None:
 
 def test_pyvrp_search_settings(reload4: RoutingProblem) -> None:
     # PyVRP's own settings through the engine's loop give pyvrp.solve's plan exactly.
-    runs = [solve(reload4, engine="pyvrp", time_limit=5.0, seed=3, max_iterations=150,
-                  search=search)
+    runs = [solve(reload4, engine="pyvrp", time_limit=5.0, seed=3,
+                  options={"max_iterations": 150, "search": search})
             for search in (None, SearchSettings(), SearchSettings(
                 history_length=5, max_perturbations=2, initial_penalty=10.0))]
     assert runs[1].routes == runs[0].routes and runs[1].info["iterations"] == 150

@@ -12,9 +12,9 @@ import pytest
 from circularopt.exceptions import SolverError
 from circularopt.routing import RoutingModel, RoutingProblem, schedule_route, solve, validate
 from circularopt.routing.engines import ortools_engine
-from circularopt.routing.engines._common import Budget
 from circularopt.routing.engines._construct import nearest_neighbour
 from circularopt.routing.engines._parts import part_problem
+from circularopt.stop import Budget
 from tests.routing.conftest import euclid_model
 
 
@@ -82,8 +82,8 @@ def test_savings_finds_no_first_plan(tight_mdvrp: RoutingProblem) -> None:
 
 
 def test_droppable_stops_give_a_complete_plan(tight_mdvrp: RoutingProblem) -> None:
-    result = solve(tight_mdvrp, engine="ortools", time_limit=0.5, clock="cpu",
-                   first_solution="SAVINGS")
+    result = solve(tight_mdvrp, engine="ortools", time_limit=0.5,
+                   options={"clock": "cpu", "first_solution": "SAVINGS"})
     report = validate(tight_mdvrp, result)
     assert report.ok, report.summary()
     assert result.status == "feasible" and result.unassigned == ()
@@ -94,7 +94,7 @@ def test_droppable_stops_give_a_complete_plan(tight_mdvrp: RoutingProblem) -> No
 def test_part_with_an_idle_depot(tight_mdvrp: RoutingProblem) -> None:
     """A part whose routes leave a depot without vehicles can still take its start plan
     (that depot is not a node to visit)."""
-    result = solve(tight_mdvrp, engine="ortools", time_limit=0.3, clock="cpu")
+    result = solve(tight_mdvrp, engine="ortools", time_limit=0.3, options={"clock": "cpu"})
     route = next(r for r in result.routes if r.vehicle_type == 0)
     part, start = part_problem(tight_mdvrp, [route], idle=[0, 0])
     model = ortools_engine._Model(part, [1, 0])
@@ -108,8 +108,8 @@ def test_partial_greedy_start(greedy_short: RoutingProblem) -> None:
     start = nearest_neighbour(greedy_short, [1, 1], partial=True)
     assert start is not None
     assert 0 < sum(kind == "stop" for _, steps in start for kind, _ in steps) < 8
-    result = solve(greedy_short, engine="ortools", time_limit=0.5, clock="cpu",
-                   greedy_start=True)
+    result = solve(greedy_short, engine="ortools", time_limit=0.5,
+                   options={"clock": "cpu", "greedy_start": True})
     assert validate(greedy_short, result).ok
     assert result.info["first_solution"] == "nearest_neighbour"
     assert result.info["drop_penalty"] is True
@@ -130,16 +130,17 @@ def unreachable() -> RoutingProblem:
 
 def test_unreachable_stop_is_named(unreachable: RoutingProblem) -> None:
     with pytest.raises(SolverError, match="stop 'far' is not served"):
-        solve(unreachable, engine="ortools", time_limit=0.3, clock="cpu")
-    result = solve(unreachable, engine="ortools", time_limit=0.3, clock="cpu",
-                   allow_infeasible=True)
+        solve(unreachable, engine="ortools", time_limit=0.3, options={"clock": "cpu"})
+    result = solve(unreachable, engine="ortools", time_limit=0.3,
+                   allow_infeasible=True, options={"clock": "cpu"})
     assert result.status == "infeasible"
     assert result.unassigned == ("far",)
     assert sorted(s for r in result.routes for s in r.stops) == ["a", "b", "c", "e"]
 
 
 def test_soft_capacity_reaches_the_optimum(cvrp4: RoutingProblem) -> None:
-    result = solve(cvrp4, engine="ortools", time_limit=0.5, clock="cpu", soft_capacity=True)
+    result = solve(cvrp4, engine="ortools", time_limit=0.5,
+                   options={"clock": "cpu", "soft_capacity": True})
     assert result.info["soft_capacity"] is True
     assert validate(cvrp4, result).ok
     assert result.cost == pytest.approx(44)
@@ -177,6 +178,7 @@ def test_soft_search_keeps_only_plans_within_capacity(overload3: RoutingProblem)
 
 
 def test_no_soft_capacity_with_time_windows(tw4: RoutingProblem) -> None:
-    result = solve(tw4, engine="ortools", time_limit=0.3, clock="cpu", soft_capacity=True)
+    result = solve(tw4, engine="ortools", time_limit=0.3,
+                   options={"clock": "cpu", "soft_capacity": True})
     assert result.info["soft_capacity"] is False
     assert validate(tw4, result).ok

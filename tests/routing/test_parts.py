@@ -56,7 +56,8 @@ def test_part_round_trip(reload24: RoutingProblem) -> None:
 @pytest.mark.parametrize("breaks", [False, True])
 def test_ortools_parts_phase_gives_a_valid_plan(breaks: bool) -> None:
     problem = _reload24(breaks=breaks)
-    result = solve(problem, engine="ortools", time_limit=1.5, part_size=8, part_seconds=0.2)
+    result = solve(problem, engine="ortools", time_limit=1.5,
+                   options={"part_size": 8, "part_seconds": 0.2})
     assert validate(problem, result).ok
     assert result.info["parts"] > 0
     assert sorted(s for r in result.routes for s in r.stops) == \
@@ -68,10 +69,10 @@ def test_part_size_is_checked(reload24: RoutingProblem) -> None:
     from circularopt.exceptions import InputError
 
     with pytest.raises(InputError, match="part_size"):
-        solve(reload24, engine="ortools", time_limit=0.5, part_size=1)
+        solve(reload24, engine="ortools", time_limit=0.5, options={"part_size": 1})
     with pytest.raises(InputError, match="'auto'"):
-        solve(reload24, engine="ortools", time_limit=0.5, part_size="big")
+        solve(reload24, engine="ortools", time_limit=0.5, options={"part_size": "big"})
     with pytest.raises(InputError, match="part_seconds"):
-        solve(reload24, engine="ortools", time_limit=0.5, part_seconds=-1.0)
+        solve(reload24, engine="ortools", time_limit=0.5, options={"part_seconds": -1.0})
     with pytest.raises(InputError, match="first_share"):
-        solve(reload24, engine="ortools", time_limit=0.5, first_share=0.0)
+        solve(reload24, engine="ortools", time_limit=0.5, options={"first_share": 0.0})

@@ -1,27 +1,35 @@
 """Routing engines behind one entry point, :func:`solve`.
 
-See :mod:`circularopt.routing` for the features each engine supports.
+See :mod:`circularopt.routing` for the features each engine supports and
+:mod:`~circularopt.routing.engines.options` for their typed options.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
-from circularopt.exceptions import InputError, SolverError
-from circularopt.routing.engines._common import Budget, int_loads, int_matrix, int_time
+from circularopt.exceptions import SolverError
+from circularopt.routing.engines._common import int_loads, int_matrix, int_time
+from circularopt.routing.engines.options import (
+    ENGINES,
+    EngineOptions,
+    ORToolsOptions,
+    PyVRPOptions,
+    engine_options,
+)
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import RoutingResult
+from circularopt.stop import StoppingCriterion
 
-__all__ = ["ENGINES", "Budget", "int_loads", "int_matrix", "int_time", "solve"]
-
-ENGINES = ("pyvrp", "ortools")
-"""Names accepted by :func:`solve`."""
+__all__ = ["ENGINES", "EngineOptions", "ORToolsOptions", "PyVRPOptions", "engine_options",
+           "int_loads", "int_matrix", "int_time", "solve"]
 
 
-def solve(problem: RoutingProblem, *, engine: str = "pyvrp", time_limit: float = 10.0,
-          seed: int = 0, allow_infeasible: bool = False, **options: Any) -> RoutingResult:
+def solve(problem: RoutingProblem, *, engine: str = "pyvrp",
+          options: Mapping[str, Any] | EngineOptions | None = None, time_limit: float = 10.0,
+          stop: StoppingCriterion | None = None, seed: int = 0,
+          allow_infeasible: bool = False) -> RoutingResult:
     """Solve a routing problem and check the plan with the independent validator.
 
     Parameters
@@ -30,16 +38,20 @@ def solve(problem: RoutingProblem, *, engine: str = "pyvrp", time_limit: float =
         The problem.
     engine
         ``"pyvrp"`` or ``"ortools"``.
+    options
+        The engine's options: :class:`PyVRPOptions`, :class:`ORToolsOptions`, or a JSON
+        object of them (see :func:`engine_options`); ``None``: the defaults.
     time_limit
-        Wall-clock seconds for the search.
+        Seconds for the search (on the clock of the options, wall by default).
+    stop
+        A further stopping criterion (see :mod:`circularopt.stop`): the search stops at
+        whichever comes first. OR-Tools takes only a
+        :class:`~circularopt.stop.MaxRuntime`.
     seed
         Random seed.
     allow_infeasible
         Return an infeasible plan (``status="infeasible"``, validator violations in
         ``info["violations"]``) instead of raising.
-    **options
-        Engine options (see :func:`~circularopt.routing.engines.pyvrp_engine.solve_pyvrp`
-        and :func:`~circularopt.routing.engines.ortools_engine.solve_ortools`).
 
     Returns
     -------
@@ -49,28 +61,23 @@ def solve(problem: RoutingProblem, *, engine: str = "pyvrp", time_limit: float =
     Raises
     ------
     InputError
-        Unknown engine, or a feature the engine cannot honour.
+        Unknown engine or option, a bad option value, or a feature the engine cannot
+        honour.
     SolverError
         No feasible plan was found within the time limit.
     """
     from circularopt.routing.validate import validate
 
-    run: Callable[..., RoutingResult]
-    if engine == "pyvrp":
+    typed = engine_options(engine, options)
+    result: RoutingResult
+    if isinstance(typed, PyVRPOptions):
         from circularopt.routing.engines.pyvrp_engine import solve_pyvrp
-        run = solve_pyvrp
-    elif engine == "ortools":
-        from circularopt.routing.engines.ortools_engine import solve_ortools
-        run = solve_ortools
+        result = solve_pyvrp(problem, time_limit=time_limit, seed=seed, options=typed,
+                             stop=stop)
     else:
-        raise InputError("engine", engine, f"one of {list(ENGINES)}")
-    known = [name for name, par in inspect.signature(run).parameters.items()
-             if par.kind is par.KEYWORD_ONLY and name not in ("time_limit", "seed")]
-    for name in options:
-        if name not in known:
-            raise InputError("engine_options", name,
-                             f"an option of engine {engine!r}: one of {known}")
-    result = run(problem, time_limit=time_limit, seed=seed, **options)
+        from circularopt.routing.engines.ortools_engine import solve_ortools
+        result = solve_ortools(problem, time_limit=time_limit, seed=seed, options=typed,
+                               stop=stop)
     report = validate(problem, result)
     if not report.ok:
         info = {**result.info, "violations": list(report.violations)}

@@ -11,14 +11,13 @@ only approximates; results are always costed exactly from the problem).
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
 from circularopt.exceptions import InputError
 from circularopt.routing.problem import INF_TIME, RoutingProblem
 
-__all__ = ["BIG", "Budget", "cost_factor", "int_loads", "int_matrix", "int_time", "refuse"]
+__all__ = ["BIG", "cost_factor", "int_loads", "int_matrix", "int_time", "refuse"]
 
 BIG = 10**12
 """Integer standing for an open time-window end or a forbidden arc."""
@@ -60,38 +59,3 @@ def refuse(engine: str, feature: str, where: str, alternative: str) -> InputErro
     return InputError(where, feature,
                       f"a problem without {feature}: engine {engine!r} cannot honour it "
                       f"and never relaxes a plan silently; {alternative}")
-
-
-class Budget:
-    """A time budget measured on the wall clock or on this process's CPU time.
-
-    Parameters
-    ----------
-    seconds
-        The budget.
-    clock
-        ``"wall"`` (default for solving) or ``"cpu"``: CPU seconds of this process, which
-        gives a single-threaded search the same amount of computing on a shared, busy
-        machine as it would get alone (used by the benchmarks: "n/10 s on one core").
-    """
-
-    def __init__(self, seconds: float, clock: str = "wall") -> None:
-        if clock not in ("wall", "cpu"):
-            raise InputError("clock", clock, "'wall' or 'cpu'")
-        if not seconds > 0:
-            raise InputError("time_limit", seconds, "a number of seconds > 0")
-        self.seconds, self.clock = float(seconds), clock
-        self._now = time.perf_counter if clock == "wall" else time.process_time
-        self._t0 = self._now()
-
-    def elapsed(self) -> float:
-        """Seconds used so far on the budget's clock."""
-        return self._now() - self._t0
-
-    def left(self) -> float:
-        """Seconds left (may be negative)."""
-        return self.seconds - self.elapsed()
-
-    def __call__(self, best_cost: float = 0.0) -> bool:
-        """True once the budget is spent (a PyVRP stopping criterion / OR-Tools limit)."""
-        return self.elapsed() >= self.seconds

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from circularopt.routing.engines._parts import PartStart
-from circularopt.routing.problem import RoutingProblem
+from circularopt.routing.problem import RoutingProblem, VehicleType
 from circularopt.routing.result import Step
 
 __all__ = ["SAVINGS_LAMBDAS", "SAVINGS_NEIGHBOURS", "nearest_neighbour", "savings",
@@ -58,78 +58,92 @@ def nearest_neighbour(problem: RoutingProblem, counts: list[int], *,
     are left to the search. ``None`` when the fleet runs out first, unless ``partial``:
     then the routes built so far (a start for a search that may leave stops out).
     """
-    dist, dur = problem.distance, problem.duration
-    stops, sites = problem.stops, problem.unload_sites
-    loc_of = np.array([s.location for s in stops], dtype=np.int64)
-    free = np.ones(len(stops), dtype=bool)
+    loc_of = np.array([s.location for s in problem.stops], dtype=np.int64)
+    free = np.ones(len(problem.stops), dtype=bool)
     order = sorted(range(len(counts)), key=lambda k: -max(problem.vehicle_types[k].capacity))
     start: PartStart = []
     for k in order:
-        vt = problem.vehicle_types[k]
-        home = problem.depots[vt.end_depot].location
-        limit = vt.shift_end if vt.max_duration is None else \
-            min(vt.shift_end, vt.shift_start + vt.max_duration)
         for _ in range(counts[k]):
             if not free.any():
                 return start
-            here, t = problem.depots[vt.depot].location, vt.shift_start
-            load = np.zeros(problem.num_dims)
-            steps: list[Step] = []
-            n_stops = n_unloads = 0
-
-            while free.any():
-                cand = np.flatnonzero(free)
-                cand = cand[np.argsort(dist[here, loc_of[cand]], kind="stable")][:CANDIDATES]
-                chosen = None
-                for j in cand:
-                    s = stops[j]
-                    pos, when, via = here, t, None
-                    if np.any(load + s.demand > np.array(vt.capacity) + 1e-9):
-                        if not vt.unload_sites or (vt.max_unloads is not None
-                                                   and n_unloads >= vt.max_unloads):
-                            continue
-                        got = _unload(problem, vt.unload_sites, home, here, t)
-                        if got is None:
-                            continue
-                        via, when = got
-                        pos = sites[via].location
-                    if np.any(np.array(s.demand) > np.array(vt.capacity) + 1e-9):
-                        continue
-                    begin = max(when + dur[pos, s.location], s.tw_start)
-                    if begin > s.tw_end:
-                        continue
-                    end = begin + s.service
-                    if vt.return_empty:
-                        used = n_unloads + (via is not None) + 1
-                        if vt.max_unloads is not None and used > vt.max_unloads:
-                            continue
-                        got = _unload(problem, vt.unload_sites, home, s.location, end)
-                        if got is None or got[1] + dur[sites[got[0]].location, home] > limit:
-                            continue
-                    elif end + dur[s.location, home] > limit:
-                        continue
-                    if vt.max_stops is not None and n_stops >= vt.max_stops:
-                        break
-                    chosen = (j, via, end)
-                    break
-                if chosen is None:
-                    break
-                j, via, t = chosen
-                if via is not None:
-                    steps.append(("unload", via))
-                    n_unloads += 1
-                    load[:] = 0.0
-                steps.append(("stop", int(j)))
-                load += stops[j].demand
-                n_stops += 1
-                here = stops[j].location
-                free[j] = False
+            steps = _greedy_route(problem, k, free, loc_of)
             if not steps:  # the next vehicle of this type would fare no better
                 break
-            if vt.return_empty and steps[-1][0] == "stop":
-                steps.append(("unload", _site(problem, vt.unload_sites, here, home)))
             start.append((k, steps))
     return start if partial or not free.any() else None
+
+
+def _greedy_route(problem: RoutingProblem, k: int, free: np.ndarray,
+                  loc_of: np.ndarray) -> list[Step]:
+    """One route of a type-``k`` vehicle: the nearest free stop it can serve next, until
+    none; marks the stops taken in ``free``."""
+    vt = problem.vehicle_types[k]
+    home = problem.depots[vt.end_depot].location
+    limit = vt.shift_end if vt.max_duration is None else \
+        min(vt.shift_end, vt.shift_start + vt.max_duration)
+    here, t = problem.depots[vt.depot].location, vt.shift_start
+    load = np.zeros(problem.num_dims)
+    steps: list[Step] = []
+    n_stops = n_unloads = 0
+    while free.any() and (vt.max_stops is None or n_stops < vt.max_stops):
+        cand = np.flatnonzero(free)
+        cand = cand[np.argsort(problem.distance[here, loc_of[cand]], kind="stable")]
+        chosen = None
+        for j in cand[:CANDIDATES]:
+            reached = _reach(problem, vt, int(j), here, t, load, n_unloads, home, limit)
+            if reached is not None:
+                chosen = (int(j), *reached)
+                break
+        if chosen is None:
+            break
+        j, via, t = chosen
+        if via is not None:
+            steps.append(("unload", via))
+            n_unloads += 1
+            load[:] = 0.0
+        steps.append(("stop", j))
+        load += problem.stops[j].demand
+        n_stops += 1
+        here = problem.stops[j].location
+        free[j] = False
+    if steps and vt.return_empty and steps[-1][0] == "stop":
+        steps.append(("unload", _site(problem, vt.unload_sites, here, home)))
+    return steps
+
+
+def _reach(problem: RoutingProblem, vt: VehicleType, j: int, here: int, t: float,
+           load: np.ndarray, n_unloads: int, home: int,
+           limit: float) -> tuple[int | None, float] | None:
+    """Whether the vehicle at ``here`` at time ``t`` can serve stop ``j`` next (after
+    an unload when full) and still finish in time: the unload site visited first (or
+    ``None``) and the service end; ``None`` when it cannot."""
+    dur, sites, s = problem.duration, problem.unload_sites, problem.stops[j]
+    pos, when, via = here, t, None
+    if np.any(load + s.demand > np.array(vt.capacity) + 1e-9):
+        if not vt.unload_sites or (vt.max_unloads is not None
+                                   and n_unloads >= vt.max_unloads):
+            return None
+        got = _unload(problem, vt.unload_sites, home, here, t)
+        if got is None:
+            return None
+        via, when = got
+        pos = sites[via].location
+    if np.any(np.array(s.demand) > np.array(vt.capacity) + 1e-9):
+        return None
+    begin = max(when + dur[pos, s.location], s.tw_start)
+    if begin > s.tw_end:
+        return None
+    end = begin + s.service
+    if vt.return_empty:
+        used = n_unloads + (via is not None) + 1
+        if vt.max_unloads is not None and used > vt.max_unloads:
+            return None
+        got = _unload(problem, vt.unload_sites, home, s.location, end)
+        if got is None or got[1] + dur[sites[got[0]].location, home] > limit:
+            return None
+    elif end + dur[s.location, home] > limit:
+        return None
+    return via, end
 
 
 def savings_eligible(problem: RoutingProblem) -> bool:

@@ -19,211 +19,36 @@ Model
 * Counts: ``max_stops`` and ``max_unloads`` as unary dimensions.
 * Costs: arc cost per vehicle type (cost per distance unit), fixed cost per vehicle.
 
-Search parameters (``SEARCH_DEFAULTS``), chosen by measurement on CVRPLIB X at n/10
-CPU seconds on a shared 2-core machine (gap to BKS; X-n101-k25 unless said):
+Search
+------
+* First plan: problems that only capacity constrains (one vehicle type and depot; see
+  :func:`~circularopt.routing.engines._construct.savings_eligible`) start from our
+  parallel Clarke-Wright savings plan
+  (:func:`~circularopt.routing.engines._construct.savings`), problems with unload sites
+  from the greedy :func:`~circularopt.routing.engines._construct.nearest_neighbour`
+  plan, others from an OR-Tools first solution strategy:
+  :data:`MULTI_DEPOT_FIRST_SOLUTION` with several depots, :data:`UNLOAD_FIRST_SOLUTION`
+  with unload sites, else ``SAVINGS`` (:data:`SEARCH_DEFAULTS`). Giving
+  ``first_solution`` uses that strategy instead of any of these plans.
+* Droppable stops: the strategy gets :data:`FIRST_TRY_SHARE` of the first phase to place
+  every stop; when it finds nothing (or the greedy plan misses stops), the model makes
+  every stop optional at a penalty far above what serving it can cost
+  (:data:`DROP_FACTOR`), the strategies of :data:`FALLBACK_FIRST_SOLUTIONS` are tried in
+  turn and the plan leaving out the fewest stops is kept. Stops still left out at the
+  end are named in ``unassigned`` with status ``infeasible``, never hidden.
+  ``drops="always"`` uses that model from the start.
+* Search: guided local search (:data:`SEARCH_DEFAULTS`) with the two "close nodes"
+  large-neighbourhood operators (:data:`SEARCH_EXTRA`) on the whole problem for
+  ``first_share`` of the time, then improvement by parts (``part_size`` stops; see
+  :mod:`~circularopt.routing.engines._parts`): parts of nearby routes are re-solved
+  from the current plan and kept when they cost less; the seed picks the parts.
+* Soft capacities (``soft_capacity``, off by default; problems that only capacity
+  constrains): rounds of search on a model where vehicles may carry :data:`SOFT_EXCESS`
+  more at an adaptive cost per unit of excess (:func:`_soft_search`); only plans within
+  capacity are kept. Parts are then used only above :data:`SOFT_WHOLE_UP_TO` stops.
+* A depot where no offered vehicle starts or ends is switched off in the model.
 
-=========================================================  ==========================
-configuration                                               gap
-=========================================================  ==========================
-SAVINGS + GUIDED_LOCAL_SEARCH (default)                     5.42 %
-  same, GLS lambda 0.2 / 0.05                               5.41 % / 5.41 %
-  same, GLS penalties in LS operators                       5.48 %
-  same, multi-armed-bandit operator concatenation           5.53 %
-  same, ls_operator_neighbors_ratio 0.1 (min 30)            15.32 %
-PATH_CHEAPEST_ARC + GLS                                     5.68 %
-PARALLEL_CHEAPEST_INSERTION + GLS                           5.85 %
-SAVINGS + TABU_SEARCH                                       6.63 %
-SAVINGS + SIMULATED_ANNEALING                               6.18 %
-SAVINGS + iterated local search (ruin & recreate: SISR or   6.63 % (X-n214: 20.9 %,
-spatially close routes; SA acceptance)                      GLS 11.8 %)
-SAVINGS vs PATH_CHEAPEST_ARC + GLS, X-n214 and X-n308       13.6 % vs 13.2 % (wall
-(wall-clock 21/31 s on a loaded machine)                    clock, contended)
-=========================================================  ==========================
-
-On Solomon VRPTW (3 CPU s, GLS): SAVINGS / PATH_CHEAPEST_ARC / PARALLEL_CHEAPEST_INSERTION
-gave R201 8.17 / 3.69 / 5.34 %, RC201 4.00 / 2.46 / 3.20 %, RC101 7.21 / no solution /
-9.53 %: PATH_CHEAPEST_ARC is better on wide windows but can spend the whole budget without
-a first solution on tight ones, so SAVINGS stays the default (pass ``first_solution`` to
-change it).
-
-GLS is the only metaheuristic that keeps improving; the first solution matters little
-once GLS runs, and SAVINGS starts best. GLS stalls early on tight capacities (X-n101-k25:
-5.42 % after 2, 5, 10 s and 5.12 % after 60 s). Two measured additions (second session,
-n/10 CPU s, load 3-4 on 2 cores; single runs, noise about +-1 point):
-
-=========================================================  ==========================
-configuration (gap on X-n101 / n129 / n157 / n214)          gap
-=========================================================  ==========================
-SAVINGS + GLS                                               5.42 / 6.12 / 5.16 / 14.1 %
-+ "close nodes" LNS operators (:data:`SEARCH_EXTRA`)        4.54 / 2.45 / 4.11 / 9.44 %
-+ cross exchange / relocate neighbours / path LNS + TSP     5.42 / 4.13 / 4.71 % on
-  opt / expensive-chain LNS (X-n101; X-n214: no better)     X-n101 (X-n214 13.8-20.9 %)
-close nodes + parts of 80 stops (X-n420 / X-n716)           2.51 / 10.73 % (whole:
-                                                            2.87 / 11.82 %)
-=========================================================  ==========================
-
-Savings start (fourth session). On problems :func:`~circularopt.routing.engines.
-_construct.savings_eligible` accepts (one vehicle type, one depot, only capacity and
-``max_stops`` limiting a route: CVRPLIB X and Golden-like instances), the search starts
-from our own parallel Clarke-Wright savings plan
-(:func:`~circularopt.routing.engines._construct.savings`, the cheapest over eight route
-shape parameters) instead of OR-Tools' ``SAVINGS`` strategy, which builds routes one at a
-time and starts far worse. Gap of the first plan (single runs, seconds on one core):
-
-=============  ===========================  ===========================
-instance       OR-Tools SAVINGS (lambda 1)  ours (best of 8 lambdas)
-=============  ===========================  ===========================
-X-n101-k25     15.5 %                       3.66 % (0.07 s)
-X-n214-k11     27.0 %                       8.06 % (0.06 s)
-X-n280-k17     18.1 %                       6.95 % (0.08 s)
-X-n308-k13     24.0 %                       7.27 % (0.08 s)
-X-n502-k39     5.6 %                        1.99 % (0.18 s)
-X-n716-k35     16.3 %                       5.85 % (0.24 s)
-=============  ===========================  ===========================
-
-(OR-Tools' own ``savings_parameters.arc_coefficient`` sweep gives 13.0-19.2 % at best on
-these.) Guided local search moves slowly on hundreds of stops (see below), so where it
-starts decides much of where it ends. Final gaps at n/10 CPU s, same code otherwise
-(seed 0, single runs on a 2-core machine, one core each):
-
-==============================================  =========================  ============
-sample                                          OR-Tools SAVINGS start     savings start
-==============================================  =========================  ============
-10 X instances, n 100-279                        5.25 %                    3.04 %
-X-n502 / n627 / n716                             2.4 / 4.5 / 10.7 %        1.2 / 2.9 / 3.8 %
-==============================================  =========================  ============
-
-On all 50 X instances (seed 0, n/10 CPU s, one core each, two runs side by side):
-
-=============================================  =======  =========  =========  ========
-configuration                                   all      n 101-200  201-500    501-1000
-=============================================  =======  =========  =========  ========
-OR-Tools SAVINGS start, parts of 80 (third      5.80 %   5.55 %     6.26 %     5.33 %
-session)
-savings start, parts of 80 (2 s each, after     2.83 %   2.43 %     3.05 %     2.80 %
-30 % on the whole)
-savings start, parts of 40 (0.5 s each, after   2.72 %   2.41 %     2.92 %     2.65 %
-15 % on the whole; better on 36 of 50)
-the same, the default since (commit 754fd94),   2.70 %   2.38 %     2.90 %     2.64 %
-re-run with ``circularopt bench cvrp``
-=============================================  =======  =========  =========  ========
-
-All plans feasible; largest gaps X-n176-k26 6.8 % and X-n214-k11 5.7 %; the two runs of
-the same code differ by 0.06 points per instance on average (the CPU-second budget
-makes runs nearly repeatable).
-
-So from the savings plan the parts are smaller and start earlier
-(:data:`SAVINGS_PART_SIZE`, :data:`SAVINGS_FIRST_SHARE`): a part of 40 stops converges
-in half a second, and ten times more parts fit in the budget. Problems with unload sites
-or time limits never start from savings and keep :data:`PART_SIZE`. Passing
-``first_solution`` uses that OR-Tools strategy instead of the savings plan.
-
-Improvement by parts (``part_size``): after ``first_share`` of the time on the whole
-problem, the search re-solves parts of nearby routes (see
-:mod:`~circularopt.routing.engines._parts`) from the current plan and keeps what costs
-less; the seed picks the parts.
-
-Unload sites: ``SAVINGS`` cannot build a first solution with optional unload copies, and
-no strategy opens routes well (a full truck needs an unload copy and a stop in one move;
-on an Osh part with two sites for different truck types every strategy spent the whole
-limit without a solution), so problems with unload sites start from the greedy
-:func:`~circularopt.routing.engines._construct.nearest_neighbour` plan, and otherwise
-from :data:`UNLOAD_FIRST_SOLUTION` and :data:`FALLBACK_FIRST_SOLUTIONS`.
-
-First plan and droppable stops (third session). A first solution strategy that cannot
-place every stop backtracks and, on a tight problem, spends the whole time limit without
-a plan: so it did on 7 of Cordeau's 33 MDVRP instances (p14, p16, p17, p19, p20, p22,
-p23: five vehicles per depot and a route-duration limit; every strategy and the greedy
-start failed). The first strategy now gets :data:`FIRST_TRY_SHARE` of the first phase
-for one solution; when it finds none (or the greedy start misses stops), the search
-switches to a model where every stop is a disjunction with a penalty far above what
-serving it can cost (:data:`DROP_FACTOR`, :meth:`_Model._drop_penalty`). There every
-strategy returns a first plan at once, leaving some stops out; the plan leaving out the
-fewest is kept (the first strategy, then :data:`FALLBACK_FIRST_SOLUTIONS`; a greedy start
-keeps the routes it could build), and guided local search inserts the rest. Stops still
-left out at the end are never hidden: the result has status ``infeasible`` and names them
-in ``unassigned``, which the validator rejects (:func:`~circularopt.routing.engines.solve`
-raises ``SolverError`` naming them unless ``allow_infeasible``). ``drops="always"`` uses
-the droppable model from the start. Measured: stops left out by each strategy's first
-plan on the droppable model, and the final gap at n/10 CPU s (single runs; the noise is
-about +-2 points on these instances):
-
-=================  ==============  ==============  ==============  =================
-instance           SAVINGS         PARALLEL_CHEA.  LOCAL_CHEAPEST  final gap
-=================  ==============  ==============  ==============  =================
-p14 (n 80)         5 out           13 out          0 out           0.00 %
-p16 (160)          7               17              0               3.96 %
-p17 (160)          12              24              0               1.66 %
-p19 (240)          9               24              0               2.66 %
-p20 (240)          15              34              3               1.97 %
-p22 (360)          6               35              0               1.79 %
-p23 (360)          17              49              7               8.27 %
-=================  ==============  ==============  ==============  =================
-
-(final gap: SAVINGS first, then the droppable model from LOCAL_CHEAPEST_INSERTION,
-before the depot fix below; p23 lost most of its parts to that bug.) From these starts,
-GLS serves every stop on all seven. The penalty's size does not matter: on p20
-multipliers 1, 100 and 10**6 gave the same plans (SAVINGS 5.78 %,
-PARALLEL_CHEAPEST_INSERTION 2.99 %, LOCAL_CHEAPEST_INSERTION 1.97 %; whole problem, no
-parts). On the other 26 instances the two starts end alike (16 instances, single runs:
-LOCAL_CHEAPEST_INSERTION 4.91 %, SAVINGS 4.98 %, the code before this session 6.11 %),
-and LOCAL_CHEAPEST_INSERTION finds a complete first plan on five of the seven tight ones,
-so it is :data:`MULTI_DEPOT_FIRST_SOLUTION`. ``drops="always"`` measured no worse on
-CVRPLIB X (X-n101-k25 2.27 % vs 2.76 %, X-n157-k13 3.74 % both) but is not the default:
-it is unmeasured on unload problems.
-
-All 33 Cordeau instances with this code (commit ef5c1bf; ``taskset -c 1 circularopt bench
-mdvrp --data ../shared/benchmarks/mdvrp/cordeau --engine ortools --seed 0``, n/10 CPU s,
-one core shared with other work): **33/33 feasible, average gap 5.04 %**; on the 26 that
-had plans before 5.73 % (the previous session's figure 6.98 %; the code before this
-session re-run the same morning 8.29 %); on the seven tight ones 2.46 % (p14 0.00, p16
-6.81, p17 1.66, p19 1.09, p20 1.97, p22 1.39, p23 4.29 %). Largest gaps remain on
-instances with many vehicles per depot (p08 12.3 %, pr06 17.5 %, pr10 14.1 %).
-
-A depot where no offered vehicle starts or ends is switched off in the model. Before,
-it was a node every plan had to visit, so every part (see below) whose routes used none
-of some depot's vehicles while the plan used all of them was rejected (on p23, 183 of
-195 parts; it hits every instance whose depots' fleets are all in use).
-
-Soft capacities (third session): on problems that only capacity constrains, guided
-local search stalls because most moves between full routes are infeasible. With
-``soft_capacity`` the search runs in :data:`SOFT_ROUNDS` rounds on a model
-where vehicles may carry :data:`SOFT_EXCESS` more than their capacity at a cost per unit
-of excess (``SetCumulVarSoftUpperBound`` on the load at the route end); a solution
-callback keeps the cheapest plan within the true capacities, and the cost per unit doubles
-or halves between rounds to keep about :data:`SOFT_TARGET` of the solutions within
-capacity (:func:`_soft_search`). Only plans within capacity are ever returned. Measured
-on eight X instances (n/10 CPU s, seed 0, single runs on a loaded 2-core machine):
-
-=====================================================  ====================================
-configuration (X-n101 / 139 / 214 / 308 / 401 / 502     gap % (average)
-/ 627 / 716)
-=====================================================  ====================================
-hard capacities, default operators, whole               5.4 / 11.6 / 13.8 / 9.1 / 5.8 / 4.3
-                                                        / 8.0 / 12.9 (8.86)
-hard, close nodes, parts after 30 % (second session)    4.3 / 8.6 / 9.5 / 13.6 / 4.2 / 2.8
-                                                        / 4.5 / 10.6 (7.26)
-soft, default operators, whole                          3.9 / 2.8 / 8.8 / 5.8 / 4.3 / 2.7
-                                                        / 8.5 / 13.9 (6.35)
-soft + close nodes, whole (first four)                  5.6 / 3.4 / 13.3 / 7.5
-soft, parts after 30 % (first six)                      3.3 / 5.7 / 9.1 / 10.0 / 6.0 / 2.4
-=====================================================  ====================================
-
-So with soft capacities the close-nodes operators are off (:data:`SOFT_SEARCH_EXTRA`),
-and parts are used only above :data:`SOFT_WHOLE_UP_TO` stops, where the whole-problem
-search is too slow (OR-Tools' operators scan all node pairs: about 40 accepted moves per
-second on X-n308) and parts still pay. But on the 16 X instances with n <= 261 not all
-in that sample, the same run gave 5.94 % on average against 5.43 % for the hard default
-(better on X-n110 7.5 -> 1.9 and X-n139 8.6 -> 4.5, worse on the many-short-route
-X-n148-k46 1.2 -> 4.2 and X-n204 5.2 -> 13.2): single runs move 3-4 points on one
-instance (X-n139 soft: 1.4, 2.8, 4.5 % in three runs), and over all 24 runs the two are
-level (6.08 % soft, 6.04 % hard). On all 50 X instances (third session, n/10 CPU s,
-two processes side by side) ``soft_capacity=True`` gave 7.59 % against 5.80 % for the
-default (n 101-200: 4.79 against 5.55 %; 201-500: 7.49 against 6.26 %; 501-1000: 9.66
-against 5.33 %, where the soft parts replace the hard ones with close nodes); better on
-15 of 50. So ``soft_capacity`` stays an option, off by default.
-``ls_operator_neighbors_ratio`` < 1, which should restrict the scans, stops all
-improvement in OR-Tools 9.15 (even at 0.99, on a textbook model), so it is not used.
+The measurements behind these choices are in ``docs/benchmarks.md`` (Routing).
 
 Fleet trimming: OR-Tools' search slows down with many idle vehicles (CVRPLIB gives one
 vehicle per client), so with ``trim_fleet`` a single vehicle type without unload sites
@@ -238,6 +63,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import math
 import random
 import time
@@ -250,7 +76,6 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from circularopt.exceptions import InputError, SolverError
 from circularopt.routing.engines._common import (
     BIG,
-    Budget,
     cost_factor,
     int_loads,
     int_matrix,
@@ -264,14 +89,26 @@ from circularopt.routing.engines._parts import (
     part_problem,
     to_whole,
 )
+from circularopt.routing.engines.options import ORToolsOptions
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
+from circularopt.stop import Budget, MaxRuntime, StoppingCriterion
 
-__all__ = ["ENGINE", "MULTI_DEPOT_FIRST_SOLUTION", "SEARCH_DEFAULTS", "SEARCH_EXTRA",
-           "UNLOAD_FIRST_SOLUTION",
-           "check_supported", "search", "solve_ortools"]
+__all__ = [
+    "ENGINE",
+    "MULTI_DEPOT_FIRST_SOLUTION",
+    "SEARCH_DEFAULTS",
+    "SEARCH_EXTRA",
+    "UNLOAD_FIRST_SOLUTION",
+    "ORToolsOptions",
+    "check_supported",
+    "search",
+    "solve_ortools",
+]
 
 ENGINE = "ortools"
+
+logger = logging.getLogger(__name__)
 
 MATRIX_NODES = 3000
 """Up to this many nodes, transits are registered as matrices (fast C++ lookups);
@@ -286,7 +123,7 @@ SEARCH_DEFAULTS: dict[str, str] = {
 
 MULTI_DEPOT_FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
 """First solution strategy for problems with several depots (and no unload sites),
-unless given; measured on Cordeau's MDVRP (see the module docstring)."""
+unless given (measured on Cordeau's MDVRP: ``docs/benchmarks.md``)."""
 
 UNLOAD_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 """First solution strategy for problems with unload sites, unless given. On the 24-stop
@@ -312,7 +149,7 @@ searched for ``part_size / 40`` seconds)."""
 SAVINGS_PART_SIZE = 40
 """Default stops per part on problems that start from the savings plan (each part
 searched for ``part_size / 80`` seconds, after :data:`SAVINGS_FIRST_SHARE` of the time on
-the whole problem); measured on CVRPLIB X (see the module docstring)."""
+the whole problem; measured on CVRPLIB X: ``docs/benchmarks.md``)."""
 
 SAVINGS_FIRST_SHARE = 0.15
 """Default share of the time on the whole problem when it starts from the savings plan."""
@@ -357,7 +194,7 @@ SEARCH_EXTRA: dict[str, Any] = {
 """Further search parameters used unless ``search_params`` is given: the two "close
 nodes" large-neighbourhood operators (remove a node and its nearest neighbours, reinsert
 them by cheapest insertion; ``3`` is ``BOOL_TRUE``), which the default operator set
-leaves off (see the module docstring for the measurement)."""
+leaves off (measured: ``docs/benchmarks.md``)."""
 
 
 def check_supported(problem: RoutingProblem) -> None:
@@ -393,98 +230,128 @@ class _Model:
         dist, dur = int_matrix(p, "distance"), int_matrix(p, "duration")
         # Vehicles: (type index, index within type).
         self.vehicles = [(k, j) for k, c in enumerate(counts) for j in range(c)]
-        n_dep, n_stop = len(p.depots), p.num_stops
+        self.n_dep, self.n_stop = len(p.depots), p.num_stops
+        self.copies = self._unload_copies(counts)
+        # Node -> location, service.
+        self.loc = [d.location for d in p.depots] + [s.location for s in p.stops] + \
+            [p.unload_sites[u].location for u in self.copies]
+        self.service = [0] * self.n_dep + [int_time(p, s.service) for s in p.stops] + \
+            [int_time(p, p.unload_sites[u].unload_duration) for u in self.copies]
+        self._routing_model()
+        ix = np.ix_(self.loc, self.loc)
+        self._arc_costs(dist[ix])
+        self.drop_penalty = self._drop_penalty(dist[ix], dur[ix], max(self.service)) \
+            if drops else None
+        self._optional_nodes()
+        self._site_access()
+        self.soft_loads: list[tuple[Any, list[int]]] = []
+        for d in range(p.num_dims):
+            self._load_dimension(d, soft, dist)
+        self._count_dimensions()
+        self.time_dim: Any = None
+        self.breaks: dict[int, Any] = {}
+        if _needs_time(p):
+            self._time_dimension(dur)
+
+    def _unload_copies(self, counts: list[int]) -> list[int]:
+        """The unload-site index of each copy node: enough copies for every trip."""
+        p = self.problem
         total = [sum(s.demand[d] for s in p.stops) for d in range(p.num_dims)]
-        copies: list[int] = []  # unload-site index of each copy node
+        copies: list[int] = []
         for u in range(len(p.unload_sites)):
             users = [k for k, v in enumerate(p.vehicle_types) if u in v.unload_sites]
             if not users:
                 continue
             cap = min(min(c for c in p.vehicle_types[k].capacity if c > 0) for k in users)
-            trips = math.ceil(max(total) / cap) if cap > 0 else n_stop
+            trips = math.ceil(max(total) / cap) if cap > 0 else self.n_stop
             n_users = sum(counts[k] for k in users)
-            copies += [u] * min(n_stop + n_users, trips + 2 * n_users + 2)
-        self.copies = copies
-        # Node -> location, service, time window.
-        loc = [d.location for d in p.depots] + [s.location for s in p.stops] + \
-            [p.unload_sites[u].location for u in copies]
-        service = [0] * n_dep + [int_time(p, s.service) for s in p.stops] + \
-            [int_time(p, p.unload_sites[u].unload_duration) for u in copies]
-        self.n_dep, self.n_stop = n_dep, n_stop
-        n_nodes = len(loc)
+            copies += [u] * min(self.n_stop + n_users, trips + 2 * n_users + 2)
+        return copies
+
+    def _routing_model(self) -> None:
+        """The index manager and routing model; depots no vehicle uses switched off."""
+        p = self.problem
         starts = [p.vehicle_types[k].depot for k, _ in self.vehicles]
         ends = [p.vehicle_types[k].end_depot for k, _ in self.vehicles]
-        mgr = self.manager = pywrapcp.RoutingIndexManager(n_nodes, len(self.vehicles), starts,
-                                                          ends)
+        mgr = self.manager = pywrapcp.RoutingIndexManager(len(self.loc), len(self.vehicles),
+                                                          starts, ends)
         rt = self.routing = pywrapcp.RoutingModel(mgr)
-        node_of = [mgr.IndexToNode(i) for i in range(rt.Size() + len(self.vehicles))]
+        self.node_of = [mgr.IndexToNode(i) for i in range(rt.Size() + len(self.vehicles))]
         # A depot no vehicle starts or ends at would be a node every plan must visit (a
         # part of a plan whose routes use none of that depot's vehicles): switch it off.
-        for j in sorted(set(range(n_dep)) - set(starts) - set(ends)):
+        for j in sorted(set(range(self.n_dep)) - set(starts) - set(ends)):
             rt.AddDisjunction([mgr.NodeToIndex(j)], 0)
             rt.ActiveVar(mgr.NodeToIndex(j)).SetValue(0)
 
-        # Arc costs: one evaluator per distinct per-distance cost.
+    def _arc_costs(self, dist: np.ndarray) -> None:
+        """Arc costs, one evaluator per distinct per-distance cost; fixed costs."""
+        rt = self.routing
         evaluators: dict[int, int] = {}
         for v, (k, _) in enumerate(self.vehicles):
-            vt = p.vehicle_types[k]
+            vt = self.problem.vehicle_types[k]
             coef = self._units(vt.cost_per_distance)
             if coef not in evaluators:
-                evaluators[coef] = self._transit(dist[np.ix_(loc, loc)] * coef)
+                evaluators[coef] = self._transit(dist * coef)
             rt.SetArcCostEvaluatorOfVehicle(evaluators[coef], v)
             rt.SetFixedCostOfVehicle(round(vt.fixed_cost * self.factor), v)
 
-        # Stops: optional at a penalty far above what serving one can cost, when asked.
-        self.drop_penalty = self._drop_penalty(dist[np.ix_(loc, loc)], dur[np.ix_(loc, loc)],
-                                               max(service)) if drops else None
+    def _optional_nodes(self) -> None:
+        """Stops optional at :attr:`drop_penalty` (when set); unload copies at no cost."""
+        rt, mgr = self.routing, self.manager
         if self.drop_penalty is not None:
-            for k in range(n_stop):
-                rt.AddDisjunction([mgr.NodeToIndex(n_dep + k)], self.drop_penalty)
+            for k in range(self.n_stop):
+                rt.AddDisjunction([mgr.NodeToIndex(self.n_dep + k)], self.drop_penalty)
+        for c in range(len(self.copies)):
+            rt.AddDisjunction([mgr.NodeToIndex(self.n_dep + self.n_stop + c)], 0)
 
-        # Unload copies: optional, restricted to the vehicles that may use the site by a
-        # dimension of capacity 0 that a barred copy would raise to 1. (Restricting
-        # VehicleVar() instead leaves the first solution heuristics blind: on a city part
-        # with two sites for different truck types no strategy found a first solution.)
-        for c in range(len(copies)):
-            rt.AddDisjunction([mgr.NodeToIndex(n_dep + n_stop + c)], 0)
+    def _site_access(self) -> None:
+        """Unload copies restricted to the vehicles that may use the site, by a
+        dimension of capacity 0 that a barred copy would raise to 1. (Restricting
+        VehicleVar() instead leaves the first solution heuristics blind: on a city part
+        with two sites for different truck types no strategy found a first solution.)"""
+        p, rt, copies = self.problem, self.routing, self.copies
         access: dict[tuple[int, ...], int] = {}
         for k, _ in self.vehicles:
             sites = p.vehicle_types[k].unload_sites
             if sites not in access:
-                barred = [0] * (n_dep + n_stop) + [int(u not in sites) for u in copies]
+                barred = [0] * (self.n_dep + self.n_stop) + [int(u not in sites)
+                                                             for u in copies]
                 access[sites] = rt.RegisterUnaryTransitVector(barred)
         if len(access) > 1 or any(u not in s for s in access for u in copies):
             rt.AddDimensionWithVehicleTransits([access[p.vehicle_types[k].unload_sites]
                                                 for k, _ in self.vehicles], 0, 0, True,
                                                "site_access")
 
-        # Load dimensions with unload slack; with ``soft``, capacities are soft.
-        self.soft_loads: list[tuple[Any, list[int]]] = []
-        for d in range(p.num_dims):
-            cmax = max(int_loads(p, v.capacity)[d] for v in p.vehicle_types)
-            demand = [0] * n_dep + [int_loads(p, s.demand)[d] for s in p.stops] + \
-                [-cmax] * len(copies)
-            cb = rt.RegisterUnaryTransitVector(demand)
-            caps = [int_loads(p, p.vehicle_types[k].capacity)[d] for k, _ in self.vehicles]
-            hard = caps if soft is None else [c + max(1, math.floor(c * SOFT_EXCESS))
-                                              for c in caps]
-            rt.AddDimensionWithVehicleCapacity(cb, cmax if copies else 0, hard, True,
-                                               f"load{d}")
-            dim = rt.GetDimensionOrDie(f"load{d}")
-            if soft is not None:
-                unit = soft * self.max_arc_cost(dist) / max(1, max(demand))
-                for v in range(len(self.vehicles)):
-                    dim.SetCumulVarSoftUpperBound(rt.End(v), caps[v], max(1, round(unit)))
-                self.soft_loads.append((dim, caps))
-            if copies:
-                for i in range(rt.Size()):
-                    if node_of[i] < n_dep + n_stop:
-                        dim.SlackVar(i).SetValue(0)
-            for v, (k, _) in enumerate(self.vehicles):
-                if p.vehicle_types[k].return_empty:
-                    dim.CumulVar(rt.End(v)).SetMax(0)
+    def _load_dimension(self, d: int, soft: float | None, dist: np.ndarray) -> None:
+        """Load dimension ``d`` with unload slack; with ``soft``, capacities are soft."""
+        p, rt, copies = self.problem, self.routing, self.copies
+        n_dep, n_stop = self.n_dep, self.n_stop
+        cmax = max(int_loads(p, v.capacity)[d] for v in p.vehicle_types)
+        demand = [0] * n_dep + [int_loads(p, s.demand)[d] for s in p.stops] + \
+            [-cmax] * len(copies)
+        cb = rt.RegisterUnaryTransitVector(demand)
+        caps = [int_loads(p, p.vehicle_types[k].capacity)[d] for k, _ in self.vehicles]
+        hard = caps if soft is None else [c + max(1, math.floor(c * SOFT_EXCESS))
+                                          for c in caps]
+        rt.AddDimensionWithVehicleCapacity(cb, cmax if copies else 0, hard, True, f"load{d}")
+        dim = rt.GetDimensionOrDie(f"load{d}")
+        if soft is not None:
+            unit = soft * self.max_arc_cost(dist) / max(1, max(demand))
+            for v in range(len(self.vehicles)):
+                dim.SetCumulVarSoftUpperBound(rt.End(v), caps[v], max(1, round(unit)))
+            self.soft_loads.append((dim, caps))
+        if copies:
+            for i in range(rt.Size()):
+                if self.node_of[i] < n_dep + n_stop:
+                    dim.SlackVar(i).SetValue(0)
+        for v, (k, _) in enumerate(self.vehicles):
+            if p.vehicle_types[k].return_empty:
+                dim.CumulVar(rt.End(v)).SetMax(0)
 
-        # Counts.
+    def _count_dimensions(self) -> None:
+        """``max_stops`` and ``max_unloads`` as unary dimensions."""
+        p, rt = self.problem, self.routing
+        n_dep, n_stop, n_nodes = self.n_dep, self.n_stop, len(self.loc)
         for label, limit_of, first, last in (
                 ("stops", lambda vt: vt.max_stops, n_dep, n_dep + n_stop),
                 ("unloads", lambda vt: vt.max_unloads, n_dep + n_stop, n_nodes)):
@@ -496,49 +363,59 @@ class _Model:
             rt.AddDimensionWithVehicleCapacity(
                 cb, 0, [n_nodes if x is None else x for x in limits], True, label)
 
-        # Time.
-        self.time_dim = None
-        self.breaks: dict[int, Any] = {}
-        if _needs_time(p):
-            serv_of = [service[node_of[i]] for i in range(len(node_of))]
-            tcb = self._transit(dur[np.ix_(loc, loc)] + np.array(service)[:, None])
-            horizon = max([int_time(p, v.shift_end) for v in p.vehicle_types
-                           if int_time(p, v.shift_end) < BIG]
-                          + [int_time(p, s.tw_end) + int_time(p, s.service) + int(dur.max())
-                             for s in p.stops if int_time(p, s.tw_end) < BIG]
-                          + [int_time(p, v.breaks.latest_start + v.breaks.duration)
-                             for v in p.vehicle_types if v.breaks is not None]
-                          + [int(dur.sum(axis=1).max()) + sum(service) + 1])
-            rt.AddDimension(tcb, horizon, horizon, False, "time")
-            td = self.time_dim = rt.GetDimensionOrDie("time")
-            for k, s in enumerate(p.stops):
-                td.CumulVar(mgr.NodeToIndex(n_dep + k)).SetRange(
-                    int_time(p, s.tw_start), min(horizon, int_time(p, s.tw_end)))
-            for c, u in enumerate(copies):
-                site = p.unload_sites[u]
-                td.CumulVar(mgr.NodeToIndex(n_dep + n_stop + c)).SetRange(
-                    int_time(p, site.tw_start), min(horizon, int_time(p, site.tw_end)))
-            solver = rt.solver()
-            for v, (k, _) in enumerate(self.vehicles):
-                vt = p.vehicle_types[k]
-                lo, hi = int_time(p, vt.shift_start), min(horizon, int_time(p, vt.shift_end))
-                td.CumulVar(rt.Start(v)).SetRange(lo, hi)
-                td.CumulVar(rt.End(v)).SetRange(lo, hi)
-                if vt.max_duration is not None:
-                    td.SetSpanUpperBoundForVehicle(int_time(p, vt.max_duration), v)
-                coef = self._units(vt.cost_per_duration)
-                if coef:
-                    td.SetSpanCostCoefficientForVehicle(coef, v)
-                if vt.breaks is not None:
-                    b = vt.breaks
-                    interval = solver.FixedDurationIntervalVar(
-                        int_time(p, b.earliest_start), int_time(p, b.latest_start),
-                        int_time(p, b.duration), False, f"break {v}")
-                    td.SetBreakIntervalsOfVehicle([interval], v, serv_of)
-                    self.breaks[v] = interval
-            for v in range(len(self.vehicles)):
-                rt.AddVariableMinimizedByFinalizer(td.CumulVar(rt.End(v)))
-                rt.AddVariableMaximizedByFinalizer(td.CumulVar(rt.Start(v)))
+    def _horizon(self, dur: np.ndarray) -> int:
+        """An upper bound on every time in a plan."""
+        p = self.problem
+        return max([int_time(p, v.shift_end) for v in p.vehicle_types
+                    if int_time(p, v.shift_end) < BIG]
+                   + [int_time(p, s.tw_end) + int_time(p, s.service) + int(dur.max())
+                      for s in p.stops if int_time(p, s.tw_end) < BIG]
+                   + [int_time(p, v.breaks.latest_start + v.breaks.duration)
+                      for v in p.vehicle_types if v.breaks is not None]
+                   + [int(dur.sum(axis=1).max()) + sum(self.service) + 1])
+
+    def _time_dimension(self, dur: np.ndarray) -> None:
+        """Time: windows and opening hours on the cumuls, then the vehicles' shifts."""
+        p, rt, mgr = self.problem, self.routing, self.manager
+        n_dep, n_stop = self.n_dep, self.n_stop
+        tcb = self._transit(dur[np.ix_(self.loc, self.loc)]
+                            + np.array(self.service)[:, None])
+        horizon = self._horizon(dur)
+        rt.AddDimension(tcb, horizon, horizon, False, "time")
+        td = self.time_dim = rt.GetDimensionOrDie("time")
+        for k, s in enumerate(p.stops):
+            td.CumulVar(mgr.NodeToIndex(n_dep + k)).SetRange(
+                int_time(p, s.tw_start), min(horizon, int_time(p, s.tw_end)))
+        for c, u in enumerate(self.copies):
+            site = p.unload_sites[u]
+            td.CumulVar(mgr.NodeToIndex(n_dep + n_stop + c)).SetRange(
+                int_time(p, site.tw_start), min(horizon, int_time(p, site.tw_end)))
+        for v in range(len(self.vehicles)):
+            self._shift(v, td, horizon)
+        for v in range(len(self.vehicles)):
+            rt.AddVariableMinimizedByFinalizer(td.CumulVar(rt.End(v)))
+            rt.AddVariableMaximizedByFinalizer(td.CumulVar(rt.Start(v)))
+
+    def _shift(self, v: int, td: Any, horizon: int) -> None:
+        """Vehicle ``v``'s shift, maximum duration, duration cost and break."""
+        p, rt = self.problem, self.routing
+        vt = p.vehicle_types[self.vehicles[v][0]]
+        lo, hi = int_time(p, vt.shift_start), min(horizon, int_time(p, vt.shift_end))
+        td.CumulVar(rt.Start(v)).SetRange(lo, hi)
+        td.CumulVar(rt.End(v)).SetRange(lo, hi)
+        if vt.max_duration is not None:
+            td.SetSpanUpperBoundForVehicle(int_time(p, vt.max_duration), v)
+        coef = self._units(vt.cost_per_duration)
+        if coef:
+            td.SetSpanCostCoefficientForVehicle(coef, v)
+        if vt.breaks is not None:
+            b = vt.breaks
+            interval = rt.solver().FixedDurationIntervalVar(
+                int_time(p, b.earliest_start), int_time(p, b.latest_start),
+                int_time(p, b.duration), False, f"break {v}")
+            serv_of = [self.service[self.node_of[i]] for i in range(len(self.node_of))]
+            td.SetBreakIntervalsOfVehicle([interval], v, serv_of)
+            self.breaks[v] = interval
 
     def _drop_penalty(self, dist: np.ndarray, dur: np.ndarray, service: int) -> int:
         """Penalty for leaving a stop out: :data:`DROP_FACTOR` times the most that serving
@@ -924,13 +801,20 @@ def _improve_by_parts(problem: RoutingProblem, routes: list[Route], budget: Budg
     return numbered, stats
 
 
+def _time_limit(time_limit: float, clock: str, stop: StoppingCriterion | None
+                ) -> tuple[float, str]:
+    """The time limit and clock of a run: ``time_limit``, capped by a ``MaxRuntime``."""
+    if stop is None:
+        return time_limit, clock
+    if not isinstance(stop, MaxRuntime):
+        raise InputError("stop", stop, f"None or a MaxRuntime: engine {ENGINE!r} stops on "
+                         "time only")
+    return min(time_limit, max(0.01, stop.left())), stop.clock
+
+
 def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
-                  first_solution: str | None = None, metaheuristic: str | None = None,
-                  search_params: dict[str, Any] | None = None, trim_fleet: bool = True,
-                  part_size: int | str | None = "auto", part_seconds: float | None = None,
-                  first_share: float | None = None, greedy_start: bool | None = None,
-                  drops: str = "fallback", soft_capacity: bool = False,
-                  clock: str = "wall", log: bool = False) -> RoutingResult:
+                  options: ORToolsOptions | None = None,
+                  stop: StoppingCriterion | None = None) -> RoutingResult:
     """Solve with OR-Tools routing.
 
     Parameters
@@ -938,164 +822,185 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     problem
         The problem.
     time_limit
-        Seconds for model building and search.
+        Seconds for model building and search, on the clock of ``options``.
     seed
         Seeds the choice of parts in the improvement phase; OR-Tools' own search is
         deterministic for a given model and time budget (up to timing).
-    first_solution, metaheuristic
-        OR-Tools enum names; default :data:`SEARCH_DEFAULTS` (first solution
-        :data:`UNLOAD_FIRST_SOLUTION` when the problem has unload sites). Without
+    options
+        The engine's options (:class:`~circularopt.routing.engines.options.ORToolsOptions`;
+        ``None``: the defaults). Problem-dependent defaults: first solution
+        :data:`SEARCH_DEFAULTS` (:data:`UNLOAD_FIRST_SOLUTION` with unload sites,
+        :data:`MULTI_DEPOT_FIRST_SOLUTION` with several depots); without
         ``first_solution``, problems that only capacity constrains start from the
-        Clarke-Wright plan of :func:`~circularopt.routing.engines._construct.savings`
-        (see the module docstring).
-    search_params
-        Further ``RoutingSearchParameters`` fields by (dotted) name, e.g.
-        ``{"ls_operator_neighbors_ratio": 0.2}``; default :data:`SEARCH_EXTRA`.
-    trim_fleet
-        Offer fewer idle vehicles when safe (see the module docstring).
-    part_size
-        Stops per part in the improvement phase (see the module docstring); ``None``
-        searches the whole problem for the whole time; ``"auto"``:
-        :data:`SAVINGS_PART_SIZE` on problems that start from the savings plan, else
-        :data:`PART_SIZE`. Problems with at most ``part_size`` stops (with soft
-        capacities: :data:`SOFT_WHOLE_UP_TO`) are always searched whole.
-    part_seconds
-        Search time per part; default ``part_size / 80`` seconds on problems that start
-        from the savings plan, else ``part_size / 40``.
-    first_share
-        Share of ``time_limit`` for the search on the whole problem before the parts;
-        default :data:`SAVINGS_FIRST_SHARE` on problems that start from the savings
-        plan, else
-        :data:`FIRST_SHARE`.
-    greedy_start
-        Start from :func:`~circularopt.routing.engines._construct.nearest_neighbour`
-        instead of the first solution strategy; default: when the problem has unload
-        sites and ``first_solution`` is not given.
-    soft_capacity
-        Let the search pass through plans over capacity at an adaptive cost, keeping
-        only plans within capacity (see the module docstring); used on problems that
-        only capacity constrains, ignored on others.
-    clock
-        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`
-        and :func:`search`).
-    log
-        Print OR-Tools' search log.
+        Clarke-Wright plan of :func:`~circularopt.routing.engines._construct.savings`;
+        ``part_size="auto"`` is :data:`SAVINGS_PART_SIZE` from the savings plan, else
+        :data:`PART_SIZE`; ``part_seconds`` is ``part_size / 80`` from the savings plan,
+        else ``part_size / 40``; ``first_share`` is :data:`SAVINGS_FIRST_SHARE` from the
+        savings plan, else :data:`FIRST_SHARE`; ``greedy_start`` when the problem has
+        unload sites and ``first_solution`` is not given; ``search_params``
+        :data:`SEARCH_EXTRA`. Problems with at most ``part_size`` stops (with soft
+        capacities: :data:`SOFT_WHOLE_UP_TO`) are searched whole.
+    stop
+        ``None`` or a :class:`~circularopt.stop.MaxRuntime`: its time left (on its
+        clock) caps ``time_limit``. OR-Tools' search takes no other criterion.
 
     Returns
     -------
     RoutingResult
         A plan; ``SolverError`` if OR-Tools finds none in time.
     """
+    opts = options or ORToolsOptions()
+    time_limit, clock = _time_limit(time_limit, opts.clock, stop)
     check_supported(problem)
     t0 = time.perf_counter()
     if problem.num_stops == 0:
         return RoutingResult(problem.name, ENGINE, "feasible", 0.0, ())
-    if part_size != "auto" and part_size is not None and (
-            not isinstance(part_size, int) or part_size < 2):
-        raise InputError("part_size", part_size, "an integer >= 2, None or 'auto'")
-    if part_seconds is not None and not part_seconds > 0:
-        raise InputError("part_seconds", part_seconds, "seconds > 0, or None for the default")
-    if first_share is not None and not 0 < first_share <= 1:
-        raise InputError("first_share", first_share, "a share in (0, 1], or None")
-    if drops not in ("fallback", "always"):
-        raise InputError("drops", drops, "'fallback' or 'always'")
-    unloads = any(vt.unload_sites for vt in problem.vehicle_types)
-    fs = first_solution or (UNLOAD_FIRST_SOLUTION if unloads
-                            else MULTI_DEPOT_FIRST_SOLUTION if len(problem.depots) > 1
-                            else SEARCH_DEFAULTS["first_solution"])
-    mh = metaheuristic or SEARCH_DEFAULTS["metaheuristic"]
-    full = [v.count for v in problem.vehicle_types]
-    attempts = [_trimmed_counts(problem)] if trim_fleet else []
-    if not attempts or attempts[0] != full:
-        attempts.append(full)
-    soft = soft_capacity and _soft_eligible(problem)
-    extra = dict((SOFT_SEARCH_EXTRA if soft else SEARCH_EXTRA) if search_params is None
-                 else search_params)
-    chain = [fs] + [f for f in FALLBACK_FIRST_SOLUTIONS if f != fs]
-    greedy = (unloads and first_solution is None) if greedy_start is None else greedy_start
-    use_savings = first_solution is None and not soft and not greedy \
-        and savings_eligible(problem)
-    size = (SAVINGS_PART_SIZE if use_savings else PART_SIZE) if part_size == "auto" \
-        else part_size
-    assert size is None or isinstance(size, int)
-    parts = size is not None and problem.num_stops > (
-        max(size, SOFT_WHOLE_UP_TO) if soft else size)
-    share = first_share or (SAVINGS_FIRST_SHARE if use_savings else FIRST_SHARE)
+    setup = _setup(problem, opts)
     budget = Budget(time_limit, clock)
-    first = Budget(time_limit * (share if parts else 1.0), clock)
-    make = functools.partial(_params, metaheuristic=mh, extra=extra, log=log)
-    cap = FIRST_TRY_SHARE * first.seconds
-    for n_try, counts in enumerate(attempts):
+    first = Budget(time_limit * (setup.share if setup.parts else 1.0), clock)
+    make = functools.partial(_params, metaheuristic=setup.mh, extra=setup.extra, log=opts.log)
+    for n_try, counts in enumerate(setup.attempts):
         if budget.left() <= 0:
             break
-        start, builder = None, ""
-        if greedy:
-            start = nearest_neighbour(problem, counts, partial=True)
-            builder = "nearest_neighbour"
-        elif use_savings:
-            start, builder = savings(problem, counts[0]), "savings"
-        complete = start is not None and problem.num_stops == sum(
-            kind == "stop" for _, steps in start for kind, _ in steps)
-        model, initial, strategy = None, None, ""
-        if drops != "always" and (start is None or complete):
-            model = _Model(problem, counts)
-            if start is not None:
-                initial = model.assignment(start, make(first.seconds, first_solution=fs))
-                strategy = builder
-            else:
-                initial, strategy = _first_plan(model, [fs], make, cap)
+        model, initial, strategy = _start(problem, counts, setup, opts.drops, make, first,
+                                          budget)
         if initial is None:
-            model = _Model(problem, counts, drops=True)
-            if start is not None:
-                initial = model.assignment(start, make(first.seconds, first_solution=fs))
-                strategy = builder
-            if initial is None:
-                initial, strategy = _first_plan(model, chain, make, max(cap, budget.left()))
-        if initial is None:
+            logger.info("%s: no first plan with %d vehicles", problem.name, sum(counts))
             continue
-        assert model is not None
-        info: dict[str, Any] = {"first_solution": strategy, "metaheuristic": mh,
+        info: dict[str, Any] = {"first_solution": strategy, "metaheuristic": setup.mh,
                                 "vehicles_offered": sum(counts), "clock": clock,
                                 "unload_copies": len(model.copies),
                                 "drop_penalty": model.drop_penalty is not None,
-                                "soft_capacity": soft and model.drop_penalty is None}
+                                "soft_capacity": setup.soft and model.drop_penalty is None}
         phase = first if first.left() > 0 else budget
-        objective: float | None = None
-        weight: float | None = None  # the soft-capacity penalty, when used
-        if info["soft_capacity"]:
-            plan, weight, stats = _soft_search(
-                problem, counts, phase, None,
-                functools.partial(make, first_solution=fs), weight=SOFT_WEIGHT,
-                slices=SOFT_ROUNDS)
-            info.update(stats)
-            routes = _routes_of(problem, plan) if plan is not None \
-                else list(model.routes(initial))
-            dropped: list[int] = []
-        else:
-            sol = search(model.routing, phase, functools.partial(make, first_solution=fs),
-                         initial=initial)
-            if sol is None:
-                continue
-            dropped = model.unperformed(sol) if model.drop_penalty is not None else []
-            if dropped and n_try + 1 < len(attempts) and budget.left() > 0:
-                continue  # the next attempt offers more vehicles
-            routes = list(model.routes(sol))
-            objective = sol.ObjectiveValue() / model.factor
-        if parts and not dropped:
-            assert size is not None
+        found = _search_whole(problem, counts, model, initial, setup, make, phase, info)
+        if found is None:
+            continue
+        routes, dropped, objective, weight = found
+        if dropped and n_try + 1 < len(setup.attempts) and budget.left() > 0:
+            logger.info("%s: %d stop(s) left out with %d vehicles; offering more",
+                        problem.name, len(dropped), sum(counts))
+            continue
+        if setup.parts and not dropped:
+            assert setup.size is not None
             routes, stats = _improve_by_parts(
-                problem, routes, budget, seed=seed, part_size=size,
-                part_seconds=part_seconds or size / (80 if use_savings else 40),
-                make_params=functools.partial(make, first_solution=fs, log=False),
+                problem, routes, budget, seed=seed, part_size=setup.size,
+                part_seconds=setup.part_seconds,
+                make_params=functools.partial(make, first_solution=setup.fs, log=False),
                 soft_weight=weight)
-            info.update(stats, part_size=size)
+            info.update(stats, part_size=setup.size)
             objective = None
-        if dropped:
-            return RoutingResult(problem.name, ENGINE, "infeasible", time.perf_counter() - t0,
-                                 tuple(routes), tuple(problem.stops[k].id for k in dropped),
-                                 None, info)
-        return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0,
-                             tuple(routes), (), objective, info)
+        return RoutingResult(problem.name, ENGINE, "infeasible" if dropped else "feasible",
+                             time.perf_counter() - t0, tuple(routes),
+                             tuple(problem.stops[k].id for k in dropped),
+                             None if dropped else objective, info)
     raise SolverError(f"OR-Tools found no solution for {problem.name!r} within "
-                      f"{time_limit:g} s (first solution {fs}); give more time, more "
+                      f"{time_limit:g} s (first solution {setup.fs}); give more time, more "
                       "vehicles, or wider time windows")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Setup:
+    """How :func:`solve_ortools` goes about a problem: its options with the
+    problem-dependent defaults filled in."""
+
+    fs: str
+    mh: str
+    attempts: list[list[int]]
+    soft: bool
+    extra: dict[str, Any]
+    chain: list[str]
+    greedy: bool
+    use_savings: bool
+    size: int | None
+    parts: bool
+    share: float
+    part_seconds: float
+
+
+def _setup(problem: RoutingProblem, opts: ORToolsOptions) -> _Setup:
+    unloads = any(vt.unload_sites for vt in problem.vehicle_types)
+    fs = opts.first_solution or (UNLOAD_FIRST_SOLUTION if unloads
+                                 else MULTI_DEPOT_FIRST_SOLUTION if len(problem.depots) > 1
+                                 else SEARCH_DEFAULTS["first_solution"])
+    full = [v.count for v in problem.vehicle_types]
+    attempts = [_trimmed_counts(problem)] if opts.trim_fleet else []
+    if not attempts or attempts[0] != full:
+        attempts.append(full)
+    soft = opts.soft_capacity and _soft_eligible(problem)
+    extra = dict((SOFT_SEARCH_EXTRA if soft else SEARCH_EXTRA) if opts.search_params is None
+                 else opts.search_params)
+    greedy = (unloads and opts.first_solution is None) if opts.greedy_start is None \
+        else opts.greedy_start
+    use_savings = opts.first_solution is None and not soft and not greedy \
+        and savings_eligible(problem)
+    size = (SAVINGS_PART_SIZE if use_savings else PART_SIZE) if opts.part_size == "auto" \
+        else opts.part_size
+    assert size is None or isinstance(size, int)
+    parts = size is not None and problem.num_stops > (
+        max(size, SOFT_WHOLE_UP_TO) if soft else size)
+    return _Setup(
+        fs=fs, mh=opts.metaheuristic or SEARCH_DEFAULTS["metaheuristic"], attempts=attempts,
+        soft=soft, extra=extra, chain=[fs] + [f for f in FALLBACK_FIRST_SOLUTIONS if f != fs],
+        greedy=greedy, use_savings=use_savings, size=size, parts=parts,
+        share=opts.first_share or (SAVINGS_FIRST_SHARE if use_savings else FIRST_SHARE),
+        part_seconds=opts.part_seconds or (size or 0) / (80 if use_savings else 40))
+
+
+def _start(problem: RoutingProblem, counts: list[int], setup: _Setup, drops: str,
+           make: Callable[..., Any], first: Budget, budget: Budget) -> tuple[_Model, Any, str]:
+    """The model to search and its first solution (``None`` if none was found), with
+    the name of what built it: the greedy or savings plan, else the first solution
+    strategy; on the model with droppable stops when the strict one finds none."""
+    start, builder = None, ""
+    if setup.greedy:
+        start, builder = nearest_neighbour(problem, counts, partial=True), "nearest_neighbour"
+    elif setup.use_savings:
+        start, builder = savings(problem, counts[0]), "savings"
+    complete = start is not None and problem.num_stops == sum(
+        kind == "stop" for _, steps in start for kind, _ in steps)
+    cap = FIRST_TRY_SHARE * first.seconds
+    if drops != "always" and (start is None or complete):
+        model = _Model(problem, counts)
+        if start is not None:
+            initial = model.assignment(start, make(first.seconds, first_solution=setup.fs))
+            if initial is not None:
+                return model, initial, builder
+        else:
+            initial, strategy = _first_plan(model, [setup.fs], make, cap)
+            if initial is not None:
+                return model, initial, strategy
+        logger.info("%s: no first plan serving every stop; trying with droppable stops",
+                    problem.name)
+    model = _Model(problem, counts, drops=True)
+    if start is not None:
+        initial = model.assignment(start, make(first.seconds, first_solution=setup.fs))
+        if initial is not None:
+            return model, initial, builder
+    initial, strategy = _first_plan(model, setup.chain, make, max(cap, budget.left()))
+    return model, initial, strategy
+
+
+def _search_whole(problem: RoutingProblem, counts: list[int], model: _Model, initial: Any,
+                  setup: _Setup, make: Callable[..., Any], phase: Budget,
+                  info: dict[str, Any]
+                  ) -> tuple[list[Route], list[int], float | None, float | None] | None:
+    """Search the whole problem within ``phase`` from ``initial``.
+
+    Returns the routes, the stops left out, the objective (``None`` with soft
+    capacities) and the soft-capacity weight reached (``None`` without); ``None`` when
+    the search returned nothing. Soft-capacity figures go to ``info``.
+    """
+    params = functools.partial(make, first_solution=setup.fs)
+    if info["soft_capacity"]:
+        plan, weight, stats = _soft_search(problem, counts, phase, None, params,
+                                           weight=SOFT_WEIGHT, slices=SOFT_ROUNDS)
+        info.update(stats)
+        routes = _routes_of(problem, plan) if plan is not None \
+            else list(model.routes(initial))
+        return routes, [], None, weight
+    sol = search(model.routing, phase, params, initial=initial)
+    if sol is None:
+        return None
+    dropped = model.unperformed(sol) if model.drop_penalty is not None else []
+    return list(model.routes(sol)), dropped, sol.ObjectiveValue() / model.factor, None

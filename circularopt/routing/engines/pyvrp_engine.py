@@ -50,9 +50,9 @@ that much diversification. ``search`` overrides them for the main search; ``None
 
 from __future__ import annotations
 
+import logging
 import time
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -66,49 +66,23 @@ from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
 from circularopt.exceptions import InputError, SolverError
 from circularopt.routing.engines._common import (
     BIG,
-    Budget,
     cost_factor,
     int_loads,
     int_matrix,
     int_time,
     refuse,
 )
+from circularopt.routing.engines.options import PyVRPOptions, SearchSettings
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
+from circularopt.stop import Budget, FirstOf, MaxIterations, StoppingCriterion
 
-__all__ = ["ENGINE", "SearchSettings", "check_supported", "solve_pyvrp", "to_pyvrp"]
+__all__ = ["ENGINE", "PyVRPOptions", "SearchSettings", "check_supported", "solve_pyvrp",
+           "to_pyvrp"]
 
 ENGINE = "pyvrp"
 
-
-@dataclass(frozen=True)
-class SearchSettings:
-    """Settings of PyVRP's iterated local search (see the module docstring).
-
-    Parameters
-    ----------
-    history_length
-        Late-acceptance history: a candidate is accepted when it is no worse than the
-        solution this many iterations ago (PyVRP: 300; shorter is greedier).
-    max_perturbations
-        At most this many random perturbations per iteration (PyVRP: 25).
-    initial_penalty
-        Starting penalty weight per unit of excess load, time warp and excess distance;
-        ``None``: PyVRP's (the midpoint of its range, 50,000).
-    """
-
-    history_length: int = 300
-    max_perturbations: int = 25
-    initial_penalty: float | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("history_length", "max_perturbations"):
-            value = getattr(self, name)
-            if not (isinstance(value, int) and value >= 1):
-                raise InputError(f"search.{name}", value, "an integer >= 1")
-        if self.initial_penalty is not None and not self.initial_penalty > 0:
-            raise InputError("search.initial_penalty", self.initial_penalty,
-                             "None or a weight > 0")
+logger = logging.getLogger(__name__)
 
 
 def check_supported(problem: RoutingProblem) -> None:
@@ -151,77 +125,86 @@ class _Mapping:
 
     def __init__(self, problem: RoutingProblem) -> None:
         check_supported(problem)
-        self.problem = problem
-        p = problem
+        self.problem = p = problem
         self.factor = cost_factor(p)
-        dist, dur = int_matrix(p, "distance"), int_matrix(p, "duration")
-        n_loc, n_dep = len(p.locations), len(p.depots)
-        depots = [pyvrp.Depot(d.location, name=d.id) for d in p.depots]
-        depots += [pyvrp.Depot(u.location, tw_early=int_time(p, u.tw_start),
-                               tw_late=int_time(p, u.tw_end),
-                               service_duration=int_time(p, u.unload_duration), name=u.id)
-                   for u in p.unload_sites]
+        self.n_dep = len(p.depots)
+        self.dist, self.dur = int_matrix(p, "distance"), int_matrix(p, "duration")
+        self.depots = [pyvrp.Depot(d.location, name=d.id) for d in p.depots]
+        self.depots += [pyvrp.Depot(u.location, tw_early=int_time(p, u.tw_start),
+                                    tw_late=int_time(p, u.tw_end),
+                                    service_duration=int_time(p, u.unload_duration),
+                                    name=u.id)
+                        for u in p.unload_sites]
         # Private end depots for return_empty types: key -> (depot index, site per location)
-        ends: dict[tuple[object, ...], tuple[int, np.ndarray]] = {}
-        extra_d: list[np.ndarray] = []
-        extra_t: list[np.ndarray] = []
+        self._ends: dict[tuple[object, ...], tuple[int, np.ndarray]] = {}
+        self._extra: list[tuple[np.ndarray, np.ndarray]] = []  # their distance, duration
         self.end_site: dict[int, np.ndarray] = {}
-        vtypes = []
-        for k, v in enumerate(p.vehicle_types):
-            end_depot = v.end_depot
-            if v.return_empty:
-                key = (v.end_depot, tuple(_final_sites(p, k)), v.cost_per_distance,
-                       v.cost_per_duration)
-                if key not in ends:
-                    home = p.depots[v.end_depot].location
-                    sites = _final_sites(p, k)
-                    ulocs = [p.unload_sites[u].location for u in sites]
-                    serv = np.array([int_time(p, p.unload_sites[u].unload_duration)
-                                     for u in sites])
-                    d_via = dist[:, ulocs] + dist[ulocs, home][None, :]
-                    t_via = dur[:, ulocs] + serv[None, :] + dur[ulocs, home][None, :]
-                    best = np.argmin(v.cost_per_distance * d_via + v.cost_per_duration * t_via
-                                     + 1e-9 * d_via, axis=1)
-                    rows = np.arange(n_loc)
-                    extra_d.append(d_via[rows, best])
-                    extra_t.append(t_via[rows, best])
-                    depots.append(pyvrp.Depot(n_loc + len(extra_d) - 1,
-                                              name=f"end via unload ({v.name})"))
-                    ends[key] = (len(depots) - 1, np.array(sites)[best])
-                end_depot, self.end_site[k] = ends[key]
-            vtypes.append(pyvrp.VehicleType(
-                num_available=v.count, capacity=int_loads(p, v.capacity),
-                start_depot=v.depot, end_depot=end_depot,
-                fixed_cost=round(v.fixed_cost * self.factor),
-                tw_early=int_time(p, v.shift_start), tw_late=int_time(p, v.shift_end),
-                shift_duration=BIG if v.max_duration is None else int_time(p, v.max_duration),
-                unit_distance_cost=round(v.cost_per_distance / p.scale * self.factor),
-                unit_duration_cost=round(v.cost_per_duration / p.scale * self.factor),
-                reload_depots=[n_dep + u for u in v.unload_sites],
-                max_reloads=(np.iinfo(np.uint64).max if v.max_unloads is None
-                             else max(0, v.max_unloads - v.return_empty)),
-                name=v.name))
-        if extra_d:
-            m = n_loc + len(extra_d)
-            D = np.full((m, m), BIG, dtype=np.int64)
-            T = np.full((m, m), BIG, dtype=np.int64)
-            D[:n_loc, :n_loc], T[:n_loc, :n_loc] = dist, dur
-            for j, (col_d, col_t) in enumerate(zip(extra_d, extra_t, strict=True)):
-                D[:n_loc, n_loc + j], T[:n_loc, n_loc + j] = col_d, col_t
-            np.fill_diagonal(D, 0)
-            np.fill_diagonal(T, 0)
-            dist, dur = D, T
+        vtypes = [self._vehicle_type(k) for k in range(len(p.vehicle_types))]
+        dist, dur = self._matrices()
         locs = [pyvrp.Location(0.0, 0.0, name=name) for name in p.locations]
-        locs += [pyvrp.Location(0.0, 0.0, name=f"end-{j}") for j in range(len(extra_d))]
+        locs += [pyvrp.Location(0.0, 0.0, name=f"end-{j}") for j in range(len(self._extra))]
         clients = [pyvrp.Client(s.location, delivery=int_loads(p, s.demand),
                                 service_duration=int_time(p, s.service),
                                 tw_early=int_time(p, s.tw_start), tw_late=int_time(p, s.tw_end),
                                 release_time=int_time(p, s.release_time), name=s.id)
                    for s in p.stops]
-        self.n_dep = n_dep
         matrices: list[Any] = [dist, dur]
-        self.data = pyvrp.ProblemData(locs, clients, depots, vtypes, matrices[:1],
+        self.data = pyvrp.ProblemData(locs, clients, self.depots, vtypes, matrices[:1],
                                       matrices[1:])
+
+    def _end_depot(self, k: int) -> int:
+        """The private end depot of ``return_empty`` type ``k``, reached from every
+        location through the best final unload site (by the type's costs)."""
+        p, v = self.problem, self.problem.vehicle_types[k]
+        sites = _final_sites(p, k)
+        key = (v.end_depot, tuple(sites), v.cost_per_distance, v.cost_per_duration)
+        if key not in self._ends:
+            dist, dur = self.dist, self.dur
+            home = p.depots[v.end_depot].location
+            ulocs = [p.unload_sites[u].location for u in sites]
+            serv = np.array([int_time(p, p.unload_sites[u].unload_duration) for u in sites])
+            d_via = dist[:, ulocs] + dist[ulocs, home][None, :]
+            t_via = dur[:, ulocs] + serv[None, :] + dur[ulocs, home][None, :]
+            best = np.argmin(v.cost_per_distance * d_via + v.cost_per_duration * t_via
+                             + 1e-9 * d_via, axis=1)
+            rows = np.arange(len(p.locations))
+            self._extra.append((d_via[rows, best], t_via[rows, best]))
+            self.depots.append(pyvrp.Depot(len(p.locations) + len(self._extra) - 1,
+                                           name=f"end via unload ({v.name})"))
+            self._ends[key] = (len(self.depots) - 1, np.array(sites)[best])
+        end_depot, self.end_site[k] = self._ends[key]
+        return end_depot
+
+    def _vehicle_type(self, k: int) -> pyvrp.VehicleType:
+        p, v = self.problem, self.problem.vehicle_types[k]
+        return pyvrp.VehicleType(
+            num_available=v.count, capacity=int_loads(p, v.capacity),
+            start_depot=v.depot, end_depot=self._end_depot(k) if v.return_empty else v.end_depot,
+            fixed_cost=round(v.fixed_cost * self.factor),
+            tw_early=int_time(p, v.shift_start), tw_late=int_time(p, v.shift_end),
+            shift_duration=BIG if v.max_duration is None else int_time(p, v.max_duration),
+            unit_distance_cost=round(v.cost_per_distance / p.scale * self.factor),
+            unit_duration_cost=round(v.cost_per_duration / p.scale * self.factor),
+            reload_depots=[self.n_dep + u for u in v.unload_sites],
+            max_reloads=(np.iinfo(np.uint64).max if v.max_unloads is None
+                         else max(0, v.max_unloads - v.return_empty)),
+            name=v.name)
+
+    def _matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distance and duration, extended by the private end depots' locations (reached
+        only from the problem's locations)."""
+        if not self._extra:
+            return self.dist, self.dur
+        n_loc = len(self.problem.locations)
+        m = n_loc + len(self._extra)
+        D = np.full((m, m), BIG, dtype=np.int64)
+        T = np.full((m, m), BIG, dtype=np.int64)
+        D[:n_loc, :n_loc], T[:n_loc, :n_loc] = self.dist, self.dur
+        for j, (col_d, col_t) in enumerate(self._extra):
+            D[:n_loc, n_loc + j], T[:n_loc, n_loc + j] = col_d, col_t
+        np.fill_diagonal(D, 0)
+        np.fill_diagonal(T, 0)
+        return D, T
 
     def _location(self, vehicle_type: int, steps: list[Step]) -> int:
         p = self.problem
@@ -278,8 +261,8 @@ def _fewer_vehicles(data: pyvrp.ProblemData, budget: Budget, seed: int
         trial = data.replace(vehicle_types=[vt.replace(num_available=fleet - 1)])
         with warnings.catch_warnings():  # a fleet too small is expected to max penalties
             warnings.simplefilter("ignore", pyvrp.exceptions.PenaltyBoundWarning)
-            found = pyvrp.solve(trial, pyvrp.stop.MultipleCriteria(
-                [pyvrp.stop.FirstFeasible(), budget]), seed=seed, collect_stats=False).best
+            found = pyvrp.solve(trial, FirstOf(pyvrp.stop.FirstFeasible(), budget),
+                                seed=seed, collect_stats=False).best
         if not found.is_feasible():
             break
         fleet, best = min(fleet - 1, found.num_routes()), found
@@ -294,11 +277,26 @@ def _fewer_vehicles(data: pyvrp.ProblemData, budget: Budget, seed: int
     return data, pyvrp.Solution(data, routes), info
 
 
-def _solve_ils(data: pyvrp.ProblemData, stop: Any, seed: int, display: bool,
+def _solve_ils(data: pyvrp.ProblemData, stop: StoppingCriterion, seed: int, display: bool,
                initial: pyvrp.Solution | None, search: SearchSettings | None
                ) -> pyvrp.Result:
     """``pyvrp.solve``, or with ``search`` the same steps as PyVRP 0.14's ``solve``
-    (its operators and neighbourhood) with these settings."""
+    (its operators and neighbourhood) with these settings. PyVRP's penalty-bound
+    warnings go to this module's logger."""
+    with warnings.catch_warnings(record=True) as caught:  # the caller's filters hold
+        result = _run_ils(data, stop, seed, display, initial, search)
+    penalties = [" ".join(str(w.message).split()) for w in caught
+                 if issubclass(w.category, pyvrp.exceptions.PenaltyBoundWarning)]
+    for message in dict.fromkeys(penalties):
+        logger.warning("PyVRP warned %d time(s): %s", penalties.count(message), message)
+    for w in caught:
+        if not issubclass(w.category, pyvrp.exceptions.PenaltyBoundWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
+
+
+def _run_ils(data: pyvrp.ProblemData, stop: StoppingCriterion, seed: int, display: bool,
+             initial: pyvrp.Solution | None, search: SearchSettings | None) -> pyvrp.Result:
     if search is None:
         return pyvrp.solve(data, stop, seed=seed, collect_stats=False, display=display,
                            initial_solution=initial)
@@ -332,10 +330,8 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
 
 
 def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
-                clock: str = "wall", display: bool = False,
-                max_iterations: int | None = None,
-                minimise_fleet: float = 0.0,
-                search: SearchSettings | None = None) -> RoutingResult:
+                options: PyVRPOptions | None = None,
+                stop: StoppingCriterion | None = None) -> RoutingResult:
     """Solve with PyVRP's iterated local search.
 
     Parameters
@@ -343,53 +339,43 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     problem
         The problem.
     time_limit
-        Wall-clock seconds for the search.
+        Seconds for the search, on the clock of ``options``.
     seed
-        Random seed (same seed and budget, same machine load: same plan).
-    clock
-        ``"wall"`` or ``"cpu"`` (see :class:`~circularopt.routing.engines._common.Budget`).
-    display
-        Print PyVRP's progress.
-    max_iterations
-        Also stop after this many iterations. A run that stops on iterations before the
-        time limit is reproducible: same problem, seed and ``max_iterations``, same plan
-        on any machine and load (a time-limited search depends on the machine's speed).
-        The fleet phase (``minimise_fleet``) is limited by time only.
-    minimise_fleet
-        Share of ``time_limit`` (0 to 1) spent first on reducing the number of vehicles
-        (see the module docstring); 0 (default) skips the phase. Needs a problem with one
-        vehicle type.
-    search
-        Settings of the main search (see :class:`SearchSettings`); ``None`` (default):
-        ``pyvrp.solve``'s own.
+        Random seed (same seed and budget, same machine load: same plan; with
+        ``options.max_iterations``, same plan on any machine).
+    options
+        The engine's options (:class:`~circularopt.routing.engines.options.PyVRPOptions`);
+        ``None``: the defaults.
+    stop
+        A further stopping criterion of the main search (see :mod:`circularopt.stop`).
 
     Returns
     -------
     RoutingResult
         ``status`` is ``"infeasible"`` when PyVRP's best solution violates a constraint.
     """
+    opts = options or PyVRPOptions()
     t0 = time.perf_counter()
-    budget = Budget(time_limit, clock)
+    budget = Budget(time_limit, opts.clock)
     mapping = _Mapping(problem)
     if problem.num_stops == 0:
         return RoutingResult(problem.name, ENGINE, "feasible", time.perf_counter() - t0, ())
-    if max_iterations is not None and not (isinstance(max_iterations, int)
-                                           and max_iterations >= 1):
-        raise InputError("max_iterations", max_iterations, "None or an integer >= 1")
-    if not 0.0 <= minimise_fleet < 1.0:
-        raise InputError("minimise_fleet", minimise_fleet, "a share of the time limit in [0, 1)")
     data = mapping.data
     initial: pyvrp.Solution | None = None
     fleet_info: dict[str, Any] = {}
-    if minimise_fleet > 0:
+    if opts.minimise_fleet > 0:
         if len(problem.vehicle_types) != 1:
-            raise InputError("minimise_fleet", minimise_fleet,
+            raise InputError("engine_options.minimise_fleet", opts.minimise_fleet,
                              "0 for problems with several vehicle types (one type only)")
         data, initial, fleet_info = _fewer_vehicles(
-            data, Budget(minimise_fleet * time_limit, clock), seed)
-    stop: Any = budget if max_iterations is None else pyvrp.stop.MultipleCriteria(
-        [budget, pyvrp.stop.MaxIterations(max_iterations)])
-    res = _solve_ils(data, stop, seed, display, initial, search)
+            data, Budget(opts.minimise_fleet * time_limit, opts.clock), seed)
+    criteria: list[StoppingCriterion] = [budget]
+    if stop is not None:
+        criteria.append(stop)
+    if opts.max_iterations is not None:
+        criteria.append(MaxIterations(opts.max_iterations))
+    res = _solve_ils(data, FirstOf(*criteria) if len(criteria) > 1 else budget, seed,
+                     opts.display, initial, opts.search)
     best = res.best
     if not best.routes():
         raise SolverError(f"PyVRP found no solution for {problem.name!r} in {time_limit} s")
@@ -400,6 +386,7 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
                          "feasible" if best.is_feasible() else "infeasible",
                          time.perf_counter() - t0, routes, unassigned,
                          res.cost() / mapping.factor if best.is_feasible() else None,
-                         {"iterations": res.num_iterations, "max_iterations": max_iterations,
-                          "cost_factor": mapping.factor,
-                          "clock": clock, "budget_used": budget.elapsed(), **fleet_info})
+                         {"iterations": res.num_iterations,
+                          "max_iterations": opts.max_iterations,
+                          "cost_factor": mapping.factor, "clock": opts.clock,
+                          "budget_used": budget.elapsed(), **fleet_info})
