@@ -138,12 +138,12 @@ def read_bks(folder: str | Path) -> dict[str, float]:
 def run_kg(options: BenchOptions) -> Iterator[BenchRow]:
     """Bench runner of the Kyrgyz library: the pipeline on each instance, checked.
 
-    ``cost`` is the plan's annual cost recomputed by :func:`circularopt.check.check_plan`;
+    ``cost`` is the plan's annual cost recomputed by :func:`circularopt.plan.validate_plan`;
     ``bks`` the best-known annual cost from ``BKS.csv``; ``n`` the collection points.
     The default budget is ``n / 10`` seconds (``--time-per-100 10``).
     """
-    from circularopt.check import check_plan
     from circularopt.pipeline import solve
+    from circularopt.plan import validate_plan
 
     bks = read_bks(options.data)
     folders = sorted(p for p in Path(options.data).iterdir() if (p / "scenario.json").is_file())
@@ -157,10 +157,10 @@ def run_kg(options: BenchOptions) -> Iterator[BenchRow]:
         t0 = time.perf_counter()
         plan = solve(inst.scenario, engine=engine, time_limit=seconds, seed=options.seed)
         elapsed = time.perf_counter() - t0
-        verdict = check_plan(inst.scenario, inst.matrices, plan)
+        verdict = validate_plan(inst.scenario, inst.matrices, plan)
         if options.solutions is not None:
             plan.save(options.solutions / f"{folder.name}.plan.json")
-        yield BenchRow(folder.name, n, bks.get(folder.name), verdict.annual_cost,
+        yield BenchRow(folder.name, n, bks.get(folder.name), verdict.cost,
                        verdict.ok, elapsed, engine,
                        {"routing_cost_per_day": verdict.routing_cost_per_day,
                         "violations": len(verdict.violations)})
