@@ -32,7 +32,7 @@ from circularopt.plan.model import KPIs, Plan
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Visit
 from circularopt.routing.scenario import routing_problem
-from circularopt.routing.validate import validate
+from circularopt.routing.validate import validate_routes
 from circularopt.scenario import Scenario
 from circularopt.siting.validate import check_siting
 from circularopt.validation import ValidationReport
@@ -105,7 +105,7 @@ def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> P
     bad += [f"routing: {p}" for p in problems]
     if routing is None:
         return PlanReport(violations=tuple(bad))
-    report = validate(whole, routing)
+    report = validate_routes(whole, routing)
     bad += [f"routing: {v}" for v in report.violations]
     bad += _check_trips(whole, routing, siting.assignment)
 

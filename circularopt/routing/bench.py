@@ -33,7 +33,7 @@ from circularopt.routing.engines.ortools_engine import search
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.readers import read_cvrp, read_vrptw, write_vrplib_solution
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
-from circularopt.routing.validate import validate
+from circularopt.routing.validate import validate_routes
 
 __all__ = ["CLOCK", "peer_ortools_gls", "peer_pyvrp", "run_cvrp", "run_vrptw"]
 
@@ -65,7 +65,7 @@ def _row(problem: RoutingProblem, result: RoutingResult | None, bks: float | Non
     if result is None:
         return BenchRow(problem.name, problem.num_stops, bks, None, False, seconds, engine,
                         {"vehicles": "", "error": error})
-    report = validate(problem, result)
+    report = validate_routes(problem, result)
     if options.solutions is not None:
         write_vrplib_solution(Path(options.solutions) / f"{problem.name}.{engine}.sol",
                               result, cost=report.cost)

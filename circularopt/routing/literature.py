@@ -88,7 +88,7 @@ from circularopt.routing.engines.pyvrp_engine import SearchSettings, check_suppo
 from circularopt.routing.problem import Break, RoutingModel, RoutingProblem
 from circularopt.routing.readers import euclidean
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
-from circularopt.routing.validate import validate
+from circularopt.routing.validate import validate_routes
 
 __all__ = [
     "YANG_SEARCH",
@@ -679,7 +679,7 @@ def _row(problem: RoutingProblem, result: RoutingResult | None, *, bks: float | 
     if result is None:
         return BenchRow(problem.name, problem.num_stops, bks, None, False, seconds, engine,
                         {"vehicles": "", **(extra or {}), "error": error}), None
-    report = validate(problem, result)
+    report = validate_routes(problem, result)
     cost = round(report.distance * factor, 6)
     row = BenchRow(problem.name, problem.num_stops, bks, cost, report.ok, seconds, engine,
                    {"vehicles": result.num_vehicles, **(extra or {}),

@@ -1,6 +1,6 @@
 """Independent validator of routing results.
 
-:func:`validate` re-derives everything a :class:`~circularopt.routing.result.RoutingResult`
+:func:`validate_routes` re-derives everything a :class:`~circularopt.routing.result.RoutingResult`
 claims from the raw :class:`~circularopt.routing.problem.RoutingProblem`, without using the
 engines or :func:`~circularopt.routing.result.schedule_route`: that every stop is served
 exactly once, the load after each visit (reset to zero at unload sites) and the
@@ -14,50 +14,48 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import ClassVar
 
+from circularopt._deprecated import renamed
 from circularopt.routing.problem import Break, RoutingProblem
 from circularopt.routing.result import Route, RoutingResult
+from circularopt.validation import ValidationReport as _Report
 
-__all__ = ["ValidationReport", "validate"]
+__all__ = ["RoutesReport", "ValidationReport", "validate", "validate_routes"]
 
 
 @dataclass(frozen=True)
-class ValidationReport:
-    """Outcome of :func:`validate`.
+class RoutesReport(_Report):
+    """Outcome of :func:`validate_routes`.
 
     Parameters
     ----------
-    violations
-        One sentence per violated rule, naming the route, visit and values.
     cost, distance, duration
         Totals recomputed from the problem.
     """
 
-    violations: tuple[str, ...]
-    cost: float
-    distance: float
-    duration: float
+    cost: float = 0.0
+    distance: float = 0.0
+    duration: float = 0.0
 
-    @property
-    def ok(self) -> bool:
-        """True when no rule is violated."""
-        return not self.violations
+    subject: ClassVar[str] = "routes"
 
-    def summary(self, *, limit: int = 20) -> str:
-        """``valid`` or the first ``limit`` violations, one per line."""
-        if self.ok:
-            return f"valid: cost {self.cost:,.2f}, distance {self.distance:,.2f}"
-        more = len(self.violations) - limit
-        return "\n".join([f"INVALID ({len(self.violations)} violations)",
-                          *self.violations[:limit]] + ([f"... {more} more"] if more > 0 else []))
+    def figures(self) -> str:
+        """The recomputed cost, distance and duration."""
+        return (f"cost {self.cost:,.2f}, distance {self.distance:,.2f}, "
+                f"duration {self.duration:,.2f}")
+
+
+ValidationReport = RoutesReport
+"""Deprecated alias of :class:`RoutesReport` (one release)."""
 
 
 def _close(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
 
 
-def validate(problem: RoutingProblem, result: RoutingResult, *,
-             tol: float = 1e-6) -> ValidationReport:
+def validate_routes(problem: RoutingProblem, result: RoutingResult, *,
+                    tol: float = 1e-6) -> RoutesReport:
     """Check ``result`` against ``problem`` and recompute its totals.
 
     Parameters
@@ -71,7 +69,7 @@ def validate(problem: RoutingProblem, result: RoutingResult, *,
 
     Returns
     -------
-    ValidationReport
+    RoutesReport
         Empty ``violations`` when the plan is feasible and its figures are right.
     """
     bad: list[str] = []
@@ -105,8 +103,12 @@ def validate(problem: RoutingProblem, result: RoutingResult, *,
             bad.append(f"stop {stop.id!r} is served but listed as unassigned")
     if not _close(cost, result.cost, tol):
         bad.append(f"total cost {result.cost} differs from recomputed {cost}")
-    return ValidationReport(tuple(bad), cost, distance, duration)
+    return RoutesReport(violations=tuple(bad), cost=cost, distance=distance,
+                        duration=duration)
 
+
+
+validate = renamed(validate_routes, "circularopt.routing.validate.validate")
 
 def _check_route(problem: RoutingProblem, route: Route, where: str, served: Counter[int],
                  bad: list[str], tol: float) -> tuple[float, float, float]:

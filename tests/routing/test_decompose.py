@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from circularopt.exceptions import InfeasibleError, InputError
-from circularopt.routing import validate
+from circularopt.routing import validate_routes
 from circularopt.routing.decompose import _budgets, merge_problems, route_city, split_parts
 from circularopt.routing.scenario import nearest_sites, routing_problem
 from circularopt.scenario import CollectionPoint, Depot, Scenario
@@ -69,7 +69,7 @@ def test_route_city_stitches_a_validated_plan(workers: int) -> None:
     plan = route_city(s, m, assignment=nearest_sites(s, m), time_limit=1.0,
                       seed=2, max_part_stops=8, workers=workers, progress=messages.append)
     assert plan.report.ok, plan.report.summary()
-    assert validate(plan.problem, plan.result).ok
+    assert validate_routes(plan.problem, plan.result).ok
     served = sorted(x for r in plan.result.routes for x in r.stops)
     assert served == sorted(p.id for p in s.collection_points)
     assert not plan.result.unassigned and not plan.errors

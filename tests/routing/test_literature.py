@@ -8,7 +8,7 @@ import pytest
 
 from circularopt.bench import BenchOptions
 from circularopt.exceptions import InputError
-from circularopt.routing import RoutingModel, RoutingResult, schedule_route, solve, validate
+from circularopt.routing import RoutingModel, RoutingResult, schedule_route, solve, validate_routes
 from circularopt.routing.literature import (
     FEET_PER_MILE,
     pack_trips,
@@ -73,14 +73,14 @@ def test_kim_lunch_inserted_after_a_solve_without_breaks(kim: Path) -> None:
     assert relaxed.vehicle_types[0].breaks is None
     solved = solve(relaxed, engine="pyvrp", time_limit=1.0, seed=1)
     plan = with_lunch_breaks(full, solved)
-    report = validate(full, plan)
+    report = validate_routes(full, plan)
     assert report.ok, report.summary()
     assert all(sum(v.kind == "break" for v in r.visits) == 1 for r in plan.routes)
     assert sum(route_yards(full, plan)) == pytest.approx(sum(s.demand[0] for s in full.stops))
     assert report.distance / FEET_PER_MILE > 0
     # Route capacity (400 yd3 a day, not modelled by the engines) enforced by moving trips.
     split = with_lunch_breaks(full, split_route_capacity(full, solved, 400.0))
-    assert validate(full, split).ok
+    assert validate_routes(full, split).ok
     assert max(route_yards(full, split)) <= 400.0
     assert split.num_vehicles >= 3  # 897 yd3 in total
     # One vehicle doing every trip of the plan overruns its shift: trips move to new ones.
@@ -88,9 +88,9 @@ def test_kim_lunch_inserted_after_a_solve_without_breaks(kim: Path) -> None:
              for v in r.visits if v.kind in ("stop", "unload")]
     one = RoutingResult(full.name, "x", "feasible", 0.0,
                         (schedule_route(full, 0, 0, steps, break_after=0),))
-    assert not validate(full, one).ok
+    assert not validate_routes(full, one).ok
     packed = pack_trips(full, one, route_capacity=400.0)
-    assert validate(full, packed).ok, validate(full, packed).summary()
+    assert validate_routes(full, packed).ok, validate_routes(full, packed).summary()
     assert max(route_yards(full, packed)) <= 400.0
 
 
@@ -135,7 +135,7 @@ def test_pyvrp_minimise_fleet_puts_vehicles_first() -> None:
     assert plain.num_vehicles == 2 and plain.distance == pytest.approx(4.0)
     fewer = solve(problem, engine="pyvrp", time_limit=1.0, max_iterations=200,
                   minimise_fleet=0.5)
-    assert validate(problem, fewer).ok
+    assert validate_routes(problem, fewer).ok
     assert fewer.num_vehicles == 1 and fewer.distance == pytest.approx(102.0)
     assert fewer.info["fleet_steps"][-1][0] == 1
     with pytest.raises(InputError, match="minimise_fleet"):
@@ -165,7 +165,7 @@ def _late_site_model(*, open_site: bool) -> RoutingModel:
 def test_pyvrp_keeps_disposal_hours_and_final_unload_where_they_cannot_bind() -> None:
     problem = _late_site_model(open_site=True).data()
     plan = solve(problem, engine="pyvrp", time_limit=1.0, max_iterations=200)
-    assert validate(problem, plan).ok
+    assert validate_routes(problem, plan).ok
     unloads = [v.id for v in plan.routes[0].visits if v.kind == "unload"]
     assert len(unloads) == 2 and unloads[-1] == "open"  # "late" may open after arrival
     with pytest.raises(InputError, match="return_empty"):
@@ -186,7 +186,7 @@ def test_kim_bad_file_is_refused(tmp_path: Path) -> None:
 def test_yang_bks_cost_recomputed_from_sol(yang: Path, name: str) -> None:
     problem = read_yang(yang / f"{name}.vrp")
     plan = read_yang_solution(yang / f"{name}.sol", problem)
-    report = validate(problem, plan)
+    report = validate_routes(problem, plan)
     assert report.ok, report.summary()
     text = (yang / f"{name}.sol").read_text(encoding="utf-8")
     cost = float(text.split("Cost:")[1].split()[0])
@@ -220,7 +220,7 @@ def test_yang_corrupted_solution_is_rejected(yang: Path) -> None:
     broken = RoutingResult(plan.problem_name, "x", "feasible", 0.0,
                            (*plan.routes[:1], schedule_route(problem, 0, 1, steps),
                             *plan.routes[2:]))
-    assert not validate(problem, broken).ok
+    assert not validate_routes(problem, broken).ok
 
 
 def test_mtvrptwr_runner_writes_sol_and_refuses_ortools(yang: Path, tmp_path: Path) -> None:
@@ -232,7 +232,7 @@ def test_mtvrptwr_runner_writes_sol_and_refuses_ortools(yang: Path, tmp_path: Pa
     text = (tmp_path / "C201R0.5.pyvrp.sol").read_text()
     assert text.startswith("Route #1:") and "Cost:" in text
     problem = read_yang(yang / "C201R0.5.vrp")
-    assert 10 * validate(problem, read_yang_solution(tmp_path / "C201R0.5.pyvrp.sol",
+    assert 10 * validate_routes(problem, read_yang_solution(tmp_path / "C201R0.5.pyvrp.sol",
                                                      problem)).distance == pytest.approx(
         rows[0].cost)
     row = next(run_mtvrptwr(BenchOptions(yang, instances="C201R0.5", time_limit=0.5,

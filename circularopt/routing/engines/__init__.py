@@ -52,7 +52,7 @@ def solve(problem: RoutingProblem, *, engine: str = "pyvrp", time_limit: float =
     SolverError
         No feasible plan was found within the time limit.
     """
-    from circularopt.routing.validate import validate
+    from circularopt.routing.validate import validate_routes
 
     run: Callable[..., RoutingResult]
     if engine == "pyvrp":
@@ -70,7 +70,7 @@ def solve(problem: RoutingProblem, *, engine: str = "pyvrp", time_limit: float =
             raise InputError("engine_options", name,
                              f"an option of engine {engine!r}: one of {known}")
     result = run(problem, time_limit=time_limit, seed=seed, **options)
-    report = validate(problem, result)
+    report = validate_routes(problem, result)
     if not report.ok:
         info = {**result.info, "violations": list(report.violations)}
         result = RoutingResult(result.problem_name, result.engine, "infeasible",
