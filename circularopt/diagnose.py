@@ -1,12 +1,12 @@
 """Pre-solve feasibility diagnostics: explain an impossible scenario before solving it.
 
-:func:`diagnose` reads a scenario and its travel matrices and returns a
-:class:`Diagnosis`: *problems* that make every plan infeasible, each saying which object,
+:func:`validate_scenario` reads a scenario and its travel matrices and returns a
+:class:`ScenarioReport`: *violations* that make every plan infeasible, each saying which object,
 by how much and which knob to turn, and *warnings* about input that is allowed but
 probably not meant (a recycler buying a stream nobody produces, a vehicle type that can
 serve no point, implausible magnitudes such as kilograms typed as tonnes).
-:func:`check_feasible` raises :class:`~circularopt.exceptions.InfeasibleError` listing
-the problems; the pipeline (:func:`circularopt.pipeline.solve`) runs it before the
+:func:`require_feasible` raises :class:`~circularopt.exceptions.InfeasibleError` listing
+them; the pipeline (:func:`circularopt.pipeline.solve`) runs it before the
 solvers spend the time budget.
 
 The checks are necessary conditions only (cheap bounds), so a scenario that passes them
@@ -29,15 +29,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
+from circularopt._deprecated import renamed
 from circularopt.exceptions import InfeasibleError, InputError
 from circularopt.matrices import TravelMatrices
 from circularopt.routing.scenario import point_load
 from circularopt.scenario import Scenario
+from circularopt.validation import ValidationReport
 
-__all__ = ["IMPLAUSIBLE_T_PER_DAY", "Diagnosis", "check_feasible", "diagnose"]
+__all__ = ["IMPLAUSIBLE_T_PER_DAY", "Diagnosis", "ScenarioReport", "check_feasible", "diagnose",
+           "require_feasible", "validate_scenario"]
 
 IMPLAUSIBLE_T_PER_DAY = 50.0
 """A container site generating more than this (t/day) is probably given in kilograms."""
@@ -46,24 +50,23 @@ _SHOWN = 5
 
 
 @dataclass(frozen=True)
-class Diagnosis:
-    """What :func:`diagnose` found.
+class ScenarioReport(ValidationReport):
+    """What :func:`validate_scenario` found.
 
-    Parameters
-    ----------
-    problems
-        Reasons no plan can exist; each names the object, the figures and the knob.
-    warnings
-        Suspicious but allowed input.
+    ``violations`` are the reasons no plan can exist, each naming the object, the figures
+    and the knob; ``warnings`` flag suspicious but allowed input; ``cost`` is ``None``.
     """
 
-    problems: tuple[str, ...]
-    warnings: tuple[str, ...]
+    subject: ClassVar[str] = "scenario"
 
     @property
-    def ok(self) -> bool:
-        """True when no problem was found."""
-        return not self.problems
+    def problems(self) -> tuple[str, ...]:
+        """Deprecated name of :attr:`violations`."""
+        return self.violations
+
+
+Diagnosis = ScenarioReport
+"""Deprecated alias of :class:`ScenarioReport` (one release)."""
 
 
 def _hm(seconds: float) -> str:
@@ -78,7 +81,7 @@ def _ids(ids: Sequence[str]) -> str:
     return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
 
 
-def diagnose(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
+def validate_scenario(scenario: Scenario, matrices: TravelMatrices) -> ScenarioReport:
     """Check the necessary conditions of a feasible plan (see the module docstring).
 
     Parameters
@@ -90,8 +93,8 @@ def diagnose(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
 
     Returns
     -------
-    Diagnosis
-        Problems (certain infeasibilities) and warnings.
+    ScenarioReport
+        Violations (certain infeasibilities) and warnings.
 
     Raises
     ------
@@ -118,29 +121,33 @@ def diagnose(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
             f"{len(heavy)} collection point(s) generate more than {IMPLAUSIBLE_T_PER_DAY:g} "
             f"t/day each ({_ids(heavy)}): implausible for a container site; were kilograms "
             "given as tonnes (tonnes_per_day)?")
-    return Diagnosis(tuple(problems), tuple(warnings))
+    return ScenarioReport(violations=tuple(problems), warnings=tuple(warnings))
 
 
-def check_feasible(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
-    """Run :func:`diagnose` and raise if it found a problem.
+def require_feasible(scenario: Scenario, matrices: TravelMatrices) -> ScenarioReport:
+    """Run :func:`validate_scenario` and raise if it found a violation.
 
     Returns
     -------
-    Diagnosis
-        The diagnosis (with warnings only).
+    ScenarioReport
+        The report (with warnings only).
 
     Raises
     ------
     InfeasibleError
         Listing every problem found.
     InputError
-        See :func:`diagnose`.
+        See :func:`validate_scenario`.
     """
-    found = diagnose(scenario, matrices)
-    if found.problems:
+    found = validate_scenario(scenario, matrices)
+    if found.violations:
         raise InfeasibleError(f"scenario {scenario.name!r} cannot be planned: "
-                              + "; ".join(found.problems))
+                              + "; ".join(found.violations))
     return found
+
+
+diagnose = renamed(validate_scenario, "circularopt.diagnose.diagnose")
+check_feasible = renamed(require_feasible, "circularopt.diagnose.check_feasible")
 
 
 def _capacity_problems(scenario: Scenario, types: list[tuple], problems: list[str]) -> None:

@@ -5,7 +5,7 @@
     scenario -> travel matrices -> diagnosis -> siting -> feedstock -> routing
     -> validation -> Plan
 
-The diagnosis (:func:`circularopt.diagnose.check_feasible`) refuses a scenario that
+The diagnosis (:func:`circularopt.diagnose.require_feasible`) refuses a scenario that
 cannot be planned, with the reasons and the figures, before the solvers spend the budget;
 its warnings go to ``progress`` and ``plan.info["warnings"]``. ``plan.info`` also records
 the seed, the solver settings, the versions (:func:`versions`) and the scenario's
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from circularopt.diagnose import check_feasible
+from circularopt.diagnose import require_feasible
 from circularopt.exceptions import CircularOptError, InputError
 from circularopt.feedstock import FeedstockResult, assign_feedstock
 from circularopt.matrices import TravelMatrices, approximate_matrices
@@ -43,7 +43,7 @@ from circularopt.routing.decompose import CityPlan, route_city
 from circularopt.scenario import Scenario
 from circularopt.siting.model import site
 from circularopt.siting.result import SitingResult
-from circularopt.siting.validate import check_siting
+from circularopt.siting.validate import validate_siting
 
 __all__ = ["DEFAULT_TIME_LIMIT", "Budget", "compute_kpis", "load_scenario", "scenario_hash",
            "solve", "versions"]
@@ -253,7 +253,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
             + matrices.source)
 
         t0 = begin("diagnose")
-        info["warnings"] = list(check_feasible(scenario, matrices).warnings)
+        info["warnings"] = list(require_feasible(scenario, matrices).warnings)
         for warning in info["warnings"]:
             say(f"warning: {warning}")
         end("diagnose", t0, f"{len(info['warnings'])} warning(s)")
@@ -264,7 +264,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         if backend is not None:
             kw["backend"] = backend
         siting = site(scenario, matrices, **kw)
-        report = check_siting(scenario, matrices, siting)
+        report = validate_siting(scenario, matrices, siting)
         violations += [f"siting: {v}" for v in report.violations]
         end("siting", t0, f"{len(siting.open_complexes)} complexes, status {siting.status}, "
             f"gap {100 * siting.gap:.2f}%")
@@ -284,7 +284,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
                 workers=workers, engine_options=engine_options, say=say)
             info["joint"] = trials
             violations = [f"siting: {v}" for v in
-                          check_siting(scenario, matrices, siting).violations]
+                          validate_siting(scenario, matrices, siting).violations]
             end("joint", t0, f"{len(trials)} siting(s) routed; kept "
                 f"{len(siting.open_complexes)} complexes {list(siting.open_ids)}")
 

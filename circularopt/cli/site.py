@@ -14,7 +14,7 @@ from circularopt.cli._common import (
 )
 from circularopt.scenario import Scenario
 from circularopt.siting.model import BACKENDS, DEFAULT_BACKEND, site
-from circularopt.siting.validate import check_siting
+from circularopt.siting.validate import validate_siting
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,7 +57,7 @@ def _site(args: argparse.Namespace) -> int:
                   allow_direct_landfill=args.allow_direct_landfill,
                   open_candidate_recyclers=args.open_candidate_recyclers, seed=args.seed)
     console.print(result.summary())
-    report = check_siting(scenario, matrices, result)
+    report = validate_siting(scenario, matrices, result)
     console.print(f"checker: {report.summary()}")
     if args.out is not None:
         atomic_write(args.out, result.to_json)

@@ -4,15 +4,16 @@
 the scenario and the travel matrices alone and lists every violated rule:
 
 * the plan is for this scenario (same ids, positions and tonnes);
-* siting: :func:`circularopt.siting.validate.check_siting` (assignments, capacities,
+* siting: :func:`circularopt.siting.validate.validate_siting` (assignments, capacities,
   flows, cost components);
 * feedstock: flows only of recovered material, within recycler capacities and accepted
   streams, and every complex's inflow either sold or landfilled;
 * routing: the routes are re-read onto the **whole-city** routing problem (all depots,
   the scenario's real fleet counts, every site the assignment uses) by ids, so a plan made
   by any decomposition or any other solver is judged by the same rules; loads, times,
-  shifts, distances and costs are recomputed by :func:`circularopt.routing.validate`;
-  each trip must unload at the site its points are assigned to;
+  shifts, distances and costs are recomputed by
+  :func:`~circularopt.routing.validate.validate_routes`; each trip must unload at the
+  site its points are assigned to;
 * KPIs: recomputed and compared.
 
 The cost of :class:`PlanReport` is the recomputed annual total.
@@ -34,7 +35,7 @@ from circularopt.routing.result import Route, RoutingResult, Visit
 from circularopt.routing.scenario import routing_problem
 from circularopt.routing.validate import validate_routes
 from circularopt.scenario import Scenario
-from circularopt.siting.validate import check_siting
+from circularopt.siting.validate import validate_siting
 from circularopt.validation import ValidationReport
 
 __all__ = ["PlanReport", "validate_plan"]
@@ -96,7 +97,7 @@ def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> P
         bad.append(f"the plan is incomplete: no {', '.join(missing)}")
         return PlanReport(violations=tuple(bad))
     siting, feedstock = plan.siting, plan.feedstock
-    bad += [f"siting: {v}" for v in check_siting(scenario, matrices, siting).violations]
+    bad += [f"siting: {v}" for v in validate_siting(scenario, matrices, siting).violations]
     bad += _check_feedstock(scenario, plan)
 
     sites = sorted(set(siting.assignment.values()))

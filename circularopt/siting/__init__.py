@@ -3,7 +3,8 @@
 Generic capacitated facility location (CFLP, single-source SSCFLP, two-stage TSCFLP) with
 OR-Tools MIP backends, a Lagrangian/kernel method for large instances, an independent
 checker and benchmark readers; and the scenario-level location-allocation model
-(:func:`site`, :class:`SitingResult`, :func:`check_siting`).
+(:func:`site`, :class:`SitingResult`, :func:`validate_siting`). The old checker names
+(``check_siting``, ``check_result``, ...) stay one release as deprecated aliases.
 """
 
 from circularopt.siting.cflp import (
@@ -30,7 +31,15 @@ from circularopt.siting.result import (
     SitingResult,
     StreamFlow,
 )
-from circularopt.siting.validate import SitingReport, check_siting
+from circularopt.siting.validate import (
+    FacilityReport,
+    SitingReport,
+    check_siting,
+    validate_facility,
+    validate_facility_solution,
+    validate_siting,
+    validate_two_stage,
+)
 
 __all__ = [
     "BACKENDS",
@@ -38,6 +47,7 @@ __all__ = [
     "CollectionCostParams",
     "CostBreakdown",
     "FacilityProblem",
+    "FacilityReport",
     "FacilityResult",
     "LagrangianBound",
     "OpenComplex",
@@ -57,4 +67,8 @@ __all__ = [
     "solve_lagrangian",
     "solve_mip",
     "solve_two_stage_mip",
+    "validate_facility",
+    "validate_facility_solution",
+    "validate_siting",
+    "validate_two_stage",
 ]

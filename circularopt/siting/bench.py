@@ -46,7 +46,6 @@ from circularopt.siting.cflp import (
     solve_mip,
     solve_two_stage_mip,
 )
-from circularopt.siting.check import check_result, check_two_stage
 from circularopt.siting.lagrangian import solve_lagrangian
 from circularopt.siting.readers import (
     BenchInstance,
@@ -57,6 +56,7 @@ from circularopt.siting.readers import (
     sscflp_instances,
     tscflp_instances,
 )
+from circularopt.siting.validate import validate_facility, validate_two_stage
 
 __all__ = [
     "ENGINES",
@@ -160,12 +160,12 @@ def _rows(options: BenchOptions, instances: list[BenchInstance],
         start = time.monotonic()
         result = solve_facility(problem, engine=engine, time_limit=limit, seed=options.seed)
         seconds = time.monotonic() - start
-        report = check_result(problem, result)
+        report = validate_facility(problem, result)
         if result.has_solution:
             _write(options, inst.name, solution_json(inst.name, problem, result))
         gap = result.gap
         yield BenchRow(inst.name, problem.n, inst.bks,
-                       report.cost if result.has_solution else None, report.feasible,
+                       report.cost if result.has_solution else None, report.ok,
                        seconds, result.method,
                        extra={"m": problem.m, "status": result.status,
                               "bound": "" if result.bound is None else round(result.bound, 4),
@@ -216,13 +216,13 @@ def run_tscflp(options: BenchOptions) -> Iterator[BenchRow]:
         result = solve_two_stage_mip(problem, backend=engine, time_limit=limit,
                                      seed=options.seed)
         seconds = time.monotonic() - start
-        report = check_two_stage(problem, result)
+        report = validate_two_stage(problem, result)
         if result.plant_flow.size:
             _write(options, inst.name, _two_stage_json(inst.name, result))
         gap = result.gap
         yield BenchRow(inst.name, problem.n, inst.bks,
                        report.cost if result.plant_flow.size else None,
-                       report.feasible and result.plant_flow.size > 0, seconds, result.method,
+                       report.ok and result.plant_flow.size > 0, seconds, result.method,
                        extra={"status": result.status,
                               "bound": "" if result.bound is None else round(result.bound, 4),
                               "solver_gap_pct": "" if gap is None else round(100 * gap, 4),

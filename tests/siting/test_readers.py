@@ -11,7 +11,6 @@ import pytest
 from circularopt.cli import main
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import solve_mip, solve_two_stage_mip
-from circularopt.siting.check import check_result
 from circularopt.siting.readers import (
     cflp_instances,
     read_orlib_cflp,
@@ -20,6 +19,7 @@ from circularopt.siting.readers import (
     sscflp_instances,
     tscflp_instances,
 )
+from circularopt.siting.validate import validate_facility
 
 ORLIB = """2 3
  10 100.
@@ -128,7 +128,7 @@ def test_single_source_sets_reach_their_optima(shared: Path) -> None:
     for name in ("Lib_2/p1", "Lib_3_1/p1"):
         p = read_sscflp(insts[name].path, name=name)
         res = solve_mip(p, time_limit=30)
-        assert check_result(p, res).feasible
+        assert validate_facility(p, res).ok
         assert res.cost == pytest.approx(insts[name].bks, abs=0.01)
     big = read_sscflp(insts["Lib_3_2/p1"].path)
     assert (big.m, big.n) == (100, 1000)
