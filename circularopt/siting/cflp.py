@@ -11,7 +11,7 @@ plants ship to satellites, satellites ship to customers, both with per-unit cost
 capacities, and plants and satellites pay a fixed cost when used.
 
 Solvers return a typed :class:`FacilityResult` / :class:`TwoStageResult`. They never
-check their own solutions: :mod:`circularopt.siting.check` does that independently.
+check their own solutions: :mod:`circularopt.siting.validate` does that independently.
 The method for large instances is in :mod:`circularopt.siting.lagrangian`.
 """
 

@@ -1,8 +1,7 @@
 r"""Lagrangian relaxation, repair heuristic and kernel MIP for large CFLP instances.
 
-A plain MIP does not cope with the ``capa/b/c`` size (100 facilities x 1000 customers):
-its LP relaxation is large and, without the cardinality cut, 2% below the optimum.
-:func:`solve_lagrangian`
+For instances too large for a plain MIP (such as ``capa/b/c``, 100 facilities x 1000
+customers), :func:`solve_lagrangian`
 
 1. relaxes the assignment constraints :math:`\sum_i x_{ij} = 1` with multipliers
    :math:`\lambda_j` and optimises them by subgradient. For fixed :math:`\lambda` the
@@ -17,14 +16,13 @@ its LP relaxation is large and, without the cardinality cut, 2% below the optimu
    \sum_i s_i y_i \ge D,\ y \in \{0, 1\}^m\}` is a lower bound. The 0-1 cover of
    the demand :math:`D` is solved exactly (equal capacities: the :math:`\lceil D/s
    \rceil` smallest :math:`v_i`; otherwise a dynamic programme over capacity units). It
-   makes the bound stronger than the strong LP: on capa_8000 the LP is 2.1% below the
-   optimum, this bound 0.08%;
+   makes the bound stronger than the strong LP;
 2. turns the facilities the relaxation opens into a feasible solution (multi-source: a
    transportation LP; single-source: regret assignment plus shift and swap moves), and
    keeps the best;
 3. fixes facilities by probing the bound: a facility whose bound with :math:`y_i = 1`
    (the cover recomputed with it forced open) exceeds the best cost :math:`UB` is closed
-   in every better solution (on capa_8000, 85 of 100); single-source arcs are fixed to
+   in every better solution; single-source arcs are fixed to
    zero when that bound plus the arc's knapsack reduced cost exceeds :math:`UB`;
 4. solves the remaining *kernel* (free facilities and arcs) as a MIP warm-started with the
    best solution (SCIP and CP-SAT take the hint). If nothing had to be dropped beyond the
@@ -34,8 +32,7 @@ its LP relaxation is large and, without the cardinality cut, 2% below the optimu
    cost), facilities and single-source arcs are fixed again, and everything left free
    goes into a last MIP; its optimum is the optimum and its bound a valid bound.
 
-The 0-1 cover and the cardinality cut of :func:`~circularopt.siting.cflp.solve_mip`
-made ``capa/b/c`` provable: before them the bound stayed about 2% below the optimum.
+Measurements on the ``capa`` instances: ``docs/benchmarks.md``, *Siting*.
 """
 
 from __future__ import annotations

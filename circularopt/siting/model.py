@@ -70,21 +70,21 @@ By default (``method="two-phase"``) the model is first solved with the assignmen
 variables :math:`x, z` relaxed to :math:`[0, 1]` (multi-source): only the few site
 variables :math:`y, e` are integer, and its dual bound is a valid lower bound of the
 single-source problem. The sites found are then fixed and the single-source assignment
-is solved; as a point's waste is small against a complex's capacity this loses little
-(on Bishkek with 300 points, 0.005%). If no single-source assignment fits the chosen
+is solved; as a point's waste is small against a complex's capacity this loses little.
+If no single-source assignment fits the chosen
 sites, the full MIP is solved instead; when the gap is still above the tolerance, the
 full MIP continues from the two-phase solution (as a hint) in the time left and the
 better solution and bound are kept. ``method="mip"`` solves the full MIP directly;
 its LP bound is weaker (the capacity-option fixed costs are paid fractionally), so it
 proves optimality more slowly. The implied capacity-cover row lets SCIP and HiGHS
-derive knapsack cover cuts on :math:`y`; with it the relaxation of Bishkek at 300 points
-is solved at the root node instead of after 25-70 nodes.
+derive knapsack cover cuts on :math:`y`, which shortens the search (measurements:
+``docs/benchmarks.md``, *Siting*).
 
 Backends
 --------
 The same MathOpt model is solved by SCIP (``"scip"``), HiGHS (``"highs"``) or CP-SAT
 (``"cpsat"``), all bundled with OR-Tools. :data:`DEFAULT_BACKEND` is the one that was
-fastest to prove optimality on generated scenarios (see ``benchmarks/bench_siting.py``).
+fastest to prove optimality on generated scenarios (``docs/benchmarks.md``, *Siting*).
 """
 
 from __future__ import annotations
@@ -129,10 +129,8 @@ BACKENDS: dict[str, mathopt.SolverType] = {
 """Backend name -> MathOpt solver."""
 
 DEFAULT_BACKEND = "scip"
-"""Backend used when none is given: SCIP with the two-phase method was the fastest to
-prove optimality on generated Bishkek and Osh scenarios of 300 and 1,000 points
-(``benchmarks/bench_siting.py``); HiGHS is close on Osh and slower on Bishkek; CP-SAT,
-which must scale the continuous flow variables, stays 5-25% away after 60 s."""
+"""Backend used when none is given (the fastest to prove optimality in
+``docs/benchmarks.md``, *Siting*)."""
 
 METHODS = ("two-phase", "mip")
 """Solution methods of :func:`site` (see its ``method`` parameter)."""
@@ -280,17 +278,10 @@ def collection_cost_estimate(scenario: Scenario, matrices: TravelMatrices,
     truck-day. The local part does not depend on the facility; it only keeps the total
     comparable with routed costs.
 
-    Calibration: on generated Bishkek (300 points, all emptied daily, approximate
-    matrices, the siting plan's assignment) PyVRP routes through
-    :func:`circularopt.routing.decompose.route_city` cost 4,829 (90 s) and 5,034 (60 s)
-    per day against an estimate of 3,982: routed / estimate = 1.21-1.26 (on Osh, 300
-    points, 60 s: 1,563 routed against 1,318 estimated, 1.19). The physical
-    figures agree closely (estimate 1,767 km and 264 truck-hours, routed 1,780 km and
-    265 h); the difference is pricing: routes pay each used truck's whole-day fixed cost
-    (30 trucks used about 8.8 h of a 12 h shift) and use the larger trucks, dearer per km
-    and hour than the fleet average used here. Set ``params.scale`` to such a measured
-    ratio to match routed totals; the facility-dependent line-haul part, which drives the
-    siting decisions, is scaled alike.
+    Calibration: routed costs come out about 1.2 times this estimate (whole-day truck
+    fixed costs, larger trucks); set ``params.scale`` to a measured ratio to match routed
+    totals (measurements: ``docs/benchmarks.md``, *Siting*). The facility-dependent
+    line-haul part, which drives the siting decisions, is scaled alike.
 
     Parameters
     ----------
