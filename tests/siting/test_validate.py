@@ -67,3 +67,25 @@ def test_deprecated_siting_names_warn_and_still_work() -> None:
         good = np.array([[1.0, 0.0], [0.0, 1.0]])
         assert check_facility_solution(_tiny(), [0, 1], good).ok
     assert check_two_stage.__name__ == "check_two_stage"
+
+
+def test_options_objects_are_checked_by_field_name() -> None:
+    from circularopt.exceptions import InputError
+    from circularopt.siting.lagrangian import LagrangianOptions, solve_lagrangian
+    from circularopt.siting.model import SitingOptions
+
+    with pytest.raises(InputError, match=r"siting_options\.min_diversion"):
+        SitingOptions(min_diversion=1.5)
+    with pytest.raises(InputError, match=r"siting_options\.complexes"):
+        SitingOptions(complexes=1, max_complexes=2)
+    with pytest.raises(InputError, match=r"lagrangian_options\.prove_share"):
+        LagrangianOptions(prove_share=-0.1)
+    sc = line()
+    m = line_matrices(sc)
+    by_keywords = site(sc, m, time_limit=20, complexes=1)
+    by_options = site(sc, m, time_limit=20, options=SitingOptions(complexes=1))
+    assert by_options.assignment == by_keywords.assignment
+    assert by_options.options == by_keywords.options
+    res = solve_lagrangian(_tiny(), time_limit=5, backend="none",
+                           options=LagrangianOptions(max_candidates=3))
+    assert validate_facility(_tiny(), res).ok
