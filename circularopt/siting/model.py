@@ -1041,71 +1041,44 @@ def _objective(scenario: Scenario, data: _Data, built: _Built) -> Any:
     return mathopt.fast_sum(terms)
 
 
+@dataclass
+class _Sums:
+    """Money read off a solution: daily amounts except the annual ``fixed`` and
+    ``opening``."""
+
+    fixed: float = 0.0
+    collection: float = 0.0
+    sorting: float = 0.0
+    landfill: float = 0.0
+    transport: float = 0.0
+    revenue: float = 0.0
+    opening: float = 0.0
+
+    def costs(self, days: float) -> CostBreakdown:
+        return CostBreakdown(fixed=self.fixed, collection=days * self.collection,
+                             transport=days * self.transport, sorting=days * self.sorting,
+                             landfill=days * self.landfill, revenue=days * self.revenue,
+                             recycler_opening=self.opening)
+
+
 def _extract(scenario: Scenario, matrices: TravelMatrices, data: _Data, built: _Built,
              res: mathopt.SolveResult, *, seconds: float, backend: str,
              options: Mapping[str, Any], bound: float | None,
              relative_gap: float) -> SitingResult:
-    days = scenario.parameters.working_days_per_year
-    tau = scenario.parameters.transfer_cost_per_tonne_km
+    """The solution as a :class:`SitingResult`, costs recomputed from the decisions."""
     val = res.variable_values()
-    assignment: dict[str, str] = {}
-    fixed = collection = sorting = landfill = transport = revenue = opening = 0.0
-    members: dict[int, list[int]] = {}
-    for (i, j), var in built.x.items():
-        if val[var] > 0.5:
-            assignment[data.points[i]] = data.cands[j].id
-            members.setdefault(j, []).append(i)
-            collection += data.c_x[i, j]
-            sorting += data.cands[j].variable_cost_per_tonne * data.W[i]
-    for (i, q), var in built.z.items():
-        if val[var] > 0.5:
-            assignment[data.points[i]] = data.landfills[q]
-            collection += data.c_z[i, q]
-            landfill += data.lf_fee[q] * data.W[i]
-    open_complexes = []
-    for (j, o), var in sorted(built.y.items()):
-        if val[var] > 0.5:
-            c = data.cands[j]
-            opt = c.capacity_options[o]
-            rows = members.get(j, [])
-            inflow = {s: float(data.w[rows, k].sum()) for k, s in enumerate(data.streams)}
-            open_complexes.append(OpenComplex(c.id, o, opt.capacity_t_per_day,
-                                              opt.annual_fixed_cost, inflow))
-            fixed += opt.annual_fixed_cost
-    flows = []
-    sold = np.zeros((len(data.cands), len(data.streams)))
-    for (j, s, r), var in sorted(built.u.items()):
-        t = float(val[var])
-        if t > 1e-7:
-            rec = data.recyclers[r]
-            flows.append(StreamFlow(data.cands[j].id, rec.id, data.streams[s], t))
-            sold[j, s] += t
-            transport += tau * data.km_jr[j, r] * t
-            revenue += rec.price_per_tonne[data.streams[s]] * t
-    residues = []
-    for (j, q), var in sorted(built.v.items()):
-        t = float(val[var])
-        if t > 1e-7:
-            residues.append(ResidueFlow(data.cands[j].id, data.landfills[q], t))
-            transport += tau * data.km_jl[j, q] * t
-            landfill += data.lf_fee[q] * t
-    unplaced = dict.fromkeys(data.streams, 0.0)
+    sums = _Sums()
+    assignment, members = _read_assignment(data, built, val, sums)
+    open_complexes = _read_open_complexes(data, built, val, members, sums)
+    tau = scenario.parameters.transfer_cost_per_tonne_km
+    flows, residues, sold = _read_flows(data, built, val, tau, sums)
     recyclable = {s.name for s in scenario.streams if s.recyclable}
-    for j, rows in members.items():
-        c = data.cands[j]
-        for k, name in enumerate(data.streams):
-            if name in recyclable:
-                rec_t = c.recovery_rate.get(name, 0.0) * float(data.w[rows, k].sum())
-                unplaced[name] += max(0.0, rec_t - sold[j, k])
+    unplaced = _unplaced(data, members, sold, recyclable)
     opened_rec = []
     for r, var in built.e.items():
         if val[var] > 0.5:
             opened_rec.append(data.recyclers[r].id)
-            opening += data.recyclers[r].opening_cost
-    costs = CostBreakdown(fixed=fixed, collection=days * collection,
-                          transport=days * transport, sorting=days * sorting,
-                          landfill=days * landfill, revenue=days * revenue,
-                          recycler_opening=opening)
+            sums.opening += data.recyclers[r].opening_cost
     objective = float(res.objective_value())
     status = _termination_status(res)
     if bound is None:
@@ -1119,9 +1092,83 @@ def _extract(scenario: Scenario, matrices: TravelMatrices, data: _Data, built: _
         scenario=scenario.name, open_complexes=tuple(open_complexes),
         assignment={p: assignment[p] for p in data.points if p in assignment},
         flows=tuple(flows), residues=tuple(residues), opened_recyclers=tuple(opened_rec),
-        costs=costs, diversion_rate=delivered / float(data.W.sum()),
+        costs=sums.costs(scenario.parameters.working_days_per_year),
+        diversion_rate=delivered / float(data.W.sum()),
         status=status, objective=objective, bound=bound, gap=gap,
         solve_seconds=seconds, backend=backend, approximate=matrices.approximate,
         matrices_source=matrices.source, options=dict(options),
         unplaced_t_per_day={s: t for s, t in unplaced.items() if s in recyclable},
         currency=scenario.parameters.currency)
+
+
+def _read_assignment(data: _Data, built: _Built, val: Mapping[mathopt.Variable, float],
+                     sums: _Sums) -> tuple[dict[str, str], dict[int, list[int]]]:
+    """Point -> facility, and complex -> its points; books collection, sorting, fees."""
+    assignment: dict[str, str] = {}
+    members: dict[int, list[int]] = {}
+    for (i, j), var in built.x.items():
+        if val[var] > 0.5:
+            assignment[data.points[i]] = data.cands[j].id
+            members.setdefault(j, []).append(i)
+            sums.collection += data.c_x[i, j]
+            sums.sorting += data.cands[j].variable_cost_per_tonne * data.W[i]
+    for (i, q), var in built.z.items():
+        if val[var] > 0.5:
+            assignment[data.points[i]] = data.landfills[q]
+            sums.collection += data.c_z[i, q]
+            sums.landfill += data.lf_fee[q] * data.W[i]
+    return assignment, members
+
+
+def _read_open_complexes(data: _Data, built: _Built, val: Mapping[mathopt.Variable, float],
+                         members: Mapping[int, list[int]], sums: _Sums) -> list[OpenComplex]:
+    """The open complexes with their option and inflow; books the fixed costs."""
+    open_complexes = []
+    for (j, o), var in sorted(built.y.items()):
+        if val[var] > 0.5:
+            c = data.cands[j]
+            opt = c.capacity_options[o]
+            rows = members.get(j, [])
+            inflow = {s: float(data.w[rows, k].sum()) for k, s in enumerate(data.streams)}
+            open_complexes.append(OpenComplex(c.id, o, opt.capacity_t_per_day,
+                                              opt.annual_fixed_cost, inflow))
+            sums.fixed += opt.annual_fixed_cost
+    return open_complexes
+
+
+def _read_flows(data: _Data, built: _Built, val: Mapping[mathopt.Variable, float],
+                tau: float, sums: _Sums
+                ) -> tuple[list[StreamFlow], list[ResidueFlow], np.ndarray]:
+    """Recyclate and residue flows, and tonnes sold per complex and stream; books
+    transport, revenue and landfill fees."""
+    flows = []
+    sold = np.zeros((len(data.cands), len(data.streams)))
+    for (j, s, r), var in sorted(built.u.items()):
+        t = float(val[var])
+        if t > 1e-7:
+            rec = data.recyclers[r]
+            flows.append(StreamFlow(data.cands[j].id, rec.id, data.streams[s], t))
+            sold[j, s] += t
+            sums.transport += tau * data.km_jr[j, r] * t
+            sums.revenue += rec.price_per_tonne[data.streams[s]] * t
+    residues = []
+    for (j, q), var in sorted(built.v.items()):
+        t = float(val[var])
+        if t > 1e-7:
+            residues.append(ResidueFlow(data.cands[j].id, data.landfills[q], t))
+            sums.transport += tau * data.km_jl[j, q] * t
+            sums.landfill += data.lf_fee[q] * t
+    return flows, residues, sold
+
+
+def _unplaced(data: _Data, members: Mapping[int, list[int]], sold: np.ndarray,
+              recyclable: set[str]) -> dict[str, float]:
+    """Recovered but unsold tonnes per day, by stream."""
+    unplaced = dict.fromkeys(data.streams, 0.0)
+    for j, rows in members.items():
+        c = data.cands[j]
+        for k, name in enumerate(data.streams):
+            if name in recyclable:
+                rec_t = c.recovery_rate.get(name, 0.0) * float(data.w[rows, k].sum())
+                unplaced[name] += max(0.0, rec_t - sold[j, k])
+    return unplaced
