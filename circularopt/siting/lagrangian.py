@@ -271,15 +271,7 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
     it = 0
     while it < iterations:
         it += 1
-        r = c - lam[None, :]
-        x, val, rc = _knapsacks(r, d, s)
-        v = f + val
-        if units is not None:
-            # single source: the exact 0-1 knapsacks give a bound above the LP's; an arc
-            # forced in costs at least the continuous knapsack with it (f + val + rc)
-            x, val01 = _knapsacks01(r, *units)
-            rc = v[:, None] + rc - (f + val01)[:, None]
-            v = f + val01
+        x, v, rc = _facility_values(c - lam[None, :], d, s, f, units)
         y, yval = _cover_01(v, s, total, fixed=base_fixed)
         bound = float(lam.sum()) + yval
         if bound > best + 1e-9 * abs(best if math.isfinite(best) else 1.0):
@@ -300,7 +292,33 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
         lam = lam + alpha * max(upper - bound, 1e-9 * abs(upper)) / norm * g
     assert best_state is not None
     lam_b, v_b, rc_b = best_state
-    base = float(lam_b.sum())
+    open_b, closed_b = _forced_bounds(problem, best, float(lam_b.sum()), v_b, base_fixed,
+                                      probe=probe)
+    return LagrangianBound(best, lam_b, v_b, open_b, closed_b, rc_b,
+                           tuple(candidates[-60:]), it)
+
+
+def _facility_values(r: np.ndarray, d: np.ndarray, s: np.ndarray, f: np.ndarray,
+                     units: tuple[np.ndarray, np.ndarray] | None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each facility's knapsack at reduced costs ``r``: its choice, value ``v_i`` and the
+    arcs' reduced costs."""
+    x, val, rc = _knapsacks(r, d, s)
+    v = f + val
+    if units is not None:
+        # single source: the exact 0-1 knapsacks give a bound above the LP's; an arc
+        # forced in costs at least the continuous knapsack with it (f + val + rc)
+        x, val01 = _knapsacks01(r, *units)
+        rc = v[:, None] + rc - (f + val01)[:, None]
+        v = f + val01
+    return x, v, rc
+
+
+def _forced_bounds(problem: FacilityProblem, best: float, base: float, v_b: np.ndarray,
+                   base_fixed: np.ndarray, *, probe: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The bound with each facility forced open, and forced closed, at the best
+    multipliers (``best`` everywhere without ``probe``)."""
+    s, total = problem.capacity, problem.total_demand
     open_b = np.full(problem.m, best)
     closed_b = np.full(problem.m, best)
     for i in range(problem.m if probe and math.isfinite(best) else 0):
@@ -311,8 +329,7 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
                 out[i] = base + _cover_01(v_b, s, total, fixed=forced)[1]
             elif forced[i] != to:
                 out[i] = math.inf
-    return LagrangianBound(best, lam_b, v_b, open_b, closed_b, rc_b,
-                           tuple(candidates[-60:]), it)
+    return open_b, closed_b
 
 
 # --------------------------------------------------------------------------- repair
