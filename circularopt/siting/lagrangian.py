@@ -968,26 +968,45 @@ def _facility_search(problem: FacilityProblem, best: FacilityResult, deadline: f
     Each move reassigns the affected customers greedily and is kept when the total cost
     (fixed plus assignment) drops; customer shift and swap moves polish the result.
     """
-    c = np.where(np.isfinite(problem.cost), problem.cost, 1e30)
-    d, f, m, n = problem.demand, problem.fixed_cost, problem.m, problem.n
-    assign = best.assignment
-    where = np.argmax(assign, axis=0)
-    is_open = np.zeros(m, dtype=bool)
+    moves = _FacilityMoves(problem)
+    where = np.argmax(best.assignment, axis=0)
+    is_open = np.zeros(problem.m, dtype=bool)
     is_open[list(best.open_facilities)] = True
-
-    def total(w: np.ndarray, o: np.ndarray) -> float:
-        return float(f[o].sum() + c[w, np.arange(n)].sum())
-
-    def remaining(w: np.ndarray) -> np.ndarray:
-        return problem.capacity - np.bincount(w, weights=d, minlength=m)
-
-    current = total(where, is_open)
+    current = moves.total(where, is_open)
     improved = True
     while improved and time.monotonic() < deadline:
-        improved = False
+        found = moves.close_or_swap(where, is_open, current, deadline, neighbours)
+        if found is None:
+            found = moves.open_one(where, is_open, current)
+        improved = found is not None
+        if found is not None:
+            where, is_open, current = found
+    return moves.polished(where, is_open)
+
+
+class _FacilityMoves:
+    """Facility moves of :func:`_facility_search` on one single-source problem."""
+
+    def __init__(self, problem: FacilityProblem) -> None:
+        self.problem = problem
+        self.c = np.where(np.isfinite(problem.cost), problem.cost, 1e30)
+        self.d, self.f = problem.demand, problem.fixed_cost
+
+    def total(self, w: np.ndarray, o: np.ndarray) -> float:
+        return float(self.f[o].sum() + self.c[w, np.arange(self.problem.n)].sum())
+
+    def remaining(self, w: np.ndarray) -> np.ndarray:
+        return self.problem.capacity - np.bincount(w, weights=self.d, minlength=self.problem.m)
+
+    def close_or_swap(self, where: np.ndarray, is_open: np.ndarray, current: float,
+                      deadline: float, neighbours: int
+                      ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The first improving closing of an open facility (dearest first), alone or
+        swapped with one of its ``neighbours`` cheapest closed ones; ``None`` if none."""
+        c, d, f = self.c, self.d, self.f
         for a in sorted(np.flatnonzero(is_open), key=lambda k: -f[k]):
             if time.monotonic() > deadline:
-                break
+                return None
             mine = np.flatnonzero(where == a)
             closed = np.flatnonzero(~is_open)
             near = closed[np.argsort(f[closed] + c[np.ix_(closed, mine)].sum(axis=1))]
@@ -996,40 +1015,44 @@ def _facility_search(problem: FacilityProblem, best: FacilityResult, deadline: f
                 o[a] = False
                 if b >= 0:
                     o[b] = True
-                rem = remaining(w)
+                rem = self.remaining(w)
                 rem[a] += d[mine].sum()
                 if not _reassign(c, d, rem, w, o, mine):
                     continue
                 if b >= 0:
                     _pull(c, d, rem, w, b)
-                value = total(w, o)
+                value = self.total(w, o)
                 if value < current - 1e-9:
-                    where, is_open, current, improved = w, o, value, True
-                    break
-            if improved:
-                break
-        if improved:
-            continue
+                    return w, o, value
+        return None
+
+    def open_one(self, where: np.ndarray, is_open: np.ndarray, current: float
+                 ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The first improving opening of a closed facility; ``None`` if none."""
         for b in np.flatnonzero(~is_open):
             w = where.copy()
-            rem = remaining(w)
-            _pull(c, d, rem, w, int(b))
+            rem = self.remaining(w)
+            _pull(self.c, self.d, rem, w, int(b))
             o = is_open.copy()
             o[b] = True
-            value = total(w, o)
+            value = self.total(w, o)
             if value < current - 1e-9:
-                where, is_open, current, improved = w, o, value, True
-                break
-    idx = np.flatnonzero(is_open)
-    local = np.searchsorted(idx, where)
-    rem = problem.capacity[idx] - np.bincount(local, weights=d, minlength=len(idx))
-    _improve(c[idx], d, rem, local)
-    where = idx[local]
-    out = np.zeros((m, n))
-    out[where, np.arange(n)] = 1.0
-    used = sorted(set(where.tolist()))
-    return FacilityResult(tuple(used), out, problem.solution_cost(used, out), "feasible",
-                          None, 0.0, "local-search")
+                return w, o, value
+        return None
+
+    def polished(self, where: np.ndarray, is_open: np.ndarray) -> FacilityResult:
+        """Customer shift and swap moves among the open facilities; the result."""
+        problem, d = self.problem, self.d
+        idx = np.flatnonzero(is_open)
+        local = np.searchsorted(idx, where)
+        rem = problem.capacity[idx] - np.bincount(local, weights=d, minlength=len(idx))
+        _improve(self.c[idx], d, rem, local)
+        where = idx[local]
+        out = np.zeros((problem.m, problem.n))
+        out[where, np.arange(problem.n)] = 1.0
+        used = sorted(set(where.tolist()))
+        return FacilityResult(tuple(used), out, problem.solution_cost(used, out), "feasible",
+                              None, 0.0, "local-search")
 
 
 def _finish(problem: FacilityProblem, best: FacilityResult | None, bound: float,
