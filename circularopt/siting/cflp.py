@@ -603,6 +603,23 @@ def solve_two_stage_mip(problem: TwoStageProblem, *, backend: str = "highs",
     if backend == "cpsat":
         raise InputError("backend", backend, "'highs' or 'scip' (flows are continuous)")
     start = time.monotonic()
+    model, u, w = _two_stage_model(problem)
+    params = _solve_params(time_limit - (time.monotonic() - start), seed, threads,
+                           relative_gap, backend)
+    try:
+        result = mathopt.solve(model, BACKENDS[backend], params=params)
+    except Exception as exc:  # the backends raise plain RuntimeErrors
+        raise SolverError(f"{backend} failed on {problem.name or 'the problem'}: {exc}") \
+            from exc
+    return _two_stage_result(problem, result, u, w, seconds=time.monotonic() - start,
+                             method=f"mip-{backend}")
+
+
+_Grid = list[list[mathopt.Variable]]
+
+
+def _two_stage_model(problem: TwoStageProblem) -> tuple[mathopt.Model, _Grid, _Grid]:
+    """The two-stage MIP (see :func:`solve_two_stage_mip`) and its flows ``u``, ``w``."""
     p, q, n = len(problem.plant_fixed), len(problem.satellite_fixed), problem.n
     d = problem.demand
     model = mathopt.Model(name=problem.name or "tscflp")
@@ -633,16 +650,14 @@ def solve_two_stage_mip(problem: TwoStageProblem, *, backend: str = "highs",
         float(problem.plant_capacity[i]) * y[i] for i in range(p)) >= total)
     model.add_linear_constraint(mathopt.fast_sum(
         float(problem.satellite_capacity[j]) * z[j] for j in range(q)) >= total)
-    params = _solve_params(time_limit - (time.monotonic() - start), seed, threads,
-                           relative_gap, backend)
-    try:
-        result = mathopt.solve(model, BACKENDS[backend], params=params)
-    except Exception as exc:  # the backends raise plain RuntimeErrors
-        raise SolverError(f"{backend} failed on {problem.name or 'the problem'}: {exc}") \
-            from exc
+    return model, u, w
+
+
+def _two_stage_result(problem: TwoStageProblem, result: mathopt.SolveResult, u: _Grid,
+                      w: _Grid, *, seconds: float, method: str) -> TwoStageResult:
+    """The solver's answer as a :class:`TwoStageResult` (sites used = sites shipping)."""
+    p, q, n = len(problem.plant_fixed), len(problem.satellite_fixed), problem.n
     status = _status(result)
-    seconds = time.monotonic() - start
-    method = f"mip-{backend}"
     bound = _finite(result.dual_bound()) if status != "infeasible" else None
     if not result.has_primal_feasible_solution():
         empty = np.zeros((0, 0))
@@ -655,5 +670,6 @@ def solve_two_stage_mip(problem: TwoStageProblem, *, backend: str = "highs",
     sats = tuple(int(j) for j in np.flatnonzero(wv.sum(axis=1) > 0))
     cost = (float(problem.plant_fixed[list(plants)].sum())
             + float(problem.satellite_fixed[list(sats)].sum())
-            + float((pc * uv).sum()) + float((sc * wv).sum()))
+            + float((problem.plant_cost * uv).sum())
+            + float((problem.satellite_cost * wv).sum()))
     return TwoStageResult(plants, sats, uv, wv, cost, status, bound, seconds, method)
