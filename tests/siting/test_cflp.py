@@ -22,7 +22,6 @@ from circularopt.siting.lagrangian import (
 )
 from circularopt.siting.validate import (
     validate_facility,
-    validate_facility_solution,
     validate_two_stage,
 )
 
@@ -123,27 +122,6 @@ def test_problem_validation_names_the_field(field: str, kwargs: dict[str, object
     with pytest.raises(InputError) as err:
         FacilityProblem(**data)  # type: ignore[arg-type]
     assert err.value.field.startswith(field)
-
-
-def test_checker_lists_each_broken_constraint(split_pays: FacilityProblem) -> None:
-    good = np.array([[1.0, 0.0], [0.0, 1.0]])
-    ok = validate_facility_solution(split_pays.with_single_source(), [0, 1], good, claimed_cost=118)
-    assert ok.ok and ok.cost == pytest.approx(118.0)
-    unserved = np.array([[1.0, 0.0], [0.0, 0.5]])
-    assert any("customer 1 is served 0.5" in v
-               for v in validate_facility_solution(split_pays, [0, 1], unserved).violations)
-    closed = validate_facility_solution(split_pays, [1], good)
-    assert any("closed facility 0" in v for v in closed.violations)
-    over = validate_facility_solution(split_pays, [0], np.array([[1.0, 1.0], [0.0, 0.0]]))
-    assert any("capacity" in v for v in over.violations)
-    split = np.array([[1.0, 4 / 6], [0.0, 2 / 6]])
-    assert validate_facility_solution(split_pays, [0, 1], split, claimed_cost=114).ok
-    ss = validate_facility_solution(split_pays.with_single_source(), [0, 1], split)
-    assert any("split" in v for v in ss.violations)
-    lie = validate_facility_solution(split_pays, [0, 1], good, claimed_cost=100)
-    assert any("claimed cost" in v for v in lie.violations)
-    shape = validate_facility_solution(split_pays, [0, 1], np.ones((3, 2)))
-    assert not shape.ok
 
 
 def test_two_stage_hand_case() -> None:
