@@ -22,8 +22,18 @@ from circularopt.siting.check import (
     check_result,
     check_two_stage,
 )
-from circularopt.siting.lagrangian import LagrangianBound, lagrangian_bound, solve_lagrangian
-from circularopt.siting.model import CollectionCostParams, collection_cost_estimate, site
+from circularopt.siting.lagrangian import (
+    LagrangianBound,
+    LagrangianOptions,
+    lagrangian_bound,
+    solve_lagrangian,
+)
+from circularopt.siting.model import (
+    CollectionCostParams,
+    SitingOptions,
+    collection_cost_estimate,
+    site,
+)
 from circularopt.siting.result import (
     CostBreakdown,
     OpenComplex,
@@ -50,8 +60,10 @@ __all__ = [
     "FacilityReport",
     "FacilityResult",
     "LagrangianBound",
+    "LagrangianOptions",
     "OpenComplex",
     "ResidueFlow",
+    "SitingOptions",
     "SitingReport",
     "SitingResult",
     "StreamFlow",
