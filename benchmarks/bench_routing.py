@@ -20,7 +20,7 @@ from circularopt.bench.vrplib import read_cvrp
 from circularopt.config import shared_data_dir
 from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.pipeline import load_scenario
-from circularopt.routing import solve, validate
+from circularopt.routing import solve, validate_routes
 from circularopt.routing.scenario import nearest_sites, routing_problem
 from circularopt.scenario import Scenario
 
@@ -66,5 +66,5 @@ def test_engine_x101(benchmark: BenchmarkFixture, engine: str) -> None:
 def test_validate_x101(benchmark: BenchmarkFixture) -> None:
     problem = read_cvrp(_x_instance())
     result = solve(problem, engine="pyvrp", time_limit=2.0, seed=1)
-    report = benchmark(validate, problem, result)
+    report = benchmark(validate_routes, problem, result)
     assert report.ok

@@ -2,7 +2,7 @@
 
 Scenarios come from :func:`circularopt.cities.generate` (Bishkek, Osh, Issyk-Kul in
 summer) with offline approximate matrices. Every solution is checked by
-:func:`circularopt.siting.validate.check_siting`.
+:func:`circularopt.siting.validate.validate_siting`.
 
 Run the grid (one row per city x size x backend x method)::
 
@@ -33,7 +33,7 @@ from circularopt.exceptions import CircularOptError
 from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.scenario import Scenario
 from circularopt.siting.model import BACKENDS, METHODS, site
-from circularopt.siting.validate import check_siting
+from circularopt.siting.validate import validate_siting
 
 CITIES = ("bishkek", "osh", "issyk-kul")
 SEASON = {"issyk-kul": "summer"}
@@ -59,7 +59,7 @@ def run_one(sc: Scenario, matrices: TravelMatrices, *, backend: str, method: str
         row.update(status=f"error: {type(exc).__name__}", seconds=time.perf_counter() - start,
                    message=str(exc)[:120])
         return row
-    report = check_siting(sc, matrices, r)
+    report = validate_siting(sc, matrices, r)
     row.update(status=r.status, objective=round(r.objective, 2), bound=round(r.bound, 2),
                gap_pct=round(100 * r.gap, 4), seconds=round(time.perf_counter() - start, 2),
                solver_seconds=round(r.solve_seconds, 2), feasible=report.ok,
@@ -123,7 +123,7 @@ def test_bench_site_bishkek_small(benchmark: Any, backend: str) -> None:
     sc, matrices = scenario("bishkek", 60)
     result = benchmark.pedantic(site, args=(sc, matrices),
                                 kwargs={"backend": backend, "time_limit": 30}, rounds=1)
-    assert check_siting(sc, matrices, result).ok
+    assert validate_siting(sc, matrices, result).ok
 
 
 def main(argv: Sequence[str] | None = None) -> int:

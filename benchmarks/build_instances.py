@@ -2,7 +2,7 @@
 
 For each entry of :data:`LIBRARY` this script generates the scenario from its city spec
 (fixed size and seed), writes the instance folder, solves it with the pipeline, checks
-the plan with :func:`circularopt.check.check_plan`, and keeps it as ``best.plan.json`` when
+the plan with :func:`circularopt.plan.validate_plan`, and keeps it as ``best.plan.json`` when
 it is valid and cheaper than the plan already there. ``instances/BKS.csv`` is rewritten
 from the best plans. Run again with a longer budget or other seeds to improve them::
 
@@ -22,13 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-from circularopt.check import check_plan
 from circularopt.cities import generate
 from circularopt.config import project_root
 from circularopt.exceptions import CircularOptError
 from circularopt.instances import load_instance, save_instance
 from circularopt.pipeline import solve
-from circularopt.plan import Plan
+from circularopt.plan import Plan, validate_plan
 from circularopt.routing.decompose import RoutingOptions
 
 LIBRARY: tuple[tuple[str, str, str | None, int, int], ...] = (
@@ -83,16 +82,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: FAILED after {time.perf_counter() - t0:.0f}s: "
                   f"{type(exc).__name__}: {exc}", flush=True)
             continue
-        verdict = check_plan(inst.scenario, inst.matrices, plan)
-        cost = verdict.annual_cost
+        verdict = validate_plan(inst.scenario, inst.matrices, plan)
+        cost = verdict.cost
         old = None
         if inst.best_plan_path.is_file():
-            old = check_plan(inst.scenario, inst.matrices, Plan.load(inst.best_plan_path))
+            old = validate_plan(inst.scenario, inst.matrices, Plan.load(inst.best_plan_path))
         better = verdict.ok and cost is not None and (
-            old is None or not old.ok or old.annual_cost is None or cost < old.annual_cost)
+            old is None or not old.ok or old.cost is None or cost < old.cost)
         print(f"{name}: {size} points, {time.perf_counter() - t0:.0f}s, "
               f"{'valid' if verdict.ok else 'INVALID'}, annual cost {cost}"
-              + (f" (best so far {old.annual_cost})" if old is not None else "")
+              + (f" (best so far {old.cost})" if old is not None else "")
               + (" -> new best" if better else ""), flush=True)
         if better:
             info = {**plan.info, "command": command,

@@ -1,12 +1,12 @@
 """Pre-solve feasibility diagnostics: explain an impossible scenario before solving it.
 
-:func:`diagnose` reads a scenario and its travel matrices and returns a
-:class:`Diagnosis`: *problems* that make every plan infeasible, each saying which object,
+:func:`validate_scenario` reads a scenario and its travel matrices and returns a
+:class:`ScenarioReport`: *violations* that make every plan infeasible, each saying which object,
 by how much and which knob to turn, and *warnings* about input that is allowed but
 probably not meant (a recycler buying a stream nobody produces, a vehicle type that can
 serve no point, implausible magnitudes such as kilograms typed as tonnes).
-:func:`check_feasible` raises :class:`~circularopt.exceptions.InfeasibleError` listing
-the problems; the pipeline (:func:`circularopt.pipeline.solve`) runs it before the
+:func:`require_feasible` raises :class:`~circularopt.exceptions.InfeasibleError` listing
+them; the pipeline (:func:`circularopt.pipeline.solve`) runs it before the
 solvers spend the time budget.
 
 The checks are necessary conditions only (cheap bounds), so a scenario that passes them
@@ -29,15 +29,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
+from circularopt._deprecated import renamed
 from circularopt.exceptions import InfeasibleError, InputError
 from circularopt.matrices import TravelMatrices
 from circularopt.routing.scenario import point_load
-from circularopt.scenario import Scenario
+from circularopt.scenario import Depot, Scenario, VehicleType
+from circularopt.validation import ValidationReport
 
-__all__ = ["IMPLAUSIBLE_T_PER_DAY", "Diagnosis", "check_feasible", "diagnose"]
+__all__ = ["IMPLAUSIBLE_T_PER_DAY", "Diagnosis", "ScenarioReport", "check_feasible", "diagnose",
+           "require_feasible", "validate_scenario"]
 
 IMPLAUSIBLE_T_PER_DAY = 50.0
 """A container site generating more than this (t/day) is probably given in kilograms."""
@@ -46,24 +50,23 @@ _SHOWN = 5
 
 
 @dataclass(frozen=True)
-class Diagnosis:
-    """What :func:`diagnose` found.
+class ScenarioReport(ValidationReport):
+    """What :func:`validate_scenario` found.
 
-    Parameters
-    ----------
-    problems
-        Reasons no plan can exist; each names the object, the figures and the knob.
-    warnings
-        Suspicious but allowed input.
+    ``violations`` are the reasons no plan can exist, each naming the object, the figures
+    and the knob; ``warnings`` flag suspicious but allowed input; ``cost`` is ``None``.
     """
 
-    problems: tuple[str, ...]
-    warnings: tuple[str, ...]
+    subject: ClassVar[str] = "scenario"
 
     @property
-    def ok(self) -> bool:
-        """True when no problem was found."""
-        return not self.problems
+    def problems(self) -> tuple[str, ...]:
+        """Deprecated name of :attr:`violations`."""
+        return self.violations
+
+
+Diagnosis = ScenarioReport
+"""Deprecated alias of :class:`ScenarioReport` (one release)."""
 
 
 def _hm(seconds: float) -> str:
@@ -78,7 +81,7 @@ def _ids(ids: Sequence[str]) -> str:
     return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
 
 
-def diagnose(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
+def validate_scenario(scenario: Scenario, matrices: TravelMatrices) -> ScenarioReport:
     """Check the necessary conditions of a feasible plan (see the module docstring).
 
     Parameters
@@ -90,8 +93,8 @@ def diagnose(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
 
     Returns
     -------
-    Diagnosis
-        Problems (certain infeasibilities) and warnings.
+    ScenarioReport
+        Violations (certain infeasibilities) and warnings.
 
     Raises
     ------
@@ -118,29 +121,33 @@ def diagnose(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
             f"{len(heavy)} collection point(s) generate more than {IMPLAUSIBLE_T_PER_DAY:g} "
             f"t/day each ({_ids(heavy)}): implausible for a container site; were kilograms "
             "given as tonnes (tonnes_per_day)?")
-    return Diagnosis(tuple(problems), tuple(warnings))
+    return ScenarioReport(violations=tuple(problems), warnings=tuple(warnings))
 
 
-def check_feasible(scenario: Scenario, matrices: TravelMatrices) -> Diagnosis:
-    """Run :func:`diagnose` and raise if it found a problem.
+def require_feasible(scenario: Scenario, matrices: TravelMatrices) -> ScenarioReport:
+    """Run :func:`validate_scenario` and raise if it found a violation.
 
     Returns
     -------
-    Diagnosis
-        The diagnosis (with warnings only).
+    ScenarioReport
+        The report (with warnings only).
 
     Raises
     ------
     InfeasibleError
         Listing every problem found.
     InputError
-        See :func:`diagnose`.
+        See :func:`validate_scenario`.
     """
-    found = diagnose(scenario, matrices)
-    if found.problems:
+    found = validate_scenario(scenario, matrices)
+    if found.violations:
         raise InfeasibleError(f"scenario {scenario.name!r} cannot be planned: "
-                              + "; ".join(found.problems))
+                              + "; ".join(found.violations))
     return found
+
+
+diagnose = renamed(validate_scenario, "circularopt.diagnose.diagnose")
+check_feasible = renamed(require_feasible, "circularopt.diagnose.check_feasible")
 
 
 def _capacity_problems(scenario: Scenario, types: list[tuple], problems: list[str]) -> None:
@@ -161,11 +168,65 @@ def _capacity_problems(scenario: Scenario, types: list[tuple], problems: list[st
             "(capacity_tonnes, capacity_m3)")
 
 
+@dataclass
+class _Reach:
+    """Per point: can some truck serve it, and the closest miss otherwise."""
+
+    pts: list[str]
+    tw_lo: np.ndarray
+    tw_hi: np.ndarray
+    ok: np.ndarray
+    best_late: np.ndarray   # least lateness against the window
+    best_over: np.ndarray   # least overrun of the shift
+    best_type: list[str]    # "type|shift start|shift end|begin|finish" of that miss
+
+
 def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tuple],
                     problems: list[str], warnings: list[str]) -> None:
     sites = [c.id for c in scenario.complex_candidates] + [lf.id for lf in scenario.landfills]
     if not sites:
         return  # siting explains a missing complex or landfill
+    reach = _reach(scenario, matrices, types, sites, warnings)
+    pts = reach.pts
+    bad = np.flatnonzero(~reach.ok)
+    windows = [int(k) for k in bad if reach.best_late[k] > 1e-6]
+    shifts = [k for k in bad if reach.best_late[k] <= 1e-6]
+    if windows:
+        problems.append(_window_problem(reach, windows))
+    lost = [k for k in shifts if not np.isfinite(reach.best_over[k])]
+    if lost:
+        problems.append(
+            f"{len(lost)} collection point(s) cannot be reached from any depot, or cannot "
+            f"reach any complex or landfill, in the travel matrices "
+            f"({_ids([pts[i] for i in lost])}); check their positions, the road network "
+            "extract (max_snap_m, a larger area) or the matrices")
+        shifts = [k for k in shifts if np.isfinite(reach.best_over[k])]
+    if shifts:
+        k = max(shifts, key=lambda i: reach.best_over[i])
+        name, start, end, _, finish = reach.best_type[k].split("|")
+        problems.append(
+            f"{len(shifts)} collection point(s) cannot be served within any shift "
+            f"({_ids([pts[i] for i in shifts])}); worst {pts[k]!r}: depot -> point -> nearest "
+            f"complex or landfill -> depot with truck {name} ends at {finish}, "
+            f"{reach.best_over[k] / 60.0:.0f} min after its shift ({start}-{end}); lengthen "
+            "shift_minutes, add a depot or complex candidate nearer the point, or check its "
+            "position")
+
+
+def _window_problem(reach: _Reach, windows: list[int]) -> str:
+    k = max(windows, key=lambda i: reach.best_late[i])
+    name, start, _, begin, _ = reach.best_type[k].split("|")
+    return (
+        f"{len(windows)} collection point(s) have a time window that closes before any "
+        f"truck can arrive ({_ids([reach.pts[i] for i in windows])}); worst {reach.pts[k]!r}: "
+        f"window {_hm(reach.tw_lo[k])}-{_hm(reach.tw_hi[k])}, earliest arrival {begin} "
+        f"(truck {name} leaves at {start}), {reach.best_late[k] / 60.0:.0f} min late; widen "
+        "time_window or start the shift earlier (shift_start_minutes)")
+
+
+def _reach(scenario: Scenario, matrices: TravelMatrices, types: list[tuple],
+           sites: list[str], warnings: list[str]) -> _Reach:
+    """Try every vehicle type on every point: depot -> point -> nearest site -> depot."""
     dur = matrices.duration_s
     pts = [p.id for p in scenario.collection_points]
     pi, si = matrices.indices(pts), matrices.indices(sites)
@@ -174,71 +235,44 @@ def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tu
     di = matrices.indices(depots)
     back = (dur[np.ix_(pi, si)][:, :, None] + dur[np.ix_(si, di)][None, :, :]).min(axis=1)
     service = np.array([p.service_minutes * 60.0 for p in scenario.collection_points])
-    tw_lo = np.array([0.0 if p.time_window is None else p.time_window[0] * 60.0
-                      for p in scenario.collection_points])
-    tw_hi = np.array([np.inf if p.time_window is None else p.time_window[1] * 60.0
-                      for p in scenario.collection_points])
-    ok = np.zeros(len(pts), dtype=bool)
-    best_late = np.full(len(pts), np.inf)   # least lateness against the window
-    best_over = np.full(len(pts), np.inf)   # least overrun of the shift
-    best_type: list[str] = [""] * len(pts)
+    reach = _Reach(
+        pts,
+        tw_lo=np.array([0.0 if p.time_window is None else p.time_window[0] * 60.0
+                        for p in scenario.collection_points]),
+        tw_hi=np.array([np.inf if p.time_window is None else p.time_window[1] * 60.0
+                        for p in scenario.collection_points]),
+        ok=np.zeros(len(pts), dtype=bool), best_late=np.full(len(pts), np.inf),
+        best_over=np.full(len(pts), np.inf), best_type=[""] * len(pts))
     for d, v in types:
         j = depots.index(d.id)
         start = v.shift_start_minutes * 60.0
         end = start + v.shift_minutes * 60.0
         arrive = start + dur[di[j], pi]
-        begin = np.maximum(arrive, tw_lo)
+        begin = np.maximum(arrive, reach.tw_lo)
         finish = begin + service + back[:, j] + v.unload_minutes * 60.0
         lost = ~np.isfinite(finish)  # no path: not a window or shift matter
         with np.errstate(invalid="ignore"):
-            late = np.where(lost, 0.0, begin - tw_hi)
+            late = np.where(lost, 0.0, begin - reach.tw_hi)
         over = np.where(lost, np.inf, finish - end)
         serves = (late <= 1e-6) & (over <= 1e-6)
         if not serves.any():
-            quickest = float(np.min(finish - start)) / 60.0
-            warnings.append(
-                f"vehicle type {d.id}/{v.id} can serve no collection point: the quickest "
-                f"round from depot {d.id!r} takes "
-                + (f"{quickest:.0f} min" if np.isfinite(quickest) else "forever (no path)")
-                + f" (shift_minutes {v.shift_minutes:g}) or arrives after the time windows "
-                "close")
-        ok |= serves
+            warnings.append(_useless_type_warning(d, v, float(np.min(finish - start)) / 60.0))
+        reach.ok |= serves
         for k in np.flatnonzero(~serves):
             key = (max(late[k], 0.0), max(over[k], 0.0))
-            if key < (best_late[k], best_over[k]):
-                best_late[k], best_over[k] = key
-                best_type[k] = (f"{d.id}/{v.id}|{_hm(start)}|{_hm(end)}|{_hm(begin[k])}|"
-                                f"{_hm(finish[k])}")
-    bad = np.flatnonzero(~ok)
-    windows = [k for k in bad if best_late[k] > 1e-6]
-    shifts = [k for k in bad if best_late[k] <= 1e-6]
-    if windows:
-        k = max(windows, key=lambda i: best_late[i])
-        name, start, _, begin, _ = best_type[k].split("|")
-        problems.append(
-            f"{len(windows)} collection point(s) have a time window that closes before any "
-            f"truck can arrive ({_ids([pts[i] for i in windows])}); worst {pts[k]!r}: window "
-            f"{_hm(tw_lo[k])}-{_hm(tw_hi[k])}, earliest arrival {begin} (truck {name} leaves "
-            f"at {start}), {best_late[k] / 60.0:.0f} min late; widen time_window or start the "
-            "shift earlier (shift_start_minutes)")
-    lost = [k for k in shifts if not np.isfinite(best_over[k])]
-    if lost:
-        problems.append(
-            f"{len(lost)} collection point(s) cannot be reached from any depot, or cannot "
-            f"reach any complex or landfill, in the travel matrices "
-            f"({_ids([pts[i] for i in lost])}); check their positions, the road network "
-            "extract (max_snap_m, a larger area) or the matrices")
-        shifts = [k for k in shifts if np.isfinite(best_over[k])]
-    if shifts:
-        k = max(shifts, key=lambda i: best_over[i])
-        name, start, end, _, finish = best_type[k].split("|")
-        problems.append(
-            f"{len(shifts)} collection point(s) cannot be served within any shift "
-            f"({_ids([pts[i] for i in shifts])}); worst {pts[k]!r}: depot -> point -> nearest "
-            f"complex or landfill -> depot with truck {name} ends at {finish}, "
-            f"{best_over[k] / 60.0:.0f} min after its shift ({start}-{end}); lengthen "
-            "shift_minutes, add a depot or complex candidate nearer the point, or check its "
-            "position")
+            if key < (reach.best_late[k], reach.best_over[k]):
+                reach.best_late[k], reach.best_over[k] = key
+                reach.best_type[k] = (f"{d.id}/{v.id}|{_hm(start)}|{_hm(end)}|"
+                                      f"{_hm(begin[k])}|{_hm(finish[k])}")
+    return reach
+
+
+def _useless_type_warning(d: Depot, v: VehicleType, quickest: float) -> str:
+    return (f"vehicle type {d.id}/{v.id} can serve no collection point: the quickest "
+            f"round from depot {d.id!r} takes "
+            + (f"{quickest:.0f} min" if np.isfinite(quickest) else "forever (no path)")
+            + f" (shift_minutes {v.shift_minutes:g}) or arrives after the time windows "
+            "close")
 
 
 def _fleet_time_problem(scenario: Scenario, types: list[tuple], problems: list[str]) -> None:

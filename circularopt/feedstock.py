@@ -38,7 +38,7 @@ from ortools.math_opt.python import mathopt
 
 from circularopt.exceptions import InfeasibleError, InputError, SolverError
 from circularopt.matrices import TravelMatrices
-from circularopt.scenario import Scenario
+from circularopt.scenario import Recycler, Scenario
 from circularopt.siting.result import ResidueFlow, StreamFlow
 
 __all__ = ["FeedstockResult", "RecyclerSupply", "assign_feedstock"]
@@ -183,7 +183,16 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
     InfeasibleError
         When the residue cannot be disposed of (no landfill, or landfills too small).
     """
-    cands = {c.id: c for c in scenario.complex_candidates}
+    _check_inflows(scenario, inflows)
+    used = _check_landfill_used(scenario, landfill_used)
+    lp = _FeedstockLp(scenario, matrices, inflows, _usable_recyclers(scenario, open_recyclers))
+    lp.build(used)
+    val = lp.solve()
+    return lp.result(val)
+
+
+def _check_inflows(scenario: Scenario, inflows: Mapping[str, Mapping[str, float]]) -> None:
+    cands = {c.id for c in scenario.complex_candidates}
     names = set(scenario.stream_names)
     for cid, by_stream in inflows.items():
         if cid not in cands:
@@ -193,6 +202,10 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
                 raise InputError(f"inflows[{cid!r}]", s, f"one of the streams {sorted(names)}")
             if not t >= 0:
                 raise InputError(f"inflows[{cid!r}][{s!r}]", t, "tonnes per day >= 0")
+
+
+def _check_landfill_used(scenario: Scenario,
+                         landfill_used: Mapping[str, float] | None) -> dict[str, float]:
     used = dict(landfill_used or {})
     lf_ids = {lf.id for lf in scenario.landfills}
     for lid, t in used.items():
@@ -200,122 +213,172 @@ def assign_feedstock(scenario: Scenario, matrices: TravelMatrices,
             raise InputError("landfill_used", lid, f"ids of landfills {sorted(lf_ids)}")
         if not t >= 0:
             raise InputError(f"landfill_used[{lid!r}]", t, "tonnes per day >= 0")
+    return used
+
+
+def _usable_recyclers(scenario: Scenario, open_recyclers: Iterable[str]) -> list[Recycler]:
+    """Existing recyclers and the candidates to treat as open."""
     wanted = set(open_recyclers)
     candidates = {r.id for r in scenario.recyclers if not r.existing}
     if wanted - candidates:
         raise InputError("open_recyclers", sorted(wanted - candidates),
                          f"ids of candidate recyclers {sorted(candidates)}")
-    recyclers = [r for r in scenario.recyclers if r.existing or r.id in wanted]
-    landfills = list(scenario.landfills)
-    recyclable = {s.name for s in scenario.streams if s.recyclable}
-    days = scenario.parameters.working_days_per_year
-    tau = scenario.parameters.transfer_cost_per_tonne_km
-    complexes = [cid for cid in inflows if sum(inflows[cid].values()) > 0]
+    return [r for r in scenario.recyclers if r.existing or r.id in wanted]
 
-    def km(a: str, b: str) -> float:
-        return float(matrices.distance_m[matrices.index(a), matrices.index(b)]) / 1000.0
 
-    total_in = sum(sum(inflows[c].values()) for c in complexes)
-    model = mathopt.Model(name="feedstock")
-    u: dict[tuple[str, str, str], mathopt.Variable] = {}
-    v: dict[tuple[str, str], mathopt.Variable] = {}
-    for cid in complexes:
-        c = cands[cid]
-        for s, t in inflows[cid].items():
+@dataclass
+class _FeedstockLp:
+    """The feedstock LP (see the module docstring), its variables and its answer."""
+
+    scenario: Scenario
+    matrices: TravelMatrices
+    inflows: Mapping[str, Mapping[str, float]]
+    recyclers: list[Recycler]
+    model: mathopt.Model = field(default_factory=lambda: mathopt.Model(name="feedstock"))
+    u: dict[tuple[str, str, str], mathopt.Variable] = field(default_factory=dict)
+    v: dict[tuple[str, str], mathopt.Variable] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        sc = self.scenario
+        self.cands = {c.id: c for c in sc.complex_candidates}
+        self.landfills = list(sc.landfills)
+        self.recyclable = {s.name for s in sc.streams if s.recyclable}
+        self.days = sc.parameters.working_days_per_year
+        self.tau = sc.parameters.transfer_cost_per_tonne_km
+        self.complexes = [cid for cid in self.inflows if sum(self.inflows[cid].values()) > 0]
+        self.price = {(r.id, s): p for r in self.recyclers for s, p in r.price_per_tonne.items()}
+        self.fee = {lf.id: lf.tipping_fee_per_tonne for lf in self.landfills}
+
+    def km(self, a: str, b: str) -> float:
+        m = self.matrices
+        return float(m.distance_m[m.index(a), m.index(b)]) / 1000.0
+
+    def build(self, used: Mapping[str, float]) -> None:
+        """Variables, constraints and the objective (annual cost minus revenue)."""
+        for cid in self.complexes:
+            self._add_complex(cid)
+        model, u, v = self.model, self.u, self.v
+        for r in self.recyclers:
+            intake = [var for (_, _, rid), var in u.items() if rid == r.id]
+            if intake:
+                model.add_linear_constraint(mathopt.fast_sum(intake) <= r.capacity_t_per_day,
+                                            name=f"recycler[{r.id}]")
+        for lf in self.landfills:
+            if lf.capacity_t_per_day is not None and self.complexes:
+                model.add_linear_constraint(
+                    mathopt.fast_sum(v[cid, lf.id] for cid in self.complexes
+                                     if (cid, lf.id) in v)
+                    <= max(0.0, lf.capacity_t_per_day - used.get(lf.id, 0.0)),
+                    name=f"landfill[{lf.id}]")
+        days, tau, km = self.days, self.tau, self.km
+        model.minimize(mathopt.fast_sum(
+            [days * (tau * km(cid, rid) - self.price[rid, s]) * var
+             for (cid, s, rid), var in u.items()]
+            + [days * (tau * km(cid, lid) + self.fee[lid]) * var
+               for (cid, lid), var in v.items()]))
+
+    def _add_complex(self, cid: str) -> None:
+        """Complex ``cid``'s sales (within the recovered share), landfill flows and balance."""
+        model, u, v, c = self.model, self.u, self.v, self.cands[cid]
+        for s, t in self.inflows[cid].items():
             rho = c.recovery_rate.get(s, 0.0)
-            if s not in recyclable or rho * t <= _EPS:
+            if s not in self.recyclable or rho * t <= _EPS:
                 continue
             sold = []
-            for r in recyclers:
+            for r in self.recyclers:
                 if (s in r.price_per_tonne and r.capacity_t_per_day > _EPS
-                        and math.isfinite(km(cid, r.id))):
+                        and math.isfinite(self.km(cid, r.id))):
                     u[cid, s, r.id] = model.add_variable(lb=0.0, name=f"u[{cid},{s},{r.id}]")
                     sold.append(u[cid, s, r.id])
             if sold:
                 model.add_linear_constraint(mathopt.fast_sum(sold) <= rho * t,
                                             name=f"recovery[{cid},{s}]")
-        for lf in landfills:
-            if math.isfinite(km(cid, lf.id)):
+        for lf in self.landfills:
+            if math.isfinite(self.km(cid, lf.id)):
                 v[cid, lf.id] = model.add_variable(lb=0.0, name=f"v[{cid},{lf.id}]")
         out = [var for (c2, _, _), var in u.items() if c2 == cid]
-        out += [v[cid, lf.id] for lf in landfills if (cid, lf.id) in v]
-        model.add_linear_constraint(mathopt.fast_sum(out) == sum(inflows[cid].values()),
+        out += [v[cid, lf.id] for lf in self.landfills if (cid, lf.id) in v]
+        model.add_linear_constraint(mathopt.fast_sum(out) == sum(self.inflows[cid].values()),
                                     name=f"balance[{cid}]")
-    for r in recyclers:
-        intake = [var for (_, _, rid), var in u.items() if rid == r.id]
-        if intake:
-            model.add_linear_constraint(mathopt.fast_sum(intake) <= r.capacity_t_per_day,
-                                        name=f"recycler[{r.id}]")
-    for lf in landfills:
-        if lf.capacity_t_per_day is not None and complexes:
-            model.add_linear_constraint(
-                mathopt.fast_sum(v[cid, lf.id] for cid in complexes if (cid, lf.id) in v)
-                <= max(0.0, lf.capacity_t_per_day - used.get(lf.id, 0.0)),
-                name=f"landfill[{lf.id}]")
-    price = {(r.id, s): p for r in recyclers for s, p in r.price_per_tonne.items()}
-    fee = {lf.id: lf.tipping_fee_per_tonne for lf in landfills}
-    model.minimize(mathopt.fast_sum(
-        [days * (tau * km(cid, rid) - price[rid, s]) * var for (cid, s, rid), var in u.items()]
-        + [days * (tau * km(cid, lid) + fee[lid]) * var for (cid, lid), var in v.items()]))
-    res = mathopt.solve(model, mathopt.SolverType.GLOP)
-    reason = res.termination.reason
-    if reason in (mathopt.TerminationReason.INFEASIBLE,
-                  mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
-        cap = [lf.capacity_t_per_day for lf in landfills]
-        room = ("no landfill in the scenario" if not landfills else
-                "unlimited landfill room" if any(c is None for c in cap) else
-                f"landfills taking {sum(c for c in cap if c is not None):,.1f} t/day")
-        raise InfeasibleError(
-            f"the residue of {total_in:,.1f} t/day of inflow cannot be disposed of: "
-            f"recyclers take at most the recovered share, and there is {room}; add a "
-            "landfill or landfill capacity, or recycler capacity")
-    if reason != mathopt.TerminationReason.OPTIMAL:
-        raise SolverError(f"GLOP ended with {reason.name.lower()} on the feedstock LP "
-                          f"({res.termination.detail})")
-    val = res.variable_values()
-    flows, residues = [], []
-    revenue = transport = landfill = 0.0
-    by_rec: dict[str, dict[str, float]] = {r.id: {} for r in recyclers}
-    sold_of: dict[tuple[str, str], float] = {}
-    for (cid, s, rid), var in u.items():
-        t = float(val[var])
-        if t > _EPS:
-            flows.append(StreamFlow(cid, rid, s, t))
-            by_rec[rid][s] = by_rec[rid].get(s, 0.0) + t
-            sold_of[cid, s] = sold_of.get((cid, s), 0.0) + t
-            revenue += price[rid, s] * t
-            transport += tau * km(cid, rid) * t
-    for (cid, lid), var in v.items():
-        t = float(val[var])
-        if t > _EPS:
-            residues.append(ResidueFlow(cid, lid, t))
-            transport += tau * km(cid, lid) * t
-            landfill += fee[lid] * t
-    unplaced: dict[str, float] = {}
-    for cid in complexes:
-        for s, t in inflows[cid].items():
-            if s in recyclable:
-                left = cands[cid].recovery_rate.get(s, 0.0) * t - sold_of.get((cid, s), 0.0)
-                unplaced[s] = unplaced.get(s, 0.0) + max(0.0, left)
-    reasons = {}
-    for s, t in unplaced.items():
-        if t <= _EPS:
-            continue
-        takers = [r for r in recyclers
-                  if s in r.price_per_tonne and r.capacity_t_per_day > _EPS]
-        if not takers:
-            reasons[s] = "no usable recycler accepts it"
-        elif all(sum(by_rec[r.id].values()) >= r.capacity_t_per_day * (1 - 1e-6)
-                 for r in takers):
-            reasons[s] = "the recyclers accepting it are full: " + ", ".join(
-                r.id for r in takers)
-        else:
-            reasons[s] = "delivery costs more than the price plus the avoided landfill fee"
-    supply = tuple(RecyclerSupply(r.id, r.capacity_t_per_day, by_rec[r.id])
-                   for r in recyclers)
-    return FeedstockResult(
-        flows=tuple(flows), residues=tuple(residues), supply=supply,
-        unplaced_t_per_day={s: float(np.round(t, 9)) for s, t in unplaced.items()},
-        unplaced_reason=reasons, revenue=days * revenue, transport=days * transport,
-        landfill=days * landfill, status="optimal", approximate=matrices.approximate,
-        currency=scenario.parameters.currency)
+
+    def solve(self) -> Mapping[mathopt.Variable, float]:
+        """Solve with GLOP; raise InfeasibleError if the residue cannot be disposed of."""
+        res = mathopt.solve(self.model, mathopt.SolverType.GLOP)
+        reason = res.termination.reason
+        if reason in (mathopt.TerminationReason.INFEASIBLE,
+                      mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
+            total_in = sum(sum(self.inflows[c].values()) for c in self.complexes)
+            cap = [lf.capacity_t_per_day for lf in self.landfills]
+            room = ("no landfill in the scenario" if not self.landfills else
+                    "unlimited landfill room" if any(c is None for c in cap) else
+                    f"landfills taking {sum(c for c in cap if c is not None):,.1f} t/day")
+            raise InfeasibleError(
+                f"the residue of {total_in:,.1f} t/day of inflow cannot be disposed of: "
+                f"recyclers take at most the recovered share, and there is {room}; add a "
+                "landfill or landfill capacity, or recycler capacity")
+        if reason != mathopt.TerminationReason.OPTIMAL:
+            raise SolverError(f"GLOP ended with {reason.name.lower()} on the feedstock LP "
+                              f"({res.termination.detail})")
+        return res.variable_values()
+
+    def result(self, val: Mapping[mathopt.Variable, float]) -> FeedstockResult:
+        """The flows read from the LP solution ``val``, with the money figures."""
+        flows, residues = [], []
+        revenue = transport = landfill = 0.0
+        by_rec: dict[str, dict[str, float]] = {r.id: {} for r in self.recyclers}
+        sold_of: dict[tuple[str, str], float] = {}
+        for (cid, s, rid), var in self.u.items():
+            t = float(val[var])
+            if t > _EPS:
+                flows.append(StreamFlow(cid, rid, s, t))
+                by_rec[rid][s] = by_rec[rid].get(s, 0.0) + t
+                sold_of[cid, s] = sold_of.get((cid, s), 0.0) + t
+                revenue += self.price[rid, s] * t
+                transport += self.tau * self.km(cid, rid) * t
+        for (cid, lid), var in self.v.items():
+            t = float(val[var])
+            if t > _EPS:
+                residues.append(ResidueFlow(cid, lid, t))
+                transport += self.tau * self.km(cid, lid) * t
+                landfill += self.fee[lid] * t
+        unplaced = self._unplaced(sold_of)
+        days = self.days
+        return FeedstockResult(
+            flows=tuple(flows), residues=tuple(residues),
+            supply=tuple(RecyclerSupply(r.id, r.capacity_t_per_day, by_rec[r.id])
+                         for r in self.recyclers),
+            unplaced_t_per_day={s: float(np.round(t, 9)) for s, t in unplaced.items()},
+            unplaced_reason=self._unplaced_reasons(unplaced, by_rec),
+            revenue=days * revenue, transport=days * transport,
+            landfill=days * landfill, status="optimal", approximate=self.matrices.approximate,
+            currency=self.scenario.parameters.currency)
+
+    def _unplaced(self, sold_of: Mapping[tuple[str, str], float]) -> dict[str, float]:
+        """Recovered tonnes per day not sold, by stream."""
+        unplaced: dict[str, float] = {}
+        for cid in self.complexes:
+            for s, t in self.inflows[cid].items():
+                if s in self.recyclable:
+                    left = (self.cands[cid].recovery_rate.get(s, 0.0) * t
+                            - sold_of.get((cid, s), 0.0))
+                    unplaced[s] = unplaced.get(s, 0.0) + max(0.0, left)
+        return unplaced
+
+    def _unplaced_reasons(self, unplaced: Mapping[str, float],
+                          by_rec: Mapping[str, Mapping[str, float]]) -> dict[str, str]:
+        """Why each stream with unplaced tonnes was not sold."""
+        reasons = {}
+        for s, t in unplaced.items():
+            if t <= _EPS:
+                continue
+            takers = [r for r in self.recyclers
+                      if s in r.price_per_tonne and r.capacity_t_per_day > _EPS]
+            if not takers:
+                reasons[s] = "no usable recycler accepts it"
+            elif all(sum(by_rec[r.id].values()) >= r.capacity_t_per_day * (1 - 1e-6)
+                     for r in takers):
+                reasons[s] = "the recyclers accepting it are full: " + ", ".join(
+                    r.id for r in takers)
+            else:
+                reasons[s] = "delivery costs more than the price plus the avoided landfill fee"
+        return reasons

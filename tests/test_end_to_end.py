@@ -9,10 +9,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from circularopt.check import check_plan
 from circularopt.cli import main
 from circularopt.instances import load_instance
-from circularopt.plan import Plan
+from circularopt.plan import Plan, validate_plan
 
 CITIES = [
     ("bishkek", ["--size", "300", "--complexes", "3"]),
@@ -36,7 +35,7 @@ def test_solve_city_writes_consistent_outputs(city: str, options: list[str],
     scenario_file = tmp_path / "scenario.json"
     plan.scenario.to_json(scenario_file)
     inst = load_instance(scenario_file)
-    verdict = check_plan(inst.scenario, inst.matrices, plan)
+    verdict = validate_plan(inst.scenario, inst.matrices, plan)
     assert verdict.ok, verdict.summary()
 
     # GeoPackage layers agree with the plan

@@ -28,7 +28,7 @@ from circularopt.scenario import (
     Stream,
 )
 from circularopt.siting.model import site
-from circularopt.siting.validate import check_siting
+from circularopt.siting.validate import validate_siting
 
 X = {"A": 0.0, "B": 10.0, "NEAR": 1.0, "FAR": 9.0, "L": 5.0, "p": 0.0}
 
@@ -134,7 +134,7 @@ def test_agrees_with_siting_on_the_same_open_complexes(seed: int) -> None:
     sc = _random_scenario(seed)
     m = approximate_matrices(sc.locations())
     r = site(sc, m, time_limit=20)
-    assert check_siting(sc, m, r).ok
+    assert validate_siting(sc, m, r).ok
     fs = assign_feedstock(sc, m, {c.id: c.inflow_t_per_day for c in r.open_complexes})
     assert fs.net_value == pytest.approx(
         r.costs.revenue - r.costs.transport - r.costs.landfill, rel=1e-6, abs=1e-3)

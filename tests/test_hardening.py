@@ -22,7 +22,7 @@ import pytest
 from circularopt import cli
 from circularopt.bench.facility import read_orlib_cflp
 from circularopt.bench.vrplib import read_cvrp
-from circularopt.diagnose import check_feasible, diagnose
+from circularopt.diagnose import require_feasible, validate_scenario
 from circularopt.exceptions import (
     CircularOptError,
     InfeasibleError,
@@ -321,11 +321,11 @@ def test_site_and_route_use_a_road_network(tmp_path: Path,
 
 
 def _diagnosis(scenario: Scenario) -> tuple[str, ...]:
-    return diagnose(scenario, approximate_matrices(scenario.locations())).problems
+    return validate_scenario(scenario, approximate_matrices(scenario.locations())).violations
 
 
 def test_feasible_town_has_no_problem() -> None:
-    found = diagnose(town(), approximate_matrices(town().locations()))
+    found = validate_scenario(town(), approximate_matrices(town().locations()))
     assert found.ok and found.warnings == ()
 
 
@@ -375,7 +375,7 @@ def test_vehicle_type_that_reaches_no_stop_is_named() -> None:
     scenario = Scenario("town", collection_points=base.collection_points,
                         complex_candidates=base.complex_candidates, depots=(depot,),
                         recyclers=base.recyclers, landfills=base.landfills)
-    found = diagnose(scenario, approximate_matrices(scenario.locations()))
+    found = validate_scenario(scenario, approximate_matrices(scenario.locations()))
     assert found.ok
     (warning,) = found.warnings
     assert_clear(warning, "d1/slow", "can serve no collection point", "shift_minutes 10")
@@ -395,7 +395,7 @@ def test_point_without_a_path_is_named() -> None:
         dur[:, ix("p3")] = math.inf
         dur[ix("p3"), ix("p3")] = 0.0
 
-    (problem,) = diagnose(town(), _with_durations(town(), cut_off)).problems
+    (problem,) = validate_scenario(town(), _with_durations(town(), cut_off)).violations
     assert_clear(problem, "1 collection point(s) cannot be reached", "('p3')", "max_snap_m")
 
 
@@ -403,7 +403,7 @@ def test_one_way_drive_out_is_what_counts() -> None:
     def slow_out(dur: Any, ix: Callable[[str], int]) -> None:
         dur[ix("d1"), ix("p0")] = 9 * 3600.0  # depot -> p0 nine hours, p0 -> depot quick
 
-    (problem,) = diagnose(town(), _with_durations(town(), slow_out)).problems
+    (problem,) = validate_scenario(town(), _with_durations(town(), slow_out)).violations
     assert_clear(problem, "('p0')", "cannot be served within any shift")
 
 
@@ -419,14 +419,14 @@ def test_vehicle_type_with_no_path_to_any_stop_is_named() -> None:
         dur[ix("d2"), :] = math.inf
         dur[ix("d2"), ix("d2")] = 0.0
 
-    found = diagnose(scenario, _with_durations(scenario, island))
+    found = validate_scenario(scenario, _with_durations(scenario, island))
     assert found.ok
     (warning,) = found.warnings
     assert_clear(warning, "d2/far", "can serve no collection point", "no path")
 
 
 def test_recycler_stream_nobody_produces() -> None:
-    found = diagnose(town(recycler_streams=("plastic", "glass", "paper")),
+    found = validate_scenario(town(recycler_streams=("plastic", "glass", "paper")),
                      approximate_matrices(town().locations()))
     assert found.ok
     (warning,) = found.warnings
@@ -434,7 +434,7 @@ def test_recycler_stream_nobody_produces() -> None:
 
 
 def test_kilograms_as_tonnes_warning() -> None:
-    found = diagnose(town(tonnes=80.0, capacity=500.0),
+    found = validate_scenario(town(tonnes=80.0, capacity=500.0),
                      approximate_matrices(town().locations()))
     assert any("kilograms" in w for w in found.warnings)
 
@@ -452,7 +452,7 @@ def test_pipeline_diagnoses_before_the_solvers(capsys: pytest.CaptureFixture[str
     code, line = run_cli(capsys, "solve", path, "--time-limit", "30", "--out", tmp_path / "o")
     assert code == 2 and "InfeasibleError" in line and "07:00-07:20" in line
     with pytest.raises(InfeasibleError):
-        check_feasible(town(window=(0.0, 60.0)), approximate_matrices(town().locations()))
+        require_feasible(town(window=(0.0, 60.0)), approximate_matrices(town().locations()))
 
 
 # --------------------------------------------------------------------------- outputs, interrupt
@@ -559,3 +559,16 @@ def test_iteration_stop_is_reproducible_whatever_the_time() -> None:
     with pytest.raises(CircularOptError, match="max_iterations: got 0; expected None or an"):
         solve(scenario, time_limit=5,
               routing=RoutingOptions(workers=1, engine_options={"max_iterations": 0}))
+
+
+def test_deprecated_diagnosis_names_warn_and_still_work() -> None:
+    from circularopt.diagnose import Diagnosis, ScenarioReport, check_feasible, diagnose
+
+    assert Diagnosis is ScenarioReport
+    matrices = approximate_matrices(town().locations())
+    with pytest.warns(DeprecationWarning, match="diagnose"):
+        found = diagnose(town(shift=30.0, count=4), matrices)
+    assert found.problems == found.violations and not found.ok
+    with pytest.warns(DeprecationWarning, match="check_feasible"), \
+            pytest.raises(InfeasibleError):
+        check_feasible(town(window=(0.0, 60.0)), matrices)

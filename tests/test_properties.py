@@ -3,7 +3,7 @@
 * Random small valid scenarios (1-3 complex candidates, one depot with one or two truck
   types, 5-30 points with random tonnes, windows and positions in a 4 km box) always give
   either a plan whose own verdict (``plan.valid``) the independent checker
-  (:func:`circularopt.check.check_plan`) confirms, or a diagnosed
+  (:func:`circularopt.plan.validate_plan`) confirms, or a diagnosed
   :class:`~circularopt.exceptions.InfeasibleError` / ``InputError``.
 * Random corruptions of a valid scenario JSON, plan JSON and VRPLIB file always give a
   result or a :class:`~circularopt.exceptions.CircularOptError`, never another exception.
@@ -26,12 +26,11 @@ from hypothesis import strategies as st
 
 from circularopt.bench.facility import read_orlib_cflp
 from circularopt.bench.vrplib import read_cvrp
-from circularopt.check import check_plan
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError
 from circularopt.lrp import read_prodhon
 from circularopt.matrices import approximate_matrices
 from circularopt.pipeline import solve
-from circularopt.plan import Plan
+from circularopt.plan import Plan, validate_plan
 from circularopt.routing.decompose import RoutingOptions
 from circularopt.scenario import (
     CapacityOption,
@@ -110,7 +109,7 @@ def test_random_scenarios_give_a_checked_plan_or_a_diagnosis(scenario: Scenario)
         event(f"{type(exc).__name__}: {re.sub(r'[0-9.,]+', 'N', str(exc))[:70]}")
         assert len(str(exc)) > 40  # says why, with figures
         return
-    check = check_plan(scenario, approximate_matrices(scenario.locations()), plan)
+    check = validate_plan(scenario, approximate_matrices(scenario.locations()), plan)
     event("valid plan" if plan.valid else "plan with violations")
     assert plan.complete
     if plan.valid:

@@ -10,7 +10,7 @@ from circularopt.exceptions import CircularOptError, DataNotFoundError, InputErr
 from circularopt.routing.engines import solve
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import RoutingResult
-from circularopt.routing.validate import validate
+from circularopt.routing.validate import validate_routes
 
 __all__ = ["CLOCK", "distance_row", "solve_routing", "text_lines"]
 
@@ -51,7 +51,7 @@ def distance_row(problem: RoutingProblem, result: RoutingResult | None, *,
     if result is None:
         return BenchRow(problem.name, problem.num_stops, bks, None, False, seconds, engine,
                         {"vehicles": "", **(extra or {}), "error": error}), None
-    report = validate(problem, result)
+    report = validate_routes(problem, result)
     cost = round(report.distance * factor, 6)
     row = BenchRow(problem.name, problem.num_stops, bks, cost, report.ok, seconds, engine,
                    {"vehicles": result.num_vehicles, **(extra or {}),

@@ -71,8 +71,8 @@ from circularopt.siting.cflp import (
     solve_mip,
     solve_two_stage_mip,
 )
-from circularopt.siting.check import check_result, check_two_stage
 from circularopt.siting.lagrangian import solve_lagrangian
+from circularopt.siting.validate import validate_facility, validate_two_stage
 
 T = TypeVar("T")
 
@@ -466,7 +466,7 @@ def _rows(options: BenchOptions, instances: list[BenchInstance],
         start = time.monotonic()
         result = solve_facility(problem, engine=engine, time_limit=limit, seed=options.seed)
         seconds = time.monotonic() - start
-        report = check_result(problem, result)
+        report = validate_facility(problem, result)
         if result.has_solution:
             write_json(options, f"{inst.name}.json", solution_json(inst.name, problem, result))
         gap = result.gap
@@ -522,7 +522,7 @@ def run_tscflp(options: BenchOptions) -> Iterator[BenchRow]:
         result = solve_two_stage_mip(problem, backend=engine, time_limit=limit,
                                      seed=options.seed)
         seconds = time.monotonic() - start
-        report = check_two_stage(problem, result)
+        report = validate_two_stage(problem, result)
         if result.plant_flow.size:
             write_json(options, f"{inst.name}.json", _two_stage_json(inst.name, result))
         gap = result.gap

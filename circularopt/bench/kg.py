@@ -18,12 +18,12 @@ __all__ = ["run_kg"]
 def run_kg(options: BenchOptions) -> Iterator[BenchRow]:
     """Bench runner of the Kyrgyz library: the pipeline on each instance, checked.
 
-    ``cost`` is the plan's annual cost recomputed by :func:`circularopt.check.check_plan`;
+    ``cost`` is the plan's annual cost recomputed by :func:`circularopt.check.validate_plan`;
     ``bks`` the best-known annual cost from ``BKS.csv``; ``n`` the collection points.
     The default budget is ``n / 10`` seconds (``--time-per-100 10``).
     """
-    from circularopt.check import check_plan
     from circularopt.pipeline import solve
+    from circularopt.plan import validate_plan
     from circularopt.routing.decompose import RoutingOptions
 
     bks = read_bks(options.data)
@@ -39,7 +39,7 @@ def run_kg(options: BenchOptions) -> Iterator[BenchRow]:
         plan = solve(inst.scenario, routing=RoutingOptions(engine=engine), time_limit=seconds,
                      seed=options.seed)
         elapsed = time.perf_counter() - t0
-        verdict = check_plan(inst.scenario, inst.matrices, plan)
+        verdict = validate_plan(inst.scenario, inst.matrices, plan)
         if options.solutions is not None:
             plan.save(options.solutions / f"{folder.name}.plan.json")
         yield BenchRow(folder.name, n, bks.get(folder.name), verdict.annual_cost,

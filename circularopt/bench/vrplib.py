@@ -56,7 +56,7 @@ from circularopt.routing.engines import int_loads, int_matrix, int_time
 from circularopt.routing.engines.ortools_engine import search
 from circularopt.routing.problem import RoutingModel, RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
-from circularopt.routing.validate import validate
+from circularopt.routing.validate import validate_routes
 from circularopt.stop import Budget
 
 __all__ = [
@@ -269,7 +269,7 @@ def _row(problem: RoutingProblem, result: RoutingResult | None, bks: float | Non
     if result is None:
         return BenchRow(problem.name, problem.num_stops, bks, None, False, seconds, engine,
                         {"vehicles": "", "error": error})
-    report = validate(problem, result)
+    report = validate_routes(problem, result)
     out = solution_path(options, f"{problem.name}.{engine}.sol")
     if out is not None:
         write_vrplib_solution(out, result, cost=report.cost)

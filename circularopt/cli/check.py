@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from circularopt.check import check_plan
 from circularopt.cli._common import console
 from circularopt.exceptions import InputError
 from circularopt.instances import load_instance
-from circularopt.plan import Plan
+from circularopt.plan import Plan, validate_plan
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,7 +28,7 @@ def _check(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise InputError("plan", str(args.plan), "a plan.json file or a folder holding one")
     instance = load_instance(args.instance)
-    verdict = check_plan(instance.scenario, instance.matrices, Plan.load(path))
+    verdict = validate_plan(instance.scenario, instance.matrices, Plan.load(path))
     console.print(f"instance {instance.name}: {len(instance.scenario.collection_points)} "
                   f"points; matrices: {instance.matrices.source}")
     console.print(verdict.summary(limit=args.limit))

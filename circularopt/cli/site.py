@@ -13,8 +13,8 @@ from circularopt.cli._common import (
     matrices_for,
 )
 from circularopt.scenario import Scenario
-from circularopt.siting.model import BACKENDS, DEFAULT_BACKEND, site
-from circularopt.siting.validate import check_siting
+from circularopt.siting.model import BACKENDS, DEFAULT_BACKEND, SitingOptions, site
+from circularopt.siting.validate import validate_siting
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,15 +49,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _site(args: argparse.Namespace) -> int:
     scenario = Scenario.from_json(existing_file(args.scenario, option="scenario"))
     matrices = matrices_for(scenario, args.network)
-    result = site(scenario, matrices, backend=args.backend, time_limit=args.time_limit,
-                  complexes=args.complexes, max_complexes=args.max_complexes,
-                  min_diversion=args.min_diversion,
-                  max_travel_minutes=args.max_travel_minutes, locked_open=args.lock_open,
-                  locked_closed=args.lock_closed,
-                  allow_direct_landfill=args.allow_direct_landfill,
-                  open_candidate_recyclers=args.open_candidate_recyclers, seed=args.seed)
+    options = SitingOptions(
+        backend=args.backend, complexes=args.complexes, max_complexes=args.max_complexes,
+        min_diversion=args.min_diversion, max_travel_minutes=args.max_travel_minutes,
+        locked_open=tuple(args.lock_open), locked_closed=tuple(args.lock_closed),
+        allow_direct_landfill=args.allow_direct_landfill,
+        open_candidate_recyclers=args.open_candidate_recyclers)
+    result = site(scenario, matrices, time_limit=args.time_limit, seed=args.seed,
+                  options=options)
     console.print(result.summary())
-    report = check_siting(scenario, matrices, result)
+    report = validate_siting(scenario, matrices, result)
     console.print(f"checker: {report.summary()}")
     if args.out is not None:
         atomic_write(args.out, result.to_json)

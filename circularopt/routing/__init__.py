@@ -2,7 +2,7 @@
 
 Build a :class:`RoutingProblem` with :class:`RoutingModel`, solve it with :func:`solve`
 (``engine="pyvrp"`` or ``"ortools"``), check the :class:`RoutingResult` with
-:func:`validate`. Both engines return the same result type; the validator recomputes
+:func:`validate_routes`. Both engines return the same result type; the validator recomputes
 loads, times, distance and cost from the raw problem, independently of the engines.
 
 Features by engine
@@ -66,7 +66,12 @@ from circularopt.routing.problem import (
     VehicleType,
 )
 from circularopt.routing.result import Route, RoutingResult, Visit, schedule_route
-from circularopt.routing.validate import ValidationReport, validate
+from circularopt.routing.validate import (
+    RoutesReport,
+    ValidationReport,
+    validate,
+    validate_routes,
+)
 
 __all__ = [
     "ENGINES",
@@ -74,6 +79,7 @@ __all__ = [
     "Break",
     "Depot",
     "Route",
+    "RoutesReport",
     "RoutingModel",
     "RoutingProblem",
     "RoutingResult",
@@ -85,4 +91,5 @@ __all__ = [
     "schedule_route",
     "solve",
     "validate",
+    "validate_routes",
 ]

@@ -57,7 +57,7 @@ from circularopt.routing.problem import (
 )
 from circularopt.routing.result import RoutingResult, Step, route_steps, schedule_route
 from circularopt.routing.scenario import point_load, routing_problem
-from circularopt.routing.validate import ValidationReport, validate
+from circularopt.routing.validate import RoutesReport, validate_routes
 from circularopt.scenario import Scenario
 
 __all__ = ["CityPlan", "Part", "RoutingOptions", "merge_problems", "part_hours", "route_city",
@@ -160,7 +160,7 @@ class CityPlan:
 
     problem: RoutingProblem
     result: RoutingResult
-    report: ValidationReport
+    report: RoutesReport
     parts: tuple[Part, ...]
     part_results: tuple[RoutingResult | None, ...]
     errors: Mapping[str, str]
@@ -737,7 +737,7 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     _solve_parts(tally, opts, n_workers, budgets, seed, time.time() + max(0.5, left) + startup)
     merged = merge_problems(problems, name=scenario.name, prefixes=[p.name for p in parts])
     result = _stitch(merged, problems, tally.results, opts.engine, time.perf_counter() - t0)
-    report = validate(merged, result)
+    report = validate_routes(merged, result)
     say(f"stitched {result.num_vehicles} routes in {result.seconds:.1f} s: "
         + report.summary(limit=3).replace("\n", "; "))
     if not result.routes and tally.errors:

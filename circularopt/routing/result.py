@@ -6,7 +6,7 @@ stops and the break, each with its arrival, start and end time and the load on b
 after it. Engines give only the order of visits (and where the break falls); the times,
 loads, distance, duration and cost are computed here from the problem by
 :func:`schedule_route`, so the two engines report alike. The independent validator
-(:mod:`circularopt.routing.validate`) re-checks all of it from the raw problem.
+(:func:`circularopt.routing.validate.validate_routes`) re-checks all of it from the raw problem.
 
 Timing convention
 -----------------

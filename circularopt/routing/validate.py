@@ -1,6 +1,6 @@
 """Independent validator of routing results.
 
-:func:`validate` re-derives everything a :class:`~circularopt.routing.result.RoutingResult`
+:func:`validate_routes` re-derives everything a :class:`~circularopt.routing.result.RoutingResult`
 claims from the raw :class:`~circularopt.routing.problem.RoutingProblem`, without using the
 engines or :func:`~circularopt.routing.result.schedule_route`: that every stop is served
 exactly once, the load after each visit (reset to zero at unload sites) and the
@@ -14,50 +14,48 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import ClassVar
 
+from circularopt._deprecated import renamed
 from circularopt.routing.problem import Break, RoutingProblem
-from circularopt.routing.result import Route, RoutingResult
+from circularopt.routing.result import Route, RoutingResult, Visit
+from circularopt.validation import ValidationReport as _Report
 
-__all__ = ["ValidationReport", "validate"]
+__all__ = ["RoutesReport", "ValidationReport", "validate", "validate_routes"]
 
 
 @dataclass(frozen=True)
-class ValidationReport:
-    """Outcome of :func:`validate`.
+class RoutesReport(_Report):
+    """Outcome of :func:`validate_routes`.
 
     Parameters
     ----------
-    violations
-        One sentence per violated rule, naming the route, visit and values.
     cost, distance, duration
         Totals recomputed from the problem.
     """
 
-    violations: tuple[str, ...]
-    cost: float
-    distance: float
-    duration: float
+    cost: float = 0.0
+    distance: float = 0.0
+    duration: float = 0.0
 
-    @property
-    def ok(self) -> bool:
-        """True when no rule is violated."""
-        return not self.violations
+    subject: ClassVar[str] = "routes"
 
-    def summary(self, *, limit: int = 20) -> str:
-        """``valid`` or the first ``limit`` violations, one per line."""
-        if self.ok:
-            return f"valid: cost {self.cost:,.2f}, distance {self.distance:,.2f}"
-        more = len(self.violations) - limit
-        return "\n".join([f"INVALID ({len(self.violations)} violations)",
-                          *self.violations[:limit]] + ([f"... {more} more"] if more > 0 else []))
+    def figures(self) -> str:
+        """The recomputed cost, distance and duration."""
+        return (f"cost {self.cost:,.2f}, distance {self.distance:,.2f}, "
+                f"duration {self.duration:,.2f}")
+
+
+ValidationReport = RoutesReport
+"""Deprecated alias of :class:`RoutesReport` (one release)."""
 
 
 def _close(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
 
 
-def validate(problem: RoutingProblem, result: RoutingResult, *,
-             tol: float = 1e-6) -> ValidationReport:
+def validate_routes(problem: RoutingProblem, result: RoutingResult, *,
+                    tol: float = 1e-6) -> RoutesReport:
     """Check ``result`` against ``problem`` and recompute its totals.
 
     Parameters
@@ -71,7 +69,7 @@ def validate(problem: RoutingProblem, result: RoutingResult, *,
 
     Returns
     -------
-    ValidationReport
+    RoutesReport
         Empty ``violations`` when the plan is feasible and its figures are right.
     """
     bad: list[str] = []
@@ -105,8 +103,12 @@ def validate(problem: RoutingProblem, result: RoutingResult, *,
             bad.append(f"stop {stop.id!r} is served but listed as unassigned")
     if not _close(cost, result.cost, tol):
         bad.append(f"total cost {result.cost} differs from recomputed {cost}")
-    return ValidationReport(tuple(bad), cost, distance, duration)
+    return RoutesReport(violations=tuple(bad), cost=cost, distance=distance,
+                        duration=duration)
 
+
+
+validate = renamed(validate_routes, "circularopt.routing.validate.validate")
 
 def _check_route(problem: RoutingProblem, route: Route, where: str, served: Counter[int],
                  bad: list[str], tol: float) -> tuple[float, float, float]:
@@ -117,7 +119,18 @@ def _check_route(problem: RoutingProblem, route: Route, where: str, served: Coun
     if len(visits) < 2 or visits[0].kind != "start" or visits[-1].kind != "end":
         bad.append(f"{where}: must begin with a 'start' visit and finish with an 'end' visit")
         return 0.0, 0.0, 0.0
-    first, last = visits[0], visits[-1]
+    _check_ends(problem, route, where, bad, eps)
+    walk = _Walk(problem, route, where, served, bad, tol, eps)
+    for pos, v in enumerate(visits[1:], start=1):
+        walk.visit(pos, v)
+    return walk.finish()
+
+
+def _check_ends(problem: RoutingProblem, route: Route, where: str, bad: list[str],
+                eps: float) -> None:
+    """Start and end depots, the shift and the maximum duration."""
+    vt = problem.vehicle_types[route.vehicle_type]
+    first, last = route.visits[0], route.visits[-1]
     if first.index != vt.depot or first.location != problem.depots[vt.depot].location:
         bad.append(f"{where}: starts at depot {first.id!r}, not at its type's depot "
                    f"{problem.depots[vt.depot].id!r}")
@@ -132,66 +145,87 @@ def _check_route(problem: RoutingProblem, route: Route, where: str, served: Coun
     if vt.max_duration is not None and dur > vt.max_duration + eps:
         bad.append(f"{where}: lasts {dur}, more than max_duration {vt.max_duration}")
 
-    loc = first.location
-    prev_end = first.end
-    load = [0.0] * problem.num_dims
-    dist = 0.0
-    n_stops = n_unloads = 0
-    trip_departure = first.end
-    trip_stops: list[int] = []
-    breaks: list[tuple[float, float]] = []
-    allowed = set(vt.unload_sites)
-    last_real = "start"
 
-    def close_trip() -> None:
-        for s in trip_stops:
-            rel = problem.stops[s].release_time
-            if trip_departure < rel - eps:
-                bad.append(f"{where}: the trip serving stop {problem.stops[s].id!r} leaves at "
-                           f"{trip_departure}, before its release time {rel}")
+class _Walk:
+    """Drives along one route visit by visit, recomputing loads, times and distance."""
 
-    for pos, v in enumerate(visits[1:], start=1):
-        w = f"{where}, visit {pos} ({v.kind} {v.id!r})"
+    def __init__(self, problem: RoutingProblem, route: Route, where: str,
+                 served: Counter[int], bad: list[str], tol: float, eps: float) -> None:
+        self.problem, self.route, self.where = problem, route, where
+        self.served, self.bad, self.tol, self.eps = served, bad, tol, eps
+        self.vt = problem.vehicle_types[route.vehicle_type]
+        first = route.visits[0]
+        self.loc = first.location
+        self.prev_end = first.end
+        self.load = [0.0] * problem.num_dims
+        self.dist = 0.0
+        self.n_stops = self.n_unloads = 0
+        self.trip_departure = first.end
+        self.trip_stops: list[int] = []
+        self.breaks: list[tuple[float, float]] = []
+        self.allowed = set(self.vt.unload_sites)
+        self.last_real = "start"
+
+    def visit(self, pos: int, v: Visit) -> None:
+        """Check visit number ``pos``."""
+        w = f"{self.where}, visit {pos} ({v.kind} {v.id!r})"
         if v.kind == "break":
-            if v.start < prev_end - eps or v.start < v.arrival - eps:
-                bad.append(f"{w}: break starts at {v.start}, before the previous visit ends "
-                           f"({prev_end})")
-            breaks.append((v.start, v.end))
-            if v.location != loc:
-                bad.append(f"{w}: a break sits at the previous visit's location")
-            prev_end = v.end
-            continue
+            self._break(w, v)
+            return
+        target = self._target(w, pos, v)
+        if target is None:
+            return
+        obj_loc, earliest, latest, service = target
+        self._timing(w, v, obj_loc, earliest, latest, service)
+        self._cargo(w, v)
+        self.prev_end = v.end
+
+    def _break(self, w: str, v: Visit) -> None:
+        if v.start < self.prev_end - self.eps or v.start < v.arrival - self.eps:
+            self.bad.append(f"{w}: break starts at {v.start}, before the previous visit ends "
+                            f"({self.prev_end})")
+        self.breaks.append((v.start, v.end))
+        if v.location != self.loc:
+            self.bad.append(f"{w}: a break sits at the previous visit's location")
+        self.prev_end = v.end
+
+    def _target(self, w: str, pos: int, v: Visit
+                ) -> tuple[int, float, float, float] | None:
+        """Location, window and service time of the visited object (``None``: unknown)."""
+        problem, bad = self.problem, self.bad
         if v.kind == "stop":
             if not 0 <= v.index < problem.num_stops:
                 bad.append(f"{w}: unknown stop index {v.index}")
-                continue
-            obj_loc = problem.stops[v.index].location
-            earliest, latest = problem.stops[v.index].tw_start, problem.stops[v.index].tw_end
-            service = problem.stops[v.index].service
-            if problem.stops[v.index].id != v.id:
-                bad.append(f"{w}: id does not match stop {v.index} "
-                           f"({problem.stops[v.index].id!r})")
-        elif v.kind == "unload":
+                return None
+            stop = problem.stops[v.index]
+            if stop.id != v.id:
+                bad.append(f"{w}: id does not match stop {v.index} ({stop.id!r})")
+            return stop.location, stop.tw_start, stop.tw_end, stop.service
+        if v.kind == "unload":
             if not 0 <= v.index < len(problem.unload_sites):
                 bad.append(f"{w}: unknown unload site index {v.index}")
-                continue
+                return None
             site = problem.unload_sites[v.index]
-            obj_loc, earliest, latest = site.location, site.tw_start, site.tw_end
-            service = site.unload_duration
-            if v.index not in allowed:
-                bad.append(f"{w}: vehicle type {vt.name!r} may not unload at {site.id!r}")
-        elif v.kind == "end":
-            obj_loc, earliest, latest, service = last.location, 0.0, vt.shift_end, 0.0
-            if pos != len(visits) - 1:
+            if v.index not in self.allowed:
+                bad.append(f"{w}: vehicle type {self.vt.name!r} may not unload at {site.id!r}")
+            return site.location, site.tw_start, site.tw_end, site.unload_duration
+        if v.kind == "end":
+            if pos != len(self.route.visits) - 1:
                 bad.append(f"{w}: 'end' before the last visit")
-        else:
-            bad.append(f"{w}: unexpected visit kind {v.kind!r}")
-            continue
+            return self.route.visits[-1].location, 0.0, self.vt.shift_end, 0.0
+        bad.append(f"{w}: unexpected visit kind {v.kind!r}")
+        return None
+
+    def _timing(self, w: str, v: Visit, obj_loc: int, earliest: float, latest: float,
+                service: float) -> None:
+        """Location, travel from the previous visit, the window and the service time."""
+        bad, eps = self.bad, self.eps
         if v.location != obj_loc:
             bad.append(f"{w}: location {v.location} is not the object's location {obj_loc}")
-        travel = float(problem.duration[loc, obj_loc])
-        dist += float(problem.distance[loc, obj_loc])
-        loc = obj_loc
+        travel = float(self.problem.duration[self.loc, obj_loc])
+        self.dist += float(self.problem.distance[self.loc, obj_loc])
+        self.loc = obj_loc
+        prev_end = self.prev_end
         if v.arrival < prev_end + travel - eps:
             bad.append(f"{w}: arrives at {v.arrival}, but leaving at {prev_end} and driving "
                        f"{travel} arrives at {prev_end + travel} at the earliest")
@@ -202,44 +236,65 @@ def _check_route(problem: RoutingProblem, route: Route, where: str, served: Coun
             bad.append(f"{w}: starts at {v.start}, after its window closes ({latest})")
         if v.end < v.start + service - eps:
             bad.append(f"{w}: ends at {v.end}, before start + service ({v.start + service})")
-        if v.kind == "stop":
-            served[v.index] += 1
-            n_stops += 1
-            trip_stops.append(v.index)
-            load = [a + b for a, b in zip(load, problem.stops[v.index].demand, strict=True)]
-            for k, (q, cap) in enumerate(zip(load, vt.capacity, strict=True)):
-                if q > cap + tol * max(1.0, cap):
-                    bad.append(f"{w}: load {q} {problem.dimensions[k]} exceeds capacity {cap}")
-        elif v.kind == "unload":
-            n_unloads += 1
-            close_trip()
-            trip_stops = []
-            trip_departure = v.end
-            load = [0.0] * problem.num_dims
-        else:
-            close_trip()
-        if v.kind != "end":
-            last_real = v.kind
-        if not all(_close(a, b, tol) for a, b in zip(load, v.load, strict=False)) \
-                or len(v.load) != problem.num_dims:
-            bad.append(f"{w}: states load {list(v.load)}, recomputed {load}")
-        prev_end = v.end
 
-    if vt.max_stops is not None and n_stops > vt.max_stops:
-        bad.append(f"{where}: serves {n_stops} stops, more than max_stops {vt.max_stops}")
-    if vt.max_unloads is not None and n_unloads > vt.max_unloads:
-        bad.append(f"{where}: unloads {n_unloads} times, more than max_unloads "
-                   f"{vt.max_unloads}")
-    if vt.return_empty and n_stops and last_real != "unload":
-        bad.append(f"{where}: must return empty but its last visit before the depot is a "
-                   f"{last_real}, not an unload")
-    _check_break(vt.breaks, breaks, first.start, last.arrival, where, bad, eps)
-    cost = vt.fixed_cost + vt.cost_per_distance * dist + vt.cost_per_duration * dur
-    for label, claimed, real in (("distance", route.distance, dist),
-                                 ("duration", route.duration, dur), ("cost", route.cost, cost)):
-        if not _close(claimed, real, tol):
-            bad.append(f"{where}: states {label} {claimed}, recomputed {real}")
-    return dist, dur, cost
+    def _cargo(self, w: str, v: Visit) -> None:
+        """Load after the visit (emptied at unload sites), capacity and release times."""
+        problem, tol = self.problem, self.tol
+        if v.kind == "stop":
+            self.served[v.index] += 1
+            self.n_stops += 1
+            self.trip_stops.append(v.index)
+            self.load = [a + b for a, b in zip(self.load, problem.stops[v.index].demand,
+                                               strict=True)]
+            for k, (q, cap) in enumerate(zip(self.load, self.vt.capacity, strict=True)):
+                if q > cap + tol * max(1.0, cap):
+                    self.bad.append(f"{w}: load {q} {problem.dimensions[k]} exceeds "
+                                    f"capacity {cap}")
+        elif v.kind == "unload":
+            self.n_unloads += 1
+            self._close_trip()
+            self.trip_stops = []
+            self.trip_departure = v.end
+            self.load = [0.0] * problem.num_dims
+        else:
+            self._close_trip()
+        if v.kind != "end":
+            self.last_real = v.kind
+        if not all(_close(a, b, tol) for a, b in zip(self.load, v.load, strict=False)) \
+                or len(v.load) != problem.num_dims:
+            self.bad.append(f"{w}: states load {list(v.load)}, recomputed {self.load}")
+
+    def _close_trip(self) -> None:
+        """The trip just ended must not have left before its stops' release times."""
+        for s in self.trip_stops:
+            rel = self.problem.stops[s].release_time
+            if self.trip_departure < rel - self.eps:
+                self.bad.append(f"{self.where}: the trip serving stop "
+                                f"{self.problem.stops[s].id!r} leaves at "
+                                f"{self.trip_departure}, before its release time {rel}")
+
+    def finish(self) -> tuple[float, float, float]:
+        """Route-wide limits and the stated totals; return distance, duration and cost."""
+        vt, where, bad, route = self.vt, self.where, self.bad, self.route
+        if vt.max_stops is not None and self.n_stops > vt.max_stops:
+            bad.append(f"{where}: serves {self.n_stops} stops, more than max_stops "
+                       f"{vt.max_stops}")
+        if vt.max_unloads is not None and self.n_unloads > vt.max_unloads:
+            bad.append(f"{where}: unloads {self.n_unloads} times, more than max_unloads "
+                       f"{vt.max_unloads}")
+        if vt.return_empty and self.n_stops and self.last_real != "unload":
+            bad.append(f"{where}: must return empty but its last visit before the depot is a "
+                       f"{self.last_real}, not an unload")
+        first, last = route.visits[0], route.visits[-1]
+        _check_break(vt.breaks, self.breaks, first.start, last.arrival, where, bad, self.eps)
+        dist, dur = self.dist, last.arrival - first.start
+        cost = vt.fixed_cost + vt.cost_per_distance * dist + vt.cost_per_duration * dur
+        for label, claimed, real in (("distance", route.distance, dist),
+                                     ("duration", route.duration, dur),
+                                     ("cost", route.cost, cost)):
+            if not _close(claimed, real, self.tol):
+                bad.append(f"{where}: states {label} {claimed}, recomputed {real}")
+        return dist, dur, cost
 
 
 def _check_break(rule: Break | None, taken: list[tuple[float, float]], start: float, end: float,

@@ -3,7 +3,8 @@
 Generic capacitated facility location (CFLP, single-source SSCFLP, two-stage TSCFLP) with
 OR-Tools MIP backends, a Lagrangian/kernel method for large instances, an independent
 checker and benchmark readers; and the scenario-level location-allocation model
-(:func:`site`, :class:`SitingResult`, :func:`check_siting`).
+(:func:`site`, :class:`SitingResult`, :func:`validate_siting`). The old checker names
+(``check_siting``, ``check_result``, ...) stay one release as deprecated aliases.
 """
 
 from circularopt.siting.cflp import (
@@ -21,8 +22,18 @@ from circularopt.siting.check import (
     check_result,
     check_two_stage,
 )
-from circularopt.siting.lagrangian import LagrangianBound, lagrangian_bound, solve_lagrangian
-from circularopt.siting.model import CollectionCostParams, collection_cost_estimate, site
+from circularopt.siting.lagrangian import (
+    LagrangianBound,
+    LagrangianOptions,
+    lagrangian_bound,
+    solve_lagrangian,
+)
+from circularopt.siting.model import (
+    CollectionCostParams,
+    SitingOptions,
+    collection_cost_estimate,
+    site,
+)
 from circularopt.siting.result import (
     CostBreakdown,
     OpenComplex,
@@ -30,7 +41,15 @@ from circularopt.siting.result import (
     SitingResult,
     StreamFlow,
 )
-from circularopt.siting.validate import SitingReport, check_siting
+from circularopt.siting.validate import (
+    FacilityReport,
+    SitingReport,
+    check_siting,
+    validate_facility,
+    validate_facility_solution,
+    validate_siting,
+    validate_two_stage,
+)
 
 __all__ = [
     "BACKENDS",
@@ -38,10 +57,13 @@ __all__ = [
     "CollectionCostParams",
     "CostBreakdown",
     "FacilityProblem",
+    "FacilityReport",
     "FacilityResult",
     "LagrangianBound",
+    "LagrangianOptions",
     "OpenComplex",
     "ResidueFlow",
+    "SitingOptions",
     "SitingReport",
     "SitingResult",
     "StreamFlow",
@@ -57,4 +79,8 @@ __all__ = [
     "solve_lagrangian",
     "solve_mip",
     "solve_two_stage_mip",
+    "validate_facility",
+    "validate_facility_solution",
+    "validate_siting",
+    "validate_two_stage",
 ]

@@ -11,7 +11,7 @@ plants ship to satellites, satellites ship to customers, both with per-unit cost
 capacities, and plants and satellites pay a fixed cost when used.
 
 Solvers return a typed :class:`FacilityResult` / :class:`TwoStageResult`. They never
-check their own solutions: :mod:`circularopt.siting.check` does that independently.
+check their own solutions: :mod:`circularopt.siting.validate` does that independently.
 The method for large instances is in :mod:`circularopt.siting.lagrangian`.
 """
 
@@ -276,8 +276,7 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
     :math:`j`'s demand served by :math:`i`. Pairs with infinite cost get no variable.
     :math:`k` is the fewest facilities whose capacities add up to the demand (the largest
     first); with equal capacities (``capa/b/c``) it is :math:`\lceil D / s \rceil` and
-    closes most of the LP gap (capa_8000: strong LP 2.1% below the optimum, 0.06% with
-    the cut).
+    closes most of the LP gap (measurements: ``docs/benchmarks.md``, *Siting*).
 
     Parameters
     ----------
@@ -316,92 +315,130 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
                          "'highs' or 'scip' for multi-source problems (CP-SAT has no "
                          "continuous variables)")
     start = time.monotonic()
-    m, n = problem.m, problem.n
-    allowed = np.isfinite(problem.cost)
     restricted = facilities is not None or arcs is not None or must_open is not None
-    if arcs is not None:
-        allowed &= arcs
-    fac = np.zeros(m, dtype=bool)
-    fac[list(range(m)) if facilities is None else list(facilities)] = True
-    allowed &= fac[:, None]
-    if n and not allowed.any(axis=0).all():
-        j = int(np.flatnonzero(~allowed.any(axis=0))[0])
-        raise InputError("arcs", f"no allowed facility for customer {j}",
-                         "at least one modelled facility per customer")
-    model = mathopt.Model(name=problem.name or "cflp")
-    y = {int(i): model.add_binary_variable(name=f"y{i}") for i in np.flatnonzero(fac)}
-    for i in [] if must_open is None else must_open:
-        if int(i) in y:
-            y[int(i)].lower_bound = 1.0
-    pairs = np.argwhere(allowed)
-    if problem.single_source:
-        xs = [model.add_binary_variable(name=f"x{i}_{j}") for i, j in pairs]
-    else:
-        xs = [model.add_variable(lb=0.0, ub=1.0, name=f"x{i}_{j}") for i, j in pairs]
-    by_cust: list[list[int]] = [[] for _ in range(n)]
-    by_fac: dict[int, list[int]] = {i: [] for i in y}
-    for k, (i, j) in enumerate(pairs):
-        by_cust[j].append(k)
-        by_fac[int(i)].append(k)
-    d, c, f, s = problem.demand, problem.cost, problem.fixed_cost, problem.capacity
-    model.minimize(mathopt.fast_sum(float(f[i]) * y[i] for i in y)
-                   + mathopt.fast_sum(float(c[i, j]) * xs[k] for k, (i, j) in enumerate(pairs)))
-    for j in range(n):
-        model.add_linear_constraint(mathopt.fast_sum(xs[k] for k in by_cust[j]) == 1.0)
-    for i, ks in by_fac.items():
-        model.add_linear_constraint(
-            mathopt.fast_sum(float(d[pairs[k][1]]) * xs[k] for k in ks) - float(s[i]) * y[i]
-            <= 0.0)
-        for k in ks:
-            model.add_linear_constraint(xs[k] - y[i] <= 0.0)
-    model.add_linear_constraint(mathopt.fast_sum(float(s[i]) * y[i] for i in y)
-                                >= problem.total_demand)
-    least = _fewest_facilities(np.array([s[i] for i in y]), problem.total_demand)
-    if least > 1:
-        model.add_linear_constraint(mathopt.fast_sum(y.values()) >= float(least))
+    fac, allowed = _modelled(problem, facilities, arcs)
+    mip = _CflpModel.build(problem, fac, allowed, must_open)
     model_params = mathopt.ModelSolveParameters()
     if hint is not None and hint.has_solution and backend != "highs":
-        values: dict[mathopt.Variable, float] = {v: 0.0 for v in y.values()}
-        for i in hint.open_facilities:
-            if i in y:
-                values[y[i]] = 1.0
-        for k, (i, j) in enumerate(pairs):
-            values[xs[k]] = float(hint.assignment[i, j])
-        model_params.solution_hints.append(mathopt.SolutionHint(variable_values=values))
+        model_params.solution_hints.append(mip.hint(hint))
     remaining = time_limit - (time.monotonic() - start)
     params = _solve_params(remaining, seed, threads, relative_gap, backend)
     try:
-        result = mathopt.solve(model, BACKENDS[backend], params=params,
+        result = mathopt.solve(mip.model, BACKENDS[backend], params=params,
                                model_params=model_params)
     except Exception as exc:  # the backends raise plain RuntimeErrors
         raise SolverError(f"{backend} failed on {problem.name or 'the problem'}: {exc}") \
             from exc
-    status = _status(result)
-    seconds = time.monotonic() - start
-    method = f"mip-{backend}"
-    if status == "infeasible":
-        return FacilityResult((), np.zeros((0, 0)), math.inf, status, None, seconds, method)
-    bound = None if restricted else _finite(result.dual_bound())
-    if not result.has_primal_feasible_solution():
-        return FacilityResult((), np.zeros((0, 0)), math.inf, status, bound, seconds, method)
-    info = {"solver_objective": result.objective_value(),
-            "kernel_bound": _finite(result.dual_bound()),
-            "restricted_optimal": restricted and status == "optimal"}
-    if restricted and status == "optimal":
-        status = "feasible"
-    yv = result.variable_values(list(y.values()))
-    xv = result.variable_values(xs)
-    assign = np.zeros((m, n))
-    for k, (i, j) in enumerate(pairs):
-        assign[i, j] = xv[k]
-    assign[assign < 1e-9] = 0.0
-    if problem.single_source:
-        assign = np.round(assign)
-    opened = tuple(sorted(int(i) for i, v in zip(y, yv, strict=True) if v > 0.5))
-    used = tuple(sorted(set(np.flatnonzero(assign.sum(axis=1) > 0).tolist())))
-    opened = tuple(sorted(set(opened) | set(used)))
-    cost = problem.solution_cost(opened, assign)
-    return FacilityResult(opened, assign, cost, status, bound, seconds, method, info=info)
+    return mip.result(result, restricted=restricted, seconds=time.monotonic() - start,
+                      method=f"mip-{backend}")
+
+
+def _modelled(problem: FacilityProblem, facilities: Any, arcs: np.ndarray | None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the modelled facilities and pairs; every customer must keep one pair."""
+    allowed = np.isfinite(problem.cost)
+    if arcs is not None:
+        allowed &= arcs
+    fac = np.zeros(problem.m, dtype=bool)
+    fac[list(range(problem.m)) if facilities is None else list(facilities)] = True
+    allowed &= fac[:, None]
+    if problem.n and not allowed.any(axis=0).all():
+        j = int(np.flatnonzero(~allowed.any(axis=0))[0])
+        raise InputError("arcs", f"no allowed facility for customer {j}",
+                         "at least one modelled facility per customer")
+    return fac, allowed
+
+
+@dataclass
+class _CflpModel:
+    """The MathOpt model of :func:`solve_mip` and its variables."""
+
+    problem: FacilityProblem
+    model: mathopt.Model
+    y: dict[int, mathopt.Variable]
+    xs: list[mathopt.Variable]
+    pairs: np.ndarray
+
+    @classmethod
+    def build(cls, problem: FacilityProblem, fac: np.ndarray, allowed: np.ndarray,
+              must_open: Any) -> _CflpModel:
+        """The strong formulation over the modelled facilities and pairs."""
+        n = problem.n
+        model = mathopt.Model(name=problem.name or "cflp")
+        y = {int(i): model.add_binary_variable(name=f"y{i}") for i in np.flatnonzero(fac)}
+        for i in [] if must_open is None else must_open:
+            if int(i) in y:
+                y[int(i)].lower_bound = 1.0
+        pairs = np.argwhere(allowed)
+        if problem.single_source:
+            xs = [model.add_binary_variable(name=f"x{i}_{j}") for i, j in pairs]
+        else:
+            xs = [model.add_variable(lb=0.0, ub=1.0, name=f"x{i}_{j}") for i, j in pairs]
+        by_cust: list[list[int]] = [[] for _ in range(n)]
+        by_fac: dict[int, list[int]] = {i: [] for i in y}
+        for k, (i, j) in enumerate(pairs):
+            by_cust[j].append(k)
+            by_fac[int(i)].append(k)
+        d, c, f, s = problem.demand, problem.cost, problem.fixed_cost, problem.capacity
+        model.minimize(mathopt.fast_sum(float(f[i]) * y[i] for i in y)
+                       + mathopt.fast_sum(float(c[i, j]) * xs[k]
+                                          for k, (i, j) in enumerate(pairs)))
+        for j in range(n):
+            model.add_linear_constraint(mathopt.fast_sum(xs[k] for k in by_cust[j]) == 1.0)
+        for i, ks in by_fac.items():
+            model.add_linear_constraint(
+                mathopt.fast_sum(float(d[pairs[k][1]]) * xs[k] for k in ks)
+                - float(s[i]) * y[i] <= 0.0)
+            for k in ks:
+                model.add_linear_constraint(xs[k] - y[i] <= 0.0)
+        model.add_linear_constraint(mathopt.fast_sum(float(s[i]) * y[i] for i in y)
+                                    >= problem.total_demand)
+        least = _fewest_facilities(np.array([s[i] for i in y]), problem.total_demand)
+        if least > 1:
+            model.add_linear_constraint(mathopt.fast_sum(y.values()) >= float(least))
+        return cls(problem, model, y, xs, pairs)
+
+    def hint(self, hint: FacilityResult) -> mathopt.SolutionHint:
+        """``hint`` as a MathOpt solution hint."""
+        values: dict[mathopt.Variable, float] = {v: 0.0 for v in self.y.values()}
+        for i in hint.open_facilities:
+            if i in self.y:
+                values[self.y[i]] = 1.0
+        for k, (i, j) in enumerate(self.pairs):
+            values[self.xs[k]] = float(hint.assignment[i, j])
+        return mathopt.SolutionHint(variable_values=values)
+
+    def result(self, result: mathopt.SolveResult, *, restricted: bool, seconds: float,
+               method: str) -> FacilityResult:
+        """The solver's answer as a :class:`FacilityResult`."""
+        problem = self.problem
+        status = _status(result)
+        if status == "infeasible":
+            return FacilityResult((), np.zeros((0, 0)), math.inf, status, None, seconds,
+                                  method)
+        bound = None if restricted else _finite(result.dual_bound())
+        if not result.has_primal_feasible_solution():
+            return FacilityResult((), np.zeros((0, 0)), math.inf, status, bound, seconds,
+                                  method)
+        info = {"solver_objective": result.objective_value(),
+                "kernel_bound": _finite(result.dual_bound()),
+                "restricted_optimal": restricted and status == "optimal"}
+        if restricted and status == "optimal":
+            status = "feasible"
+        yv = result.variable_values(list(self.y.values()))
+        xv = result.variable_values(self.xs)
+        assign = np.zeros((problem.m, problem.n))
+        for k, (i, j) in enumerate(self.pairs):
+            assign[i, j] = xv[k]
+        assign[assign < 1e-9] = 0.0
+        if problem.single_source:
+            assign = np.round(assign)
+        opened = tuple(sorted(int(i) for i, v in zip(self.y, yv, strict=True) if v > 0.5))
+        used = tuple(sorted(set(np.flatnonzero(assign.sum(axis=1) > 0).tolist())))
+        opened = tuple(sorted(set(opened) | set(used)))
+        cost = problem.solution_cost(opened, assign)
+        return FacilityResult(opened, assign, cost, status, bound, seconds, method,
+                              info=info)
 
 
 def _fewest_facilities(capacity: np.ndarray, total: float) -> int:
@@ -566,6 +603,23 @@ def solve_two_stage_mip(problem: TwoStageProblem, *, backend: str = "highs",
     if backend == "cpsat":
         raise InputError("backend", backend, "'highs' or 'scip' (flows are continuous)")
     start = time.monotonic()
+    model, u, w = _two_stage_model(problem)
+    params = _solve_params(time_limit - (time.monotonic() - start), seed, threads,
+                           relative_gap, backend)
+    try:
+        result = mathopt.solve(model, BACKENDS[backend], params=params)
+    except Exception as exc:  # the backends raise plain RuntimeErrors
+        raise SolverError(f"{backend} failed on {problem.name or 'the problem'}: {exc}") \
+            from exc
+    return _two_stage_result(problem, result, u, w, seconds=time.monotonic() - start,
+                             method=f"mip-{backend}")
+
+
+_Grid = list[list[mathopt.Variable]]
+
+
+def _two_stage_model(problem: TwoStageProblem) -> tuple[mathopt.Model, _Grid, _Grid]:
+    """The two-stage MIP (see :func:`solve_two_stage_mip`) and its flows ``u``, ``w``."""
     p, q, n = len(problem.plant_fixed), len(problem.satellite_fixed), problem.n
     d = problem.demand
     model = mathopt.Model(name=problem.name or "tscflp")
@@ -596,16 +650,14 @@ def solve_two_stage_mip(problem: TwoStageProblem, *, backend: str = "highs",
         float(problem.plant_capacity[i]) * y[i] for i in range(p)) >= total)
     model.add_linear_constraint(mathopt.fast_sum(
         float(problem.satellite_capacity[j]) * z[j] for j in range(q)) >= total)
-    params = _solve_params(time_limit - (time.monotonic() - start), seed, threads,
-                           relative_gap, backend)
-    try:
-        result = mathopt.solve(model, BACKENDS[backend], params=params)
-    except Exception as exc:  # the backends raise plain RuntimeErrors
-        raise SolverError(f"{backend} failed on {problem.name or 'the problem'}: {exc}") \
-            from exc
+    return model, u, w
+
+
+def _two_stage_result(problem: TwoStageProblem, result: mathopt.SolveResult, u: _Grid,
+                      w: _Grid, *, seconds: float, method: str) -> TwoStageResult:
+    """The solver's answer as a :class:`TwoStageResult` (sites used = sites shipping)."""
+    p, q, n = len(problem.plant_fixed), len(problem.satellite_fixed), problem.n
     status = _status(result)
-    seconds = time.monotonic() - start
-    method = f"mip-{backend}"
     bound = _finite(result.dual_bound()) if status != "infeasible" else None
     if not result.has_primal_feasible_solution():
         empty = np.zeros((0, 0))
@@ -618,5 +670,6 @@ def solve_two_stage_mip(problem: TwoStageProblem, *, backend: str = "highs",
     sats = tuple(int(j) for j in np.flatnonzero(wv.sum(axis=1) > 0))
     cost = (float(problem.plant_fixed[list(plants)].sum())
             + float(problem.satellite_fixed[list(sats)].sum())
-            + float((pc * uv).sum()) + float((sc * wv).sum()))
+            + float((problem.plant_cost * uv).sum())
+            + float((problem.satellite_cost * wv).sum()))
     return TwoStageResult(plants, sats, uv, wv, cost, status, bound, seconds, method)

@@ -1,8 +1,7 @@
 r"""Lagrangian relaxation, repair heuristic and kernel MIP for large CFLP instances.
 
-A plain MIP does not cope with the ``capa/b/c`` size (100 facilities x 1000 customers):
-its LP relaxation is large and, without the cardinality cut, 2% below the optimum.
-:func:`solve_lagrangian`
+For instances too large for a plain MIP (such as ``capa/b/c``, 100 facilities x 1000
+customers), :func:`solve_lagrangian`
 
 1. relaxes the assignment constraints :math:`\sum_i x_{ij} = 1` with multipliers
    :math:`\lambda_j` and optimises them by subgradient. For fixed :math:`\lambda` the
@@ -17,14 +16,13 @@ its LP relaxation is large and, without the cardinality cut, 2% below the optimu
    \sum_i s_i y_i \ge D,\ y \in \{0, 1\}^m\}` is a lower bound. The 0-1 cover of
    the demand :math:`D` is solved exactly (equal capacities: the :math:`\lceil D/s
    \rceil` smallest :math:`v_i`; otherwise a dynamic programme over capacity units). It
-   makes the bound stronger than the strong LP: on capa_8000 the LP is 2.1% below the
-   optimum, this bound 0.08%;
+   makes the bound stronger than the strong LP;
 2. turns the facilities the relaxation opens into a feasible solution (multi-source: a
    transportation LP; single-source: regret assignment plus shift and swap moves), and
    keeps the best;
 3. fixes facilities by probing the bound: a facility whose bound with :math:`y_i = 1`
    (the cover recomputed with it forced open) exceeds the best cost :math:`UB` is closed
-   in every better solution (on capa_8000, 85 of 100); single-source arcs are fixed to
+   in every better solution; single-source arcs are fixed to
    zero when that bound plus the arc's knapsack reduced cost exceeds :math:`UB`;
 4. solves the remaining *kernel* (free facilities and arcs) as a MIP warm-started with the
    best solution (SCIP and CP-SAT take the hint). If nothing had to be dropped beyond the
@@ -34,23 +32,23 @@ its LP relaxation is large and, without the cardinality cut, 2% below the optimu
    cost), facilities and single-source arcs are fixed again, and everything left free
    goes into a last MIP; its optimum is the optimum and its bound a valid bound.
 
-The 0-1 cover and the cardinality cut of :func:`~circularopt.siting.cflp.solve_mip`
-made ``capa/b/c`` provable: before them the bound stayed about 2% below the optimum.
+Measurements on the ``capa`` instances: ``docs/benchmarks.md``, *Siting*.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
 
+from circularopt._validate import integer, number
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
 
-__all__ = ["LagrangianBound", "lagrangian_bound", "solve_lagrangian"]
+__all__ = ["LagrangianBound", "LagrangianOptions", "lagrangian_bound", "solve_lagrangian"]
 
 
 @dataclass(frozen=True)
@@ -273,15 +271,7 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
     it = 0
     while it < iterations:
         it += 1
-        r = c - lam[None, :]
-        x, val, rc = _knapsacks(r, d, s)
-        v = f + val
-        if units is not None:
-            # single source: the exact 0-1 knapsacks give a bound above the LP's; an arc
-            # forced in costs at least the continuous knapsack with it (f + val + rc)
-            x, val01 = _knapsacks01(r, *units)
-            rc = v[:, None] + rc - (f + val01)[:, None]
-            v = f + val01
+        x, v, rc = _facility_values(c - lam[None, :], d, s, f, units)
         y, yval = _cover_01(v, s, total, fixed=base_fixed)
         bound = float(lam.sum()) + yval
         if bound > best + 1e-9 * abs(best if math.isfinite(best) else 1.0):
@@ -302,7 +292,33 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
         lam = lam + alpha * max(upper - bound, 1e-9 * abs(upper)) / norm * g
     assert best_state is not None
     lam_b, v_b, rc_b = best_state
-    base = float(lam_b.sum())
+    open_b, closed_b = _forced_bounds(problem, best, float(lam_b.sum()), v_b, base_fixed,
+                                      probe=probe)
+    return LagrangianBound(best, lam_b, v_b, open_b, closed_b, rc_b,
+                           tuple(candidates[-60:]), it)
+
+
+def _facility_values(r: np.ndarray, d: np.ndarray, s: np.ndarray, f: np.ndarray,
+                     units: tuple[np.ndarray, np.ndarray] | None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each facility's knapsack at reduced costs ``r``: its choice, value ``v_i`` and the
+    arcs' reduced costs."""
+    x, val, rc = _knapsacks(r, d, s)
+    v = f + val
+    if units is not None:
+        # single source: the exact 0-1 knapsacks give a bound above the LP's; an arc
+        # forced in costs at least the continuous knapsack with it (f + val + rc)
+        x, val01 = _knapsacks01(r, *units)
+        rc = v[:, None] + rc - (f + val01)[:, None]
+        v = f + val01
+    return x, v, rc
+
+
+def _forced_bounds(problem: FacilityProblem, best: float, base: float, v_b: np.ndarray,
+                   base_fixed: np.ndarray, *, probe: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The bound with each facility forced open, and forced closed, at the best
+    multipliers (``best`` everywhere without ``probe``)."""
+    s, total = problem.capacity, problem.total_demand
     open_b = np.full(problem.m, best)
     closed_b = np.full(problem.m, best)
     for i in range(problem.m if probe and math.isfinite(best) else 0):
@@ -313,8 +329,7 @@ def lagrangian_bound(problem: FacilityProblem, *, upper: float, iterations: int 
                 out[i] = base + _cover_01(v_b, s, total, fixed=forced)[1]
             elif forced[i] != to:
                 out[i] = math.inf
-    return LagrangianBound(best, lam_b, v_b, open_b, closed_b, rc_b,
-                           tuple(candidates[-60:]), it)
+    return open_b, closed_b
 
 
 # --------------------------------------------------------------------------- repair
@@ -431,8 +446,69 @@ def _improve(c: np.ndarray, d: np.ndarray, rem: np.ndarray, where: np.ndarray,
 # --------------------------------------------------------------------------- driver
 
 
+@dataclass(frozen=True, kw_only=True)
+class LagrangianOptions:
+    """Tuning of :func:`solve_lagrangian` beyond its time limit, seed and backend.
+
+    Parameters
+    ----------
+    lagrangian_share
+        Share of the time for the subgradient and repair phases.
+    max_kernel
+        Most facilities kept free in the kernel (beyond this, the ones the relaxation
+        opens least are closed, and the result is no longer proven optimal).
+    arcs_per_customer
+        If positive, keep only this many cheapest kernel arcs per customer (plus the
+        incumbent's); 0 keeps all arcs surviving the reduced-cost test.
+    iterations
+        Subgradient iterations (fewer if the Lagrangian share of the time runs out).
+    multi_source_share
+        Single source only: share of the remaining time for a multi-source kernel MIP
+        (HiGHS, ``multi_source_kernel`` facilities, 8 cheapest arcs per customer) whose
+        open facilities become the final single-source kernel; 0 skips it.
+    multi_source_kernel
+        Facilities in that multi-source kernel.
+    max_candidates
+        Most open sets of the relaxation turned into solutions.
+    probe_share
+        Share of the remaining time for probing: each facility still free is forced open
+        (closed if the incumbent opens it) and the bound re-optimised from the best
+        multipliers; if it exceeds the incumbent's cost, the facility is fixed the
+        other way (see :func:`_probe`).
+    probe_iterations
+        Subgradient iterations per probe.
+    prove_share
+        When the kernel is not the whole problem, share of the time left after the
+        heuristics reserved for a proof (:func:`_prove`): the bound is re-optimised with
+        the kernel's best cost as target, facilities are fixed by probing, and every
+        facility left free goes into a last MIP; 0 skips it.
+    prove_iterations
+        Subgradient iterations of that re-optimisation.
+    """
+
+    lagrangian_share: float = 0.2
+    max_kernel: int = 40
+    arcs_per_customer: int = 0
+    iterations: int = 300
+    multi_source_share: float = 0.0
+    multi_source_kernel: int = 15
+    max_candidates: int = 12
+    probe_share: float = 0.0
+    probe_iterations: int = 60
+    prove_share: float = 0.0
+    prove_iterations: int = 1500
+
+    def __post_init__(self) -> None:
+        for name in ("lagrangian_share", "multi_source_share", "probe_share", "prove_share"):
+            number(f"lagrangian_options.{name}", getattr(self, name), lo=0.0, hi=1.0)
+        for name in ("max_kernel", "arcs_per_customer", "iterations", "multi_source_kernel",
+                     "max_candidates", "probe_iterations", "prove_iterations"):
+            integer(f"lagrangian_options.{name}", getattr(self, name))
+
+
 def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
-                     backend: str = "scip", lagrangian_share: float = 0.2,
+                     backend: str = "scip", options: LagrangianOptions | None = None,
+                     lagrangian_share: float = 0.2,
                      max_kernel: int = 40, arcs_per_customer: int = 0,
                      iterations: int = 300, multi_source_share: float = 0.0,
                      multi_source_kernel: int = 15, max_candidates: int = 12,
@@ -452,38 +528,14 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     backend
         MIP backend of the kernel phase (``"scip"``, ``"cpsat"``, ``"highs"``), or
         ``"none"`` to stop after the heuristic.
-    lagrangian_share
-        Share of the time for the subgradient and repair phases.
-    max_kernel
-        Most facilities kept free in the kernel (beyond this, the ones the relaxation
-        opens least are closed, and the result is no longer proven optimal).
-    multi_source_share
-        Single source only: share of the remaining time for a multi-source kernel MIP
-        (HiGHS, ``multi_source_kernel`` facilities, 8 cheapest arcs per customer) whose
-        open facilities become the final single-source kernel; 0 skips it.
-    multi_source_kernel
-        Facilities in that multi-source kernel.
-    max_candidates
-        Most open sets of the relaxation turned into solutions.
-    iterations
-        Subgradient iterations (fewer if the Lagrangian share of the time runs out).
-    arcs_per_customer
-        If positive, keep only this many cheapest kernel arcs per customer (plus the
-        incumbent's); 0 keeps all arcs surviving the reduced-cost test.
-    probe_share
-        Share of the remaining time for probing: each facility still free is forced open
-        (closed if the incumbent opens it) and the bound re-optimised from the best
-        multipliers; if it exceeds the incumbent's cost, the facility is fixed the
-        other way (see :func:`_probe`).
-    probe_iterations
-        Subgradient iterations per probe.
-    prove_share
-        When the kernel is not the whole problem, share of the time left after the
-        heuristics reserved for a proof (:func:`_prove`): the bound is re-optimised with
-        the kernel's best cost as target, facilities are fixed by probing, and every
-        facility left free goes into a last MIP; 0 skips it.
-    prove_iterations
-        Subgradient iterations of that re-optimisation.
+    options
+        The tuning (see :class:`LagrangianOptions`). When given it replaces the tuning
+        keywords below, which are kept for existing callers and mean the same fields.
+    lagrangian_share, max_kernel, arcs_per_customer, iterations
+        The fields of :class:`LagrangianOptions` of the same names, used when ``options``
+        is ``None`` (as are ``multi_source_share``, ``multi_source_kernel``,
+        ``max_candidates``, ``probe_share``, ``probe_iterations``, ``prove_share`` and
+        ``prove_iterations``).
 
     Returns
     -------
@@ -493,21 +545,63 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     """
     if backend not in ("scip", "cpsat", "highs", "none"):
         raise InputError("backend", backend, "'scip', 'cpsat', 'highs' or 'none'")
-    start = time.monotonic()
-    deadline = start + time_limit
-    rng = np.random.default_rng(seed)
-    info: dict[str, object] = {}
+    if options is None:
+        options = LagrangianOptions(
+            lagrangian_share=lagrangian_share, max_kernel=max_kernel,
+            arcs_per_customer=arcs_per_customer, iterations=iterations,
+            multi_source_share=multi_source_share, multi_source_kernel=multi_source_kernel,
+            max_candidates=max_candidates, probe_share=probe_share,
+            probe_iterations=probe_iterations, prove_share=prove_share,
+            prove_iterations=prove_iterations)
+    run = _Run(problem, options, backend, seed, time.monotonic(), time_limit,
+               np.random.default_rng(seed))
+    best = _first_solution(run)
+    upper = best.cost if best is not None else _loose_upper_bound(problem)
+    run.info["initial_cost"] = upper
+    lb = lagrangian_bound(problem, upper=upper, iterations=options.iterations,
+                          deadline=run.start + options.lagrangian_share * time_limit)
+    run.info["lagrangian_bound"] = lb.bound
+    run.info["iterations"] = lb.iterations
+    best = _heuristic_phase(run, lb, best)
+    run.info["heuristic_cost"] = None if best is None else best.cost
+    if backend == "none" or best is None or time.monotonic() > run.deadline - 3.0:
+        return _finish(problem, best, lb.bound, run.start, "lagrangian", run.info)
+    return _kernel_phase(run, lb, best)
 
-    def repair(open_idx: list[int], moves: bool) -> FacilityResult | None:
-        # a single-source solution is feasible for both variants and fast to improve;
-        # multi-source flows are re-optimised by a transportation LP at the end
-        sol = _single_source(problem, open_idx, rng, moves)
-        if sol is None and not problem.single_source:
-            sol = _transport(problem, open_idx)
+
+@dataclass
+class _Run:
+    """One run of :func:`solve_lagrangian`: its settings, clock and facts."""
+
+    problem: FacilityProblem
+    options: LagrangianOptions
+    backend: str
+    seed: int
+    start: float
+    time_limit: float
+    rng: np.random.Generator
+    info: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def deadline(self) -> float:
+        return self.start + self.time_limit
+
+    def repair(self, open_idx: list[int], moves: bool) -> FacilityResult | None:
+        """A solution opening ``open_idx``, or ``None``.
+
+        A single-source solution is feasible for both variants and fast to improve;
+        multi-source flows are re-optimised by a transportation LP at the end.
+        """
+        sol = _single_source(self.problem, open_idx, self.rng, moves)
+        if sol is None and not self.problem.single_source:
+            sol = _transport(self.problem, open_idx)
         return sol
 
-    # a first solution: open facilities by increasing (fixed cost per capacity) until the
-    # demand is covered with 20% slack, then repair
+
+def _first_solution(run: _Run) -> FacilityResult | None:
+    """Open facilities by increasing fixed cost per capacity until the demand is covered
+    with 20% (then 50%, 100%, unlimited) slack, and repair."""
+    problem = run.problem
     order = list(np.argsort(problem.fixed_cost / np.maximum(problem.capacity, 1e-12)))
     best: FacilityResult | None = None
     for slack in (1.2, 1.5, 2.0, math.inf):
@@ -516,32 +610,36 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
             if problem.capacity[opened].sum() >= slack * problem.total_demand:
                 break
             opened.append(int(i))
-        best = repair(sorted(opened), True)
+        best = run.repair(sorted(opened), True)
         if best is not None:
             break
-    upper = best.cost if best is not None else float(
-        problem.fixed_cost.sum() + np.where(np.isfinite(problem.cost), problem.cost, 0).max(
-            axis=0).sum())
-    info["initial_cost"] = upper
-    lag_deadline = start + lagrangian_share * time_limit
-    lb = lagrangian_bound(problem, upper=upper, iterations=iterations, deadline=lag_deadline)
-    info["lagrangian_bound"] = lb.bound
-    info["iterations"] = lb.iterations
-    # the open sets the relaxation proposed last, assigned and polished by customer moves;
-    # the best two then get facility moves (close, open, swap)
+    return best
+
+
+def _loose_upper_bound(problem: FacilityProblem) -> float:
+    """Every facility open and each customer at its dearest finite cost."""
+    return float(problem.fixed_cost.sum() + np.where(np.isfinite(problem.cost), problem.cost,
+                                                     0).max(axis=0).sum())
+
+
+def _heuristic_phase(run: _Run, lb: LagrangianBound,
+                     best: FacilityResult | None) -> FacilityResult | None:
+    """The open sets the relaxation proposed last, assigned and polished by customer
+    moves; the best two then get facility moves (close, open, swap)."""
+    problem, share, limit = run.problem, run.options.lagrangian_share, run.time_limit
     pool: dict[tuple[int, ...], FacilityResult] = {}
-    heur_deadline = start + (lagrangian_share + 0.1) * time_limit
+    heur_deadline = run.start + (share + 0.1) * limit
     for cand in reversed(lb.candidates):
-        if time.monotonic() > heur_deadline or len(pool) >= max_candidates:
+        if time.monotonic() > heur_deadline or len(pool) >= run.options.max_candidates:
             break
         fixed_cand = _cover_open(problem, list(cand))
         if fixed_cand not in pool:
-            sol = repair(list(fixed_cand), True)
+            sol = run.repair(list(fixed_cand), True)
             if sol is not None:
                 pool[fixed_cand] = sol
     if best is not None:
         pool[best.open_facilities] = best
-    search_deadline = start + (lagrangian_share + 0.2) * time_limit
+    search_deadline = run.start + (share + 0.2) * limit
     for sol in sorted(pool.values(), key=lambda r: r.cost)[:2]:
         if time.monotonic() > search_deadline or sol.single_source_assignment() is None:
             continue
@@ -552,21 +650,65 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
         flows = _transport(problem, list(best.open_facilities))
         if flows is not None and flows.cost < best.cost:
             best = flows
-    info["heuristic_cost"] = None if best is None else best.cost
-    method = "lagrangian"
-    bound = lb.bound
-    if backend == "none" or best is None or time.monotonic() > deadline - 3.0:
-        return _finish(problem, best, bound, start, method, info)
+    return best
+
+
+def _kernel_phase(run: _Run, lb: LagrangianBound, best: FacilityResult) -> FacilityResult:
+    """Probe, choose the kernel, solve it as a MIP (in rounds), and optionally prove."""
+    problem, opts, info, backend = run.problem, run.options, run.info, run.backend
     ub = best.cost
-    v = lb.facility_value
-    fixed = _probe(problem, lb, best, deadline=time.monotonic() + probe_share * (
-        deadline - time.monotonic()), iterations=probe_iterations, info=info)
-    closed_fixed = fixed == 0
+    fixed = _probe(problem, lb, best, deadline=time.monotonic() + opts.probe_share * (
+        run.deadline - time.monotonic()), iterations=opts.probe_iterations, info=info)
     must_open = np.flatnonzero(fixed == 1).tolist() or None
+    score, kernel, proven = _rank_kernel(problem, lb, best, fixed == 0, opts.max_kernel)
+    ms_open: np.ndarray | None = None
+    if problem.single_source and opts.multi_source_share > 0:
+        best, kernel, ms_open = _add_multi_source(run, score, kernel, best)
+        proven = proven and ms_open is None
+    kernel = np.array(sorted(set(kernel.tolist()) | set(best.open_facilities)))
+    arcs = None
+    if problem.single_source:
+        arcs = _kernel_arcs(problem, lb, best, kernel, ms_open, ub, opts.arcs_per_customer)
+        proven = proven and opts.arcs_per_customer <= 0
+    info["kernel_facilities"] = len(kernel)
+    info["kernel_arcs"] = int(arcs[kernel].sum()) if arcs is not None else len(kernel) * problem.n
+    info["kernel_start_cost"] = best.cost
+    remaining = run.deadline - time.monotonic()
+    if remaining < 3.0:
+        return _finish(problem, best, lb.bound, run.start, "lagrangian", info)
+    kernel_deadline = run.deadline if opts.prove_share <= 0 \
+        else run.deadline - opts.prove_share * remaining
+    mip = solve_mip(problem, backend=backend,
+                    time_limit=max(1.0, kernel_deadline - time.monotonic() - 1.0),
+                    seed=run.seed, facilities=kernel.tolist(), arcs=arcs,
+                    hint=best if backend != "highs" else None,
+                    must_open=must_open if proven else None)
+    info["kernel_cost"] = mip.cost if mip.has_solution else None
+    info["kernel_status"] = mip.status
+    if mip.has_solution and mip.cost < best.cost - 1e-9:
+        best = mip
+    best, mip = _kernel_rounds(run, score, kernel, best, mip, proven, kernel_deadline)
+    bound = _kernel_bound(lb.bound, best, mip, proven)
+    method = f"lagrangian+kernel-{backend}"
+    if (opts.prove_share > 0 and bound < best.cost - 1e-9 * max(1.0, abs(best.cost))
+            and run.deadline - time.monotonic() > 5.0):
+        best, proof_bound = _prove(problem, lb, best, deadline=run.deadline, backend=backend,
+                                   seed=run.seed, iterations=opts.prove_iterations,
+                                   probe_iterations=opts.probe_iterations, info=info)
+        bound = max(bound, proof_bound)
+        method = f"lagrangian+kernel+proof-{backend}"
+    return _finish(problem, best, bound, run.start, method, info)
+
+
+def _rank_kernel(problem: FacilityProblem, lb: LagrangianBound, best: FacilityResult,
+                 closed_fixed: np.ndarray, max_kernel: int
+                 ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Facility ranking (how often the relaxation opens each), the kernel, and whether
+    the kernel holds every facility not fixed closed (so its optimum is proven)."""
     usage = np.zeros(problem.m)
     for cand in lb.candidates:
         usage[list(cand)] += 1
-    score = usage - 1e-12 * v
+    score = usage - 1e-12 * lb.facility_value
     score[list(best.open_facilities)] = np.inf
     score[closed_fixed] = -np.inf
     kernel = np.flatnonzero(~closed_fixed | np.isin(np.arange(problem.m),
@@ -574,51 +716,50 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     proven = len(kernel) <= max_kernel
     if not proven:
         kernel = np.sort(np.argsort(-score)[:max_kernel])
-    ms_open: np.ndarray | None = None
-    if problem.single_source and multi_source_share > 0:
-        # kernel search on the multi-source relaxation (HiGHS) proposes the facility
-        # choice; its open set joins the single-source kernel and seeds a new incumbent
-        ms = _multi_source_kernel_search(
-            problem, list(np.argsort(-score)), multi_source_kernel,
-            time.monotonic() + multi_source_share * (deadline - time.monotonic()), info)
-        if ms is not None:
-            cand_ss = _single_source(problem, list(ms.open_facilities), rng, True)
-            if cand_ss is not None and cand_ss.cost < best.cost - 1e-9:
-                best = cand_ss
-            kernel = np.array(sorted(set(kernel.tolist()) | set(ms.open_facilities)))
-            ms_open = np.array(ms.open_facilities)
-            proven = False
-    kernel = np.array(sorted(set(kernel.tolist()) | set(best.open_facilities)))
-    arcs = None
-    if problem.single_source:
-        arc_lb = lb.open_bound[:, None] + np.maximum(lb.arc_reduced_cost, 0.0)
-        arcs = arc_lb <= ub
-        if arcs_per_customer > 0:
-            proven = False
-            allowed = arcs
-            arcs = _cheapest_arcs(problem, kernel, allowed, arcs_per_customer)
-            if ms_open is not None:
-                arcs |= _cheapest_arcs(problem, ms_open, allowed, arcs_per_customer)
-        arcs[best.assignment > 0.5] = True
-    info["kernel_facilities"] = len(kernel)
-    info["kernel_arcs"] = int(arcs[kernel].sum()) if arcs is not None else len(kernel) * problem.n
-    info["kernel_start_cost"] = best.cost
-    remaining = deadline - time.monotonic()
-    if remaining < 3.0:
-        return _finish(problem, best, bound, start, method, info)
-    kernel_deadline = deadline if prove_share <= 0 else deadline - prove_share * remaining
-    hint = best if backend != "highs" else None
-    mip = solve_mip(problem, backend=backend,
-                    time_limit=max(1.0, kernel_deadline - time.monotonic() - 1.0), seed=seed,
-                    facilities=kernel.tolist(), arcs=arcs, hint=hint,
-                    must_open=must_open if proven else None)
-    info["kernel_cost"] = mip.cost if mip.has_solution else None
-    info["kernel_status"] = mip.status
-    method = f"lagrangian+kernel-{backend}"
-    if mip.has_solution and mip.cost < best.cost - 1e-9:
-        best = mip
-    # multi-source kernel search: while the kernel is solved early, swap in the next
-    # bucket of facilities of the ranking around the incumbent's open set
+    return score, kernel, proven
+
+
+def _add_multi_source(run: _Run, score: np.ndarray, kernel: np.ndarray,
+                      best: FacilityResult
+                      ) -> tuple[FacilityResult, np.ndarray, np.ndarray | None]:
+    """Kernel search on the multi-source relaxation (HiGHS) proposes the facility choice;
+    its open set joins the single-source kernel and seeds a new incumbent."""
+    problem = run.problem
+    ms = _multi_source_kernel_search(
+        problem, list(np.argsort(-score)), run.options.multi_source_kernel,
+        time.monotonic() + run.options.multi_source_share * (run.deadline - time.monotonic()),
+        run.info)
+    if ms is None:
+        return best, kernel, None
+    cand_ss = _single_source(problem, list(ms.open_facilities), run.rng, True)
+    if cand_ss is not None and cand_ss.cost < best.cost - 1e-9:
+        best = cand_ss
+    kernel = np.array(sorted(set(kernel.tolist()) | set(ms.open_facilities)))
+    return best, kernel, np.array(ms.open_facilities)
+
+
+def _kernel_arcs(problem: FacilityProblem, lb: LagrangianBound, best: FacilityResult,
+                 kernel: np.ndarray, ms_open: np.ndarray | None, ub: float,
+                 arcs_per_customer: int) -> np.ndarray:
+    """Single source: the arcs passing the reduced-cost test against ``ub`` (optionally
+    only the cheapest per customer), plus the incumbent's."""
+    arc_lb = lb.open_bound[:, None] + np.maximum(lb.arc_reduced_cost, 0.0)
+    arcs = arc_lb <= ub
+    if arcs_per_customer > 0:
+        allowed = arcs
+        arcs = _cheapest_arcs(problem, kernel, allowed, arcs_per_customer)
+        if ms_open is not None:
+            arcs |= _cheapest_arcs(problem, ms_open, allowed, arcs_per_customer)
+    arcs[best.assignment > 0.5] = True
+    return arcs
+
+
+def _kernel_rounds(run: _Run, score: np.ndarray, kernel: np.ndarray, best: FacilityResult,
+                   mip: FacilityResult, proven: bool, kernel_deadline: float
+                   ) -> tuple[FacilityResult, FacilityResult]:
+    """Multi-source kernel search: while the kernel is solved early, swap in the next
+    bucket of facilities of the ranking around the incumbent's open set."""
+    problem, backend = run.problem, run.backend
     rest = [int(i) for i in np.argsort(-score) if int(i) not in set(kernel.tolist())]
     rounds = 1
     while (not problem.single_source and not proven and rest
@@ -627,25 +768,24 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
         rest = rest[6:]
         mip = solve_mip(problem, backend=backend,
                         time_limit=kernel_deadline - time.monotonic() - 1.0,
-                        seed=seed, facilities=facilities,
+                        seed=run.seed, facilities=facilities,
                         hint=best if backend != "highs" else None)
         rounds += 1
         if mip.has_solution and mip.cost < best.cost - 1e-9:
             best = mip
-    info["kernel_rounds"] = rounds
+    run.info["kernel_rounds"] = rounds
+    return best, mip
+
+
+def _kernel_bound(bound: float, best: FacilityResult, mip: FacilityResult,
+                  proven: bool) -> float:
+    """The Lagrangian bound, raised by the last kernel MIP when the kernel is proven."""
     kernel_bound = mip.info.get("kernel_bound")
     if proven and isinstance(kernel_bound, float):
         bound = max(bound, kernel_bound)
     if proven and mip.info.get("restricted_optimal"):
         bound = max(bound, best.cost)
-    if (prove_share > 0 and bound < best.cost - 1e-9 * max(1.0, abs(best.cost))
-            and deadline - time.monotonic() > 5.0):
-        best, proof_bound = _prove(problem, lb, best, deadline=deadline, backend=backend,
-                                   seed=seed, iterations=prove_iterations,
-                                   probe_iterations=probe_iterations, info=info)
-        bound = max(bound, proof_bound)
-        method = f"lagrangian+kernel+proof-{backend}"
-    return _finish(problem, best, bound, start, method, info)
+    return bound
 
 
 def _prove(problem: FacilityProblem, lb: LagrangianBound, best: FacilityResult, *,
@@ -828,26 +968,45 @@ def _facility_search(problem: FacilityProblem, best: FacilityResult, deadline: f
     Each move reassigns the affected customers greedily and is kept when the total cost
     (fixed plus assignment) drops; customer shift and swap moves polish the result.
     """
-    c = np.where(np.isfinite(problem.cost), problem.cost, 1e30)
-    d, f, m, n = problem.demand, problem.fixed_cost, problem.m, problem.n
-    assign = best.assignment
-    where = np.argmax(assign, axis=0)
-    is_open = np.zeros(m, dtype=bool)
+    moves = _FacilityMoves(problem)
+    where = np.argmax(best.assignment, axis=0)
+    is_open = np.zeros(problem.m, dtype=bool)
     is_open[list(best.open_facilities)] = True
-
-    def total(w: np.ndarray, o: np.ndarray) -> float:
-        return float(f[o].sum() + c[w, np.arange(n)].sum())
-
-    def remaining(w: np.ndarray) -> np.ndarray:
-        return problem.capacity - np.bincount(w, weights=d, minlength=m)
-
-    current = total(where, is_open)
+    current = moves.total(where, is_open)
     improved = True
     while improved and time.monotonic() < deadline:
-        improved = False
+        found = moves.close_or_swap(where, is_open, current, deadline, neighbours)
+        if found is None:
+            found = moves.open_one(where, is_open, current)
+        improved = found is not None
+        if found is not None:
+            where, is_open, current = found
+    return moves.polished(where, is_open)
+
+
+class _FacilityMoves:
+    """Facility moves of :func:`_facility_search` on one single-source problem."""
+
+    def __init__(self, problem: FacilityProblem) -> None:
+        self.problem = problem
+        self.c = np.where(np.isfinite(problem.cost), problem.cost, 1e30)
+        self.d, self.f = problem.demand, problem.fixed_cost
+
+    def total(self, w: np.ndarray, o: np.ndarray) -> float:
+        return float(self.f[o].sum() + self.c[w, np.arange(self.problem.n)].sum())
+
+    def remaining(self, w: np.ndarray) -> np.ndarray:
+        return self.problem.capacity - np.bincount(w, weights=self.d, minlength=self.problem.m)
+
+    def close_or_swap(self, where: np.ndarray, is_open: np.ndarray, current: float,
+                      deadline: float, neighbours: int
+                      ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The first improving closing of an open facility (dearest first), alone or
+        swapped with one of its ``neighbours`` cheapest closed ones; ``None`` if none."""
+        c, d, f = self.c, self.d, self.f
         for a in sorted(np.flatnonzero(is_open), key=lambda k: -f[k]):
             if time.monotonic() > deadline:
-                break
+                return None
             mine = np.flatnonzero(where == a)
             closed = np.flatnonzero(~is_open)
             near = closed[np.argsort(f[closed] + c[np.ix_(closed, mine)].sum(axis=1))]
@@ -856,40 +1015,44 @@ def _facility_search(problem: FacilityProblem, best: FacilityResult, deadline: f
                 o[a] = False
                 if b >= 0:
                     o[b] = True
-                rem = remaining(w)
+                rem = self.remaining(w)
                 rem[a] += d[mine].sum()
                 if not _reassign(c, d, rem, w, o, mine):
                     continue
                 if b >= 0:
                     _pull(c, d, rem, w, b)
-                value = total(w, o)
+                value = self.total(w, o)
                 if value < current - 1e-9:
-                    where, is_open, current, improved = w, o, value, True
-                    break
-            if improved:
-                break
-        if improved:
-            continue
+                    return w, o, value
+        return None
+
+    def open_one(self, where: np.ndarray, is_open: np.ndarray, current: float
+                 ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The first improving opening of a closed facility; ``None`` if none."""
         for b in np.flatnonzero(~is_open):
             w = where.copy()
-            rem = remaining(w)
-            _pull(c, d, rem, w, int(b))
+            rem = self.remaining(w)
+            _pull(self.c, self.d, rem, w, int(b))
             o = is_open.copy()
             o[b] = True
-            value = total(w, o)
+            value = self.total(w, o)
             if value < current - 1e-9:
-                where, is_open, current, improved = w, o, value, True
-                break
-    idx = np.flatnonzero(is_open)
-    local = np.searchsorted(idx, where)
-    rem = problem.capacity[idx] - np.bincount(local, weights=d, minlength=len(idx))
-    _improve(c[idx], d, rem, local)
-    where = idx[local]
-    out = np.zeros((m, n))
-    out[where, np.arange(n)] = 1.0
-    used = sorted(set(where.tolist()))
-    return FacilityResult(tuple(used), out, problem.solution_cost(used, out), "feasible",
-                          None, 0.0, "local-search")
+                return w, o, value
+        return None
+
+    def polished(self, where: np.ndarray, is_open: np.ndarray) -> FacilityResult:
+        """Customer shift and swap moves among the open facilities; the result."""
+        problem, d = self.problem, self.d
+        idx = np.flatnonzero(is_open)
+        local = np.searchsorted(idx, where)
+        rem = problem.capacity[idx] - np.bincount(local, weights=d, minlength=len(idx))
+        _improve(self.c[idx], d, rem, local)
+        where = idx[local]
+        out = np.zeros((problem.m, problem.n))
+        out[where, np.arange(problem.n)] = 1.0
+        used = sorted(set(where.tolist()))
+        return FacilityResult(tuple(used), out, problem.solution_cost(used, out), "feasible",
+                              None, 0.0, "local-search")
 
 
 def _finish(problem: FacilityProblem, best: FacilityResult | None, bound: float,

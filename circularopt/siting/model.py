@@ -70,21 +70,21 @@ By default (``method="two-phase"``) the model is first solved with the assignmen
 variables :math:`x, z` relaxed to :math:`[0, 1]` (multi-source): only the few site
 variables :math:`y, e` are integer, and its dual bound is a valid lower bound of the
 single-source problem. The sites found are then fixed and the single-source assignment
-is solved; as a point's waste is small against a complex's capacity this loses little
-(on Bishkek with 300 points, 0.005%). If no single-source assignment fits the chosen
+is solved; as a point's waste is small against a complex's capacity this loses little.
+If no single-source assignment fits the chosen
 sites, the full MIP is solved instead; when the gap is still above the tolerance, the
 full MIP continues from the two-phase solution (as a hint) in the time left and the
 better solution and bound are kept. ``method="mip"`` solves the full MIP directly;
 its LP bound is weaker (the capacity-option fixed costs are paid fractionally), so it
 proves optimality more slowly. The implied capacity-cover row lets SCIP and HiGHS
-derive knapsack cover cuts on :math:`y`; with it the relaxation of Bishkek at 300 points
-is solved at the root node instead of after 25-70 nodes.
+derive knapsack cover cuts on :math:`y`, which shortens the search (measurements:
+``docs/benchmarks.md``, *Siting*).
 
 Backends
 --------
 The same MathOpt model is solved by SCIP (``"scip"``), HiGHS (``"highs"``) or CP-SAT
 (``"cpsat"``), all bundled with OR-Tools. :data:`DEFAULT_BACKEND` is the one that was
-fastest to prove optimality on generated scenarios (see ``benchmarks/bench_siting.py``).
+fastest to prove optimality on generated scenarios (``docs/benchmarks.md``, *Siting*).
 """
 
 from __future__ import annotations
@@ -100,6 +100,7 @@ import numpy as np
 from ortools.math_opt.python import mathopt
 from scipy.optimize import linprog
 
+from circularopt._validate import choice, integer, number, sequence
 from circularopt.exceptions import InfeasibleError, InputError, SolverError
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import ComplexCandidate, Recycler, Scenario
@@ -116,6 +117,7 @@ __all__ = [
     "DEFAULT_BACKEND",
     "METHODS",
     "CollectionCostParams",
+    "SitingOptions",
     "collection_cost_estimate",
     "max_diversion_t_per_day",
     "site",
@@ -129,10 +131,8 @@ BACKENDS: dict[str, mathopt.SolverType] = {
 """Backend name -> MathOpt solver."""
 
 DEFAULT_BACKEND = "scip"
-"""Backend used when none is given: SCIP with the two-phase method was the fastest to
-prove optimality on generated Bishkek and Osh scenarios of 300 and 1,000 points
-(``benchmarks/bench_siting.py``); HiGHS is close on Osh and slower on Bishkek; CP-SAT,
-which must scale the continuous flow variables, stays 5-25% away after 60 s."""
+"""Backend used when none is given (the fastest to prove optimality in
+``docs/benchmarks.md``, *Siting*)."""
 
 METHODS = ("two-phase", "mip")
 """Solution methods of :func:`site` (see its ``method`` parameter)."""
@@ -280,17 +280,10 @@ def collection_cost_estimate(scenario: Scenario, matrices: TravelMatrices,
     truck-day. The local part does not depend on the facility; it only keeps the total
     comparable with routed costs.
 
-    Calibration: on generated Bishkek (300 points, all emptied daily, approximate
-    matrices, the siting plan's assignment) PyVRP routes through
-    :func:`circularopt.routing.decompose.route_city` cost 4,829 (90 s) and 5,034 (60 s)
-    per day against an estimate of 3,982: routed / estimate = 1.21-1.26 (on Osh, 300
-    points, 60 s: 1,563 routed against 1,318 estimated, 1.19). The physical
-    figures agree closely (estimate 1,767 km and 264 truck-hours, routed 1,780 km and
-    265 h); the difference is pricing: routes pay each used truck's whole-day fixed cost
-    (30 trucks used about 8.8 h of a 12 h shift) and use the larger trucks, dearer per km
-    and hour than the fleet average used here. Set ``params.scale`` to such a measured
-    ratio to match routed totals; the facility-dependent line-haul part, which drives the
-    siting decisions, is scaled alike.
+    Calibration: routed costs come out about 1.2 times this estimate (whole-day truck
+    fixed costs, larger trucks); set ``params.scale`` to a measured ratio to match routed
+    totals (measurements: ``docs/benchmarks.md``, *Siting*). The facility-dependent
+    line-haul part, which drives the siting decisions, is scaled alike.
 
     Parameters
     ----------
@@ -402,199 +395,12 @@ class _Data:
     km_jl: np.ndarray             # (J, L)
 
 
-def _check_options(scenario: Scenario, backend: str, time_limit: float,
-                   complexes: int | None, max_complexes: int | None,
-                   min_diversion: float | None, max_travel_minutes: float | None,
-                   locked_open: set[str], locked_closed: set[str]) -> None:
-    if backend not in BACKENDS:
-        raise InputError("backend", backend, f"one of {sorted(BACKENDS)}")
-    if not (isinstance(time_limit, int | float) and time_limit > 0):
-        raise InputError("time_limit", time_limit, "a number of seconds > 0")
-    for name, value in (("complexes", complexes), ("max_complexes", max_complexes)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or value < 0):
-            raise InputError(name, value, "None or an integer >= 0")
-    if complexes is not None and max_complexes is not None:
-        raise InputError("complexes", complexes,
-                         "None when max_complexes is given (give one of the two)")
-    if min_diversion is not None and not 0.0 <= min_diversion <= 1.0:
-        raise InputError("min_diversion", min_diversion, "None or a share from 0 to 1")
-    if max_travel_minutes is not None and not max_travel_minutes > 0:
-        raise InputError("max_travel_minutes", max_travel_minutes, "None or minutes > 0")
-    known = {c.id for c in scenario.complex_candidates}
-    for name, ids in (("locked_open", locked_open), ("locked_closed", locked_closed)):
-        unknown = sorted(ids - known)
-        if unknown:
-            raise InputError(name, unknown, f"ids of complex candidates {sorted(known)}")
-    if not scenario.collection_points:
-        raise InputError("scenario.collection_points", [], "at least one collection point")
-
-
-def _prepare(scenario: Scenario, matrices: TravelMatrices, *, max_travel_minutes: float | None,
-             locked_closed: set[str], allow_direct_landfill: bool,
-             open_candidate_recyclers: bool, params: CollectionCostParams) -> _Data:
-    needed = [p.id for p in scenario.collection_points]
-    needed += [c.id for c in scenario.complex_candidates]
-    needed += [r.id for r in scenario.recyclers] + [lf.id for lf in scenario.landfills]
-    have = set(matrices.ids)
-    missing = [i for i in needed if i not in have]
-    if missing:
-        raise InputError("matrices.ids", f"missing {_fmt_ids(missing)}",
-                         "travel matrices covering every point, complex, recycler and "
-                         "landfill of the scenario")
-    streams = list(scenario.stream_names)
-    points = scenario.collection_points
-    w = np.array([[p.tonnes_per_day.get(s, 0.0) for s in streams] for p in points])
-    cands = [c for c in scenario.complex_candidates if c.id not in locked_closed]
-    landfills = list(scenario.landfills)
-    recyclers = _usable_recyclers(scenario, open_candidate_recyclers)
-    cand_ids = [c.id for c in cands]
-    lf_ids = [lf.id for lf in landfills]
-    pi = matrices.indices([p.id for p in points])
-    dur_min = matrices.duration_s[np.ix_(pi, matrices.indices(cand_ids))] / 60.0
-    dur_lf = matrices.duration_s[np.ix_(pi, matrices.indices(lf_ids))] / 60.0
-    limit = math.inf if max_travel_minutes is None else max_travel_minutes
-    c_x = collection_cost_estimate(scenario, matrices, cand_ids, params=params)
-    c_z = (collection_cost_estimate(scenario, matrices, lf_ids, params=params)
-           if allow_direct_landfill and lf_ids else np.zeros((len(points), len(lf_ids))))
-    allowed_x = np.isfinite(c_x) & np.isfinite(dur_min) & (dur_min <= limit + _EPS)
-    allowed_z = (np.isfinite(c_z) & np.isfinite(dur_lf) & (dur_lf <= limit + _EPS)
-                 & allow_direct_landfill)
-    ci = matrices.indices(cand_ids)
-    km_jr = matrices.distance_m[np.ix_(ci, matrices.indices([r.id for r in recyclers]))] / 1e3
-    km_jl = matrices.distance_m[np.ix_(ci, matrices.indices(lf_ids))] / 1e3
-    return _Data(
-        points=[p.id for p in points], streams=streams, w=w, W=w.sum(axis=1), cands=cands,
-        landfills=lf_ids,
-        lf_fee=np.array([lf.tipping_fee_per_tonne for lf in landfills], dtype=float),
-        lf_cap=[lf.capacity_t_per_day for lf in landfills], recyclers=recyclers,
-        allowed_x=allowed_x, allowed_z=allowed_z,
-        c_x=c_x, c_z=c_z, km_jr=km_jr, km_jl=km_jl)
-
-
-def _precheck(scenario: Scenario, data: _Data, *, complexes: int | None,
-              max_complexes: int | None, min_diversion: float | None,
-              max_travel_minutes: float | None, locked_open: set[str],
-              locked_closed: set[str], allow_direct_landfill: bool,
-              open_candidate_recyclers: bool) -> None:
-    """Raise :class:`InfeasibleError` naming the cause when the options cannot be met."""
-    both = sorted(locked_open & locked_closed)
-    if both:
-        raise InfeasibleError(f"complex(es) {_fmt_ids(both)} are both locked open and locked "
-                              "closed; remove them from one of the two lists")
-    limit = complexes if complexes is not None else max_complexes
-    which = "complexes" if complexes is not None else "max_complexes"
-    if limit is not None and len(locked_open) > limit:
-        raise InfeasibleError(
-            f"{len(locked_open)} complexes are locked open ({_fmt_ids(sorted(locked_open))}) "
-            f"but {which}={limit}; raise {which} to at least {len(locked_open)} or unlock "
-            "some")
-    if complexes is not None and complexes > len(data.cands):
-        raise InfeasibleError(
-            f"complexes={complexes} but only {len(data.cands)} candidate(s) are available "
-            f"({len(locked_closed)} locked closed); lower complexes or add candidates")
-    total = float(data.W.sum())
-    # every point needs a reachable facility
-    orphans = [p for k, p in enumerate(data.points)
-               if not data.allowed_x[k].any() and not data.allowed_z[k].any()]
-    if orphans:
-        if max_travel_minutes is not None:
-            raise InfeasibleError(
-                f"{len(orphans)} collection point(s) lie farther than "
-                f"{max_travel_minutes:g} min from every available complex"
-                f"{' and landfill' if allow_direct_landfill else ''}: {_fmt_ids(orphans)}; "
-                "raise max_travel_minutes, unlock or add a nearer candidate, or allow "
-                "direct landfill")
-        raise InfeasibleError(
-            f"{len(orphans)} collection point(s) cannot reach any available complex "
-            f"(no candidate left or unreachable in the matrices): {_fmt_ids(orphans)}")
-    # capacity
-    caps = {c.id: c.max_capacity_t_per_day for c in data.cands}
-    locked_caps = [caps[c] for c in locked_open]
-    others = sorted((v for k, v in caps.items() if k not in locked_open), reverse=True)
-    k = len(others) if limit is None else max(0, limit - len(locked_open))
-    complex_cap = sum(locked_caps) + sum(others[:k])
-    direct = 0.0
-    if allow_direct_landfill and data.landfills:
-        direct = (math.inf if any(c is None for c in data.lf_cap)
-                  else float(sum(c for c in data.lf_cap if c is not None)))
-    if total > complex_cap + direct + 1e-6:
-        parts = f"{complex_cap:,.1f} t/day from complexes"
-        if limit is not None:
-            parts += f" with {which}={limit}"
-        if allow_direct_landfill:
-            parts += f" plus {direct:,.1f} t/day of direct landfill"
-        raise InfeasibleError(
-            f"total waste {total:,.1f} t/day exceeds the largest possible complex and "
-            f"landfill capacity of {complex_cap + direct:,.1f} t/day ({parts}); raise "
-            f"{which if limit is not None else 'the capacity options'}, add candidates, "
-            "unlock closed sites or allow direct landfill")
-    # points that can reach only one complex must fit into it
-    only: dict[int, list[int]] = {}
-    for i in range(len(data.points)):
-        reach = np.flatnonzero(data.allowed_x[i])
-        if len(reach) == 1 and not data.allowed_z[i].any():
-            only.setdefault(int(reach[0]), []).append(i)
-    for j, rows in only.items():
-        load = float(data.W[rows].sum())
-        cap = data.cands[j].max_capacity_t_per_day
-        if load > cap + 1e-6:
-            raise InfeasibleError(
-                f"{len(rows)} point(s) ({_fmt_ids([data.points[i] for i in rows])}) can only "
-                f"reach complex {data.cands[j].id!r} within the travel limit; their "
-                f"{load:,.1f} t/day exceed its largest option of {cap:,.1f} t/day; raise "
-                "max_travel_minutes or add a larger capacity option")
-    # disposal and diversion
-    best = max_diversion_t_per_day(scenario, candidates=data.cands,
-                                   open_candidate_recyclers=open_candidate_recyclers)
-    if all(c is not None for c in data.lf_cap):
-        lf_total = float(sum(c for c in data.lf_cap if c is not None))
-        if total - best > lf_total + 1e-6:
-            raise InfeasibleError(
-                f"at least {total - best:,.1f} t/day must be landfilled (total waste "
-                f"{total:,.1f} t/day minus at most {best:,.1f} t/day deliverable to "
-                f"recyclers), but the landfills take only {lf_total:,.1f} t/day; add "
-                "landfill capacity or recycler capacity")
-    if min_diversion is not None and min_diversion * total > best + 1e-6:
-        raise InfeasibleError(
-            f"min_diversion {min_diversion:.1%} needs {min_diversion * total:,.1f} t/day "
-            f"delivered to recyclers, but at most {best:,.1f} t/day "
-            f"({best / total:.1%} of {total:,.1f} t/day) can be: recovery rates x waste per "
-            "stream, limited by the capacity of recyclers accepting each stream; lower "
-            "min_diversion, add recycler capacity"
-            + ("" if open_candidate_recyclers else " or open candidate recyclers"))
-
-
-def _termination_status(result: mathopt.SolveResult) -> str:
-    reason = result.termination.reason
-    if reason == mathopt.TerminationReason.OPTIMAL:
-        return "optimal"
-    if reason == mathopt.TerminationReason.FEASIBLE:
-        return "feasible"
-    return reason.name.lower()
-
-
-def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT_BACKEND,
-         time_limit: float = 60.0, complexes: int | None = None,
-         max_complexes: int | None = None, min_diversion: float | None = None,
-         max_travel_minutes: float | None = None, locked_open: Iterable[str] = (),
-         locked_closed: Iterable[str] = (), allow_direct_landfill: bool = False,
-         open_candidate_recyclers: bool = False,
-         collection: CollectionCostParams | None = None, method: str = "two-phase",
-         relative_gap: float = 1e-4, threads: int | None = None,
-         seed: int = 0) -> SitingResult:
-    """Site sorting complexes and route the feedstock (see the module docstring).
+@dataclass(frozen=True, kw_only=True)
+class SitingOptions:
+    """What :func:`site` may decide and how it solves, beyond its time limit and seed.
 
     Parameters
     ----------
-    scenario
-        The scenario.
-    matrices
-        Travel matrices covering every point, complex, recycler and landfill.
-    backend
-        ``"scip"``, ``"highs"`` or ``"cpsat"``.
-    time_limit
-        Solver time limit, seconds.
     complexes
         Open exactly this many complexes (``None``: free).
     max_complexes
@@ -618,12 +424,268 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
         bound is the relaxation's; when the gap is still above ``relative_gap`` the full
         MIP continues from that solution in the time left (and is solved instead when
         phase 2 finds no assignment). ``"mip"``: solve the full MIP directly.
+    backend
+        ``"scip"``, ``"highs"`` or ``"cpsat"``.
     relative_gap
         Relative optimality gap at which the solver stops.
     threads
         Solver threads (``None``: the solver's default).
+    """
+
+    complexes: int | None = None
+    max_complexes: int | None = None
+    min_diversion: float | None = None
+    max_travel_minutes: float | None = None
+    locked_open: tuple[str, ...] = ()
+    locked_closed: tuple[str, ...] = ()
+    allow_direct_landfill: bool = False
+    open_candidate_recyclers: bool = False
+    collection: CollectionCostParams | None = None
+    method: str = "two-phase"
+    backend: str = DEFAULT_BACKEND
+    relative_gap: float = 1e-4
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        where = "siting_options."
+        choice(where + "backend", self.backend, sorted(BACKENDS))
+        choice(where + "method", self.method, list(METHODS))
+        for name in ("complexes", "max_complexes"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or value < 0):
+                raise InputError(where + name, value, "None or an integer >= 0")
+        if self.complexes is not None and self.max_complexes is not None:
+            raise InputError(where + "complexes", self.complexes,
+                             "None when max_complexes is given (give one of the two)")
+        if self.min_diversion is not None:
+            number(where + "min_diversion", self.min_diversion, lo=0.0, hi=1.0)
+        if self.max_travel_minutes is not None:
+            number(where + "max_travel_minutes", self.max_travel_minutes, lo=0.0,
+                   lo_open=True)
+        for name in ("locked_open", "locked_closed"):
+            object.__setattr__(self, name, tuple(sequence(where + name, getattr(self, name))))
+        number(where + "relative_gap", self.relative_gap, lo=0.0)
+        if self.threads is not None:
+            integer(where + "threads", self.threads, lo=1)
+
+    @property
+    def count_limit(self) -> tuple[int | None, str]:
+        """The limit on open complexes and the option that sets it."""
+        if self.complexes is not None:
+            return self.complexes, "complexes"
+        return self.max_complexes, "max_complexes"
+
+
+def _check_against(scenario: Scenario, time_limit: float, opts: SitingOptions) -> None:
+    """The checks that need the scenario: known locked ids, at least one point."""
+    number("time_limit", time_limit, lo=0.0, lo_open=True)
+    known = {c.id for c in scenario.complex_candidates}
+    for name, ids in (("locked_open", opts.locked_open), ("locked_closed", opts.locked_closed)):
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            raise InputError(f"siting_options.{name}", unknown,
+                             f"ids of complex candidates {sorted(known)}")
+    if not scenario.collection_points:
+        raise InputError("scenario.collection_points", [], "at least one collection point")
+
+
+def _prepare(scenario: Scenario, matrices: TravelMatrices, opts: SitingOptions,
+             params: CollectionCostParams) -> _Data:
+    needed = [p.id for p in scenario.collection_points]
+    needed += [c.id for c in scenario.complex_candidates]
+    needed += [r.id for r in scenario.recyclers] + [lf.id for lf in scenario.landfills]
+    have = set(matrices.ids)
+    missing = [i for i in needed if i not in have]
+    if missing:
+        raise InputError("matrices.ids", f"missing {_fmt_ids(missing)}",
+                         "travel matrices covering every point, complex, recycler and "
+                         "landfill of the scenario")
+    allow_direct_landfill = opts.allow_direct_landfill
+    streams = list(scenario.stream_names)
+    points = scenario.collection_points
+    w = np.array([[p.tonnes_per_day.get(s, 0.0) for s in streams] for p in points])
+    cands = [c for c in scenario.complex_candidates if c.id not in set(opts.locked_closed)]
+    landfills = list(scenario.landfills)
+    recyclers = _usable_recyclers(scenario, opts.open_candidate_recyclers)
+    cand_ids = [c.id for c in cands]
+    lf_ids = [lf.id for lf in landfills]
+    pi = matrices.indices([p.id for p in points])
+    dur_min = matrices.duration_s[np.ix_(pi, matrices.indices(cand_ids))] / 60.0
+    dur_lf = matrices.duration_s[np.ix_(pi, matrices.indices(lf_ids))] / 60.0
+    limit = math.inf if opts.max_travel_minutes is None else opts.max_travel_minutes
+    c_x = collection_cost_estimate(scenario, matrices, cand_ids, params=params)
+    c_z = (collection_cost_estimate(scenario, matrices, lf_ids, params=params)
+           if allow_direct_landfill and lf_ids else np.zeros((len(points), len(lf_ids))))
+    allowed_x = np.isfinite(c_x) & np.isfinite(dur_min) & (dur_min <= limit + _EPS)
+    allowed_z = (np.isfinite(c_z) & np.isfinite(dur_lf) & (dur_lf <= limit + _EPS)
+                 & allow_direct_landfill)
+    ci = matrices.indices(cand_ids)
+    km_jr = matrices.distance_m[np.ix_(ci, matrices.indices([r.id for r in recyclers]))] / 1e3
+    km_jl = matrices.distance_m[np.ix_(ci, matrices.indices(lf_ids))] / 1e3
+    return _Data(
+        points=[p.id for p in points], streams=streams, w=w, W=w.sum(axis=1), cands=cands,
+        landfills=lf_ids,
+        lf_fee=np.array([lf.tipping_fee_per_tonne for lf in landfills], dtype=float),
+        lf_cap=[lf.capacity_t_per_day for lf in landfills], recyclers=recyclers,
+        allowed_x=allowed_x, allowed_z=allowed_z,
+        c_x=c_x, c_z=c_z, km_jr=km_jr, km_jl=km_jl)
+
+
+def _precheck(scenario: Scenario, data: _Data, opts: SitingOptions) -> None:
+    """Raise :class:`InfeasibleError` naming the cause when the options cannot be met."""
+    _check_counts(data, opts)
+    _check_orphans(data, opts)
+    _check_total_capacity(data, opts)
+    _check_single_reach(data)
+    _check_disposal(scenario, data, opts)
+
+
+def _check_counts(data: _Data, opts: SitingOptions) -> None:
+    """Locks that contradict each other or the number of complexes."""
+    locked_open, locked_closed = set(opts.locked_open), set(opts.locked_closed)
+    both = sorted(locked_open & locked_closed)
+    if both:
+        raise InfeasibleError(f"complex(es) {_fmt_ids(both)} are both locked open and locked "
+                              "closed; remove them from one of the two lists")
+    limit, which = opts.count_limit
+    if limit is not None and len(locked_open) > limit:
+        raise InfeasibleError(
+            f"{len(locked_open)} complexes are locked open ({_fmt_ids(sorted(locked_open))}) "
+            f"but {which}={limit}; raise {which} to at least {len(locked_open)} or unlock "
+            "some")
+    complexes = opts.complexes
+    if complexes is not None and complexes > len(data.cands):
+        raise InfeasibleError(
+            f"complexes={complexes} but only {len(data.cands)} candidate(s) are available "
+            f"({len(locked_closed)} locked closed); lower complexes or add candidates")
+
+
+def _check_orphans(data: _Data, opts: SitingOptions) -> None:
+    """Every point needs a reachable facility."""
+    orphans = [p for k, p in enumerate(data.points)
+               if not data.allowed_x[k].any() and not data.allowed_z[k].any()]
+    if not orphans:
+        return
+    if opts.max_travel_minutes is not None:
+        raise InfeasibleError(
+            f"{len(orphans)} collection point(s) lie farther than "
+            f"{opts.max_travel_minutes:g} min from every available complex"
+            f"{' and landfill' if opts.allow_direct_landfill else ''}: {_fmt_ids(orphans)}; "
+            "raise max_travel_minutes, unlock or add a nearer candidate, or allow "
+            "direct landfill")
+    raise InfeasibleError(
+        f"{len(orphans)} collection point(s) cannot reach any available complex "
+        f"(no candidate left or unreachable in the matrices): {_fmt_ids(orphans)}")
+
+
+def _check_total_capacity(data: _Data, opts: SitingOptions) -> None:
+    """The largest complexes allowed (plus direct landfill) must hold all the waste."""
+    total = float(data.W.sum())
+    limit, which = opts.count_limit
+    locked_open = set(opts.locked_open)
+    caps = {c.id: c.max_capacity_t_per_day for c in data.cands}
+    locked_caps = [caps[c] for c in locked_open]
+    others = sorted((v for k, v in caps.items() if k not in locked_open), reverse=True)
+    k = len(others) if limit is None else max(0, limit - len(locked_open))
+    complex_cap = sum(locked_caps) + sum(others[:k])
+    direct = 0.0
+    if opts.allow_direct_landfill and data.landfills:
+        direct = (math.inf if any(c is None for c in data.lf_cap)
+                  else float(sum(c for c in data.lf_cap if c is not None)))
+    if total > complex_cap + direct + 1e-6:
+        parts = f"{complex_cap:,.1f} t/day from complexes"
+        if limit is not None:
+            parts += f" with {which}={limit}"
+        if opts.allow_direct_landfill:
+            parts += f" plus {direct:,.1f} t/day of direct landfill"
+        raise InfeasibleError(
+            f"total waste {total:,.1f} t/day exceeds the largest possible complex and "
+            f"landfill capacity of {complex_cap + direct:,.1f} t/day ({parts}); raise "
+            f"{which if limit is not None else 'the capacity options'}, add candidates, "
+            "unlock closed sites or allow direct landfill")
+
+
+def _check_single_reach(data: _Data) -> None:
+    """Points that can reach only one complex must fit into it."""
+    only: dict[int, list[int]] = {}
+    for i in range(len(data.points)):
+        reach = np.flatnonzero(data.allowed_x[i])
+        if len(reach) == 1 and not data.allowed_z[i].any():
+            only.setdefault(int(reach[0]), []).append(i)
+    for j, rows in only.items():
+        load = float(data.W[rows].sum())
+        cap = data.cands[j].max_capacity_t_per_day
+        if load > cap + 1e-6:
+            raise InfeasibleError(
+                f"{len(rows)} point(s) ({_fmt_ids([data.points[i] for i in rows])}) can only "
+                f"reach complex {data.cands[j].id!r} within the travel limit; their "
+                f"{load:,.1f} t/day exceed its largest option of {cap:,.1f} t/day; raise "
+                "max_travel_minutes or add a larger capacity option")
+
+
+def _check_disposal(scenario: Scenario, data: _Data, opts: SitingOptions) -> None:
+    """Landfills must take what recyclers cannot; the minimum diversion must be possible."""
+    total = float(data.W.sum())
+    best = max_diversion_t_per_day(scenario, candidates=data.cands,
+                                   open_candidate_recyclers=opts.open_candidate_recyclers)
+    if all(c is not None for c in data.lf_cap):
+        lf_total = float(sum(c for c in data.lf_cap if c is not None))
+        if total - best > lf_total + 1e-6:
+            raise InfeasibleError(
+                f"at least {total - best:,.1f} t/day must be landfilled (total waste "
+                f"{total:,.1f} t/day minus at most {best:,.1f} t/day deliverable to "
+                f"recyclers), but the landfills take only {lf_total:,.1f} t/day; add "
+                "landfill capacity or recycler capacity")
+    min_diversion = opts.min_diversion
+    if min_diversion is not None and min_diversion * total > best + 1e-6:
+        raise InfeasibleError(
+            f"min_diversion {min_diversion:.1%} needs {min_diversion * total:,.1f} t/day "
+            f"delivered to recyclers, but at most {best:,.1f} t/day "
+            f"({best / total:.1%} of {total:,.1f} t/day) can be: recovery rates x waste per "
+            "stream, limited by the capacity of recyclers accepting each stream; lower "
+            "min_diversion, add recycler capacity"
+            + ("" if opts.open_candidate_recyclers else " or open candidate recyclers"))
+
+
+def _termination_status(result: mathopt.SolveResult) -> str:
+    reason = result.termination.reason
+    if reason == mathopt.TerminationReason.OPTIMAL:
+        return "optimal"
+    if reason == mathopt.TerminationReason.FEASIBLE:
+        return "feasible"
+    return reason.name.lower()
+
+
+def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60.0,
+         seed: int = 0, options: SitingOptions | None = None,
+         backend: str = DEFAULT_BACKEND, complexes: int | None = None,
+         max_complexes: int | None = None, min_diversion: float | None = None,
+         max_travel_minutes: float | None = None, locked_open: Iterable[str] = (),
+         locked_closed: Iterable[str] = (), allow_direct_landfill: bool = False,
+         open_candidate_recyclers: bool = False,
+         collection: CollectionCostParams | None = None, method: str = "two-phase",
+         relative_gap: float = 1e-4, threads: int | None = None) -> SitingResult:
+    """Site sorting complexes and route the feedstock (see the module docstring).
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    matrices
+        Travel matrices covering every point, complex, recycler and landfill.
+    time_limit
+        Solver time limit, seconds.
     seed
         Random seed of the solver.
+    options
+        What may be decided and how (see :class:`SitingOptions`). When given it replaces
+        the keywords below, which are kept for existing callers and mean the same fields.
+    backend, complexes, max_complexes, min_diversion, max_travel_minutes
+        The fields of :class:`SitingOptions` of the same names, used when ``options`` is
+        ``None`` (as are ``locked_open``, ``locked_closed``, ``allow_direct_landfill``,
+        ``open_candidate_recyclers``, ``collection``, ``method``, ``relative_gap`` and
+        ``threads``).
 
     Returns
     -------
@@ -637,53 +699,77 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
     SolverError
         When the solver finds no solution in the time limit or fails.
     """
-    opened = set(locked_open)
-    closed = set(locked_closed)
-    _check_options(scenario, backend, time_limit, complexes, max_complexes, min_diversion,
-                   max_travel_minutes, opened, closed)
-    if method not in METHODS:
-        raise InputError("method", method, f"one of {list(METHODS)}")
-    params = collection if collection is not None else CollectionCostParams.from_scenario(
-        scenario)
-    data = _prepare(scenario, matrices, max_travel_minutes=max_travel_minutes,
-                    locked_closed=closed, allow_direct_landfill=allow_direct_landfill,
-                    open_candidate_recyclers=open_candidate_recyclers, params=params)
-    _precheck(scenario, data, complexes=complexes, max_complexes=max_complexes,
-              min_diversion=min_diversion, max_travel_minutes=max_travel_minutes,
-              locked_open=opened, locked_closed=closed,
-              allow_direct_landfill=allow_direct_landfill,
-              open_candidate_recyclers=open_candidate_recyclers)
-    options: dict[str, Any] = {
-        "complexes": complexes, "max_complexes": max_complexes,
-        "min_diversion": min_diversion, "max_travel_minutes": max_travel_minutes,
-        "locked_open": sorted(opened), "locked_closed": sorted(closed),
-        "allow_direct_landfill": allow_direct_landfill,
-        "open_candidate_recyclers": open_candidate_recyclers,
-        "collection": params.as_dict(), "time_limit": time_limit,
-        "relative_gap": relative_gap,
-    }
-    built = _build(scenario, data, complexes=complexes, max_complexes=max_complexes,
-                   min_diversion=min_diversion, locked_open=opened)
+    if options is None:
+        options = SitingOptions(
+            complexes=complexes, max_complexes=max_complexes, min_diversion=min_diversion,
+            max_travel_minutes=max_travel_minutes, locked_open=tuple(locked_open),
+            locked_closed=tuple(locked_closed), allow_direct_landfill=allow_direct_landfill,
+            open_candidate_recyclers=open_candidate_recyclers, collection=collection,
+            method=method, backend=backend, relative_gap=relative_gap, threads=threads)
+    _check_against(scenario, time_limit, options)
+    params = options.collection if options.collection is not None \
+        else CollectionCostParams.from_scenario(scenario)
+    data = _prepare(scenario, matrices, options, params)
+    _precheck(scenario, data, options)
+    built = _build(scenario, data, options)
     start = time.perf_counter()
-    deadline = start + float(time_limit)
+    run = _Solver(built, scenario.name, options, seed)
+    res, bound = _solve(run, built, data, options, start + float(time_limit))
+    if not res.has_primal_feasible_solution():
+        raise SolverError(
+            f"{options.backend} found no feasible siting for {scenario.name!r} within "
+            f"{time_limit:g} s (termination: {res.termination.reason.name.lower()}, "
+            f"{res.termination.detail}); raise time_limit or try another backend")
+    seconds = time.perf_counter() - start
+    return _extract(scenario, matrices, data, built, res, seconds=seconds,
+                    backend=options.backend,
+                    options=_recorded(options, params, time_limit), bound=bound,
+                    relative_gap=options.relative_gap)
 
-    def run(seconds: float, gap: float = relative_gap,
-            hint: Mapping[mathopt.Variable, float] | None = None) -> mathopt.SolveResult:
+
+def _recorded(opts: SitingOptions, params: CollectionCostParams,
+              time_limit: float) -> dict[str, Any]:
+    """The options as the result records them (the validator reads them back)."""
+    return {
+        "complexes": opts.complexes, "max_complexes": opts.max_complexes,
+        "min_diversion": opts.min_diversion, "max_travel_minutes": opts.max_travel_minutes,
+        "locked_open": sorted(set(opts.locked_open)),
+        "locked_closed": sorted(set(opts.locked_closed)),
+        "allow_direct_landfill": opts.allow_direct_landfill,
+        "open_candidate_recyclers": opts.open_candidate_recyclers,
+        "collection": params.as_dict(), "time_limit": time_limit,
+        "relative_gap": opts.relative_gap, "method": opts.method,
+    }
+
+
+@dataclass
+class _Solver:
+    """Solves the built model with the run's backend, seed and threads."""
+
+    built: _Built
+    scenario_name: str
+    opts: SitingOptions
+    seed: int
+
+    def __call__(self, seconds: float, gap: float | None = None,
+                 hint: Mapping[mathopt.Variable, float] | None = None) -> mathopt.SolveResult:
+        backend = self.opts.backend
         prm = mathopt.SolveParameters(
             time_limit=datetime.timedelta(seconds=max(0.5, seconds)),
-            relative_gap_tolerance=gap, threads=threads, random_seed=seed)
+            relative_gap_tolerance=self.opts.relative_gap if gap is None else gap,
+            threads=self.opts.threads, random_seed=self.seed)
         model_prm = mathopt.ModelSolveParameters(
             solution_hints=[mathopt.SolutionHint(variable_values=dict(hint))] if hint else [])
         try:
-            res = mathopt.solve(built.model, BACKENDS[backend], params=prm,
+            res = mathopt.solve(self.built.model, BACKENDS[backend], params=prm,
                                 model_params=model_prm)
         except Exception as exc:
-            raise SolverError(f"{backend} failed on scenario {scenario.name!r}: {exc}") \
+            raise SolverError(f"{backend} failed on scenario {self.scenario_name!r}: {exc}") \
                 from exc
         if res.termination.reason in (mathopt.TerminationReason.INFEASIBLE,
                                       mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
             raise InfeasibleError(
-                f"{backend} proved scenario {scenario.name!r} infeasible although the "
+                f"{backend} proved scenario {self.scenario_name!r} infeasible although the "
                 "aggregate checks pass (total capacity, reachability, landfill room, "
                 "diversion bound). Likely causes: single sourcing cannot pack the points "
                 "into the capacity options, or the travel limit ties too many points to one "
@@ -692,9 +778,14 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
                 "allow_direct_landfill=True")
         return res
 
+
+def _solve(run: _Solver, built: _Built, data: _Data, opts: SitingOptions, deadline: float
+           ) -> tuple[mathopt.SolveResult, float | None]:
+    """The solution by ``opts.method`` and its dual bound (``None``: the solver's)."""
     bound: float | None = None
     res: mathopt.SolveResult | None = None
-    if method == "two-phase":
+    relative_gap = opts.relative_gap
+    if opts.method == "two-phase":
         bound, res = _two_phase(built, data, run, deadline, relative_gap)
         left = deadline - time.perf_counter()
         if (res is not None and bound is not None and left > 1.0
@@ -707,15 +798,7 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, backend: str = DEFAULT
             bound = max(bound, float(full.termination.objective_bounds.dual_bound))
     if res is None:
         res = run(deadline - time.perf_counter())
-    if not res.has_primal_feasible_solution():
-        raise SolverError(
-            f"{backend} found no feasible siting for {scenario.name!r} within "
-            f"{time_limit:g} s (termination: {res.termination.reason.name.lower()}, "
-            f"{res.termination.detail}); raise time_limit or try another backend")
-    seconds = time.perf_counter() - start
-    return _extract(scenario, matrices, data, built, res, seconds=seconds, backend=backend,
-                    options={**options, "method": method}, bound=bound,
-                    relative_gap=relative_gap)
+    return res, bound
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -817,14 +900,36 @@ class _Built:
     e: dict[int, mathopt.Variable]
 
 
-def _build(scenario: Scenario, data: _Data, *, complexes: int | None,
-           max_complexes: int | None, min_diversion: float | None,
-           locked_open: set[str]) -> _Built:
-    days = scenario.parameters.working_days_per_year
-    tau = scenario.parameters.transfer_cost_per_tonne_km
+def _build(scenario: Scenario, data: _Data, opts: SitingOptions) -> _Built:
+    """The siting MIP (see the module docstring); rows in a fixed order."""
+    built = _variables(scenario, data)
+    x_of_i: dict[int, list[Any]] = {}
+    x_of_j: dict[int, list[tuple[int, mathopt.Variable]]] = {}
+    for (i, j), var in built.x.items():
+        x_of_i.setdefault(i, []).append(var)
+        x_of_j.setdefault(j, []).append((i, var))
+    z_of_i: dict[int, list[Any]] = {}
+    z_of_l: dict[int, list[tuple[int, mathopt.Variable]]] = {}
+    for (i, q), var in built.z.items():
+        z_of_i.setdefault(i, []).append(var)
+        z_of_l.setdefault(q, []).append((i, var))
+    for i in range(len(data.points)):
+        built.model.add_linear_constraint(
+            mathopt.fast_sum(x_of_i.get(i, []) + z_of_i.get(i, [])) == 1,
+            name=f"assign[{data.points[i]}]")
+    locked_open = set(opts.locked_open)
+    for j in range(len(data.cands)):
+        _complex_rows(built, data, j, x_of_j.get(j, []), locked_open)
+    _outlet_rows(built, data, z_of_l)
+    _global_rows(built, data, opts)
+    built.model.minimize(_objective(scenario, data, built))
+    return built
+
+
+def _variables(scenario: Scenario, data: _Data) -> _Built:
+    """The model with its variables ``y, x, z, u, v, e`` (see the module docstring)."""
     recyclable = {s.name for s in scenario.streams if s.recyclable}
     m = mathopt.Model(name=f"siting-{scenario.name}")
-    P, J, L = len(data.points), len(data.cands), len(data.landfills)
     y = {(j, o): m.add_binary_variable(name=f"y[{c.id},{o}]")
          for j, c in enumerate(data.cands) for o in range(len(c.capacity_options))}
     x = {(i, j): m.add_binary_variable(name=f"x[{data.points[i]},{data.cands[j].id}]")
@@ -840,48 +945,45 @@ def _build(scenario: Scenario, data: _Data, *, complexes: int | None,
                 if (name in rec.price_per_tonne and rec.capacity_t_per_day > 0
                         and math.isfinite(data.km_jr[j, r])):
                     u[j, s, r] = m.add_variable(lb=0.0, name=f"u[{c.id},{name},{rec.id}]")
+    J, L = len(data.cands), len(data.landfills)
     v = {(j, q): m.add_variable(lb=0.0, name=f"v[{data.cands[j].id},{data.landfills[q]}]")
          for j in range(J) for q in range(L) if math.isfinite(data.km_jl[j, q])}
     e = {r: m.add_binary_variable(name=f"e[{rec.id}]")
          for r, rec in enumerate(data.recyclers) if not rec.existing}
+    return _Built(m, y, x, z, u, v, e)
 
-    x_of_i: dict[int, list[Any]] = {}
-    x_of_j: dict[int, list[tuple[int, mathopt.Variable]]] = {}
-    for (i, j), var in x.items():
-        x_of_i.setdefault(i, []).append(var)
-        x_of_j.setdefault(j, []).append((i, var))
-    z_of_i: dict[int, list[Any]] = {}
-    z_of_l: dict[int, list[tuple[int, mathopt.Variable]]] = {}
-    for (i, q), var in z.items():
-        z_of_i.setdefault(i, []).append(var)
-        z_of_l.setdefault(q, []).append((i, var))
-    for i in range(P):
-        m.add_linear_constraint(mathopt.fast_sum(x_of_i.get(i, []) + z_of_i.get(i, [])) == 1,
-                                name=f"assign[{data.points[i]}]")
-    for j, c in enumerate(data.cands):
-        opened = mathopt.fast_sum(y[j, o] for o in range(len(c.capacity_options)))
-        if c.id in locked_open:
-            m.add_linear_constraint(opened == 1, name=f"locked_open[{c.id}]")
-        else:
-            m.add_linear_constraint(opened <= 1, name=f"one_option[{c.id}]")
-        for i, var in x_of_j.get(j, []):
-            m.add_linear_constraint(var - opened <= 0, name=f"link[{data.points[i]},{c.id}]")
-        cap = mathopt.fast_sum(o.capacity_t_per_day * y[j, k]
-                               for k, o in enumerate(c.capacity_options))
-        inflow = mathopt.fast_sum(data.W[i] * var for i, var in x_of_j.get(j, []))
-        m.add_linear_constraint(inflow - cap <= 0, name=f"capacity[{c.id}]")
-        for s, name in enumerate(data.streams):
-            sold = [u[j, s, r] for r in range(len(data.recyclers)) if (j, s, r) in u]
-            if sold:
-                rho = c.recovery_rate.get(name, 0.0)
-                recovered = mathopt.fast_sum(rho * data.w[i, s] * var
-                                             for i, var in x_of_j.get(j, []))
-                m.add_linear_constraint(mathopt.fast_sum(sold) - recovered <= 0,
-                                        name=f"recovery[{c.id},{name}]")
-        out = [val for (jj, _, _), val in u.items() if jj == j]
-        out += [v[j, q] for q in range(L) if (j, q) in v]
-        m.add_linear_constraint(mathopt.fast_sum(out) - inflow == 0,
-                                name=f"balance[{c.id}]")
+
+def _complex_rows(built: _Built, data: _Data, j: int,
+                  assigned: list[tuple[int, mathopt.Variable]], locked_open: set[str]) -> None:
+    """Complex ``j``: one option (or locked open), links, capacity, recovery, balance."""
+    m, y, u, v, c = built.model, built.y, built.u, built.v, data.cands[j]
+    opened = mathopt.fast_sum(y[j, o] for o in range(len(c.capacity_options)))
+    if c.id in locked_open:
+        m.add_linear_constraint(opened == 1, name=f"locked_open[{c.id}]")
+    else:
+        m.add_linear_constraint(opened <= 1, name=f"one_option[{c.id}]")
+    for i, var in assigned:
+        m.add_linear_constraint(var - opened <= 0, name=f"link[{data.points[i]},{c.id}]")
+    cap = mathopt.fast_sum(o.capacity_t_per_day * y[j, k]
+                           for k, o in enumerate(c.capacity_options))
+    inflow = mathopt.fast_sum(data.W[i] * var for i, var in assigned)
+    m.add_linear_constraint(inflow - cap <= 0, name=f"capacity[{c.id}]")
+    for s, name in enumerate(data.streams):
+        sold = [u[j, s, r] for r in range(len(data.recyclers)) if (j, s, r) in u]
+        if sold:
+            rho = c.recovery_rate.get(name, 0.0)
+            recovered = mathopt.fast_sum(rho * data.w[i, s] * var for i, var in assigned)
+            m.add_linear_constraint(mathopt.fast_sum(sold) - recovered <= 0,
+                                    name=f"recovery[{c.id},{name}]")
+    out = [val for (jj, _, _), val in u.items() if jj == j]
+    out += [v[j, q] for q in range(len(data.landfills)) if (j, q) in v]
+    m.add_linear_constraint(mathopt.fast_sum(out) - inflow == 0, name=f"balance[{c.id}]")
+
+
+def _outlet_rows(built: _Built, data: _Data,
+                 z_of_l: Mapping[int, list[tuple[int, mathopt.Variable]]]) -> None:
+    """Recycler capacities (candidates only when opened) and landfill capacities."""
+    m, u, v, e = built.model, built.u, built.v, built.e
     for r, rec in enumerate(data.recyclers):
         intake = [val for (_, _, rr), val in u.items() if rr == r]
         if not intake:
@@ -889,111 +991,94 @@ def _build(scenario: Scenario, data: _Data, *, complexes: int | None,
         cap_r = rec.capacity_t_per_day * e[r] if r in e else rec.capacity_t_per_day
         m.add_linear_constraint(mathopt.fast_sum(intake) - cap_r <= 0,
                                 name=f"recycler[{rec.id}]")
+    J = len(data.cands)
     for q, cap_l in enumerate(data.lf_cap):
         if cap_l is not None:
             load = mathopt.fast_sum([v[j, q] for j in range(J) if (j, q) in v]
                                     + [data.W[i] * var for i, var in z_of_l.get(q, [])])
             m.add_linear_constraint(load <= cap_l, name=f"landfill[{data.landfills[q]}]")
-    if min_diversion is not None and min_diversion > 0:
-        m.add_linear_constraint(mathopt.fast_sum(u.values())
-                                >= min_diversion * float(data.W.sum()), name="diversion")
+
+
+def _global_rows(built: _Built, data: _Data, opts: SitingOptions) -> None:
+    """Minimum diversion, the capacity cover and the number of complexes."""
+    m, y = built.model, built.y
+    if opts.min_diversion is not None and opts.min_diversion > 0:
+        m.add_linear_constraint(mathopt.fast_sum(built.u.values())
+                                >= opts.min_diversion * float(data.W.sum()), name="diversion")
     # aggregate capacity cover (implied by the rows above, but it lets the solvers derive
     # knapsack cover cuts on the site variables: the LP bound improves dramatically)
     m.add_linear_constraint(
         mathopt.fast_sum([data.cands[j].capacity_options[o].capacity_t_per_day * var
                           for (j, o), var in y.items()]
-                         + [data.W[i] * var for (i, _), var in z.items()])
+                         + [data.W[i] * var for (i, _), var in built.z.items()])
         >= float(data.W.sum()), name="cover")
     n_open = mathopt.fast_sum(y.values())
-    if complexes is not None:
-        m.add_linear_constraint(n_open == complexes, name="complexes")
-    elif max_complexes is not None:
-        m.add_linear_constraint(n_open <= max_complexes, name="max_complexes")
+    if opts.complexes is not None:
+        m.add_linear_constraint(n_open == opts.complexes, name="complexes")
+    elif opts.max_complexes is not None:
+        m.add_linear_constraint(n_open <= opts.max_complexes, name="max_complexes")
 
+
+def _objective(scenario: Scenario, data: _Data, built: _Built) -> Any:
+    """Annual fixed and opening costs plus working days x the daily costs and revenue."""
+    days = scenario.parameters.working_days_per_year
+    tau = scenario.parameters.transfer_cost_per_tonne_km
     terms: list[Any] = []
-    for (j, o), var in y.items():
+    for (j, o), var in built.y.items():
         terms.append(data.cands[j].capacity_options[o].annual_fixed_cost * var)
-    for r, var in e.items():
+    for r, var in built.e.items():
         terms.append(data.recyclers[r].opening_cost * var)
-    for (i, j), var in x.items():
+    for (i, j), var in built.x.items():
         terms.append(days * (data.c_x[i, j]
                              + data.cands[j].variable_cost_per_tonne * data.W[i]) * var)
-    for (i, q), var in z.items():
+    for (i, q), var in built.z.items():
         terms.append(days * (data.c_z[i, q] + data.lf_fee[q] * data.W[i]) * var)
-    for (j, s, r), var in u.items():
+    for (j, s, r), var in built.u.items():
         price = data.recyclers[r].price_per_tonne[data.streams[s]]
         terms.append(days * (tau * data.km_jr[j, r] - price) * var)
-    for (j, q), var in v.items():
+    for (j, q), var in built.v.items():
         terms.append(days * (tau * data.km_jl[j, q] + data.lf_fee[q]) * var)
-    m.minimize(mathopt.fast_sum(terms))
-    return _Built(m, y, x, z, u, v, e)
+    return mathopt.fast_sum(terms)
+
+
+@dataclass
+class _Sums:
+    """Money read off a solution: daily amounts except the annual ``fixed`` and
+    ``opening``."""
+
+    fixed: float = 0.0
+    collection: float = 0.0
+    sorting: float = 0.0
+    landfill: float = 0.0
+    transport: float = 0.0
+    revenue: float = 0.0
+    opening: float = 0.0
+
+    def costs(self, days: float) -> CostBreakdown:
+        return CostBreakdown(fixed=self.fixed, collection=days * self.collection,
+                             transport=days * self.transport, sorting=days * self.sorting,
+                             landfill=days * self.landfill, revenue=days * self.revenue,
+                             recycler_opening=self.opening)
 
 
 def _extract(scenario: Scenario, matrices: TravelMatrices, data: _Data, built: _Built,
              res: mathopt.SolveResult, *, seconds: float, backend: str,
              options: Mapping[str, Any], bound: float | None,
              relative_gap: float) -> SitingResult:
-    days = scenario.parameters.working_days_per_year
-    tau = scenario.parameters.transfer_cost_per_tonne_km
+    """The solution as a :class:`SitingResult`, costs recomputed from the decisions."""
     val = res.variable_values()
-    assignment: dict[str, str] = {}
-    fixed = collection = sorting = landfill = transport = revenue = opening = 0.0
-    members: dict[int, list[int]] = {}
-    for (i, j), var in built.x.items():
-        if val[var] > 0.5:
-            assignment[data.points[i]] = data.cands[j].id
-            members.setdefault(j, []).append(i)
-            collection += data.c_x[i, j]
-            sorting += data.cands[j].variable_cost_per_tonne * data.W[i]
-    for (i, q), var in built.z.items():
-        if val[var] > 0.5:
-            assignment[data.points[i]] = data.landfills[q]
-            collection += data.c_z[i, q]
-            landfill += data.lf_fee[q] * data.W[i]
-    open_complexes = []
-    for (j, o), var in sorted(built.y.items()):
-        if val[var] > 0.5:
-            c = data.cands[j]
-            opt = c.capacity_options[o]
-            rows = members.get(j, [])
-            inflow = {s: float(data.w[rows, k].sum()) for k, s in enumerate(data.streams)}
-            open_complexes.append(OpenComplex(c.id, o, opt.capacity_t_per_day,
-                                              opt.annual_fixed_cost, inflow))
-            fixed += opt.annual_fixed_cost
-    flows = []
-    sold = np.zeros((len(data.cands), len(data.streams)))
-    for (j, s, r), var in sorted(built.u.items()):
-        t = float(val[var])
-        if t > 1e-7:
-            rec = data.recyclers[r]
-            flows.append(StreamFlow(data.cands[j].id, rec.id, data.streams[s], t))
-            sold[j, s] += t
-            transport += tau * data.km_jr[j, r] * t
-            revenue += rec.price_per_tonne[data.streams[s]] * t
-    residues = []
-    for (j, q), var in sorted(built.v.items()):
-        t = float(val[var])
-        if t > 1e-7:
-            residues.append(ResidueFlow(data.cands[j].id, data.landfills[q], t))
-            transport += tau * data.km_jl[j, q] * t
-            landfill += data.lf_fee[q] * t
-    unplaced = dict.fromkeys(data.streams, 0.0)
+    sums = _Sums()
+    assignment, members = _read_assignment(data, built, val, sums)
+    open_complexes = _read_open_complexes(data, built, val, members, sums)
+    tau = scenario.parameters.transfer_cost_per_tonne_km
+    flows, residues, sold = _read_flows(data, built, val, tau, sums)
     recyclable = {s.name for s in scenario.streams if s.recyclable}
-    for j, rows in members.items():
-        c = data.cands[j]
-        for k, name in enumerate(data.streams):
-            if name in recyclable:
-                rec_t = c.recovery_rate.get(name, 0.0) * float(data.w[rows, k].sum())
-                unplaced[name] += max(0.0, rec_t - sold[j, k])
+    unplaced = _unplaced(data, members, sold, recyclable)
     opened_rec = []
     for r, var in built.e.items():
         if val[var] > 0.5:
             opened_rec.append(data.recyclers[r].id)
-            opening += data.recyclers[r].opening_cost
-    costs = CostBreakdown(fixed=fixed, collection=days * collection,
-                          transport=days * transport, sorting=days * sorting,
-                          landfill=days * landfill, revenue=days * revenue,
-                          recycler_opening=opening)
+            sums.opening += data.recyclers[r].opening_cost
     objective = float(res.objective_value())
     status = _termination_status(res)
     if bound is None:
@@ -1007,9 +1092,83 @@ def _extract(scenario: Scenario, matrices: TravelMatrices, data: _Data, built: _
         scenario=scenario.name, open_complexes=tuple(open_complexes),
         assignment={p: assignment[p] for p in data.points if p in assignment},
         flows=tuple(flows), residues=tuple(residues), opened_recyclers=tuple(opened_rec),
-        costs=costs, diversion_rate=delivered / float(data.W.sum()),
+        costs=sums.costs(scenario.parameters.working_days_per_year),
+        diversion_rate=delivered / float(data.W.sum()),
         status=status, objective=objective, bound=bound, gap=gap,
         solve_seconds=seconds, backend=backend, approximate=matrices.approximate,
         matrices_source=matrices.source, options=dict(options),
         unplaced_t_per_day={s: t for s, t in unplaced.items() if s in recyclable},
         currency=scenario.parameters.currency)
+
+
+def _read_assignment(data: _Data, built: _Built, val: Mapping[mathopt.Variable, float],
+                     sums: _Sums) -> tuple[dict[str, str], dict[int, list[int]]]:
+    """Point -> facility, and complex -> its points; books collection, sorting, fees."""
+    assignment: dict[str, str] = {}
+    members: dict[int, list[int]] = {}
+    for (i, j), var in built.x.items():
+        if val[var] > 0.5:
+            assignment[data.points[i]] = data.cands[j].id
+            members.setdefault(j, []).append(i)
+            sums.collection += data.c_x[i, j]
+            sums.sorting += data.cands[j].variable_cost_per_tonne * data.W[i]
+    for (i, q), var in built.z.items():
+        if val[var] > 0.5:
+            assignment[data.points[i]] = data.landfills[q]
+            sums.collection += data.c_z[i, q]
+            sums.landfill += data.lf_fee[q] * data.W[i]
+    return assignment, members
+
+
+def _read_open_complexes(data: _Data, built: _Built, val: Mapping[mathopt.Variable, float],
+                         members: Mapping[int, list[int]], sums: _Sums) -> list[OpenComplex]:
+    """The open complexes with their option and inflow; books the fixed costs."""
+    open_complexes = []
+    for (j, o), var in sorted(built.y.items()):
+        if val[var] > 0.5:
+            c = data.cands[j]
+            opt = c.capacity_options[o]
+            rows = members.get(j, [])
+            inflow = {s: float(data.w[rows, k].sum()) for k, s in enumerate(data.streams)}
+            open_complexes.append(OpenComplex(c.id, o, opt.capacity_t_per_day,
+                                              opt.annual_fixed_cost, inflow))
+            sums.fixed += opt.annual_fixed_cost
+    return open_complexes
+
+
+def _read_flows(data: _Data, built: _Built, val: Mapping[mathopt.Variable, float],
+                tau: float, sums: _Sums
+                ) -> tuple[list[StreamFlow], list[ResidueFlow], np.ndarray]:
+    """Recyclate and residue flows, and tonnes sold per complex and stream; books
+    transport, revenue and landfill fees."""
+    flows = []
+    sold = np.zeros((len(data.cands), len(data.streams)))
+    for (j, s, r), var in sorted(built.u.items()):
+        t = float(val[var])
+        if t > 1e-7:
+            rec = data.recyclers[r]
+            flows.append(StreamFlow(data.cands[j].id, rec.id, data.streams[s], t))
+            sold[j, s] += t
+            sums.transport += tau * data.km_jr[j, r] * t
+            sums.revenue += rec.price_per_tonne[data.streams[s]] * t
+    residues = []
+    for (j, q), var in sorted(built.v.items()):
+        t = float(val[var])
+        if t > 1e-7:
+            residues.append(ResidueFlow(data.cands[j].id, data.landfills[q], t))
+            sums.transport += tau * data.km_jl[j, q] * t
+            sums.landfill += data.lf_fee[q] * t
+    return flows, residues, sold
+
+
+def _unplaced(data: _Data, members: Mapping[int, list[int]], sold: np.ndarray,
+              recyclable: set[str]) -> dict[str, float]:
+    """Recovered but unsold tonnes per day, by stream."""
+    unplaced = dict.fromkeys(data.streams, 0.0)
+    for j, rows in members.items():
+        c = data.cands[j]
+        for k, name in enumerate(data.streams):
+            if name in recyclable:
+                rec_t = c.recovery_rate.get(name, 0.0) * float(data.w[rows, k].sum())
+                unplaced[name] += max(0.0, rec_t - sold[j, k])
+    return unplaced

@@ -5,7 +5,7 @@ option, each collection point's assignment, flows of recyclate from complexes to
 and of residue to landfills, opened candidate recyclers), the annual cost breakdown, the
 diversion rate and the solver's figures (status, objective, bound, gap, time). It
 round-trips through JSON (:meth:`SitingResult.to_dict` / :meth:`SitingResult.from_dict`)
-so a result can be rechecked later with :func:`circularopt.siting.validate.check_siting`.
+so a result can be rechecked later with :func:`circularopt.siting.validate.validate_siting`.
 
 Units: tonnes per working day for flows, the scenario's currency per year for costs.
 """

@@ -21,7 +21,7 @@ from circularopt.bench.facility import (
 from circularopt.cli import main
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, solve_mip, solve_two_stage_mip
-from circularopt.siting.check import check_result
+from circularopt.siting.validate import validate_facility
 
 ORLIB = """2 3
  10 100.
@@ -116,7 +116,7 @@ def test_delmaire_layout_is_read_and_solved(tmp_path: Path) -> None:
     assert _single_source_optimum(p) == 78.0
     res = solve_mip(p, time_limit=5)
     assert res.cost == pytest.approx(78.0)
-    assert check_result(p, res).feasible
+    assert validate_facility(p, res).feasible
     assert read_sscflp(path, layout="delmaire").cost.tolist() == p.cost.tolist()
     with pytest.raises(InputError, match="layout"):
         read_sscflp(path, layout="orlib")
@@ -173,7 +173,7 @@ def test_single_source_sets_reach_their_optima(shared: Path) -> None:
     for name in ("Lib_2/p1", "Lib_3_1/p1"):
         p = read_sscflp(insts[name].path, name=name)
         res = solve_mip(p, time_limit=30)
-        assert check_result(p, res).feasible
+        assert validate_facility(p, res).ok
         assert res.cost == pytest.approx(insts[name].bks, abs=0.01)
     big = read_sscflp(insts["Lib_3_2/p1"].path)
     assert (big.m, big.n) == (100, 1000)

@@ -16,7 +16,7 @@ from circularopt.bench.kim import (
     with_lunch_breaks,
 )
 from circularopt.exceptions import InputError
-from circularopt.routing import RoutingModel, RoutingResult, schedule_route, solve, validate
+from circularopt.routing import RoutingModel, RoutingResult, schedule_route, solve, validate_routes
 
 
 @pytest.fixture
@@ -53,14 +53,14 @@ def test_kim_lunch_inserted_after_a_solve_without_breaks(kim: Path) -> None:
     assert relaxed.vehicle_types[0].breaks is None
     solved = solve(relaxed, engine="pyvrp", time_limit=1.0, seed=1)
     plan = with_lunch_breaks(full, solved)
-    report = validate(full, plan)
+    report = validate_routes(full, plan)
     assert report.ok, report.summary()
     assert all(sum(v.kind == "break" for v in r.visits) == 1 for r in plan.routes)
     assert sum(route_yards(full, plan)) == pytest.approx(sum(s.demand[0] for s in full.stops))
     assert report.distance / FEET_PER_MILE > 0
     # Route capacity (400 yd3 a day, not modelled by the engines) enforced by moving trips.
     split = with_lunch_breaks(full, split_route_capacity(full, solved, 400.0))
-    assert validate(full, split).ok
+    assert validate_routes(full, split).ok
     assert max(route_yards(full, split)) <= 400.0
     assert split.num_vehicles >= 3  # 897 yd3 in total
     # One vehicle doing every trip of the plan overruns its shift: trips move to new ones.
@@ -68,9 +68,9 @@ def test_kim_lunch_inserted_after_a_solve_without_breaks(kim: Path) -> None:
              for v in r.visits if v.kind in ("stop", "unload")]
     one = RoutingResult(full.name, "x", "feasible", 0.0,
                         (schedule_route(full, 0, 0, steps, break_after=0),))
-    assert not validate(full, one).ok
+    assert not validate_routes(full, one).ok
     packed = pack_trips(full, one, route_capacity=400.0)
-    assert validate(full, packed).ok, validate(full, packed).summary()
+    assert validate_routes(full, packed).ok, validate_routes(full, packed).summary()
     assert max(route_yards(full, packed)) <= 400.0
 
 
@@ -115,7 +115,7 @@ def test_pyvrp_minimise_fleet_puts_vehicles_first() -> None:
     assert plain.num_vehicles == 2 and plain.distance == pytest.approx(4.0)
     fewer = solve(problem, engine="pyvrp", time_limit=1.0,
                   options={"max_iterations": 200, "minimise_fleet": 0.5})
-    assert validate(problem, fewer).ok
+    assert validate_routes(problem, fewer).ok
     assert fewer.num_vehicles == 1 and fewer.distance == pytest.approx(102.0)
     assert fewer.info["fleet_steps"][-1][0] == 1
     with pytest.raises(InputError, match="minimise_fleet"):
@@ -145,7 +145,7 @@ def _late_site_model(*, open_site: bool) -> RoutingModel:
 def test_pyvrp_keeps_disposal_hours_and_final_unload_where_they_cannot_bind() -> None:
     problem = _late_site_model(open_site=True).data()
     plan = solve(problem, engine="pyvrp", time_limit=1.0, options={"max_iterations": 200})
-    assert validate(problem, plan).ok
+    assert validate_routes(problem, plan).ok
     unloads = [v.id for v in plan.routes[0].visits if v.kind == "unload"]
     assert len(unloads) == 2 and unloads[-1] == "open"  # "late" may open after arrival
     with pytest.raises(InputError, match="return_empty"):

@@ -16,7 +16,7 @@ from circularopt.bench.vrplib import (
     write_vrplib_solution,
 )
 from circularopt.exceptions import DataNotFoundError
-from circularopt.routing import RoutingProblem, RoutingResult, schedule_route, validate
+from circularopt.routing import RoutingProblem, RoutingResult, schedule_route, validate_routes
 
 
 def _from_sol(problem: RoutingProblem, path: Path) -> RoutingResult:
@@ -39,7 +39,7 @@ def test_cvrplib_x_bks_reproduced(shared: Path, tmp_path: Path) -> None:
     assert problem.num_stops == 100 and problem.vehicle_types[0].capacity == (206.0,)
     assert problem.scale == 1 and "rounded" in problem.convention
     result = _from_sol(problem, folder / "X-n101-k25.sol")
-    report = validate(problem, result)
+    report = validate_routes(problem, result)
     assert report.ok, report.summary()
     assert report.cost == 27591  # BKS.csv of the set
     out = tmp_path / "x.sol"
@@ -55,7 +55,7 @@ def test_solomon_bks_reproduced(shared: Path) -> None:
     assert problem.scale == 10 and problem.stops[0].service == 90
     assert problem.vehicle_types[0].count == 25
     result = _from_sol(problem, folder / "C101.sol")
-    report = validate(problem, result)
+    report = validate_routes(problem, result)
     assert report.ok, report.summary()
     assert report.distance == pytest.approx(827.3)
 

@@ -13,7 +13,7 @@ from circularopt.bench.yang import (
     run_mtvrptwr,
     write_yang_solution,
 )
-from circularopt.routing import RoutingResult, schedule_route, validate
+from circularopt.routing import RoutingResult, schedule_route, validate_routes
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def yang(shared: Path) -> Path:
 def test_yang_bks_cost_recomputed_from_sol(yang: Path, name: str) -> None:
     problem = read_yang(yang / f"{name}.vrp")
     plan = read_yang_solution(yang / f"{name}.sol", problem)
-    report = validate(problem, plan)
+    report = validate_routes(problem, plan)
     assert report.ok, report.summary()
     text = (yang / f"{name}.sol").read_text(encoding="utf-8")
     cost = float(text.split("Cost:")[1].split()[0])
@@ -59,7 +59,7 @@ def test_yang_corrupted_solution_is_rejected(yang: Path) -> None:
     broken = RoutingResult(plan.problem_name, "x", "feasible", 0.0,
                            (*plan.routes[:1], schedule_route(problem, 0, 1, steps),
                             *plan.routes[2:]))
-    assert not validate(problem, broken).ok
+    assert not validate_routes(problem, broken).ok
 
 
 def test_mtvrptwr_runner_writes_sol_and_refuses_ortools(yang: Path, tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_mtvrptwr_runner_writes_sol_and_refuses_ortools(yang: Path, tmp_path: Pa
     text = (tmp_path / "C201R0.5.pyvrp.sol").read_text()
     assert text.startswith("Route #1:") and "Cost:" in text
     problem = read_yang(yang / "C201R0.5.vrp")
-    assert 10 * validate(problem, read_yang_solution(tmp_path / "C201R0.5.pyvrp.sol",
+    assert 10 * validate_routes(problem, read_yang_solution(tmp_path / "C201R0.5.pyvrp.sol",
                                                      problem)).distance == pytest.approx(
         rows[0].cost)
     row = next(run_mtvrptwr(BenchOptions(data=yang, instances="C201R0.5", time_limit=0.5,

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from circularopt.routing import RoutingModel, RoutingProblem, RoutingResult, solve, validate
+from circularopt.routing import RoutingModel, RoutingProblem, RoutingResult, solve, validate_routes
 from circularopt.routing.engines import ortools_engine
 from circularopt.routing.engines._construct import nearest_neighbour, savings, savings_eligible
 from circularopt.routing.engines._parts import PartStart
@@ -49,7 +49,7 @@ def test_nearest_neighbour_plan_is_valid() -> None:
     start = nearest_neighbour(problem, [2, 2])
     assert start is not None
     plan = _plan(problem, start)
-    report = validate(problem, plan)
+    report = validate_routes(problem, plan)
     assert report.ok, report.summary()
     assert all(r.visits[-2].kind == "unload" for r in plan.routes)  # returns empty
 
@@ -61,13 +61,13 @@ def test_nearest_neighbour_gives_up_when_the_fleet_is_short() -> None:
 def test_ortools_solves_site_specific_trucks() -> None:
     problem = _two_sites()
     result = solve(problem, engine="ortools", time_limit=1.0)
-    assert validate(problem, result).ok
+    assert validate_routes(problem, result).ok
     assert result.info["first_solution"] == "nearest_neighbour"
 
 
 def test_ortools_greedy_start_on_request(cvrp4: RoutingProblem) -> None:
     result = solve(cvrp4, engine="ortools", time_limit=0.5, options={"greedy_start": True})
-    assert validate(cvrp4, result).ok
+    assert validate_routes(cvrp4, result).ok
     assert result.info["first_solution"] == "nearest_neighbour"
     assert result.cost == 44.0
 
@@ -76,7 +76,7 @@ def test_savings_finds_the_optimum_of_cvrp4(cvrp4: RoutingProblem) -> None:
     start = savings(cvrp4, 4)
     assert start is not None
     plan = _plan(cvrp4, start)
-    assert validate(cvrp4, plan).ok
+    assert validate_routes(cvrp4, plan).ok
     assert plan.cost == 44.0  # the two pairs, each on its own route
     assert sorted(sorted(r.stops) for r in plan.routes) == [["a", "b"], ["c", "e"]]
 
@@ -103,7 +103,7 @@ def test_savings_respects_capacity_and_max_stops() -> None:
     start = savings(problem, problem.num_vehicles)
     assert start is not None
     plan = _plan(problem, start)
-    report = validate(problem, plan)
+    report = validate_routes(problem, plan)
     assert report.ok, report.summary()
     assert all(len(r.stops) <= 4 for r in plan.routes)
     # far better than one route per stop (each 100 long)
@@ -124,7 +124,7 @@ def test_savings_on_an_asymmetric_matrix() -> None:
     start = savings(problem, 12)
     assert start is not None
     plan = _plan(problem, start)
-    assert validate(problem, plan).ok
+    assert validate_routes(problem, plan).ok
     alone = sum(dist[0][k] + dist[k][0] for k in range(1, len(names)))
     assert plan.cost < alone
 
@@ -143,7 +143,7 @@ def test_savings_is_only_for_capacity_problems(fixture: str,
 def test_ortools_starts_capacity_problems_from_savings() -> None:
     problem = _ring()
     result = solve(problem, engine="ortools", time_limit=1.0)
-    assert validate(problem, result).ok
+    assert validate_routes(problem, result).ok
     assert result.info["first_solution"] == "savings"
     given = solve(problem, engine="ortools", time_limit=1.0,
                   options={"first_solution": "SAVINGS"})
@@ -153,7 +153,7 @@ def test_ortools_starts_capacity_problems_from_savings() -> None:
 def test_ortools_parts_from_savings_are_smaller() -> None:
     problem = _ring(60)
     result = solve(problem, engine="ortools", time_limit=2.0)
-    assert validate(problem, result).ok
+    assert validate_routes(problem, result).ok
     assert result.info["part_size"] == ortools_engine.SAVINGS_PART_SIZE
     given = solve(problem, engine="ortools", time_limit=2.0,
                   options={"first_solution": "SAVINGS"})

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from circularopt.exceptions import InfeasibleError, InputError
-from circularopt.routing import validate
+from circularopt.routing import validate_routes
 from circularopt.routing.decompose import (
     RoutingOptions,
     _budgets,
@@ -76,7 +76,7 @@ def test_route_city_stitches_a_validated_plan(workers: int) -> None:
                       seed=2, options=RoutingOptions(max_part_stops=8, workers=workers),
                       progress=messages.append)
     assert plan.report.ok, plan.report.summary()
-    assert validate(plan.problem, plan.result).ok
+    assert validate_routes(plan.problem, plan.result).ok
     served = sorted(x for r in plan.result.routes for x in r.stops)
     assert served == sorted(p.id for p in s.collection_points)
     assert not plan.result.unassigned and not plan.errors

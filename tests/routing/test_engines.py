@@ -13,7 +13,7 @@ from circularopt.routing import (
     RoutingResult,
     schedule_route,
     solve,
-    validate,
+    validate_routes,
 )
 from circularopt.routing.engines.pyvrp_engine import SearchSettings
 from tests.routing.conftest import euclid_model
@@ -24,7 +24,7 @@ LIMIT = 0.5
 
 def _solve(problem: RoutingProblem, engine: str) -> RoutingResult:
     result = solve(problem, engine=engine, time_limit=LIMIT, seed=1)
-    report = validate(problem, result)
+    report = validate_routes(problem, result)
     assert report.ok, report.summary()
     assert result.engine == engine
     assert result.cost == pytest.approx(report.cost)
@@ -206,7 +206,7 @@ def test_pyvrp_search_settings(reload4: RoutingProblem) -> None:
                 history_length=5, max_perturbations=2, initial_penalty=10.0))]
     assert runs[1].routes == runs[0].routes and runs[1].info["iterations"] == 150
     for result in runs:
-        assert validate(reload4, result).ok
+        assert validate_routes(reload4, result).ok
         assert result.cost == pytest.approx(_best_reload_cost(reload4))
 
 

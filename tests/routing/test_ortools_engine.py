@@ -10,7 +10,7 @@ import math
 import pytest
 
 from circularopt.exceptions import SolverError
-from circularopt.routing import RoutingModel, RoutingProblem, schedule_route, solve, validate
+from circularopt.routing import RoutingModel, RoutingProblem, schedule_route, solve, validate_routes
 from circularopt.routing.engines import ortools_engine
 from circularopt.routing.engines._construct import nearest_neighbour
 from circularopt.routing.engines._parts import part_problem
@@ -84,7 +84,7 @@ def test_savings_finds_no_first_plan(tight_mdvrp: RoutingProblem) -> None:
 def test_droppable_stops_give_a_complete_plan(tight_mdvrp: RoutingProblem) -> None:
     result = solve(tight_mdvrp, engine="ortools", time_limit=0.5,
                    options={"clock": "cpu", "first_solution": "SAVINGS"})
-    report = validate(tight_mdvrp, result)
+    report = validate_routes(tight_mdvrp, result)
     assert report.ok, report.summary()
     assert result.status == "feasible" and result.unassigned == ()
     assert result.info["drop_penalty"] is True
@@ -110,7 +110,7 @@ def test_partial_greedy_start(greedy_short: RoutingProblem) -> None:
     assert 0 < sum(kind == "stop" for _, steps in start for kind, _ in steps) < 8
     result = solve(greedy_short, engine="ortools", time_limit=0.5,
                    options={"clock": "cpu", "greedy_start": True})
-    assert validate(greedy_short, result).ok
+    assert validate_routes(greedy_short, result).ok
     assert result.info["first_solution"] == "nearest_neighbour"
     assert result.info["drop_penalty"] is True
     assert result.cost == pytest.approx(_best_cost(greedy_short))
@@ -142,7 +142,7 @@ def test_soft_capacity_reaches_the_optimum(cvrp4: RoutingProblem) -> None:
     result = solve(cvrp4, engine="ortools", time_limit=0.5,
                    options={"clock": "cpu", "soft_capacity": True})
     assert result.info["soft_capacity"] is True
-    assert validate(cvrp4, result).ok
+    assert validate_routes(cvrp4, result).ok
     assert result.cost == pytest.approx(44)
 
 
@@ -181,4 +181,4 @@ def test_no_soft_capacity_with_time_windows(tw4: RoutingProblem) -> None:
     result = solve(tw4, engine="ortools", time_limit=0.3,
                    options={"clock": "cpu", "soft_capacity": True})
     assert result.info["soft_capacity"] is False
-    assert validate(tw4, result).ok
+    assert validate_routes(tw4, result).ok

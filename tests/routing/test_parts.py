@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from circularopt.routing import Break, RoutingModel, RoutingProblem, solve, validate
+from circularopt.routing import Break, RoutingModel, RoutingProblem, solve, validate_routes
 from circularopt.routing.engines._parts import near_routes, part_problem, to_whole
 
 
@@ -58,7 +58,7 @@ def test_ortools_parts_phase_gives_a_valid_plan(breaks: bool) -> None:
     problem = _reload24(breaks=breaks)
     result = solve(problem, engine="ortools", time_limit=1.5,
                    options={"part_size": 8, "part_seconds": 0.2})
-    assert validate(problem, result).ok
+    assert validate_routes(problem, result).ok
     assert result.info["parts"] > 0
     assert sorted(s for r in result.routes for s in r.stops) == \
         sorted(s.id for s in problem.stops)

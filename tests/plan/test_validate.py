@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from circularopt.check import check_plan
 from circularopt.cli import main
 from circularopt.instances import load_instance, save_instance
 from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.pipeline import load_scenario, solve
-from circularopt.plan import Plan
+from circularopt.plan import Plan, PlanReport, validate_plan
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +27,10 @@ def matrices(plan: Plan) -> TravelMatrices:
 
 
 def test_valid_plan_passes(plan: Plan, matrices: TravelMatrices) -> None:
-    verdict = check_plan(plan.scenario, matrices, plan)
+    verdict = validate_plan(plan.scenario, matrices, plan)
     assert verdict.ok, verdict.summary()
     assert plan.kpis is not None
-    assert verdict.annual_cost == pytest.approx(plan.kpis.annual_cost["total"])
+    assert verdict.cost == pytest.approx(plan.kpis.annual_cost["total"])
     assert plan.routing is not None
     assert verdict.routing_cost_per_day == pytest.approx(plan.routing.cost)
 
@@ -67,14 +66,14 @@ def _inflate_km(plan: Plan) -> Plan:
 ])
 def test_broken_plans_fail_with_reasons(plan: Plan, matrices: TravelMatrices, tamper,  # type: ignore[no-untyped-def]
                                         reason: str) -> None:
-    verdict = check_plan(plan.scenario, matrices, tamper(plan))
+    verdict = validate_plan(plan.scenario, matrices, tamper(plan))
     assert not verdict.ok
     assert any(reason in v for v in verdict.violations), verdict.summary()
 
 
 def test_plan_for_another_scenario_fails(plan: Plan, matrices: TravelMatrices) -> None:
     other = load_scenario("osh", size=100, seed=99)
-    verdict = check_plan(other, approximate_matrices(other.locations()), plan)
+    verdict = validate_plan(other, approximate_matrices(other.locations()), plan)
     assert any("different scenario" in v for v in verdict.violations)
 
 
@@ -87,3 +86,13 @@ def test_instance_folder_and_cli(plan: Plan, tmp_path: Path) -> None:
     bad = _drop_first_stop(plan).save(tmp_path / "bad.json")
     assert main(["check", str(folder), str(bad)]) == 1
     assert main(["check", str(folder), str(tmp_path / "missing.json")]) == 2
+
+
+def test_deprecated_names_warn_and_still_work(plan: Plan, matrices: TravelMatrices) -> None:
+    from circularopt.plan import PlanCheck, check_plan
+
+    assert PlanCheck is PlanReport
+    with pytest.warns(DeprecationWarning, match="check_plan"):
+        verdict = check_plan(plan.scenario, matrices, plan)
+    assert verdict.ok and verdict.annual_cost == verdict.cost
+    assert verdict.summary().startswith("plan valid: recomputed annual cost")

@@ -1,21 +1,22 @@
-"""Independent check of a whole plan against a scenario, however the plan was made.
+"""Independent validator of a whole plan against a scenario, however the plan was made.
 
-:func:`check_plan` recomputes every figure of a :class:`~circularopt.plan.Plan` from the
-scenario and the travel matrices alone and lists every violated rule:
+:func:`validate_plan` recomputes every figure of a :class:`~circularopt.plan.Plan` from
+the scenario and the travel matrices alone and lists every violated rule:
 
 * the plan is for this scenario (same ids, positions and tonnes);
-* siting: :func:`circularopt.siting.validate.check_siting` (assignments, capacities,
+* siting: :func:`circularopt.siting.validate.validate_siting` (assignments, capacities,
   flows, cost components);
 * feedstock: flows only of recovered material, within recycler capacities and accepted
   streams, and every complex's inflow either sold or landfilled;
 * routing: the routes are re-read onto the **whole-city** routing problem (all depots,
   the scenario's real fleet counts, every site the assignment uses) by ids, so a plan made
   by any decomposition or any other solver is judged by the same rules; loads, times,
-  shifts, distances and costs are recomputed by :func:`circularopt.routing.validate`;
-  each trip must unload at the site its points are assigned to;
+  shifts, distances and costs are recomputed by
+  :func:`~circularopt.routing.validate.validate_routes`; each trip must unload at the
+  site its points are assigned to;
 * KPIs: recomputed and compared.
 
-The plan's cost reported by :class:`PlanCheck` is the recomputed annual total.
+The cost of :class:`PlanReport` is the recomputed annual total.
 """
 
 from __future__ import annotations
@@ -24,61 +25,52 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from circularopt.matrices import TravelMatrices
-from circularopt.pipeline import compute_kpis
-from circularopt.plan import KPIs, Plan
+from circularopt.plan.kpis import compute_kpis
+from circularopt.plan.model import KPIs, Plan
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Visit
 from circularopt.routing.scenario import routing_problem
-from circularopt.routing.validate import validate
+from circularopt.routing.validate import validate_routes
 from circularopt.scenario import Scenario
-from circularopt.siting.validate import check_siting
+from circularopt.siting.validate import validate_siting
+from circularopt.validation import ValidationReport
 
-__all__ = ["PlanCheck", "check_plan"]
-
-_TOL = 1e-6
-
+__all__ = ["PlanReport", "validate_plan"]
 
 @dataclass(frozen=True)
-class PlanCheck:
-    """Verdict of :func:`check_plan`.
+class PlanReport(ValidationReport):
+    """Verdict of :func:`validate_plan`; ``cost`` is the recomputed annual total.
 
     Parameters
     ----------
-    violations
-        One sentence per violated rule (empty when the plan is valid).
-    annual_cost
-        Recomputed annual total cost, or ``None`` if it could not be computed.
     routing_cost_per_day
         Recomputed daily routing cost, or ``None``.
     kpis
         Recomputed key figures, or ``None``.
     """
 
-    violations: tuple[str, ...]
-    annual_cost: float | None
-    routing_cost_per_day: float | None
-    kpis: KPIs | None
+    routing_cost_per_day: float | None = None
+    kpis: KPIs | None = None
+
+    subject: ClassVar[str] = "plan"
 
     @property
-    def ok(self) -> bool:
-        """True when no rule is violated."""
-        return not self.violations
+    def annual_cost(self) -> float | None:
+        """Deprecated name of :attr:`cost` (the recomputed annual total)."""
+        return self.cost
 
-    def summary(self, *, limit: int = 20) -> str:
-        """The verdict and the recomputed cost, then up to ``limit`` violations."""
-        cost = "n/a" if self.annual_cost is None else f"{self.annual_cost:,.2f}"
-        head = (f"{'VALID' if self.ok else 'INVALID'}: recomputed annual cost {cost}"
+    def figures(self) -> str:
+        """The recomputed annual cost and daily routing cost."""
+        cost = "n/a" if self.cost is None else f"{self.cost:,.2f}"
+        return (f"recomputed annual cost {cost}"
                 + ("" if self.routing_cost_per_day is None else
                    f", routing {self.routing_cost_per_day:,.2f} per day"))
-        lines = [head] + [f"  - {v}" for v in self.violations[:limit]]
-        if len(self.violations) > limit:
-            lines.append(f"  ... {len(self.violations) - limit} more")
-        return "\n".join(lines)
 
 
-def check_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> PlanCheck:
+def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> PlanReport:
     """Check ``plan`` against ``scenario`` and ``matrices`` (see the module docstring).
 
     Parameters
@@ -92,7 +84,7 @@ def check_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> Plan
 
     Returns
     -------
-    PlanCheck
+    PlanReport
         Violations and the recomputed figures.
     """
     bad: list[str] = []
@@ -103,9 +95,9 @@ def check_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> Plan
         missing = [n for n, x in (("siting", plan.siting), ("feedstock", plan.feedstock),
                                   ("routing", plan.routing)) if x is None]
         bad.append(f"the plan is incomplete: no {', '.join(missing)}")
-        return PlanCheck(tuple(bad), None, None, None)
+        return PlanReport(violations=tuple(bad))
     siting, feedstock = plan.siting, plan.feedstock
-    bad += [f"siting: {v}" for v in check_siting(scenario, matrices, siting).violations]
+    bad += [f"siting: {v}" for v in validate_siting(scenario, matrices, siting).violations]
     bad += _check_feedstock(scenario, plan)
 
     sites = sorted(set(siting.assignment.values()))
@@ -113,23 +105,31 @@ def check_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> Plan
     routing, problems = _remap(whole, plan.routing, plan.info.get("vehicle_types"))
     bad += [f"routing: {p}" for p in problems]
     if routing is None:
-        return PlanCheck(tuple(bad), None, None, None)
-    report = validate(whole, routing)
+        return PlanReport(violations=tuple(bad))
+    report = validate_routes(whole, routing)
     bad += [f"routing: {v}" for v in report.violations]
     bad += _check_trips(whole, routing, siting.assignment)
 
     kpis = compute_kpis(scenario, siting, feedstock, whole, routing)
     if plan.kpis is not None:
-        for name in ("km_per_day", "hours_per_day", "tonne_km_per_day", "co2_kg_per_day",
-                     "collected_t_per_day", "diversion_rate", "landfill_t_per_day"):
-            mine, theirs = getattr(kpis, name), getattr(plan.kpis, name)
-            if not math.isclose(mine, theirs, rel_tol=1e-6, abs_tol=1e-6):
-                bad.append(f"kpis: {name} is {theirs}, recomputed {mine}")
-        for name, value in kpis.annual_cost.items():
-            theirs = plan.kpis.annual_cost.get(name)
-            if theirs is None or not math.isclose(value, theirs, rel_tol=1e-6, abs_tol=1e-3):
-                bad.append(f"kpis: annual cost {name} is {theirs}, recomputed {value}")
-    return PlanCheck(tuple(bad), kpis.annual_cost["total"], report.cost, kpis)
+        bad += _compare_kpis(kpis, plan.kpis)
+    return PlanReport(violations=tuple(bad), cost=kpis.annual_cost["total"],
+                      routing_cost_per_day=report.cost, kpis=kpis)
+
+
+def _compare_kpis(mine: KPIs, theirs: KPIs) -> list[str]:
+    """The plan's key figures that differ from the recomputed ones."""
+    bad: list[str] = []
+    for name in ("km_per_day", "hours_per_day", "tonne_km_per_day", "co2_kg_per_day",
+                 "collected_t_per_day", "diversion_rate", "landfill_t_per_day"):
+        a, b = getattr(mine, name), getattr(theirs, name)
+        if not math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-6):
+            bad.append(f"kpis: {name} is {b}, recomputed {a}")
+    for name, value in mine.annual_cost.items():
+        stated = theirs.annual_cost.get(name)
+        if stated is None or not math.isclose(value, stated, rel_tol=1e-6, abs_tol=1e-3):
+            bad.append(f"kpis: annual cost {name} is {stated}, recomputed {value}")
+    return bad
 
 
 def _check_feedstock(scenario: Scenario, plan: Plan) -> list[str]:
