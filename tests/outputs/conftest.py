@@ -22,6 +22,7 @@ from circularopt.outputs import (
 )
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
+from circularopt.routing.decompose import RoutingOptions
 from circularopt.scenario import (
     CapacityOption,
     CollectionPoint,
@@ -71,7 +72,7 @@ def tiny_scenario() -> Scenario:
 
 def tiny_plan() -> Plan:
     """The tiny town solved with two complexes (about a second)."""
-    return solve(tiny_scenario(), complexes=2, time_limit=5, workers=1)
+    return solve(tiny_scenario(), complexes=2, time_limit=5, routing=RoutingOptions(workers=1))
 
 
 def grid_network(n: int = 14) -> RoadNetwork:
