@@ -1,4 +1,5 @@
-"""Shared fixtures: the shared data folder, skipped with a reason when absent."""
+"""Shared fixtures: the shared data folder (skipped with a reason when absent) and the
+solved plans that several test modules read, solved once per session."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from circularopt.config import shared_data_dir
+from circularopt.pipeline import solve
+from circularopt.plan import Plan
+from circularopt.routing.decompose import RoutingOptions
+from tests.helpers import town
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +21,15 @@ def shared() -> Path:
     if path is None:
         pytest.skip("shared data folder not found: set CIRCULAROPT_DATA to run this test")
     return path
+
+
+@pytest.fixture(scope="session")
+def town_plan() -> Plan:
+    """The tiny town's plan (:func:`tests.helpers.town`), solved once for the session."""
+    return solve(town(), time_limit=3, routing=RoutingOptions(workers=1))
+
+
+@pytest.fixture(scope="session")
+def osh_plan() -> Plan:
+    """A small Osh plan (100 sites, two complexes, seed 1), solved once for the session."""
+    return solve("osh", size=100, complexes=2, time_limit=12, seed=1)

@@ -12,18 +12,12 @@ from circularopt.plan import Plan
 from circularopt.routing.decompose import RoutingOptions
 
 
-@pytest.fixture(scope="module")
-def osh_plan() -> Plan:
-    """A small Osh plan (100 sites, two complexes), solved once for the module."""
-    return solve("osh", size=100, complexes=2, time_limit=20, seed=3)
-
-
 def test_plan_is_complete_and_valid(osh_plan: Plan) -> None:
     assert osh_plan.complete and osh_plan.valid, osh_plan.violations
     assert osh_plan.approximate
     assert osh_plan.siting is not None and len(osh_plan.siting.open_complexes) == 2
     assert osh_plan.routing is not None and not osh_plan.routing.unassigned
-    assert osh_plan.info["seconds"] <= 20 + 5
+    assert osh_plan.info["seconds"] <= 12 + 5
 
 
 def test_kpis_agree_with_the_routes(osh_plan: Plan) -> None:

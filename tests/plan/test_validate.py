@@ -10,14 +10,14 @@ import pytest
 from circularopt.cli import main
 from circularopt.instances import load_instance, save_instance
 from circularopt.matrices import TravelMatrices, approximate_matrices
-from circularopt.pipeline import load_scenario, solve
+from circularopt.pipeline import load_scenario
 from circularopt.plan import Plan, PlanReport, validate_plan
 
 
 @pytest.fixture(scope="module")
-def plan() -> Plan:
-    """A valid small Osh plan with two complexes."""
-    return solve("osh", size=100, complexes=2, time_limit=12, seed=1)
+def plan(osh_plan: Plan) -> Plan:
+    """A valid small Osh plan with two complexes (the session's)."""
+    return osh_plan
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from circularopt.routing.decompose import (
 )
 from circularopt.routing.scenario import nearest_sites, routing_problem
 from circularopt.scenario import CollectionPoint, Depot, Scenario
-from tests.routing.test_scenario_routing import KM, line_matrices, tiny_scenario
+from tests.routing.conftest import KM, line_matrices, tiny_scenario
 
 
 def ring_scenario(n: int = 12) -> Scenario:

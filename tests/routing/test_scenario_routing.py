@@ -5,63 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from circularopt.cli import main
 from circularopt.exceptions import InfeasibleError, InputError
-from circularopt.matrices import TravelMatrices
 from circularopt.routing import solve, validate_routes
 from circularopt.routing.scenario import due_on, nearest_sites, point_load, routing_problem
-from circularopt.scenario import (
-    CapacityOption,
-    CollectionPoint,
-    ComplexCandidate,
-    Depot,
-    Landfill,
-    Scenario,
-    VehicleType,
-)
+from tests.routing.conftest import line_matrices, tiny_scenario
+
 
 # Points on a line of longitude 74.60 (1 km ~ 0.009 deg of latitude).
-KM = 0.009
-
-
-def tiny_scenario(*, far_point: bool = False, heavy: bool = False,
-                  shift_minutes: float = 480.0) -> Scenario:
-    """Depot, a complex 2 km north, a landfill 2 km south, four points of 1 t/day."""
-    pts = [CollectionPoint(f"p{k}", 42.80 + k * KM, 74.60,
-                           {"plastic": 0.25, "residual": 0.75}, service_minutes=5.0)
-           for k in range(1, 4)]
-    pts.append(CollectionPoint("p4", 42.80 - KM, 74.60, {"paper": 1.0},
-                               time_window=(480.0, 720.0), collections_per_week=2))
-    if far_point:
-        pts.append(CollectionPoint("far", 43.80, 74.60, {"residual": 0.1}))
-    if heavy:
-        pts.append(CollectionPoint("heavy", 42.80, 74.61, {"glass": 9.0}))
-    truck = VehicleType("t1", capacity_tonnes=4.0, capacity_m3=20.0, count=2,
-                        fixed_cost_per_day=50.0, cost_per_km=1.2, cost_per_hour=9.0,
-                        shift_start_minutes=420.0, shift_minutes=shift_minutes,
-                        unload_minutes=15.0)
-    return Scenario(
-        "tiny", collection_points=tuple(pts),
-        complex_candidates=(ComplexCandidate("cx", 42.80 + 2 * KM, 74.60,
-                                             (CapacityOption(50.0, 1000.0),), 5.0,
-                                             {"plastic": 0.8}),),
-        depots=(Depot("dep", 42.80, 74.60, (truck,)),),
-        landfills=(Landfill("lf", 42.80 - 2 * KM, 74.60, 4.0),))
-
-
-def line_matrices(scenario: Scenario) -> TravelMatrices:
-    """Distance = |latitude difference| in metres (1 km per KM), 10 m/s."""
-    ids = tuple(i for i, _, _ in scenario.locations())
-    lat = np.array([la for _, la, _ in scenario.locations()])
-    lon = np.array([lo for _, _, lo in scenario.locations()])
-    dist = np.round((np.abs(lat[:, None] - lat[None, :]) + np.abs(lon[:, None] - lon[None, :]))
-                    / KM * 1000.0)
-    return TravelMatrices(ids, dist / 10.0, dist, True, "test line")
-
-
 def test_mapping_of_fleet_stops_and_sites() -> None:
     s = tiny_scenario()
     p = routing_problem(s, line_matrices(s), unload_sites=["cx"])

@@ -32,14 +32,8 @@ from circularopt.feedstock import assign_feedstock
 from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.scenario import (
     CapacityOption,
-    CollectionPoint,
-    ComplexCandidate,
     Depot,
-    Landfill,
-    Parameters,
-    Recycler,
     Scenario,
-    Stream,
     VehicleType,
 )
 from circularopt.siting.model import (
@@ -50,49 +44,11 @@ from circularopt.siting.model import (
 )
 from circularopt.siting.result import SitingResult
 from circularopt.siting.validate import validate_siting
-
-X = {"p1": 0.0, "p2": 1.0, "p3": 9.0, "p4": 10.0, "A": 0.5, "B": 9.5, "R": 5.0, "R2": 5.0,
-     "L": 5.0}
-"""Position of each object on the line road, km."""
+from tests.siting.conftest import line, line_matrices
 
 BACKENDS = ("highs", "scip")
 A_ALONE = -5116.0
 BOTH_SMALL = -3196.0
-
-
-def line(*, price: float = 100.0, recycler_cap: float = 100.0,
-         candidate_recycler: bool = False, landfill_cap: float | None = None,
-         a_options: tuple[tuple[float, float], ...] = ((5, 10_000), (10, 14_000))
-         ) -> Scenario:
-    """The tiny line scenario (see the module docstring)."""
-    streams = (Stream("plastic", 0.2), Stream("residual", 0.4, recyclable=False))
-
-    def at(key: str) -> tuple[float, float]:
-        return 42.0, 74.0 + X[key] / 100
-
-    points = tuple(CollectionPoint(p, *at(p), {"plastic": 1.0, "residual": 1.0},
-                                   service_minutes=0.0) for p in ("p1", "p2", "p3", "p4"))
-    rr = {"plastic": 0.5}
-    cands = (
-        ComplexCandidate("A", *at("A"), tuple(CapacityOption(*o) for o in a_options), 10.0,
-                         rr),
-        ComplexCandidate("B", *at("B"), (CapacityOption(5, 10_000),), 10.0, rr),
-    )
-    recyclers = [Recycler("R", *at("R"), {"plastic": price}, recycler_cap)]
-    if candidate_recycler:
-        recyclers.append(Recycler("R2", *at("R2"), {"plastic": 100.0}, 10.0, existing=False,
-                                  opening_cost=1_000.0))
-    depot = Depot("D", *at("R"), (VehicleType("truck", 5.0, 20.0, 3, cost_per_km=1.0),))
-    return Scenario("line", streams, points, cands, (depot,), tuple(recyclers),
-                    (Landfill("L", *at("L"), 5.0, landfill_cap),), Parameters(300.0))
-
-
-def line_matrices(scenario: Scenario) -> TravelMatrices:
-    """Hand-made matrices: |x_a - x_b| km at 30 km/h."""
-    ids = tuple(o.id for o in scenario.located())
-    x = np.array([X.get(i, 5.0) for i in ids])
-    km = np.abs(x[:, None] - x[None, :])
-    return TravelMatrices(ids, km * 120.0, km * 1000.0, False, "hand-made line road")
 
 
 def solve(scenario: Scenario, **kw: object) -> SitingResult:

@@ -19,7 +19,7 @@ from circularopt.siting.validate import (
     validate_siting,
 )
 from circularopt.validation import ValidationReport
-from tests.siting.test_model import line, line_matrices
+from tests.siting.conftest import line, line_matrices
 
 
 def _tiny() -> FacilityProblem:

@@ -1,0 +1,56 @@
+"""Builders for the siting tests: a line of points with two candidate complexes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from circularopt.matrices import TravelMatrices
+from circularopt.scenario import (
+    CapacityOption,
+    CollectionPoint,
+    ComplexCandidate,
+    Depot,
+    Landfill,
+    Parameters,
+    Recycler,
+    Scenario,
+    Stream,
+    VehicleType,
+)
+
+X = {"p1": 0.0, "p2": 1.0, "p3": 9.0, "p4": 10.0, "A": 0.5, "B": 9.5, "R": 5.0, "R2": 5.0,
+     "L": 5.0}
+"""Position of each object on the line road, km."""
+
+def line(*, price: float = 100.0, recycler_cap: float = 100.0,
+         candidate_recycler: bool = False, landfill_cap: float | None = None,
+         a_options: tuple[tuple[float, float], ...] = ((5, 10_000), (10, 14_000))
+         ) -> Scenario:
+    """The tiny line scenario (see the module docstring)."""
+    streams = (Stream("plastic", 0.2), Stream("residual", 0.4, recyclable=False))
+
+    def at(key: str) -> tuple[float, float]:
+        return 42.0, 74.0 + X[key] / 100
+
+    points = tuple(CollectionPoint(p, *at(p), {"plastic": 1.0, "residual": 1.0},
+                                   service_minutes=0.0) for p in ("p1", "p2", "p3", "p4"))
+    rr = {"plastic": 0.5}
+    cands = (
+        ComplexCandidate("A", *at("A"), tuple(CapacityOption(*o) for o in a_options), 10.0,
+                         rr),
+        ComplexCandidate("B", *at("B"), (CapacityOption(5, 10_000),), 10.0, rr),
+    )
+    recyclers = [Recycler("R", *at("R"), {"plastic": price}, recycler_cap)]
+    if candidate_recycler:
+        recyclers.append(Recycler("R2", *at("R2"), {"plastic": 100.0}, 10.0, existing=False,
+                                  opening_cost=1_000.0))
+    depot = Depot("D", *at("R"), (VehicleType("truck", 5.0, 20.0, 3, cost_per_km=1.0),))
+    return Scenario("line", streams, points, cands, (depot,), tuple(recyclers),
+                    (Landfill("L", *at("L"), 5.0, landfill_cap),), Parameters(300.0))
+
+def line_matrices(scenario: Scenario) -> TravelMatrices:
+    """Hand-made matrices: |x_a - x_b| km at 30 km/h."""
+    ids = tuple(o.id for o in scenario.located())
+    x = np.array([X.get(i, 5.0) for i in ids])
+    km = np.abs(x[:, None] - x[None, :])
+    return TravelMatrices(ids, km * 120.0, km * 1000.0, False, "hand-made line road")
