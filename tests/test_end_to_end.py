@@ -20,6 +20,7 @@ CITIES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("city", "options"), CITIES, ids=[c for c, _ in CITIES])
 def test_solve_city_writes_consistent_outputs(city: str, options: list[str],
                                               tmp_path: Path) -> None:

@@ -76,6 +76,7 @@ def test_size_refused_for_a_scenario_file(osh_plan: Plan, tmp_path: Path) -> Non
         load_scenario(path, size=10)
 
 
+@pytest.mark.slow
 def test_joint_judges_sitings_by_routed_cost() -> None:
     plan = solve("osh", size=100, time_limit=20, seed=1, joint=True,
                  routing=RoutingOptions(workers=1))

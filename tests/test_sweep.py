@@ -40,6 +40,7 @@ def test_expand_cross_product() -> None:
         expand([("seed", [1]), ("seed", [2])])
 
 
+@pytest.mark.slow
 def test_local_cluster_reports_a_failed_task_and_goes_on(tmp_path: Path) -> None:
     # Osh's waste (291 t/day) does not fit one complex: that task must fail with the
     # siting model's explanation while the two-complex task succeeds.

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from circularopt.bench import BenchOptions
 from circularopt.bench.kg import run_kg
 from circularopt.config import project_root
 from circularopt.plan import Plan
 
 
+@pytest.mark.slow
 def test_kg_runner_solves_checks_and_saves(tmp_path: Path) -> None:
     options = BenchOptions(data=project_root() / "instances", instances="osh-200",
                            time_limit=3.0, solutions=tmp_path)
