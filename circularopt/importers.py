@@ -880,10 +880,10 @@ def _require(path: Path, table: pd.DataFrame, kind: str, chosen: Mapping[str, st
     if kind == "collection_points" and not quantity:
         missing.append("tonnes (or per-stream columns "
                        + ", ".join(f"tonnes_{s}" for s in streams)
-                       + "; or m3 per day; or containers with container_m3 and fill)")
+                       + tr("; or m3 per day; or containers with container_m3 and fill)"))
     if quantity == "containers" and "container_m3" not in chosen.keys() | given.keys():
-        missing.append("container_m3 (size of one container in m3, or "
-                       "--default container_m3=1.1)")
+        missing.append(tr("container_m3 (size of one container in m3, or "
+                          "--default container_m3=1.1)"))
     if kind == "collection_points" and ("tw_start" in chosen) != ("tw_end" in chosen):
         missing.append("tw_end" if "tw_start" in chosen else "tw_start")
     if kind == "collection_points" and "tw_start" in chosen and "time_window" in chosen:

@@ -190,7 +190,7 @@ def test_cli_imports_containers_from_cp1251_and_far_rows(
                  encoding="cp1251")
     args = ["scenario", "import", "osh", str(path), "--kind", "collection_points",
             "--map", ";".join(f"{k}={v}" for k, v in CONTAINER_MAP.items()),
-            "--density", "0.15", "--out", str(tmp_path / "o.json")]
+            "--density", "0,15", "--out", str(tmp_path / "o.json")]
     assert main(args) == 2
     assert "row 3, lat/lon of 'K2'" in " ".join(capsys.readouterr().out.split())
     assert main([*args, "--accept-far"]) == 0

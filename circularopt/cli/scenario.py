@@ -99,7 +99,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                           "(default: the base scenario's mix), e.g. "
                           "plastic=0.1,paper=0.1,glass=0.05,metal=0.05,organics=0.5,"
                           "residual=0.2")
-    imp.add_argument("--density", type=float, default=None, metavar="T_PER_M3",
+    imp.add_argument("--density", default=None, metavar="T_PER_M3",
                      help="tonnes per m3 of the mixed waste, to convert m3 or container "
                           "columns (default: the mix density of the base's stream "
                           "densities, which are compacted-truck densities)")
@@ -173,6 +173,14 @@ def _shares(text: str) -> dict[str, float] | None:
     return out
 
 
+def _density(text: str | None) -> float | None:
+    """``--density`` in t/m3 (decimal point or comma), or None when not given."""
+    if text is None:
+        return None
+    return text_number("--density", text, decimal_comma=True, lo=0,
+                       expected=tr("tonnes per m3 > 0, e.g. 0.15"))
+
+
 def _out_file(text: str) -> Path:
     """``--out``: a file path in an existing folder."""
     out = Path(text)
@@ -193,7 +201,8 @@ def _import(args: argparse.Namespace) -> int:
                                  columns=_pairs(args.map, "--map"), replace=not args.append,
                                  layer=args.layer, defaults=_pairs(args.default, "--default"),
                                  composition=_shares(args.composition),
-                                 density=args.density, accept_far=args.accept_far)
+                                 density=_density(args.density),
+                                 accept_far=args.accept_far)
     atomic_write(out, scenario.to_json)
     console.print(scenario.summary())
     for w in caught:
