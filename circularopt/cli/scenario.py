@@ -72,7 +72,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      help="season for cities with seasons (issyk-kul: summer or winter)")
     new.add_argument("--out", required=True, help="scenario JSON file to write")
     new.set_defaults(func=_new)
+    _register_import(actions)
 
+
+def _register_import(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``scenario import``."""
     imp = actions.add_parser(
         "import", help="read a department's container sites, candidate sites or recyclers "
                        "from CSV, GeoJSON or GeoPackage into a scenario",
