@@ -18,7 +18,10 @@ may still be infeasible for the solvers; what they report is certainly impossibl
 * a point no truck can serve within its shift: leaving its depot at the shift start,
   serving the point, unloading at the *nearest* complex candidate or landfill and driving
   back takes longer than the shift, or the earliest arrival is after the point's time
-  window closes;
+  window closes; when such a point lies more than :data:`FAR_KM` from every other object
+  the report says first to check its position (and whether lat/lon are swapped), since a
+  mistyped position, not the time window or the shift, is then the likely cause (a far
+  point that can be served is a warning);
 
 Total capacity (waste beyond what the complexes and landfills can take) is checked by the
 siting model before it solves (:func:`circularopt.siting.model.site`).
@@ -35,18 +38,23 @@ import numpy as np
 
 from circularopt._deprecated import renamed
 from circularopt.exceptions import InfeasibleError, InputError
+from circularopt.i18n import tr
 from circularopt.matrices import TravelMatrices
 from circularopt.routing.scenario import point_load
 from circularopt.scenario import Depot, Scenario, VehicleType
 from circularopt.validation import ValidationReport
 
-__all__ = ["IMPLAUSIBLE_T_PER_DAY", "Diagnosis", "ScenarioReport", "check_feasible", "diagnose",
-           "require_feasible", "validate_scenario"]
+__all__ = ["FAR_KM", "IMPLAUSIBLE_T_PER_DAY", "Diagnosis", "ScenarioReport", "check_feasible",
+           "diagnose", "require_feasible", "validate_scenario"]
 
 IMPLAUSIBLE_T_PER_DAY = 50.0
 """A container site generating more than this (t/day) is probably given in kilograms."""
 
+FAR_KM = 100.0
+"""A collection point farther than this from every other object is probably mispositioned."""
+
 _SHOWN = 5
+_EARTH_KM = 6371.0
 
 
 @dataclass(frozen=True)
@@ -106,14 +114,16 @@ def validate_scenario(scenario: Scenario, matrices: TravelMatrices) -> ScenarioR
     problems: list[str] = []
     warnings: list[str] = _stream_warnings(scenario)
     types = [(d, v) for d in scenario.depots for v in d.vehicle_types if v.count > 0]
+    unserved: set[str] = set()
     if not types:
         problems.append(
             "the scenario has no truck (no depot, or every vehicle type has count 0); add a "
             "depot with vehicle_types whose count is at least 1")
     else:
         _capacity_problems(scenario, types, problems)
-        _shift_problems(scenario, matrices, types, problems, warnings)
+        unserved = _shift_problems(scenario, matrices, types, problems, warnings)
         _fleet_time_problem(scenario, types, problems)
+    _position_problems(scenario, unserved, problems, warnings)
     heavy = [p.id for p in scenario.collection_points
              if p.total_tonnes_per_day > IMPLAUSIBLE_T_PER_DAY]
     if heavy:
@@ -182,10 +192,11 @@ class _Reach:
 
 
 def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tuple],
-                    problems: list[str], warnings: list[str]) -> None:
+                    problems: list[str], warnings: list[str]) -> set[str]:
+    """Add the window, reach and shift problems; return the ids of the unservable points."""
     sites = [c.id for c in scenario.complex_candidates] + [lf.id for lf in scenario.landfills]
     if not sites:
-        return  # siting explains a missing complex or landfill
+        return set()  # siting explains a missing complex or landfill
     reach = _reach(scenario, matrices, types, sites, warnings)
     pts = reach.pts
     bad = np.flatnonzero(~reach.ok)
@@ -198,8 +209,8 @@ def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tu
         problems.append(
             f"{len(lost)} collection point(s) cannot be reached from any depot, or cannot "
             f"reach any complex or landfill, in the travel matrices "
-            f"({_ids([pts[i] for i in lost])}); check their positions, the road network "
-            "extract (max_snap_m, a larger area) or the matrices")
+            f"({_ids([pts[i] for i in lost])}); check the position of each, the road "
+            "network extract (max_snap_m, a larger area) or the matrices")
         shifts = [k for k in shifts if np.isfinite(reach.best_over[k])]
     if shifts:
         k = max(shifts, key=lambda i: reach.best_over[i])
@@ -211,6 +222,7 @@ def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tu
             f"{reach.best_over[k] / 60.0:.0f} min after its shift ({start}-{end}); lengthen "
             "shift_minutes, add a depot or complex candidate nearer the point, or check its "
             "position")
+    return {pts[int(k)] for k in bad}
 
 
 def _window_problem(reach: _Reach, windows: list[int]) -> str:
@@ -304,4 +316,61 @@ def _stream_warnings(scenario: Scenario) -> list[str]:
         out.append(f"recycler {r.id!r} buys stream(s) nobody can supply: {why}{whole}; "
                    "check its price_per_tonne keys, the points' tonnes_per_day and the "
                    "complexes' recovery_rate")
+    return out
+
+
+def _position_problems(scenario: Scenario, unserved: set[str], problems: list[str],
+                       warnings: list[str]) -> None:
+    """Name points far from every other object: first among the problems when no truck
+    can serve them (the likely cause), else as a warning."""
+    far = _far_points(scenario)
+    if not far:
+        return
+    bad = [f for f in far if f[0] in unserved]
+    good = [f for f in far if f[0] not in unserved]
+    if bad:
+        problems.insert(0, tr(
+            "{n} collection point(s) lie more than {km:g} km from every other object and no "
+            "truck can serve them ({shown}); check the position: a mistyped position, not "
+            "the time window or the shift, is the likely cause", n=len(bad), km=FAR_KM,
+            shown=_far_text(bad)))
+    if good:
+        warnings.append(tr(
+            "{n} collection point(s) lie more than {km:g} km from every other object "
+            "({shown}); check the position", n=len(good), km=FAR_KM, shown=_far_text(good)))
+
+
+def _far_text(far: list[tuple[str, float, float, float, bool]]) -> str:
+    return "; ".join(
+        f"{pid!r} at ({lat:g}, {lon:g}) {km:,.0f} km away"
+        + (tr(", lat/lon swapped?") if swapped else "")
+        for pid, lat, lon, km, swapped in far[:_SHOWN]) + (
+        f"; and {len(far) - _SHOWN} more" if len(far) > _SHOWN else "")
+
+
+def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere (for chord distances)."""
+    la, lo = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def _far_points(scenario: Scenario) -> list[tuple[str, float, float, float, bool]]:
+    """``(id, lat, lon, km to the nearest other object, swapped lat/lon lands near one)``
+    of each collection point farther than :data:`FAR_KM` from every other object."""
+    from scipy.spatial import cKDTree
+
+    objects = scenario.located()
+    if len(objects) < 2:
+        return []
+    lat = np.array([o.lat for o in objects])
+    lon = np.array([o.lon for o in objects])
+    tree = cKDTree(_unit(lat, lon))
+    npts = len(scenario.collection_points)  # located() lists the points first
+    chord, _ = tree.query(_unit(lat[:npts], lon[:npts]), k=2)
+    km = 2.0 * _EARTH_KM * np.arcsin(np.minimum(1.0, chord[:, 1] / 2.0))
+    out = []
+    for k in np.flatnonzero(km > FAR_KM):
+        swapped = abs(lon[k]) <= 90 and tree.query(_unit(lon[[k]], lat[[k]]))[0][0] < (
+            2.0 * math.sin(FAR_KM / _EARTH_KM / 2.0))
+        out.append((objects[k].id, float(lat[k]), float(lon[k]), float(km[k]), bool(swapped)))
     return out

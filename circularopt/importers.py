@@ -7,8 +7,12 @@ or recyclers and returns a new, validated :class:`~circularopt.scenario.Scenario
 
 CSV files
 ---------
-* Encoding: UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"). Other encodings
-  (e.g. Windows-1251) are refused with the line of the first undecodable byte.
+* Encoding: UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"), else
+  Windows-1251 (cp1251, Excel's "CSV (comma delimited)" in a Russian locale) when the file
+  decodes in it and its non-ASCII characters are Cyrillic letters or common punctuation;
+  reading it so is reported in an :class:`ImportNote`. Anything else is refused with the
+  line of the first undecodable byte. (A simple rule rather than ``charset-normalizer``:
+  on short Cyrillic files that library guesses hp_roman8 or big5 for cp1251 text.)
 * Delimiter: sniffed from the header line: the most frequent of ``,``, ``;`` and tab
   outside quotes.
 * Decimal separator: a point is always a decimal point. A comma is read as the decimal
@@ -51,6 +55,11 @@ an empty cell of an optional column takes that column's default (reported in a w
     base has no points); ``collections_per_week`` (1-7, default the base's most common);
     ``time_window`` (``HH:MM-HH:MM``, minutes ``420-1140`` or ``none``) or ``tw_start`` and
     ``tw_end`` (``HH:MM`` or minutes after midnight; default the base's most common window).
+
+    Instead of tonnes the waste may be given as a volume, converted to tonnes with the
+    mix density (see *Volumes*): ``m3`` (cubic metres per working day), or ``containers``
+    (how many per site) with ``container_m3`` (size of one, m3) and ``fill`` (share full
+    when emptied, default 1), collected ``collections_per_week`` times. One way per file.
 ``complex_candidates`` (sites where a sorting complex may be built)
     ``id``, ``lat``, ``lon`` (required); ``name``; ``capacity`` (t/day, one or more sizes
     ``60|120|250``) with ``fixed_cost`` (annual fixed cost of each size, same count);
@@ -66,14 +75,33 @@ an empty cell of an optional column takes that column's default (reported in a w
     ``name``; ``existing`` (default true); ``opening_cost`` (default 0); ``approximate``
     (default false).
 
+Volumes
+-------
+A site's volume becomes tonnes at the mix density ``1 / sum(share_s / density_s)`` of the
+composition's mass shares and the base scenario's stream densities
+(:attr:`~circularopt.scenario.Stream.density_t_per_m3`), or at ``density`` when given.
+Containers give ``containers x container_m3 x fill`` m3 per visit, so
+``... x collections_per_week / 7`` m3 per day. The stream densities are those of waste
+compacted in a truck; loose waste in containers is lighter (often 0.1-0.2 t/m3), so pass
+``density`` when the department knows its own. The conversion used is reported in an
+:class:`ImportNote` and recorded in ``metadata["imports"]``.
+
+Region
+------
+Imported positions must lie in the base scenario's region: the bounding box of its
+located objects widened by :data:`REGION_MARGIN_KM`. Rows outside are refused, naming the
+row and the values and whether swapping lat and lon would put them inside; with
+``accept_far=True`` they are kept with a warning.
+
 Errors and warnings
 -------------------
 Every problem in the file is collected and raised together as a :class:`TableError` (an
 :class:`~circularopt.exceptions.InputError`) whose lines each name the file, the row and
 the column, the value and what would be valid. Columns nobody asked for are ignored and
 listed in a warning (:class:`DataWarning` via :func:`warnings.warn`), as are defaults
-taken, container sites of more than 50 t/day (tonnes that look like kilograms) and points
-more than 100 km from the base scenario's other objects (swapped lat/lon?).
+taken, and container sites of more than
+:data:`~circularopt.diagnose.IMPLAUSIBLE_T_PER_DAY` t/day or more tonnes per visit than the
+base scenario's largest truck carries (kilograms, or cubic metres mapped as tonnes?).
 """
 
 from __future__ import annotations
@@ -106,7 +134,12 @@ from circularopt._validate import (
 from circularopt._validate import (
     composition as check_composition,
 )
+from circularopt._validate import (
+    number as check_number,
+)
+from circularopt.diagnose import IMPLAUSIBLE_T_PER_DAY
 from circularopt.exceptions import InputError
+from circularopt.i18n import tr
 from circularopt.scenario import (
     CapacityOption,
     CollectionPoint,
@@ -121,7 +154,9 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS",
     "MAX_SITE_TONNES_PER_DAY",
+    "REGION_MARGIN_KM",
     "DataWarning",
+    "ImportNote",
     "TableError",
     "import_points",
     "read_table",
@@ -130,11 +165,16 @@ __all__ = [
 KINDS = ("collection_points", "complex_candidates", "recyclers")
 """What :func:`import_points` can read."""
 
-MAX_SITE_TONNES_PER_DAY = 50.0
+MAX_SITE_TONNES_PER_DAY = IMPLAUSIBLE_T_PER_DAY
 """Above this many tonnes per day a single container site is reported as implausible."""
 
-FAR_KM = 100.0
-"""Imported objects farther than this from the base scenario's other objects are reported."""
+REGION_MARGIN_KM = 30.0
+"""The base scenario's region: the bounding box of its objects widened by this margin."""
+
+VOLUMES = ("m3", "containers")
+"""Fields that give a collection point's waste as a volume instead of tonnes."""
+
+_M3_NAME = re.compile(r"m3|м3|m³|м³|куб|cubic|volume|объ[её]м", re.IGNORECASE)
 
 GEO_SUFFIXES = (".geojson", ".json", ".gpkg")
 """File name endings read as geodata (everything else is read as CSV)."""
@@ -143,11 +183,19 @@ _ALIASES = {
     "lat": ("latitude",),
     "lon": ("longitude", "lng", "long"),
     "tonnes": ("tonnes_per_day", "t_per_day", "total_tonnes_per_day"),
+    "m3": ("m3_per_day", "volume_m3", "volume_m3_per_day"),
+    "containers": ("container_count", "n_containers"),
+    "container_m3": ("container_size", "container_size_m3", "container_volume_m3"),
+    "fill": ("fill_share", "fill_level"),
 }
 
 
 class DataWarning(UserWarning):
     """Something in an imported file that was accepted but deserves a look."""
+
+
+class ImportNote(DataWarning):
+    """How a file was read: the encoding detected, the volume-to-tonnes conversion used."""
 
 
 class TableError(InputError):
@@ -202,7 +250,8 @@ def read_table(path: str | Path, *, layer: str | None = None,
         Index: row numbers (CSV, header = row 1) or feature numbers (geodata, from 1). For
         point geodata, columns ``lat`` and ``lon`` (EPSG:4326) from the geometry.
         ``attrs`` holds ``source`` (the path), ``row_label`` (``"row"`` or ``"feature"``),
-        ``delimiter`` and ``decimal_comma`` (CSV only).
+        ``delimiter``, ``decimal_comma`` and ``encoding`` (CSV only: ``"utf-8"`` or
+        ``"cp1251"``, the latter also reported in an :class:`ImportNote`).
 
     Raises
     ------
@@ -246,7 +295,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     """A CSV file as a table of texts, one row per non-empty line, every cell checked."""
     import pandas as pd
 
-    content = _decode(path)
+    content, encoding = _decode(path)
     first = next((ln for ln in content.splitlines() if ln.strip()), "")
     if not first:
         raise InputError(str(path), "an empty file", "a header row and at least one data row")
@@ -266,12 +315,17 @@ def _read_csv(path: Path) -> pd.DataFrame:
                          index=pd.Index([n for n, _ in rows], name="row"),
                          columns=names, dtype=object)
     table.attrs.update(source=str(path), row_label="row", delimiter=delimiter,
-                       decimal_comma=delimiter != ",")
+                       decimal_comma=delimiter != ",", encoding=encoding)
+    if encoding == "cp1251":
+        warnings.warn(tr("{path}: encoding detected: Windows-1251 (cp1251), not UTF-8 (its "
+                         "letters are Cyrillic in cp1251); check the names in the result",
+                         path=path), ImportNote, stacklevel=3)
     return table
 
 
-def _decode(path: Path) -> str:
-    """The file's text (UTF-8, with or without BOM); a workbook or binary file refused."""
+def _decode(path: Path) -> tuple[str, str]:
+    """The file's text and encoding (UTF-8, with or without BOM, else Cyrillic cp1251); a
+    workbook, binary file or other encoding refused."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -279,16 +333,37 @@ def _decode(path: Path) -> str:
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(str(path), "a spreadsheet workbook (xlsx/xls)",
                          "a CSV file: in Excel use Save As > 'CSV UTF-8'")
+    encoding = "utf-8"
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}, line {line}", raw[exc.start: exc.start + 4],
-                         "UTF-8 text (this looks like another encoding, e.g. Windows-1251; "
-                         "in Excel use Save As > 'CSV UTF-8')") from exc
+        content, encoding = _cyrillic_cp1251(raw), "cp1251"
+        if not content:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError(f"{path}, line {line}", raw[exc.start: exc.start + 4],
+                             "UTF-8 or Windows-1251 (Cyrillic) text (this looks like another "
+                             "encoding; in Excel use Save As > 'CSV UTF-8')") from exc
     if "\x00" in content:
         raise InputError(str(path), "binary data", "a text (CSV) file")
-    return content
+    return content, encoding
+
+
+_CP1251_PUNCTUATION = frozenset("№«»–—„“”‘’…•·°±§©®\xa0")
+_MIXED_WORD = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
+
+
+def _cyrillic_cp1251(raw: bytes) -> str:
+    """``raw`` decoded as cp1251 when its non-ASCII characters are then (almost all)
+    Cyrillic letters or common punctuation; ``""`` otherwise."""
+    try:
+        text = raw.decode("cp1251")
+    except UnicodeDecodeError:
+        return ""
+    other = [c for c in text if ord(c) > 127]
+    odd = sum(1 for c in other
+              if not ("\u0400" <= c <= "\u04ff" or c in _CP1251_PUNCTUATION))
+    odd += len(_MIXED_WORD.findall(text))  # "Mьller": Latin-1 read as cp1251
+    return text if other and odd <= 0.05 * len(other) else ""
 
 
 def _records(path: Path, content: str, delimiter: str
@@ -451,6 +526,8 @@ def _fields(kind: str, streams: tuple[str, ...]) -> list[_Field]:
         return [
             *common, _Field("tonnes", _nonneg),
             *(_Field(f"tonnes_{s}", _nonneg) for s in streams),
+            _Field("m3", _nonneg), _Field("containers", _nonneg),
+            _Field("container_m3", _positive), _Field("fill", _share),
             _Field("service_minutes", _nonneg),
             _Field("collections_per_week", _per_week),
             _Field("time_window", _parse_window),
@@ -534,6 +611,13 @@ def _parse_lon(where: str, s: str, comma: bool) -> float:
 
 def _nonneg(where: str, s: str, comma: bool) -> float:
     return text_number(where, s, decimal_comma=comma, lo=0, expected="a number >= 0")
+
+
+def _positive(where: str, s: str, comma: bool) -> float:
+    value = text_number(where, s, decimal_comma=comma, lo=0, expected="a number > 0")
+    if value <= 0:
+        raise InputError(where, s, "a number > 0")
+    return value
 
 
 def _any_number(where: str, s: str, comma: bool) -> float:
@@ -658,7 +742,8 @@ class _Rows:
 def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collection_points",
                   columns: Mapping[str, str] | None = None, replace: bool = True,
                   layer: str | None = None, defaults: Mapping[str, Any] | None = None,
-                  composition: Mapping[str, float] | None = None) -> Scenario:
+                  composition: Mapping[str, float] | None = None,
+                  density: float | None = None, accept_far: bool = False) -> Scenario:
     """Read a department's container sites, candidate sites or recyclers into a scenario.
 
     The file's columns, their defaults and the checks are described in the module
@@ -687,24 +772,34 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
         ``{"service_minutes": 6, "time_window": "07:00-19:00"}``. Values are read like
         cells.
     composition
-        Shares per stream (sum 1) that split a ``tonnes`` total; default the base
-        scenario's mix.
+        Shares per stream (sum 1) that split a ``tonnes`` total (or a volume); default the
+        base scenario's mix.
+    density
+        Tonnes per m3 of the mixed waste, for ``m3`` or ``containers`` columns; default
+        the mix density of the base scenario's stream densities (see *Volumes* in the
+        module docstring).
+    accept_far
+        Keep rows positioned outside the base scenario's region (with a warning) instead
+        of refusing them.
 
     Returns
     -------
     Scenario
         A new validated scenario; ``metadata["imports"]`` records the file, its SHA-256,
-        the kind and the row count.
+        the kind, the row count, and where used the encoding detected and the volume
+        conversion.
 
     Raises
     ------
     InputError
         For an unreadable file, a bad mapping or missing required columns.
     TableError
-        Listing every bad cell, duplicate id and inconsistency, each with file, row and
-        column.
+        Listing every bad cell, duplicate id, inconsistency and position outside the
+        region, each with file, row and column.
     """
     choice("kind", kind, KINDS)
+    if density is not None:
+        check_number("density", density, lo=0, lo_open=True)
     path = Path(path)
     table = read_table(path, layer=layer, text=True)
     if table.empty:
@@ -713,7 +808,8 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
     streams = scenario.stream_names
     fields = _fields(kind, streams)
     chosen = _resolve_columns(path, table, fields, columns, streams)
-    _require(path, table, kind, chosen, streams, scenario)
+    given = _given_defaults(kind, fields, defaults)
+    _require(path, table, kind, chosen, streams, scenario, given)
     ignored = [str(c) for c in table.columns if str(c) not in chosen.values()]
     if ignored:
         warnings.warn(f"{path}: ignored column(s) {ignored} (not one of the fields "
@@ -721,23 +817,30 @@ def import_points(scenario: Scenario, path: str | Path, *, kind: str = "collecti
                       DataWarning, stacklevel=2)
     rows = _Rows(path, table, fields, chosen)
     base_defaults = _defaults(kind, scenario, composition)
-    given = _given_defaults(kind, fields, defaults)
     base_defaults.update(given)
+    notes = _volume_conversion(kind, chosen, base_defaults, scenario, density)
     build: dict[str, Callable[[_Rows, Mapping[str, Any], Scenario], list[tuple[int, Any]]]]
     build = {"collection_points": _build_points, "complex_candidates": _build_candidates,
              "recyclers": _build_recyclers}
     objects = build[kind](rows, base_defaults, scenario)
+    _check_region(rows, objects, scenario, accept_far)
     _check_ids(rows, scenario, kind, replace)
     if rows.problems:
         raise TableError(rows.problems)
     _report_defaults(path, rows, kind, base_defaults, chosen, given)
-    _warn_far(path, rows, objects, scenario, kind)
+    if kind == "collection_points":
+        _warn_heavy(rows, objects, scenario)
+    if table.attrs.get("encoding", "utf-8") != "utf-8":
+        notes["encoding"] = table.attrs["encoding"]
+    if "conversion" in notes:
+        warnings.warn(tr("{path}: {conversion}", path=path, conversion=notes["conversion"]),
+                      ImportNote, stacklevel=2)
     return _with_imported(scenario, path, kind, tuple(o for _, o in objects),
-                          replace=replace, layer=layer)
+                          replace=replace, layer=layer, notes=notes)
 
 
 def _with_imported(scenario: Scenario, path: Path, kind: str, objects: tuple[Any, ...], *,
-                   replace: bool, layer: str | None) -> Scenario:
+                   replace: bool, layer: str | None, notes: Mapping[str, Any]) -> Scenario:
     """The scenario with the imported objects (replacing or added to those of ``kind``)
     and the import recorded in ``metadata["imports"]``."""
     kept = () if replace else tuple(getattr(scenario, kind))
@@ -745,6 +848,7 @@ def _with_imported(scenario: Scenario, path: Path, kind: str, objects: tuple[Any
               "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
     if layer is not None:
         record["layer"] = layer
+    record.update(notes)
     metadata = dict(scenario.metadata)
     metadata["imports"] = [*metadata.get("imports", []), record]
     changes: dict[str, Any] = {kind: kept + objects, "metadata": metadata}
@@ -754,13 +858,32 @@ def _with_imported(scenario: Scenario, path: Path, kind: str, objects: tuple[Any
         raise InputError(f"{path}: {exc.field}", exc.value, exc.expected) from exc
 
 
+def _quantity(path: Path, chosen: Mapping[str, str], streams: tuple[str, ...]) -> str:
+    """How a file gives the points' waste: ``"tonnes"``, ``"m3"``, ``"containers"`` or
+    ``""`` (no column); two ways at once are refused."""
+    ways = [w for w, found in (
+        ("tonnes", "tonnes" in chosen or any(f"tonnes_{s}" in chosen for s in streams)),
+        ("m3", "m3" in chosen), ("containers", "containers" in chosen)) if found]
+    if len(ways) > 1:
+        raise InputError(str(path), tr("columns for {ways}", ways=" and ".join(ways)),
+                         tr("one way to give the waste of a site: tonnes (or "
+                            "tonnes_<stream>), m3 (per day) or containers (with "
+                            "container_m3 and fill)"))
+    return ways[0] if ways else ""
+
+
 def _require(path: Path, table: pd.DataFrame, kind: str, chosen: Mapping[str, str],
-             streams: tuple[str, ...], scenario: Scenario) -> None:
+             streams: tuple[str, ...], scenario: Scenario,
+             given: Mapping[str, Any]) -> None:
     missing = [n for n in ("id", "lat", "lon") if n not in chosen]
-    if kind == "collection_points" and "tonnes" not in chosen and not any(
-            f"tonnes_{s}" in chosen for s in streams):
+    quantity = _quantity(path, chosen, streams) if kind == "collection_points" else ""
+    if kind == "collection_points" and not quantity:
         missing.append("tonnes (or per-stream columns "
-                       + ", ".join(f"tonnes_{s}" for s in streams) + ")")
+                       + ", ".join(f"tonnes_{s}" for s in streams)
+                       + tr("; or m3 per day; or containers with container_m3 and fill)"))
+    if quantity == "containers" and "container_m3" not in chosen.keys() | given.keys():
+        missing.append(tr("container_m3 (size of one container in m3, or "
+                          "--default container_m3=1.1)"))
     if kind == "collection_points" and ("tw_start" in chosen) != ("tw_end" in chosen):
         missing.append("tw_end" if "tw_start" in chosen else "tw_start")
     if kind == "collection_points" and "tw_start" in chosen and "time_window" in chosen:
@@ -802,6 +925,7 @@ def _defaults(kind: str, scenario: Scenario,
         out["collections_per_week"] = _mode((p.collections_per_week for p in pts), 7)
         out["time_window"] = _mode((p.time_window for p in pts), None)
         out["service_minutes"] = _service_fit(pts)
+        out["fill"] = 1.0
         if composition is None:
             total = scenario.total_tonnes_per_day
             out["composition"] = (None if total <= 0 else
@@ -865,30 +989,19 @@ def _build_points(rows: _Rows, defaults: Mapping[str, Any],
     composition: Mapping[str, float] = defaults.get("composition") or {}
     if not per_stream and not composition:
         raise InputError("composition", None, "a composition (shares per stream) to split "
-                         "the 'tonnes' column: the base scenario has no waste to take it from")
+                         "the total of each site: the base scenario has no waste to take it "
+                         "from")
     a, b = defaults["service_minutes"]
     out = []
     for row in rows.table.index:
         n_before = len(rows.problems)
         ident = rows.get(row, "id")
         lat, lon = rows.get(row, "lat"), rows.get(row, "lon")
-        total = rows.get(row, "tonnes", None, empty_ok=bool(per_stream), need=not per_stream)
-        if per_stream:
-            tonnes = {s: rows.get(row, f"tonnes_{s}", need=True) for s in per_stream}
-            if total is not None and all(v is not None for v in tonnes.values()):
-                got = sum(tonnes.values())
-                if abs(got - total) > max(0.01, 0.01 * total):
-                    rows.problem(row, "tonnes", rows.raw(row, "tonnes"),
-                                 f"the sum of the per-stream columns ({got:g}) within 1%")
-        elif total is None:
-            tonnes = {}
-        else:
-            tonnes = {s: total * f for s, f in composition.items()}
-        window = _row_window(rows, row, defaults["time_window"])
         per_week = rows.get(row, "collections_per_week", defaults["collections_per_week"])
-        if len(rows.problems) > n_before:
+        tonnes = _row_tonnes(rows, row, per_stream, composition, per_week, defaults)
+        window = _row_window(rows, row, defaults["time_window"])
+        if len(rows.problems) > n_before or tonnes is None:
             continue
-        tonnes = {s: float(v) for s, v in tonnes.items()}
         per_visit = sum(tonnes.values()) * 7.0 / per_week
         service = rows.get(row, "service_minutes", round(a + b * per_visit, 2))
         if service is None:
@@ -896,15 +1009,101 @@ def _build_points(rows: _Rows, defaults: Mapping[str, Any],
         out.append((row, CollectionPoint(
             ident, lat, lon, tonnes, service_minutes=service, time_window=window,
             collections_per_week=per_week, name=rows.get(row, "name", defaults["name"]))))
-    heavy = [(r, p) for r, p in out if p.total_tonnes_per_day > MAX_SITE_TONNES_PER_DAY]
-    if heavy:
-        shown = ", ".join(f"{rows.label} {r} {p.id!r} {p.total_tonnes_per_day:,.1f} t/day"
-                          for r, p in heavy[:5])
-        warnings.warn(f"{rows.path}: {len(heavy)} container site(s) above "
-                      f"{MAX_SITE_TONNES_PER_DAY:g} t/day ({shown}); are the figures in "
-                      "kilograms? The tonnes columns take tonnes per working day",
-                      DataWarning, stacklevel=3)
     return out
+
+
+def _row_tonnes(rows: _Rows, row: int, per_stream: list[str],
+                composition: Mapping[str, float], per_week: int | None,
+                defaults: Mapping[str, Any]) -> dict[str, float] | None:
+    """A row's tonnes per day by stream (None after a problem)."""
+    if per_stream:
+        total = rows.get(row, "tonnes", None, empty_ok=True)
+        tonnes = {s: rows.get(row, f"tonnes_{s}", need=True) for s in per_stream}
+        if any(v is None for v in tonnes.values()):
+            return None
+        got = sum(tonnes.values())
+        if total is not None and abs(got - total) > max(0.01, 0.01 * total):
+            rows.problem(row, "tonnes", rows.raw(row, "tonnes"),
+                         f"the sum of the per-stream columns ({got:g}) within 1%")
+        return {s: float(v) for s, v in tonnes.items()}
+    if rows.has("tonnes"):
+        total = rows.get(row, "tonnes", need=True)
+    else:
+        m3 = _row_m3(rows, row, per_week, defaults)
+        total = None if m3 is None else m3 * defaults["density"]
+    if total is None:
+        return None
+    return {s: float(total * f) for s, f in composition.items()}
+
+
+def _row_m3(rows: _Rows, row: int, per_week: int | None,
+            defaults: Mapping[str, Any]) -> float | None:
+    """A row's m3 per day from ``m3`` or from its containers (None after a problem)."""
+    if rows.has("m3"):
+        m3: float | None = rows.get(row, "m3", need=True)
+        return m3
+    count = rows.get(row, "containers", need=True)
+    size = rows.get(row, "container_m3", defaults.get("container_m3"))
+    if size is None and rows.has("container_m3") and not rows.raw(row, "container_m3"):
+        rows.problem(row, "container_m3", "", tr(
+            "the size of one container in m3 (the cell is empty; or --default "
+            "container_m3=1.1)"))
+    fill = rows.get(row, "fill", defaults["fill"])
+    if count is None or size is None or fill is None or per_week is None:
+        return None
+    return float(count * size * fill * per_week / 7.0)
+
+
+def _volume_conversion(kind: str, chosen: Mapping[str, str], defaults: dict[str, Any],
+                       scenario: Scenario, density: float | None) -> dict[str, Any]:
+    """Set ``defaults["density"]`` for a file with volumes; the conversion as notes for
+    the import record (empty for a file with tonnes)."""
+    way = next((w for w in VOLUMES if w in chosen), None)
+    composition = defaults.get("composition")
+    if kind != "collection_points" or way is None or not composition:
+        return {}
+    if density is None:
+        density = 1.0 / sum(f / scenario.stream(s).density_t_per_m3
+                            for s, f in composition.items() if f > 0)
+        source = tr("the mix density of the base scenario's stream densities ({densities} "
+                    "t/m3, waste compacted in a truck) weighted by the composition; loose "
+                    "waste in containers is lighter (often 0.1-0.2 t/m3): give --density "
+                    "when you know yours", densities=", ".join(
+                        f"{s} {scenario.stream(s).density_t_per_m3:g}"
+                        for s, f in composition.items() if f > 0))
+    else:
+        source = tr("given (--density)")
+    defaults["density"] = density
+    how = (tr("m3 per day") if way == "m3" else
+           tr("containers x container_m3 x fill x collections_per_week / 7 (m3 per day)"))
+    text = tr("volumes converted to tonnes: tonnes per day = {how} x {density:.3f} t/m3, "
+              "{source}", how=how, density=density, source=source)
+    return {"conversion": text, "density_t_per_m3": round(density, 6)}
+
+
+def _warn_heavy(rows: _Rows, objects: list[tuple[int, Any]], scenario: Scenario) -> None:
+    """Warn of implausible tonnes: kilograms, or a column of cubic metres read as tonnes."""
+    trucks = [v.capacity_tonnes for d in scenario.depots for v in d.vehicle_types]
+    biggest = max(trucks, default=math.inf)
+    heavy = [(r, p) for r, p in objects if p.total_tonnes_per_day > MAX_SITE_TONNES_PER_DAY
+             or p.tonnes_per_visit > biggest]
+    column = rows.chosen.get("tonnes", "")
+    if column and _M3_NAME.search(column):
+        warnings.warn(tr("{path}: column {column!r} is read as tonnes per day but its name "
+                         "says cubic metres; map it as m3 (--map \"m3={column}\") to convert "
+                         "it with the stream densities", path=rows.path, column=column),
+                      DataWarning, stacklevel=3)
+    if not heavy:
+        return
+    shown = ", ".join(f"{rows.label} {r} {p.id!r} {p.total_tonnes_per_day:,.1f} t/day, "
+                      f"{p.tonnes_per_visit:,.1f} t per visit" for r, p in heavy[:5])
+    warnings.warn(tr(
+        "{path}: {n} container site(s) above {limit:g} t/day or above the largest truck's "
+        "{biggest:g} t per visit ({shown}); are the figures kilograms, or cubic metres? The "
+        "tonnes columns take tonnes per working day: map a column of m3 per day as m3 "
+        "(--map \"m3=COLUMN\"), or give containers, container_m3 and fill",
+        path=rows.path, n=len(heavy), limit=MAX_SITE_TONNES_PER_DAY, biggest=biggest,
+        shown=shown), DataWarning, stacklevel=3)
 
 
 def _row_window(rows: _Rows, row: int, default: tuple[float, float] | None
@@ -1028,7 +1227,8 @@ def _row_of(where: str) -> int:
 def _report_defaults(path: Path, rows: _Rows, kind: str, defaults: Mapping[str, Any],
                      chosen: Mapping[str, str], given: Mapping[str, Any]) -> None:
     relevant = {
-        "collection_points": ("service_minutes", "collections_per_week", "time_window"),
+        "collection_points": ("service_minutes", "collections_per_week", "time_window",
+                              *(("container_m3", "fill") if "containers" in chosen else ())),
         "complex_candidates": ("capacity", "fixed_cost", "variable_cost"),
         "recyclers": ("existing", "opening_cost"),
     }[kind]
@@ -1036,7 +1236,8 @@ def _report_defaults(path: Path, rows: _Rows, kind: str, defaults: Mapping[str, 
     has_window = "time_window" in chosen or "tw_start" in chosen
     for name in relevant:
         present = has_window if name == "time_window" else name in chosen
-        source = "given" if name in given else "from the base scenario"
+        source = ("given" if name in given else "assumed: full when emptied"
+                  if name == "fill" else "from the base scenario")
         if name == "service_minutes":
             a, b = defaults[name]
             value = f"{a:g} + {b:g} min per tonne per visit"
@@ -1049,7 +1250,7 @@ def _report_defaults(path: Path, rows: _Rows, kind: str, defaults: Mapping[str, 
             notes.append(f"{name}: {len(empty)} empty cell(s) ({rows.label}s "
                          f"{', '.join(map(str, empty[:5]))}{'...' if len(empty) > 5 else ''})"
                          f" took {value} ({source})")
-    if kind == "collection_points" and "tonnes" in chosen and not any(
+    if kind == "collection_points" and {"tonnes", *VOLUMES} & chosen.keys() and not any(
             k.startswith("tonnes_") for k in chosen):
         notes.append("tonnes split by the composition " + ", ".join(
             f"{s} {f:.3f}" for s, f in defaults["composition"].items()))
@@ -1073,23 +1274,63 @@ def _show(name: str, value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _warn_far(path: Path, rows: _Rows, objects: list[tuple[int, Any]], scenario: Scenario,
-              kind: str) -> None:
-    same = {o.id for o in getattr(scenario, kind)}
-    base = [o for o in scenario.located() if o.id not in same] or list(getattr(scenario, kind))
-    if not base or not objects:
+def _region(scenario: Scenario, margin_km: float = REGION_MARGIN_KM
+           ) -> tuple[float, float, float, float] | None:
+    """``(lat_lo, lat_hi, lon_lo, lon_hi)``: the bounding box of the scenario's located
+    objects widened by ``margin_km``; None when it has none."""
+    objects = scenario.located()
+    if not objects:
+        return None
+    lats, lons = [o.lat for o in objects], [o.lon for o in objects]
+    dlat = margin_km / 111.2
+    dlon = margin_km / (111.2 * max(0.1, math.cos(math.radians(statistics.median(lats)))))
+    return (min(lats) - dlat, max(lats) + dlat, min(lons) - dlon, max(lons) + dlon)
+
+
+def _inside(box: tuple[float, float, float, float], lat: float, lon: float) -> bool:
+    return box[0] <= lat <= box[1] and box[2] <= lon <= box[3]
+
+
+def _check_region(rows: _Rows, objects: list[tuple[int, Any]], scenario: Scenario,
+                  accept_far: bool) -> None:
+    """Refuse (or with ``accept_far`` warn about) rows outside the base's region."""
+    box = _region(scenario)
+    if box is None:
         return
-    lat0 = statistics.median(o.lat for o in base)
-    lon0 = statistics.median(o.lon for o in base)
+    shown = tr("the region of scenario {name!r} (lat {a:.3f} to {b:.3f}, lon {c:.3f} to "
+               "{d:.3f}: its objects plus {km:g} km)", name=scenario.name, a=box[0],
+               b=box[1], c=box[2], d=box[3], km=REGION_MARGIN_KM)
     far = []
     for row, obj in objects:
-        dlat = math.radians(obj.lat - lat0)
-        dlon = math.radians(obj.lon - lon0) * math.cos(math.radians(lat0))
-        km = 6371.0 * math.hypot(dlat, dlon)
-        if km > FAR_KM:
-            far.append(f"{rows.label} {row} {obj.id!r} ({obj.lat:g}, {obj.lon:g}) {km:,.0f} km")
-    if far:
-        warnings.warn(f"{path}: {len(far)} object(s) lie more than {FAR_KM:g} km from the "
-                      f"base scenario's other objects near ({lat0:.3f}, {lon0:.3f}): "
-                      f"{'; '.join(far[:5])}. Are lat and lon swapped?", DataWarning,
-                      stacklevel=3)
+        if _inside(box, obj.lat, obj.lon):
+            continue
+        swapped = -90 <= obj.lon <= 90 and _inside(box, obj.lon, obj.lat)
+        hint = (tr("lat/lon swapped? ({lon:g}, {lat:g}) lies inside", lat=obj.lat,
+                   lon=obj.lon) if swapped else
+                tr("{km:,.0f} km away: check the position", km=_km_outside(box, obj)))
+        far.append((row, obj, hint))
+    if not far:
+        return
+    if accept_far:
+        lines = "; ".join(f"{rows.label} {r} {o.id!r} ({o.lat:g}, {o.lon:g}): {h}"
+                          for r, o, h in far[:5])
+        warnings.warn(tr("{path}: {n} object(s) outside {region}, kept as asked "
+                         "(--accept-far): {lines}", path=rows.path, n=len(far),
+                         region=shown, lines=lines), DataWarning, stacklevel=3)
+        return
+    for row, obj, hint in far:
+        rows.problems.append(InputError(
+            f"{rows.path}, {rows.label} {row}, lat/lon of {obj.id!r}",
+            f"lat {rows.raw(row, 'lat')}, lon {rows.raw(row, 'lon')}",
+            tr("a position within {region}; {hint}; pass --accept-far (accept_far=True) to "
+               "keep it deliberately", region=shown, hint=hint)))
+
+
+def _km_outside(box: tuple[float, float, float, float], obj: Any) -> float:
+    """Great-circle km from ``obj`` to the nearest point of ``box``."""
+    lat = min(max(obj.lat, box[0]), box[1])
+    lon = min(max(obj.lon, box[2]), box[3])
+    p1, p2 = math.radians(obj.lat), math.radians(lat)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon - obj.lon) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))

@@ -10,15 +10,17 @@ from circularopt._validate import text_number
 from circularopt.cities import DEFAULT_SIZE, generate, list_cities
 from circularopt.cli._common import atomic_write, console, existing_file
 from circularopt.exceptions import InputError
-from circularopt.importers import KINDS, import_points
+from circularopt.i18n import tr
+from circularopt.importers import KINDS, ImportNote, import_points
 from circularopt.scenario import Scenario
 
 _IMPORT_COLUMNS = """\
 columns (header names match case-insensitively; map others with --map FIELD=COLUMN):
-  collection_points   id, lat, lon, and tonnes (t/day, split by the base's mix) or
-                      tonnes_<stream> columns; optional: name, service_minutes,
-                      collections_per_week (1-7), time_window (07:00-19:00) or
-                      tw_start + tw_end
+  collection_points   id, lat, lon, and one of: tonnes (t/day, split by the base's
+                      mix) or tonnes_<stream> columns; m3 (m3/day); containers (count)
+                      with container_m3 (size) and fill (0-1, default 1);
+                      optional: name, service_minutes, collections_per_week (1-7),
+                      time_window (07:00-19:00) or tw_start + tw_end
   complex_candidates  id, lat, lon; optional: name, capacity (t/day, 60|120|250) with
                       fixed_cost (per year, one per capacity), variable_cost (per t),
                       recovery_<stream> (0-1), approximate; absent figures are taken
@@ -27,12 +29,24 @@ columns (header names match case-insensitively; map others with --map FIELD=COLU
                       streams (plastic|paper) with an optional price; optional: name,
                       existing, opening_cost, approximate
 
-files: CSV in UTF-8 (Excel: Save As 'CSV UTF-8'), ',' or ';' separated (in ';' files a
-decimal comma is read); GeoJSON or GeoPackage with Point geometries (any CRS).
+volumes: m3 and containers become tonnes at the mix density of the base's stream
+densities (compacted in a truck; loose waste in containers is lighter, often 0.1-0.2
+t/m3: give --density when known); the conversion used is printed and recorded.
 
-example:
+files: CSV in UTF-8 (Excel: Save As 'CSV UTF-8') or Windows-1251 (detected and noted),
+',' or ';' separated (in ';' files a decimal comma is read); GeoJSON or GeoPackage with
+Point geometries (any CRS). Positions outside the base's region (its objects plus 30 km)
+are refused, naming the rows (lat/lon swapped?); --accept-far keeps them.
+
+--map and --default: FIELD=VALUE items separated by ',', or by ';' when a column name
+holds a comma (quote the whole argument).
+
+examples:
   circularopt scenario import bishkek sites.csv --kind collection_points \\
       --map id=Code,tonnes=Tonnage,lat=Y,lon=X --out bishkek-dept.json
+  circularopt scenario import bishkek containers.csv --kind collection_points \\
+      --map "id=Код;lat=Широта;lon=Долгота;containers=Контейнеров;container_m3=Объём, м3;\\
+fill=Заполнение;collections_per_week=Вывозов в неделю" --out bishkek-dept.json
 """
 
 
@@ -58,7 +72,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      help="season for cities with seasons (issyk-kul: summer or winter)")
     new.add_argument("--out", required=True, help="scenario JSON file to write")
     new.set_defaults(func=_new)
+    _register_import(actions)
 
+
+def _register_import(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``scenario import``."""
     imp = actions.add_parser(
         "import", help="read a department's container sites, candidate sites or recyclers "
                        "from CSV, GeoJSON or GeoPackage into a scenario",
@@ -74,7 +92,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp.add_argument("--kind", required=True, choices=KINDS, help="what the file holds")
     imp.add_argument("--map", default="", metavar="FIELD=COLUMN,...",
                      help="columns named differently from the fields, e.g. "
-                          "tonnes=Tonnage,lat=Y,lon=X")
+                          "tonnes=Tonnage,lat=Y,lon=X; separate the items with ';' when a "
+                          "column name holds a comma: \"m3=Объём, м3;id=Код\"")
     imp.add_argument("--default", default="", metavar="FIELD=VALUE,...",
                      help="defaults for absent columns or empty cells, e.g. "
                           "service_minutes=6,collections_per_week=3 (';' separates several "
@@ -84,6 +103,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                           "(default: the base scenario's mix), e.g. "
                           "plastic=0.1,paper=0.1,glass=0.05,metal=0.05,organics=0.5,"
                           "residual=0.2")
+    imp.add_argument("--density", default=None, metavar="T_PER_M3",
+                     help="tonnes per m3 of the mixed waste, to convert m3 or container "
+                          "columns (default: the mix density of the base's stream "
+                          "densities, which are compacted-truck densities)")
+    imp.add_argument("--accept-far", action="store_true",
+                     help="keep rows positioned outside the base scenario's region (its "
+                          "objects plus 30 km) instead of refusing them")
     imp.add_argument("--layer", default=None, help="GeoPackage layer")
     imp.add_argument("--append", action="store_true",
                      help="add to the base scenario's objects of this kind instead of "
@@ -120,9 +146,24 @@ def _pairs(text: str, option: str) -> dict[str, str]:
     for item in filter(None, (p.strip() for p in text.split(sep))):
         key, eq, value = item.partition("=")
         if not eq or not key.strip() or not value.strip():
-            raise InputError(option, item, "FIELD=VALUE items separated by ','")
+            hint = "" if sep == ";" else tr(
+                "; does a column name hold a comma? Then separate the items with ';': "
+                "{option} \"{example}\"", option=option, example=_semicolons(text))
+            raise InputError(option, item, tr("FIELD=VALUE items separated by ',' or "
+                                              "';'") + hint)
         out[key.strip()] = value.strip()
     return out
+
+
+def _semicolons(text: str) -> str:
+    """``a=x, y,b=z`` as ``a=x, y;b=z``: items split at commas that start a FIELD= item."""
+    items: list[str] = []
+    for part in text.split(","):
+        if "=" in part or not items:
+            items.append(part.strip())
+        else:
+            items[-1] += "," + part
+    return ";".join(items)
 
 
 def _shares(text: str) -> dict[str, float] | None:
@@ -134,6 +175,14 @@ def _shares(text: str) -> dict[str, float] | None:
         out[stream] = text_number(f"--composition {stream}", value, decimal_comma=False,
                                   lo=0, hi=1, expected="a share from 0 to 1")
     return out
+
+
+def _density(text: str | None) -> float | None:
+    """``--density`` in t/m3 (decimal point or comma), or None when not given."""
+    if text is None:
+        return None
+    return text_number("--density", text, decimal_comma=True, lo=0,
+                       expected=tr("tonnes per m3 > 0, e.g. 0.15"))
 
 
 def _out_file(text: str) -> Path:
@@ -155,11 +204,16 @@ def _import(args: argparse.Namespace) -> int:
         scenario = import_points(base, source, kind=args.kind,
                                  columns=_pairs(args.map, "--map"), replace=not args.append,
                                  layer=args.layer, defaults=_pairs(args.default, "--default"),
-                                 composition=_shares(args.composition))
+                                 composition=_shares(args.composition),
+                                 density=_density(args.density),
+                                 accept_far=args.accept_far)
     atomic_write(out, scenario.to_json)
     console.print(scenario.summary())
     for w in caught:
-        console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+        if issubclass(w.category, ImportNote):
+            console.print(f"[cyan]{tr('note')}:[/] {w.message}", highlight=False)
+        else:
+            console.print(f"[yellow]{tr('warning')}:[/] {w.message}", highlight=False)
     n = scenario.metadata["imports"][-1]["rows"]
     how = "appended to" if args.append else "replacing"
     console.print(f"imported {n} {args.kind.replace('_', ' ')} from {source} ({how} the "

@@ -11,6 +11,7 @@ from circularopt.cli._common import (
     console,
     engine_options,
 )
+from circularopt.outputs.tables import CSV_DIALECT_SETTING, CSV_DIALECTS
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
 from circularopt.routing.decompose import RoutingOptions
 
@@ -36,6 +37,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="judge siting by routed cost: route the model's choice and its "
                         "neighbours (one complex fewer/more) briefly, keep the cheapest")
     p.add_argument("--out", type=Path, help="output folder (default out/<scenario name>)")
+    p.add_argument("--csv-dialect", choices=list(CSV_DIALECTS), default=None,
+                   help="CSV tables: 'excel' (',' and decimal point) or 'excel-ru' (';' and "
+                        "decimal comma, opens in columns in a Russian-locale Excel); default "
+                        f"the setting {CSV_DIALECT_SETTING}, else excel")
     p.set_defaults(func=_solve)
 
 
@@ -56,7 +61,7 @@ def _solve(args: argparse.Namespace) -> int:
                                         engine_options=engine_options(args.engine_options)),
                  progress=lambda msg: console.print(msg, highlight=False))
     out = args.out if args.out is not None else Path("out") / plan.scenario.name
-    written = write_outputs(plan, out, network=network)
+    written = write_outputs(plan, out, network=network, csv_dialect=args.csv_dialect)
     console.print(plan.summary())
     console.print(f"wrote {len(written)} files to {out}: "
                   + ", ".join(sorted(p.name for p in written.values())))

@@ -8,7 +8,8 @@
     A GeoPackage for QGIS (EPSG:4326) with the layers of :data:`LAYERS`
     (:mod:`~circularopt.outputs.layers`, :mod:`~circularopt.outputs.gpkg`).
 ``routes.csv``, ``flows.csv``, ``kpis.csv``, ``complexes.csv``, ``recyclers.csv``
-    Tables that open cleanly in Excel (:mod:`~circularopt.outputs.tables`).
+    Tables that open cleanly in Excel (:mod:`~circularopt.outputs.tables`), comma
+    separated or, with ``csv_dialect="excel-ru"``, ``;`` separated with decimal commas.
 ``report.html``
     A self-contained report that works offline (:mod:`~circularopt.outputs.report`).
 ``map.png``
@@ -36,13 +37,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from circularopt.exceptions import InputError
+from circularopt.outputs import tables
 from circularopt.outputs.colours import PALETTE, ROUTE_PALETTE, complex_colours
 from circularopt.outputs.gpkg import write_gpkg
 from circularopt.outputs.labels import hhmm, map_title, route_label, scenario_location_id
 from circularopt.outputs.layers import CRS, LAYERS, plan_layers
 from circularopt.outputs.map import write_map_png
 from circularopt.outputs.report import write_report
-from circularopt.outputs.tables import CSV_TABLES, plan_tables, write_csv
+from circularopt.outputs.tables import (
+    CSV_DIALECTS,
+    CSV_TABLES,
+    plan_tables,
+    write_csv,
+)
 from circularopt.plan import Plan
 
 if TYPE_CHECKING:
@@ -50,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CRS",
+    "CSV_DIALECTS",
     "CSV_TABLES",
     "FORMATS",
     "LAYERS",
@@ -89,7 +97,8 @@ def _formats(formats: Iterable[str] | str) -> tuple[str, ...]:
 
 def write_outputs(plan: Plan, out_dir: str | Path, *, network: RoadNetwork | None = None,
                   formats: Iterable[str] | str = FORMATS,
-                  max_snap_m: float | None = None) -> dict[str, Path]:
+                  max_snap_m: float | None = None,
+                  csv_dialect: str | None = None) -> dict[str, Path]:
     """Write the plan's files (see the module docstring) into ``out_dir``.
 
     Parameters
@@ -106,6 +115,9 @@ def write_outputs(plan: Plan, out_dir: str | Path, *, network: RoadNetwork | Non
         Some of :data:`FORMATS` (default all).
     max_snap_m
         Snapping limit for ``network`` in metres.
+    csv_dialect
+        ``"excel"`` or ``"excel-ru"`` (:data:`CSV_DIALECTS`); default the setting
+        ``CIRCULAROPT_CSV_DIALECT``, else ``"excel"``.
 
     Returns
     -------
@@ -115,9 +127,11 @@ def write_outputs(plan: Plan, out_dir: str | Path, *, network: RoadNetwork | Non
     Raises
     ------
     InputError
-        Unknown format, ``out_dir`` is an existing file, or a route visits an unknown id.
+        Unknown format or CSV dialect, ``out_dir`` is an existing file, or a route visits
+        an unknown id.
     """
     chosen = _formats(formats)
+    dialect = tables.csv_dialect(csv_dialect)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError("out_dir", str(out), "a folder (this is an existing file)")
@@ -126,7 +140,8 @@ def write_outputs(plan: Plan, out_dir: str | Path, *, network: RoadNetwork | Non
     tmp.mkdir()
     names = [n for f in chosen for n in _FILES[f]]
     try:
-        _write_files(plan, tmp, chosen, network=network, max_snap_m=max_snap_m)
+        _write_files(plan, tmp, chosen, network=network, max_snap_m=max_snap_m,
+                     csv_dialect=dialect)
         _move_into_place(tmp, out, names)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -135,7 +150,8 @@ def write_outputs(plan: Plan, out_dir: str | Path, *, network: RoadNetwork | Non
 
 
 def _write_files(plan: Plan, folder: Path, chosen: tuple[str, ...], *,
-                 network: RoadNetwork | None, max_snap_m: float | None) -> None:
+                 network: RoadNetwork | None, max_snap_m: float | None,
+                 csv_dialect: str) -> None:
     """Write the files of the ``chosen`` formats into ``folder``."""
     layers = (plan_layers(plan, network=network, max_snap_m=max_snap_m)
               if set(chosen) - {"json"} else {})
@@ -145,7 +161,7 @@ def _write_files(plan: Plan, folder: Path, chosen: tuple[str, ...], *,
         write_gpkg(layers, folder / "plan.gpkg")
     if "csv" in chosen:
         for name, df in plan_tables(plan, layers).items():
-            write_csv(df, folder / f"{name}.csv")
+            write_csv(df, folder / f"{name}.csv", dialect=csv_dialect)
     if "html" in chosen:
         write_report(plan, folder / "report.html", layers=layers)
     if "png" in chosen:

@@ -1,11 +1,22 @@
 """The CSV tables of a plan: routes, flows, KPIs, complexes and recyclers.
 
-The tables open cleanly in Excel: UTF-8 with a byte-order mark, comma separated, one
-header row, plain numbers with a decimal point and no thousands separator.
+The tables open cleanly in Excel: UTF-8 with a byte-order mark, one header row, plain
+numbers without thousands separators, in one of two dialects (:data:`CSV_DIALECTS`):
+
+``excel``
+    Comma separated, decimal point (Excel in English locales, pandas, R, QGIS).
+``excel-ru``
+    Semicolon separated, decimal comma: Excel in a Russian (or Kyrgyz) locale opens the
+    file in columns with numbers it can sum. Read it back with
+    ``pandas.read_csv(path, sep=";", decimal=",")``.
+
+The dialect is chosen by the caller or by the setting ``CIRCULAROPT_CSV_DIALECT``
+(:func:`csv_dialect`).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,15 +26,23 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from circularopt._validate import choice
 from circularopt.outputs.labels import hhmm, route_label, scenario_location_id, vehicle_name
 from circularopt.outputs.layers import plan_layers
 from circularopt.plan import Plan
 from circularopt.routing.result import Visit
 
-__all__ = ["CSV_TABLES", "plan_tables", "write_csv"]
+__all__ = ["CSV_DIALECTS", "CSV_DIALECT_SETTING", "CSV_TABLES", "csv_dialect", "plan_tables",
+           "write_csv"]
 
 CSV_TABLES = ("routes", "flows", "kpis", "complexes", "recyclers")
 """CSV tables written as ``<name>.csv``."""
+
+CSV_DIALECTS = {"excel": (",", "."), "excel-ru": (";", ",")}
+"""CSV dialect -> (delimiter, decimal separator); see the module docstring."""
+
+CSV_DIALECT_SETTING = "CIRCULAROPT_CSV_DIALECT"
+"""Environment variable naming the CSV dialect used when the caller gives none."""
 
 
 def _visit_name(v: Visit, sid: str, known: Mapping[str, Any]) -> str:
@@ -114,7 +133,47 @@ def _kpi_table(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["figure", "value", "unit"])
 
 
-def write_csv(df: pd.DataFrame, path: str | Path) -> None:
-    """Write a table as Excel opens it cleanly (UTF-8 with BOM, comma, CRLF, no index)."""
-    df.to_csv(path, index=False, encoding="utf-8-sig", sep=",", lineterminator="\r\n",
-              date_format="%Y-%m-%d")
+def csv_dialect(dialect: str | None = None) -> str:
+    """The CSV dialect to write: ``dialect``, else the setting, else ``"excel"``.
+
+    Raises
+    ------
+    InputError
+        ``dialect`` (or the setting) is not one of :data:`CSV_DIALECTS`.
+    """
+    if dialect is None:
+        setting = os.environ.get(CSV_DIALECT_SETTING, "").strip()
+        if not setting:
+            return "excel"
+        return str(choice(CSV_DIALECT_SETTING, setting, CSV_DIALECTS))
+    return str(choice("csv_dialect", dialect, CSV_DIALECTS))
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, *, dialect: str | None = None) -> None:
+    """Write a table as Excel opens it cleanly (UTF-8 with BOM, CRLF, no index).
+
+    Parameters
+    ----------
+    df
+        The table.
+    path
+        The file to write.
+    dialect
+        One of :data:`CSV_DIALECTS`; default :func:`csv_dialect` (the setting, else
+        ``"excel"``).
+    """
+    sep, decimal = CSV_DIALECTS[csv_dialect(dialect)]
+    if decimal != ".":
+        df = df.copy()
+        for col in df.columns:
+            if df[col].dtype == object:  # mixed columns (e.g. KPI values) keep Python floats
+                df[col] = [_decimal_comma(v) for v in df[col]]
+    df.to_csv(path, index=False, encoding="utf-8-sig", sep=sep, decimal=decimal,
+              lineterminator="\r\n", date_format="%Y-%m-%d")
+
+
+def _decimal_comma(value: Any) -> Any:
+    """A float of an object column as text with a decimal comma; other values unchanged."""
+    if isinstance(value, float | np.floating) and not isinstance(value, bool):
+        return repr(float(value)).replace(".", ",") if np.isfinite(value) else value
+    return value
