@@ -8,8 +8,9 @@ threads, and prints the wall-clock and process CPU seconds of each way::
 
 PyVRP stops after a fixed number of iterations, so its two ways do the same work: two
 threads that released the GIL would take about half the sequential wall time on two
-free cores. OR-Tools stops on time, so compare CPU seconds instead. Run it on an idle
-machine; under load the wall clock says little.
+free cores. OR-Tools stops on time, so compare CPU seconds instead. "cores busy" is CPU
+over wall seconds: threads that run in parallel keep more cores busy than one solve at a
+time, also on a loaded machine (where the scheduler shares cores per thread).
 
 It is a script (no pytest test: timings belong in benchmarks, not in the suite).
 """
@@ -42,8 +43,8 @@ def timed(label: str, work: Callable[[], None]) -> None:
     """Print the wall-clock and process CPU seconds of ``work``."""
     cpu, wall = time.process_time(), time.perf_counter()
     work()
-    print(f"{label}: wall {time.perf_counter() - wall:.1f} s, "
-          f"cpu {time.process_time() - cpu:.1f} s")
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"{label}: wall {wall:.1f} s, cpu {cpu:.1f} s, cores busy {cpu / wall:.2f}")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from circularopt._deprecated import renamed
+from circularopt.i18n import tr
 from circularopt.routing.problem import Break, RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Visit
 from circularopt.validation import ValidationReport as _Report
@@ -127,9 +128,10 @@ def _overlaps(problem: RoutingProblem, result: RoutingResult) -> list[str]:
             for b0, b1, j in spans[k + 1:]:
                 if b0 >= a1 - 1e-9 * max(1.0, abs(a1)):
                     break
-                bad.append(f"truck {problem.vehicle_types[t].name!r} #{v + 1} (type {t}, "
-                           f"vehicle {v}) drives route {i} ({a0:g} to {a1:g}) and route "
-                           f"{j} ({b0:g} to {b1:g}) at the same time")
+                bad.append(tr("truck {name!r} #{number} (type {t}, vehicle {v}) drives "
+                              "route {i} ({a0:g} to {a1:g}) and route {j} ({b0:g} to {b1:g}) "
+                              "at the same time", name=problem.vehicle_types[t].name,
+                              number=v + 1, t=t, v=v, i=i, a0=a0, a1=a1, j=j, b0=b0, b1=b1))
     return bad
 
 
