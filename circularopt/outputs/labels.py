@@ -67,7 +67,12 @@ def hhmm(seconds: float) -> str:
 
 
 def vehicle_name(plan: Plan, route: Route) -> str:
-    """The truck of a route as ``"<type> #<n>"`` (type names from the plan's info)."""
+    """The truck of a route as ``"<type> #<n>"`` (type names from the plan's info).
+
+    ``n`` is ``route.vehicle + 1``: a truck's number within its type in the whole plan
+    (:func:`~circularopt.routing.decompose.route_city` numbers each depot's trucks of a
+    type once across the city's parts), so one label is one truck.
+    """
     names = plan.info.get("vehicle_types")
     if names is None and plan.routing is not None:
         names = plan.routing.info.get("vehicle_types")

@@ -10,8 +10,9 @@ the scenario and the travel matrices alone and lists every violated rule:
   streams, and every complex's inflow either sold or landfilled;
 * routing: the routes are re-read onto the **whole-city** routing problem (all depots,
   the scenario's real fleet counts, every site the assignment uses) by ids, so a plan made
-  by any decomposition or any other solver is judged by the same rules; loads, times,
-  shifts, distances and costs are recomputed by
+  by any decomposition or any other solver is judged by the same rules; each route keeps
+  its truck (type name and number), which must exist in the fleet and drive no two routes
+  at once; loads, times, shifts, distances and costs are recomputed by
   :func:`~circularopt.routing.validate.validate_routes`; each trip must unload at the
   site its points are assigned to;
 * KPIs: recomputed and compared.
@@ -178,14 +179,18 @@ def _site_id(unload_id: str) -> str:
 
 def _remap(whole: RoutingProblem, result: RoutingResult, type_names: object
            ) -> tuple[RoutingResult | None, list[str]]:
-    """Re-read ``result`` onto ``whole`` by ids; return it and what could not be read."""
+    """Re-read ``result`` onto ``whole`` by ids; return it and what could not be read.
+
+    A route keeps its truck: its type by name and its vehicle number, so routes of one
+    truck stay one truck's (the validator rejects them if they overlap in time) and the
+    numbers must fit the scenario's fleet.
+    """
     names = [vt.name for vt in whole.vehicle_types]
     if not isinstance(type_names, list):
         return None, ["the plan does not record its vehicle type names (info.vehicle_types)"]
     depots = {d.id: k for k, d in enumerate(whole.depots)}
     stops = {s.id: k for k, s in enumerate(whole.stops)}
     bad: list[str] = []
-    numbering: dict[int, int] = defaultdict(int)
     routes = []
     for r_no, route in enumerate(result.routes):
         if not 0 <= route.vehicle_type < len(type_names) or \
@@ -211,9 +216,8 @@ def _remap(whole: RoutingProblem, result: RoutingResult, type_names: object
                 break
             visits.append(replace(v, index=index, location=loc))
         else:
-            routes.append(Route(vt, numbering[vt], tuple(visits), route.distance,
+            routes.append(Route(vt, route.vehicle, tuple(visits), route.distance,
                                 route.duration, route.cost))
-            numbering[vt] += 1
     if bad:
         return None, bad
     return replace(result, routes=tuple(routes)), []

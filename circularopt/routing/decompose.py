@@ -13,12 +13,14 @@ large to search well in minutes. :func:`route_city` therefore
    visit (largest remainders; every part gets at least one truck),
 4. builds each part's problem with :func:`circularopt.routing.scenario.routing_problem`
    and solves the parts in separate processes (``concurrent.futures`` with the *spawn*
-   start method, so it is safe on every platform and with threads) under one global
+   start method, so it is safe on every platform and with threads, and without
+   re-running the caller's script: see :class:`_ScriptSafeSpawn`) under one global
    time limit: the parts are packed onto the workers largest first and each part gets
    the share of its worker's time that its size represents,
 5. stitches the parts' routes into one :class:`~circularopt.routing.result.RoutingResult`
-   on one merged problem (the union of the parts: each part's trucks may unload only at
-   its site) and checks it with the independent validator.
+   on one merged problem (the union of the parts, one vehicle type per depot and truck
+   type: see :func:`merge_problems`) with each truck numbered once in the whole plan, and
+   checks it with the independent validator.
 
 Reproducibility: part ``k`` is solved with seed ``seed + k``. Both engines stop on wall
 time, so a run repeats exactly only when the machine is equally loaded, unless PyVRP
@@ -31,11 +33,13 @@ from __future__ import annotations
 import datetime
 import logging
 import math
+import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
-from multiprocessing import get_context
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any
 
 import numpy as np
@@ -508,13 +512,24 @@ def _split_types(fleet: Mapping[str, int], by_depot: Mapping[str, list[str]],
 # --------------------------------------------------------------------------- merging
 
 
-def merge_problems(problems: Sequence[RoutingProblem], *, name: str,
-                   prefixes: Sequence[str]) -> RoutingProblem:
-    """The union of problems with disjoint stops (shared depots and sites by id).
+def merge_problems(problems: Sequence[RoutingProblem], *, name: str) -> RoutingProblem:
+    """The union of problems with disjoint stops (shared depots, sites and truck types).
 
-    Locations are merged by id; arcs between locations that share no problem are
-    forbidden (``INF_TIME``). Vehicle types are renamed ``"<prefix>:<name>"`` and keep
-    their own depots and unload sites, so a plan of the union is a plan of each part.
+    Locations, depots and unload sites are merged by id; arcs between locations that
+    share no problem are forbidden (``INF_TIME``). Vehicle types of the same name (one
+    depot's truck type, shared among a city's parts) become one type: their counts add
+    up and their unload sites are united, so every truck of the union is one
+    ``(vehicle_type, vehicle)`` of the whole plan (see :func:`route_city`).
+
+    Caveat: the union no longer restricts a part's trucks to its part's unload site;
+    :func:`circularopt.plan.validate_plan` checks each trip's site against the siting
+    assignment.
+
+    Raises
+    ------
+    InputError
+        No problem; different dimensions or scales; vehicle types of one name that differ
+        in anything but their count and unload sites.
     """
     if not problems:
         raise InputError("problems", [], "at least one problem")
@@ -533,9 +548,6 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str,
     depots: dict[str, Any] = {}
     sites: dict[str, UnloadSite] = {}
     stops: list[Stop] = []
-    vtypes: list[VehicleType] = []
-    if len(prefixes) != len(problems):
-        raise InputError("prefixes", len(prefixes), f"{len(problems)} prefixes, one per problem")
     for p in problems:
         idx = np.array([loc_ids[x] for x in p.locations])
         dist[np.ix_(idx, idx)] = p.distance
@@ -547,17 +559,8 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str,
                                               u.unload_duration, u.tw_start, u.tw_end))
         stops += [Stop(s.id, loc_ids[p.locations[s.location]], s.demand, s.service,
                        s.tw_start, s.tw_end, s.release_time) for s in p.stops]
-    dep_index = {k: i for i, k in enumerate(depots)}
-    site_index = {k: i for i, k in enumerate(sites)}
-    for p, prefix in zip(problems, prefixes, strict=True):
-        for v in p.vehicle_types:
-            vtypes.append(VehicleType(
-                f"{prefix}:{v.name}", dep_index[p.depots[v.depot].id],
-                dep_index[p.depots[v.end_depot].id], v.count, v.capacity, v.fixed_cost,
-                v.cost_per_distance, v.cost_per_duration, v.shift_start, v.shift_end,
-                v.max_duration, v.max_stops,
-                tuple(site_index[p.unload_sites[u].id] for u in v.unload_sites),
-                v.max_unloads, v.return_empty, v.breaks))
+    vtypes = _merge_types(problems, {k: i for i, k in enumerate(depots)},
+                          {k: i for i, k in enumerate(sites)})
     dist.setflags(write=False)
     dur.setflags(write=False)
     return RoutingProblem(name, tuple(loc_ids), dist, dur, tuple(depots.values()),
@@ -565,28 +568,68 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str,
                           p0.scale, p0.load_scale, p0.convention)
 
 
+_SAME_TYPE = tuple(f.name for f in fields(VehicleType)
+                   if f.name not in ("name", "count", "unload_sites"))
+"""Attributes that vehicle types of one name must share to be merged."""
+
+
+def _merge_types(problems: Sequence[RoutingProblem], dep_index: Mapping[str, int],
+                 site_index: Mapping[str, int]) -> list[VehicleType]:
+    """One vehicle type per name: counts added, unload sites united (in order met)."""
+    merged: dict[str, VehicleType] = {}
+    for p in problems:
+        for v in p.vehicle_types:
+            mine = VehicleType(
+                v.name, dep_index[p.depots[v.depot].id], dep_index[p.depots[v.end_depot].id],
+                v.count, v.capacity, v.fixed_cost, v.cost_per_distance, v.cost_per_duration,
+                v.shift_start, v.shift_end, v.max_duration, v.max_stops,
+                tuple(site_index[p.unload_sites[u].id] for u in v.unload_sites),
+                v.max_unloads, v.return_empty, v.breaks)
+            old = merged.get(v.name)
+            if old is None:
+                merged[v.name] = mine
+                continue
+            if any(getattr(old, a) != getattr(mine, a) for a in _SAME_TYPE):
+                raise InputError("problems", p.name, f"vehicle types named {v.name!r} that "
+                                 "differ only in count and unload sites")
+            merged[v.name] = replace(old, count=old.count + v.count, unload_sites=tuple(
+                dict.fromkeys(old.unload_sites + mine.unload_sites)))
+    return list(merged.values())
+
+
 def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
             results: Sequence[RoutingResult | None], engine: str,
             seconds: float) -> RoutingResult:
+    """The parts' routes on the merged problem, each truck numbered once in the plan.
+
+    A part numbers its trucks from 0; here the trucks of one merged type are numbered
+    0, 1, ... over the whole plan in the order their first route appears, so two parts'
+    trucks never share a number and a truck's routes keep sharing one.
+    """
     routes = []
     unassigned: list[str] = []
-    type_offset = 0
+    type_index = {v.name: k for k, v in enumerate(merged.vehicle_types)}
+    numbers: dict[tuple[int, int, int], int] = {}  # (part, merged type, part's vehicle)
+    used = [0] * len(merged.vehicle_types)
     stop_index = {s.id: k for k, s in enumerate(merged.stops)}
     site_index = {u.id: k for k, u in enumerate(merged.unload_sites)}
-    for p, res in zip(problems, results, strict=True):
+    for part, (p, res) in enumerate(zip(problems, results, strict=True)):
         if res is None:
             unassigned += [s.id for s in p.stops]
-        else:
-            unassigned += list(res.unassigned)
-            for r in res.routes:
-                part_steps, brk = route_steps(r)
-                steps: list[Step] = [
-                    ("stop", stop_index[p.stops[idx].id]) if kind == "stop"
-                    else ("unload", site_index[p.unload_sites[idx].id])
-                    for kind, idx in part_steps]
-                routes.append(schedule_route(merged, type_offset + r.vehicle_type, r.vehicle,
-                                             steps, break_after=brk))
-        type_offset += len(p.vehicle_types)
+            continue
+        unassigned += list(res.unassigned)
+        for r in res.routes:
+            part_steps, brk = route_steps(r)
+            steps: list[Step] = [
+                ("stop", stop_index[p.stops[idx].id]) if kind == "stop"
+                else ("unload", site_index[p.unload_sites[idx].id])
+                for kind, idx in part_steps]
+            t = type_index[p.vehicle_types[r.vehicle_type].name]
+            if (part, t, r.vehicle) not in numbers:
+                numbers[(part, t, r.vehicle)] = used[t]
+                used[t] += 1
+            routes.append(schedule_route(merged, t, numbers[(part, t, r.vehicle)], steps,
+                                         break_after=brk))
     status = "feasible" if all(r is not None and r.status == "feasible"
                                for r in results) else "infeasible"
     return RoutingResult(merged.name, engine, status, seconds, tuple(routes),
@@ -594,6 +637,65 @@ def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
 
 
 # --------------------------------------------------------------------------- solving
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Hide the ``__main__`` module's file and spec while a process is being started.
+
+    A *spawn* child re-runs the parent's main script (or ``-m`` module) before it
+    unpickles its task, because :func:`multiprocessing.spawn.get_preparation_data` sends
+    ``__main__.__file__`` (``init_main_from_path``) or ``__main__.__spec__.name``
+    (``init_main_from_name``) and the child's ``prepare`` imports it. A script without an
+    ``if __name__ == "__main__":`` guard then solves again in every child, which tries to
+    start processes while bootstrapping and breaks the pool. Without ``__file__`` and
+    ``__spec__`` the parent sends neither, as for ``python -c`` or an interactive session.
+
+    Caveat: objects whose class or function is defined in ``__main__`` cannot reach such a
+    child; the routing workers only receive module-level functions and dataclasses of
+    :mod:`circularopt`. The attributes are restored on exit; another thread reading them
+    meanwhile would see them missing.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        for key in ("__file__", "__spec__"):
+            if key in saved:
+                main.__dict__[key] = saved[key]
+            else:
+                main.__dict__.pop(key, None)
+
+
+class _ScriptSafeProcess(SpawnProcess):
+    """A spawned process that does not re-run the parent's main script."""
+
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:  # noqa: N802 - multiprocessing's name
+        with _main_hidden():
+            return SpawnProcess._Popen(process_obj)
+
+
+class _ScriptSafeSpawn(SpawnContext):
+    """The *spawn* start method, minus the re-run of ``__main__`` (see :func:`_main_hidden`).
+
+    Why spawn and not the alternatives: *fork* copies a process whose OR-Tools or PyVRP
+    threads may hold locks (CPython warns about forking a threaded process); *forkserver*
+    preloads and re-runs ``__main__`` too; threads would not solve parts in parallel
+    while the engines hold the GIL (PyVRP's iterated local search loop runs in Python;
+    see ``docs/benchmarks.md`` for the measurement).
+    Every start goes through :meth:`_ScriptSafeProcess._Popen`, also when the pool
+    replaces a dead worker, so the whole pool is safe in an unguarded script.
+    """
+
+    Process = _ScriptSafeProcess
+
 
 
 def _solve_part(problem: RoutingProblem, engine: str, options: EngineOptions,
@@ -682,7 +784,7 @@ def _solve_parts(tally: _Tally, options: RoutingOptions, n_workers: int,
                                        deadline))
         return
     with ProcessPoolExecutor(max_workers=min(n_workers, len(problems)),
-                             mp_context=get_context("spawn")) as pool:
+                             mp_context=_ScriptSafeSpawn()) as pool:
         futures: dict[Future[tuple[RoutingResult | None, str]], int] = {
             pool.submit(_solve_part, problems[k], engine, settings, budgets[k], seed + k,
                         deadline): k
@@ -735,7 +837,7 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
                        max(0.5, left))
     tally = _Tally(parts, problems, say)
     _solve_parts(tally, opts, n_workers, budgets, seed, time.time() + max(0.5, left) + startup)
-    merged = merge_problems(problems, name=scenario.name, prefixes=[p.name for p in parts])
+    merged = merge_problems(problems, name=scenario.name)
     result = _stitch(merged, problems, tally.results, opts.engine, time.perf_counter() - t0)
     report = validate_routes(merged, result)
     say(f"stitched {result.num_vehicles} routes in {result.seconds:.1f} s: "

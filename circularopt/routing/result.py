@@ -1,6 +1,7 @@
 """The routing result: the same typed plan from every engine.
 
-A :class:`RoutingResult` holds one :class:`Route` per used vehicle. A route is the ordered
+A :class:`RoutingResult` holds one :class:`Route` per used vehicle (the engines' plans;
+a vehicle may also drive several routes one after another). A route is the ordered
 list of its :class:`Visit` s, from the start depot to the end depot, including unload
 stops and the break, each with its arrival, start and end time and the load on board
 after it. Engines give only the order of visits (and where the break falls); the times,
@@ -85,7 +86,9 @@ class Route:
     vehicle_type
         Index of the vehicle type.
     vehicle
-        Index of the vehicle within its type (0-based).
+        Index of the vehicle within its type (0-based). A vehicle may drive several routes
+        one after another; the validator rejects routes of one vehicle that overlap in
+        time.
     visits
         From the ``start`` visit to the ``end`` visit.
     distance, duration, cost
@@ -136,7 +139,7 @@ class RoutingResult:
     seconds
         Wall time of the solve.
     routes
-        One route per used vehicle.
+        The routes; the engines give one per used vehicle.
     unassigned
         Ids of stops no route serves (empty for a complete plan).
     objective

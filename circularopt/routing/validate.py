@@ -6,8 +6,9 @@ engines or :func:`~circularopt.routing.result.schedule_route`: that every stop i
 exactly once, the load after each visit (reset to zero at unload sites) and the
 capacities, the timing (travel between consecutive visits, waiting, time windows, release
 times, unload-site opening hours, shift, maximum duration, the break), the maximum number
-of stops and unloads, which unload sites the vehicle may use, returning empty, and the
-distance, duration and cost of every route and of the plan.
+of stops and unloads, which unload sites the vehicle may use, returning empty, that no
+truck (``(vehicle_type, vehicle)``) drives two routes at once, and the distance, duration
+and cost of every route and of the plan.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from circularopt._deprecated import renamed
+from circularopt.i18n import tr
 from circularopt.routing.problem import Break, RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Visit
 from circularopt.validation import ValidationReport as _Report
@@ -74,7 +76,6 @@ def validate_routes(problem: RoutingProblem, result: RoutingResult, *,
     """
     bad: list[str] = []
     served: Counter[int] = Counter()
-    used: Counter[tuple[int, int]] = Counter()
     cost = distance = duration = 0.0
     for r_no, route in enumerate(result.routes):
         where = f"route {r_no} (type {route.vehicle_type}, vehicle {route.vehicle})"
@@ -84,14 +85,11 @@ def validate_routes(problem: RoutingProblem, result: RoutingResult, *,
         vt = problem.vehicle_types[route.vehicle_type]
         if not 0 <= route.vehicle < vt.count:
             bad.append(f"{where}: vehicle {route.vehicle} outside 0..{vt.count - 1}")
-        used[(route.vehicle_type, route.vehicle)] += 1
         d, t, c = _check_route(problem, route, where, served, bad, tol)
         distance += d
         duration += t
         cost += c
-    for key, k in used.items():
-        if k > 1:
-            bad.append(f"vehicle {key[1]} of type {key[0]} drives {k} routes")
+    bad += _overlaps(problem, result)
     for idx, stop in enumerate(problem.stops):
         k = served[idx]
         if k == 0:
@@ -109,6 +107,33 @@ def validate_routes(problem: RoutingProblem, result: RoutingResult, *,
 
 
 validate = renamed(validate_routes, "circularopt.routing.validate.validate")
+
+
+def _overlaps(problem: RoutingProblem, result: RoutingResult) -> list[str]:
+    """Routes of one truck, ``(vehicle_type, vehicle)``, that overlap in time.
+
+    A truck may drive several routes in a day only one after another: each route from
+    its departure (first visit's start) to its return (last visit's arrival); a route
+    may leave at the instant the previous one returns.
+    """
+    by_truck: dict[tuple[int, int], list[tuple[float, float, int]]] = {}
+    for r_no, route in enumerate(result.routes):
+        if 0 <= route.vehicle_type < len(problem.vehicle_types) and len(route.visits) >= 2:
+            by_truck.setdefault((route.vehicle_type, route.vehicle), []).append(
+                (route.start_time, route.end_time, r_no))
+    bad: list[str] = []
+    for (t, v), spans in by_truck.items():
+        spans.sort()
+        for k, (a0, a1, i) in enumerate(spans):
+            for b0, b1, j in spans[k + 1:]:
+                if b0 >= a1 - 1e-9 * max(1.0, abs(a1)):
+                    break
+                bad.append(tr("truck {name!r} #{number} (type {t}, vehicle {v}) drives "
+                              "route {i} ({a0:g} to {a1:g}) and route {j} ({b0:g} to {b1:g}) "
+                              "at the same time", name=problem.vehicle_types[t].name,
+                              number=v + 1, t=t, v=v, i=i, a0=a0, a1=a1, j=j, b0=b0, b1=b1))
+    return bad
+
 
 def _check_route(problem: RoutingProblem, route: Route, where: str, served: Counter[int],
                  bad: list[str], tol: float) -> tuple[float, float, float]:

@@ -54,15 +54,16 @@ def test_budgets_fit_the_global_limit() -> None:
     assert b[1] + b[2] + b[3] == pytest.approx(10.0)
 
 
-def test_merge_keeps_each_part_on_its_site() -> None:
+def test_merge_unites_a_depots_truck_type() -> None:
     s = tiny_scenario()
     m = line_matrices(s)
     assign = nearest_sites(s, m)
     a = routing_problem(s, m, assignment=assign, unload_sites=["cx"])
     b = routing_problem(s, m, assignment=assign, unload_sites=["lf"])
-    merged = merge_problems([a, b], name="both", prefixes=["A", "B"])
+    merged = merge_problems([a, b], name="both")
     assert merged.num_stops == 4 and len(merged.depots) == 1
-    assert [v.name for v in merged.vehicle_types] == ["A:dep/t1", "B:dep/t1"]
+    assert [v.name for v in merged.vehicle_types] == ["dep/t1"]
+    assert merged.vehicle_types[0].count == a.vehicle_types[0].count + b.vehicle_types[0].count
     sites = [merged.unload_sites[u].id for v in merged.vehicle_types for u in v.unload_sites]
     assert sites == ["cx", "lf"]
 
@@ -81,6 +82,6 @@ def test_route_city_stitches_a_validated_plan(workers: int) -> None:
     assert served == sorted(p.id for p in s.collection_points)
     assert not plan.result.unassigned and not plan.errors
     assert len(plan.parts) == 3 and any("stitched" in msg for msg in messages)
+    assign = nearest_sites(s, m)
     for r in plan.result.routes:  # each route unloads only at its part's site
-        part = plan.problem.vehicle_types[r.vehicle_type].name.split(":")[0].split("#")[0]
-        assert {v.id for v in r.visits if v.kind == "unload"} == {part}
+        assert {v.id for v in r.visits if v.kind == "unload"} == {assign[x] for x in r.stops}

@@ -108,7 +108,7 @@ def test_wrong_vehicle(cvrp4: RoutingProblem) -> None:
     route = schedule_route(cvrp4, 0, 7, [("stop", 0), ("stop", 1)])
     other = schedule_route(cvrp4, 0, 7, [("stop", 2), ("stop", 3)])
     text = "\n".join(validate_routes(cvrp4, _result(route, other)).violations)
-    assert "outside 0..3" in text and "drives 2 routes" in text
+    assert "outside 0..3" in text and "drives route 0 (0 to 22) and route 1" in text
 
 
 def test_visit_kinds(cvrp4: RoutingProblem) -> None:
