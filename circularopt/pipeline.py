@@ -280,8 +280,7 @@ class _Run:
             options=self.routing, time_limit=max(1.0, self.budget.left() - 2.0),
             seed=self.seed, progress=self.say)
         self.violations += [f"routing: {v}" for v in city.report.violations]
-        self.info["vehicle_types"] = [_type_name(vt.name, [p.name for p in city.parts])
-                                      for vt in city.problem.vehicle_types]
+        self.info["vehicle_types"] = [vt.name for vt in city.problem.vehicle_types]
         self._end("routing", t0, f"{city.result.num_vehicles} routes, "
                   f"{'valid' if city.report.ok else 'INVALID'}")
 
@@ -385,11 +384,3 @@ def scenario_hash(scenario: Scenario) -> str:
     text = json.dumps(scenario.to_dict(), sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _type_name(merged: str, prefixes: list[str]) -> str:
-    """The scenario's ``"<depot>/<type>"`` name of a stitched problem's vehicle type."""
-    for prefix in prefixes:
-        if merged.startswith(prefix + ":"):
-            return merged[len(prefix) + 1:]
-    return merged
