@@ -27,6 +27,7 @@ from typing import Any
 import geopandas as gpd
 import plotly.graph_objects as go
 
+from circularopt.i18n import tr
 from circularopt.outputs.colours import ROUTE_PALETTE, complex_colours
 from circularopt.outputs.labels import map_title, scenario_location_id
 from circularopt.outputs.layers import plan_layers
@@ -454,11 +455,13 @@ def _route_details(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
     out = []
     for label, sub in visits.groupby("route", sort=True):
         rows = [(r["sequence"], r["kind"], r["id"], r["name"], r["arrival"], r["departure"],
-                 f"{r['load_t']:,.2f}") for _, r in sub.iterrows()]
+                 f"{r['picked_up_t']:,.2f}", f"{r['load_on_board_t']:,.2f}")
+                for _, r in sub.iterrows()]
         out.append(f"<details><summary>Route {_e(label)}: {_e(sub['vehicle'].iloc[0])}, "
                    f"{int((sub['kind'] == 'stop').sum())} stops</summary>"
-                   + _table(("#", "kind", "id", "name", "arrival", "departure", "load t"),
-                            rows, numeric=(0, 6)) + "</details>")
+                   + _table(("#", "kind", "id", "name", "arrival", "departure",
+                             tr("picked up t"), tr("on board after t")),
+                            rows, numeric=(0, 6, 7)) + "</details>")
     return "".join(out)
 
 
