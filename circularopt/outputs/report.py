@@ -446,7 +446,36 @@ def _run_rows(plan: Plan) -> list[tuple[str, Any]]:
             if t > 1e-6:
                 run.append((f"not placed: {stream}", f"{t:,.2f} t/day "
                             f"({plan.feedstock.unplaced_reason.get(stream, '')})"))
-    return run + [(f"run: {k}", v) for k, v in plan.info.items()]
+    return run + [(tr("run: {item}", item=k.replace("_", " ")), _run_value(k, v))
+                  for k, v in plan.info.items()]
+
+
+_RUN_UNITS = {"time_limit": "s", "seconds": "s", "stage_seconds": "s", "max_snap_m": "m"}
+"""Units of the run facts in ``plan.info`` (the rest have none)."""
+
+
+def _run_value(key: str, value: Any) -> str:
+    """A run fact for people: units, no ``None``; the vehicle types once each."""
+    if key == "vehicle_types" and isinstance(value, list | tuple):
+        value = list(dict.fromkeys(map(str, value)))  # one entry per part and type
+    return _human(value, _RUN_UNITS.get(key, ""))
+
+
+def _human(value: Any, unit: str = "") -> str:
+    """``value`` as text: None as a dash, numbers with ``unit``, mappings as
+    ``key: value`` pairs, sequences comma separated."""
+    if value is None or (isinstance(value, str | Mapping | list | tuple) and not value):
+        return "\u2014"
+    if isinstance(value, bool):
+        return tr("yes") if value else tr("no")
+    if isinstance(value, int | float):
+        text = f"{value:,}" if isinstance(value, int) else f"{value:,.3f}".rstrip("0")
+        return f"{text.rstrip('.')} {unit}".strip()
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_human(v, unit)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_human(v, unit) for v in value)
+    return str(value)
 
 
 def _route_details(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
