@@ -28,7 +28,7 @@ import geopandas as gpd
 import plotly.graph_objects as go
 
 from circularopt.i18n import tr
-from circularopt.outputs.colours import ROUTE_PALETTE, complex_colours
+from circularopt.outputs.colours import complex_colours, route_style
 from circularopt.outputs.labels import map_title, scenario_location_id
 from circularopt.outputs.layers import plan_layers
 from circularopt.outputs.tables import plan_tables
@@ -138,7 +138,7 @@ def _route_traces(layers: _Layers) -> _Traces:
         out.append((go.Scatter(
             x=list(x), y=list(y), mode="lines", name=name, legendgroup="Routes",
             showlegend=k == 0, hoverinfo="text", text=[text] * len(x),
-            line={"color": ROUTE_PALETTE[k % len(ROUTE_PALETTE)], "width": 1.6},
+            line=dict(zip(("color", "dash"), route_style(k), strict=True), width=1.6),
             opacity=0.85), "Routes"))
     return out
 
