@@ -159,20 +159,25 @@ def _draw_sites(ax: Any, layers: _Layers) -> list[Any]:
         if len(gdf):
             ax.scatter(gdf.geometry.x, gdf.geometry.y, s=90, marker=marker, color=colour,
                        edgecolors="white", zorder=7)
-            _label(ax, gdf, fontsize=6, colour=colour)
+            _label(ax, gdf, fontsize=6, colour=colour, left=name == "recyclers")
             handles.append(Line2D([], [], linestyle="", marker=marker, markersize=8,
                                   color=colour, label=label))
     return handles
 
 
-def _label(ax: Any, gdf: gpd.GeoDataFrame, *, fontsize: float, colour: str) -> None:
-    """Write each site's id next to its marker (white halo so it reads over lines)."""
+def _label(ax: Any, gdf: gpd.GeoDataFrame, *, fontsize: float, colour: str,
+           left: bool = False) -> None:
+    """Write each site's id next to its marker (white halo so it reads over lines);
+    ``left`` puts it below left, so that recyclers next to a complex or landfill (whose
+    labels go above right) do not run into them."""
     from matplotlib import patheffects
 
     halo = [patheffects.withStroke(linewidth=2.0, foreground="white")]
+    offset, align = ((-5, -9), "right") if left else ((5, 4), "left")
     for x, y, i in zip(gdf.geometry.x, gdf.geometry.y, gdf["id"], strict=True):
-        ax.annotate(str(i), (x, y), xytext=(5, 4), textcoords="offset points",
-                    fontsize=fontsize, color=colour, zorder=8, path_effects=halo)
+        ax.annotate(str(i), (x, y), xytext=offset, textcoords="offset points",
+                    fontsize=fontsize, color=colour, zorder=8, path_effects=halo,
+                    horizontalalignment=align)
 
 
 def _finish(ax: Any, plan: Plan, layers: _Layers, handles: list[Any]) -> None:
