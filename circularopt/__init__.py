@@ -18,6 +18,7 @@ The scenario entities and the exceptions load with the package; the stage functi
 
 import importlib as _importlib
 import importlib.metadata as _metadata
+import logging as _logging
 import typing as _typing
 
 from circularopt.exceptions import (
@@ -51,6 +52,10 @@ if _typing.TYPE_CHECKING:
     from circularopt.plan import Plan
     from circularopt.routing.decompose import route_city
     from circularopt.siting import site
+
+# Library logging: records go to the handlers an application configures (the CLI writes
+# them to circularopt.log); without any, nothing is printed (no "last resort" to stderr).
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 try:
     __version__ = _metadata.version("circularopt")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import logging.handlers
 from pathlib import Path
 
 from circularopt.cli._common import (
@@ -11,9 +13,13 @@ from circularopt.cli._common import (
     console,
     engine_options,
 )
+from circularopt.i18n import tr
 from circularopt.outputs.tables import CSV_DIALECT_SETTING, CSV_DIALECTS
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
 from circularopt.routing.decompose import RoutingOptions
+
+LOG_FILE = "circularopt.log"
+"""The run's log (solver warnings and notes) in the output folder."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,25 +53,67 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _solve(args: argparse.Namespace) -> int:
     from circularopt.outputs import write_outputs
 
-    network = None
-    if args.network is not None:
-        from circularopt.network import load_network
+    log = _RunLog()
+    try:
+        network = None
+        if args.network is not None:
+            from circularopt.network import load_network
 
-        console.print(f"loading road network {args.network} ...")
-        network = load_network(args.network)
-        console.print(network.summary())
-    plan = solve(args.source, network=network, season=args.season, size=args.size,
-                 complexes=args.complexes, time_limit=args.time_limit,
-                 seed=args.seed, joint=args.joint,
-                 routing=RoutingOptions(engine=args.engine,
-                                        engine_options=engine_options(args.engine_options)),
-                 progress=lambda msg: console.print(msg, highlight=False))
-    out = args.out if args.out is not None else Path("out") / plan.scenario.name
-    written = write_outputs(plan, out, network=network, csv_dialect=args.csv_dialect)
-    console.print(plan.summary())
+            console.print(f"loading road network {args.network} ...")
+            network = load_network(args.network)
+            console.print(network.summary())
+        plan = solve(args.source, network=network, season=args.season, size=args.size,
+                     complexes=args.complexes, time_limit=args.time_limit,
+                     seed=args.seed, joint=args.joint,
+                     routing=RoutingOptions(engine=args.engine,
+                                            engine_options=engine_options(args.engine_options)),
+                     progress=lambda msg: console.print(msg, highlight=False))
+        out = args.out if args.out is not None else Path("out") / plan.scenario.name
+        written = write_outputs(plan, out, network=network, csv_dialect=args.csv_dialect)
+        log_file = log.write_to(out / LOG_FILE)
+    finally:
+        log.close()
+    if log.messages and not (plan.valid and plan.complete):
+        for message in log.messages:
+            console.print(f"[yellow]{tr('warning')}:[/] {message}", highlight=False)
+    console.print(plan.summary(log_file=log_file, logged_warnings=len(log.messages)))
     console.print(f"wrote {len(written)} files to {out}: "
                   + ", ".join(sorted(p.name for p in written.values())))
     if not plan.complete:
         console.print("[yellow]the run stopped early: the plan is incomplete[/]")
         return 130
     return 0 if plan.valid else 1
+
+
+class _RunLog:
+    """The package's log records of one run, held in memory until the output folder is
+    known, then written to a file there (and to that file as the run goes on)."""
+
+    def __init__(self) -> None:
+        self.logger = logging.getLogger("circularopt")
+        self.old_level = self.logger.level
+        self.buffer = logging.handlers.MemoryHandler(capacity=1_000_000,
+                                                     flushLevel=logging.CRITICAL + 1)
+        self.file: logging.Handler | None = None
+        self.messages: list[str] = []
+        self.logger.addHandler(self.buffer)
+        self.logger.setLevel(logging.INFO)
+
+    def write_to(self, path: Path) -> Path:
+        """Write the records so far to ``path`` (UTF-8) when :meth:`close` is called,
+        with those logged until then; keep the warnings among them in ``messages``."""
+        self.messages = [r.getMessage() for r in self.buffer.buffer
+                         if r.levelno >= logging.WARNING]
+        self.file = logging.FileHandler(path, mode="w", encoding="utf-8")
+        self.file.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        self.buffer.setTarget(self.file)
+        return path
+
+    def close(self) -> None:
+        """Flush the records to the file (if any) and detach from the package logger."""
+        self.logger.removeHandler(self.buffer)
+        self.logger.setLevel(self.old_level)
+        self.buffer.close()
+        if self.file is not None:
+            self.file.close()

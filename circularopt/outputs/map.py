@@ -10,11 +10,12 @@ from typing import Any, Literal
 import geopandas as gpd
 import numpy as np
 
-from circularopt.outputs.colours import ROUTE_PALETTE, complex_colours
+from circularopt.i18n import tr
+from circularopt.outputs.colours import complex_colours, route_style
 from circularopt.outputs.labels import map_title
 from circularopt.plan import Plan
 
-__all__ = ["write_map_png"]
+__all__ = ["draw_map", "nice_km", "write_map_png"]
 
 _Layers = Mapping[str, gpd.GeoDataFrame]
 
@@ -44,12 +45,19 @@ def write_map_png(plan: Plan, layers: _Layers, path: str | Path, *, dpi: int = 1
     Path
         ``path``.
     """
+    path = Path(path)
+    draw_map(plan, layers, dpi=dpi).savefig(path, format="png", bbox_inches="tight")
+    return path
+
+
+def draw_map(plan: Plan, layers: _Layers, *, dpi: int = 150) -> Any:
+    """The static map as a matplotlib ``Figure`` (Agg backend), as :func:`write_map_png`
+    draws it."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    path = Path(path)
     fig = Figure(figsize=(11, 9), dpi=dpi)
     ax = fig.add_subplot(1, 1, 1)
     colours = complex_colours(plan)
@@ -57,23 +65,32 @@ def write_map_png(plan: Plan, layers: _Layers, path: str | Path, *, dpi: int = 1
                *_draw_points(ax, layers, colours), *_draw_complexes(ax, layers, colours),
                *_draw_sites(ax, layers)]
     _finish(ax, plan, layers, handles)
-    fig.savefig(path, format="png", bbox_inches="tight")
-    return path
+    return fig
+
+
+_MPL_DASH: dict[str, Literal["-", "--", ":"]] = {"solid": "-", "dash": "--", "dot": ":"}
+_MAX_ROUTE_LEGEND = 40
+"""Routes listed one by one in the legend up to this many (else one summary entry)."""
 
 
 def _draw_routes(ax: Any, layers: _Layers) -> list[Any]:
+    """Each route in its own colour (and dash once colours repeat), listed in the legend."""
     from matplotlib.lines import Line2D
 
     routes = layers["routes"]
-    for k, geom in enumerate(routes.geometry):
+    handles = []
+    for k, (geom, label) in enumerate(zip(routes.geometry, routes["route"], strict=True)):
+        colour, dash = route_style(k)
         x, y = geom.xy
-        ax.plot(x, y, "-", color=ROUTE_PALETTE[k % len(ROUTE_PALETTE)], linewidth=0.9,
-                alpha=0.7, zorder=2)
+        ax.plot(x, y, _MPL_DASH[dash], color=colour, linewidth=1.1, alpha=0.8, zorder=2)
+        handles.append(Line2D([], [], color=colour, linestyle=_MPL_DASH[dash],
+                              label=f"{label}"))
     if not len(routes):
         return []
-    label = "routes" + (" (straight segments)" if bool(routes["approximate"].any())
-                        else " (along streets)")
-    return [Line2D([], [], color="#555555", label=f"{label}, {len(routes)}")]
+    how = tr("straight segments") if bool(routes["approximate"].any()) else tr("along streets")
+    head = Line2D([], [], color="none", label=tr("routes ({how}), {n}:", how=how,
+                                                   n=len(routes)))
+    return [head, *handles] if len(routes) <= _MAX_ROUTE_LEGEND else [head]
 
 
 def _draw_flows(ax: Any, layers: _Layers) -> list[Any]:
@@ -123,9 +140,8 @@ def _draw_complexes(ax: Any, layers: _Layers, colours: Mapping[str, str]) -> lis
                edgecolors="#444444", zorder=5)
     ax.scatter(op.geometry.x, op.geometry.y, s=160, marker="s", zorder=6,
                color=[colours.get(i, "#000000") for i in op["id"]], edgecolors="black")
-    for x, y, i in zip(op.geometry.x, op.geometry.y, op["id"], strict=True):
-        ax.annotate(str(i), (x, y), xytext=(5, 5), textcoords="offset points",
-                    fontsize=7, zorder=8)
+    _label(ax, op, fontsize=7, colour="black")
+    _label(ax, cl, fontsize=6, colour="#444444")
     return [Line2D([], [], linestyle="", marker="s", markersize=9, color="#888888",
                    markeredgecolor="black", label="open complex"),
             Line2D([], [], linestyle="", marker="s", markersize=7, color="none",
@@ -143,20 +159,70 @@ def _draw_sites(ax: Any, layers: _Layers) -> list[Any]:
         if len(gdf):
             ax.scatter(gdf.geometry.x, gdf.geometry.y, s=90, marker=marker, color=colour,
                        edgecolors="white", zorder=7)
+            _label(ax, gdf, fontsize=6, colour=colour, left=name == "recyclers")
             handles.append(Line2D([], [], linestyle="", marker=marker, markersize=8,
                                   color=colour, label=label))
     return handles
 
 
+def _label(ax: Any, gdf: gpd.GeoDataFrame, *, fontsize: float, colour: str,
+           left: bool = False) -> None:
+    """Write each site's id next to its marker (white halo so it reads over lines);
+    ``left`` puts it below left, so that recyclers next to a complex or landfill (whose
+    labels go above right) do not run into them."""
+    from matplotlib import patheffects
+
+    halo = [patheffects.withStroke(linewidth=2.0, foreground="white")]
+    offset, align = ((-5, -9), "right") if left else ((5, 4), "left")
+    for x, y, i in zip(gdf.geometry.x, gdf.geometry.y, gdf["id"], strict=True):
+        ax.annotate(str(i), (x, y), xytext=offset, textcoords="offset points",
+                    fontsize=fontsize, color=colour, zorder=8, path_effects=halo,
+                    horizontalalignment=align)
+
+
 def _finish(ax: Any, plan: Plan, layers: _Layers, handles: list[Any]) -> None:
-    """Equal ground scale, axis labels, title (red when approximate) and legend."""
+    """Equal ground scale, plain degree ticks, scale bar, title (red when approximate)
+    and legend."""
     lat0 = float(np.mean([o.lat for o in plan.scenario.located()] or [0.0]))
     ax.set_aspect(1.0 / max(math.cos(math.radians(lat0)), 0.05))
-    ax.set_xlabel("longitude (degrees)")
-    ax.set_ylabel("latitude (degrees)")
+    _plain_degrees(ax)
+    ax.set_xlabel(tr("longitude (degrees east)"))
+    ax.set_ylabel(tr("latitude (degrees north)"))
     ax.grid(True, linewidth=0.3, alpha=0.5)
     ax.set_title(map_title(plan, straight_routes=_straight_routes(layers)), fontsize=11,
                  color="#b00020" if plan.approximate or not plan.complete else "black")
+    _scale_bar(ax, lat0)
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  fontsize=7, frameon=False)
+                  fontsize=7, frameon=False, ncol=1 if len(handles) <= 45 else 2)
+
+
+def _plain_degrees(ax: Any) -> None:
+    """Tick labels as plain degrees: no offset (``+3.78e1``), no scientific notation."""
+    from matplotlib.ticker import ScalarFormatter
+
+    for axis in (ax.xaxis, ax.yaxis):
+        fmt = ScalarFormatter(useOffset=False)
+        fmt.set_scientific(False)
+        axis.set_major_formatter(fmt)
+
+
+def nice_km(span_km: float) -> float:
+    """A round scale-bar length (1, 2 or 5 x 10^k km) of about a fifth of ``span_km``."""
+    target = max(span_km / 5.0, 1e-3)
+    power = 10.0 ** math.floor(math.log10(target))
+    return max(f * power for f in (1.0, 2.0, 5.0) if f * power <= target)
+
+
+def _scale_bar(ax: Any, lat0: float) -> None:
+    """A scale bar in the lower right (matplotlib's ``AnchoredSizeBar``), in km of
+    ground distance along the parallel ``lat0``."""
+    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
+    km_per_degree = 111.32 * max(math.cos(math.radians(lat0)), 0.05)
+    x0, x1 = ax.get_xlim()
+    km = nice_km(abs(x1 - x0) * km_per_degree)
+    text = f"{km:g} km" if km >= 1 else f"{1000 * km:g} m"
+    ax.add_artist(AnchoredSizeBar(ax.transData, km / km_per_degree, text, "lower right",
+                                  pad=0.5, sep=3, frameon=True, size_vertical=0,
+                                  fontproperties={"size": 8}))

@@ -2,7 +2,9 @@
 
 :func:`write_report` writes one HTML file that works offline: plotly's JavaScript is
 embedded inline (no CDN), and the map is drawn on plain longitude/latitude axes (equal
-ground scale, no map tiles), so the file loads nothing from the network. It holds
+ground scale). Street tiles (:mod:`circularopt.outputs.tiles`) lie under the map as
+images the browser loads when it is online; offline they fail quietly and the map keeps
+its plain background. Nothing else may load from the network (:data:`CSP`). It holds
 
 * a banner at the top when distances are approximate (and when the plan is incomplete or
   failed validation);
@@ -27,10 +29,12 @@ from typing import Any
 import geopandas as gpd
 import plotly.graph_objects as go
 
-from circularopt.outputs.colours import ROUTE_PALETTE, complex_colours
+from circularopt.i18n import tr
+from circularopt.outputs.colours import complex_colours, route_style
 from circularopt.outputs.labels import map_title, scenario_location_id
 from circularopt.outputs.layers import plan_layers
 from circularopt.outputs.tables import plan_tables
+from circularopt.outputs.tiles import TILE_ATTRIBUTION, TILE_ORIGIN, tile_images
 from circularopt.plan import Plan
 
 __all__ = ["CSP", "MAP_LAYERS", "cost_figure", "map_figure", "report_html", "tonnes_figure",
@@ -44,8 +48,10 @@ CO2_NOTE = ("IPCC 2006 Guidelines default for diesel oil (tank-to-wheel): 2.68 k
             "per litre")
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
-       "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'")
-"""Content security policy of the report: nothing may load from outside the file."""
+       f"style-src 'unsafe-inline'; img-src data: blob: {TILE_ORIGIN}; font-src data:; "
+       "connect-src 'none'")
+"""Content security policy of the report: nothing may load from outside the file but
+the map's street tiles (images from :data:`~circularopt.outputs.tiles.TILE_ORIGIN`)."""
 
 _PARAMETERS = (
     ("working_days_per_year", "working days per year", "days/year",
@@ -112,7 +118,8 @@ def map_figure(plan: Plan, layers: _Layers) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        On longitude/latitude axes with equal ground scale (no map tiles).
+        On longitude/latitude axes with equal ground scale, street tiles below (loaded
+        by the browser when online) and buttons to hide them.
     """
     colours = complex_colours(plan)
     traces = [*_route_traces(layers), *_flow_traces(layers), *_point_traces(layers, colours),
@@ -137,7 +144,7 @@ def _route_traces(layers: _Layers) -> _Traces:
         out.append((go.Scatter(
             x=list(x), y=list(y), mode="lines", name=name, legendgroup="Routes",
             showlegend=k == 0, hoverinfo="text", text=[text] * len(x),
-            line={"color": ROUTE_PALETTE[k % len(ROUTE_PALETTE)], "width": 1.6},
+            line=dict(zip(("color", "dash"), route_style(k), strict=True), width=1.6),
             opacity=0.85), "Routes"))
     return out
 
@@ -254,7 +261,13 @@ def _map_layout(fig: go.Figure, plan: Plan, layers: _Layers, groups: Sequence[st
     routes = layers["routes"]
     lat0 = _lat0(plan)
     title = map_title(plan, straight_routes=not len(routes) or bool(routes["approximate"].any()))
+    images = _street_tiles(layers)
     fig.update_layout(
+        images=images,
+        annotations=[{"text": tr(TILE_ATTRIBUTION), "xref": "paper", "yref": "paper",
+                      "x": 1.0, "y": 0.0, "xanchor": "right", "yanchor": "bottom",
+                      "showarrow": False, "font": {"size": 9, "color": "#555555"},
+                      "bgcolor": "rgba(255,255,255,0.7)"}] if images else [],
         title={"text": title.replace("\n", "<br><sup>") + ("</sup>" if "\n" in title else ""),
                "y": 0.98, "yanchor": "top"},
         height=780, margin={"l": 60, "r": 20, "t": 120, "b": 50},
@@ -264,11 +277,37 @@ def _map_layout(fig: go.Figure, plan: Plan, layers: _Layers, groups: Sequence[st
         updatemenus=[{"type": "buttons", "direction": "right", "x": 0.0, "y": 1.01,
                       "xanchor": "left", "yanchor": "bottom",
                       "buttons": _layer_buttons(groups), "pad": {"b": 4},
-                      "showactive": True}],
+                      "showactive": True}, *_tile_buttons(len(images))],
         xaxis={"title": "longitude (degrees)", "showgrid": True, "zeroline": False},
         yaxis={"title": "latitude (degrees)", "showgrid": True, "zeroline": False,
                "scaleanchor": "x",
                "scaleratio": 1.0 / max(math.cos(math.radians(lat0)), 0.05)})
+
+
+def _tile_buttons(n: int) -> list[dict[str, Any]]:
+    """Buttons that show or hide the ``n`` street tiles (none without tiles)."""
+    if not n:
+        return []
+
+    def show(on: bool) -> dict[str, Any]:
+        label = tr("Streets on") if on else tr("Streets off")
+        return {"label": label, "method": "relayout",
+                "args": [{f"images[{k}].visible": on for k in range(n)}]}
+
+    return [{"type": "buttons", "direction": "right", "x": 1.0, "y": 1.01,
+             "xanchor": "right", "yanchor": "bottom", "buttons": [show(True), show(False)],
+             "pad": {"b": 4}, "showactive": True}]
+
+
+def _street_tiles(layers: _Layers) -> list[dict[str, Any]]:
+    """Street tiles under the plan's extent (:func:`~circularopt.outputs.tiles.tile_images`;
+    the browser loads them when online)."""
+    bounds = [gdf.total_bounds for gdf in layers.values() if len(gdf)]
+    if not bounds:
+        return []
+    west, south = min(b[0] for b in bounds), min(b[1] for b in bounds)
+    east, north = max(b[2] for b in bounds), max(b[3] for b in bounds)
+    return tile_images(float(west), float(south), float(east), float(north))
 
 
 def cost_figure(plan: Plan) -> go.Figure:
@@ -445,7 +484,36 @@ def _run_rows(plan: Plan) -> list[tuple[str, Any]]:
             if t > 1e-6:
                 run.append((f"not placed: {stream}", f"{t:,.2f} t/day "
                             f"({plan.feedstock.unplaced_reason.get(stream, '')})"))
-    return run + [(f"run: {k}", v) for k, v in plan.info.items()]
+    return run + [(tr("run: {item}", item=k.replace("_", " ")), _run_value(k, v))
+                  for k, v in plan.info.items()]
+
+
+_RUN_UNITS = {"time_limit": "s", "seconds": "s", "stage_seconds": "s", "max_snap_m": "m"}
+"""Units of the run facts in ``plan.info`` (the rest have none)."""
+
+
+def _run_value(key: str, value: Any) -> str:
+    """A run fact for people: units, no ``None``; the vehicle types once each."""
+    if key == "vehicle_types" and isinstance(value, list | tuple):
+        value = list(dict.fromkeys(map(str, value)))  # one entry per part and type
+    return _human(value, _RUN_UNITS.get(key, ""))
+
+
+def _human(value: Any, unit: str = "") -> str:
+    """``value`` as text: None as a dash, numbers with ``unit``, mappings as
+    ``key: value`` pairs, sequences comma separated."""
+    if value is None or (isinstance(value, str | Mapping | list | tuple) and not value):
+        return "\u2014"
+    if isinstance(value, bool):
+        return tr("yes") if value else tr("no")
+    if isinstance(value, int | float):
+        text = f"{value:,}" if isinstance(value, int) else f"{value:,.3f}".rstrip("0")
+        return f"{text.rstrip('.')} {unit}".strip()
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_human(v, unit)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_human(v, unit) for v in value)
+    return str(value)
 
 
 def _route_details(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
@@ -454,11 +522,13 @@ def _route_details(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
     out = []
     for label, sub in visits.groupby("route", sort=True):
         rows = [(r["sequence"], r["kind"], r["id"], r["name"], r["arrival"], r["departure"],
-                 f"{r['load_t']:,.2f}") for _, r in sub.iterrows()]
+                 f"{r['picked_up_t']:,.2f}", f"{r['load_on_board_t']:,.2f}")
+                for _, r in sub.iterrows()]
         out.append(f"<details><summary>Route {_e(label)}: {_e(sub['vehicle'].iloc[0])}, "
                    f"{int((sub['kind'] == 'stop').sum())} stops</summary>"
-                   + _table(("#", "kind", "id", "name", "arrival", "departure", "load t"),
-                            rows, numeric=(0, 6)) + "</details>")
+                   + _table(("#", "kind", "id", "name", "arrival", "departure",
+                             tr("picked up t"), tr("on board after t")),
+                            rows, numeric=(0, 6, 7)) + "</details>")
     return "".join(out)
 
 

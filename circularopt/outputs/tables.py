@@ -32,8 +32,8 @@ from circularopt.outputs.layers import plan_layers
 from circularopt.plan import Plan
 from circularopt.routing.result import Visit
 
-__all__ = ["CSV_DIALECTS", "CSV_DIALECT_SETTING", "CSV_TABLES", "csv_dialect", "plan_tables",
-           "write_csv"]
+__all__ = ["CSV_DIALECTS", "CSV_DIALECT_SETTING", "CSV_TABLES", "ROUTE_COLUMNS", "csv_dialect",
+           "plan_tables", "write_csv"]
 
 CSV_TABLES = ("routes", "flows", "kpis", "complexes", "recyclers")
 """CSV tables written as ``<name>.csv``."""
@@ -43,6 +43,12 @@ CSV_DIALECTS = {"excel": (",", "."), "excel-ru": (";", ",")}
 
 CSV_DIALECT_SETTING = "CIRCULAROPT_CSV_DIALECT"
 """Environment variable naming the CSV dialect used when the caller gives none."""
+
+ROUTE_COLUMNS = ("route", "vehicle", "sequence", "kind", "id", "name", "arrival", "start",
+                 "departure", "picked_up_t", "load_on_board_t", "load_on_board_m3")
+"""Columns of ``routes.csv``: ``picked_up_t`` is what the truck loads at a stop (0 at
+every other visit), so its sum is the day's collected tonnes; ``load_on_board_*`` is the
+load after the visit (0 after unloading)."""
 
 
 def _visit_name(v: Visit, sid: str, known: Mapping[str, Any]) -> str:
@@ -81,8 +87,9 @@ def plan_tables(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None
     Returns
     -------
     dict
-        ``routes`` (one row per visit: route, vehicle, sequence, kind, id, name, arrival,
-        start, departure as ``hh:mm``, load in tonnes after the visit), ``flows`` (from,
+        ``routes`` (:data:`ROUTE_COLUMNS`: one row per visit with route, vehicle,
+        sequence, kind, id, name, arrival, start and departure as ``hh:mm``, tonnes picked
+        up at the visit and the load on board after it), ``flows`` (from,
         to, kind, stream, tonnes per day), ``kpis`` (figure, value, unit), ``complexes``
         and ``recyclers`` (the layers' attributes with lat/lon).
     """
@@ -103,23 +110,26 @@ def plan_tables(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None
 
 
 def _visit_table(plan: Plan) -> pd.DataFrame:
-    """One row per route visit, times as ``hh:mm``."""
+    """One row per route visit, times as ``hh:mm``, tonnes picked up and on board."""
     known = {o.id: o for o in plan.scenario.located()}
     routes = plan.routing.routes if plan.routing is not None else ()
     rows = []
     for k, r in enumerate(routes):
         label, vehicle = route_label(k, len(routes)), vehicle_name(plan, r)
+        on_board = 0.0
         for seq, v in enumerate(r.visits):
             sid = "" if v.kind == "break" else scenario_location_id(v.id, known)
+            load_t = v.load[0] if v.load else 0.0
+            picked = load_t - on_board if v.kind == "stop" else 0.0
+            on_board = load_t
             rows.append({"route": label, "vehicle": vehicle, "sequence": seq,
                          "kind": v.kind, "id": sid, "name": _visit_name(v, sid, known),
                          "arrival": hhmm(v.arrival), "start": hhmm(v.start),
-                         "departure": hhmm(v.end),
-                         "load_t": round(v.load[0], 4) if v.load else 0.0,
-                         "load_m3": round(v.load[1], 4) if len(v.load) > 1 else np.nan})
-    cols = ["route", "vehicle", "sequence", "kind", "id", "name", "arrival", "start",
-            "departure", "load_t", "load_m3"]
-    return pd.DataFrame(rows, columns=cols)
+                         "departure": hhmm(v.end), "picked_up_t": round(picked, 4),
+                         "load_on_board_t": round(load_t, 4),
+                         "load_on_board_m3": round(v.load[1], 4) if len(v.load) > 1
+                         else np.nan})
+    return pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
 
 
 def _kpi_table(plan: Plan) -> pd.DataFrame:

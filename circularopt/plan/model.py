@@ -26,6 +26,7 @@ from typing import Any
 from circularopt._serial import from_data, to_data
 from circularopt.exceptions import InputError
 from circularopt.feedstock import FeedstockResult
+from circularopt.i18n import tr
 from circularopt.routing.result import RoutingResult
 from circularopt.scenario import Scenario
 from circularopt.siting.result import SitingResult
@@ -152,8 +153,18 @@ class Plan:
     complete: bool = True
     info: Mapping[str, Any] = field(default_factory=dict)
 
-    def summary(self) -> str:
-        """A short human-readable report of the plan."""
+    def summary(self, *, log_file: str | Path | None = None, logged_warnings: int = 0
+                ) -> str:
+        """A short human-readable report of the plan.
+
+        Parameters
+        ----------
+        log_file
+            The run's log file, named in a closing line when ``logged_warnings`` > 0.
+        logged_warnings
+            How many warnings the run logged (solver warnings that did not make the plan
+            invalid are kept in the log rather than printed).
+        """
         cur = self.scenario.parameters.currency
         lines = [f"Plan for {self.scenario.name!r}"
                  + ("" if self.complete else " (INCOMPLETE: stopped early)")]
@@ -175,9 +186,29 @@ class Plan:
                 f"  fuel {k.fuel_litres_per_day:,.0f} l/day, CO2 "
                 f"{k.co2_kg_per_day / 1000:,.2f} t/day",
             ]
+        lines += self._feedstock_lines()
         lines.append("  validation: " + ("passed" if self.valid else
                                          f"FAILED ({len(self.violations)} violations)"))
+        if logged_warnings > 0 and log_file is not None:
+            lines.append("  " + tr("{n} solver warning(s) logged, see {path}",
+                                   n=logged_warnings, path=log_file))
         return "\n".join(lines)
+
+    def _feedstock_lines(self) -> list[str]:
+        """Recyclable tonnes landfilled instead of sold (with why), idle recyclers."""
+        fs = self.feedstock
+        if fs is None:
+            return []
+        lines = [
+            "  " + tr("recovered but landfilled: {stream} {t:,.1f} t/day ({reason})",
+                      stream=stream, t=t, reason=fs.unplaced_reason.get(stream, "?"))
+            for stream, t in fs.unplaced_t_per_day.items() if t > 0.05]
+        names = {r.id: r.name for r in self.scenario.recyclers}
+        idle = [f"{s.id} ({names[s.id]})" if names.get(s.id) else s.id
+                for s in fs.supply if s.supplied_t_per_day <= 1e-6]
+        if idle:
+            lines.append("  " + tr("recyclers receiving nothing: {ids}", ids=", ".join(idle)))
+        return lines
 
     # ---- JSON
 

@@ -47,6 +47,7 @@ from ortools.graph.python import min_cost_flow
 from ortools.math_opt.python import mathopt
 
 from circularopt import _validate
+from circularopt._worker_logs import forwarded_logs
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
 from circularopt.geo import great_circle
 from circularopt.matrices import TravelMatrices, default_workers
@@ -783,8 +784,10 @@ def _solve_parts(tally: _Tally, options: RoutingOptions, n_workers: int,
             tally.done(k, *_solve_part(problems[k], engine, settings, budgets[k], seed + k,
                                        deadline))
         return
-    with ProcessPoolExecutor(max_workers=min(n_workers, len(problems)),
-                             mp_context=_ScriptSafeSpawn()) as pool:
+    context = _ScriptSafeSpawn()
+    with forwarded_logs(context) as (init, initargs), ProcessPoolExecutor(
+            max_workers=min(n_workers, len(problems)), mp_context=context,
+            initializer=init, initargs=initargs) as pool:
         futures: dict[Future[tuple[RoutingResult | None, str]], int] = {
             pool.submit(_solve_part, problems[k], engine, settings, budgets[k], seed + k,
                         deadline): k

@@ -18,8 +18,9 @@ from tests.outputs.conftest import _csv, _known
 def test_routes_csv_holds_the_stop_sequences(out: Path, plan: Plan) -> None:
     assert plan.routing is not None
     df = _csv(out / "routes.csv")
-    assert list(df.columns[:10]) == ["route", "vehicle", "sequence", "kind", "id", "name",
-                                     "arrival", "start", "departure", "load_t"]
+    assert list(df.columns[:11]) == ["route", "vehicle", "sequence", "kind", "id", "name",
+                                     "arrival", "start", "departure", "picked_up_t",
+                                     "load_on_board_t"]
     assert df["route"].nunique() == plan.routing.num_vehicles
     known = _known(plan)
     for (label, sub), r in zip(df.groupby("route", sort=True), plan.routing.routes,
@@ -29,7 +30,8 @@ def test_routes_csv_holds_the_stop_sequences(out: Path, plan: Plan) -> None:
         assert list(sub.loc[sub["kind"] == "stop", "id"]) == r.stops
         assert list(sub["id"]) == [scenario_location_id(v.id, known) for v in r.visits]
         assert list(sub["arrival"]) == [hhmm(v.arrival) for v in r.visits]
-        assert list(sub["load_t"]) == pytest.approx([v.load[0] for v in r.visits], abs=1e-4)
+        assert list(sub["load_on_board_t"]) == pytest.approx([v.load[0] for v in r.visits],
+                                                             abs=1e-4)
     assert set(df["id"]) <= known  # "cx-west@20min" copies mapped back
     assert df.loc[df["id"] == "p00", "name"].iloc[0] == "Площадка «0»"
 
