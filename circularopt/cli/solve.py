@@ -11,6 +11,7 @@ from circularopt.cli._common import (
     console,
     engine_options,
 )
+from circularopt.i18n import tr
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
 from circularopt.routing.decompose import RoutingOptions
 
@@ -46,7 +47,7 @@ def _solve(args: argparse.Namespace) -> int:
     if args.network is not None:
         from circularopt.network import load_network
 
-        console.print(f"loading road network {args.network} ...")
+        console.print(tr("loading road network {path} ...", path=args.network))
         network = load_network(args.network)
         console.print(network.summary())
     plan = solve(args.source, network=network, season=args.season, size=args.size,
@@ -58,9 +59,9 @@ def _solve(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path("out") / plan.scenario.name
     written = write_outputs(plan, out, network=network)
     console.print(plan.summary())
-    console.print(f"wrote {len(written)} files to {out}: "
+    console.print(tr("wrote {n} files to {folder}: ", n=len(written), folder=out)
                   + ", ".join(sorted(p.name for p in written.values())))
     if not plan.complete:
-        console.print("[yellow]the run stopped early: the plan is incomplete[/]")
+        console.print("[yellow]" + tr("the run stopped early: the plan is incomplete") + "[/]")
         return 130
     return 0 if plan.valid else 1
