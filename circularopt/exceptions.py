@@ -43,7 +43,8 @@ class InputError(CircularOptError, ValueError):
     Notes
     -----
     ``str(exc)`` is rendered in the language current when it is called ("field: got X;
-    expected Y" in English); programs read ``field``, ``value`` and ``expected``.
+    expected Y" in English), unless a subclass set ``args`` to its own one message;
+    programs read ``field``, ``value`` and ``expected``.
     """
 
     def __init__(self, field: str, value: Any, expected: str) -> None:
@@ -53,6 +54,8 @@ class InputError(CircularOptError, ValueError):
         super().__init__(field, value, expected)
 
     def __str__(self) -> str:
+        if len(self.args) == 1:  # a subclass set its own message
+            return str(self.args[0])
         return tr("{field}: got {value}; expected {expected}", field=self.field,
                   value=repr(self.value), expected=tr(self.expected))
 

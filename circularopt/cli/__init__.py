@@ -62,11 +62,12 @@ def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
     except CircularOptError as exc:
-        console.print(f"[bold red]{escape(tr('error:'))}[/] {type(exc).__name__}: "
-                      f"{escape(str(exc))}", highlight=False, soft_wrap=True)
+        label = escape(tr("error:"))
+        console.print(f"[bold red]{label}[/] {type(exc).__name__}: {escape(str(exc))}",
+                      highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
-        console.print(f"[yellow]{escape(tr('interrupted'))}[/]")
+        console.print("[yellow]" + escape(tr("interrupted")) + "[/]")
         return 130
     return code
 

@@ -66,7 +66,10 @@ def set_language(lang: str | None) -> None:
 def using(lang: str | None) -> Iterator[None]:
     """Use ``lang`` within the ``with`` block (in this thread or task only), e.g. for one
     command or one web request; ``None`` changes nothing."""
-    token = _context.set(None if lang is None else _check(lang, "language"))
+    if lang is None:
+        yield
+        return
+    token = _context.set(_check(lang, "language"))
     try:
         yield
     finally:
@@ -188,10 +191,13 @@ def num(value: float, decimals: int = 0) -> str:
     lang = get_language()
     if lang == "en":
         return f"{value:,.{decimals}f}"
+    from decimal import Decimal
+
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=lang, decimal_quantization=True,
+    # rounded as Python rounds (the float's exact value), so both languages agree
+    return format_decimal(Decimal(f"{value:.{decimals}f}"), format=pattern, locale=lang,
                           group_separator=True)
 
 

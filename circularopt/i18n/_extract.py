@@ -1,13 +1,17 @@
 """Collect the package's message ids and add the new ones to the PO catalogs.
 
-Uses Babel's extraction (``babel.messages.extract``) for calls ``tr("...")`` and
-``lazy("...")`` with a string literal, and Babel's PO reader and writer. Translations
-already in a catalog are kept; ids no longer in the source are kept as obsolete
-entries (``#~``) so that a translation is not lost while branches are merged.
+Message ids are the string literals passed first to ``tr(...)`` and ``lazy(...)``, found
+by walking each module's syntax tree (:mod:`ast`): Babel's Python extractor
+(``babel.messages.extract``) misses a ``tr`` call nested in the arguments of another
+one, so it is not used here. The catalogs are read and written with Babel's PO reader
+and writer. Translations already in a catalog are kept; ids no longer in the source are
+kept as obsolete entries (``#~``) so that a translation is not lost while branches are
+merged.
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,23 +19,33 @@ from circularopt.i18n import DOMAIN, catalog_path
 
 __all__ = ["KEYWORDS", "extract_ids", "update_catalog"]
 
-KEYWORDS = {"tr": None, "lazy": None}
-"""Functions whose first argument is a message id (Babel keyword spec)."""
+KEYWORDS = ("tr", "lazy")
+"""Functions whose first argument is a message id."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def extract_ids(package_dir: Path = PACKAGE_DIR) -> dict[str, list[tuple[str, int]]]:
     """Message id -> ``(file, line)`` places, for every literal ``tr``/``lazy`` call."""
-    from babel.messages.extract import extract_from_dir
-
     found: dict[str, list[tuple[str, int]]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-            package_dir, method_map=[("**.py", "python")], keywords=KEYWORDS,
-            comment_tags=(), strip_comment_tags=True):
-        if isinstance(message, str) and message:
-            found.setdefault(message, []).append((f"circularopt/{filename}", lineno))
+    for path in sorted(package_dir.rglob("*.py")):
+        where = path.relative_to(package_dir.parent).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and (message := _message(node)):
+                found.setdefault(message, []).append((where, node.lineno))
     return found
+
+
+def _message(node: ast.Call) -> str | None:
+    if not node.args:
+        return None
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else (
+        func.attr if isinstance(func, ast.Attribute) else None)
+    first = node.args[0]
+    if name in KEYWORDS and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
+    return None
 
 
 def update_catalog(lang: str, ids: dict[str, list[tuple[str, int]]],

@@ -433,13 +433,13 @@ def _assumptions(plan: Plan) -> str:
         parts += [_h(3, tr("Scenario")), _table((tr("item"), tr("value")), facts)]
     illustrative = meta.get("illustrative")
     if isinstance(illustrative, list) and illustrative:
-        parts.append(f"<p><b>{_e(tr('Illustrative (assumed) sites:'))}</b> "
+        parts.append("<p><b>" + _e(tr("Illustrative (assumed) sites:")) + "</b> "
                      + _e(", ".join(map(str, illustrative))) + "</p>")
     if sources:
         parts += [_h(3, tr("Sources")),
                   _table((tr("topic"), tr("source / assumption")), sorted(sources.items()))]
     else:
-        parts.append(f"<p>{_e(tr('The scenario records no sources.'))}</p>")
+        parts.append("<p>" + _e(tr("The scenario records no sources.")) + "</p>")
     parts += [_h(3, tr("Run")), _table((tr("item"), tr("value")), _run_rows(plan))]
     if plan.violations:
         parts += [_h(3, tr("Validation findings")) + "<ul>"
@@ -564,7 +564,7 @@ def _tables(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
     cur = plan.scenario.parameters.currency
     kpis = _table((tr("figure"), tr("value"), tr("unit")), plan.kpis.rows(cur),
                   numeric=(1,)) if plan.kpis is not None else \
-        f"<p>{_e(tr('No KPIs: the run stopped before routing.'))}</p>"
+        "<p>" + _e(tr("No KPIs: the run stopped before routing.")) + "</p>"
     route_rows = [(r["route"], r["vehicle"], r["depot"], r["stops"], r["unloads"],
                    num(r["collected_t"], 2), num(r["distance_km"], 1),
                    num(r["duration_h"], 2), f"{r['start']}-{r['end']}", num(r["cost"], 2))
