@@ -262,6 +262,28 @@ def test_cli_error_line_in_russian_from_the_setting(monkeypatch: pytest.MonkeyPa
     assert "ошибка: InputError: поле --engine-options: получено '[1]'" in capsys.readouterr().out
 
 
+def test_cli_in_russian_from_the_locale(monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    assert main(BAD_OPTIONS) == 2
+    assert "ошибка: InputError: поле --engine-options:" in capsys.readouterr().out
+
+
+def test_cli_kyrgyz_shows_russian(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "ky", *BAD_OPTIONS]) == 2
+    assert "ошибка: InputError: поле --engine-options:" in capsys.readouterr().out
+
+
+def test_plan_file_error_in_russian(tmp_path: Path) -> None:
+    from circularopt.plan import Plan
+
+    (tmp_path / "plan.json").write_text("{", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        Plan.load(tmp_path / "plan.json")
+    with i18n.using("ru"):
+        assert str(info.value).endswith("ожидалось: корректный JSON")
+
+
 def test_cli_lang_beats_the_locale(monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("LANG", "ru_RU.UTF-8")

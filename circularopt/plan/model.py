@@ -212,12 +212,14 @@ class Plan:
         """Rebuild a plan written by :meth:`to_dict`."""
         if not isinstance(data, Mapping) or data.get("plan_version") != PLAN_VERSION:
             got = data.get("plan_version") if isinstance(data, Mapping) else type(data)
-            raise InputError("plan_version", got, f"{PLAN_VERSION} (a circularopt plan)")
+            raise InputError("plan_version", got,
+                             lazy("{version} (a circularopt plan)", version=PLAN_VERSION))
         try:
             return from_data(cls, {k: v for k, v in data.items() if k != "plan_version"})
         except InputError as exc:
-            raise InputError(exc.field, exc.value,
-                             f"{exc.expected}, in a plan.json written by circularopt") from exc
+            raise InputError(exc.field, exc.value, lazy(
+                "{expected}, in a plan.json written by circularopt",
+                expected=exc.expected)) from exc
 
     def save(self, path: str | Path) -> Path:
         """Write the plan as JSON to ``path`` and return the path."""
@@ -233,8 +235,9 @@ class Plan:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise InputError("plan file", str(path), f"a readable file ({exc})") from exc
+            raise InputError("plan file", str(path),
+                             lazy("a readable file ({reason})", reason=str(exc))) from exc
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}, line {exc.lineno} column {exc.colno}", exc.msg,
-                             "valid JSON") from exc
+                             lazy("valid JSON")) from exc
         return cls.from_dict(data)
