@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["DOMAIN", "FALLBACK", "LANGUAGES", "LOCALE_DIR", "Text", "catalog_path",
-           "get_language", "lazy", "num", "plain_number", "set_language", "setting_problem",
-           "tr", "using"]
+           "get_language", "lazy", "num", "number_symbols", "plain_number", "set_language",
+           "setting_problem", "tr", "using"]
 
 LANGUAGES = ("en", "ru", "ky")
 """Languages one can choose; English is the message ids themselves."""
@@ -199,6 +199,17 @@ def num(value: float, decimals: int = 0) -> str:
     # rounded as Python rounds (the float's exact value), so both languages agree
     return format_decimal(Decimal(f"{value:.{decimals}f}"), format=pattern, locale=lang,
                           group_separator=True)
+
+
+def number_symbols() -> str:
+    """The decimal and the grouping symbol of the current language (``".,"`` in English,
+    ``",\u00a0"`` in Russian), as plotly's ``layout.separators`` takes them."""
+    lang = get_language()
+    if lang == "en":
+        return ".,"
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_decimal_symbol(lang) + get_group_symbol(lang)
 
 
 def plain_number(text: str) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 import geopandas as gpd
 import plotly.graph_objects as go
 
-from circularopt.i18n import get_language, lazy, num, tr
+from circularopt.i18n import get_language, lazy, num, number_symbols, tr
 from circularopt.outputs.colours import ROUTE_PALETTE, complex_colours
 from circularopt.outputs.labels import map_title, scenario_location_id
 from circularopt.outputs.layers import plan_layers
@@ -280,6 +280,7 @@ def _map_layout(fig: go.Figure, plan: Plan, layers: _Layers, groups: Sequence[st
     lat0 = _lat0(plan)
     title = map_title(plan, straight_routes=not len(routes) or bool(routes["approximate"].any()))
     fig.update_layout(
+        separators=number_symbols(),
         title={"text": title.replace("\n", "<br><sup>") + ("</sup>" if "\n" in title else ""),
                "y": 0.98, "yanchor": "top"},
         height=780, margin={"l": 60, "r": 20, "t": 120, "b": 50},
@@ -321,6 +322,7 @@ def cost_figure(plan: Plan) -> go.Figure:
                              + html.escape(tr("{note}; revenue shown negative", note=note))
                              + "</sup>"},
                       height=420, margin={"l": 70, "r": 20, "t": 80, "b": 60},
+                      separators=number_symbols(),
                       yaxis={"title": tr("{currency}/year", currency=cur), "zeroline": True},
                       showlegend=False)
     return fig
@@ -365,7 +367,7 @@ def tonnes_figure(plan: Plan) -> go.Figure:
                              marker={"color": colour},
                              hovertemplate="%{x}: %{y:,.2f} " + tr("t/day") + "<extra>"
                              + label + "</extra>"))
-    fig.update_layout(barmode="group", height=420,
+    fig.update_layout(barmode="group", height=420, separators=number_symbols(),
                       title={"text": tr("Tonnes per day by stream")},
                       margin={"l": 60, "r": 20, "t": 60, "b": 60},
                       yaxis={"title": tr("t/day")})

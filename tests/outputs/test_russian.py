@@ -64,6 +64,16 @@ def test_report_in_russian(plan: Plan, layers: dict) -> None:
     assert "<h1>Waste collection and sorting plan: Tiny test town</h1>" in english
 
 
+def test_report_charts_use_russian_separators(plan: Plan) -> None:
+    from circularopt.outputs.report import cost_figure
+
+    assert cost_figure(plan).layout.separators == ".,"
+    with using("ru"):
+        fig = cost_figure(plan)
+    assert fig.layout.separators == ",\u00a0"
+    assert fig.data[0].x[-1] == "итого (нетто)"
+
+
 def test_report_banner_in_russian(plan: Plan, layers: dict) -> None:
     assert plan.approximate  # the tiny town has no road network
     with using("ru"):
