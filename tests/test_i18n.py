@@ -227,6 +227,17 @@ def test_expected_phrases_translate(check: object, russian: str) -> None:
         assert str(info.value).endswith("ожидалось: " + russian)
 
 
+def test_input_error_survives_pickling_between_processes() -> None:
+    import pickle
+
+    with pytest.raises(InputError) as info:
+        _validate.share("share", 2)
+    back = pickle.loads(pickle.dumps(info.value))
+    assert (back.field, back.value, back.expected) == ("share", 2, "a share from 0 to 1")
+    with i18n.using("ru"):
+        assert str(back) == "поле share: получено 2; ожидалось: доля от 0 до 1"
+
+
 def test_an_expected_phrase_not_in_the_catalog_stays_english() -> None:
     with i18n.using("ru"):
         assert str(InputError("x", 1, "a prime")) == "поле x: получено 1; ожидалось: a prime"

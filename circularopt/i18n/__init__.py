@@ -146,6 +146,9 @@ class Text(str):
         self.fields = dict(fields)
         return self
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Text, (self.template, self.fields))
+
 
 def lazy(message: str, /, **fields: Any) -> Text:
     """``message`` filled in English now, translated when passed to :func:`tr` later.
