@@ -493,13 +493,19 @@ def _run_rows(plan: Plan) -> list[tuple[str, Any]]:
     return run + [(tr("run: {key}", key=k), v) for k, v in plan.info.items()]
 
 
+_VISIT_KINDS = {"start": lazy("start"), "stop": lazy("stop"), "unload": lazy("unload"),
+                "break": lazy("break"), "end": lazy("end")}
+"""Visit kinds as the report shows them (routes.csv keeps the codes)."""
+
+
 def _route_details(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
     """One folded section per route with its visits (as in routes.csv)."""
     visits = plan_tables(plan, layers)["routes"]
     out = []
     for label, sub in visits.groupby("route", sort=True):
-        rows = [(r["sequence"], r["kind"], r["id"], r["name"], r["arrival"], r["departure"],
-                 num(r["load_t"], 2)) for _, r in sub.iterrows()]
+        rows = [(r["sequence"], tr(_VISIT_KINDS.get(r["kind"], r["kind"])), r["id"],
+                 r["name"], r["arrival"], r["departure"], num(r["load_t"], 2))
+                for _, r in sub.iterrows()]
         out.append("<details><summary>" + _e(tr(
             "Route {route}: {vehicle}, {stops} stops", route=label,
             vehicle=sub["vehicle"].iloc[0], stops=int((sub["kind"] == "stop").sum())))

@@ -60,6 +60,7 @@ def test_report_in_russian(plan: Plan, layers: dict) -> None:
     assert "<h2>Сортировочные комплексы</h2>" in page
     assert "<h2>Допущения и источники</h2>" in page
     assert "Sorting complexes" not in page
+    assert "<td>остановка</td>" in page and "<td>stop</td>" not in page
     english = report_html(plan, layers)
     assert "<h1>Waste collection and sorting plan: Tiny test town</h1>" in english
 
