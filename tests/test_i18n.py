@@ -266,6 +266,13 @@ def test_cli_error_line_in_russian_with_lang(capsys: pytest.CaptureFixture[str])
     assert i18n.get_language() == "en"  # --lang holds for that command only
 
 
+def test_cli_lang_after_the_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*BAD_OPTIONS, "--lang", "ru"]) == 2
+    assert "ошибка: InputError: поле --engine-options:" in capsys.readouterr().out
+    assert main(["--lang", "ru", *BAD_OPTIONS]) == 2  # before the subcommand it still holds
+    assert "ошибка: InputError" in capsys.readouterr().out
+
+
 def test_cli_error_line_in_russian_from_the_setting(monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("CIRCULAROPT_LANG", "ru")

@@ -37,13 +37,27 @@ def build_parser() -> argparse.ArgumentParser:
         description="Plan circular-economy waste clusters: road networks, sorting-complex "
                     "siting, feedstock to recyclers and collection routing.")
     parser.add_argument("--version", action="version", version=f"circularopt {__version__}")
-    parser.add_argument("--lang", choices=LANGUAGES,
-                        help="language of messages, tables and the report (default: the "
-                             "setting CIRCULAROPT_LANG, else the locale, else en)")
+    _add_lang(parser, default=None)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"circularopt.cli.{name}").register(sub)
+    _lang_on_subcommands(parser)
     return parser
+
+
+def _add_lang(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default=default,
+                        help="language of messages, tables and the report (default: the "
+                             "setting CIRCULAROPT_LANG, else the locale, else en)")
+
+
+def _lang_on_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Accept ``--lang`` after the subcommand too (``circularopt solve x --lang ru``)."""
+    for action in parser._actions:  # argparse lists subcommands only here
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                _add_lang(child, default=argparse.SUPPRESS)  # keeps a --lang given before
+                _lang_on_subcommands(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
