@@ -29,7 +29,7 @@ def test_csv_header_in_russian_only_when_russian(plan: Plan, layers: dict,
     with using("ru"):
         write_csv(routes, tmp_path / "ru.csv")
     assert _header(tmp_path / "en.csv")[:4] == ["route", "vehicle", "sequence", "kind"]
-    assert _header(tmp_path / "ru.csv")[:4] == ["маршрут", "машина", "порядок", "тип"]
+    assert _header(tmp_path / "ru.csv")[:4] == ["маршрут", "мусоровоз", "порядок", "тип"]
     back = pd.read_csv(tmp_path / "ru.csv", encoding="utf-8-sig")
     assert len(back) == len(routes) and list(back["маршрут"]) == list(routes["route"])
 
