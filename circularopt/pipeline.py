@@ -179,10 +179,9 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     return run.plan()
 
 
-_STAGES = {"scenario": lazy("scenario"), "matrices": lazy("travel matrices"),
-           "diagnose": lazy("diagnosis"), "siting": lazy("siting"),
-           "feedstock": lazy("feedstock"), "joint": lazy("joint siting and routing"),
-           "routing": lazy("routing")}
+_STAGES = {"scenario": lazy("scenario"), "matrices": lazy("matrices"),
+           "diagnose": lazy("diagnose"), "siting": lazy("siting"),
+           "feedstock": lazy("feedstock"), "joint": lazy("joint"), "routing": lazy("routing")}
 """Names of the stages as the progress lines show them."""
 
 
