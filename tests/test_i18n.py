@@ -326,22 +326,30 @@ def test_cli_refuses_an_unknown_lang(capsys: pytest.CaptureFixture[str]) -> None
 # ---------------------------------------------------------------- the extraction tool
 
 
+def _read(po: Path) -> Catalog:
+    with po.open("rb") as f:
+        return read_po(f, locale="ru")
+
+
 def test_extract_adds_new_ids_and_keeps_translations(tmp_path: Path) -> None:
     po = tmp_path / "ru.po"
     _extract.update_catalog("ru", {"Map": [("circularopt/a.py", 1)],
                                    "Old": [("circularopt/a.py", 2)]}, po)
-    with po.open("rb") as f:
-        catalog = read_po(f, locale="ru")
+    catalog = _read(po)
     catalog["Map"].string = "Карта"
+    catalog["Old"].string = "Старое"
     with po.open("wb") as f:
         write_po(f, catalog)
-    added, untranslated = _extract.update_catalog(
-        "ru", {"Map": [("circularopt/a.py", 1)], "New {x}": [("circularopt/b.py", 3)]}, po)
-    assert (added, untranslated) == (1, ["New {x}"])
-    with po.open("rb") as f:
-        catalog = read_po(f, locale="ru")
+    new = {"Map": [("circularopt/a.py", 1)], "New {x}": [("circularopt/b.py", 3)]}
+    assert _extract.update_catalog("ru", new, po) == (1, ["New {x}"], ["Old"])
+    catalog = _read(po)
     assert catalog["Map"].string == "Карта"
+    assert catalog["Old"].string == "Старое"  # kept: another branch may use it
+    assert _extract.update_catalog("ru", new, po, prune=True) == (0, ["New {x}"], ["Old"])
+    catalog = _read(po)
     assert "Old" in catalog.obsolete and catalog.get("Old") is None
+    _extract.update_catalog("ru", {**new, "Old": [("circularopt/c.py", 9)]}, po)
+    assert _read(po)["Old"].string == "Старое"  # used again: its translation is back
 
 
 def test_extract_command_reports_untranslated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
@@ -349,5 +357,5 @@ def test_extract_command_reports_untranslated(monkeypatch: pytest.MonkeyPatch, t
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
     monkeypatch.setattr(_extract, "extract_ids", lambda: {"Map": [("circularopt/a.py", 1)]})
     assert i18n_main.main(["extract", "ky"]) == 1
-    assert "ky: 1 ids, 1 added, 1 untranslated" in capsys.readouterr().out
+    assert "ky: 1 ids, 1 added, 1 untranslated, 0 not in the source" in capsys.readouterr().out
     assert (tmp_path / "ky/LC_MESSAGES/circularopt.po").is_file()

@@ -1,4 +1,5 @@
-"""``python -m circularopt.i18n extract [LANG ...]``: add new message ids to the catalogs."""
+"""``python -m circularopt.i18n extract [--prune] [LANG ...]``: add new message ids to the
+catalogs (see :mod:`circularopt.i18n._extract`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                         "catalogs (empty translations, to be filled in)")
     ex.add_argument("languages", nargs="*", default=["ru"], metavar="LANG",
                     help="catalogs to update (default ru)")
+    ex.add_argument("--prune", action="store_true",
+                    help="make ids no longer in the source obsolete (#~); without it they "
+                         "stay, as other branches may use them")
     args = parser.parse_args(argv)
     unknown = [lang for lang in args.languages if lang not in LANGUAGES[1:]]
     if unknown:
@@ -26,8 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ids = extract_ids()
     missing = 0
     for lang in args.languages:
-        added, untranslated = update_catalog(lang, ids)
-        print(f"{lang}: {len(ids)} ids, {added} added, {len(untranslated)} untranslated")
+        added, untranslated, unused = update_catalog(lang, ids, prune=args.prune)
+        print(f"{lang}: {len(ids)} ids, {added} added, {len(untranslated)} untranslated, "
+              f"{len(unused)} not in the source" + (" (now obsolete)" if args.prune else ""))
         for message in untranslated:
             print(f"  {message!r}")
         missing += len(untranslated)

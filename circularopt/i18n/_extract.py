@@ -4,9 +4,9 @@ Message ids are the string literals passed first to ``tr(...)`` and ``lazy(...)`
 by walking each module's syntax tree (:mod:`ast`): Babel's Python extractor
 (``babel.messages.extract``) misses a ``tr`` call nested in the arguments of another
 one, so it is not used here. The catalogs are read and written with Babel's PO reader
-and writer. Translations already in a catalog are kept; ids no longer in the source are
-kept as obsolete entries (``#~``) so that a translation is not lost while branches are
-merged.
+and writer. Translations already in a catalog are kept. Ids not in the source stay in
+the catalog (another branch may use them until it is merged); with ``prune`` they become
+obsolete entries (``#~``), whose translation comes back if the id is used again.
 """
 
 from __future__ import annotations
@@ -49,9 +49,17 @@ def _message(node: ast.Call) -> str | None:
 
 
 def update_catalog(lang: str, ids: dict[str, list[tuple[str, int]]],
-                   path: Path | None = None) -> tuple[int, list[str]]:
-    """Add ``ids`` missing from ``lang``'s catalog (empty translations); return how many
-    were added and the ids still untranslated."""
+                   path: Path | None = None, *, prune: bool = False
+                   ) -> tuple[int, list[str], list[str]]:
+    """Add ``ids`` missing from ``lang``'s catalog (empty translations, or the obsolete
+    entry's translation); with ``prune`` make the entries not in ``ids`` obsolete.
+
+    Returns
+    -------
+    tuple
+        How many ids were added, the ids still untranslated, and the catalog's ids that
+        are not in ``ids`` (obsolete now when pruned).
+    """
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
 
@@ -66,17 +74,18 @@ def update_catalog(lang: str, ids: dict[str, list[tuple[str, int]]],
     for message, places in ids.items():
         entry = catalog.get(message)
         if entry is None:
-            catalog.add(message, "", locations=places)
+            old = catalog.obsolete.pop(message, None)
+            catalog.add(message, old.string if old is not None else "", locations=places)
             added += 1
         else:
             entry.locations = list(places)
-    gone = [m.id for m in catalog if isinstance(m.id, str) and m.id and m.id not in ids]
-    for old in gone:
-        catalog.obsolete[old] = catalog[old]
-        catalog.delete(old)
+    unused = [m.id for m in catalog if isinstance(m.id, str) and m.id and m.id not in ids]
+    for message in unused if prune else ():
+        catalog.obsolete[message] = catalog[message]
+        catalog.delete(message)
     with path.open("wb") as f:
         write_po(f, catalog, width=96, sort_output=True, include_lineno=False)
-    return added, _untranslated(catalog)
+    return added, _untranslated(catalog), unused
 
 
 def _untranslated(catalog: Iterable) -> list[str]:
