@@ -15,13 +15,14 @@ from types import MappingProxyType
 from typing import Any
 
 from circularopt.exceptions import InputError
+from circularopt.i18n import Text, lazy
 
 __all__ = ["boolean", "choice", "composition", "frozen_map", "ident", "integer", "number",
            "per_week", "position", "sequence", "share", "slug", "text_number", "time_of_day",
            "window"]
 
-PER_WEEK = "a whole number of collections per week from 1 to 7"
-TIME_OF_DAY = "a time of day HH:MM (00:00-24:00) or minutes after midnight (0-1440)"
+PER_WEEK = lazy("a whole number of collections per week from 1 to 7")
+TIME_OF_DAY = lazy("a time of day HH:MM (00:00-24:00) or minutes after midnight (0-1440)")
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
@@ -39,21 +40,22 @@ def number(where: str, value: Any, *, lo: float | None = None, hi: float | None 
     return x
 
 
-def _range(lo: float | None, hi: float | None, lo_open: bool) -> str:
-    bounds = []
-    if lo is not None:
-        bounds.append(f"{'>' if lo_open else '>='} {lo:g}")
-    if hi is not None:
-        bounds.append(f"<= {hi:g}")
-    return "a finite number" + (f" {' and '.join(bounds)}" if bounds else "")
+def _range(lo: float | None, hi: float | None, lo_open: bool) -> Text:
+    low = f"{'>' if lo_open else '>='} {lo:g}" if lo is not None else ""
+    high = f"<= {hi:g}" if hi is not None else ""
+    if low and high:
+        return lazy("a finite number {low} and {high}", low=low, high=high)
+    if low or high:
+        return lazy("a finite number {bound}", bound=low or high)
+    return lazy("a finite number")
 
 
 def integer(where: str, value: Any, *, lo: int = 0, hi: int | None = None) -> int:
     """Return ``value`` if it is an integer (not a bool) in ``lo..hi``, else raise."""
     if (isinstance(value, bool) or not isinstance(value, int) or value < lo
             or (hi is not None and value > hi)):
-        raise InputError(where, value,
-                         f"an integer >= {lo}" + (f" and <= {hi}" if hi is not None else ""))
+        raise InputError(where, value, lazy("an integer >= {lo}", lo=lo) if hi is None
+                         else lazy("an integer >= {lo} and <= {hi}", lo=lo, hi=hi))
     return value
 
 
@@ -70,7 +72,7 @@ def share(where: str, value: Any) -> float:
     try:
         return number(where, value, lo=0, hi=1)
     except InputError:
-        raise InputError(where, value, "a share from 0 to 1") from None
+        raise InputError(where, value, lazy("a share from 0 to 1")) from None
 
 
 def boolean(where: str, value: Any, *, words: bool = False) -> bool:
@@ -81,20 +83,21 @@ def boolean(where: str, value: Any, *, words: bool = False) -> bool:
         low = value.strip().lower()
         if low in TRUE_WORDS or low in FALSE_WORDS:
             return low in TRUE_WORDS
-    raise InputError(where, value, "true or false" + (" (also yes/no, 1/0)" if words else ""))
+    raise InputError(where, value, lazy("true or false (also yes/no, 1/0)") if words
+                     else lazy("true or false"))
 
 
 def text_number(where: str, text: str, *, decimal_comma: bool, lo: float | None = None,
-                hi: float | None = None, expected: str = "a number") -> float:
+                hi: float | None = None, expected: str = lazy("a number")) -> float:
     """A number written in a text cell (``"1.5"``, ``"1 200"``; ``"1,5"`` with a decimal
     comma), finite and within ``lo..hi``; else InputError with ``expected``."""
     t = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if decimal_comma and "," in t:
         t = "" if "." in t or t.count(",") > 1 else t.replace(",", ".")
     if not _NUMBER.fullmatch(t):
-        hint = "" if decimal_comma or "," not in text else (
-            " (a decimal comma is read only in files separated by ';'; write a point)")
-        raise InputError(where, text, expected + hint)
+        raise InputError(where, text, expected if decimal_comma or "," not in text else lazy(
+            "{expected} (a decimal comma is read only in files separated by ';'; write a "
+            "point)", expected=expected))
     x = float(t)
     if not math.isfinite(x) or (lo is not None and x < lo) or (hi is not None and x > hi):
         raise InputError(where, text, expected)
@@ -124,14 +127,14 @@ def time_of_day(where: str, value: Any, *, separators: str = ":",
 def ident(where: str, value: Any) -> str:
     """A non-empty text."""
     if not isinstance(value, str) or not value.strip():
-        raise InputError(where, value, "a non-empty string")
+        raise InputError(where, value, lazy("a non-empty string"))
     return value
 
 
 def slug(where: str, value: Any) -> str:
     """An id of letters, digits, ``-``, ``_`` or ``.`` (starting with a letter or digit)."""
     if not isinstance(value, str) or not _SLUG.match(value):
-        raise InputError(where, value, "an id of letters, digits, '-', '_' or '.'")
+        raise InputError(where, value, lazy("an id of letters, digits, '-', '_' or '.'"))
     return value
 
 
@@ -143,7 +146,7 @@ def position(where: str, lat: Any, lon: Any) -> tuple[float, float]:
 def frozen_map(where: str, value: Any, *, lo: float | None = 0.0,
                 hi: float | None = None) -> Mapping[str, float]:
     if not isinstance(value, Mapping):
-        raise InputError(where, value, "a mapping of stream name to number")
+        raise InputError(where, value, lazy("a mapping of stream name to number"))
     out = {}
     for key, v in value.items():
         ident(f"{where} key", key)
@@ -161,7 +164,8 @@ def composition(where: str, value: Any, *,
             choice(f"{where} key", key, known)
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
-        raise InputError(where, dict(shares), f"shares that sum to 1 (they sum to {total:.6g})")
+        raise InputError(where, dict(shares), lazy("shares that sum to 1 (they sum to {total})",
+                                                 total=format(total, ".6g")))
     return shares
 
 
@@ -169,17 +173,17 @@ def window(where: str, value: Any) -> tuple[float, float] | None:
     if value is None:
         return None
     if not isinstance(value, list | tuple) or len(value) != 2:
-        raise InputError(where, value, "null or [earliest, latest] in minutes after midnight")
+        raise InputError(where, value, lazy("null or [earliest, latest] in minutes after midnight"))
     a = number(f"{where}[0]", value[0], lo=0)
     b = number(f"{where}[1]", value[1], lo=0)
     if b < a:
-        raise InputError(where, value, "earliest <= latest")
+        raise InputError(where, value, lazy("earliest <= latest"))
     return (a, b)
 
 
 def sequence(where: str, value: Any) -> Iterable[Any]:
     if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
-        raise InputError(where, value, "a list")
+        raise InputError(where, value, lazy("a list"))
     return value
 
 
@@ -187,5 +191,5 @@ def choice(where: str, value: Any, allowed: Iterable[Any]) -> Any:
     """Return ``value`` if it is one of ``allowed``, else raise InputError listing them."""
     options = list(allowed)
     if value not in options:
-        raise InputError(where, value, f"one of {options}")
+        raise InputError(where, value, lazy("one of {options}", options=options))
     return value

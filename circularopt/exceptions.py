@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from circularopt.i18n import num, tr
+
 __all__ = [
     "CircularOptError",
     "DataNotFoundError",
@@ -35,14 +37,27 @@ class InputError(CircularOptError, ValueError):
     value
         The offending value.
     expected
-        What would have been valid, in words.
+        What would have been valid, in words (English; a :func:`circularopt.i18n.lazy`
+        text or a phrase of the catalog is shown translated).
+
+    Notes
+    -----
+    ``str(exc)`` is rendered in the language current when it is called ("field: got X;
+    expected Y" in English), unless a subclass set ``args`` to its own one message;
+    programs read ``field``, ``value`` and ``expected``.
     """
 
     def __init__(self, field: str, value: Any, expected: str) -> None:
         self.field = field
         self.value = value
         self.expected = expected
-        super().__init__(f"{field}: got {value!r}; expected {expected}")
+        super().__init__(field, value, expected)
+
+    def __str__(self) -> str:
+        if len(self.args) == 1:  # a subclass set its own message
+            return str(self.args[0])
+        return tr("{field}: got {value}; expected {expected}", field=self.field,
+                  value=repr(self.value), expected=tr(self.expected))
 
 
 class DataNotFoundError(CircularOptError, FileNotFoundError):
@@ -67,13 +82,16 @@ class SnappingError(NetworkError):
     def __init__(self, far: list[tuple[str, float]], limit_m: float) -> None:
         self.far = far
         self.limit_m = limit_m
-        shown = ", ".join(f"{pid!r} ({dist:,.0f} m)" for pid, dist in far[:10])
-        more = f" and {len(far) - 10} more" if len(far) > 10 else ""
-        super().__init__(
-            f"{len(far)} point(s) lie farther than {limit_m:,.0f} m from the road network: "
-            f"{shown}{more}. Move them onto a road, use a larger network extract, or raise "
-            f"the snapping limit (max_snap_m)."
-        )
+        super().__init__(far, limit_m)
+
+    def __str__(self) -> str:
+        shown = ", ".join(tr("{id} ({m} m)", id=repr(pid), m=num(dist))
+                          for pid, dist in self.far[:10])
+        more = tr(" and {n} more", n=len(self.far) - 10) if len(self.far) > 10 else ""
+        return tr("{n} point(s) lie farther than {limit} m from the road network: "
+                  "{shown}{more}. Move them onto a road, use a larger network extract, or "
+                  "raise the snapping limit (max_snap_m).", n=len(self.far),
+                  limit=num(self.limit_m), shown=shown, more=more)
 
 
 class InfeasibleError(CircularOptError):

@@ -36,6 +36,7 @@ from typing import Any
 from circularopt.diagnose import require_feasible
 from circularopt.exceptions import CircularOptError, InputError
 from circularopt.feedstock import FeedstockResult, assign_feedstock
+from circularopt.i18n import lazy, num, tr
 from circularopt.matrices import TravelMatrices, scenario_matrices
 from circularopt.plan import Plan, compute_kpis
 from circularopt.routing.decompose import CityPlan, RoutingOptions, route_city
@@ -170,11 +171,18 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
             run.judge(complexes, backend)
         run.route()
     except KeyboardInterrupt:
-        run.say(f"interrupted during {run.stage}: keeping the plan as far as it got")
+        run.say(tr("interrupted during {stage}: keeping the plan as far as it got",
+                   stage=tr(_STAGES.get(run.stage, run.stage))))
         run.info["interrupted_at"] = run.stage
         if run.scenario is None:
             raise
     return run.plan()
+
+
+_STAGES = {"scenario": lazy("scenario"), "matrices": lazy("matrices"),
+           "diagnose": lazy("diagnose"), "siting": lazy("siting"),
+           "feedstock": lazy("feedstock"), "joint": lazy("joint"), "routing": lazy("routing")}
+"""Names of the stages as the progress lines show them."""
 
 
 class _Run:
@@ -202,13 +210,18 @@ class _Run:
 
     def _begin(self, name: str) -> float:
         self.stage = name
-        self.say(f"[{self.budget.elapsed():6.1f}s, {self._left():6.1f}s left] {name} ...")
+        self.say(tr("[{elapsed}s, {left}s left] {stage} ...", elapsed=self._clock(),
+                    left=self._clock(self._left()), stage=tr(_STAGES[name])))
         return time.perf_counter()
 
     def _end(self, name: str, t0: float, note: str = "") -> None:
         self.stage_seconds[name] = round(time.perf_counter() - t0, 3)
-        self.say(f"[{self.budget.elapsed():6.1f}s, {self._left():6.1f}s left] {name} done "
-                 f"in {self.stage_seconds[name]:.1f}s{': ' + note if note else ''}")
+        self.say(tr("[{elapsed}s, {left}s left] {stage} done in {seconds}s", elapsed=self._clock(),
+                    left=self._clock(self._left()), stage=tr(_STAGES[name]),
+                    seconds=num(self.stage_seconds[name], 1)) + (f": {note}" if note else ""))
+
+    def _clock(self, seconds: float | None = None) -> str:
+        return f"{num(self.budget.elapsed() if seconds is None else seconds, 1):>6}"
 
     def load(self, source: Scenario | str | Path, *, size: int | None,
              season: str | None) -> None:
@@ -216,15 +229,15 @@ class _Run:
         scenario = self.scenario = load_scenario(source, size=size, seed=self.seed,
                                                  season=season)
         self.info["scenario_sha256"] = scenario_hash(scenario)
-        self._end("scenario", t0, f"{len(scenario.collection_points)} points, "
-                  f"{scenario.total_tonnes_per_day:,.1f} t/day")
+        self._end("scenario", t0, tr("{n} points, {t} t/day", n=len(scenario.collection_points),
+                                     t=num(scenario.total_tonnes_per_day, 1)))
 
     def travel(self, network: Any, max_snap_m: float | None) -> None:
         assert self.scenario is not None
         t0 = self._begin("matrices")
         matrices = self.matrices = scenario_matrices(self.scenario, network,
                                                      max_snap_m=max_snap_m)
-        self._end("matrices", t0, ("APPROXIMATE: " if matrices.approximate else "")
+        self._end("matrices", t0, (tr("APPROXIMATE: ") if matrices.approximate else "")
                   + matrices.source)
 
     def diagnose(self) -> None:
@@ -233,8 +246,8 @@ class _Run:
         warnings = self.info["warnings"] = list(
             require_feasible(self.scenario, self.matrices).warnings)
         for warning in warnings:
-            self.say(f"warning: {warning}")
-        self._end("diagnose", t0, f"{len(warnings)} warning(s)")
+            self.say(tr("warning: {text}", text=tr(warning)))
+        self._end("diagnose", t0, tr("{n} warning(s)", n=len(warnings)))
 
     def site(self, complexes: int | None, backend: str | None) -> None:
         scenario, matrices = self.scenario, self.matrices
@@ -247,14 +260,16 @@ class _Run:
         siting = self.siting = site(scenario, matrices, **kw)
         report = validate_siting(scenario, matrices, siting)
         self.violations += [f"siting: {v}" for v in report.violations]
-        self._end("siting", t0, f"{len(siting.open_complexes)} complexes, status "
-                  f"{siting.status}, gap {100 * siting.gap:.2f}%")
+        self._end("siting", t0, tr("{n} complexes, status {status}, gap {gap}%",
+                                   n=len(siting.open_complexes), status=siting.status,
+                                   gap=num(100 * siting.gap, 2)))
         t0 = self._begin("feedstock")
         feedstock = self.feedstock = assign_feedstock(
             scenario, matrices,
             {c.id: c.inflow_t_per_day for c in siting.open_complexes},
             open_recyclers=siting.opened_recyclers)
-        self._end("feedstock", t0, f"{feedstock.delivered_t_per_day:,.1f} t/day to recyclers")
+        self._end("feedstock", t0, tr("{t} t/day to recyclers",
+                                      t=num(feedstock.delivered_t_per_day, 1)))
 
     def judge(self, complexes: int | None, backend: str | None) -> None:
         scenario, matrices = self.scenario, self.matrices
@@ -281,8 +296,8 @@ class _Run:
             seed=self.seed, progress=self.say)
         self.violations += [f"routing: {v}" for v in city.report.violations]
         self.info["vehicle_types"] = [vt.name for vt in city.problem.vehicle_types]
-        self._end("routing", t0, f"{city.result.num_vehicles} routes, "
-                  f"{'valid' if city.report.ok else 'INVALID'}")
+        self._end("routing", t0, tr("{n} routes, valid", n=city.result.num_vehicles)
+                  if city.report.ok else tr("{n} routes, INVALID", n=city.result.num_vehicles))
 
     def plan(self) -> Plan:
         """The plan as far as the run got."""

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from circularopt.exceptions import InputError
+from circularopt.i18n import lazy, tr
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import Scenario
 
@@ -27,7 +29,7 @@ def existing_file(value: str, *, option: str) -> Path:
     """Return ``value`` as a path, or raise :class:`InputError` naming ``option``."""
     path = Path(value)
     if not path.is_file():
-        raise InputError(option, value, "an existing file")
+        raise InputError(option, value, lazy("an existing file"))
     return path
 
 
@@ -62,12 +64,12 @@ def matrices_for(scenario: Scenario, network: Path | None) -> TravelMatrices:
 
     if network is None:
         matrices = scenario_matrices(scenario)
-        console.print(f"[yellow]travel figures are APPROXIMATE:[/] {matrices.source} "
-                      "(no road network given)")
+        console.print(tr("[yellow]travel figures are APPROXIMATE:[/] {source} (no road "
+                         "network given)", source=escape(matrices.source)))
         return matrices
     from circularopt.network import load_network
 
-    console.print(f"loading road network {network} ...")
+    console.print(tr("loading road network {path} ...", path=escape(str(network))))
     net = load_network(network)
     console.print(net.summary())
     return scenario_matrices(scenario, net)
@@ -88,7 +90,9 @@ def engine_options(text: str | None) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError("--engine-options", text, f"a JSON object ({exc.msg})") from None
+        raise InputError("--engine-options", text, lazy("a JSON object ({reason})",
+                                                         reason=exc.msg)) from None
     if not isinstance(value, dict):
-        raise InputError("--engine-options", text, 'a JSON object such as {"seed": 1}')
+        raise InputError("--engine-options", text,
+                         lazy("a JSON object such as {example}", example='{"seed": 1}'))
     return value

@@ -59,7 +59,7 @@ def _solve(args: argparse.Namespace) -> int:
         if args.network is not None:
             from circularopt.network import load_network
 
-            console.print(f"loading road network {args.network} ...")
+            console.print(tr("loading road network {path} ...", path=args.network))
             network = load_network(args.network)
             console.print(network.summary())
         plan = solve(args.source, network=network, season=args.season, size=args.size,
@@ -77,10 +77,10 @@ def _solve(args: argparse.Namespace) -> int:
         for message in log.messages:
             console.print(f"[yellow]{tr('warning')}:[/] {message}", highlight=False)
     console.print(plan.summary(log_file=log_file, logged_warnings=len(log.messages)))
-    console.print(f"wrote {len(written)} files to {out}: "
+    console.print(tr("wrote {n} files to {folder}: ", n=len(written), folder=out)
                   + ", ".join(sorted(p.name for p in written.values())))
     if not plan.complete:
-        console.print("[yellow]the run stopped early: the plan is incomplete[/]")
+        console.print("[yellow]" + tr("the run stopped early: the plan is incomplete") + "[/]")
         return 130
     return 0 if plan.valid else 1
 

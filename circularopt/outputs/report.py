@@ -16,6 +16,8 @@ its plain background. Nothing else may load from the network (:data:`CSP`). It h
 * the KPI table, the routes, the recyclers' supply against capacity;
 * the assumptions: the scenario's parameters (with the CO2 emission factor) and the
   sources recorded in the scenario's metadata, the travel-figure source and run facts.
+
+Headings, labels and banners are in the current language (:mod:`circularopt.i18n`).
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ from typing import Any
 import geopandas as gpd
 import plotly.graph_objects as go
 
-from circularopt.i18n import tr
+from circularopt.i18n import get_language, lazy, num, number_symbols, tr
 from circularopt.outputs.colours import complex_colours, route_style
 from circularopt.outputs.labels import map_title, scenario_location_id
 from circularopt.outputs.layers import plan_layers
 from circularopt.outputs.tables import plan_tables
 from circularopt.outputs.tiles import TILE_ATTRIBUTION, TILE_ORIGIN, tile_images
 from circularopt.plan import Plan
+from circularopt.plan.model import cost_label
 
 __all__ = ["CSP", "MAP_LAYERS", "cost_figure", "map_figure", "report_html", "tonnes_figure",
            "write_report"]
@@ -44,8 +47,20 @@ MAP_LAYERS = ("Collection points", "Open complexes", "Closed candidates", "Recyc
               "Landfills", "Depots", "Routes", "Recyclate flows", "Residue flows")
 """Names of the map's layers (legend groups)."""
 
-CO2_NOTE = ("IPCC 2006 Guidelines default for diesel oil (tank-to-wheel): 2.68 kg CO2 "
-            "per litre")
+_LAYER_NAMES = {"Collection points": lazy("Collection points"),
+                "Open complexes": lazy("Open complexes"),
+                "Closed candidates": lazy("Closed candidates"), "Recyclers": lazy("Recyclers"),
+                "Landfills": lazy("Landfills"), "Depots": lazy("Depots"),
+                "Routes": lazy("Routes"), "Recyclate flows": lazy("Recyclate flows"),
+                "Residue flows": lazy("Residue flows")}
+
+
+def _layer(group: str) -> str:
+    """The shown name of the layer ``group`` (one of :data:`MAP_LAYERS`)."""
+    return tr(_LAYER_NAMES[group])
+
+CO2_NOTE = lazy("IPCC 2006 Guidelines default for diesel oil (tank-to-wheel): 2.68 kg CO2 "
+                "per litre")
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
        f"style-src 'unsafe-inline'; img-src data: blob: {TILE_ORIGIN}; font-src data:; "
@@ -54,13 +69,13 @@ CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
 the map's street tiles (images from :data:`~circularopt.outputs.tiles.TILE_ORIGIN`)."""
 
 _PARAMETERS = (
-    ("working_days_per_year", "working days per year", "days/year",
-     "converts daily figures to annual ones"),
-    ("fuel_litres_per_km", "fuel use of a collection truck", "l/km", ""),
-    ("kg_co2_per_litre", "CO2 emission factor of diesel", "kg CO2/l", ""),
-    ("transfer_cost_per_tonne_km", "haulage cost complex -> recycler or landfill",
-     "{cur}/t-km", ""),
-    ("currency", "currency", "", ""),
+    ("working_days_per_year", lazy("working days per year"), lazy("days/year"),
+     lazy("converts daily figures to annual ones")),
+    ("fuel_litres_per_km", lazy("fuel use of a collection truck"), lazy("l/km"), ""),
+    ("kg_co2_per_litre", lazy("CO2 emission factor of diesel"), lazy("kg CO2/l"), ""),
+    ("transfer_cost_per_tonne_km", lazy("haulage cost complex -> recycler or landfill"),
+     lazy("{cur}/t-km"), ""),
+    ("currency", lazy("currency"), "", ""),
 )
 
 _CSS = """
@@ -136,11 +151,15 @@ def _route_traces(layers: _Layers) -> _Traces:
     out: _Traces = []
     for k, (_, row) in enumerate(routes.iterrows()):
         x, y = row.geometry.xy
-        text = (f"route {row['route']} ({row['vehicle']})<br>{row['distance_km']:,.1f} km, "
-                f"{row['duration_h']:,.1f} h, {row['stops']} stops, {row['unloads']} "
-                f"unloads<br>{row['start']}-{row['end']}, cost {row['cost']:,.0f}")
-        name = f"Routes ({len(routes)}" + (", straight segments)" if row["approximate"]
-                                           else ", along streets)")
+        text = tr("route {route} ({vehicle})<br>{km} km, {hours} h, {stops} stops, {unloads} "
+                  "unloads<br>{start}-{end}, cost {cost}", route=row["route"],
+                  vehicle=row["vehicle"], km=num(row["distance_km"], 1),
+                  hours=num(row["duration_h"], 1), stops=row["stops"],
+                  unloads=row["unloads"], start=row["start"], end=row["end"],
+                  cost=num(row["cost"]))
+        name = (tr("{layer} ({n}, straight segments)", layer=_layer("Routes"), n=len(routes))
+                if row["approximate"] else
+                tr("{layer} ({n}, along streets)", layer=_layer("Routes"), n=len(routes)))
         out.append((go.Scatter(
             x=list(x), y=list(y), mode="lines", name=name, legendgroup="Routes",
             showlegend=k == 0, hoverinfo="text", text=[text] * len(x),
@@ -158,10 +177,10 @@ def _flow_traces(layers: _Layers) -> _Traces:
         sub = flows[flows["kind"] == kind]
         for k, (_, row) in enumerate(sub.iterrows()):
             x, y = row.geometry.xy
-            text = (f"{row['from']} -> {row['to']}<br>{row['stream']}: "
-                    f"{row['tonnes_per_day']:,.2f} t/day")
+            text = tr("{a} -> {b}<br>{stream}: {t} t/day", a=row["from"], b=row["to"],
+                      stream=row["stream"], t=num(row["tonnes_per_day"], 2))
             out.append((go.Scatter(
-                x=list(x), y=list(y), mode="lines", name=group, legendgroup=group,
+                x=list(x), y=list(y), mode="lines", name=_layer(group), legendgroup=group,
                 showlegend=k == 0, hoverinfo="text", text=[text, text],
                 line={"color": colour, "dash": dash,
                       "width": 1.0 + 6.0 * float(row["tonnes_per_day"]) / tmax},
@@ -174,15 +193,16 @@ def _point_traces(layers: _Layers, colours: Mapping[str, str]) -> _Traces:
     out: _Traces = []
     for t in dict.fromkeys(pts["complex"]) if len(pts) else ():
         sub = pts[pts["complex"] == t]
-        label = t or "(unassigned)"
+        label = t or tr("(unassigned)")
         out.append((go.Scatter(
             x=sub.geometry.x, y=sub.geometry.y, mode="markers",
-            name=f"Collection points -> {label} ({len(sub)})",
+            name=f"{_layer('Collection points')} -> {label} ({len(sub)})",
             legendgroup=f"Collection points {label}",
             marker={"size": 6, "color": colours.get(t, "#999999"),
                     "line": {"width": 0.5, "color": "white"}},
             hoverinfo="text",
-            text=[f"{i} {n}<br>{tt:,.2f} t/day -> {label}<br>route {r or '-'}"
+            text=[tr("{id} {name}<br>{t} t/day -> {to}<br>route {route}", id=i, name=n,
+                     t=num(tt, 2), to=label, route=r or "-")
                   for i, n, tt, r in zip(sub["id"], sub["name"], sub["total_t_per_day"],
                                          sub["route"], strict=True)]),
             "Collection points"))
@@ -198,11 +218,13 @@ def _complex_traces(layers: _Layers, colours: Mapping[str, str]) -> _Traces:
             continue
         out.append((go.Scatter(
             x=sub.geometry.x, y=sub.geometry.y, mode="markers+text" if is_open else "markers",
-            name=f"{group} ({len(sub)})", legendgroup=group,
+            name=f"{_layer(group)} ({len(sub)})", legendgroup=group,
             text=list(sub["id"]) if is_open else None, textposition="top center",
-            hovertext=[f"{i} {n}<br>capacity {c:,.0f} t/day, load {ld:,.1f} t/day "
-                       f"({100 * u:.0f}%)<br>{p} points" if is_open else
-                       f"{i} {n}<br>candidate, not opened (up to {m:,.0f} t/day)"
+            hovertext=[tr("{id} {name}<br>capacity {capacity} t/day, load {load} t/day "
+                          "({share}%)<br>{points} points", id=i, name=n, capacity=num(c),
+                          load=num(ld, 1), share=num(100 * u), points=p) if is_open else
+                       tr("{id} {name}<br>candidate, not opened (up to {capacity} t/day)",
+                          id=i, name=n, capacity=num(m))
                        for i, n, c, ld, u, p, m in zip(
                            sub["id"], sub["name"], sub["capacity_t_per_day"],
                            sub["load_t_per_day"], sub["utilisation"], sub["points"],
@@ -219,20 +241,22 @@ def _site_traces(layers: _Layers) -> _Traces:
     out: _Traces = []
     for name, group, symbol, colour, hover in (
             ("recyclers", "Recyclers", "triangle-up", "#2e7d32",
-             lambda r: (f"{r['id']} {r['name']}<br>{r['streams']}<br>supplied "
-                        f"{r['supplied_t_per_day']:,.2f} of {r['capacity_t_per_day']:,.2f} "
-                        f"t/day")),
+             lambda r: tr("{id} {name}<br>{streams}<br>supplied {supplied} of {capacity} "
+                          "t/day", id=r["id"], name=r["name"], streams=r["streams"],
+                          supplied=num(r["supplied_t_per_day"], 2),
+                          capacity=num(r["capacity_t_per_day"], 2))),
             ("landfills", "Landfills", "x", "#6d4c41",
-             lambda r: (f"{r['id']} {r['name']}<br>{r['total_t_per_day']:,.1f} t/day "
-                        f"(fee {r['tipping_fee_per_tonne']:,.2f}/t)")),
+             lambda r: tr("{id} {name}<br>{t} t/day (fee {fee}/t)", id=r["id"],
+                          name=r["name"], t=num(r["total_t_per_day"], 1),
+                          fee=num(r["tipping_fee_per_tonne"], 2))),
             ("depots", "Depots", "diamond", "#000000",
-             lambda r: (f"{r['id']} {r['name']}<br>{r['trucks_used']} of {r['trucks']} "
-                        f"trucks used"))):
+             lambda r: tr("{id} {name}<br>{used} of {trucks} trucks used", id=r["id"],
+                          name=r["name"], used=r["trucks_used"], trucks=r["trucks"]))):
         gdf = layers[name]
         if not len(gdf):
             continue
         out.append((go.Scatter(x=gdf.geometry.x, y=gdf.geometry.y, mode="markers",
-                               name=f"{group} ({len(gdf)})", legendgroup=group,
+                               name=f"{_layer(group)} ({len(gdf)})", legendgroup=group,
                                hoverinfo="text", text=[hover(r) for _, r in gdf.iterrows()],
                                marker={"symbol": symbol, "size": 13, "color": colour,
                                        "line": {"width": 1, "color": "white"}}), group))
@@ -246,13 +270,13 @@ def _layer_buttons(groups: Sequence[str]) -> list[dict[str, Any]]:
 
     sites = ("Open complexes", "Closed candidates", "Recyclers", "Landfills", "Depots")
     return [
-        {"label": "All layers", "method": "restyle",
+        {"label": tr("All layers"), "method": "restyle",
          "args": [{"visible": [True] * len(groups)}]},
-        {"label": "Points and sites", "method": "restyle",
+        {"label": tr("Points and sites"), "method": "restyle",
          "args": [{"visible": visible(("Collection points", *sites))}]},
-        {"label": "Routes", "method": "restyle",
+        {"label": _layer("Routes"), "method": "restyle",
          "args": [{"visible": visible(("Routes", "Depots", "Open complexes", "Landfills"))}]},
-        {"label": "Material flows", "method": "restyle",
+        {"label": tr("Material flows"), "method": "restyle",
          "args": [{"visible": visible(("Recyclate flows", "Residue flows", *sites))}]},
     ]
 
@@ -268,18 +292,19 @@ def _map_layout(fig: go.Figure, plan: Plan, layers: _Layers, groups: Sequence[st
                       "x": 1.0, "y": 0.0, "xanchor": "right", "yanchor": "bottom",
                       "showarrow": False, "font": {"size": 9, "color": "#555555"},
                       "bgcolor": "rgba(255,255,255,0.7)"}] if images else [],
+        separators=number_symbols(),
         title={"text": title.replace("\n", "<br><sup>") + ("</sup>" if "\n" in title else ""),
                "y": 0.98, "yanchor": "top"},
         height=780, margin={"l": 60, "r": 20, "t": 120, "b": 50},
         legend={"groupclick": "togglegroup", "itemsizing": "constant",
-                "title": {"text": "Layers (click to hide/show)"}},
+                "title": {"text": tr("Layers (click to hide/show)")}},
         hovermode="closest", plot_bgcolor="#f4f6f8",
         updatemenus=[{"type": "buttons", "direction": "right", "x": 0.0, "y": 1.01,
                       "xanchor": "left", "yanchor": "bottom",
                       "buttons": _layer_buttons(groups), "pad": {"b": 4},
                       "showactive": True}, *_tile_buttons(len(images))],
-        xaxis={"title": "longitude (degrees)", "showgrid": True, "zeroline": False},
-        yaxis={"title": "latitude (degrees)", "showgrid": True, "zeroline": False,
+        xaxis={"title": tr("longitude (degrees)"), "showgrid": True, "zeroline": False},
+        yaxis={"title": tr("latitude (degrees)"), "showgrid": True, "zeroline": False,
                "scaleanchor": "x",
                "scaleratio": 1.0 / max(math.cos(math.radians(lat0)), 0.05)})
 
@@ -315,25 +340,29 @@ def cost_figure(plan: Plan) -> go.Figure:
     cur = plan.scenario.parameters.currency
     if plan.kpis is not None:
         costs = dict(plan.kpis.annual_cost)
-        note = "collection = routed cost x working days"
+        note = tr("collection = routed cost x working days")
     elif plan.siting is not None:
         costs = plan.siting.costs.as_dict()
-        note = "collection = the siting model's estimate (no routes)"
+        note = tr("collection = the siting model's estimate (no routes)")
     else:
-        costs, note = {}, "no costs: the run stopped before siting"
+        costs, note = {}, tr("no costs: the run stopped before siting")
     names = [k for k in costs if k != "total"]
     values = [-costs[k] if k == "revenue" else costs[k] for k in names]
     fig = go.Figure(go.Bar(
-        x=[*names, "net total"], y=[*values, costs.get("total", 0.0)],
+        x=[*map(cost_label, names), tr("net total")], y=[*values, costs.get("total", 0.0)],
         marker={"color": ["#2e7d32" if k == "revenue" else "#1f77b4" for k in names]
                 + ["#d62728"]},
-        text=[f"{v:,.0f}" for v in [*values, costs.get("total", 0.0)]],
-        textposition="outside", hovertemplate="%{x}: %{y:,.0f} " + cur + "/year"
-        + "<extra></extra>"))
-    fig.update_layout(title={"text": f"Annual cost by component ({cur}/year)<br>"
-                                     f"<sup>{html.escape(note)}; revenue shown negative</sup>"},
+        text=[num(v) for v in [*values, costs.get("total", 0.0)]],
+        textposition="outside", hovertemplate="%{x}: %{y:,.0f} "
+        + tr("{currency}/year", currency=cur) + "<extra></extra>"))
+    fig.update_layout(title={"text": tr("Annual cost by component ({currency}/year)",
+                                        currency=cur) + "<br><sup>"
+                             + html.escape(tr("{note}; revenue shown negative", note=note))
+                             + "</sup>"},
                       height=420, margin={"l": 70, "r": 20, "t": 80, "b": 60},
-                      yaxis={"title": f"{cur}/year", "zeroline": True}, showlegend=False)
+                      separators=number_symbols(),
+                      yaxis={"title": tr("{currency}/year", currency=cur), "zeroline": True},
+                      showlegend=False)
     return fig
 
 
@@ -369,16 +398,17 @@ def tonnes_figure(plan: Plan) -> go.Figure:
     data = tonnes_by_stream(plan)
     streams = list(data)
     fig = go.Figure()
-    for what, colour in (("collected", "#1f77b4"), ("to recyclers", "#2e7d32"),
-                         ("landfilled", "#6d4c41")):
-        fig.add_trace(go.Bar(name=what, x=streams, y=[data[s][what] for s in streams],
+    for what, label, colour in (("collected", tr("collected"), "#1f77b4"),
+                                ("to recyclers", tr("to recyclers"), "#2e7d32"),
+                                ("landfilled", tr("landfilled"), "#6d4c41")):
+        fig.add_trace(go.Bar(name=label, x=streams, y=[data[s][what] for s in streams],
                              marker={"color": colour},
-                             hovertemplate="%{x}: %{y:,.2f} t/day<extra>" + what
-                             + "</extra>"))
-    fig.update_layout(barmode="group", height=420,
-                      title={"text": "Tonnes per day by stream"},
+                             hovertemplate="%{x}: %{y:,.2f} " + tr("t/day") + "<extra>"
+                             + label + "</extra>"))
+    fig.update_layout(barmode="group", height=420, separators=number_symbols(),
+                      title={"text": tr("Tonnes per day by stream")},
                       margin={"l": 60, "r": 20, "t": 60, "b": 60},
-                      yaxis={"title": "t/day"})
+                      yaxis={"title": tr("t/day")})
     return fig
 
 
@@ -387,6 +417,11 @@ def tonnes_figure(plan: Plan) -> go.Figure:
 
 def _e(value: Any) -> str:
     return html.escape(str(value))
+
+
+def _h(level: int, heading: str) -> str:
+    """A heading ``<hN>`` with the (translated) text ``heading``."""
+    return f"<h{level}>{_e(tr(heading))}</h{level}>"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[Any]], *,
@@ -402,21 +437,25 @@ def _banners(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
     out = []
     if plan.approximate:
         out.append(
-            "<div class='banner approx' id='approx-banner'>Distances are approximate: "
-            f"{_e(plan.matrices_source or 'offline estimate')}. Travel times, km, costs, "
-            "fuel and CO2 are estimates from straight-line distances, not a road network; "
-            "routes are drawn as straight segments between the visits.</div>")
+            "<div class='banner approx' id='approx-banner'>" + _e(tr(
+                "Distances are approximate: {source}. Travel times, km, costs, fuel and CO2 "
+                "are estimates from straight-line distances, not a road network; routes are "
+                "drawn as straight segments between the visits.",
+                source=plan.matrices_source or tr("offline estimate"))) + "</div>")
     elif len(layers["routes"]) and bool(layers["routes"]["approximate"].any()):
-        out.append("<div class='banner approx'>Routes are drawn as straight segments "
-                   "between the visits (no road network given for drawing); the figures "
-                   f"come from {_e(plan.matrices_source)}.</div>")
+        out.append("<div class='banner approx'>" + _e(tr(
+            "Routes are drawn as straight segments between the visits (no road network "
+            "given for drawing); the figures come from {source}.",
+            source=plan.matrices_source)) + "</div>")
     if not plan.complete:
-        stage = plan.info.get("interrupted_at", "a stage")
-        out.append(f"<div class='banner bad'>Incomplete plan: the run stopped during "
-                   f"{_e(stage)}; parts are missing.</div>")
+        stage = plan.info.get("interrupted_at", tr("a stage"))
+        out.append("<div class='banner bad'>" + _e(tr(
+            "Incomplete plan: the run stopped during {stage}; parts are missing.",
+            stage=stage)) + "</div>")
     if not plan.valid:
-        out.append(f"<div class='banner bad'>The plan failed validation "
-                   f"({len(plan.violations)} violations, listed under Assumptions).</div>")
+        out.append("<div class='banner bad'>" + _e(tr(
+            "The plan failed validation ({n} violations, listed under Assumptions).",
+            n=len(plan.violations))) + "</div>")
     return "".join(out)
 
 
@@ -425,25 +464,25 @@ def _assumptions(plan: Plan) -> str:
     meta = dict(plan.scenario.metadata)
     sources = meta.get("sources") if isinstance(meta.get("sources"), Mapping) else {}
     assert isinstance(sources, Mapping)
-    parts = ["<h3>Parameters</h3>",
-             _table(("parameter", "value", "unit", "provenance"),
+    parts = [_h(3, tr("Parameters")),
+             _table((tr("parameter"), tr("value"), tr("unit"), tr("provenance")),
                     _parameter_rows(plan, sources), numeric=(1,))]
     facts = [(k, v) for k, v in meta.items()
              if k not in ("sources", "districts") and not isinstance(v, Mapping | list)]
     if facts:
-        parts += ["<h3>Scenario</h3>", _table(("item", "value"), facts)]
+        parts += [_h(3, tr("Scenario")), _table((tr("item"), tr("value")), facts)]
     illustrative = meta.get("illustrative")
     if isinstance(illustrative, list) and illustrative:
-        parts.append("<p><b>Illustrative (assumed) sites:</b> "
+        parts.append("<p><b>" + _e(tr("Illustrative (assumed) sites:")) + "</b> "
                      + _e(", ".join(map(str, illustrative))) + "</p>")
     if sources:
-        parts += ["<h3>Sources</h3>",
-                  _table(("topic", "source / assumption"), sorted(sources.items()))]
+        parts += [_h(3, tr("Sources")),
+                  _table((tr("topic"), tr("source / assumption")), sorted(sources.items()))]
     else:
-        parts.append("<p>The scenario records no sources.</p>")
-    parts += ["<h3>Run</h3>", _table(("item", "value"), _run_rows(plan))]
+        parts.append("<p>" + _e(tr("The scenario records no sources.")) + "</p>")
+    parts += [_h(3, tr("Run")), _table((tr("item"), tr("value")), _run_rows(plan))]
     if plan.violations:
-        parts += ["<h3>Validation findings</h3><ul>"
+        parts += [_h(3, tr("Validation findings")) + "<ul>"
                   + "".join(f"<li>{_e(v)}</li>" for v in plan.violations) + "</ul>"]
     return "".join(parts)
 
@@ -451,39 +490,44 @@ def _assumptions(plan: Plan) -> str:
 def _parameter_rows(plan: Plan, sources: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """(label, value, unit, provenance) per parameter of :data:`_PARAMETERS`."""
     p = plan.scenario.parameters
-    general = str(sources.get("parameters", "")) or "set in the scenario"
+    general = str(sources.get("parameters", "")) or tr("set in the scenario")
     rows = []
     for key, label, unit, note in _PARAMETERS:
-        prov = note or general
+        prov = tr(note) if note else general
         if key == "kg_co2_per_litre":
-            prov = (CO2_NOTE if abs(p.kg_co2_per_litre - 2.68) < 1e-9
-                    else "set in the scenario (default: " + CO2_NOTE + ")")
+            prov = (tr(CO2_NOTE) if abs(p.kg_co2_per_litre - 2.68) < 1e-9
+                    else tr("set in the scenario (default: {note})", note=CO2_NOTE))
         if key == "currency":
-            prov = "set in the scenario"
-        rows.append((label, getattr(p, key), unit.format(cur=p.currency), prov))
+            prov = tr("set in the scenario")
+        rows.append((tr(label), getattr(p, key), tr(unit, cur=p.currency) if unit else "",
+                     prov))
     return rows
 
 
 def _run_rows(plan: Plan) -> list[tuple[str, Any]]:
     """Travel-figure source, validation, solver statuses, unplaced tonnes, run info."""
     run: list[tuple[str, Any]] = [
-        ("travel figures", plan.matrices_source + (" (APPROXIMATE)" if plan.approximate
-                                                   else "")),
-        ("validation", "passed" if plan.valid else f"FAILED ({len(plan.violations)})")]
+        (tr("travel figures"), plan.matrices_source + (tr(" (APPROXIMATE)") if plan.approximate
+                                                       else "")),
+        (tr("validation"), tr("passed") if plan.valid
+         else tr("FAILED ({n})", n=len(plan.violations)))]
     if plan.siting is not None:
         s = plan.siting
-        run.append(("siting", f"{s.status}, {s.backend}, gap {100 * s.gap:.2f}%, "
-                              f"{s.solve_seconds:.1f} s"))
+        run.append((tr("siting"), tr("{status}, {backend}, gap {gap}%, {seconds} s",
+                                     status=s.status, backend=s.backend,
+                                     gap=num(100 * s.gap, 2), seconds=num(s.solve_seconds, 1))))
     if plan.routing is not None:
         r = plan.routing
-        run.append(("routing", f"{r.engine}, {r.status}, {r.seconds:.1f} s"
-                               + (f", {len(r.unassigned)} points UNSERVED"
-                                  if r.unassigned else "")))
+        run.append((tr("routing"), tr("{engine}, {status}, {seconds} s", engine=r.engine,
+                                      status=r.status, seconds=num(r.seconds, 1))
+                    + (tr(", {n} points UNSERVED", n=len(r.unassigned)) if r.unassigned
+                       else "")))
     if plan.feedstock is not None:
         for stream, t in plan.feedstock.unplaced_t_per_day.items():
             if t > 1e-6:
-                run.append((f"not placed: {stream}", f"{t:,.2f} t/day "
-                            f"({plan.feedstock.unplaced_reason.get(stream, '')})"))
+                run.append((tr("not placed: {stream}", stream=stream), tr(
+                    "{t} t/day ({reason})", t=num(t, 2),
+                    reason=plan.feedstock.unplaced_reason.get(stream, ""))))
     return run + [(tr("run: {item}", item=k.replace("_", " ")), _run_value(k, v))
                   for k, v in plan.info.items()]
 
@@ -516,19 +560,27 @@ def _human(value: Any, unit: str = "") -> str:
     return str(value)
 
 
+_VISIT_KINDS = {"start": lazy("start"), "stop": lazy("stop"), "unload": lazy("unload"),
+                "break": lazy("break"), "end": lazy("end")}
+"""Visit kinds as the report shows them (routes.csv keeps the codes)."""
+
+
 def _route_details(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
     """One folded section per route with its visits (as in routes.csv)."""
     visits = plan_tables(plan, layers)["routes"]
     out = []
     for label, sub in visits.groupby("route", sort=True):
-        rows = [(r["sequence"], r["kind"], r["id"], r["name"], r["arrival"], r["departure"],
-                 f"{r['picked_up_t']:,.2f}", f"{r['load_on_board_t']:,.2f}")
+        rows = [(r["sequence"], tr(_VISIT_KINDS.get(r["kind"], r["kind"])), r["id"],
+                 r["name"], r["arrival"], r["departure"], num(r["picked_up_t"], 2),
+                 num(r["load_on_board_t"], 2))
                 for _, r in sub.iterrows()]
-        out.append(f"<details><summary>Route {_e(label)}: {_e(sub['vehicle'].iloc[0])}, "
-                   f"{int((sub['kind'] == 'stop').sum())} stops</summary>"
-                   + _table(("#", "kind", "id", "name", "arrival", "departure",
-                             tr("picked up t"), tr("on board after t")),
-                            rows, numeric=(0, 6, 7)) + "</details>")
+        out.append("<details><summary>" + _e(tr(
+            "Route {route}: {vehicle}, {stops} stops", route=label,
+            vehicle=sub["vehicle"].iloc[0], stops=int((sub["kind"] == "stop").sum())))
+            + "</summary>"
+            + _table(("#", tr("kind"), tr("id"), tr("name"), tr("arrival"), tr("departure"),
+                      tr("picked up t"), tr("on board after t")),
+                     rows, numeric=(0, 6, 7)) + "</details>")
     return "".join(out)
 
 
@@ -547,25 +599,26 @@ def report_html(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None
     sc = plan.scenario
     div = _figure_divs(plan, layers)
     cx = layers["complexes"]
-    title = f"Waste collection and sorting plan: {sc.metadata.get('title', sc.name)}"
-    sub = (f"{len(sc.collection_points)} collection points, "
-           f"{sc.total_tonnes_per_day:,.1f} t/day; "
-           f"{int(cx['open'].sum()) if len(cx) else 0} sorting complexes; "
-           f"{len(layers['routes'])} truck routes")
+    title = tr("Waste collection and sorting plan: {name}",
+               name=sc.metadata.get("title", sc.name))
+    sub = tr("{points} collection points, {t} t/day; {complexes} sorting complexes; {routes} "
+             "truck routes", points=len(sc.collection_points),
+             t=num(sc.total_tonnes_per_day, 1),
+             complexes=int(cx["open"].sum()) if len(cx) else 0, routes=len(layers["routes"]))
     body = [
         _banners(plan, layers),
         "<main>",
         f"<h1>{_e(title)}</h1><p class='sub'>{_e(sub)}</p>",
-        "<h2>Map</h2><div class='card' id='map'>", div["map"], "</div>",
-        "<div class='grid'><div><h2>Costs</h2><div class='card'>", div["costs"],
-        "</div></div><div><h2>Material</h2><div class='card'>", div["tonnes"],
+        _h(2, tr("Map")), "<div class='card' id='map'>", div["map"], "</div>",
+        "<div class='grid'><div>", _h(2, tr("Costs")), "<div class='card'>", div["costs"],
+        "</div></div><div>", _h(2, tr("Material")), "<div class='card'>", div["tonnes"],
         "</div></div></div>",
         *_tables(plan, layers),
         _route_details(plan, layers),
-        "<h2>Assumptions and sources</h2>", _assumptions(plan),
+        _h(2, tr("Assumptions and sources")), _assumptions(plan),
         "</main>",
     ]
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+    return (f"<!DOCTYPE html><html lang='{get_language()}'><head><meta charset='utf-8'>"
             f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
@@ -586,30 +639,33 @@ def _figure_divs(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str
 def _tables(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
     """The key figures, complexes, recyclers and routes sections."""
     cur = plan.scenario.parameters.currency
-    kpis = _table(("figure", "value", "unit"), plan.kpis.rows(cur), numeric=(1,)) \
-        if plan.kpis is not None else "<p>No KPIs: the run stopped before routing.</p>"
+    kpis = _table((tr("figure"), tr("value"), tr("unit")), plan.kpis.rows(cur),
+                  numeric=(1,)) if plan.kpis is not None else \
+        "<p>" + _e(tr("No KPIs: the run stopped before routing.")) + "</p>"
     route_rows = [(r["route"], r["vehicle"], r["depot"], r["stops"], r["unloads"],
-                   f"{r['collected_t']:,.2f}", f"{r['distance_km']:,.1f}",
-                   f"{r['duration_h']:,.2f}", f"{r['start']}-{r['end']}", f"{r['cost']:,.2f}")
+                   num(r["collected_t"], 2), num(r["distance_km"], 1),
+                   num(r["duration_h"], 2), f"{r['start']}-{r['end']}", num(r["cost"], 2))
                   for _, r in layers["routes"].iterrows()]
-    rec_rows = [(r["id"], r["name"], r["streams"], f"{r['supplied_t_per_day']:,.2f}",
-                 f"{r['capacity_t_per_day']:,.2f}", f"{100 * r['utilisation']:.0f}%")
+    rec_rows = [(r["id"], r["name"], r["streams"], num(r["supplied_t_per_day"], 2),
+                 num(r["capacity_t_per_day"], 2), f"{num(100 * r['utilisation'])}%")
                 for _, r in layers["recyclers"].iterrows()]
-    cx_rows = [(r["id"], r["name"], "open" if r["open"] else "closed",
-                f"{r['capacity_t_per_day']:,.0f}", f"{r['load_t_per_day']:,.1f}",
-                f"{100 * r['utilisation']:.0f}%", r["points"])
+    cx_rows = [(r["id"], r["name"], tr("open") if r["open"] else tr("closed"),
+                num(r["capacity_t_per_day"]), num(r["load_t_per_day"], 1),
+                f"{num(100 * r['utilisation'])}%", r["points"])
                for _, r in layers["complexes"].iterrows()]
     return [
-        "<h2>Key figures</h2>", kpis,
-        "<h2>Sorting complexes</h2>",
-        _table(("id", "name", "status", "capacity t/day", "load t/day", "utilisation",
-                "points"), cx_rows, numeric=(3, 4, 5, 6)),
-        "<h2>Recyclers: supply against capacity</h2>",
-        _table(("id", "name", "streams", "supplied t/day", "capacity t/day", "utilisation"),
-               rec_rows, numeric=(3, 4, 5)),
-        "<h2>Routes</h2>",
-        _table(("route", "vehicle", "depot", "stops", "unloads", "collected t", "km", "hours",
-                "time", f"cost {cur}"), route_rows, numeric=(3, 4, 5, 6, 7, 9)),
+        _h(2, tr("Key figures")), kpis,
+        _h(2, tr("Sorting complexes")),
+        _table((tr("id"), tr("name"), tr("status"), tr("capacity t/day"), tr("load t/day"),
+                tr("utilisation"), tr("points")), cx_rows, numeric=(3, 4, 5, 6)),
+        _h(2, tr("Recyclers: supply against capacity")),
+        _table((tr("id"), tr("name"), tr("streams"), tr("supplied t/day"),
+                tr("capacity t/day"), tr("utilisation")), rec_rows, numeric=(3, 4, 5)),
+        _h(2, tr("Routes")),
+        _table((tr("route"), tr("vehicle"), tr("depot"), tr("stops"), tr("unloads"),
+                tr("collected t"), tr("km"), tr("hours"), tr("time"),
+                tr("cost {currency}", currency=cur)), route_rows,
+               numeric=(3, 4, 5, 6, 7, 9)),
     ]
 
 

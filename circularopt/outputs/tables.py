@@ -12,6 +12,9 @@ numbers without thousands separators, in one of two dialects (:data:`CSV_DIALECT
 
 The dialect is chosen by the caller or by the setting ``CIRCULAROPT_CSV_DIALECT``
 (:func:`csv_dialect`).
+The header row is in the current language (:mod:`circularopt.i18n`); in English it
+is the DataFrames' column names, so scripts written for them keep working with the
+default language.
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ import numpy as np
 import pandas as pd
 
 from circularopt._validate import choice
+from circularopt.i18n import Text, lazy, plain_number, tr
 from circularopt.outputs.labels import hhmm, route_label, scenario_location_id, vehicle_name
 from circularopt.outputs.layers import plan_layers
 from circularopt.plan import Plan
 from circularopt.routing.result import Visit
 
-__all__ = ["CSV_DIALECTS", "CSV_DIALECT_SETTING", "CSV_TABLES", "ROUTE_COLUMNS", "csv_dialect",
-           "plan_tables", "write_csv"]
+__all__ = ["CSV_DIALECTS", "CSV_DIALECT_SETTING", "CSV_TABLES", "HEADERS", "ROUTE_COLUMNS",
+           "csv_dialect", "header", "plan_tables", "write_csv"]
 
 CSV_TABLES = ("routes", "flows", "kpis", "complexes", "recyclers")
 """CSV tables written as ``<name>.csv``."""
@@ -50,6 +54,37 @@ ROUTE_COLUMNS = ("route", "vehicle", "sequence", "kind", "id", "name", "arrival"
 every other visit), so its sum is the day's collected tonnes; ``load_on_board_*`` is the
 load after the visit (0 after unloading)."""
 
+HEADERS: Mapping[str, Text] = {
+    "route": lazy("route"), "vehicle": lazy("vehicle"), "sequence": lazy("sequence"),
+    "kind": lazy("kind"), "id": lazy("id"), "name": lazy("name"),
+    "arrival": lazy("arrival"), "start": lazy("start"), "departure": lazy("departure"),
+    "picked_up_t": lazy("picked_up_t"), "load_on_board_t": lazy("load_on_board_t"),
+    "load_on_board_m3": lazy("load_on_board_m3"), "from": lazy("from"),
+    "to": lazy("to"), "stream": lazy("stream"), "tonnes_per_day": lazy("tonnes_per_day"),
+    "straight_km": lazy("straight_km"), "figure": lazy("figure"), "value": lazy("value"),
+    "unit": lazy("unit"), "lat": lazy("lat"), "lon": lazy("lon"), "open": lazy("open"),
+    "option": lazy("option"), "capacity_t_per_day": lazy("capacity_t_per_day"),
+    "max_capacity_t_per_day": lazy("max_capacity_t_per_day"),
+    "load_t_per_day": lazy("load_t_per_day"), "utilisation": lazy("utilisation"),
+    "points": lazy("points"), "annual_fixed_cost": lazy("annual_fixed_cost"),
+    "position_approximate": lazy("position_approximate"), "existing": lazy("existing"),
+    "usable": lazy("usable"), "streams": lazy("streams"),
+    "supplied_t_per_day": lazy("supplied_t_per_day"),
+}
+"""CSV column -> header as written (translated; the English id is the column itself)."""
+
+_PREFIXED = {"in_": lazy("in_{stream}"), "got_": lazy("got_{stream}")}
+
+
+def header(column: str) -> str:
+    """The CSV header of ``column`` in the current language (the column if unknown)."""
+    if column in HEADERS:
+        return tr(HEADERS[column])
+    for prefix, template in _PREFIXED.items():
+        if column.startswith(prefix):
+            return tr(template.template, stream=column[len(prefix):])
+    return column
+
 
 def _visit_name(v: Visit, sid: str, known: Mapping[str, Any]) -> str:
     if v.kind == "break":
@@ -59,10 +94,10 @@ def _visit_name(v: Visit, sid: str, known: Mapping[str, Any]) -> str:
 
 def _kpi_value(text: str) -> tuple[float | int | str, str]:
     """A KPI row's value as a plain number (and a unit note for ``"a of b"``)."""
-    plain = text.replace(",", "")
-    m = re.fullmatch(r"(-?\d+(?:\.\d+)?) of (-?\d+(?:\.\d+)?)", plain)
+    plain = plain_number(text)
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?) (\w+) (-?\d+(?:\.\d+)?)", plain)
     if m:
-        return _number(m.group(1)), f"of {m.group(2)}"
+        return _number(m.group(1)), f"{m.group(2)} {m.group(3)}"
     try:
         return _number(plain), ""
     except ValueError:
@@ -160,7 +195,8 @@ def csv_dialect(dialect: str | None = None) -> str:
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, *, dialect: str | None = None) -> None:
-    """Write a table as Excel opens it cleanly (UTF-8 with BOM, CRLF, no index).
+    """Write a table as Excel opens it cleanly (UTF-8 with BOM, CRLF, no index), with the
+    headers of :func:`header`.
 
     Parameters
     ----------
@@ -178,8 +214,9 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, dialect: str | None = None)
         for col in df.columns:
             if df[col].dtype == object:  # mixed columns (e.g. KPI values) keep Python floats
                 df[col] = [_decimal_comma(v) for v in df[col]]
-    df.to_csv(path, index=False, encoding="utf-8-sig", sep=sep, decimal=decimal,
-              lineterminator="\r\n", date_format="%Y-%m-%d")
+    df.to_csv(path, index=False, header=[header(str(c)) for c in df.columns],
+              encoding="utf-8-sig", sep=sep, decimal=decimal, lineterminator="\r\n",
+              date_format="%Y-%m-%d")
 
 
 def _decimal_comma(value: Any) -> Any:

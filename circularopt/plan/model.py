@@ -26,15 +26,26 @@ from typing import Any
 from circularopt._serial import from_data, to_data
 from circularopt.exceptions import InputError
 from circularopt.feedstock import FeedstockResult
-from circularopt.i18n import tr
+from circularopt.i18n import lazy, num, tr
 from circularopt.routing.result import RoutingResult
 from circularopt.scenario import Scenario
 from circularopt.siting.result import SitingResult
 
-__all__ = ["PLAN_VERSION", "KPIs", "Plan"]
+__all__ = ["COST_COMPONENTS", "PLAN_VERSION", "KPIs", "Plan", "cost_label"]
 
 PLAN_VERSION = 1
 """Version of the plan JSON written by this release."""
+
+COST_COMPONENTS = {"fixed": lazy("fixed"), "collection": lazy("collection"),
+                   "transport": lazy("transport"), "sorting": lazy("sorting"),
+                   "landfill": lazy("landfill"), "recycler_opening": lazy("recycler_opening"),
+                   "revenue": lazy("revenue"), "total": lazy("total")}
+"""Names of the cost components as tables and reports show them."""
+
+
+def cost_label(key: str) -> str:
+    """The cost component ``key`` (of :data:`COST_COMPONENTS`) in the current language."""
+    return tr(COST_COMPONENTS[key]) if key in COST_COMPONENTS else key
 
 
 @dataclass(frozen=True)
@@ -90,23 +101,27 @@ class KPIs:
     recycler_supply: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def rows(self, currency: str = "USD") -> list[tuple[str, str, str]]:
-        """``(figure, value, unit)`` rows for tables and reports."""
-        out = [(f"annual cost: {k}", f"{v:,.0f}", f"{currency}/year")
+        """``(figure, value, unit)`` rows for tables and reports, in the current language
+        (:mod:`circularopt.i18n`), numbers grouped as it writes them."""
+        out = [(tr("annual cost: {component}", component=cost_label(k)), num(v),
+                tr("{currency}/year", currency=currency))
                for k, v in self.annual_cost.items()]
         out += [
-            ("daily cost: total", f"{self.daily_cost['total']:,.0f}", f"{currency}/day"),
-            ("collection km", f"{self.km_per_day:,.1f}", "km/day"),
-            ("route hours", f"{self.hours_per_day:,.1f}", "h/day"),
-            ("tonne-km", f"{self.tonne_km_per_day:,.0f}", "t-km/day"),
-            ("fuel", f"{self.fuel_litres_per_day:,.0f}", "l/day"),
-            ("CO2", f"{self.co2_kg_per_day / 1000:,.2f}", "t/day"),
-            ("collected", f"{self.collected_t_per_day:,.1f}", "t/day"),
-            ("diversion rate", f"{100 * self.diversion_rate:.1f}", "%"),
-            ("landfilled", f"{self.landfill_t_per_day:,.1f}", "t/day"),
-            ("vehicles used", f"{self.vehicles_used} of {self.vehicles_available}", ""),
-            ("load utilisation", f"{100 * self.load_utilisation:.1f}", "%"),
-            ("shift utilisation", f"{100 * self.shift_utilisation:.1f}", "%"),
-            ("unloading trips", f"{self.unload_trips}", "per day"),
+            (tr("daily cost: total"), num(self.daily_cost["total"]),
+             tr("{currency}/day", currency=currency)),
+            (tr("collection km"), num(self.km_per_day, 1), tr("km/day")),
+            (tr("route hours"), num(self.hours_per_day, 1), tr("h/day")),
+            (tr("tonne-km"), num(self.tonne_km_per_day), tr("t-km/day")),
+            (tr("fuel"), num(self.fuel_litres_per_day), tr("l/day")),
+            (tr("CO2"), num(self.co2_kg_per_day / 1000, 2), tr("t/day")),
+            (tr("collected"), num(self.collected_t_per_day, 1), tr("t/day")),
+            (tr("diversion rate"), num(100 * self.diversion_rate, 1), "%"),
+            (tr("landfilled"), num(self.landfill_t_per_day, 1), tr("t/day")),
+            (tr("vehicles used"), tr("{used} of {available}", used=self.vehicles_used,
+                                     available=self.vehicles_available), ""),
+            (tr("load utilisation"), num(100 * self.load_utilisation, 1), "%"),
+            (tr("shift utilisation"), num(100 * self.shift_utilisation, 1), "%"),
+            (tr("unloading trips"), f"{self.unload_trips}", tr("per day")),
         ]
         return out
 
@@ -155,7 +170,7 @@ class Plan:
 
     def summary(self, *, log_file: str | Path | None = None, logged_warnings: int = 0
                 ) -> str:
-        """A short human-readable report of the plan.
+        """A short human-readable report of the plan, in the current language.
 
         Parameters
         ----------
@@ -165,34 +180,40 @@ class Plan:
             How many warnings the run logged (solver warnings that did not make the plan
             invalid are kept in the log rather than printed).
         """
-        cur = self.scenario.parameters.currency
-        lines = [f"Plan for {self.scenario.name!r}"
-                 + ("" if self.complete else " (INCOMPLETE: stopped early)")]
+        lines = [tr("Plan for {name}", name=repr(self.scenario.name))
+                 + ("" if self.complete else tr(" (INCOMPLETE: stopped early)"))]
         if self.approximate:
-            lines.append(f"  NOTE: distances are APPROXIMATE ({self.matrices_source})")
+            lines.append("  " + tr("NOTE: distances are APPROXIMATE ({source})",
+                                   source=self.matrices_source))
         if self.siting is not None:
-            lines.append("  complexes: " + ", ".join(
-                f"{c.id} ({c.capacity_t_per_day:,.0f} t/day, load {c.load_t_per_day:,.1f})"
-                for c in self.siting.open_complexes))
+            lines.append("  " + tr("complexes: {list}", list=", ".join(
+                tr("{id} ({capacity} t/day, load {load})", id=c.id,
+                   capacity=num(c.capacity_t_per_day), load=num(c.load_t_per_day, 1))
+                for c in self.siting.open_complexes)))
         if self.kpis is not None:
-            k = self.kpis
-            lines += [
-                f"  annual cost {k.annual_cost['total']:,.0f} {cur} "
-                f"(collection {k.annual_cost['collection']:,.0f})",
-                f"  {k.vehicles_used} trucks, {k.km_per_day:,.0f} km/day, "
-                f"{k.hours_per_day:,.0f} h/day, {k.unload_trips} unloading trips",
-                f"  collected {k.collected_t_per_day:,.1f} t/day, diversion "
-                f"{100 * k.diversion_rate:.1f}%, landfilled {k.landfill_t_per_day:,.1f} t/day",
-                f"  fuel {k.fuel_litres_per_day:,.0f} l/day, CO2 "
-                f"{k.co2_kg_per_day / 1000:,.2f} t/day",
-            ]
+            lines += ["  " + line for line in self._kpi_lines(self.kpis)]
         lines += self._feedstock_lines()
-        lines.append("  validation: " + ("passed" if self.valid else
-                                         f"FAILED ({len(self.violations)} violations)"))
+        lines.append("  " + (tr("validation: passed") if self.valid else
+                             tr("validation: FAILED ({n} violations)", n=len(self.violations))))
         if logged_warnings > 0 and log_file is not None:
             lines.append("  " + tr("{n} solver warning(s) logged, see {path}",
                                    n=logged_warnings, path=log_file))
         return "\n".join(lines)
+
+    def _kpi_lines(self, k: KPIs) -> list[str]:
+        return [
+            tr("annual cost {total} {currency} (collection {collection})",
+               total=num(k.annual_cost["total"]), currency=self.scenario.parameters.currency,
+               collection=num(k.annual_cost["collection"])),
+            tr("{trucks} trucks, {km} km/day, {hours} h/day, {trips} unloading trips",
+               trucks=k.vehicles_used, km=num(k.km_per_day), hours=num(k.hours_per_day),
+               trips=k.unload_trips),
+            tr("collected {collected} t/day, diversion {diversion}%, landfilled {landfilled} "
+               "t/day", collected=num(k.collected_t_per_day, 1),
+               diversion=num(100 * k.diversion_rate, 1), landfilled=num(k.landfill_t_per_day, 1)),
+            tr("fuel {fuel} l/day, CO2 {co2} t/day", fuel=num(k.fuel_litres_per_day),
+               co2=num(k.co2_kg_per_day / 1000, 2)),
+        ]
 
     def _feedstock_lines(self) -> list[str]:
         """Recyclable tonnes landfilled instead of sold (with why), idle recyclers."""
@@ -200,8 +221,8 @@ class Plan:
         if fs is None:
             return []
         lines = [
-            "  " + tr("recovered but landfilled: {stream} {t:,.1f} t/day ({reason})",
-                      stream=stream, t=t, reason=fs.unplaced_reason.get(stream, "?"))
+            "  " + tr("recovered but landfilled: {stream} {t} t/day ({reason})",
+                      stream=stream, t=num(t, 1), reason=fs.unplaced_reason.get(stream, "?"))
             for stream, t in fs.unplaced_t_per_day.items() if t > 0.05]
         names = {r.id: r.name for r in self.scenario.recyclers}
         idle = [f"{s.id} ({names[s.id]})" if names.get(s.id) else s.id
@@ -221,12 +242,14 @@ class Plan:
         """Rebuild a plan written by :meth:`to_dict`."""
         if not isinstance(data, Mapping) or data.get("plan_version") != PLAN_VERSION:
             got = data.get("plan_version") if isinstance(data, Mapping) else type(data)
-            raise InputError("plan_version", got, f"{PLAN_VERSION} (a circularopt plan)")
+            raise InputError("plan_version", got,
+                             lazy("{version} (a circularopt plan)", version=PLAN_VERSION))
         try:
             return from_data(cls, {k: v for k, v in data.items() if k != "plan_version"})
         except InputError as exc:
-            raise InputError(exc.field, exc.value,
-                             f"{exc.expected}, in a plan.json written by circularopt") from exc
+            raise InputError(exc.field, exc.value, lazy(
+                "{expected}, in a plan.json written by circularopt",
+                expected=exc.expected)) from exc
 
     def save(self, path: str | Path) -> Path:
         """Write the plan as JSON to ``path`` and return the path."""
@@ -242,8 +265,9 @@ class Plan:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise InputError("plan file", str(path), f"a readable file ({exc})") from exc
+            raise InputError("plan file", str(path),
+                             lazy("a readable file ({reason})", reason=str(exc))) from exc
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}, line {exc.lineno} column {exc.colno}", exc.msg,
-                             "valid JSON") from exc
+                             lazy("valid JSON")) from exc
         return cls.from_dict(data)
