@@ -6,6 +6,8 @@ arrays, ready for scipy's compiled shortest paths (see
 
 * a file the user gives: OSM XML (``.osm``, ``.osm.bz2``), ``.osm.pbf`` or GraphML
   (:func:`load_network`);
+* a GIS line layer (``.gpkg``, ``.shp``, ``.geojson``) of a city's or a mapping agency's
+  roads (:func:`load_gis_network`, also through :func:`load_network`);
 * an OpenStreetMap download with osmnx when online, cached on disk
   (:func:`download_network`);
 * arrays (:meth:`RoadNetwork.from_edges`), e.g. for generated test graphs.
@@ -13,12 +15,14 @@ arrays, ready for scipy's compiled shortest paths (see
 One module per concern: :mod:`~circularopt.network.graph` (:class:`RoadNetwork`),
 :mod:`~circularopt.network.speeds` (Kyrgyz default speeds),
 :mod:`~circularopt.network.load` (files, downloads, the drivable filter),
+:mod:`~circularopt.network.gis` (GIS line layers),
 :mod:`~circularopt.network.snapping` (points onto edges) and
 :mod:`~circularopt.network.paths` (node paths and their polylines for drawing).
 
 Road data from OpenStreetMap is (c) OpenStreetMap contributors, licensed under the ODbL.
 """
 
+from circularopt.network.gis import GIS_SUFFIXES, RoadFields, load_gis_network
 from circularopt.network.graph import RoadNetwork
 from circularopt.network.load import (
     NetworkType,
@@ -37,13 +41,16 @@ from circularopt.network.speeds import (
 
 __all__ = [
     "DEFAULT_MAX_SNAP_M",
+    "GIS_SUFFIXES",
     "SPEEDS_RURAL_KMH",
     "SPEEDS_URBAN_KMH",
     "NetworkType",
+    "RoadFields",
     "RoadNetwork",
     "Setting",
     "Snap",
     "download_network",
+    "load_gis_network",
     "load_network",
     "network_from_graph",
     "path_latlon",
