@@ -8,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -16,8 +16,12 @@ from circularopt.exceptions import InputError
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import Scenario
 
-__all__ = ["add_engine_options", "add_network_option", "atomic_write", "console",
-           "engine_options", "existing_file", "matrices_for"]
+if TYPE_CHECKING:
+    from circularopt.network import RoadNetwork
+
+__all__ = ["add_engine_options", "add_network_option", "add_road_fields_option",
+           "atomic_write", "console", "engine_options", "existing_file", "load_network_for",
+           "matrices_for"]
 
 console = Console(stderr=False, highlight=False)
 """Where subcommands print tables and progress."""
@@ -50,13 +54,36 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
 
 
 def add_network_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--network FILE`` (road network; default the offline approximation)."""
+    """Add ``--network FILE`` (road network; default the offline approximation) and
+    ``--road-fields`` (attribute fields of a GIS road layer)."""
     parser.add_argument("--network", type=Path,
-                        help="road network file (.osm, .osm.bz2, .osm.pbf, .graphml); "
-                             "without it distances are an offline approximation")
+                        help="road network file (.osm, .osm.bz2, .osm.pbf, .graphml, or a "
+                             "GIS line layer .gpkg, .shp, .geojson); without it distances "
+                             "are an offline approximation (along the city's road "
+                             "corridors where its spec lists them)")
+    add_road_fields_option(parser)
 
 
-def matrices_for(scenario: Scenario, network: Path | None) -> TravelMatrices:
+def add_road_fields_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--road-fields oneway=..,speed=..,class=..`` (GIS road layers)."""
+    parser.add_argument("--road-fields", metavar="KEY=FIELD,...",
+                        help="GIS road layer fields, e.g. oneway=ONEWAY,speed=MAXSPEED,"
+                             "class=FCLASS (default: guessed; Geofabrik fclass/oneway/"
+                             "maxspeed and Global Map rtt are recognised)")
+
+
+def load_network_for(network: Path, road_fields: str | None = None) -> RoadNetwork:
+    """Load ``--network`` (with ``--road-fields`` for a GIS layer), printing a summary."""
+    from circularopt.network import load_network
+
+    console.print(f"loading road network {network} ...")
+    net = load_network(network, road_fields=road_fields)
+    console.print(net.summary())
+    return net
+
+
+def matrices_for(scenario: Scenario, network: Path | None,
+                 road_fields: str | None = None) -> TravelMatrices:
     """Travel matrices for a command: from ``--network`` or announced as approximate."""
     from circularopt.matrices import scenario_matrices
 
@@ -65,12 +92,7 @@ def matrices_for(scenario: Scenario, network: Path | None) -> TravelMatrices:
         console.print(f"[yellow]travel figures are APPROXIMATE:[/] {matrices.source} "
                       "(no road network given)")
         return matrices
-    from circularopt.network import load_network
-
-    console.print(f"loading road network {network} ...")
-    net = load_network(network)
-    console.print(net.summary())
-    return scenario_matrices(scenario, net)
+    return scenario_matrices(scenario, load_network_for(network, road_fields))
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:

@@ -10,6 +10,7 @@ from circularopt.cli._common import (
     add_network_option,
     console,
     engine_options,
+    load_network_for,
 )
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
 from circularopt.routing.decompose import RoutingOptions
@@ -44,11 +45,7 @@ def _solve(args: argparse.Namespace) -> int:
 
     network = None
     if args.network is not None:
-        from circularopt.network import load_network
-
-        console.print(f"loading road network {args.network} ...")
-        network = load_network(args.network)
-        console.print(network.summary())
+        network = load_network_for(args.network, args.road_fields)
     plan = solve(args.source, network=network, season=args.season, size=args.size,
                  complexes=args.complexes, time_limit=args.time_limit,
                  seed=args.seed, joint=args.joint,

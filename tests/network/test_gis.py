@@ -162,3 +162,17 @@ def test_unreadable_layer_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "roads.shp").write_text("x")
     with pytest.raises(NetworkError, match=r"cannot read GIS road layer .*roads\.shp"):
         load_network(tmp_path / "roads.shp")
+
+
+def test_cli_network_reads_a_layer_with_named_fields(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from circularopt.cli import main
+
+    path = _write(tmp_path, _square("T"), "square.gpkg")
+    assert main(["network", str(path), "--road-fields",
+                 "oneway=ONEWAY,speed=MAXSPEED,class=FCLASS", "--snap-m", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "square.gpkg" in out and "oneway=ONEWAY" in out
+    assert main(["network", str(path), "--road-fields", "lanes=LANES"]) != 0
+    captured = capsys.readouterr()
+    assert "KEY=FIELD" in captured.out + captured.err
