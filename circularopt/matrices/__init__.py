@@ -23,6 +23,7 @@ from circularopt.matrices.corridors import CorridorGraph, corridor_matrices
 from circularopt.matrices.road import default_workers, node_matrices, road_matrices
 from circularopt.matrices.scenario import scenario_matrices, spec_corridors
 from circularopt.matrices.travel import TravelMatrices
+from circularopt.matrices.turns import turn_matrices
 
 haversine_m = renamed(great_circle, "circularopt.matrices.haversine_m")
 """Deprecated alias of :func:`circularopt.geo.great_circle` (kept one release)."""
@@ -41,4 +42,5 @@ __all__ = [
     "save_matrices",
     "scenario_matrices",
     "spec_corridors",
+    "turn_matrices",
 ]

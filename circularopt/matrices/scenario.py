@@ -9,15 +9,17 @@ from circularopt.matrices.approximate import approximate_matrices
 from circularopt.matrices.corridors import CorridorGraph, corridor_matrices
 from circularopt.matrices.road import road_matrices
 from circularopt.matrices.travel import TravelMatrices
+from circularopt.matrices.turns import turn_matrices
 
 if TYPE_CHECKING:
-    from circularopt.network import RoadNetwork
+    from circularopt.network import RoadNetwork, TurnAwareGraph
     from circularopt.scenario import Scenario
 
 __all__ = ["scenario_matrices", "spec_corridors"]
 
 
-def scenario_matrices(scenario: Scenario, network: RoadNetwork | str | Path | None = None, *,
+def scenario_matrices(scenario: Scenario,
+                      network: RoadNetwork | TurnAwareGraph | str | Path | None = None, *,
                       max_snap_m: float | None = None,
                       corridors: bool = True) -> TravelMatrices:
     """Travel matrices over a scenario's locations.
@@ -27,7 +29,8 @@ def scenario_matrices(scenario: Scenario, network: RoadNetwork | str | Path | No
     scenario
         The scenario.
     network
-        A road network file path or :class:`~circularopt.network.RoadNetwork`; ``None``
+        A road network file path, :class:`~circularopt.network.RoadNetwork` or
+        :class:`~circularopt.network.TurnAwareGraph` (turn-aware matrices); ``None``
         gives the offline approximation (marked ``approximate``): the corridor
         approximation (:func:`~circularopt.matrices.corridor_matrices`) when the scenario
         was generated from a city spec with ``[[corridors]]``, else great circle x
@@ -48,8 +51,10 @@ def scenario_matrices(scenario: Scenario, network: RoadNetwork | str | Path | No
         if graph is not None:
             return corridor_matrices(scenario.locations(), graph)
         return approximate_matrices(scenario.locations())
-    from circularopt.network import RoadNetwork, load_network
+    from circularopt.network import RoadNetwork, TurnAwareGraph, load_network
 
+    if isinstance(network, TurnAwareGraph):
+        return turn_matrices(network, scenario.locations(), max_snap_m=max_snap_m)
     net = network if isinstance(network, RoadNetwork) else load_network(network)
     return road_matrices(net, scenario.locations(), max_snap_m=max_snap_m)
 

@@ -16,6 +16,9 @@ One module per concern: :mod:`~circularopt.network.graph` (:class:`RoadNetwork`)
 :mod:`~circularopt.network.speeds` (Kyrgyz default speeds),
 :mod:`~circularopt.network.load` (files, downloads, the drivable filter),
 :mod:`~circularopt.network.gis` (GIS line layers),
+:mod:`~circularopt.network.turns` (turn restrictions and U-turns: :class:`TurnAwareGraph`,
+whose ``edge_to_edge`` gives arc routing the cost from the end of one directed edge to
+the start of another),
 :mod:`~circularopt.network.snapping` (points onto edges) and
 :mod:`~circularopt.network.paths` (node paths and their polylines for drawing).
 
@@ -38,9 +41,17 @@ from circularopt.network.speeds import (
     Setting,
     speed_table,
 )
+from circularopt.network.turns import (
+    DEFAULT_U_TURN_S,
+    TurnAwareGraph,
+    TurnRestriction,
+    read_turn_restrictions,
+    turn_graph_for,
+)
 
 __all__ = [
     "DEFAULT_MAX_SNAP_M",
+    "DEFAULT_U_TURN_S",
     "GIS_SUFFIXES",
     "SPEEDS_RURAL_KMH",
     "SPEEDS_URBAN_KMH",
@@ -49,13 +60,17 @@ __all__ = [
     "RoadNetwork",
     "Setting",
     "Snap",
+    "TurnAwareGraph",
+    "TurnRestriction",
     "download_network",
     "load_gis_network",
     "load_network",
     "network_from_graph",
     "path_latlon",
+    "read_turn_restrictions",
     "route_path",
     "route_paths",
     "snap",
     "speed_table",
+    "turn_graph_for",
 ]
