@@ -17,11 +17,11 @@ from circularopt.matrices import TravelMatrices
 from circularopt.scenario import Scenario
 
 if TYPE_CHECKING:
-    from circularopt.network import RoadNetwork
+    from circularopt.network import RoadNetwork, TurnAwareGraph
 
 __all__ = ["add_engine_options", "add_network_option", "add_road_fields_option",
            "atomic_write", "console", "engine_options", "existing_file", "load_network_for",
-           "matrices_for"]
+           "matrices_for", "turn_graph_for_args"]
 
 console = Console(stderr=False, highlight=False)
 """Where subcommands print tables and progress."""
@@ -62,6 +62,10 @@ def add_network_option(parser: argparse.ArgumentParser) -> None:
                              "are an offline approximation (along the city's road "
                              "corridors where its spec lists them)")
     add_road_fields_option(parser)
+    parser.add_argument("--turns", nargs="?", type=float, const=60.0, metavar="U_TURN_S",
+                        help="with --network: turn-aware matrices honouring the OSM file's "
+                             "turn restrictions and a U-turn penalty in seconds (default "
+                             "60 when the flag is given without a value)")
 
 
 def add_road_fields_option(parser: argparse.ArgumentParser) -> None:
@@ -82,9 +86,20 @@ def load_network_for(network: Path, road_fields: str | None = None) -> RoadNetwo
     return net
 
 
-def matrices_for(scenario: Scenario, network: Path | None,
-                 road_fields: str | None = None) -> TravelMatrices:
-    """Travel matrices for a command: from ``--network`` or announced as approximate."""
+def turn_graph_for_args(net: RoadNetwork, network: Path, u_turn_s: float) -> TurnAwareGraph:
+    """``--turns``: the turn-aware graph of a loaded ``--network``, with a summary."""
+    from circularopt.network import turn_graph_for
+
+    graph = turn_graph_for(net, network, u_turn_s=u_turn_s)
+    console.print(f"turn-aware: {len(graph.banned) + len(graph.only)} turn restrictions "
+                  f"applied ({graph.unmatched} not matched), U-turn {u_turn_s:g} s")
+    return graph
+
+
+def matrices_for(scenario: Scenario, network: Path | None, road_fields: str | None = None,
+                 turns: float | None = None) -> TravelMatrices:
+    """Travel matrices for a command: from ``--network`` (turn-aware with ``turns``, the
+    U-turn penalty in seconds) or announced as approximate."""
     from circularopt.matrices import scenario_matrices
 
     if network is None:
@@ -92,7 +107,10 @@ def matrices_for(scenario: Scenario, network: Path | None,
         console.print(f"[yellow]travel figures are APPROXIMATE:[/] {matrices.source} "
                       "(no road network given)")
         return matrices
-    return scenario_matrices(scenario, load_network_for(network, road_fields))
+    net = load_network_for(network, road_fields)
+    if turns is not None:
+        return scenario_matrices(scenario, turn_graph_for_args(net, network, turns))
+    return scenario_matrices(scenario, net)
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ from circularopt.cli._common import (
     console,
     engine_options,
     load_network_for,
+    turn_graph_for_args,
 )
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
 from circularopt.routing.decompose import RoutingOptions
@@ -43,10 +44,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _solve(args: argparse.Namespace) -> int:
     from circularopt.outputs import write_outputs
 
-    network = None
+    network = graph = None
     if args.network is not None:
         network = load_network_for(args.network, args.road_fields)
-    plan = solve(args.source, network=network, season=args.season, size=args.size,
+        if args.turns is not None:
+            graph = turn_graph_for_args(network, args.network, args.turns)
+    plan = solve(args.source, network=graph or network, season=args.season, size=args.size,
                  complexes=args.complexes, time_limit=args.time_limit,
                  seed=args.seed, joint=args.joint,
                  routing=RoutingOptions(engine=args.engine,
