@@ -192,16 +192,29 @@ class TurnAwareGraph:
                           + np.maximum(np.round(net.length_m / enc.length_quantum_m), 1.0))
 
     def node_matrices(self, sources: Sequence[int] | np.ndarray,
-                      targets: Sequence[int] | np.ndarray | None = None
-                      ) -> tuple[np.ndarray, np.ndarray]:
+                      targets: Sequence[int] | np.ndarray | None = None, *,
+                      line_graph: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Fastest turn-aware time (s) and its length (m) between network nodes.
 
         A path leaves ``s`` by any of its out-edges and reaches ``t`` by any in-edge; the
-        diagonal (``s == t``) is 0. One line-graph search per distinct source.
+        diagonal (``s == t``) is 0.
+
+        Parameters
+        ----------
+        sources, targets
+            Node indices (``targets`` default: ``sources``).
+        line_graph
+            ``None`` (default): search the line graph only when there are restrictions.
+            Without any, the plain node search is exact: a fastest node path never
+            revisits a node, so it never turns back, and penalties only add time.
+            ``True`` forces the line-graph search (one per distinct source).
         """
         net = self.network
         src = _node_indices("sources", sources, net.n_nodes)
         tgt = src if targets is None else _node_indices("targets", targets, net.n_nodes)
+        if not (line_graph or self.banned or self.only):
+            enc = net.encoded
+            return enc.decode(np.atleast_2d(dijkstra(enc.graph, indices=src))[:, tgt])
         heads = net.indices
         order = np.argsort(heads, kind="stable")
         indeg = np.bincount(heads, minlength=net.n_nodes)

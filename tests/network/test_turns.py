@@ -43,7 +43,7 @@ def _ban(kind: str, came: int, via: int, goes: int) -> TurnRestriction:
 def test_without_restrictions_and_penalty_equals_plain(grid: RoadNetwork) -> None:
     turn = TurnAwareGraph.build(grid, u_turn_s=0.0)
     plain = node_matrices(grid, np.arange(6), workers=1)
-    for a, b in zip(turn.node_matrices(np.arange(6)), plain, strict=True):
+    for a, b in zip(turn.node_matrices(np.arange(6), line_graph=True), plain, strict=True):
         np.testing.assert_allclose(a, b)
 
 
@@ -132,8 +132,11 @@ def test_real_extract_turns(shared: Path, name: str) -> None:
     nodes = np.arange(0, net.n_nodes, max(1, net.n_nodes // 15))
     free = TurnAwareGraph.build(net, u_turn_s=0.0)
     plain = node_matrices(net, nodes, workers=1)
-    np.testing.assert_allclose(free.node_matrices(nodes)[0], plain[0], atol=1e-6)
-    penalised = TurnAwareGraph.build(net, u_turn_s=60.0)
+    np.testing.assert_allclose(free.node_matrices(nodes, line_graph=True)[0], plain[0],
+                               atol=1e-6)
+    penalised = TurnAwareGraph.build(net, u_turn_s=60.0)  # no restriction: as plain
+    np.testing.assert_allclose(penalised.node_matrices(nodes, line_graph=True)[0], plain[0],
+                               atol=1e-6)
     edges = np.arange(min(net.n_edges, 60))
     back = [_reverse(net, e) for e in edges]
     pairs = [(e, b) for e, b in zip(edges, back, strict=True) if b is not None]
