@@ -253,6 +253,36 @@ def test_networkx_dijkstra_sample(benchmark: BenchmarkFixture,
                        rounds=1, iterations=1)
 
 
+def random_bans(network: RoadNetwork, share: float, *, seed: int = 2
+                ) -> tuple[tuple[int, int], ...]:
+    """One banned ``(edge in, edge out)`` turn at ``share`` of the junctions (synthetic)."""
+    rng = np.random.default_rng(seed)
+    heads = network.indices
+    bans = []
+    for v in rng.choice(network.n_nodes, int(share * network.n_nodes), replace=False):
+        into = np.flatnonzero(heads == v)
+        out = np.arange(network.indptr[v], network.indptr[v + 1])
+        if len(into) >= 2 and len(out) >= 2:
+            bans.append((int(rng.choice(into)), int(rng.choice(out))))
+    return tuple(bans)
+
+
+def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
+               u_turn_s: float = 60.0) -> tuple[float, float, int]:
+    """CPU seconds of ``sources`` rows, plain and turn-aware (one process), and bans."""
+    from circularopt.matrices import node_matrices
+    from circularopt.network import TurnAwareGraph
+
+    src = np.random.default_rng(3).choice(network.n_nodes, sources, replace=False)
+    t0 = time.process_time()
+    node_matrices(network, src, workers=1)
+    plain = time.process_time() - t0
+    graph = TurnAwareGraph(network, u_turn_s, banned=random_bans(network, share))
+    t0 = time.process_time()
+    graph.node_matrices(src)
+    return plain, time.process_time() - t0, len(graph.banned)
+
+
 def main() -> None:
     """Print the benchmark table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -261,7 +291,15 @@ def main() -> None:
     parser.add_argument("--nx-sample", type=int, default=20,
                         help="networkx sources timed, then extrapolated (default 20)")
     parser.add_argument("--workers", type=int, help="processes (default: all CPUs)")
+    parser.add_argument("--turns", type=int, metavar="SOURCES",
+                        help="only compare turn-aware rows (random bans at 2%% of nodes, "
+                             "U-turn 60 s) with plain rows from SOURCES sources, CPU time")
     args = parser.parse_args()
+    if args.turns:
+        plain, turns, bans = turn_ratio(road_like_network(args.side), args.turns)
+        print(f"{args.turns} rows, one process: plain {plain:.2f} CPU s, turn-aware "
+              f"({bans} bans, U-turn 60 s) {turns:.2f} CPU s, ratio {turns / plain:.1f}x")
+        return
     rows = list(run(args.side, tuple(args.sizes), nx_sample=args.nx_sample,
                     workers=args.workers))
     call, stall = gil_stall(road_like_network(args.side))
