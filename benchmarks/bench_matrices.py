@@ -283,6 +283,83 @@ def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
     return plain, time.process_time() - t0, len(graph.banned)
 
 
+def _backend_rows(name: str, network: RoadNetwork, src: np.ndarray) -> np.ndarray:
+    """Encoded (time, length) rows ``src`` x ``src`` from one library, one thread."""
+    u = network.edge_tails.astype(np.int64).tolist()
+    v = network.indices.astype(np.int64).tolist()
+    w = network.encoded.graph.data.tolist()
+    if name == "igraph":
+        import igraph as ig
+
+        g = ig.Graph(n=network.n_nodes, edges=list(zip(u, v, strict=True)), directed=True)
+        g.es["w"] = w
+        return np.array(g.distances(source=src.tolist(), target=src.tolist(), weights="w"))
+    if name == "networkit":
+        import networkit as nk
+
+        nk.setNumberOfThreads(1)
+        G = nk.Graph(network.n_nodes, weighted=True, directed=True)
+        for a, b, c in zip(u, v, w, strict=True):
+            G.addEdge(a, b, c)
+        sp = nk.distance.SPSP(G, src.tolist(), src.tolist())
+        sp.run()
+        return np.array(sp.getDistances())
+    if name == "rustworkx":
+        import rustworkx as rx
+
+        R = rx.PyDiGraph()
+        R.add_nodes_from(range(network.n_nodes))
+        R.add_edges_from(list(zip(u, v, w, strict=True)))
+        rows = [rx.digraph_dijkstra_shortest_path_lengths(R, int(s), edge_cost_fn=float)
+                for s in src]
+        return np.array([[0.0 if t == s else d[int(t)] for t in src]
+                         for s, d in zip(src, rows, strict=True)])
+    return np.asarray(dijkstra(network.encoded.graph, indices=src)[:, src])
+
+
+def pandana_rows(network: RoadNetwork, src: np.ndarray) -> tuple[float, np.ndarray]:
+    """Contraction hierarchies (pandana): CPU s to build, and travel-time-only rows
+    from one point-to-point query per pair (pandana has no many-to-many search)."""
+    import pandana
+    import pandas as pd
+
+    enc = network.encoded
+    t0 = time.process_time()
+    net = pandana.Network(pd.Series(network.lon), pd.Series(network.lat),
+                          pd.Series(network.edge_tails), pd.Series(network.indices),
+                          pd.DataFrame({"w": np.floor(enc.graph.data / enc.radix)}),
+                          twoway=False)
+    build = time.process_time() - t0
+    orig, dest = np.repeat(src, len(src)), np.tile(src, len(src))
+    rows = np.asarray(net.shortest_path_lengths(orig, dest, imp_name="w"))
+    return build, rows.reshape(len(src), len(src)) * enc.radix
+
+
+def compare_backends(network: RoadNetwork, n: int) -> None:
+    """Print CPU seconds of an ``n`` x ``n`` matrix per library (one thread each) and
+    whether it equals scipy's (time and length, exactly)."""
+    src = np.random.default_rng(0).choice(network.n_nodes, n, replace=False)
+    ref = _backend_rows("scipy", network, src)
+    print(f"| library ({n}x{n}, one thread) | CPU s | equal to scipy |")
+    print("|---|---:|---|")
+    for name in ("scipy", "igraph", "networkit", "rustworkx", "pandana"):
+        try:
+            t0 = time.process_time()
+            if name == "pandana":
+                build, rows = pandana_rows(network, src)
+                same = np.array_equal(np.floor(ref / network.encoded.radix) *
+                                      network.encoded.radix, rows)
+                name = f"pandana (CH build {build:.1f} s not counted; time only)"
+                t0 += build
+            else:
+                rows = _backend_rows(name, network, src)
+                same = np.array_equal(rows, ref)
+        except ImportError:
+            print(f"| {name} | not installed | |")
+            continue
+        print(f"| {name} | {time.process_time() - t0:.2f} | {same} |", flush=True)
+
+
 def main() -> None:
     """Print the benchmark table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -294,7 +371,12 @@ def main() -> None:
     parser.add_argument("--turns", type=int, metavar="SOURCES",
                         help="only compare turn-aware rows (random bans at 2%% of nodes, "
                              "U-turn 60 s) with plain rows from SOURCES sources, CPU time")
+    parser.add_argument("--backends", type=int, metavar="N",
+                        help="only compare shortest-path libraries on an N x N matrix")
     args = parser.parse_args()
+    if args.backends:
+        compare_backends(road_like_network(args.side), args.backends)
+        return
     if args.turns:
         plain, turns, bans = turn_ratio(road_like_network(args.side), args.turns)
         print(f"{args.turns} rows, one process: plain {plain:.2f} CPU s, turn-aware "
