@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from circularopt.exceptions import InputError
+from circularopt.i18n import tr
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import Scenario
 
@@ -91,8 +92,9 @@ def turn_graph_for_args(net: RoadNetwork, network: Path, u_turn_s: float) -> Tur
     from circularopt.network import turn_graph_for
 
     graph = turn_graph_for(net, network, u_turn_s=u_turn_s)
-    console.print(f"turn-aware: {len(graph.banned) + len(graph.only)} turn restrictions "
-                  f"applied ({graph.unmatched} not matched), U-turn {u_turn_s:g} s")
+    console.print(tr("turn-aware: {n} turn restrictions applied ({unmatched} not matched), "
+                     "U-turn {u_turn_s:g} s", n=len(graph.banned) + len(graph.only),
+                     unmatched=graph.unmatched, u_turn_s=u_turn_s))
     return graph
 
 

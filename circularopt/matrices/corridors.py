@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import shortest_path
 from circularopt._validate import number
 from circularopt.exceptions import InputError
 from circularopt.geo import great_circle
+from circularopt.i18n import tr
 from circularopt.matrices.approximate import approximate_durations
 from circularopt.matrices.travel import TravelMatrices
 
@@ -139,9 +140,9 @@ def corridor_matrices(locations: Sequence[tuple[str, float, float]], graph: Corr
     np.fill_diagonal(dist, 0.0)
     dur = approximate_durations(dist, speed_kmh=speed_kmh, urban_km=urban_km,
                                 rural_speed_kmh=rural_speed_kmh)
-    return TravelMatrices(ids, dur, dist, True,
-                          f"corridor approximation: roads between {len(graph.ids)} "
-                          f"settlements ({graph.name}), legs great-circle x corridor "
-                          f"circuity (assumed); great-circle x {circuity:g} to and within "
-                          f"settlements; {speed_kmh:g} km/h for the first {urban_km:g} km, "
-                          f"{rural_speed_kmh:g} km/h beyond")
+    return TravelMatrices(ids, dur, dist, True, tr(
+        "corridor approximation: roads between {n} settlements ({name}), legs great-circle "
+        "x corridor circuity (assumed); great-circle x {circuity:g} to and within "
+        "settlements; {speed:g} km/h for the first {urban:g} km, {rural:g} km/h beyond",
+        n=len(graph.ids), name=graph.name, circuity=circuity, speed=speed_kmh,
+        urban=urban_km, rural=rural_speed_kmh))

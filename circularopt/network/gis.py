@@ -31,12 +31,14 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from circularopt._validate import number
 from circularopt.exceptions import InputError, NetworkError
+from circularopt.i18n import tr
 from circularopt.network.graph import RoadNetwork
 from circularopt.network.speeds import _FALLBACK_KMH, _MIN_SPEED_KMH, Setting, speed_table
 
@@ -74,6 +76,12 @@ class RoadFields:
     oneway: str | None = None
     speed: str | None = None
     road_class: str | None = None
+
+    def __post_init__(self) -> None:
+        for key in ("oneway", "speed", "road_class"):
+            value = getattr(self, key)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise InputError(f"RoadFields.{key}", value, "a field name or None")
 
     @classmethod
     def parse(cls, text: str) -> RoadFields:
@@ -154,9 +162,10 @@ def load_gis_network(path: str | Path, *, fields: RoadFields | str | None = None
                                         f"speeds: {setting} table; ends joined within "
                                         f"{snap_m:g} m")
     if net.n_nodes < 2:
-        raise NetworkError(f"GIS road layer {file}: no strongly connected part (no two "
-                           "junctions reach each other); check one-way values and that "
-                           f"line ends meet (joined within snap_m = {snap_m:g} m)")
+        raise NetworkError(tr("GIS road layer {file}: no strongly connected part (no two "
+                              "junctions reach each other); check one-way values and that "
+                              "line ends meet (joined within snap_m = {snap_m:g} m)",
+                              file=file, snap_m=snap_m))
     return net
 
 
@@ -170,17 +179,18 @@ def _read_lines(file: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str]:
     try:
         gdf = gpd.read_file(file, layer=layer, engine="pyogrio")
     except Exception as exc:  # GDAL raises many types; name the file and the cause
-        raise NetworkError(f"cannot read GIS road layer {file}: {type(exc).__name__}: "
-                           f"{exc}") from exc
+        raise NetworkError(tr("cannot read GIS road layer {file}: {kind}: {exc}",
+                              file=file, kind=type(exc).__name__, exc=exc)) from exc
     if gdf.crs is None:
-        raise NetworkError(f"GIS road layer {file} has no coordinate reference system "
-                           "(CRS): set one (QGIS: Layer > Set CRS; a Shapefile needs its "
-                           ".prj file) and save the layer again")
+        raise NetworkError(tr("GIS road layer {file} has no coordinate reference system "
+                              "(CRS): set one (QGIS: Layer > Set CRS; a Shapefile needs its "
+                              ".prj file) and save the layer again", file=file))
     kinds = sorted(set(gdf.geom_type.dropna()))
     gdf = gdf[gdf.geom_type.isin(["LineString", "MultiLineString"])]
     if gdf.empty:
-        raise NetworkError(f"GIS road layer {file} holds no lines (geometry types: "
-                           f"{kinds or 'none'}); give a layer of road lines")
+        raise NetworkError(tr("GIS road layer {file} holds no lines (geometry types: "
+                              "{kinds}); give a layer of road lines",
+                              file=file, kinds=", ".join(kinds) or "none"))
     gdf = gdf.explode(index_parts=False, ignore_index=True)
     gdf = gdf[~gdf.geometry.is_empty & (gdf.geometry.length > 0)]
     utm = gdf.estimate_utm_crs()
@@ -202,12 +212,13 @@ def _road_class(value: Any) -> str:
 
 def _drivable_lines(lines: gpd.GeoDataFrame, spec: RoadFields, file: Path) -> gpd.GeoDataFrame:
     classes = (lines[spec.road_class].map(_road_class) if spec.road_class
-               else gpd.pd.Series("road", index=lines.index))
+               else pd.Series("road", index=lines.index))
     keep = ~classes.map(lambda c: any(w in c for w in _NOT_DRIVABLE))
     out = lines[keep].assign(_class=classes[keep])
     if out.empty:
-        raise NetworkError(f"GIS road layer {file}: no drivable line (all classes in "
-                           f"{spec.road_class!r} are footways, paths, tracks or the like)")
+        raise NetworkError(tr("GIS road layer {file}: no drivable line (all classes in "
+                              "{field!r} are footways, paths, tracks or the like)",
+                              file=file, field=spec.road_class))
     return out
 
 

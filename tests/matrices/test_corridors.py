@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import pytest
 from shapely import LineString, Polygon
 
-from circularopt import generate, site
+from circularopt import generate, site, solve
 from circularopt.cities import Corridor, District, load_spec
 from circularopt.config import cities_dir
 from circularopt.exceptions import InputError
@@ -132,3 +133,13 @@ def test_issyk_kul_siting_serves_no_point_across_the_lake() -> None:
               if _opposite_shores(where[p], where[c])]
     assert result.assignment and not across
     assert "corridor approximation" in result.matrices_source
+
+
+def test_issyk_kul_routes_drive_no_leg_across_the_lake() -> None:
+    plan = solve("issyk-kul", size=150, season="winter", time_limit=20, seed=1)
+    assert plan.approximate and plan.routing is not None
+    where = {i: (lat, lon) for i, lat, lon in plan.scenario.locations()}
+    legs = [(a, b) for route in plan.routing.routes
+            for a, b in pairwise(v.id.split("@")[0] for v in route.visits)
+            if a in where and b in where]
+    assert legs and not [leg for leg in legs if _opposite_shores(*map(where.get, leg))]
