@@ -36,6 +36,9 @@ __all__ = ["DEFAULT_U_TURN_S", "TurnAwareGraph", "TurnRestriction", "read_turn_r
 DEFAULT_U_TURN_S = 60.0
 """Default U-turn penalty, seconds: a collection truck turning round (assumed)."""
 
+_CHUNK = 64
+"""Sources searched together in one call (bounds the memory of a chunk's rows)."""
+
 _KINDS = ("no_left_turn", "no_right_turn", "no_straight_on", "no_u_turn", "no_entry",
           "no_exit", "only_left_turn", "only_right_turn", "only_straight_on", "only_u_turn")
 
@@ -215,24 +218,42 @@ class TurnAwareGraph:
         if not (line_graph or self.banned or self.only):
             enc = net.encoded
             return enc.decode(np.atleast_2d(dijkstra(enc.graph, indices=src))[:, tgt])
-        heads = net.indices
-        order = np.argsort(heads, kind="stable")
-        indeg = np.bincount(heads, minlength=net.n_nodes)
-        starts = np.concatenate([[0], np.cumsum(indeg)[:-1]])
-        has_in = indeg > 0
         uniq, inverse = np.unique(src, return_inverse=True)
         rows = np.full((len(uniq), len(tgt)), np.inf)
-        for k, s in enumerate(uniq):
-            out = np.arange(net.indptr[s], net.indptr[s + 1])
-            if not len(out):
-                continue
-            d = dijkstra(self.line_graph, indices=out, min_only=True)
-            arrive = np.full(net.n_nodes, np.inf)
-            arrive[has_in] = np.minimum.reduceat((d + self._edge_weights)[order],
-                                                 starts[has_in])
-            arrive[s] = 0.0
-            rows[k] = arrive[tgt]
+        in_e, groups, has_in = self._in_edges(tgt)
+        for lo in range(0, len(uniq), _CHUNK):
+            chunk = uniq[lo:lo + _CHUNK]
+            dist = dijkstra(self._with_sources(chunk), indices=net.n_edges
+                            + np.arange(len(chunk)))
+            if len(in_e):
+                arrive = dist[:, in_e] + (self._edge_weights[in_e] - 1.0)
+                rows[lo:lo + len(chunk), has_in] = np.minimum.reduceat(
+                    arrive, groups[has_in], axis=1)
+            rows[lo:lo + len(chunk)][chunk[:, None] == tgt[None, :]] = 0.0
         return net.encoded.decode(rows[inverse])
+
+    def _in_edges(self, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """In-edges of the targets, concatenated; each target's first position; and
+        which targets have any."""
+        heads = self.network.indices
+        order = np.argsort(heads, kind="stable")
+        indeg = np.bincount(heads, minlength=self.network.n_nodes)
+        first = np.concatenate([[0], np.cumsum(indeg)])
+        count = indeg[tgt]
+        groups = np.cumsum(count) - count
+        idx = np.repeat(first[tgt], count) + (np.arange(count.sum()) - np.repeat(groups, count))
+        return order[idx], groups, count > 0
+
+    def _with_sources(self, chunk: np.ndarray) -> sparse.csr_matrix:
+        """The line graph plus one virtual node per source node, joined to the source's
+        out-edges at weight 1 (one length unit, taken off again)."""
+        net, m, c = self.network, self.network.n_edges, len(chunk)
+        count = np.diff(net.indptr)[chunk]
+        cols = np.concatenate([np.arange(net.indptr[s], net.indptr[s + 1]) for s in chunk])
+        rows = np.repeat(np.arange(c), count)
+        virtual = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(c, m + c))
+        top = sparse.hstack([self.line_graph, sparse.csr_matrix((m, c))])
+        return sparse.vstack([top, virtual]).tocsr()
 
     def edge_to_edge(self, sources: Sequence[int] | np.ndarray,
                      targets: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
