@@ -20,6 +20,7 @@ from circularopt.matrices import (
     approximate_matrices,
     corridor_matrices,
     scenario_matrices,
+    spec_corridors,
 )
 
 
@@ -143,3 +144,14 @@ def test_issyk_kul_routes_drive_no_leg_across_the_lake() -> None:
             for a, b in pairwise(v.id.split("@")[0] for v in route.visits)
             if a in where and b in where]
     assert legs and not [leg for leg in legs if _opposite_shores(*map(where.get, leg))]
+
+
+def test_corridors_only_for_specs_that_list_them() -> None:
+    issyk = generate("issyk-kul", size=20, season="winter")
+    assert scenario_matrices(issyk).source.startswith("corridor approximation")
+    plain = scenario_matrices(issyk, corridors=False)
+    np.testing.assert_allclose(plain.distance_m,
+                               approximate_matrices(issyk.locations()).distance_m)
+    assert spec_corridors(generate("bishkek", size=20)) is None
+    anonymous = dataclasses.replace(issyk, metadata={})
+    assert spec_corridors(anonymous) is None
