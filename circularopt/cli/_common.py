@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from circularopt.network import RoadNetwork, TurnAwareGraph
 
 __all__ = ["add_engine_options", "add_network_option", "add_road_fields_option",
+           "add_turns_option",
            "atomic_write", "console", "engine_options", "existing_file", "load_network_for",
            "matrices_for", "turn_graph_for_args"]
 
@@ -63,10 +64,15 @@ def add_network_option(parser: argparse.ArgumentParser) -> None:
                              "are an offline approximation (along the city's road "
                              "corridors where its spec lists them)")
     add_road_fields_option(parser)
+    add_turns_option(parser)
+
+
+def add_turns_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--turns [U_TURN_S]`` (turn-aware matrices on a road network)."""
     parser.add_argument("--turns", nargs="?", type=float, const=60.0, metavar="U_TURN_S",
-                        help="with --network: turn-aware matrices honouring the OSM file's "
-                             "turn restrictions and a U-turn penalty in seconds (default "
-                             "60 when the flag is given without a value)")
+                        help="with a road network: turn-aware matrices honouring the OSM "
+                             "file's turn restrictions and a U-turn penalty in seconds "
+                             "(60 when the flag is given without a value)")
 
 
 def add_road_fields_option(parser: argparse.ArgumentParser) -> None:

@@ -9,9 +9,15 @@ from pathlib import Path
 
 from rich.table import Table
 
-from circularopt.cli._common import add_road_fields_option, console, existing_file
+from circularopt.cli._common import (
+    add_road_fields_option,
+    add_turns_option,
+    console,
+    existing_file,
+    turn_graph_for_args,
+)
 from circularopt.exceptions import InputError
-from circularopt.matrices import TravelMatrices, road_matrices, save_matrices
+from circularopt.matrices import TravelMatrices, road_matrices, save_matrices, turn_matrices
 from circularopt.network import DEFAULT_MAX_SNAP_M, load_network
 
 
@@ -30,6 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--network-type", choices=["drive", "drive_service"], default="drive",
                    help="which OSM ways are drivable (default drive)")
     add_road_fields_option(p)
+    add_turns_option(p)
     p.add_argument("--snap-m", type=float, default=2.0,
                    help="GIS layers: join line ends closer than this, metres (default 2)")
     p.add_argument("--workers", type=int, help="processes for the matrix (default: all CPUs)")
@@ -87,8 +94,12 @@ def _network(args: argparse.Namespace) -> int:
             raise InputError("--out", str(args.out), "to be given together with --points")
         return 0
     points = read_points(existing_file(args.points, option="--points"))
-    matrices = road_matrices(net, points, max_snap_m=args.max_snap_m,
-                             cache=not args.no_cache, workers=args.workers)
+    if args.turns is not None:
+        graph = turn_graph_for_args(net, Path(args.file), args.turns)
+        matrices = turn_matrices(graph, points, max_snap_m=args.max_snap_m)
+    else:
+        matrices = road_matrices(net, points, max_snap_m=args.max_snap_m,
+                                 cache=not args.no_cache, workers=args.workers)
     finite = matrices.duration_s[matrices.duration_s > 0]
     console.print(f"{len(points)} points snapped; matrix {len(points)}x{len(points)}; "
                   f"mean trip {finite.mean() / 60 if finite.size else 0:.1f} min")

@@ -151,3 +151,22 @@ def _reverse(net: RoadNetwork, e: int) -> int | None:
         return net.edge_index(head, tail)
     except Exception:
         return None
+
+
+def test_cli_network_turns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from circularopt.cli import main
+    from circularopt.matrices import load_matrices
+
+    path = _osm(tmp_path)
+    points = tmp_path / "points.csv"
+    points.write_text("id,lat,lon\na,42.0,74.0\nb,42.001,74.001\n", encoding="utf-8")
+    out = tmp_path / "m.npz"
+    base = ["network", str(path), "--points", str(points), "--no-cache", "--workers", "1"]
+    assert main([*base, "--out", str(out)]) == 0
+    plain = load_matrices(out).duration_s[0, 1]
+    assert main([*base, "--turns", "30", "--out", str(out)]) == 0
+    # simplified, the grid keeps junctions 2 and 5 only and one edge per node pair, so
+    # the restricted edge (5 -> 4 -> 1 -> 2, parallel to 5 -> 2) is gone: not matched
+    assert "0 turn restrictions applied (1 not matched)" in capsys.readouterr().out
+    turned = load_matrices(out)
+    assert "turn-aware" in turned.source and turned.duration_s[0, 1] == pytest.approx(plain)
