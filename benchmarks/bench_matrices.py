@@ -253,6 +253,134 @@ def test_networkx_dijkstra_sample(benchmark: BenchmarkFixture,
                        rounds=1, iterations=1)
 
 
+def random_bans(network: RoadNetwork, share: float, *, seed: int = 2
+                ) -> tuple[tuple[int, int], ...]:
+    """One banned ``(edge in, edge out)`` turn at ``share`` of the junctions (synthetic)."""
+    rng = np.random.default_rng(seed)
+    heads = network.indices
+    bans = []
+    for v in rng.choice(network.n_nodes, int(share * network.n_nodes), replace=False):
+        into = np.flatnonzero(heads == v)
+        out = np.arange(network.indptr[v], network.indptr[v + 1])
+        if len(into) >= 2 and len(out) >= 2:
+            bans.append((int(rng.choice(into)), int(rng.choice(out))))
+    return tuple(bans)
+
+
+def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
+               u_turn_s: float = 60.0) -> tuple[float, float, int]:
+    """CPU seconds of ``sources`` rows, plain and turn-aware (one process), and bans."""
+    from circularopt.matrices import node_matrices
+    from circularopt.network import TurnAwareGraph
+
+    src = np.random.default_rng(3).choice(network.n_nodes, sources, replace=False)
+    t0 = time.process_time()
+    node_matrices(network, src, workers=1)
+    plain = time.process_time() - t0
+    graph = TurnAwareGraph(network, u_turn_s, banned=random_bans(network, share))
+    t0 = time.process_time()
+    graph.node_matrices(src)
+    return plain, time.process_time() - t0, len(graph.banned)
+
+
+def _backend_rows(name: str, network: RoadNetwork, src: np.ndarray) -> np.ndarray:
+    """Encoded (time, length) rows ``src`` x ``src`` from one library, one thread."""
+    u = network.edge_tails.astype(np.int64).tolist()
+    v = network.indices.astype(np.int64).tolist()
+    w = network.encoded.graph.data.tolist()
+    if name == "igraph":
+        import igraph as ig
+
+        g = ig.Graph(n=network.n_nodes, edges=list(zip(u, v, strict=True)), directed=True)
+        g.es["w"] = w
+        return np.array(g.distances(source=src.tolist(), target=src.tolist(), weights="w"))
+    if name == "networkit":
+        import networkit as nk
+
+        nk.setNumberOfThreads(1)
+        G = nk.Graph(network.n_nodes, weighted=True, directed=True)
+        for a, b, c in zip(u, v, w, strict=True):
+            G.addEdge(a, b, c)
+        sp = nk.distance.SPSP(G, src.tolist(), src.tolist())
+        sp.run()
+        return np.array(sp.getDistances())
+    if name == "rustworkx":
+        import rustworkx as rx
+
+        R = rx.PyDiGraph()
+        R.add_nodes_from(range(network.n_nodes))
+        R.add_edges_from(list(zip(u, v, w, strict=True)))
+        rows = [rx.digraph_dijkstra_shortest_path_lengths(R, int(s), edge_cost_fn=float)
+                for s in src]
+        return np.array([[0.0 if t == s else d[int(t)] for t in src]
+                         for s, d in zip(src, rows, strict=True)])
+    return np.asarray(dijkstra(network.encoded.graph, indices=src)[:, src])
+
+
+def pandana_rows(network: RoadNetwork, src: np.ndarray) -> tuple[float, np.ndarray]:
+    """Contraction hierarchies (pandana): CPU s to build, and travel-time-only rows
+    from one point-to-point query per pair (pandana has no many-to-many search)."""
+    import pandana
+    import pandas as pd
+
+    enc = network.encoded
+    t0 = time.process_time()
+    net = pandana.Network(pd.Series(network.lon), pd.Series(network.lat),
+                          pd.Series(network.edge_tails), pd.Series(network.indices),
+                          pd.DataFrame({"w": np.floor(enc.graph.data / enc.radix)}),
+                          twoway=False)
+    build = time.process_time() - t0
+    orig, dest = np.repeat(src, len(src)), np.tile(src, len(src))
+    rows = np.asarray(net.shortest_path_lengths(orig, dest, imp_name="w"))
+    return build, rows.reshape(len(src), len(src)) * enc.radix
+
+
+def cch_rows(network: RoadNetwork, src: np.ndarray) -> tuple[float, np.ndarray]:
+    """Customizable contraction hierarchies (routingkit-cch, one-to-many with pinned
+    targets): CPU s to order, build and customise, and travel-time-only rows (RoutingKit
+    weights are 32-bit, too narrow for the encoded time-and-length weights)."""
+    import routingkit_cch as rk
+
+    enc = network.encoded
+    tail = network.edge_tails.astype(np.int64).tolist()
+    head = network.indices.astype(np.int64).tolist()
+    t0 = time.process_time()
+    order = rk.compute_order_inertial(network.n_nodes, tail, head, network.lat.tolist(),
+                                      network.lon.tolist())
+    metric = rk.CCHMetric(rk.CCH(order, tail, head, False),
+                          np.floor(enc.graph.data / enc.radix).astype(np.int64).tolist())
+    build = time.process_time() - t0
+    query = rk.CCHOneToMany(metric, src.tolist())
+    rows = np.array([[np.inf if d is None else d for d in query.distances_from(int(s))]
+                     for s in src], dtype=float)
+    return build, rows * enc.radix
+
+
+def compare_backends(network: RoadNetwork, n: int) -> None:
+    """Print CPU seconds of an ``n`` x ``n`` matrix per library (one thread each) and
+    whether it equals scipy's (time and length, exactly)."""
+    src = np.random.default_rng(0).choice(network.n_nodes, n, replace=False)
+    ref = _backend_rows("scipy", network, src)
+    print(f"| library ({n}x{n}, one thread) | CPU s | equal to scipy |")
+    print("|---|---:|---|")
+    for name in ("scipy", "igraph", "networkit", "rustworkx", "pandana", "routingkit-cch"):
+        try:
+            t0 = time.process_time()
+            if name in ("pandana", "routingkit-cch"):
+                build, rows = (pandana_rows if name == "pandana" else cch_rows)(network, src)
+                same = np.array_equal(np.floor(ref / network.encoded.radix) *
+                                      network.encoded.radix, rows)
+                name = f"{name} (build {build:.1f} s not counted; time only)"
+                t0 += build
+            else:
+                rows = _backend_rows(name, network, src)
+                same = np.array_equal(rows, ref)
+        except ImportError:
+            print(f"| {name} | not installed | |")
+            continue
+        print(f"| {name} | {time.process_time() - t0:.2f} | {same} |", flush=True)
+
+
 def main() -> None:
     """Print the benchmark table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -261,7 +389,20 @@ def main() -> None:
     parser.add_argument("--nx-sample", type=int, default=20,
                         help="networkx sources timed, then extrapolated (default 20)")
     parser.add_argument("--workers", type=int, help="processes (default: all CPUs)")
+    parser.add_argument("--turns", type=int, metavar="SOURCES",
+                        help="only compare turn-aware rows (random bans at 2%% of nodes, "
+                             "U-turn 60 s) with plain rows from SOURCES sources, CPU time")
+    parser.add_argument("--backends", type=int, metavar="N",
+                        help="only compare shortest-path libraries on an N x N matrix")
     args = parser.parse_args()
+    if args.backends:
+        compare_backends(road_like_network(args.side), args.backends)
+        return
+    if args.turns:
+        plain, turns, bans = turn_ratio(road_like_network(args.side), args.turns)
+        print(f"{args.turns} rows, one process: plain {plain:.2f} CPU s, turn-aware "
+              f"({bans} bans, U-turn 60 s) {turns:.2f} CPU s, ratio {turns / plain:.1f}x")
+        return
     rows = list(run(args.side, tuple(args.sizes), nx_sample=args.nx_sample,
                     workers=args.workers))
     call, stall = gil_stall(road_like_network(args.side))

@@ -77,7 +77,9 @@ __all__ = [
     "SPEC_VERSION",
     "CitySpec",
     "CollectionDefaults",
+    "Corridor",
     "District",
+    "RoadDistance",
     "Season",
     "apportion",
     "generate",
@@ -230,6 +232,10 @@ class CitySpec:
         Source of every figure, keyed by its place in the spec (``"districts.leninsky"``).
     illustrative
         Ids of objects that are illustrative (plausible, not a known real facility).
+    corridors
+        Road corridors between districts (empty: no corridor approximation).
+    road_distances
+        Published road distances that check the corridors.
     """
 
     name: str
@@ -249,6 +255,8 @@ class CitySpec:
     parameters: Parameters
     sources: Mapping[str, str]
     illustrative: tuple[str, ...]
+    corridors: tuple[Corridor, ...] = ()
+    road_distances: tuple[RoadDistance, ...] = ()
 
     def season(self, season: str | None) -> Season | None:
         """Return the named season, checking it against the spec.
@@ -279,6 +287,53 @@ class CitySpec:
         """Total waste per day of the city in ``season``, tonnes."""
         f = self.factors(season)
         return float(sum(d.tonnes_per_day(f[d.id]) for d in self.districts))
+
+
+@dataclass(frozen=True)
+class Corridor:
+    """A road corridor: district ids in the order a real road passes them.
+
+    Parameters
+    ----------
+    id, name
+        Id and display name (e.g. the road number).
+    settlements
+        District ids along the road; consecutive ones are joined by a leg.
+    circuity
+        Ratio of road length to great-circle length of each leg (legs are estimates:
+        great circle x ``circuity``, labelled assumed).
+    source
+        Where the order of the settlements comes from.
+    """
+
+    id: str
+    name: str
+    settlements: tuple[str, ...]
+    circuity: float
+    source: str
+
+
+@dataclass(frozen=True)
+class RoadDistance:
+    """A published road distance between two districts, used to check the corridors.
+
+    Parameters
+    ----------
+    a, b
+        District ids.
+    km
+        Road distance, km.
+    via
+        Corridor id the distance runs along (empty: any).
+    source
+        Where the figure comes from.
+    """
+
+    a: str
+    b: str
+    km: float
+    via: str
+    source: str
 
 
 # --------------------------------------------------------------------------- reading TOML
@@ -497,6 +552,8 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
     recyclers = _recyclers(top, names, sources, illustrative)
     landfills = _landfills(top, sources, illustrative)
     depots = _depots(top, sources, illustrative)
+    corridors = _corridors(top, ids, sources)
+    road_distances = _road_distances(top, ids, {c.id for c in corridors}, sources)
     top.done()
 
     _unique_ids(path, ids, (*complexes, *recyclers, *landfills, *depots))
@@ -506,7 +563,48 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
         districts=districts, seasons=MappingProxyType(seasons), collection=collection,
         complexes=complexes, recyclers=recyclers, landfills=landfills, depots=depots,
         parameters=parameters, sources=MappingProxyType(sources),
-        illustrative=tuple(illustrative))
+        illustrative=tuple(illustrative), corridors=corridors,
+        road_distances=road_distances)
+
+
+def _district_ref(t: _Table, key: str, value: Any, ids: set[str]) -> str:
+    if value not in ids:
+        near = difflib.get_close_matches(str(value), sorted(ids), n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise t.error(key, value, f"a district id of this spec{hint}")
+    return str(value)
+
+
+def _corridors(top: _Table, ids: set[str], sources: dict[str, str]) -> tuple[Corridor, ...]:
+    """``[[corridors]]``: settlements along real roads (optional)."""
+    out = []
+    for t in top.tables("corridors", required=False):
+        cid = t.ident()
+        names = t.raw("settlements", expected="a list of district ids")
+        if not isinstance(names, list) or len(names) < 2:
+            raise t.error("settlements", names, "a list of at least two district ids")
+        settlements = tuple(_district_ref(t, "settlements", n, ids) for n in names)
+        out.append(Corridor(cid, t.str_("name", cid), settlements,
+                            t.num("circuity", lo=1.0, hi=3.0), t.source()))
+        sources[f"corridors.{cid}"] = out[-1].source
+        t.done()
+    return tuple(out)
+
+
+def _road_distances(top: _Table, ids: set[str], corridor_ids: set[str],
+                    sources: dict[str, str]) -> tuple[RoadDistance, ...]:
+    """``[[road_distances]]``: published figures that check the corridors (optional)."""
+    out = []
+    for i, t in enumerate(top.tables("road_distances", required=False)):
+        a = _district_ref(t, "from", t.raw("from", expected="a district id"), ids)
+        b = _district_ref(t, "to", t.raw("to", expected="a district id"), ids)
+        via = t.str_("via", "")
+        if via and via not in corridor_ids:
+            raise t.error("via", via, f"a corridor id of this spec, one of {sorted(corridor_ids)}")
+        out.append(RoadDistance(a, b, t.num("km", lo=0, lo_open=True), via, t.source()))
+        sources[f"road_distances[{i}]"] = out[-1].source
+        t.done()
+    return tuple(out)
 
 
 def _population(top: _Table, sources: dict[str, str]) -> tuple[float, float]:

@@ -25,7 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from circularopt.exceptions import InputError
-from circularopt.matrices import TravelMatrices, approximate_matrices, load_matrices
+from circularopt.matrices import (
+    TravelMatrices,
+    approximate_matrices,
+    load_matrices,
+    scenario_matrices,
+)
 from circularopt.scenario import Scenario
 
 __all__ = ["Instance", "load_instance", "read_bks", "save_instance"]
@@ -70,13 +75,15 @@ def load_instance(path: str | Path) -> Instance:
     Parameters
     ----------
     path
-        Instance folder (with ``scenario.json``) or a scenario JSON file.
+        Instance folder (with ``scenario.json``) or a scenario JSON file. A bare scenario
+        gets the matrices :func:`~circularopt.matrices.scenario_matrices` gives it without
+        a network: the corridor approximation when it was generated from a city spec with
+        road corridors, as ``circularopt solve`` used, else great circle x circuity.
     """
     path = Path(path)
     if path.is_file():
         scenario = Scenario.from_json(path)
-        return Instance(path.stem, scenario, approximate_matrices(scenario.locations()),
-                        path.parent)
+        return Instance(path.stem, scenario, scenario_matrices(scenario), path.parent)
     if not (path / "scenario.json").is_file():
         raise InputError("instance", str(path),
                          "an instance folder holding scenario.json, or a scenario JSON file")

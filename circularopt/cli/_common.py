@@ -8,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -18,8 +18,13 @@ from circularopt.i18n import lazy, tr
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import Scenario
 
-__all__ = ["add_engine_options", "add_network_option", "atomic_write", "console",
-           "engine_options", "existing_file", "matrices_for"]
+if TYPE_CHECKING:
+    from circularopt.network import RoadNetwork, TurnAwareGraph
+
+__all__ = ["add_engine_options", "add_network_option", "add_road_fields_option",
+           "add_turns_option",
+           "atomic_write", "console", "engine_options", "existing_file", "load_network_for",
+           "matrices_for", "turn_graph_for_args"]
 
 console = Console(stderr=False, highlight=False)
 """Where subcommands print tables and progress."""
@@ -52,14 +57,58 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
 
 
 def add_network_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--network FILE`` (road network; default the offline approximation)."""
+    """Add ``--network FILE`` (road network; default the offline approximation) and
+    ``--road-fields`` (attribute fields of a GIS road layer)."""
     parser.add_argument("--network", type=Path,
-                        help="road network file (.osm, .osm.bz2, .osm.pbf, .graphml); "
-                             "without it distances are an offline approximation")
+                        help="road network file (.osm, .osm.bz2, .osm.pbf, .graphml, or a "
+                             "GIS line layer .gpkg, .shp, .geojson); without it distances "
+                             "are an offline approximation (along the city's road "
+                             "corridors where its spec lists them)")
+    add_road_fields_option(parser)
+    add_turns_option(parser)
 
 
-def matrices_for(scenario: Scenario, network: Path | None) -> TravelMatrices:
-    """Travel matrices for a command: from ``--network`` or announced as approximate."""
+def add_turns_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--turns [U_TURN_S]`` (turn-aware matrices on a road network)."""
+    parser.add_argument("--turns", nargs="?", type=float, const=60.0, metavar="U_TURN_S",
+                        help="with a road network: turn-aware matrices honouring the OSM "
+                             "file's turn restrictions and a U-turn penalty in seconds "
+                             "(60 when the flag is given without a value)")
+
+
+def add_road_fields_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--road-fields oneway=..,speed=..,class=..`` (GIS road layers)."""
+    parser.add_argument("--road-fields", metavar="KEY=FIELD,...",
+                        help="GIS road layer fields, e.g. oneway=ONEWAY,speed=MAXSPEED,"
+                             "class=FCLASS (default: guessed; Geofabrik fclass/oneway/"
+                             "maxspeed and Global Map rtt are recognised)")
+
+
+def load_network_for(network: Path, road_fields: str | None = None) -> RoadNetwork:
+    """Load ``--network`` (with ``--road-fields`` for a GIS layer), printing a summary."""
+    from circularopt.network import load_network
+
+    console.print(tr("loading road network {path} ...", path=escape(str(network))))
+    net = load_network(network, road_fields=road_fields)
+    console.print(net.summary())
+    return net
+
+
+def turn_graph_for_args(net: RoadNetwork, network: Path, u_turn_s: float) -> TurnAwareGraph:
+    """``--turns``: the turn-aware graph of a loaded ``--network``, with a summary."""
+    from circularopt.network import turn_graph_for
+
+    graph = turn_graph_for(net, network, u_turn_s=u_turn_s)
+    console.print(tr("turn-aware: {n} turn restrictions applied ({unmatched} not matched), "
+                     "U-turn {u_turn_s:g} s", n=len(graph.banned) + len(graph.only),
+                     unmatched=graph.unmatched, u_turn_s=u_turn_s))
+    return graph
+
+
+def matrices_for(scenario: Scenario, network: Path | None, road_fields: str | None = None,
+                 turns: float | None = None) -> TravelMatrices:
+    """Travel matrices for a command: from ``--network`` (turn-aware with ``turns``, the
+    U-turn penalty in seconds) or announced as approximate."""
     from circularopt.matrices import scenario_matrices
 
     if network is None:
@@ -67,11 +116,9 @@ def matrices_for(scenario: Scenario, network: Path | None) -> TravelMatrices:
         console.print(tr("[yellow]travel figures are APPROXIMATE:[/] {source} (no road "
                          "network given)", source=escape(matrices.source)))
         return matrices
-    from circularopt.network import load_network
-
-    console.print(tr("loading road network {path} ...", path=escape(str(network))))
-    net = load_network(network)
-    console.print(net.summary())
+    net = load_network_for(network, road_fields)
+    if turns is not None:
+        return scenario_matrices(scenario, turn_graph_for_args(net, network, turns))
     return scenario_matrices(scenario, net)
 
 

@@ -9,16 +9,23 @@ from pathlib import Path
 
 from rich.table import Table
 
-from circularopt.cli._common import console, existing_file
+from circularopt.cli._common import (
+    add_road_fields_option,
+    add_turns_option,
+    console,
+    existing_file,
+    turn_graph_for_args,
+)
 from circularopt.exceptions import InputError
-from circularopt.matrices import TravelMatrices, road_matrices, save_matrices
+from circularopt.matrices import TravelMatrices, road_matrices, save_matrices, turn_matrices
 from circularopt.network import DEFAULT_MAX_SNAP_M, load_network
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``network`` subcommand."""
     p = sub.add_parser("network", help="load a road network file; snap points, write a matrix")
-    p.add_argument("file", help="road network: .osm, .osm.bz2, .osm.pbf or .graphml")
+    p.add_argument("file", help="road network: .osm, .osm.bz2, .osm.pbf, .graphml or a GIS "
+                                "line layer .gpkg, .shp, .geojson")
     p.add_argument("--points", help="CSV with columns id,lat,lon to snap and connect")
     p.add_argument("--out", type=Path,
                    help="matrix file: .npz (arrays) or .csv (from,to,duration_s,distance_m)")
@@ -28,6 +35,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="default speed table (default urban: 60 km/h main roads)")
     p.add_argument("--network-type", choices=["drive", "drive_service"], default="drive",
                    help="which OSM ways are drivable (default drive)")
+    add_road_fields_option(p)
+    add_turns_option(p)
+    p.add_argument("--snap-m", type=float, default=2.0,
+                   help="GIS layers: join line ends closer than this, metres (default 2)")
     p.add_argument("--workers", type=int, help="processes for the matrix (default: all CPUs)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     p.set_defaults(func=_network)
@@ -72,7 +83,8 @@ def _network(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.suffix.lower() not in (".npz", ".csv"):
         raise InputError("--out", str(args.out), "a file name ending in .npz or .csv")
     net = load_network(existing_file(args.file, option="file"), setting=args.setting,
-                       network_type=args.network_type)
+                       network_type=args.network_type, road_fields=args.road_fields,
+                       snap_m=args.snap_m)
     table = Table("network", "value")
     for key, value in net.summary().items():
         table.add_row(key, f"{value:,}" if isinstance(value, int | float) else str(value))
@@ -82,8 +94,12 @@ def _network(args: argparse.Namespace) -> int:
             raise InputError("--out", str(args.out), "to be given together with --points")
         return 0
     points = read_points(existing_file(args.points, option="--points"))
-    matrices = road_matrices(net, points, max_snap_m=args.max_snap_m,
-                             cache=not args.no_cache, workers=args.workers)
+    if args.turns is not None:
+        graph = turn_graph_for_args(net, Path(args.file), args.turns)
+        matrices = turn_matrices(graph, points, max_snap_m=args.max_snap_m)
+    else:
+        matrices = road_matrices(net, points, max_snap_m=args.max_snap_m,
+                                 cache=not args.no_cache, workers=args.workers)
     finite = matrices.duration_s[matrices.duration_s > 0]
     console.print(f"{len(points)} points snapped; matrix {len(points)}x{len(points)}; "
                   f"mean trip {finite.mean() / 60 if finite.size else 0:.1f} min")

@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _route(args: argparse.Namespace) -> int:
     scenario = Scenario.from_json(existing_file(args.scenario, option="scenario"))
-    matrices = matrices_for(scenario, args.network)
+    matrices = matrices_for(scenario, args.network, args.road_fields, args.turns)
     if args.siting:
         from circularopt.siting.result import SitingResult
 

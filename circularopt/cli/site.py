@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _site(args: argparse.Namespace) -> int:
     scenario = Scenario.from_json(existing_file(args.scenario, option="scenario"))
-    matrices = matrices_for(scenario, args.network)
+    matrices = matrices_for(scenario, args.network, args.road_fields, args.turns)
     options = SitingOptions(
         backend=args.backend, complexes=args.complexes, max_complexes=args.max_complexes,
         min_diversion=args.min_diversion, max_travel_minutes=args.max_travel_minutes,

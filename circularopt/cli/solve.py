@@ -12,6 +12,8 @@ from circularopt.cli._common import (
     add_network_option,
     console,
     engine_options,
+    load_network_for,
+    turn_graph_for_args,
 )
 from circularopt.i18n import tr
 from circularopt.outputs.tables import CSV_DIALECT_SETTING, CSV_DIALECTS
@@ -55,15 +57,13 @@ def _solve(args: argparse.Namespace) -> int:
 
     log = _RunLog()
     try:
-        network = None
+        network = graph = None
         if args.network is not None:
-            from circularopt.network import load_network
-
-            console.print(tr("loading road network {path} ...", path=args.network))
-            network = load_network(args.network)
-            console.print(network.summary())
-        plan = solve(args.source, network=network, season=args.season, size=args.size,
-                     complexes=args.complexes, time_limit=args.time_limit,
+            network = load_network_for(args.network, args.road_fields)
+            if args.turns is not None:
+                graph = turn_graph_for_args(network, args.network, args.turns)
+        plan = solve(args.source, network=graph or network, season=args.season,
+                     size=args.size, complexes=args.complexes, time_limit=args.time_limit,
                      seed=args.seed, joint=args.joint,
                      routing=RoutingOptions(engine=args.engine,
                                             engine_options=engine_options(args.engine_options)),

@@ -10,7 +10,7 @@ from circularopt._validate import number
 from circularopt.geo import great_circle
 from circularopt.matrices.travel import TravelMatrices
 
-__all__ = ["approximate_matrices"]
+__all__ = ["approximate_durations", "approximate_matrices"]
 
 
 def approximate_matrices(locations: Sequence[tuple[str, float, float]], *,
@@ -57,9 +57,20 @@ def approximate_matrices(locations: Sequence[tuple[str, float, float]], *,
     lat = np.array([loc[1] for loc in locations], dtype=float)
     lon = np.array([loc[2] for loc in locations], dtype=float)
     dist = circuity * great_circle(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-    urban_m = np.minimum(dist, urban_km * 1000.0)
-    dur = urban_m / (speed_kmh / 3.6) + (dist - urban_m) / (rural_speed_kmh / 3.6)
+    dur = approximate_durations(dist, speed_kmh=speed_kmh, urban_km=urban_km,
+                                rural_speed_kmh=rural_speed_kmh)
     return TravelMatrices(ids, dur, dist, True,
                           f"offline approximation: great-circle x {circuity:g}, "
                           f"{speed_kmh:g} km/h for the first {urban_km:g} km, "
                           f"{rural_speed_kmh:g} km/h beyond")
+
+
+def approximate_durations(dist: np.ndarray, *, speed_kmh: float = 30.0, urban_km: float = 10.0,
+                          rural_speed_kmh: float = 70.0) -> np.ndarray:
+    """Seconds for road distances ``dist`` (metres): the first ``urban_km`` at
+    ``speed_kmh``, the rest at ``rural_speed_kmh`` (see :func:`approximate_matrices`)."""
+    speed_kmh = number("speed_kmh", speed_kmh, lo=0.0, lo_open=True)
+    rural_speed_kmh = number("rural_speed_kmh", rural_speed_kmh, lo=0.0, lo_open=True)
+    urban_km = number("urban_km", urban_km, lo=0.0)
+    urban_m = np.minimum(dist, urban_km * 1000.0)
+    return np.asarray(urban_m / (speed_kmh / 3.6) + (dist - urban_m) / (rural_speed_kmh / 3.6))

@@ -25,6 +25,7 @@ import osmnx as ox
 
 from circularopt.config import cache_dir as default_cache_dir
 from circularopt.exceptions import DataNotFoundError, InputError, NetworkError
+from circularopt.network.gis import GIS_SUFFIXES, RoadFields, load_gis_network
 from circularopt.network.graph import RoadNetwork
 from circularopt.network.speeds import (
     _FALLBACK_KMH,
@@ -131,20 +132,25 @@ def _read_graph(path: Path) -> tuple[nx.MultiDiGraph, str]:
         finally:
             ox.settings.useful_tags_way = saved
     raise InputError("network file", str(path),
-                     "a file ending in .osm, .osm.bz2, .osm.pbf or .graphml")
+                     "a file ending in .osm, .osm.bz2, .osm.pbf, .graphml, .gpkg, .shp, "
+                     ".geojson or .json")
 
 
 def load_network(path: str | Path, *, setting: Setting = "urban",
                  speeds_kmh: Mapping[str, float] | None = None,
-                 network_type: NetworkType = "drive", simplify: bool = True) -> RoadNetwork:
-    """Load a road network from an OSM XML, OSM PBF or GraphML file.
+                 network_type: NetworkType = "drive", simplify: bool = True,
+                 road_fields: RoadFields | str | None = None,
+                 snap_m: float = 2.0) -> RoadNetwork:
+    """Load a road network from an OSM XML, OSM PBF, GraphML file or a GIS line layer.
 
     Parameters
     ----------
     path
         ``.osm`` / ``.osm.bz2`` (read with osmnx ``graph_from_xml``), ``.osm.pbf`` (read
         with pyosmium into the same osmnx-style graph, ``oneway`` and roundabouts
-        honoured the osmnx way) or ``.graphml`` (osmnx ``load_graphml``).
+        honoured the osmnx way), ``.graphml`` (osmnx ``load_graphml``) or a GIS line
+        layer ``.gpkg`` / ``.shp`` / ``.geojson`` / ``.json``
+        (:func:`~circularopt.network.gis.load_gis_network`).
     setting
         Default speeds: ``"urban"`` or ``"rural"`` (see :func:`speed_table`).
     speeds_kmh
@@ -154,6 +160,10 @@ def load_network(path: str | Path, *, setting: Setting = "urban",
         ``"drive_service"`` (also service roads except parking aisles and private ones).
     simplify
         Merge chains of degree-two nodes with osmnx (keeps each edge's shape).
+    road_fields, snap_m
+        GIS layers only: attribute field names (:class:`~circularopt.network.RoadFields`
+        or ``"oneway=..,speed=..,class=.."``; guessed when missing) and the distance
+        within which line ends are joined, metres.
 
     Returns
     -------
@@ -170,6 +180,9 @@ def load_network(path: str | Path, *, setting: Setting = "urban",
     file = Path(path)
     if not file.is_file():
         raise DataNotFoundError(f"road network file {file} not found")
+    if file.suffix.lower() in GIS_SUFFIXES:
+        return load_gis_network(file, fields=road_fields, snap_m=snap_m, setting=setting,
+                                speeds_kmh=speeds_kmh)
     try:
         G, kind = _read_graph(file)
     except (InputError, NetworkError):

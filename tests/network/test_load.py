@@ -81,9 +81,9 @@ def test_graphml_round_trip(tiny: RoadNetwork, tiny_osm: Path, tmp_path: Path) -
 def test_load_errors(tmp_path: Path) -> None:
     with pytest.raises(DataNotFoundError):
         load_network(tmp_path / "absent.osm")
-    (tmp_path / "roads.shp").write_text("x")
+    (tmp_path / "roads.csv").write_text("x")
     with pytest.raises(InputError, match=r"\.osm\.pbf"):
-        load_network(tmp_path / "roads.shp")
+        load_network(tmp_path / "roads.csv")
     (tmp_path / "bad.osm").write_text("<osm><node id=")
     with pytest.raises(NetworkError, match=r"bad\.osm"):
         load_network(tmp_path / "bad.osm")
