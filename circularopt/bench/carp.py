@@ -10,12 +10,13 @@ the ``vehicles_file`` column). Best-known and lower bounds come from ``BKS.csv``
 
 from __future__ import annotations
 
+import csv
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from circularopt.bench._core import BenchOptions, BenchRow, bks_column, write_json
+from circularopt.bench._core import BenchOptions, BenchRow, write_json
 from circularopt.bench._routing import CLOCK, text_lines
 from circularopt.exceptions import CircularOptError, InputError
 from circularopt.routing.arcs import (
@@ -104,41 +105,67 @@ def _solution_json(problem: ArcProblem, solution: ArcSolution, cost: float) -> d
             "format": "each route: [edge, from vertex, to vertex] served in order"}
 
 
-def _files(options: BenchOptions) -> list[Path]:
+def _bounds(root: Path) -> dict[str, dict[str, str]]:
+    """``BKS.csv`` rows by file (``val/1A.dat``) and by instance name (``val1A``)."""
+    path = root / "BKS.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return {**{r["instance"]: r for r in rows}, **{r.get("file", ""): r for r in rows}}
+
+
+def _files(options: BenchOptions, bounds: dict[str, dict[str, str]]
+           ) -> list[tuple[str, Path]]:
+    """``(instance name, file)`` of the selected instances; the name as in ``BKS.csv``
+    (``val1A`` for ``val/1A.dat``), else the file stem."""
     root = Path(options.data)
     folders = [root / s for s in SETS if (root / s).is_dir()] or [root]
-    return [f for folder in folders for f in sorted(folder.glob("*.dat"))
-            if options.selects(f.stem, f.name, f"{folder.name}/{f.stem}")]
+    out = []
+    for folder in folders:
+        for f in sorted(folder.glob("*.dat")):
+            rel = f"{folder.name}/{f.name}" if folder != root else f.name
+            name = bounds.get(rel, {}).get("instance") or f.stem
+            if options.selects(name, f.stem, f.name, f"{folder.name}/{f.stem}"):
+                out.append((name, f))
+    return out
+
+
+def _bound(bounds: dict[str, dict[str, str]], name: str, column: str) -> float | None:
+    value = bounds.get(name, {}).get(column, "")
+    return float(value) if value else None
 
 
 def run_carp(options: BenchOptions) -> Iterator[BenchRow]:
     """Bench runner of CARP: each instance solved within ``n/10`` CPU seconds by default
     (``n`` required edges; ``--time-per-100``), checked by
     :func:`~circularopt.routing.arcs.validate_arc_routes` (the row's cost and
-    ``feasible``), compared with ``BKS.csv`` (``bks``; ``lb`` in an extra column)."""
-    root = Path(options.data)
-    bks = bks_column(root / "BKS.csv", "instance", "bks")
-    lbs = bks_column(root / "BKS.csv", "instance", "lb")
+    ``feasible``), compared with ``BKS.csv`` (``bks``; ``lb`` in an extra column). Instances are
+    named as in ``BKS.csv`` (``val1A`` for ``val/1A.dat``) and selected by that name,
+    the file stem or ``set/stem``."""
+    bounds = _bounds(Path(options.data))
     engine = options.engine or "pyvrp"
-    for path in _files(options):
+    for name, path in _files(options, bounds):
         lines = text_lines(path)
-        problem = parse_carp(lines, name=path.stem)
+        problem = parse_carp(lines, name=name)
         n = problem.num_required
         seconds = options.seconds_for(n, default=n / 10.0)
         t0 = time.perf_counter()
-        extra: dict[str, object] = {"lb": lbs.get(path.stem, ""),
+        bks = _bound(bounds, name, "bks")
+        lb = _bound(bounds, name, "lb")
+        extra: dict[str, object] = {"lb": "" if lb is None else lb,
                                     "vehicles_file": _vehicles_file(lines)}
         try:
             solution = solve_arcs(problem, engine=engine, time_limit=seconds,
                                   seed=options.seed, clock=CLOCK)
         except CircularOptError as exc:
-            yield BenchRow(path.stem, n, bks.get(path.stem), None, False,
+            yield BenchRow(name, n, bks, None, False,
                            time.perf_counter() - t0, engine, {**extra, "error": str(exc)})
             continue
         report = validate_arc_routes(problem, solution)
-        write_json(options, f"{path.stem}.{engine}.json",
+        write_json(options, f"{name}.{engine}.json",
                    _solution_json(problem, solution, report.cost or 0.0))
-        yield BenchRow(path.stem, n, bks.get(path.stem), report.cost, report.ok,
+        yield BenchRow(name, n, bks, report.cost, report.ok,
                        time.perf_counter() - t0, engine,
                        {**extra, "vehicles": report.vehicles,
                         "deadhead": report.deadhead,

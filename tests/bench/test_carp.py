@@ -67,3 +67,11 @@ def test_runner_on_gdb1(shared: Path, engine: str) -> None:
     (row,) = run_carp(options)
     assert row.instance == "gdb1" and row.n == 22 and row.bks == 316
     assert row.feasible and row.cost is not None and row.cost >= 316
+
+
+def test_val_instances_are_named_as_in_bks(shared: Path) -> None:
+    options = BenchOptions(data=shared / "benchmarks" / "carp", instances="val1A",
+                           time_limit=0.5)
+    (row,) = run_carp(options)
+    assert row.instance == "val1A" and row.bks == 173 and row.extra["lb"] == 173
+    assert row.feasible
