@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from circularopt._validate import choice, ident, integer, number
 from circularopt.exceptions import InfeasibleError, InputError
+from circularopt.i18n import tr
 
 __all__ = ["RULES", "ArcEdge", "ArcModel", "ArcProblem", "RequiredEdge", "ServeRule"]
 
@@ -234,12 +235,13 @@ class ArcModel:
         f = self._fleet
         for r in self._required.values():
             if r.demand > f["capacity"]:
-                raise InfeasibleError(
-                    f"street {self._edges[r.edge].id!r} has demand {r.demand:g}, more than "
-                    f"a vehicle carries ({f['capacity']:g}); split the street")
+                raise InfeasibleError(tr(
+                    "street {street!r} has demand {demand:g}, more than a vehicle carries "
+                    "({capacity:g}); split the street", street=self._edges[r.edge].id,
+                    demand=r.demand, capacity=f["capacity"]))
         if f["return_empty"] and not self._unload:
-            raise InfeasibleError("vehicles must return empty but there is no unload site; "
-                                  "add one with add_unload_site")
+            raise InfeasibleError(tr("vehicles must return empty but there is no unload "
+                                     "site; add one with add_unload_site"))
         required = tuple(self._required[k] for k in sorted(self._required))
         count = f["count"] or max(1, sum(2 if r.rule == "each" else 1 for r in required))
         return ArcProblem(self._name, self._nodes, tuple(self._edges), required, f["depot"],

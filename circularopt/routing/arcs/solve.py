@@ -14,6 +14,7 @@ import numpy as np
 
 from circularopt._validate import choice
 from circularopt.exceptions import InfeasibleError
+from circularopt.i18n import tr
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.result import ArcRoute, ArcSolution, ArcVisit
 from circularopt.routing.arcs.tasks import (
@@ -43,9 +44,9 @@ def _check_reachable(problem: ArcProblem, tasks: tuple[ArcTask, ...], paths: Pat
             if all(not (np.isfinite(paths.cost[d, u.start]) and np.isfinite(paths.cost[u.end, d]))
                    for u in others):
                 edge = problem.edges[t.edge]
-                raise InfeasibleError(
-                    f"street {edge.id!r} cannot be reached from the depot "
-                    f"{problem.nodes[d]!r} and left again over the road network")
+                raise InfeasibleError(tr(
+                    "street {street!r} cannot be reached from the depot {depot!r} and left "
+                    "again over the road network", street=edge.id, depot=problem.nodes[d]))
 
 
 def _int_matrix(problem: ArcProblem, matrix: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import networkx as nx
 
+from circularopt.i18n import tr
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.result import ArcRoute, ArcSolution, ArcVisit
 from circularopt.validation import ValidationReport
@@ -140,11 +141,13 @@ def _coverage(problem: ArcProblem, served: Counter[tuple[int, bool]]) -> list[st
         fwd, bwd = served[(k, True)], served[(k, False)]
         if req.rule == "either" or e.oneway:
             if fwd + bwd != 1:
-                errors.append(f"street {e.id!r} is served {fwd + bwd} times; expected once")
+                errors.append(tr("street {street!r} is served {times} times; expected once",
+                                 street=e.id, times=fwd + bwd))
         elif (fwd, bwd) != (1, 1):
-            errors.append(f"street {e.id!r} (rule 'each') is served {fwd} times from "
-                          f"{problem.nodes[e.u]!r} and {bwd} times from "
-                          f"{problem.nodes[e.v]!r}; expected once each way")
+            errors.append(tr("street {street!r} (rule 'each') is served {fwd} times from "
+                             "{u!r} and {bwd} times from {v!r}; expected once each way",
+                             street=e.id, fwd=fwd, bwd=bwd, u=problem.nodes[e.u],
+                             v=problem.nodes[e.v]))
     return errors
 
 
