@@ -50,6 +50,7 @@ from circularopt._validate import (
     ident,
     integer,
     number,
+    share,
     slug,
     time_of_day,
 )
@@ -62,6 +63,7 @@ from circularopt.scenario import (
     DEFAULT_STREAMS,
     CapacityOption,
     CollectionPoint,
+    CollectionStreet,
     ComplexCandidate,
     Depot,
     Landfill,
@@ -79,12 +81,14 @@ __all__ = [
     "CollectionDefaults",
     "Corridor",
     "District",
+    "PrivateHouses",
     "RoadDistance",
     "Season",
     "apportion",
     "generate",
     "list_cities",
     "load_spec",
+    "synthetic_streets",
 ]
 
 SPEC_VERSION = 1
@@ -236,6 +240,8 @@ class CitySpec:
         Road corridors between districts (empty: no corridor approximation).
     road_distances
         Published road distances that check the corridors.
+    private_houses
+        The private-house sector (curbside bag collection), or ``None``.
     """
 
     name: str
@@ -257,6 +263,7 @@ class CitySpec:
     illustrative: tuple[str, ...]
     corridors: tuple[Corridor, ...] = ()
     road_distances: tuple[RoadDistance, ...] = ()
+    private_houses: PrivateHouses | None = None
 
     def season(self, season: str | None) -> Season | None:
         """Return the named season, checking it against the spec.
@@ -554,6 +561,7 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
     depots = _depots(top, sources, illustrative)
     corridors = _corridors(top, ids, sources)
     road_distances = _road_distances(top, ids, {c.id for c in corridors}, sources)
+    private_houses = _private_houses(top, ids, sources)
     top.done()
 
     _unique_ids(path, ids, (*complexes, *recyclers, *landfills, *depots))
@@ -564,7 +572,7 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
         complexes=complexes, recyclers=recyclers, landfills=landfills, depots=depots,
         parameters=parameters, sources=MappingProxyType(sources),
         illustrative=tuple(illustrative), corridors=corridors,
-        road_distances=road_distances)
+        road_distances=road_distances, private_houses=private_houses)
 
 
 def _district_ref(t: _Table, key: str, value: Any, ids: set[str]) -> str:
@@ -1011,4 +1019,134 @@ def _district_sites(spec: CitySpec, d: District, n: int, tonnes: float,
             service_minutes=round(col.service_minutes(per_visit), 2),
             time_window=col.time_window, collections_per_week=col.collections_per_week,
             name=d.name))
+    return out
+
+
+# --------------------------------------------------------------------------- private houses
+
+
+@dataclass(frozen=True)
+class PrivateHouses:
+    """The private-house sector of a city: residents who hand bags to a passing truck.
+
+    Parameters
+    ----------
+    share_of_residents
+        Share of each district's residents living in private houses, by district id.
+    persons_per_household
+        Residents per household.
+    kg_per_person_day
+        Waste handed over per resident and day, kg (``None``: the district's rate).
+    service_min_per_household
+        Time to take the bags of one household, minutes.
+    households_per_km
+        Households per kilometre of street (both sides), for the synthetic grid.
+    block_m
+        Side of a block of the synthetic street grid, metres.
+    source
+        Where the figures come from.
+    """
+
+    share_of_residents: Mapping[str, float]
+    persons_per_household: float
+    kg_per_person_day: float | None
+    service_min_per_household: float
+    households_per_km: float
+    block_m: float
+    source: str
+
+    def households(self, district: District) -> float:
+        """Private households of ``district``."""
+        share = self.share_of_residents.get(district.id, 0.0)
+        return district.population * share / self.persons_per_household
+
+    def tonnes_per_day(self, district: District) -> float:
+        """Waste per day handed over in ``district``'s private-house sector, tonnes."""
+        kg = self.kg_per_person_day or district.kg_per_person_day
+        return district.population * self.share_of_residents.get(district.id, 0.0) * kg / 1000
+
+
+def _private_houses(top: _Table, ids: set[str],
+                    sources: dict[str, str]) -> PrivateHouses | None:
+    """The optional ``[private_houses]`` table; ``share_of_residents`` is one share for
+    every district or a table of shares by district id."""
+    if not top.has("private_houses"):
+        return None
+    t = top.table("private_houses")
+    raw = t.raw("share_of_residents", expected="a share from 0 to 1, or a table of them "
+                "by district id")
+    if isinstance(raw, Mapping):
+        shares = {k: t.check(f"share_of_residents.{k}", share, v) for k, v in raw.items()}
+        unknown = sorted(set(shares) - ids)
+        if unknown:
+            raise t.error("share_of_residents", unknown[0], f"district ids {sorted(ids)}")
+    else:
+        shares = dict.fromkeys(sorted(ids), t.check("share_of_residents", share, raw))
+    out = PrivateHouses(MappingProxyType(shares),
+                        t.num("persons_per_household", lo=0, lo_open=True, hi=30),
+                        t.opt_num("kg_per_person_day", lo=0, lo_open=True, hi=10),
+                        t.num("service_min_per_household", lo=0, hi=60),
+                        t.num("households_per_km", lo=0, lo_open=True, hi=1000),
+                        t.num("block_m", 150.0, lo=20, hi=2000), t.source())
+    t.done()
+    sources["private_houses"] = out.source
+    return out
+
+
+def synthetic_streets(spec: CitySpec, *, rule: str = "both_sides_one_pass"
+                      ) -> tuple[CollectionStreet, ...]:
+    """A *synthetic* street grid per district for the private-house sector.
+
+    Each district gets a square grid of ``block_m`` blocks centred on its centre with about
+    ``households / households_per_km`` kilometres of street; households and waste are
+    spread evenly over its streets (the city's composition). Every street is marked
+    ``synthetic`` and named ``synthetic <district> <k>``: no real street lies behind it.
+
+    Raises
+    ------
+    InputError
+        The spec has no ``[private_houses]`` table.
+    """
+    ph = spec.private_houses
+    if ph is None:
+        raise InputError(f"{spec.path}: private_houses", None,
+                         "a [private_houses] table to generate streets from")
+    out: list[CollectionStreet] = []
+    for d in spec.districts:
+        households = ph.households(d)
+        if households <= 0:
+            continue
+        edges = _grid_edges(d, households / ph.households_per_km, ph.block_m)
+        counts = apportion([1.0] * len(edges), round(households))
+        tonnes = ph.tonnes_per_day(d) / len(edges)
+        for k, ((a, b), count) in enumerate(zip(edges, counts, strict=True)):
+            out.append(CollectionStreet(
+                f"street-{d.id}-{k}", a[0], a[1], b[0], b[1],
+                {s: tonnes * f for s, f in spec.composition.items()},
+                households=count, service_min_per_household=(
+                    ph.service_min_per_household), rule=rule, length_km=ph.block_m / 1000,
+                name=f"synthetic {d.id} {k}", zone=d.id, synthetic=True))
+    return tuple(out)
+
+
+def _grid_edges(d: District, km: float, block_m: float
+                ) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Edges of an ``n x n``-node square grid around ``d``'s centre with about ``km`` of
+    street (``2 n (n - 1)`` edges of ``block_m``)."""
+    edges_wanted = max(1.0, km * 1000 / block_m)
+    n = max(2, math.ceil((1 + math.sqrt(1 + 2 * edges_wanted)) / 2))
+    dlat = block_m / 1000 / _KM_PER_DEG_LAT
+    dlon = dlat / math.cos(math.radians(d.lat))
+    half = (n - 1) / 2
+
+    def node(i: int, j: int) -> tuple[float, float]:
+        return (round(d.lat + (i - half) * dlat, 6), round(d.lon + (j - half) * dlon, 6))
+
+    out = []
+    for i in range(n):
+        for j in range(n):
+            if j + 1 < n:
+                out.append((node(i, j), node(i, j + 1)))
+            if i + 1 < n:
+                out.append((node(i, j), node(i + 1, j)))
     return out

@@ -30,15 +30,28 @@ from types import MappingProxyType
 from typing import Any
 
 from circularopt._serial import from_data, to_data
+from circularopt._validate import (
+    choice,
+    frozen_map,
+    ident,
+    integer,
+    number,
+    position,
+    sequence,
+    window,
+)
 from circularopt._validate import composition as check_composition
-from circularopt._validate import frozen_map, ident, integer, number, position, sequence, window
 from circularopt.exceptions import InputError
+from circularopt.geo import great_circle
 
 __all__ = [
     "DEFAULT_STREAMS",
+    "READABLE_VERSIONS",
     "SCHEMA_VERSION",
+    "SERVE_RULES",
     "CapacityOption",
     "CollectionPoint",
+    "CollectionStreet",
     "ComplexCandidate",
     "Depot",
     "Landfill",
@@ -49,8 +62,16 @@ __all__ = [
     "VehicleType",
 ]
 
-SCHEMA_VERSION = 1
-"""Version of the scenario JSON schema written by this release."""
+SCHEMA_VERSION = 2
+"""Version of the scenario JSON schema written by this release (2: collection streets)."""
+
+READABLE_VERSIONS = (1, 2)
+"""Schema versions this release reads. Version 1 is version 2 without streets: a version-1
+scenario is written back as it was read, and takes version 2 to hold streets."""
+
+SERVE_RULES = ("both_sides_one_pass", "each_direction")
+"""How a collection street is served: both sides in one pass, in either direction (narrow
+residential streets), or each direction separately (wide or one-way streets)."""
 
 def _where(obj: object, ident: str) -> str:
     return f"{type(obj).__name__} {ident!r}"
@@ -157,6 +178,93 @@ class CollectionPoint:
     def tonnes_per_visit(self) -> float:
         """Average tonnes collected per visit, all streams."""
         return self.total_tonnes_per_day * 7.0 / self.collections_per_week
+
+
+@dataclass(frozen=True)
+class CollectionStreet:
+    """A street whose residents hand bags to a passing truck (curbside collection).
+
+    Parameters
+    ----------
+    id
+        Unique id across the scenario's streets and located objects.
+    from_lat, from_lon, to_lat, to_lon
+        The street's two ends, WGS84 degrees (the road edge it runs along).
+    tonnes_per_day
+        Waste per working day by stream, tonnes.
+    households
+        Households served along the street.
+    service_min_per_household, service_min_per_km
+        Collection time while serving: per household and per kilometre of street (the
+        service time is their sum over the street).
+    rule
+        One of :data:`SERVE_RULES`: ``both_sides_one_pass`` (served once, in either
+        allowed direction) or ``each_direction`` (each side on its own pass).
+    oneway
+        The street may only be driven from ``from`` to ``to``.
+    length_km
+        Length along the street; ``None``: the straight line between the ends.
+    osm_from, osm_to
+        OpenStreetMap node ids of the ends, when the street comes from a road network.
+    name
+        Street name (OSM ``name`` where known), shown in route sheets.
+    zone
+        The private-house zone (district) it belongs to.
+    synthetic
+        True for a generated street (no real street behind it); labelled in outputs.
+    """
+
+    id: str
+    from_lat: float
+    from_lon: float
+    to_lat: float
+    to_lon: float
+    tonnes_per_day: Mapping[str, float]
+    households: int = 0
+    service_min_per_household: float = 0.0
+    service_min_per_km: float = 0.0
+    rule: str = "both_sides_one_pass"
+    oneway: bool = False
+    length_km: float | None = None
+    osm_from: int | None = None
+    osm_to: int | None = None
+    name: str = ""
+    zone: str = ""
+    synthetic: bool = False
+
+    def __post_init__(self) -> None:
+        where = _where(self, ident("CollectionStreet.id", self.id))
+        position(f"{where} from", self.from_lat, self.from_lon)
+        position(f"{where} to", self.to_lat, self.to_lon)
+        object.__setattr__(self, "tonnes_per_day",
+                           frozen_map(f"{where}.tonnes_per_day", self.tonnes_per_day))
+        integer(f"{where}.households", self.households)
+        number(f"{where}.service_min_per_household", self.service_min_per_household, lo=0)
+        number(f"{where}.service_min_per_km", self.service_min_per_km, lo=0)
+        choice(f"{where}.rule", self.rule, SERVE_RULES)
+        if self.length_km is not None:
+            number(f"{where}.length_km", self.length_km, lo=0)
+        for end in ("osm_from", "osm_to"):
+            if getattr(self, end) is not None:
+                integer(f"{where}.{end}", getattr(self, end))
+
+    @property
+    def total_tonnes_per_day(self) -> float:
+        """Total waste per working day, all streams, tonnes."""
+        return float(sum(self.tonnes_per_day.values()))
+
+    @property
+    def km(self) -> float:
+        """Length: ``length_km``, or the great-circle distance between the ends."""
+        if self.length_km is not None:
+            return self.length_km
+        return float(great_circle(self.from_lat, self.from_lon, self.to_lat, self.to_lon)) / 1000.0
+
+    @property
+    def service_minutes(self) -> float:
+        """Time to collect along the street (households plus length)."""
+        return (self.households * self.service_min_per_household
+                + self.km * self.service_min_per_km)
 
 
 @dataclass(frozen=True)
@@ -434,7 +542,9 @@ class Scenario:
     metadata
         Free-form provenance (city, season, seed, sources, ``approximate_positions``).
     schema_version
-        JSON schema version; must equal :data:`SCHEMA_VERSION`.
+        JSON schema version, one of :data:`READABLE_VERSIONS` (streets need version 2).
+    streets
+        Collection streets (curbside bag collection), served by arc routing.
     """
 
     name: str
@@ -447,14 +557,15 @@ class Scenario:
     parameters: Parameters = field(default_factory=Parameters)
     metadata: Mapping[str, Any] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
+    streets: tuple[CollectionStreet, ...] = ()
 
     def __post_init__(self) -> None:
         ident("Scenario.name", self.name)
-        if self.schema_version != SCHEMA_VERSION:
+        if self.schema_version not in READABLE_VERSIONS:
             raise InputError("schema_version", self.schema_version,
-                             f"{SCHEMA_VERSION} (this release of circularopt)")
+                             f"one of {list(READABLE_VERSIONS)} (this release of circularopt)")
         for name in ("streams", "collection_points", "complex_candidates", "depots",
-                     "recyclers", "landfills"):
+                     "recyclers", "landfills", "streets"):
             object.__setattr__(self, name, tuple(sequence(name, getattr(self, name))))
         if not isinstance(self.metadata, Mapping):
             raise InputError("metadata", self.metadata, "a mapping (a JSON object)")
@@ -462,7 +573,11 @@ class Scenario:
         if not self.streams:
             raise InputError("streams", [], "at least one material stream")
         _unique([s.name for s in self.streams], "streams")
-        _unique([obj.id for obj in self.located()], "ids of located objects")
+        if self.streets and self.schema_version < 2:
+            raise InputError("schema_version", self.schema_version,
+                             "2 for a scenario with collection streets")
+        _unique([obj.id for obj in self.located()] + [t.id for t in self.streets],
+                "ids of located objects and streets")
         names = set(self.stream_names)
         valid = f"one of the scenario's streams {sorted(names)}"
 
@@ -473,6 +588,8 @@ class Scenario:
 
         for p in self.collection_points:
             check(f"CollectionPoint {p.id!r}.tonnes_per_day", p.tonnes_per_day)
+        for t in self.streets:
+            check(f"CollectionStreet {t.id!r}.tonnes_per_day", t.tonnes_per_day)
         for c in self.complex_candidates:
             check(f"ComplexCandidate {c.id!r}.recovery_rate", c.recovery_rate)
         for r in self.recyclers:
@@ -522,6 +639,9 @@ class Scenario:
             f"Scenario {self.name!r} (schema {self.schema_version})",
             f"  collection points : {len(self.collection_points):,} "
             f"({self.total_tonnes_per_day:,.1f} t/day)",
+            f"  collection streets: {len(self.streets):,} "
+            f"({sum(t.total_tonnes_per_day for t in self.streets):,.1f} t/day"
+            + (", synthetic" if any(t.synthetic for t in self.streets) else "") + ")",
             "  by stream         : " + ", ".join(
                 f"{s} {t:,.1f}" for s, t in self.tonnes_by_stream().items()),
             f"  complex candidates: {len(self.complex_candidates)}",
@@ -534,8 +654,12 @@ class Scenario:
     # ---- JSON
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict (inverse of :meth:`from_dict`)."""
-        return to_data(self)
+        """Return a JSON-ready dict (inverse of :meth:`from_dict`); a version-1 scenario
+        as version 1 (without the ``streets`` key)."""
+        data = to_data(self)
+        if self.schema_version == 1:
+            data.pop("streets", None)
+        return data
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:
         """Serialise to JSON; also write it to ``path`` when given."""
@@ -550,9 +674,9 @@ class Scenario:
         if not isinstance(data, Mapping):
             raise InputError("scenario", type(data).__name__, "a JSON object")
         version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
+        if version not in READABLE_VERSIONS:
             raise InputError("schema_version", version,
-                             f"{SCHEMA_VERSION} (this release of circularopt)")
+                             f"one of {list(READABLE_VERSIONS)} (this release of circularopt)")
         points = data.get("collection_points", [])
         if not isinstance(points, list | tuple):
             raise InputError("collection_points", type(points).__name__, "a JSON array")

@@ -9,7 +9,8 @@ Modules, one per format family: :mod:`~circularopt.bench.facility` (``cflp``, ``
 ``tscflp``), :mod:`~circularopt.bench.vrplib` (``cvrp``, ``vrptw`` and their peers),
 :mod:`~circularopt.bench.kim` (``wcvrptw``), :mod:`~circularopt.bench.yang`
 (``mtvrptwr``), :mod:`~circularopt.bench.cordeau` (``mdvrp``),
-:mod:`~circularopt.bench.lrp` (``lrp``) and :mod:`~circularopt.bench.kg` (``kg``).
+:mod:`~circularopt.bench.lrp` (``lrp``), :mod:`~circularopt.bench.carp` (``carp``, arc
+routing) and :mod:`~circularopt.bench.kg` (``kg``).
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def _lrp() -> Runner:
     return run_lrp
 
 
+def _carp() -> Runner:
+    from circularopt.bench.carp import run_carp
+    return run_carp
+
+
 def _kg() -> Runner:
     from circularopt.bench.kg import run_kg
     return run_kg
@@ -86,7 +92,7 @@ BENCH_SETS: dict[str, Callable[[], Runner]] = {
     "cflp": _cflp, "sscflp": _sscflp, "tscflp": _tscflp,
     "cvrp": _cvrp, "vrptw": _vrptw,
     "wcvrptw": _wcvrptw, "mtvrptwr": _mtvrptwr, "mdvrp": _mdvrp,
-    "lrp": _lrp, "kg": _kg,
+    "lrp": _lrp, "kg": _kg, "carp": _carp,
 }
 """Set name -> function returning its runner (imported on first use: the runners pull in
 the solvers)."""

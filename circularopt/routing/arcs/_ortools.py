@@ -1,0 +1,123 @@
+"""The OR-Tools engine of arc routing: tasks as nodes, either-direction pairs as
+disjunctions of cardinality one (no penalty: exactly one is performed), unload sites as
+optional copy nodes that reset the load (OR-Tools' ``cvrp_reload`` pattern)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from circularopt.routing.arcs.problem import ArcProblem
+from circularopt.routing.arcs.tasks import ArcTask
+from circularopt.routing.engines.ortools_engine import search
+from circularopt.stop import Budget
+
+__all__ = ["solve_ortools_arcs"]
+
+
+def _fleet(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: dict[int, list[int]]
+           ) -> tuple[int, int]:
+    """Vehicles to model and unload copies per site.
+
+    An unlimited fleet is capped at ``2 * ceil(demand / capacity) + 2`` vehicles (first
+    fit never needs more), and unload copies at that many trips plus one per vehicle.
+    """
+    demand = sum(t.demand for t in tasks if t.group is None)
+    demand += sum(tasks[m[0]].demand for m in groups.values())
+    trips = math.ceil(demand / problem.capacity)
+    vehicles = min(problem.num_vehicles, 2 * trips + 2)
+    if problem.unload_nodes:
+        vehicles = min(vehicles, trips + 1)
+    copies = trips + vehicles + 1 if problem.unload_nodes else 0
+    return max(1, vehicles), copies
+
+
+def _model(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
+           points: tuple[int, ...]) -> tuple[Any, Any, list[int]]:
+    """Index manager, routing model and the matrix row of each OR-Tools node."""
+    groups: dict[int, list[int]] = {}
+    for k, t in enumerate(tasks):
+        if t.group is not None:
+            groups.setdefault(t.group, []).append(k)
+    vehicles, copies = _fleet(problem, tasks, groups)
+    m, n_task = len(points), len(tasks)
+    rows = [0] + [m + k for k in range(n_task)] + [j for j in range(1, m) for _ in range(copies)]
+    mgr = pywrapcp.RoutingIndexManager(len(rows), vehicles, 0)
+    rt = pywrapcp.RoutingModel(mgr)
+    sub = matrix[np.ix_(rows, rows)].tolist()
+    cost = rt.RegisterTransitCallback(lambda a, b: sub[mgr.IndexToNode(a)][mgr.IndexToNode(b)])
+    rt.SetArcCostEvaluatorOfAllVehicles(cost)
+    for members in groups.values():
+        rt.AddDisjunction([mgr.NodeToIndex(1 + k) for k in members])
+    for c in range(1 + n_task, len(rows)):
+        rt.AddDisjunction([mgr.NodeToIndex(c)], 0)
+    _load(problem, tasks, rt, mgr, len(rows))
+    return mgr, rt, rows
+
+
+def _load(problem: ArcProblem, tasks: tuple[ArcTask, ...], rt: Any, mgr: Any,
+          n_nodes: int) -> None:
+    """Load dimension: demand at tasks, ``-capacity`` plus slack at unload copies."""
+    cap = round(problem.capacity * problem.load_scale)
+    n_task = len(tasks)
+    demand = [0] + [round(t.demand * problem.load_scale) for t in tasks]
+    demand += [-cap] * (n_nodes - 1 - n_task)
+    cb = rt.RegisterUnaryTransitVector(demand)
+    has_copies = n_nodes > 1 + n_task
+    rt.AddDimension(cb, cap if has_copies else 0, cap, True, "load")
+    dim = rt.GetDimensionOrDie("load")
+    if has_copies:
+        for i in range(rt.Size()):
+            if mgr.IndexToNode(i) <= n_task:
+                dim.SlackVar(i).SetValue(0)
+    if problem.return_empty:
+        for v in range(rt.vehicles()):
+            dim.CumulVar(rt.End(v)).SetMax(0)
+
+
+def solve_ortools_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
+                       points: tuple[int, ...], budget: Budget) -> list[list[int]]:
+    """Solve with guided local search; routes as in
+    :func:`~circularopt.routing.arcs._pyvrp.solve_pyvrp_arcs` (empty when no solution
+    was found in time)."""
+    mgr, rt, rows = _model(problem, tasks, matrix, points)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+
+    def make_params(wall: float) -> Any:
+        params.time_limit.FromMilliseconds(max(1, int(1000 * wall)))
+        return params
+
+    sol = search(rt, budget, make_params)
+    if sol is None:
+        return []
+    n_task = len(tasks)
+    routes = []
+    for v in range(rt.vehicles()):
+        idx, seq = sol.Value(rt.NextVar(rt.Start(v))), []
+        while not rt.IsEnd(idx):
+            node = mgr.IndexToNode(idx)
+            seq.append(node - 1 if node <= n_task else -1 - rows[node])
+            idx = sol.Value(rt.NextVar(idx))
+        routes.append(_drop_idle_unloads(seq))
+    return routes
+
+
+def _drop_idle_unloads(seq: list[int]) -> list[int]:
+    """Remove unloads with nothing collected since the last one (free in the model when
+    back to back at one site)."""
+    out: list[int] = []
+    loaded = False
+    for k in seq:
+        if k >= 0:
+            loaded = True
+            out.append(k)
+        elif loaded:
+            out.append(k)
+            loaded = False
+    return out

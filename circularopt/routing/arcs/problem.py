@@ -1,0 +1,249 @@
+"""The arc-routing problem: streets (edges) to serve, a road graph to deadhead on.
+
+Build it with the validating builder :class:`ArcModel` and freeze it with
+:meth:`ArcModel.data`, which returns an :class:`ArcProblem`. The solver
+(:func:`~circularopt.routing.arcs.solve_arcs`) and the validator
+(:func:`~circularopt.routing.arcs.validate_arc_routes`) read only the frozen problem.
+
+Model
+-----
+*Nodes* are junctions. *Edges* join two nodes; a two-way edge may be traversed in both
+directions, a one-way edge only from ``u`` to ``v``. Deadheading (driving without
+serving) costs the edge's ``cost``. A *required edge* is a street to serve: it has a
+demand, a serving cost (the traversal with service; by default the edge's cost) and a
+rule: ``"either"`` (both sides in one pass, in either allowed direction: a narrow
+residential street) or ``"each"`` (each allowed direction served separately: a wide or
+a one-way street). Vehicles of one capacity leave the depot, may empty their load at an
+unload site (CARP with intermediate facilities) and return to the depot. The cost of a
+plan is the total serving plus deadheading cost (distance); time is not modelled yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from circularopt._validate import choice, ident, integer, number
+from circularopt.exceptions import InfeasibleError, InputError
+from circularopt.i18n import tr
+
+__all__ = ["RULES", "ArcEdge", "ArcModel", "ArcProblem", "RequiredEdge", "ServeRule"]
+
+ServeRule = Literal["either", "each"]
+RULES: tuple[str, ...] = ("either", "each")
+"""Serve rules: ``either`` = once, in either direction; ``each`` = once per direction."""
+
+
+@dataclass(frozen=True)
+class ArcEdge:
+    """A road edge between nodes ``u`` and ``v`` (indices into :attr:`ArcProblem.nodes`).
+
+    ``oneway``: traversable only from ``u`` to ``v``. ``name`` is shown in route sheets.
+    """
+
+    id: str
+    u: int
+    v: int
+    cost: float
+    oneway: bool = False
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class RequiredEdge:
+    """A street to serve: edge index, demand, serving cost and serve rule."""
+
+    edge: int
+    demand: float
+    serve_cost: float
+    rule: ServeRule = "either"
+
+
+@dataclass(frozen=True, eq=False)
+class ArcProblem:
+    """A frozen arc-routing problem; build it with :class:`ArcModel`.
+
+    Parameters
+    ----------
+    name
+        Name shown in results.
+    nodes
+        Node ids.
+    edges, required
+        The road graph and the streets to serve.
+    depot
+        Index of the depot node.
+    capacity
+        Vehicle capacity (same unit as the demands).
+    num_vehicles
+        Vehicles available.
+    unload_nodes
+        Nodes where a vehicle may empty its load mid-route (empty: none).
+    return_empty
+        A route must unload right before returning to the depot.
+    scale
+        Costs are multiples of ``1 / scale`` (engines work on integers).
+    load_scale
+        Demands and the capacity are multiples of ``1 / load_scale``.
+    convention
+        Where the data come from and how costs are rounded, in words.
+    """
+
+    name: str
+    nodes: tuple[str, ...]
+    edges: tuple[ArcEdge, ...]
+    required: tuple[RequiredEdge, ...]
+    depot: int
+    capacity: float
+    num_vehicles: int
+    unload_nodes: tuple[int, ...] = ()
+    return_empty: bool = False
+    scale: int = 1
+    load_scale: int = 1
+    convention: str = ""
+    _edge_index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_edge_index", {e.id: k for k, e in enumerate(self.edges)})
+
+    @property
+    def num_required(self) -> int:
+        """Number of required edges (the ``n`` of the benchmarks)."""
+        return len(self.required)
+
+    def edge_index(self, edge_id: str) -> int:
+        """Index of the edge with id ``edge_id``."""
+        try:
+            return self._edge_index[edge_id]
+        except KeyError:
+            raise InputError("edge id", edge_id, "the id of an edge of this network") from None
+
+    def summary(self) -> str:
+        """One line describing the problem's size."""
+        return (f"{self.name}: {len(self.nodes)} nodes, {len(self.edges)} edges, "
+                f"{self.num_required} required, capacity {self.capacity:g}, "
+                f"{len(self.unload_nodes)} unload sites")
+
+
+def _quantise(x: float, scale: int) -> float:
+    return round(x * scale) / scale
+
+
+class ArcModel:
+    """Validating builder of an :class:`ArcProblem`.
+
+    Parameters
+    ----------
+    nodes
+        Node ids (unique).
+    name, convention, scale, load_scale
+        See :class:`ArcProblem`.
+
+    Examples
+    --------
+    >>> m = ArcModel(["a", "b"])
+    >>> m.add_edge("ab", "a", "b", cost=100)
+    >>> m.require("ab", demand=2)
+    >>> m.set_fleet(depot="a", capacity=10)
+    >>> problem = m.data()
+    """
+
+    def __init__(self, nodes: Iterable[Any], *, name: str = "arcs", convention: str = "",
+                 scale: int = 1, load_scale: int = 1) -> None:
+        self._nodes = tuple(str(x) for x in nodes)
+        self._node_index = {x: k for k, x in enumerate(self._nodes)}
+        if len(self._node_index) != len(self._nodes):
+            dup = sorted({x for x in self._nodes if self._nodes.count(x) > 1})[:5]
+            raise InputError("nodes", dup, "unique node ids")
+        self._scale = integer("scale", scale, lo=1)
+        self._load_scale = integer("load_scale", load_scale, lo=1)
+        self._name, self._convention = name, convention
+        self._edges: list[ArcEdge] = []
+        self._edge_ids: dict[str, int] = {}
+        self._required: dict[int, RequiredEdge] = {}
+        self._fleet: dict[str, Any] | None = None
+        self._unload: list[int] = []
+
+    def _node(self, where: str, node: Any) -> int:
+        key = str(node)
+        if key not in self._node_index:
+            raise InputError(where, key, "one of the node ids given to ArcModel")
+        return self._node_index[key]
+
+    def add_edge(self, id: str, u: Any, v: Any, *, cost: float, oneway: bool = False,
+                 name: str = "") -> int:
+        """Add an edge from node ``u`` to node ``v``; returns its index."""
+        id_ = ident("edge id", id)
+        if id_ in self._edge_ids:
+            raise InputError("edge id", id_, "an id not used by another edge")
+        w = f"edge {id_!r}"
+        edge = ArcEdge(id_, self._node(f"{w}.u", u), self._node(f"{w}.v", v),
+                       _quantise(number(f"{w}.cost", cost, lo=0), self._scale),
+                       bool(oneway), str(name))
+        self._edge_ids[id_] = len(self._edges)
+        self._edges.append(edge)
+        return len(self._edges) - 1
+
+    def require(self, edge: str, *, demand: float, serve_cost: float | None = None,
+                rule: str = "either") -> None:
+        """Make edge ``edge`` (an id given to :meth:`add_edge`) a street to serve."""
+        w = f"required edge {edge!r}"
+        if str(edge) not in self._edge_ids:
+            raise InputError(w, edge, "the id of an edge added with add_edge")
+        k = self._edge_ids[str(edge)]
+        if k in self._required:
+            raise InputError(w, edge, "an edge not required twice")
+        cost = self._edges[k].cost if serve_cost is None else serve_cost
+        self._required[k] = RequiredEdge(
+            k, _quantise(number(f"{w}.demand", demand, lo=0), self._load_scale),
+            _quantise(number(f"{w}.serve_cost", cost, lo=0), self._scale),
+            choice(f"{w}.rule", rule, RULES))
+
+    def add_unload_site(self, node: Any) -> None:
+        """Let vehicles empty their load at ``node`` (mid-route and, with
+        ``return_empty``, before going home)."""
+        k = self._node("unload site", node)
+        if k not in self._unload:
+            self._unload.append(k)
+
+    def set_fleet(self, *, depot: Any, capacity: float, count: int | None = None,
+                  return_empty: bool = False) -> None:
+        """The depot and the vehicles: ``count`` of ``capacity`` (default: one vehicle
+        per required edge, i.e. an unlimited fleet)."""
+        self._fleet = {"depot": self._node("depot", depot),
+                       "capacity": _quantise(number("capacity", capacity, lo=0,
+                                                    lo_open=True), self._load_scale),
+                       "count": None if count is None else integer("count", count, lo=1),
+                       "return_empty": bool(return_empty)}
+
+    def data(self) -> ArcProblem:
+        """Check the fleet and the demands and return the frozen problem.
+
+        Raises
+        ------
+        InputError
+            No fleet, or no required edge.
+        InfeasibleError
+            A street's demand exceeds the capacity (split the street), or
+            ``return_empty`` without an unload site.
+        """
+        if self._fleet is None:
+            raise InputError("fleet", None, "a depot and a capacity (set_fleet)")
+        if not self._required:
+            raise InputError("required edges", [], "at least one street to serve (require)")
+        f = self._fleet
+        for r in self._required.values():
+            if r.demand > f["capacity"]:
+                raise InfeasibleError(tr(
+                    "street {street!r} has demand {demand:g}, more than a vehicle carries "
+                    "({capacity:g}); split the street", street=self._edges[r.edge].id,
+                    demand=r.demand, capacity=f["capacity"]))
+        if f["return_empty"] and not self._unload:
+            raise InfeasibleError(tr("vehicles must return empty but there is no unload "
+                                     "site; add one with add_unload_site"))
+        required = tuple(self._required[k] for k in sorted(self._required))
+        count = f["count"] or max(1, sum(2 if r.rule == "each" else 1 for r in required))
+        return ArcProblem(self._name, self._nodes, tuple(self._edges), required, f["depot"],
+                          f["capacity"], count, tuple(self._unload), f["return_empty"],
+                          self._scale, self._load_scale, self._convention)

@@ -1,0 +1,138 @@
+"""Solve an arc-routing problem on a node-routing engine (PyVRP or OR-Tools).
+
+The problem goes through the node transformation of :mod:`~circularopt.routing.arcs.tasks`;
+the engine routes tasks; the routes come back as street visits with their deadheading
+paths, ready for :func:`~circularopt.routing.arcs.validate_arc_routes`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+
+from circularopt._validate import choice
+from circularopt.exceptions import InfeasibleError
+from circularopt.i18n import tr
+from circularopt.routing.arcs.problem import ArcProblem
+from circularopt.routing.arcs.result import ArcRoute, ArcSolution, ArcVisit
+from circularopt.routing.arcs.tasks import (
+    ArcTask,
+    Paths,
+    build_tasks,
+    deadhead_path,
+    shortest_paths,
+    task_matrix,
+)
+from circularopt.stop import Budget
+
+__all__ = ["ENGINES", "solve_arcs"]
+
+ENGINES = ("pyvrp", "ortools")
+_BIG = 10**9
+"""Integer cost standing for an unreachable pair."""
+
+
+def _check_reachable(problem: ArcProblem, tasks: tuple[ArcTask, ...], paths: Paths) -> None:
+    """Raise InfeasibleError naming a street no vehicle can reach from the depot and
+    leave again."""
+    d = problem.depot
+    for t in tasks:
+        if not (np.isfinite(paths.cost[d, t.start]) and np.isfinite(paths.cost[t.end, d])):
+            others = [u for u in tasks if u.required == t.required]
+            if all(not (np.isfinite(paths.cost[d, u.start]) and np.isfinite(paths.cost[u.end, d]))
+                   for u in others):
+                edge = problem.edges[t.edge]
+                raise InfeasibleError(tr(
+                    "street {street!r} cannot be reached from the depot {depot!r} and left "
+                    "again over the road network", street=edge.id, depot=problem.nodes[d]))
+
+
+def _int_matrix(problem: ArcProblem, matrix: np.ndarray) -> np.ndarray:
+    scaled = np.where(np.isfinite(matrix), np.round(matrix * problem.scale), _BIG)
+    return np.minimum(scaled, _BIG).astype(np.int64)
+
+
+def _routes(problem: ArcProblem, tasks: tuple[ArcTask, ...], paths: Paths,
+            points: tuple[int, ...], sequences: list[list[int]]) -> tuple[ArcRoute, ...]:
+    """Engine sequences (task index, or ``-1 - j`` for an unload at ``points[j]``) as
+    routes with their deadheading paths."""
+    routes = []
+    for seq in sequences:
+        if not seq:
+            continue
+        here, visits = problem.depot, []
+        for k in seq:
+            if k >= 0:
+                t = tasks[k]
+                visits.append(ArcVisit("serve", deadhead_path(paths, here, t.start), t.start,
+                                       t.end, t.required, t.forward))
+                here = t.end
+            else:
+                node = points[-1 - k]
+                visits.append(ArcVisit("unload", deadhead_path(paths, here, node), node, node))
+                here = node
+        routes.append(ArcRoute(tuple(visits), deadhead_path(paths, here, problem.depot)))
+    return tuple(routes)
+
+
+def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float = 10.0,
+               seed: int = 0, clock: str = "wall") -> ArcSolution:
+    """Route vehicles over the streets of ``problem``.
+
+    Parameters
+    ----------
+    problem
+        The streets, the road graph and the fleet.
+    engine
+        ``"pyvrp"`` (iterated local search; exactly one task of an either-direction
+        street through a mutually exclusive required client group) or ``"ortools"``
+        (guided local search; the pair as a disjunction of cardinality one).
+    time_limit
+        Seconds of search on ``clock`` (``"wall"`` or ``"cpu"``).
+    seed
+        Random seed (PyVRP).
+
+    Returns
+    -------
+    ArcSolution
+        The routes; check them with
+        :func:`~circularopt.routing.arcs.validate_arc_routes`.
+
+    Raises
+    ------
+    InfeasibleError
+        A street cannot be reached from the depot and left again.
+    """
+    choice("engine", engine, ENGINES)
+    budget = Budget(time_limit, clock)
+    t0 = time.perf_counter()
+    tasks, groups = build_tasks(problem)
+    paths = shortest_paths(problem)
+    _check_reachable(problem, tasks, paths)
+    points = (problem.depot, *problem.unload_nodes)
+    matrix = _int_matrix(problem, task_matrix(problem, tasks, paths, points))
+    if engine == "pyvrp":
+        from circularopt.routing.arcs._pyvrp import solve_pyvrp_arcs
+        seqs = solve_pyvrp_arcs(problem, tasks, groups, matrix, points, budget, seed)
+    else:
+        from circularopt.routing.arcs._ortools import solve_ortools_arcs
+        seqs = solve_ortools_arcs(problem, tasks, matrix, points, budget)
+    routes = _routes(problem, tasks, paths, points, seqs)
+    cost = _sequence_cost(matrix, points, seqs) / problem.scale
+    return ArcSolution(routes, cost, engine, time.perf_counter() - t0)
+
+
+def _sequence_cost(matrix: np.ndarray, points: tuple[int, ...],
+                   sequences: list[list[int]]) -> float:
+    """The engine's cost of the sequences on the task matrix (the validator recomputes
+    it from the road graph)."""
+    m = len(points)
+    total = 0
+    for seq in sequences:
+        if not seq:
+            continue
+        idx = [0] + [m + k if k >= 0 else -1 - k for k in seq] + [0]
+        total += int(sum(matrix[a, b] for a, b in itertools.pairwise(idx)))
+    return float(total)

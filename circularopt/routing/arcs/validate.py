@@ -1,0 +1,183 @@
+"""Independent check of arc routes against the road graph.
+
+It walks every route from the depot over the nodes the solution lists, looks up each
+step among the problem's edges (allowed direction, cheapest parallel edge), recomputes
+the cost (serving plus deadheading), the load between unloads and how often each street
+is served, and compares deadheading with shortest paths recomputed by networkx
+(not the scipy computation the solver uses).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass
+from typing import ClassVar
+
+import networkx as nx
+
+from circularopt.i18n import tr
+from circularopt.routing.arcs.problem import ArcProblem
+from circularopt.routing.arcs.result import ArcRoute, ArcSolution, ArcVisit
+from circularopt.validation import ValidationReport
+
+__all__ = ["ArcValidationReport", "validate_arc_routes"]
+
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class ArcValidationReport(ValidationReport):
+    """What :func:`validate_arc_routes` found; ``cost`` is serving plus deadheading."""
+
+    deadhead: float = 0.0
+    served: int = 0
+    vehicles: int = 0
+
+    subject: ClassVar[str] = "arc routes"
+
+    def figures(self) -> str:
+        """Cost, deadheading, streets served and vehicles."""
+        return (f"cost {self.cost or 0:,.2f} (deadheading {self.deadhead:,.2f}), "
+                f"{self.served} street services, {self.vehicles} vehicles")
+
+
+def _steps(problem: ArcProblem) -> dict[tuple[int, int], float]:
+    """Cheapest cost of driving from node a to node b over one edge."""
+    out: dict[tuple[int, int], float] = {}
+    for e in problem.edges:
+        for a, b in [(e.u, e.v)] + ([] if e.oneway else [(e.v, e.u)]):
+            out[(a, b)] = min(out.get((a, b), float("inf")), e.cost)
+    return out
+
+
+class _Walk:
+    """State of the walk along one route."""
+
+    def __init__(self, problem: ArcProblem, graph: nx.DiGraph, r: int) -> None:
+        self.p, self.graph, self.r = problem, graph, r
+        self.steps = {(a, b): d["cost"] for a, b, d in graph.edges(data=True)}
+        self.here, self.load, self.cost, self.deadhead = problem.depot, 0.0, 0.0, 0.0
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def name(self, node: int) -> str:
+        return repr(self.p.nodes[node]) if 0 <= node < len(self.p.nodes) else repr(node)
+
+    def drive(self, nodes: tuple[int, ...], to: int) -> None:
+        """Deadhead along ``nodes`` from the current position to ``to``."""
+        if not nodes or nodes[0] != self.here or nodes[-1] != to:
+            self.errors.append(f"route {self.r}: deadheading {list(nodes)} does not lead from "
+                               f"node {self.name(self.here)} to node {self.name(to)}")
+            return
+        length = 0.0
+        for a, b in itertools.pairwise(nodes):
+            if (a, b) not in self.steps:
+                self.errors.append(f"route {self.r}: deadheads from node {self.name(a)} to "
+                                   f"node {self.name(b)} over no edge of the network")
+                return
+            length += self.steps[(a, b)]
+        best = nx.shortest_path_length(self.graph, nodes[0], to, weight="cost")
+        if length > best + _EPS:
+            self.warnings.append(f"route {self.r}: deadheading from node "
+                                 f"{self.name(nodes[0])} to node {self.name(to)} costs "
+                                 f"{length:g}, the shortest path {best:g}")
+        self.cost += length
+        self.deadhead += length
+        self.here = to
+
+    def visit(self, v: ArcVisit, served: Counter[tuple[int, bool]]) -> None:
+        self.drive(v.deadhead, v.start)
+        if v.kind == "unload":
+            if v.start not in self.p.unload_nodes:
+                self.errors.append(f"route {self.r}: unloads at node {self.name(v.start)}, "
+                                   "which is no unload site")
+            self.load = 0.0
+            return
+        if v.required is None or not 0 <= v.required < len(self.p.required):
+            self.errors.append(f"route {self.r}: serves unknown street {v.required}")
+            return
+        req = self.p.required[v.required]
+        e = self.p.edges[req.edge]
+        ends = (e.u, e.v) if v.forward else (e.v, e.u)
+        if (v.start, v.end) != ends or (e.oneway and not v.forward):
+            self.errors.append(f"route {self.r}: serves street {e.id!r} from node "
+                               f"{self.name(v.start)} to node {self.name(v.end)}, not along "
+                               "an allowed direction of that edge")
+        served[(v.required, v.forward)] += 1
+        self.load += req.demand
+        if self.load > self.p.capacity + _EPS:
+            self.errors.append(f"route {self.r}: load {self.load:g} after street {e.id!r} "
+                               f"exceeds the capacity {self.p.capacity:g}")
+        self.cost += req.serve_cost
+        self.here = v.end
+
+
+def _graph(problem: ArcProblem) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(problem.nodes)))
+    for (a, b), cost in _steps(problem).items():
+        graph.add_edge(a, b, cost=cost)
+    return graph
+
+
+def _walk(problem: ArcProblem, graph: nx.DiGraph, r: int, route: ArcRoute,
+          served: Counter[tuple[int, bool]]) -> _Walk:
+    walk = _Walk(problem, graph, r)
+    for v in route.visits:
+        walk.visit(v, served)
+    if problem.return_empty and route.served() and (
+            not route.visits or route.visits[-1].kind != "unload"):
+        walk.errors.append(f"route {r}: returns to the depot loaded (return_empty)")
+    walk.drive(route.home, problem.depot)
+    return walk
+
+
+def _coverage(problem: ArcProblem, served: Counter[tuple[int, bool]]) -> list[str]:
+    """One violation per street not served exactly as its rule asks."""
+    errors = []
+    for k, req in enumerate(problem.required):
+        e = problem.edges[req.edge]
+        fwd, bwd = served[(k, True)], served[(k, False)]
+        if req.rule == "either" or e.oneway:
+            if fwd + bwd != 1:
+                errors.append(tr("street {street!r} is served {times} times; expected once",
+                                 street=e.id, times=fwd + bwd))
+        elif (fwd, bwd) != (1, 1):
+            errors.append(tr("street {street!r} (rule 'each') is served {fwd} times from "
+                             "{u!r} and {bwd} times from {v!r}; expected once each way",
+                             street=e.id, fwd=fwd, bwd=bwd, u=problem.nodes[e.u],
+                             v=problem.nodes[e.v]))
+    return errors
+
+
+def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValidationReport:
+    """Check every route of ``solution`` against ``problem`` and recompute the cost.
+
+    Violations: a street served other than exactly once under its rule (once in either
+    direction, or once each way), a step over no edge or against a one-way edge,
+    deadheading that does not connect the visits, a load above the capacity, an unload
+    away from an unload site, a loaded return with ``return_empty``, more vehicles than
+    the fleet, a reported cost that differs from the recomputed one. Warnings:
+    deadheading longer than the shortest path.
+    """
+    graph = _graph(problem)
+    served: Counter[tuple[int, bool]] = Counter()
+    errors: list[str] = []
+    warnings: list[str] = []
+    cost = deadhead = 0.0
+    for r, route in enumerate(solution.routes):
+        walk = _walk(problem, graph, r, route, served)
+        errors += walk.errors
+        warnings += walk.warnings
+        cost += walk.cost
+        deadhead += walk.deadhead
+    errors += _coverage(problem, served)
+    vehicles = sum(1 for r in solution.routes if r.served())
+    if vehicles > problem.num_vehicles:
+        errors.append(f"{vehicles} vehicles used; the fleet has {problem.num_vehicles}")
+    if abs(cost - solution.cost) > _EPS * max(1.0, abs(cost)):
+        errors.append(f"reported cost {solution.cost:g} differs from the recomputed "
+                      f"{cost:g}")
+    return ArcValidationReport(tuple(errors), round(cost, 6), tuple(warnings),
+                               round(deadhead, 6), sum(served.values()), vehicles)
