@@ -47,6 +47,11 @@ def _tscflp() -> Runner:
     return run_tscflp
 
 
+def _pvrp() -> Runner:
+    from circularopt.bench.pvrp import run_pvrp
+    return run_pvrp
+
+
 def _cvrp() -> Runner:
     from circularopt.bench.vrplib import run_cvrp
     return run_cvrp
@@ -86,12 +91,12 @@ BENCH_SETS: dict[str, Callable[[], Runner]] = {
     "cflp": _cflp, "sscflp": _sscflp, "tscflp": _tscflp,
     "cvrp": _cvrp, "vrptw": _vrptw,
     "wcvrptw": _wcvrptw, "mtvrptwr": _mtvrptwr, "mdvrp": _mdvrp,
-    "lrp": _lrp, "kg": _kg,
+    "pvrp": _pvrp, "lrp": _lrp, "kg": _kg,
 }
 """Set name -> function returning its runner (imported on first use: the runners pull in
 the solvers)."""
 
-ROUTING_SETS = ("cvrp", "vrptw", "wcvrptw", "mtvrptwr", "mdvrp")
+ROUTING_SETS = ("cvrp", "vrptw", "wcvrptw", "mtvrptwr", "mdvrp", "pvrp")
 """Sets solved by a routing engine (the ones that take ``engine_options``)."""
 
 
