@@ -1,7 +1,8 @@
 """The whole horizon as one PyVRP problem, for periodic problems without time constraints.
 
-Each visit of a stop becomes its own client at its own copy of the stop's location, and
-each day has a vehicle type with a routing profile of its own in which only the depot and
+A stop visited once on any day of the horizon is one client, reachable by every day's
+vehicles. Each visit of any other stop becomes its own client at its own copy of the
+stop's location, and each day has a vehicle type with a routing profile of its own in which only the depot and
 that day's visits are reachable (every other arc costs :data:`FORBIDDEN`). Profile 0,
 which no vehicle uses, holds the plain distances: PyVRP computes its granular
 neighbourhoods from the first profile. A stop whose
@@ -24,7 +25,7 @@ from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import RoutingResult, Step, schedule_route
 from circularopt.stop import Budget
 
-__all__ = ["FORBIDDEN", "eligible", "flexible", "solve_horizon"]
+__all__ = ["FORBIDDEN", "eligible", "flexible", "free", "solve_horizon"]
 
 FORBIDDEN = 10**9
 """Integer cost of an arc between different days' visits (never worth taking)."""
@@ -47,17 +48,26 @@ def flexible(problem: PeriodicProblem, k: int) -> bool:
     return len(allowed) > 1 and all(len(p) == 1 for p in allowed)
 
 
+def free(problem: PeriodicProblem, k: int) -> bool:
+    """Whether stop ``k`` is visited once, on any day of the horizon."""
+    return flexible(problem, k) and len(problem.patterns[k]) == problem.days
+
+
 @dataclass(frozen=True)
 class _Visit:
     stop: int
-    day: int
+    day: int  # -1: any day (a free stop)
 
 
 def _visits(problem: PeriodicProblem, choice: Sequence[int]) -> list[_Visit]:
     out = []
     for k in range(problem.base.num_stops):
-        days = ([p[0] for p in problem.patterns[k]] if flexible(problem, k)
-                else problem.patterns[k][choice[k]])
+        if free(problem, k):
+            days: Sequence[int] = (-1,)
+        elif flexible(problem, k):
+            days = [p[0] for p in problem.patterns[k]]
+        else:
+            days = problem.patterns[k][choice[k]]
         out += [_Visit(k, d) for d in days]
     return out
 
@@ -66,7 +76,7 @@ def _profiles(problem: PeriodicProblem, visits: list[_Visit]) -> tuple[list[Any]
     base = problem.base
     rows = np.array([base.depots[0].location] + [base.stops[v.stop].location
                                                  for v in visits])
-    day = np.array([-1] + [v.day for v in visits])
+    day = np.array([-1] + [v.day for v in visits])  # -1: reachable on every day
     dist = np.rint(base.distance[np.ix_(rows, rows)] * base.scale).astype(np.int64)
     dur = np.rint(base.duration[np.ix_(rows, rows)] * base.scale).astype(np.int64)
     dists, durs = [dist], [dur]  # profile 0: no vehicle uses it; PyVRP's neighbours
@@ -84,7 +94,7 @@ def _data(problem: PeriodicProblem, visits: list[_Visit]) -> pyvrp.ProblemData:
     locs = [pyvrp.Location(0.0, 0.0) for _ in range(len(visits) + 1)]
     groups: dict[int, list[int]] = {}
     for i, v in enumerate(visits):
-        if flexible(problem, v.stop):
+        if flexible(problem, v.stop) and not free(problem, v.stop):
             groups.setdefault(v.stop, []).append(i)
     group_of = {i: g for g, members in enumerate(groups.values()) for i in members}
     clients = [pyvrp.Client(i + 1, delivery=[round(x * base.load_scale) for x in
@@ -137,7 +147,7 @@ def _decode(problem: PeriodicProblem, choice: Sequence[int], visits: list[_Visit
         served = [visits[act.idx] for act in list(r.schedule())[1:-1] if act.is_client()]
         for v in served:
             if flexible(problem, v.stop):
-                new[v.stop] = problem.patterns[v.stop].index((v.day,))
+                new[v.stop] = problem.patterns[v.stop].index((day,))
         orders[day].append([v.stop for v in served])
     return tuple(new), [_day_result(problem, new, d, orders[d]) for d in range(problem.days)]
 
