@@ -2,8 +2,8 @@
 
 A stop visited once on any day of the horizon is one client, reachable by every day's
 vehicles. Each visit of any other stop becomes its own client at its own copy of the
-stop's location, and each day has a vehicle type with a routing profile of its own in which only the depot and
-that day's visits are reachable (every other arc costs :data:`FORBIDDEN`). Profile 0,
+stop's location, and each day has a vehicle type with a routing profile of its own in
+which only the depot and that day's visits are reachable (every other arc costs :data:`FORBIDDEN`). Profile 0,
 which no vehicle uses, holds the plain distances: PyVRP computes its granular
 neighbourhoods from the first profile. A stop whose
 allowed patterns are all single days ("once in the horizon, on any of these days") gets
