@@ -3,11 +3,11 @@
 A stop visited once on any day of the horizon is one client, reachable by every day's
 vehicles. Each visit of any other stop becomes its own client at its own copy of the
 stop's location, and each day has a vehicle type with a routing profile of its own in
-which only the depot and that day's visits are reachable (every other arc costs :data:`FORBIDDEN`). Profile 0,
-which no vehicle uses, holds the plain distances: PyVRP computes its granular
-neighbourhoods from the first profile. A stop whose
-allowed patterns are all single days ("once in the horizon, on any of these days") gets
-one client per allowed day, joined in a required :class:`pyvrp.ClientGroup`, so PyVRP
+which only the depot and that day's visits are reachable (every other arc costs
+:data:`FORBIDDEN`). Profile 0, which no vehicle uses, holds the plain distances: PyVRP
+computes its granular neighbourhoods from the first profile. A stop whose allowed
+patterns are all single days ("once in the horizon, on any of these days") gets one
+client per allowed day, joined in a required :class:`pyvrp.ClientGroup`, so PyVRP
 chooses its day while it routes. Stops visited more than once keep the pattern given.
 """
 
