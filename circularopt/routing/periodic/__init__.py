@@ -14,9 +14,15 @@ from circularopt.routing.periodic.model import (
 from circularopt.routing.periodic.result import PeriodicResult
 from circularopt.routing.periodic.solve import PeriodicOptions, initial_choice, solve_periodic
 from circularopt.routing.periodic.validate import PeriodicReport, validate_periodic
-from circularopt.routing.periodic.week import WEEKDAYS, Week, periodic_problem, point_patterns
+from circularopt.routing.periodic.week import (
+    WEEKDAYS,
+    Week,
+    periodic_problem,
+    point_patterns,
+    scenario_patterns,
+)
 
 __all__ = ["WEEKDAYS", "Pattern", "PeriodicOptions", "PeriodicProblem", "PeriodicReport",
            "PeriodicResult", "Week", "day_problem", "even_patterns", "initial_choice",
-           "periodic_problem", "point_patterns", "solve_periodic", "validate_periodic",
-           "visit_gaps"]
+           "periodic_problem", "point_patterns", "scenario_patterns", "solve_periodic",
+           "validate_periodic", "visit_gaps"]
