@@ -37,7 +37,7 @@ import difflib
 import math
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -70,6 +70,7 @@ from circularopt.scenario import (
     Scenario,
     Stream,
     VehicleType,
+    Week,
 )
 
 __all__ = [
@@ -122,6 +123,8 @@ class District:
         True when the centre is approximate.
     source
         Where the figures come from.
+    collections_per_week
+        Visits a week of the district's sites; ``None``: the spec's ``[collection]``.
     """
 
     id: str
@@ -134,6 +137,7 @@ class District:
     kg_per_person_day: float
     approximate: bool
     source: str
+    collections_per_week: int | None = None
 
     def tonnes_per_day(self, factor: float = 1.0) -> float:
         """Waste per day, tonnes, times a season ``factor``."""
@@ -230,6 +234,9 @@ class CitySpec:
         Source of every figure, keyed by its place in the spec (``"districts.leninsky"``).
     illustrative
         Ids of objects that are illustrative (plausible, not a known real facility).
+    week
+        The collection week (``[week]``: working days, trucks per day); default
+        Monday to Saturday, assumed.
     """
 
     name: str
@@ -249,6 +256,7 @@ class CitySpec:
     parameters: Parameters
     sources: Mapping[str, str]
     illustrative: tuple[str, ...]
+    week: Week = field(default_factory=Week)
 
     def season(self, season: str | None) -> Season | None:
         """Return the named season, checking it against the spec.
@@ -487,6 +495,7 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
     population_total, kg = _population(top, sources)
     composition = _composition(top, names, sources)
     collection = _collection(top, sources)
+    week = _week(top, sources)
     parameters = _parameters(top, sources)
     districts = _districts(top, population_total, kg, sources)
     ids = {d.id for d in districts}
@@ -506,7 +515,7 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
         districts=districts, seasons=MappingProxyType(seasons), collection=collection,
         complexes=complexes, recyclers=recyclers, landfills=landfills, depots=depots,
         parameters=parameters, sources=MappingProxyType(sources),
-        illustrative=tuple(illustrative))
+        illustrative=tuple(illustrative), week=week)
 
 
 def _population(top: _Table, sources: dict[str, str]) -> tuple[float, float]:
@@ -589,6 +598,22 @@ def _collection(top: _Table, sources: dict[str, str]) -> CollectionDefaults:
     return out
 
 
+def _week(top: _Table, sources: dict[str, str]) -> Week:
+    """The optional ``[week]`` table: working_days, trucks_per_day, source."""
+    if not top.has("week"):
+        top.raw("week", None)
+        return Week()
+    t = top.table("week")
+    kw: dict[str, Any] = {"source": t.source()}
+    if t.has("working_days"):
+        kw["working_days"] = t.raw("working_days")
+    if t.has("trucks_per_day"):
+        kw["trucks_per_day"] = t.raw("trucks_per_day")
+    sources["week"] = kw["source"]
+    t.done()
+    return _wrap(t, lambda: Week(**kw))
+
+
 def _parameters(top: _Table, sources: dict[str, str]) -> Parameters:
     t = top.table("parameters")
     kw: dict[str, Any] = {}
@@ -612,7 +637,9 @@ def _districts(top: _Table, total: float, kg: float,
         raw.append((did, t.str_("name", did), lat, lon, t.num("radius_km", lo=0, hi=100),
                     t.num("population", lo=0, lo_open=True),
                     t.num("kg_per_person_day", kg, lo=0, lo_open=True, hi=10),
-                    t.bool_("approximate", False), t.source()))
+                    t.bool_("approximate", False), t.source(),
+                    t.int_("collections_per_week", lo=1, hi=7)
+                    if t.has("collections_per_week") else None))
         t.done()
     ids = [r[0] for r in raw]
     dup = next((i for i in ids if ids.count(i) > 1), None)
@@ -620,8 +647,9 @@ def _districts(top: _Table, total: float, kg: float,
         raise top.error("districts", dup, "unique district ids (this one repeats)")
     scale = total / sum(r[5] for r in raw)
     out = []
-    for did, name, lat, lon, radius, pop, dkg, approx, src in raw:
-        out.append(District(did, name, lat, lon, radius, pop * scale, pop, dkg, approx, src))
+    for did, name, lat, lon, radius, pop, dkg, approx, src, per_week in raw:
+        out.append(District(did, name, lat, lon, radius, pop * scale, pop, dkg, approx, src,
+                            per_week))
         sources[f"districts.{did}"] = src
     return tuple(out)
 
@@ -865,7 +893,7 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
     return Scenario(title, streams=spec.streams, collection_points=points,
                     complex_candidates=spec.complexes, depots=spec.depots,
                     recyclers=spec.recyclers, landfills=spec.landfills,
-                    parameters=spec.parameters, metadata=metadata)
+                    parameters=spec.parameters, metadata=metadata, week=spec.week)
 
 
 def _sites(spec: CitySpec, counts: list[int], factors: Mapping[str, float],
@@ -903,14 +931,14 @@ def _district_sites(spec: CitySpec, d: District, n: int, tonnes: float,
     lon = d.lon + radius * np.sin(angle) / (_KM_PER_DEG_LAT * math.cos(math.radians(d.lat)))
     w = rng.uniform(0.5, 1.5, n)
     share = tonnes * w / w.sum()
+    per_week = d.collections_per_week or col.collections_per_week
     out = []
     for k in range(n):
         t = float(share[k])
-        per_visit = t * 7.0 / col.collections_per_week
+        per_visit = t * 7.0 / per_week
         out.append(CollectionPoint(
             f"{d.id}-{k + 1:04d}", round(float(lat[k]), 6), round(float(lon[k]), 6),
             {s.name: t * spec.composition[s.name] for s in spec.streams},
             service_minutes=round(col.service_minutes(per_visit), 2),
-            time_window=col.time_window, collections_per_week=col.collections_per_week,
-            name=d.name))
+            time_window=col.time_window, collections_per_week=per_week, name=d.name))
     return out

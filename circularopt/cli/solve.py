@@ -35,6 +35,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--joint", action="store_true",
                    help="judge siting by routed cost: route the model's choice and its "
                         "neighbours (one complex fewer/more) briefly, keep the cheapest")
+    p.add_argument("--peak-day", action="store_true",
+                   help="route only the peak day (every point due) instead of planning "
+                        "the week when some points are collected less than daily")
     p.add_argument("--out", type=Path, help="output folder (default out/<scenario name>)")
     p.set_defaults(func=_solve)
 
@@ -51,7 +54,7 @@ def _solve(args: argparse.Namespace) -> int:
         console.print(network.summary())
     plan = solve(args.source, network=network, season=args.season, size=args.size,
                  complexes=args.complexes, time_limit=args.time_limit,
-                 seed=args.seed, joint=args.joint,
+                 seed=args.seed, joint=args.joint, week=False if args.peak_day else None,
                  routing=RoutingOptions(engine=args.engine,
                                         engine_options=engine_options(args.engine_options)),
                  progress=lambda msg: console.print(msg, highlight=False))

@@ -7,7 +7,7 @@ header row, plain numbers with a decimal point and no thousands separator.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,15 @@ import pandas as pd
 
 from circularopt.outputs.labels import hhmm, route_label, scenario_location_id, vehicle_name
 from circularopt.outputs.layers import plan_layers
+from circularopt.outputs.week import day_label, week_days, week_tables
+from circularopt.outputs.week import vehicle as week_vehicle
 from circularopt.plan import Plan
-from circularopt.routing.result import Visit
+from circularopt.routing.result import Route, Visit
 
 __all__ = ["CSV_TABLES", "plan_tables", "write_csv"]
 
 CSV_TABLES = ("routes", "flows", "kpis", "complexes", "recyclers")
-"""CSV tables written as ``<name>.csv``."""
+"""CSV tables written as ``<name>.csv`` (a week plan adds ``schedule`` and ``week_kpis``)."""
 
 
 def _visit_name(v: Visit, sid: str, known: Mapping[str, Any]) -> str:
@@ -80,27 +82,41 @@ def plan_tables(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None
         df.insert(2, "lat", gdf.geometry.y.round(6).to_numpy())
         df.insert(3, "lon", gdf.geometry.x.round(6).to_numpy())
         tables[name] = df.round(6)
+    tables.update(week_tables(plan))
     return tables
 
 
 def _visit_table(plan: Plan) -> pd.DataFrame:
-    """One row per route visit, times as ``hh:mm``."""
+    """One row per route visit, times as ``hh:mm``; ``day`` is the weekday of the week
+    plan's routes, or ``every day`` / ``peak day`` for the plan's own."""
     known = {o.id: o for o in plan.scenario.located()}
-    routes = plan.routing.routes if plan.routing is not None else ()
+    week = week_days(plan)
+    days = ([(name, res.routes, lambda r, t=types: week_vehicle(t, r))
+             for name, res, types in week] if week else
+            [(day_label(plan), plan.routing.routes if plan.routing is not None else (),
+              lambda r: vehicle_name(plan, r))])
+    rows = []
+    for day, routes, name_of in days:
+        rows += _visit_rows(day, routes, name_of, known)
+    cols = ["day", "route", "vehicle", "sequence", "kind", "id", "name", "arrival", "start",
+            "departure", "load_t", "load_m3"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _visit_rows(day: str, routes: Sequence[Route], name_of: Callable[[Route], str],
+                known: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for k, r in enumerate(routes):
-        label, vehicle = route_label(k, len(routes)), vehicle_name(plan, r)
+        label, vehicle = route_label(k, len(routes)), name_of(r)
         for seq, v in enumerate(r.visits):
             sid = "" if v.kind == "break" else scenario_location_id(v.id, known)
-            rows.append({"route": label, "vehicle": vehicle, "sequence": seq,
+            rows.append({"day": day, "route": label, "vehicle": vehicle, "sequence": seq,
                          "kind": v.kind, "id": sid, "name": _visit_name(v, sid, known),
                          "arrival": hhmm(v.arrival), "start": hhmm(v.start),
                          "departure": hhmm(v.end),
                          "load_t": round(v.load[0], 4) if v.load else 0.0,
                          "load_m3": round(v.load[1], 4) if len(v.load) > 1 else np.nan})
-    cols = ["route", "vehicle", "sequence", "kind", "id", "name", "arrival", "start",
-            "departure", "load_t", "load_m3"]
-    return pd.DataFrame(rows, columns=cols)
+    return rows
 
 
 def _kpi_table(plan: Plan) -> pd.DataFrame:
