@@ -23,7 +23,11 @@ How a scenario is generated
    that receives no site (``size`` smaller than the number of districts) hands its waste to
    the nearest district that has sites. Each site's waste is split by the spec's
    composition.
-4. Service minutes grow with the tonnes a visit collects:
+4. Visits per week are the district's ``collections_per_week`` (else the
+   ``[collection]`` default), raised for a site until one visit collects at most half of
+   the smallest truck's tonnes and volume (:data:`VISIT_SHARE`; a generator rule,
+   assumed): few large sites are then emptied daily, many small ones less often.
+   Service minutes grow with the tonnes a visit collects:
    ``service_minutes_fixed + service_minutes_per_tonne * tonnes_per_visit``, so the city's
    total service time barely depends on ``size``.
 5. Complex candidates, recyclers, landfills, depots and fleets are taken from the spec as
@@ -921,6 +925,25 @@ def _sites(spec: CitySpec, counts: list[int], factors: Mapping[str, float],
     return tuple(points), per_district
 
 
+VISIT_SHARE = 0.5
+"""Largest share of the smallest truck's capacity one generated visit may fill."""
+
+
+def _per_week(spec: CitySpec, d: District, tonnes_per_day: float) -> int:
+    """Visits a week of a site (step 4 of the module docstring)."""
+    per_week = d.collections_per_week or spec.collection.collections_per_week
+    types = [v for dep in spec.depots for v in dep.vehicle_types]
+    if not types:
+        return per_week
+    cap_t = VISIT_SHARE * min(v.capacity_tonnes for v in types)
+    cap_m3 = VISIT_SHARE * min(v.capacity_m3 for v in types)
+    m3_per_t = sum(spec.composition[s.name] / s.density_t_per_m3 for s in spec.streams)
+    while per_week < 7 and tonnes_per_day * 7.0 / per_week * max(1.0, m3_per_t * cap_t
+                                                                 / cap_m3) > cap_t:
+        per_week += 1
+    return per_week
+
+
 def _district_sites(spec: CitySpec, d: District, n: int, tonnes: float,
                     rng: np.random.Generator) -> list[CollectionPoint]:
     """``n`` sites drawn in the district's disc, sharing its ``tonnes`` at random."""
@@ -931,10 +954,10 @@ def _district_sites(spec: CitySpec, d: District, n: int, tonnes: float,
     lon = d.lon + radius * np.sin(angle) / (_KM_PER_DEG_LAT * math.cos(math.radians(d.lat)))
     w = rng.uniform(0.5, 1.5, n)
     share = tonnes * w / w.sum()
-    per_week = d.collections_per_week or col.collections_per_week
     out = []
     for k in range(n):
         t = float(share[k])
+        per_week = _per_week(spec, d, t)
         per_visit = t * 7.0 / per_week
         out.append(CollectionPoint(
             f"{d.id}-{k + 1:04d}", round(float(lat[k]), 6), round(float(lon[k]), 6),

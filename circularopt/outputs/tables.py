@@ -98,8 +98,8 @@ def _visit_table(plan: Plan) -> pd.DataFrame:
     rows = []
     for day, routes, name_of in days:
         rows += _visit_rows(day, routes, name_of, known)
-    cols = ["day", "route", "vehicle", "sequence", "kind", "id", "name", "arrival", "start",
-            "departure", "load_t", "load_m3"]
+    cols = ["route", "vehicle", "sequence", "kind", "id", "name", "arrival", "start",
+            "departure", "load_t", "load_m3", "day"]
     return pd.DataFrame(rows, columns=cols)
 
 
