@@ -52,6 +52,11 @@ def _pvrp() -> Runner:
     return run_pvrp
 
 
+def _pvrpif() -> Runner:
+    from circularopt.bench.pvrpif import run_pvrpif
+    return run_pvrpif
+
+
 def _cvrp() -> Runner:
     from circularopt.bench.vrplib import run_cvrp
     return run_cvrp
@@ -91,12 +96,12 @@ BENCH_SETS: dict[str, Callable[[], Runner]] = {
     "cflp": _cflp, "sscflp": _sscflp, "tscflp": _tscflp,
     "cvrp": _cvrp, "vrptw": _vrptw,
     "wcvrptw": _wcvrptw, "mtvrptwr": _mtvrptwr, "mdvrp": _mdvrp,
-    "pvrp": _pvrp, "lrp": _lrp, "kg": _kg,
+    "pvrp": _pvrp, "pvrpif": _pvrpif, "lrp": _lrp, "kg": _kg,
 }
 """Set name -> function returning its runner (imported on first use: the runners pull in
 the solvers)."""
 
-ROUTING_SETS = ("cvrp", "vrptw", "wcvrptw", "mtvrptwr", "mdvrp", "pvrp")
+ROUTING_SETS = ("cvrp", "vrptw", "wcvrptw", "mtvrptwr", "mdvrp", "pvrp", "pvrpif")
 """Sets solved by a routing engine (the ones that take ``engine_options``)."""
 
 

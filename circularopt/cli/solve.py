@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from circularopt.cli._common import (
     add_engine_options,
@@ -11,6 +12,7 @@ from circularopt.cli._common import (
     console,
     engine_options,
 )
+from circularopt.i18n import tr
 from circularopt.pipeline import DEFAULT_TIME_LIMIT, solve
 from circularopt.routing.decompose import RoutingOptions
 
@@ -61,9 +63,26 @@ def _solve(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path("out") / plan.scenario.name
     written = write_outputs(plan, out, network=network)
     console.print(plan.summary())
+    if "week" in plan.info:
+        console.print(_week_summary(plan.info["week"]))
     console.print(f"wrote {len(written)} files to {out}: "
                   + ", ".join(sorted(p.name for p in written.values())))
     if not plan.complete:
         console.print("[yellow]the run stopped early: the plan is incomplete[/]")
         return 130
     return 0 if plan.valid else 1
+
+
+def _week_summary(week: dict[str, Any]) -> str:
+    """Lines on the week plan: trucks per day, the week's figures and the saving."""
+    trucks = ", ".join(f"{d['day']} {d['trucks']}" for d in week["days"])
+    total, saving = week["total"], week["saving"]
+    return "\n".join([
+        tr("  week ({days}): trucks per day {trucks}", days=" ".join(week["working_days"]),
+           trucks=trucks),
+        tr("  week: {km:,.0f} km, routing cost {cost:,.0f}; {saving:.1%} less than the peak "
+           "day on every working day ({peak:,.0f})", km=total["km"], cost=total["cost"],
+           saving=saving["cost_share"], peak=week["peak_day_every_day"]["cost"]),
+        tr("  week validation: {verdict}",
+           verdict="passed" if week["valid"] else "FAILED: " + "; ".join(week["violations"][:3])),
+    ])
