@@ -67,6 +67,9 @@ SITING_SHARE = 0.3
 WEEK_PEAK_SHARE = 1 / 3
 """Share of the routing budget for the peak day when the week is planned too."""
 
+WEEK_DASK_VISITS = 10_000
+"""Visits a week from which the days are routed on a local Dask cluster."""
+
 JOINT_SHARE = 0.5
 """Share of the budget left after siting that ``joint=True`` spends judging sitings."""
 
@@ -122,7 +125,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
           complexes: int | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
           seed: int = 0, backend: str | None = None, max_snap_m: float | None = None,
           routing: RoutingOptions | None = None, progress: Progress | None = None,
-          joint: bool = False, week: bool | None = None) -> Plan:
+          joint: bool = False, week: bool | None = None,
+          scheduler: str | None = None) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -166,6 +170,10 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         plan's own routes stay the peak day (every point due, routed with a third of the
         routing budget). ``None`` (default): when any point is collected less than
         daily; ``False``: the peak day only.
+    scheduler
+        Address of a Dask scheduler to route the week's days on; ``None``: the days run
+        one after another, or on a local cluster of two processes when the week has at
+        least :data:`WEEK_DASK_VISITS` visits.
 
     Returns
     -------
@@ -191,7 +199,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         plan_week = _wants_week(run.scenario, week)
         run.route(share=WEEK_PEAK_SHARE if plan_week else 1.0)
         if plan_week:
-            run.week()
+            run.week(scheduler)
     except KeyboardInterrupt:
         run.say(f"interrupted during {run.stage}: keeping the plan as far as it got")
         run.info["interrupted_at"] = run.stage
@@ -308,13 +316,18 @@ class _Run:
         self._end("routing", t0, f"{city.result.num_vehicles} routes, "
                   f"{'valid' if city.report.ok else 'INVALID'}")
 
-    def week(self) -> None:
+    def week(self, scheduler: str | None) -> None:
         assert self.scenario is not None and self.matrices is not None
         assert self.siting is not None and self.city is not None
         t0 = self._begin("week")
+        days = len(self.scenario.week.working_days)
+        visits = sum(min(p.collections_per_week, days)
+                     for p in self.scenario.collection_points)
+        local = 2 if scheduler is None and visits >= WEEK_DASK_VISITS else None
         plan = route_week(self.scenario, self.matrices, assignment=self.siting.assignment,
                           options=self.routing, seed=self.seed, progress=self.say,
-                          time_limit=max(1.0, self.budget.left() - 2.0))
+                          time_limit=max(1.0, self.budget.left() - 2.0),
+                          scheduler=scheduler, workers=local)
         report = validate_week(self.scenario, plan)
         self.violations += [f"week: {v}" for v in report.violations]
         self.info["week"] = week_info(self.scenario, plan, report, self.city.result)
@@ -360,6 +373,7 @@ def week_info(scenario: Scenario, plan: CityWeek, report: WeekReport,
     return {
         "working_days": list(plan.week.working_days), "source": plan.week.source,
         "valid": report.ok, "violations": list(report.violations[:20]),
+        "errors": dict(plan.info.get("errors", {})),
         "days": days, "total": total, "peak_day_every_day": peak_week,
         "saving": {"km": round(peak_week["km"] - total["km"], 3),
                    "cost": round(peak_week["cost"] - total["cost"], 2),

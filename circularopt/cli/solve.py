@@ -40,6 +40,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--peak-day", action="store_true",
                    help="route only the peak day (every point due) instead of planning "
                         "the week when some points are collected less than daily")
+    p.add_argument("--scheduler",
+                   help="address of a Dask scheduler to route the week's days on (default: "
+                        "one after another, or a local cluster for large weeks)")
     p.add_argument("--out", type=Path, help="output folder (default out/<scenario name>)")
     p.set_defaults(func=_solve)
 
@@ -57,6 +60,7 @@ def _solve(args: argparse.Namespace) -> int:
     plan = solve(args.source, network=network, season=args.season, size=args.size,
                  complexes=args.complexes, time_limit=args.time_limit,
                  seed=args.seed, joint=args.joint, week=False if args.peak_day else None,
+                 scheduler=args.scheduler,
                  routing=RoutingOptions(engine=args.engine,
                                         engine_options=engine_options(args.engine_options)),
                  progress=lambda msg: console.print(msg, highlight=False))

@@ -133,3 +133,19 @@ def test_the_week_survives_save_and_load(week_plan: Plan, tmp_path: Path) -> Non
     week_plan.save(tmp_path / "plan.json")
     again = Plan.load(tmp_path / "plan.json")
     assert again.info["week"]["schedule"] == week_plan.info["week"]["schedule"]
+
+
+def test_days_as_dask_tasks_with_a_failing_day(mixed: Scenario) -> None:
+    """Two local workers; Monday has no truck, so its task fails and is reported, and the
+    validator names its points as not collected."""
+    no_monday = dataclasses.replace(mixed, week=Week(trucks_per_day={"Mon": 0}))
+    m = scenario_matrices(no_monday, None)
+    said: list[str] = []
+    week = route_week(no_monday, m, assignment=nearest_sites(no_monday, m), time_limit=20,
+                      seed=1, workers=2, progress=said.append)
+    assert list(week.info["errors"]) == ["Mon"] and week.plans[0] is None
+    assert all(week.plans[d] is not None for d in range(1, 6) if week.info["due"][
+        no_monday.week.working_days[d]])
+    assert any(s.startswith("week: Mon failed") for s in said)
+    report = validate_week(no_monday, week)
+    assert any("collected on [" in v and "'Mon'" in v for v in report.violations)

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from circularopt.exceptions import CircularOptError
 from circularopt.i18n import tr
 from circularopt.matrices import TravelMatrices
 from circularopt.routing.decompose import CityPlan, Progress, RoutingOptions, route_city
@@ -141,13 +142,17 @@ def day_scenario(scenario: Scenario, days: Mapping[str, Pattern], day: int) -> S
 
 def route_week(scenario: Scenario, matrices: TravelMatrices, *,
                assignment: Mapping[str, str], options: RoutingOptions | None = None,
-               time_limit: float = 60.0, seed: int = 0,
-               progress: Progress | None = None) -> CityWeek:
+               time_limit: float = 60.0, seed: int = 0, progress: Progress | None = None,
+               scheduler: str | None = None, workers: int | None = None) -> CityWeek:
     """Plan a city's week (see the module docstring).
 
-    ``time_limit`` (wall-clock seconds) is shared by the days in proportion to their
-    points (what is left when a day starts, less :data:`DAY_OVERHEAD`); day ``d`` routes
-    with seed ``seed + 100 d``.
+    Days run one after another, or as Dask tasks on the scheduler at ``scheduler`` or,
+    with ``workers``, on a local cluster of that many processes (each day's parts then
+    run in its task, one process). ``time_limit`` (wall-clock seconds) is shared by the
+    days in proportion to their points (one after another: what is left when a day
+    starts, less :data:`DAY_OVERHEAD`); day ``d`` routes with seed ``seed + 100 d``. A day
+    that fails leaves its points unserved (the validator says so) and its error in
+    ``info["errors"]``.
     """
     t0 = time.perf_counter()
     say = progress or (lambda _msg: None)
@@ -156,22 +161,105 @@ def route_week(scenario: Scenario, matrices: TravelMatrices, *,
     due = [sum(d in p for p in days.values()) for d in range(len(names))]
     say(tr("week: collection days chosen; points due per day {due}",
            due=", ".join(f"{n} {k}" for n, k in zip(names, due, strict=True))))
-    plans: list[CityPlan | None] = []
-    info: dict[str, Any] = {"due": dict(zip(names, due, strict=True))}
-    for d, name in enumerate(names):
-        if not due[d]:
-            plans.append(None)
-            continue
-        sub = day_scenario(scenario, days, d)
-        left = time_limit - (time.perf_counter() - t0)
-        seconds = max(1.0, left * due[d] / sum(due[d:]) - DAY_OVERHEAD)
+    tasks = [_DayTask(d, day_scenario(scenario, days, d), assignment, options, seed + 100 * d)
+             for d in range(len(names)) if due[d]]
+    left = time_limit - (time.perf_counter() - t0)
+    if scheduler is not None or workers is not None:
+        found = _dask_days(tasks, matrices, left, scheduler, workers or 2, say)
+    else:
+        found = _serial_days(tasks, matrices, t0 + time_limit, say)
+    errors = {names[d]: v for d, v in found.items() if isinstance(v, str)}
+    plans = tuple(_plan_or_none(found.get(d)) for d in range(len(names)))
+    info = {"due": dict(zip(names, due, strict=True)), "errors": errors}
+    return CityWeek(scenario.week, days, plans, info)
+
+
+def _plan_or_none(found: CityPlan | str | None) -> CityPlan | None:
+    return None if isinstance(found, str) else found
+
+
+@dataclass(frozen=True)
+class _DayTask:
+    day: int
+    scenario: Scenario
+    assignment: Mapping[str, str]
+    options: RoutingOptions | None
+    seed: int
+
+    @property
+    def size(self) -> int:
+        return len(self.scenario.collection_points)
+
+    def run(self, matrices: TravelMatrices, seconds: float, say: Progress) -> CityPlan:
+        ids = [p.id for p in self.scenario.collection_points]
+        return route_city(self.scenario, matrices,
+                          assignment={i: self.assignment[i] for i in ids},
+                          options=self.options, time_limit=seconds, seed=self.seed,
+                          progress=say)
+
+
+def _serial_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, deadline: float,
+                 say: Progress) -> dict[int, CityPlan | str]:
+    found: dict[int, CityPlan | str] = {}
+    for k, task in enumerate(tasks):
+        name = task.scenario.week.working_days[task.day]
+        left = deadline - time.perf_counter()
+        seconds = max(1.0, left * task.size / sum(t.size for t in tasks[k:]) - DAY_OVERHEAD)
         say(tr("week: routing {day} ({points} points, {seconds:.0f} s)", day=name,
-               points=due[d], seconds=seconds))
-        plans.append(route_city(sub, matrices, assignment={p.id: assignment[p.id] for p in
-                                                           sub.collection_points},
-                                options=options, time_limit=seconds, seed=seed + 100 * d,
-                                progress=_prefixed(say, name)))
-    return CityWeek(scenario.week, days, tuple(plans), info)
+               points=task.size, seconds=seconds))
+        try:
+            found[task.day] = task.run(matrices, seconds, _prefixed(say, name))
+        except CircularOptError as exc:
+            found[task.day] = f"{type(exc).__name__}: {exc}"
+            say(tr("week: {day} failed: {error}", day=name, error=found[task.day]))
+    return found
+
+
+def _route_task(task: _DayTask, matrices: TravelMatrices, seconds: float) -> CityPlan:
+    """One day in a Dask worker, its parts in the worker's process."""
+    opts = dataclasses.replace(task.options or RoutingOptions(), workers=1)
+    return dataclasses.replace(task, options=opts).run(matrices, seconds, _quiet)
+
+
+def _quiet(_msg: str) -> None:
+    """Progress of a day in a Dask worker (not shown)."""
+
+
+def _dask_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, seconds: float,
+               scheduler: str | None, workers: int, say: Progress
+               ) -> dict[int, CityPlan | str]:
+    """The days as Dask tasks; each gets the budget of its wave of ``workers`` days."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    t0 = time.perf_counter()
+    cluster = None if scheduler is not None else LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster if cluster is not None else scheduler)
+    found: dict[int, CityPlan | str] = {}
+    try:
+        n = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        waves = -(-len(tasks) // n)
+        each = max(1.0, (seconds - (time.perf_counter() - t0)) / waves - DAY_OVERHEAD)
+        say(tr("week: {days} days as Dask tasks on {workers} workers, {seconds:.0f} s each",
+               days=len(tasks), workers=n, seconds=each))
+        shared = client.scatter(matrices, broadcast=True)
+        futures = {client.submit(_route_task, t, shared, each, pure=False,
+                                 key=f"week-{t.scenario.name}"): t for t in tasks}
+        for fut in as_completed(futures):
+            task = futures[fut]
+            name = task.scenario.week.working_days[task.day]
+            if fut.status == "error":
+                exc = fut.exception()
+                found[task.day] = f"{type(exc).__name__}: {exc}"
+                say(tr("week: {day} failed: {error}", day=name, error=found[task.day]))
+            else:
+                found[task.day] = fut.result()
+                say(tr("week: {day} routed", day=name))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return found
 
 
 def _prefixed(say: Progress, prefix: str) -> Progress:
