@@ -23,7 +23,11 @@ How a scenario is generated
    that receives no site (``size`` smaller than the number of districts) hands its waste to
    the nearest district that has sites. Each site's waste is split by the spec's
    composition.
-4. Service minutes grow with the tonnes a visit collects:
+4. Visits per week are the district's ``collections_per_week`` (else the
+   ``[collection]`` default), raised for a site until one visit collects at most half of
+   the smallest truck's tonnes and volume (:data:`VISIT_SHARE`; a generator rule,
+   assumed): few large sites are then emptied daily, many small ones less often.
+   Service minutes grow with the tonnes a visit collects:
    ``service_minutes_fixed + service_minutes_per_tonne * tonnes_per_visit``, so the city's
    total service time barely depends on ``size``.
 5. Complex candidates, recyclers, landfills, depots and fleets are taken from the spec as
@@ -37,7 +41,7 @@ import difflib
 import math
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -72,6 +76,7 @@ from circularopt.scenario import (
     Scenario,
     Stream,
     VehicleType,
+    Week,
 )
 
 __all__ = [
@@ -128,6 +133,8 @@ class District:
         True when the centre is approximate.
     source
         Where the figures come from.
+    collections_per_week
+        Visits a week of the district's sites; ``None``: the spec's ``[collection]``.
     """
 
     id: str
@@ -140,6 +147,7 @@ class District:
     kg_per_person_day: float
     approximate: bool
     source: str
+    collections_per_week: int | None = None
 
     def tonnes_per_day(self, factor: float = 1.0) -> float:
         """Waste per day, tonnes, times a season ``factor``."""
@@ -242,6 +250,9 @@ class CitySpec:
         Published road distances that check the corridors.
     private_houses
         The private-house sector (curbside bag collection), or ``None``.
+    week
+        The collection week (``[week]``: working days, trucks per day); default
+        Monday to Saturday, assumed.
     """
 
     name: str
@@ -264,6 +275,7 @@ class CitySpec:
     corridors: tuple[Corridor, ...] = ()
     road_distances: tuple[RoadDistance, ...] = ()
     private_houses: PrivateHouses | None = None
+    week: Week = field(default_factory=Week)
 
     def season(self, season: str | None) -> Season | None:
         """Return the named season, checking it against the spec.
@@ -549,6 +561,7 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
     population_total, kg = _population(top, sources)
     composition = _composition(top, names, sources)
     collection = _collection(top, sources)
+    week = _week(top, sources)
     parameters = _parameters(top, sources)
     districts = _districts(top, population_total, kg, sources)
     ids = {d.id for d in districts}
@@ -572,7 +585,7 @@ def _parse(data: dict[str, Any], path: Path) -> CitySpec:
         complexes=complexes, recyclers=recyclers, landfills=landfills, depots=depots,
         parameters=parameters, sources=MappingProxyType(sources),
         illustrative=tuple(illustrative), corridors=corridors,
-        road_distances=road_distances, private_houses=private_houses)
+        road_distances=road_distances, private_houses=private_houses, week=week)
 
 
 def _district_ref(t: _Table, key: str, value: Any, ids: set[str]) -> str:
@@ -695,6 +708,22 @@ def _collection(top: _Table, sources: dict[str, str]) -> CollectionDefaults:
     return out
 
 
+def _week(top: _Table, sources: dict[str, str]) -> Week:
+    """The optional ``[week]`` table: working_days, trucks_per_day, source."""
+    if not top.has("week"):
+        top.raw("week", None)
+        return Week()
+    t = top.table("week")
+    kw: dict[str, Any] = {"source": t.source()}
+    if t.has("working_days"):
+        kw["working_days"] = t.raw("working_days")
+    if t.has("trucks_per_day"):
+        kw["trucks_per_day"] = t.raw("trucks_per_day")
+    sources["week"] = kw["source"]
+    t.done()
+    return _wrap(t, lambda: Week(**kw))
+
+
 def _parameters(top: _Table, sources: dict[str, str]) -> Parameters:
     t = top.table("parameters")
     kw: dict[str, Any] = {}
@@ -718,7 +747,9 @@ def _districts(top: _Table, total: float, kg: float,
         raw.append((did, t.str_("name", did), lat, lon, t.num("radius_km", lo=0, hi=100),
                     t.num("population", lo=0, lo_open=True),
                     t.num("kg_per_person_day", kg, lo=0, lo_open=True, hi=10),
-                    t.bool_("approximate", False), t.source()))
+                    t.bool_("approximate", False), t.source(),
+                    t.int_("collections_per_week", lo=1, hi=7)
+                    if t.has("collections_per_week") else None))
         t.done()
     ids = [r[0] for r in raw]
     dup = next((i for i in ids if ids.count(i) > 1), None)
@@ -726,8 +757,9 @@ def _districts(top: _Table, total: float, kg: float,
         raise top.error("districts", dup, "unique district ids (this one repeats)")
     scale = total / sum(r[5] for r in raw)
     out = []
-    for did, name, lat, lon, radius, pop, dkg, approx, src in raw:
-        out.append(District(did, name, lat, lon, radius, pop * scale, pop, dkg, approx, src))
+    for did, name, lat, lon, radius, pop, dkg, approx, src, per_week in raw:
+        out.append(District(did, name, lat, lon, radius, pop * scale, pop, dkg, approx, src,
+                            per_week))
         sources[f"districts.{did}"] = src
     return tuple(out)
 
@@ -971,7 +1003,7 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
     return Scenario(title, streams=spec.streams, collection_points=points,
                     complex_candidates=spec.complexes, depots=spec.depots,
                     recyclers=spec.recyclers, landfills=spec.landfills,
-                    parameters=spec.parameters, metadata=metadata)
+                    parameters=spec.parameters, metadata=metadata, week=spec.week)
 
 
 def _sites(spec: CitySpec, counts: list[int], factors: Mapping[str, float],
@@ -999,6 +1031,25 @@ def _sites(spec: CitySpec, counts: list[int], factors: Mapping[str, float],
     return tuple(points), per_district
 
 
+VISIT_SHARE = 0.5
+"""Largest share of the smallest truck's capacity one generated visit may fill."""
+
+
+def _per_week(spec: CitySpec, d: District, tonnes_per_day: float) -> int:
+    """Visits a week of a site (step 4 of the module docstring)."""
+    per_week = d.collections_per_week or spec.collection.collections_per_week
+    types = [v for dep in spec.depots for v in dep.vehicle_types]
+    if not types:
+        return per_week
+    cap_t = VISIT_SHARE * min(v.capacity_tonnes for v in types)
+    cap_m3 = VISIT_SHARE * min(v.capacity_m3 for v in types)
+    m3_per_t = sum(spec.composition[s.name] / s.density_t_per_m3 for s in spec.streams)
+    while per_week < 7 and tonnes_per_day * 7.0 / per_week * max(1.0, m3_per_t * cap_t
+                                                                 / cap_m3) > cap_t:
+        per_week += 1
+    return per_week
+
+
 def _district_sites(spec: CitySpec, d: District, n: int, tonnes: float,
                     rng: np.random.Generator) -> list[CollectionPoint]:
     """``n`` sites drawn in the district's disc, sharing its ``tonnes`` at random."""
@@ -1012,13 +1063,13 @@ def _district_sites(spec: CitySpec, d: District, n: int, tonnes: float,
     out = []
     for k in range(n):
         t = float(share[k])
-        per_visit = t * 7.0 / col.collections_per_week
+        per_week = _per_week(spec, d, t)
+        per_visit = t * 7.0 / per_week
         out.append(CollectionPoint(
             f"{d.id}-{k + 1:04d}", round(float(lat[k]), 6), round(float(lon[k]), 6),
             {s.name: t * spec.composition[s.name] for s in spec.streams},
             service_minutes=round(col.service_minutes(per_visit), 2),
-            time_window=col.time_window, collections_per_week=col.collections_per_week,
-            name=d.name))
+            time_window=col.time_window, collections_per_week=per_week, name=d.name))
     return out
 
 

@@ -41,6 +41,15 @@ from circularopt.matrices import TravelMatrices, scenario_matrices
 from circularopt.plan import Plan, compute_kpis
 from circularopt.routing.decompose import CityPlan, RoutingOptions, route_city
 from circularopt.routing.engines.options import as_json
+from circularopt.routing.periodic.city import (
+    CityWeek,
+    WeekReport,
+    day_figures,
+    route_week,
+    schedule,
+    validate_week,
+)
+from circularopt.routing.result import RoutingResult
 from circularopt.scenario import Scenario
 from circularopt.siting.model import site
 from circularopt.siting.result import SitingResult
@@ -55,6 +64,12 @@ DEFAULT_TIME_LIMIT = 180.0
 
 SITING_SHARE = 0.3
 """Share of the remaining budget given to siting (routing gets the rest)."""
+
+WEEK_PEAK_SHARE = 1 / 3
+"""Share of the routing budget for the peak day when the week is planned too."""
+
+WEEK_DASK_VISITS = 10_000
+"""Visits a week from which the days are routed on a local Dask cluster."""
 
 JOINT_SHARE = 0.5
 """Share of the budget left after siting that ``joint=True`` spends judging sitings."""
@@ -111,7 +126,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
           complexes: int | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
           seed: int = 0, backend: str | None = None, max_snap_m: float | None = None,
           routing: RoutingOptions | None = None, progress: Progress | None = None,
-          joint: bool = False) -> Plan:
+          joint: bool = False, week: bool | None = None,
+          scheduler: str | None = None) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -147,6 +163,18 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         with each open complex closed in turn), route each with a short budget, keep the
         siting with the lowest annual cost with routed collection, then route it with the
         rest of the budget. ``plan.info["joint"]`` lists what was tried.
+    week
+        Plan the week (:func:`~circularopt.routing.periodic.city.route_week`): each
+        point's collection days and every working day's routes, validated, in
+        ``plan.info["week"]`` (days, KPIs per day and week, the saving against routing
+        the peak day on every working day, the residents' schedule, the routes). The
+        plan's own routes stay the peak day (every point due, routed with a third of the
+        routing budget). ``None`` (default): when any point is collected less than
+        daily; ``False``: the peak day only.
+    scheduler
+        Address of a Dask scheduler to route the week's days on; ``None``: the days run
+        one after another, or on a local cluster of two processes when the week has at
+        least :data:`WEEK_DASK_VISITS` visits.
 
     Returns
     -------
@@ -169,7 +197,10 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         run.site(complexes, backend)
         if joint:
             run.judge(complexes, backend)
-        run.route()
+        plan_week = _wants_week(run.scenario, week)
+        run.route(share=WEEK_PEAK_SHARE if plan_week else 1.0)
+        if plan_week:
+            run.week(scheduler)
     except KeyboardInterrupt:
         run.say(tr("interrupted during {stage}: keeping the plan as far as it got",
                    stage=tr(_STAGES.get(run.stage, run.stage))))
@@ -286,18 +317,37 @@ class _Run:
         self._end("joint", t0, f"{len(trials)} siting(s) routed; kept "
                   f"{len(self.siting.open_complexes)} complexes {list(self.siting.open_ids)}")
 
-    def route(self) -> None:
+    def route(self, share: float = 1.0) -> None:
         assert self.scenario is not None and self.matrices is not None
         assert self.siting is not None
         t0 = self._begin("routing")
         city = self.city = route_city(
             self.scenario, self.matrices, assignment=self.siting.assignment,
-            options=self.routing, time_limit=max(1.0, self.budget.left() - 2.0),
+            options=self.routing, time_limit=max(1.0, share * (self.budget.left() - 2.0)),
             seed=self.seed, progress=self.say)
         self.violations += [f"routing: {v}" for v in city.report.violations]
         self.info["vehicle_types"] = [vt.name for vt in city.problem.vehicle_types]
         self._end("routing", t0, tr("{n} routes, valid", n=city.result.num_vehicles)
                   if city.report.ok else tr("{n} routes, INVALID", n=city.result.num_vehicles))
+
+    def week(self, scheduler: str | None) -> None:
+        assert self.scenario is not None and self.matrices is not None
+        assert self.siting is not None and self.city is not None
+        t0 = self._begin("week")
+        days = len(self.scenario.week.working_days)
+        visits = sum(min(p.collections_per_week, days)
+                     for p in self.scenario.collection_points)
+        local = 2 if scheduler is None and visits >= WEEK_DASK_VISITS else None
+        plan = route_week(self.scenario, self.matrices, assignment=self.siting.assignment,
+                          options=self.routing, seed=self.seed, progress=self.say,
+                          time_limit=max(1.0, self.budget.left() - 2.0),
+                          scheduler=scheduler, workers=local)
+        report = validate_week(self.scenario, plan)
+        self.violations += [f"week: {v}" for v in report.violations]
+        self.info["week"] = week_info(self.scenario, plan, report, self.city.result)
+        days = self.info["week"]["days"]
+        self._end("week", t0, f"trucks per day {[d['trucks'] for d in days]}, "
+                  f"{'valid' if report.ok else 'INVALID'}")
 
     def plan(self) -> Plan:
         """The plan as far as the run got."""
@@ -316,6 +366,43 @@ class _Run:
             matrices_source="" if matrices is None else matrices.source,
             valid=complete and not self.violations, violations=tuple(self.violations),
             complete=complete, info=self.info)
+
+
+def _wants_week(scenario: Scenario | None, week: bool | None) -> bool:
+    if scenario is None or week is False:
+        return False
+    return week is True or any(p.collections_per_week < 7
+                               for p in scenario.collection_points)
+
+
+def week_info(scenario: Scenario, plan: CityWeek, report: WeekReport,
+              peak: RoutingResult) -> dict[str, Any]:
+    """``plan.info["week"]``: the week, its figures per day and in total, the saving
+    against routing the peak day on every working day, the schedule and the routes."""
+    days = day_figures(plan)
+    total = {k: round(sum(d[k] for d in days), 3) for k in ("km", "hours", "tonnes", "cost")}
+    n = len(plan.week.working_days)
+    peak_week = {"km": round(n * peak.distance / 1000.0, 3), "cost": round(n * peak.cost, 2),
+                 "trucks_per_day": peak.num_vehicles}
+    return {
+        "working_days": list(plan.week.working_days), "source": plan.week.source,
+        "valid": report.ok, "violations": list(report.violations[:20]),
+        "errors": dict(plan.info.get("errors", {})),
+        "days": days, "total": total, "peak_day_every_day": peak_week,
+        "saving": {"km": round(peak_week["km"] - total["km"], 3),
+                   "cost": round(peak_week["cost"] - total["cost"], 2),
+                   "cost_share": round(1 - total["cost"] / peak_week["cost"], 4)
+                   if peak_week["cost"] else 0.0},
+        "schedule": schedule(scenario, plan),
+        "routes": {name: None if city is None else _day_routes(city)
+                   for name, city in zip(plan.week.working_days, plan.plans, strict=True)},
+    }
+
+
+def _day_routes(city: CityPlan) -> dict[str, Any]:
+    """A day's routes and the scenario names of their vehicle types."""
+    return {"vehicle_types": [vt.name for vt in city.problem.vehicle_types],
+            "result": city.result.to_dict()}
 
 
 def _judge_by_routes(scenario: Scenario, matrices: TravelMatrices, first: SitingResult,

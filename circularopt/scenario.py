@@ -49,6 +49,7 @@ __all__ = [
     "READABLE_VERSIONS",
     "SCHEMA_VERSION",
     "SERVE_RULES",
+    "WEEKDAYS",
     "CapacityOption",
     "CollectionPoint",
     "CollectionStreet",
@@ -60,6 +61,7 @@ __all__ = [
     "Scenario",
     "Stream",
     "VehicleType",
+    "Week",
 ]
 
 SCHEMA_VERSION = 2
@@ -139,6 +141,12 @@ class CollectionPoint:
         (see :attr:`tonnes_per_visit`).
     name
         Free text, e.g. the district.
+    visit_patterns
+        Allowed collection days, each a list of ``collections_per_week`` day names
+        (``[["Mon", "Thu"], ["Tue", "Fri"]]``); empty: evenly spaced over the scenario's
+        :class:`Week`.
+    fixed_days
+        The point's collection days when they are fixed (wins over ``visit_patterns``).
     """
 
     id: str
@@ -149,6 +157,8 @@ class CollectionPoint:
     time_window: tuple[float, float] | None = None
     collections_per_week: int = 7
     name: str = ""
+    visit_patterns: tuple[tuple[str, ...], ...] = ()
+    fixed_days: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         where = _where(self, ident("CollectionPoint.id", self.id))
@@ -159,6 +169,11 @@ class CollectionPoint:
         object.__setattr__(self, "time_window", window(f"{where}.time_window",
                                                         self.time_window))
         integer(f"{where}.collections_per_week", self.collections_per_week, lo=1, hi=7)
+        object.__setattr__(self, "visit_patterns", tuple(
+            _day_names(f"{where}.visit_patterns[{i}]", p)
+            for i, p in enumerate(sequence(f"{where}.visit_patterns", self.visit_patterns))))
+        object.__setattr__(self, "fixed_days",
+                           _day_names(f"{where}.fixed_days", self.fixed_days))
 
     @classmethod
     def from_total(cls, id: str, lat: float, lon: float, total_tonnes_per_day: float,
@@ -514,6 +529,96 @@ class Parameters:
         ident("Parameters.currency", self.currency)
 
 
+# --------------------------------------------------------------------------- the week
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+"""Day names of the calendar week, in order."""
+
+
+def _day_names(where: str, value: Any) -> tuple[str, ...]:
+    days = tuple(sequence(where, value))
+    for d in days:
+        if d not in WEEKDAYS:
+            raise InputError(where, d, f"a day name: {', '.join(WEEKDAYS)}")
+    return days
+
+
+@dataclass(frozen=True, kw_only=True)
+class Week:
+    """The collection week: working days and the trucks available on each.
+
+    Parameters
+    ----------
+    working_days
+        Names from :data:`WEEKDAYS` (default Monday to Saturday), kept in calendar order.
+    trucks_per_day
+        Day name -> trucks available that day (the fleet's types taken in order up to
+        it); days not named keep the full fleet.
+    source
+        Where the week comes from, or ``"assumed: ..."``.
+    """
+
+    working_days: tuple[str, ...] = WEEKDAYS[:6]
+    trucks_per_day: Mapping[str, int] = field(default_factory=dict)
+    source: str = "assumed: Monday to Saturday, the full fleet every day"
+
+    def __post_init__(self) -> None:
+        days = _day_names("week.working_days", self.working_days)
+        if not days or len(set(days)) != len(days):
+            raise InputError("week.working_days", list(days),
+                             f"distinct day names among {', '.join(WEEKDAYS)}")
+        object.__setattr__(self, "working_days", tuple(sorted(days, key=WEEKDAYS.index)))
+        if not isinstance(self.trucks_per_day, Mapping):
+            raise InputError("week.trucks_per_day", self.trucks_per_day,
+                             "a mapping of day name to trucks")
+        for day, n in self.trucks_per_day.items():
+            self.index(day, "week.trucks_per_day")
+            integer(f"week.trucks_per_day.{day}", n, lo=0)
+        object.__setattr__(self, "trucks_per_day",
+                           MappingProxyType(dict(self.trucks_per_day)))
+
+    @property
+    def calendar(self) -> tuple[int, ...]:
+        """Offset of each working day in the 7-day week (Monday 0)."""
+        return tuple(WEEKDAYS.index(d) for d in self.working_days)
+
+    def index(self, day: object, where: str) -> int:
+        """Position of ``day`` among the working days; InputError naming ``where``."""
+        if day not in self.working_days:
+            raise InputError(where, day, f"a working day: {', '.join(self.working_days)}")
+        return self.working_days.index(str(day))
+
+    def visits(self, frequency: int, where: str) -> int:
+        """Visits a week of a point collected ``frequency`` times (7: every working day).
+
+        Raises InputError naming ``where`` for more visits than working days.
+        """
+        days = len(self.working_days)
+        freq = days if frequency == 7 else frequency
+        if not isinstance(freq, int) or isinstance(freq, bool) or not 1 <= freq <= days:
+            raise InputError(where, frequency,
+                             f"1 to {days} visits a week (the working days "
+                             f"{', '.join(self.working_days)}), or 7 for every working day")
+        return freq
+
+    def days_of(self, names: Any, visits: int, where: str) -> tuple[int, ...]:
+        """Sorted working-day positions of ``names``, which must be ``visits`` days."""
+        idx = sorted({self.index(d, where) for d in sequence(where, names)})
+        if len(idx) != visits:
+            raise InputError(where, list(names), f"{visits} distinct working days "
+                                                 f"(collections_per_week is {visits})")
+        return tuple(idx)
+
+    def check_point(self, point: CollectionPoint) -> None:
+        """Raise InputError if the point's frequency, patterns or fixed days do not fit."""
+        where = _where(point, point.id)
+        visits = self.visits(point.collections_per_week, f"{where}.collections_per_week")
+        for i, p in enumerate(point.visit_patterns):
+            self.days_of(p, visits, f"{where}.visit_patterns[{i}]")
+        if point.fixed_days:
+            self.days_of(point.fixed_days, visits, f"{where}.fixed_days")
+
+
 # --------------------------------------------------------------------------- scenario
 
 
@@ -541,6 +646,9 @@ class Scenario:
         Global parameters.
     metadata
         Free-form provenance (city, season, seed, sources, ``approximate_positions``).
+    week
+        The collection week (working days, trucks per day); a file without it gets the
+        default :class:`Week` (Monday to Saturday, marked assumed).
     schema_version
         JSON schema version, one of :data:`READABLE_VERSIONS` (streets need version 2).
     streets
@@ -556,6 +664,7 @@ class Scenario:
     landfills: tuple[Landfill, ...] = ()
     parameters: Parameters = field(default_factory=Parameters)
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    week: Week = field(default_factory=Week)
     schema_version: int = SCHEMA_VERSION
     streets: tuple[CollectionStreet, ...] = ()
 
@@ -594,6 +703,10 @@ class Scenario:
             check(f"ComplexCandidate {c.id!r}.recovery_rate", c.recovery_rate)
         for r in self.recyclers:
             check(f"Recycler {r.id!r}.price_per_tonne", r.price_per_tonne)
+        if not isinstance(self.week, Week):
+            raise InputError("week", self.week, "a Week (working_days, trucks_per_day)")
+        for p in self.collection_points:
+            self.week.check_point(p)
 
     # ---- views
 
@@ -655,10 +768,20 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (inverse of :meth:`from_dict`); a version-1 scenario
-        as version 1 (without the ``streets`` key)."""
+        as version 1 (without the ``streets`` key).
+
+        The week and the points' ``visit_patterns`` and ``fixed_days`` are left out at
+        their defaults, so scenarios without them write as before.
+        """
         data = to_data(self)
         if self.schema_version == 1:
             data.pop("streets", None)
+        if self.week == Week():
+            del data["week"]
+        for p in data["collection_points"]:
+            for key in ("visit_patterns", "fixed_days"):
+                if not p[key]:
+                    del p[key]
         return data
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:

@@ -48,6 +48,16 @@ def _tscflp() -> Runner:
     return run_tscflp
 
 
+def _pvrp() -> Runner:
+    from circularopt.bench.pvrp import run_pvrp
+    return run_pvrp
+
+
+def _pvrpif() -> Runner:
+    from circularopt.bench.pvrpif import run_pvrpif
+    return run_pvrpif
+
+
 def _cvrp() -> Runner:
     from circularopt.bench.vrplib import run_cvrp
     return run_cvrp
@@ -92,12 +102,12 @@ BENCH_SETS: dict[str, Callable[[], Runner]] = {
     "cflp": _cflp, "sscflp": _sscflp, "tscflp": _tscflp,
     "cvrp": _cvrp, "vrptw": _vrptw,
     "wcvrptw": _wcvrptw, "mtvrptwr": _mtvrptwr, "mdvrp": _mdvrp,
-    "lrp": _lrp, "kg": _kg, "carp": _carp,
+    "pvrp": _pvrp, "pvrpif": _pvrpif, "lrp": _lrp, "kg": _kg, "carp": _carp,
 }
 """Set name -> function returning its runner (imported on first use: the runners pull in
 the solvers)."""
 
-ROUTING_SETS = ("cvrp", "vrptw", "wcvrptw", "mtvrptwr", "mdvrp")
+ROUTING_SETS = ("cvrp", "vrptw", "wcvrptw", "mtvrptwr", "mdvrp", "pvrp", "pvrpif")
 """Sets solved by a routing engine (the ones that take ``engine_options``)."""
 
 

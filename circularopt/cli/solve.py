@@ -6,6 +6,7 @@ import argparse
 import logging
 import logging.handlers
 from pathlib import Path
+from typing import Any
 
 from circularopt.cli._common import (
     add_engine_options,
@@ -44,6 +45,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--joint", action="store_true",
                    help="judge siting by routed cost: route the model's choice and its "
                         "neighbours (one complex fewer/more) briefly, keep the cheapest")
+    p.add_argument("--peak-day", action="store_true",
+                   help="route only the peak day (every point due) instead of planning "
+                        "the week when some points are collected less than daily")
+    p.add_argument("--scheduler",
+                   help="address of a Dask scheduler to route the week's days on (default: "
+                        "one after another, or a local cluster for large weeks)")
     p.add_argument("--out", type=Path, help="output folder (default out/<scenario name>)")
     p.add_argument("--csv-dialect", choices=list(CSV_DIALECTS), default=None,
                    help="CSV tables: 'excel' (',' and decimal point) or 'excel-ru' (';' and "
@@ -64,7 +71,8 @@ def _solve(args: argparse.Namespace) -> int:
                 graph = turn_graph_for_args(network, args.network, args.turns)
         plan = solve(args.source, network=graph or network, season=args.season,
                      size=args.size, complexes=args.complexes, time_limit=args.time_limit,
-                     seed=args.seed, joint=args.joint,
+                     seed=args.seed, joint=args.joint, week=False if args.peak_day else None,
+                     scheduler=args.scheduler,
                      routing=RoutingOptions(engine=args.engine,
                                             engine_options=engine_options(args.engine_options)),
                      progress=lambda msg: console.print(msg, highlight=False))
@@ -77,6 +85,8 @@ def _solve(args: argparse.Namespace) -> int:
         for message in log.messages:
             console.print(f"[yellow]{tr('warning')}:[/] {message}", highlight=False)
     console.print(plan.summary(log_file=log_file, logged_warnings=len(log.messages)))
+    if "week" in plan.info:
+        console.print(_week_summary(plan.info["week"]))
     console.print(tr("wrote {n} files to {folder}: ", n=len(written), folder=out)
                   + ", ".join(sorted(p.name for p in written.values())))
     if not plan.complete:
@@ -117,3 +127,18 @@ class _RunLog:
         self.buffer.close()
         if self.file is not None:
             self.file.close()
+
+
+def _week_summary(week: dict[str, Any]) -> str:
+    """Lines on the week plan: trucks per day, the week's figures and the saving."""
+    trucks = ", ".join(f"{d['day']} {d['trucks']}" for d in week["days"])
+    total, saving = week["total"], week["saving"]
+    return "\n".join([
+        tr("  week ({days}): trucks per day {trucks}", days=" ".join(week["working_days"]),
+           trucks=trucks),
+        tr("  week: {km:,.0f} km, routing cost {cost:,.0f}; {saving:.1%} less than the peak "
+           "day on every working day ({peak:,.0f})", km=total["km"], cost=total["cost"],
+           saving=saving["cost_share"], peak=week["peak_day_every_day"]["cost"]),
+        tr("  week validation: {verdict}",
+           verdict="passed" if week["valid"] else "FAILED: " + "; ".join(week["violations"][:3])),
+    ])

@@ -10,6 +10,11 @@
 ``routes.csv``, ``flows.csv``, ``kpis.csv``, ``complexes.csv``, ``recyclers.csv``
     Tables that open cleanly in Excel (:mod:`~circularopt.outputs.tables`), comma
     separated or, with ``csv_dialect="excel-ru"``, ``;`` separated with decimal commas.
+``schedule.csv``, ``week_kpis.csv``
+    With a week plan: each site's collection days and expected times, and the figures of
+    each working day, the week and the peak day on every working day
+    (:mod:`~circularopt.outputs.week`; ``routes.csv`` then holds the week's routes with
+    their ``day`` and ``plan.gpkg`` a ``routes_<day>`` layer per working day).
 ``report.html``
     A self-contained report that works offline (:mod:`~circularopt.outputs.report`).
 ``map.png``
@@ -85,6 +90,10 @@ _FILES = {"json": ("plan.json",), "gpkg": ("plan.gpkg",),
           "png": ("map.png",)}
 
 
+WEEK_FILES = ("schedule.csv", "week_kpis.csv")
+"""Files a week plan adds (:mod:`~circularopt.outputs.week`)."""
+
+
 def _formats(formats: Iterable[str] | str) -> tuple[str, ...]:
     chosen = (formats,) if isinstance(formats, str) else tuple(formats)
     for f in chosen:
@@ -142,6 +151,7 @@ def write_outputs(plan: Plan, out_dir: str | Path, *, network: RoadNetwork | Non
     try:
         _write_files(plan, tmp, chosen, network=network, max_snap_m=max_snap_m,
                      csv_dialect=dialect)
+        names += [n for n in WEEK_FILES if (tmp / n).exists()]
         _move_into_place(tmp, out, names)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

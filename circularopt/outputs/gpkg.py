@@ -28,7 +28,7 @@ def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Path
         ``path``.
     """
     path = Path(path)
-    for name in LAYERS:
+    for name in [*LAYERS, *(k for k in layers if k not in LAYERS)]:
         gdf = layers[name]
         gdf.to_file(path, layer=name, driver="GPKG", engine="pyogrio",
                     geometry_type=gdf.attrs.get("geometry_type"))

@@ -19,6 +19,7 @@ from shapely.geometry import LineString, Point
 
 from circularopt.geo import great_circle
 from circularopt.outputs.labels import hhmm, route_label, scenario_location_id, vehicle_name
+from circularopt.outputs.week import vehicle, week_days
 from circularopt.plan import Plan
 from circularopt.routing.result import Route
 
@@ -63,7 +64,7 @@ def plan_layers(plan: Plan, *, network: RoadNetwork | None = None,
         stream, total, assigned complex, serving route), ``complexes`` (every candidate
         with its open flag, chosen capacity and load), ``recyclers`` (supply against
         capacity), ``landfills``, ``depots``, ``routes`` (one line per truck route) and
-        ``flows``.
+        ``flows``; a week plan adds ``routes_<day>`` for each working day.
 
     Raises
     ------
@@ -84,6 +85,7 @@ def plan_layers(plan: Plan, *, network: RoadNetwork | None = None,
         "routes": _route_layer(plan, routes, labels, known, network=network,
                                max_snap_m=max_snap_m),
         "flows": _flow_layer(plan, known),
+        **_week_layers(plan, known, network=network, max_snap_m=max_snap_m),
     }
 
 
@@ -264,6 +266,21 @@ def _route_layer(plan: Plan, routes: Sequence[Route], labels: list[str],
             line = (line * 2) if line else [(0.0, 0.0), (0.0, 0.0)]
         geoms.append(LineString(line))
     return _frame(rows, geoms, cols)
+
+
+def _week_layers(plan: Plan, known: Mapping[str, Any], *, network: RoadNetwork | None,
+                 max_snap_m: float | None) -> dict[str, gpd.GeoDataFrame]:
+    """One route layer per working day of a week plan, ``routes_<day>``."""
+    layers = {}
+    for name, result, types in week_days(plan):
+        routes = result.routes
+        labels = [route_label(k, len(routes)) for k in range(len(routes))]
+        gdf = _route_layer(plan, routes, labels, known, network=network,
+                           max_snap_m=max_snap_m)
+        gdf["vehicle"] = [vehicle(types, r) for r in routes]
+        gdf.insert(0, "day", name)
+        layers[f"routes_{name}"] = gdf
+    return layers
 
 
 def _collected(route: Route) -> float:

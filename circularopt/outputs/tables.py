@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +33,16 @@ from circularopt._validate import choice
 from circularopt.i18n import Text, lazy, plain_number, tr
 from circularopt.outputs.labels import hhmm, route_label, scenario_location_id, vehicle_name
 from circularopt.outputs.layers import plan_layers
+from circularopt.outputs.week import day_label, week_days, week_tables
+from circularopt.outputs.week import vehicle as week_vehicle
 from circularopt.plan import Plan
-from circularopt.routing.result import Visit
+from circularopt.routing.result import Route, Visit
 
 __all__ = ["CSV_DIALECTS", "CSV_DIALECT_SETTING", "CSV_TABLES", "HEADERS", "ROUTE_COLUMNS",
            "csv_dialect", "header", "plan_tables", "write_csv"]
 
 CSV_TABLES = ("routes", "flows", "kpis", "complexes", "recyclers")
-"""CSV tables written as ``<name>.csv``."""
+"""CSV tables written as ``<name>.csv`` (a week plan adds ``schedule`` and ``week_kpis``)."""
 
 CSV_DIALECTS = {"excel": (",", "."), "excel-ru": (";", ",")}
 """CSV dialect -> (delimiter, decimal separator); see the module docstring."""
@@ -49,13 +51,14 @@ CSV_DIALECT_SETTING = "CIRCULAROPT_CSV_DIALECT"
 """Environment variable naming the CSV dialect used when the caller gives none."""
 
 ROUTE_COLUMNS = ("route", "vehicle", "sequence", "kind", "id", "name", "arrival", "start",
-                 "departure", "picked_up_t", "load_on_board_t", "load_on_board_m3")
+                 "departure", "picked_up_t", "load_on_board_t", "load_on_board_m3", "day")
 """Columns of ``routes.csv``: ``picked_up_t`` is what the truck loads at a stop (0 at
 every other visit), so its sum is the day's collected tonnes; ``load_on_board_*`` is the
-load after the visit (0 after unloading)."""
+load after the visit (0 after unloading); ``day`` the weekday of a week plan's route."""
 
 HEADERS: Mapping[str, Text] = {
-    "route": lazy("route"), "vehicle": lazy("vehicle"), "sequence": lazy("sequence"),
+    "day": lazy("day"), "route": lazy("route"), "vehicle": lazy("vehicle"),
+    "sequence": lazy("sequence"),
     "kind": lazy("kind"), "id": lazy("id"), "name": lazy("name"),
     "arrival": lazy("arrival"), "start": lazy("start"), "departure": lazy("departure"),
     "picked_up_t": lazy("picked_up_t"), "load_on_board_t": lazy("load_on_board_t"),
@@ -141,16 +144,31 @@ def plan_tables(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None
         df.insert(2, "lat", gdf.geometry.y.round(6).to_numpy())
         df.insert(3, "lon", gdf.geometry.x.round(6).to_numpy())
         tables[name] = df.round(6)
+    tables.update(week_tables(plan))
     return tables
 
 
 def _visit_table(plan: Plan) -> pd.DataFrame:
-    """One row per route visit, times as ``hh:mm``, tonnes picked up and on board."""
+    """One row per route visit, times as ``hh:mm``, tonnes picked up and on board;
+    ``day`` is the weekday of the week plan's routes, or ``every day`` / ``peak day`` for
+    the plan's own."""
     known = {o.id: o for o in plan.scenario.located()}
-    routes = plan.routing.routes if plan.routing is not None else ()
+    week = week_days(plan)
+    days = ([(name, res.routes, lambda r, t=types: week_vehicle(t, r))
+             for name, res, types in week] if week else
+            [(day_label(plan), plan.routing.routes if plan.routing is not None else (),
+              lambda r: vehicle_name(plan, r))])
+    rows = []
+    for day, routes, name_of in days:
+        rows += _visit_rows(day, routes, name_of, known)
+    return pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
+
+
+def _visit_rows(day: str, routes: Sequence[Route], name_of: Callable[[Route], str],
+                known: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for k, r in enumerate(routes):
-        label, vehicle = route_label(k, len(routes)), vehicle_name(plan, r)
+        label, vehicle = route_label(k, len(routes)), name_of(r)
         on_board = 0.0
         for seq, v in enumerate(r.visits):
             sid = "" if v.kind == "break" else scenario_location_id(v.id, known)
@@ -163,8 +181,8 @@ def _visit_table(plan: Plan) -> pd.DataFrame:
                          "departure": hhmm(v.end), "picked_up_t": round(picked, 4),
                          "load_on_board_t": round(load_t, 4),
                          "load_on_board_m3": round(v.load[1], 4) if len(v.load) > 1
-                         else np.nan})
-    return pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
+                         else np.nan, "day": day})
+    return rows
 
 
 def _kpi_table(plan: Plan) -> pd.DataFrame:

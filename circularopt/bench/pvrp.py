@@ -1,0 +1,149 @@
+"""Cordeau's periodic VRP (``pvrp``): reader, solution writer, runner.
+
+Cordeau, Gendreau & Laporte (1997), type 1 of Cordeau's text format: ``1 m n t``
+(``m`` vehicles per day, ``n`` customers, ``t`` days); ``t`` lines ``D Q`` (maximum route
+duration, 0 = none, and capacity); then the depot (node 0) and the customers, each
+``i x y d q f a c1 ... ca``: service duration ``d``, demand per visit ``q``, frequency
+``f`` and ``a`` allowed day combinations, each the decimal code of a ``t``-bit string
+read from the left (day 1 is the highest bit). Real Euclidean distances (quantised to
+0.001, ``scale=1000``); travel time = distance; the cost is the total distance over the
+horizon. A customer with ``f = 0`` but listed combinations is read with its combinations
+(p11's customer 131).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from circularopt.bench._core import (
+    BenchOptions,
+    BenchRow,
+    bks_column,
+    instance_files,
+    routing_engine_options,
+    solution_path,
+)
+from circularopt.bench._routing import CLOCK, text_lines
+from circularopt.exceptions import CircularOptError, InputError
+from circularopt.routing.periodic import (
+    Pattern,
+    PeriodicOptions,
+    PeriodicProblem,
+    PeriodicResult,
+    solve_periodic,
+    validate_periodic,
+)
+from circularopt.routing.problem import RoutingModel
+
+__all__ = ["decode_days", "read_pvrp", "run_pvrp", "write_pvrp_solution"]
+
+
+def decode_days(code: int, days: int) -> Pattern:
+    """Days (0-based) of a combination code: the ``days``-bit string read from the left."""
+    return tuple(d for d in range(days) if code >> (days - 1 - d) & 1)
+
+
+def _header(path: Path, rows: list[list[str]]) -> tuple[int, int, int]:
+    try:
+        kind, m, n, t = (int(x) for x in rows[0][:4])
+    except (IndexError, ValueError):
+        raise InputError(f"{path}, line 1", rows[0] if rows else "",
+                         "'type m n t' (four integers)") from None
+    if kind != 1:
+        raise InputError(f"{path}, line 1 type", kind, "1 (PVRP)")
+    if len(rows) < 1 + t + n + 1:
+        raise InputError(str(path), f"{len(rows)} lines", f"{1 + t + n + 1} lines")
+    return m, n, t
+
+
+def _patterns(path: Path, row: list[str], days: int) -> tuple[Pattern, ...]:
+    try:
+        count = int(row[6])
+        codes = [int(x) for x in row[7:7 + count]]
+    except (IndexError, ValueError):
+        raise InputError(f"{path}, customer {row[0]}", " ".join(row),
+                         "'i x y d q f a' and a combination codes") from None
+    patterns = tuple(decode_days(c, days) for c in codes)
+    if not patterns or not all(patterns):
+        raise InputError(f"{path}, customer {row[0]} combinations", codes,
+                         f"codes of non-empty day sets below {2 ** days}")
+    return patterns
+
+
+def read_pvrp(path: str | Path) -> PeriodicProblem:
+    """Read a Cordeau PVRP instance (see the module docstring)."""
+    path = Path(path)
+    rows = [ln.split() for ln in text_lines(path) if ln.strip()]
+    m, n, t = _header(path, rows)
+    limits = [(float(rows[1 + j][0]), float(rows[1 + j][1])) for j in range(t)]
+    nodes = rows[1 + t:1 + t + n + 1]
+    ids = [r[0] for r in nodes]
+    xy = np.array([[float(r[1]), float(r[2])] for r in nodes])
+    dist = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
+    model = RoutingModel(ids, dist, dist, scale=1000, name=path.stem,
+                         convention="real Euclidean distance (to 0.001), time = distance")
+    model.add_depot(ids[0])
+    duration, capacity = limits[0]
+    model.add_vehicle_type("vehicle", depot=ids[0], count=m, capacity=[capacity],
+                           max_duration=duration if duration > 0 else None)
+    for r in nodes[1:]:
+        model.add_stop(r[0], demand=[float(r[4])], service=float(r[3]))
+    return PeriodicProblem(model.data(), tuple(_patterns(path, r, t) for r in nodes[1:]),
+                           tuple(f"day {d + 1}" for d in range(t)))
+
+
+def write_pvrp_solution(path: Path, problem: PeriodicProblem, result: PeriodicResult,
+                        *, cost: float) -> None:
+    """JSON: the cost, each customer's days, and each day's routes (customer ids)."""
+    data = {"instance": problem.name, "cost": round(cost, 6),
+            "days": {s.id: [d + 1 for d in problem.patterns[k][result.choice[k]]]
+                     for k, s in enumerate(problem.base.stops)},
+            "routes": [[r.stops for r in day.routes] for day in result.days]}
+    Path(path).write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def run_pvrp(options: BenchOptions) -> Iterator[BenchRow]:
+    """Cordeau PVRP instances (files without extension, ``BKS.csv`` column ``bks``).
+
+    Budget: ``n x t / 10`` CPU seconds by default (``--time-per-100 10`` counts visits
+    ``n x t``); every plan is checked by :func:`validate_periodic`.
+    """
+    folder = Path(options.data)
+    files = [f for f in instance_files(options, "*", folder / "cordeau"
+                                       if (folder / "cordeau").is_dir() else folder)
+             if f.is_file() and not f.suffix]
+    bks = bks_column(folder / "BKS.csv", "instance", "bks")
+    engine = options.engine or "pyvrp"
+    for path in files:
+        problem = read_pvrp(path)
+        size = problem.base.num_stops * problem.days
+        seconds = options.seconds_for(size, default=size / 10.0)
+        yield _row(problem, engine, seconds, options, bks.get(path.stem))
+
+
+def _row(problem: PeriodicProblem, engine: str, seconds: float, options: BenchOptions,
+         bks: float | None) -> BenchRow:
+    popts = PeriodicOptions(engine=engine, clock=CLOCK,
+                            engine_options=routing_engine_options(options) or None)
+    t0 = time.perf_counter()
+    try:
+        result = solve_periodic(problem, time_limit=seconds, seed=options.seed, options=popts)
+    except CircularOptError as exc:
+        return BenchRow(problem.name, problem.base.num_stops, bks, None, False,
+                        time.perf_counter() - t0, engine, {"days": problem.days,
+                                                           "error": str(exc)})
+    wall = time.perf_counter() - t0
+    report = validate_periodic(problem, result)
+    cost = round(sum(report.day_distances), 6) if report.ok else None
+    out = solution_path(options, f"{problem.name}.{engine}.json")
+    if out is not None and cost is not None:
+        write_pvrp_solution(out, problem, result, cost=cost)
+    return BenchRow(problem.name, problem.base.num_stops, bks, cost, report.ok, wall, engine,
+                    {"days": problem.days,
+                     "vehicles_per_day": max(result.vehicles_per_day, default=0),
+                     "error": "; ".join(report.violations[:3])})

@@ -1,0 +1,64 @@
+"""The week plan's outputs: routes per weekday, the residents' schedule, figures per day.
+
+The route layers per weekday are made in :mod:`~circularopt.outputs.layers`.
+
+They read ``plan.info["week"]`` (written by :func:`circularopt.pipeline.solve` when it
+plans the week, see :func:`circularopt.pipeline.week_info`); a plan without a week has
+none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from circularopt.plan import Plan
+from circularopt.routing.result import Route, RoutingResult
+
+__all__ = ["day_label", "vehicle", "week_days", "week_tables"]
+
+
+def week_days(plan: Plan) -> list[tuple[str, RoutingResult, list[str]]]:
+    """Each working day with routes: (day name, its routes, its vehicle type names)."""
+    week = plan.info.get("week")
+    if not isinstance(week, Mapping):
+        return []
+    out = []
+    for name, day in week.get("routes", {}).items():
+        if day is not None:
+            out.append((name, RoutingResult.from_dict(day["result"]),
+                        list(day["vehicle_types"])))
+    return out
+
+
+def day_label(plan: Plan) -> str:
+    """The ``day`` of the plan's own routes: ``every day`` when every point is collected
+    daily, else ``peak day``."""
+    daily = all(p.collections_per_week == 7 for p in plan.scenario.collection_points)
+    return "every day" if daily else "peak day"
+
+
+def vehicle(names: list[str], route: Route) -> str:
+    """``"<type> #<n>"`` of a day's route."""
+    kind = names[route.vehicle_type] if 0 <= route.vehicle_type < len(names) \
+        else f"type {route.vehicle_type}"
+    return f"{kind} #{route.vehicle + 1}"
+
+
+def week_tables(plan: Plan) -> dict[str, pd.DataFrame]:
+    """``schedule`` (each site: its days, expected arrival on each, a window) and
+    ``week_kpis`` (per day and the week: trucks, km, hours, tonnes, cost, and the peak day
+    on every working day for comparison)."""
+    week = plan.info.get("week")
+    if not isinstance(week, Mapping):
+        return {}
+    kpis = pd.DataFrame(week["days"])
+    total = {"day": "week", **week["total"], "points": int(kpis["points"].sum()),
+             "trucks": int(kpis["trucks"].max()) if len(kpis) else 0}
+    peak = week["peak_day_every_day"]
+    compare = {"day": f"{day_label(plan)} x {len(week['working_days'])}",
+               "km": peak["km"], "cost": peak["cost"], "trucks": peak["trucks_per_day"]}
+    kpis = pd.concat([kpis, pd.DataFrame([total, compare])], ignore_index=True)
+    return {"schedule": pd.DataFrame(week["schedule"]),
+            "week_kpis": kpis[["day", "points", "trucks", "km", "hours", "tonnes", "cost"]]}

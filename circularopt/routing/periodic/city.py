@@ -1,0 +1,375 @@
+"""A city's week: each point's collection days, then every working day routed by parts.
+
+1. **Days.** Each point's allowed patterns come from its ``collections_per_week``,
+   ``visit_patterns`` and ``fixed_days`` over the scenario's :class:`Week`
+   (:func:`~circularopt.routing.periodic.week.scenario_patterns`); one is chosen per
+   point by :func:`~circularopt.routing.periodic.solve.initial_choice` (near the points
+   already on the same days, days balanced against each day's fleet capacity) on the
+   whole city with accumulating loads.
+2. **Routes.** Each working day is routed by
+   :func:`~circularopt.routing.decompose.route_city` with the points due that day, each
+   carrying its daily tonnes times the calendar days since its previous visit (waste
+   accumulates on days off too), and the day's trucks (``week.trucks_per_day``).
+3. **Check.** :func:`validate_week` recomputes, independently of the routing: every point
+   served on exactly the days of one allowed pattern, each visit's tonnes from the gaps,
+   trucks per day, and every day's routes (capacities, unloading, shifts, costs).
+
+Caveats: patterns are chosen once (no pattern moves judged by routed cost at city scale);
+days are routed one after another, each with its parts in parallel processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from circularopt.exceptions import CircularOptError
+from circularopt.i18n import tr
+from circularopt.matrices import TravelMatrices
+from circularopt.routing.decompose import CityPlan, Progress, RoutingOptions, route_city
+from circularopt.routing.periodic.model import Pattern
+from circularopt.routing.periodic.solve import initial_choice
+from circularopt.routing.periodic.week import fleet_cap, periodic_problem, scenario_patterns
+from circularopt.routing.scenario import routing_problem
+from circularopt.routing.validate import validate_routes
+from circularopt.scenario import CollectionPoint, Depot, Scenario, Week
+from circularopt.validation import ValidationReport
+
+__all__ = ["CityWeek", "WeekReport", "choose_days", "day_figures", "day_scenario", "gaps",
+           "route_week", "schedule", "validate_week"]
+
+
+DAY_OVERHEAD = 1.0
+"""Seconds kept per day for building, stitching and validating its parts."""
+
+
+@dataclass(frozen=True)
+class WeekReport(ValidationReport):
+    """What :func:`validate_week` found; ``cost`` is the week's.
+
+    Parameters
+    ----------
+    day_costs
+        Recomputed routing cost of each working day.
+    """
+
+    day_costs: tuple[float, ...] = ()
+
+    subject: ClassVar[str] = "week plan"
+
+
+@dataclass(frozen=True)
+class CityWeek:
+    """A city's week plan.
+
+    Parameters
+    ----------
+    week
+        The working week planned.
+    days
+        Point id -> its collection days (indices into ``week.working_days``).
+    plans
+        Each working day's city plan (``None`` when no point is due).
+    info
+        Seconds per day and the pattern choice's figures.
+    """
+
+    week: Week
+    days: Mapping[str, Pattern]
+    plans: tuple[CityPlan | None, ...]
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def day_names(self, point_id: str) -> tuple[str, ...]:
+        """The names of a point's collection days."""
+        return tuple(self.week.working_days[d] for d in self.days[point_id])
+
+
+def gaps(week: Week, pattern: Pattern) -> dict[int, int]:
+    """Calendar days since the previous visit of ``pattern``, for each of its days."""
+    cal = [week.calendar[d] for d in pattern]
+    return {d: (cal[k] - cal[k - 1]) % 7 or 7 for k, d in enumerate(pattern)}
+
+
+def choose_days(scenario: Scenario, matrices: TravelMatrices,
+                assignment: Mapping[str, str]) -> dict[str, Pattern]:
+    """Each point's collection days (see step 1 of the module docstring)."""
+    points = scenario.collection_points
+    allowed = scenario_patterns(scenario.week, points)
+    base = routing_problem(scenario, matrices, unload_sites=sorted(set(assignment.values())))
+    rate = {p.id: p.collections_per_week / 7.0 for p in points}
+    stops = tuple(dataclasses.replace(s, demand=tuple(x * rate[s.id] for x in s.demand))
+                  for s in base.stops)
+    order = {s.id: k for k, s in enumerate(stops)}
+    patterns = [allowed[k] for k in sorted(range(len(points)),
+                                           key=lambda k: order[points[k].id])]
+    problem = periodic_problem(dataclasses.replace(base, stops=stops), scenario.week,
+                               patterns)
+    choice = initial_choice(problem)
+    return {s.id: patterns[k][choice[k]] for k, s in enumerate(stops)}
+
+
+def _visit(point: CollectionPoint, gap: int) -> CollectionPoint:
+    # One visit a week of ``gap / 7`` of the daily tonnes: the routing problem then
+    # loads tonnes_per_day * 7 / 1 * gap / 7 = tonnes_per_day * gap.
+    return dataclasses.replace(
+        point, tonnes_per_day={s: t * gap / 7.0 for s, t in point.tonnes_per_day.items()},
+        collections_per_week=1, visit_patterns=(), fixed_days=())
+
+
+def _depots(depots: Sequence[Depot], trucks: int | None) -> tuple[Depot, ...]:
+    if trucks is None:
+        return tuple(depots)
+    types = [v for d in depots for v in d.vehicle_types]
+    counts = iter(fleet_cap([v.count for v in types], trucks))
+    return tuple(dataclasses.replace(d, vehicle_types=tuple(
+        dataclasses.replace(v, count=next(counts)) for v in d.vehicle_types)) for d in depots)
+
+
+def day_scenario(scenario: Scenario, days: Mapping[str, Pattern], day: int) -> Scenario:
+    """The scenario of working day ``day``: the points due, each with the tonnes of its
+    visit (daily tonnes x days since its previous visit), and the day's trucks."""
+    week = scenario.week
+    points = tuple(_visit(p, gaps(week, days[p.id])[day]) for p in scenario.collection_points
+                   if day in days[p.id])
+    trucks = week.trucks_per_day.get(week.working_days[day])
+    return dataclasses.replace(scenario, name=f"{scenario.name}-{week.working_days[day]}",
+                               collection_points=points,
+                               depots=_depots(scenario.depots, trucks))
+
+
+def route_week(scenario: Scenario, matrices: TravelMatrices, *,
+               assignment: Mapping[str, str], options: RoutingOptions | None = None,
+               time_limit: float = 60.0, seed: int = 0, progress: Progress | None = None,
+               scheduler: str | None = None, workers: int | None = None) -> CityWeek:
+    """Plan a city's week (see the module docstring).
+
+    Days run one after another, or as Dask tasks on the scheduler at ``scheduler`` or,
+    with ``workers``, on a local cluster of that many processes (each day's parts then
+    run in its task, one process). ``time_limit`` (wall-clock seconds) is shared by the
+    days in proportion to their points (one after another: what is left when a day
+    starts, less :data:`DAY_OVERHEAD`); day ``d`` routes with seed ``seed + 100 d``. A day
+    that fails leaves its points unserved (the validator says so) and its error in
+    ``info["errors"]``.
+    """
+    t0 = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    days = choose_days(scenario, matrices, assignment)
+    names = scenario.week.working_days
+    due = [sum(d in p for p in days.values()) for d in range(len(names))]
+    say(tr("week: collection days chosen; points due per day {due}",
+           due=", ".join(f"{n} {k}" for n, k in zip(names, due, strict=True))))
+    tasks = [_DayTask(d, day_scenario(scenario, days, d), assignment, options, seed + 100 * d)
+             for d in range(len(names)) if due[d]]
+    left = time_limit - (time.perf_counter() - t0)
+    if scheduler is not None or workers is not None:
+        found = _dask_days(tasks, matrices, left, scheduler, workers or 2, say)
+    else:
+        found = _serial_days(tasks, matrices, t0 + time_limit, say)
+    errors = {names[d]: v for d, v in found.items() if isinstance(v, str)}
+    plans = tuple(_plan_or_none(found.get(d)) for d in range(len(names)))
+    info = {"due": dict(zip(names, due, strict=True)), "errors": errors}
+    return CityWeek(scenario.week, days, plans, info)
+
+
+def _plan_or_none(found: CityPlan | str | None) -> CityPlan | None:
+    return None if isinstance(found, str) else found
+
+
+@dataclass(frozen=True)
+class _DayTask:
+    day: int
+    scenario: Scenario
+    assignment: Mapping[str, str]
+    options: RoutingOptions | None
+    seed: int
+
+    @property
+    def size(self) -> int:
+        return len(self.scenario.collection_points)
+
+    def run(self, matrices: TravelMatrices, seconds: float, say: Progress) -> CityPlan:
+        ids = [p.id for p in self.scenario.collection_points]
+        return route_city(self.scenario, matrices,
+                          assignment={i: self.assignment[i] for i in ids},
+                          options=self.options, time_limit=seconds, seed=self.seed,
+                          progress=say)
+
+
+def _serial_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, deadline: float,
+                 say: Progress) -> dict[int, CityPlan | str]:
+    found: dict[int, CityPlan | str] = {}
+    for k, task in enumerate(tasks):
+        name = task.scenario.week.working_days[task.day]
+        left = deadline - time.perf_counter()
+        seconds = max(1.0, left * task.size / sum(t.size for t in tasks[k:]) - DAY_OVERHEAD)
+        say(tr("week: routing {day} ({points} points, {seconds:.0f} s)", day=name,
+               points=task.size, seconds=seconds))
+        try:
+            found[task.day] = task.run(matrices, seconds, _prefixed(say, name))
+        except CircularOptError as exc:
+            found[task.day] = f"{type(exc).__name__}: {exc}"
+            say(tr("week: {day} failed: {error}", day=name, error=found[task.day]))
+    return found
+
+
+def _route_task(task: _DayTask, matrices: TravelMatrices, seconds: float) -> CityPlan:
+    """One day in a Dask worker, its parts in the worker's process."""
+    opts = dataclasses.replace(task.options or RoutingOptions(), workers=1)
+    return dataclasses.replace(task, options=opts).run(matrices, seconds, _quiet)
+
+
+def _quiet(_msg: str) -> None:
+    """Progress of a day in a Dask worker (not shown)."""
+
+
+def _dask_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, seconds: float,
+               scheduler: str | None, workers: int, say: Progress
+               ) -> dict[int, CityPlan | str]:
+    """The days as Dask tasks; each gets the budget of its wave of ``workers`` days."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    t0 = time.perf_counter()
+    cluster = None if scheduler is not None else LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster if cluster is not None else scheduler)
+    found: dict[int, CityPlan | str] = {}
+    try:
+        n = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        waves = -(-len(tasks) // n)
+        each = max(1.0, (seconds - (time.perf_counter() - t0)) / waves - DAY_OVERHEAD)
+        say(tr("week: {days} days as Dask tasks on {workers} workers, {seconds:.0f} s each",
+               days=len(tasks), workers=n, seconds=each))
+        shared = client.scatter(matrices, broadcast=True)
+        futures = {client.submit(_route_task, t, shared, each, pure=False,
+                                 key=f"week-{t.scenario.name}"): t for t in tasks}
+        for fut in as_completed(futures):
+            task = futures[fut]
+            name = task.scenario.week.working_days[task.day]
+            if fut.status == "error":
+                exc = fut.exception()
+                found[task.day] = f"{type(exc).__name__}: {exc}"
+                say(tr("week: {day} failed: {error}", day=name, error=found[task.day]))
+            else:
+                found[task.day] = fut.result()
+                say(tr("week: {day} routed", day=name))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return found
+
+
+def _prefixed(say: Progress, prefix: str) -> Progress:
+    def inner(msg: str) -> None:
+        say(f"  {prefix}: {msg}")
+    return inner
+
+
+def _served(plan: CityWeek) -> dict[str, list[int]]:
+    served: dict[str, list[int]] = {}
+    for d, city in enumerate(plan.plans):
+        if city is not None:
+            for r in city.result.routes:
+                for stop in r.stops:
+                    served.setdefault(stop, []).append(d)
+    return served
+
+
+def _point_violations(scenario: Scenario, plan: CityWeek) -> list[str]:
+    week, names = scenario.week, scenario.week.working_days
+    allowed = scenario_patterns(week, scenario.collection_points)
+    served = _served(plan)
+    bad = []
+    for p, options in zip(scenario.collection_points, allowed, strict=True):
+        chosen = tuple(plan.days.get(p.id, ()))
+        if chosen not in options:
+            bad.append(f"point {p.id!r}: days {[names[d] for d in chosen]} are not one of "
+                       f"its allowed patterns")
+        got = sorted(served.pop(p.id, []))
+        if got != list(chosen):
+            bad.append(f"point {p.id!r} is collected on {[names[d] for d in got]}, its "
+                       f"days are {[names[d] for d in chosen]}")
+    bad += [f"{i!r} is collected but is no collection point" for i in served]
+    return bad
+
+
+def _day_violations(scenario: Scenario, plan: CityWeek, d: int, city: CityPlan
+                    ) -> tuple[list[str], float]:
+    week = scenario.week
+    name = week.working_days[d]
+    report = validate_routes(city.problem, city.result)
+    bad = [f"{name}: {v}" for v in report.violations]
+    trucks = week.trucks_per_day.get(name)
+    if trucks is not None and city.result.num_vehicles > trucks:
+        bad.append(f"{name}: {city.result.num_vehicles} trucks drive, {trucks} are available")
+    points = {p.id: p for p in scenario.collection_points}
+    for s in city.problem.stops:
+        if s.id not in points or s.id not in plan.days:
+            continue
+        gap = gaps(week, plan.days[s.id]).get(d, 0)
+        want = points[s.id].total_tonnes_per_day * gap
+        if abs(s.demand[0] - want) > 1e-3 + 1e-6 * want:
+            bad.append(f"{name}: point {s.id!r} loads {s.demand[0]:.3f} t, {gap} days of "
+                       f"waste are {want:.3f} t")
+    return bad, report.cost or 0.0
+
+
+def validate_week(scenario: Scenario, plan: CityWeek) -> WeekReport:
+    """Check a week plan (see step 3 of the module docstring); ``cost`` is the week's
+    routing cost recomputed day by day."""
+    bad = _point_violations(scenario, plan)
+    costs = []
+    for d, city in enumerate(plan.plans):
+        found, cost = ([], 0.0) if city is None else _day_violations(scenario, plan, d, city)
+        bad += found
+        costs.append(cost)
+    return WeekReport(violations=tuple(bad), cost=sum(costs), day_costs=tuple(costs))
+
+
+def day_figures(plan: CityWeek) -> list[dict[str, Any]]:
+    """Per working day: points, routes (trucks), km, hours, tonnes and routing cost."""
+    rows = []
+    for name, city in zip(plan.week.working_days, plan.plans, strict=True):
+        res = None if city is None else city.result
+        rows.append({"day": name, "points": 0 if res is None else sum(len(r.stops)
+                                                                      for r in res.routes),
+                     "trucks": 0 if res is None else res.num_vehicles,
+                     "km": 0.0 if res is None else round(res.distance / 1000.0, 3),
+                     "hours": 0.0 if res is None else round(res.duration / 3600.0, 3),
+                     "tonnes": 0.0 if city is None else round(sum(
+                         s.demand[0] for s in city.problem.stops), 3),
+                     "cost": 0.0 if res is None else round(res.cost, 2)})
+    return rows
+
+
+def schedule(scenario: Scenario, plan: CityWeek) -> list[dict[str, Any]]:
+    """The residents' schedule: each point, its collection days and expected arrival
+    (``hh:mm``) on each, and a window around them (earliest arrival rounded down to the
+    half hour, latest rounded up plus half an hour)."""
+    arrivals: dict[str, dict[str, float]] = {}
+    for name, city in zip(plan.week.working_days, plan.plans, strict=True):
+        for r in () if city is None else city.result.routes:
+            for v in r.visits:
+                if v.kind == "stop":
+                    arrivals.setdefault(v.id, {})[name] = v.arrival
+    rows = []
+    for p in scenario.collection_points:
+        times = arrivals.get(p.id, {})
+        row: dict[str, Any] = {"id": p.id, "name": p.name,
+                               "collections_per_week": p.collections_per_week,
+                               "days": " ".join(plan.day_names(p.id))}
+        row.update({d: _hhmm(times[d]) if d in times else "" for d in plan.week.working_days})
+        lo = min(times.values(), default=None)
+        hi = max(times.values(), default=None)
+        row["window"] = ("" if lo is None or hi is None else
+                         f"{_hhmm(lo // 1800 * 1800)}-{_hhmm((hi // 1800 + 2) * 1800)}")
+        rows.append(row)
+    return rows
+
+
+def _hhmm(seconds: float) -> str:
+    minutes = round(seconds / 60.0)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
