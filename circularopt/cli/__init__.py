@@ -22,7 +22,7 @@ from circularopt.exceptions import CircularOptError
 __all__ = ["main"]
 
 COMMANDS = ("solve", "scenario", "site", "route", "network", "compare", "check", "sweep",
-            "bench")
+            "bench", "serve")
 """Modules of this package that register a subcommand, in help order."""
 
 
