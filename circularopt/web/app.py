@@ -37,7 +37,7 @@ __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
 
-_OPEN_PATHS = ("/login", "/static/", "/api/health")
+_OPEN_PATHS = ("/login", "/static/", "/vendor/", "/api/health")
 _CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
         "'unsafe-inline'; img-src 'self' data: blob: https://tile.openstreetmap.org; "
         "connect-src 'self' https://tile.openstreetmap.org; worker-src blob:; "

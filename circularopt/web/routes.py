@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,7 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/static/plotly.js")
+@router.get("/vendor/plotly.js")
 def plotly_js() -> BaseResponse:
     """plotly.js from the installed ``plotly`` package (no CDN), cached a day."""
     global _PLOTLY_JS
@@ -234,6 +235,7 @@ def _scenario_page(request: Request, row: ScenarioRow, status: int = 200,
     scenario = row.scenario()
     runs = [r for r in _db(request).runs() if r.scenario_id == row.id]
     return page(request, "scenario.html", status, row=row, scenario=scenario,
+                notes=request.session.pop("notes", []),
                 fleet=forms.fleet_rows(scenario), cost_fields=forms.COST_FIELDS,
                 runs=runs, errors=field_errors or {}, form=form or {},
                 defaults=RUN_DEFAULTS)
@@ -325,7 +327,7 @@ async def import_upload(request: Request, token: str) -> BaseResponse:
     """Import the mapped file as the container sites of a city's base scenario."""
     from circularopt import cities
     from circularopt._validate import choice
-    from circularopt.importers import import_points
+    from circularopt.importers import DataWarning, import_points
     from circularopt.pipeline import load_scenario
 
     names = request.session.get("uploads", {})
@@ -338,7 +340,9 @@ async def import_upload(request: Request, token: str) -> BaseResponse:
     try:
         city = choice("city", str(form.get("city", "")), cities.list_cities())
         base = load_scenario(city, size=20, season=str(form.get("season") or "") or None)
-        scenario = import_points(base, path, kind="collection_points", columns=mapping)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DataWarning)
+            scenario = import_points(base, path, kind="collection_points", columns=mapping)
     except (InputError, CircularOptError) as exc:
         lines = (_error_text(exc, names[token], str(path)) if isinstance(exc, InputError)
                  else [str(exc)])
@@ -350,6 +354,8 @@ async def import_upload(request: Request, token: str) -> BaseResponse:
         "uploaded: {file}, {n} sites, on the {city} base scenario (depots, candidates, "
         "recyclers and landfills are the city spec's)", file=names[token],
         n=len(scenario.collection_points), city=city), data=json.dumps(scenario.to_dict())))
+    request.session["notes"] = [str(w.message).replace(str(path), names[token])
+                                for w in caught][:10]
     return _redirect(f"/scenarios/{row.id}")
 
 
