@@ -65,11 +65,11 @@
             esc(s.id) + "</td><td>" + esc(s.arrival) + "</td><td>" + esc(s.departure) +
             "</td><td>" + esc(Number(s.load_t).toFixed(2)) + "</td></tr>";
         }).join("");
-        var esc = document.createElement("span");
-        esc.textContent = route + " · " + (r.stops[0] ? r.stops[0].vehicle : "");
+        var title = document.createElement("span");
+        title.textContent = route + " · " + (r.stops[0] ? r.stops[0].vehicle : "");
         box.innerHTML = "<h3 id='stops-title'></h3><table class='list'><tr><th>#</th>" +
           "<th>kind</th><th>id</th><th>arr.</th><th>dep.</th><th>t</th></tr>" + rows + "</table>";
-        document.getElementById("stops-title").appendChild(esc);
+        document.getElementById("stops-title").appendChild(title);
       });
   }
 
