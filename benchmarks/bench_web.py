@@ -52,7 +52,7 @@ def prepare(data_dir: Path, plan_path: Path) -> int:
     from circularopt.plan import Plan
     from circularopt.web.jobs import _write_files
     from circularopt.web.security import WebSettings
-    from circularopt.web.storage import Database, RunRow, ScenarioRow, migrate
+    from circularopt.web.storage import Database, RunRow, ScenarioRow, migrate, plan_summary
 
     settings = WebSettings(data_dir=data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -64,7 +64,8 @@ def prepare(data_dir: Path, plan_path: Path) -> int:
     rid: int = db.add(RunRow(scenario_id=sid, label="stored plan", settings="{}",
                              status="running", stage="outputs", log="",
                              cancel_requested=False, error="",
-                             plan=json.dumps(plan.to_dict()))).id
+                             plan=json.dumps(plan.to_dict()),
+                             summary=json.dumps(plan_summary(plan.to_dict())))).id
     _write_files(plan, data_dir / "runs" / str(rid))
     db.update_run(rid, status="done", stage="done")
     db.dispose()

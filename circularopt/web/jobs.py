@@ -23,7 +23,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from circularopt.web.storage import Database, RunRow, now
+from circularopt.web.storage import Database, RunRow, now, plan_summary
 
 __all__ = ["JobManager", "parse_progress", "run_job"]
 
@@ -85,8 +85,9 @@ def _run(db: Database, data_dir: Path, run_id: int) -> None:
     after = db.run(run_id)
     cancelled = after is not None and after.cancel_requested
     status = "done" if plan.complete else ("cancelled" if cancelled else "interrupted")
-    db.update_run(run_id, plan=json.dumps(plan.to_dict(), ensure_ascii=False),
-                  stage="outputs")
+    data = plan.to_dict()
+    db.update_run(run_id, plan=json.dumps(data, ensure_ascii=False), stage="outputs",
+                  summary=json.dumps(plan_summary(data)))
     _write_files(plan, data_dir / "runs" / str(run_id))
     db.update_run(run_id, status=status, finished=now(), pid=None, seconds_left=0.0,
                   stage="done" if plan.complete else "stopped")

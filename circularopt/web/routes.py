@@ -100,7 +100,7 @@ def run_json(request: Request, row: RunRow) -> dict[str, Any]:
     return {"id": row.id, "scenario_id": row.scenario_id, "label": row.label,
             "status": row.status, "stage": row.stage, "seconds_left": row.seconds_left,
             "log": row.log.splitlines()[-15:], "error": row.error,
-            "has_plan": row.plan is not None, "settings": row.options(),
+            "has_plan": row.has_plan, "settings": row.options(),
             "files": _files(request, row.id),
             "created": row.created.isoformat(timespec="seconds")}
 
@@ -431,25 +431,10 @@ def run_page(request: Request, run_id: int) -> BaseResponse:
     row = _db(request).run(run_id)
     if row is None:
         return _not_found(tr("run"))
-    kpis, summary = None, None
-    if row.plan is not None:
-        plan = json.loads(row.plan)
-        kpis, summary = plan.get("kpis"), _plan_facts(plan)
+    facts = row.facts()
     return page(request, "run.html", run=row, active=row.status in ACTIVE,
-                files=_files(request, run_id), kpis=kpis, facts=summary,
+                files=_files(request, run_id), kpis=(facts or {}).get("kpis"), facts=facts,
                 tiles=request.app.state.settings.tiles)
-
-
-def _plan_facts(plan: dict[str, Any]) -> dict[str, Any]:
-    siting = plan.get("siting") or {}
-    return {"complete": plan.get("complete"), "valid": plan.get("valid"),
-            "approximate": plan.get("approximate"),
-            "matrices_source": plan.get("matrices_source"),
-            "violations": plan.get("violations", []),
-            "complexes": [c.get("id") for c in siting.get("open_complexes", [])],
-            "currency": plan["scenario"].get("parameters", {}).get("currency", "USD"),
-            "synthetic": bool(plan["scenario"].get("metadata", {}).get(
-                "approximate_positions"))}
 
 
 @router.post("/runs/{run_id}/cancel", response_model=None)
@@ -513,13 +498,13 @@ def compare_page(request: Request, a: int | None = None, b: int | None = None
     from circularopt.compare import FIGURES, compare
     from circularopt.plan import Plan
 
-    runs = [r for r in _db(request).runs() if r.plan is not None]
-    chosen = [r for r in (_db(request).run(a) if a else None,
-                          _db(request).run(b) if b else None)
-              if r is not None and r.plan is not None]
+    db = _db(request)
+    runs = [r for r in db.runs() if r.has_plan]
+    chosen = [r for r in (db.run(a) if a else None, db.run(b) if b else None)
+              if r is not None and r.has_plan]
     table = None
     if len(chosen) == 2:
-        plans = [Plan.from_dict(json.loads(r.plan or "{}")) for r in chosen]
+        plans = [Plan.from_dict(json.loads(db.plan_text(r.id) or "{}")) for r in chosen]
         frame = compare(plans, labels=[f"{k}: #{r.id} {r.label}" for k, r in
                                          zip("AB", chosen, strict=True)])
         digits = {f.name: f.digits for f in FIGURES}

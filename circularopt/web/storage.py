@@ -4,7 +4,9 @@ The schema is created and upgraded by Alembic (scripts in ``circularopt/web/migr
 when the app starts. SQLite (a file under the data folder) is the default; any SQLAlchemy
 URL works, e.g. ``postgresql+psycopg://user@host/db`` for a department's server.
 Scenarios and plans are stored as circularopt's own JSON (:meth:`Scenario.to_dict`,
-:meth:`Plan.to_dict`) in text columns, so the database needs no spatial extension.
+:meth:`Plan.to_dict`) in text columns, so the database needs no spatial extension. A
+run's plan column is loaded only on demand (:meth:`Database.plan_text`); pages use the
+small ``summary`` (KPIs and verdict, :func:`plan_summary`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 __all__ = ["ACTIVE", "Base", "Database", "RunRow", "ScenarioRow", "UserRow", "migrate",
-           "now"]
+           "now", "plan_summary"]
 
 ACTIVE = ("queued", "running")
 """Run states in which a run still waits for or holds a worker."""
@@ -89,7 +91,8 @@ class RunRow(Base):
     log: Mapped[str] = mapped_column(Text, default="")
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
-    plan: Mapped[str | None] = mapped_column(Text, nullable=True)
+    plan: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
     error: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     started: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
@@ -99,6 +102,28 @@ class RunRow(Base):
         """The run's settings (time limit, engine, ...)."""
         out: dict[str, Any] = json.loads(self.settings)
         return out
+
+    @property
+    def has_plan(self) -> bool:
+        """Whether a (complete or partial) plan is stored."""
+        return self.summary is not None
+
+    def facts(self) -> dict[str, Any] | None:
+        """The stored plan's summary (KPIs, verdict, banners), or None."""
+        return None if self.summary is None else dict(json.loads(self.summary))
+
+
+def plan_summary(plan: dict[str, Any]) -> dict[str, Any]:
+    """What the run page shows of a plan's JSON: KPIs, verdict, banners, complexes."""
+    siting = plan.get("siting") or {}
+    scenario = plan["scenario"]
+    return {"kpis": plan.get("kpis"), "complete": plan.get("complete"),
+            "valid": plan.get("valid"), "approximate": plan.get("approximate"),
+            "matrices_source": plan.get("matrices_source"),
+            "violations": list(plan.get("violations", []))[:50],
+            "complexes": [c.get("id") for c in siting.get("open_complexes", [])],
+            "currency": scenario.get("parameters", {}).get("currency", "USD"),
+            "synthetic": bool(scenario.get("metadata", {}).get("approximate_positions"))}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -159,6 +184,11 @@ class Database:
         """The run ``run_id`` (detached), or None."""
         with self.session() as s:
             return s.get(RunRow, run_id)
+
+    def plan_text(self, run_id: int) -> str | None:
+        """The stored plan JSON of run ``run_id`` (the large column, loaded on demand)."""
+        with self.session() as s:
+            return s.scalar(select(RunRow.plan).where(RunRow.id == run_id))
 
     def runs(self, status: tuple[str, ...] | None = None) -> list[RunRow]:
         """Runs, newest first, optionally only those in ``status``."""
