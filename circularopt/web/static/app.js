@@ -90,8 +90,14 @@
     });
   }
 
+  /* start downloading the figures while plotly.js is still being evaluated */
+  var early = {};
+  document.querySelectorAll(".map[data-src]").forEach(function (div) {
+    early[div.dataset.src] = getJSON(div.dataset.src);
+  });
+
   function loadMap(div) {
-    getJSON(div.dataset.src).then(function (fig) {
+    (early[div.dataset.src] || getJSON(div.dataset.src)).then(function (fig) {
       var tiles = document.getElementById("tiles");
       drawMap(div, fig);
       if (tiles) {
