@@ -93,6 +93,13 @@ def _run(db: Database, data_dir: Path, run_id: int) -> None:
                   stage="done" if plan.complete else "stopped")
 
 
+def _interrupt_once(_signum: int, _frame: Any) -> None:
+    """SIGINT: stop the solver once; later signals (a terminal's Ctrl-C reaches the
+    server and its workers, then the server interrupts them again) are ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def _solve(db: Database, row: RunRow, progress: Any) -> Any:
     """The plan of ``row``'s settings, or None when cancelled before the solver started."""
     from circularopt.pipeline import solve
@@ -108,7 +115,7 @@ def _solve(db: Database, row: RunRow, progress: Any) -> Any:
     if (db.run(row.id) or row).cancel_requested:
         db.update_run(row.id, status="cancelled", finished=now(), pid=None)
         return None
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, _interrupt_once)
     try:
         return solve(scenario, complexes=opts.get("complexes"),
                      time_limit=float(opts.get("time_limit", 60)), seed=int(opts.get("seed", 0)),
