@@ -76,17 +76,18 @@
   function drawMap(div, fig) {
     var tiles = document.getElementById("tiles");
     var shown = tiles && tiles.checked ? fig : offline(fig);
-    return Plotly.react(div, shown.data, shown.layout, {responsive: true, scrollZoom: true,
-      displaylogo: false}).then(function () {
+    var drawn = Plotly.react(div, shown.data, shown.layout, {responsive: true,
+      scrollZoom: true, displaylogo: false});
+    if (!div.dataset.bound && div.on) {  /* bound now: with tiles offline, drawn never settles */
+      div.dataset.bound = "1";
+      div.on("plotly_click", function (ev) {
+        var p = ev.points && ev.points[0];
+        if (p && p.data.meta === "routes" && p.customdata) { showStops(div, p.customdata); }
+      });
+    }
+    return drawn.then(function () {
       div.dataset.rendered = String(performance.now());
       div.dataset.traces = String(shown.data.length);
-      if (!div.dataset.bound) {
-        div.dataset.bound = "1";
-        div.on("plotly_click", function (ev) {
-          var p = ev.points && ev.points[0];
-          if (p && p.data.meta === "routes" && p.customdata) { showStops(div, p.customdata); }
-        });
-      }
     });
   }
 
