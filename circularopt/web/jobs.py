@@ -13,13 +13,16 @@ store their partial plans first. Queued runs stay queued and start with the next
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
 import re
 import signal
+import sys
 import threading
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +72,7 @@ def _run(db: Database, data_dir: Path, run_id: int) -> None:
     if row is None or row.status != "running":
         return
     log: list[str] = []
+    stop = _Interrupt()
 
     def progress(line: str) -> None:
         log.append(line)
@@ -76,9 +80,13 @@ def _run(db: Database, data_dir: Path, run_id: int) -> None:
         parsed = parse_progress(line)
         if parsed is not None:
             values["stage"], values["seconds_left"] = parsed
-        db.update_run(run_id, **values)
+        with stop.deferred():
+            try:
+                db.update_run(run_id, **values)
+            except Exception as exc:  # progress is best effort: the plan matters more
+                print(f"run {run_id}: progress not saved: {exc}", file=sys.stderr)
 
-    plan = _solve(db, row, progress)
+    plan = _solve(db, row, progress, stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if plan is None:
         return
@@ -93,14 +101,52 @@ def _run(db: Database, data_dir: Path, run_id: int) -> None:
                   stage="done" if plan.complete else "stopped")
 
 
-def _interrupt_once(_signum: int, _frame: Any) -> None:
-    """SIGINT: stop the solver once; later signals (a terminal's Ctrl-C reaches the
-    server and its workers, then the server interrupts them again) are ignored."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise KeyboardInterrupt
+class _Interrupt:
+    """SIGINT handler of a worker: raise KeyboardInterrupt once, never inside a database
+    write (it is raised when the write is done), and ignore later signals (a terminal's
+    Ctrl-C reaches the server and its workers, then the server interrupts them again)."""
+
+    def __init__(self) -> None:
+        self.pending = False
+        self.depth = 0
+
+    def __call__(self, _signum: int, _frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if self.depth:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Hold a SIGINT that arrives inside the block until the block ends."""
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if self.pending and not self.depth:
+            self.pending = False
+            raise KeyboardInterrupt
 
 
-def _solve(db: Database, row: RunRow, progress: Any) -> Any:
+def _preload() -> None:
+    """Import what the solver imports lazily, before SIGINT can stop it: a signal during
+    a C extension's initialisation turns into an ImportError instead of a clean stop."""
+    import importlib
+    import pkgutil
+
+    import circularopt.routing.engines as engines
+
+    for module in pkgutil.iter_modules(engines.__path__):
+        importlib.import_module(f"{engines.__name__}.{module.name}")
+    for name in ("pyvrp", "ortools.constraint_solver.pywrapcp", "ortools.linear_solver.pywraplp",
+                 "ortools.sat.python.cp_model", "circularopt.outputs"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def _solve(db: Database, row: RunRow, progress: Any, stop: _Interrupt) -> Any:
     """The plan of ``row``'s settings, or None when cancelled before the solver started."""
     from circularopt.pipeline import solve
     from circularopt.routing.decompose import RoutingOptions
@@ -111,11 +157,12 @@ def _solve(db: Database, row: RunRow, progress: Any) -> Any:
     opts = row.options()
     routing = RoutingOptions(engine=opts.get("engine", "pyvrp"), workers=1,
                              engine_options=opts.get("engine_options") or None)
+    _preload()
     db.update_run(row.id, pid=os.getpid())
     if (db.run(row.id) or row).cancel_requested:
         db.update_run(row.id, status="cancelled", finished=now(), pid=None)
         return None
-    signal.signal(signal.SIGINT, _interrupt_once)
+    signal.signal(signal.SIGINT, stop)
     try:
         return solve(scenario, complexes=opts.get("complexes"),
                      time_limit=float(opts.get("time_limit", 60)), seed=int(opts.get("seed", 0)),
