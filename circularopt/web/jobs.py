@@ -1,0 +1,305 @@
+"""Runs as background jobs: one worker process per run, at most ``workers`` at a time.
+
+:class:`JobManager` starts queued runs in spawned processes (:func:`run_job`), watches
+them, and cancels or interrupts them with SIGINT: the pipeline treats it like Ctrl-C and
+returns the plan as far as it got (``complete=False``), which the worker stores. The
+worker writes the stage, the seconds left and the log lines into the database as the
+pipeline reports them, so progress survives the browser and the server.
+
+On start, runs left ``running`` by a server that died are marked ``interrupted`` (with
+the plan they saved, if any); on a clean stop the running workers are interrupted and
+store their partial plans first. Queued runs stay queued and start with the next server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import re
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from circularopt.web.storage import Database, RunRow, now, plan_summary
+
+__all__ = ["JobManager", "parse_progress", "run_job"]
+
+_PROGRESS = re.compile(r"^\[\s*([\d.]+)s,\s*([\d.]+)s left\]\s+(\S+)")
+_LOG_LINES = 200
+
+
+def parse_progress(line: str) -> tuple[str, float] | None:
+    """``(stage, seconds left)`` from a pipeline progress line, or None."""
+    match = _PROGRESS.match(line)
+    if match is None:
+        return None
+    return match.group(3), float(match.group(2))
+
+
+def run_job(db_url: str, data_dir: str, run_id: int) -> None:
+    """Worker process: solve run ``run_id``, store its plan and write its files.
+
+    SIGINT is ignored until the solver starts, then raises KeyboardInterrupt inside
+    :func:`circularopt.pipeline.solve`, which returns the plan so far.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    db = Database(db_url)
+    try:
+        _run(db, Path(data_dir), run_id)
+    except BaseException as exc:  # stored for the user, then the process ends
+        db.update_run(run_id, status="failed", finished=now(), pid=None,
+                      error=_error_text(exc))
+    finally:
+        db.dispose()
+
+
+def _error_text(exc: BaseException) -> str:
+    from circularopt.exceptions import CircularOptError
+
+    if isinstance(exc, CircularOptError):
+        return f"{type(exc).__name__}: {exc}"
+    return "".join(traceback.format_exception(exc))[-4000:]
+
+
+def _run(db: Database, data_dir: Path, run_id: int) -> None:
+    row = db.run(run_id)
+    if row is None or row.status != "running":
+        return
+    log: list[str] = []
+    stop = _Interrupt()
+
+    def progress(line: str) -> None:
+        log.append(line)
+        values: dict[str, Any] = {"log": "\n".join(log[-_LOG_LINES:])}
+        parsed = parse_progress(line)
+        if parsed is not None:
+            values["stage"], values["seconds_left"] = parsed
+        with stop.deferred():
+            try:
+                db.update_run(run_id, **values)
+            except Exception as exc:  # progress is best effort: the plan matters more
+                print(f"run {run_id}: progress not saved: {exc}", file=sys.stderr)
+
+    plan = _solve(db, row, progress, stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if plan is None:
+        return
+    after = db.run(run_id)
+    cancelled = after is not None and after.cancel_requested
+    status = "done" if plan.complete else ("cancelled" if cancelled else "interrupted")
+    data = plan.to_dict()
+    db.update_run(run_id, plan=json.dumps(data, ensure_ascii=False), stage="outputs",
+                  summary=json.dumps(plan_summary(data)))
+    _write_files(plan, data_dir / "runs" / str(run_id))
+    db.update_run(run_id, status=status, finished=now(), pid=None, seconds_left=0.0,
+                  stage="done" if plan.complete else "stopped")
+
+
+class _Interrupt:
+    """SIGINT handler of a worker: raise KeyboardInterrupt once, never inside a database
+    write (it is raised when the write is done), and ignore later signals (a terminal's
+    Ctrl-C reaches the server and its workers, then the server interrupts them again)."""
+
+    def __init__(self) -> None:
+        self.pending = False
+        self.depth = 0
+
+    def __call__(self, _signum: int, _frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if self.depth:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Hold a SIGINT that arrives inside the block until the block ends."""
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if self.pending and not self.depth:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+def _preload() -> None:
+    """Import what the solver imports lazily, before SIGINT can stop it: a signal during
+    a C extension's initialisation turns into an ImportError instead of a clean stop."""
+    import importlib
+    import pkgutil
+
+    import circularopt.routing.engines as engines
+
+    for module in pkgutil.iter_modules(engines.__path__):
+        importlib.import_module(f"{engines.__name__}.{module.name}")
+    for name in ("pyvrp", "ortools.constraint_solver.pywrapcp", "ortools.linear_solver.pywraplp",
+                 "ortools.sat.python.cp_model", "circularopt.outputs"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def _solve(db: Database, row: RunRow, progress: Any, stop: _Interrupt) -> Any:
+    """The plan of ``row``'s settings, or None when cancelled before the solver started."""
+    from circularopt.pipeline import solve
+    from circularopt.routing.decompose import RoutingOptions
+
+    scenario_row = db.scenario(row.scenario_id)
+    assert scenario_row is not None
+    scenario = scenario_row.scenario()
+    opts = row.options()
+    routing = RoutingOptions(engine=opts.get("engine", "pyvrp"), workers=1,
+                             engine_options=opts.get("engine_options") or None)
+    _preload()
+    db.update_run(row.id, pid=os.getpid())
+    if (db.run(row.id) or row).cancel_requested:
+        db.update_run(row.id, status="cancelled", finished=now(), pid=None)
+        return None
+    signal.signal(signal.SIGINT, stop)
+    try:
+        return solve(scenario, complexes=opts.get("complexes"),
+                     time_limit=float(opts.get("time_limit", 60)), seed=int(opts.get("seed", 0)),
+                     routing=routing, progress=progress)
+    except KeyboardInterrupt:
+        db.update_run(row.id, status="cancelled", finished=now(), pid=None,
+                      error="stopped before a scenario was loaded")
+        return None
+
+
+def _write_files(plan: Any, folder: Path) -> None:
+    from circularopt.outputs import write_outputs
+    from circularopt.web.mapview import write_view
+
+    write_outputs(plan, folder)
+    write_view(plan, folder / "view")
+
+
+class JobManager:
+    """Starts queued runs in worker processes and cancels or interrupts them.
+
+    Parameters
+    ----------
+    db
+        The app's database.
+    data_dir
+        The data folder (run files go to ``runs/<id>/``).
+    workers
+        Runs solved at the same time (default: one per core).
+    """
+
+    def __init__(self, db: Database, data_dir: Path, workers: int | None = None) -> None:
+        self.db, self.data_dir = db, data_dir
+        self.workers = workers or os.cpu_count() or 1
+        self._ctx = multiprocessing.get_context("spawn")
+        self._procs: dict[int, Any] = {}
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def recover(self) -> int:
+        """Mark runs left ``running`` by a previous server as interrupted; return count."""
+        stale = self.db.runs(("running",))
+        for row in stale:
+            self.db.update_run(row.id, status="interrupted", pid=None, finished=now(),
+                               error=row.error or "the server stopped during this run")
+        return len(stale)
+
+    def start(self) -> None:
+        """Start the scheduler thread."""
+        self._thread = threading.Thread(target=self._loop, name="circularopt-jobs",
+                                        daemon=True)
+        self._thread.start()
+
+    def submit(self) -> None:
+        """Wake the scheduler (a run was queued)."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._reap()
+            self._launch()
+            self._wake.wait(0.5)
+            self._wake.clear()
+
+    def _reap(self) -> None:
+        with self._lock:
+            for run_id, proc in list(self._procs.items()):
+                if proc.is_alive():
+                    continue
+                proc.join()
+                del self._procs[run_id]
+                row = self.db.run(run_id)
+                if row is not None and row.status == "running":
+                    self.db.update_run(run_id, status="failed", pid=None, finished=now(),
+                                       error=row.error or f"worker ended with code "
+                                                          f"{proc.exitcode}")
+
+    def _launch(self) -> None:
+        with self._lock:
+            free = self.workers - len(self._procs)
+            if free <= 0 or self._stop.is_set():
+                return
+            for row in reversed(self.db.runs(("queued",))):
+                if free <= 0:
+                    break
+                self.db.update_run(row.id, status="running", started=now(), stage="start")
+                proc = self._ctx.Process(target=run_job, name=f"circularopt-run-{row.id}",
+                                         args=(self.db.url, str(self.data_dir), row.id))
+                proc.start()
+                self._procs[row.id] = proc
+                free -= 1
+
+    def cancel(self, run_id: int) -> bool:
+        """Cancel a queued run, or stop a running one keeping its plan so far."""
+        row = self.db.run(run_id)
+        if row is None or row.status not in ("queued", "running"):
+            return False
+        self.db.update_run(run_id, cancel_requested=True)
+        if row.status == "queued":
+            self.db.update_run(run_id, status="cancelled", finished=now())
+            return True
+        self._signal(run_id)
+        return True
+
+    def _signal(self, run_id: int) -> None:
+        row = self.db.run(run_id)
+        with self._lock:
+            proc = self._procs.get(run_id)
+        if row is not None and row.pid is not None and proc is not None and proc.is_alive():
+            os.kill(row.pid, signal.SIGINT)
+
+    def running(self) -> list[int]:
+        """Ids of the runs that have a live worker."""
+        with self._lock:
+            return [i for i, p in self._procs.items() if p.is_alive()]
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Stop launching, interrupt the running workers and wait for their plans."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        with self._lock:
+            procs = dict(self._procs)
+        for run_id, proc in procs.items():
+            row = self.db.run(run_id)
+            if not proc.is_alive():
+                continue
+            if row is not None and row.pid is not None:
+                os.kill(row.pid, signal.SIGINT)
+            else:  # not solving yet: nothing to keep
+                proc.terminate()
+        for proc in procs.values():
+            proc.join(timeout)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(5)
+        self.recover()
