@@ -47,6 +47,10 @@ Engines (``--engine``)
     SCIP kernel of 20 facilities and the 6 cheapest arcs per customer (no proof).
 ``heuristic``
     Lagrangian bound and repair heuristic only.
+``portfolio``
+    CP-SAT, the Lagrangian method and a SCIP MIP in two parallel processes sharing
+    incumbents, stopped at the first proof
+    (:func:`~circularopt.siting.portfolio.solve_portfolio`).
 """
 
 from __future__ import annotations
@@ -72,6 +76,7 @@ from circularopt.siting.cflp import (
     solve_two_stage_mip,
 )
 from circularopt.siting.lagrangian import solve_lagrangian
+from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
 from circularopt.siting.validate import validate_facility, validate_two_stage
 
 T = TypeVar("T")
@@ -381,7 +386,7 @@ def tscflp_instances(folder: Path) -> list[BenchInstance]:
 
 
 ENGINES = ("auto", "highs", "scip", "cpsat", "lagrangian", "lagrangian-scip",
-           "lagrangian-cpsat", "lagrangian-highs", "heuristic")
+           "lagrangian-cpsat", "lagrangian-highs", "heuristic", "portfolio")
 """Engine names accepted by the CFLP and SSCFLP runners."""
 
 _SMALL = 20_000
@@ -413,6 +418,9 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
     if engine == "auto":
         engine = "highs" if problem.m * problem.n <= _SMALL and not problem.single_source \
             else "lagrangian"
+    if engine == "portfolio":
+        return solve_portfolio(problem, time_limit=time_limit,
+                               options=PortfolioOptions(seed=seed))
     if engine in ("highs", "scip", "cpsat"):
         return solve_mip(problem, backend=engine, time_limit=time_limit, seed=seed)
     if engine == "heuristic":
