@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from circularopt.cities import generate
+from circularopt.exceptions import CircularOptError
 from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.scenario import CapacityOption, Scenario
 from circularopt.siting.model import SitingOptions, site
@@ -45,13 +46,19 @@ def tight_scenario(points: int = 1200, slack: float = 1.1, seed: int = 1
 def run(sc: Scenario, matrices: TravelMatrices, workers: int, time_limit: float
         ) -> dict[str, Any]:
     """Solve once; one CSV row."""
+    row: dict[str, Any] = {"scenario": sc.name, "points": len(sc.collection_points),
+                           "candidates": len(sc.complex_candidates),
+                           "recyclers": len(sc.recyclers), "workers": workers}
     start = time.perf_counter()
-    res = site(sc, matrices, time_limit=time_limit, options=SitingOptions(workers=workers))
+    try:
+        res = site(sc, matrices, time_limit=time_limit,
+                   options=SitingOptions(workers=workers))
+    except CircularOptError as exc:
+        return {**row, "status": f"error: {exc}"[:200],
+                "seconds": round(time.perf_counter() - start, 1)}
     seconds = time.perf_counter() - start
     report = validate_siting(sc, matrices, res)
-    return {"scenario": sc.name, "points": len(sc.collection_points),
-            "candidates": len(sc.complex_candidates), "recyclers": len(sc.recyclers),
-            "workers": workers, "backend": res.backend, "status": res.status,
+    return {**row, "backend": res.backend, "status": res.status,
             "objective": round(res.objective, 2), "bound": round(res.bound, 2),
             "gap_pct": round(100 * res.gap, 4), "seconds": round(seconds, 1),
             "valid": report.ok, "runs": res.options.get("portfolio", "")}
@@ -67,8 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sc, matrices = tight_scenario(args.points, args.slack)
     rows = [run(sc, matrices, w, args.time_limit) for w in args.workers]
+    fields = sorted({k for r in rows for k in r})
     writer = csv.DictWriter(open(args.out, "w", newline="", encoding="utf-8")  # noqa: SIM115
-                            if args.out else sys.stdout, fieldnames=list(rows[0]))
+                            if args.out else sys.stdout, fieldnames=fields)
     writer.writeheader()
     writer.writerows(rows)
     return 0

@@ -748,12 +748,10 @@ def _pairs(scenario: Scenario) -> int:
     return len(scenario.collection_points) * len(scenario.complex_candidates)
 
 
-def _site_job(scenario_data: dict[str, Any], matrices: TravelMatrices, deadline: float,
+def _site_job(scenario_data: dict[str, Any], matrices: TravelMatrices, time_limit: float,
               seed: int, options: SitingOptions) -> dict[str, Any]:
-    """One run of :func:`_site_race`, in a spawned process (scenarios do not pickle);
-    the solver gets the time left until ``deadline`` (``time.time()``) less 2 s."""
-    scenario = Scenario.from_dict(scenario_data)
-    return site(scenario, matrices, time_limit=max(1.0, deadline - time.time() - 2.0),
+    """One run of :func:`_site_race`, in a spawned process (scenarios do not pickle)."""
+    return site(Scenario.from_dict(scenario_data), matrices, time_limit=time_limit,
                 seed=seed, options=options).to_dict()
 
 
@@ -762,7 +760,7 @@ def _site_race(scenario: Scenario, matrices: TravelMatrices, time_limit: float, 
     """``options.workers`` backend/method variants in parallel (:func:`race`)."""
     data = scenario.to_dict()
     runs = [(f"{backend}/{method}",
-             (data, matrices, time.time() + time_limit, seed,
+             (data, matrices, time_limit, seed,
               replace(options, backend=backend, method=method, workers=1)))
             for backend, method in VARIANTS[:options.workers]]
     answers, seconds = race(_site_job, runs, time_limit=time_limit,

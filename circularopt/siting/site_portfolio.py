@@ -52,8 +52,8 @@ def race(job: Callable[..., dict[str, Any]], runs: Sequence[tuple[str, tuple[Any
 
     ``job`` must be a module-level function returning a dict with a ``"gap"`` entry
     (a :meth:`SitingResult.to_dict`). Stops at the first answer with ``gap <=
-    relative_gap``, when all have answered, or 5 s after ``time_limit`` (later if none
-    has answered yet); the processes still running are terminated. Returns the answers
+    relative_gap``, when all have answered, or 5 s after the first answer (but not
+    before ``time_limit``); the processes still running are terminated. Returns the answers
     by name (``{"error": text}`` for a failed run) and the seconds taken.
     """
     integer("workers", len(runs), lo=1)
@@ -76,11 +76,15 @@ def race(job: Callable[..., dict[str, Any]], runs: Sequence[tuple[str, tuple[Any
 
 def _collect(out: Any, procs: list[Any], *, deadline: float, gap: float
              ) -> dict[str, Any]:
-    """Answers by run name until one proves, all answered, or the deadline (+ 5 s);
-    past it, until the first answer while a run is alive (``site`` does not count its
-    model building in its time limit)."""
+    """Answers by run name until one proves or all answered; after the first answer the
+    others get 5 s more. ``site`` does not count model building in its time limit, so
+    the race waits past ``deadline`` too, up to ``deadline`` plus the time limit."""
     runs: dict[str, Any] = {}
-    while len(runs) < len(procs) and (time.monotonic() < deadline + 5.0 or not runs):
+    start = time.monotonic()
+    cap = deadline + max(30.0, deadline - start)
+    first: float | None = None
+    while len(runs) < len(procs) and time.monotonic() < min(
+            cap, math.inf if first is None else max(first + 5.0, deadline)):
         try:
             kind, name, value = out.get(timeout=0.1)
         except queue.Empty:
@@ -88,6 +92,7 @@ def _collect(out: Any, procs: list[Any], *, deadline: float, gap: float
                 break
             continue
         runs[name] = value if kind == "done" else {"error": value}
+        first = time.monotonic() if first is None else first
         if kind == "done" and value.get("gap") is not None and value["gap"] <= gap:
             break
     return runs
