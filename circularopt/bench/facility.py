@@ -75,7 +75,7 @@ from circularopt.siting.cflp import (
     solve_mip,
     solve_two_stage_mip,
 )
-from circularopt.siting.lagrangian import solve_lagrangian
+from circularopt.siting.lagrangian import size_options, solve_lagrangian
 from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
 from circularopt.siting.validate import validate_facility, validate_two_stage
 
@@ -427,17 +427,8 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
         return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend="none")
     backend = engine.split("-")[1] if "-" in engine else (
         "scip" if problem.single_source else "highs")
-    if problem.m * problem.n <= _SMALL:
-        # small: every facility and every arc surviving the reduced-cost tests stays in
-        # the kernel, so the kernel optimum is proven optimal
-        return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                                max_kernel=problem.m, prove_share=0.5)
-    if problem.single_source:
-        return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                                max_kernel=20, arcs_per_customer=6, multi_source_share=0.4,
-                                multi_source_kernel=12)
     return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                            max_kernel=15, prove_share=0.85)
+                            options=size_options(problem))
 
 
 def solution_json(instance: str, problem: FacilityProblem, result: FacilityResult

@@ -49,7 +49,8 @@ from circularopt._validate import integer, number
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
 
-__all__ = ["LagrangianBound", "LagrangianOptions", "lagrangian_bound", "solve_lagrangian"]
+__all__ = ["LagrangianBound", "LagrangianOptions", "lagrangian_bound", "size_options",
+           "solve_lagrangian"]
 
 
 @dataclass(frozen=True)
@@ -505,6 +506,26 @@ class LagrangianOptions:
         for name in ("max_kernel", "arcs_per_customer", "iterations", "multi_source_kernel",
                      "max_candidates", "probe_iterations", "prove_iterations"):
             integer(f"lagrangian_options.{name}", getattr(self, name))
+
+
+SMALL_PAIRS = 20_000
+"""Facility-customer pairs up to which the kernel keeps every facility (and is proven)."""
+
+
+def size_options(problem: FacilityProblem) -> LagrangianOptions:
+    """The tuning :func:`solve_lagrangian` is run with for ``problem``'s size and kind.
+
+    Small (at most :data:`SMALL_PAIRS` pairs): every facility in the kernel, then a
+    proof in half the time left. Large single source: a multi-source kernel search, then
+    a kernel of 20 facilities and the 6 cheapest arcs per customer (no proof). Large
+    multi-source: a kernel of 15 facilities, then a proof in 85% of the time left.
+    """
+    if problem.m * problem.n <= SMALL_PAIRS:
+        return LagrangianOptions(max_kernel=problem.m, prove_share=0.5)
+    if problem.single_source:
+        return LagrangianOptions(max_kernel=20, arcs_per_customer=6, multi_source_share=0.4,
+                                 multi_source_kernel=12)
+    return LagrangianOptions(max_kernel=15, prove_share=0.85)
 
 
 def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,

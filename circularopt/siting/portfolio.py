@@ -153,10 +153,11 @@ def _cpsat(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
 
 
 def _lagrangian(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
-    from circularopt.siting.lagrangian import solve_lagrangian
+    from circularopt.siting.lagrangian import size_options, solve_lagrangian
     limit = max(0.5, ctx.remaining() - _MARGIN)
-    return solve_lagrangian(problem, time_limit=limit, seed=ctx.seed, backend="scip",
-                            max_kernel=problem.m, prove_share=0.5, on_solution=ctx.post,
+    return solve_lagrangian(problem, time_limit=limit, seed=ctx.seed,
+                            backend="scip" if problem.single_source else "highs",
+                            options=size_options(problem), on_solution=ctx.post,
                             on_bound=ctx.post_bound)
 
 
@@ -216,9 +217,10 @@ def _highs(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
 METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
                               "heuristic": _heuristic, "scip": _scip, "highs": _highs}
 """Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
-repair heuristic, kernel SCIP MIP and proof over all facilities; posts its heuristic
-solution and bound on the way), ``heuristic`` (bound and repair heuristic only, a
-quarter of the time), ``scip`` and ``highs`` (MIP, incumbent as hint and cutoff)."""
+repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
+``lagrangian`` bench engine; posts its heuristic solution and bound on the way),
+``heuristic`` (bound and repair heuristic only, a quarter of the time), ``scip`` and
+``highs`` (MIP, incumbent as hint and cutoff)."""
 
 
 def _method_name(method: Any) -> str:
