@@ -47,6 +47,10 @@ Engines (``--engine``)
     SCIP kernel of 20 facilities and the 6 cheapest arcs per customer (no proof).
 ``heuristic``
     Lagrangian bound and repair heuristic only.
+``portfolio``
+    CP-SAT, the Lagrangian method and a SCIP MIP in two parallel processes sharing
+    incumbents, stopped at the first proof
+    (:func:`~circularopt.siting.portfolio.solve_portfolio`).
 """
 
 from __future__ import annotations
@@ -71,7 +75,8 @@ from circularopt.siting.cflp import (
     solve_mip,
     solve_two_stage_mip,
 )
-from circularopt.siting.lagrangian import solve_lagrangian
+from circularopt.siting.lagrangian import size_options, solve_lagrangian
+from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
 from circularopt.siting.validate import validate_facility, validate_two_stage
 
 T = TypeVar("T")
@@ -381,7 +386,7 @@ def tscflp_instances(folder: Path) -> list[BenchInstance]:
 
 
 ENGINES = ("auto", "highs", "scip", "cpsat", "lagrangian", "lagrangian-scip",
-           "lagrangian-cpsat", "lagrangian-highs", "heuristic")
+           "lagrangian-cpsat", "lagrangian-highs", "heuristic", "portfolio")
 """Engine names accepted by the CFLP and SSCFLP runners."""
 
 _SMALL = 20_000
@@ -413,23 +418,17 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
     if engine == "auto":
         engine = "highs" if problem.m * problem.n <= _SMALL and not problem.single_source \
             else "lagrangian"
+    if engine == "portfolio":
+        return solve_portfolio(problem, time_limit=time_limit,
+                               options=PortfolioOptions(seed=seed))
     if engine in ("highs", "scip", "cpsat"):
         return solve_mip(problem, backend=engine, time_limit=time_limit, seed=seed)
     if engine == "heuristic":
         return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend="none")
     backend = engine.split("-")[1] if "-" in engine else (
         "scip" if problem.single_source else "highs")
-    if problem.m * problem.n <= _SMALL:
-        # small: every facility and every arc surviving the reduced-cost tests stays in
-        # the kernel, so the kernel optimum is proven optimal
-        return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                                max_kernel=problem.m, prove_share=0.5)
-    if problem.single_source:
-        return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                                max_kernel=20, arcs_per_customer=6, multi_source_share=0.4,
-                                multi_source_kernel=12)
     return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
-                            max_kernel=15, prove_share=0.85)
+                            options=size_options(problem))
 
 
 def solution_json(instance: str, problem: FacilityProblem, result: FacilityResult

@@ -1,7 +1,8 @@
 """Siting: facility location models and solvers.
 
 Generic capacitated facility location (CFLP, single-source SSCFLP, two-stage TSCFLP) with
-OR-Tools MIP backends, a Lagrangian/kernel method for large instances, an independent
+OR-Tools MIP backends, CP-SAT, a Lagrangian/kernel method for large instances, a
+portfolio running several of them in parallel processes, an independent
 checker and benchmark readers; and the scenario-level location-allocation model
 (:func:`site`, :class:`SitingResult`, :func:`validate_siting`). The old checker names
 (``check_siting``, ``check_result``, ...) stay one release as deprecated aliases.
@@ -22,6 +23,7 @@ from circularopt.siting.check import (
     check_result,
     check_two_stage,
 )
+from circularopt.siting.cpsat import solve_cpsat
 from circularopt.siting.lagrangian import (
     LagrangianBound,
     LagrangianOptions,
@@ -34,6 +36,7 @@ from circularopt.siting.model import (
     collection_cost_estimate,
     site,
 )
+from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
 from circularopt.siting.result import (
     CostBreakdown,
     OpenComplex,
@@ -62,6 +65,7 @@ __all__ = [
     "LagrangianBound",
     "LagrangianOptions",
     "OpenComplex",
+    "PortfolioOptions",
     "ResidueFlow",
     "SitingOptions",
     "SitingReport",
@@ -76,8 +80,10 @@ __all__ = [
     "collection_cost_estimate",
     "lagrangian_bound",
     "site",
+    "solve_cpsat",
     "solve_lagrangian",
     "solve_mip",
+    "solve_portfolio",
     "solve_two_stage_mip",
     "validate_facility",
     "validate_facility_solution",

@@ -253,7 +253,8 @@ def _check_backend(backend: str) -> None:
 def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: float = 60.0,
               seed: int = 0, threads: int = 1, relative_gap: float = 1e-9,
               facilities: Any = None, arcs: np.ndarray | None = None,
-              hint: FacilityResult | None = None, must_open: Any = None) -> FacilityResult:
+              hint: FacilityResult | None = None, must_open: Any = None,
+              cutoff: float | None = None) -> FacilityResult:
     r"""Solve a CFLP exactly with an OR-Tools MIP backend (MathOpt).
 
     Formulation (strong, spopt style), facilities :math:`i \in I`, customers
@@ -303,11 +304,17 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
         A solution to start from (used by SCIP and CP-SAT, ignored by HiGHS).
     must_open
         Facility indices forced open (a restriction too: ``bound`` becomes ``None``).
+    cutoff
+        Look only for solutions costing at most this (added as a row on the objective,
+        which every backend accepts; MathOpt's ``cutoff_limit`` is not available for
+        HiGHS and its SCIP answer is unreadable in this OR-Tools). Status
+        ``"infeasible"`` then proves that no solution costs ``cutoff`` or less.
 
     Returns
     -------
     FacilityResult
         ``status`` is ``"optimal"`` only when the solver proved it on the full problem.
+        With a ``cutoff`` the bound holds for the problem with that row only.
     """
     _check_backend(backend)
     if backend == "cpsat" and not problem.single_source:
@@ -318,6 +325,9 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
     restricted = facilities is not None or arcs is not None or must_open is not None
     fac, allowed = _modelled(problem, facilities, arcs)
     mip = _CflpModel.build(problem, fac, allowed, must_open)
+    if cutoff is not None:
+        mip.model.add_linear_constraint(mip.model.objective.as_linear_expression()
+                                        <= float(cutoff))
     model_params = mathopt.ModelSolveParameters()
     if hint is not None and hint.has_solution and backend != "highs":
         model_params.solution_hints.append(mip.hint(hint))

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,7 +49,8 @@ from circularopt._validate import integer, number
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
 
-__all__ = ["LagrangianBound", "LagrangianOptions", "lagrangian_bound", "solve_lagrangian"]
+__all__ = ["LagrangianBound", "LagrangianOptions", "lagrangian_bound", "size_options",
+           "solve_lagrangian"]
 
 
 @dataclass(frozen=True)
@@ -506,6 +508,26 @@ class LagrangianOptions:
             integer(f"lagrangian_options.{name}", getattr(self, name))
 
 
+SMALL_PAIRS = 20_000
+"""Facility-customer pairs up to which the kernel keeps every facility (and is proven)."""
+
+
+def size_options(problem: FacilityProblem) -> LagrangianOptions:
+    """The tuning :func:`solve_lagrangian` is run with for ``problem``'s size and kind.
+
+    Small (at most :data:`SMALL_PAIRS` pairs): every facility in the kernel, then a
+    proof in half the time left. Large single source: a multi-source kernel search, then
+    a kernel of 20 facilities and the 6 cheapest arcs per customer (no proof). Large
+    multi-source: a kernel of 15 facilities, then a proof in 85% of the time left.
+    """
+    if problem.m * problem.n <= SMALL_PAIRS:
+        return LagrangianOptions(max_kernel=problem.m, prove_share=0.5)
+    if problem.single_source:
+        return LagrangianOptions(max_kernel=20, arcs_per_customer=6, multi_source_share=0.4,
+                                 multi_source_kernel=12)
+    return LagrangianOptions(max_kernel=15, prove_share=0.85)
+
+
 def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                      backend: str = "scip", options: LagrangianOptions | None = None,
                      lagrangian_share: float = 0.2,
@@ -513,8 +535,9 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
                      iterations: int = 300, multi_source_share: float = 0.0,
                      multi_source_kernel: int = 15, max_candidates: int = 12,
                      probe_share: float = 0.0, probe_iterations: int = 60,
-                     prove_share: float = 0.0, prove_iterations: int = 1500
-                     ) -> FacilityResult:
+                     prove_share: float = 0.0, prove_iterations: int = 1500,
+                     on_solution: Callable[[FacilityResult], None] | None = None,
+                     on_bound: Callable[[float], None] | None = None) -> FacilityResult:
     """Lagrangian bound, repair heuristic, reduced-cost fixing and a kernel MIP.
 
     Parameters
@@ -536,6 +559,9 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
         is ``None`` (as are ``multi_source_share``, ``multi_source_kernel``,
         ``max_candidates``, ``probe_share``, ``probe_iterations``, ``prove_share`` and
         ``prove_iterations``).
+    on_solution, on_bound
+        Called with the solution after each phase / with the Lagrangian bound as soon as
+        known (the portfolio, :mod:`circularopt.siting.portfolio`, shares them).
 
     Returns
     -------
@@ -554,7 +580,7 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
             probe_iterations=probe_iterations, prove_share=prove_share,
             prove_iterations=prove_iterations)
     run = _Run(problem, options, backend, seed, time.monotonic(), time_limit,
-               np.random.default_rng(seed))
+               np.random.default_rng(seed), on_solution=on_solution)
     best = _first_solution(run)
     upper = best.cost if best is not None else _loose_upper_bound(problem)
     run.info["initial_cost"] = upper
@@ -562,7 +588,10 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
                           deadline=run.start + options.lagrangian_share * time_limit)
     run.info["lagrangian_bound"] = lb.bound
     run.info["iterations"] = lb.iterations
+    if on_bound is not None:
+        on_bound(lb.bound)
     best = _heuristic_phase(run, lb, best)
+    run.tell(best)
     run.info["heuristic_cost"] = None if best is None else best.cost
     if backend == "none" or best is None or time.monotonic() > run.deadline - 3.0:
         return _finish(problem, best, lb.bound, run.start, "lagrangian", run.info)
@@ -581,6 +610,12 @@ class _Run:
     time_limit: float
     rng: np.random.Generator
     info: dict[str, object] = field(default_factory=dict)
+    on_solution: Callable[[FacilityResult], None] | None = None
+
+    def tell(self, best: FacilityResult | None) -> None:
+        """Pass ``best`` to the ``on_solution`` hook, if any."""
+        if best is not None and self.on_solution is not None:
+            self.on_solution(best)
 
     @property
     def deadline(self) -> float:
@@ -687,6 +722,7 @@ def _kernel_phase(run: _Run, lb: LagrangianBound, best: FacilityResult) -> Facil
     info["kernel_status"] = mip.status
     if mip.has_solution and mip.cost < best.cost - 1e-9:
         best = mip
+        run.tell(best)
     best, mip = _kernel_rounds(run, score, kernel, best, mip, proven, kernel_deadline)
     bound = _kernel_bound(lb.bound, best, mip, proven)
     method = f"lagrangian+kernel-{backend}"

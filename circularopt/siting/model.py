@@ -93,7 +93,7 @@ import datetime
 import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, cast
 
 import numpy as np
@@ -111,6 +111,7 @@ from circularopt.siting.result import (
     SitingResult,
     StreamFlow,
 )
+from circularopt.siting.site_portfolio import VARIANTS, combine, race
 
 __all__ = [
     "BACKENDS",
@@ -395,6 +396,11 @@ class _Data:
     km_jl: np.ndarray             # (J, L)
 
 
+SMALL_PAIRS = 40_000
+"""Point x candidate pairs up to which ``SitingOptions(workers=2)`` races backends in
+parallel processes (each process builds the whole model)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class SitingOptions:
     """What :func:`site` may decide and how it solves, beyond its time limit and seed.
@@ -430,6 +436,13 @@ class SitingOptions:
         Relative optimality gap at which the solver stops.
     threads
         Solver threads (``None``: the solver's default).
+    workers
+        With 2 or more, and at most
+        :data:`SMALL_PAIRS` point x candidate pairs,
+        solve with that many backend/method variants in parallel processes and keep the
+        best solution with the best bound of all
+        (:func:`~circularopt.siting.site_portfolio.site_portfolio`); 1 (default): one
+        solve with ``backend`` and ``method``.
     """
 
     complexes: int | None = None
@@ -445,6 +458,7 @@ class SitingOptions:
     backend: str = DEFAULT_BACKEND
     relative_gap: float = 1e-4
     threads: int | None = None
+    workers: int = 1
 
     def __post_init__(self) -> None:
         where = "siting_options."
@@ -468,6 +482,7 @@ class SitingOptions:
         number(where + "relative_gap", self.relative_gap, lo=0.0)
         if self.threads is not None:
             integer(where + "threads", self.threads, lo=1)
+        integer(where + "workers", self.workers, lo=1)
 
     @property
     def count_limit(self) -> tuple[int | None, str]:
@@ -707,6 +722,8 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
             open_candidate_recyclers=open_candidate_recyclers, collection=collection,
             method=method, backend=backend, relative_gap=relative_gap, threads=threads)
     _check_against(scenario, time_limit, options)
+    if options.workers > 1 and _pairs(scenario) <= SMALL_PAIRS:
+        return _site_race(scenario, matrices, time_limit, seed, options)
     params = options.collection if options.collection is not None \
         else CollectionCostParams.from_scenario(scenario)
     data = _prepare(scenario, matrices, options, params)
@@ -725,6 +742,30 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
                     backend=options.backend,
                     options=_recorded(options, params, time_limit), bound=bound,
                     relative_gap=options.relative_gap)
+
+
+def _pairs(scenario: Scenario) -> int:
+    return len(scenario.collection_points) * len(scenario.complex_candidates)
+
+
+def _site_job(scenario_data: dict[str, Any], matrices: TravelMatrices, time_limit: float,
+              seed: int, options: SitingOptions) -> dict[str, Any]:
+    """One run of :func:`_site_race`, in a spawned process (scenarios do not pickle)."""
+    return site(Scenario.from_dict(scenario_data), matrices, time_limit=time_limit,
+                seed=seed, options=options).to_dict()
+
+
+def _site_race(scenario: Scenario, matrices: TravelMatrices, time_limit: float, seed: int,
+               options: SitingOptions) -> SitingResult:
+    """``options.workers`` backend/method variants in parallel (:func:`race`)."""
+    data = scenario.to_dict()
+    runs = [(f"{backend}/{method}",
+             (data, matrices, time_limit, seed,
+              replace(options, backend=backend, method=method, workers=1)))
+            for backend, method in VARIANTS[:options.workers]]
+    answers, seconds = race(_site_job, runs, time_limit=time_limit,
+                            relative_gap=options.relative_gap)
+    return combine(answers, options.relative_gap, seconds)
 
 
 def _recorded(opts: SitingOptions, params: CollectionCostParams,

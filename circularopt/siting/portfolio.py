@@ -1,0 +1,427 @@
+"""A portfolio of facility location methods run in parallel processes, sharing incumbents.
+
+:func:`solve_portfolio` starts ``workers`` processes (*spawn* context, module-level
+worker functions) that take methods from one list in order: by default CP-SAT
+(:func:`~circularopt.siting.cpsat.solve_cpsat`, several search workers), the Lagrangian
+bound and repair heuristic (:func:`~circularopt.siting.lagrangian.solve_lagrangian`
+without kernel) and a SCIP MIP. Each method posts its improving solutions and lower
+bounds to the parent; the parent keeps the best of each and publishes the incumbent in
+shared memory, where a method picks it up when it starts (CP-SAT and SCIP take it as a
+hint, the MIP also as a cutoff row: its infeasibility then proves the incumbent
+optimal). All stop as soon as the best bound meets the incumbent within
+``relative_gap``, or at the time limit. A method that raises is reported in
+``info["errors"]`` while the others go on.
+
+Caveat: a running method sees a newer incumbent only when it (re)starts; CP-SAT and the
+MIP cannot take one mid-solve.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+
+from circularopt._validate import integer, number
+from circularopt.exceptions import InputError
+from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
+
+__all__ = ["METHODS", "PortfolioContext", "PortfolioOptions", "solve_portfolio"]
+
+Method = Callable[[FacilityProblem, "PortfolioContext"], FacilityResult | None]
+"""A portfolio method: solves the problem, may post solutions and bounds on the way."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortfolioOptions:
+    """Settings of :func:`solve_portfolio`.
+
+    Parameters
+    ----------
+    workers
+        Processes run at once (default 2, one per core of a small machine).
+    methods
+        Names from :data:`METHODS` or module-level callables ``method(problem, context)``
+        (picklable: spawned processes import them), taken in order by free workers.
+    cpsat_workers
+        CP-SAT search workers (threads) inside its process.
+    relative_gap
+        Stop when ``(incumbent - bound) / incumbent`` is at most this.
+    seed
+        Random seed passed to every method.
+    grace
+        Seconds a method gets to stop by itself before its process is terminated.
+    """
+
+    workers: int = 2
+    methods: tuple[Any, ...] = ("cpsat", "lagrangian", "scip")
+    cpsat_workers: int = 4
+    relative_gap: float = 1e-6
+    seed: int = 0
+    grace: float = 1.0
+
+    def __post_init__(self) -> None:
+        integer("portfolio.workers", self.workers, lo=1)
+        integer("portfolio.cpsat_workers", self.cpsat_workers, lo=1)
+        number("portfolio.relative_gap", self.relative_gap, lo=0.0, hi=1.0)
+        number("portfolio.grace", self.grace, lo=0.0)
+        if not self.methods:
+            raise InputError("portfolio.methods", "()", "at least one method")
+        for m in self.methods:
+            if isinstance(m, str) and m not in METHODS:
+                raise InputError("portfolio.methods", m, f"one of {sorted(METHODS)} or a "
+                                 "module-level function")
+            if not isinstance(m, str) and not callable(m):
+                raise InputError("portfolio.methods", repr(m), "a name or a function")
+
+
+@dataclass
+class PortfolioContext:
+    """What a method sees of the portfolio (in its own process).
+
+    Parameters
+    ----------
+    deadline
+        ``time.time()`` at which every method must have stopped.
+    seed, cpsat_workers, relative_gap
+        From :class:`PortfolioOptions`.
+    """
+
+    deadline: float
+    seed: int
+    cpsat_workers: int
+    relative_gap: float
+    name: str = ""
+    _out: Any = None
+    _stop: Any = None
+    _cost: Any = None
+    _assign: Any = None
+    _shape: tuple[int, int] = (0, 0)
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline."""
+        return max(0.0, self.deadline - time.time())
+
+    def stopped(self) -> bool:
+        """Whether the portfolio has finished (proof found or time up)."""
+        return bool(self._stop is not None and self._stop.is_set())
+
+    def post(self, result: FacilityResult) -> None:
+        """Offer a solution to the portfolio."""
+        if result.has_solution and self._out is not None:
+            rows, cols = np.nonzero(result.assignment)
+            sparse = (rows.astype(np.int32), cols.astype(np.int32),
+                      result.assignment[rows, cols])
+            self._out.put(("solution", self.name, result.cost, sparse))
+
+    def post_bound(self, bound: float) -> None:
+        """Offer a proven lower bound on the optimum to the portfolio."""
+        if self._out is not None and math.isfinite(bound):
+            self._out.put(("bound", self.name, float(bound), None))
+
+    def incumbent(self, problem: FacilityProblem) -> FacilityResult | None:
+        """The best solution posted so far by any method, or ``None``."""
+        if self._cost is None:
+            return None
+        with self._cost.get_lock():
+            cost = float(self._cost.value)
+            assign = np.frombuffer(self._assign.get_obj()).reshape(self._shape).copy()
+        if not math.isfinite(cost):
+            return None
+        opened = tuple(int(i) for i in np.flatnonzero(assign.sum(axis=1) > 0))
+        return FacilityResult(opened, assign, cost, "feasible", None, 0.0, "incumbent")
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def _cpsat(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.cpsat import solve_cpsat
+    return solve_cpsat(problem, time_limit=ctx.remaining(), seed=ctx.seed,
+                       workers=ctx.cpsat_workers, hint=ctx.incumbent(problem),
+                       on_solution=ctx.post, on_bound=ctx.post_bound,
+                       should_stop=ctx.stopped)
+
+
+def _lagrangian(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.lagrangian import size_options, solve_lagrangian
+    limit = max(0.5, ctx.remaining() - _MARGIN)
+    return solve_lagrangian(problem, time_limit=limit, seed=ctx.seed,
+                            backend="scip" if problem.single_source else "highs",
+                            options=size_options(problem), on_solution=ctx.post,
+                            on_bound=ctx.post_bound)
+
+
+def _heuristic(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.lagrangian import solve_lagrangian
+    limit = min(ctx.remaining(), max(2.0, 0.25 * ctx.remaining()))
+    return solve_lagrangian(problem, time_limit=limit, seed=ctx.seed, backend="none",
+                            lagrangian_share=0.5, on_solution=ctx.post,
+                            on_bound=ctx.post_bound)
+
+
+_MARGIN = 1.5
+"""Seconds a method leaves before the deadline to post its answer."""
+
+
+def _cutoff(cost: float, integral: bool, gap: float) -> float:
+    """The largest objective a solution must have to be worth finding."""
+    return cost - 0.5 if integral else cost - gap * abs(cost)
+
+
+def _integral(problem: FacilityProblem) -> bool:
+    finite = problem.cost[np.isfinite(problem.cost)]
+    both = np.concatenate([finite, problem.fixed_cost])
+    return bool(np.all(both == np.round(both)))
+
+
+def _mip(backend: str, problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    best = ctx.incumbent(problem)
+    limit = max(0.5, ctx.remaining() - _MARGIN)
+    if best is None:
+        return solve_mip(problem, backend=backend, time_limit=limit,
+                         seed=ctx.seed, relative_gap=ctx.relative_gap)
+    cut = _cutoff(best.cost, _integral(problem), ctx.relative_gap)
+    res = solve_mip(problem, backend=backend, time_limit=limit, seed=ctx.seed,
+                    relative_gap=ctx.relative_gap, hint=best, cutoff=cut)
+    info = {**res.info, "cutoff": cut}
+    if res.status == "infeasible":  # nothing at or below the cutoff: best is optimal
+        return FacilityResult(best.open_facilities, best.assignment, best.cost, "optimal",
+                              best.cost if _integral(problem) else cut, res.seconds,
+                              f"mip-{backend}", info)
+    bound = None if res.bound is None else min(res.bound, cut)
+    if not res.has_solution:
+        return FacilityResult((), np.zeros((0, 0)), math.inf, res.status, bound,
+                              res.seconds, res.method, info)
+    return FacilityResult(res.open_facilities, res.assignment, res.cost, res.status, bound,
+                          res.seconds, res.method, info)
+
+
+def _scip(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    return _mip("scip", problem, ctx)
+
+
+def _highs(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    return _mip("highs", problem, ctx)
+
+
+METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
+                              "heuristic": _heuristic, "scip": _scip, "highs": _highs}
+"""Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
+repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
+``lagrangian`` bench engine; posts its heuristic solution and bound on the way),
+``heuristic`` (bound and repair heuristic only, a quarter of the time), ``scip`` and
+``highs`` (MIP, incumbent as hint and cutoff)."""
+
+
+def _method_name(method: Any) -> str:
+    return method if isinstance(method, str) else getattr(method, "__name__", repr(method))
+
+
+def _work(problem: FacilityProblem, tasks: Any, ctx: PortfolioContext) -> None:
+    """Worker process: run methods from ``tasks`` until none is left or all stop."""
+    while not ctx.stopped():
+        try:
+            method = tasks.get_nowait()
+        except queue.Empty:
+            return
+        name = _method_name(method)
+        ctx.name = name
+        ctx._out.put(("start", name, time.time(), None))
+        try:
+            func = METHODS[method] if isinstance(method, str) else method
+            result = func(problem, ctx)
+        except Exception:  # reported to the parent; the other methods go on
+            ctx._out.put(("error", name, traceback.format_exc(limit=6), None))
+            continue
+        if result is not None:
+            ctx.post(result)
+            if result.bound is not None:
+                ctx.post_bound(result.bound)
+        ctx._out.put(("done", name, None if result is None else result.status, None))
+
+
+# --------------------------------------------------------------------------- parent
+
+
+@dataclass
+class _Board:
+    """The parent's record: best solution and bound, who found them, what happened."""
+
+    problem: FacilityProblem
+    gap: float
+    cost: float = math.inf
+    assignment: np.ndarray | None = None
+    bound: float = -math.inf
+    found_by: str | None = None
+    proved_by: str | None = None
+    methods: dict[str, dict[str, Any]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def proven(self) -> bool:
+        return math.isfinite(self.cost) and \
+            self.cost - self.bound <= self.gap * max(abs(self.cost), 1e-9) + 1e-9
+
+    def take(self, kind: str, name: str, value: Any, extra: Any, now: float) -> bool:
+        """Record one message; ``True`` when the incumbent improved."""
+        entry = self.methods.setdefault(name, {})
+        if kind == "start":
+            entry["started"] = round(now, 3)
+        elif kind == "done":
+            entry.update(status=value, finished=round(now, 3))
+        elif kind == "error":
+            self.errors[name] = value
+            entry.update(status="error", finished=round(now, 3))
+        elif kind == "bound" and value > self.bound + 1e-9:
+            self.bound, self.proved_by = value, name
+            entry["bound"] = value
+        elif kind == "solution" and value < self.cost - 1e-9:
+            rows, cols, vals = extra
+            self.assignment = np.zeros((self.problem.m, self.problem.n))
+            self.assignment[rows, cols] = vals
+            self.cost, self.found_by = value, name
+            entry["cost"] = value
+            return True
+        return False
+
+
+@contextmanager
+def _main_not_reimported() -> Iterator[None]:
+    """Start processes without the child re-running an unguarded ``__main__`` script.
+
+    *spawn* children import the parent's main module; a script calling the solver
+    without ``if __name__ == "__main__"`` would then start processes again. Hiding the
+    main module's path while starting makes the children skip it (worker functions
+    live in this module, not in ``__main__``).
+    """
+    main = sys.modules.get("__main__")
+    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if hasattr(main, k)}
+    try:
+        for k in saved:
+            setattr(main, k, None)
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(main, k, v)
+
+
+def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
+                    options: PortfolioOptions | None = None) -> FacilityResult:
+    """Solve a CFLP with several methods in parallel processes (see the module docstring).
+
+    Parameters
+    ----------
+    problem
+        The problem; CP-SAT is skipped for multi-source problems.
+    time_limit
+        Seconds of wall clock for the whole portfolio, process start-up included.
+    options
+        The settings (default :class:`PortfolioOptions`).
+
+    Returns
+    -------
+    FacilityResult
+        The best solution with the best bound; ``method`` ``"portfolio"``; ``info`` has
+        ``found_by`` (method of the incumbent), ``proved_by`` (method of the bound),
+        ``stopped`` (``"proof"``, ``"time_limit"`` or ``"methods_done"``), per-method
+        ``methods`` (start/finish seconds, status, cost, bound) and ``errors``.
+    """
+    opts = options or PortfolioOptions()
+    number("time_limit", time_limit, lo=0.0)
+    methods = [m for m in opts.methods if problem.single_source or m != "cpsat"]
+    start = time.time()
+    board = _Board(problem, opts.relative_gap)
+    ctx_mp = get_context("spawn")
+    out, tasks, stop = ctx_mp.Queue(), ctx_mp.Queue(), ctx_mp.Event()
+    for m in methods:
+        tasks.put(m)
+    cost = ctx_mp.Value("d", math.inf)
+    assign = ctx_mp.Array("d", problem.m * problem.n)
+    ctx = PortfolioContext(deadline=start + time_limit, seed=opts.seed,
+                           cpsat_workers=opts.cpsat_workers, relative_gap=opts.relative_gap,
+                           _out=out, _stop=stop, _cost=cost, _assign=assign,
+                           _shape=(problem.m, problem.n))
+    procs = [ctx_mp.Process(target=_work, args=(problem, tasks, ctx), daemon=True)
+             for _ in range(min(opts.workers, len(methods)))]
+    with _main_not_reimported():
+        for p in procs:
+            p.start()
+    stopped = _watch(board, procs, out, cost, assign, start=start,
+                     deadline=start + time_limit)
+    stop.set()
+    _end(board, procs, out, start, opts.grace if stopped == "time_limit" else 0.2)
+    for p in procs:
+        if p.exitcode not in (0, None, -15):
+            board.errors.setdefault(f"worker-{p.pid}", f"process ended with exit code "
+                                    f"{p.exitcode}")
+    return _result(board, stopped, time.time() - start, opts)
+
+
+def _watch(board: _Board, procs: list[Any], out: Any, cost: Any, assign: Any, *,
+           start: float, deadline: float) -> str:
+    """Read messages until proof, time up or every worker gone; returns which."""
+    while True:
+        if board.proven():
+            return "proof"
+        now = time.time()
+        if now >= deadline:
+            return "time_limit"
+        try:
+            kind, name, value, extra = out.get(timeout=min(0.1, deadline - now))
+        except queue.Empty:
+            if not any(p.is_alive() for p in procs):
+                return "methods_done"
+            continue
+        if board.take(kind, name, value, extra, time.time() - start) \
+                and board.assignment is not None:
+            with cost.get_lock():
+                cost.value = value
+                np.frombuffer(assign.get_obj())[:] = board.assignment.ravel()
+
+
+def _end(board: _Board, procs: list[Any], out: Any, start: float, grace: float) -> None:
+    """Read messages for ``grace`` seconds or until the workers are gone (a worker
+    exits only once its messages are read), then terminate the ones still running."""
+    until = time.time() + grace
+    while True:
+        try:
+            kind, name, value, extra = out.get(timeout=0.02)
+            board.take(kind, name, value, extra, time.time() - start)
+            continue
+        except queue.Empty:
+            pass
+        if time.time() >= until or not any(p.is_alive() for p in procs):
+            break
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+        p.join(timeout=5.0)
+
+
+def _result(board: _Board, stopped: str, seconds: float, opts: PortfolioOptions
+            ) -> FacilityResult:
+    problem = board.problem
+    bound = None if not math.isfinite(board.bound) else min(board.bound, board.cost)
+    info: dict[str, Any] = {"found_by": board.found_by, "proved_by": board.proved_by,
+                            "stopped": stopped, "workers": opts.workers,
+                            "methods": board.methods, "errors": board.errors}
+    if board.assignment is None:
+        return FacilityResult((), np.zeros((0, 0)), math.inf, "no_solution", bound, seconds,
+                              "portfolio", info)
+    assign = np.asarray(board.assignment, dtype=float).reshape(problem.m, problem.n)
+    opened = tuple(int(i) for i in np.flatnonzero(assign.sum(axis=1) > 0))
+    status = "optimal" if board.proven() else "feasible"
+    if status == "feasible":
+        info["proved_by"] = None
+        info["bound_by"] = board.proved_by
+    return FacilityResult(opened, assign, board.cost, status, bound, seconds, "portfolio",
+                          info)
