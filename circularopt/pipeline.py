@@ -212,7 +212,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
 
 _STAGES = {"scenario": lazy("scenario"), "matrices": lazy("matrices"),
            "diagnose": lazy("diagnose"), "siting": lazy("siting"),
-           "feedstock": lazy("feedstock"), "joint": lazy("joint"), "routing": lazy("routing")}
+           "feedstock": lazy("feedstock"), "joint": lazy("joint"), "routing": lazy("routing"),
+           "week": lazy("week")}
 """Names of the stages as the progress lines show them."""
 
 

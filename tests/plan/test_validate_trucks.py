@@ -17,8 +17,8 @@ from circularopt.routing.decompose import RoutingOptions
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    """Generated Osh, 150 points, routed in parts of at most 30 points."""
-    return solve("osh", size=150, time_limit=15, seed=1,
+    """Generated Osh, 150 points, one peak day routed in parts of at most 30 points."""
+    return solve("osh", size=150, time_limit=15, seed=1, week=False,
                  routing=RoutingOptions(max_part_stops=30, workers=2))
 
 
