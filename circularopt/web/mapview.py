@@ -15,6 +15,7 @@ The cost and tonnes charts are the HTML report's figures
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -125,11 +126,15 @@ def map_data(plan: Plan, *, tiles: bool = False) -> dict[str, Any]:
 
 
 def route_stops(plan: Plan) -> dict[str, list[dict[str, Any]]]:
-    """Route label -> its visits: sequence, kind, id, name, arrival, departure, load."""
+    """Route label -> its visits: sequence, kind, id, name, arrival, departure, tonnes
+    picked up and on board; the plan's own routes (those the map draws), not a week
+    plan's days."""
     from circularopt.outputs.tables import plan_tables
 
-    table = plan_tables(plan)["routes"]
-    cols = ["sequence", "kind", "id", "name", "arrival", "departure", "load_t", "vehicle"]
+    own = dataclasses.replace(plan, info={k: v for k, v in plan.info.items() if k != "week"})
+    table = plan_tables(own)["routes"]
+    cols = ["sequence", "kind", "id", "name", "arrival", "departure", "picked_up_t",
+            "load_on_board_t", "vehicle"]
     return {str(label): json.loads(sub[cols].to_json(orient="records", force_ascii=False))
             for label, sub in table.groupby("route", sort=False)}
 

@@ -63,12 +63,14 @@
         var rows = r.stops.map(function (s) {
           return "<tr><td>" + esc(s.sequence) + "</td><td>" + esc(s.kind) + "</td><td>" +
             esc(s.id) + "</td><td>" + esc(s.arrival) + "</td><td>" + esc(s.departure) +
-            "</td><td>" + esc(Number(s.load_t).toFixed(2)) + "</td></tr>";
+            "</td><td>" + esc(Number(s.picked_up_t).toFixed(2)) +
+            "</td><td>" + esc(Number(s.load_on_board_t).toFixed(2)) + "</td></tr>";
         }).join("");
         var title = document.createElement("span");
         title.textContent = route + " · " + (r.stops[0] ? r.stops[0].vehicle : "");
         box.innerHTML = "<h3 id='stops-title'></h3><table class='list'><tr><th>#</th>" +
-          "<th>kind</th><th>id</th><th>arr.</th><th>dep.</th><th>t</th></tr>" + rows + "</table>";
+          "<th>kind</th><th>id</th><th>arr.</th><th>dep.</th><th>picked up t</th>" +
+          "<th>on board t</th></tr>" + rows + "</table>";
         document.getElementById("stops-title").appendChild(title);
       });
   }
