@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -34,13 +34,14 @@ from circularopt.routing.periodic import (
     Pattern,
     PeriodicOptions,
     PeriodicProblem,
+    PeriodicReport,
     PeriodicResult,
     solve_periodic,
     validate_periodic,
 )
 from circularopt.routing.problem import RoutingModel
 
-__all__ = ["decode_days", "read_pvrp", "run_pvrp", "write_pvrp_solution"]
+__all__ = ["decode_days", "periodic_row", "read_pvrp", "run_pvrp", "write_pvrp_solution"]
 
 
 def decode_days(code: int, days: int) -> Pattern:
@@ -123,11 +124,16 @@ def run_pvrp(options: BenchOptions) -> Iterator[BenchRow]:
         problem = read_pvrp(path)
         size = problem.base.num_stops * problem.days
         seconds = options.seconds_for(size, default=size / 10.0)
-        yield _row(problem, engine, seconds, options, bks.get(path.stem))
+        yield periodic_row(problem, engine, seconds, options, bks.get(path.stem),
+                           cost_of=lambda report: sum(report.day_distances))
 
 
-def _row(problem: PeriodicProblem, engine: str, seconds: float, options: BenchOptions,
-         bks: float | None) -> BenchRow:
+def periodic_row(problem: PeriodicProblem, engine: str, seconds: float,
+                 options: BenchOptions, bks: float | None, *,
+                 cost_of: Callable[[PeriodicReport], float]) -> BenchRow:
+    """Solve a periodic instance, check it with :func:`validate_periodic` and make its row
+    (``cost_of`` reads the set's cost from the report; the solution is written when
+    ``--solutions`` is given)."""
     popts = PeriodicOptions(engine=engine, clock=CLOCK,
                             engine_options=routing_engine_options(options) or None)
     t0 = time.perf_counter()
@@ -139,7 +145,7 @@ def _row(problem: PeriodicProblem, engine: str, seconds: float, options: BenchOp
                                                            "error": str(exc)})
     wall = time.perf_counter() - t0
     report = validate_periodic(problem, result)
-    cost = round(sum(report.day_distances), 6) if report.ok else None
+    cost = round(cost_of(report), 6) if report.ok else None
     out = solution_path(options, f"{problem.name}.{engine}.json")
     if out is not None and cost is not None:
         write_pvrp_solution(out, problem, result, cost=cost)

@@ -15,7 +15,6 @@ horizon (distance = duration here).
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,18 +26,12 @@ from circularopt.bench._core import (
     BenchRow,
     bks_column,
     instance_files,
-    routing_engine_options,
-    solution_path,
 )
-from circularopt.bench._routing import CLOCK
-from circularopt.bench.pvrp import write_pvrp_solution
-from circularopt.exceptions import CircularOptError, InputError
+from circularopt.bench.pvrp import periodic_row
+from circularopt.exceptions import InputError
 from circularopt.routing.periodic import (
     Pattern,
-    PeriodicOptions,
     PeriodicProblem,
-    solve_periodic,
-    validate_periodic,
 )
 from circularopt.routing.problem import RoutingModel
 
@@ -115,27 +108,5 @@ def run_pvrpif(options: BenchOptions) -> Iterator[BenchRow]:
     for path in files:
         problem = read_pvrpif(path)
         seconds = options.seconds_for(problem.base.num_stops, default=60.0)
-        yield _row(problem, engine, seconds, options, bks.get(path.stem))
-
-
-def _row(problem: PeriodicProblem, engine: str, seconds: float, options: BenchOptions,
-         bks: float | None) -> BenchRow:
-    popts = PeriodicOptions(engine=engine, clock=CLOCK,
-                            engine_options=routing_engine_options(options) or None)
-    t0 = time.perf_counter()
-    try:
-        result = solve_periodic(problem, time_limit=seconds, seed=options.seed, options=popts)
-    except CircularOptError as exc:
-        return BenchRow(problem.name, problem.base.num_stops, bks, None, False,
-                        time.perf_counter() - t0, engine, {"days": problem.days,
-                                                           "error": str(exc)})
-    wall = time.perf_counter() - t0
-    report = validate_periodic(problem, result)
-    cost = round(report.cost or 0.0, 6) if report.ok else None
-    out = solution_path(options, f"{problem.name}.{engine}.json")
-    if out is not None and cost is not None:
-        write_pvrp_solution(out, problem, result, cost=cost)
-    return BenchRow(problem.name, problem.base.num_stops, bks, cost, report.ok, wall, engine,
-                    {"days": problem.days,
-                     "vehicles_per_day": max(result.vehicles_per_day, default=0),
-                     "error": "; ".join(report.violations[:3])})
+        yield periodic_row(problem, engine, seconds, options, bks.get(path.stem),
+                           cost_of=lambda report: report.cost or 0.0)
