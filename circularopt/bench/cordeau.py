@@ -13,7 +13,7 @@ Cordeau et al. (1997) multi-depot VRP (``mdvrp``)
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,23 @@ from circularopt.exceptions import InputError
 from circularopt.routing.problem import RoutingModel, RoutingProblem
 from circularopt.routing.result import RoutingResult
 
-__all__ = ["read_cordeau", "run_mdvrp", "write_cordeau_solution"]
+__all__ = ["read_cordeau", "read_header", "run_mdvrp", "write_cordeau_solution"]
+
+
+def read_header(path: Path, rows: list[list[str]], *, kind: int, name: str,
+                nodes: Callable[[int, int], int]) -> tuple[int, int, int]:
+    """``m n t`` from the first line ``type m n t`` of a file in Cordeau's format, checking
+    the type and that the ``t`` limit lines and ``nodes(n, t)`` node lines are there."""
+    try:
+        found, m, n, t = (int(x) for x in rows[0][:4])
+    except (IndexError, ValueError):
+        raise InputError(f"{path}, line 1", rows[0] if rows else "",
+                         "'type m n t' (four integers)") from None
+    if found != kind:
+        raise InputError(f"{path}, line 1 type", found, f"{kind} ({name})")
+    if len(rows) < 1 + t + nodes(n, t):
+        raise InputError(str(path), f"{len(rows)} lines", f"{1 + t + nodes(n, t)} lines")
+    return m, n, t
 
 
 def read_cordeau(path: Path) -> RoutingProblem:
@@ -41,15 +57,7 @@ def read_cordeau(path: Path) -> RoutingProblem:
     """
     path = Path(path)
     lines = [ln.split() for ln in text_lines(path) if ln.strip()]
-    try:
-        kind, m, n, t = (int(x) for x in lines[0][:4])
-    except (IndexError, ValueError):
-        raise InputError(f"{path}, line 1", lines[0] if lines else "",
-                         "'type m n t' (four integers)") from None
-    if kind != 2:
-        raise InputError(f"{path}, line 1 type", kind, "2 (MDVRP)")
-    if len(lines) < 1 + t + n + t:
-        raise InputError(str(path), f"{len(lines)} lines", f"{1 + t + n + t} lines")
+    m, n, t = read_header(path, lines, kind=2, name="MDVRP", nodes=lambda n, t: n + t)
     limits = [(float(lines[1 + j][0]), float(lines[1 + j][1])) for j in range(t)]
     cust = lines[1 + t:1 + t + n]
     deps = lines[1 + t + n:1 + t + n + t]

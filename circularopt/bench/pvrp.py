@@ -29,6 +29,7 @@ from circularopt.bench._core import (
     solution_path,
 )
 from circularopt.bench._routing import CLOCK, text_lines
+from circularopt.bench.cordeau import read_header
 from circularopt.exceptions import CircularOptError, InputError
 from circularopt.routing.periodic import (
     Pattern,
@@ -49,19 +50,6 @@ def decode_days(code: int, days: int) -> Pattern:
     return tuple(d for d in range(days) if code >> (days - 1 - d) & 1)
 
 
-def _header(path: Path, rows: list[list[str]]) -> tuple[int, int, int]:
-    try:
-        kind, m, n, t = (int(x) for x in rows[0][:4])
-    except (IndexError, ValueError):
-        raise InputError(f"{path}, line 1", rows[0] if rows else "",
-                         "'type m n t' (four integers)") from None
-    if kind != 1:
-        raise InputError(f"{path}, line 1 type", kind, "1 (PVRP)")
-    if len(rows) < 1 + t + n + 1:
-        raise InputError(str(path), f"{len(rows)} lines", f"{1 + t + n + 1} lines")
-    return m, n, t
-
-
 def _patterns(path: Path, row: list[str], days: int) -> tuple[Pattern, ...]:
     try:
         count = int(row[6])
@@ -80,7 +68,7 @@ def read_pvrp(path: str | Path) -> PeriodicProblem:
     """Read a Cordeau PVRP instance (see the module docstring)."""
     path = Path(path)
     rows = [ln.split() for ln in text_lines(path) if ln.strip()]
-    m, n, t = _header(path, rows)
+    m, n, t = read_header(path, rows, kind=1, name="PVRP", nodes=lambda n, t: n + 1)
     limits = [(float(rows[1 + j][0]), float(rows[1 + j][1])) for j in range(t)]
     nodes = rows[1 + t:1 + t + n + 1]
     ids = [r[0] for r in nodes]
