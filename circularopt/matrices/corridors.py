@@ -46,6 +46,8 @@ class CorridorGraph:
         ``(i, j, metres)``: a road leg between nodes ``i`` and ``j``.
     name
         What the graph describes (shown in the matrices' source).
+    leg_corridors
+        The corridor id of each leg (empty: not recorded).
     """
 
     ids: tuple[str, ...]
@@ -53,6 +55,7 @@ class CorridorGraph:
     lon: np.ndarray
     legs: tuple[tuple[int, int, float], ...]
     name: str
+    leg_corridors: tuple[str, ...] = ()
 
     @classmethod
     def from_spec(cls, spec: CitySpec) -> CorridorGraph | None:
@@ -64,34 +67,48 @@ class CorridorGraph:
         index = {s: k for k, s in enumerate(ids)}
         lat = np.array([where[s][0] for s in ids])
         lon = np.array([where[s][1] for s in ids])
-        legs = []
+        legs, owners = [], []
         for c in spec.corridors:
             for a, b in zip(c.settlements, c.settlements[1:], strict=False):
                 i, j = index[a], index[b]
                 legs.append((i, j, c.circuity * float(great_circle(lat[i], lon[i],
                                                                    lat[j], lon[j]))))
+                owners.append(c.id)
         return cls(ids, lat, lon, tuple(legs),
-                   f"{len(spec.corridors)} corridors of the {spec.name} spec")
+                   f"{len(spec.corridors)} corridors of the {spec.name} spec", tuple(owners))
 
-    def shortest_m(self) -> np.ndarray:
-        """Shortest road length between every pair of settlements, metres (inf: none)."""
+    def shortest_m(self, *, via: str = "") -> np.ndarray:
+        """Shortest road length between every pair of settlements, metres (inf: none).
+
+        ``via`` keeps the legs of that corridor only (empty: all corridors).
+        """
         n = len(self.ids)
-        if not self.legs:
+        legs = self.legs
+        if via:
+            if via not in self.leg_corridors:
+                raise InputError("via", via, f"a corridor id, one of "
+                                             f"{sorted(set(self.leg_corridors))}")
+            legs = tuple(leg for leg, c in zip(self.legs, self.leg_corridors, strict=True)
+                         if c == via)
+        if not legs:
             out = np.full((n, n), np.inf)
             np.fill_diagonal(out, 0.0)
             return out
-        i, j, m = (np.array(x) for x in zip(*self.legs, strict=True))
+        i, j, m = (np.array(x) for x in zip(*legs, strict=True))
         adj = coo_matrix((m, (i.astype(int), j.astype(int))), shape=(n, n)).tocsr()
         return np.asarray(shortest_path(adj, method="D", directed=False))
 
-    def distance_km(self, a: str, b: str) -> float:
-        """Road length between settlements ``a`` and ``b`` along the corridors, km."""
+    def distance_km(self, a: str, b: str, *, via: str = "") -> float:
+        """Road length between settlements ``a`` and ``b`` along the corridors, km.
+
+        ``via`` restricts the path to one corridor (as a published distance states it).
+        """
         index = {s: k for k, s in enumerate(self.ids)}
         for key, value in (("a", a), ("b", b)):
             if value not in index:
                 raise InputError(key, value, f"a settlement of the corridors, one of "
                                              f"{sorted(index)}")
-        return float(self.shortest_m()[index[a], index[b]]) / 1000.0
+        return float(self.shortest_m(via=via)[index[a], index[b]]) / 1000.0
 
 
 def corridor_matrices(locations: Sequence[tuple[str, float, float]], graph: CorridorGraph,

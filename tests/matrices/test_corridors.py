@@ -104,13 +104,32 @@ def _opposite_shores(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return middle and _north(a) != _north(b) and _crosses_lake(a, b)
 
 
-def test_issyk_kul_checks_against_published_distance() -> None:
+@pytest.mark.parametrize("k", range(4))
+def test_issyk_kul_within_15_percent_of_each_published_distance(k: int) -> None:
     spec = load_spec("issyk-kul")
     graph = CorridorGraph.from_spec(spec)
+    assert graph is not None and len(spec.road_distances) == 4
+    check = spec.road_distances[k]
+    assert graph.distance_km(check.a, check.b, via=check.via) == pytest.approx(check.km,
+                                                                               rel=0.15)
+
+
+def test_via_keeps_one_corridor() -> None:
+    """Two roads from A to C: the short one via B, a long one via D; ``via`` picks one."""
+    spec = dataclasses.replace(
+        load_spec("issyk-kul"),
+        districts=(_town("a", 0.0, 0.0), _town("b", 0.1, 0.5), _town("c", 0.0, 1.0),
+                   _town("d", -0.8, 0.5)),
+        corridors=(Corridor("short", "short", ("a", "b", "c"), 1.0, "test"),
+                   Corridor("long", "long", ("a", "d", "c"), 1.0, "test")))
+    graph = CorridorGraph.from_spec(spec)
     assert graph is not None
-    check = next(r for r in spec.road_distances
-                 if {r.a, r.b} == {"balykchy", "cholpon-ata"})
-    assert graph.distance_km(check.a, check.b) == pytest.approx(check.km, rel=0.15)
+    short = (_gc((0.0, 0.0), (0.1, 0.5)) + _gc((0.1, 0.5), (0.0, 1.0))) / 1000
+    long = (_gc((0.0, 0.0), (-0.8, 0.5)) + _gc((-0.8, 0.5), (0.0, 1.0))) / 1000
+    assert graph.distance_km("a", "c") == pytest.approx(short)
+    assert graph.distance_km("a", "c", via="long") == pytest.approx(long)
+    with pytest.raises(InputError, match="via"):
+        graph.distance_km("a", "c", via="nowhere")
 
 
 def test_issyk_kul_no_cross_lake_shortcut_in_the_matrices() -> None:
