@@ -38,7 +38,7 @@ import numpy as np
 
 from circularopt._deprecated import renamed
 from circularopt.exceptions import InfeasibleError, InputError
-from circularopt.i18n import tr
+from circularopt.i18n import num, tr
 from circularopt.matrices import TravelMatrices
 from circularopt.routing.scenario import point_load
 from circularopt.scenario import Depot, Scenario, VehicleType
@@ -79,14 +79,14 @@ Diagnosis = ScenarioReport
 
 def _hm(seconds: float) -> str:
     if not np.isfinite(seconds):
-        return "never (no path in the travel matrices)"
+        return tr("never (no path in the travel matrices)")
     m = round(float(seconds) / 60.0)
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
 def _ids(ids: Sequence[str]) -> str:
     shown = ", ".join(repr(i) for i in ids[:_SHOWN])
-    return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
+    return shown + (tr(" and {n} more", n=len(ids) - _SHOWN) if len(ids) > _SHOWN else "")
 
 
 def validate_scenario(scenario: Scenario, matrices: TravelMatrices) -> ScenarioReport:
@@ -117,8 +117,8 @@ def validate_scenario(scenario: Scenario, matrices: TravelMatrices) -> ScenarioR
     unserved: set[str] = set()
     if not types:
         problems.append(
-            "the scenario has no truck (no depot, or every vehicle type has count 0); add a "
-            "depot with vehicle_types whose count is at least 1")
+            tr("the scenario has no truck (no depot, or every vehicle type has count 0); add a "
+               "depot with vehicle_types whose count is at least 1"))
     else:
         _capacity_problems(scenario, types, problems)
         unserved = _shift_problems(scenario, matrices, types, problems, warnings)
@@ -128,9 +128,10 @@ def validate_scenario(scenario: Scenario, matrices: TravelMatrices) -> ScenarioR
              if p.total_tonnes_per_day > IMPLAUSIBLE_T_PER_DAY]
     if heavy:
         warnings.append(
-            f"{len(heavy)} collection point(s) generate more than {IMPLAUSIBLE_T_PER_DAY:g} "
-            f"t/day each ({_ids(heavy)}): implausible for a container site; were kilograms "
-            "given as tonnes (tonnes_per_day)?")
+            tr("{n} collection point(s) generate more than {limit:g} t/day each ({shown}): "
+               "implausible for a container site; were kilograms given as tonnes "
+               "(tonnes_per_day)?", n=len(heavy), limit=IMPLAUSIBLE_T_PER_DAY,
+               shown=_ids(heavy)))
     return ScenarioReport(violations=tuple(problems), warnings=tuple(warnings))
 
 
@@ -151,8 +152,8 @@ def require_feasible(scenario: Scenario, matrices: TravelMatrices) -> ScenarioRe
     """
     found = validate_scenario(scenario, matrices)
     if found.violations:
-        raise InfeasibleError(f"scenario {scenario.name!r} cannot be planned: "
-                              + "; ".join(found.violations))
+        raise InfeasibleError(tr("scenario {name!r} cannot be planned: ",
+                                 name=scenario.name) + "; ".join(found.violations))
     return found
 
 
@@ -171,11 +172,12 @@ def _capacity_problems(scenario: Scenario, types: list[tuple], problems: list[st
     if too_big:
         pid, t, m3 = max(too_big, key=lambda x: x[1] / big_t + x[2] / big_m3)
         problems.append(
-            f"{len(too_big)} collection point(s) yield more per visit than any truck carries "
-            f"({_ids([x[0] for x in too_big])}); worst {pid!r}: {t:.3f} t and {m3:.3f} m3 per "
-            f"visit against the largest capacities {big_t:g} t / {big_m3:g} m3; raise "
-            "collections_per_week, split the point, or add a larger vehicle type "
-            "(capacity_tonnes, capacity_m3)")
+            tr("{n} collection point(s) yield more per visit than any truck carries "
+               "({shown}); worst {pid!r}: {t:.3f} t and {m3:.3f} m3 per visit against the "
+               "largest capacities {big_t:g} t / {big_m3:g} m3; raise collections_per_week, "
+               "split the point, or add a larger vehicle type (capacity_tonnes, capacity_m3)",
+               n=len(too_big), shown=_ids([x[0] for x in too_big]), pid=pid, t=t, m3=m3,
+               big_t=big_t, big_m3=big_m3))
 
 
 @dataclass
@@ -207,33 +209,36 @@ def _shift_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tu
     lost = [k for k in shifts if not np.isfinite(reach.best_over[k])]
     if lost:
         problems.append(
-            f"{len(lost)} collection point(s) cannot be reached from any depot, or cannot "
-            f"reach any complex or landfill, in the travel matrices "
-            f"({_ids([pts[i] for i in lost])}); check the position of each, the road "
-            "network extract (max_snap_m, a larger area) or the matrices")
+            tr("{n} collection point(s) cannot be reached from any depot, or cannot reach "
+               "any complex or landfill, in the travel matrices ({shown}); check the "
+               "position of each, the road network extract (max_snap_m, a larger area) or "
+               "the matrices", n=len(lost), shown=_ids([pts[i] for i in lost])))
         shifts = [k for k in shifts if np.isfinite(reach.best_over[k])]
     if shifts:
         k = max(shifts, key=lambda i: reach.best_over[i])
         name, start, end, _, finish = reach.best_type[k].split("|")
         problems.append(
-            f"{len(shifts)} collection point(s) cannot be served within any shift "
-            f"({_ids([pts[i] for i in shifts])}); worst {pts[k]!r}: depot -> point -> nearest "
-            f"complex or landfill -> depot with truck {name} ends at {finish}, "
-            f"{reach.best_over[k] / 60.0:.0f} min after its shift ({start}-{end}); lengthen "
-            "shift_minutes, add a depot or complex candidate nearer the point, or check its "
-            "position")
+            tr("{n} collection point(s) cannot be served within any shift ({shown}); worst "
+               "{pid!r}: depot -> point -> nearest complex or landfill -> depot with truck "
+               "{truck} ends at {finish}, {late:.0f} min after its shift ({start}-{end}); "
+               "lengthen shift_minutes, add a depot or complex candidate nearer the point, "
+               "or check its position", n=len(shifts), shown=_ids([pts[i] for i in shifts]),
+               pid=pts[k], truck=name, finish=finish, late=reach.best_over[k] / 60.0,
+               start=start, end=end))
     return {pts[int(k)] for k in bad}
 
 
 def _window_problem(reach: _Reach, windows: list[int]) -> str:
     k = max(windows, key=lambda i: reach.best_late[i])
     name, start, _, begin, _ = reach.best_type[k].split("|")
-    return (
-        f"{len(windows)} collection point(s) have a time window that closes before any "
-        f"truck can arrive ({_ids([reach.pts[i] for i in windows])}); worst {reach.pts[k]!r}: "
-        f"window {_hm(reach.tw_lo[k])}-{_hm(reach.tw_hi[k])}, earliest arrival {begin} "
-        f"(truck {name} leaves at {start}), {reach.best_late[k] / 60.0:.0f} min late; widen "
-        "time_window or start the shift earlier (shift_start_minutes)")
+    return tr(
+        "{n} collection point(s) have a time window that closes before any truck can "
+        "arrive ({shown}); worst {pid!r}: window {lo}-{hi}, earliest arrival {begin} (truck "
+        "{truck} leaves at {start}), {late:.0f} min late; widen time_window or start the "
+        "shift earlier (shift_start_minutes)", n=len(windows),
+        shown=_ids([reach.pts[i] for i in windows]), pid=reach.pts[k],
+        lo=_hm(reach.tw_lo[k]), hi=_hm(reach.tw_hi[k]), begin=begin, truck=name,
+        start=start, late=reach.best_late[k] / 60.0)
 
 
 def _reach(scenario: Scenario, matrices: TravelMatrices, types: list[tuple],
@@ -280,11 +285,12 @@ def _reach(scenario: Scenario, matrices: TravelMatrices, types: list[tuple],
 
 
 def _useless_type_warning(d: Depot, v: VehicleType, quickest: float) -> str:
-    return (f"vehicle type {d.id}/{v.id} can serve no collection point: the quickest "
-            f"round from depot {d.id!r} takes "
-            + (f"{quickest:.0f} min" if np.isfinite(quickest) else "forever (no path)")
-            + f" (shift_minutes {v.shift_minutes:g}) or arrives after the time windows "
-            "close")
+    took = (tr("{m:.0f} min", m=quickest) if np.isfinite(quickest)
+            else tr("forever (no path)"))
+    return tr("vehicle type {type} can serve no collection point: the quickest round from "
+              "depot {depot!r} takes {took} (shift_minutes {shift:g}) or arrives after the "
+              "time windows close", type=f"{d.id}/{v.id}", depot=d.id, took=took,
+              shift=v.shift_minutes)
 
 
 def _fleet_time_problem(scenario: Scenario, types: list[tuple], problems: list[str]) -> None:
@@ -295,10 +301,12 @@ def _fleet_time_problem(scenario: Scenario, types: list[tuple], problems: list[s
     shifts = sum(v.count * v.shift_minutes for _, v in types)
     if service + unload > shifts + 1e-6:
         problems.append(
-            f"the fleet's shifts total {shifts / 60.0:,.1f} h but serving the points takes "
-            f"at least {(service + unload) / 60.0:,.1f} h ({service / 60.0:,.1f} h of "
-            f"service_minutes and {trips} unloading trip(s)), before any driving; add trucks "
-            "(count), lengthen shift_minutes or shorten service_minutes")
+            tr("the fleet's shifts total {shifts} h but serving the points takes at least "
+               "{need} h ({service} h of service_minutes and {trips} unloading trip(s)), "
+               "before any driving; add trucks (count), lengthen shift_minutes or shorten "
+               "service_minutes", shifts=num(shifts / 60.0, 1),
+               need=num((service + unload) / 60.0, 1), service=num(service / 60.0, 1),
+               trips=trips))
 
 
 def _stream_warnings(scenario: Scenario) -> list[str]:
@@ -310,12 +318,12 @@ def _stream_warnings(scenario: Scenario) -> list[str]:
         dead = [s for s in r.streams if s not in produced or s not in recovered]
         if not dead:
             continue
-        why = ", ".join(f"{s!r} (no point produces it)" if s not in produced
-                        else f"{s!r} (no complex recovers it)" for s in dead)
-        whole = " so it will receive nothing" if len(dead) == len(r.streams) else ""
-        out.append(f"recycler {r.id!r} buys stream(s) nobody can supply: {why}{whole}; "
-                   "check its price_per_tonne keys, the points' tonnes_per_day and the "
-                   "complexes' recovery_rate")
+        why = ", ".join(tr("{s!r} (no point produces it)", s=s) if s not in produced
+                        else tr("{s!r} (no complex recovers it)", s=s) for s in dead)
+        whole = tr(" so it will receive nothing") if len(dead) == len(r.streams) else ""
+        out.append(tr("recycler {id!r} buys stream(s) nobody can supply: {why}{whole}; "
+                      "check its price_per_tonne keys, the points' tonnes_per_day and the "
+                      "complexes' recovery_rate", id=r.id, why=why, whole=whole))
     return out
 
 
@@ -342,10 +350,11 @@ def _position_problems(scenario: Scenario, unserved: set[str], problems: list[st
 
 def _far_text(far: list[tuple[str, float, float, float, bool]]) -> str:
     return "; ".join(
-        f"{pid!r} at ({lat:g}, {lon:g}) {km:,.0f} km away"
+        tr("{pid!r} at ({lat:g}, {lon:g}) {km} km away", pid=pid, lat=lat, lon=lon,
+           km=num(km))
         + (tr(", lat/lon swapped?") if swapped else "")
         for pid, lat, lon, km, swapped in far[:_SHOWN]) + (
-        f"; and {len(far) - _SHOWN} more" if len(far) > _SHOWN else "")
+        tr("; and {n} more", n=len(far) - _SHOWN) if len(far) > _SHOWN else "")
 
 
 def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from circularopt.diagnose import require_feasible, validate_scenario
 from circularopt.exceptions import (
     InfeasibleError,
 )
+from circularopt.i18n import set_language
 from circularopt.matrices import TravelMatrices, approximate_matrices
 from circularopt.pipeline import solve
 from circularopt.routing.decompose import RoutingOptions
@@ -157,3 +158,12 @@ def test_pipeline_diagnoses_before_the_solvers(capsys: pytest.CaptureFixture[str
     assert code == 2 and "InfeasibleError" in line and "07:00-07:20" in line
     with pytest.raises(InfeasibleError):
         require_feasible(town(window=(0.0, 60.0)), approximate_matrices(town().locations()))
+
+
+def test_diagnosis_in_russian() -> None:
+    set_language("ru")
+    try:
+        (problem,) = _diagnosis(town(capacity=0.5))
+    finally:
+        set_language(None)
+    assert_clear(problem, "8 пункт(ов) сбора", "0.800 т", "collections_per_week")
