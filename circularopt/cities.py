@@ -673,8 +673,10 @@ def _streams(top: _Table, sources: dict[str, str]) -> tuple[Stream, ...]:
         return DEFAULT_STREAMS
     out = []
     for t in top.tables("streams"):
+        loose = (t.num("loose_density_t_per_m3", lo=0, lo_open=True)
+                 if t.has("loose_density_t_per_m3") else None)
         s = Stream(t.ident("name"), t.num("density_t_per_m3", lo=0, lo_open=True),
-                   t.bool_("recyclable", True))
+                   t.bool_("recyclable", True), loose)
         sources[f"streams.{s.name}"] = t.source()
         t.done()
         out.append(s)

@@ -1063,14 +1063,7 @@ def _volume_conversion(kind: str, chosen: Mapping[str, str], defaults: dict[str,
     if kind != "collection_points" or way is None or not composition:
         return {}
     if density is None:
-        density = 1.0 / sum(f / scenario.stream(s).density_t_per_m3
-                            for s, f in composition.items() if f > 0)
-        source = tr("the mix density of the base scenario's stream densities ({densities} "
-                    "t/m3, waste compacted in a truck) weighted by the composition; loose "
-                    "waste in containers is lighter (often 0.1-0.2 t/m3): give --density "
-                    "when you know yours", densities=", ".join(
-                        f"{s} {scenario.stream(s).density_t_per_m3:g}"
-                        for s, f in composition.items() if f > 0))
+        density, source = _mix_density(scenario, composition)
     else:
         source = tr("given (--density)")
     defaults["density"] = density
@@ -1079,6 +1072,25 @@ def _volume_conversion(kind: str, chosen: Mapping[str, str], defaults: dict[str,
     text = tr("volumes converted to tonnes: tonnes per day = {how} x {density:.3f} t/m3, "
               "{source}", how=how, density=density, source=source)
     return {"conversion": text, "density_t_per_m3": round(density, 6)}
+
+
+def _mix_density(scenario: Scenario, composition: Mapping[str, float]) -> tuple[float, str]:
+    """The composition-weighted density of the loose streams (the in-truck ones when a
+    stream's loose density is unknown), and how it was obtained."""
+    streams = [(scenario.stream(s), f) for s, f in composition.items() if f > 0]
+    if all(s.loose_density_t_per_m3 is not None for s, _ in streams):
+        density = 1.0 / sum(f / float(s.loose_density_t_per_m3 or 0.0) for s, f in streams)
+        return density, tr(
+            "the mix density of the base scenario's loose stream densities ({densities} "
+            "t/m3, waste in containers) weighted by the composition; give --density when "
+            "you know yours", densities=", ".join(
+                f"{s.name} {s.loose_density_t_per_m3:g}" for s, _ in streams))
+    density = 1.0 / sum(f / s.density_t_per_m3 for s, f in streams)
+    return density, tr(
+        "the mix density of the base scenario's stream densities ({densities} t/m3, waste "
+        "compacted in a truck) weighted by the composition; loose waste in containers is "
+        "lighter (often 0.1-0.2 t/m3): give --density when you know yours",
+        densities=", ".join(f"{s.name} {s.density_t_per_m3:g}" for s, _ in streams))
 
 
 def _warn_heavy(rows: _Rows, objects: list[tuple[int, Any]], scenario: Scenario) -> None:

@@ -95,27 +95,38 @@ class Stream:
         volume that vehicles' m3 capacities limit.
     recyclable
         Whether sorting can recover it for recyclers (``residual`` is not).
+    loose_density_t_per_m3
+        Density of the loose waste in a container, tonnes per cubic metre; converts a
+        department's container volumes to tonnes. ``None``: unknown (the in-truck density
+        is used, which overstates the tonnes).
     """
 
     name: str
     density_t_per_m3: float = 0.35
     recyclable: bool = True
+    loose_density_t_per_m3: float | None = None
 
     def __post_init__(self) -> None:
         ident("Stream.name", self.name)
         number(f"Stream {self.name!r}.density_t_per_m3", self.density_t_per_m3, lo=0,
                 lo_open=True)
+        if self.loose_density_t_per_m3 is not None:
+            number(f"Stream {self.name!r}.loose_density_t_per_m3",
+                   self.loose_density_t_per_m3, lo=0, lo_open=True)
 
 
 DEFAULT_STREAMS: tuple[Stream, ...] = (
-    Stream("plastic", 0.12),
-    Stream("paper", 0.20),
-    Stream("glass", 0.60),
-    Stream("metal", 0.25),
-    Stream("organics", 0.55),
-    Stream("residual", 0.40, recyclable=False),
+    Stream("plastic", 0.12, loose_density_t_per_m3=0.03),
+    Stream("paper", 0.20, loose_density_t_per_m3=0.06),
+    Stream("glass", 0.60, loose_density_t_per_m3=0.30),
+    Stream("metal", 0.25, loose_density_t_per_m3=0.06),
+    Stream("organics", 0.55, loose_density_t_per_m3=0.40),
+    Stream("residual", 0.40, recyclable=False, loose_density_t_per_m3=0.15),
 )
-"""The six default streams with typical compacted-truck densities (t/m3, approximate)."""
+"""The six default streams with typical densities (t/m3, approximate, assumed): compacted
+in a truck, and loose in a container (the order of magnitude of published volume-to-weight
+conversion factors, e.g. the US EPA's; a department that weighs its waste should give
+its own)."""
 
 
 @dataclass(frozen=True)
@@ -770,8 +781,9 @@ class Scenario:
         """Return a JSON-ready dict (inverse of :meth:`from_dict`); a version-1 scenario
         as version 1 (without the ``streets`` key).
 
-        The week and the points' ``visit_patterns`` and ``fixed_days`` are left out at
-        their defaults, so scenarios without them write as before.
+        The week, the points' ``visit_patterns`` and ``fixed_days`` and an unknown loose
+        stream density are left out at their defaults, so scenarios without them write as
+        before.
         """
         data = to_data(self)
         if self.schema_version == 1:
@@ -782,6 +794,9 @@ class Scenario:
             for key in ("visit_patterns", "fixed_days"):
                 if not p[key]:
                     del p[key]
+        for stream in data["streams"]:
+            if stream["loose_density_t_per_m3"] is None:
+                del stream["loose_density_t_per_m3"]
         return data
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:

@@ -3,6 +3,7 @@ the city (issue 18, item 3)."""
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from pathlib import Path
 
@@ -36,7 +37,8 @@ HALF = {"organics": 0.5, "residual": 0.5}
 
 @pytest.fixture(scope="module")
 def base() -> Scenario:
-    """A small Osh scenario (its streams: organics 0.55 t/m3, residual 0.40 t/m3)."""
+    """A small Osh scenario (its streams loose in containers: organics 0.40 t/m3, residual
+    0.15 t/m3; compacted in a truck 0.55 and 0.40)."""
     return generate("osh", size=20)
 
 
@@ -59,19 +61,32 @@ def recorded(*args: object, **kwargs: object) -> tuple[Scenario, list[str], list
 # --------------------------------------------------------------------------- volumes
 
 
-def test_m3_per_day_converted_with_the_stream_densities(base: Scenario,
-                                                         tmp_path: Path) -> None:
+def test_m3_per_day_converted_with_the_loose_stream_densities(base: Scenario,
+                                                               tmp_path: Path) -> None:
     path = write(tmp_path, "m3.csv", M3_FILE)
     s, notes, _ = recorded(base, path, columns=M3_MAP, composition=HALF)
-    mix = 1.0 / (0.5 / 0.55 + 0.5 / 0.40)  # 0.463 t/m3 for half organics, half residual
+    mix = 1.0 / (0.5 / 0.40 + 0.5 / 0.15)  # 0.218 t/m3 for half organics, half residual
     a1, a2 = s.collection_points
     assert a1.total_tonnes_per_day == pytest.approx(2.5 * mix)
     assert a2.total_tonnes_per_day == pytest.approx(0.75 * mix)
     assert a1.tonnes_per_day["organics"] == pytest.approx(1.25 * mix)
     record = s.metadata["imports"][-1]
     assert record["density_t_per_m3"] == pytest.approx(mix, abs=1e-6)
-    assert "m3 per day x 0.463 t/m3" in record["conversion"]
-    assert any("m3 per day x 0.463 t/m3" in n and "stream densities" in n for n in notes)
+    assert "m3 per day x 0.218 t/m3" in record["conversion"]
+    assert any("m3 per day x 0.218 t/m3" in n and "loose stream densities" in n
+               for n in notes)
+
+
+def test_m3_fall_back_to_truck_densities_when_loose_unknown(base: Scenario,
+                                                            tmp_path: Path) -> None:
+    streams = tuple(dataclasses.replace(x, loose_density_t_per_m3=None)
+                    for x in base.streams)
+    path = write(tmp_path, "m3.csv", M3_FILE)
+    s, notes, _ = recorded(dataclasses.replace(base, streams=streams), path,
+                           columns=M3_MAP, composition=HALF)
+    mix = 1.0 / (0.5 / 0.55 + 0.5 / 0.40)  # 0.463 t/m3, compacted in a truck
+    assert s.collection_points[0].total_tonnes_per_day == pytest.approx(2.5 * mix)
+    assert any("compacted in a truck" in n and "--density" in n for n in notes)
 
 
 def test_container_counts_with_size_fill_and_collections(base: Scenario,
