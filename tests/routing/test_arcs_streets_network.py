@@ -1,0 +1,119 @@
+"""Collection streets from a road network: a tiny inline OSM file and West Oakland."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from circularopt.exceptions import InputError
+from circularopt.network import RoadNetwork, load_network
+from circularopt.routing.arcs.network_streets import (
+    StreetDemand,
+    StreetZone,
+    osm_edge_tags,
+    streets_from_network,
+)
+from circularopt.scenario import CollectionStreet
+
+TINY_OSM = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="hand">
+  <node id="1" lat="42.8700" lon="74.6000"/>
+  <node id="2" lat="42.8700" lon="74.6020"/>
+  <node id="3" lat="42.8700" lon="74.6040"/>
+  <node id="4" lat="42.8715" lon="74.6000"/>
+  <node id="5" lat="42.8715" lon="74.6020"/>
+  <node id="6" lat="42.8715" lon="74.6040"/>
+  <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/>
+    <tag k="highway" v="residential"/><tag k="name" v="Lenin Street"/></way>
+  <way id="11"><nd ref="4"/><nd ref="5"/><nd ref="6"/>
+    <tag k="highway" v="secondary"/><tag k="name" v="Main Road"/></way>
+  <way id="12"><nd ref="1"/><nd ref="4"/>
+    <tag k="highway" v="unclassified"/><tag k="lanes" v="2"/><tag k="name" v="Wide Street"/></way>
+  <way id="13"><nd ref="2"/><nd ref="5"/>
+    <tag k="highway" v="residential"/><tag k="oneway" v="yes"/>
+    <tag k="name" v="Frunze Street"/></way>
+  <way id="14"><nd ref="3"/><nd ref="6"/><tag k="highway" v="living_street"/></way>
+</osm>
+"""
+"""Two rows of three junctions 167 m apart: Lenin Street (residential, 1-2-3), Main Road
+(secondary, 4-5-6, no collection street), Wide Street (2 lanes, 1-4), Frunze Street
+(one-way 2->5) and an unnamed living street (3-6)."""
+
+DEMAND = StreetDemand(households_per_km=60, persons_per_household=5, kg_per_person_day=1.0)
+"""60 households per km x 5 persons x 1 kg: 0.3 t per km."""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[RoadNetwork, Path]:
+    path = tmp_path_factory.mktemp("osm") / "tiny.osm"
+    path.write_text(TINY_OSM)
+    return load_network(path, simplify=False), path
+
+
+def _by_name(streets: tuple[CollectionStreet, ...]) -> dict[str, list[CollectionStreet]]:
+    out: dict[str, list[CollectionStreet]] = {}
+    for s in streets:
+        out.setdefault(s.name, []).append(s)
+    return out
+
+
+def test_streets_of_a_tiny_osm_file(tiny: tuple[RoadNetwork, Path]) -> None:
+    network, path = tiny
+    streets = streets_from_network(network, [StreetZone("z", 42.8707, 74.602, 1000)],
+                                   DEMAND, tags=osm_edge_tags(network, path))
+    names = _by_name(streets)
+    assert sorted(names) == ["", "Frunze Street", "Lenin Street", "Wide Street"]
+    assert len(names["Lenin Street"]) == 2  # two edges 1-2 and 2-3, each once
+    frunze, = names["Frunze Street"]
+    assert frunze.oneway and frunze.rule == "each_direction"
+    assert (frunze.osm_from, frunze.osm_to) == (2, 5)
+    assert names["Wide Street"][0].rule == "each_direction"  # two lanes
+    lenin = names["Lenin Street"][0]
+    assert lenin.rule == "both_sides_one_pass" and not lenin.oneway
+    assert lenin.households == round(lenin.km * 60)
+    assert lenin.total_tonnes_per_day == pytest.approx(lenin.households * 5 / 1000)
+    assert all(s.zone == "z" and not s.synthetic for s in streets)
+
+
+def test_zone_keeps_only_its_streets(tiny: tuple[RoadNetwork, Path]) -> None:
+    network, _ = tiny
+    west = StreetZone("west", 42.8700, 74.6010, 50)  # holds the midpoint of 1-2 only
+    streets = streets_from_network(network, [west], DEMAND)
+    assert [(s.osm_from, s.osm_to) for s in streets] == [(1, 2)]
+    assert streets[0].name == ""  # no tags given
+
+
+def test_polygon_zone(tiny: tuple[RoadNetwork, Path]) -> None:
+    import shapely
+
+    network, _ = tiny
+    box = shapely.box(74.6025, 42.869, 74.605, 42.872)  # lon/lat around node 3's edges
+    streets = streets_from_network(network, [StreetZone("east", polygon=box)], DEMAND)
+    assert {(s.osm_from, s.osm_to) for s in streets} == {(2, 3), (3, 6)}
+
+
+def test_zone_without_streets_is_named(tiny: tuple[RoadNetwork, Path]) -> None:
+    network, _ = tiny
+    far = StreetZone("alamedin", 42.80, 74.50, 100)
+    with pytest.raises(InputError, match="alamedin"):
+        streets_from_network(network, [StreetZone("z", 42.87, 74.602, 1000), far], DEMAND)
+
+
+def test_negative_demand_is_named() -> None:
+    with pytest.raises(InputError, match="kg_per_person_day"):
+        StreetDemand(50, 4, -0.5)
+    with pytest.raises(InputError, match="lenina-1"):
+        CollectionStreet("lenina-1", 42.87, 74.6, 42.871, 74.6, {"residual": -0.1})
+
+
+def test_west_oakland_streets_carry_osm_names(shared: Path) -> None:
+    path = shared / "osm" / "west-oakland.osm.bz2"
+    network = load_network(path)
+    zone = StreetZone("west-oakland", 37.8088, -122.3000, 2000)
+    streets = streets_from_network(network, [zone], DEMAND, tags=osm_edge_tags(network, path))
+    names = {s.name for s in streets}
+    assert {"Wood Street", "Willow Street", "8th Street", "Campbell Street"} <= names
+    assert all(s.osm_from is not None and s.km > 0 for s in streets)
+    ends = {(s.osm_from, s.osm_to) for s in streets}
+    assert len(ends) == len(streets)  # each street once
