@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from circularopt.exceptions import InputError
-from circularopt.network import RoadNetwork, load_network
+from circularopt.network import RoadNetwork, load_network, turn_graph_for
+from circularopt.routing.arcs import ArcRoute, solve_arcs, validate_arc_routes
 from circularopt.routing.arcs.network_streets import (
     StreetDemand,
     StreetZone,
+    network_problem,
     osm_edge_tags,
     streets_from_network,
 )
@@ -117,3 +120,57 @@ def test_west_oakland_streets_carry_osm_names(shared: Path) -> None:
     assert all(s.osm_from is not None and s.km > 0 for s in streets)
     ends = {(s.osm_from, s.osm_to) for s in streets}
     assert len(ends) == len(streets)  # each street once
+
+
+def test_street_not_in_the_network_is_named(tiny: tuple[RoadNetwork, Path]) -> None:
+    network, _ = tiny
+    stray = CollectionStreet("z-1-6", 42.87, 74.6, 42.8715, 74.604, {"residual": 0.1},
+                             osm_from=1, osm_to=6)  # no road joins nodes 1 and 6
+    with pytest.raises(InputError, match="z-1-6"):
+        network_problem(network, [stray], depot=(42.87, 74.6), unload=(42.87, 74.6),
+                        capacity_t=5)
+
+
+def test_tiny_network_plan_serves_every_street(tiny: tuple[RoadNetwork, Path]) -> None:
+    network, path = tiny
+    tags = osm_edge_tags(network, path)
+    streets = streets_from_network(network, [StreetZone("z", 42.8707, 74.602, 1000)],
+                                   DEMAND, tags=tags)
+    sp = network_problem(network, streets, depot=(42.8699, 74.5999),
+                         unload=(42.8716, 74.6041), capacity_t=0.05, tags=tags)
+    assert sp.problem.num_required == 5 and sp.problem.u_turn_penalty == 250
+    solution = solve_arcs(sp.problem, time_limit=0.5, clock="cpu")
+    report = validate_arc_routes(sp.problem, solution)
+    assert report.ok, report.summary()
+    assert report.served == 6  # Lenin x2, the living street, Wide each way, Frunze once
+    assert set(sp.streets) == {sp.problem.edges[r.edge].id for r in sp.problem.required}
+
+
+def test_west_oakland_plan_turns_only_at_dead_ends(shared: Path) -> None:
+    path = shared / "osm" / "west-oakland.osm.bz2"
+    network = load_network(path)
+    tags = osm_edge_tags(network, path)
+    streets = streets_from_network(network, [StreetZone("wo", 37.8088, -122.3, 2000)],
+                                   DEMAND, tags=tags)
+    sp = network_problem(network, streets, depot=(37.805, -122.295),
+                         unload=(37.81, -122.305), capacity_t=1.0, tags=tags,
+                         turns=turn_graph_for(network, path))
+    solution = solve_arcs(sp.problem, time_limit=1.0, clock="cpu")
+    report = validate_arc_routes(sp.problem, solution)
+    assert report.ok, report.summary()
+    degree = Counter(n for e in sp.problem.edges for n in {e.u, e.v})
+    for route in solution.routes:
+        walk = _nodes(route)
+        for a, b, c in zip(walk, walk[1:], walk[2:], strict=False):
+            if a == c and b not in sp.problem.unload_nodes and b != sp.problem.depot:
+                assert degree[b] == 1, f"U-turn at {sp.problem.nodes[b]}, not a dead end"
+
+
+def _nodes(route: ArcRoute) -> list[int]:
+    """The nodes a route drives through, in order (a node once where steps meet)."""
+    out: list[int] = []
+    for v in route.visits:
+        out += list(v.deadhead[1:] if out else v.deadhead)
+        if v.kind == "serve":
+            out.append(v.end)
+    return out + list(route.home[1:])

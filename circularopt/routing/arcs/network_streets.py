@@ -15,9 +15,10 @@ assumed; see :class:`StreetDemand`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -26,10 +27,13 @@ from circularopt._validate import ident, integer, number, position
 from circularopt.exceptions import InputError
 from circularopt.geo import great_circle
 from circularopt.network.graph import RoadNetwork
+from circularopt.network.turns import TurnAwareGraph
+from circularopt.routing.arcs.problem import ArcModel, ArcProblem
+from circularopt.routing.arcs.streets import RULE_OF
 from circularopt.scenario import CollectionStreet
 
-__all__ = ["STREET_CLASSES", "EdgeTags", "StreetDemand", "StreetZone", "osm_edge_tags",
-           "streets_from_network"]
+__all__ = ["DEFAULT_U_TURN_M", "STREET_CLASSES", "EdgeTags", "StreetDemand", "StreetProblem",
+           "StreetZone", "network_problem", "osm_edge_tags", "streets_from_network"]
 
 STREET_CLASSES: tuple[str, ...] = ("residential", "unclassified", "living_street")
 """OSM ``highway`` values whose edges are collection streets."""
@@ -256,3 +260,134 @@ def _check_zones(zones: Sequence[StreetZone], streets: Sequence[CollectionStreet
                              "a zone holding at least one residential, unclassified or "
                              "living-street road of the network")
 
+
+
+DEFAULT_U_TURN_M = 250.0
+"""Default U-turn penalty of a collection truck in metres of driving: about 60 s at
+15 km/h (assumed)."""
+
+
+@dataclass(frozen=True, eq=False)
+class StreetProblem:
+    """An arc-routing problem over a real road network, with what outputs need.
+
+    Parameters
+    ----------
+    problem
+        The arc-routing problem (costs in metres, tonnes on a 1 kg grid).
+    streets
+        The collection street behind each required edge, by edge id.
+    positions
+        ``(lat, lon)`` of each problem node.
+    shapes
+        ``(lat, lon)`` points of each directed step ``(a, b)`` between problem nodes,
+        ends included (drawn along the road's shape).
+    """
+
+    problem: ArcProblem
+    streets: Mapping[str, CollectionStreet]
+    positions: tuple[tuple[float, float], ...]
+    shapes: Mapping[tuple[int, int], tuple[tuple[float, float], ...]]
+
+
+def _shape(net: RoadNetwork, e: int) -> tuple[tuple[float, float], ...]:
+    a, b = int(net.edge_tails[e]), int(net.indices[e])
+    mid: list[tuple[float, float]] = []
+    if net.geometry_indptr is not None and net.geometry_lat is not None \
+            and net.geometry_lon is not None:
+        lo, hi = int(net.geometry_indptr[e]), int(net.geometry_indptr[e + 1])
+        mid = [(float(net.geometry_lat[k]), float(net.geometry_lon[k])) for k in range(lo, hi)]
+    return ((float(net.lat[a]), float(net.lon[a])), *mid,
+            (float(net.lat[b]), float(net.lon[b])))
+
+
+def _add_network(model: ArcModel, net: RoadNetwork, tags: Sequence[EdgeTags] | None
+                 ) -> dict[tuple[int, int], str]:
+    """Every network edge as an arc edge (a two-way road once); edge id per node pair."""
+    tails, heads = net.edge_tails, net.indices
+    index = {(int(a), int(b)): e for e, (a, b) in enumerate(zip(tails, heads, strict=True))}
+    ids: dict[tuple[int, int], str] = {}
+    for (a, b), e in index.items():
+        back = index.get((b, a))
+        two_way = back is not None and abs(net.length_m[back] - net.length_m[e]) < 0.5
+        if two_way and a > b:
+            continue
+        eid = f"{net.node_ids[a]}-{net.node_ids[b]}"
+        model.add_edge(eid, f"osm:{net.node_ids[a]}", f"osm:{net.node_ids[b]}",
+                       cost=float(net.length_m[e]), oneway=not two_way,
+                       name=tags[e].name if tags is not None else "")
+        ids[(a, b)] = eid
+        if two_way:
+            ids[(b, a)] = eid
+    return ids
+
+
+def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *,
+                    depot: tuple[float, float], unload: tuple[float, float],
+                    capacity_t: float, tags: Sequence[EdgeTags] | None = None,
+                    turns: TurnAwareGraph | None = None,
+                    u_turn_m: float = DEFAULT_U_TURN_M, count: int | None = None,
+                    detour: float = 1.3, name: str = "curbside") -> StreetProblem:
+    """Serving ``streets`` (edges of ``network``, by their OSM node ids) from ``depot``
+    with trucks of ``capacity_t`` tonnes that unload at ``unload`` and return empty.
+
+    Trucks deadhead along every road of the network, honouring the turn restrictions of
+    ``turns`` (e.g. :func:`~circularopt.network.turn_graph_for`) and paying ``u_turn_m``
+    metres per U-turn (0: U-turns free). Depot and unload site join the nearest network
+    node by a straight line x ``detour`` (edges ``connector-*``). Costs are metres.
+
+    Raises
+    ------
+    InputError
+        No streets, a street without OSM node ids or whose ends are no edge of the
+        network (named), a bad position, capacity, penalty or detour.
+    """
+    if not streets:
+        raise InputError(f"{name}: streets", [], "at least one collection street")
+    position("depot", *depot)
+    position("unload", *unload)
+    number("detour", detour, lo=1)
+    nodes = [f"osm:{k}" for k in network.node_ids]
+    model = ArcModel([*nodes, "depot", "unload"], name=name, load_scale=1000,
+                     convention="OSM edge lengths in metres; connectors straight line x "
+                                f"{detour:g}; U-turn {u_turn_m:g} m; tonnes on a 1 kg grid")
+    ids = _add_network(model, network, tags)
+    by_osm = {int(k): i for i, k in enumerate(network.node_ids)}
+    chosen: dict[str, CollectionStreet] = {}
+    for s in streets:
+        pair = (by_osm.get(s.osm_from, -1) if s.osm_from is not None else -1,
+                by_osm.get(s.osm_to, -1) if s.osm_to is not None else -1)
+        if pair not in ids:
+            raise InputError(f"street {s.id!r}", [s.osm_from, s.osm_to],
+                             "the OSM node ids of the two ends of a road edge of the network")
+        model.require(ids[pair], demand=s.total_tonnes_per_day, rule=RULE_OF[s.rule])
+        chosen[ids[pair]] = s
+    positions = [(float(a), float(b)) for a, b in zip(network.lat, network.lon, strict=True)]
+    pos = np.array(positions)
+    for label, where in (("depot", depot), ("unload", unload)):
+        dist = great_circle(where[0], where[1], pos[:, 0], pos[:, 1])
+        k = int(np.argmin(dist))
+        model.add_edge(f"connector-{label}", label, nodes[k], cost=float(dist[k]) * detour,
+                       name=f"connector to {label} (straight line x {detour:g})")
+    _add_turns(model, network, turns, number("u_turn_m", u_turn_m, lo=0))
+    model.add_unload_site("unload")
+    model.set_fleet(depot="depot", capacity=capacity_t, count=count, return_empty=True)
+    shapes = {(int(network.edge_tails[e]), int(network.indices[e])): _shape(network, e)
+              for e in range(network.n_edges)}
+    return StreetProblem(model.data(), MappingProxyType(chosen),
+                         (*positions, depot, unload), MappingProxyType(shapes))
+
+
+def _add_turns(model: ArcModel, net: RoadNetwork, turns: TurnAwareGraph | None,
+               u_turn_m: float) -> None:
+    model.set_u_turn_penalty(u_turn_m)
+    if turns is None:
+        return
+    if turns.network is not net:
+        raise InputError("turns", "another network", "the turn graph of this network")
+    tails, heads = net.edge_tails, net.indices
+    for pairs, only in ((turns.banned, False), (turns.only, True)):
+        for e_in, e_out in pairs:
+            model.restrict_turn(f"osm:{net.node_ids[tails[e_in]]}",
+                                f"osm:{net.node_ids[heads[e_in]]}",
+                                f"osm:{net.node_ids[heads[e_out]]}", only=only)
