@@ -2,9 +2,10 @@
 
 A route sheet lists, per truck, the streets in the order served (OSM names where known),
 the direction, the kilometres driven to reach each street and along it, the clock times
-at an assumed street speed plus the service minutes per household, the load on board
-and the unloading trips. Households and tonnes are *modelled* (households per km of
-street), not counted: every sheet says so.
+at an assumed street speed plus the service minutes per household, the load on board,
+the U-turns on the way (each paid with the penalty; forced at dead ends) and the
+unloading trips. Households and tonnes are *modelled* (households per km of street), not
+counted: every sheet says so.
 """
 
 from __future__ import annotations
@@ -89,6 +90,15 @@ def _metres(steps: dict[tuple[int, int], float], nodes: Sequence[int]) -> float:
     return sum(steps[(a, b)] for a, b in itertools.pairwise(nodes))
 
 
+def _u_turns(prev: int | None, nodes: Sequence[int]) -> tuple[int, int | None]:
+    """U-turns driving through ``nodes`` after arriving from ``prev``; the new ``prev``."""
+    count = 0
+    for a, b in itertools.pairwise(nodes):
+        count += prev == b
+        prev = a
+    return count, prev
+
+
 def street_sheets(sp: StreetProblem, solution: ArcSolution,
                   options: SheetOptions | None = None) -> list[list[dict[str, Any]]]:
     """One route sheet per truck: a row per served street, unloading stop and the
@@ -99,8 +109,12 @@ def street_sheets(sp: StreetProblem, solution: ArcSolution,
     sheets = []
     for truck, route in enumerate(solution.routes, 1):
         clock, load, rows = opt.start_min, 0.0, []
+        prev: int | None = None
         for order, v in enumerate(route.visits, 1):
             drive = _metres(steps, v.deadhead)
+            serving = v.required is not None
+            turns, prev = _u_turns(prev, (*v.deadhead, v.end) if serving else v.deadhead)
+            prev = prev if serving else None  # trucks turn round inside the unload site
             arrive = clock + drive / per_min
             row: dict[str, Any] = {"truck": truck, "order": order,
                                    "deadhead_km": round(drive / 1000, 3),
@@ -123,20 +137,21 @@ def street_sheets(sp: StreetProblem, solution: ArcSolution,
                                      f" ({side})",
                            serve_km=round(req.serve_cost / 1000, 3))
             rows.append({**row, "depart": _clock(clock), "load_t": round(load, 3),
-                         "modelled_demand": True})
+                         "u_turns": turns, "modelled_demand": True})
         back = _metres(steps, route.home)
         clock += back / per_min
         rows.append({"truck": truck, "order": len(route.visits) + 1, "kind": "return",
                      "deadhead_km": round(back / 1000, 3), "arrive": _clock(clock),
                      "street": tr("back at the depot"), "street_id": "", "direction": "",
                      "households": 0, "serve_km": 0.0, "depart": "", "load_t": round(load, 3),
-                     "modelled_demand": True})
+                     "u_turns": _u_turns(prev, route.home)[0], "modelled_demand": True})
         sheets.append(rows)
     return sheets
 
 
 _COLUMNS = ("truck", "order", "kind", "street", "street_id", "direction", "households",
-            "deadhead_km", "serve_km", "arrive", "depart", "load_t", "modelled_demand")
+            "deadhead_km", "serve_km", "arrive", "depart", "load_t", "u_turns",
+            "modelled_demand")
 
 
 def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:

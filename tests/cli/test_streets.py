@@ -62,6 +62,8 @@ def test_west_oakland_route_sheet(shared: Path, tmp_path: Path) -> None:
     names = {r["street"] for r in rows if r["kind"] == "serve"}
     assert {"Wood Street", "Willow Street", "8th Street"} <= names
     assert any(r["kind"] == "unload" for r in rows)
+    summary = json.loads((out / "summary.json").read_text())
+    assert sum(int(r["u_turns"]) for r in rows) == summary["u_turns"]  # as validated
 
 
 @pytest.mark.parametrize("bad", ["--depot=abc", "--capacity-t=-1"])
