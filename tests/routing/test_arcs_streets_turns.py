@@ -113,3 +113,20 @@ def test_validator_rejects_a_banned_turn_and_counts_u_turns() -> None:
     assert report.ok, report.summary()
     assert report.u_turns == 1 and report.cost == pytest.approx(115)
     assert report.warnings  # the detour 0-1-4-5-2 costs 4, no penalty
+
+
+def test_collection_trucks_pay_for_u_turns_by_default() -> None:
+    from circularopt.routing.arcs.streets import DEFAULT_U_TURN_M, street_problem
+    from circularopt.scenario import CollectionStreet
+
+    # a dead-end street served each way: the truck must turn round at its far end
+    street = CollectionStreet("s1", 42.0, 74.0, 42.0, 74.001, {"residual": 0.1},
+                              rule="each_direction", length_km=0.1)
+    costs = {}
+    for u_turn in (DEFAULT_U_TURN_M, 0.0):
+        problem = street_problem([street], depot=(41.999, 74.0), unload=(41.99, 74.0),
+                                 capacity_t=1.0, u_turn_m=u_turn)
+        solution, u_turns = _solve(problem, "pyvrp")
+        assert u_turns == 1
+        costs[u_turn] = solution.cost
+    assert costs[DEFAULT_U_TURN_M] - costs[0.0] == pytest.approx(DEFAULT_U_TURN_M)

@@ -29,7 +29,7 @@ from circularopt.geo import great_circle
 from circularopt.network.graph import RoadNetwork
 from circularopt.network.turns import TurnAwareGraph
 from circularopt.routing.arcs.problem import ArcModel, ArcProblem
-from circularopt.routing.arcs.streets import RULE_OF
+from circularopt.routing.arcs.streets import DEFAULT_U_TURN_M, RULE_OF
 from circularopt.scenario import CollectionStreet
 
 __all__ = ["DEFAULT_U_TURN_M", "STREET_CLASSES", "EdgeTags", "StreetDemand", "StreetProblem",
@@ -260,11 +260,6 @@ def _check_zones(zones: Sequence[StreetZone], streets: Sequence[CollectionStreet
                              "a zone holding at least one residential, unclassified or "
                              "living-street road of the network")
 
-
-
-DEFAULT_U_TURN_M = 250.0
-"""Default U-turn penalty of a collection truck in metres of driving: about 60 s at
-15 km/h (assumed)."""
 
 
 @dataclass(frozen=True, eq=False)
