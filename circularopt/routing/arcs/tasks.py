@@ -228,16 +228,19 @@ def _turn_aware(problem: ArcProblem, tasks: tuple[ArcTask, ...], points: tuple[i
     np.fill_diagonal(cost, 0.0)
     tails = net.edge_tails
     node_of = np.concatenate([tails, np.array(points), np.array(points)]).astype(int)
-    cache: dict[int, np.ndarray] = {}
+    cache: dict[int, np.ndarray] = {}  # predecessors from the points (sources of many legs)
 
     def path(i: int, j: int) -> tuple[int, ...]:
         if i == j < p:
             return (points[i],)
-        if i not in cache:
-            cache[i] = dijkstra(aug, indices=int(src[i]), return_predecessors=True)[1]
+        pred = cache.get(i)
+        if pred is None:
+            pred = dijkstra(aug, indices=int(src[i]), return_predecessors=True)[1]
+            if i < p:
+                cache[i] = pred
         seq = [int(tgt[j])]
         while seq[-1] != src[i]:
-            prev = int(cache[i][seq[-1]])
+            prev = int(pred[seq[-1]])
             if prev < 0:
                 raise ValueError(f"no path from position {i} to position {j}")
             seq.append(prev)
