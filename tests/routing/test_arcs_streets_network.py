@@ -174,3 +174,12 @@ def _nodes(route: ArcRoute) -> list[int]:
         if v.kind == "serve":
             out.append(v.end)
     return out + list(route.home[1:])
+
+
+def test_demand_figures_of_a_city_spec() -> None:
+    from circularopt.cities import load_spec
+
+    demand = StreetDemand.of_city(load_spec("bishkek"))
+    assert demand.households_per_km == 50 and demand.persons_per_household == 4
+    assert 0.5 < demand.kg_per_person_day < 1.5  # the districts' mean
+    assert "kant.kg" in demand.source
