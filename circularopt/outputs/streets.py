@@ -161,10 +161,23 @@ def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
         writer.writerows(rows)
 
 
+def _labels() -> dict[str, str]:
+    """Column headings of the printable sheet, in the user's language."""
+    return {"order": tr("no."), "kind": tr("what"), "street": tr("street"),
+            "street_id": tr("street id"), "direction": tr("direction"),
+            "households": tr("households"), "deadhead_km": tr("km to get there"),
+            "serve_km": tr("km along the street"), "arrive": tr("arrive"),
+            "depart": tr("leave"), "load_t": tr("load on board, t"),
+            "u_turns": tr("U-turns")}
+
+
 def _html(rows: list[dict[str, Any]], title: str, lines: Sequence[str]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS[1:-1])
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>"
-                                    for c in _COLUMNS[1:-1]) + "</tr>" for r in rows)
+    labels = _labels()
+    kinds = {"serve": tr("collect"), "unload": tr("unload"), "return": tr("return")}
+    head = "".join(f"<th>{html.escape(labels[c])}</th>" for c in _COLUMNS[1:-1])
+    body = "".join("<tr>" + "".join(
+        f"<td>{html.escape(str(kinds[r[c]] if c == 'kind' else r[c]))}</td>"
+        for c in _COLUMNS[1:-1]) + "</tr>" for r in rows)
     notes = "".join(f"<p>{html.escape(x)}</p>" for x in lines)
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>"
