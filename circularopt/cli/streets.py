@@ -1,9 +1,10 @@
 """``circularopt streets``: curbside collection routes street by street on an OSM file.
 
-The residential, unclassified and living streets inside the ``--zone`` circles become
-collection streets (OSM names kept); trucks of ``--capacity-t`` tonnes serve them from
-``--depot``, unload at ``--unload`` and return empty, deadheading along the whole network
-with its OSM turn restrictions and a U-turn penalty. Writes a route sheet per truck
+The residential, unclassified and living streets inside the ``--zone`` circles (or the
+``--zones`` polygons) become collection streets (OSM names kept); trucks of
+``--capacity-t`` tonnes serve them from ``--depot``, unload at ``--unload`` and return
+empty, deadheading along the whole network with its OSM turn restrictions and a U-turn
+penalty. Writes a route sheet per truck
 (CSV + printable HTML), ``streets.gpkg`` and ``map.png``; prints a validation line.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from rich.markup import escape
 
@@ -32,14 +34,42 @@ def _floats(text: str, option: str, n: int, expected: str) -> list[float]:
     return values
 
 
+def _polygon_zones(path: Path) -> list[Any]:
+    """One zone per polygon feature of a GIS file (reprojected to WGS84)."""
+    import geopandas as gpd
+
+    from circularopt.routing.arcs.network_streets import StreetZone
+
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types; name the file
+        raise InputError("--zones", str(path), f"a readable polygon layer ({exc})") from exc
+    if gdf.crs is not None:
+        gdf = gdf.to_crs("EPSG:4326")
+    key = next((c for c in ("id", "name") if c in gdf.columns), None)
+    zones = []
+    for k, row in enumerate(gdf.itertuples(index=False), 1):
+        geom = row.geometry
+        if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise InputError(f"--zones {path.name}, feature {k}", getattr(geom, "geom_type",
+                                                                        None),
+                             "a Polygon or MultiPolygon")
+        label = str(getattr(row, key)) if key is not None else f"area-{k}"
+        zones.append(StreetZone(label, polygon=geom))
+    return zones
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``streets`` subcommand."""
     p = sub.add_parser("streets", help="curbside collection: route trucks street by street "
                                        "on an OSM file")
     p.add_argument("--network", type=Path, required=True,
                    help="OSM road network file (.osm, .osm.bz2, .osm.pbf)")
-    p.add_argument("--zone", action="append", required=True, metavar="LAT,LON,RADIUS_M",
+    p.add_argument("--zone", action="append", default=[], metavar="LAT,LON,RADIUS_M",
                    help="a private-house zone (repeat for several)")
+    p.add_argument("--zones", type=Path, metavar="FILE",
+                   help="private-house zones as polygons (GeoJSON, GeoPackage, Shapefile; "
+                        "ids from an 'id' or 'name' field)")
     p.add_argument("--depot", required=True, metavar="LAT,LON", help="truck depot")
     p.add_argument("--unload", required=True, metavar="LAT,LON",
                    help="where trucks unload (sorting complex or landfill)")
@@ -85,6 +115,11 @@ def _streets(args: argparse.Namespace) -> int:
     path = existing_file(str(args.network), option="--network")
     zones = [StreetZone(f"zone-{k}", *_floats(z, "--zone", 3, "LAT,LON,RADIUS_M"))
              for k, z in enumerate(args.zone, 1)]
+    if args.zones is not None:
+        zones += _polygon_zones(existing_file(str(args.zones), option="--zones"))
+    if not zones:
+        raise InputError("--zone/--zones", None,
+                         "at least one private-house zone (LAT,LON,RADIUS_M or a polygon file)")
     depot = _floats(args.depot, "--depot", 2, "LAT,LON")
     unload = _floats(args.unload, "--unload", 2, "LAT,LON")
     options = SheetOptions(speed_kmh=args.speed_kmh, start=args.start,

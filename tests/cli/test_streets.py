@@ -71,3 +71,21 @@ def test_streets_command_rejects_bad_values(tmp_path: Path, bad: str) -> None:
     network = tmp_path / "tiny.osm"
     network.write_text(TINY_OSM)
     assert _run(network, tmp_path / "o", bad) == 2
+
+
+def test_streets_command_reads_polygon_zones(tmp_path: Path) -> None:
+    import shapely
+
+    network = tmp_path / "tiny.osm"
+    network.write_text(TINY_OSM)
+    zones = tmp_path / "zones.geojson"
+    east = shapely.box(74.6025, 42.869, 74.605, 42.872)  # edges 2-3 and 3-6
+    gpd.GeoDataFrame({"id": ["vostok"]}, geometry=[east], crs="EPSG:4326").to_file(zones)
+    out = tmp_path / "out"
+    assert main(["streets", "--network", str(network), "--zones", str(zones),
+                 "--depot", "42.8699,74.6041", "--unload", "42.8716,74.6041",
+                 "--capacity-t", "1", "--time-limit", "0.3", "--clock", "cpu",
+                 "--no-simplify", "--out", str(out)]) == 0
+    rows = list(csv.DictReader((out / "route-1.csv").open(encoding="utf-8")))
+    ids = sorted(r["street_id"] for r in rows if r["kind"] == "serve")
+    assert ids == ["vostok-2-3", "vostok-3-6"]
