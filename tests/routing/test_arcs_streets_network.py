@@ -183,3 +183,25 @@ def test_demand_figures_of_a_city_spec() -> None:
     assert demand.households_per_km == 50 and demand.persons_per_household == 4
     assert 0.5 < demand.kg_per_person_day < 1.5  # the districts' mean
     assert "kant.kg" in demand.source
+
+
+def test_osm_turn_restriction_reaches_the_arc_problem(tmp_path: Path) -> None:
+    restriction = """  <relation id="100">
+    <member type="way" ref="12" role="from"/><member type="node" ref="1" role="via"/>
+    <member type="way" ref="10" role="to"/>
+    <tag k="type" v="restriction"/><tag k="restriction" v="no_left_turn"/></relation>
+</osm>"""
+    path = tmp_path / "restricted.osm"
+    path.write_text(TINY_OSM.replace("</osm>", restriction))
+    network = load_network(path, simplify=False)
+    turns = turn_graph_for(network, path)
+    assert len(turns.banned) == 1  # from Wide Street (4 -> 1) into Lenin Street (1 -> 2)
+    streets = streets_from_network(network, [StreetZone("z", 42.8707, 74.602, 1000)], DEMAND)
+    sp = network_problem(network, streets, depot=(42.8699, 74.5999),
+                         unload=(42.8716, 74.6041), capacity_t=0.05, turns=turns)
+    nodes = sp.problem.nodes
+    assert [(nodes[a], nodes[b], nodes[c]) for a, b, c in sp.problem.banned_turns] == [
+        ("osm:4", "osm:1", "osm:2")]
+    solution = solve_arcs(sp.problem, time_limit=0.5, clock="cpu")
+    report = validate_arc_routes(sp.problem, solution)
+    assert report.ok, report.summary()  # the validator checks every turn of the plan
