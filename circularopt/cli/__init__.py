@@ -26,7 +26,7 @@ from circularopt.i18n import LANGUAGES, setting_problem, tr, using
 __all__ = ["main"]
 
 COMMANDS = ("solve", "scenario", "site", "route", "network", "compare", "check", "sweep",
-            "bench", "serve")
+            "bench", "serve", "streets")
 """Modules of this package that register a subcommand, in help order."""
 
 

@@ -16,6 +16,12 @@ residential street) or ``"each"`` (each allowed direction served separately: a w
 a one-way street). Vehicles of one capacity leave the depot, may empty their load at an
 unload site (CARP with intermediate facilities) and return to the depot. The cost of a
 plan is the total serving plus deadheading cost (distance); time is not modelled yet.
+
+*Turns* (optional): a U-turn penalty (added to the cost each time a vehicle drives
+``a -> b -> a`` within a run, serving or deadheading) and turn restrictions as node
+triples ``(from, via, to)``: *banned* ones, and *only* ones (from ``from -> via`` only
+these). Depot and unload sites reset the turn state (trucks turn round inside). With
+turn data the deadheading follows an edge-based (turn-aware) search.
 """
 
 from __future__ import annotations
@@ -88,6 +94,10 @@ class ArcProblem:
         Demands and the capacity are multiples of ``1 / load_scale``.
     convention
         Where the data come from and how costs are rounded, in words.
+    u_turn_penalty
+        Cost added per U-turn (``a -> b -> a``) away from the depot and unload sites.
+    banned_turns, only_turns
+        Turn restrictions as ``(from, via, to)`` node-index triples.
     """
 
     name: str
@@ -102,6 +112,9 @@ class ArcProblem:
     scale: int = 1
     load_scale: int = 1
     convention: str = ""
+    u_turn_penalty: float = 0.0
+    banned_turns: tuple[tuple[int, int, int], ...] = ()
+    only_turns: tuple[tuple[int, int, int], ...] = ()
     _edge_index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -111,6 +124,11 @@ class ArcProblem:
     def num_required(self) -> int:
         """Number of required edges (the ``n`` of the benchmarks)."""
         return len(self.required)
+
+    @property
+    def turn_aware(self) -> bool:
+        """Whether turns matter: a U-turn penalty or any turn restriction."""
+        return bool(self.u_turn_penalty > 0 or self.banned_turns or self.only_turns)
 
     def edge_index(self, edge_id: str) -> int:
         """Index of the edge with id ``edge_id``."""
@@ -164,6 +182,8 @@ class ArcModel:
         self._required: dict[int, RequiredEdge] = {}
         self._fleet: dict[str, Any] | None = None
         self._unload: list[int] = []
+        self._u_turn = 0.0
+        self._turns: dict[tuple[int, int, int], bool] = {}
 
     def _node(self, where: str, node: Any) -> int:
         key = str(node)
@@ -207,6 +227,24 @@ class ArcModel:
         if k not in self._unload:
             self._unload.append(k)
 
+    def set_u_turn_penalty(self, cost: float) -> None:
+        """Add ``cost`` per U-turn (0: U-turns are free, the default)."""
+        self._u_turn = _quantise(number("u_turn_penalty", cost, lo=0), self._scale)
+
+    def restrict_turn(self, from_node: Any, via: Any, to_node: Any, *,
+                      only: bool = False) -> None:
+        """Ban the turn ``from_node -> via -> to_node`` (OSM ``no_*``), or with ``only``
+        allow from ``from_node -> via`` only this turn and the other ``only`` ones
+        (OSM ``only_*``). Both steps must follow edges of the model."""
+        turn = (self._node("turn from", from_node), self._node("turn via", via),
+                self._node("turn to", to_node))
+        steps = {(e.u, e.v) for e in self._edges} | {
+            (e.v, e.u) for e in self._edges if not e.oneway}
+        if (turn[0], turn[1]) not in steps or (turn[1], turn[2]) not in steps:
+            raise InputError("turn", [self._nodes[k] for k in turn],
+                             "a turn along two edges added with add_edge")
+        self._turns[turn] = bool(only)
+
     def set_fleet(self, *, depot: Any, capacity: float, count: int | None = None,
                   return_empty: bool = False) -> None:
         """The depot and the vehicles: ``count`` of ``capacity`` (default: one vehicle
@@ -246,4 +284,6 @@ class ArcModel:
         count = f["count"] or max(1, sum(2 if r.rule == "each" else 1 for r in required))
         return ArcProblem(self._name, self._nodes, tuple(self._edges), required, f["depot"],
                           f["capacity"], count, tuple(self._unload), f["return_empty"],
-                          self._scale, self._load_scale, self._convention)
+                          self._scale, self._load_scale, self._convention, self._u_turn,
+                          tuple(t for t, only in self._turns.items() if not only),
+                          tuple(t for t, only in self._turns.items() if only))

@@ -17,14 +17,7 @@ from circularopt.exceptions import InfeasibleError
 from circularopt.i18n import tr
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.result import ArcRoute, ArcSolution, ArcVisit
-from circularopt.routing.arcs.tasks import (
-    ArcTask,
-    Paths,
-    build_tasks,
-    deadhead_path,
-    shortest_paths,
-    task_matrix,
-)
+from circularopt.routing.arcs.tasks import ArcTask, Deadheads, build_tasks, deadheads
 from circularopt.stop import Budget
 
 __all__ = ["ENGINES", "solve_arcs"]
@@ -34,19 +27,21 @@ _BIG = 10**9
 """Integer cost standing for an unreachable pair."""
 
 
-def _check_reachable(problem: ArcProblem, tasks: tuple[ArcTask, ...], paths: Paths) -> None:
-    """Raise InfeasibleError naming a street no vehicle can reach from the depot and
-    leave again."""
+def _check_reachable(problem: ArcProblem, tasks: tuple[ArcTask, ...], dh: Deadheads,
+                     m: int) -> None:
+    """Raise InfeasibleError naming a street no vehicle can reach from the depot
+    (position 0) and leave again (tasks start at position ``m``)."""
+    def ok(k: int) -> bool:
+        return bool(np.isfinite(dh.cost[0, m + k]) and np.isfinite(dh.cost[m + k, 0]))
+
     d = problem.depot
-    for t in tasks:
-        if not (np.isfinite(paths.cost[d, t.start]) and np.isfinite(paths.cost[t.end, d])):
-            others = [u for u in tasks if u.required == t.required]
-            if all(not (np.isfinite(paths.cost[d, u.start]) and np.isfinite(paths.cost[u.end, d]))
-                   for u in others):
-                edge = problem.edges[t.edge]
-                raise InfeasibleError(tr(
-                    "street {street!r} cannot be reached from the depot {depot!r} and left "
-                    "again over the road network", street=edge.id, depot=problem.nodes[d]))
+    for i, t in enumerate(tasks):
+        if not ok(i) and all(not ok(k) for k, u in enumerate(tasks)
+                             if u.required == t.required):
+            edge = problem.edges[t.edge]
+            raise InfeasibleError(tr(
+                "street {street!r} cannot be reached from the depot {depot!r} and left "
+                "again over the road network", street=edge.id, depot=problem.nodes[d]))
 
 
 def _int_matrix(problem: ArcProblem, matrix: np.ndarray) -> np.ndarray:
@@ -54,26 +49,27 @@ def _int_matrix(problem: ArcProblem, matrix: np.ndarray) -> np.ndarray:
     return np.minimum(scaled, _BIG).astype(np.int64)
 
 
-def _routes(problem: ArcProblem, tasks: tuple[ArcTask, ...], paths: Paths,
-            points: tuple[int, ...], sequences: list[list[int]]) -> tuple[ArcRoute, ...]:
+def _routes(tasks: tuple[ArcTask, ...], dh: Deadheads, points: tuple[int, ...],
+            sequences: list[list[int]]) -> tuple[ArcRoute, ...]:
     """Engine sequences (task index, or ``-1 - j`` for an unload at ``points[j]``) as
     routes with their deadheading paths."""
+    m = len(points)
     routes = []
     for seq in sequences:
         if not seq:
             continue
-        here, visits = problem.depot, []
+        here, visits = 0, []  # position: the depot, then where the last visit ended
         for k in seq:
             if k >= 0:
                 t = tasks[k]
-                visits.append(ArcVisit("serve", deadhead_path(paths, here, t.start), t.start,
-                                       t.end, t.required, t.forward))
-                here = t.end
+                visits.append(ArcVisit("serve", dh.path(here, m + k), t.start, t.end,
+                                       t.required, t.forward))
+                here = m + k
             else:
                 node = points[-1 - k]
-                visits.append(ArcVisit("unload", deadhead_path(paths, here, node), node, node))
-                here = node
-        routes.append(ArcRoute(tuple(visits), deadhead_path(paths, here, problem.depot)))
+                visits.append(ArcVisit("unload", dh.path(here, -1 - k), node, node))
+                here = -1 - k
+        routes.append(ArcRoute(tuple(visits), dh.path(here, 0)))
     return tuple(routes)
 
 
@@ -109,17 +105,17 @@ def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float 
     budget = Budget(time_limit, clock)
     t0 = time.perf_counter()
     tasks, groups = build_tasks(problem)
-    paths = shortest_paths(problem)
-    _check_reachable(problem, tasks, paths)
     points = (problem.depot, *problem.unload_nodes)
-    matrix = _int_matrix(problem, task_matrix(problem, tasks, paths, points))
+    dh = deadheads(problem, tasks, points)
+    _check_reachable(problem, tasks, dh, len(points))
+    matrix = _int_matrix(problem, dh.task_matrix())
     if engine == "pyvrp":
         from circularopt.routing.arcs._pyvrp import solve_pyvrp_arcs
         seqs = solve_pyvrp_arcs(problem, tasks, groups, matrix, points, budget, seed)
     else:
         from circularopt.routing.arcs._ortools import solve_ortools_arcs
         seqs = solve_ortools_arcs(problem, tasks, matrix, points, budget)
-    routes = _routes(problem, tasks, paths, points, seqs)
+    routes = _routes(tasks, dh, points, seqs)
     cost = _sequence_cost(matrix, points, seqs) / problem.scale
     return ArcSolution(routes, cost, engine, time.perf_counter() - t0)
 

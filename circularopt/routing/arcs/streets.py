@@ -5,8 +5,9 @@ rounded to 1e-6 degrees), streets become required edges with their length in met
 their tonnes (kg on the load grid). Trucks can only drive along the given streets: the
 depot and the unload site are joined to the nearest street end by a *connector* edge
 whose length is the straight line times ``detour`` (an approximation, named
-``connector-*`` in routes). Plain shortest paths; turn-aware (edge-to-edge) paths from
-:mod:`circularopt.network` can replace :func:`~circularopt.routing.arcs.shortest_paths`.
+``connector-*`` in routes). Collection trucks avoid U-turns: each costs ``u_turn_m``
+metres (:data:`DEFAULT_U_TURN_M`), so deadheading is turn-aware
+(:func:`~circularopt.routing.arcs.tasks.deadheads`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from circularopt.routing.arcs.problem import ArcModel, ArcProblem
 from circularopt.routing.arcs.result import ArcSolution
 from circularopt.scenario import CollectionStreet
 
-__all__ = ["RULE_OF", "route_sheet", "street_problem"]
+__all__ = ["DEFAULT_U_TURN_M", "RULE_OF", "route_sheet", "street_problem"]
+
+DEFAULT_U_TURN_M = 250.0
+"""Default U-turn penalty of a collection truck in metres of driving: about 60 s at
+15 km/h (assumed)."""
 
 RULE_OF = {"both_sides_one_pass": "either", "each_direction": "each"}
 """Scenario serve rule -> arc-routing rule."""
@@ -59,12 +64,14 @@ def _connect(model: ArcModel, name: str, where: tuple[float, float],
 def street_problem(streets: Sequence[CollectionStreet], *, depot: tuple[float, float],
                    unload: tuple[float, float], capacity_t: float,
                    count: int | None = None, detour: float = 1.3,
-                   name: str = "curbside") -> ArcProblem:
+                   name: str = "curbside", u_turn_m: float = DEFAULT_U_TURN_M
+                   ) -> ArcProblem:
     """The arc-routing problem of serving ``streets`` from ``depot`` with trucks of
-    ``capacity_t`` tonnes that unload at ``unload`` (and return empty).
+    ``capacity_t`` tonnes that unload at ``unload`` (and return empty), paying
+    ``u_turn_m`` metres per U-turn (0: U-turns free).
 
     Costs are metres. Raises InputError for no streets (naming ``name``) or a bad
-    position, capacity or detour.
+    position, capacity, detour or penalty.
     """
     if not streets:
         raise InputError(f"{name}: streets", [], "at least one collection street")
@@ -74,7 +81,7 @@ def street_problem(streets: Sequence[CollectionStreet], *, depot: tuple[float, f
     nodes = _nodes(streets)
     model = ArcModel([*nodes, "depot", "unload"], name=name, load_scale=1000,
                      convention="street lengths in metres; connectors straight line x "
-                                f"{detour:g}; tonnes on a 1 kg grid")
+                                f"{detour:g}; U-turn {u_turn_m:g} m; tonnes on a 1 kg grid")
     for s in streets:
         model.add_edge(s.id, _key(s, "from"), _key(s, "to"), cost=s.km * 1000.0,
                        oneway=s.oneway, name=s.name)
@@ -82,6 +89,7 @@ def street_problem(streets: Sequence[CollectionStreet], *, depot: tuple[float, f
     _connect(model, "depot", depot, nodes, detour)
     _connect(model, "unload", unload, nodes, detour)
     model.add_unload_site("unload")
+    model.set_u_turn_penalty(u_turn_m)
     model.set_fleet(depot="depot", capacity=capacity_t, count=count, return_empty=True)
     return model.data()
 

@@ -5,6 +5,11 @@ step among the problem's edges (allowed direction, cheapest parallel edge), reco
 the cost (serving plus deadheading), the load between unloads and how often each street
 is served, and compares deadheading with shortest paths recomputed by networkx
 (not the scipy computation the solver uses).
+
+With turn data it also checks every turn of the walk (deadheading and serving, reset
+at the depot and unload sites) against the banned and *only* turns, counts the U-turns
+and adds their penalty to the cost; the shortest deadheading it compares with is then
+an edge-based networkx search over allowed turns.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import networkx as nx
 
@@ -33,13 +38,15 @@ class ArcValidationReport(ValidationReport):
     deadhead: float = 0.0
     served: int = 0
     vehicles: int = 0
+    u_turns: int = 0
 
     subject: ClassVar[str] = "arc routes"
 
     def figures(self) -> str:
         """Cost, deadheading, streets served and vehicles."""
         return (f"cost {self.cost or 0:,.2f} (deadheading {self.deadhead:,.2f}), "
-                f"{self.served} street services, {self.vehicles} vehicles")
+                f"{self.served} street services, {self.vehicles} vehicles, "
+                f"{self.u_turns} U-turns")
 
 
 def _steps(problem: ArcProblem) -> dict[tuple[int, int], float]:
@@ -51,48 +58,114 @@ def _steps(problem: ArcProblem) -> dict[tuple[int, int], float]:
     return out
 
 
-class _Walk:
-    """State of the walk along one route."""
+def _line_graph(problem: ArcProblem, steps: dict[tuple[int, int], float]) -> nx.DiGraph:
+    """Directed steps as nodes, allowed turns as edges weighted with the step turned
+    into plus the U-turn penalty; ``("from", a)`` and ``("to", b)`` start and end at a
+    node with any turn."""
+    only: dict[tuple[int, int], set[int]] = {}
+    for a, b, c in problem.only_turns:
+        only.setdefault((a, b), set()).add(c)
+    banned = set(problem.banned_turns)
+    line = nx.DiGraph()
+    for (a, b) in steps:
+        line.add_edge(("from", a), (a, b), cost=steps[(a, b)])
+        line.add_edge((a, b), ("to", b), cost=0.0)
+        for (b2, c), cost in steps.items():
+            if b2 != b or (a, b, c) in banned or ((a, b) in only and c not in only[(a, b)]):
+                continue
+            line.add_edge((a, b), (b, c), cost=cost + (problem.u_turn_penalty if c == a
+                                                       else 0.0))
+    return line
 
-    def __init__(self, problem: ArcProblem, graph: nx.DiGraph, r: int) -> None:
-        self.p, self.graph, self.r = problem, graph, r
+
+class _Walk:
+    """State of the walk along one route; ``prev`` is the node before ``here`` on the
+    last step (``None`` at the depot and after an unload: any turn)."""
+
+    def __init__(self, problem: ArcProblem, graph: nx.DiGraph, r: int,
+                 line: nx.DiGraph | None = None) -> None:
+        self.p, self.graph, self.r, self.line = problem, graph, r, line
         self.steps = {(a, b): d["cost"] for a, b, d in graph.edges(data=True)}
         self.here, self.load, self.cost, self.deadhead = problem.depot, 0.0, 0.0, 0.0
+        self.prev: int | None = None
+        self.u_turns = 0
+        self.only: dict[tuple[int, int], set[int]] = {}
+        for a, b, c in problem.only_turns:
+            self.only.setdefault((a, b), set()).add(c)
         self.errors: list[str] = []
         self.warnings: list[str] = []
+
+    def turn(self, a: int, b: int) -> float:
+        """Check the turn onto step ``a -> b``; return its penalty."""
+        p, self.prev = self.prev, a
+        if p is None:
+            return 0.0
+        if (p, a, b) in self.p.banned_turns or (
+                (p, a) in self.only and b not in self.only[(p, a)]):
+            self.errors.append(tr("route {route}: turns from node {a} via node {b} to node "
+                                  "{c}, a banned turn", route=self.r, a=self.name(p),
+                                  b=self.name(a), c=self.name(b)))
+        if p != b:
+            return 0.0
+        self.u_turns += 1
+        return self.p.u_turn_penalty
 
     def name(self, node: int) -> str:
         return repr(self.p.nodes[node]) if 0 <= node < len(self.p.nodes) else repr(node)
 
-    def drive(self, nodes: tuple[int, ...], to: int) -> None:
-        """Deadhead along ``nodes`` from the current position to ``to``."""
+    def drive(self, nodes: tuple[int, ...], to: int,
+              then: tuple[int, int] | None = None) -> None:
+        """Deadhead along ``nodes`` from the current position to ``to`` (where step
+        ``then`` is served next, if given)."""
         if not nodes or nodes[0] != self.here or nodes[-1] != to:
             self.errors.append(f"route {self.r}: deadheading {list(nodes)} does not lead from "
                                f"node {self.name(self.here)} to node {self.name(to)}")
             return
-        length = 0.0
+        length = penalty = 0.0
+        start = ("from", nodes[0]) if self.prev is None else (self.prev, nodes[0])
         for a, b in itertools.pairwise(nodes):
             if (a, b) not in self.steps:
                 self.errors.append(f"route {self.r}: deadheads from node {self.name(a)} to "
                                    f"node {self.name(b)} over no edge of the network")
                 return
+            penalty += self.turn(a, b)
             length += self.steps[(a, b)]
-        best = nx.shortest_path_length(self.graph, nodes[0], to, weight="cost")
-        if length > best + _EPS:
+        self.cost += penalty
+        self.deadhead += length
+        if then is not None and then in self.steps and self.line is not None:
+            penalty += self.p.u_turn_penalty if self.prev == then[1] else 0.0
+        best = self.shortest(start, to, then)
+        if length + penalty > best + _EPS:
             self.warnings.append(f"route {self.r}: deadheading from node "
                                  f"{self.name(nodes[0])} to node {self.name(to)} costs "
-                                 f"{length:g}, the shortest path {best:g}")
+                                 f"{length + penalty:g}, the shortest path {best:g}")
         self.cost += length
-        self.deadhead += length
         self.here = to
 
+    def shortest(self, start: tuple[Any, int], to: int, then: tuple[int, int] | None
+                 ) -> float:
+        """Cheapest deadheading from ``start`` (a step, or ``("from", node)``) to ``to``;
+        with turns, up to and including the turn into step ``then``."""
+        try:
+            if self.line is None:
+                return float(nx.shortest_path_length(self.graph, start[1], to,
+                                                     weight="cost"))
+            if then is None or then not in self.steps:
+                return float(nx.shortest_path_length(self.line, start, ("to", to),
+                                                     weight="cost"))
+            return float(nx.shortest_path_length(self.line, start, then, weight="cost")
+                         - self.steps[then])
+        except nx.NetworkXNoPath:
+            return float("inf")
+
     def visit(self, v: ArcVisit, served: Counter[tuple[int, bool]]) -> None:
-        self.drive(v.deadhead, v.start)
+        self.drive(v.deadhead, v.start, None if v.kind == "unload" else (v.start, v.end))
         if v.kind == "unload":
             if v.start not in self.p.unload_nodes:
                 self.errors.append(f"route {self.r}: unloads at node {self.name(v.start)}, "
                                    "which is no unload site")
             self.load = 0.0
+            self.prev = None
             return
         if v.required is None or not 0 <= v.required < len(self.p.required):
             self.errors.append(f"route {self.r}: serves unknown street {v.required}")
@@ -109,7 +182,7 @@ class _Walk:
         if self.load > self.p.capacity + _EPS:
             self.errors.append(f"route {self.r}: load {self.load:g} after street {e.id!r} "
                                f"exceeds the capacity {self.p.capacity:g}")
-        self.cost += req.serve_cost
+        self.cost += req.serve_cost + self.turn(v.start, v.end)
         self.here = v.end
 
 
@@ -122,8 +195,8 @@ def _graph(problem: ArcProblem) -> nx.DiGraph:
 
 
 def _walk(problem: ArcProblem, graph: nx.DiGraph, r: int, route: ArcRoute,
-          served: Counter[tuple[int, bool]]) -> _Walk:
-    walk = _Walk(problem, graph, r)
+          served: Counter[tuple[int, bool]], line: nx.DiGraph | None) -> _Walk:
+    walk = _Walk(problem, graph, r, line)
     for v in route.visits:
         walk.visit(v, served)
     if problem.return_empty and route.served() and (
@@ -162,12 +235,15 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
     deadheading longer than the shortest path.
     """
     graph = _graph(problem)
+    line = _line_graph(problem, _steps(problem)) if problem.turn_aware else None
     served: Counter[tuple[int, bool]] = Counter()
     errors: list[str] = []
     warnings: list[str] = []
     cost = deadhead = 0.0
+    u_turns = 0
     for r, route in enumerate(solution.routes):
-        walk = _walk(problem, graph, r, route, served)
+        walk = _walk(problem, graph, r, route, served, line)
+        u_turns += walk.u_turns
         errors += walk.errors
         warnings += walk.warnings
         cost += walk.cost
@@ -180,4 +256,4 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
         errors.append(f"reported cost {solution.cost:g} differs from the recomputed "
                       f"{cost:g}")
     return ArcValidationReport(tuple(errors), round(cost, 6), tuple(warnings),
-                               round(deadhead, 6), sum(served.values()), vehicles)
+                               round(deadhead, 6), sum(served.values()), vehicles, u_turns)

@@ -1,0 +1,293 @@
+"""Outputs of curbside (street) routing: route sheets, a GeoPackage and a PNG map.
+
+A route sheet lists, per truck, the streets in the order served (OSM names where known),
+the direction, the kilometres driven to reach each street and along it, the clock times
+at an assumed street speed plus the service minutes per household, the load on board,
+the U-turns on the way (each paid with the penalty; forced at dead ends) and the
+unloading trips. Households and tonnes are *modelled* (households per km of street), not
+counted: every sheet says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from circularopt._validate import number
+from circularopt.i18n import tr
+from circularopt.outputs.colours import route_style
+from circularopt.routing.arcs.network_streets import StreetProblem
+from circularopt.routing.arcs.result import ArcSolution
+from circularopt.routing.arcs.validate import ArcValidationReport
+
+__all__ = ["SheetOptions", "street_layers", "street_sheets", "write_street_outputs"]
+
+_COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SheetOptions:
+    """Assumptions behind the clock times of a route sheet.
+
+    Parameters
+    ----------
+    speed_kmh
+        Truck speed along streets, driving and serving (assumed).
+    start
+        Shift start, ``HH:MM``.
+    unload_min
+        Minutes per unloading stop.
+    """
+
+    speed_kmh: float = 15.0
+    start: str = "09:00"
+    unload_min: float = 20.0
+
+    def __post_init__(self) -> None:
+        number("speed_kmh", self.speed_kmh, lo=0, lo_open=True)
+        number("unload_min", self.unload_min, lo=0)
+        self.start_min  # noqa: B018 (validates the text)
+
+    @property
+    def start_min(self) -> float:
+        """Shift start in minutes after midnight."""
+        try:
+            h, m = (int(x) for x in self.start.split(":"))
+        except ValueError:
+            h = m = -1
+        if not (0 <= h < 24 and 0 <= m < 60):
+            from circularopt.exceptions import InputError
+            raise InputError("start", self.start, "a time HH:MM, e.g. 09:00")
+        return h * 60.0 + m
+
+
+def _clock(minutes: float) -> str:
+    m = round(minutes)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def _heading(a: tuple[float, float], b: tuple[float, float]) -> str:
+    dy = b[0] - a[0]
+    dx = (b[1] - a[1]) * math.cos(math.radians(a[0]))
+    return _COMPASS[round(math.degrees(math.atan2(dx, dy)) % 360 / 45) % 8]
+
+
+def _step_costs(sp: StreetProblem) -> dict[tuple[int, int], float]:
+    out: dict[tuple[int, int], float] = {}
+    for e in sp.problem.edges:
+        for a, b in [(e.u, e.v)] + ([] if e.oneway else [(e.v, e.u)]):
+            out[(a, b)] = min(out.get((a, b), math.inf), e.cost)
+    return out
+
+
+def _metres(steps: dict[tuple[int, int], float], nodes: Sequence[int]) -> float:
+    return sum(steps[(a, b)] for a, b in itertools.pairwise(nodes))
+
+
+def _u_turns(prev: int | None, nodes: Sequence[int]) -> tuple[int, int | None]:
+    """U-turns driving through ``nodes`` after arriving from ``prev``; the new ``prev``."""
+    count = 0
+    for a, b in itertools.pairwise(nodes):
+        count += prev == b
+        prev = a
+    return count, prev
+
+
+def street_sheets(sp: StreetProblem, solution: ArcSolution,
+                  options: SheetOptions | None = None) -> list[list[dict[str, Any]]]:
+    """One route sheet per truck: a row per served street, unloading stop and the
+    return to the depot, in order."""
+    opt = options or SheetOptions()
+    steps = _step_costs(sp)
+    per_min = opt.speed_kmh * 1000 / 60  # metres per minute
+    sheets = []
+    for truck, route in enumerate(solution.routes, 1):
+        clock, load, rows = opt.start_min, 0.0, []
+        prev: int | None = None
+        for order, v in enumerate(route.visits, 1):
+            drive = _metres(steps, v.deadhead)
+            serving = v.required is not None
+            turns, prev = _u_turns(prev, (*v.deadhead, v.end) if serving else v.deadhead)
+            prev = prev if serving else None  # trucks turn round inside the unload site
+            arrive = clock + drive / per_min
+            row: dict[str, Any] = {"truck": truck, "order": order,
+                                   "deadhead_km": round(drive / 1000, 3),
+                                   "arrive": _clock(arrive)}
+            if v.required is None:
+                load, clock = 0.0, arrive + opt.unload_min
+                row.update(kind="unload", street=tr("unloading at the unload site"),
+                           street_id="", direction="", households=0, serve_km=0.0)
+            else:
+                req = sp.problem.required[v.required]
+                edge = sp.problem.edges[req.edge]
+                street = sp.streets[edge.id]
+                load += req.demand
+                clock = arrive + req.serve_cost / per_min + (
+                    street.households * street.service_min_per_household)
+                side = tr("both sides") if req.rule == "either" else tr("this side")
+                row.update(kind="serve", street=street.name or tr("(unnamed)"),
+                           street_id=street.id, households=street.households,
+                           direction=f"{_heading(sp.positions[v.start], sp.positions[v.end])}"
+                                     f" ({side})",
+                           serve_km=round(req.serve_cost / 1000, 3))
+            rows.append({**row, "depart": _clock(clock), "load_t": round(load, 3),
+                         "u_turns": turns, "modelled_demand": True})
+        back = _metres(steps, route.home)
+        clock += back / per_min
+        rows.append({"truck": truck, "order": len(route.visits) + 1, "kind": "return",
+                     "deadhead_km": round(back / 1000, 3), "arrive": _clock(clock),
+                     "street": tr("back at the depot"), "street_id": "", "direction": "",
+                     "households": 0, "serve_km": 0.0, "depart": "", "load_t": round(load, 3),
+                     "u_turns": _u_turns(prev, route.home)[0], "modelled_demand": True})
+        sheets.append(rows)
+    return sheets
+
+
+_COLUMNS = ("truck", "order", "kind", "street", "street_id", "direction", "households",
+            "deadhead_km", "serve_km", "arrive", "depart", "load_t", "u_turns",
+            "modelled_demand")
+
+
+def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _labels() -> dict[str, str]:
+    """Column headings of the printable sheet, in the user's language."""
+    return {"order": tr("no."), "kind": tr("what"), "street": tr("street"),
+            "street_id": tr("street id"), "direction": tr("direction"),
+            "households": tr("households"), "deadhead_km": tr("km to get there"),
+            "serve_km": tr("km along the street"), "arrive": tr("arrive"),
+            "depart": tr("leave"), "load_t": tr("load on board, t"),
+            "u_turns": tr("U-turns")}
+
+
+def _html(rows: list[dict[str, Any]], title: str, lines: Sequence[str]) -> str:
+    labels = _labels()
+    kinds = {"serve": tr("collect"), "unload": tr("unload"), "return": tr("return")}
+    head = "".join(f"<th>{html.escape(labels[c])}</th>" for c in _COLUMNS[1:-1])
+    body = "".join("<tr>" + "".join(
+        f"<td>{html.escape(str(kinds[r[c]] if c == 'kind' else r[c]))}</td>"
+        for c in _COLUMNS[1:-1]) + "</tr>" for r in rows)
+    notes = "".join(f"<p>{html.escape(x)}</p>" for x in lines)
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>"
+            "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}"
+            "td,th{border:1px solid #888;padding:3px 6px;font-size:11pt}"
+            ".banner{background:#fff3cd;padding:4px}@media print{.banner{border:1px solid}}"
+            f"</style></head><body><h1>{html.escape(title)}</h1>"
+            f"<div class='banner'>{notes}</div><table><tr>{head}</tr>{body}</table>"
+            "</body></html>")
+
+
+def _line(sp: StreetProblem, a: int, b: int) -> list[tuple[float, float]]:
+    """(lon, lat) points of step ``a -> b`` (the road's shape where known)."""
+    shape = sp.shapes.get((a, b)) or (sp.positions[a], sp.positions[b])
+    return [(lon, lat) for lat, lon in shape]
+
+
+def street_layers(sp: StreetProblem, solution: ArcSolution) -> dict[str, Any]:
+    """GeoDataFrames (EPSG:4326): ``served`` (a line per street served, by route and
+    order), ``deadhead`` (a line per drive between streets) and ``sites`` (depot and
+    unload site)."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, MultiLineString, Point
+
+    served: list[dict[str, Any]] = []
+    dead: list[dict[str, Any]] = []
+    for truck, route in enumerate(solution.routes, 1):
+        legs = [(v, v.deadhead) for v in route.visits] + [(None, route.home)]
+        for order, (v, nodes) in enumerate(legs, 1):
+            parts = [_line(sp, a, b) for a, b in itertools.pairwise(nodes)]
+            if parts:
+                dead.append({"truck": truck, "order": order, "kind": "deadhead",
+                             "geometry": MultiLineString(parts)})
+            if v is not None and v.required is not None:
+                edge = sp.problem.edges[sp.problem.required[v.required].edge]
+                served.append({"truck": truck, "order": order, "kind": "served",
+                               "street_id": edge.id, "name": edge.name,
+                               "geometry": LineString(_line(sp, v.start, v.end))})
+    p = sp.problem
+    sites = [{"kind": k, "geometry": Point(sp.positions[n][1], sp.positions[n][0])}
+             for k, n in (("depot", p.depot), *(("unload", u) for u in p.unload_nodes))]
+    return {name: gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+            for name, rows in (("served", served), ("deadhead", dead), ("sites", sites))}
+
+
+def _png(sp: StreetProblem, layers: dict[str, Any], title: str, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 9), dpi=130)
+    ax = fig.add_subplot(1, 1, 1)
+    for shape in sp.shapes.values():
+        ax.plot([x[1] for x in shape], [x[0] for x in shape], color="#dddddd", lw=0.8)
+    trucks = sorted(set(layers["served"]["truck"]) | set(layers["deadhead"]["truck"]))
+    for k in trucks:
+        colour = route_style(k - 1)[0]
+        served = layers["served"][layers["served"]["truck"] == k]
+        if len(served):
+            served.plot(ax=ax, color=colour, lw=4, alpha=0.55,
+                        label=tr("truck {k}: served", k=k))
+        dead = layers["deadhead"][layers["deadhead"]["truck"] == k]
+        if len(dead):  # on top, so that deadheading along served streets shows
+            dead.plot(ax=ax, color=colour, lw=1.3, linestyle="--", zorder=4)
+    sites = layers["sites"]
+    for kind, marker in (("depot", "s"), ("unload", "^")):
+        part = sites[sites["kind"] == kind]
+        ax.scatter(part.geometry.x, part.geometry.y, marker=marker, s=90, c="black",
+                   zorder=5, label=tr(kind))
+    ax.plot([], [], color="#555555", lw=1.2, linestyle="--", label=tr("deadheading"))
+    ax.set_title(title, fontsize=10)
+    ax.set_aspect(1 / math.cos(math.radians(sp.positions[sp.problem.depot][0])))
+    ax.legend(loc="best", fontsize=8)
+    ax.set_xlabel(tr("longitude"))
+    ax.set_ylabel(tr("latitude"))
+    fig.savefig(path, format="png", bbox_inches="tight")
+
+
+def write_street_outputs(sp: StreetProblem, solution: ArcSolution,
+                         report: ArcValidationReport, out: str | Path, *,
+                         options: SheetOptions | None = None,
+                         notes: Sequence[str] = ()) -> list[Path]:
+    """Write ``route-<k>.csv`` and ``route-<k>.html`` per truck, ``streets.gpkg``
+    (layers ``served``, ``deadhead``, ``sites``) and ``map.png`` to folder ``out``.
+
+    ``notes`` (sources and assumptions) head every HTML sheet, after the validation
+    line. Returns the files written.
+    """
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    opt = options or SheetOptions()
+    lines = [report.summary(),
+             tr("Households and tonnes are modelled from households per km of street, "
+                "not counted. Times assume {speed:g} km/h along streets and {unload:g} "
+                "min per unloading stop.", speed=opt.speed_kmh, unload=opt.unload_min),
+             *notes]
+    written = []
+    for rows in street_sheets(sp, solution, opt):
+        k = rows[0]["truck"]
+        csv_path, html_path = folder / f"route-{k}.csv", folder / f"route-{k}.html"
+        _write_csv(rows, csv_path)
+        html_path.write_text(_html(rows, tr("Route sheet: truck {k}", k=k), lines),
+                             encoding="utf-8")
+        written += [csv_path, html_path]
+    layers = street_layers(sp, solution)
+    gpkg = folder / "streets.gpkg"
+    gpkg.unlink(missing_ok=True)
+    for name, gdf in layers.items():
+        gdf.to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
+    png = folder / "map.png"
+    _png(sp, layers, report.summary(), png)
+    return [*written, gpkg, png]
