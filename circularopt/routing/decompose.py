@@ -57,6 +57,7 @@ from circularopt.routing.problem import (
     Break,
     RoutingProblem,
     Stop,
+    StopGroup,
     UnloadSite,
     VehicleType,
 )
@@ -549,6 +550,7 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str) -> RoutingP
     depots: dict[str, Any] = {}
     sites: dict[str, UnloadSite] = {}
     stops: list[Stop] = []
+    groups: list[StopGroup] = []
     for p in problems:
         idx = np.array([loc_ids[x] for x in p.locations])
         dist[np.ix_(idx, idx)] = p.distance
@@ -558,15 +560,18 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str) -> RoutingP
         for u in p.unload_sites:
             sites.setdefault(u.id, UnloadSite(u.id, loc_ids[p.locations[u.location]],
                                               u.unload_duration, u.tw_start, u.tw_end))
-        stops += [Stop(s.id, loc_ids[p.locations[s.location]], s.demand, s.service,
-                       s.tw_start, s.tw_end, s.release_time) for s in p.stops]
+        base = len(stops)
+        stops += [replace(s, location=loc_ids[p.locations[s.location]],
+                          group=None if s.group is None else s.group + len(groups))
+                  for s in p.stops]
+        groups += [StopGroup(g.id, tuple(base + m for m in g.members)) for g in p.groups]
     vtypes = _merge_types(problems, {k: i for i, k in enumerate(depots)},
                           {k: i for i, k in enumerate(sites)})
     dist.setflags(write=False)
     dur.setflags(write=False)
     return RoutingProblem(name, tuple(loc_ids), dist, dur, tuple(depots.values()),
                           tuple(vtypes), tuple(stops), tuple(sites.values()), p0.dimensions,
-                          p0.scale, p0.load_scale, p0.convention)
+                          p0.scale, p0.load_scale, p0.convention, tuple(groups))
 
 
 _SAME_TYPE = tuple(f.name for f in fields(VehicleType)
@@ -616,7 +621,7 @@ def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
     site_index = {u.id: k for k, u in enumerate(merged.unload_sites)}
     for part, (p, res) in enumerate(zip(problems, results, strict=True)):
         if res is None:
-            unassigned += [s.id for s in p.stops]
+            unassigned += list(p.unserved(()))
             continue
         unassigned += list(res.unassigned)
         for r in res.routes:
