@@ -137,7 +137,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
           seed: int = 0, backend: str | None = None, max_snap_m: float | None = None,
           routing: RoutingOptions | None = None, progress: Progress | None = None,
           joint: bool = False, week: bool | None = None,
-          scheduler: str | None = None, streets: bool = False) -> Plan:
+          scheduler: str | None = None, streets: bool | None = None) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -187,7 +187,9 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         least :data:`WEEK_DASK_VISITS` visits.
     streets
         For a city with ``[private_houses]``: add its private-house sector as curbside
-        collection streets (a SYNTHETIC grid, :func:`circularopt.cities.generate`). The
+        collection streets (a SYNTHETIC grid, :func:`circularopt.cities.generate`);
+        ``None`` (default): yes for such a city, since without them its plan misses
+        those residents' waste (measured within the default budget: docs/benchmarks.md). The
         streets of the scenario (from a city or a file) are sited by zone and routed with
         the container sites as street runs (:mod:`circularopt.routing.curbside`), every
         working day; ``plan.info["curbside"]`` records them. The week plan covers the
@@ -208,7 +210,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
                      "engine_options": as_json(options.engine_settings()),
                      "versions": versions(), "stage_seconds": run.stage_seconds})
     try:
-        run.load(source, size=size, season=season, streets=streets)
+        run.load(source, size=size, season=season, streets=streets is not False)
         run.travel(network, max_snap_m)
         run.diagnose()
         run.site(complexes, backend)

@@ -206,6 +206,13 @@ class Plan:
         if self.approximate:
             lines.append("  " + tr("NOTE: distances are APPROXIMATE ({source})",
                                    source=self.matrices_source))
+        curb = self.info.get("curbside")
+        if isinstance(curb, Mapping):
+            lines.append("  " + tr("curbside: {n} streets in {runs} runs, {km} km, {t} t/day",
+                                   n=curb["streets"], runs=curb["runs"], km=num(curb["km"]),
+                                   t=num(curb["tonnes_per_day"], 1))
+                         + (tr(" (SYNTHETIC street grid: no real streets behind it)")
+                            if curb.get("synthetic") else ""))
         if self.siting is not None:
             lines.append("  " + tr("complexes: {list}", list=", ".join(
                 tr("{id} ({capacity} t/day, load {load})", id=c.id,
