@@ -47,3 +47,13 @@ def test_gpkg_and_map_hold_the_streets(plan: Plan, tmp_path: Path) -> None:
     path = write_gpkg(layers, tmp_path / "plan.gpkg")
     assert len(gpd.read_file(path, layer="streets")) == 5
     assert write_map_png(plan, layers, tmp_path / "map.png").stat().st_size > 0
+
+
+def test_write_outputs_with_streets(plan: Plan, tmp_path: Path) -> None:
+    from circularopt.outputs import write_outputs
+
+    written = write_outputs(plan, tmp_path)
+    assert {"plan.gpkg", "routes.csv", "kpis.csv", "map.png"} <= {p.name for p in
+                                                                  written.values()}
+    kpis = (tmp_path / "kpis.csv").read_text(encoding="utf-8-sig")
+    assert "curbside streets: trucks" in kpis

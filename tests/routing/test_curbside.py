@@ -113,3 +113,10 @@ def test_plan_validator_needs_matrices_over_the_runs(street_plan) -> None:  # ty
     scenario = town_with_streets()
     verdict = validate_plan(scenario, scenario_matrices(scenario), street_plan)
     assert any("curbside_matrices" in v for v in verdict.violations)
+
+
+def test_ortools_engine_routes_streets_too() -> None:
+    plan = solve(town_with_streets(), time_limit=6,
+                 routing=RoutingOptions(workers=1, engine="ortools"))
+    assert plan.valid, plan.violations
+    assert plan.kpis is not None and plan.kpis.by_kind["curbside"]["trucks"] >= 1
