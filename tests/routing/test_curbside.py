@@ -120,3 +120,19 @@ def test_ortools_engine_routes_streets_too() -> None:
                  routing=RoutingOptions(workers=1, engine="ortools"))
     assert plan.valid, plan.violations
     assert plan.kpis is not None and plan.kpis.by_kind["curbside"]["trucks"] >= 1
+
+
+def test_city_parts_keep_each_run_and_its_directions_together() -> None:
+    from circularopt.routing.decompose import route_city, split_parts
+
+    scenario = town_with_streets()
+    runs = scenario_runs(scenario)
+    matrices = curbside_matrices(scenario, runs)
+    assignment = {p.id: "c1" for p in siting_scenario(scenario, runs).collection_points}
+    parts = split_parts(scenario, assignment, max_part_stops=5, runs=runs, matrices=matrices)
+    assert len(parts) == 2
+    assert sorted(r for p in parts for r in p.runs) == sorted(r.id for r in runs)
+    city = route_city(scenario, matrices, assignment=assignment, runs=runs, time_limit=6,
+                      options=RoutingOptions(workers=1, max_part_stops=5))
+    assert city.report.ok, city.report.violations
+    assert sorted(g.id for g in city.problem.groups) == ["run-s0", "run-x"]
