@@ -136,3 +136,36 @@ def test_city_parts_keep_each_run_and_its_directions_together() -> None:
                       options=RoutingOptions(workers=1, max_part_stops=5))
     assert city.report.ok, city.report.violations
     assert sorted(g.id for g in city.problem.groups) == ["run-s0", "run-x"]
+
+
+def _with_visit(plan, stop_id: str, new_id: str | None = None):  # type: ignore[no-untyped-def]
+    """The plan with the visit ``stop_id`` repeated right after itself (as ``new_id``)."""
+    routes = []
+    for r in plan.routing.routes:
+        visits = []
+        for v in r.visits:
+            visits.append(v)
+            if v.id == stop_id:
+                visits.append(dataclasses.replace(v, id=new_id or stop_id))
+        routes.append(dataclasses.replace(r, visits=tuple(visits)))
+    return dataclasses.replace(plan, routing=dataclasses.replace(plan.routing,
+                                                                 routes=tuple(routes)))
+
+
+def test_plan_validator_rejects_a_street_served_twice(street_plan) -> None:  # type: ignore[no-untyped-def]
+    scenario = town_with_streets()
+    matrices = curbside_matrices(scenario, scenario_runs(scenario))
+    served = {v.id for r in street_plan.routing.routes for v in r.visits}
+    stop = "run-x>" if "run-x>" in served else "run-x<"
+    other = "run-x<" if stop == "run-x>" else "run-x>"
+    verdict = validate_plan(scenario, matrices, _with_visit(street_plan, stop, other))
+    assert "streets: street 'x' is served 2 time(s), must be once" in verdict.violations
+    assert "routing: group 'run-x' is served 2 times (by several members)" in \
+        verdict.violations
+
+
+def test_plan_validator_rejects_a_one_way_street_driven_backwards(street_plan) -> None:  # type: ignore[no-untyped-def]
+    scenario = town_with_streets()
+    matrices = curbside_matrices(scenario, scenario_runs(scenario))
+    verdict = validate_plan(scenario, matrices, _with_visit(street_plan, "run-one>", "run-one<"))
+    assert any("'run-one<' is not part of the instance" in v for v in verdict.violations)
