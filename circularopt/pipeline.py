@@ -29,7 +29,7 @@ import json
 import math
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from circularopt.feedstock import FeedstockResult, assign_feedstock
 from circularopt.i18n import lazy, num, tr
 from circularopt.matrices import TravelMatrices, scenario_matrices
 from circularopt.plan import Plan, compute_kpis
+from circularopt.plan.kpis import kind_split
 from circularopt.routing.curbside import (
     StreetRun,
     curbside_info,
@@ -380,7 +381,10 @@ class _Run:
                           scheduler=scheduler, workers=local)
         report = validate_week(self.scenario, plan)
         self.violations += [f"week: {v}" for v in report.violations]
-        self.info["week"] = week_info(self.scenario, plan, report, self.city.result)
+        containers = (kind_split(self.city.problem, self.city.result, self.runs)["container"]
+                      if self.runs else None)
+        self.info["week"] = week_info(self.scenario, plan, report, self.city.result,
+                                      containers=containers)
         days = self.info["week"]["days"]
         self._end("week", t0, f"trucks per day {[d['trucks'] for d in days]}, "
                   f"{'valid' if report.ok else 'INVALID'}")
@@ -412,14 +416,21 @@ def _wants_week(scenario: Scenario | None, week: bool | None) -> bool:
 
 
 def week_info(scenario: Scenario, plan: CityWeek, report: WeekReport,
-              peak: RoutingResult) -> dict[str, Any]:
+              peak: RoutingResult, *,
+              containers: Mapping[str, float] | None = None) -> dict[str, Any]:
     """``plan.info["week"]``: the week, its figures per day and in total, the saving
-    against routing the peak day on every working day, the schedule and the routes."""
+    against routing the peak day on every working day, the schedule and the routes.
+
+    ``containers``: the peak day's container-site figures (``km``, ``cost``,
+    ``trucks``) when its routes also serve curbside streets, which the week does not
+    plan; the saving is then against those."""
     days = day_figures(plan)
     total = {k: round(sum(d[k] for d in days), 3) for k in ("km", "hours", "tonnes", "cost")}
     n = len(plan.week.working_days)
-    peak_week = {"km": round(n * peak.distance / 1000.0, 3), "cost": round(n * peak.cost, 2),
-                 "trucks_per_day": peak.num_vehicles}
+    km, cost, trucks = ((peak.distance / 1000.0, peak.cost, peak.num_vehicles)
+                        if containers is None else
+                        (containers["km"], containers["cost"], int(containers["trucks"])))
+    peak_week = {"km": round(n * km, 3), "cost": round(n * cost, 2), "trucks_per_day": trucks}
     return {
         "working_days": list(plan.week.working_days), "source": plan.week.source,
         "valid": report.ok, "violations": list(report.violations[:20]),
