@@ -106,3 +106,16 @@ def test_bad_task_end_is_named() -> None:
     m = RoutingModel(["a", "b"], [[0, 1], [1, 0]], [[0, 1], [1, 0]])
     with pytest.raises(InputError, match=r"stop 's'\.end"):
         m.add_stop("s", location="a", end="nowhere", demand=[1])
+
+
+def test_pyvrp_fleet_bound_counts_one_member_per_group() -> None:
+    from circularopt.routing.engines.pyvrp_engine import _fleet_bound, to_pyvrp
+
+    m = RoutingModel(["a", "b"], [[0, 4], [4, 0]], [[0, 4], [4, 0]])
+    m.add_depot("depot", location="a")
+    m.add_vehicle_type("truck", depot="depot", count=3, capacity=[6], max_unloads=0,
+                       unload_sites=[])
+    m.add_stop("s>", location="a", end="b", demand=[5], group="s")
+    m.add_stop("s<", location="b", end="a", demand=[5], group="s")
+    # both members would need two trucks; the street needs one
+    assert _fleet_bound(to_pyvrp(m.data())) == 1

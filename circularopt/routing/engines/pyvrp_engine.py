@@ -243,8 +243,11 @@ def _fleet_bound(data: pyvrp.ProblemData) -> int:
     vt = data.vehicle_type(0)
     trips = vt.max_reloads + 1 if vt.max_reloads < 2**32 else None
     bound = 1
+    clients = data.clients()
     for dim, cap in enumerate(vt.capacity):
-        demand = sum(c.delivery[dim] for c in data.clients())
+        demand = sum(c.delivery[dim] for c in clients if c.required)
+        demand += sum(min(clients[k].delivery[dim] for k in g.clients)
+                      for g in data.groups())  # one member of each group is served
         if trips is not None and cap > 0:
             bound = max(bound, -(-demand // (cap * trips)))
     return bound
