@@ -38,3 +38,11 @@ def test_week_plan_beside_daily_streets() -> None:
     # the week's saving is judged against the peak day's container routes only
     assert week["peak_day_every_day"]["km"] == pytest.approx(
         len(week["working_days"]) * kinds["container"]["km"], abs=1e-2)
+
+
+@pytest.mark.parametrize(("argv", "streets"), [([], None), (["--streets"], True),
+                                               (["--no-streets"], False)])
+def test_cli_streets_switch(argv: list[str], streets: bool | None) -> None:
+    from circularopt.cli import build_parser
+
+    assert build_parser().parse_args(["solve", "bishkek", *argv]).streets is streets
