@@ -946,7 +946,7 @@ def _nearest(d: District, among: list[District]) -> District:
 
 
 def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
-             seed: int = 0, season: str | None = None) -> Scenario:
+             seed: int = 0, season: str | None = None, streets: bool = False) -> Scenario:
     """Generate a scenario of ``size`` container sites from a city spec.
 
     See the module docstring for the method. The result is reproducible for a seed and
@@ -967,6 +967,10 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
     season
         Required for a city with seasons (e.g. ``"summer"`` or ``"winter"`` for
         Issyk-Kul); must be ``None`` for a city without.
+    streets
+        Add the private-house sector as curbside collection streets, a *synthetic* grid
+        per district (:func:`synthetic_streets`), and leave the container sites only the
+        other residents' waste (``1 - share_of_residents``). Needs ``[private_houses]``.
 
     Returns
     -------
@@ -984,6 +988,11 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
     chosen = spec.season(season)
     factors = spec.factors(season)
     counts = apportion([d.population * factors[d.id] for d in spec.districts], size)
+    street_set = synthetic_streets(spec) if streets else ()
+    if street_set:
+        assert spec.private_houses is not None
+        shares = spec.private_houses.share_of_residents
+        factors = {k: f * (1.0 - shares.get(k, 0.0)) for k, f in factors.items()}
     points, per_district = _sites(spec, counts, factors, np.random.default_rng(seed))
     title = spec.name if chosen is None else f"{spec.name}-{chosen.name}"
     metadata = {
@@ -1002,10 +1011,13 @@ def generate(spec_or_name: CitySpec | str | Path, *, size: int = DEFAULT_SIZE,
         "districts": per_district,
         "sources": dict(spec.sources),
     }
+    if street_set:
+        metadata["synthetic_streets"] = len(street_set)
     return Scenario(title, streams=spec.streams, collection_points=points,
                     complex_candidates=spec.complexes, depots=spec.depots,
                     recyclers=spec.recyclers, landfills=spec.landfills,
-                    parameters=spec.parameters, metadata=metadata, week=spec.week)
+                    parameters=spec.parameters, metadata=metadata, week=spec.week,
+                    streets=street_set)
 
 
 def _sites(spec: CitySpec, counts: list[int], factors: Mapping[str, float],

@@ -29,7 +29,7 @@ import json
 import math
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,14 @@ from circularopt.feedstock import FeedstockResult, assign_feedstock
 from circularopt.i18n import lazy, num, tr
 from circularopt.matrices import TravelMatrices, scenario_matrices
 from circularopt.plan import Plan, compute_kpis
+from circularopt.plan.kpis import kind_split
+from circularopt.routing.curbside import (
+    StreetRun,
+    curbside_info,
+    curbside_matrices,
+    scenario_runs,
+    siting_scenario,
+)
 from circularopt.routing.decompose import CityPlan, RoutingOptions, route_city
 from circularopt.routing.engines.options import as_json
 from circularopt.routing.periodic.city import (
@@ -78,7 +86,7 @@ Progress = Callable[[str], None]
 
 
 def load_scenario(source: Scenario | str | Path, *, size: int | None = None, seed: int = 0,
-                  season: str | None = None) -> Scenario:
+                  season: str | None = None, streets: bool = False) -> Scenario:
     """Return a scenario from a Scenario, a scenario JSON file or a city name.
 
     Parameters
@@ -86,9 +94,11 @@ def load_scenario(source: Scenario | str | Path, *, size: int | None = None, see
     source
         A :class:`Scenario`, a path to a scenario JSON file, or the name of a city spec
         (``bishkek``, ``osh``, ``issyk-kul``; see :func:`circularopt.cities.list_cities`).
-    size, seed, season
+    size, seed, season, streets
         Passed to :func:`circularopt.cities.generate` for a city name; ``season`` defaults
-        to ``summer`` for cities with seasons. Refused for a Scenario or a file.
+        to ``summer`` for cities with seasons; ``streets`` applies only to cities with
+        ``[private_houses]``. Refused for a Scenario or a file (``streets`` is ignored:
+        a file holds its own streets).
     """
     from circularopt import cities
 
@@ -107,7 +117,8 @@ def load_scenario(source: Scenario | str | Path, *, size: int | None = None, see
     spec = cities.load_spec(name)
     if season is None and spec.seasons:
         season = "summer" if "summer" in spec.seasons else sorted(spec.seasons)[0]
-    kwargs: dict[str, Any] = {"seed": seed, "season": season}
+    kwargs: dict[str, Any] = {"seed": seed, "season": season,
+                              "streets": streets and spec.private_houses is not None}
     if size is not None:
         kwargs["size"] = size
     return cities.generate(spec, **kwargs)
@@ -127,7 +138,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
           seed: int = 0, backend: str | None = None, max_snap_m: float | None = None,
           routing: RoutingOptions | None = None, progress: Progress | None = None,
           joint: bool = False, week: bool | None = None,
-          scheduler: str | None = None) -> Plan:
+          scheduler: str | None = None, streets: bool | None = None) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -175,6 +186,15 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         Address of a Dask scheduler to route the week's days on; ``None``: the days run
         one after another, or on a local cluster of two processes when the week has at
         least :data:`WEEK_DASK_VISITS` visits.
+    streets
+        For a city with ``[private_houses]``: add its private-house sector as curbside
+        collection streets (a SYNTHETIC grid, :func:`circularopt.cities.generate`);
+        ``None`` (default): yes for such a city, since without them its plan misses
+        those residents' waste (measured within the default budget: docs/benchmarks.md). The
+        streets of the scenario (from a city or a file) are sited by zone and routed with
+        the container sites as street runs (:mod:`circularopt.routing.curbside`), every
+        working day; ``plan.info["curbside"]`` records them. The week plan covers the
+        container sites only.
 
     Returns
     -------
@@ -191,7 +211,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
                      "engine_options": as_json(options.engine_settings()),
                      "versions": versions(), "stage_seconds": run.stage_seconds})
     try:
-        run.load(source, size=size, season=season)
+        run.load(source, size=size, season=season, streets=streets is not False)
         run.travel(network, max_snap_m)
         run.diagnose()
         run.site(complexes, backend)
@@ -231,6 +251,7 @@ class _Run:
         self.stage_seconds: dict[str, float] = {}
         self.info: dict[str, Any] = {}
         self.scenario: Scenario | None = None
+        self.runs: tuple[StreetRun, ...] = ()
         self.matrices: TravelMatrices | None = None
         self.siting: SitingResult | None = None
         self.feedstock: FeedstockResult | None = None
@@ -256,19 +277,31 @@ class _Run:
         return f"{num(self.budget.elapsed() if seconds is None else seconds, 1):>6}"
 
     def load(self, source: Scenario | str | Path, *, size: int | None,
-             season: str | None) -> None:
+             season: str | None, streets: bool) -> None:
         t0 = self._begin("scenario")
         scenario = self.scenario = load_scenario(source, size=size, seed=self.seed,
-                                                 season=season)
+                                                 season=season, streets=streets)
         self.info["scenario_sha256"] = scenario_hash(scenario)
+        self.runs = scenario_runs(scenario)
+        if self.runs:
+            self.info["curbside"] = curbside_info(scenario, self.runs)
         self._end("scenario", t0, tr("{n} points, {t} t/day", n=len(scenario.collection_points),
-                                     t=num(scenario.total_tonnes_per_day, 1)))
+                                     t=num(scenario.total_tonnes_per_day, 1))
+                  + (tr("; {n} curbside streets in {runs} runs, {t} t/day{synthetic}",
+                        n=len(scenario.streets), runs=len(self.runs),
+                        t=num(sum(r.tonnes for r in self.runs), 1),
+                        synthetic=tr(", SYNTHETIC") if any(r.synthetic for r in self.runs)
+                        else "") if self.runs else ""))
 
     def travel(self, network: Any, max_snap_m: float | None) -> None:
         assert self.scenario is not None
         t0 = self._begin("matrices")
-        matrices = self.matrices = scenario_matrices(self.scenario, network,
-                                                     max_snap_m=max_snap_m)
+        if self.runs:
+            matrices = self.matrices = curbside_matrices(self.scenario, self.runs, network,
+                                                         max_snap_m=max_snap_m)
+        else:
+            matrices = self.matrices = scenario_matrices(self.scenario, network,
+                                                         max_snap_m=max_snap_m)
         self._end("matrices", t0, (tr("APPROXIMATE: ") if matrices.approximate else "")
                   + matrices.source)
 
@@ -282,8 +315,8 @@ class _Run:
         self._end("diagnose", t0, tr("{n} warning(s)", n=len(warnings)))
 
     def site(self, complexes: int | None, backend: str | None) -> None:
-        scenario, matrices = self.scenario, self.matrices
-        assert scenario is not None and matrices is not None
+        assert self.scenario is not None and self.matrices is not None
+        scenario, matrices = siting_scenario(self.scenario, self.runs), self.matrices
         t0 = self._begin("siting")
         kw: dict[str, Any] = {"time_limit": max(1.0, SITING_SHARE * self._left()),
                               "complexes": complexes, "seed": self.seed}
@@ -304,9 +337,12 @@ class _Run:
                                       t=num(feedstock.delivered_t_per_day, 1)))
 
     def judge(self, complexes: int | None, backend: str | None) -> None:
-        scenario, matrices = self.scenario, self.matrices
-        assert scenario is not None and matrices is not None
+        assert self.scenario is not None and self.matrices is not None
+        scenario, matrices = siting_scenario(self.scenario, self.runs), self.matrices
         assert self.siting is not None and self.feedstock is not None
+        if self.runs:
+            raise InputError("joint", True, "joint=False for a scenario with curbside "
+                                            "streets (routing by zones is not judged yet)")
         t0 = self._begin("joint")
         self.siting, self.feedstock, trials = _judge_by_routes(
             scenario, matrices, self.siting, self.feedstock, complexes=complexes,
@@ -325,7 +361,7 @@ class _Run:
         city = self.city = route_city(
             self.scenario, self.matrices, assignment=self.siting.assignment,
             options=self.routing, time_limit=max(1.0, share * (self.budget.left() - 2.0)),
-            seed=self.seed, progress=self.say)
+            seed=self.seed, progress=self.say, runs=self.runs)
         self.violations += [f"routing: {v}" for v in city.report.violations]
         self.info["vehicle_types"] = [vt.name for vt in city.problem.vehicle_types]
         self._end("routing", t0, tr("{n} routes, valid", n=city.result.num_vehicles)
@@ -345,7 +381,10 @@ class _Run:
                           scheduler=scheduler, workers=local)
         report = validate_week(self.scenario, plan)
         self.violations += [f"week: {v}" for v in report.violations]
-        self.info["week"] = week_info(self.scenario, plan, report, self.city.result)
+        containers = (kind_split(self.city.problem, self.city.result, self.runs)["container"]
+                      if self.runs else None)
+        self.info["week"] = week_info(self.scenario, plan, report, self.city.result,
+                                      containers=containers)
         days = self.info["week"]["days"]
         self._end("week", t0, f"trucks per day {[d['trucks'] for d in days]}, "
                   f"{'valid' if report.ok else 'INVALID'}")
@@ -358,7 +397,7 @@ class _Run:
         kpis = None
         if self.siting is not None and self.feedstock is not None and city is not None:
             kpis = compute_kpis(scenario, self.siting, self.feedstock, city.problem,
-                                city.result)
+                                city.result, runs=self.runs)
         self.info["seconds"] = round(self.budget.elapsed(), 3)
         return Plan(
             scenario=scenario, siting=self.siting, feedstock=self.feedstock,
@@ -377,14 +416,21 @@ def _wants_week(scenario: Scenario | None, week: bool | None) -> bool:
 
 
 def week_info(scenario: Scenario, plan: CityWeek, report: WeekReport,
-              peak: RoutingResult) -> dict[str, Any]:
+              peak: RoutingResult, *,
+              containers: Mapping[str, float] | None = None) -> dict[str, Any]:
     """``plan.info["week"]``: the week, its figures per day and in total, the saving
-    against routing the peak day on every working day, the schedule and the routes."""
+    against routing the peak day on every working day, the schedule and the routes.
+
+    ``containers``: the peak day's container-site figures (``km``, ``cost``,
+    ``trucks``) when its routes also serve curbside streets, which the week does not
+    plan; the saving is then against those."""
     days = day_figures(plan)
     total = {k: round(sum(d[k] for d in days), 3) for k in ("km", "hours", "tonnes", "cost")}
     n = len(plan.week.working_days)
-    peak_week = {"km": round(n * peak.distance / 1000.0, 3), "cost": round(n * peak.cost, 2),
-                 "trucks_per_day": peak.num_vehicles}
+    km, cost, trucks = ((peak.distance / 1000.0, peak.cost, peak.num_vehicles)
+                        if containers is None else
+                        (containers["km"], containers["cost"], int(containers["trucks"])))
+    peak_week = {"km": round(n * km, 3), "cost": round(n * cost, 2), "trucks_per_day": trucks}
     return {
         "working_days": list(plan.week.working_days), "source": plan.week.source,
         "valid": report.ok, "violations": list(report.violations[:20]),

@@ -51,6 +51,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--scheduler",
                    help="address of a Dask scheduler to route the week's days on (default: "
                         "one after another, or a local cluster for large weeks)")
+    p.add_argument("--streets", action=argparse.BooleanOptionalAction, default=None,
+                   help="route the private-house sector as curbside streets (a SYNTHETIC "
+                        "grid) with the container sites; default: on for cities whose spec "
+                        "describes it (bishkek)")
     p.add_argument("--out", type=Path, help="output folder (default out/<scenario name>)")
     p.add_argument("--csv-dialect", choices=list(CSV_DIALECTS), default=None,
                    help="CSV tables: 'excel' (',' and decimal point) or 'excel-ru' (';' and "
@@ -72,7 +76,7 @@ def _solve(args: argparse.Namespace) -> int:
         plan = solve(args.source, network=graph or network, season=args.season,
                      size=args.size, complexes=args.complexes, time_limit=args.time_limit,
                      seed=args.seed, joint=args.joint, week=False if args.peak_day else None,
-                     scheduler=args.scheduler,
+                     scheduler=args.scheduler, streets=args.streets,
                      routing=RoutingOptions(engine=args.engine,
                                             engine_options=engine_options(args.engine_options)),
                      progress=lambda msg: console.print(msg, highlight=False))

@@ -18,6 +18,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point
 
 from circularopt.geo import great_circle
+from circularopt.outputs.curbside import RunStop, run_places, run_stops, street_layer
 from circularopt.outputs.labels import hhmm, route_label, scenario_location_id, vehicle_name
 from circularopt.outputs.week import vehicle, week_days
 from circularopt.plan import Plan
@@ -63,8 +64,11 @@ def plan_layers(plan: Plan, *, network: RoadNetwork | None = None,
         Layer name (:data:`LAYERS`) -> GeoDataFrame: ``collection_points`` (tonnes per
         stream, total, assigned complex, serving route), ``complexes`` (every candidate
         with its open flag, chosen capacity and load), ``recyclers`` (supply against
-        capacity), ``landfills``, ``depots``, ``routes`` (one line per truck route) and
-        ``flows``; a week plan adds ``routes_<day>`` for each working day.
+        capacity), ``landfills``, ``depots``, ``routes`` (one line per truck route; a
+        curbside street run is drawn along its pass) and ``flows``; a week plan adds
+        ``routes_<day>`` for each working day, a scenario with curbside streets a
+        ``streets`` layer (:func:`circularopt.outputs.curbside.street_layer`: route,
+        direction, served or not, synthetic).
 
     Raises
     ------
@@ -75,7 +79,10 @@ def plan_layers(plan: Plan, *, network: RoadNetwork | None = None,
     """
     routes = plan.routing.routes if plan.routing is not None else ()
     labels = [route_label(k, len(routes)) for k in range(len(routes))]
-    known = {o.id: o for o in plan.scenario.located()}
+    stops = run_stops(plan)
+    known = {**{o.id: o for o in plan.scenario.located()}, **stops, **run_places(stops)}
+    streets = ({"streets": street_layer(plan, routes, labels, CRS)} if plan.scenario.streets
+               else {})
     return {
         "collection_points": _point_layer(plan, routes, labels, known),
         "complexes": _complex_layer(plan),
@@ -86,6 +93,7 @@ def plan_layers(plan: Plan, *, network: RoadNetwork | None = None,
                                max_snap_m=max_snap_m),
         "flows": _flow_layer(plan, known),
         **_week_layers(plan, known, network=network, max_snap_m=max_snap_m),
+        **streets,
     }
 
 
@@ -205,6 +213,11 @@ def _places(route: Route, known: Mapping[str, Any]) -> list[str]:
     out: list[str] = []
     for v in route.visits:
         if v.kind == "break":
+            continue
+        rs = known.get(v.id)
+        if isinstance(rs, RunStop):  # a street run: along its pass
+            a, b = rs.run.end_ids()
+            out += [p for p in ((a, b) if rs.forward else (b, a)) if not out or out[-1] != p]
             continue
         sid = scenario_location_id(v.id, known)
         if not out or out[-1] != sid:

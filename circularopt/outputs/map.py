@@ -61,7 +61,7 @@ def draw_map(plan: Plan, layers: _Layers, *, dpi: int = 150) -> Any:
     fig = Figure(figsize=(11, 9), dpi=dpi)
     ax = fig.add_subplot(1, 1, 1)
     colours = complex_colours(plan)
-    handles = [*_draw_routes(ax, layers), *_draw_flows(ax, layers),
+    handles = [*_draw_streets(ax, layers), *_draw_routes(ax, layers), *_draw_flows(ax, layers),
                *_draw_points(ax, layers, colours), *_draw_complexes(ax, layers, colours),
                *_draw_sites(ax, layers)]
     _finish(ax, plan, layers, handles)
@@ -91,6 +91,30 @@ def _draw_routes(ax: Any, layers: _Layers) -> list[Any]:
     head = Line2D([], [], color="none", label=tr("routes ({how}), {n}:", how=how,
                                                    n=len(routes)))
     return [head, *handles] if len(routes) <= _MAX_ROUTE_LEGEND else [head]
+
+
+def _draw_streets(ax: Any, layers: _Layers) -> list[Any]:
+    """Curbside streets in their serving route's colour, unserved ones red and thick."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    streets = layers.get("streets")
+    if streets is None or not len(streets):
+        return []
+    order = {label: k for k, label in enumerate(layers["routes"]["route"])}
+    segs = [list(g.coords) for g in streets.geometry]
+    colours = [route_style(order[r])[0] if r in order else "#d50000"
+               for r in streets["route"]]
+    widths = [0.6 if served else 2.0 for served in streets["served"]]
+    ax.add_collection(LineCollection(segs, colors=colours, linewidths=widths, alpha=0.9,
+                                     zorder=1.5))
+    synthetic = tr(" (SYNTHETIC)") if bool(streets["synthetic"].any()) else ""
+    out = [Line2D([], [], color="#555555", linewidth=0.6,
+                  label=tr("curbside streets{synthetic}, by route", synthetic=synthetic))]
+    if not bool(streets["served"].all()):
+        out.append(Line2D([], [], color="#d50000", linewidth=2.0,
+                          label=tr("streets not served")))
+    return out
 
 
 def _draw_flows(ax: Any, layers: _Layers) -> list[Any]:

@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 
 from circularopt.i18n import get_language, lazy, num, number_symbols, tr
 from circularopt.outputs.colours import complex_colours, route_style
+from circularopt.outputs.curbside import run_stops
 from circularopt.outputs.labels import map_title, scenario_location_id
 from circularopt.outputs.layers import plan_layers
 from circularopt.outputs.tables import plan_tables
@@ -376,7 +377,7 @@ def tonnes_by_stream(plan: Plan) -> dict[str, dict[str, float]]:
     sc = plan.scenario
     served: set[str] | None = None
     if plan.routing is not None:
-        known = {o.id for o in sc.located()}
+        known = {o.id for o in sc.located()} | set(run_stops(plan))  # streets: issue 14
         served = {scenario_location_id(v.id, known) for r in plan.routing.routes
                   for v in r.visits if v.kind == "stop"}
     out = {s: {"collected": 0.0, "to recyclers": 0.0, "landfilled": 0.0}

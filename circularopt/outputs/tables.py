@@ -31,6 +31,7 @@ import pandas as pd
 
 from circularopt._validate import choice
 from circularopt.i18n import Text, lazy, plain_number, tr
+from circularopt.outputs.curbside import RunStop, run_stops, street_rows
 from circularopt.outputs.labels import hhmm, route_label, scenario_location_id, vehicle_name
 from circularopt.outputs.layers import plan_layers
 from circularopt.outputs.week import day_label, week_days, week_tables
@@ -51,10 +52,14 @@ CSV_DIALECT_SETTING = "CIRCULAROPT_CSV_DIALECT"
 """Environment variable naming the CSV dialect used when the caller gives none."""
 
 ROUTE_COLUMNS = ("route", "vehicle", "sequence", "kind", "id", "name", "arrival", "start",
-                 "departure", "picked_up_t", "load_on_board_t", "load_on_board_m3", "day")
+                 "departure", "picked_up_t", "load_on_board_t", "load_on_board_m3", "day",
+                 "direction")
 """Columns of ``routes.csv``: ``picked_up_t`` is what the truck loads at a stop (0 at
 every other visit), so its sum is the day's collected tonnes; ``load_on_board_*`` is the
-load after the visit (0 after unloading); ``day`` the weekday of a week plan's route."""
+load after the visit (0 after unloading); ``day`` the weekday of a week plan's route. A
+curbside street run visit is listed street by street (kind ``street``, the street's id
+and name, ``direction`` ``forward`` or ``backward`` from its ``from`` end, the visit's
+service time shared by the streets' service minutes; ``load_on_board_m3`` empty)."""
 
 HEADERS: Mapping[str, Text] = {
     "day": lazy("day"), "route": lazy("route"), "vehicle": lazy("vehicle"),
@@ -72,7 +77,7 @@ HEADERS: Mapping[str, Text] = {
     "points": lazy("points"), "annual_fixed_cost": lazy("annual_fixed_cost"),
     "position_approximate": lazy("position_approximate"), "existing": lazy("existing"),
     "usable": lazy("usable"), "streams": lazy("streams"),
-    "supplied_t_per_day": lazy("supplied_t_per_day"),
+    "supplied_t_per_day": lazy("supplied_t_per_day"), "direction": lazy("direction"),
 }
 """CSV column -> header as written (translated; the English id is the column itself)."""
 
@@ -152,7 +157,7 @@ def _visit_table(plan: Plan) -> pd.DataFrame:
     """One row per route visit, times as ``hh:mm``, tonnes picked up and on board;
     ``day`` is the weekday of the week plan's routes, or ``every day`` / ``peak day`` for
     the plan's own."""
-    known = {o.id: o for o in plan.scenario.located()}
+    known = {**{o.id: o for o in plan.scenario.located()}, **run_stops(plan)}
     week = week_days(plan)
     days = ([(name, res.routes, lambda r, t=types: week_vehicle(t, r))
              for name, res, types in week] if week else
@@ -171,6 +176,17 @@ def _visit_rows(day: str, routes: Sequence[Route], name_of: Callable[[Route], st
         label, vehicle = route_label(k, len(routes)), name_of(r)
         on_board = 0.0
         for seq, v in enumerate(r.visits):
+            rs = known.get(v.id) if v.kind == "stop" else None
+            if isinstance(rs, RunStop):
+                streets = street_rows(v, rs, on_board)
+                rows += [{**row, "route": label, "vehicle": vehicle, "sequence": seq,
+                          "arrival": hhmm(row["arrival"]), "start": hhmm(row["start"]),
+                          "departure": hhmm(row["departure"]),
+                          "picked_up_t": round(row["picked_up_t"], 4),
+                          "load_on_board_t": round(row["load_on_board_t"], 4),
+                          "load_on_board_m3": np.nan, "day": day} for row in streets]
+                on_board = v.load[0]
+                continue
             sid = "" if v.kind == "break" else scenario_location_id(v.id, known)
             load_t = v.load[0] if v.load else 0.0
             picked = load_t - on_board if v.kind == "stop" else 0.0
@@ -181,7 +197,7 @@ def _visit_rows(day: str, routes: Sequence[Route], name_of: Callable[[Route], st
                          "departure": hhmm(v.end), "picked_up_t": round(picked, 4),
                          "load_on_board_t": round(load_t, 4),
                          "load_on_board_m3": round(v.load[1], 4) if len(v.load) > 1
-                         else np.nan, "day": day})
+                         else np.nan, "day": day, "direction": ""})
     return rows
 
 

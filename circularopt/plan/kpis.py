@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from circularopt.feedstock import FeedstockResult
 from circularopt.plan.model import KPIs
+from circularopt.routing.curbside import StreetRun
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import RoutingResult
 from circularopt.scenario import Scenario
 from circularopt.siting.result import SitingResult
 
-__all__ = ["compute_kpis"]
+__all__ = ["compute_kpis", "kind_split"]
 
 
 def compute_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockResult,
-                 problem: RoutingProblem, routing: RoutingResult) -> KPIs:
+                 problem: RoutingProblem, routing: RoutingResult, *,
+                 runs: Sequence[StreetRun] = ()) -> KPIs:
     """Key figures of a plan from its parts (see :class:`circularopt.plan.KPIs`).
 
     Parameters
@@ -23,6 +27,9 @@ def compute_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockR
     problem, routing
         The stitched routing problem (metres, seconds, tonnes as dimension 0) and its
         result.
+    runs
+        The curbside street runs routed (their tonnes count in the diversion rate; the
+        figures are split by :func:`kind_split`).
     """
     params = scenario.parameters
     days = params.working_days_per_year
@@ -54,7 +61,7 @@ def compute_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockR
     landfill_t = float(sum(r.tonnes_per_day for r in feedstock.residues))
     direct = sum(p.total_tonnes_per_day for p in scenario.collection_points
                  if siting.assignment.get(p.id) in {lf.id for lf in scenario.landfills})
-    total_t = scenario.total_tonnes_per_day
+    total_t = scenario.total_tonnes_per_day + sum(r.tonnes for r in runs)
     return KPIs(
         annual_cost=annual,
         daily_cost={k: v / days for k, v in annual.items()},
@@ -71,5 +78,41 @@ def compute_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockR
         recycler_supply={s.id: {"supplied": s.supplied_t_per_day,
                                 "capacity": s.capacity_t_per_day}
                          for s in feedstock.supply},
+        by_kind=kind_split(problem, routing, runs) if runs else {},
     )
+
+
+def kind_split(problem: RoutingProblem, routing: RoutingResult,
+               runs: Sequence[StreetRun]) -> dict[str, dict[str, float]]:
+    """Daily figures of container and curbside collection.
+
+    A leg's kilometres and hours (travel, waiting and the service at its end) go to the
+    kind of the stop it leads to; legs to an unload site or the depot go to the kind of
+    the last stop before them. A route's cost is shared in proportion to its hours.
+    Trucks: trucks that serve at least one stop of the kind (a truck serving both counts
+    in both). Tonnes: picked up at stops of the kind.
+    """
+    curb = {f"{r.id}{d}" for r in runs for d in r.directions()}
+    out = {k: {"trucks": 0.0, "km": 0.0, "hours": 0.0, "cost": 0.0, "tonnes": 0.0}
+           for k in ("container", "curbside")}
+    trucks: dict[str, set[tuple[int, int]]] = {"container": set(), "curbside": set()}
+    for route in routing.routes:
+        kind, share = "container", {"container": 0.0, "curbside": 0.0}
+        stops = [v for v in route.visits if v.kind == "stop"]
+        if stops:
+            kind = "curbside" if stops[0].id in curb else "container"
+        for a, b in zip(route.visits, route.visits[1:], strict=False):
+            if b.kind == "stop":
+                kind = "curbside" if b.id in curb else "container"
+                out[kind]["tonnes"] += problem.stops[b.index].demand[0]
+                trucks[kind].add((route.vehicle_type, route.vehicle))
+            out[kind]["km"] += float(problem.distance[a.location, b.location]) / 1000.0
+            share[kind] += (b.end - a.end) / 3600.0
+        for k, h in share.items():
+            out[k]["hours"] += h
+            total = sum(share.values())
+            out[k]["cost"] += route.cost * h / total if total > 0 else 0.0
+    for k in out:
+        out[k]["trucks"] = float(len(trucks[k]))
+    return out
 

@@ -43,6 +43,14 @@ COST_COMPONENTS = {"fixed": lazy("fixed"), "collection": lazy("collection"),
 """Names of the cost components as tables and reports show them."""
 
 
+_KINDS = {"container": lazy("container sites"), "curbside": lazy("curbside streets")}
+"""Names of the collection kinds of :attr:`KPIs.by_kind`."""
+
+
+def _kind_label(kind: str) -> str:
+    return tr(_KINDS[kind]) if kind in _KINDS else kind
+
+
 def cost_label(key: str) -> str:
     """The cost component ``key`` (of :data:`COST_COMPONENTS`) in the current language."""
     return tr(COST_COMPONENTS[key]) if key in COST_COMPONENTS else key
@@ -81,6 +89,10 @@ class KPIs:
         Unloading visits at complexes and landfills.
     recycler_supply
         Recycler id -> ``{"supplied": t/day, "capacity": t/day}``.
+    by_kind
+        With curbside streets: ``{"container": {...}, "curbside": {...}}``, each with
+        ``trucks``, ``km``, ``hours``, ``cost`` (per day) and ``tonnes`` (see
+        :func:`circularopt.plan.kpis.kind_split`); empty without streets.
     """
 
     annual_cost: Mapping[str, float]
@@ -99,6 +111,7 @@ class KPIs:
     shift_utilisation: float
     unload_trips: int
     recycler_supply: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    by_kind: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def rows(self, currency: str = "USD") -> list[tuple[str, str, str]]:
         """``(figure, value, unit)`` rows for tables and reports, in the current language
@@ -123,6 +136,14 @@ class KPIs:
             (tr("shift utilisation"), num(100 * self.shift_utilisation, 1), "%"),
             (tr("unloading trips"), f"{self.unload_trips}", tr("per day")),
         ]
+        for kind, f in self.by_kind.items():
+            what = _kind_label(kind)
+            out += [(tr("{kind}: trucks", kind=what), f"{f['trucks']:g}", ""),
+                    (tr("{kind}: km", kind=what), num(f["km"], 1), tr("km/day")),
+                    (tr("{kind}: route hours", kind=what), num(f["hours"], 1), tr("h/day")),
+                    (tr("{kind}: cost", kind=what), num(f["cost"]),
+                     tr("{currency}/day", currency=currency)),
+                    (tr("{kind}: collected", kind=what), num(f["tonnes"], 1), tr("t/day"))]
         return out
 
 
@@ -185,6 +206,13 @@ class Plan:
         if self.approximate:
             lines.append("  " + tr("NOTE: distances are APPROXIMATE ({source})",
                                    source=self.matrices_source))
+        curb = self.info.get("curbside")
+        if isinstance(curb, Mapping):
+            lines.append("  " + tr("curbside: {n} streets in {runs} runs, {km} km, {t} t/day",
+                                   n=curb["streets"], runs=curb["runs"], km=num(curb["km"]),
+                                   t=num(curb["tonnes_per_day"], 1))
+                         + (tr(" (SYNTHETIC street grid: no real streets behind it)")
+                            if curb.get("synthetic") else ""))
         if self.siting is not None:
             lines.append("  " + tr("complexes: {list}", list=", ".join(
                 tr("{id} ({capacity} t/day, load {load})", id=c.id,
@@ -200,6 +228,14 @@ class Plan:
                                    n=logged_warnings, path=log_file))
         return "\n".join(lines)
 
+    def _kind_lines(self, k: KPIs) -> list[str]:
+        return [tr("  {kind}: {trucks} trucks, {km} km/day, {hours} h/day, {cost} "
+                   "{currency}/day, {tonnes} t/day", kind=_kind_label(kind),
+                   trucks=f"{f['trucks']:g}", km=num(f["km"]), hours=num(f["hours"]),
+                   cost=num(f["cost"]), currency=self.scenario.parameters.currency,
+                   tonnes=num(f["tonnes"], 1))
+                for kind, f in k.by_kind.items()]
+
     def _kpi_lines(self, k: KPIs) -> list[str]:
         return [
             tr("annual cost {total} {currency} (collection {collection})",
@@ -208,6 +244,7 @@ class Plan:
             tr("{trucks} trucks, {km} km/day, {hours} h/day, {trips} unloading trips",
                trucks=k.vehicles_used, km=num(k.km_per_day), hours=num(k.hours_per_day),
                trips=k.unload_trips),
+            *self._kind_lines(k),
             tr("collected {collected} t/day, diversion {diversion}%, landfilled {landfilled} "
                "t/day", collected=num(k.collected_t_per_day, 1),
                diversion=num(100 * k.diversion_rate, 1), landfilled=num(k.landfill_t_per_day, 1)),

@@ -15,6 +15,10 @@ the scenario and the travel matrices alone and lists every violated rule:
   at once; loads, times, shifts, distances and costs are recomputed by
   :func:`~circularopt.routing.validate.validate_routes`; each trip must unload at the
   site its points are assigned to;
+* curbside streets (a scenario with ``streets``): the routing problem holds their runs
+  (:func:`circularopt.routing.curbside.scenario_runs`), siting their zones' demand
+  points, and every original street must be served exactly once under its rule (once in
+  either direction, or once in each), read back from the served runs' directions;
 * KPIs: recomputed and compared.
 
 The cost of :class:`PlanReport` is the recomputed annual total.
@@ -23,14 +27,20 @@ The cost of :class:`PlanReport` is the recomputed annual total.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from circularopt.matrices import TravelMatrices
 from circularopt.plan.kpis import compute_kpis
 from circularopt.plan.model import KPIs, Plan
+from circularopt.routing.curbside import (
+    StreetRun,
+    scenario_runs,
+    siting_scenario,
+    zone_point_id,
+)
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Visit
 from circularopt.routing.scenario import routing_problem
@@ -79,7 +89,8 @@ def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> P
     scenario
         The instance the plan claims to solve.
     matrices
-        Travel matrices (seconds, metres) over the scenario's located objects.
+        Travel matrices (seconds, metres) over the scenario's located objects (with
+        streets: :func:`~circularopt.routing.curbside.curbside_matrices`).
     plan
         The plan to check.
 
@@ -98,20 +109,33 @@ def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> P
         bad.append(f"the plan is incomplete: no {', '.join(missing)}")
         return PlanReport(violations=tuple(bad))
     siting, feedstock = plan.siting, plan.feedstock
-    bad += [f"siting: {v}" for v in validate_siting(scenario, matrices, siting).violations]
+    runs = scenario_runs(scenario)
+    missing = [e for r in runs for e in r.end_ids() if e not in matrices.ids][:3]
+    if missing:
+        bad.append(f"the travel matrices do not cover the street runs (e.g. {missing}); "
+                   "build them with circularopt.routing.curbside.curbside_matrices")
+        return PlanReport(violations=tuple(bad))
+    bad += [f"siting: {v}" for v in validate_siting(siting_scenario(scenario, runs), matrices,
+                                                     siting).violations]
     bad += _check_feedstock(scenario, plan)
 
     sites = sorted(set(siting.assignment.values()))
-    whole = routing_problem(scenario, matrices, unload_sites=sites, name=scenario.name)
+    whole = routing_problem(scenario, matrices, unload_sites=sites, name=scenario.name,
+                            runs=runs)
     routing, problems = _remap(whole, plan.routing, plan.info.get("vehicle_types"))
     bad += [f"routing: {p}" for p in problems]
     if routing is None:
         return PlanReport(violations=tuple(bad))
     report = validate_routes(whole, routing)
     bad += [f"routing: {v}" for v in report.violations]
-    bad += _check_trips(whole, routing, siting.assignment)
+    want = dict(siting.assignment)
+    for r in runs:
+        for d in r.directions():
+            want[f"{r.id}{d}"] = siting.assignment.get(zone_point_id(r.zone), "")
+    bad += _check_trips(whole, routing, want)
+    bad += _check_streets(scenario, runs, routing)
 
-    kpis = compute_kpis(scenario, siting, feedstock, whole, routing)
+    kpis = compute_kpis(scenario, siting, feedstock, whole, routing, runs=runs)
     if plan.kpis is not None:
         bad += _compare_kpis(kpis, plan.kpis)
     return PlanReport(violations=tuple(bad), cost=kpis.annual_cost["total"],
@@ -130,6 +154,32 @@ def _compare_kpis(mine: KPIs, theirs: KPIs) -> list[str]:
         stated = theirs.annual_cost.get(name)
         if stated is None or not math.isclose(value, stated, rel_tol=1e-6, abs_tol=1e-3):
             bad.append(f"kpis: annual cost {name} is {stated}, recomputed {value}")
+    return bad
+
+
+def _check_streets(scenario: Scenario, runs: Sequence[StreetRun],
+                   routing: RoutingResult) -> list[str]:
+    """Every street served once under its rule: read back through the runs served."""
+    by_stop = {f"{r.id}{d}": (r, d == ">") for r in runs for d in r.directions()}
+    passes: Counter[tuple[str, bool]] = Counter()
+    for route in routing.routes:
+        for v in route.visits:
+            if v.kind == "stop" and v.id in by_stop:
+                run, forward = by_stop[v.id]
+                for street, along in zip(run.streets, run.along, strict=True):
+                    passes[(street, along == forward)] += 1
+    bad: list[str] = []
+    for s in scenario.streets:
+        fwd, bwd = passes[(s.id, True)], passes[(s.id, False)]
+        if s.oneway and bwd:
+            bad.append(f"streets: one-way street {s.id!r} is served against its direction")
+        if s.rule == "each_direction" and not s.oneway:
+            if (fwd, bwd) != (1, 1):
+                bad.append(f"streets: street {s.id!r} must be served once in each "
+                           f"direction, is served {fwd} time(s) forward, {bwd} backward")
+        elif fwd + bwd != 1:
+            bad.append(f"streets: street {s.id!r} is served {fwd + bwd} time(s), "
+                       "must be once")
     return bad
 
 

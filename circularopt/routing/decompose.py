@@ -51,12 +51,14 @@ from circularopt._worker_logs import forwarded_logs
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
 from circularopt.geo import great_circle
 from circularopt.matrices import TravelMatrices, default_workers
+from circularopt.routing.curbside import StreetRun, run_sites
 from circularopt.routing.engines.options import EngineOptions, engine_options
 from circularopt.routing.problem import (
     INF_TIME,
     Break,
     RoutingProblem,
     Stop,
+    StopGroup,
     UnloadSite,
     VehicleType,
 )
@@ -134,6 +136,8 @@ class Part:
         Tonnes per visit summed over the points.
     fleet
         Trucks per type name ``"<depot>/<type>"``.
+    runs
+        Curbside street run ids (:mod:`circularopt.routing.curbside`).
     """
 
     name: str
@@ -141,6 +145,7 @@ class Part:
     points: tuple[str, ...]
     tonnes: float
     fleet: Mapping[str, int]
+    runs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,8 @@ class CityPlan:
         for part, res in zip(self.parts, self.part_results, strict=True):
             state = (self.errors.get(part.name, "failed") if res is None else
                      f"{res.num_vehicles} routes, cost {res.cost:,.2f}, {res.seconds:.1f} s")
-            lines.append(f"  part {part.name}: {len(part.points)} points, "
+            runs = f"{len(part.runs)} street runs, " if part.runs else ""
+            lines.append(f"  part {part.name}: {len(part.points)} points, {runs}"
                          f"{part.tonnes:,.1f} t, {sum(part.fleet.values())} trucks: {state}")
         return "\n".join(lines)
 
@@ -206,7 +212,8 @@ def _apportion(weights: Sequence[float], total: int) -> list[int]:
 def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
                 max_part_stops: int = 300, points: Sequence[str] | None = None,
                 fleet: Mapping[str, int] | None = None,
-                matrices: TravelMatrices | None = None) -> list[Part]:
+                matrices: TravelMatrices | None = None,
+                runs: Sequence[StreetRun] = ()) -> list[Part]:
     """Decompose the points by assigned site and, when large, by sector around the site.
 
     Parameters
@@ -225,6 +232,10 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
         Travel matrices; when given, trucks are shared in proportion to each part's
         estimated truck-hours (:func:`part_hours`) instead of its tonnes, so a part of
         many small, scattered or distant points gets the trucks its time needs.
+    runs
+        Curbside street runs; each goes with its zone's site
+        (:func:`~circularopt.routing.curbside.run_sites`) and counts as one point when
+        parts are cut into sectors.
 
     Returns
     -------
@@ -243,16 +254,23 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
     sites.update({lf.id: lf for lf in scenario.landfills})
     groups = _site_groups(assignment, list(by_id) if points is None else list(points),
                           by_id, sites)
+    run_by_id = {r.id: r for r in runs}
+    for run_id, site in run_sites(runs, assignment).items():
+        groups.setdefault(site, []).append(run_id)
     raw: list[tuple[str, str, list[str]]] = []
     for site in sorted(groups):
-        raw += _sectors(site, sites[site], groups[site], by_id, max_part_stops)
-    tonnes = [sum(point_load(scenario, by_id[p])[0] for p in pts) for _, _, pts in raw]
+        raw += _sectors(site, sites[site], groups[site], {**by_id, **run_by_id},
+                        max_part_stops)
+    tonnes = [sum(point_load(scenario, by_id[p])[0] if p in by_id else run_by_id[p].tonnes
+                  for p in pts) for _, _, pts in raw]
     if fleet is None:
         fleet = {f"{d.id}/{v.id}": v.count for d in scenario.depots for v in d.vehicle_types}
     if matrices is None:
         weights = [max(t, 1e-9) for t in tonnes]
     else:
-        weights = [max(part_hours(scenario, matrices, site, pts), 1e-9)
+        weights = [max(part_hours(scenario, matrices, site,
+                                  [p for p in pts if p in by_id],
+                                  runs=[run_by_id[p] for p in pts if p in run_by_id]), 1e-9)
                    for _, site, pts in raw]
     part_sites = [sites[site] for _, site, _ in raw]
     drawn = None
@@ -270,8 +288,11 @@ def split_parts(scenario: Scenario, assignment: Mapping[str, str], *,
                               f"{max_part_stops} points each) but only {total} trucks; add "
                               "trucks or raise max_part_stops")
     _one_truck_each(shares, weights)
-    _give_capable_trucks(scenario, [pts for _, _, pts in raw], shares)
-    return [Part(name, site, tuple(pts), t, {k: n for k, n in share.items() if n > 0})
+    _give_capable_trucks(scenario, [[p for p in pts if p in by_id] for _, _, pts in raw],
+                         shares)
+    return [Part(name, site, tuple(p for p in pts if p in by_id), t,
+                 {k: n for k, n in share.items() if n > 0},
+                 tuple(p for p in pts if p in run_by_id))
             for (name, site, pts), t, share in zip(raw, tonnes, shares, strict=True)]
 
 
@@ -354,17 +375,21 @@ def _give_capable_trucks(scenario: Scenario, parts: Sequence[Sequence[str]],
 
 
 def part_hours(scenario: Scenario, matrices: TravelMatrices, site: str,
-               points: Sequence[str]) -> float:
+               points: Sequence[str], *, runs: Sequence[StreetRun] = ()) -> float:
     """Estimated truck-hours to collect ``points`` and unload at ``site``.
 
     Service time, plus one trip per average truck load (tonnes or m3, whichever binds)
     costing the unloading time and a drive from the site to the points' mean distance
     and back, plus the drive between neighbouring points (each point's nearest other
-    point of the part). A rough, cheap estimate used only to share trucks among parts.
+    point of the part). Street runs add their service time and the trips for their
+    tonnes. A rough, cheap estimate used only to share trucks among parts.
     """
     fleet = [v for d in scenario.depots for v in d.vehicle_types if v.count > 0]
-    if not points or not fleet:
+    if not fleet:
         return 0.0
+    hours = _run_hours(matrices, site, runs, fleet) if runs else 0.0
+    if not points:
+        return hours
     count = sum(v.count for v in fleet)
     cap_t = sum(v.capacity_tonnes * v.count for v in fleet) / count
     cap_m3 = sum(v.capacity_m3 * v.count for v in fleet) / count
@@ -379,7 +404,27 @@ def part_hours(scenario: Scenario, matrices: TravelMatrices, site: str,
     local = matrices.duration_s[np.ix_(idx, idx)].astype(float)
     np.fill_diagonal(local, np.inf)
     hop_h = float(np.min(local, axis=1).sum()) / 3600 if len(idx) > 1 else 0.0
-    return service_h + math.ceil(trips) * (unload_h + haul_h) + hop_h
+    return hours + service_h + math.ceil(trips) * (unload_h + haul_h) + hop_h
+
+
+def _run_hours(matrices: TravelMatrices, site: str, runs: Sequence[StreetRun],
+               fleet: Sequence[Any]) -> float:
+    """Truck-hours of street runs: their service, one trip per average truck load (the
+    unloading and the drive from the site to the runs' mean start and back) and the
+    drive from each run's end to the nearest other run's start."""
+    count = sum(v.count for v in fleet)
+    cap_t = sum(v.capacity_tonnes * v.count for v in fleet) / count
+    unload_h = sum(v.unload_minutes * v.count for v in fleet) / count / 60.0
+    starts = matrices.indices([r.end_ids()[0] for r in runs])
+    ends = matrices.indices([r.end_ids()[1] for r in runs])
+    s = matrices.index(site)
+    haul_h = float(np.mean(matrices.duration_s[s, starts] + matrices.duration_s[ends, s]))
+    local = matrices.duration_s[np.ix_(ends, starts)].astype(float)
+    np.fill_diagonal(local, np.inf)
+    hop_h = float(np.min(local, axis=1).sum()) / 3600 if len(runs) > 1 else 0.0
+    trips = math.ceil(sum(r.tonnes for r in runs) / cap_t)
+    return (sum(r.service_minutes for r in runs) / 60.0 + trips * (unload_h + haul_h / 3600)
+            + hop_h)
 
 
 def _draw_by_hours(scenario: Scenario, matrices: TravelMatrices, fleet: Mapping[str, int],
@@ -549,6 +594,7 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str) -> RoutingP
     depots: dict[str, Any] = {}
     sites: dict[str, UnloadSite] = {}
     stops: list[Stop] = []
+    groups: list[StopGroup] = []
     for p in problems:
         idx = np.array([loc_ids[x] for x in p.locations])
         dist[np.ix_(idx, idx)] = p.distance
@@ -558,15 +604,18 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str) -> RoutingP
         for u in p.unload_sites:
             sites.setdefault(u.id, UnloadSite(u.id, loc_ids[p.locations[u.location]],
                                               u.unload_duration, u.tw_start, u.tw_end))
-        stops += [Stop(s.id, loc_ids[p.locations[s.location]], s.demand, s.service,
-                       s.tw_start, s.tw_end, s.release_time) for s in p.stops]
+        base = len(stops)
+        stops += [replace(s, location=loc_ids[p.locations[s.location]],
+                          group=None if s.group is None else s.group + len(groups))
+                  for s in p.stops]
+        groups += [StopGroup(g.id, tuple(base + m for m in g.members)) for g in p.groups]
     vtypes = _merge_types(problems, {k: i for i, k in enumerate(depots)},
                           {k: i for i, k in enumerate(sites)})
     dist.setflags(write=False)
     dur.setflags(write=False)
     return RoutingProblem(name, tuple(loc_ids), dist, dur, tuple(depots.values()),
                           tuple(vtypes), tuple(stops), tuple(sites.values()), p0.dimensions,
-                          p0.scale, p0.load_scale, p0.convention)
+                          p0.scale, p0.load_scale, p0.convention, tuple(groups))
 
 
 _SAME_TYPE = tuple(f.name for f in fields(VehicleType)
@@ -616,7 +665,7 @@ def _stitch(merged: RoutingProblem, problems: Sequence[RoutingProblem],
     site_index = {u.id: k for k, u in enumerate(merged.unload_sites)}
     for part, (p, res) in enumerate(zip(problems, results, strict=True)):
         if res is None:
-            unassigned += [s.id for s in p.stops]
+            unassigned += list(p.unserved(()))
             continue
         unassigned += list(res.unassigned)
         for r in res.routes:
@@ -735,17 +784,20 @@ def _budgets(sizes: Sequence[int], workers: int, seconds: float) -> list[float]:
 
 
 def _part_problems(scenario: Scenario, matrices: TravelMatrices, assignment: Mapping[str, str],
-                   options: RoutingOptions) -> tuple[list[Part], list[RoutingProblem]]:
+                   options: RoutingOptions, runs: Sequence[StreetRun]
+                   ) -> tuple[list[Part], list[RoutingProblem]]:
     """The city's parts and their routing problems."""
     pts = [p.id for p in scenario.collection_points]
-    if not pts:
+    if not pts and not runs:
         raise InputError("scenario.collection_points", [], "at least one collection point")
     parts = split_parts(scenario, assignment, max_part_stops=options.max_part_stops,
-                        points=pts, matrices=matrices)
+                        points=pts, matrices=matrices, runs=runs)
+    by_id = {r.id: r for r in runs}
     problems = [routing_problem(scenario, matrices, assignment=assignment,
                                 unload_sites=[part.site], points=part.points,
                                 fleet=part.fleet, day=options.day, lunch=options.lunch,
-                                name=f"{scenario.name}/{part.name}")
+                                name=f"{scenario.name}/{part.name}",
+                                runs=[by_id[r] for r in part.runs])
                 for part in parts]
     return parts, problems
 
@@ -799,7 +851,8 @@ def _solve_parts(tally: _Tally, options: RoutingOptions, n_workers: int,
 def route_city(scenario: Scenario, matrices: TravelMatrices, *,
                assignment: Mapping[str, str], options: RoutingOptions | None = None,
                time_limit: float = 60.0, seed: int = 0,
-               progress: Progress | None = None) -> CityPlan:
+               progress: Progress | None = None,
+               runs: Sequence[StreetRun] = ()) -> CityPlan:
     """Route a whole city by parts solved in parallel (see the module docstring).
 
     Parameters
@@ -818,6 +871,9 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
         Base random seed (part ``k`` uses ``seed + k``).
     progress
         Called with one line of text as parts are built and solved.
+    runs
+        Curbside street runs to serve with the points (see :func:`split_parts`);
+        ``matrices`` must cover their ends and ``assignment`` their zones.
 
     Returns
     -------
@@ -830,9 +886,10 @@ def route_city(scenario: Scenario, matrices: TravelMatrices, *,
     say = progress or (lambda _msg: None)
     n_workers = default_workers() if opts.workers is None else opts.workers
     _validate.number("time_limit", time_limit, lo=0, lo_open=True)
-    parts, problems = _part_problems(scenario, matrices, assignment, opts)
+    parts, problems = _part_problems(scenario, matrices, assignment, opts, runs)
     say(f"{len(parts)} parts built in {time.perf_counter() - t0:.1f} s "
-        f"({sum(len(p.points) for p in parts)} points, {n_workers} workers)")
+        f"({sum(len(p.points) for p in parts)} points, "
+        + (f"{len(runs)} street runs, " if runs else "") + f"{n_workers} workers)")
     # Keep ~5% (at least 1 s) for stitching and validation, plus process start-up.
     startup = 3.0 if n_workers > 1 and len(parts) > 1 else 0.0
     left = time_limit - (time.perf_counter() - t0) - max(1.0, 0.05 * time_limit) - startup

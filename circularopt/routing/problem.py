@@ -21,6 +21,14 @@ window for the *start* of service (arriving early means waiting; arriving late i
 infeasible) and an optional release time: the trip that serves the stop (the part of the
 route since the depot or the last unload) may not leave before it.
 
+*Tasks* (street runs of curbside collection) are stops with a start and an end location:
+:meth:`RoutingModel.add_stop` with ``end=`` and ``service_distance=``. The frozen problem
+gives each task a location of its own whose matrix row is its end's row and whose column
+is its start's column plus the distance driven while serving (the node transformation of
+arc routing), so engines and the validator treat it as any stop. *Groups* of stops
+(:class:`StopGroup`) are served exactly once by one member: the two directions of a
+street that may be served in either.
+
 *Unload sites* (sorting complex, landfill, transfer station) empty the vehicle: the load
 is reset to zero in every dimension. They have an unload duration and opening hours for
 the start of unloading; only vehicle types that list a site may use it. Start depots are
@@ -46,6 +54,7 @@ waiting and break included). Unused vehicles cost nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +62,7 @@ from typing import Any
 
 import numpy as np
 
+from circularopt._validate import ident
 from circularopt.exceptions import InfeasibleError, InputError
 
 __all__ = [
@@ -62,6 +72,7 @@ __all__ = [
     "RoutingModel",
     "RoutingProblem",
     "Stop",
+    "StopGroup",
     "UnloadSite",
     "VehicleType",
 ]
@@ -184,6 +195,9 @@ class Stop:
         Window for the start of service.
     release_time
         The trip serving this stop may not leave the depot or the last unload site earlier.
+    group
+        Index (into :attr:`RoutingProblem.groups`) of the group of which exactly one
+        member is served, or ``None``: the stop itself must be served.
     """
 
     id: str
@@ -193,6 +207,23 @@ class Stop:
     tw_start: float = 0.0
     tw_end: float = INF_TIME
     release_time: float = 0.0
+    group: int | None = None
+
+
+@dataclass(frozen=True)
+class StopGroup:
+    """Stops of which exactly one is served (e.g. the two directions of a street).
+
+    Parameters
+    ----------
+    id
+        Unique id among groups (shown in ``unassigned`` when no member is served).
+    members
+        Indices of the member stops.
+    """
+
+    id: str
+    members: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -244,6 +275,8 @@ class RoutingProblem:
         Demands and capacities are multiples of ``1 / load_scale``.
     convention
         How the matrices were computed and rounded, in words.
+    groups
+        Groups of stops served exactly once by one member (:class:`StopGroup`).
     """
 
     name: str
@@ -258,6 +291,7 @@ class RoutingProblem:
     scale: int = 1
     load_scale: int = 1
     convention: str = ""
+    groups: tuple[StopGroup, ...] = ()
     _stop_index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -284,6 +318,13 @@ class RoutingProblem:
             return self._stop_index[stop_id]
         except KeyError:
             raise InputError("stop id", stop_id, "the id of a stop of this problem") from None
+
+    def unserved(self, served: Iterable[int]) -> tuple[str, ...]:
+        """Ids of the stops outside groups not in ``served`` (stop indices), then of the
+        groups none of whose members is."""
+        done = set(served)
+        out = [s.id for k, s in enumerate(self.stops) if s.group is None and k not in done]
+        return tuple(out + [g.id for g in self.groups if done.isdisjoint(g.members)])
 
     def has_time_windows(self) -> bool:
         """Whether any stop, unload site or shift constrains time."""
@@ -320,7 +361,8 @@ class RoutingProblem:
                 "stops": [obj(s) for s in self.stops],
                 "unload_sites": [obj(u) for u in self.unload_sites],
                 "dimensions": list(self.dimensions), "scale": self.scale,
-                "load_scale": self.load_scale, "convention": self.convention}
+                "load_scale": self.load_scale, "convention": self.convention,
+                "groups": [{"id": g.id, "members": list(g.members)} for g in self.groups]}
 
 
 # --------------------------------------------------------------------------- builder
@@ -401,6 +443,8 @@ class RoutingModel:
         self._ids: set[str] = set()
         self._depots: list[Depot] = []
         self._stops: list[Stop] = []
+        self._tasks: dict[int, tuple[int, float]] = {}  # stop -> (end location, distance)
+        self._groups: dict[str, list[int]] = {}
         self._sites: list[UnloadSite] = []
         self._vtypes: list[dict[str, Any]] = []
 
@@ -479,7 +523,8 @@ class RoutingModel:
 
     def add_stop(self, id: str, *, demand: Any, location: str | None = None,
                  service: float = 0.0, tw_start: float = 0.0, tw_end: float = math.inf,
-                 release_time: float = 0.0) -> int:
+                 release_time: float = 0.0, end: str | None = None,
+                 service_distance: float = 0.0, group: str | None = None) -> int:
         """Add a stop to serve exactly once.
 
         Parameters
@@ -492,6 +537,12 @@ class RoutingModel:
             Location id (default: the location with the same id).
         service, tw_start, tw_end, release_time
             See :class:`Stop`.
+        end, service_distance
+            A task (a street run): service starts at ``location`` and ends at location
+            ``end`` after driving ``service_distance`` (default: a point, no distance).
+        group
+            Id of the group of stops served exactly once by one member (see
+            :class:`StopGroup`), or ``None``.
 
         Returns
         -------
@@ -507,8 +558,14 @@ class RoutingModel:
                     self._t(f"{w}.release_time", release_time))
         if stop.tw_start > stop.tw_end:
             raise InputError(f"{w}.tw_end", tw_end, f">= tw_start ({tw_start})")
+        k = len(self._stops)
+        if end is not None or service_distance:
+            self._tasks[k] = (self._location(f"{w}.end", end, self._locs[stop.location]),
+                              self._t(f"{w}.service_distance", service_distance))
+        if group is not None:
+            self._groups.setdefault(ident(f"{w}.group", group), []).append(k)
         self._stops.append(stop)
-        return len(self._stops) - 1
+        return k
 
     def add_vehicle_type(self, name: str, *, depot: str, count: int, capacity: Any,
                          end_depot: str | None = None, fixed_cost: float = 0.0,
@@ -606,7 +663,38 @@ class RoutingModel:
                     f"stop {s.id!r} has demand {list(s.demand)} {list(self._dims)}, more than "
                     f"any vehicle carries (capacities {caps.tolist()}); split the stop or add "
                     "a larger vehicle type")
-        return RoutingProblem(self._name, self._locs, self._distance, self._duration,
-                              tuple(self._depots), tuple(vtypes), tuple(self._stops),
-                              tuple(self._sites), self._dims, self._scale, self._load_scale,
-                              self._convention)
+        locs, dist, dur, stops = self._task_locations()
+        group_of = {k: g for g, members in enumerate(self._groups.values()) for k in members}
+        stops = [dataclasses.replace(s, group=group_of.get(k)) for k, s in enumerate(stops)]
+        groups = tuple(StopGroup(g, tuple(m)) for g, m in self._groups.items())
+        return RoutingProblem(self._name, locs, dist, dur, tuple(self._depots), tuple(vtypes),
+                              tuple(stops), tuple(self._sites), self._dims, self._scale,
+                              self._load_scale, self._convention, groups)
+
+    def _task_locations(self) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, list[Stop]]:
+        """Locations and matrices with one more location per task (``"task:<id>"``):
+        arriving there is arriving at its start, leaving it is leaving its end, and every
+        arc into it adds the distance driven while serving."""
+        if not self._tasks:
+            return self._locs, self._distance, self._duration, self._stops
+        n, tasks = len(self._locs), sorted(self._tasks)
+        taken = set(self._locs)
+        for k in tasks:
+            if f"task:{self._stops[k].id}" in taken:
+                raise InputError("locations", f"task:{self._stops[k].id}",
+                                 "location ids not starting with 'task:'")
+        into = np.concatenate([np.arange(n), [self._stops[k].location for k in tasks]])
+        out = np.concatenate([np.arange(n), [self._tasks[k][0] for k in tasks]])
+        extra = np.concatenate([np.zeros(n), [self._tasks[k][1] for k in tasks]])
+        mats = []
+        for base, add in ((self._distance, extra), (self._duration, np.zeros_like(extra))):
+            m = base[np.ix_(out, into)] + add[None, :]
+            m = np.where(base[np.ix_(out, into)] >= INF_TIME, float(INF_TIME), m)
+            np.fill_diagonal(m, 0.0)
+            m.setflags(write=False)
+            mats.append(m)
+        stops = list(self._stops)
+        for j, k in enumerate(tasks):
+            stops[k] = dataclasses.replace(stops[k], location=n + j)
+        locs = self._locs + tuple(f"task:{self._stops[k].id}" for k in tasks)
+        return locs, mats[0], mats[1], stops

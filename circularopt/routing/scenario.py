@@ -45,13 +45,14 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from circularopt.exceptions import InfeasibleError, InputError
 from circularopt.matrices import TravelMatrices
+from circularopt.routing.curbside import StreetRun
 from circularopt.routing.problem import Break, RoutingModel, RoutingProblem
 from circularopt.scenario import CollectionPoint, Scenario
 
@@ -124,7 +125,8 @@ def routing_problem(scenario: Scenario, matrices: TravelMatrices, *,
                     points: Iterable[str] | None = None,
                     fleet: Mapping[str, int] | None = None, day: int | None = None,
                     lunch: Break | None = None, max_stops: int | None = None,
-                    name: str | None = None) -> RoutingProblem:
+                    name: str | None = None,
+                    runs: Sequence[StreetRun] = ()) -> RoutingProblem:
     """Build the collection-routing problem of a scenario (see the module docstring).
 
     Parameters
@@ -154,6 +156,12 @@ def routing_problem(scenario: Scenario, matrices: TravelMatrices, *,
         Maximum points per route, or ``None``.
     name
         Problem name; default the scenario's.
+    runs
+        Curbside street runs to serve too (:func:`circularopt.routing.curbside.street_runs`,
+        every day, unloading at ``unload_sites``); ``matrices`` must cover their ends
+        (:func:`~circularopt.routing.curbside.curbside_matrices`). A run becomes one stop
+        per allowed direction, ``"<run id>>"`` (forward) and ``"<run id><"``, both in the
+        group ``<run id>`` when its streets may be served in either direction.
 
     Returns
     -------
@@ -175,7 +183,8 @@ def routing_problem(scenario: Scenario, matrices: TravelMatrices, *,
     unload_min = sorted({v.unload_minutes for _, v, _, _ in types})
     copies = {(s, m): (s if len(unload_min) == 1 else f"{s}@{m:g}min")
               for s in sites for m in unload_min}
-    ids = list(dict.fromkeys([d.id for d, _, _, _ in types] + sites + [p.id for p in chosen]))
+    ids = list(dict.fromkeys([d.id for d, _, _, _ in types] + sites + [p.id for p in chosen]
+                             + [e for r in runs for e in r.end_ids()]))
     sub = matrices.subset(ids)
     base = {c: s for (s, _), c in copies.items() if c != s}
     loc_ids = ids + list(base)
@@ -206,7 +215,22 @@ def routing_problem(scenario: Scenario, matrices: TravelMatrices, *,
         model.add_stop(p.id, demand=list(loads[p.id]), service=p.service_minutes * 60.0,
                        tw_start=0.0 if tw is None else tw[0] * 60.0,
                        tw_end=math.inf if tw is None else tw[1] * 60.0)
+    for r in runs:
+        _add_run(scenario, model, r)
     return model.data()
+
+
+def _add_run(scenario: Scenario, model: RoutingModel, run: StreetRun) -> None:
+    """The stops of a street run, one per allowed direction (see :func:`routing_problem`)."""
+    m3 = sum(t / scenario.stream(s).density_t_per_m3 for s, t in run.tonnes_per_day.items())
+    start, end = run.end_ids()
+    dirs = run.directions()
+    group = run.id if run.rule == "both_sides_one_pass" and len(dirs) == 2 else None
+    for d in dirs:
+        a, b = (start, end) if d == ">" else (end, start)
+        model.add_stop(f"{run.id}{d}", location=a, end=b, service_distance=run.km * 1000.0,
+                       service=run.service_minutes * 60.0, demand=[run.tonnes, m3],
+                       group=group)
 
 
 def _chosen_points(scenario: Scenario, assignment: Mapping[str, str] | None,

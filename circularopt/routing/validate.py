@@ -3,10 +3,11 @@
 :func:`validate_routes` re-derives everything a :class:`~circularopt.routing.result.RoutingResult`
 claims from the raw :class:`~circularopt.routing.problem.RoutingProblem`, without using the
 engines or :func:`~circularopt.routing.result.schedule_route`: that every stop is served
-exactly once, the load after each visit (reset to zero at unload sites) and the
-capacities, the timing (travel between consecutive visits, waiting, time windows, release
-times, unload-site opening hours, shift, maximum duration, the break), the maximum number
-of stops and unloads, which unload sites the vehicle may use, returning empty, that no
+exactly once (a group of stops, e.g. the two directions of a street, by one member),
+the load after each visit (reset to zero at unload sites) and the capacities, the
+timing (travel between consecutive visits, waiting, time windows, release times,
+unload-site opening hours, shift, maximum duration, the break), the maximum number of
+stops and unloads, which unload sites the vehicle may use, returning empty, that no
 truck (``(vehicle_type, vehicle)``) drives two routes at once, and the distance, duration
 and cost of every route and of the plan.
 """
@@ -90,15 +91,7 @@ def validate_routes(problem: RoutingProblem, result: RoutingResult, *,
         duration += t
         cost += c
     bad += _overlaps(problem, result)
-    for idx, stop in enumerate(problem.stops):
-        k = served[idx]
-        if k == 0:
-            bad.append(f"stop {stop.id!r} is not served"
-                       + (" (listed as unassigned)" if stop.id in result.unassigned else ""))
-        elif k > 1:
-            bad.append(f"stop {stop.id!r} is served {k} times")
-        elif stop.id in result.unassigned:
-            bad.append(f"stop {stop.id!r} is served but listed as unassigned")
+    bad += _served_once(problem, result, served)
     if not _close(cost, result.cost, tol):
         bad.append(f"total cost {result.cost} differs from recomputed {cost}")
     return RoutesReport(violations=tuple(bad), cost=cost, distance=distance,
@@ -107,6 +100,27 @@ def validate_routes(problem: RoutingProblem, result: RoutingResult, *,
 
 
 validate = renamed(validate_routes, "circularopt.routing.validate.validate")
+
+
+def _served_once(problem: RoutingProblem, result: RoutingResult,
+                 served: Counter[int]) -> list[str]:
+    """Every stop outside groups served once, every group by exactly one member visit,
+    and ``unassigned`` naming exactly the stops and groups left out."""
+    bad: list[str] = []
+    items: list[tuple[str, str, tuple[int, ...]]] = [
+        (s.id, "stop", (k,)) for k, s in enumerate(problem.stops) if s.group is None]
+    items += [(g.id, "group", g.members) for g in problem.groups]
+    for id_, what, members in items:
+        k = sum(served[m] for m in members)
+        if k == 0:
+            bad.append(f"{what} {id_!r} is not served"
+                       + (" (listed as unassigned)" if id_ in result.unassigned else ""))
+        elif k > 1:
+            bad.append(f"{what} {id_!r} is served {k} times"
+                       + (" (by several members)" if what == "group" else ""))
+        elif id_ in result.unassigned:
+            bad.append(f"{what} {id_!r} is served but listed as unassigned")
+    return bad
 
 
 def _overlaps(problem: RoutingProblem, result: RoutingResult) -> list[str]:

@@ -73,7 +73,9 @@ def part_problem(problem: RoutingProblem, routes: Sequence[Route], *,
     -------
     tuple
         The part's problem (stops renumbered in route order; vehicle type counts = the
-        part's routes plus ``idle``) and the routes in the part's numbering.
+        part's routes plus ``idle``; a group's served member becomes a plain stop, so a
+        part keeps the served direction of a street) and the routes in the part's
+        numbering.
     """
     stops: list[Stop] = []
     start: PartStart = []
@@ -85,7 +87,7 @@ def part_problem(problem: RoutingProblem, routes: Sequence[Route], *,
         for kind, idx in steps:
             if kind == "stop":
                 local[idx] = len(stops)
-                stops.append(problem.stops[idx])
+                stops.append(dataclasses.replace(problem.stops[idx], group=None))
                 out.append(("stop", local[idx]))
             else:
                 out.append((kind, idx))
@@ -94,7 +96,7 @@ def part_problem(problem: RoutingProblem, routes: Sequence[Route], *,
     types = tuple(dataclasses.replace(vt, count=used[k] + idle[k])
                   for k, vt in enumerate(problem.vehicle_types))
     part = dataclasses.replace(problem, name=f"{problem.name} (part)", stops=tuple(stops),
-                               vehicle_types=types)
+                               vehicle_types=types, groups=())
     return part, start
 
 

@@ -298,9 +298,16 @@ class _Model:
     def _optional_nodes(self) -> None:
         """Stops optional at :attr:`drop_penalty` (when set); unload copies at no cost."""
         rt, mgr = self.routing, self.manager
-        if self.drop_penalty is not None:
-            for k in range(self.n_stop):
+        p = self.problem
+        for k, s in enumerate(p.stops):
+            if s.group is None and self.drop_penalty is not None:
                 rt.AddDisjunction([mgr.NodeToIndex(self.n_dep + k)], self.drop_penalty)
+        for g in p.groups:  # exactly one member (at most one when stops may be dropped)
+            nodes = [mgr.NodeToIndex(self.n_dep + k) for k in g.members]
+            if self.drop_penalty is None:
+                rt.AddDisjunction(nodes)
+            else:
+                rt.AddDisjunction(nodes, self.drop_penalty, 1)
         for c in range(len(self.copies)):
             rt.AddDisjunction([mgr.NodeToIndex(self.n_dep + self.n_stop + c)], 0)
 
@@ -473,12 +480,13 @@ class _Model:
                 out.append((k, [self._step(i) for i in path]))
         return out
 
-    def unperformed(self, sol: Any) -> list[int]:
-        """Indices of the stops an assignment leaves out (only with ``drops``)."""
+    def unperformed(self, sol: Any) -> list[str]:
+        """Ids of the stops (and groups) an assignment leaves out (only with ``drops``)."""
         rt, mgr = self.routing, self.manager
-        return [k for k in range(self.n_stop)
-                if sol.Value(rt.NextVar(mgr.NodeToIndex(self.n_dep + k)))
-                == mgr.NodeToIndex(self.n_dep + k)]
+        return list(self.problem.unserved(
+            k for k in range(self.n_stop)
+            if sol.Value(rt.NextVar(mgr.NodeToIndex(self.n_dep + k)))
+            != mgr.NodeToIndex(self.n_dep + k)))
 
     def _transit(self, matrix: np.ndarray) -> int:
         """Register a node-by-node transit matrix (C++-side lookups when it is small)."""
@@ -892,7 +900,7 @@ def solve_ortools(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
             objective = None
         return RoutingResult(problem.name, ENGINE, "infeasible" if dropped else "feasible",
                              time.perf_counter() - t0, tuple(routes),
-                             tuple(problem.stops[k].id for k in dropped),
+                             tuple(dropped),
                              None if dropped else objective, info)
     raise SolverError(f"OR-Tools found no solution for {problem.name!r} within "
                       f"{time_limit:g} s (first solution {setup.fs}); give more time, more "
@@ -927,13 +935,14 @@ def _setup(problem: RoutingProblem, opts: ORToolsOptions) -> _Setup:
     attempts = [_trimmed_counts(problem)] if opts.trim_fleet else []
     if not attempts or attempts[0] != full:
         attempts.append(full)
-    soft = opts.soft_capacity and _soft_eligible(problem)
+    grouped = bool(problem.groups)  # the constructive starts would serve every member
+    soft = opts.soft_capacity and _soft_eligible(problem) and not grouped
     extra = dict((SOFT_SEARCH_EXTRA if soft else SEARCH_EXTRA) if opts.search_params is None
                  else opts.search_params)
-    greedy = (unloads and opts.first_solution is None) if opts.greedy_start is None \
-        else opts.greedy_start
+    greedy = not grouped and ((unloads and opts.first_solution is None)
+                              if opts.greedy_start is None else opts.greedy_start)
     use_savings = opts.first_solution is None and not soft and not greedy \
-        and savings_eligible(problem)
+        and not grouped and savings_eligible(problem)
     size = (SAVINGS_PART_SIZE if use_savings else PART_SIZE) if opts.part_size == "auto" \
         else opts.part_size
     assert size is None or isinstance(size, int)
@@ -984,7 +993,7 @@ def _start(problem: RoutingProblem, counts: list[int], setup: _Setup, drops: str
 def _search_whole(problem: RoutingProblem, counts: list[int], model: _Model, initial: Any,
                   setup: _Setup, make: Callable[..., Any], phase: Budget,
                   info: dict[str, Any]
-                  ) -> tuple[list[Route], list[int], float | None, float | None] | None:
+                  ) -> tuple[list[Route], list[str], float | None, float | None] | None:
     """Search the whole problem within ``phase`` from ``initial``.
 
     Returns the routes, the stops left out, the objective (``None`` with soft

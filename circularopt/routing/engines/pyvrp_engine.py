@@ -9,6 +9,8 @@ Mapping
   time window; a vehicle type lists the sites it may use as ``reload_depots`` and
   ``max_unloads`` as ``max_reloads``. PyVRP resets the load at a reload depot, which is
   exactly an unload.
+* Groups become required mutually exclusive ``ClientGroup`` objects (their members
+  optional clients).
 * Stops become clients with ``delivery = demand`` (for capacity per trip, collecting and
   delivering are the same constraint), service duration, time window and release time.
 * Vehicle types map one to one: shift -> ``tw_early``/``tw_late``, ``max_duration`` ->
@@ -146,11 +148,13 @@ class _Mapping:
         clients = [pyvrp.Client(s.location, delivery=int_loads(p, s.demand),
                                 service_duration=int_time(p, s.service),
                                 tw_early=int_time(p, s.tw_start), tw_late=int_time(p, s.tw_end),
-                                release_time=int_time(p, s.release_time), name=s.id)
+                                release_time=int_time(p, s.release_time), name=s.id,
+                                required=s.group is None, group=s.group)
                    for s in p.stops]
         matrices: list[Any] = [dist, dur]
+        groups = [pyvrp.ClientGroup(list(g.members), required=True) for g in p.groups]
         self.data = pyvrp.ProblemData(locs, clients, self.depots, vtypes, matrices[:1],
-                                      matrices[1:])
+                                      matrices[1:], groups)
 
     def _end_depot(self, k: int) -> int:
         """The private end depot of ``return_empty`` type ``k``, reached from every
@@ -239,8 +243,11 @@ def _fleet_bound(data: pyvrp.ProblemData) -> int:
     vt = data.vehicle_type(0)
     trips = vt.max_reloads + 1 if vt.max_reloads < 2**32 else None
     bound = 1
+    clients = data.clients()
     for dim, cap in enumerate(vt.capacity):
-        demand = sum(c.delivery[dim] for c in data.clients())
+        demand = sum(c.delivery[dim] for c in clients if c.required)
+        demand += sum(min(clients[k].delivery[dim] for k in g.clients)
+                      for g in data.groups())  # one member of each group is served
         if trips is not None and cap > 0:
             bound = max(bound, -(-demand // (cap * trips)))
     return bound
@@ -380,8 +387,8 @@ def solve_pyvrp(problem: RoutingProblem, *, time_limit: float, seed: int = 0,
     if not best.routes():
         raise SolverError(f"PyVRP found no solution for {problem.name!r} in {time_limit} s")
     routes = mapping.routes(best)
-    served = {s for r in routes for s in r.stops}
-    unassigned = tuple(s.id for s in problem.stops if s.id not in served)
+    unassigned = problem.unserved(v.index for r in routes for v in r.visits
+                                  if v.kind == "stop")
     return RoutingResult(problem.name, ENGINE,
                          "feasible" if best.is_feasible() else "infeasible",
                          time.perf_counter() - t0, routes, unassigned,

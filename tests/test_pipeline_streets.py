@@ -1,0 +1,48 @@
+"""The pipeline with curbside streets: city generation, the week beside streets."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from circularopt.pipeline import load_scenario, solve
+from circularopt.routing.decompose import RoutingOptions
+from tests.routing.test_curbside import town_with_streets
+
+
+def test_bishkek_streets_carry_the_private_house_half() -> None:
+    plain = load_scenario("bishkek", size=20)
+    both = load_scenario("bishkek", size=20, streets=True)
+    assert not plain.streets and len(both.streets) > 10_000
+    assert all(s.synthetic for s in both.streets)
+    street_t = sum(s.total_tonnes_per_day for s in both.streets)
+    assert both.total_tonnes_per_day + street_t == pytest.approx(plain.total_tonnes_per_day)
+    assert both.total_tonnes_per_day == pytest.approx(plain.total_tonnes_per_day / 2)
+
+
+def test_a_city_without_private_houses_gets_no_streets() -> None:
+    assert not load_scenario("osh", size=20, streets=True).streets
+
+
+def test_week_plan_beside_daily_streets() -> None:
+    base = town_with_streets()
+    weekly = tuple(dataclasses.replace(p, collections_per_week=3)
+                   for p in base.collection_points)
+    plan = solve(dataclasses.replace(base, collection_points=weekly), time_limit=12,
+                 routing=RoutingOptions(workers=1))
+    assert plan.valid, plan.violations
+    week = plan.info["week"]
+    assert week["valid"]
+    kinds = plan.kpis.by_kind if plan.kpis is not None else {}
+    # the week's saving is judged against the peak day's container routes only
+    assert week["peak_day_every_day"]["km"] == pytest.approx(
+        len(week["working_days"]) * kinds["container"]["km"], abs=1e-2)
+
+
+@pytest.mark.parametrize(("argv", "streets"), [([], None), (["--streets"], True),
+                                               (["--no-streets"], False)])
+def test_cli_streets_switch(argv: list[str], streets: bool | None) -> None:
+    from circularopt.cli import build_parser
+
+    assert build_parser().parse_args(["solve", "bishkek", *argv]).streets is streets
