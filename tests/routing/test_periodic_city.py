@@ -114,7 +114,7 @@ def test_week_outputs(week_plan: Plan, tmp_path: Path) -> None:
     written = write_outputs(week_plan, tmp_path / "out", formats=("csv", "gpkg"))
     assert {"schedule.csv", "week_kpis.csv"} <= set(written)
     routes = pd.read_csv(written["routes.csv"], encoding="utf-8-sig")
-    assert routes.columns[-1] == "day"
+    assert "day" in routes.columns and "direction" in routes.columns
     assert set(routes["day"]) <= {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
     stops = routes[routes["kind"] == "stop"]
     assert sorted(stops[stops["id"] == "p3"]["day"]) == ["Tue"]
