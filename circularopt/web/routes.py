@@ -467,25 +467,46 @@ def download(request: Request, run_id: int, name: str) -> BaseResponse:
     return FileResponse(path, filename=f"run{run_id}-{name}")
 
 
+def _view_dir(request: Request, run_id: int) -> Path:
+    """The run's view folder, rewritten from the stored plan when it is missing or of an
+    older format (:data:`~circularopt.web.mapview.VIEW_VERSION`)."""
+    from circularopt.plan import Plan
+    from circularopt.web.mapview import VIEW_VERSION, write_view
+
+    folder = _run_dir(request, run_id) / "view"
+    version = folder / "version"
+    if version.is_file() and version.read_text(encoding="utf-8").strip() == VIEW_VERSION:
+        return folder
+    text = _db(request).plan_text(run_id)
+    if text:
+        write_view(Plan.from_dict(json.loads(text)), folder)
+    return folder
+
+
 @router.get("/api/runs/{run_id}/view/{name}", response_model=None)
 def view_file(request: Request, run_id: int, name: str) -> BaseResponse:
-    """The browser's figures of a run: ``map.json``, ``charts.json``."""
+    """The browser's files of a run: ``map.json``, ``charts.json``, ``stops.json``."""
     from circularopt.web.mapview import VIEW_FILES
 
-    path = _run_dir(request, run_id) / "view" / name
-    if name not in VIEW_FILES or not path.is_file():
+    if name not in VIEW_FILES:
+        return _not_found(tr("file"))
+    path = _view_dir(request, run_id) / name
+    if not path.is_file():
         return _not_found(tr("file"))
     return FileResponse(path, media_type="application/json")
 
 
 @router.get("/api/runs/{run_id}/routes/{route}", response_model=None)
-def route_detail(request: Request, run_id: int, route: str) -> BaseResponse:
-    """One route's stops and times."""
-    path = _run_dir(request, run_id) / "view" / "stops.json"
+def route_detail(request: Request, run_id: int, route: str, day: str | None = None
+                 ) -> BaseResponse:
+    """One route's stops and times on ``day`` (default: the first day that has it)."""
+    path = _view_dir(request, run_id) / "stops.json"
     stops = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    if route not in stops:
-        return _not_found(tr("route"))
-    return JSONResponse({"route": route, "stops": stops[route]})
+    days = [day] if day is not None else list(stops)
+    for d in days:
+        if route in stops.get(d, {}):
+            return JSONResponse({"route": route, "day": d, "stops": stops[d][route]})
+    return _not_found(tr("route"))
 
 
 # --------------------------------------------------------------------------- compare
@@ -513,4 +534,5 @@ def compare_page(request: Request, a: int | None = None, b: int | None = None
                            digits.get(name, 0), list(values))
                           for name, values in zip(frame.index, frame.values.tolist(),
                                                   strict=True)]}
-    return page(request, "compare.html", runs=runs, chosen=chosen, table=table, a=a, b=b)
+    return page(request, "compare.html", runs=runs, chosen=chosen, table=table, a=a, b=b,
+                tiles=request.app.state.settings.tiles)
