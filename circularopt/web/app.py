@@ -26,7 +26,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from circularopt.exceptions import InputError
-from circularopt.i18n import tr
+from circularopt.i18n import tr, using
 from circularopt.outputs.tiles import TILE_ORIGIN
 from circularopt.web import routes
 from circularopt.web.jobs import JobManager
@@ -89,7 +89,8 @@ def _add_middleware(app: FastAPI, settings: WebSettings) -> None:
             if path.startswith("/api/") or request.method != "GET":
                 return JSONResponse({"error": tr("login required")}, status_code=401)
             return RedirectResponse("/login", status_code=303)
-        response: Response = await call_next(request)
+        with using(str(session.get("lang", "en"))):  # tr() speaks the user's language
+            response: Response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", _CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

@@ -260,6 +260,54 @@ async def edit_scenario(request: Request, scenario_id: int) -> BaseResponse:
     return _redirect(f"/scenarios/{scenario_id}")
 
 
+@router.get("/scenarios/{scenario_id}/sites", response_class=HTMLResponse)
+def sites_page(request: Request, scenario_id: int, page: int = 1) -> BaseResponse:
+    """Candidate complexes, recyclers and one page of the sites' collection frequency."""
+    row = _db(request).scenario(scenario_id)
+    if row is None:
+        return _not_found(tr("scenario"))
+    return _sites_page(request, row, page)
+
+
+def _sites_page(request: Request, row: ScenarioRow, number: int, status: int = 200,
+                errors: dict[str, str] | None = None, form: Any = None) -> HTMLResponse:
+    from circularopt.web import sites
+
+    scenario = row.scenario()
+    pages = max(1, -(-len(scenario.collection_points) // sites.SITES_PER_PAGE))
+    number = min(max(1, number), pages)
+    return page(request, "sites.html", status, row=row, scenario=scenario,
+                candidates=sites.candidate_rows(scenario),
+                recyclers=sites.recycler_rows(scenario), sites=sites.site_rows(scenario, number),
+                page_number=number, pages=pages, labels=sites.COLUMN_LABELS,
+                cand_columns=sites.CANDIDATE_COLUMNS, rec_columns=sites.RECYCLER_COLUMNS,
+                field_errors=errors or {}, summary=list((errors or {}).values()),
+                form=form or {}, notes=request.session.pop("notes", []))
+
+
+@router.post("/scenarios/{scenario_id}/sites", response_model=None)
+async def edit_sites(request: Request, scenario_id: int, page: int = 1) -> BaseResponse:
+    """Apply the candidates, recyclers and frequency forms; every bad value is shown at its
+    field, naming the row and the value."""
+    from circularopt.web.sites import SiteFormError, apply_site_edits
+
+    db = _db(request)
+    row = db.scenario(scenario_id)
+    if row is None:
+        return _not_found(tr("scenario"))
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        scenario = apply_site_edits(row.scenario(), form)
+    except SiteFormError as exc:
+        return _sites_page(request, row, page, 422, exc.errors, form)
+    with db.session() as s:
+        stored = s.get(ScenarioRow, scenario_id)
+        assert stored is not None
+        stored.data = json.dumps(scenario.to_dict())
+    request.session["notes"] = [tr("Saved.")]
+    return _redirect(f"/scenarios/{scenario_id}/sites?page={page}")
+
+
 @router.get("/api/scenarios")
 def api_scenarios(request: Request) -> list[dict[str, Any]]:
     """Scenarios: id, name, source, counts."""
