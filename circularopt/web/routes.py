@@ -480,9 +480,10 @@ def run_page(request: Request, run_id: int) -> BaseResponse:
     if row is None:
         return _not_found(tr("run"))
     facts = row.facts()
+    files = _files(request, run_id)
     return page(request, "run.html", run=row, active=row.status in ACTIVE,
-                files=_files(request, run_id), kpis=(facts or {}).get("kpis"), facts=facts,
-                tiles=request.app.state.settings.tiles)
+                files=files, sheets=ROUTE_SHEETS in files, kpis=(facts or {}).get("kpis"),
+                facts=facts, tiles=request.app.state.settings.tiles)
 
 
 @router.post("/runs/{run_id}/cancel", response_model=None)
@@ -529,6 +530,22 @@ def _view_dir(request: Request, run_id: int) -> Path:
     if text:
         write_view(Plan.from_dict(json.loads(text)), folder)
     return folder
+
+
+ROUTE_SHEETS = "route-sheets.html"
+"""The printable route sheets in a run's folder, written by ``write_outputs`` with
+``circularopt.outputs.sheets`` (runs from before it have none)."""
+
+
+@router.get("/runs/{run_id}/sheets", response_model=None)
+def route_sheets(request: Request, run_id: int) -> BaseResponse:
+    """The run's printable route sheets (one page per truck and day), shown in the browser
+    for printing."""
+    path = _run_file(request, run_id, ROUTE_SHEETS)
+    if path is None:
+        return _not_found(tr("route sheets"))
+    return FileResponse(path, media_type="text/html", content_disposition_type="inline",
+                        filename=f"run{run_id}-{ROUTE_SHEETS}")
 
 
 @router.get("/api/runs/{run_id}/view/{name}", response_model=None)

@@ -267,6 +267,22 @@ def test_week_plan_routes_by_day_and_old_views_are_rewritten(solved: Any) -> Non
     assert (folder / "version").is_file()
 
 
+def test_route_sheets_are_linked_and_shown_inline_when_the_run_has_them(solved: Any) -> None:
+    client, _, (first, second) = solved
+    folder = Path(client.app.state.settings.data_dir) / "runs" / str(second)
+    if not (folder / "route-sheets.html").is_file():  # written by outputs.sheets once merged
+        (folder / "route-sheets.html").write_text("<h1>Маршрутный лист</h1>", encoding="utf-8")
+    assert 'id="sheets-link"' in client.get(f"/runs/{second}").text
+    r = client.get(f"/runs/{second}/sheets")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-disposition"].startswith("inline")
+    if not (Path(client.app.state.settings.data_dir) / "runs" / str(first)
+            / "route-sheets.html").is_file():
+        assert 'id="sheets-link"' not in client.get(f"/runs/{first}").text
+        assert client.get(f"/runs/{first}/sheets").status_code == 404
+    assert client.get("/runs/999/sheets").status_code == 404
+
+
 def test_downloads_and_no_path_traversal(solved: Any, tmp_path: Path) -> None:
     import geopandas as gpd
     import pyogrio
