@@ -174,12 +174,27 @@ def plotly_js() -> BaseResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    """Scenarios, new-scenario forms and the latest runs."""
+def home(request: Request, project: str | None = None) -> HTMLResponse:
+    """Scenarios (of one project when ``project`` is given), projects, new-scenario forms
+    and the latest runs."""
+    return _home(request, project=project)
+
+
+def _home(request: Request, status: int = 200, project: str | None = None,
+          **extra: Any) -> HTMLResponse:
     from circularopt.cities import list_cities
 
-    return page(request, "home.html", scenarios=_db(request).scenarios(),
-                runs=_db(request).runs()[:10], cities=list_cities())
+    scenarios = _db(request).scenarios()
+    projects: dict[str, int] = {}
+    for s in scenarios:
+        projects[s.project] = projects.get(s.project, 0) + 1
+    shown = scenarios if project is None else [s for s in scenarios if s.project == project]
+    return page(request, "home.html", status, scenarios=shown, projects=projects,
+                project=project, runs=_db(request).runs()[:10], cities=list_cities(), **extra)
+
+
+def _project(form: Any) -> str:
+    return " ".join(str(form.get("project") or "").split())[:200]
 
 
 def _city_scenario(form: Any) -> Any:
@@ -207,17 +222,15 @@ async def new_city_scenario(request: Request) -> BaseResponse:
     except (InputError, CircularOptError) as exc:
         return _home_error(request, exc)
     row = _db(request).add(ScenarioRow(name=str(form.get("name") or scenario.name),
+                                       project=_project(form),
                                        source=tr("generated: {what}", what=source),
                                        data=json.dumps(scenario.to_dict())))
     return _redirect(f"/scenarios/{row.id}")
 
 
 def _home_error(request: Request, exc: Exception, status: int = 422) -> HTMLResponse:
-    from circularopt.cities import list_cities
-
     lines = _error_text(exc) if isinstance(exc, InputError) else [str(exc)]
-    return page(request, "home.html", status, scenarios=_db(request).scenarios(),
-                runs=_db(request).runs()[:10], cities=list_cities(), errors=lines)
+    return _home(request, status, errors=lines)
 
 
 @router.get("/scenarios/{scenario_id}", response_class=HTMLResponse)
@@ -308,13 +321,26 @@ async def edit_sites(request: Request, scenario_id: int, page: int = 1) -> BaseR
     return _redirect(f"/scenarios/{scenario_id}/sites?page={page}")
 
 
+@router.post("/scenarios/{scenario_id}/project", response_model=None)
+async def set_project(request: Request, scenario_id: int) -> BaseResponse:
+    """Put the scenario in a project (``project``: a name; empty: none)."""
+    form = await request.form()
+    with _db(request).session() as s:
+        stored = s.get(ScenarioRow, scenario_id)
+        if stored is None:
+            return _not_found(tr("scenario"))
+        stored.project = _project(form)
+    return _redirect(f"/scenarios/{scenario_id}")
+
+
 @router.get("/api/scenarios")
 def api_scenarios(request: Request) -> list[dict[str, Any]]:
     """Scenarios: id, name, source, counts."""
     out = []
     for row in _db(request).scenarios():
         data = json.loads(row.data)
-        out.append({"id": row.id, "name": row.name, "source": row.source,
+        out.append({"id": row.id, "name": row.name, "project": row.project,
+                    "source": row.source,
                     "collection_points": len(data.get("collection_points", []))})
     return out
 
@@ -398,7 +424,7 @@ async def import_upload(request: Request, token: str) -> BaseResponse:
                             bad_field=getattr(exc, "field", ""))
     city = str(form.get("city"))
     name = str(form.get("name") or "") or f"{names[token]} ({city})"
-    row = _db(request).add(ScenarioRow(name=name, source=tr(
+    row = _db(request).add(ScenarioRow(name=name, project=_project(form), source=tr(
         "uploaded: {file}, {n} sites, on the {city} base scenario (depots, candidates, "
         "recyclers and landfills are the city spec's)", file=names[token],
         n=len(scenario.collection_points), city=city), data=json.dumps(scenario.to_dict())))

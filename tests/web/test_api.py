@@ -432,3 +432,25 @@ def test_language_choice_formats_numbers(client: TestClient) -> None:
     client.post("/language", data={"csrf": csrf_of(client), "lang": "ru"})
     assert "1\u00a0200 container sites" in client.get(f"/scenarios/{sid}").text
     assert 'lang="ru"' in client.get("/").text
+
+
+def test_projects_group_scenarios(client: TestClient) -> None:
+    token = csrf_of(client)
+    for name, project in (("a", "Бишкек 2027"), ("b", "Бишкек 2027"), ("c", "")):
+        r = client.post("/scenarios/city", data={"csrf": token, "city": "osh", "size": "30",
+                                                 "name": name, "project": project},
+                        follow_redirects=False)
+        assert r.status_code == 303
+    listed = {s["name"]: s["project"] for s in client.get("/api/scenarios").json()}
+    assert listed == {"a": "Бишкек 2027", "b": "Бишкек 2027", "c": ""}
+    home = client.get("/", params={"project": "Бишкек 2027"}).text
+    assert ">a</a>" in home and ">b</a>" in home and ">c</a>" not in home
+    assert "Бишкек 2027</a> (2)" in client.get("/").text
+    cid = next(s["id"] for s in client.get("/api/scenarios").json() if s["name"] == "c")
+    r = client.post(f"/scenarios/{cid}/project", data={"csrf": token,
+                                                      "project": "  Ош   лето "},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert {s["name"]: s["project"] for s in client.get("/api/scenarios").json()}["c"] == \
+        "Ош лето"
+    assert client.post("/scenarios/999/project", data={"csrf": token}).status_code == 404
