@@ -7,7 +7,8 @@ drops one). :func:`apply_site_edits` reads every field, collects every bad value
 raises :class:`SiteFormError` naming, for each, the table, the row number and id, the column
 and the value, in the user's language (:func:`circularopt.i18n.tr`). A new candidate
 takes its capacity options and recovery rates from the first candidate; a new recycler
-buys the streams of the first recycler at the given price.
+buys the streams of the first recycler at the given price, and is an existing one unless
+it has an opening cost.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ def _new_row(reader: _Reader, template: Any, columns: Sequence[str], row: int,
     if price:
         values["price_per_tonne"] = dict.fromkeys(template.price_per_tonne,
                                                   values.get("price_per_tonne", _price(template)))
-        values.setdefault("existing", True)
+        values["existing"] = not values.get("opening_cost")  # else opened at that cost
     return reader.build("new", row, str(rid), lambda: dataclasses.replace(
         template, id=rid, approximate=False, **{"name": "", **values}))
 
