@@ -127,6 +127,25 @@ def test_upload_run_map_route_download_cancel_compare(page: Any, server: Server,
     page.click("#route-list tbody tr >> nth=0")
     page.wait_for_selector("#stops table")
     assert days[-1] in page.inner_text("#stops-title") and "start" in page.inner_text("#stops")
+    # a click on the middle of a route's longest segment on the canvas chooses that route
+    page.locator("#map").scroll_into_view_if_needed()
+    route, x, y = page.evaluate("""() => { const v = document.getElementById('map').mapView;
+        const r = v.dayRoutes()[1] || v.dayRoutes()[0], c = v.canvas.getBoundingClientRect();
+        let best = [0, 0, 0];
+        for (let i = 0; i + 3 < r.xy.length; i += 2) {
+          const a = v.toScreen(r.xy[i], r.xy[i + 1]), b = v.toScreen(r.xy[i + 2], r.xy[i + 3]);
+          const d = Math.hypot(b[0] - a[0], b[1] - a[1]), x = (a[0] + b[0]) / 2,
+                y = (a[1] + b[1]) / 2;  /* not under the legend or the buttons */
+          if (d > best[0] && document.elementFromPoint(c.left + x, c.top + y) === v.canvas) {
+            best = [d, x, y];
+          }
+        }
+        return [r.route, best[1], best[2]]; }""")
+    box = page.locator("#map canvas").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_selector(f"#route-list tr.chosen[data-route='{route}']")
+    page.wait_for_function(f"document.getElementById('stops-title').textContent"
+                           f".includes('{route}')")
     page.wait_for_selector("#chart-cost[data-rendered]", timeout=60_000)  # plotly, loaded late
     with page.expect_download() as info:
         page.click("#downloads a[href$='plan.gpkg']")

@@ -101,6 +101,7 @@
         tiles: tiles ? tiles.checked : div.dataset.tiles === "1",
         onRoute: function (day, route) { showStops(div, day, route); },
         onDay: function () { listRoutes(view); }});
+      div.mapView = view;  /* for scripts and tests */
       if (div.id === "map") {
         listRoutes(view);
         if (tiles) { tiles.addEventListener("change", function () { view.setTiles(tiles.checked); }); }
