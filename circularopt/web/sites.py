@@ -23,13 +23,15 @@ from circularopt.exceptions import InputError
 from circularopt.i18n import lazy, tr
 from circularopt.scenario import Scenario
 
-__all__ = ["CANDIDATE_COLUMNS", "COLUMN_LABELS", "RECYCLER_COLUMNS", "SITES_PER_PAGE",
+__all__ = ["CANDIDATE_COLUMNS", "COLUMN_LABELS", "DIGITS", "RECYCLER_COLUMNS", "SITES_PER_PAGE",
            "SiteFormError", "apply_site_edits", "candidate_rows", "recycler_rows", "site_rows"]
 
 SITES_PER_PAGE = 100
 """Container sites per page of the frequency table."""
 
-_BOUNDS = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "lat": (-90.0, 90.0), "lon": (-180.0, 180.0),
+    "price_per_tonne": (None, None)}  # negative: the recycler charges a gate fee
 CANDIDATE_COLUMNS = ("name", "lat", "lon", "variable_cost_per_tonne")
 """Editable columns of the candidate complexes."""
 RECYCLER_COLUMNS = ("name", "lat", "lon", "capacity_t_per_day", "price_per_tonne",
@@ -44,6 +46,9 @@ COLUMN_LABELS = {"id": lazy("id"), "name": lazy("name"), "lat": lazy("latitude")
                  "opening_cost": lazy("opening cost"),
                  "collections_per_week": lazy("collections per week")}
 """Column headings (and names in error messages) of the site tables."""
+
+DIGITS = {"lat": 6, "lon": 6, "collections_per_week": 0}
+"""Decimals shown in the forms (2 for the other columns)."""
 
 _TITLES = {"cand": lazy("Candidate complexes"), "rec": lazy("Recyclers"),
            "site": lazy("Container sites")}
@@ -106,10 +111,12 @@ class _Reader:
         if not text:  # an empty cell keeps the value (a new row's: none)
             return current
         try:
-            return self._value(name, column, text)
+            value = self._value(name, column, text)
         except InputError as exc:
             self.errors[name] = _message(self.table, row, rid, column, text, exc.expected)
             return current
+        shown = isinstance(current, float) and value == round(current, DIGITS.get(column, 2))
+        return current if shown else value  # a value sent back as shown stays unrounded
 
     @staticmethod
     def _value(name: str, column: str, text: str) -> Any:
@@ -121,9 +128,9 @@ class _Reader:
             return per_week(name, int(text_number(name, text, decimal_comma=True, lo=1, hi=7,
                                                   expected=tr("a whole number 1-7"))))
         lo, hi = _BOUNDS.get(column, (0.0, None))
-        return text_number(name, text, decimal_comma=True, lo=lo, hi=hi,
-                           expected=tr("a number from {lo} to {hi}", lo=lo, hi=hi)
-                           if hi is not None else tr("a number >= 0"))
+        expected = (tr("a number") if lo is None else tr("a number >= 0") if hi is None
+                    else tr("a number from {lo} to {hi}", lo=lo, hi=hi))
+        return text_number(name, text, decimal_comma=True, lo=lo, hi=hi, expected=expected)
 
     def build(self, key: str, row: int, rid: str, make: Callable[[], Any]) -> Any:
         """``make()``; the object's own checks, if they fail, are shown at the row's id."""

@@ -5,6 +5,7 @@ Scenarios are SYNTHETIC (generated Osh sites).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -68,6 +69,26 @@ def test_errors_follow_the_language(osh: Scenario) -> None:
         apply_site_edits(osh, {"rec.0.capacity_t_per_day": "много"})
     assert "Переработчики" in info.value.errors["rec.0.capacity_t_per_day"]
     assert "число >= 0" in info.value.errors["rec.0.capacity_t_per_day"]
+
+
+def test_every_shown_value_is_read_back_unchanged(osh: Scenario) -> None:
+    """The form as first shown (numbers in Russian format) saves the same scenario,
+    including a recycler's negative price (a gate fee)."""
+    from circularopt.web.locale import fmt_number
+    from circularopt.web.sites import candidate_rows, recycler_rows
+
+    cand = osh.complex_candidates
+    odd = dataclasses.replace(osh, complex_candidates=(
+        dataclasses.replace(cand[0], variable_cost_per_tonne=10.123456), *cand[1:]))
+    form = {name: fmt_number(value, 6 if name.endswith((".lat", ".lon")) else 2, "ru")
+            if isinstance(value, float) else str(value)
+            for r in candidate_rows(odd) + recycler_rows(odd)
+            for name, value in r["fields"].values()}
+    assert form["cand.0.variable_cost_per_tonne"] == "10,12"
+    assert any(v.startswith("-") for v in form.values())
+    out = apply_site_edits(odd, form)
+    assert out.complex_candidates == odd.complex_candidates  # 10.123456 is not rounded
+    assert out.recyclers == odd.recyclers
 
 
 def test_a_duplicate_id_is_refused(osh: Scenario) -> None:
