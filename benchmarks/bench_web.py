@@ -3,10 +3,11 @@
 1. *First render*: a stored plan (``--plan plan.json``, e.g. from
    ``circularopt solve bishkek --size 5000``) is put in a fresh data folder as a finished
    run; ``circularopt serve`` runs in a subprocess; Debian's Chromium (Playwright) opens
-   the run page ``--repeats`` times and reads when the map finished drawing (the page's
-   ``data-rendered`` mark: ``performance.now()`` after ``Plotly.react`` resolved, i.e.
-   milliseconds after the page was requested). The first load has an empty cache (plotly.js,
-   4.8 MB, is downloaded and compiled); the others are reloads with a warm cache.
+   the run page ``--repeats`` times, each in a fresh browser context (a first visit, empty
+   cache), and reads when the map was first drawn (the page's ``data-rendered`` mark:
+   ``performance.now()`` at the canvas renderer's first paint, i.e. milliseconds after
+   the page was requested); then a reload with a warm cache, and when the charts were
+   drawn (plotly.js is loaded after the map).
 2. *Load*: two solves of a generated Osh scenario run (``--solve-size`` sites) while
    ``--users`` simulated users (httpx, asyncio) browse the pages for ``--seconds`` (at most
    ``--max-requests`` requests); the script prints the count, errors and the 50th/95th
@@ -89,26 +90,49 @@ def serve(data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the server did not start")
 
 
-def first_render(url: str, run_id: int, repeats: int) -> dict[str, Any]:
-    """Milliseconds from request to drawn map: first (cold cache) and reloads (warm)."""
+def _warm_server(url: str, run_id: int) -> None:
+    """One request of the page and its map, as an office server that has been running
+    would have had (imports and templates loaded); the browser's cache stays empty."""
+    import httpx
+
+    for path in (f"/runs/{run_id}", f"/api/runs/{run_id}/view/map.json"):
+        httpx.get(url + path, timeout=120).raise_for_status()
+
+
+def first_render(url: str, run_id: int, repeats: int, shot: Path | None = None
+                 ) -> dict[str, Any]:
+    """Milliseconds from request to drawn map, each in a fresh browser context (a first
+    visit: empty cache), then one reload (warm cache); JavaScript errors are counted."""
     from playwright.sync_api import sync_playwright
 
-    times = []
+    cold, errors = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for k in range(repeats):
-            if k == 0:
-                page.goto(f"{url}/runs/{run_id}")
-            else:
-                page.reload()
+        for _ in range(repeats):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{url}/runs/{run_id}")
             page.wait_for_selector("#map[data-rendered]", timeout=120_000)
-            times.append(float(page.get_attribute("#map", "data-rendered") or "nan"))
-        traces = page.get_attribute("#map", "data-traces")
+            cold.append(float(page.get_attribute("#map", "data-rendered") or "nan"))
+            context.close()
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{url}/runs/{run_id}")
+        page.wait_for_selector("#map[data-rendered]", timeout=120_000)
+        page.reload()
+        page.wait_for_selector("#map[data-rendered]", timeout=120_000)
+        warm = float(page.get_attribute("#map", "data-rendered") or "nan")
+        page.wait_for_selector("#chart-cost[data-rendered]", timeout=120_000)
+        charts = float(page.get_attribute("#chart-cost", "data-rendered") or "nan")
+        points, routes = (page.get_attribute("#map", a) for a in ("data-points", "data-routes"))
+        if shot is not None:
+            page.screenshot(path=str(shot))
         browser.close()
-    return {"cold_ms": round(times[0]), "warm_ms": [round(t) for t in times[1:]],
-            "warm_median_ms": round(statistics.median(times[1:])) if repeats > 1 else None,
-            "traces": traces}
+    return {"cold_ms": [round(t) for t in cold], "cold_median_ms": round(statistics.median(cold)),
+            "cold_max_ms": round(max(cold)), "warm_reload_ms": round(warm),
+            "charts_drawn_ms": round(charts), "points": points, "routes": routes,
+            "page_errors": errors}
 
 
 async def _user(client: Any, pages: list[str], end: float, out: list[tuple[str, float, int]],
@@ -212,7 +236,9 @@ def main() -> None:
     """Parse the arguments, run both measurements, print (and write) the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--plan", type=Path, required=True, help="plan.json to display")
-    parser.add_argument("--repeats", type=int, default=4, help="page loads (1 cold)")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="first visits (fresh browser contexts)")
+    parser.add_argument("--screenshot", type=Path, help="save the run page as a PNG")
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=40.0, help="browsing time")
     parser.add_argument("--max-requests", type=int, default=3000)
@@ -229,8 +255,9 @@ def main() -> None:
         run_id = prepare(data, args.plan)
         proc, url = serve(data, workers=2)
         try:
+            _warm_server(url, run_id)
             result: dict[str, Any] = {
-                "first_render": first_render(url, run_id, args.repeats),
+                "first_render": first_render(url, run_id, args.repeats, args.screenshot),
                 "load_average_before": os.getloadavg()}
             if not args.skip_load:
                 result["load"] = load(url, run_id, args)

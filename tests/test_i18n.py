@@ -4,6 +4,7 @@ language, number formatting, input errors and the command line."""
 from __future__ import annotations
 
 import ast
+import re
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +49,21 @@ def _literal_ids() -> dict[str, str]:
     return found
 
 
+_TEMPLATE_CALL = re.compile(r"""\bt\(\s*(["'])((?:(?!\1).)*)\1""", re.S)
+
+
+def _template_ids() -> dict[str, str]:
+    """Every ``t("...")`` literal in the package's Jinja templates -> where it is (a
+    ``t`` of a variable, e.g. a run's status, cannot be checked here)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for m in _TEMPLATE_CALL.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            found.setdefault(m.group(2), f"{path.relative_to(PACKAGE.parent)}:{line}")
+    return found
+
+
 def _ru_catalog() -> Catalog:
     with i18n.catalog_path("ru").open("rb") as f:
         return read_po(f, locale="ru")
@@ -61,7 +77,7 @@ def _fields(text: str) -> set[str]:
 
 
 def test_every_message_in_the_package_has_a_russian_translation() -> None:
-    ids = _literal_ids()
+    ids = {**_template_ids(), **_literal_ids()}
     assert len(ids) > 150  # the scan finds the package's messages
     catalog = _ru_catalog()
     missing = [f"{where}: {message!r}" for message, where in sorted(ids.items())
@@ -78,7 +94,15 @@ def test_russian_translations_keep_the_fields_of_their_message() -> None:
 
 
 def test_the_extraction_tool_finds_the_same_messages_as_the_scan() -> None:
-    assert set(_extract.extract_ids()) == set(_literal_ids())
+    assert set(_extract.extract_ids()) == set(_literal_ids()) | set(_template_ids())
+
+
+def test_template_messages_are_found() -> None:
+    pytest.importorskip("jinja2", reason="the web extra is not installed")
+    found = _extract.template_ids()
+    assert "Route sheets (print)" in found  # t("...") in run.html
+    assert "circularopt/web/templates/run.html" in [where for where, _ in found["Status"]]
+    assert len(found) > 60
 
 
 # ---------------------------------------------------------------- choosing the language

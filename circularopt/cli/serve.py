@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "file in the data folder)")
     p.add_argument("--workers", type=int, help="runs solved at once (default: one per core)")
     p.add_argument("--tiles", action="store_true",
-                   help="show OpenStreetMap street tiles by default (needs internet)")
+                   help="show street tiles (CARTO, OpenStreetMap data) by default (needs internet)")
     p.add_argument("--max-upload-mb", type=float, default=20.0,
                    help="largest upload in MB (default 20)")
     p.add_argument("--create-user", metavar="NAME",

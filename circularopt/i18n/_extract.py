@@ -1,7 +1,10 @@
 """Collect the package's message ids and add the new ones to the PO catalogs.
 
 Message ids are the string literals passed first to ``tr(...)`` and ``lazy(...)``, found
-by walking each module's syntax tree (:mod:`ast`): Babel's Python extractor
+by walking each module's syntax tree (:mod:`ast`), and to ``t(...)`` in the package's
+Jinja templates (``*.html``, the web app's, which calls ``tr`` through ``t``), found by
+Jinja2's own parser (:func:`jinja2.ext.extract_from_ast`; a ``t`` of a variable, such as a
+run's status, cannot be listed). Babel's Python extractor
 (``babel.messages.extract``) misses a ``tr`` call nested in the arguments of another
 one, so it is not used here. The catalogs are read and written with Babel's PO reader
 and writer. Translations already in a catalog are kept. Ids not in the source stay in
@@ -17,10 +20,13 @@ from pathlib import Path
 
 from circularopt.i18n import DOMAIN, catalog_path
 
-__all__ = ["KEYWORDS", "extract_ids", "update_catalog"]
+__all__ = ["KEYWORDS", "TEMPLATE_KEYWORDS", "extract_ids", "template_ids", "update_catalog"]
 
 KEYWORDS = ("tr", "lazy")
 """Functions whose first argument is a message id."""
+
+TEMPLATE_KEYWORDS = ("t",)
+"""Functions whose first argument is a message id in the Jinja templates."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,6 +39,26 @@ def extract_ids(package_dir: Path = PACKAGE_DIR) -> dict[str, list[tuple[str, in
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and (message := _message(node)):
                 found.setdefault(message, []).append((where, node.lineno))
+    for message, places in template_ids(package_dir).items():
+        found.setdefault(message, []).extend(places)
+    return found
+
+
+def template_ids(package_dir: Path = PACKAGE_DIR) -> dict[str, list[tuple[str, int]]]:
+    """Message id -> places, for every literal ``t("...")`` in the ``*.html`` templates."""
+    try:
+        from jinja2 import Environment
+        from jinja2.ext import extract_from_ast
+    except ImportError:  # the web extra is not installed: no templates are used
+        return {}
+    env, found = Environment(), dict[str, list[tuple[str, int]]]()
+    for path in sorted(package_dir.rglob("*.html")):
+        where = path.relative_to(package_dir.parent).as_posix()
+        tree = env.parse(path.read_text(encoding="utf-8"))
+        for line, _, strings in extract_from_ast(tree, TEMPLATE_KEYWORDS):
+            first = strings[0] if isinstance(strings, tuple) else strings
+            if isinstance(first, str):
+                found.setdefault(first, []).append((where, line))
     return found
 
 

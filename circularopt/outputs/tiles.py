@@ -1,18 +1,23 @@
-"""Street tiles behind the HTML report's map, loaded by the browser when it is online.
+"""Street tiles behind the HTML report's map and the web app's map, loaded by the browser
+when it is online: one provider for both.
 
-The report stays one self-contained file: it carries only the tiles' addresses, as
-plotly layout images on the map's longitude/latitude axes. A browser that is online
-draws the streets under the plan's layers; offline the images fail to load and the map
-keeps its plain background. Nothing is downloaded when the report is written.
+The web app's canvas map (``circularopt/web/static/map.js``) draws :data:`TILE_URL`
+tiles under the plan when its "Street tiles" box is on, and its content security policy
+allows :data:`TILE_ORIGIN`. The report stays one self-contained file: it carries only
+the tiles' addresses, as plotly layout images on the map's longitude/latitude axes. A
+browser that is online draws the streets under the plan's layers; offline the images
+fail to load and the map keeps its plain background. Nothing is downloaded when the
+report is written.
 
 The tiles are CARTO's "Positron" (``light_all``) raster tiles of OpenStreetMap data: a
 light style under which the plan's colours stay readable, and a server that accepts
 pages opened from a local file (OpenStreetMap's own tile servers may refuse requests
-without an HTTP ``Referer``, which a local file cannot send). The attribution is shown
-on the map. Caveats: the tiles are chosen for the whole plan at one zoom level, so they
-blur when one zooms far in; Web Mercator tiles are stretched onto the map's equal-scale
-degree axes, which is exact at the tile edges and off by under 0.5 % of a tile inside
-(city extents).
+without an HTTP ``Referer``, which a local file cannot send, and their usage policy does
+not cover backing an application). The attribution is shown on both maps. CARTO's free
+basemaps are meant for light, non-commercial use with attribution. Caveats (report):
+the tiles are chosen for the whole plan at one zoom level, so they blur when one zooms
+far in; Web Mercator tiles are stretched onto the map's equal-scale degree axes, which
+is exact at the tile edges and off by under 0.5 % of a tile inside (city extents).
 
 The tile numbers follow the OpenStreetMap wiki's "Slippy map tilenames" formulas; they
 are four lines, so they are written here rather than taken from a dependency.

@@ -26,7 +26,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from circularopt.exceptions import InputError
-from circularopt.i18n import tr
+from circularopt.i18n import tr, using
+from circularopt.outputs.tiles import TILE_ORIGIN
 from circularopt.web import routes
 from circularopt.web.jobs import JobManager
 from circularopt.web.locale import LANGUAGES
@@ -39,9 +40,10 @@ HERE = Path(__file__).parent
 
 _OPEN_PATHS = ("/login", "/static/", "/vendor/", "/api/health")
 _CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
-        "'unsafe-inline'; img-src 'self' data: blob: https://tile.openstreetmap.org; "
-        "connect-src 'self' https://tile.openstreetmap.org; worker-src blob:; "
-        "child-src blob:; frame-ancestors 'none'")
+        f"'unsafe-inline'; img-src 'self' data: blob: {TILE_ORIGIN}; connect-src 'self'; "
+        "worker-src blob:; child-src blob:; frame-ancestors 'none'")
+"""Content security policy: scripts from the app only (plotly.js needs ``eval``), street
+tiles from :data:`~circularopt.outputs.tiles.TILE_ORIGIN`."""
 
 
 def _templates() -> Jinja2Templates:
@@ -87,7 +89,8 @@ def _add_middleware(app: FastAPI, settings: WebSettings) -> None:
             if path.startswith("/api/") or request.method != "GET":
                 return JSONResponse({"error": tr("login required")}, status_code=401)
             return RedirectResponse("/login", status_code=303)
-        response: Response = await call_next(request)
+        with using(str(session.get("lang", "en"))):  # tr() speaks the user's language
+            response: Response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", _CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

@@ -1,142 +1,139 @@
-"""Plotly figures of a plan for the browser, as JSON-ready dicts.
+"""The plan's map and charts for the browser, as JSON-ready dicts.
 
-:func:`map_data` draws the plan's layers (:func:`circularopt.outputs.plan_layers`) as
-``scattermap`` traces (MapLibre, WebGL) so that street tiles can be shown when online;
-the page's script turns them into ``scattergl`` traces on longitude/latitude axes when
-tiles are off, which needs no network. Routes are grouped into a few traces (one per
-colour, lines separated by gaps) with the route's label on every vertex, so 5,000 sites
-and hundreds of routes stay a handful of WebGL traces; a click on a line names the route
-and the page asks :func:`route_stops` for its stops and times. Route lines are
-simplified (Douglas-Peucker, about 5 m) before sending.
+:func:`map_data` gives the plan's layers (:func:`circularopt.outputs.plan_layers`) in a
+compact form that the page's own canvas renderer (``static/map.js``) draws: point layers
+(collection points coloured by the complex they go to, candidates, open complexes,
+recyclers, landfills, depots) and the routes of each day (a week plan's working days, or
+the plan's own ``every day`` / ``peak day`` routes), each a polyline with its truck,
+length, hours, tonnes and colour. Street tiles (:mod:`circularopt.outputs.tiles`, the same
+provider as the HTML report) are drawn under them when online; offline the background is
+plain. Route lines are simplified (Douglas-Peucker, about 5 m) before sending.
+:func:`route_stops` gives every route's stops and times per day (``routes.csv``'s rows).
 
-The cost and tonnes charts are the HTML report's figures
-(:func:`circularopt.outputs.report.cost_figure`, ``tonnes_figure``).
+The cost and tonnes charts are the HTML report's plotly figures
+(:func:`circularopt.outputs.report.cost_figure`, ``tonnes_figure``); the page loads
+plotly.js only for them, after the map is drawn.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from circularopt.i18n import tr
-from circularopt.outputs.colours import ROUTE_PALETTE, complex_colours
+from circularopt.outputs.colours import complex_colours, route_style
 from circularopt.outputs.layers import plan_layers
+from circularopt.outputs.tiles import TILE_ATTRIBUTION, TILE_URL
+from circularopt.outputs.week import day_label
 from circularopt.plan import Plan
 
-__all__ = ["VIEW_FILES", "charts", "map_data", "route_stops", "write_view"]
+__all__ = ["VIEW_FILES", "VIEW_VERSION", "charts", "map_data", "route_stops", "write_view"]
 
 VIEW_FILES = ("map.json", "charts.json", "stops.json")
 """Files :func:`write_view` writes next to a run's outputs."""
 
+VIEW_VERSION = "2"
+"""Format of the view files (written to ``version``; older views are rewritten)."""
+
 SIMPLIFY_DEG = 5e-5
 """Tolerance of the route-line simplification, degrees (about 5 m)."""
+
+_DASHES = {"solid": [], "dash": [8, 5], "dot": [2, 4]}
 
 
 def _round(values: Any) -> list[float]:
     return [round(float(v), 6) for v in values]
 
 
-def _route_traces(layers: Mapping[str, Any]) -> list[dict[str, Any]]:
-    routes = layers["routes"]
-    groups: dict[int, dict[str, list[Any]]] = {}
-    for k, (_, row) in enumerate(routes.iterrows()):
-        g = groups.setdefault(k % len(ROUTE_PALETTE), {"lat": [], "lon": [], "route": []})
-        line = row.geometry.simplify(SIMPLIFY_DEG)
-        xs, ys = line.xy
-        g["lon"] += [*_round(xs), None]
-        g["lat"] += [*_round(ys), None]
-        g["route"] += [str(row["route"])] * len(xs) + [None]
-    return [{"type": "scattermap", "mode": "lines", "lat": g["lat"], "lon": g["lon"],
-             "customdata": g["route"], "name": tr("Routes"), "legendgroup": "routes",
-             "showlegend": c == 0, "hovertemplate": tr("route") + " %{customdata}<extra></extra>",
-             "line": {"color": ROUTE_PALETTE[c], "width": 2}, "meta": "routes"}
-            for c, g in sorted(groups.items())]
-
-
-def _point_traces(plan: Plan, layers: Mapping[str, Any]) -> list[dict[str, Any]]:
-    pts = layers["collection_points"]
-    if not len(pts):
-        return []
-    colours = complex_colours(plan)
-    return [{"type": "scattermap", "mode": "markers", "name": tr("Collection points"),
-             "lat": _round(pts.geometry.y), "lon": _round(pts.geometry.x),
-             "text": [f"{i} {n} · {t:.2f} t/day → {c or '-'} · {tr('route')} {r or '-'}"
-                      for i, n, t, c, r in zip(pts["id"], pts["name"], pts["total_t_per_day"],
-                                                pts["complex"], pts["route"], strict=True)],
-             "hoverinfo": "text", "meta": "points",
-             "marker": {"size": 6, "color": [colours.get(c, "#999999")
-                                             for c in pts["complex"]]}}]
-
-
-def _site_trace(gdf: Any, name: str, colour: str, size: int, meta: str,
-                text: list[str]) -> dict[str, Any]:
-    return {"type": "scattermap", "mode": "markers", "name": f"{name} ({len(gdf)})",
-            "lat": _round(gdf.geometry.y), "lon": _round(gdf.geometry.x), "text": text,
-            "hoverinfo": "text", "meta": meta, "marker": {"size": size, "color": colour}}
-
-
-def _site_traces(layers: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _day_routes(gdf: Any) -> list[dict[str, Any]]:
     out = []
-    cx = layers["complexes"]
-    for is_open, name, colour, size in ((False, tr("Closed candidates"), "#9e9e9e", 9),
-                                        (True, tr("Open complexes"), "#d81b60", 16)):
-        sub = cx[cx["open"] == is_open]
-        if len(sub):
-            out.append(_site_trace(sub, name, colour, size, "complexes",
-                                   [f"{i} {n}" for i, n in zip(sub["id"], sub["name"],
-                                                               strict=True)]))
-    for layer, name, colour in (("recyclers", tr("Recyclers"), "#2e7d32"),
-                                ("landfills", tr("Landfills"), "#6d4c41"),
-                                ("depots", tr("Depots"), "#000000")):
-        gdf = layers[layer]
-        if len(gdf):
-            out.append(_site_trace(gdf, name, colour, 12, layer,
-                                   [f"{i} {n}" for i, n in zip(gdf["id"], gdf["name"],
-                                                               strict=True)]))
+    for k, (_, row) in enumerate(gdf.iterrows()):
+        xs, ys = row.geometry.simplify(SIMPLIFY_DEG).xy
+        colour, dash = route_style(k)
+        out.append({"route": str(row["route"]), "vehicle": str(row["vehicle"]),
+                    "km": round(float(row["distance_km"]), 2),
+                    "hours": round(float(row["duration_h"]), 2),
+                    "tonnes": round(float(row["collected_t"]), 3), "stops": int(row["stops"]),
+                    "start": str(row["start"]), "end": str(row["end"]), "colour": colour,
+                    "dash": _DASHES.get(dash, []), "lon": _round(xs), "lat": _round(ys)})
     return out
 
 
-def map_data(plan: Plan, *, tiles: bool = False) -> dict[str, Any]:
-    """The map figure (``data``, ``layout``) of a plan.
+def _days(plan: Plan, layers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The routes of each working day of a week plan, else the plan's own routes."""
+    week = [(name[len("routes_"):], gdf) for name, gdf in layers.items()
+            if name.startswith("routes_")]
+    days = week or [(day_label(plan), layers["routes"])]
+    return [{"day": day, "label": tr(day), "routes": _day_routes(gdf)} for day, gdf in days]
+
+
+def _layer(gdf: Any, meta: str, name: str, colour: str | list[str], size: int,
+           text: list[str]) -> dict[str, Any]:
+    return {"meta": meta, "name": f"{name} ({len(gdf)})", "colour": colour, "size": size,
+            "lon": _round(gdf.geometry.x), "lat": _round(gdf.geometry.y), "text": text}
+
+
+def _point_layers(plan: Plan, layers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    pts = layers["collection_points"]
+    if len(pts):
+        colours = complex_colours(plan)
+        out.append(_layer(pts, "points", tr("Collection points"),
+                          [colours.get(c, "#999999") for c in pts["complex"]], 3,
+                          [f"{i} {n} · {t:.2f} t/day → {c or '-'}" for i, n, t, c in
+                           zip(pts["id"], pts["name"], pts["total_t_per_day"],
+                               pts["complex"], strict=True)]))
+    cx = layers["complexes"]
+    for is_open, name, colour, size in ((False, tr("Closed candidates"), "#9e9e9e", 5),
+                                        (True, tr("Open complexes"), "#d81b60", 8)):
+        sub = cx[cx["open"] == is_open]
+        if len(sub):
+            out.append(_layer(sub, "complexes", name, colour, size, _names(sub)))
+    for key, name, colour in (("recyclers", tr("Recyclers"), "#2e7d32"),
+                              ("landfills", tr("Landfills"), "#6d4c41"),
+                              ("depots", tr("Depots"), "#000000")):
+        if len(layers[key]):
+            out.append(_layer(layers[key], key, name, colour, 6, _names(layers[key])))
+    return out
+
+
+def _names(gdf: Any) -> list[str]:
+    return [f"{i} {n}" for i, n in zip(gdf["id"], gdf["name"], strict=True)]
+
+
+def map_data(plan: Plan) -> dict[str, Any]:
+    """The map of a plan: ``bbox``, ``layers`` (points), ``days`` (routes), ``tiles``.
 
     Parameters
     ----------
     plan
         The plan (a partial plan shows what it has).
-    tiles
-        Start with OpenStreetMap street tiles (loaded by the browser) instead of a plain
-        background.
     """
     layers = plan_layers(plan)
     located = list(plan.scenario.located())
-    lat = sum(o.lat for o in located) / max(len(located), 1)
-    lon = sum(o.lon for o in located) / max(len(located), 1)
-    data = [*_route_traces(layers), *_point_traces(plan, layers), *_site_traces(layers)]
-    title = tr("APPROXIMATE distances (straight lines)") if plan.approximate else ""
-    layout = {"map": {"style": "open-street-map" if tiles else "white-bg",
-                      "center": {"lat": lat, "lon": lon}, "zoom": 10.5},
-              "margin": {"l": 0, "r": 0, "t": 30 if title else 0, "b": 0},
-              "title": {"text": title, "font": {"size": 13}}, "showlegend": True,
-              "legend": {"x": 0, "y": 1, "bgcolor": "rgba(255,255,255,0.8)"},
-              "uirevision": "keep"}
-    return {"data": data, "layout": layout}
+    lons, lats = [o.lon for o in located] or [0.0], [o.lat for o in located] or [0.0]
+    return {"version": VIEW_VERSION, "bbox": [min(lons), min(lats), max(lons), max(lats)],
+            "title": tr("APPROXIMATE distances (straight lines)") if plan.approximate else "",
+            "layers": _point_layers(plan, layers), "days": _days(plan, layers),
+            "labels": {"routes": tr("Routes"), "route": tr("route"), "day": tr("Day")},
+            "tiles": {"url": TILE_URL, "subdomains": "abcd", "attribution": TILE_ATTRIBUTION}}
 
 
-def route_stops(plan: Plan) -> dict[str, list[dict[str, Any]]]:
-    """Route label -> its visits: sequence, kind, id, name, arrival, departure, tonnes
-    picked up and on board; the plan's own routes (those the map draws), not a week
-    plan's days."""
+def route_stops(plan: Plan) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Day -> route label -> its visits (``routes.csv``'s rows): sequence, kind, id, name,
+    arrival, departure, tonnes picked up and on board, vehicle."""
     from circularopt.outputs.tables import plan_tables
 
-    own = dataclasses.replace(plan, info={k: v for k, v in plan.info.items() if k != "week"})
-    table = plan_tables(own)["routes"]
+    table = plan_tables(plan)["routes"]
     cols = ["sequence", "kind", "id", "name", "arrival", "departure", "picked_up_t",
             "load_on_board_t", "vehicle"]
-    return {str(label): json.loads(sub[cols].to_json(orient="records", force_ascii=False))
-            for label, sub in table.groupby("route", sort=False)}
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for (day, label), sub in table.groupby(["day", "route"], sort=False):
+        out.setdefault(str(day), {})[str(label)] = json.loads(
+            sub[cols].to_json(orient="records", force_ascii=False))
+    return out
 
 
 def charts(plan: Plan) -> dict[str, Any]:
@@ -150,9 +147,11 @@ def charts(plan: Plan) -> dict[str, Any]:
 
 
 def write_view(plan: Plan, folder: Path) -> None:
-    """Write the browser's figures of ``plan`` (:data:`VIEW_FILES`) into ``folder``."""
+    """Write the browser's files of ``plan`` (:data:`VIEW_FILES` and ``version``) into
+    ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in (("map.json", map_data(plan)), ("charts.json", charts(plan)),
                        ("stops.json", route_stops(plan))):
         (folder / name).write_text(json.dumps(data, ensure_ascii=False,
                                               separators=(",", ":")), encoding="utf-8")
+    (folder / "version").write_text(VIEW_VERSION, encoding="utf-8")

@@ -174,12 +174,27 @@ def plotly_js() -> BaseResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    """Scenarios, new-scenario forms and the latest runs."""
+def home(request: Request, project: str | None = None) -> HTMLResponse:
+    """Scenarios (of one project when ``project`` is given), projects, new-scenario forms
+    and the latest runs."""
+    return _home(request, project=project)
+
+
+def _home(request: Request, status: int = 200, project: str | None = None,
+          **extra: Any) -> HTMLResponse:
     from circularopt.cities import list_cities
 
-    return page(request, "home.html", scenarios=_db(request).scenarios(),
-                runs=_db(request).runs()[:10], cities=list_cities())
+    scenarios = _db(request).scenarios()
+    projects: dict[str, int] = {}
+    for s in scenarios:
+        projects[s.project] = projects.get(s.project, 0) + 1
+    shown = scenarios if project is None else [s for s in scenarios if s.project == project]
+    return page(request, "home.html", status, scenarios=shown, projects=projects,
+                project=project, runs=_db(request).runs()[:10], cities=list_cities(), **extra)
+
+
+def _project(form: Any) -> str:
+    return " ".join(str(form.get("project") or "").split())[:200]
 
 
 def _city_scenario(form: Any) -> Any:
@@ -207,17 +222,15 @@ async def new_city_scenario(request: Request) -> BaseResponse:
     except (InputError, CircularOptError) as exc:
         return _home_error(request, exc)
     row = _db(request).add(ScenarioRow(name=str(form.get("name") or scenario.name),
+                                       project=_project(form),
                                        source=tr("generated: {what}", what=source),
                                        data=json.dumps(scenario.to_dict())))
     return _redirect(f"/scenarios/{row.id}")
 
 
 def _home_error(request: Request, exc: Exception, status: int = 422) -> HTMLResponse:
-    from circularopt.cities import list_cities
-
     lines = _error_text(exc) if isinstance(exc, InputError) else [str(exc)]
-    return page(request, "home.html", status, scenarios=_db(request).scenarios(),
-                runs=_db(request).runs()[:10], cities=list_cities(), errors=lines)
+    return _home(request, status, errors=lines)
 
 
 @router.get("/scenarios/{scenario_id}", response_class=HTMLResponse)
@@ -260,13 +273,74 @@ async def edit_scenario(request: Request, scenario_id: int) -> BaseResponse:
     return _redirect(f"/scenarios/{scenario_id}")
 
 
+@router.get("/scenarios/{scenario_id}/sites", response_class=HTMLResponse)
+def sites_page(request: Request, scenario_id: int, page: int = 1) -> BaseResponse:
+    """Candidate complexes, recyclers and one page of the sites' collection frequency."""
+    row = _db(request).scenario(scenario_id)
+    if row is None:
+        return _not_found(tr("scenario"))
+    return _sites_page(request, row, page)
+
+
+def _sites_page(request: Request, row: ScenarioRow, number: int, status: int = 200,
+                errors: dict[str, str] | None = None, form: Any = None) -> HTMLResponse:
+    from circularopt.web import sites
+
+    scenario = row.scenario()
+    pages = max(1, -(-len(scenario.collection_points) // sites.SITES_PER_PAGE))
+    number = min(max(1, number), pages)
+    return page(request, "sites.html", status, row=row, scenario=scenario,
+                candidates=sites.candidate_rows(scenario),
+                recyclers=sites.recycler_rows(scenario), sites=sites.site_rows(scenario, number),
+                page_number=number, pages=pages, labels=sites.COLUMN_LABELS,
+                cand_columns=sites.CANDIDATE_COLUMNS, rec_columns=sites.RECYCLER_COLUMNS,
+                field_errors=errors or {}, summary=list((errors or {}).values()),
+                form=form or {}, notes=request.session.pop("notes", []))
+
+
+@router.post("/scenarios/{scenario_id}/sites", response_model=None)
+async def edit_sites(request: Request, scenario_id: int, page: int = 1) -> BaseResponse:
+    """Apply the candidates, recyclers and frequency forms; every bad value is shown at its
+    field, naming the row and the value."""
+    from circularopt.web.sites import SiteFormError, apply_site_edits
+
+    db = _db(request)
+    row = db.scenario(scenario_id)
+    if row is None:
+        return _not_found(tr("scenario"))
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        scenario = apply_site_edits(row.scenario(), form)
+    except SiteFormError as exc:
+        return _sites_page(request, row, page, 422, exc.errors, form)
+    with db.session() as s:
+        stored = s.get(ScenarioRow, scenario_id)
+        assert stored is not None
+        stored.data = json.dumps(scenario.to_dict())
+    request.session["notes"] = [tr("Saved.")]
+    return _redirect(f"/scenarios/{scenario_id}/sites?page={page}")
+
+
+@router.post("/scenarios/{scenario_id}/project", response_model=None)
+async def set_project(request: Request, scenario_id: int) -> BaseResponse:
+    """Put the scenario in a project (``project``: a name; empty: none)."""
+    form = await request.form()
+    with _db(request).session() as s:
+        stored = s.get(ScenarioRow, scenario_id)
+        if stored is None:
+            return _not_found(tr("scenario"))
+        stored.project = _project(form)
+    return _redirect(f"/scenarios/{scenario_id}")
+
+
 @router.get("/api/scenarios")
 def api_scenarios(request: Request) -> list[dict[str, Any]]:
     """Scenarios: id, name, source, counts."""
     out = []
     for row in _db(request).scenarios():
         data = json.loads(row.data)
-        out.append({"id": row.id, "name": row.name, "source": row.source,
+        out.append({"id": row.id, "name": row.name, "project": row.project,
+                    "source": row.source,
                     "collection_points": len(data.get("collection_points", []))})
     return out
 
@@ -350,7 +424,7 @@ async def import_upload(request: Request, token: str) -> BaseResponse:
                             bad_field=getattr(exc, "field", ""))
     city = str(form.get("city"))
     name = str(form.get("name") or "") or f"{names[token]} ({city})"
-    row = _db(request).add(ScenarioRow(name=name, source=tr(
+    row = _db(request).add(ScenarioRow(name=name, project=_project(form), source=tr(
         "uploaded: {file}, {n} sites, on the {city} base scenario (depots, candidates, "
         "recyclers and landfills are the city spec's)", file=names[token],
         n=len(scenario.collection_points), city=city), data=json.dumps(scenario.to_dict())))
@@ -432,9 +506,10 @@ def run_page(request: Request, run_id: int) -> BaseResponse:
     if row is None:
         return _not_found(tr("run"))
     facts = row.facts()
+    files = _files(request, run_id)
     return page(request, "run.html", run=row, active=row.status in ACTIVE,
-                files=_files(request, run_id), kpis=(facts or {}).get("kpis"), facts=facts,
-                tiles=request.app.state.settings.tiles)
+                files=files, sheets=ROUTE_SHEETS in files, kpis=(facts or {}).get("kpis"),
+                facts=facts, tiles=request.app.state.settings.tiles)
 
 
 @router.post("/runs/{run_id}/cancel", response_model=None)
@@ -467,25 +542,62 @@ def download(request: Request, run_id: int, name: str) -> BaseResponse:
     return FileResponse(path, filename=f"run{run_id}-{name}")
 
 
+def _view_dir(request: Request, run_id: int) -> Path:
+    """The run's view folder, rewritten from the stored plan when it is missing or of an
+    older format (:data:`~circularopt.web.mapview.VIEW_VERSION`)."""
+    from circularopt.plan import Plan
+    from circularopt.web.mapview import VIEW_VERSION, write_view
+
+    folder = _run_dir(request, run_id) / "view"
+    version = folder / "version"
+    if version.is_file() and version.read_text(encoding="utf-8").strip() == VIEW_VERSION:
+        return folder
+    text = _db(request).plan_text(run_id)
+    if text:
+        write_view(Plan.from_dict(json.loads(text)), folder)
+    return folder
+
+
+ROUTE_SHEETS = "route-sheets.html"
+"""The printable route sheets in a run's folder, written by ``write_outputs`` with
+``circularopt.outputs.sheets`` (runs from before it have none)."""
+
+
+@router.get("/runs/{run_id}/sheets", response_model=None)
+def route_sheets(request: Request, run_id: int) -> BaseResponse:
+    """The run's printable route sheets (one page per truck and day), shown in the browser
+    for printing."""
+    path = _run_file(request, run_id, ROUTE_SHEETS)
+    if path is None:
+        return _not_found(tr("route sheets"))
+    return FileResponse(path, media_type="text/html", content_disposition_type="inline",
+                        filename=f"run{run_id}-{ROUTE_SHEETS}")
+
+
 @router.get("/api/runs/{run_id}/view/{name}", response_model=None)
 def view_file(request: Request, run_id: int, name: str) -> BaseResponse:
-    """The browser's figures of a run: ``map.json``, ``charts.json``."""
+    """The browser's files of a run: ``map.json``, ``charts.json``, ``stops.json``."""
     from circularopt.web.mapview import VIEW_FILES
 
-    path = _run_dir(request, run_id) / "view" / name
-    if name not in VIEW_FILES or not path.is_file():
+    if name not in VIEW_FILES:
+        return _not_found(tr("file"))
+    path = _view_dir(request, run_id) / name
+    if not path.is_file():
         return _not_found(tr("file"))
     return FileResponse(path, media_type="application/json")
 
 
 @router.get("/api/runs/{run_id}/routes/{route}", response_model=None)
-def route_detail(request: Request, run_id: int, route: str) -> BaseResponse:
-    """One route's stops and times."""
-    path = _run_dir(request, run_id) / "view" / "stops.json"
+def route_detail(request: Request, run_id: int, route: str, day: str | None = None
+                 ) -> BaseResponse:
+    """One route's stops and times on ``day`` (default: the first day that has it)."""
+    path = _view_dir(request, run_id) / "stops.json"
     stops = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    if route not in stops:
-        return _not_found(tr("route"))
-    return JSONResponse({"route": route, "stops": stops[route]})
+    days = [day] if day is not None else list(stops)
+    for d in days:
+        if route in stops.get(d, {}):
+            return JSONResponse({"route": route, "day": d, "stops": stops[d][route]})
+    return _not_found(tr("route"))
 
 
 # --------------------------------------------------------------------------- compare
@@ -513,4 +625,5 @@ def compare_page(request: Request, a: int | None = None, b: int | None = None
                            digits.get(name, 0), list(values))
                           for name, values in zip(frame.index, frame.values.tolist(),
                                                   strict=True)]}
-    return page(request, "compare.html", runs=runs, chosen=chosen, table=table, a=a, b=b)
+    return page(request, "compare.html", runs=runs, chosen=chosen, table=table, a=a, b=b,
+                tiles=request.app.state.settings.tiles)

@@ -75,7 +75,7 @@ class WebSettings:
     max_upload_mb
         Largest accepted upload, MB.
     tiles
-        Show street tiles (loaded by the browser from OpenStreetMap) by default.
+        Show street tiles (:mod:`circularopt.outputs.tiles`, loaded by the browser) by default.
     require_login
         Force logins even on localhost (default: only on network addresses).
     """

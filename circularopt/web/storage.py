@@ -61,7 +61,8 @@ class UserRow(Base):
 
 
 class ScenarioRow(Base):
-    """A scenario: circularopt's scenario JSON and where it came from."""
+    """A scenario: circularopt's scenario JSON, where it came from and its project (a
+    name grouping scenarios; empty: none)."""
 
     __tablename__ = "scenarios"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -69,6 +70,7 @@ class ScenarioRow(Base):
     source: Mapped[str] = mapped_column(String(400))
     data: Mapped[str] = mapped_column(Text)
     created: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    project: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     def scenario(self) -> Any:
         """The stored :class:`~circularopt.scenario.Scenario`."""

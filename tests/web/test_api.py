@@ -18,6 +18,7 @@ pytest.importorskip("fastapi", reason="the web extra is not installed (pip insta
 
 from fastapi.testclient import TestClient
 
+from circularopt.outputs.tiles import TILE_URL
 from circularopt.web import WebSettings, create_app
 from circularopt.web.users import set_password
 from tests.web.conftest import csrf_of, russian_csv
@@ -215,7 +216,7 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Any:
         runs = [_run(client, sid), _run(client, sid, time_limit="30", max_iterations="50",
                                         complexes="2")]
         for run in runs:
-            assert _wait(client, run, _finished)["status"] == "done"
+            assert _wait(client, run, _finished, timeout=240)["status"] == "done"
         yield client, sid, runs
 
 
@@ -225,20 +226,61 @@ def test_run_page_map_charts_and_route_stops(solved: Any) -> None:
     assert state["has_plan"] and "plan.gpkg" in state["files"] and state["stage"] == "done"
     page = client.get(f"/runs/{run}")
     assert page.status_code == 200
-    assert 'id="map"' in page.text and "/vendor/plotly.js" in page.text
+    assert 'id="map"' in page.text and "/static/map.js" in page.text
+    assert "/vendor/plotly.js" not in page.text  # loaded by the script after the map
     assert "APPROXIMATE distances" in page.text and "SYNTHETIC" in page.text
-    fig = client.get(f"/api/runs/{run}/view/map.json").json()
-    routes = [t for t in fig["data"] if t["meta"] == "routes"]
-    assert routes and all(t["type"] == "scattermap" for t in fig["data"])
-    label = next(c for c in routes[0]["customdata"] if c)
-    stops = client.get(f"/api/runs/{run}/routes/{label}").json()["stops"]
-    assert stops[0]["kind"] == "start" and stops[-1]["kind"] == "end"
+    view = client.get(f"/api/runs/{run}/view/map.json").json()
+    assert view["tiles"]["url"] == TILE_URL
+    points = next(layer for layer in view["layers"] if layer["meta"] == "points")
+    assert len(points["lon"]) == len(points["lat"]) == len(points["colour"]) == 120
+    day = view["days"][0]
+    route = day["routes"][0]
+    assert len(route["lon"]) == len(route["lat"]) >= 2 and route["stops"] > 0
+    got = client.get(f"/api/runs/{run}/routes/{route['route']}",
+                     params={"day": day["day"]}).json()
+    assert got["day"] == day["day"] and got["stops"][0]["kind"] == "start"
+    assert got["stops"][-1]["kind"] == "end"
+    assert client.get(f"/api/runs/{run}/routes/{route['route']}").json()["day"] == day["day"]
     assert client.get(f"/api/runs/{run}/routes/R999").status_code == 404
+    assert client.get(f"/api/runs/{run}/routes/{route['route']}",
+                      params={"day": "someday"}).status_code == 404
     charts = client.get(f"/api/runs/{run}/view/charts.json").json()
     assert set(charts) == {"cost", "tonnes"}
     assert client.get(f"/api/runs/{run}/view/secret.json").status_code == 404
     assert client.get("/runs/999").status_code == 404
     assert client.get("/api/runs/999").status_code == 404
+
+
+def test_week_plan_routes_by_day_and_old_views_are_rewritten(solved: Any) -> None:
+    client, _, (run, _) = solved
+    plan = json.loads(client.app.state.db.plan_text(run))
+    working = list(plan["info"]["week"]["working_days"])
+    view = client.get(f"/api/runs/{run}/view/map.json").json()
+    assert [d["day"] for d in view["days"]] == [
+        d for d in working if plan["info"]["week"]["routes"][d] is not None]
+    stops = client.get(f"/api/runs/{run}/view/stops.json").json()
+    assert list(stops) == [d["day"] for d in view["days"]]
+    folder = Path(client.app.state.settings.data_dir) / "runs" / str(run) / "view"
+    (folder / "version").unlink()
+    (folder / "map.json").write_text('{"data": []}', encoding="utf-8")  # an older format
+    assert client.get(f"/api/runs/{run}/view/map.json").json()["days"] == view["days"]
+    assert (folder / "version").is_file()
+
+
+def test_route_sheets_are_linked_and_shown_inline_when_the_run_has_them(solved: Any) -> None:
+    client, _, (first, second) = solved
+    folder = Path(client.app.state.settings.data_dir) / "runs" / str(second)
+    if not (folder / "route-sheets.html").is_file():  # written by outputs.sheets once merged
+        (folder / "route-sheets.html").write_text("<h1>Маршрутный лист</h1>", encoding="utf-8")
+    assert 'id="sheets-link"' in client.get(f"/runs/{second}").text
+    r = client.get(f"/runs/{second}/sheets")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-disposition"].startswith("inline")
+    if not (Path(client.app.state.settings.data_dir) / "runs" / str(first)
+            / "route-sheets.html").is_file():
+        assert 'id="sheets-link"' not in client.get(f"/runs/{first}").text
+        assert client.get(f"/runs/{first}/sheets").status_code == 404
+    assert client.get("/runs/999/sheets").status_code == 404
 
 
 def test_downloads_and_no_path_traversal(solved: Any, tmp_path: Path) -> None:
@@ -390,3 +432,25 @@ def test_language_choice_formats_numbers(client: TestClient) -> None:
     client.post("/language", data={"csrf": csrf_of(client), "lang": "ru"})
     assert "1\u00a0200 container sites" in client.get(f"/scenarios/{sid}").text
     assert 'lang="ru"' in client.get("/").text
+
+
+def test_projects_group_scenarios(client: TestClient) -> None:
+    token = csrf_of(client)
+    for name, project in (("a", "Бишкек 2027"), ("b", "Бишкек 2027"), ("c", "")):
+        r = client.post("/scenarios/city", data={"csrf": token, "city": "osh", "size": "30",
+                                                 "name": name, "project": project},
+                        follow_redirects=False)
+        assert r.status_code == 303
+    listed = {s["name"]: s["project"] for s in client.get("/api/scenarios").json()}
+    assert listed == {"a": "Бишкек 2027", "b": "Бишкек 2027", "c": ""}
+    home = client.get("/", params={"project": "Бишкек 2027"}).text
+    assert ">a</a>" in home and ">b</a>" in home and ">c</a>" not in home
+    assert "Бишкек 2027</a> (2)" in client.get("/").text
+    cid = next(s["id"] for s in client.get("/api/scenarios").json() if s["name"] == "c")
+    r = client.post(f"/scenarios/{cid}/project", data={"csrf": token,
+                                                      "project": "  Ош   лето "},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert {s["name"]: s["project"] for s in client.get("/api/scenarios").json()}["c"] == \
+        "Ош лето"
+    assert client.post("/scenarios/999/project", data={"csrf": token}).status_code == 404

@@ -1,5 +1,7 @@
 """End to end in Debian's Chromium (Playwright): upload, run, map, cancel, compare, download.
 
+What the API tests cover (restarts, bad uploads, logins) is not repeated here.
+
 The server is ``python -m circularopt serve`` in a subprocess on 127.0.0.1 with a free
 port and a temporary data folder; Chromium is driven by pytest-playwright's fixtures with
 ``/usr/bin/chromium`` (skipped with a reason when it is absent). Scenarios are SYNTHETIC
@@ -118,14 +120,33 @@ def test_upload_run_map_route_download_cancel_compare(page: Any, server: Server,
     scenario_url = page.url
     first = _start_run(page, "30", "50")
     _map_rendered(page)
-    routes = page.evaluate("document.getElementById('map').data"
-                           ".filter(t => t.meta === 'routes').length")
-    assert routes > 0
-    page.evaluate("""() => { const d = document.getElementById('map');
-        const t = d.data.find(t => t.meta === 'routes');
-        d.emit('plotly_click', {points: [{data: t, customdata: t.customdata[0]}]}); }""")
+    assert int(page.get_attribute("#map", "data-routes") or 0) > 0
+    days = page.eval_on_selector_all("#map .day-select option", "os => os.map(o => o.value)")
+    page.select_option("#map .day-select", days[-1])
+    page.wait_for_selector(f"#route-list thead tr[data-day='{days[-1]}']")
+    page.click("#route-list tbody tr >> nth=0")
     page.wait_for_selector("#stops table")
-    assert "start" in page.inner_text("#stops")
+    assert days[-1] in page.inner_text("#stops-title") and "start" in page.inner_text("#stops")
+    # a click on the middle of a route's longest segment on the canvas chooses that route
+    page.locator("#map").scroll_into_view_if_needed()
+    route, x, y = page.evaluate("""() => { const v = document.getElementById('map').mapView;
+        const r = v.dayRoutes()[1] || v.dayRoutes()[0], c = v.canvas.getBoundingClientRect();
+        let best = [0, 0, 0];
+        for (let i = 0; i + 3 < r.xy.length; i += 2) {
+          const a = v.toScreen(r.xy[i], r.xy[i + 1]), b = v.toScreen(r.xy[i + 2], r.xy[i + 3]);
+          const d = Math.hypot(b[0] - a[0], b[1] - a[1]), x = (a[0] + b[0]) / 2,
+                y = (a[1] + b[1]) / 2;  /* not under the legend or the buttons */
+          if (d > best[0] && document.elementFromPoint(c.left + x, c.top + y) === v.canvas) {
+            best = [d, x, y];
+          }
+        }
+        return [r.route, best[1], best[2]]; }""")
+    box = page.locator("#map canvas").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_selector(f"#route-list tr.chosen[data-route='{route}']")
+    page.wait_for_function(f"document.getElementById('stops-title').textContent"
+                           f".includes('{route}')")
+    page.wait_for_selector("#chart-cost[data-rendered]", timeout=60_000)  # plotly, loaded late
     with page.expect_download() as info:
         page.click("#downloads a[href$='plan.gpkg']")
     gpkg = tmp_path / "plan.gpkg"
@@ -147,20 +168,3 @@ def test_upload_run_map_route_download_cancel_compare(page: Any, server: Server,
     _map_rendered(page, "#map-1")
     _map_rendered(page, "#map-2")
     assert "complexes opened" in page.inner_text("#comparison")
-
-
-def test_restart_mid_run_keeps_the_run_interrupted_with_its_plan(
-        page: Any, server: Server, tmp_path: Path) -> None:
-    _new_scenario(page, server, tmp_path, 40)
-    run_url = _start_run(page, "120")
-    page.wait_for_function(
-        "document.getElementById('stage').textContent === 'routing'", timeout=90_000)
-    server.stop()
-    again = Server(server.data).start()
-    try:
-        page.goto(run_url.replace(server.url, again.url))
-        assert "interrupted" in page.inner_text("#status")
-        page.wait_for_selector("text=INCOMPLETE plan")
-        _map_rendered(page)
-    finally:
-        again.stop()

@@ -1,4 +1,4 @@
-/* circularopt web app: live progress, maps and charts (progressive enhancement). */
+/* circularopt web app: live progress, maps (static/map.js) and charts (progressive enhancement). */
 "use strict";
 (function () {
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -38,27 +38,21 @@
     });
   }
 
-  /* scattermap -> scattergl on lon/lat axes: no tiles, no network */
-  function offline(fig) {
-    var lat0 = fig.layout.map.center.lat;
-    var data = fig.data.map(function (t) {
-      var c = Object.assign({}, t, {type: "scattergl", x: t.lon, y: t.lat});
-      delete c.lat; delete c.lon;
-      return c;
-    });
-    var layout = Object.assign({}, fig.layout, {
-      xaxis: {showgrid: false, zeroline: false, title: {text: "lon"}},
-      yaxis: {showgrid: false, zeroline: false, title: {text: "lat"}, scaleanchor: "x",
-              scaleratio: 1 / Math.max(Math.cos(lat0 * Math.PI / 180), 0.05)},
-      plot_bgcolor: "#f4f6f8", hovermode: "closest", dragmode: "pan"});
-    delete layout.map;
-    return {data: data, layout: layout};
+  function cell(row, text, cls) {
+    var td = document.createElement("td");
+    td.textContent = text == null ? "" : String(text);
+    if (cls) { td.className = cls; }
+    row.appendChild(td);
   }
 
-  function showStops(div, route) {
+  function showStops(div, day, route) {
     var box = document.getElementById("stops");
     if (!box) { return; }
-    getJSON("/api/runs/" + div.dataset.run + "/routes/" + encodeURIComponent(route))
+    document.querySelectorAll("#route-list tr[data-route]").forEach(function (tr) {
+      tr.classList.toggle("chosen", tr.dataset.route === route);
+    });
+    getJSON("/api/runs/" + div.dataset.run + "/routes/" + encodeURIComponent(route) +
+            "?day=" + encodeURIComponent(day))
       .then(function (r) {
         var rows = r.stops.map(function (s) {
           return "<tr><td>" + esc(s.sequence) + "</td><td>" + esc(s.kind) + "</td><td>" +
@@ -67,7 +61,7 @@
             "</td><td>" + esc(Number(s.load_on_board_t).toFixed(2)) + "</td></tr>";
         }).join("");
         var title = document.createElement("span");
-        title.textContent = route + " · " + (r.stops[0] ? r.stops[0].vehicle : "");
+        title.textContent = r.day + " · " + route + " · " + (r.stops[0] ? r.stops[0].vehicle : "");
         box.innerHTML = "<h3 id='stops-title'></h3><table class='list'><tr><th>#</th>" +
           "<th>kind</th><th>id</th><th>arr.</th><th>dep.</th><th>picked up t</th>" +
           "<th>on board t</th></tr>" + rows + "</table>";
@@ -75,50 +69,64 @@
       });
   }
 
-  function drawMap(div, fig) {
-    var tiles = document.getElementById("tiles");
-    var shown = tiles && tiles.checked ? fig : offline(fig);
-    var drawn = Plotly.react(div, shown.data, shown.layout, {responsive: true,
-      scrollZoom: true, displaylogo: false});
-    if (!div.dataset.bound && div.on) {  /* bound now: with tiles offline, drawn never settles */
-      div.dataset.bound = "1";
-      div.on("plotly_click", function (ev) {
-        var p = ev.points && ev.points[0];
-        if (p && p.data.meta === "routes" && p.customdata) { showStops(div, p.customdata); }
-      });
-    }
-    return drawn.then(function () {
-      div.dataset.rendered = String(performance.now());
-      div.dataset.traces = String(shown.data.length);
+  /* the chosen day's routes as a table; a click on a row chooses the route */
+  function listRoutes(view) {
+    var box = document.getElementById("route-list");
+    if (!box) { return; }
+    var head = box.querySelector("thead tr"), body = box.querySelector("tbody");
+    body.textContent = "";
+    view.dayRoutes().forEach(function (r) {
+      var row = document.createElement("tr");
+      row.dataset.route = r.route;
+      var sw = document.createElement("td"), dot = document.createElement("span");
+      dot.className = "swatch"; dot.style.background = r.colour;
+      sw.appendChild(dot); sw.appendChild(document.createTextNode(r.route)); row.appendChild(sw);
+      cell(row, r.vehicle); cell(row, r.start + "–" + r.end);
+      cell(row, r.km.toFixed(1), "num"); cell(row, r.tonnes.toFixed(1), "num");
+      row.addEventListener("click", function () { view.choose(r.route); });
+      body.appendChild(row);
     });
+    head.dataset.day = view.day;
   }
 
-  /* start downloading the figures while plotly.js is still being evaluated */
   var early = {};
   document.querySelectorAll(".map[data-src]").forEach(function (div) {
     early[div.dataset.src] = getJSON(div.dataset.src);
   });
 
   function loadMap(div) {
-    (early[div.dataset.src] || getJSON(div.dataset.src)).then(function (fig) {
+    return (early[div.dataset.src] || getJSON(div.dataset.src)).then(function (data) {
       var tiles = document.getElementById("tiles");
-      drawMap(div, fig);
-      if (tiles) {
-        tiles.addEventListener("change", function () {
-          fig.layout.map.style = tiles.checked ? "open-street-map" : "white-bg";
-          Plotly.purge(div); div.dataset.bound = ""; drawMap(div, fig);
-        });
+      var view = new window.CircularMap.MapView(div, data, {
+        tiles: tiles ? tiles.checked : div.dataset.tiles === "1",
+        onRoute: function (day, route) { showStops(div, day, route); },
+        onDay: function () { listRoutes(view); }});
+      div.mapView = view;  /* for scripts and tests */
+      if (div.id === "map") {
+        listRoutes(view);
+        if (tiles) { tiles.addEventListener("change", function () { view.setTiles(tiles.checked); }); }
       }
+      view.draw();
+      return view;
     }).catch(function (e) { div.textContent = String(e); });
   }
 
+  /* plotly.js (4.8 MB) only for the charts, after the maps are drawn */
   function loadCharts(run) {
-    getJSON("/api/runs/" + run + "/view/charts.json").then(function (c) {
-      [["chart-cost", c.cost], ["chart-tonnes", c.tonnes]].forEach(function (pair) {
-        var el = document.getElementById(pair[0]);
-        if (el && pair[1]) { Plotly.newPlot(el, pair[1].data, pair[1].layout, {displaylogo: false}); }
+    var s = document.createElement("script");
+    s.src = "/vendor/plotly.js";
+    s.onload = function () {
+      getJSON("/api/runs/" + run + "/view/charts.json").then(function (c) {
+        [["chart-cost", c.cost], ["chart-tonnes", c.tonnes]].forEach(function (pair) {
+          var el = document.getElementById(pair[0]);
+          if (el && pair[1]) {
+            window.Plotly.newPlot(el, pair[1].data, pair[1].layout, {displaylogo: false})
+              .then(function () { el.dataset.rendered = String(performance.now()); });
+          }
+        });
       });
-    });
+    };
+    document.head.appendChild(s);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -126,9 +134,9 @@
     if (section && section.dataset.active === "1") { pollRun(section); }
     var cancel = document.getElementById("cancel");
     if (cancel) { cancelByFetch(cancel); }
-    if (window.Plotly) {
-      document.querySelectorAll(".map[data-src]").forEach(loadMap);
-      if (document.getElementById("chart-cost") && section) { loadCharts(section.dataset.run); }
+    var maps = Array.prototype.map.call(document.querySelectorAll(".map[data-src]"), loadMap);
+    if (document.getElementById("chart-cost") && section) {
+      Promise.all(maps).then(function () { loadCharts(section.dataset.run); });
     }
     var lang = document.querySelector('select[name="lang"]');
     if (lang) { lang.addEventListener("change", function () { lang.form.submit(); }); }

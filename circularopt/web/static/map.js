@@ -1,0 +1,315 @@
+/* circularopt map: a small canvas renderer of a plan (Web Mercator, no library).
+ *
+ * Draws the view JSON of circularopt.web.mapview.map_data: street tiles when asked (and
+ * online), the routes of one day (polylines, the chosen one highlighted), point layers.
+ * Drag to pan, wheel or buttons to zoom, hover for names, click a route to choose it.
+ * Hit tests are geometric (the canvas is never read back, so cross-origin tiles are fine).
+ */
+"use strict";
+window.CircularMap = (function () {
+  var TILE = 256, MAX_ZOOM = 19, BG = "#f4f6f8";
+
+  function merc(lon, lat) {
+    var s = Math.sin(Math.max(-85.05, Math.min(85.05, lat)) * Math.PI / 180);
+    return [(lon + 180) / 360, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
+  }
+
+  function project(lons, lats) {
+    var xy = new Float64Array(2 * lons.length);
+    for (var i = 0; i < lons.length; i++) {
+      var p = merc(lons[i], lats[i]);
+      xy[2 * i] = p[0]; xy[2 * i + 1] = p[1];
+    }
+    return xy;
+  }
+
+  function segDist(px, py, ax, ay, bx, by) {
+    var dx = bx - ax, dy = by - ay, l = dx * dx + dy * dy;
+    var t = l > 0 ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / l)) : 0;
+    var ex = ax + t * dx - px, ey = ay + t * dy - py;
+    return Math.sqrt(ex * ex + ey * ey);
+  }
+
+  function el(tag, cls, parent) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+
+  function MapView(div, data, opts) {
+    this.div = div; this.data = data; this.opts = opts || {};
+    this.tiles = !!this.opts.tiles; this.cache = {}; this.cached = 0;
+    this.selected = null; this.hidden = {}; this.queued = false;
+    data.layers.forEach(function (l) {
+      l.xy = project(l.lon, l.lat);
+      l.groups = {};
+      var colours = Array.isArray(l.colour) ? l.colour : null;
+      for (var i = 0; i < l.lon.length; i++) {
+        var c = colours ? colours[i] : l.colour;
+        (l.groups[c] = l.groups[c] || []).push(i);
+      }
+    });
+    data.days.forEach(function (d) {
+      d.routes.forEach(function (r) { r.xy = project(r.lon, r.lat); });
+    });
+    this.day = data.days.length ? data.days[0].day : null;
+    this.build();
+    this.fit();
+    this.bind();
+  }
+
+  MapView.prototype.build = function () {
+    var self = this, div = this.div;
+    div.classList.add("cmap");
+    div.textContent = "";
+    this.canvas = el("canvas", "", div);
+    this.ctx = this.canvas.getContext("2d");
+    this.tip = el("div", "cmap-tip", div);
+    this.tip.hidden = true;
+    var bar = el("div", "cmap-bar", div);
+    [["+", 1], ["\u2212", -1], ["\u2922", 0]].forEach(function (b) {
+      var btn = el("button", "", bar);
+      btn.type = "button"; btn.textContent = b[0];
+      btn.addEventListener("click", function () {
+        if (b[1]) { self.zoomAt(self.w / 2, self.h / 2, b[1]); } else { self.fit(); self.draw(); }
+      });
+    });
+    if (this.data.days.length) {
+      var label = el("label", "cmap-day", bar);
+      label.appendChild(document.createTextNode(this.data.labels.day + " "));
+      this.select = el("select", "day-select", label);
+      this.data.days.forEach(function (d) {
+        var o = el("option", "", self.select);
+        o.value = d.day; o.textContent = d.label + " (" + d.routes.length + ")";
+      });
+      this.select.addEventListener("change", function () { self.setDay(self.select.value); });
+    }
+    this.legend = el("div", "cmap-legend", div);
+    this.attribution = el("div", "cmap-attr", div);
+    this.attribution.textContent = this.data.tiles.attribution;
+    this.attribution.hidden = !this.tiles;
+    if (this.data.title) { el("div", "cmap-title", div).textContent = this.data.title; }
+    this.buildLegend();
+    this.resize();
+  };
+
+  MapView.prototype.buildLegend = function () {
+    var self = this;
+    var items = this.data.layers.map(function (l, k) {
+      return {key: "l" + k, name: l.name, colour: Array.isArray(l.colour) ? "#888" : l.colour};
+    });
+    if (this.data.days.length) {
+      items.unshift({key: "routes", name: this.data.labels.routes, colour: "#9467bd"});
+    }
+    items.forEach(function (it) {
+      var row = el("label", "", self.legend), box = el("input", "", row);
+      box.type = "checkbox"; box.checked = true;
+      box.addEventListener("change", function () { self.hidden[it.key] = !box.checked; self.draw(); });
+      el("span", "swatch", row).style.background = it.colour;
+      row.appendChild(document.createTextNode(it.name));
+    });
+  };
+
+  MapView.prototype.resize = function () {
+    var r = this.div.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    this.w = Math.max(r.width, 50); this.h = Math.max(r.height, 50); this.dpr = dpr;
+    this.canvas.width = Math.round(this.w * dpr); this.canvas.height = Math.round(this.h * dpr);
+    this.canvas.style.width = this.w + "px"; this.canvas.style.height = this.h + "px";
+  };
+
+  MapView.prototype.fit = function () {
+    var b = this.data.bbox, a = merc(b[0], b[3]), c = merc(b[2], b[1]);
+    this.cx = (a[0] + c[0]) / 2; this.cy = (a[1] + c[1]) / 2;
+    var dx = Math.max(c[0] - a[0], 1e-7), dy = Math.max(c[1] - a[1], 1e-7);
+    var z = Math.log2(Math.min(this.w / (dx * TILE), this.h / (dy * TILE))) - 0.15;
+    this.z = Math.max(1, Math.min(MAX_ZOOM, z));
+  };
+
+  MapView.prototype.scale = function () { return TILE * Math.pow(2, this.z); };
+
+  MapView.prototype.toScreen = function (x, y) {
+    var s = this.scale();
+    return [(x - this.cx) * s + this.w / 2, (y - this.cy) * s + this.h / 2];
+  };
+
+  MapView.prototype.zoomAt = function (sx, sy, dz) {
+    var s = this.scale(), ux = this.cx + (sx - this.w / 2) / s, uy = this.cy + (sy - this.h / 2) / s;
+    this.z = Math.max(1, Math.min(MAX_ZOOM, this.z + dz));
+    s = this.scale();
+    this.cx = ux - (sx - this.w / 2) / s; this.cy = uy - (sy - this.h / 2) / s;
+    this.draw();
+  };
+
+  MapView.prototype.draw = function () {
+    var self = this;
+    if (this.queued) { return; }
+    this.queued = true;
+    window.requestAnimationFrame(function () { self.queued = false; self.paint(); });
+  };
+
+  MapView.prototype.paint = function () {
+    var ctx = this.ctx;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.fillStyle = BG; ctx.fillRect(0, 0, this.w, this.h);
+    if (this.tiles) { this.paintTiles(); }
+    if (!this.hidden.routes) { this.paintRoutes(); }
+    var self = this;
+    this.data.layers.forEach(function (l, k) { if (!self.hidden["l" + k]) { self.paintLayer(l); } });
+    if (!this.div.dataset.rendered) {
+      this.div.dataset.rendered = String(performance.now());
+      this.div.dataset.points = String(this.data.layers.reduce(function (n, l) { return n + l.lon.length; }, 0));
+    }
+    this.div.dataset.routes = String(this.dayRoutes().length);
+  };
+
+  MapView.prototype.paintTiles = function () {
+    var zt = Math.max(0, Math.min(MAX_ZOOM, Math.round(this.z))), n = Math.pow(2, zt);
+    var s = this.scale(), size = s / n, self = this;
+    var x0 = Math.floor((this.cx - this.w / 2 / s) * n), x1 = Math.floor((this.cx + this.w / 2 / s) * n);
+    var y0 = Math.max(0, Math.floor((this.cy - this.h / 2 / s) * n));
+    var y1 = Math.min(n - 1, Math.floor((this.cy + this.h / 2 / s) * n));
+    if (this.cached > 400) { this.cache = {}; this.cached = 0; }
+    for (var x = x0; x <= x1; x++) {
+      for (var y = y0; y <= y1; y++) {
+        var tx = ((x % n) + n) % n, key = zt + "/" + tx + "/" + y, img = this.cache[key];
+        if (!img) {
+          img = this.cache[key] = new Image(); this.cached++;
+          img.onload = function () { self.draw(); };
+          img.src = this.data.tiles.url.replace("{s}", this.data.tiles.subdomains[(tx + y) % 4])
+            .replace("{z}", zt).replace("{x}", tx).replace("{y}", y);
+        }
+        if (img.complete && img.naturalWidth) {
+          var p = this.toScreen(x / n, y / n);
+          this.ctx.drawImage(img, p[0], p[1], size + 0.5, size + 0.5);
+        }
+      }
+    }
+  };
+
+  MapView.prototype.dayRoutes = function () {
+    var self = this, d = this.data.days.filter(function (d) { return d.day === self.day; })[0];
+    return d ? d.routes : [];
+  };
+
+  MapView.prototype.paintRoutes = function () {
+    var ctx = this.ctx, s = this.scale(), ox = this.w / 2 - this.cx * s, oy = this.h / 2 - this.cy * s;
+    var sel = this.selected;
+    ctx.lineJoin = "round"; ctx.lineCap = "round";
+    this.dayRoutes().forEach(function (r) {
+      var on = sel === r.route;
+      ctx.globalAlpha = sel && !on ? 0.3 : 1;
+      ctx.lineWidth = on ? 5 : 2;
+      ctx.strokeStyle = r.colour;
+      ctx.setLineDash(on ? [] : r.dash);
+      ctx.beginPath();
+      for (var i = 0; i < r.xy.length; i += 2) {
+        var x = r.xy[i] * s + ox, y = r.xy[i + 1] * s + oy;
+        if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
+      }
+      ctx.stroke();
+    });
+    ctx.globalAlpha = 1; ctx.setLineDash([]);
+  };
+
+  MapView.prototype.paintLayer = function (l) {
+    var ctx = this.ctx, s = this.scale(), ox = this.w / 2 - this.cx * s, oy = this.h / 2 - this.cy * s;
+    var r = l.size, w = this.w, h = this.h, big = r > 4;
+    Object.keys(l.groups).forEach(function (c) {
+      ctx.fillStyle = c;
+      ctx.beginPath();
+      l.groups[c].forEach(function (i) {
+        var x = l.xy[2 * i] * s + ox, y = l.xy[2 * i + 1] * s + oy;
+        if (x < -r || y < -r || x > w + r || y > h + r) { return; }
+        ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI);
+      });
+      ctx.fill();
+      if (big) { ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.5; ctx.stroke(); }
+    });
+  };
+
+  /* the nearest point within 8 px ({layer, index}) or route within 6 px ({route}) */
+  MapView.prototype.hit = function (sx, sy) {
+    var best = null, bd = 8, self = this;
+    this.data.layers.forEach(function (l, k) {
+      if (self.hidden["l" + k]) { return; }
+      for (var i = 0; i < l.lon.length; i++) {
+        var p = self.toScreen(l.xy[2 * i], l.xy[2 * i + 1]);
+        var d = Math.abs(p[0] - sx) + Math.abs(p[1] - sy);
+        if (d <= bd) { bd = d; best = {layer: l, index: i}; }
+      }
+    });
+    if (best || this.hidden.routes) { return best; }
+    var s = this.scale(), ux = this.cx + (sx - this.w / 2) / s, uy = this.cy + (sy - this.h / 2) / s;
+    var tol = 6 / s, found = null;
+    this.dayRoutes().forEach(function (r) {
+      for (var i = 0; i + 3 < r.xy.length; i += 2) {
+        var d = segDist(ux, uy, r.xy[i], r.xy[i + 1], r.xy[i + 2], r.xy[i + 3]);
+        if (d < tol) { tol = d; found = {route: r}; }
+      }
+    });
+    return found;
+  };
+
+  MapView.prototype.showTip = function (sx, sy, h) {
+    if (!h) { this.tip.hidden = true; return; }
+    this.tip.textContent = h.route ?
+      this.data.labels.route + " " + h.route.route + " · " + h.route.vehicle + " · " +
+      h.route.km + " km · " + h.route.tonnes + " t" : h.layer.text[h.index];
+    this.tip.style.left = (sx + 12) + "px"; this.tip.style.top = (sy + 12) + "px";
+    this.tip.hidden = false;
+  };
+
+  MapView.prototype.bind = function () {
+    var self = this, c = this.canvas, drag = null;
+    function pos(ev) { var r = c.getBoundingClientRect(); return [ev.clientX - r.left, ev.clientY - r.top]; }
+    c.addEventListener("pointerdown", function (ev) {
+      drag = {p: pos(ev), cx: self.cx, cy: self.cy, moved: false};
+      c.setPointerCapture(ev.pointerId);
+    });
+    c.addEventListener("pointermove", function (ev) {
+      var p = pos(ev);
+      if (!drag) { self.showTip(p[0], p[1], self.hit(p[0], p[1])); return; }
+      var dx = p[0] - drag.p[0], dy = p[1] - drag.p[1], s = self.scale();
+      if (Math.abs(dx) + Math.abs(dy) > 3) { drag.moved = true; self.tip.hidden = true; }
+      self.cx = drag.cx - dx / s; self.cy = drag.cy - dy / s;
+      self.draw();
+    });
+    c.addEventListener("pointerup", function (ev) {
+      var p = pos(ev), was = drag;
+      drag = null;
+      if (!was || was.moved) { return; }
+      var h = self.hit(p[0], p[1]);
+      if (h && h.route) { self.choose(h.route.route); }
+    });
+    c.addEventListener("wheel", function (ev) {
+      ev.preventDefault();
+      var p = pos(ev);
+      self.zoomAt(p[0], p[1], -Math.max(-1, Math.min(1, ev.deltaY / 200)));
+    }, {passive: false});
+    c.addEventListener("dblclick", function (ev) { var p = pos(ev); self.zoomAt(p[0], p[1], 1); });
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { self.resize(); self.draw(); }).observe(this.div);
+    }
+  };
+
+  /* choose a route of the current day: highlight it and tell the page */
+  MapView.prototype.choose = function (route) {
+    this.selected = route;
+    this.draw();
+    if (this.opts.onRoute) { this.opts.onRoute(this.day, route); }
+  };
+
+  MapView.prototype.setDay = function (day) {
+    this.day = day; this.selected = null;
+    if (this.select) { this.select.value = day; }
+    this.draw();
+    if (this.opts.onDay) { this.opts.onDay(day); }
+  };
+
+  MapView.prototype.setTiles = function (on) {
+    this.tiles = on; this.attribution.hidden = !on; this.draw();
+  };
+
+  return {MapView: MapView, merc: merc};
+})();
