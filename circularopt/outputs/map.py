@@ -13,6 +13,7 @@ import numpy as np
 from circularopt.i18n import tr
 from circularopt.outputs.colours import complex_colours, route_style
 from circularopt.outputs.labels import map_title
+from circularopt.outputs.week import day_colour
 from circularopt.plan import Plan
 
 __all__ = ["draw_map", "nice_km", "write_map_png"]
@@ -78,6 +79,8 @@ def _draw_routes(ax: Any, layers: _Layers) -> list[Any]:
     from matplotlib.lines import Line2D
 
     routes = layers["routes"]
+    if any(key.startswith("routes_") for key in layers):
+        return _draw_week_routes(ax, layers)
     handles = []
     for k, (geom, label) in enumerate(zip(routes.geometry, routes["route"], strict=True)):
         colour, dash = route_style(k)
@@ -91,6 +94,27 @@ def _draw_routes(ax: Any, layers: _Layers) -> list[Any]:
     head = Line2D([], [], color="none", label=tr("routes ({how}), {n}:", how=how,
                                                    n=len(routes)))
     return [head, *handles] if len(routes) <= _MAX_ROUTE_LEGEND else [head]
+
+
+def _draw_week_routes(ax: Any, layers: _Layers) -> list[Any]:
+    """A week plan's routes (not its peak day) in the colour of their weekday
+    (:func:`~circularopt.outputs.week.day_colour`), one legend entry per day."""
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for key, routes in layers.items():
+        if not key.startswith("routes_") or not len(routes):
+            continue
+        day = key.removeprefix("routes_")
+        for geom in routes.geometry:
+            x, y = geom.xy
+            ax.plot(x, y, "-", color=day_colour(day), linewidth=1.0, alpha=0.75, zorder=2)
+        handles.append(Line2D([], [], color=day_colour(day), label=tr(
+            "{day}: {n} routes, {km} km", day=tr(day), n=len(routes),
+            km=f"{float(routes['distance_km'].sum()):,.0f}")))
+    how = tr("straight segments") if _straight_routes(layers) else tr("along streets")
+    head = Line2D([], [], color="none", label=tr("week routes by day ({how}):", how=how))
+    return [head, *handles] if handles else []
 
 
 def _draw_flows(ax: Any, layers: _Layers) -> list[Any]:

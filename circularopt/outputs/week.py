@@ -16,7 +16,17 @@ import pandas as pd
 from circularopt.plan import Plan
 from circularopt.routing.result import Route, RoutingResult
 
-__all__ = ["day_label", "vehicle", "week_days", "week_tables"]
+__all__ = ["DAY_COLOURS", "day_colour", "day_label", "vehicle", "week_days", "week_tables"]
+
+DAY_COLOURS = {"Mon": "#1f77b4", "Tue": "#ff7f0e", "Wed": "#d62728", "Thu": "#9467bd",
+               "Fri": "#17becf", "Sat": "#e377c2", "Sun": "#393b79"}
+"""Colour of each weekday's routes, the same on the PNG map, in the HTML report and on the
+route sheets (no greens or browns: those mark the material flows)."""
+
+
+def day_colour(day: str) -> str:
+    """The colour of the weekday ``day`` (``Mon``..``Sun``; grey for any other name)."""
+    return DAY_COLOURS.get(day, "#7f7f7f")
 
 
 def week_days(plan: Plan) -> list[tuple[str, RoutingResult, list[str]]]:
