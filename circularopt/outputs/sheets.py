@@ -20,6 +20,7 @@ import html as _html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -186,8 +187,8 @@ def sheets_html(plan: Plan, sheets: Sequence[RouteSheet]) -> str:
             + "".join(parts) + "</body></html>")
 
 
-_PDF_WIDTHS = (7, 24, 22, 44, 13, 13, 13, 13, 9)
-"""Relative column widths of the PDF sheets' table."""
+_PDF_WIDTHS = (8, 27, 25, 52, 13, 13, 16, 16, 10)
+"""Column widths (mm) of the PDF sheets' table (190 mm: A4 less 10 mm margins)."""
 
 
 def _pdf_font() -> Path:
@@ -197,10 +198,40 @@ def _pdf_font() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
 
+def _pdf_table(pdf: Any, rows: Sequence[tuple[str, ...]]) -> None:
+    """The visits as one-line cells (long names cut), the header repeated on each page.
+
+    Plain cells rather than fpdf2's ``table()``, which lays out every cell and is too
+    slow for the hundreds of sheets of a city's week."""
+    def header() -> None:
+        pdf.set_font("DejaVu", size=7.5)
+        pdf.set_fill_color(235, 235, 235)
+        for w, h in zip(_PDF_WIDTHS, _header(), strict=True):
+            pdf.cell(w, 5, _fit(pdf, h, w), border=1, fill=True)
+        pdf.ln(5)
+
+    header()
+    for row in rows:
+        if pdf.will_page_break(5):
+            pdf.add_page()
+            header()
+        for k, (w, text) in enumerate(zip(_PDF_WIDTHS, row, strict=True)):
+            pdf.cell(w, 5, _fit(pdf, text, w), border=1, align="R" if k in (0, 6, 7) else "L")
+        pdf.ln(5)
+
+
+def _fit(pdf: Any, text: str, width: float) -> str:
+    """``text`` cut (with an ellipsis) to fit a cell ``width`` mm wide."""
+    if pdf.get_string_width(text) <= width - 2:
+        return text
+    while text and pdf.get_string_width(text + "\u2026") > width - 2:
+        text = text[:-1]
+    return text + "\u2026"
+
+
 def write_sheets_pdf(plan: Plan, sheets: Sequence[RouteSheet], path: str | Path) -> Path:
     """Write the sheets as a PDF (A4, one sheet per page, longer ones go on) with fpdf2."""
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
 
     pdf = FPDF(format="A4")
     pdf.set_margins(10, 10, 10)
@@ -219,13 +250,7 @@ def write_sheets_pdf(plan: Plan, sheets: Sequence[RouteSheet], path: str | Path)
         for line in (_totals(s), *notes):
             pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
-        pdf.set_font("DejaVu", size=7.5)
-        with pdf.table(col_widths=_PDF_WIDTHS, line_height=4, first_row_as_headings=True,
-                       headings_style=FontFace(fill_color=(235, 235, 235))) as table:
-            for row in [_header(), *_rows(s)]:
-                cells = table.row()
-                for cell in row:
-                    cells.cell(cell)
+        _pdf_table(pdf, _rows(s))
         pdf.set_font("DejaVu", size=9)
         pdf.ln(3)
         pdf.cell(text=tr("Driver: ______________  Checked: ______________"))

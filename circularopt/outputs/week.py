@@ -56,8 +56,21 @@ def vehicle(names: list[str], route: Route) -> str:
     return f"{kind} #{route.vehicle + 1}"
 
 
+def _schedule(plan: Plan, rows: list[dict[str, object]]) -> pd.DataFrame:
+    """The residents' schedule with each site's position (``lat``, ``lon``) after its
+    name, so that it joins to a map or an address list."""
+    df = pd.DataFrame(rows)
+    if not len(df):
+        return df
+    where = {p.id: (round(p.lat, 6), round(p.lon, 6)) for p in plan.scenario.collection_points}
+    at = list(df.columns).index("name") + 1
+    df.insert(at, "lat", [where.get(i, (None, None))[0] for i in df["id"]])
+    df.insert(at + 1, "lon", [where.get(i, (None, None))[1] for i in df["id"]])
+    return df
+
+
 def week_tables(plan: Plan) -> dict[str, pd.DataFrame]:
-    """``schedule`` (each site: its days, expected arrival on each, a window) and
+    """``schedule`` (each site: its position, days, expected arrival on each, a window) and
     ``week_kpis`` (per day and the week: trucks, km, hours, tonnes, cost, and the peak day
     on every working day for comparison)."""
     week = plan.info.get("week")
@@ -70,5 +83,5 @@ def week_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     compare = {"day": f"{day_label(plan)} x {len(week['working_days'])}",
                "km": peak["km"], "cost": peak["cost"], "trucks": peak["trucks_per_day"]}
     kpis = pd.concat([kpis, pd.DataFrame([total, compare])], ignore_index=True)
-    return {"schedule": pd.DataFrame(week["schedule"]),
+    return {"schedule": _schedule(plan, week["schedule"]),
             "week_kpis": kpis[["day", "points", "trucks", "km", "hours", "tonnes", "cost"]]}

@@ -9,7 +9,7 @@ import pytest
 from circularopt.outputs import plan_layers
 from circularopt.outputs.map import draw_map
 from circularopt.outputs.report import map_figure, report_html
-from circularopt.outputs.week import DAY_COLOURS, day_colour
+from circularopt.outputs.week import DAY_COLOURS, day_colour, week_tables
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
 from circularopt.routing.decompose import RoutingOptions
@@ -87,3 +87,15 @@ def test_png_legend_has_one_entry_per_day_in_its_colour(week_plan: Plan,
     days = [label for label in entries if label[:3] in DAY_COLOURS and ":" in label]
     assert days and all(entries[d].get_color() == day_colour(d[:3]) for d in days)
     assert not any(label.startswith("routes (") for label in entries)
+
+
+def test_schedule_gives_each_site_its_position_days_and_window(week_plan: Plan) -> None:
+    schedule = week_tables(week_plan)["schedule"].set_index("id")
+    p0 = week_plan.scenario.collection_points[0]
+    assert (schedule.loc[p0.id, "lat"], schedule.loc[p0.id, "lon"]) == \
+        (round(p0.lat, 6), round(p0.lon, 6))
+    assert list(schedule.columns[:4]) == ["name", "lat", "lon", "collections_per_week"]
+    once = week_plan.scenario.collection_points[FREQUENCIES.index(1)].id
+    day = schedule.loc[once, "days"]
+    assert day in DAY_COLOURS and schedule.loc[once, day] != ""
+    assert schedule.loc[once, "window"].count("-") == 1
