@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
 from circularopt.outputs import plan_layers
 from circularopt.outputs.map import draw_map
-from circularopt.outputs.report import map_figure, report_html
+from circularopt.outputs.report import map_figure, report_html, write_report
 from circularopt.outputs.week import DAY_COLOURS, day_colour, week_tables
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
 from circularopt.routing.decompose import RoutingOptions
 from tests.helpers import town
-from tests.outputs.test_report import EXTERNAL
+from tests.outputs.test_report import EXTERNAL, _chromium, _console_errors, needs_chromium
 
 FREQUENCIES = (2, 3, 7, 1, 2, 3)
 
@@ -99,3 +100,15 @@ def test_schedule_gives_each_site_its_position_days_and_window(week_plan: Plan) 
     day = schedule.loc[once, "days"]
     assert day in DAY_COLOURS and schedule.loc[once, day] != ""
     assert schedule.loc[once, "window"].count("-") == 1
+
+
+@needs_chromium
+def test_chromium_draws_the_day_selector(week_plan: Plan, layers: dict,
+                                         tmp_path: Path) -> None:
+    page = write_report(week_plan, tmp_path / "report.html", layers=layers)
+    shot = tmp_path / "shot.png"
+    run = _chromium(page, tmp_path, "--dump-dom", f"--screenshot={shot}",
+                    "--window-size=1400,1000", "--hide-scrollbars")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert not _console_errors(run.stderr), _console_errors(run.stderr)
+    assert "updatemenu-dropdown-button" in run.stdout and "All days" in run.stdout

@@ -21,6 +21,7 @@ days are routed one after another, each with its parts in parallel processes.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -232,8 +233,11 @@ def _dask_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, seconds: flo
     from dask.distributed import Client, LocalCluster, as_completed
 
     t0 = time.perf_counter()
+    # silence_logs: a worker's shutdown chatter (heartbeat tracebacks when the machine is
+    # busy) is not the user's business; a failing day is reported through its future.
     cluster = None if scheduler is not None else LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        silence_logs=logging.CRITICAL)
     client = Client(cluster if cluster is not None else scheduler)
     found: dict[int, CityPlan | str] = {}
     try:
