@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import plotly.graph_objects as go
 
 from circularopt.i18n import get_language, lazy, num, number_symbols, tr
@@ -748,7 +749,7 @@ def _week_section(plan: Plan) -> list[str]:
     kpis = tables["week_kpis"]
 
     def cell(value: Any, digits: int = 0) -> str:
-        return "" if value is None or value != value else num(float(value), digits)
+        return "" if pd.isna(value) else num(float(value), digits)
 
     rows = [(tr(str(r["day"])), cell(r["points"]), cell(r["trucks"]), cell(r["km"], 1),
              cell(r["hours"], 1), cell(r["tonnes"], 1), cell(r["cost"], 2))

@@ -83,5 +83,6 @@ def week_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     compare = {"day": f"{day_label(plan)} x {len(week['working_days'])}",
                "km": peak["km"], "cost": peak["cost"], "trucks": peak["trucks_per_day"]}
     kpis = pd.concat([kpis, pd.DataFrame([total, compare])], ignore_index=True)
+    kpis["points"] = kpis["points"].astype("Int64")  # the peak-day row has none
     return {"schedule": _schedule(plan, week["schedule"]),
             "week_kpis": kpis[["day", "points", "trucks", "km", "hours", "tonnes", "cost"]]}
