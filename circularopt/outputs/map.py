@@ -1,4 +1,9 @@
-"""The static PNG map of a plan (matplotlib, Agg backend): the layers and a legend."""
+"""The static PNG map of a plan (matplotlib, Agg backend): the layers and a legend.
+
+A week plan's routes are drawn in one colour per weekday (the colours of the HTML report's
+day selector and the route sheets), all days on one map: the week at a glance; the report
+shows one day at a time.
+"""
 
 from __future__ import annotations
 

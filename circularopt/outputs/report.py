@@ -11,6 +11,9 @@ its plain background. Nothing else may load from the network (:data:`CSP`). It h
 * an interactive map with the plan's layers (collection points coloured by the complex
   they go to, complexes, recyclers, landfills, depots, truck routes, material flows);
   click a legend entry to hide or show a layer, or use the layer buttons above the map;
+  a week plan draws each working day's routes in the day's colour (as the PNG map) with
+  a day selector (all days, one day, or the peak day every point is due on);
+* a week plan's figures per day and for the week against the peak day;
 * the annual cost by component and the tonnes per stream (collected, to recyclers,
   landfilled) as charts;
 * the KPI table, the routes, the recyclers' supply against capacity;
