@@ -246,11 +246,25 @@ def _dask_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, seconds: flo
         each = max(1.0, (seconds - (time.perf_counter() - t0)) / waves - DAY_OVERHEAD)
         say(tr("week: {days} days as Dask tasks on {workers} workers, {seconds:.0f} s each",
                days=len(tasks), workers=n, seconds=each))
-        shared = client.scatter(matrices, broadcast=True)
-        futures = {client.submit(_route_task, t, shared, each, pure=False,
-                                 key=f"week-{t.scenario.name}"): t for t in tasks}
-        for fut in as_completed(futures):
-            task = futures[fut]
+        queue = list(tasks)
+        futures: dict[Any, tuple[_DayTask, Any]] = {}
+
+        def submit() -> Any:
+            # Each day travels with the matrices of its own points (a day holds about
+            # half a city's sites: a quarter of the full matrices' memory per worker),
+            # and only ``n`` days are in flight, so few copies exist at once.
+            task = queue.pop(0)
+            ids = [o.id for o in task.scenario.located()]
+            data = client.scatter(matrices.subset(ids), hash=False)
+            fut = client.submit(_route_task, task, data, each, pure=False,
+                                key=f"week-{task.scenario.name}")
+            futures[fut] = (task, data)
+            return fut
+
+        running = as_completed([submit() for _ in range(min(n, len(queue)))])
+        for fut in running:
+            task, data = futures.pop(fut)
+            data.release()
             name = task.scenario.week.working_days[task.day]
             if fut.status == "error":
                 exc = fut.exception()
@@ -259,6 +273,9 @@ def _dask_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, seconds: flo
             else:
                 found[task.day] = fut.result()
                 say(tr("week: {day} routed", day=name))
+            fut.release()
+            if queue:
+                running.add(submit())
     finally:
         client.close()
         if cluster is not None:
