@@ -18,7 +18,7 @@ import numpy as np
 from circularopt.i18n import tr
 from circularopt.outputs.colours import complex_colours, route_style
 from circularopt.outputs.labels import map_title
-from circularopt.outputs.week import day_colour
+from circularopt.outputs.week import day_colour, day_name
 from circularopt.plan import Plan
 
 __all__ = ["draw_map", "nice_km", "write_map_png"]
@@ -115,7 +115,7 @@ def _draw_week_routes(ax: Any, layers: _Layers) -> list[Any]:
             x, y = geom.xy
             ax.plot(x, y, "-", color=day_colour(day), linewidth=1.0, alpha=0.75, zorder=2)
         handles.append(Line2D([], [], color=day_colour(day), label=tr(
-            "{day}: {n} routes, {km} km", day=tr(day), n=len(routes),
+            "{day}: {n} routes, {km} km", day=day_name(day), n=len(routes),
             km=f"{float(routes['distance_km'].sum()):,.0f}")))
     how = tr("straight segments") if _straight_routes(layers) else tr("along streets")
     head = Line2D([], [], color="none", label=tr("week routes by day ({how}):", how=how))

@@ -41,7 +41,7 @@ from circularopt.outputs.labels import map_title, scenario_location_id
 from circularopt.outputs.layers import plan_layers
 from circularopt.outputs.tables import plan_tables
 from circularopt.outputs.tiles import TILE_ATTRIBUTION, TILE_ORIGIN, tile_images
-from circularopt.outputs.week import day_colour, week_tables
+from circularopt.outputs.week import DAY_NAMES, day_colour, day_name, week_tables
 from circularopt.plan import Plan
 from circularopt.plan.model import cost_label
 
@@ -203,10 +203,10 @@ def _week_route_traces(layers: _Layers) -> _Traces:
             x, y = row.geometry.xy
             xs += [*map(float, x), None]
             ys += [*map(float, y), None]
-            text += [f"{_e(tr(day))}: " + _route_hover(row)] * (len(x) + 1)
+            text += [f"{_e(day_name(day))}: " + _route_hover(row)] * (len(x) + 1)
         out.append((go.Scatter(
             x=xs, y=ys, mode="lines", legendgroup=f"day {day}", meta=day,
-            name=tr("{day}: {n} routes, {km} km", day=tr(day), n=len(day_routes),
+            name=tr("{day}: {n} routes, {km} km", day=day_name(day), n=len(day_routes),
                     km=num(float(day_routes["distance_km"].sum()))),
             hoverinfo="text", text=text, line={"color": day_colour(day), "width": 1.6},
             opacity=0.85), WEEK_ROUTES))
@@ -373,7 +373,7 @@ def _day_selector(fig: go.Figure) -> list[dict[str, Any]]:
         return {"label": label, "method": "restyle",
                 "args": [{"visible": [True if v else "legendonly" for v in shown]}, index]}
 
-    buttons = [show(tr("All days"), None), *(show(tr(d), d) for _, d in days)]
+    buttons = [show(tr("All days"), None), *(show(day_name(d), d) for _, d in days)]
     if peak:
         buttons.append(show(tr("Peak day"), "", on_peak=True))
     return [{"type": "dropdown", "direction": "down", "x": 0.62, "y": 1.01,
@@ -754,8 +754,9 @@ def _week_section(plan: Plan) -> list[str]:
     def cell(value: Any, digits: int = 0) -> str:
         return "" if pd.isna(value) else num(float(value), digits)
 
-    rows = [(tr(str(r["day"])), cell(r["points"]), cell(r["trucks"]), cell(r["km"], 1),
-             cell(r["hours"], 1), cell(r["tonnes"], 1), cell(r["cost"], 2))
+    rows = [(day_name(r["day"]) if r["day"] in DAY_NAMES else tr(str(r["day"])),
+             cell(r["points"]), cell(r["trucks"]), cell(r["km"], 1), cell(r["hours"], 1),
+             cell(r["tonnes"], 1), cell(r["cost"], 2))
             for _, r in kpis.iterrows()]
     saving = tr("The week plan costs {share}% less than routing the peak day on every "
                 "working day ({km} km a week less).",

@@ -24,9 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-from circularopt.i18n import get_language, num, tr
+from circularopt.i18n import get_language, lazy, num, tr
 from circularopt.outputs.labels import route_label
-from circularopt.outputs.week import day_colour, day_label, week_days
+from circularopt.outputs.week import day_colour, day_label, day_name, week_days
 from circularopt.plan import Plan
 from circularopt.routing.result import Route
 
@@ -101,8 +101,8 @@ def route_sheets(plan: Plan, visits: pd.DataFrame) -> list[RouteSheet]:
     return out
 
 
-_KINDS = {"start": "start at the depot", "stop": "stop", "unload": "unload",
-          "break": "break", "end": "back at the depot"}
+_KINDS = {"start": lazy("start at the depot"), "stop": lazy("stop"), "unload": lazy("unload"),
+          "break": lazy("break"), "end": lazy("back at the depot")}
 """Visit kinds as a sheet names them."""
 
 
@@ -121,7 +121,7 @@ def _rows(sheet: RouteSheet) -> list[tuple[str, ...]]:
 
 
 def _title(plan: Plan, sheet: RouteSheet) -> str:
-    return tr("Route sheet: {day}, {vehicle}, route {route}", day=tr(sheet.day),
+    return tr("Route sheet: {day}, {vehicle}, route {route}", day=day_name(sheet.day),
               vehicle=sheet.vehicle, route=sheet.route)
 
 

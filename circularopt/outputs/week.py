@@ -13,15 +13,27 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from circularopt.i18n import lazy, tr
 from circularopt.plan import Plan
 from circularopt.routing.result import Route, RoutingResult
 
-__all__ = ["DAY_COLOURS", "day_colour", "day_label", "vehicle", "week_days", "week_tables"]
+__all__ = ["DAY_COLOURS", "DAY_NAMES", "day_colour", "day_label", "day_name", "vehicle",
+           "week_days", "week_tables"]
 
 DAY_COLOURS = {"Mon": "#1f77b4", "Tue": "#ff7f0e", "Wed": "#d62728", "Thu": "#9467bd",
                "Fri": "#17becf", "Sat": "#e377c2", "Sun": "#393b79"}
 """Colour of each weekday's routes, the same on the PNG map, in the HTML report and on the
 route sheets (no greens or browns: those mark the material flows)."""
+
+
+DAY_NAMES = {"Mon": lazy("Mon"), "Tue": lazy("Tue"), "Wed": lazy("Wed"), "Thu": lazy("Thu"),
+             "Fri": lazy("Fri"), "Sat": lazy("Sat"), "Sun": lazy("Sun")}
+"""Weekday codes as people read them (translated by :func:`day_name`)."""
+
+
+def day_name(day: str) -> str:
+    """The weekday ``day`` in the current language (any other name as it is)."""
+    return tr(DAY_NAMES[day]) if day in DAY_NAMES else day
 
 
 def day_colour(day: str) -> str:
