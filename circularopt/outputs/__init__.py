@@ -19,6 +19,9 @@
     A self-contained report that works offline (:mod:`~circularopt.outputs.report`).
 ``map.png``
     A static map with the same layers and a legend (:mod:`~circularopt.outputs.map`).
+``route-sheets.html``, ``route-sheets.pdf``
+    Printable route sheets, one page per truck and day (:mod:`~circularopt.outputs.sheets`;
+    the HTML with ``html``, the PDF with ``pdf``).
 
 Writing is all or nothing: the files are written into a temporary folder beside
 ``out_dir`` and moved into place only when all of them were written. When ``out_dir``
@@ -49,6 +52,7 @@ from circularopt.outputs.labels import hhmm, map_title, route_label, scenario_lo
 from circularopt.outputs.layers import CRS, LAYERS, plan_layers
 from circularopt.outputs.map import write_map_png
 from circularopt.outputs.report import write_report
+from circularopt.outputs.sheets import SHEET_FILES, write_route_sheets
 from circularopt.outputs.tables import (
     CSV_DIALECTS,
     CSV_TABLES,
@@ -80,14 +84,16 @@ __all__ = [
     "write_map_png",
     "write_outputs",
     "write_report",
+    "write_route_sheets",
 ]
 
-FORMATS = ("json", "gpkg", "csv", "html", "png")
+FORMATS = ("json", "gpkg", "csv", "html", "png", "pdf")
 """Output formats :func:`write_outputs` can write (all by default)."""
 
 _FILES = {"json": ("plan.json",), "gpkg": ("plan.gpkg",),
-          "csv": tuple(f"{t}.csv" for t in CSV_TABLES), "html": ("report.html",),
-          "png": ("map.png",)}
+          "csv": tuple(f"{t}.csv" for t in CSV_TABLES),
+          "html": ("report.html", SHEET_FILES[0]), "png": ("map.png",),
+          "pdf": (SHEET_FILES[1],)}
 
 
 WEEK_FILES = ("schedule.csv", "week_kpis.csv")
@@ -169,11 +175,15 @@ def _write_files(plan: Plan, folder: Path, chosen: tuple[str, ...], *,
         plan.save(folder / "plan.json")
     if "gpkg" in chosen:
         write_gpkg(layers, folder / "plan.gpkg")
+    tables = plan_tables(plan, layers) if set(chosen) & {"csv", "html", "pdf"} else {}
     if "csv" in chosen:
-        for name, df in plan_tables(plan, layers).items():
+        for name, df in tables.items():
             write_csv(df, folder / f"{name}.csv", dialect=csv_dialect)
     if "html" in chosen:
         write_report(plan, folder / "report.html", layers=layers)
+    if set(chosen) & {"html", "pdf"}:
+        write_route_sheets(plan, folder, tables["routes"], html="html" in chosen,
+                           pdf="pdf" in chosen)
     if "png" in chosen:
         write_map_png(plan, layers, folder / "map.png")
 

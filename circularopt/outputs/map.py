@@ -1,4 +1,9 @@
-"""The static PNG map of a plan (matplotlib, Agg backend): the layers and a legend."""
+"""The static PNG map of a plan (matplotlib, Agg backend): the layers and a legend.
+
+A week plan's routes are drawn in one colour per weekday (the colours of the HTML report's
+day selector and the route sheets), all days on one map: the week at a glance; the report
+shows one day at a time.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import numpy as np
 from circularopt.i18n import tr
 from circularopt.outputs.colours import complex_colours, route_style
 from circularopt.outputs.labels import map_title
+from circularopt.outputs.week import day_colour, day_name
 from circularopt.plan import Plan
 
 __all__ = ["draw_map", "nice_km", "write_map_png"]
@@ -78,6 +84,8 @@ def _draw_routes(ax: Any, layers: _Layers) -> list[Any]:
     from matplotlib.lines import Line2D
 
     routes = layers["routes"]
+    if any(key.startswith("routes_") for key in layers):
+        return _draw_week_routes(ax, layers)
     handles = []
     for k, (geom, label) in enumerate(zip(routes.geometry, routes["route"], strict=True)):
         colour, dash = route_style(k)
@@ -115,6 +123,27 @@ def _draw_streets(ax: Any, layers: _Layers) -> list[Any]:
         out.append(Line2D([], [], color="#d50000", linewidth=2.0,
                           label=tr("streets not served")))
     return out
+
+
+def _draw_week_routes(ax: Any, layers: _Layers) -> list[Any]:
+    """A week plan's routes (not its peak day) in the colour of their weekday
+    (:func:`~circularopt.outputs.week.day_colour`), one legend entry per day."""
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for key, routes in layers.items():
+        if not key.startswith("routes_") or not len(routes):
+            continue
+        day = key.removeprefix("routes_")
+        for geom in routes.geometry:
+            x, y = geom.xy
+            ax.plot(x, y, "-", color=day_colour(day), linewidth=1.0, alpha=0.75, zorder=2)
+        handles.append(Line2D([], [], color=day_colour(day), label=tr(
+            "{day}: {n} routes, {km} km", day=day_name(day), n=len(routes),
+            km=f"{float(routes['distance_km'].sum()):,.0f}")))
+    how = tr("straight segments") if _straight_routes(layers) else tr("along streets")
+    head = Line2D([], [], color="none", label=tr("week routes by day ({how}):", how=how))
+    return [head, *handles] if handles else []
 
 
 def _draw_flows(ax: Any, layers: _Layers) -> list[Any]:

@@ -11,6 +11,9 @@ its plain background. Nothing else may load from the network (:data:`CSP`). It h
 * an interactive map with the plan's layers (collection points coloured by the complex
   they go to, complexes, recyclers, landfills, depots, truck routes, material flows);
   click a legend entry to hide or show a layer, or use the layer buttons above the map;
+  a week plan draws each working day's routes in the day's colour (as the PNG map) with
+  a day selector (all days, one day, or the peak day every point is due on);
+* a week plan's figures per day and for the week against the peak day;
 * the annual cost by component and the tonnes per stream (collected, to recyclers,
   landfilled) as charts;
 * the KPI table, the routes, the recyclers' supply against capacity;
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import plotly.graph_objects as go
 
 from circularopt.i18n import get_language, lazy, num, number_symbols, tr
@@ -38,6 +42,7 @@ from circularopt.outputs.labels import map_title, scenario_location_id
 from circularopt.outputs.layers import plan_layers
 from circularopt.outputs.tables import plan_tables
 from circularopt.outputs.tiles import TILE_ATTRIBUTION, TILE_ORIGIN, tile_images
+from circularopt.outputs.week import DAY_NAMES, day_colour, day_name, week_tables
 from circularopt.plan import Plan
 from circularopt.plan.model import cost_label
 
@@ -138,8 +143,10 @@ def map_figure(plan: Plan, layers: _Layers) -> go.Figure:
         by the browser when online) and buttons to hide them.
     """
     colours = complex_colours(plan)
-    traces = [*_route_traces(layers), *_flow_traces(layers), *_point_traces(layers, colours),
-              *_complex_traces(layers, colours), *_site_traces(layers)]
+    week = _week_route_traces(layers)
+    traces = [*_route_traces(layers, peak=bool(week)), *week, *_flow_traces(layers),
+              *_point_traces(layers, colours), *_complex_traces(layers, colours),
+              *_site_traces(layers)]
     fig = go.Figure()
     for trace, _ in traces:
         fig.add_trace(trace)
@@ -147,25 +154,63 @@ def map_figure(plan: Plan, layers: _Layers) -> go.Figure:
     return fig
 
 
-def _route_traces(layers: _Layers) -> _Traces:
+WEEK_ROUTES = "Week routes"
+"""Legend group of a week plan's routes (one trace per working day, in its colour)."""
+
+
+def _route_hover(row: Any) -> str:
+    """The hover text of a route (a row of a route layer)."""
+    return tr("route {route} ({vehicle})<br>{km} km, {hours} h, {stops} stops, {unloads} "
+              "unloads<br>{start}-{end}, cost {cost}", route=row["route"],
+              vehicle=row["vehicle"], km=num(row["distance_km"], 1),
+              hours=num(row["duration_h"], 1), stops=row["stops"],
+              unloads=row["unloads"], start=row["start"], end=row["end"],
+              cost=num(row["cost"]))
+
+
+def _route_traces(layers: _Layers, *, peak: bool = False) -> _Traces:
+    """The plan's own routes, one trace each; ``peak``: a week plan's peak day, hidden
+    until chosen in the legend or the day selector."""
     routes = layers["routes"]
+    layer = tr("{layer}, peak day", layer=_layer("Routes")) if peak else _layer("Routes")
     out: _Traces = []
     for k, (_, row) in enumerate(routes.iterrows()):
         x, y = row.geometry.xy
-        text = tr("route {route} ({vehicle})<br>{km} km, {hours} h, {stops} stops, {unloads} "
-                  "unloads<br>{start}-{end}, cost {cost}", route=row["route"],
-                  vehicle=row["vehicle"], km=num(row["distance_km"], 1),
-                  hours=num(row["duration_h"], 1), stops=row["stops"],
-                  unloads=row["unloads"], start=row["start"], end=row["end"],
-                  cost=num(row["cost"]))
-        name = (tr("{layer} ({n}, straight segments)", layer=_layer("Routes"), n=len(routes))
+        text = _route_hover(row)
+        name = (tr("{layer} ({n}, straight segments)", layer=layer, n=len(routes))
                 if row["approximate"] else
-                tr("{layer} ({n}, along streets)", layer=_layer("Routes"), n=len(routes)))
+                tr("{layer} ({n}, along streets)", layer=layer, n=len(routes)))
         out.append((go.Scatter(
             x=list(x), y=list(y), mode="lines", name=name, legendgroup="Routes",
             showlegend=k == 0, hoverinfo="text", text=[text] * len(x),
+            visible="legendonly" if peak else True,
             line=dict(zip(("color", "dash"), route_style(k), strict=True), width=1.6),
             opacity=0.85), "Routes"))
+    return out
+
+
+def _week_route_traces(layers: _Layers) -> _Traces:
+    """A week plan's routes: one trace per working day (its ``routes_<day>`` layer) in
+    the day's colour (:func:`~circularopt.outputs.week.day_colour`); none without a week."""
+    out: _Traces = []
+    for key, day_routes in layers.items():
+        if not key.startswith("routes_") or not len(day_routes):
+            continue
+        day = key.removeprefix("routes_")
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        text: list[str] = []
+        for _, row in day_routes.iterrows():
+            x, y = row.geometry.xy
+            xs += [*map(float, x), None]
+            ys += [*map(float, y), None]
+            text += [f"{_e(day_name(day))}: " + _route_hover(row)] * (len(x) + 1)
+        out.append((go.Scatter(
+            x=xs, y=ys, mode="lines", legendgroup=f"day {day}", meta=day,
+            name=tr("{day}: {n} routes, {km} km", day=day_name(day), n=len(day_routes),
+                    km=num(float(day_routes["distance_km"].sum()))),
+            hoverinfo="text", text=text, line={"color": day_colour(day), "width": 1.6},
+            opacity=0.85), WEEK_ROUTES))
     return out
 
 
@@ -265,18 +310,22 @@ def _site_traces(layers: _Layers) -> _Traces:
 
 
 def _layer_buttons(groups: Sequence[str]) -> list[dict[str, Any]]:
-    """The buttons above the map that show a preset of layers."""
-    def visible(shown: Sequence[str]) -> list[bool]:
-        return [g in shown for g in groups]
+    """The buttons above the map that show a preset of layers (with a week plan, its
+    routes stand for the routes and the peak day stays in the legend)."""
+    week = WEEK_ROUTES in groups
+
+    def visible(shown: Sequence[str]) -> list[bool | str]:
+        return ["legendonly" if week and g == "Routes" else g in shown for g in groups]
 
     sites = ("Open complexes", "Closed candidates", "Recyclers", "Landfills", "Depots")
     return [
         {"label": tr("All layers"), "method": "restyle",
-         "args": [{"visible": [True] * len(groups)}]},
+         "args": [{"visible": visible(groups)}]},
         {"label": tr("Points and sites"), "method": "restyle",
          "args": [{"visible": visible(("Collection points", *sites))}]},
         {"label": _layer("Routes"), "method": "restyle",
-         "args": [{"visible": visible(("Routes", "Depots", "Open complexes", "Landfills"))}]},
+         "args": [{"visible": visible(("Routes", WEEK_ROUTES, "Depots", "Open complexes",
+                                       "Landfills"))}]},
         {"label": tr("Material flows"), "method": "restyle",
          "args": [{"visible": visible(("Recyclate flows", "Residue flows", *sites))}]},
     ]
@@ -303,11 +352,34 @@ def _map_layout(fig: go.Figure, plan: Plan, layers: _Layers, groups: Sequence[st
         updatemenus=[{"type": "buttons", "direction": "right", "x": 0.0, "y": 1.01,
                       "xanchor": "left", "yanchor": "bottom",
                       "buttons": _layer_buttons(groups), "pad": {"b": 4},
-                      "showactive": True}, *_tile_buttons(len(images))],
+                      "showactive": True}, *_tile_buttons(len(images)),
+                     *_day_selector(fig)],
         xaxis={"title": tr("longitude (degrees)"), "showgrid": True, "zeroline": False},
         yaxis={"title": tr("latitude (degrees)"), "showgrid": True, "zeroline": False,
                "scaleanchor": "x",
                "scaleratio": 1.0 / max(math.cos(math.radians(lat0)), 0.05)})
+
+
+def _day_selector(fig: go.Figure) -> list[dict[str, Any]]:
+    """A week plan's day selector: a drop-down that shows the routes of all days, of
+    one day or of the peak day (restyling only the route traces); none without a week."""
+    days = [(k, t.meta) for k, t in enumerate(fig.data) if t.legendgroup.startswith("day ")]
+    if not days:
+        return []
+    peak = [k for k, t in enumerate(fig.data) if t.legendgroup == "Routes"]
+    index = [k for k, _ in days] + peak
+
+    def show(label: str, day: str | None, on_peak: bool = False) -> dict[str, Any]:
+        shown = [day is None or d == day for _, d in days] + [on_peak] * len(peak)
+        return {"label": label, "method": "restyle",
+                "args": [{"visible": [True if v else "legendonly" for v in shown]}, index]}
+
+    buttons = [show(tr("All days"), None), *(show(day_name(d), d) for _, d in days)]
+    if peak:
+        buttons.append(show(tr("Peak day"), "", on_peak=True))
+    return [{"type": "dropdown", "direction": "down", "x": 0.62, "y": 1.01,
+             "xanchor": "left", "yanchor": "bottom", "buttons": buttons, "active": 0,
+             "pad": {"b": 4}, "showactive": True}]
 
 
 def _tile_buttons(n: int) -> list[dict[str, Any]]:
@@ -615,6 +687,7 @@ def report_html(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None
         "</div></div><div>", _h(2, tr("Material")), "<div class='card'>", div["tonnes"],
         "</div></div></div>",
         *_tables(plan, layers),
+        *_week_section(plan),
         _route_details(plan, layers),
         _h(2, tr("Assumptions and sources")), _assumptions(plan),
         "</main>",
@@ -668,6 +741,33 @@ def _tables(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
                 tr("cost {currency}", currency=cur)), route_rows,
                numeric=(3, 4, 5, 6, 7, 9)),
     ]
+
+
+def _week_section(plan: Plan) -> list[str]:
+    """A week plan's figures per day and for the week, against the peak day on every
+    working day (as ``week_kpis.csv``); nothing without a week."""
+    tables = week_tables(plan)
+    if not tables:
+        return []
+    week = plan.info["week"]
+    kpis = tables["week_kpis"]
+
+    def cell(value: Any, digits: int = 0) -> str:
+        return "" if pd.isna(value) else num(float(value), digits)
+
+    rows = [(day_name(r["day"]) if r["day"] in DAY_NAMES else tr(str(r["day"])),
+             cell(r["points"]), cell(r["trucks"]), cell(r["km"], 1), cell(r["hours"], 1),
+             cell(r["tonnes"], 1), cell(r["cost"], 2))
+            for _, r in kpis.iterrows()]
+    saving = tr("The week plan costs {share}% less than routing the peak day on every "
+                "working day ({km} km a week less).",
+                share=num(100 * week["saving"]["cost_share"], 1),
+                km=num(week["saving"]["km"]))
+    return [_h(2, tr("The week")), f"<p>{_e(saving)}</p>",
+            _table((tr("day"), tr("points"), tr("trucks"), tr("km"), tr("hours"),
+                    tr("tonnes"), tr("cost {currency}",
+                                     currency=plan.scenario.parameters.currency)),
+                   rows, numeric=(1, 2, 3, 4, 5, 6))]
 
 
 def write_report(plan: Plan, path: str | Path, *,

@@ -13,10 +13,32 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from circularopt.i18n import lazy, tr
 from circularopt.plan import Plan
 from circularopt.routing.result import Route, RoutingResult
 
-__all__ = ["day_label", "vehicle", "week_days", "week_tables"]
+__all__ = ["DAY_COLOURS", "DAY_NAMES", "day_colour", "day_label", "day_name", "vehicle",
+           "week_days", "week_tables"]
+
+DAY_COLOURS = {"Mon": "#1f77b4", "Tue": "#ff7f0e", "Wed": "#d62728", "Thu": "#9467bd",
+               "Fri": "#17becf", "Sat": "#e377c2", "Sun": "#393b79"}
+"""Colour of each weekday's routes, the same on the PNG map, in the HTML report and on the
+route sheets (no greens or browns: those mark the material flows)."""
+
+
+DAY_NAMES = {"Mon": lazy("Mon"), "Tue": lazy("Tue"), "Wed": lazy("Wed"), "Thu": lazy("Thu"),
+             "Fri": lazy("Fri"), "Sat": lazy("Sat"), "Sun": lazy("Sun")}
+"""Weekday codes as people read them (translated by :func:`day_name`)."""
+
+
+def day_name(day: str) -> str:
+    """The weekday ``day`` in the current language (any other name as it is)."""
+    return tr(DAY_NAMES[day]) if day in DAY_NAMES else day
+
+
+def day_colour(day: str) -> str:
+    """The colour of the weekday ``day`` (``Mon``..``Sun``; grey for any other name)."""
+    return DAY_COLOURS.get(day, "#7f7f7f")
 
 
 def week_days(plan: Plan) -> list[tuple[str, RoutingResult, list[str]]]:
@@ -46,8 +68,21 @@ def vehicle(names: list[str], route: Route) -> str:
     return f"{kind} #{route.vehicle + 1}"
 
 
+def _schedule(plan: Plan, rows: list[dict[str, object]]) -> pd.DataFrame:
+    """The residents' schedule with each site's position (``lat``, ``lon``) after its
+    name, so that it joins to a map or an address list."""
+    df = pd.DataFrame(rows)
+    if not len(df):
+        return df
+    where = {p.id: (round(p.lat, 6), round(p.lon, 6)) for p in plan.scenario.collection_points}
+    at = list(df.columns).index("name") + 1
+    df.insert(at, "lat", [where.get(i, (None, None))[0] for i in df["id"]])
+    df.insert(at + 1, "lon", [where.get(i, (None, None))[1] for i in df["id"]])
+    return df
+
+
 def week_tables(plan: Plan) -> dict[str, pd.DataFrame]:
-    """``schedule`` (each site: its days, expected arrival on each, a window) and
+    """``schedule`` (each site: its position, days, expected arrival on each, a window) and
     ``week_kpis`` (per day and the week: trucks, km, hours, tonnes, cost, and the peak day
     on every working day for comparison)."""
     week = plan.info.get("week")
@@ -60,5 +95,6 @@ def week_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     compare = {"day": f"{day_label(plan)} x {len(week['working_days'])}",
                "km": peak["km"], "cost": peak["cost"], "trucks": peak["trucks_per_day"]}
     kpis = pd.concat([kpis, pd.DataFrame([total, compare])], ignore_index=True)
-    return {"schedule": pd.DataFrame(week["schedule"]),
+    kpis["points"] = kpis["points"].astype("Int64")  # the peak-day row has none
+    return {"schedule": _schedule(plan, week["schedule"]),
             "week_kpis": kpis[["day", "points", "trucks", "km", "hours", "tonnes", "cost"]]}

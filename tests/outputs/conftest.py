@@ -36,7 +36,7 @@ from circularopt.scenario import (
 )
 
 ALL_FILES = {"plan.json", "plan.gpkg", *(f"{t}.csv" for t in CSV_TABLES), "report.html",
-             "map.png"}
+             "map.png", "route-sheets.html", "route-sheets.pdf"}
 
 
 COMPOSITION = {"plastic": 0.2, "paper": 0.2, "glass": 0.1, "metal": 0.05, "organics": 0.3,

@@ -21,6 +21,7 @@ days are routed one after another, each with its parts in parallel processes.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -232,8 +233,11 @@ def _dask_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, seconds: flo
     from dask.distributed import Client, LocalCluster, as_completed
 
     t0 = time.perf_counter()
+    # silence_logs: a worker's shutdown chatter (heartbeat tracebacks when the machine is
+    # busy) is not the user's business; a failing day is reported through its future.
     cluster = None if scheduler is not None else LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        silence_logs=logging.CRITICAL)
     client = Client(cluster if cluster is not None else scheduler)
     found: dict[int, CityPlan | str] = {}
     try:
@@ -242,11 +246,25 @@ def _dask_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, seconds: flo
         each = max(1.0, (seconds - (time.perf_counter() - t0)) / waves - DAY_OVERHEAD)
         say(tr("week: {days} days as Dask tasks on {workers} workers, {seconds:.0f} s each",
                days=len(tasks), workers=n, seconds=each))
-        shared = client.scatter(matrices, broadcast=True)
-        futures = {client.submit(_route_task, t, shared, each, pure=False,
-                                 key=f"week-{t.scenario.name}"): t for t in tasks}
-        for fut in as_completed(futures):
-            task = futures[fut]
+        queue = list(tasks)
+        futures: dict[Any, tuple[_DayTask, Any]] = {}
+
+        def submit() -> Any:
+            # Each day travels with the matrices of its own points (a day holds about
+            # half a city's sites: a quarter of the full matrices' memory per worker),
+            # and only ``n`` days are in flight, so few copies exist at once.
+            task = queue.pop(0)
+            ids = [o.id for o in task.scenario.located()]
+            data = client.scatter(matrices.subset(ids), hash=False)
+            fut = client.submit(_route_task, task, data, each, pure=False,
+                                key=f"week-{task.scenario.name}")
+            futures[fut] = (task, data)
+            return fut
+
+        running = as_completed([submit() for _ in range(min(n, len(queue)))])
+        for fut in running:
+            task, data = futures.pop(fut)
+            data.release()
             name = task.scenario.week.working_days[task.day]
             if fut.status == "error":
                 exc = fut.exception()
@@ -255,6 +273,9 @@ def _dask_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, seconds: flo
             else:
                 found[task.day] = fut.result()
                 say(tr("week: {day} routed", day=name))
+            fut.release()
+            if queue:
+                running.add(submit())
     finally:
         client.close()
         if cluster is not None:
