@@ -78,13 +78,14 @@ def hierarchy_file(fingerprint: str, variant: str = "",
     variant
         Anything else the graph depends on (e.g. turn restrictions and penalty).
     cache_dir
-        Cache folder (default: ``matrices/`` in :func:`circularopt.config.cache_dir`).
+        Cache folder (default: ``matrices/`` in :func:`circularopt.config.cache_dir`);
+        the file goes to its ``hierarchies/`` subfolder.
     """
     from circularopt.config import cache_dir as default_cache_dir
 
     h = hashlib.sha256(f"{_HIERARCHY_VERSION}|{fingerprint}|{variant}".encode())
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir() / "matrices"
-    return folder / f"ch-{h.hexdigest()[:32]}.npz"
+    return folder / "hierarchies" / f"ch-{h.hexdigest()[:32]}.npz"
 
 
 def store(matrices: TravelMatrices, file: Path) -> None:

@@ -11,7 +11,7 @@ not help). No networkx is involved.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -29,8 +29,8 @@ from circularopt.matrices.travel import TravelMatrices
 if TYPE_CHECKING:
     from circularopt.network import RoadNetwork
 
-__all__ = ["BACKENDS", "default_workers", "network_hierarchy", "node_matrices",
-           "road_matrices"]
+__all__ = ["BACKENDS", "cached_hierarchy", "ch_threads", "default_workers",
+           "network_hierarchy", "node_matrices", "road_matrices"]
 
 BACKENDS = ("ch", "scipy")
 """Shortest-path backends of :func:`node_matrices`; the first is the default."""
@@ -64,19 +64,29 @@ def network_hierarchy(network: RoadNetwork, *, cache_dir: str | Path | None = No
                       ) -> ContractionHierarchy:
     """The contraction hierarchy of a network's encoded weights.
 
-    Kept in memory (the last few networks, by fingerprint) and, with ``cache_dir``, in
-    an ``.npz`` file there keyed by the network's fingerprint. Its
-    ``build_seconds`` is the preprocessing time when it was built.
+    Kept in memory (the last few graphs, by the network's fingerprint) and, with
+    ``cache_dir``, in an ``.npz`` file there keyed by it. Its ``build_seconds`` is the
+    preprocessing time when it was built.
     """
-    key = network.fingerprint
+    enc = network.encoded
+    return cached_hierarchy(network.fingerprint, "", lambda: (
+        network.indptr, network.indices, enc.graph.data), cache_dir)
+
+
+def cached_hierarchy(fingerprint: str, variant: str,
+                     graph: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]],
+                     cache_dir: str | Path | None = None) -> ContractionHierarchy:
+    """The hierarchy of the CSR graph ``graph()`` returns (``indptr, indices,
+    weights``), from memory, from ``cache_dir`` or built (then kept in both)."""
+    key = f"{fingerprint}|{variant}"
     if key in _hierarchies:
         return _hierarchies[key]
-    file = hierarchy_file(key, "", cache_dir) if cache_dir is not None else None
+    file = hierarchy_file(fingerprint, variant, cache_dir) if cache_dir is not None \
+        else None
     if file is not None and file.is_file():
         ch = ContractionHierarchy.load(file)
     else:
-        ch = ContractionHierarchy.build(network.indptr, network.indices,
-                                        network.encoded.graph.data)
+        ch = ContractionHierarchy.build(*graph())
         if file is not None:
             ch.save(file)
     while len(_hierarchies) >= _KEEP_HIERARCHIES:
@@ -85,14 +95,20 @@ def network_hierarchy(network: RoadNetwork, *, cache_dir: str | Path | None = No
     return ch
 
 
-def _ch_matrices(network: RoadNetwork, src: np.ndarray, tgt: np.ndarray, workers: int,
-                 cache_dir: str | Path | None) -> tuple[np.ndarray, np.ndarray]:
+def ch_threads(workers: int) -> int:
+    """Set numba's thread count to ``workers`` (at most its maximum); returns it."""
     import numba
 
-    ch = network_hierarchy(network, cache_dir=cache_dir)
-    enc = network.encoded
     threads = min(workers, numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     numba.set_num_threads(threads)
+    return threads
+
+
+def _ch_matrices(network: RoadNetwork, src: np.ndarray, tgt: np.ndarray, workers: int,
+                 cache_dir: str | Path | None) -> tuple[np.ndarray, np.ndarray]:
+    ch = network_hierarchy(network, cache_dir=cache_dir)
+    enc = network.encoded
+    threads = ch_threads(workers)
     return ch.query(node_starts(src), node_starts(tgt), radix=enc.radix,
                     time_quantum_s=enc.time_quantum_s,
                     length_quantum_m=enc.length_quantum_m, threads=threads)
