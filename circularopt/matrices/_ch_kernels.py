@@ -268,8 +268,9 @@ def _update_neighbours(v, g, done, deleted, ws, max_settled, keys, nodes, pos, s
                 continue
             deleted[x, 0] += 1
             deleted[x, 1] = max(deleted[x, 1], deleted[v, 1] + 1)
-            size = heap_set(keys, nodes, pos, size, x,
-                            _priority(x, g, done, deleted, ws, max_settled, coef))
+            if _live_degree(x, start, length, to, done) <= coef[3]:
+                size = heap_set(keys, nodes, pos, size, x,
+                                _priority(x, g, done, deleted, ws, max_settled, coef))
     return size
 
 

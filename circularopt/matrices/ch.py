@@ -31,8 +31,10 @@ __all__ = ["ContractionHierarchy", "Starts", "node_starts"]
 _MAX_SETTLED = 64
 """Witness searches stop after this many settled nodes (more shortcuts, never wrong)."""
 
-_COEF = np.array([8.0, 1.0, 1.0])
-"""Node priority = these weights times (edge difference, deleted neighbours, level)."""
+_COEF = np.array([8.0, 1.0, 1.0, 8.0])
+"""Node priority = the first three times (edge difference, deleted neighbours, level);
+after a contraction, neighbours with a live degree up to the fourth get their priority
+recomputed at once, the others when they reach the top of the queue (lazy)."""
 
 
 @dataclass(frozen=True)
