@@ -48,19 +48,27 @@ def turn_hierarchy(graph: TurnAwareGraph, *, cache_dir: str | Path | None = None
 
 def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarray,
                        targets: Sequence[int] | np.ndarray | None = None, *,
-                       backend: str = "ch", workers: int | None = None,
+                       backend: str | None = None, workers: int | None = None,
                        cache_dir: str | Path | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:
     """Fastest turn-aware time (s) and its length (m) between network nodes.
 
     As :meth:`~circularopt.network.TurnAwareGraph.node_matrices` (a path leaves ``s`` by
     any out-edge and reaches ``t`` by any in-edge; the diagonal is 0). Without
-    restrictions the plain node matrices are exact and are returned. ``backend``,
-    ``workers`` and ``cache_dir`` as in :func:`~circularopt.matrices.node_matrices`.
+    restrictions the plain node matrices are exact and are returned. ``workers`` and
+    ``cache_dir`` as in :func:`~circularopt.matrices.node_matrices`.
+
+    ``backend``: ``"ch"`` or ``"scipy"``; default (``None``) ``"ch"`` without
+    restrictions and ``"scipy"`` with them, because the line graph's hierarchy takes far
+    longer to build than one matrix of line-graph searches on city networks (measured in
+    ``docs/benchmarks.md``); pass ``"ch"`` when many matrices reuse one graph.
     """
-    choice("backend", backend, BACKENDS)
     net = graph.network
-    if not (graph.banned or graph.only):
+    restricted = bool(graph.banned or graph.only)
+    if backend is None:
+        backend = "scipy" if restricted else "ch"
+    choice("backend", backend, BACKENDS)
+    if not restricted:
         return node_matrices(net, sources, targets, workers=workers, backend=backend,
                              cache_dir=cache_dir)
     if backend == "scipy":
@@ -114,7 +122,7 @@ def _in_edges(graph: TurnAwareGraph, tgt: np.ndarray) -> Starts:
 
 
 def turn_matrices(graph: TurnAwareGraph, locations: Sequence[tuple[str, float, float]], *,
-                  max_snap_m: float | None = None, backend: str = "ch",
+                  max_snap_m: float | None = None, backend: str | None = None,
                   workers: int | None = None) -> TravelMatrices:
     """Like :func:`~circularopt.matrices.road_matrices`, on a turn-aware graph.
 
