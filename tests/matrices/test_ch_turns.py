@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -50,3 +52,21 @@ def test_unknown_backend_named() -> None:
     graph = TurnAwareGraph(grid(3), 60.0, banned=((0, 1),))
     with pytest.raises(InputError, match="backend"):
         turn_node_matrices(graph, [0], backend="dijkstra")
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["bavaria-10.068_48.135.osm", "west-oakland.osm.bz2"])
+def test_real_extract_ch_equals_scipy(shared: Path, name: str) -> None:
+    from circularopt.matrices import node_matrices
+    from circularopt.network import load_network
+
+    net = load_network(shared / "osm" / name)
+    nodes = np.arange(0, net.n_nodes, max(1, net.n_nodes // 40))
+    ch = node_matrices(net, nodes, backend="ch")
+    sp = node_matrices(net, nodes, backend="scipy", workers=1)
+    assert np.array_equal(ch[0], sp[0]) and np.array_equal(ch[1], sp[1])
+    graph = TurnAwareGraph(net, 60.0, banned=_bans(net, 0.05, 1))  # synthetic bans
+    few = nodes[:12]
+    ch = turn_node_matrices(graph, few, backend="ch")
+    sp = turn_node_matrices(graph, few, backend="scipy")
+    assert np.array_equal(ch[0], sp[0]) and np.array_equal(ch[1], sp[1])
