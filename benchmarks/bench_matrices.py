@@ -3,8 +3,9 @@
 A road-like graph of at least 50,000 nodes (a perturbed grid around Bishkek with two-way
 arterials every tenth street and on the border, random one-way minor streets and a few
 missing links; the largest strongly connected component is kept) is generated with a
-fixed seed. :func:`circularopt.matrices.road_matrices` computes 1000x1000 and 2000x2000
-time and distance matrices (snapping included, cache off); networkx runs
+fixed seed. :func:`circularopt.matrices.road_matrices` computes 1000x1000, 2000x2000 and
+5000x5000 time and distance matrices (snapping included, cache off; backend ``ch`` by
+default, its preprocessing and numba's first call timed separately); networkx runs
 ``single_source_dijkstra_path_length`` (time only, so less work than ours) from a
 sample of the same sources, and its time is extrapolated to all sources.
 
@@ -30,7 +31,8 @@ from pytest_benchmark.fixture import BenchmarkFixture
 from scipy.sparse.csgraph import dijkstra
 
 from circularopt.geo import great_circle
-from circularopt.matrices import road_matrices
+from circularopt.matrices import network_hierarchy, road_matrices
+from circularopt.matrices.ch import ContractionHierarchy, node_starts
 from circularopt.network import RoadNetwork
 
 LAT0, LON0 = 42.87, 74.59
@@ -197,8 +199,38 @@ class Row:
         return self.networkx_cpu_seconds / self.cpu_seconds
 
 
-def run(side: int = 230, sizes: tuple[int, ...] = (1000, 2000), *, nx_sample: int = 20,
-        workers: int | None = None) -> Iterator[Row]:
+def numba_first_call() -> tuple[float, float]:
+    """Wall seconds of a tiny hierarchy build and query: first call in this process
+    (numba loads its on-disk cache or compiles) and the same again (warm)."""
+    ring = np.arange(6)
+    indptr, indices = np.arange(7), np.roll(ring, -1)
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        ch = ContractionHierarchy.build(indptr, indices, np.ones(6))
+        ch.query(node_starts(ring), node_starts(ring), radix=1.0, time_quantum_s=1.0,
+                 length_quantum_m=1.0, threads=2)
+        times.append(time.perf_counter() - start)
+    return times[0], times[1]
+
+
+def preprocess(network: RoadNetwork, backend: str) -> None:
+    """Build the network's weights and (``ch``) hierarchy once, outside the timings."""
+    network.encoded  # noqa: B018
+    if backend != "ch":
+        return
+    first, warm = numba_first_call()
+    print(f"numba: first call {first:.2f} s wall (compile or load cache), warm {warm:.3f} s")
+    start, cpu = time.perf_counter(), cpu_seconds()
+    ch = network_hierarchy(network)
+    print(f"contraction hierarchy: {time.perf_counter() - start:.1f} s wall, "
+          f"{cpu_seconds() - cpu:.1f} s CPU, {ch.n_arcs:,} arcs "
+          f"({ch.n_arcs - network.n_edges:,} shortcuts)", flush=True)
+
+
+def run(side: int = 230, sizes: tuple[int, ...] = (1000, 2000, 5000), *,
+        nx_sample: int = 20, workers: int | None = None, backend: str = "ch"
+        ) -> Iterator[Row]:
     """Yield one row per matrix size.
 
     Our matrices run first, so the peak memory reported for them does not include the
@@ -207,16 +239,18 @@ def run(side: int = 230, sizes: tuple[int, ...] = (1000, 2000), *, nx_sample: in
     network = road_like_network(side)
     print(f"network: {network.n_nodes:,} nodes, {network.n_edges:,} edges, "
           f"{network.road_km:,.0f} km, {network.nodes_dropped} nodes outside the SCC")
-    network.encoded  # noqa: B018 - build the weights once, outside the timings
+    preprocess(network, backend)
     ours = []
     for size in sizes:
         points = sample_points(network, size)
         start, cpu = time.perf_counter(), cpu_seconds()
-        m = road_matrices(network, points, cache=False, workers=workers)
+        m = road_matrices(network, points, cache=False, workers=workers, backend=backend)
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
         assert np.isfinite(m.duration_s).all() and m.duration_s.shape == (size, size)
         ours.append((size, seconds, cpu, *peak_rss_mb()))
-        print(f"{size}x{size}: {seconds:.2f} s wall, {cpu:.2f} s CPU", flush=True)
+        print(f"{size}x{size}: {seconds:.2f} s wall, {cpu:.2f} s CPU, peak RSS "
+              f"{peak_rss_mb()[0]:.0f} MB", flush=True)
+        del m
     G = networkx_graph(network)
     sample = np.random.default_rng(2).choice(network.n_nodes, size=nx_sample, replace=False)
     nx_wall, nx_cpu = networkx_seconds_per_source(G, sample)
@@ -268,19 +302,28 @@ def random_bans(network: RoadNetwork, share: float, *, seed: int = 2
 
 
 def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
-               u_turn_s: float = 60.0) -> tuple[float, float, int]:
-    """CPU seconds of ``sources`` rows, plain and turn-aware (one process), and bans."""
+               u_turn_s: float = 60.0, backend: str = "ch", workers: int | None = None
+               ) -> tuple[float, float, int]:
+    """CPU seconds of a ``sources`` x ``sources`` matrix, plain and turn-aware, and the
+    number of bans; preprocessing (``ch``: both hierarchies) is timed apart."""
     from circularopt.matrices import node_matrices
+    from circularopt.matrices.turns import turn_hierarchy, turn_node_matrices
     from circularopt.network import TurnAwareGraph
 
     src = np.random.default_rng(3).choice(network.n_nodes, sources, replace=False)
-    t0 = time.process_time()
-    node_matrices(network, src, workers=1)
-    plain = time.process_time() - t0
     graph = TurnAwareGraph(network, u_turn_s, banned=random_bans(network, share))
-    t0 = time.process_time()
-    graph.node_matrices(src)
-    return plain, time.process_time() - t0, len(graph.banned)
+    preprocess(network, backend)
+    if backend == "ch":
+        t0 = cpu_seconds()
+        ch = turn_hierarchy(graph)
+        print(f"line-graph hierarchy: {cpu_seconds() - t0:.1f} s CPU, "
+              f"{ch.n_arcs:,} arcs (line graph: {graph.line_graph.nnz:,} turns)")
+    t0 = cpu_seconds()
+    node_matrices(network, src, workers=workers, backend=backend)
+    plain = cpu_seconds() - t0
+    t0 = cpu_seconds()
+    turn_node_matrices(graph, src, backend=backend, workers=workers)
+    return plain, cpu_seconds() - t0, len(graph.banned)
 
 
 def _backend_rows(name: str, network: RoadNetwork, src: np.ndarray) -> np.ndarray:
@@ -385,13 +428,15 @@ def main() -> None:
     """Print the benchmark table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", type=int, default=230, help="grid side (default 230)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000])
+    parser.add_argument("--backend", choices=("ch", "scipy"), default="ch",
+                        help="shortest-path backend (default ch)")
     parser.add_argument("--nx-sample", type=int, default=20,
                         help="networkx sources timed, then extrapolated (default 20)")
     parser.add_argument("--workers", type=int, help="processes (default: all CPUs)")
     parser.add_argument("--turns", type=int, metavar="SOURCES",
-                        help="only compare turn-aware rows (random bans at 2%% of nodes, "
-                             "U-turn 60 s) with plain rows from SOURCES sources, CPU time")
+                        help="only compare a turn-aware SOURCES x SOURCES matrix (random "
+                             "bans at 2%% of nodes, U-turn 60 s) with a plain one, CPU time")
     parser.add_argument("--backends", type=int, metavar="N",
                         help="only compare shortest-path libraries on an N x N matrix")
     args = parser.parse_args()
@@ -399,12 +444,13 @@ def main() -> None:
         compare_backends(road_like_network(args.side), args.backends)
         return
     if args.turns:
-        plain, turns, bans = turn_ratio(road_like_network(args.side), args.turns)
-        print(f"{args.turns} rows, one process: plain {plain:.2f} CPU s, turn-aware "
+        plain, turns, bans = turn_ratio(road_like_network(args.side), args.turns,
+                                        backend=args.backend, workers=args.workers)
+        print(f"{args.turns}x{args.turns} ({args.backend}): plain {plain:.2f} CPU s, turn-aware "
               f"({bans} bans, U-turn 60 s) {turns:.2f} CPU s, ratio {turns / plain:.1f}x")
         return
     rows = list(run(args.side, tuple(args.sizes), nx_sample=args.nx_sample,
-                    workers=args.workers))
+                    workers=args.workers, backend=args.backend))
     call, stall = gil_stall(road_like_network(args.side))
     print(f"GIL check: a {call:.2f} s scipy dijkstra call in a thread stalled the main "
           f"thread for {stall:.2f} s ({'held' if stall > 0.5 * call else 'released'}) "

@@ -8,8 +8,9 @@ between a city spec's settlements), which every result built on it announces as 
 :func:`scenario_matrices` picks one for a scenario.
 
 One module per concern: :mod:`~circularopt.matrices.travel` (:class:`TravelMatrices`),
-:mod:`~circularopt.matrices.road` (scipy's compiled Dijkstra on the network's CSR arrays,
-over worker processes), :mod:`~circularopt.matrices.approximate`,
+:mod:`~circularopt.matrices.road` (a contraction hierarchy,
+:mod:`~circularopt.matrices.ch`, or scipy's compiled Dijkstra over worker processes),
+:mod:`~circularopt.matrices.approximate`,
 :mod:`~circularopt.matrices.cache` (``.npz`` files, the road-matrix cache) and
 :mod:`~circularopt.matrices.scenario`. This package imports :mod:`circularopt.network`
 (lazily), never the reverse.
@@ -20,7 +21,12 @@ from circularopt.geo import EARTH_RADIUS_M, great_circle
 from circularopt.matrices.approximate import approximate_matrices
 from circularopt.matrices.cache import load_matrices, save_matrices
 from circularopt.matrices.corridors import CorridorGraph, corridor_matrices
-from circularopt.matrices.road import default_workers, node_matrices, road_matrices
+from circularopt.matrices.road import (
+    default_workers,
+    network_hierarchy,
+    node_matrices,
+    road_matrices,
+)
 from circularopt.matrices.scenario import scenario_matrices, spec_corridors
 from circularopt.matrices.travel import TravelMatrices
 from circularopt.matrices.turns import turn_matrices
@@ -37,6 +43,7 @@ __all__ = [
     "default_workers",
     "haversine_m",
     "load_matrices",
+    "network_hierarchy",
     "node_matrices",
     "road_matrices",
     "save_matrices",

@@ -14,9 +14,10 @@ from circularopt.matrices.travel import TravelMatrices
 if TYPE_CHECKING:
     from circularopt.network import RoadNetwork
 
-__all__ = ["cache_file", "load_matrices", "save_matrices", "store"]
+__all__ = ["cache_file", "hierarchy_file", "load_matrices", "save_matrices", "store"]
 
 _CACHE_VERSION = "1"
+_HIERARCHY_VERSION = "1"
 
 
 def save_matrices(matrices: TravelMatrices, path: str | Path) -> None:
@@ -64,6 +65,27 @@ def cache_file(network: RoadNetwork, ids: tuple[str, ...], lat: np.ndarray, lon:
     h.update(lon.tobytes())
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir() / "matrices"
     return folder / f"{h.hexdigest()[:32]}.npz"
+
+
+def hierarchy_file(fingerprint: str, variant: str = "",
+                   cache_dir: str | Path | None = None) -> Path:
+    """The cache file of a contraction hierarchy (:mod:`circularopt.matrices.ch`).
+
+    Parameters
+    ----------
+    fingerprint
+        The network's :attr:`~circularopt.network.RoadNetwork.fingerprint`.
+    variant
+        Anything else the graph depends on (e.g. turn restrictions and penalty).
+    cache_dir
+        Cache folder (default: ``matrices/`` in :func:`circularopt.config.cache_dir`);
+        the file goes to its ``hierarchies/`` subfolder.
+    """
+    from circularopt.config import cache_dir as default_cache_dir
+
+    h = hashlib.sha256(f"{_HIERARCHY_VERSION}|{fingerprint}|{variant}".encode())
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir() / "matrices"
+    return folder / "hierarchies" / f"ch-{h.hexdigest()[:32]}.npz"
 
 
 def store(matrices: TravelMatrices, file: Path) -> None:
