@@ -857,9 +857,10 @@ def _two_phase(built: _Built, data: _Data, run: Any, deadline: float, relative_g
     the sites with 70% of the time and half the gap tolerance (the other half is left for
     what single sourcing loses); its dual bound is a valid lower bound of the full
     problem. Phase 2 fixes the sites (and opened recyclers) and solves the single-source
-    assignment. Returns ``(bound, result)``, or ``(None, None)`` when the full MIP should
-    be solved instead (phase 1 found no solution, or the phase-2 assignment is
-    infeasible for the chosen sites).
+    assignment, first near phase 1's (:func:`_round_assignment`), then with every point
+    free when that is not within the gap. Returns ``(bound, result)``, or
+    ``(None, None)`` when the full MIP should be solved instead (phase 1 found no
+    solution, or the phase-2 assignment is infeasible for the chosen sites).
     """
     assign = [*built.x.values(), *built.z.values()]
     sites = [*built.y.values(), *built.e.values()]
@@ -877,10 +878,13 @@ def _two_phase(built: _Built, data: _Data, run: Any, deadline: float, relative_g
     for var, value in zip(sites, values, strict=True):
         var.lower_bound = var.upper_bound = float(round(value))
     try:
-        res2 = run(deadline - time.perf_counter())
-    except InfeasibleError:
-        res2 = None
-    try:
+        res2 = _round_assignment(built, data, res1, run, deadline, bound, relative_gap)
+        try:
+            if res2 is None or _gap(res2.objective_value(), bound) > relative_gap:
+                res2 = _better(res2, run(deadline - time.perf_counter(), hint=None
+                                         if res2 is None else res2.variable_values()))
+        except InfeasibleError:
+            pass
         if res2 is not None and not res2.has_primal_feasible_solution():
             # No assignment found in time (a busy machine, a hard packing): fix a greedy
             # single-source assignment and solve what is left (the flows) as an LP.
@@ -891,6 +895,96 @@ def _two_phase(built: _Built, data: _Data, run: Any, deadline: float, relative_g
     if res2 is None or not res2.has_primal_feasible_solution():
         return None, None
     return bound, res2
+
+
+_FREE_SHARES = (0.0, 0.03, 0.15)
+"""Shares of the points (cheapest to move first) re-assigned with phase 1's split points
+by :func:`_round_assignment`, one solve each, until one is within the gap."""
+
+
+def _better(a: mathopt.SolveResult | None, b: mathopt.SolveResult) -> mathopt.SolveResult:
+    """The cheaper of two results (``b`` when ``a`` is ``None`` or infeasible)."""
+    if a is None or not a.has_primal_feasible_solution():
+        return b
+    if b.has_primal_feasible_solution() and b.objective_value() < a.objective_value():
+        return b
+    return a
+
+
+def _point_vars(built: _Built) -> dict[int, list[tuple[mathopt.Variable, int]]]:
+    """Assignment variables of each point with their facility (complex ``j`` or landfill
+    ``-1 - q``)."""
+    out: dict[int, list[tuple[mathopt.Variable, int]]] = {}
+    for (i, j), var in built.x.items():
+        out.setdefault(i, []).append((var, j))
+    for (i, q), var in built.z.items():
+        out.setdefault(i, []).append((var, -1 - q))
+    return out
+
+
+def _round_assignment(built: _Built, data: _Data, res1: mathopt.SolveResult, run: Any,
+                      deadline: float, bound: float, relative_gap: float
+                      ) -> mathopt.SolveResult | None:
+    """Phase 2 near phase 1: keep the points phase 1 served whole where they are and
+    re-assign only the few it split (a vertex of the relaxation splits about as many
+    points as there are tight rows), then also the points cheapest to move
+    (:data:`_FREE_SHARES`), with the sites fixed. Stops at the first solution within
+    ``relative_gap`` of ``bound``; returns the best found, or ``None``.
+
+    On tight capacities the plain phase 2 (every point free) often finds only poor
+    packings in the time; here each solve is a small MIP.
+    """
+    per_point = _point_vars(built)
+    value = dict(zip(built.x.values(), res1.variable_values(list(built.x.values())),
+                     strict=True))
+    value.update(zip(built.z.values(), res1.variable_values(list(built.z.values())),
+                     strict=True))
+    opened = {j for (j, _), var in built.y.items() if var.lower_bound > 0.5}
+    cost = _assignment_costs(data)
+    whole: dict[int, mathopt.Variable] = {}
+    regret: dict[int, float] = {}
+    for i, pairs in per_point.items():
+        top = max(pairs, key=lambda vk: value[vk[0]])
+        if value[top[0]] > 1 - 1e-6:
+            whole[i] = top[0]
+            here = cost(i, top[1])
+            regret[i] = min((cost(i, k) - here for _, k in pairs
+                             if k != top[1] and (k < 0 or k in opened)), default=math.inf)
+    movable = sorted(regret, key=regret.__getitem__)
+    best: mathopt.SolveResult | None = None
+    try:
+        for stage, share in enumerate(_FREE_SHARES):
+            free = set(movable[:round(share * len(data.points))])
+            for i, pairs in per_point.items():
+                for var, _ in pairs:
+                    kept = i in whole and i not in free
+                    var.lower_bound = float(kept and var is whole[i])
+                    var.upper_bound = 0.0 if kept and var is not whole[i] else 1.0
+            left = deadline - time.perf_counter()
+            try:
+                res = run(left / (len(_FREE_SHARES) - stage + 1))
+            except InfeasibleError:
+                continue
+            best = _better(best, res) if res.has_primal_feasible_solution() else best
+            if best is not None and _gap(best.objective_value(), bound) <= relative_gap:
+                break
+    finally:
+        for pairs in per_point.values():
+            for var, _ in pairs:
+                var.lower_bound, var.upper_bound = 0.0, 1.0
+    return best
+
+
+def _assignment_costs(data: _Data) -> Any:
+    """``cost(i, k)``: daily cost of serving point ``i`` at facility ``k`` (complex
+    ``k >= 0`` with its sorting cost, landfill ``-1 - k`` with its fee)."""
+    sigma = np.array([c.variable_cost_per_tonne for c in data.cands])
+
+    def cost(i: int, k: int) -> float:
+        if k >= 0:
+            return float(data.c_x[i, k] + sigma[k] * data.W[i])
+        return float(data.c_z[i, -1 - k] + data.lf_fee[-1 - k] * data.W[i])
+    return cost
 
 
 def _greedy_assignment(built: _Built, data: _Data, run: Any, deadline: float

@@ -357,5 +357,24 @@ def test_greedy_assignment_when_phase_two_finds_nothing(monkeypatch: pytest.Monk
         return out
 
     monkeypatch.setattr(model, "_two_phase", two_phase)
+    monkeypatch.setattr(model, "_round_assignment", lambda *args: None)  # call 2: phase 2
     r = solve(line(), method="two-phase")  # checked by the independent checker
     assert used == [True] and r.open_complexes
+
+
+def test_phase_two_starts_near_phase_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Phase 2 first re-solves only the points phase 1 split; here that is optimal."""
+    import circularopt.siting.model as model
+
+    found: list[object] = []
+    original = model._round_assignment
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        found.append(original(*args))
+        return found[-1]
+
+    monkeypatch.setattr(model, "_round_assignment", spy)
+    r = solve(line())
+    assert len(found) == 1 and found[0] is not None
+    assert r.costs.total == pytest.approx(A_ALONE, abs=1e-3)
+    assert r.status == "optimal"
