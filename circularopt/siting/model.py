@@ -56,6 +56,9 @@ from :math:`j` to :math:`l`; :math:`e_r\in\{0,1\}` open candidate recycler :math
     & \textstyle\sum_{j,o} y_{jo} = N \;(\text{or} \le N_{\max}) \\
     & \textstyle\sum_{j,o} Q_{jo} y_{jo} + \sum_{i,l} W_i z_{il} \ge \sum_i W_i
       && \text{(capacity cover, implied; strengthens the bound)} \\
+    & \textstyle\sum_{j,o} y_{jo} \ge k && \text{(without direct landfill: } k
+      \text{ the fewest complexes whose largest options hold } \textstyle\sum_i W_i)
+      \\
     & x_{ij} = 0 \text{ (and } z_{il} = 0\text{) when the travel time from } i
       \text{ exceeds the limit}
 
@@ -104,6 +107,7 @@ from circularopt._validate import choice, integer, number, sequence
 from circularopt.exceptions import InfeasibleError, InputError, SolverError
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import ComplexCandidate, Recycler, Scenario
+from circularopt.siting.cflp import _fewest_facilities
 from circularopt.siting.result import (
     CostBreakdown,
     OpenComplex,
@@ -961,8 +965,8 @@ def _round_assignment(built: _Built, data: _Data, res1: mathopt.SolveResult, run
                     var.lower_bound = float(kept and var is whole[i])
                     var.upper_bound = 0.0 if kept and var is not whole[i] else 1.0
             left = deadline - time.perf_counter()
-            try:
-                res = run(left / (len(_FREE_SHARES) - stage + 1))
+            try:  # the last, largest neighbourhood gets most of the time
+                res = run(left * (0.8 if stage == len(_FREE_SHARES) - 1 else 0.4))
             except InfeasibleError:
                 continue
             best = _better(best, res) if res.has_primal_feasible_solution() else best
@@ -1148,6 +1152,12 @@ def _global_rows(built: _Built, data: _Data, opts: SitingOptions) -> None:
                          + [data.W[i] * var for (i, _), var in built.z.items()])
         >= float(data.W.sum()), name="cover")
     n_open = mathopt.fast_sum(y.values())
+    if not built.z:  # cardinality cut: the fewest complexes whose largest options hold all
+        largest = np.array([max((o.capacity_t_per_day for o in c.capacity_options),
+                                default=0.0) for c in data.cands])
+        least = _fewest_facilities(largest, float(data.W.sum())) if len(largest) else 0
+        if least > 1:
+            m.add_linear_constraint(n_open >= least, name="fewest_complexes")
     if opts.complexes is not None:
         m.add_linear_constraint(n_open == opts.complexes, name="complexes")
     elif opts.max_complexes is not None:
