@@ -94,6 +94,8 @@ from __future__ import annotations
 
 import datetime
 import math
+import multiprocessing
+import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -404,6 +406,10 @@ SMALL_PAIRS = 40_000
 """Point x candidate pairs up to which ``SitingOptions(workers=2)`` races backends in
 parallel processes (each process builds the whole model)."""
 
+RACE_MIN_PAIRS = 5_000
+"""Point x candidate pairs from which ``SitingOptions(workers=None)`` (*auto*) races two
+backends: below, one solve takes seconds and starting processes costs about as much."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class SitingOptions:
@@ -445,8 +451,12 @@ class SitingOptions:
         :data:`SMALL_PAIRS` point x candidate pairs,
         solve with that many backend/method variants in parallel processes and keep the
         best solution with the best bound of all
-        (:func:`~circularopt.siting.site_portfolio.site_portfolio`); 1 (default): one
-        solve with ``backend`` and ``method``.
+        (:mod:`~circularopt.siting.site_portfolio`); 1: one solve with ``backend`` and
+        ``method``. ``None`` (default, *auto*): 2 when the problem has
+        :data:`RACE_MIN_PAIRS` to :data:`SMALL_PAIRS` pairs, ``backend`` and ``method``
+        are the defaults, the
+        machine has 2 or more CPUs and this is not a daemon process (which may not
+        start processes); else 1.
     """
 
     complexes: int | None = None
@@ -462,7 +472,7 @@ class SitingOptions:
     backend: str = DEFAULT_BACKEND
     relative_gap: float = 1e-4
     threads: int | None = None
-    workers: int = 1
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         where = "siting_options."
@@ -486,7 +496,8 @@ class SitingOptions:
         number(where + "relative_gap", self.relative_gap, lo=0.0)
         if self.threads is not None:
             integer(where + "threads", self.threads, lo=1)
-        integer(where + "workers", self.workers, lo=1)
+        if self.workers is not None:
+            integer(where + "workers", self.workers, lo=1)
 
     @property
     def count_limit(self) -> tuple[int | None, str]:
@@ -726,8 +737,10 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
             open_candidate_recyclers=open_candidate_recyclers, collection=collection,
             method=method, backend=backend, relative_gap=relative_gap, threads=threads)
     _check_against(scenario, time_limit, options)
-    if options.workers > 1 and _pairs(scenario) <= SMALL_PAIRS:
-        return _site_race(scenario, matrices, time_limit, seed, options)
+    workers = _workers(scenario, options)
+    if workers > 1 and _pairs(scenario) <= SMALL_PAIRS:
+        return _site_race(scenario, matrices, time_limit, seed,
+                          replace(options, workers=workers))
     params = options.collection if options.collection is not None \
         else CollectionCostParams.from_scenario(scenario)
     data = _prepare(scenario, matrices, options, params)
@@ -750,6 +763,17 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
 
 def _pairs(scenario: Scenario) -> int:
     return len(scenario.collection_points) * len(scenario.complex_candidates)
+
+
+def _workers(scenario: Scenario, opts: SitingOptions) -> int:
+    """``opts.workers``, or for ``None`` the *auto* choice (see :class:`SitingOptions`)."""
+    if opts.workers is not None:
+        return opts.workers
+    small = RACE_MIN_PAIRS <= _pairs(scenario) <= SMALL_PAIRS \
+        and opts.backend == DEFAULT_BACKEND \
+        and opts.method == METHODS[0]
+    return 2 if small and (os.cpu_count() or 1) >= 2 \
+        and not multiprocessing.current_process().daemon else 1
 
 
 def _site_job(scenario_data: dict[str, Any], matrices: TravelMatrices, time_limit: float,
