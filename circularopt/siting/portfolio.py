@@ -17,7 +17,10 @@ and the Lagrangian method takes the shared incumbent before its kernel MIP and i
 (a cheaper one tightens its reduced-cost tests and probing).
 
 Caveat: CP-SAT and the MIP see a newer incumbent only when they (re)start; neither can
-take one mid-solve (the MIP is not restarted: it would lose its tree).
+take one mid-solve. The MIP is not restarted with a new cutoff either: with OR-Tools
+9.15, MathOpt's interrupter cannot stop SCIP during the search (its event handler fails
+to install: ``SCIPcatchEvent does not support variable or row change events``), and a
+restart would lose the tree.
 """
 
 from __future__ import annotations
