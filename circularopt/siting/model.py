@@ -451,12 +451,14 @@ class SitingOptions:
         :data:`SMALL_PAIRS` point x candidate pairs,
         solve with that many backend/method variants in parallel processes and keep the
         best solution with the best bound of all
-        (:mod:`~circularopt.siting.site_portfolio`); 1: one solve with ``backend`` and
-        ``method``. ``None`` (default, *auto*): 2 when the problem has
+        (:mod:`~circularopt.siting.site_portfolio`); 1 (default): one solve with
+        ``backend`` and ``method``. ``None`` (*auto*): 2 when the problem has
         :data:`RACE_MIN_PAIRS` to :data:`SMALL_PAIRS` pairs, ``backend`` and ``method``
         are the defaults, the
         machine has 2 or more CPUs and this is not a daemon process (which may not
-        start processes); else 1.
+        start processes); else 1. Not the default: on the tight Bishkek case one solve
+        proved the optimum sooner than the race (each process builds the model;
+        ``docs/benchmarks.md``, *Siting portfolio*).
     """
 
     complexes: int | None = None
@@ -472,7 +474,7 @@ class SitingOptions:
     backend: str = DEFAULT_BACKEND
     relative_gap: float = 1e-4
     threads: int | None = None
-    workers: int | None = None
+    workers: int | None = 1
 
     def __post_init__(self) -> None:
         where = "siting_options."

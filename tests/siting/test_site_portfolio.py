@@ -98,8 +98,8 @@ def test_auto_workers_race_only_mid_sized_default_solves(monkeypatch: pytest.Mon
         return SimpleNamespace(collection_points=range(points), complex_candidates=range(8))
 
     monkeypatch.setattr(model.os, "cpu_count", lambda: 2)
-    auto = SitingOptions()
-    assert auto.workers is None
+    assert SitingOptions().workers == 1
+    auto = SitingOptions(workers=None)
     assert model._workers(sized(1200), auto) == 2  # 9,600 pairs
     assert model._workers(sized(100), auto) == 1  # 800: below RACE_MIN_PAIRS
     assert model._workers(sized(6000), auto) == 1  # 48,000: above SMALL_PAIRS
