@@ -449,6 +449,17 @@ def solution_json(instance: str, problem: FacilityProblem, result: FacilityResul
             "assignment": customers}
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its ended children (the portfolio's workers;
+    Unix only, elsewhere this process alone)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return time.process_time()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
 def _select(instances: list[BenchInstance], options: BenchOptions) -> list[BenchInstance]:
     return [x for x in instances if options.selects(x.name)]
 
@@ -462,9 +473,9 @@ def _rows(options: BenchOptions, instances: list[BenchInstance],
     for inst in _select(instances, options):
         problem = read(inst, single_source)
         limit = options.seconds_for(problem.n, default_time)
-        start = time.monotonic()
+        start, cpu = time.monotonic(), _cpu_seconds()
         result = solve_facility(problem, engine=engine, time_limit=limit, seed=options.seed)
-        seconds = time.monotonic() - start
+        seconds, cpu = time.monotonic() - start, _cpu_seconds() - cpu
         report = validate_facility(problem, result)
         if result.has_solution:
             write_json(options, f"{inst.name}.json", solution_json(inst.name, problem, result))
@@ -475,6 +486,9 @@ def _rows(options: BenchOptions, instances: list[BenchInstance],
                        extra={"m": problem.m, "status": result.status,
                               "bound": "" if result.bound is None else round(result.bound, 4),
                               "solver_gap_pct": "" if gap is None else round(100 * gap, 4),
+                              "cpu_s": round(cpu, 2),
+                              "found_by": result.info.get("found_by") or "",
+                              "proved_by": result.info.get("proved_by") or "",
                               "violations": "; ".join(report.violations[:3])})
 
 

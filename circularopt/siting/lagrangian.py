@@ -537,7 +537,9 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
                      probe_share: float = 0.0, probe_iterations: int = 60,
                      prove_share: float = 0.0, prove_iterations: int = 1500,
                      on_solution: Callable[[FacilityResult], None] | None = None,
-                     on_bound: Callable[[float], None] | None = None) -> FacilityResult:
+                     on_bound: Callable[[float], None] | None = None,
+                     incumbent: Callable[[], FacilityResult | None] | None = None
+                     ) -> FacilityResult:
     """Lagrangian bound, repair heuristic, reduced-cost fixing and a kernel MIP.
 
     Parameters
@@ -562,6 +564,11 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
     on_solution, on_bound
         Called with the solution after each phase / with the Lagrangian bound as soon as
         known (the portfolio, :mod:`circularopt.siting.portfolio`, shares them).
+    incumbent
+        Called before the kernel phase and before the proof: a cheaper solution found
+        elsewhere (another portfolio method) replaces the run's own, so that the
+        reduced-cost tests, probing and kernels use its cost; ``info["adopted_cost"]``
+        records the last one taken.
 
     Returns
     -------
@@ -580,7 +587,7 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
             probe_iterations=probe_iterations, prove_share=prove_share,
             prove_iterations=prove_iterations)
     run = _Run(problem, options, backend, seed, time.monotonic(), time_limit,
-               np.random.default_rng(seed), on_solution=on_solution)
+               np.random.default_rng(seed), on_solution=on_solution, incumbent=incumbent)
     best = _first_solution(run)
     upper = best.cost if best is not None else _loose_upper_bound(problem)
     run.info["initial_cost"] = upper
@@ -592,6 +599,7 @@ def solve_lagrangian(problem: FacilityProblem, *, time_limit: float = 60.0, seed
         on_bound(lb.bound)
     best = _heuristic_phase(run, lb, best)
     run.tell(best)
+    best = run.adopt(best)
     run.info["heuristic_cost"] = None if best is None else best.cost
     if backend == "none" or best is None or time.monotonic() > run.deadline - 3.0:
         return _finish(problem, best, lb.bound, run.start, "lagrangian", run.info)
@@ -611,6 +619,16 @@ class _Run:
     rng: np.random.Generator
     info: dict[str, object] = field(default_factory=dict)
     on_solution: Callable[[FacilityResult], None] | None = None
+    incumbent: Callable[[], FacilityResult | None] | None = None
+
+    def adopt(self, best: FacilityResult | None) -> FacilityResult | None:
+        """``best``, or the ``incumbent`` hook's solution when that is cheaper."""
+        other = None if self.incumbent is None else self.incumbent()
+        if other is None or not other.has_solution or (
+                best is not None and other.cost >= best.cost - 1e-9):
+            return best
+        self.info["adopted_cost"] = other.cost
+        return other
 
     def tell(self, best: FacilityResult | None) -> None:
         """Pass ``best`` to the ``on_solution`` hook, if any."""
@@ -726,6 +744,7 @@ def _kernel_phase(run: _Run, lb: LagrangianBound, best: FacilityResult) -> Facil
     best, mip = _kernel_rounds(run, score, kernel, best, mip, proven, kernel_deadline)
     bound = _kernel_bound(lb.bound, best, mip, proven)
     method = f"lagrangian+kernel-{backend}"
+    best = run.adopt(best) or best
     if (opts.prove_share > 0 and bound < best.cost - 1e-9 * max(1.0, abs(best.cost))
             and run.deadline - time.monotonic() > 5.0):
         best, proof_bound = _prove(problem, lb, best, deadline=run.deadline, backend=backend,

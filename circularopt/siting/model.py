@@ -56,6 +56,9 @@ from :math:`j` to :math:`l`; :math:`e_r\in\{0,1\}` open candidate recycler :math
     & \textstyle\sum_{j,o} y_{jo} = N \;(\text{or} \le N_{\max}) \\
     & \textstyle\sum_{j,o} Q_{jo} y_{jo} + \sum_{i,l} W_i z_{il} \ge \sum_i W_i
       && \text{(capacity cover, implied; strengthens the bound)} \\
+    & \textstyle\sum_{j,o} y_{jo} \ge k && \text{(without direct landfill: } k
+      \text{ the fewest complexes whose largest options hold } \textstyle\sum_i W_i)
+      \\
     & x_{ij} = 0 \text{ (and } z_{il} = 0\text{) when the travel time from } i
       \text{ exceeds the limit}
 
@@ -91,6 +94,8 @@ from __future__ import annotations
 
 import datetime
 import math
+import multiprocessing
+import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -104,6 +109,7 @@ from circularopt._validate import choice, integer, number, sequence
 from circularopt.exceptions import InfeasibleError, InputError, SolverError
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import ComplexCandidate, Recycler, Scenario
+from circularopt.siting.cflp import _fewest_facilities
 from circularopt.siting.result import (
     CostBreakdown,
     OpenComplex,
@@ -400,6 +406,10 @@ SMALL_PAIRS = 40_000
 """Point x candidate pairs up to which ``SitingOptions(workers=2)`` races backends in
 parallel processes (each process builds the whole model)."""
 
+RACE_MIN_PAIRS = 5_000
+"""Point x candidate pairs from which ``SitingOptions(workers=None)`` (*auto*) races two
+backends: below, one solve takes seconds and starting processes costs about as much."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class SitingOptions:
@@ -441,8 +451,14 @@ class SitingOptions:
         :data:`SMALL_PAIRS` point x candidate pairs,
         solve with that many backend/method variants in parallel processes and keep the
         best solution with the best bound of all
-        (:func:`~circularopt.siting.site_portfolio.site_portfolio`); 1 (default): one
-        solve with ``backend`` and ``method``.
+        (:mod:`~circularopt.siting.site_portfolio`); 1 (default): one solve with
+        ``backend`` and ``method``. ``None`` (*auto*): 2 when the problem has
+        :data:`RACE_MIN_PAIRS` to :data:`SMALL_PAIRS` pairs, ``backend`` and ``method``
+        are the defaults, the
+        machine has 2 or more CPUs and this is not a daemon process (which may not
+        start processes); else 1. Not the default: on the tight Bishkek case one solve
+        proved the optimum sooner than the race (each process builds the model;
+        ``docs/benchmarks.md``, *Siting portfolio*).
     """
 
     complexes: int | None = None
@@ -458,7 +474,7 @@ class SitingOptions:
     backend: str = DEFAULT_BACKEND
     relative_gap: float = 1e-4
     threads: int | None = None
-    workers: int = 1
+    workers: int | None = 1
 
     def __post_init__(self) -> None:
         where = "siting_options."
@@ -482,7 +498,8 @@ class SitingOptions:
         number(where + "relative_gap", self.relative_gap, lo=0.0)
         if self.threads is not None:
             integer(where + "threads", self.threads, lo=1)
-        integer(where + "workers", self.workers, lo=1)
+        if self.workers is not None:
+            integer(where + "workers", self.workers, lo=1)
 
     @property
     def count_limit(self) -> tuple[int | None, str]:
@@ -722,8 +739,10 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
             open_candidate_recyclers=open_candidate_recyclers, collection=collection,
             method=method, backend=backend, relative_gap=relative_gap, threads=threads)
     _check_against(scenario, time_limit, options)
-    if options.workers > 1 and _pairs(scenario) <= SMALL_PAIRS:
-        return _site_race(scenario, matrices, time_limit, seed, options)
+    workers = _workers(scenario, options)
+    if workers > 1 and _pairs(scenario) <= SMALL_PAIRS:
+        return _site_race(scenario, matrices, time_limit, seed,
+                          replace(options, workers=workers))
     params = options.collection if options.collection is not None \
         else CollectionCostParams.from_scenario(scenario)
     data = _prepare(scenario, matrices, options, params)
@@ -746,6 +765,17 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
 
 def _pairs(scenario: Scenario) -> int:
     return len(scenario.collection_points) * len(scenario.complex_candidates)
+
+
+def _workers(scenario: Scenario, opts: SitingOptions) -> int:
+    """``opts.workers``, or for ``None`` the *auto* choice (see :class:`SitingOptions`)."""
+    if opts.workers is not None:
+        return opts.workers
+    small = RACE_MIN_PAIRS <= _pairs(scenario) <= SMALL_PAIRS \
+        and opts.backend == DEFAULT_BACKEND \
+        and opts.method == METHODS[0]
+    return 2 if small and (os.cpu_count() or 1) >= 2 \
+        and not multiprocessing.current_process().daemon else 1
 
 
 def _site_job(scenario_data: dict[str, Any], matrices: TravelMatrices, time_limit: float,
@@ -857,9 +887,10 @@ def _two_phase(built: _Built, data: _Data, run: Any, deadline: float, relative_g
     the sites with 70% of the time and half the gap tolerance (the other half is left for
     what single sourcing loses); its dual bound is a valid lower bound of the full
     problem. Phase 2 fixes the sites (and opened recyclers) and solves the single-source
-    assignment. Returns ``(bound, result)``, or ``(None, None)`` when the full MIP should
-    be solved instead (phase 1 found no solution, or the phase-2 assignment is
-    infeasible for the chosen sites).
+    assignment, first near phase 1's (:func:`_round_assignment`), then with every point
+    free when that is not within the gap. Returns ``(bound, result)``, or
+    ``(None, None)`` when the full MIP should be solved instead (phase 1 found no
+    solution, or the phase-2 assignment is infeasible for the chosen sites).
     """
     assign = [*built.x.values(), *built.z.values()]
     sites = [*built.y.values(), *built.e.values()]
@@ -877,10 +908,13 @@ def _two_phase(built: _Built, data: _Data, run: Any, deadline: float, relative_g
     for var, value in zip(sites, values, strict=True):
         var.lower_bound = var.upper_bound = float(round(value))
     try:
-        res2 = run(deadline - time.perf_counter())
-    except InfeasibleError:
-        res2 = None
-    try:
+        res2 = _round_assignment(built, data, res1, run, deadline, bound, relative_gap)
+        try:
+            if res2 is None or _gap(res2.objective_value(), bound) > relative_gap:
+                res2 = _better(res2, run(deadline - time.perf_counter(), hint=None
+                                         if res2 is None else res2.variable_values()))
+        except InfeasibleError:
+            pass
         if res2 is not None and not res2.has_primal_feasible_solution():
             # No assignment found in time (a busy machine, a hard packing): fix a greedy
             # single-source assignment and solve what is left (the flows) as an LP.
@@ -891,6 +925,96 @@ def _two_phase(built: _Built, data: _Data, run: Any, deadline: float, relative_g
     if res2 is None or not res2.has_primal_feasible_solution():
         return None, None
     return bound, res2
+
+
+_FREE_SHARES = (0.0, 0.03, 0.15)
+"""Shares of the points (cheapest to move first) re-assigned with phase 1's split points
+by :func:`_round_assignment`, one solve each, until one is within the gap."""
+
+
+def _better(a: mathopt.SolveResult | None, b: mathopt.SolveResult) -> mathopt.SolveResult:
+    """The cheaper of two results (``b`` when ``a`` is ``None`` or infeasible)."""
+    if a is None or not a.has_primal_feasible_solution():
+        return b
+    if b.has_primal_feasible_solution() and b.objective_value() < a.objective_value():
+        return b
+    return a
+
+
+def _point_vars(built: _Built) -> dict[int, list[tuple[mathopt.Variable, int]]]:
+    """Assignment variables of each point with their facility (complex ``j`` or landfill
+    ``-1 - q``)."""
+    out: dict[int, list[tuple[mathopt.Variable, int]]] = {}
+    for (i, j), var in built.x.items():
+        out.setdefault(i, []).append((var, j))
+    for (i, q), var in built.z.items():
+        out.setdefault(i, []).append((var, -1 - q))
+    return out
+
+
+def _round_assignment(built: _Built, data: _Data, res1: mathopt.SolveResult, run: Any,
+                      deadline: float, bound: float, relative_gap: float
+                      ) -> mathopt.SolveResult | None:
+    """Phase 2 near phase 1: keep the points phase 1 served whole where they are and
+    re-assign only the few it split (a vertex of the relaxation splits about as many
+    points as there are tight rows), then also the points cheapest to move
+    (:data:`_FREE_SHARES`), with the sites fixed. Stops at the first solution within
+    ``relative_gap`` of ``bound``; returns the best found, or ``None``.
+
+    On tight capacities the plain phase 2 (every point free) often finds only poor
+    packings in the time; here each solve is a small MIP.
+    """
+    per_point = _point_vars(built)
+    value = dict(zip(built.x.values(), res1.variable_values(list(built.x.values())),
+                     strict=True))
+    value.update(zip(built.z.values(), res1.variable_values(list(built.z.values())),
+                     strict=True))
+    opened = {j for (j, _), var in built.y.items() if var.lower_bound > 0.5}
+    cost = _assignment_costs(data)
+    whole: dict[int, mathopt.Variable] = {}
+    regret: dict[int, float] = {}
+    for i, pairs in per_point.items():
+        top = max(pairs, key=lambda vk: value[vk[0]])
+        if value[top[0]] > 1 - 1e-6:
+            whole[i] = top[0]
+            here = cost(i, top[1])
+            regret[i] = min((cost(i, k) - here for _, k in pairs
+                             if k != top[1] and (k < 0 or k in opened)), default=math.inf)
+    movable = sorted(regret, key=regret.__getitem__)
+    best: mathopt.SolveResult | None = None
+    try:
+        for stage, share in enumerate(_FREE_SHARES):
+            free = set(movable[:round(share * len(data.points))])
+            for i, pairs in per_point.items():
+                for var, _ in pairs:
+                    kept = i in whole and i not in free
+                    var.lower_bound = float(kept and var is whole[i])
+                    var.upper_bound = 0.0 if kept and var is not whole[i] else 1.0
+            left = deadline - time.perf_counter()
+            try:  # the last, largest neighbourhood gets most of the time
+                res = run(left * (0.8 if stage == len(_FREE_SHARES) - 1 else 0.4))
+            except InfeasibleError:
+                continue
+            best = _better(best, res) if res.has_primal_feasible_solution() else best
+            if best is not None and _gap(best.objective_value(), bound) <= relative_gap:
+                break
+    finally:
+        for pairs in per_point.values():
+            for var, _ in pairs:
+                var.lower_bound, var.upper_bound = 0.0, 1.0
+    return best
+
+
+def _assignment_costs(data: _Data) -> Any:
+    """``cost(i, k)``: daily cost of serving point ``i`` at facility ``k`` (complex
+    ``k >= 0`` with its sorting cost, landfill ``-1 - k`` with its fee)."""
+    sigma = np.array([c.variable_cost_per_tonne for c in data.cands])
+
+    def cost(i: int, k: int) -> float:
+        if k >= 0:
+            return float(data.c_x[i, k] + sigma[k] * data.W[i])
+        return float(data.c_z[i, -1 - k] + data.lf_fee[-1 - k] * data.W[i])
+    return cost
 
 
 def _greedy_assignment(built: _Built, data: _Data, run: Any, deadline: float
@@ -1054,6 +1178,12 @@ def _global_rows(built: _Built, data: _Data, opts: SitingOptions) -> None:
                          + [data.W[i] * var for (i, _), var in built.z.items()])
         >= float(data.W.sum()), name="cover")
     n_open = mathopt.fast_sum(y.values())
+    if not built.z:  # cardinality cut: the fewest complexes whose largest options hold all
+        largest = np.array([max((o.capacity_t_per_day for o in c.capacity_options),
+                                default=0.0) for c in data.cands])
+        least = _fewest_facilities(largest, float(data.W.sum())) if len(largest) else 0
+        if least > 1:
+            m.add_linear_constraint(n_open >= least, name="fewest_complexes")
     if opts.complexes is not None:
         m.add_linear_constraint(n_open == opts.complexes, name="complexes")
     elif opts.max_complexes is not None:

@@ -12,8 +12,15 @@ optimal). All stop as soon as the best bound meets the incumbent within
 ``relative_gap``, or at the time limit. A method that raises is reported in
 ``info["errors"]`` while the others go on.
 
-Caveat: a running method sees a newer incumbent only when it (re)starts; CP-SAT and the
-MIP cannot take one mid-solve.
+During the solve, CP-SAT posts each improving solution and bound from its callbacks,
+and the Lagrangian method takes the shared incumbent before its kernel MIP and its proof
+(a cheaper one tightens its reduced-cost tests and probing).
+
+Caveat: CP-SAT and the MIP see a newer incumbent only when they (re)start; neither can
+take one mid-solve. The MIP is not restarted with a new cutoff either: with OR-Tools
+9.15, MathOpt's interrupter cannot stop SCIP during the search (its event handler fails
+to install: ``SCIPcatchEvent does not support variable or row change events``), and a
+restart would lose the tree.
 """
 
 from __future__ import annotations
@@ -158,7 +165,8 @@ def _lagrangian(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResu
     return solve_lagrangian(problem, time_limit=limit, seed=ctx.seed,
                             backend="scip" if problem.single_source else "highs",
                             options=size_options(problem), on_solution=ctx.post,
-                            on_bound=ctx.post_bound)
+                            on_bound=ctx.post_bound,
+                            incumbent=lambda: ctx.incumbent(problem))
 
 
 def _heuristic(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:

@@ -357,5 +357,40 @@ def test_greedy_assignment_when_phase_two_finds_nothing(monkeypatch: pytest.Monk
         return out
 
     monkeypatch.setattr(model, "_two_phase", two_phase)
+    monkeypatch.setattr(model, "_round_assignment", lambda *args: None)  # call 2: phase 2
     r = solve(line(), method="two-phase")  # checked by the independent checker
     assert used == [True] and r.open_complexes
+
+
+def test_phase_two_starts_near_phase_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Phase 2 first re-solves only the points phase 1 split; here that is optimal."""
+    import circularopt.siting.model as model
+
+    found: list[object] = []
+    original = model._round_assignment
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        found.append(original(*args))
+        return found[-1]
+
+    monkeypatch.setattr(model, "_round_assignment", spy)
+    r = solve(line())
+    assert len(found) == 1 and found[0] is not None
+    assert r.costs.total == pytest.approx(A_ALONE, abs=1e-3)
+    assert r.status == "optimal"
+
+
+def test_cardinality_row_counts_the_fewest_complexes() -> None:
+    import circularopt.siting.model as model
+
+    def rows(sc: Scenario, **kw: object) -> dict[str, float]:
+        opts = model.SitingOptions(**kw)  # type: ignore[arg-type]
+        data = model._prepare(sc, line_matrices(sc), opts,
+                              CollectionCostParams.from_scenario(sc))
+        built = model._build(sc, data, opts)
+        return {c.name: c.lower_bound for c in built.model.linear_constraints()}
+
+    both = _packing(((5, 10_000),))  # A 5 t/day + B 3.5 t/day for 8 t/day: both open
+    assert rows(both)["fewest_complexes"] == 2
+    assert "fewest_complexes" not in rows(both, allow_direct_landfill=True)
+    assert "fewest_complexes" not in rows(line())  # A's 10 t/day hold everything

@@ -16,6 +16,7 @@ from circularopt.bench.facility import ENGINES, solve_facility
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
 from circularopt.siting.cpsat import solve_cpsat
+from circularopt.siting.lagrangian import solve_lagrangian
 from circularopt.siting.portfolio import PortfolioContext, PortfolioOptions, solve_portfolio
 from circularopt.siting.validate import validate_facility
 
@@ -186,6 +187,34 @@ def test_time_limit_stops_every_worker(tight: FacilityProblem) -> None:
     assert res.info["stopped"] == "time_limit"
     assert res.status == "no_solution"
     assert all("finished" not in m for m in res.info["methods"].values())
+
+
+@pytest.fixture
+def heuristic_gap() -> FacilityProblem:
+    """3 facilities of capacity 13, demand 23: the repair heuristic alone stops at 45.
+
+    Optimum 43 (brute force): facility 2 serves customers 0, 2, 3, 4 (load 13, cost
+    2 + 2 + 1 + 6), facility 0 serves 1 and 5 (load 10, cost 3 + 5), fixed 11 + 13.
+    """
+    cost = np.array([[7, 3, 6, 5, 8, 5], [8, 8, 6, 6, 7, 8], [2, 5, 2, 1, 6, 1]], dtype=float)
+    return FacilityProblem(fixed_cost=[13.0, 11.0, 11.0], capacity=[13.0, 13.0, 13.0],
+                           demand=[4.0, 5.0, 2.0, 4.0, 3.0, 5.0], cost=cost,
+                           single_source=True, name="heuristic_gap")
+
+
+def test_lagrangian_adopts_a_cheaper_shared_incumbent(heuristic_gap: FacilityProblem
+                                                      ) -> None:
+    assign = np.zeros((3, 6))
+    assign[[2, 0, 2, 2, 2, 0], range(6)] = 1.0
+    best = FacilityResult((0, 2), assign, heuristic_gap.solution_cost((0, 2), assign),
+                          "feasible", None, 0.0, "elsewhere")
+    alone = solve_lagrangian(heuristic_gap, time_limit=10.0, backend="none")
+    assert alone.cost == pytest.approx(45.0) and "adopted_cost" not in alone.info
+    res = solve_lagrangian(heuristic_gap, time_limit=10.0, backend="none",
+                           incumbent=lambda: best)
+    assert res.info["adopted_cost"] == pytest.approx(43.0)
+    assert res.cost == pytest.approx(43.0) == _brute_force(heuristic_gap)
+    assert validate_facility(heuristic_gap, res).ok
 
 
 def test_engine_registered(tight: FacilityProblem) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -87,3 +88,27 @@ def test_site_with_two_workers_is_valid(small_city: tuple[Scenario, TravelMatric
 def test_workers_checked() -> None:
     with pytest.raises(InputError, match="workers"):
         SitingOptions(workers=0)
+
+
+def test_auto_workers_race_only_mid_sized_default_solves(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    import circularopt.siting.model as model
+
+    def sized(points: int) -> Any:
+        return SimpleNamespace(collection_points=range(points), complex_candidates=range(8))
+
+    monkeypatch.setattr(model.os, "cpu_count", lambda: 2)
+    assert SitingOptions().workers == 1
+    auto = SitingOptions(workers=None)
+    assert model._workers(sized(1200), auto) == 2  # 9,600 pairs
+    assert model._workers(sized(100), auto) == 1  # 800: below RACE_MIN_PAIRS
+    assert model._workers(sized(6000), auto) == 1  # 48,000: above SMALL_PAIRS
+    assert model._workers(sized(1200), SitingOptions(backend="highs")) == 1
+    assert model._workers(sized(1200), SitingOptions(method="mip")) == 1
+    assert model._workers(sized(1200), SitingOptions(workers=1)) == 1
+    monkeypatch.setattr(model.multiprocessing, "current_process",
+                        lambda: SimpleNamespace(daemon=True))
+    assert model._workers(sized(1200), auto) == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(model.os, "cpu_count", lambda: 1)
+    assert model._workers(sized(1200), auto) == 1
