@@ -1,4 +1,4 @@
-"""Exact direction choice and route-first split on hand-made task matrices."""
+"""Exact direction choice on hand-made task matrices."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import numpy as np
 
 from circularopt.routing.arcs.directions import (
     best_directions,
-    nearest_tour,
     sequence_cost,
-    split_tour,
     twin_table,
 )
 
@@ -49,28 +47,3 @@ def test_best_directions_keeps_an_optimal_route_and_unloads() -> None:
     assert best_directions(mat, 1, [0, 2], twins) == [0, 2]
     assert best_directions(mat, 1, [], twins) == []
     assert best_directions(mat, 1, [0, -1, 2], twins) == [0, -1, 2]
-
-
-def test_split_tour_makes_trips_within_capacity_with_best_directions() -> None:
-    mat, twins = _line()
-    # capacity 1: each street its own trip: 0->1 (10+10 back) and 1->2 (10+10+20) = 60
-    cost, trips = split_tour(mat, 1, [1, 3], twins, [1, 1, 1, 1], 1)
-    assert cost == 60
-    assert [sequence_cost(mat, 1, t) for t in trips] == [20, 40]
-    # capacity 2: one trip 0->1, 1->2, back: 40
-    cost, trips = split_tour(mat, 1, [1, 3], twins, [1, 1, 1, 1], 2)
-    assert (cost, trips) == (40, [[0, 2]])
-
-
-def test_nearest_tour_serves_each_street_once_from_the_depot_outwards() -> None:
-    mat, twins = _line()
-    # from the depot the cheapest is 0->1 (10); from node 1, 1->2 (10)
-    assert nearest_tour(mat, 1, twins) == [0, 2]
-
-
-def test_split_of_the_nearest_tour_covers_every_street() -> None:
-    mat, twins = _line()
-    tour = nearest_tour(mat, 1, twins)
-    cost, trips = split_tour(mat, 1, tour, twins, [2, 2, 3, 3], 4)
-    assert sorted(twins[k] for t in trips for k in t) == [(0, 1), (2, 3)]
-    assert cost == sum(sequence_cost(mat, 1, t) for t in trips) == 60

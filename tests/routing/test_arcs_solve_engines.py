@@ -1,4 +1,4 @@
-"""Engine settings of arc routing: PyVRP's neighbourhood and OR-Tools' split start."""
+"""Engine settings of arc routing: PyVRP's neighbourhood, OR-Tools' matrix costs."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def test_pyvrp_doubles_the_neighbourhood_only_for_direction_pairs() -> None:
     assert _params(3).neighbourhood.num_neighbours == 2 * default
 
 
-def test_ortools_from_the_split_start_serves_a_ring_in_two_trips() -> None:
+def test_ortools_serves_a_ring_in_two_trips() -> None:
     """Ring 0-1-2-3-0 (10 each), all streets demand 1, capacity 2: two trips of two
     streets each, 40 per trip (20 served + 20 deadheaded out or back), 80 in all."""
     m = ArcModel(range(4), name="ring")

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from circularopt.routing.arcs.directions import nearest_tour, split_tour, twin_table
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.tasks import ArcTask
 from circularopt.routing.engines.ortools_engine import search
@@ -93,8 +92,7 @@ def solve_ortools_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: 
         params.time_limit.FromMilliseconds(max(1, int(1000 * wall)))
         return params
 
-    sol = search(rt, budget, make_params,
-                 initial=_initial(problem, tasks, matrix, points, rt, mgr, params))
+    sol = search(rt, budget, make_params)
     if sol is None:
         return []
     n_task = len(tasks)
@@ -107,26 +105,6 @@ def solve_ortools_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: 
             idx = sol.Value(rt.NextVar(idx))
         routes.append(_drop_idle_unloads(seq))
     return routes
-
-
-def _initial(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
-             points: tuple[int, ...], rt: Any, mgr: Any, params: Any) -> Any:
-    """Without unload sites: the route-first split of a nearest-neighbour giant tour
-    (optimal directions) as the assignment the search starts from; else ``None`` (the
-    first solution strategy)."""
-    if problem.unload_nodes:
-        return None
-    twins = twin_table([t.group for t in tasks])
-    demand = [round(t.demand * problem.load_scale) for t in tasks]
-    cap = round(problem.capacity * problem.load_scale)
-    m = len(points)
-    _, trips = split_tour(matrix, m, nearest_tour(matrix, m, twins), twins, demand, cap)
-    if len(trips) > rt.vehicles():
-        return None
-    lists = [[int(mgr.NodeToIndex(1 + k)) for k in t] for t in trips]
-    lists += [[] for _ in range(rt.vehicles() - len(trips))]
-    rt.CloseModelWithParameters(params)
-    return rt.ReadAssignmentFromRoutes(lists, True)
 
 
 def _drop_idle_unloads(seq: list[int]) -> list[int]:
