@@ -8,10 +8,12 @@ from circularopt.routing.arcs import ArcModel, solve_arcs, validate_arc_routes
 from circularopt.routing.arcs._pyvrp import _params
 
 
-def test_pyvrp_doubles_the_neighbourhood_only_for_direction_pairs() -> None:
+def test_pyvrp_doubles_the_neighbourhood_only_for_up_to_100_direction_pairs() -> None:
     default = NeighbourhoodParams().num_neighbours
     assert _params(0).neighbourhood.num_neighbours == default
     assert _params(3).neighbourhood.num_neighbours == 2 * default
+    assert _params(100).neighbourhood.num_neighbours == 2 * default
+    assert _params(101).neighbourhood.num_neighbours == default
 
 
 def test_ortools_serves_a_ring_in_two_trips() -> None:

@@ -46,11 +46,17 @@ def _data(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
                              matrices[:1], matrices[1:], client_groups)
 
 
+_WIDE_UP_TO = 100
+"""Most direction pairs for which the neighbourhood is doubled (see :func:`_params`)."""
+
+
 def _params(groups: int) -> pyvrp.SolveParams:
     """PyVRP's defaults, with twice the granular neighbourhood when streets come as
-    direction pairs: the default of 50 neighbours then covers about 25 streets, half
-    of what it covers in the node problems it was tuned on."""
-    if not groups:
+    ``groups`` direction pairs, up to :data:`_WIDE_UP_TO` of them: the default of 50
+    neighbours then covers about 25 streets, half of what it covers in the node
+    problems it was tuned on. Measured on CARP (``docs/benchmarks.md``): better on the
+    instances up to 98 streets, worse on those of 147 and more."""
+    if not 0 < groups <= _WIDE_UP_TO:
         return pyvrp.SolveParams()
     default = NeighbourhoodParams()
     return pyvrp.SolveParams(neighbourhood=NeighbourhoodParams(
