@@ -47,8 +47,7 @@ def _model(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
     rows = [0] + [m + k for k in range(n_task)] + [j for j in range(1, m) for _ in range(copies)]
     mgr = pywrapcp.RoutingIndexManager(len(rows), vehicles, 0)
     rt = pywrapcp.RoutingModel(mgr)
-    sub = matrix[np.ix_(rows, rows)].tolist()
-    cost = rt.RegisterTransitCallback(lambda a, b: sub[mgr.IndexToNode(a)][mgr.IndexToNode(b)])
+    cost = rt.RegisterTransitMatrix(matrix[np.ix_(rows, rows)].tolist())
     rt.SetArcCostEvaluatorOfAllVehicles(cost)
     for members in groups.values():
         rt.AddDisjunction([mgr.NodeToIndex(1 + k) for k in members])

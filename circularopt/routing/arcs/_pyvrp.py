@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pyvrp
+from pyvrp.search import NeighbourhoodParams
 
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.tasks import ArcTask
@@ -45,13 +46,31 @@ def _data(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
                              matrices[:1], matrices[1:], client_groups)
 
 
+_WIDE_UP_TO = 100
+"""Most direction pairs for which the neighbourhood is doubled (see :func:`_params`)."""
+
+
+def _params(groups: int) -> pyvrp.SolveParams:
+    """PyVRP's defaults, with twice the granular neighbourhood when streets come as
+    ``groups`` direction pairs, up to :data:`_WIDE_UP_TO` of them: the default of 50
+    neighbours then covers about 25 streets, half of what it covers in the node
+    problems it was tuned on. Measured on CARP (``docs/benchmarks.md``): better on the
+    instances up to 98 streets, worse on those of 147 and more."""
+    if not 0 < groups <= _WIDE_UP_TO:
+        return pyvrp.SolveParams()
+    default = NeighbourhoodParams()
+    return pyvrp.SolveParams(neighbourhood=NeighbourhoodParams(
+        default.weight_wait_time, 2 * default.num_neighbours, default.symmetric_proximity))
+
+
 def solve_pyvrp_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
                      matrix: np.ndarray, points: tuple[int, ...], budget: Budget,
                      seed: int) -> list[list[int]]:
     """Solve; each route as its sequence of task indices and ``-1 - j`` for an unload at
     ``points[j]`` (the final unload of ``return_empty`` included)."""
     data = _data(problem, tasks, groups, matrix, points)
-    result = pyvrp.solve(data, budget, seed=seed, collect_stats=False, display=False)
+    result = pyvrp.solve(data, budget, seed=seed, collect_stats=False, display=False,
+                         params=_params(groups))
     routes = []
     for r in result.best.routes():
         seq = [act.idx if act.is_client() else -1 - act.idx for act in list(r.schedule())[1:-1]]

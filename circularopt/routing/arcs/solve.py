@@ -2,7 +2,10 @@
 
 The problem goes through the node transformation of :mod:`~circularopt.routing.arcs.tasks`;
 the engine routes tasks; the routes come back as street visits with their deadheading
-paths, ready for :func:`~circularopt.routing.arcs.validate_arc_routes`.
+paths, ready for :func:`~circularopt.routing.arcs.validate_arc_routes`. After the
+engine, each route's serving directions are made optimal for its order of streets
+(:func:`~circularopt.routing.arcs.directions.best_directions`; linear in the route
+length, counted in the solve's time but not stopped by the budget).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import numpy as np
 from circularopt._validate import choice
 from circularopt.exceptions import InfeasibleError
 from circularopt.i18n import tr
+from circularopt.routing.arcs.directions import best_directions, twin_table
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.result import ArcRoute, ArcSolution, ArcVisit
 from circularopt.routing.arcs.tasks import ArcTask, Deadheads, build_tasks, deadheads
@@ -115,6 +119,8 @@ def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float 
     else:
         from circularopt.routing.arcs._ortools import solve_ortools_arcs
         seqs = solve_ortools_arcs(problem, tasks, matrix, points, budget)
+    twins = twin_table([t.group for t in tasks])
+    seqs = [best_directions(matrix, len(points), seq, twins) for seq in seqs]
     routes = _routes(tasks, dh, points, seqs)
     cost = _sequence_cost(matrix, points, seqs) / problem.scale
     return ArcSolution(routes, cost, engine, time.perf_counter() - t0)
