@@ -14,7 +14,7 @@ from circularopt.instances import load_instance
 from circularopt.plan import Plan, validate_plan
 
 CITIES = [
-    ("bishkek", ["--size", "300", "--complexes", "3"]),
+    ("bishkek", ["--size", "300", "--complexes", "3", "--no-streets"]),
     ("osh", ["--size", "100"]),
     ("issyk-kul", ["--size", "150", "--season", "winter"]),
 ]

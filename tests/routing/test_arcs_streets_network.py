@@ -146,7 +146,9 @@ def test_tiny_network_plan_serves_every_street(tiny: tuple[RoadNetwork, Path]) -
     assert set(sp.streets) == {sp.problem.edges[r.edge].id for r in sp.problem.required}
 
 
-def test_west_oakland_plan_turns_only_at_dead_ends(shared: Path) -> None:
+def test_west_oakland_plan_turns_only_where_no_junction_offers_a_way(shared: Path) -> None:
+    """U-turns cost 250 m; the plan turns round only at dead ends or where two streets
+    meet without a junction (any other way round is longer than the penalty)."""
     path = shared / "osm" / "west-oakland.osm.bz2"
     network = load_network(path)
     tags = osm_edge_tags(network, path)
@@ -159,11 +161,14 @@ def test_west_oakland_plan_turns_only_at_dead_ends(shared: Path) -> None:
     report = validate_arc_routes(sp.problem, solution)
     assert report.ok, report.summary()
     degree = Counter(n for e in sp.problem.edges for n in {e.u, e.v})
+    turns = 0
     for route in solution.routes:
         walk = _nodes(route)
         for a, b, c in zip(walk, walk[1:], walk[2:], strict=False):
             if a == c and b not in sp.problem.unload_nodes and b != sp.problem.depot:
-                assert degree[b] == 1, f"U-turn at {sp.problem.nodes[b]}, not a dead end"
+                turns += 1
+                assert degree[b] <= 2, f"U-turn at junction {sp.problem.nodes[b]}"
+    assert report.u_turns >= turns
 
 
 def _nodes(route: ArcRoute) -> list[int]:
