@@ -138,7 +138,8 @@ def week_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockResu
         load_utilisation=week["collected"] / week["capacity"] if week["capacity"] else 0.0,
         shift_utilisation=week["hours"] / week["shift_hours"] if week["shift_hours"] else 0.0,
         unload_trips=round(week["trips"] / n + curb["trips"]),
-        by_kind={"container": box, "curbside": {k: curb[k] for k in box}} if runs else {})
+        by_kind={"container": box, "curbside": {k: curb[k] for k in box}} if runs else {},
+        week_days=n)
 
 
 def kind_split(problem: RoutingProblem, routing: RoutingResult,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,3 +115,13 @@ def test_a_week_repeating_the_peak_day_has_the_peak_figures(mixed: Scenario,
         assert getattr(same, name) == pytest.approx(getattr(peak, name)), name
     assert same.vehicles_used == peak.vehicles_used
     assert same.annual_cost == pytest.approx(peak.annual_cost)
+
+
+def test_summary_and_rows_say_the_figures_are_the_weeks(plan: Plan, tmp_path: Path) -> None:
+    assert plan.kpis is not None and plan.kpis.week_days == 6
+    text = plan.summary()
+    assert "averaged over its 6 days" in text and "trucks (most on one day)" in text
+    assert ("vehicles used (most on one day)"
+            in [figure for figure, _, _ in plan.kpis.rows()])
+    again = Plan.load(plan.save(tmp_path / "plan.json"))
+    assert again.kpis == plan.kpis
