@@ -244,6 +244,15 @@ class Plan:
                    tonnes=num(f["tonnes"], 1))
                 for kind, f in k.by_kind.items()]
 
+    def _fleet_note(self, k: KPIs) -> list[str]:
+        """A note when a week plan's busiest day needs more trucks than the fleet has."""
+        if not k.week_days or k.vehicles_used <= k.vehicles_available:
+            return []
+        note = tr("NOTE: the week's busiest day needs {used} trucks, the fleet has {available}",
+                  used=k.vehicles_used, available=k.vehicles_available)
+        return [note + (tr(" (the curbside streets are routed apart from the week's "
+                           "container sites)") if k.by_kind else "")]
+
     def _kpi_lines(self, k: KPIs) -> list[str]:
         return [
             tr("annual cost {total} {currency} (collection {collection})",
@@ -258,6 +267,7 @@ class Plan:
                trucks=k.vehicles_used, km=num(k.km_per_day), hours=num(k.hours_per_day),
                trips=k.unload_trips),
             *self._kind_lines(k),
+            *self._fleet_note(k),
             tr("collected {collected} t/day, diversion {diversion}%, landfilled {landfilled} "
                "t/day", collected=num(k.collected_t_per_day, 1),
                diversion=num(100 * k.diversion_rate, 1), landfilled=num(k.landfill_t_per_day, 1)),

@@ -125,3 +125,11 @@ def test_summary_and_rows_say_the_figures_are_the_weeks(plan: Plan, tmp_path: Pa
             in [figure for figure, _, _ in plan.kpis.rows()])
     again = Plan.load(plan.save(tmp_path / "plan.json"))
     assert again.kpis == plan.kpis
+
+
+def test_summary_warns_when_the_busiest_day_exceeds_the_fleet(plan: Plan) -> None:
+    assert plan.kpis is not None
+    assert "NOTE: the week's busiest day" not in plan.summary()
+    over = dataclasses.replace(plan.kpis, vehicles_used=plan.kpis.vehicles_available + 1)
+    text = dataclasses.replace(plan, kpis=over).summary()
+    assert f"busiest day needs {over.vehicles_used} trucks, the fleet has 2" in text
