@@ -39,7 +39,7 @@ from circularopt.feedstock import FeedstockResult, assign_feedstock
 from circularopt.i18n import lazy, num, tr
 from circularopt.matrices import TravelMatrices, scenario_matrices
 from circularopt.plan import Plan, compute_kpis
-from circularopt.plan.kpis import kind_split
+from circularopt.plan.kpis import kind_split, week_kpis
 from circularopt.routing.curbside import (
     StreetRun,
     curbside_info,
@@ -180,8 +180,9 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         ``plan.info["week"]`` (days, KPIs per day and week, the saving against routing
         the peak day on every working day, the residents' schedule, the routes). The
         plan's own routes stay the peak day (every point due, routed with a third of the
-        routing budget). ``None`` (default): when any point is collected less than
-        daily; ``False``: the peak day only.
+        routing budget); its KPIs (``plan.kpis``) are the week's per working day
+        (:func:`~circularopt.plan.kpis.week_kpis`). ``None`` (default): when any point is
+        collected less than daily; ``False``: the peak day only.
     scheduler
         Address of a Dask scheduler to route the week's days on; ``None``: the days run
         one after another, or on a local cluster of two processes when the week has at
@@ -256,6 +257,7 @@ class _Run:
         self.siting: SitingResult | None = None
         self.feedstock: FeedstockResult | None = None
         self.city: CityPlan | None = None
+        self.week_plan: CityWeek | None = None
         self.violations: list[str] = []
 
     def _left(self) -> float:
@@ -379,6 +381,7 @@ class _Run:
                           options=self.routing, seed=self.seed, progress=self.say,
                           time_limit=max(1.0, self.budget.left() - 2.0),
                           scheduler=scheduler, workers=local)
+        self.week_plan = plan
         report = validate_week(self.scenario, plan)
         self.violations += [f"week: {v}" for v in report.violations]
         containers = (kind_split(self.city.problem, self.city.result, self.runs)["container"]
@@ -396,8 +399,11 @@ class _Run:
         complete = city is not None
         kpis = None
         if self.siting is not None and self.feedstock is not None and city is not None:
-            kpis = compute_kpis(scenario, self.siting, self.feedstock, city.problem,
-                                city.result, runs=self.runs)
+            kpis = (compute_kpis(scenario, self.siting, self.feedstock, city.problem,
+                                 city.result, runs=self.runs) if self.week_plan is None else
+                    week_kpis(scenario, self.siting, self.feedstock, city.problem,
+                              city.result, [None if d is None else (d.problem, d.result)
+                                            for d in self.week_plan.plans], runs=self.runs))
         self.info["seconds"] = round(self.budget.elapsed(), 3)
         return Plan(
             scenario=scenario, siting=self.siting, feedstock=self.feedstock,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from circularopt.feedstock import FeedstockResult
@@ -12,7 +13,7 @@ from circularopt.routing.result import RoutingResult
 from circularopt.scenario import Scenario
 from circularopt.siting.result import SitingResult
 
-__all__ = ["compute_kpis", "kind_split"]
+__all__ = ["compute_kpis", "kind_split", "route_totals", "week_kpis"]
 
 
 def compute_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockResult,
@@ -33,25 +34,8 @@ def compute_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockR
     """
     params = scenario.parameters
     days = params.working_days_per_year
-    km = routing.distance / 1000.0
-    hours = routing.duration / 3600.0
-    tonne_km = 0.0
-    collected = 0.0
-    trips = 0
-    shift_hours = 0.0
-    for route in routing.routes:
-        vt = problem.vehicle_types[route.vehicle_type]
-        for a, b in zip(route.visits, route.visits[1:], strict=False):
-            tonne_km += a.load[0] * float(problem.distance[a.location, b.location]) / 1000.0
-        for v in route.visits:
-            if v.kind == "stop":
-                collected += problem.stops[v.index].demand[0]
-            elif v.kind == "unload":
-                trips += 1
-        shift_hours += (vt.max_duration if vt.max_duration is not None
-                        else vt.shift_end - vt.shift_start) / 3600.0
-    cap_t = sum(problem.vehicle_types[r.vehicle_type].capacity[0] * max(1, r.num_unloads)
-                for r in routing.routes)
+    t = route_totals(problem, routing)
+    km, hours, collected = t["km"], t["hours"], t["collected"]
     fuel = km * params.fuel_litres_per_km
     costs = siting.costs.as_dict()
     annual: dict[str, float] = {k: float(v) for k, v in costs.items() if k != "total"}
@@ -65,21 +49,97 @@ def compute_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockR
     return KPIs(
         annual_cost=annual,
         daily_cost={k: v / days for k, v in annual.items()},
-        km_per_day=km, hours_per_day=hours, tonne_km_per_day=tonne_km,
+        km_per_day=km, hours_per_day=hours, tonne_km_per_day=t["tonne_km"],
         fuel_litres_per_day=fuel, co2_kg_per_day=fuel * params.kg_co2_per_litre,
         collected_t_per_day=collected,
         diversion_rate=feedstock.delivered_t_per_day / total_t if total_t > 0 else 0.0,
         landfill_t_per_day=landfill_t + direct,
         vehicles_used=routing.num_vehicles,
         vehicles_available=sum(v.count for d in scenario.depots for v in d.vehicle_types),
-        load_utilisation=collected / cap_t if cap_t > 0 else 0.0,
-        shift_utilisation=hours / shift_hours if shift_hours > 0 else 0.0,
-        unload_trips=trips,
+        load_utilisation=collected / t["capacity"] if t["capacity"] > 0 else 0.0,
+        shift_utilisation=hours / t["shift_hours"] if t["shift_hours"] > 0 else 0.0,
+        unload_trips=int(t["trips"]),
         recycler_supply={s.id: {"supplied": s.supplied_t_per_day,
                                 "capacity": s.capacity_t_per_day}
                          for s in feedstock.supply},
         by_kind=kind_split(problem, routing, runs) if runs else {},
     )
+
+
+def route_totals(problem: RoutingProblem, routing: RoutingResult) -> dict[str, float]:
+    """Totals of one day's routes: ``km``, ``hours``, ``tonne_km``, ``collected`` (t),
+    ``trips`` (unloads), ``shift_hours`` and ``capacity`` (t the trucks could carry on
+    their trips) of the trucks used, ``cost`` and ``trucks``."""
+    tonne_km = collected = trips = shift_hours = 0.0
+    for route in routing.routes:
+        vt = problem.vehicle_types[route.vehicle_type]
+        for a, b in zip(route.visits, route.visits[1:], strict=False):
+            tonne_km += a.load[0] * float(problem.distance[a.location, b.location]) / 1000.0
+        for v in route.visits:
+            if v.kind == "stop":
+                collected += problem.stops[v.index].demand[0]
+            elif v.kind == "unload":
+                trips += 1
+        shift_hours += (vt.max_duration if vt.max_duration is not None
+                        else vt.shift_end - vt.shift_start) / 3600.0
+    capacity = sum(problem.vehicle_types[r.vehicle_type].capacity[0] * max(1, r.num_unloads)
+                   for r in routing.routes)
+    return {"km": routing.distance / 1000.0, "hours": routing.duration / 3600.0,
+            "tonne_km": tonne_km, "collected": collected, "trips": trips,
+            "shift_hours": shift_hours, "capacity": float(capacity), "cost": routing.cost,
+            "trucks": float(routing.num_vehicles)}
+
+
+def week_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockResult,
+              problem: RoutingProblem, routing: RoutingResult,
+              days: Sequence[tuple[RoutingProblem, RoutingResult] | None], *,
+              runs: Sequence[StreetRun] = ()) -> KPIs:
+    """Key figures of a week plan: the week's routes per working day.
+
+    ``problem`` and ``routing`` are the peak day (every point due, and the curbside
+    streets); ``days`` each working day's routing problem and routes (``None``: nothing
+    routed that day). Km, hours, tonne-km, fuel, CO2, collected tonnes, unloading trips
+    (rounded) and the collection cost are the week's totals divided by its working days;
+    the annual collection cost is that daily cost x ``working_days_per_year``, i.e. the
+    week's cost x working days per year / working days per week. Trucks: the most used
+    on any working day. Load and shift utilisation are the week's totals' ratios.
+
+    Curbside streets are not in the week: they are collected every working day as on the
+    peak day, so their share (:func:`kind_split` of the peak day) is added to every
+    figure, and ``by_kind`` holds the week's container figures and the peak day's
+    curbside ones. With streets the utilisations are those of the container routes.
+    """
+    peak = compute_kpis(scenario, siting, feedstock, problem, routing, runs=runs)
+    n = len(days)
+    totals = [route_totals(p, r) for p, r in (d for d in days if d is not None)]
+    week = {k: sum(t[k] for t in totals) for k in ("km", "hours", "tonne_km", "collected",
+                                                    "trips", "shift_hours", "capacity",
+                                                    "cost")}
+    trucks = max((t["trucks"] for t in totals), default=0.0)
+    box = {"trucks": trucks, "km": week["km"] / n, "hours": week["hours"] / n,
+           "cost": week["cost"] / n, "tonnes": week["collected"] / n}
+    curb = _split(problem, routing, runs)["curbside"] if runs else dict.fromkeys(
+        ("trucks", "km", "hours", "cost", "tonnes", "tonne_km", "trips"), 0.0)
+    params = scenario.parameters
+    km = box["km"] + curb["km"]
+    fuel = km * params.fuel_litres_per_km
+    annual = {**peak.annual_cost,
+              "collection": (box["cost"] + curb["cost"]) * params.working_days_per_year}
+    annual["total"] = (sum(v for k, v in annual.items() if k not in ("revenue", "total"))
+                       - annual["revenue"])
+    return dataclasses.replace(
+        peak, annual_cost=annual,
+        daily_cost={k: v / params.working_days_per_year for k, v in annual.items()},
+        km_per_day=km, hours_per_day=box["hours"] + curb["hours"],
+        tonne_km_per_day=week["tonne_km"] / n + curb["tonne_km"],
+        fuel_litres_per_day=fuel, co2_kg_per_day=fuel * params.kg_co2_per_litre,
+        collected_t_per_day=box["tonnes"] + curb["tonnes"],
+        vehicles_used=int(trucks + curb["trucks"]),
+        load_utilisation=week["collected"] / week["capacity"] if week["capacity"] else 0.0,
+        shift_utilisation=week["hours"] / week["shift_hours"] if week["shift_hours"] else 0.0,
+        unload_trips=round(week["trips"] / n + curb["trips"]),
+        by_kind={"container": box, "curbside": {k: curb[k] for k in box}} if runs else {},
+        week_days=n)
 
 
 def kind_split(problem: RoutingProblem, routing: RoutingResult,
@@ -92,8 +152,18 @@ def kind_split(problem: RoutingProblem, routing: RoutingResult,
     Trucks: trucks that serve at least one stop of the kind (a truck serving both counts
     in both). Tonnes: picked up at stops of the kind.
     """
+    keys = ("trucks", "km", "hours", "cost", "tonnes")
+    return {kind: {k: f[k] for k in keys}
+            for kind, f in _split(problem, routing, runs).items()}
+
+
+def _split(problem: RoutingProblem, routing: RoutingResult,
+           runs: Sequence[StreetRun]) -> dict[str, dict[str, float]]:
+    """:func:`kind_split`, with each kind's ``tonne_km`` and unloading ``trips`` (an
+    unload goes to the kind of the last stop before it)."""
     curb = {f"{r.id}{d}" for r in runs for d in r.directions()}
-    out = {k: {"trucks": 0.0, "km": 0.0, "hours": 0.0, "cost": 0.0, "tonnes": 0.0}
+    out = {k: {"trucks": 0.0, "km": 0.0, "hours": 0.0, "cost": 0.0, "tonnes": 0.0,
+               "tonne_km": 0.0, "trips": 0.0}
            for k in ("container", "curbside")}
     trucks: dict[str, set[tuple[int, int]]] = {"container": set(), "curbside": set()}
     for route in routing.routes:
@@ -106,7 +176,11 @@ def kind_split(problem: RoutingProblem, routing: RoutingResult,
                 kind = "curbside" if b.id in curb else "container"
                 out[kind]["tonnes"] += problem.stops[b.index].demand[0]
                 trucks[kind].add((route.vehicle_type, route.vehicle))
-            out[kind]["km"] += float(problem.distance[a.location, b.location]) / 1000.0
+            elif b.kind == "unload":
+                out[kind]["trips"] += 1
+            leg = float(problem.distance[a.location, b.location]) / 1000.0
+            out[kind]["km"] += leg
+            out[kind]["tonne_km"] += a.load[0] * leg
             share[kind] += (b.end - a.end) / 3600.0
         for k, h in share.items():
             out[k]["hours"] += h
@@ -115,4 +189,3 @@ def kind_split(problem: RoutingProblem, routing: RoutingResult,
     for k in out:
         out[k]["trucks"] = float(len(trucks[k]))
     return out
-

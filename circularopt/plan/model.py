@@ -9,8 +9,10 @@ map; see :mod:`circularopt.outputs`) is derived from it.
 Cost of a plan
 --------------
 The annual cost replaces the siting model's *estimated* collection cost with the routed
-one (daily routing cost x working days); the other components (complex fixed and sorting
-costs, outbound haulage, landfill fees, recyclate revenue) come from the siting model.
+one (daily routing cost x working days; for a week plan the week's routing cost per
+working day, see :func:`circularopt.plan.kpis.week_kpis`); the other components (complex
+fixed and sorting costs, outbound haulage, landfill fees, recyclate revenue) come from the
+siting model.
 Fuel is ``km x fuel_litres_per_km``; CO2 is ``fuel x kg_co2_per_litre`` (default 2.68 kg
 per litre of diesel, the IPCC 2006 tank-to-wheel factor).
 """
@@ -93,6 +95,10 @@ class KPIs:
         With curbside streets: ``{"container": {...}, "curbside": {...}}``, each with
         ``trucks``, ``km``, ``hours``, ``cost`` (per day) and ``tonnes`` (see
         :func:`circularopt.plan.kpis.kind_split`); empty without streets.
+    week_days
+        For a week plan, its working days: the per-day figures are then the week's
+        averages per working day and ``vehicles_used`` the most trucks on one day
+        (:func:`circularopt.plan.kpis.week_kpis`); 0: the figures of one (peak) day.
     """
 
     annual_cost: Mapping[str, float]
@@ -112,6 +118,7 @@ class KPIs:
     unload_trips: int
     recycler_supply: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     by_kind: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    week_days: int = 0
 
     def rows(self, currency: str = "USD") -> list[tuple[str, str, str]]:
         """``(figure, value, unit)`` rows for tables and reports, in the current language
@@ -130,8 +137,9 @@ class KPIs:
             (tr("collected"), num(self.collected_t_per_day, 1), tr("t/day")),
             (tr("diversion rate"), num(100 * self.diversion_rate, 1), "%"),
             (tr("landfilled"), num(self.landfill_t_per_day, 1), tr("t/day")),
-            (tr("vehicles used"), tr("{used} of {available}", used=self.vehicles_used,
-                                     available=self.vehicles_available), ""),
+            (tr("vehicles used (most on one day)") if self.week_days else tr("vehicles used"),
+             tr("{used} of {available}", used=self.vehicles_used,
+                available=self.vehicles_available), ""),
             (tr("load utilisation"), num(100 * self.load_utilisation, 1), "%"),
             (tr("shift utilisation"), num(100 * self.shift_utilisation, 1), "%"),
             (tr("unloading trips"), f"{self.unload_trips}", tr("per day")),
@@ -236,15 +244,30 @@ class Plan:
                    tonnes=num(f["tonnes"], 1))
                 for kind, f in k.by_kind.items()]
 
+    def _fleet_note(self, k: KPIs) -> list[str]:
+        """A note when a week plan's busiest day needs more trucks than the fleet has."""
+        if not k.week_days or k.vehicles_used <= k.vehicles_available:
+            return []
+        note = tr("NOTE: the week's busiest day needs {used} trucks, the fleet has {available}",
+                  used=k.vehicles_used, available=k.vehicles_available)
+        return [note + (tr(" (the curbside streets are routed apart from the week's "
+                           "container sites)") if k.by_kind else "")]
+
     def _kpi_lines(self, k: KPIs) -> list[str]:
         return [
             tr("annual cost {total} {currency} (collection {collection})",
                total=num(k.annual_cost["total"]), currency=self.scenario.parameters.currency,
                collection=num(k.annual_cost["collection"])),
+            *([tr("week plan: figures per working day, averaged over its {n} days",
+                  n=k.week_days)] if k.week_days else []),
+            tr("{trucks} trucks (most on one day), {km} km/day, {hours} h/day, {trips} "
+               "unloading trips", trucks=k.vehicles_used, km=num(k.km_per_day),
+               hours=num(k.hours_per_day), trips=k.unload_trips) if k.week_days else
             tr("{trucks} trucks, {km} km/day, {hours} h/day, {trips} unloading trips",
                trucks=k.vehicles_used, km=num(k.km_per_day), hours=num(k.hours_per_day),
                trips=k.unload_trips),
             *self._kind_lines(k),
+            *self._fleet_note(k),
             tr("collected {collected} t/day, diversion {diversion}%, landfilled {landfilled} "
                "t/day", collected=num(k.collected_t_per_day, 1),
                diversion=num(100 * k.diversion_rate, 1), landfilled=num(k.landfill_t_per_day, 1)),

@@ -19,7 +19,11 @@ the scenario and the travel matrices alone and lists every violated rule:
   (:func:`circularopt.routing.curbside.scenario_runs`), siting their zones' demand
   points, and every original street must be served exactly once under its rule (once in
   either direction, or once in each), read back from the served runs' directions;
-* KPIs: recomputed and compared.
+* a week plan (``plan.info["week"]``): each working day's routes are re-read onto that
+  day's problem (the points the schedule puts on it, loaded with the tonnes of their
+  gaps, and the day's trucks) and validated the same way;
+* KPIs: recomputed (for a week plan from the week's routes,
+  :func:`~circularopt.plan.kpis.week_kpis`) and compared.
 
 The cost of :class:`PlanReport` is the recomputed annual total.
 """
@@ -30,10 +34,10 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from circularopt.matrices import TravelMatrices
-from circularopt.plan.kpis import compute_kpis
+from circularopt.plan.kpis import compute_kpis, week_kpis
 from circularopt.plan.model import KPIs, Plan
 from circularopt.routing.curbside import (
     StreetRun,
@@ -41,6 +45,7 @@ from circularopt.routing.curbside import (
     siting_scenario,
     zone_point_id,
 )
+from circularopt.routing.periodic.city import day_scenario
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Visit
 from circularopt.routing.scenario import routing_problem
@@ -135,11 +140,54 @@ def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> P
     bad += _check_trips(whole, routing, want)
     bad += _check_streets(scenario, runs, routing)
 
-    kpis = compute_kpis(scenario, siting, feedstock, whole, routing, runs=runs)
+    if isinstance(plan.info.get("week"), Mapping):
+        days, problems = _week_days(scenario, matrices, plan.info["week"], sites, want)
+        bad += problems
+        kpis = week_kpis(scenario, siting, feedstock, whole, routing, days, runs=runs)
+    else:
+        kpis = compute_kpis(scenario, siting, feedstock, whole, routing, runs=runs)
     if plan.kpis is not None:
         bad += _compare_kpis(kpis, plan.kpis)
     return PlanReport(violations=tuple(bad), cost=kpis.annual_cost["total"],
                       routing_cost_per_day=report.cost, kpis=kpis)
+
+
+def _week_days(scenario: Scenario, matrices: TravelMatrices, week: Mapping[str, Any],
+               sites: Sequence[str], assignment: Mapping[str, str]
+               ) -> tuple[list[tuple[RoutingProblem, RoutingResult] | None], list[str]]:
+    """Each working day's routes of a week plan, re-read onto that day's problem (the
+    points due on it by the plan's schedule, with the tonnes of their gaps, and the
+    day's trucks), validated and checked to unload where ``assignment`` says; ``None``
+    for a day with no routes."""
+    names = list(scenario.week.working_days)
+    index = {name: k for k, name in enumerate(names)}
+    try:
+        days = {row["id"]: tuple(index[d] for d in row["days"].split())
+                for row in week["schedule"]}
+        stored = {name: week["routes"][name] for name in names}
+    except (KeyError, TypeError, AttributeError) as exc:
+        return [], [f"week: the plan's schedule or routes cannot be read ({exc!r})"]
+    missing = [p.id for p in scenario.collection_points if p.id not in days]
+    if missing:
+        return [], [f"week: points without collection days, e.g. {missing[:3]}"]
+    out: list[tuple[RoutingProblem, RoutingResult] | None] = []
+    bad: list[str] = []
+    for k, name in enumerate(names):
+        whole = routing_problem(day_scenario(scenario, days, k), matrices,
+                                unload_sites=sites, name=name)
+        if stored[name] is None:
+            if whole.stops:
+                bad.append(f"week {name}: no routes for the {len(whole.stops)} points due")
+            out.append(None)
+            continue
+        routing, problems = _remap(whole, RoutingResult.from_dict(stored[name]["result"]),
+                                   stored[name].get("vehicle_types"))
+        bad += [f"week {name}: {p}" for p in problems]
+        if routing is not None:
+            bad += [f"week {name}: {v}" for v in validate_routes(whole, routing).violations]
+            bad += [f"week {name}: {v}" for v in _check_trips(whole, routing, assignment)]
+        out.append(None if routing is None else (whole, routing))
+    return out, bad
 
 
 def _compare_kpis(mine: KPIs, theirs: KPIs) -> list[str]:
