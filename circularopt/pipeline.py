@@ -219,6 +219,9 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         if joint:
             run.judge(complexes, backend)
         plan_week = _wants_week(run.scenario, week)
+        if week is None and not plan_week and _week_held_back(run.scenario):
+            run.info["week_not_planned"] = tr(WEEK_WITH_STREETS)
+            run.say(run.info["week_not_planned"])
         run.route(share=WEEK_PEAK_SHARE if plan_week else 1.0)
         if plan_week:
             run.week(scheduler)
@@ -414,11 +417,29 @@ class _Run:
             complete=complete, info=self.info)
 
 
+WEEK_WITH_STREETS = lazy(
+    "week plan not made: the curbside streets are collected every working day and share "
+    "trucks with the container sites, which the week plan cannot do yet; this is the peak "
+    "day (every site due). --no-streets plans the container sites' week")
+"""Why a scenario with curbside streets gets the peak day by default."""
+
+
 def _wants_week(scenario: Scenario | None, week: bool | None) -> bool:
+    """``week`` when given; by default a week when some site is collected less than
+    daily and there are no curbside streets (see :data:`WEEK_WITH_STREETS`)."""
     if scenario is None or week is False:
         return False
-    return week is True or any(p.collections_per_week < 7
-                               for p in scenario.collection_points)
+    if week is True:
+        return True
+    return not scenario.streets and _some_site_weekly(scenario)
+
+
+def _some_site_weekly(scenario: Scenario) -> bool:
+    return any(p.collections_per_week < 7 for p in scenario.collection_points)
+
+
+def _week_held_back(scenario: Scenario | None) -> bool:
+    return scenario is not None and bool(scenario.streets) and _some_site_weekly(scenario)
 
 
 def week_info(scenario: Scenario, plan: CityWeek, report: WeekReport,

@@ -8,6 +8,7 @@ import pytest
 
 from circularopt.pipeline import load_scenario, solve
 from circularopt.routing.decompose import RoutingOptions
+from circularopt.scenario import Scenario
 from tests.routing.test_curbside import town_with_streets
 
 
@@ -25,12 +26,23 @@ def test_a_city_without_private_houses_gets_no_streets() -> None:
     assert not load_scenario("osh", size=20, streets=True).streets
 
 
-def test_week_plan_beside_daily_streets() -> None:
+def _weekly_town() -> Scenario:
     base = town_with_streets()
     weekly = tuple(dataclasses.replace(p, collections_per_week=3)
                    for p in base.collection_points)
-    plan = solve(dataclasses.replace(base, collection_points=weekly), time_limit=12,
-                 routing=RoutingOptions(workers=1))
+    return dataclasses.replace(base, collection_points=weekly)
+
+
+def test_streets_keep_the_peak_day_by_default() -> None:
+    plan = solve(_weekly_town(), time_limit=8, routing=RoutingOptions(workers=1))
+    assert plan.valid, plan.violations
+    assert "week" not in plan.info
+    assert "--no-streets" in plan.info["week_not_planned"]
+
+
+def test_week_plan_beside_daily_streets() -> None:
+    plan = solve(_weekly_town(), time_limit=12, routing=RoutingOptions(workers=1),
+                 week=True)
     assert plan.valid, plan.violations
     week = plan.info["week"]
     assert week["valid"]

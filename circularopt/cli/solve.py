@@ -91,6 +91,8 @@ def _solve(args: argparse.Namespace) -> int:
     console.print(plan.summary(log_file=log_file, logged_warnings=len(log.messages)))
     if "week" in plan.info:
         console.print(_week_summary(plan.info["week"]))
+    elif "week_not_planned" in plan.info:
+        console.print("  " + plan.info["week_not_planned"])
     console.print(tr("wrote {n} files to {folder}: ", n=len(written), folder=out)
                   + ", ".join(sorted(p.name for p in written.values())))
     if not plan.complete:
@@ -133,6 +135,16 @@ class _RunLog:
             self.file.close()
 
 
+def _saving_line(total: dict[str, Any], share: float, peak: float) -> str:
+    if share >= 0:
+        return tr("  week: {km:,.0f} km, routing cost {cost:,.0f}; {saving:.1%} less than the "
+                  "peak day on every working day ({peak:,.0f})", km=total["km"],
+                  cost=total["cost"], saving=share, peak=peak)
+    return tr("  week: {km:,.0f} km, routing cost {cost:,.0f}; {more:.1%} MORE than the peak "
+              "day on every working day ({peak:,.0f}): give the week more time "
+              "(--time-limit)", km=total["km"], cost=total["cost"], more=-share, peak=peak)
+
+
 def _week_summary(week: dict[str, Any]) -> str:
     """Lines on the week plan: trucks per day, the week's figures and the saving."""
     trucks = ", ".join(f"{d['day']} {d['trucks']}" for d in week["days"])
@@ -140,9 +152,7 @@ def _week_summary(week: dict[str, Any]) -> str:
     return "\n".join([
         tr("  week ({days}): trucks per day {trucks}", days=" ".join(week["working_days"]),
            trucks=trucks),
-        tr("  week: {km:,.0f} km, routing cost {cost:,.0f}; {saving:.1%} less than the peak "
-           "day on every working day ({peak:,.0f})", km=total["km"], cost=total["cost"],
-           saving=saving["cost_share"], peak=week["peak_day_every_day"]["cost"]),
+        _saving_line(total, saving["cost_share"], week["peak_day_every_day"]["cost"]),
         tr("  week validation: {verdict}",
            verdict="passed" if week["valid"] else "FAILED: " + "; ".join(week["violations"][:3])),
     ])
