@@ -121,21 +121,38 @@ def _vehicle_type(base: RoutingProblem, fleet: tuple[int, ...], day: int
 
 
 def solve_horizon(problem: PeriodicProblem, choice: Sequence[int], *, seconds: float,
-                  seed: int, clock: str = "wall"
+                  seed: int, clock: str = "wall",
+                  start: Sequence[Sequence[Sequence[int]]] | None = None
                   ) -> tuple[tuple[int, ...], list[RoutingResult]] | None:
     """Route the horizon in one PyVRP search; the choice it makes and each day's routes,
     or ``None`` when PyVRP found no feasible plan.
 
     Only for :func:`eligible` problems with one vehicle type (the days' types are made
-    from it); costs are the base type's distance costs.
+    from it); costs are the base type's distance costs. ``start``, each day's routes as
+    lists of stop indices that serve ``choice``, warm-starts the search.
     """
     visits = _visits(problem, choice)
     data = _data(problem, visits)
+    initial = None if start is None else _solution(data, visits, start)
     result = pyvrp.solve(data, Budget(max(0.05, seconds), clock), seed=seed,
-                         collect_stats=False, display=False)
+                         collect_stats=False, display=False, initial_solution=initial)
     if not result.best.is_feasible():
         return None
     return _decode(problem, choice, visits, result.best)
+
+
+def _solution(data: pyvrp.ProblemData, visits: list[_Visit],
+              routes: Sequence[Sequence[Sequence[int]]]) -> pyvrp.Solution:
+    """Each day's routes (stop indices) as a solution of the horizon's data."""
+    client = {(v.stop, v.day): i for i, v in enumerate(visits)}
+    kind = pyvrp.ActivityType.CLIENT
+    out = []
+    for day, day_routes in enumerate(routes):
+        for stops in day_routes:
+            acts = [pyvrp.Activity(kind, client.get((k, day), client.get((k, -1), -1)))
+                    for k in stops]
+            out.append(pyvrp.Route(data, acts, day))
+    return pyvrp.Solution(data, out)
 
 
 def _decode(problem: PeriodicProblem, choice: Sequence[int], visits: list[_Visit],

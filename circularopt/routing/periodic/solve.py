@@ -30,6 +30,7 @@ from circularopt import _validate
 from circularopt.routing.engines import solve as route
 from circularopt.routing.periodic import horizon
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, day_problem, visit_gaps
+from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, perturb
 from circularopt.routing.periodic.result import PeriodicResult
 from circularopt.routing.result import RoutingResult
 from circularopt.stop import Budget
@@ -53,6 +54,9 @@ class PeriodicOptions:
         Share of the budget for routing every day once.
     polish_share
         Share kept for re-routing the best plan's days at the end.
+    round_share
+        Share of the budget for routing the horizon after each round of pattern moves
+        (horizon model only).
     """
 
     engine: str = "pyvrp"
@@ -60,11 +64,12 @@ class PeriodicOptions:
     clock: str = "wall"
     first_share: float = 0.3
     polish_share: float = 0.3
+    round_share: float = 0.05
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
         _validate.choice("periodic_options.clock", self.clock, ("wall", "cpu"))
-        for name in ("first_share", "polish_share"):
+        for name in ("first_share", "polish_share", "round_share"):
             _validate.number(f"periodic_options.{name}", getattr(self, name), lo=0.0,
                              hi=1.0)
         if self.first_share + self.polish_share > 1.0:
@@ -363,8 +368,9 @@ class _Search:
         self.first_seconds = time_limit * opts.first_share
         self.reserve = time_limit * opts.polish_share
         self.horizon = opts.engine == "pyvrp" and horizon.eligible(problem)
+        self.time_limit = time_limit
         self.info: dict[str, Any] = {"horizon_model": self.horizon, "passes": 0,
-                                     "accepted_passes": 0}
+                                     "accepted_passes": 0, "kicks": 0}
 
     def _route_all(self, choice: tuple[int, ...], seconds: float) -> _Plan | None:
         if self.horizon:
@@ -383,6 +389,8 @@ class _Search:
         return plan
 
     def improve(self, best: _Plan) -> _Plan:
+        if self.horizon:
+            return self._improve_horizon(best)
         while self.budget.left() > self.reserve:
             self.info["passes"] += 1
             choice, dirty = _improve_once(self.problem, best, self.rng)
@@ -397,7 +405,47 @@ class _Search:
                 self.info["accepted_passes"] += 1
         return best
 
+    def _improve_horizon(self, best: _Plan) -> _Plan:
+        """Rounds of pattern improvement on the best plan's routes, each routed by PyVRP
+        warm-started from them; a round that finds no pattern move kicks a few stops to
+        another pattern first (an iterated local search)."""
+        kick = False
+        slice_seconds = max(0.1, self.opts.round_share * self.time_limit)
+        while self.budget.left() > self.reserve + 0.5 * slice_seconds:
+            routes = DayRoutes(self.problem, best.choice, best.days)
+            if not kick and improve_patterns(routes, self.rng) <= 1e-6:
+                kick = True
+            if kick:
+                self.info["kicks"] += perturb(routes, self.rng, self._kick_size()) > 0
+                improve_patterns(routes, self.rng)
+            self.info["passes"] += 1
+            seconds = min(slice_seconds, self.budget.left() - self.reserve)
+            trial = self._route_from(routes, seconds)
+            kick = trial is None or trial.cost >= best.cost - 1e-6
+            if not kick:
+                assert trial is not None
+                best = trial
+                self.info["accepted_passes"] += 1
+        return best
+
+    def _kick_size(self) -> int:
+        movable = sum(len(p) > 1 for p in self.problem.patterns)
+        return int(self.rng.integers(1, max(2, movable // 10) + 1))
+
+    def _route_from(self, routes: DayRoutes, seconds: float) -> _Plan | None:
+        found = horizon.solve_horizon(self.problem, tuple(routes.choice), seconds=seconds,
+                                      seed=self.seed + self.info["passes"],
+                                      clock=self.opts.clock, start=routes.routes)
+        return None if found is None else _Plan(*found)
+
     def polish(self, best: _Plan) -> _Plan:
+        if self.horizon:  # warm-started from the best plan's routes, in the time left
+            self.info["day_solves"] = self.router.calls
+            if self.budget.left() < 0.05:
+                return best
+            again = self._route_from(DayRoutes(self.problem, best.choice, best.days),
+                                     self.budget.left())
+            return again if again is not None and again.cost < best.cost else best
         seconds = max(0.05 * self.problem.days, self.budget.left())
         again = self._route_all(best.choice, seconds)
         self.info["day_solves"] = self.router.calls
