@@ -21,7 +21,6 @@ import dataclasses
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -168,160 +167,6 @@ class _Router:
         return [found[d] if d in found else old[d] for d in range(self.problem.days)]
 
 
-# --------------------------------------------------------------------------- moves
-
-
-class _Days:
-    """Each day's routes as lists of base stop indices, for estimating pattern moves."""
-
-    def __init__(self, problem: PeriodicProblem, plan: _Plan) -> None:
-        self.problem = problem
-        base = problem.base
-        self.dist = base.distance
-        self.loc = [s.location for s in base.stops]
-        self.routes: list[list[list[int]]] = []
-        self.types: list[list[int]] = []
-        for day in plan.days:
-            self.routes.append([[base.stop_index(i) for i in r.stops] for r in day.routes])
-            self.types.append([r.vehicle_type for r in day.routes])
-        self.choice = list(plan.choice)
-
-    def _ends(self, vtype: int) -> tuple[int, int]:
-        base = self.problem.base
-        vt = base.vehicle_types[vtype]
-        return base.depots[vt.depot].location, base.depots[vt.end_depot].location
-
-    def _path(self, d: int, r: int) -> list[int]:
-        start, end = self._ends(self.types[d][r])
-        return [start, *(self.loc[k] for k in self.routes[d][r]), end]
-
-    def removal(self, k: int, d: int) -> tuple[float, int, int]:
-        """Saving of removing stop ``k`` from day ``d``: (saving, route, position)."""
-        for r, stops in enumerate(self.routes[d]):
-            if k in stops:
-                i = stops.index(k)
-                p = self._path(d, r)
-                a, s, b = p[i], p[i + 1], p[i + 2]
-                return float(self.dist[a, s] + self.dist[s, b] - self.dist[a, b]), r, i
-        return 0.0, -1, -1
-
-    def _fits(self, d: int, r: int, q: np.ndarray, extra: float, k: int) -> bool:
-        vt = self.problem.base.vehicle_types[self.types[d][r]]
-        if vt.unload_sites:
-            return True
-        loads = self._route_load(d, r)
-        if np.any(loads + q > np.asarray(vt.capacity) + 1e-9):
-            return False
-        if vt.max_duration is None:
-            return True
-        return self._route_duration(d, r) + extra + self._service(k) <= vt.max_duration + 1e-9
-
-    def _service(self, k: int) -> float:
-        return self.problem.base.stops[k].service
-
-    def _route_load(self, d: int, r: int) -> np.ndarray:
-        total = np.zeros(self.problem.base.num_dims)
-        for k in self.routes[d][r]:
-            total += _loads(self.problem, k, self._pattern(k))[d]
-        return total
-
-    def _route_duration(self, d: int, r: int) -> float:
-        p = self._path(d, r)
-        travel = sum(float(self.problem.base.duration[a, b]) for a, b in pairwise(p))
-        return travel + sum(self._service(k) for k in self.routes[d][r])
-
-    def _pattern(self, k: int) -> Pattern:
-        return self.problem.patterns[k][self.choice[k]]
-
-    def insertion(self, k: int, d: int, q: np.ndarray) -> tuple[float, int, int]:
-        """Cheapest feasible insertion of ``k`` on day ``d``: (cost, route, position);
-        route -1 is a new route (when a vehicle is free)."""
-        best = (float("inf"), -2, -1)
-        s = self.loc[k]
-        for r in range(len(self.routes[d])):
-            p = self._path(d, r)
-            for i in range(len(p) - 1):
-                added = float(self.dist[p[i], s] + self.dist[s, p[i + 1]]
-                              - self.dist[p[i], p[i + 1]])
-                if added < best[0] and self._fits(d, r, q, added, k):
-                    best = (added, r, i)
-        if len(self.routes[d]) < sum(self.problem.fleet(d)):
-            vt = self._free_type(d)
-            if vt is not None:
-                start, end = self._ends(vt)
-                fixed = self.problem.base.vehicle_types[vt].fixed_cost
-                new = float(self.dist[start, s] + self.dist[s, end]) + fixed
-                if new < best[0]:
-                    best = (new, -1, vt)
-        return best
-
-    def _free_type(self, d: int) -> int | None:
-        for t, count in enumerate(self.problem.fleet(d)):
-            if self.types[d].count(t) < count:
-                return t
-        return None
-
-    def move(self, k: int, new: int) -> float | None:
-        """Estimated change of moving stop ``k`` to pattern ``new``; applied when it
-        improves (the routes and choice updated), else ``None``."""
-        old_days, new_days = set(self._pattern(k)), set(self.problem.patterns[k][new])
-        old_loads = _loads(self.problem, k, self._pattern(k))
-        new_loads = _loads(self.problem, k, self.problem.patterns[k][new])
-        delta, inserts = 0.0, []
-        for d in sorted(old_days - new_days):
-            delta -= self.removal(k, d)[0]
-        for d in sorted(new_days - old_days):
-            cost, r, i = self.insertion(k, d, new_loads[d])
-            delta += cost
-            inserts.append((d, r, i))
-        changed_load = any(not np.allclose(old_loads[d], new_loads[d])
-                           for d in old_days & new_days)
-        if delta >= -1e-9 or changed_load or any(r == -2 for _, r, _ in inserts):
-            return None
-        self._apply(k, new, old_days - new_days, inserts)
-        return delta
-
-    def _apply(self, k: int, new: int, leave: set[int],
-               inserts: list[tuple[int, int, int]]) -> None:
-        for d in leave:
-            _, r, i = self.removal(k, d)
-            del self.routes[d][r][i]
-        for d, r, i in inserts:
-            if r == -1:
-                self.routes[d].append([k])
-                self.types[d].append(i)
-            else:
-                self.routes[d][r].insert(i, k)
-        self.choice[k] = new
-
-
-def _improve_once(problem: PeriodicProblem, plan: _Plan, rng: np.random.Generator
-                  ) -> tuple[tuple[int, ...], set[int]]:
-    """One pass of pattern moves; the new choice and the days it changed."""
-    days = _Days(problem, plan)
-    dirty: set[int] = set()
-    for k in rng.permutation(problem.base.num_stops):
-        allowed = problem.patterns[k]
-        if len(allowed) < 2:
-            continue
-        before = set(allowed[days.choice[k]])
-        others = [j for j in range(len(allowed)) if j != days.choice[k]]
-        estimates = [_estimate(days, int(k), j) for j in others]
-        best = others[estimates.index(min(estimates))]
-        if days.move(int(k), best) is not None:
-            dirty |= before ^ set(allowed[best])
-    return tuple(days.choice), dirty
-
-
-def _estimate(days: _Days, k: int, j: int) -> float:
-    """Estimated change of moving ``k`` to pattern ``j`` (nothing applied)."""
-    problem = days.problem
-    old, new = set(days._pattern(k)), set(problem.patterns[k][j])
-    loads = _loads(problem, k, problem.patterns[k][j])
-    delta = -sum(days.removal(k, d)[0] for d in old - new)
-    return delta + sum(days.insertion(k, d, loads[d])[0] for d in new - old)
-
-
 # --------------------------------------------------------------------------- driver
 
 
@@ -391,19 +236,35 @@ class _Search:
     def improve(self, best: _Plan) -> _Plan:
         if self.horizon:
             return self._improve_horizon(best)
+        kick = False
         while self.budget.left() > self.reserve:
-            self.info["passes"] += 1
-            choice, dirty = _improve_once(self.problem, best, self.rng)
+            routes, kick = self._moved(best, kick)
+            choice = tuple(routes.choice)
+            dirty = sorted({d for k, (a, b) in enumerate(zip(best.choice, choice, strict=True))
+                            if a != b for d in self.problem.patterns[k][a]
+                            + self.problem.patterns[k][b]})
             if not dirty:
                 break
             seconds = min(self.budget.left() - self.reserve,
                           self.first_seconds * len(dirty) / self.problem.days)
-            trial = _Plan(choice, self.router.days(choice, sorted(dirty), seconds,
-                                                   into=best.days))
-            if trial.cost < best.cost - 1e-9:
+            trial = _Plan(choice, self.router.days(choice, dirty, seconds, into=best.days))
+            kick = trial.cost >= best.cost - 1e-9
+            if not kick:
                 best = trial
                 self.info["accepted_passes"] += 1
         return best
+
+    def _moved(self, best: _Plan, kick: bool) -> tuple[DayRoutes, bool]:
+        """The best plan's routes after pattern improvement, kicked first when ``kick``
+        or when improvement alone moves nothing; the routes and whether it kicked."""
+        self.info["passes"] += 1
+        routes = DayRoutes(self.problem, best.choice, best.days)
+        if not kick and improve_patterns(routes, self.rng) <= 1e-6:
+            kick = True
+        if kick:
+            self.info["kicks"] += perturb(routes, self.rng, self._kick_size()) > 0
+            improve_patterns(routes, self.rng)
+        return routes, kick
 
     def _improve_horizon(self, best: _Plan) -> _Plan:
         """Rounds of pattern improvement on the best plan's routes, each routed by PyVRP
@@ -412,13 +273,7 @@ class _Search:
         kick = False
         slice_seconds = max(0.1, self.opts.round_share * self.time_limit)
         while self.budget.left() > self.reserve + 0.5 * slice_seconds:
-            routes = DayRoutes(self.problem, best.choice, best.days)
-            if not kick and improve_patterns(routes, self.rng) <= 1e-6:
-                kick = True
-            if kick:
-                self.info["kicks"] += perturb(routes, self.rng, self._kick_size()) > 0
-                improve_patterns(routes, self.rng)
-            self.info["passes"] += 1
+            routes, kick = self._moved(best, kick)
             seconds = min(slice_seconds, self.budget.left() - self.reserve)
             trial = self._route_from(routes, seconds)
             kick = trial is None or trial.cost >= best.cost - 1e-6
