@@ -32,10 +32,11 @@ def _base(stops: str, *, capacity: float = 10, count: int = 2) -> RoutingProblem
     return m.data()
 
 
-def _routes(problem: PeriodicProblem, choice: tuple[int, ...]) -> DayRoutes:
+def _routes(problem: PeriodicProblem, choice: tuple[int, ...],
+            overload: float | None = None) -> DayRoutes:
     days = [route(day_problem(problem, choice, d), engine="pyvrp", time_limit=0.2, seed=1)
             for d in range(problem.days)]
-    return DayRoutes(problem, choice, days)
+    return DayRoutes(problem, choice, days, overload=overload)
 
 
 @pytest.fixture
@@ -64,6 +65,20 @@ def test_repattern_keeps_a_pattern_the_truck_cannot_take() -> None:
     routes = _routes(p, (0, 1, 0))
     assert routes.repattern(1) == 0.0
     assert routes.choice == [0, 1, 0]
+
+
+@pytest.mark.parametrize(("overload", "saving", "choice"), [(1.0, 40 - 2 * (2 + 1), 0),
+                                                            (100.0, 0.0, 1)])
+def test_an_overload_penalty_prices_the_excess(overload: float, saving: float,
+                                               choice: int) -> None:
+    """Capacity 1: b alone on days 2 and 4 costs 20 a day. Joining a's route adds 2 km
+    and 1 unit over capacity a day: 3 a day at a penalty of 1 (b moves), 102 at 100,
+    dearer than a route of its own (20 a day, no saving: b stays)."""
+    p = PeriodicProblem(_base("abc", capacity=1, count=2),
+                        (((0, 2),), ((0, 2), (1, 3)), ((1, 3),)), FOUR_DAYS)
+    routes = _routes(p, (0, 1, 0), overload)
+    assert routes.repattern(1) == pytest.approx(saving)
+    assert routes.choice[1] == choice
 
 
 def test_improve_and_perturb_are_reproducible(east_west: PeriodicProblem) -> None:

@@ -40,11 +40,15 @@ class DayRoutes:
         The pattern index of each stop.
     days
         Each day's routing result over :func:`~circularopt.routing.periodic.model.day_problem`.
+    overload
+        Cost per unit of load above a vehicle's capacity, or ``None``: overloads are
+        refused. With a penalty, moves may overload a route for the engine to repair.
     """
 
     def __init__(self, problem: PeriodicProblem, choice: Sequence[int],
-                 days: Sequence[RoutingResult]) -> None:
+                 days: Sequence[RoutingResult], *, overload: float | None = None) -> None:
         self.problem = problem
+        self.overload = overload
         base = problem.base
         self.loc = np.array([s.location for s in base.stops], dtype=int)
         self.service = np.array([s.service for s in base.stops], dtype=float)
@@ -85,6 +89,19 @@ class DayRoutes:
             cost = cost + vt.cost_per_duration * self.problem.base.duration[a, b]
         return np.asarray(cost, dtype=float)
 
+    def _excess(self, vtype: int, load: np.ndarray) -> float:
+        vt = self.problem.base.vehicle_types[vtype]
+        if vt.unload_sites:
+            return 0.0
+        return float(np.maximum(load - np.asarray(vt.capacity), 0.0).sum())
+
+    def _penalty(self, vtype: int, before: np.ndarray, after: np.ndarray) -> float:
+        """Added overload cost (``inf`` when overloads are refused)."""
+        more = self._excess(vtype, after) - self._excess(vtype, before)
+        if more <= _EPS:
+            return (self.overload or 0.0) * min(more, 0.0)
+        return float("inf") if self.overload is None else self.overload * more
+
     def _load(self, d: int, r: int) -> np.ndarray:
         total = np.zeros(self.problem.base.num_dims)
         for k in self.routes[d][r]:
@@ -116,8 +133,11 @@ class DayRoutes:
                 vt = self.types[d][r]
                 saved = float(self._cost(vt, p[i], p[i + 1]) + self._cost(vt, p[i + 1], p[i + 2])
                               - self._cost(vt, p[i], p[i + 2]))
+                load = self.load[d][r]
                 del stops[i]
                 self._refresh(d, r)
+                after = self.load[d][r] if stops else np.zeros_like(load)
+                saved -= self._penalty(vt, load, after)
                 if not stops:
                     return saved + self.problem.base.vehicle_types[vt].fixed_cost, -1, vt
                 return saved, r, i
@@ -130,12 +150,12 @@ class DayRoutes:
         dur = self.problem.base.duration
         for r in range(len(self.routes[d])):
             vt = self.problem.base.vehicle_types[self.types[d][r]]
-            if not vt.unload_sites and np.any(self.load[d][r] + q > np.asarray(vt.capacity)
-                                              + _EPS):
-                continue
             p, t = self.path(d, r), self.types[d][r]
+            over = self._penalty(t, self.load[d][r], self.load[d][r] + q)
+            if over == float("inf"):
+                continue
             added = (self._cost(t, p[:-1], s) + self._cost(t, s, p[1:])
-                     - self._cost(t, p[:-1], p[1:]))
+                     - self._cost(t, p[:-1], p[1:])) + over
             if vt.max_duration is not None:
                 longer = dur[p[:-1], s] + dur[s, p[1:]] - dur[p[:-1], p[1:]] + self.service[k]
                 added = np.where(self.dur[d][r] + longer <= vt.max_duration + _EPS, added,
@@ -150,8 +170,8 @@ class DayRoutes:
         base = self.problem.base
         for t, count in enumerate(fleet):
             vt = base.vehicle_types[t]
-            if self.types[d].count(t) >= count or (
-                    not vt.unload_sites and np.any(q > np.asarray(vt.capacity) + _EPS)):
+            over = self._penalty(t, np.zeros_like(q), q)
+            if self.types[d].count(t) >= count or over == float("inf"):
                 continue
             start, end = self._ends(t)
             s = int(self.loc[k])
@@ -159,7 +179,7 @@ class DayRoutes:
                     base.duration[start, s] + base.duration[s, end] + self.service[k]
                     > vt.max_duration + _EPS):
                 continue
-            cost = float(self._cost(t, start, s) + self._cost(t, s, end)) + vt.fixed_cost
+            cost = float(self._cost(t, start, s) + self._cost(t, s, end)) + vt.fixed_cost + over
             return cost, -1, t
         return float("inf"), -2, -1
 

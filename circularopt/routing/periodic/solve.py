@@ -4,15 +4,21 @@
    farthest from the depot) and given the pattern whose days are closest to the stops
    already placed on them, with a quadratic penalty on each day's share of its fleet
    capacity, which balances the days.
-2. **Days.** Every day is routed by a routing engine (PyVRP or OR-Tools).
-3. **Pattern moves.** For each stop, the cost of moving it to another pattern is
-   estimated on the current routes (the removal saving on the days it leaves, the
-   cheapest feasible insertion on the days it joins); improving moves are applied, the
-   changed days routed again, and the new plan kept when it costs less.
-4. **Polish.** The time left re-routes every day of the best plan with a longer budget.
+2. **Days.** Without time windows, unloading or accumulation, the whole horizon is one
+   PyVRP search (:mod:`~circularopt.routing.periodic.horizon`); otherwise every day is
+   routed by a routing engine (PyVRP or OR-Tools).
+3. **Pattern improvement** (:mod:`~circularopt.routing.periodic.patterns`, after Vidal
+   et al. 2012). Each stop in turn is removed from all its days and reinserted with the
+   allowed pattern of cheapest insertion on the current routes, until no stop moves;
+   when none moves, a few random stops are kicked to another pattern first. The
+   horizon is then routed again, PyVRP warm-started from the moved routes (day by day:
+   the changed days are routed again), and the plan kept when it costs less. Rounds
+   repeat while the budget lasts (an iterated local search over the patterns).
+4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
-It follows the decomposition of Cordeau, Gendreau & Laporte (1997) with a modern engine
-for the days; it is not the unified genetic search of Vidal et al. (2012).
+Every search runs under the one budget; with a time budget, runs are reproducible under
+a seed only as far as the engine's iteration counts repeat (same machine, same load).
+It is not the genetic search of Vidal et al. (no population, no crossover).
 """
 
 from __future__ import annotations
@@ -56,6 +62,9 @@ class PeriodicOptions:
     round_share
         Share of the budget for routing the horizon after each round of pattern moves
         (horizon model only).
+    overload
+        Pattern moves may overload a route, at this many mean depot distances per mean
+        visit load above capacity, for the engine to repair; 0: they may not.
     """
 
     engine: str = "pyvrp"
@@ -64,6 +73,7 @@ class PeriodicOptions:
     first_share: float = 0.3
     polish_share: float = 0.3
     round_share: float = 0.05
+    overload: float = 0.0
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
@@ -71,6 +81,7 @@ class PeriodicOptions:
         for name in ("first_share", "polish_share", "round_share"):
             _validate.number(f"periodic_options.{name}", getattr(self, name), lo=0.0,
                              hi=1.0)
+        _validate.number("periodic_options.overload", self.overload, lo=0.0)
         if self.first_share + self.polish_share > 1.0:
             _validate.number("periodic_options.first_share + polish_share",
                              self.first_share + self.polish_share, hi=1.0)
@@ -214,6 +225,7 @@ class _Search:
         self.reserve = time_limit * opts.polish_share
         self.horizon = opts.engine == "pyvrp" and horizon.eligible(problem)
         self.time_limit = time_limit
+        self.overload = _overload_cost(problem, opts.overload)
         self.info: dict[str, Any] = {"horizon_model": self.horizon, "passes": 0,
                                      "accepted_passes": 0, "kicks": 0}
 
@@ -258,7 +270,7 @@ class _Search:
         """The best plan's routes after pattern improvement, kicked first when ``kick``
         or when improvement alone moves nothing; the routes and whether it kicked."""
         self.info["passes"] += 1
-        routes = DayRoutes(self.problem, best.choice, best.days)
+        routes = DayRoutes(self.problem, best.choice, best.days, overload=self.overload)
         if not kick and improve_patterns(routes, self.rng) <= 1e-6:
             kick = True
         if kick:
@@ -309,6 +321,17 @@ class _Search:
         if self.horizon:
             return again if again.cost < best.cost else best
         return _better_days(best, again)
+
+
+def _overload_cost(problem: PeriodicProblem, factor: float) -> float | None:
+    """Cost per unit of overload: ``factor`` mean depot distances per mean visit load."""
+    base = problem.base
+    if factor <= 0 or not base.stops:
+        return None
+    locs = [s.location for s in base.stops]
+    reach = float(np.mean(base.distance[base.depots[0].location, locs]))
+    load = float(np.mean([sum(s.demand) for s in base.stops])) or 1.0
+    return factor * reach / load
 
 
 def _better_days(a: _Plan, b: _Plan) -> _Plan:
