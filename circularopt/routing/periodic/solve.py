@@ -58,7 +58,8 @@ class PeriodicOptions:
     first_share
         Share of the budget for routing every day once.
     polish_share
-        Share kept for re-routing the best plan's days at the end.
+        Share kept for re-routing the best plan's days at the end (day by day only: on
+        the horizon every round ends in a warm-started search, rounds run to the end).
     round_share
         Share of the budget for routing the horizon after each round of pattern moves
         (horizon model only).
@@ -284,9 +285,9 @@ class _Search:
         another pattern first (an iterated local search)."""
         kick = False
         slice_seconds = max(0.1, self.opts.round_share * self.time_limit)
-        while self.budget.left() > self.reserve + 0.5 * slice_seconds:
+        while self.budget.left() > 0.5 * slice_seconds:
             routes, kick = self._moved(best, kick)
-            seconds = min(slice_seconds, self.budget.left() - self.reserve)
+            seconds = min(slice_seconds, self.budget.left())
             trial = self._route_from(routes, seconds)
             kick = trial is None or trial.cost >= best.cost - 1e-6
             if not kick:
