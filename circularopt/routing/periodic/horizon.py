@@ -4,8 +4,9 @@ A stop visited once on any day of the horizon is one client, reachable by every 
 vehicles. Each visit of any other stop becomes its own client at its own copy of the
 stop's location, and each day has a vehicle type with a routing profile of its own in
 which only the depot and that day's visits are reachable (every other arc costs
-:data:`FORBIDDEN`). Profile 0, which no vehicle uses, holds the plain distances: PyVRP
-computes its granular neighbourhoods from the first profile. A stop whose allowed
+:data:`FORBIDDEN`). Profile 0, which no vehicle uses, forbids only the arcs between two
+days' visits: PyVRP computes its granular neighbourhoods from the first profile, and
+this keeps a visit's neighbours on its own day. A stop whose allowed
 patterns are all single days ("once in the horizon, on any of these days") gets one
 client per allowed day, joined in a required :class:`pyvrp.ClientGroup`, so PyVRP
 chooses its day while it routes. Stops visited more than once keep the pattern given.
@@ -79,7 +80,10 @@ def _profiles(problem: PeriodicProblem, visits: list[_Visit]) -> tuple[list[Any]
     day = np.array([-1] + [v.day for v in visits])  # -1: reachable on every day
     dist = np.rint(base.distance[np.ix_(rows, rows)] * base.scale).astype(np.int64)
     dur = np.rint(base.duration[np.ix_(rows, rows)] * base.scale).astype(np.int64)
-    dists, durs = [dist], [dur]  # profile 0: no vehicle uses it; PyVRP's neighbours
+    # Profile 0 (no vehicle uses it) gives PyVRP's granular neighbours: every arc some
+    # day may take, so that a visit's neighbours are visits of its own day.
+    cross = (day[:, None] != day[None, :]) & (day[:, None] != -1) & (day[None, :] != -1)
+    dists, durs = [np.where(cross, FORBIDDEN, dist)], [np.where(cross, FORBIDDEN, dur)]
     for d in range(problem.days):
         off = (day != d) & (day != -1)
         block = off[:, None] | off[None, :]
@@ -121,21 +125,38 @@ def _vehicle_type(base: RoutingProblem, fleet: tuple[int, ...], day: int
 
 
 def solve_horizon(problem: PeriodicProblem, choice: Sequence[int], *, seconds: float,
-                  seed: int, clock: str = "wall"
+                  seed: int, clock: str = "wall",
+                  start: Sequence[Sequence[Sequence[int]]] | None = None
                   ) -> tuple[tuple[int, ...], list[RoutingResult]] | None:
     """Route the horizon in one PyVRP search; the choice it makes and each day's routes,
     or ``None`` when PyVRP found no feasible plan.
 
     Only for :func:`eligible` problems with one vehicle type (the days' types are made
-    from it); costs are the base type's distance costs.
+    from it); costs are the base type's distance costs. ``start``, each day's routes as
+    lists of stop indices that serve ``choice``, warm-starts the search.
     """
     visits = _visits(problem, choice)
     data = _data(problem, visits)
+    initial = None if start is None else _solution(data, visits, start)
     result = pyvrp.solve(data, Budget(max(0.05, seconds), clock), seed=seed,
-                         collect_stats=False, display=False)
+                         collect_stats=False, display=False, initial_solution=initial)
     if not result.best.is_feasible():
         return None
     return _decode(problem, choice, visits, result.best)
+
+
+def _solution(data: pyvrp.ProblemData, visits: list[_Visit],
+              routes: Sequence[Sequence[Sequence[int]]]) -> pyvrp.Solution:
+    """Each day's routes (stop indices) as a solution of the horizon's data."""
+    client = {(v.stop, v.day): i for i, v in enumerate(visits)}
+    kind = pyvrp.ActivityType.CLIENT
+    out = []
+    for day, day_routes in enumerate(routes):
+        for stops in day_routes:
+            acts = [pyvrp.Activity(kind, client.get((k, day), client.get((k, -1), -1)))
+                    for k in stops]
+            out.append(pyvrp.Route(data, acts, day))
+    return pyvrp.Solution(data, out)
 
 
 def _decode(problem: PeriodicProblem, choice: Sequence[int], visits: list[_Visit],

@@ -4,15 +4,21 @@
    farthest from the depot) and given the pattern whose days are closest to the stops
    already placed on them, with a quadratic penalty on each day's share of its fleet
    capacity, which balances the days.
-2. **Days.** Every day is routed by a routing engine (PyVRP or OR-Tools).
-3. **Pattern moves.** For each stop, the cost of moving it to another pattern is
-   estimated on the current routes (the removal saving on the days it leaves, the
-   cheapest feasible insertion on the days it joins); improving moves are applied, the
-   changed days routed again, and the new plan kept when it costs less.
-4. **Polish.** The time left re-routes every day of the best plan with a longer budget.
+2. **Days.** Without time windows, unloading or accumulation, the whole horizon is one
+   PyVRP search (:mod:`~circularopt.routing.periodic.horizon`); otherwise every day is
+   routed by a routing engine (PyVRP or OR-Tools).
+3. **Pattern improvement** (:mod:`~circularopt.routing.periodic.patterns`, after Vidal
+   et al. 2012). Each stop in turn is removed from all its days and reinserted with the
+   allowed pattern of cheapest insertion on the current routes, until no stop moves;
+   when none moves, a few random stops are kicked to another pattern first. The
+   horizon is then routed again, PyVRP warm-started from the moved routes (day by day:
+   the changed days are routed again), and the plan kept when it costs less. Rounds
+   repeat while the budget lasts (an iterated local search over the patterns).
+4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
-It follows the decomposition of Cordeau, Gendreau & Laporte (1997) with a modern engine
-for the days; it is not the unified genetic search of Vidal et al. (2012).
+Every search runs under the one budget; with a time budget, runs are reproducible under
+a seed only as far as the engine's iteration counts repeat (same machine, same load).
+It is not the genetic search of Vidal et al. (no population, no crossover).
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ import dataclasses
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -30,6 +35,7 @@ from circularopt import _validate
 from circularopt.routing.engines import solve as route
 from circularopt.routing.periodic import horizon
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, day_problem, visit_gaps
+from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, perturb
 from circularopt.routing.periodic.result import PeriodicResult
 from circularopt.routing.result import RoutingResult
 from circularopt.stop import Budget
@@ -52,7 +58,14 @@ class PeriodicOptions:
     first_share
         Share of the budget for routing every day once.
     polish_share
-        Share kept for re-routing the best plan's days at the end.
+        Share kept for re-routing the best plan's days at the end (day by day only: on
+        the horizon every round ends in a warm-started search, rounds run to the end).
+    round_share
+        Share of the budget for routing the horizon after each round of pattern moves
+        (horizon model only).
+    overload
+        Pattern moves may overload a route, at this many mean depot distances per mean
+        visit load above capacity, for the engine to repair; 0: they may not.
     """
 
     engine: str = "pyvrp"
@@ -60,13 +73,16 @@ class PeriodicOptions:
     clock: str = "wall"
     first_share: float = 0.3
     polish_share: float = 0.3
+    round_share: float = 0.05
+    overload: float = 0.0
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
         _validate.choice("periodic_options.clock", self.clock, ("wall", "cpu"))
-        for name in ("first_share", "polish_share"):
+        for name in ("first_share", "polish_share", "round_share"):
             _validate.number(f"periodic_options.{name}", getattr(self, name), lo=0.0,
                              hi=1.0)
+        _validate.number("periodic_options.overload", self.overload, lo=0.0)
         if self.first_share + self.polish_share > 1.0:
             _validate.number("periodic_options.first_share + polish_share",
                              self.first_share + self.polish_share, hi=1.0)
@@ -163,160 +179,6 @@ class _Router:
         return [found[d] if d in found else old[d] for d in range(self.problem.days)]
 
 
-# --------------------------------------------------------------------------- moves
-
-
-class _Days:
-    """Each day's routes as lists of base stop indices, for estimating pattern moves."""
-
-    def __init__(self, problem: PeriodicProblem, plan: _Plan) -> None:
-        self.problem = problem
-        base = problem.base
-        self.dist = base.distance
-        self.loc = [s.location for s in base.stops]
-        self.routes: list[list[list[int]]] = []
-        self.types: list[list[int]] = []
-        for day in plan.days:
-            self.routes.append([[base.stop_index(i) for i in r.stops] for r in day.routes])
-            self.types.append([r.vehicle_type for r in day.routes])
-        self.choice = list(plan.choice)
-
-    def _ends(self, vtype: int) -> tuple[int, int]:
-        base = self.problem.base
-        vt = base.vehicle_types[vtype]
-        return base.depots[vt.depot].location, base.depots[vt.end_depot].location
-
-    def _path(self, d: int, r: int) -> list[int]:
-        start, end = self._ends(self.types[d][r])
-        return [start, *(self.loc[k] for k in self.routes[d][r]), end]
-
-    def removal(self, k: int, d: int) -> tuple[float, int, int]:
-        """Saving of removing stop ``k`` from day ``d``: (saving, route, position)."""
-        for r, stops in enumerate(self.routes[d]):
-            if k in stops:
-                i = stops.index(k)
-                p = self._path(d, r)
-                a, s, b = p[i], p[i + 1], p[i + 2]
-                return float(self.dist[a, s] + self.dist[s, b] - self.dist[a, b]), r, i
-        return 0.0, -1, -1
-
-    def _fits(self, d: int, r: int, q: np.ndarray, extra: float, k: int) -> bool:
-        vt = self.problem.base.vehicle_types[self.types[d][r]]
-        if vt.unload_sites:
-            return True
-        loads = self._route_load(d, r)
-        if np.any(loads + q > np.asarray(vt.capacity) + 1e-9):
-            return False
-        if vt.max_duration is None:
-            return True
-        return self._route_duration(d, r) + extra + self._service(k) <= vt.max_duration + 1e-9
-
-    def _service(self, k: int) -> float:
-        return self.problem.base.stops[k].service
-
-    def _route_load(self, d: int, r: int) -> np.ndarray:
-        total = np.zeros(self.problem.base.num_dims)
-        for k in self.routes[d][r]:
-            total += _loads(self.problem, k, self._pattern(k))[d]
-        return total
-
-    def _route_duration(self, d: int, r: int) -> float:
-        p = self._path(d, r)
-        travel = sum(float(self.problem.base.duration[a, b]) for a, b in pairwise(p))
-        return travel + sum(self._service(k) for k in self.routes[d][r])
-
-    def _pattern(self, k: int) -> Pattern:
-        return self.problem.patterns[k][self.choice[k]]
-
-    def insertion(self, k: int, d: int, q: np.ndarray) -> tuple[float, int, int]:
-        """Cheapest feasible insertion of ``k`` on day ``d``: (cost, route, position);
-        route -1 is a new route (when a vehicle is free)."""
-        best = (float("inf"), -2, -1)
-        s = self.loc[k]
-        for r in range(len(self.routes[d])):
-            p = self._path(d, r)
-            for i in range(len(p) - 1):
-                added = float(self.dist[p[i], s] + self.dist[s, p[i + 1]]
-                              - self.dist[p[i], p[i + 1]])
-                if added < best[0] and self._fits(d, r, q, added, k):
-                    best = (added, r, i)
-        if len(self.routes[d]) < sum(self.problem.fleet(d)):
-            vt = self._free_type(d)
-            if vt is not None:
-                start, end = self._ends(vt)
-                fixed = self.problem.base.vehicle_types[vt].fixed_cost
-                new = float(self.dist[start, s] + self.dist[s, end]) + fixed
-                if new < best[0]:
-                    best = (new, -1, vt)
-        return best
-
-    def _free_type(self, d: int) -> int | None:
-        for t, count in enumerate(self.problem.fleet(d)):
-            if self.types[d].count(t) < count:
-                return t
-        return None
-
-    def move(self, k: int, new: int) -> float | None:
-        """Estimated change of moving stop ``k`` to pattern ``new``; applied when it
-        improves (the routes and choice updated), else ``None``."""
-        old_days, new_days = set(self._pattern(k)), set(self.problem.patterns[k][new])
-        old_loads = _loads(self.problem, k, self._pattern(k))
-        new_loads = _loads(self.problem, k, self.problem.patterns[k][new])
-        delta, inserts = 0.0, []
-        for d in sorted(old_days - new_days):
-            delta -= self.removal(k, d)[0]
-        for d in sorted(new_days - old_days):
-            cost, r, i = self.insertion(k, d, new_loads[d])
-            delta += cost
-            inserts.append((d, r, i))
-        changed_load = any(not np.allclose(old_loads[d], new_loads[d])
-                           for d in old_days & new_days)
-        if delta >= -1e-9 or changed_load or any(r == -2 for _, r, _ in inserts):
-            return None
-        self._apply(k, new, old_days - new_days, inserts)
-        return delta
-
-    def _apply(self, k: int, new: int, leave: set[int],
-               inserts: list[tuple[int, int, int]]) -> None:
-        for d in leave:
-            _, r, i = self.removal(k, d)
-            del self.routes[d][r][i]
-        for d, r, i in inserts:
-            if r == -1:
-                self.routes[d].append([k])
-                self.types[d].append(i)
-            else:
-                self.routes[d][r].insert(i, k)
-        self.choice[k] = new
-
-
-def _improve_once(problem: PeriodicProblem, plan: _Plan, rng: np.random.Generator
-                  ) -> tuple[tuple[int, ...], set[int]]:
-    """One pass of pattern moves; the new choice and the days it changed."""
-    days = _Days(problem, plan)
-    dirty: set[int] = set()
-    for k in rng.permutation(problem.base.num_stops):
-        allowed = problem.patterns[k]
-        if len(allowed) < 2:
-            continue
-        before = set(allowed[days.choice[k]])
-        others = [j for j in range(len(allowed)) if j != days.choice[k]]
-        estimates = [_estimate(days, int(k), j) for j in others]
-        best = others[estimates.index(min(estimates))]
-        if days.move(int(k), best) is not None:
-            dirty |= before ^ set(allowed[best])
-    return tuple(days.choice), dirty
-
-
-def _estimate(days: _Days, k: int, j: int) -> float:
-    """Estimated change of moving ``k`` to pattern ``j`` (nothing applied)."""
-    problem = days.problem
-    old, new = set(days._pattern(k)), set(problem.patterns[k][j])
-    loads = _loads(problem, k, problem.patterns[k][j])
-    delta = -sum(days.removal(k, d)[0] for d in old - new)
-    return delta + sum(days.insertion(k, d, loads[d])[0] for d in new - old)
-
-
 # --------------------------------------------------------------------------- driver
 
 
@@ -363,8 +225,10 @@ class _Search:
         self.first_seconds = time_limit * opts.first_share
         self.reserve = time_limit * opts.polish_share
         self.horizon = opts.engine == "pyvrp" and horizon.eligible(problem)
+        self.time_limit = time_limit
+        self.overload = _overload_cost(problem, opts.overload)
         self.info: dict[str, Any] = {"horizon_model": self.horizon, "passes": 0,
-                                     "accepted_passes": 0}
+                                     "accepted_passes": 0, "kicks": 0}
 
     def _route_all(self, choice: tuple[int, ...], seconds: float) -> _Plan | None:
         if self.horizon:
@@ -383,21 +247,73 @@ class _Search:
         return plan
 
     def improve(self, best: _Plan) -> _Plan:
+        if self.horizon:
+            return self._improve_horizon(best)
+        kick = False
         while self.budget.left() > self.reserve:
-            self.info["passes"] += 1
-            choice, dirty = _improve_once(self.problem, best, self.rng)
+            routes, kick = self._moved(best, kick)
+            choice = tuple(routes.choice)
+            dirty = sorted({d for k, (a, b) in enumerate(zip(best.choice, choice, strict=True))
+                            if a != b for d in self.problem.patterns[k][a]
+                            + self.problem.patterns[k][b]})
             if not dirty:
                 break
             seconds = min(self.budget.left() - self.reserve,
                           self.first_seconds * len(dirty) / self.problem.days)
-            trial = _Plan(choice, self.router.days(choice, sorted(dirty), seconds,
-                                                   into=best.days))
-            if trial.cost < best.cost - 1e-9:
+            trial = _Plan(choice, self.router.days(choice, dirty, seconds, into=best.days))
+            kick = trial.cost >= best.cost - 1e-9
+            if not kick:
                 best = trial
                 self.info["accepted_passes"] += 1
         return best
 
+    def _moved(self, best: _Plan, kick: bool) -> tuple[DayRoutes, bool]:
+        """The best plan's routes after pattern improvement, kicked first when ``kick``
+        or when improvement alone moves nothing; the routes and whether it kicked."""
+        self.info["passes"] += 1
+        routes = DayRoutes(self.problem, best.choice, best.days, overload=self.overload)
+        if not kick and improve_patterns(routes, self.rng) <= 1e-6:
+            kick = True
+        if kick:
+            self.info["kicks"] += perturb(routes, self.rng, self._kick_size()) > 0
+            improve_patterns(routes, self.rng)
+        return routes, kick
+
+    def _improve_horizon(self, best: _Plan) -> _Plan:
+        """Rounds of pattern improvement on the best plan's routes, each routed by PyVRP
+        warm-started from them; a round that finds no pattern move kicks a few stops to
+        another pattern first (an iterated local search)."""
+        kick = False
+        slice_seconds = max(0.1, self.opts.round_share * self.time_limit)
+        while self.budget.left() > 0.5 * slice_seconds:
+            routes, kick = self._moved(best, kick)
+            seconds = min(slice_seconds, self.budget.left())
+            trial = self._route_from(routes, seconds)
+            kick = trial is None or trial.cost >= best.cost - 1e-6
+            if not kick:
+                assert trial is not None
+                best = trial
+                self.info["accepted_passes"] += 1
+        return best
+
+    def _kick_size(self) -> int:
+        movable = sum(len(p) > 1 for p in self.problem.patterns)
+        return int(self.rng.integers(1, max(2, movable // 10) + 1))
+
+    def _route_from(self, routes: DayRoutes, seconds: float) -> _Plan | None:
+        found = horizon.solve_horizon(self.problem, tuple(routes.choice), seconds=seconds,
+                                      seed=self.seed + self.info["passes"],
+                                      clock=self.opts.clock, start=routes.routes)
+        return None if found is None else _Plan(*found)
+
     def polish(self, best: _Plan) -> _Plan:
+        if self.horizon:  # warm-started from the best plan's routes, in the time left
+            self.info["day_solves"] = self.router.calls
+            if self.budget.left() < 0.05:
+                return best
+            again = self._route_from(DayRoutes(self.problem, best.choice, best.days),
+                                     self.budget.left())
+            return again if again is not None and again.cost < best.cost else best
         seconds = max(0.05 * self.problem.days, self.budget.left())
         again = self._route_all(best.choice, seconds)
         self.info["day_solves"] = self.router.calls
@@ -406,6 +322,17 @@ class _Search:
         if self.horizon:
             return again if again.cost < best.cost else best
         return _better_days(best, again)
+
+
+def _overload_cost(problem: PeriodicProblem, factor: float) -> float | None:
+    """Cost per unit of overload: ``factor`` mean depot distances per mean visit load."""
+    base = problem.base
+    if factor <= 0 or not base.stops:
+        return None
+    locs = [s.location for s in base.stops]
+    reach = float(np.mean(base.distance[base.depots[0].location, locs]))
+    load = float(np.mean([sum(s.demand) for s in base.stops])) or 1.0
+    return factor * reach / load
 
 
 def _better_days(a: _Plan, b: _Plan) -> _Plan:
