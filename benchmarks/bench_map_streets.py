@@ -22,7 +22,7 @@ import geopandas as gpd
 
 from circularopt.outputs.curbside import street_layer
 from circularopt.pipeline import load_scenario
-from circularopt.web.mapview import _streets
+from circularopt.web.mapview import street_groups
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
     start = time.process_time()
     layer = street_layer(types.SimpleNamespace(scenario=scenario), [], [], "EPSG:4326")
     routes = gpd.GeoDataFrame({"route": []}, geometry=[], crs="EPSG:4326")
-    data = _streets({"streets": layer, "routes": routes})
+    data = street_groups({"streets": layer, "routes": routes})
     cpu = time.process_time() - start
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     print(f"{len(scenario.streets)} streets: {len(raw) / 1e6:.2f} MB JSON, "

@@ -31,7 +31,8 @@ from circularopt.outputs.tiles import TILE_ATTRIBUTION, TILE_URL
 from circularopt.outputs.week import day_label
 from circularopt.plan import Plan
 
-__all__ = ["VIEW_FILES", "VIEW_VERSION", "charts", "map_data", "route_stops", "write_view"]
+__all__ = ["VIEW_FILES", "VIEW_VERSION", "charts", "map_data", "route_stops", "street_groups",
+           "write_view"]
 
 VIEW_FILES = ("map.json", "charts.json", "stops.json")
 """Files :func:`write_view` writes next to a run's outputs."""
@@ -111,7 +112,7 @@ def _names(gdf: Any) -> list[str]:
     return [f"{i} {n}" for i, n in zip(gdf["id"], gdf["name"], strict=True)]
 
 
-def _streets(layers: Mapping[str, Any]) -> dict[str, Any] | None:
+def street_groups(layers: Mapping[str, Any]) -> dict[str, Any] | None:
     """The curbside streets grouped by serving route (in the route's colour; unserved
     streets in :data:`UNSERVED_COLOUR`), each line a flat ``[lon, lat, lon, lat, ...]``
     list rounded to :data:`STREET_DIGITS` decimals; None without streets."""
@@ -151,7 +152,7 @@ def map_data(plan: Plan) -> dict[str, Any]:
     return {"version": VIEW_VERSION, "bbox": [min(lons), min(lats), max(lons), max(lats)],
             "title": tr("APPROXIMATE distances (straight lines)") if plan.approximate else "",
             "layers": _point_layers(plan, layers), "days": _days(plan, layers),
-            "streets": _streets(layers),
+            "streets": street_groups(layers),
             "labels": {"routes": tr("Routes"), "route": tr("route"), "day": tr("Day")},
             "tiles": {"url": TILE_URL, "subdomains": "abcd", "attribution": TILE_ATTRIBUTION}}
 
