@@ -5,9 +5,11 @@ compact form that the page's own canvas renderer (``static/map.js``) draws: poin
 (collection points coloured by the complex they go to, candidates, open complexes,
 recyclers, landfills, depots) and the routes of each day (a week plan's working days, or
 the plan's own ``every day`` / ``peak day`` routes), each a polyline with its truck,
-length, hours, tonnes and colour. Street tiles (:mod:`circularopt.outputs.tiles`, the same
-provider as the HTML report) are drawn under them when online; offline the background is
-plain. Route lines are simplified (Douglas-Peucker, about 5 m) before sending.
+length, hours, tonnes and colour, and a plan's curbside streets (``streets``: one list of
+lines per serving route, in its colour, unserved ones apart; flagged when synthetic).
+Street tiles (:mod:`circularopt.outputs.tiles`, the same provider as the HTML report) are
+drawn under them when online; offline the background is plain. Route and street lines
+are simplified (Douglas-Peucker, about 5 m) before sending.
 :func:`route_stops` gives every route's stops and times per day (``routes.csv``'s rows).
 
 The cost and tonnes charts are the HTML report's plotly figures
@@ -29,16 +31,23 @@ from circularopt.outputs.tiles import TILE_ATTRIBUTION, TILE_URL
 from circularopt.outputs.week import day_label
 from circularopt.plan import Plan
 
-__all__ = ["VIEW_FILES", "VIEW_VERSION", "charts", "map_data", "route_stops", "write_view"]
+__all__ = ["VIEW_FILES", "VIEW_VERSION", "charts", "map_data", "route_stops", "street_groups",
+           "write_view"]
 
 VIEW_FILES = ("map.json", "charts.json", "stops.json")
 """Files :func:`write_view` writes next to a run's outputs."""
 
-VIEW_VERSION = "2"
+VIEW_VERSION = "3"
 """Format of the view files (written to ``version``; older views are rewritten)."""
 
 SIMPLIFY_DEG = 5e-5
 """Tolerance of the route-line simplification, degrees (about 5 m)."""
+
+STREET_DIGITS = 5
+"""Decimals of the street coordinates (about 1 m)."""
+
+UNSERVED_COLOUR = "#e53935"
+"""Colour of the streets no route serves."""
 
 _DASHES = {"solid": [], "dash": [8, 5], "dot": [2, 4]}
 
@@ -103,8 +112,34 @@ def _names(gdf: Any) -> list[str]:
     return [f"{i} {n}" for i, n in zip(gdf["id"], gdf["name"], strict=True)]
 
 
+def street_groups(layers: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The curbside streets grouped by serving route (in the route's colour; unserved
+    streets in :data:`UNSERVED_COLOUR`), each line a flat ``[lon, lat, lon, lat, ...]``
+    list rounded to :data:`STREET_DIGITS` decimals; None without streets."""
+    gdf = layers.get("streets")
+    if gdf is None or not len(gdf):
+        return None
+    colours = {str(r): route_style(k)[0] for k, r in enumerate(layers["routes"]["route"])}
+    groups: dict[str, dict[str, Any]] = {}
+    for route, served, geom in zip(gdf["route"], gdf["served"], gdf.geometry, strict=True):
+        key = str(route) if served else ""
+        group = groups.setdefault(key, {
+            "route": key, "served": bool(served), "lines": [],
+            "colour": colours.get(key, "#607d8b") if served else UNSERVED_COLOUR})
+        group["lines"].append([round(float(v), STREET_DIGITS) for xy in
+                               geom.simplify(SIMPLIFY_DEG).coords for v in xy])
+    n_unserved = int((~gdf["served"].astype(bool)).sum())
+    synthetic = bool(gdf["synthetic"].astype(bool).any())
+    return {"synthetic": synthetic, "count": len(gdf), "unserved": n_unserved,
+            "groups": list(groups.values()),
+            "name": f"{tr('Curbside streets')} ({len(gdf)})",
+            "unserved_name": f"{tr('Unserved streets')} ({n_unserved})",
+            "note": tr("SYNTHETIC streets: generated, not surveyed") if synthetic else ""}
+
+
 def map_data(plan: Plan) -> dict[str, Any]:
-    """The map of a plan: ``bbox``, ``layers`` (points), ``days`` (routes), ``tiles``.
+    """The map of a plan: ``bbox``, ``layers`` (points), ``days`` (routes), ``streets``
+    (curbside streets or None), ``tiles``.
 
     Parameters
     ----------
@@ -117,6 +152,7 @@ def map_data(plan: Plan) -> dict[str, Any]:
     return {"version": VIEW_VERSION, "bbox": [min(lons), min(lats), max(lons), max(lats)],
             "title": tr("APPROXIMATE distances (straight lines)") if plan.approximate else "",
             "layers": _point_layers(plan, layers), "days": _days(plan, layers),
+            "streets": street_groups(layers),
             "labels": {"routes": tr("Routes"), "route": tr("route"), "day": tr("Day")},
             "tiles": {"url": TILE_URL, "subdomains": "abcd", "attribution": TILE_ATTRIBUTION}}
 

@@ -1,7 +1,9 @@
 /* circularopt map: a small canvas renderer of a plan (Web Mercator, no library).
  *
  * Draws the view JSON of circularopt.web.mapview.map_data: street tiles when asked (and
- * online), the routes of one day (polylines, the chosen one highlighted), point layers.
+ * online), curbside streets (in their route's colour, unserved red; shown or hidden by the
+ * page's check box named in the map div's data-streets-box, else by a legend check box),
+ * the routes of one day (polylines, the chosen one highlighted), point layers.
  * Drag to pan, wheel or buttons to zoom, hover for names, click a route to choose it.
  * Hit tests are geometric (the canvas is never read back, so cross-origin tiles are fine).
  */
@@ -53,6 +55,15 @@ window.CircularMap = (function () {
     data.days.forEach(function (d) {
       d.routes.forEach(function (r) { r.xy = project(r.lon, r.lat); });
     });
+    if (data.streets) {
+      data.streets.groups.forEach(function (g) {
+        g.xy = g.lines.map(function (l) {
+          var lons = [], lats = [];
+          for (var i = 0; i + 1 < l.length; i += 2) { lons.push(l[i]); lats.push(l[i + 1]); }
+          return project(lons, lats);
+        });
+      });
+    }
     this.day = data.days.length ? data.days[0].day : null;
     this.build();
     this.fit();
@@ -102,6 +113,8 @@ window.CircularMap = (function () {
     if (this.data.days.length) {
       items.unshift({key: "routes", name: this.data.labels.routes, colour: "#9467bd"});
     }
+    var st = this.data.streets;
+    if (st && !this.streetsBox()) { items.unshift({key: "streets", name: st.name, colour: "#607d8b"}); }
     items.forEach(function (it) {
       var row = el("label", "", self.legend), box = el("input", "", row);
       box.type = "checkbox"; box.checked = true;
@@ -109,6 +122,29 @@ window.CircularMap = (function () {
       el("span", "swatch", row).style.background = it.colour;
       row.appendChild(document.createTextNode(it.name));
     });
+    if (st && st.unserved) {
+      var row = el("div", "", this.legend);
+      el("span", "swatch", row).style.background = st.groups.filter(function (g) { return !g.served; })[0].colour;
+      row.appendChild(document.createTextNode(st.unserved_name));
+    }
+    if (st && st.note) {
+      var note = el("div", "cmap-synthetic", this.legend);
+      note.textContent = st.note; note.style.background = "#fff3cd"; note.style.color = "#7a4d00";
+    }
+  };
+
+  /* the page's streets check box (named by the map div's data-streets-box), bound once */
+  MapView.prototype.streetsBox = function () {
+    var id = this.div.dataset.streetsBox, box = id ? document.getElementById(id) : null;
+    if (!box || !this.data.streets) { return null; }
+    if (!this.boundBox) {
+      var self = this;
+      this.boundBox = true;
+      if (box.parentElement) { box.parentElement.hidden = false; }
+      this.hidden.streets = !box.checked;
+      box.addEventListener("change", function () { self.hidden.streets = !box.checked; self.draw(); });
+    }
+    return box;
   };
 
   MapView.prototype.resize = function () {
@@ -153,6 +189,7 @@ window.CircularMap = (function () {
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = BG; ctx.fillRect(0, 0, this.w, this.h);
     if (this.tiles) { this.paintTiles(); }
+    if (this.data.streets && !this.hidden.streets) { this.paintStreets(); }
     if (!this.hidden.routes) { this.paintRoutes(); }
     var self = this;
     this.data.layers.forEach(function (l, k) { if (!self.hidden["l" + k]) { self.paintLayer(l); } });
@@ -161,6 +198,7 @@ window.CircularMap = (function () {
       this.div.dataset.points = String(this.data.layers.reduce(function (n, l) { return n + l.lon.length; }, 0));
     }
     this.div.dataset.routes = String(this.dayRoutes().length);
+    this.div.dataset.streets = String(this.data.streets && !this.hidden.streets ? this.data.streets.count : 0);
   };
 
   MapView.prototype.paintTiles = function () {
@@ -210,6 +248,27 @@ window.CircularMap = (function () {
       ctx.stroke();
     });
     ctx.globalAlpha = 1; ctx.setLineDash([]);
+  };
+
+  /* curbside streets under the routes: one path per route colour; a chosen route's own */
+  MapView.prototype.paintStreets = function () {
+    var ctx = this.ctx, s = this.scale(), ox = this.w / 2 - this.cx * s, oy = this.h / 2 - this.cy * s;
+    var sel = this.selected;
+    ctx.lineJoin = "round"; ctx.lineCap = "round";
+    this.data.streets.groups.forEach(function (g) {
+      ctx.globalAlpha = sel && g.route !== sel ? 0.25 : 0.8;
+      ctx.lineWidth = g.served ? 3 : 2;
+      ctx.strokeStyle = g.colour;
+      ctx.beginPath();
+      g.xy.forEach(function (xy) {
+        for (var i = 0; i + 1 < xy.length; i += 2) {
+          var x = xy[i] * s + ox, y = xy[i + 1] * s + oy;
+          if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
+        }
+      });
+      ctx.stroke();
+    });
+    ctx.globalAlpha = 1;
   };
 
   MapView.prototype.paintLayer = function (l) {
