@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from circularopt.exceptions import InputError
@@ -97,6 +98,7 @@ def _add_middleware(app: FastAPI, settings: WebSettings) -> None:
 
     app.add_middleware(SessionMiddleware, secret_key=settings.session_key(),
                        same_site="strict", https_only=False, max_age=14 * 24 * 3600)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # map data: 0.7 MB -> 0.1 MB
 
 
 async def _input_error(request: Request, exc: Exception) -> Response:

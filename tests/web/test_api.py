@@ -229,7 +229,10 @@ def test_run_page_map_charts_and_route_stops(solved: Any) -> None:
     assert 'id="map"' in page.text and "/static/map.js" in page.text
     assert "/vendor/plotly.js" not in page.text  # loaded by the script after the map
     assert "APPROXIMATE distances" in page.text and "SYNTHETIC" in page.text
-    view = client.get(f"/api/runs/{run}/view/map.json").json()
+    got_view = client.get(f"/api/runs/{run}/view/map.json",
+                          headers={"Accept-Encoding": "gzip"})
+    assert got_view.headers["content-encoding"] == "gzip"  # httpx decodes it for us
+    view = got_view.json()
     assert view["tiles"]["url"] == TILE_URL
     points = next(layer for layer in view["layers"] if layer["meta"] == "points")
     assert len(points["lon"]) == len(points["lat"]) == len(points["colour"]) == 120
