@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from circularopt.exceptions import InfeasibleError
 from circularopt.matrices import TravelMatrices
 from circularopt.plan.kpis import compute_kpis, week_kpis
 from circularopt.plan.model import KPIs, Plan
@@ -173,8 +174,13 @@ def _week_days(scenario: Scenario, matrices: TravelMatrices, week: Mapping[str, 
     out: list[tuple[RoutingProblem, RoutingResult] | None] = []
     bad: list[str] = []
     for k, name in enumerate(names):
-        whole = routing_problem(day_scenario(scenario, days, k), matrices,
-                                unload_sites=sites, name=name)
+        try:
+            whole = routing_problem(day_scenario(scenario, days, k), matrices,
+                                    unload_sites=sites, name=name)
+        except InfeasibleError as exc:  # e.g. a visit heavier than every truck
+            bad.append(f"week {name}: {exc}")
+            out.append(None)
+            continue
         if stored[name] is None:
             if whole.stops:
                 bad.append(f"week {name}: no routes for the {len(whole.stops)} points due")
