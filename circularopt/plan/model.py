@@ -294,8 +294,16 @@ class Plan:
     # ---- JSON
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data; :meth:`from_dict` rebuilds the plan."""
-        return {"plan_version": PLAN_VERSION, **to_data(self)}
+        """Plain JSON-ready data; :meth:`from_dict` rebuilds the plan. KPI fields added
+        since plan version 1 are left out at their defaults, so older plans write back
+        as they were read."""
+        data = {"plan_version": PLAN_VERSION, **to_data(self)}
+        kpis = data.get("kpis")
+        if isinstance(kpis, dict):
+            for key, default in (("by_kind", {}), ("week_days", 0)):
+                if kpis.get(key) == default:
+                    del kpis[key]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:

@@ -433,7 +433,7 @@ def test_language_choice_formats_numbers(client: TestClient) -> None:
     sid = _city(client, "1200")
     assert "1,200 container sites" in client.get(f"/scenarios/{sid}").text
     client.post("/language", data={"csrf": csrf_of(client), "lang": "ru"})
-    assert "1\u00a0200 container sites" in client.get(f"/scenarios/{sid}").text
+    assert "Контейнерных площадок 1\u00a0200" in client.get(f"/scenarios/{sid}").text
     assert 'lang="ru"' in client.get("/").text
 
 
