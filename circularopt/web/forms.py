@@ -45,6 +45,8 @@ def _number(form: Mapping[str, str], key: str, current: float, *, whole: bool = 
         if value != int(value):
             raise InputError(key, text, tr("a whole number"))
         return int(value)
+    if isinstance(current, float) and value == round(current, 2):
+        return current  # sent back as the form shows it (2 decimals): keep it unrounded
     return value
 
 
