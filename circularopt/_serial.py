@@ -51,6 +51,9 @@ class Spec:
         given value (JSON has no infinity).
     ignore_unknown
         Ignore keys that name no field (else they are refused).
+    omit_default
+        Fields not written while they equal their default (read back as it), so that
+        files written before a field existed write back as they were read.
     """
 
     rename: Mapping[str, str] = field(default_factory=dict)
@@ -59,6 +62,7 @@ class Spec:
     order: Sequence[str] = ()
     none_as: Mapping[str, float] = field(default_factory=dict)
     ignore_unknown: bool = False
+    omit_default: frozenset[str] = frozenset()
 
 
 _DEFAULT = Spec()
@@ -106,6 +110,8 @@ def to_data(obj: Any, spec: Spec | None = None, *, specs: Specs | None = None
         if f.name in spec.skip:
             continue
         value = getattr(obj, f.name)
+        if f.name in spec.omit_default and value == _default(f):
+            continue
         if f.name in spec.none_as and isinstance(value, float) and not math.isfinite(value):
             value = None
         out[spec.rename.get(f.name, f.name)] = plain(value, specs)
@@ -115,6 +121,12 @@ def to_data(obj: Any, spec: Spec | None = None, *, specs: Specs | None = None
         first = {k: out[k] for k in spec.order if k in out}
         out = {**first, **{k: v for k, v in out.items() if k not in first}}
     return out
+
+
+def _default(f: dataclasses.Field[Any]) -> Any:
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return f.default
 
 
 # --------------------------------------------------------------------------- reading

@@ -29,7 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from circularopt._serial import from_data, to_data
+from circularopt._serial import Spec, Specs, from_data, to_data
 from circularopt._validate import (
     choice,
     frozen_map,
@@ -641,6 +641,15 @@ def _unique(ids: Iterable[str], where: str) -> None:
         seen.add(i)
 
 
+_JSON_PARTS: Specs = {
+    CollectionPoint: Spec(omit_default=frozenset({"visit_patterns", "fixed_days"})),
+    Stream: Spec(omit_default=frozenset({"loose_density_t_per_m3"})),
+}
+"""How a scenario writes its points and streams (later fields left out at defaults)."""
+_JSON = Spec(omit_default=frozenset({"week"}))
+"""How a scenario writes itself: the week left out at its default."""
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A complete, validated waste-logistics scenario.
@@ -785,18 +794,9 @@ class Scenario:
         stream density are left out at their defaults, so scenarios without them write as
         before.
         """
-        data = to_data(self)
+        data = to_data(self, _JSON, specs=_JSON_PARTS)
         if self.schema_version == 1:
             data.pop("streets", None)
-        if self.week == Week():
-            del data["week"]
-        for p in data["collection_points"]:
-            for key in ("visit_patterns", "fixed_days"):
-                if not p[key]:
-                    del p[key]
-        for stream in data["streams"]:
-            if stream["loose_density_t_per_m3"] is None:
-                del stream["loose_density_t_per_m3"]
         return data
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 1) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from circularopt._serial import from_data, to_data
+from circularopt._serial import Spec, Specs, from_data, to_data
 from circularopt.exceptions import InputError
 from circularopt.feedstock import FeedstockResult
 from circularopt.i18n import lazy, num, tr
@@ -153,6 +153,10 @@ class KPIs:
                      tr("{currency}/day", currency=currency)),
                     (tr("{kind}: collected", kind=what), num(f["tonnes"], 1), tr("t/day"))]
         return out
+
+
+_SPECS: Specs = {KPIs: Spec(omit_default=frozenset({"by_kind", "week_days"}))}
+"""How a plan writes its KPIs: fields added since plan version 1 left out at defaults."""
 
 
 @dataclass(frozen=True)
@@ -297,13 +301,7 @@ class Plan:
         """Plain JSON-ready data; :meth:`from_dict` rebuilds the plan. KPI fields added
         since plan version 1 are left out at their defaults, so older plans write back
         as they were read."""
-        data = {"plan_version": PLAN_VERSION, **to_data(self)}
-        kpis = data.get("kpis")
-        if isinstance(kpis, dict):
-            for key, default in (("by_kind", {}), ("week_days", 0)):
-                if kpis.get(key) == default:
-                    del kpis[key]
-        return data
+        return {"plan_version": PLAN_VERSION, **to_data(self, specs=_SPECS)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
