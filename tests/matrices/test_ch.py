@@ -1,20 +1,19 @@
-"""Contraction hierarchy: exact against scipy and networkx, multi-start queries, cache."""
+"""Contraction hierarchy: exact against scipy (and networkx, in test_road), multi-start
+queries, cache."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import given, settings
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
 from circularopt.exceptions import InputError
 from circularopt.matrices import network_hierarchy, node_matrices, road_matrices
 from circularopt.matrices.ch import ContractionHierarchy, Starts, node_starts
-from tests.matrices.conftest import BIG, grid, random_digraphs, small_network
+from tests.matrices.conftest import grid
 
 
 def _query(ch: ContractionHierarchy, src: Starts, tgt: Starts) -> np.ndarray:
@@ -70,28 +69,6 @@ def test_unreachable_is_inf_and_diagonal_zero() -> None:
 def test_nonpositive_weight_rejected() -> None:
     with pytest.raises(InputError, match="weights"):
         ContractionHierarchy.build(np.array([0, 1, 1]), np.array([1]), np.array([0.0]))
-
-
-@settings(max_examples=40, deadline=None)
-@given(random_digraphs())
-def test_ch_backend_equals_networkx(graph: tuple[int, list[tuple[int, int, int, int]]]
-                                    ) -> None:
-    n, edges = graph
-    net = small_network(n, edges)
-    dur, dist = node_matrices(net, np.arange(n), backend="ch", workers=1)
-    G = nx.MultiDiGraph()
-    G.add_nodes_from(range(n))
-    for a, b, t, ln in edges:
-        G.add_edge(a, b, time=t / 1e3, lex=t * BIG + ln)
-    for s in range(n):
-        fastest = nx.single_source_dijkstra_path_length(G, s, weight="time")
-        lexi = nx.single_source_dijkstra_path_length(G, s, weight="lex")
-        for target in range(n):
-            if target not in fastest:
-                assert dur[s, target] == np.inf and dist[s, target] == np.inf
-                continue
-            assert dur[s, target] == pytest.approx(fastest[target], abs=1e-6)
-            assert dist[s, target] == pytest.approx((lexi[target] % BIG) / 1e2, abs=1e-6)
 
 
 def test_backends_equal_on_a_grid() -> None:

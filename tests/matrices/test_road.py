@@ -19,12 +19,14 @@ from circularopt.network import RoadNetwork, route_path, route_paths, snap
 from tests.matrices.conftest import BIG, grid, random_digraphs, small_network
 
 
+@pytest.mark.parametrize("backend", ["scipy", "ch"])
 @settings(max_examples=60, deadline=None)
-@given(random_digraphs())
-def test_node_matrices_equal_networkx(graph: tuple[int, list[tuple[int, int, int, int]]]
-                                      ) -> None:
+@given(graph=random_digraphs())
+def test_node_matrices_equal_networkx(graph: tuple[int, list[tuple[int, int, int, int]]],
+                                      backend: str) -> None:
     n, edges = graph
-    dur, dist = node_matrices(small_network(n, edges), np.arange(n), workers=1)
+    dur, dist = node_matrices(small_network(n, edges), np.arange(n), backend=backend,
+                              workers=1)
     G = nx.MultiDiGraph()
     G.add_nodes_from(range(n))
     for a, b, t, ln in edges:
