@@ -141,7 +141,7 @@ def _new(args: argparse.Namespace) -> int:
     console.print(scenario.summary())
     if scenario.streets:
         console.print(tr("  curbside streets  : {n}, {t} t/day, SYNTHETIC grid per district "
-                         "(--no-streets leaves them out)", n=len(scenario.streets),
+                         "(--no-streets leaves them out)", n=num(len(scenario.streets)),
                          t=num(sum(s.total_tonnes_per_day for s in scenario.streets), 1)))
     meta = scenario.metadata
     season = f", season {meta['season']}" if meta.get("season") else ""
