@@ -178,8 +178,9 @@ def _sheet(sp: StreetProblem, steps: dict[tuple[int, int], float], opt: SheetOpt
 
 
 def _over(clock: float, opt: SheetOptions) -> int:
-    """Whole minutes past the shift's end at ``clock`` (0 within the shift)."""
-    return max(0, math.ceil(clock - opt.end_min - 1e-9))
+    """Minutes past the shift's end at ``clock`` (0 within it), both rounded to the
+    minute as the sheet shows them."""
+    return max(0, round(clock) - round(opt.end_min))
 
 
 def _break_row(truck: int, clock: float, opt: SheetOptions, load: float) -> dict[str, Any]:

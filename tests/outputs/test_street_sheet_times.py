@@ -58,7 +58,7 @@ def test_a_break_is_taken_between_two_streets(network: Path, tmp_path: Path) -> 
 
 def test_a_route_past_the_shift_is_reported(network: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(network, tmp_path / "o", "--shift-h", "0.01") == 0  # 09:00-09:00:36
+    assert _run(network, tmp_path / "o", "--shift-h", "0.05") == 0  # 09:00-09:03
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     sheets = _sheets(tmp_path / "o")
     assert [o["truck"] for o in summary["shift"]["over"]] == [
@@ -66,15 +66,15 @@ def test_a_route_past_the_shift_is_reported(network: Path, tmp_path: Path,
     for rows, over in zip(sheets, summary["shift"]["over"], strict=True):
         back = rows[-1]
         assert back["kind"] == "return" and int(back["over_shift_min"]) == over["over_min"]
-        # minutes past 09:00:36, from the unrounded clock behind the HH:MM shown
-        late = _minutes(back["arrive"]) - _minutes("09:00")
-        assert late - 1 <= over["over_min"] <= late + 1 and over["over_min"] >= 1
+        assert over["over_min"] == _minutes(back["arrive"]) - _minutes("09:03") > 0
         assert back["arrive"] == over["back"]
+        assert [int(r["over_shift_min"]) for r in rows] == [
+            max(0, _minutes(r["depart"] or r["arrive"]) - _minutes("09:03")) for r in rows]
     html = (tmp_path / "o" / "route-1.html").read_text("utf-8")
     assert "OVER THE SHIFT" in html
     printed = " ".join(capsys.readouterr().out.split())
     assert "truck 1 is back at the depot at" in printed
-    assert "min after the 0.01-hour shift" in printed
+    assert "min after the 0.05-hour shift" in printed
 
 
 @pytest.mark.parametrize(("field", "kw"), [("shift_h", {"shift_h": 0}),
