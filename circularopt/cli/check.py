@@ -14,7 +14,7 @@ from pathlib import Path
 
 from circularopt.cli._common import console
 from circularopt.exceptions import InputError
-from circularopt.i18n import tr
+from circularopt.i18n import num, tr
 from circularopt.instances import load_instance
 from circularopt.plan import Plan, validate_plan
 from circularopt.routing.curbside import curbside_matrices, scenario_runs
@@ -42,7 +42,7 @@ def _check(args: argparse.Namespace) -> int:
     if runs and args.instance.is_file():
         matrices = curbside_matrices(scenario, runs)
     verdict = validate_plan(scenario, matrices, Plan.load(path))
-    streets = tr(", {n} curbside streets in {runs} runs", n=len(scenario.streets),
+    streets = tr(", {n} curbside streets in {runs} runs", n=num(len(scenario.streets)),
                  runs=len(runs)) if runs else ""
     console.print(f"instance {instance.name}: {len(scenario.collection_points)} "
                   f"points{streets}; matrices: {matrices.source}")

@@ -80,7 +80,7 @@ def _route(args: argparse.Namespace) -> int:
     runs = scenario_runs(scenario)
     if runs:
         console.print(tr("curbside streets: {n} in {runs} runs, {t} t/day{synthetic}",
-                         n=len(scenario.streets), runs=len(runs),
+                         n=num(len(scenario.streets)), runs=len(runs),
                          t=num(sum(r.tonnes for r in runs), 1),
                          synthetic=tr(" (SYNTHETIC)") if any(r.synthetic for r in runs)
                          else ""))

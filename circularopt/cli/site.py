@@ -59,7 +59,7 @@ def _site(args: argparse.Namespace) -> int:
     runs = scenario_runs(scenario)
     if runs:
         console.print(tr("curbside streets: {n} in {zones} zone(s), {t} t/day, sited as one "
-                         "demand point per zone{synthetic}", n=len(scenario.streets),
+                         "demand point per zone{synthetic}", n=num(len(scenario.streets)),
                          zones=len({r.zone for r in runs}),
                          t=num(sum(r.tonnes for r in runs), 1),
                          synthetic=tr(" (SYNTHETIC)") if any(r.synthetic for r in runs)
