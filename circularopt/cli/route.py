@@ -5,8 +5,10 @@ point unloads at the complex candidate or landfill nearest to it by travel time 
 back). Travel times and distances come from the road network given with ``--network``,
 else from the offline approximation
 (:func:`circularopt.matrices.approximate_matrices`), announced as approximate in the
-output. The city is decomposed by unload site (and sector when large), the parts are
-solved in parallel and the stitched plan is checked by the independent validator.
+output. The scenario is diagnosed first (:func:`circularopt.diagnose.require_feasible`:
+an impossible scenario, e.g. street runs no truck can reach, is refused with the reasons).
+The city is decomposed by unload site (and sector when large), the parts are solved in
+parallel and the stitched plan is checked by the independent validator.
 
 A scenario's curbside streets are routed too, as ``circularopt solve`` routes them: as
 street runs (:mod:`circularopt.routing.curbside`) unloading where their zone's
@@ -21,6 +23,8 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from rich.markup import escape
+
 from circularopt.cli._common import (
     add_network_option,
     atomic_write,
@@ -28,6 +32,7 @@ from circularopt.cli._common import (
     existing_file,
     matrices_for,
 )
+from circularopt.diagnose import require_feasible
 from circularopt.exceptions import InputError
 from circularopt.i18n import num, tr
 from circularopt.routing.curbside import (
@@ -84,6 +89,8 @@ def _route(args: argparse.Namespace) -> int:
                          t=num(sum(r.tonnes for r in runs), 1),
                          synthetic=tr(" (SYNTHETIC)") if any(r.synthetic for r in runs)
                          else ""))
+    for warning in require_feasible(scenario, matrices).warnings:
+        console.print(f"[yellow]{tr('warning')}:[/] {escape(warning)}", highlight=False)
     if args.siting:
         from circularopt.siting.result import SitingResult
 

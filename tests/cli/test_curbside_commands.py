@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -100,3 +101,16 @@ def test_check_finds_a_street_run_left_out(town_file: Path, saved_plan: Path,
                    encoding="utf-8")
     assert main(["check", str(town_file), str(bad)]) == 1
     assert "'s0'" in capsys.readouterr().out
+
+
+def test_route_diagnoses_the_scenario_first(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    town = town_with_streets()
+    heavy = (dataclasses.replace(town.collection_points[0],
+                                 tonnes_per_day={"residual": 500.0}),
+             *town.collection_points[1:])
+    path = tmp_path / "heavy.json"
+    dataclasses.replace(town, collection_points=heavy).to_json(path)
+    assert main(["route", str(path), "--time-limit", "2", "--workers", "1"]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "cannot be planned" in out and "'p0'" in out
