@@ -123,6 +123,7 @@ def matrices_for(scenario: Scenario, network: Path | None, road_fields: str | No
 
 
 def _scenario_matrices(scenario: Scenario, network: Any) -> TravelMatrices:
+    """The matrices ``circularopt solve`` would use for ``scenario`` on ``network``."""
     from circularopt.matrices import scenario_matrices
     from circularopt.routing.curbside import curbside_matrices, scenario_runs
 
