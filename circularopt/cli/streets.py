@@ -5,7 +5,9 @@ The residential, unclassified and living streets inside the ``--zone`` circles (
 ``--capacity-t`` tonnes serve them from ``--depot``, unload at ``--unload`` and return
 empty, deadheading along the whole network with its OSM turn restrictions and a U-turn
 penalty. Writes a route sheet per truck
-(CSV + printable HTML), ``streets.gpkg`` and ``map.png``; prints a validation line.
+(CSV + printable HTML, with clock times, the break of ``--break-min`` and the minutes past
+the ``--shift-h`` shift), ``streets.gpkg`` and ``map.png``; prints a validation line and
+names the trucks back after the shift (the solver does not model time).
 """
 
 from __future__ import annotations
