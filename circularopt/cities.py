@@ -40,7 +40,7 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -1162,10 +1162,15 @@ def synthetic_streets(spec: CitySpec, *, rule: str = "both_sides_one_pass"
                       ) -> tuple[CollectionStreet, ...]:
     """A *synthetic* street grid per district for the private-house sector.
 
-    Each district gets a square grid of ``block_m`` blocks centred on its centre with about
-    ``households / households_per_km`` kilometres of street; households and waste are
-    spread evenly over its streets (the city's composition). Every street is marked
-    ``synthetic`` and named ``synthetic <district> <k>``: no real street lies behind it.
+    Each district gets about ``households / households_per_km`` kilometres of street: the
+    ``2 n (n - 1)`` blocks of ``block_m`` of an ``n x n``-node square grid, as near its
+    centre as the districts' shared lattice allows (:func:`_grid_edges`): one lattice for
+    the whole city, each block belonging to the district whose centre is nearest, so
+    neighbouring districts' grids meet without overlapping (no street lies in two
+    districts). A district hemmed in by its neighbours gets fewer blocks, with more
+    households each. Households and waste are spread evenly over a district's streets
+    (the city's composition). Every street is marked ``synthetic`` and named
+    ``synthetic <district> <k>``: no real street lies behind it.
 
     Raises
     ------
@@ -1176,13 +1181,15 @@ def synthetic_streets(spec: CitySpec, *, rule: str = "both_sides_one_pass"
     if ph is None:
         raise InputError(f"{spec.path}: private_houses", None,
                          "a [private_houses] table to generate streets from")
+    wanted = {d.id: ph.households(d) / ph.households_per_km for d in spec.districts
+              if ph.households(d) > 0}
+    grids = _grid_edges([d for d in spec.districts if d.id in wanted], wanted, ph.block_m)
     out: list[CollectionStreet] = []
     for d in spec.districts:
-        households = ph.households(d)
-        if households <= 0:
+        edges = grids.get(d.id, [])
+        if not edges:
             continue
-        edges = _grid_edges(d, households / ph.households_per_km, ph.block_m)
-        counts = apportion([1.0] * len(edges), round(households))
+        counts = apportion([1.0] * len(edges), round(ph.households(d)))
         tonnes = ph.tonnes_per_day(d) / len(edges)
         for k, ((a, b), count) in enumerate(zip(edges, counts, strict=True)):
             out.append(CollectionStreet(
@@ -1194,24 +1201,53 @@ def synthetic_streets(spec: CitySpec, *, rule: str = "both_sides_one_pass"
     return tuple(out)
 
 
-def _grid_edges(d: District, km: float, block_m: float
-                ) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """Edges of an ``n x n``-node square grid around ``d``'s centre with about ``km`` of
-    street (``2 n (n - 1)`` edges of ``block_m``)."""
-    edges_wanted = max(1.0, km * 1000 / block_m)
-    n = max(2, math.ceil((1 + math.sqrt(1 + 2 * edges_wanted)) / 2))
-    dlat = block_m / 1000 / _KM_PER_DEG_LAT
-    dlon = dlat / math.cos(math.radians(d.lat))
-    half = (n - 1) / 2
+_Edge = tuple[tuple[float, float], tuple[float, float]]
 
-    def node(i: int, j: int) -> tuple[float, float]:
-        return (round(d.lat + (i - half) * dlat, 6), round(d.lon + (j - half) * dlon, 6))
 
-    out = []
-    for i in range(n):
-        for j in range(n):
-            if j + 1 < n:
-                out.append((node(i, j), node(i, j + 1)))
-            if i + 1 < n:
-                out.append((node(i, j), node(i + 1, j)))
+def _grid_edges(districts: Sequence[District], km: Mapping[str, float], block_m: float
+                ) -> dict[str, list[_Edge]]:
+    """Blocks of one square lattice of ``block_m`` (through the first district's centre)
+    per district: ``2 n (n - 1)`` blocks for ``km`` of street (``n`` nodes a side), the
+    ones nearest its centre (by the larger of the east and north offsets, as a square
+    grid) among the blocks whose midpoint is nearer its centre than any other district's.
+    Each block is ``((lat, lon), (lat, lon))``, listed south to north, west to east."""
+    if not districts:
+        return {}
+    lat0, lon0 = districts[0].lat, districts[0].lon
+    step = block_m / 1000  # km
+    kx = _KM_PER_DEG_LAT * math.cos(math.radians(lat0))
+    centres = np.array([((d.lon - lon0) * kx / step, (d.lat - lat0) * _KM_PER_DEG_LAT / step)
+                        for d in districts])  # in blocks, east and north
+
+    out: dict[str, list[_Edge]] = {}
+    for k, d in enumerate(districts):
+        side = _grid_side(km[d.id] * 1000 / block_m)
+        ends = _window(centres[k], 2 * side)  # room to grow where neighbours take blocks
+        mid = ends.mean(axis=1)
+        offsets = mid[:, None, :] - centres[None, :, :]  # block x district x (east, north)
+        mine = np.flatnonzero(np.argmin(np.hypot(offsets[..., 0], offsets[..., 1]),
+                                        axis=1) == k)
+        off = offsets[mine, k]
+        order = np.lexsort((np.hypot(off[:, 0], off[:, 1]), np.abs(off).max(axis=1)))
+        take = mine[order[:2 * side * (side - 1)]]
+        take = take[np.lexsort((mid[take, 0], mid[take, 1]))]
+        lat = np.round(lat0 + ends[take, :, 1] * step / _KM_PER_DEG_LAT, 6).tolist()
+        lon = np.round(lon0 + ends[take, :, 0] * step / kx, 6).tolist()
+        out[d.id] = [((a[0], o[0]), (a[1], o[1])) for a, o in zip(lat, lon, strict=True)]
     return out
+
+
+def _window(centre: np.ndarray, reach: int) -> np.ndarray:
+    """The lattice blocks (``block x end x (east, north)``, in blocks) whose ends lie
+    within ``reach`` blocks of ``centre`` (east-west blocks, then south-north ones)."""
+    x0, y0 = np.round(centre)
+    ix, iy = np.meshgrid(np.arange(x0 - reach, x0 + reach), np.arange(y0 - reach, y0 + reach))
+    nodes = np.column_stack([ix.ravel(), iy.ravel()])
+    east, north = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    return np.concatenate([np.stack([nodes, nodes + east], axis=1),
+                           np.stack([nodes, nodes + north], axis=1)])
+
+
+def _grid_side(edges_wanted: float) -> int:
+    """Nodes a side of the smallest square grid with at least ``edges_wanted`` blocks."""
+    return max(2, math.ceil((1 + math.sqrt(1 + 2 * max(1.0, edges_wanted))) / 2))

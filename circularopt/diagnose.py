@@ -22,6 +22,12 @@ may still be infeasible for the solvers; what they report is certainly impossibl
   the report says first to check its position (and whether lat/lon are swapped), since a
   mistyped position, not the time window or the shift, is then the likely cause (a far
   point that can be served is a warning);
+* curbside street runs (:func:`circularopt.routing.curbside.scenario_runs`, when the
+  matrices cover their ends as :func:`~circularopt.routing.curbside.curbside_matrices`
+  makes them) that no depot's truck can enter in an allowed direction, or whose exit
+  reaches no complex candidate or landfill (and a depot from there), and zones of streets
+  no single complex candidate or landfill can take all of (a zone's streets unload at one
+  site), named with their streets, before routing finds out;
 
 Total capacity (waste beyond what the complexes and landfills can take) is checked by the
 siting model before it solves (:func:`circularopt.siting.model.site`).
@@ -40,6 +46,7 @@ from circularopt._deprecated import renamed
 from circularopt.exceptions import InfeasibleError, InputError
 from circularopt.i18n import num, tr
 from circularopt.matrices import TravelMatrices
+from circularopt.routing.curbside import StreetRun, scenario_runs
 from circularopt.routing.scenario import point_load
 from circularopt.scenario import Depot, Scenario, VehicleType
 from circularopt.validation import ValidationReport
@@ -123,6 +130,7 @@ def validate_scenario(scenario: Scenario, matrices: TravelMatrices) -> ScenarioR
         _capacity_problems(scenario, types, problems)
         unserved = _shift_problems(scenario, matrices, types, problems, warnings)
         _fleet_time_problem(scenario, types, problems)
+        _street_problems(scenario, matrices, types, problems)
     _position_problems(scenario, unserved, problems, warnings)
     heavy = [p.id for p in scenario.collection_points
              if p.total_tonnes_per_day > IMPLAUSIBLE_T_PER_DAY]
@@ -307,6 +315,69 @@ def _fleet_time_problem(scenario: Scenario, types: list[tuple], problems: list[s
                "service_minutes", shifts=num(shifts / 60.0, 1),
                need=num((service + unload) / 60.0, 1), service=num(service / 60.0, 1),
                trips=trips))
+
+
+def _street_problems(scenario: Scenario, matrices: TravelMatrices, types: list[tuple],
+                     problems: list[str]) -> None:
+    """Add the street runs no truck can enter or leave for a site, and the zones no
+    single site can take (module docstring); nothing when the matrices lack the runs."""
+    runs = scenario_runs(scenario)
+    sites = [c.id for c in scenario.complex_candidates] + [lf.id for lf in scenario.landfills]
+    if not runs or not sites or not all(e in matrices.ids for e in runs[0].end_ids()):
+        return
+    fin = np.isfinite(matrices.duration_s)
+    di = matrices.indices(list(dict.fromkeys(d.id for d, _ in types)))
+    si = matrices.indices(sites)
+    a = matrices.indices([r.end_ids()[0] for r in runs])
+    b = matrices.indices([r.end_ids()[1] for r in runs])
+    home = fin[np.ix_(si, di)].any(axis=1)  # site -> some depot
+    oneway = np.array([r.oneway for r in runs])
+    # usable[s, r]: site s can take run r: its exit reaches s, its entry is reached
+    # from s or a depot, in an allowed direction
+    usable = np.zeros((len(si), len(runs)), dtype=bool)
+    for entry, exit_, allowed in ((a, b, np.ones(len(runs), bool)), (b, a, ~oneway)):
+        into = fin[np.ix_(si, entry)] | fin[np.ix_(di, entry)].any(axis=0)
+        usable |= into & fin[np.ix_(exit_, si)].T & home[:, None] & allowed
+    lost = [r for k, r in enumerate(runs) if not usable[:, k].any()]
+    if lost:
+        problems.append(tr(
+            "{n} curbside street run(s) cannot be entered from any depot, or cannot reach a "
+            "complex or landfill after serving, on the travel matrices: {shown}; check that "
+            "the road network extract covers these streets and their ways in and out (a "
+            "larger area, max_snap_m), whether one-way streets trap the truck, or remove "
+            "the streets from the scenario", n=len(lost), shown=_runs_text(lost)))
+    _zone_problems(runs, usable, sites, problems)
+
+
+def _zone_problems(runs: Sequence[StreetRun], usable: np.ndarray, sites: list[str],
+                   problems: list[str]) -> None:
+    """Zones whose servable runs no single site can take all of."""
+    zones: dict[str, list[int]] = {}
+    for k, r in enumerate(runs):
+        if usable[:, k].any():
+            zones.setdefault(r.zone, []).append(k)
+    for zone, ks in sorted(zones.items()):
+        ok = usable[:, ks].all(axis=1)
+        if ok.any():
+            continue
+        best = int(np.argmax(usable[:, ks].sum(axis=1)))
+        missed = [runs[k] for k in ks if not usable[best, k]]
+        problems.append(tr(
+            "no complex candidate or landfill can take every curbside street of zone "
+            "{zone!r} (a zone unloads at one site): {site!r} takes most of them, but {n} "
+            "run(s) cannot be reached from it or cannot reach it: {shown}; check the road "
+            "network around these streets, or give them a zone of their own",
+            zone=zone, site=sites[best], n=len(missed), shown=_runs_text(missed)))
+
+
+def _runs_text(runs: Sequence[StreetRun]) -> str:
+    """Street runs by name with their first streets' ids."""
+    def one(r: StreetRun) -> str:
+        more = tr(" and {n} more", n=len(r.streets) - 3) if len(r.streets) > 3 else ""
+        return tr("{name!r} in zone {zone!r} (streets {ids}{more})", name=r.name,
+                  zone=r.zone, ids=", ".join(r.streets[:3]), more=more)
+    shown = "; ".join(one(r) for r in runs[:_SHOWN])
+    return shown + (tr("; and {n} more", n=len(runs) - _SHOWN) if len(runs) > _SHOWN else "")
 
 
 def _stream_warnings(scenario: Scenario) -> list[str]:

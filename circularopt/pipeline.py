@@ -29,7 +29,7 @@ import json
 import math
 import platform
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +173,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         choice, site with one complex fewer and one more (or, with ``complexes`` fixed,
         with each open complex closed in turn), route each with a short budget, keep the
         siting with the lowest annual cost with routed collection, then route it with the
-        rest of the budget. ``plan.info["joint"]`` lists what was tried.
+        rest of the budget. ``plan.info["joint"]`` lists what was tried. Curbside streets
+        are routed and costed in each judgement (by zone, as in the final routing).
     week
         Plan the week (:func:`~circularopt.routing.periodic.city.route_week`): each
         point's collection days and every working day's routes, validated, in
@@ -345,14 +346,11 @@ class _Run:
         assert self.scenario is not None and self.matrices is not None
         scenario, matrices = siting_scenario(self.scenario, self.runs), self.matrices
         assert self.siting is not None and self.feedstock is not None
-        if self.runs:
-            raise InputError("joint", True, "joint=False for a scenario with curbside "
-                                            "streets (routing by zones is not judged yet)")
         t0 = self._begin("joint")
         self.siting, self.feedstock, trials = _judge_by_routes(
             scenario, matrices, self.siting, self.feedstock, complexes=complexes,
             backend=backend, seconds=JOINT_SHARE * self._left(), seed=self.seed,
-            routing=self.routing, say=self.say)
+            routing=self.routing, say=self.say, streets=(self.scenario, self.runs))
         self.info["joint"] = trials
         self.violations = [f"siting: {v}" for v in
                            validate_siting(scenario, matrices, self.siting).violations]
@@ -482,9 +480,15 @@ def _day_routes(city: CityPlan) -> dict[str, Any]:
 def _judge_by_routes(scenario: Scenario, matrices: TravelMatrices, first: SitingResult,
                      first_feedstock: FeedstockResult, *, complexes: int | None,
                      backend: str | None, seconds: float, seed: int,
-                     routing: RoutingOptions, say: Progress
+                     routing: RoutingOptions, say: Progress,
+                     streets: tuple[Scenario, Sequence[StreetRun]] | None = None
                      ) -> tuple[SitingResult, FeedstockResult, list[dict[str, Any]]]:
-    """Route the siting model's choice and its neighbours briefly; keep the cheapest."""
+    """Route the siting model's choice and its neighbours briefly; keep the cheapest.
+
+    ``streets``: the scenario to route and its curbside street runs, when ``scenario``
+    is their siting scenario (:func:`~circularopt.routing.curbside.siting_scenario`):
+    the streets are then routed and costed with the container sites."""
+    routed, runs = streets if streets is not None else (scenario, ())
     t_end = time.perf_counter() + seconds
     candidates = _siting_variants(scenario, matrices, first, first_feedstock,
                                   complexes=complexes, backend=backend, seconds=seconds,
@@ -494,9 +498,9 @@ def _judge_by_routes(scenario: Scenario, matrices: TravelMatrices, first: Siting
     for sit, fs, note in candidates:
         left = t_end - time.perf_counter()
         budget = max(1.0, min(left, seconds / len(candidates)))
-        city = route_city(scenario, matrices, assignment=sit.assignment, options=routing,
-                          time_limit=budget, seed=seed)
-        cost = (compute_kpis(scenario, sit, fs, city.problem, city.result)
+        city = route_city(routed, matrices, assignment=sit.assignment, options=routing,
+                          time_limit=budget, seed=seed, runs=runs)
+        cost = (compute_kpis(routed, sit, fs, city.problem, city.result, runs=runs)
                 .annual_cost["total"] if city.report.ok else math.inf)
         trials.append({**note, "open": list(sit.open_ids), "routed_annual_cost": cost,
                        "valid": city.report.ok, "seconds": round(budget, 1)})

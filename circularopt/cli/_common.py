@@ -108,18 +108,28 @@ def turn_graph_for_args(net: RoadNetwork, network: Path, u_turn_s: float) -> Tur
 def matrices_for(scenario: Scenario, network: Path | None, road_fields: str | None = None,
                  turns: float | None = None) -> TravelMatrices:
     """Travel matrices for a command: from ``--network`` (turn-aware with ``turns``, the
-    U-turn penalty in seconds) or announced as approximate."""
-    from circularopt.matrices import scenario_matrices
-
+    U-turn penalty in seconds) or announced as approximate. A scenario with curbside
+    streets gets its runs' ends and zones' demand points too
+    (:func:`~circularopt.routing.curbside.curbside_matrices`)."""
     if network is None:
-        matrices = scenario_matrices(scenario)
+        matrices = _scenario_matrices(scenario, None)
         console.print(tr("[yellow]travel figures are APPROXIMATE:[/] {source} (no road "
                          "network given)", source=escape(matrices.source)))
         return matrices
     net = load_network_for(network, road_fields)
     if turns is not None:
-        return scenario_matrices(scenario, turn_graph_for_args(net, network, turns))
-    return scenario_matrices(scenario, net)
+        return _scenario_matrices(scenario, turn_graph_for_args(net, network, turns))
+    return _scenario_matrices(scenario, net)
+
+
+def _scenario_matrices(scenario: Scenario, network: Any) -> TravelMatrices:
+    """The matrices ``circularopt solve`` would use for ``scenario`` on ``network``."""
+    from circularopt.matrices import scenario_matrices
+    from circularopt.routing.curbside import curbside_matrices, scenario_runs
+
+    if scenario.streets:
+        return curbside_matrices(scenario, scenario_runs(scenario), network)
+    return scenario_matrices(scenario, network)
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,11 @@
-"""``circularopt check``: validate any plan against an instance and print its cost."""
+"""``circularopt check``: validate any plan against an instance and print its cost.
+
+A scenario JSON with curbside streets gets the matrices ``circularopt solve`` gave it
+offline, over its street runs' ends and zones too
+(:func:`circularopt.routing.curbside.curbside_matrices`), so that the plan's street runs
+are checked: every street served exactly once under its rule, loads, unloading, costs
+(:func:`circularopt.plan.validate_plan`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,10 @@ from pathlib import Path
 
 from circularopt.cli._common import console
 from circularopt.exceptions import InputError
+from circularopt.i18n import num, tr
 from circularopt.instances import load_instance
 from circularopt.plan import Plan, validate_plan
+from circularopt.routing.curbside import curbside_matrices, scenario_runs
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,8 +37,14 @@ def _check(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise InputError("plan", str(args.plan), "a plan.json file or a folder holding one")
     instance = load_instance(args.instance)
-    verdict = validate_plan(instance.scenario, instance.matrices, Plan.load(path))
-    console.print(f"instance {instance.name}: {len(instance.scenario.collection_points)} "
-                  f"points; matrices: {instance.matrices.source}")
+    scenario, matrices = instance.scenario, instance.matrices
+    runs = scenario_runs(scenario)
+    if runs and args.instance.is_file():
+        matrices = curbside_matrices(scenario, runs)
+    verdict = validate_plan(scenario, matrices, Plan.load(path))
+    streets = tr(", {n} curbside streets in {runs} runs", n=num(len(scenario.streets)),
+                 runs=len(runs)) if runs else ""
+    console.print(f"instance {instance.name}: {len(scenario.collection_points)} "
+                  f"points{streets}; matrices: {matrices.source}")
     console.print(verdict.summary(limit=args.limit))
     return 0 if verdict.ok else 1

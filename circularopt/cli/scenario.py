@@ -7,10 +7,10 @@ import warnings
 from pathlib import Path
 
 from circularopt._validate import text_number
-from circularopt.cities import DEFAULT_SIZE, generate, list_cities
+from circularopt.cities import DEFAULT_SIZE, generate, list_cities, load_spec
 from circularopt.cli._common import atomic_write, console, existing_file
 from circularopt.exceptions import InputError
-from circularopt.i18n import tr
+from circularopt.i18n import num, tr
 from circularopt.importers import KINDS, ImportNote, import_points
 from circularopt.scenario import Scenario
 
@@ -70,6 +70,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     new.add_argument("--season", default=None,
                      help="season for cities with seasons (issyk-kul: summer or winter)")
+    new.add_argument("--streets", action=argparse.BooleanOptionalAction, default=True,
+                     help="include the private-house sector as curbside collection "
+                          "streets, a SYNTHETIC grid per district, for a city with "
+                          "[private_houses] (default yes; --no-streets: container sites "
+                          "only, as before)")
     new.add_argument("--out", required=True, help="scenario JSON file to write")
     new.set_defaults(func=_new)
     _register_import(actions)
@@ -128,9 +133,16 @@ def _show(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     out = _out_file(args.out)
-    scenario = generate(args.city, size=args.size, seed=args.seed, season=args.season)
+    spec = load_spec(args.city)
+    streets = args.streets and spec.private_houses is not None
+    scenario = generate(spec, size=args.size, seed=args.seed, season=args.season,
+                        streets=streets)
     atomic_write(out, scenario.to_json)
     console.print(scenario.summary())
+    if scenario.streets:
+        console.print(tr("  curbside streets  : {n}, {t} t/day, SYNTHETIC grid per district "
+                         "(--no-streets leaves them out)", n=num(len(scenario.streets)),
+                         t=num(sum(s.total_tonnes_per_day for s in scenario.streets), 1)))
     meta = scenario.metadata
     season = f", season {meta['season']}" if meta.get("season") else ""
     console.print(f"  spec              : {meta['spec_file']} (seed {meta['seed']}{season}; "

@@ -1,4 +1,9 @@
-"""``circularopt site``: site sorting complexes for a scenario and write the result."""
+"""``circularopt site``: site sorting complexes for a scenario and write the result.
+
+A scenario's curbside streets count in the siting demand through one demand point per
+zone (:func:`circularopt.routing.curbside.siting_scenario`), as ``circularopt solve``
+sites them; the result assigns each zone's ``curbside-<zone>`` point to a complex.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from circularopt.cli._common import (
     existing_file,
     matrices_for,
 )
+from circularopt.i18n import num, tr
+from circularopt.routing.curbside import scenario_runs, siting_scenario
 from circularopt.scenario import Scenario
 from circularopt.siting.model import BACKENDS, DEFAULT_BACKEND, SitingOptions, site
 from circularopt.siting.validate import validate_siting
@@ -49,6 +56,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _site(args: argparse.Namespace) -> int:
     scenario = Scenario.from_json(existing_file(args.scenario, option="scenario"))
     matrices = matrices_for(scenario, args.network, args.road_fields, args.turns)
+    runs = scenario_runs(scenario)
+    if runs:
+        console.print(tr("curbside streets: {n} in {zones} zone(s), {t} t/day, sited as one "
+                         "demand point per zone{synthetic}", n=num(len(scenario.streets)),
+                         zones=len({r.zone for r in runs}),
+                         t=num(sum(r.tonnes for r in runs), 1),
+                         synthetic=tr(" (SYNTHETIC)") if any(r.synthetic for r in runs)
+                         else ""))
+        scenario = siting_scenario(scenario, runs)
     options = SitingOptions(
         backend=args.backend, complexes=args.complexes, max_complexes=args.max_complexes,
         min_diversion=args.min_diversion, max_travel_minutes=args.max_travel_minutes,

@@ -5,7 +5,9 @@ The residential, unclassified and living streets inside the ``--zone`` circles (
 ``--capacity-t`` tonnes serve them from ``--depot``, unload at ``--unload`` and return
 empty, deadheading along the whole network with its OSM turn restrictions and a U-turn
 penalty. Writes a route sheet per truck
-(CSV + printable HTML), ``streets.gpkg`` and ``map.png``; prints a validation line.
+(CSV + printable HTML, with clock times, the break of ``--break-min`` and the minutes past
+the ``--shift-h`` shift), ``streets.gpkg`` and ``map.png``; prints a validation line and
+names the trucks back after the shift (the solver does not model time).
 """
 
 from __future__ import annotations
@@ -91,6 +93,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--start", default="09:00", help="shift start HH:MM (default 09:00)")
     p.add_argument("--unload-min", type=float, default=20.0,
                    help="minutes per unloading stop (default 20)")
+    p.add_argument("--shift-h", type=float, default=12.0,
+                   help="shift length in hours (default 12: 09:00-21:00); a route back "
+                        "later is reported, on its sheet and in summary.json")
+    p.add_argument("--break-min", type=float, default=0.0,
+                   help="a break of this many minutes on every route (default 0: none)")
+    p.add_argument("--break-after-h", type=float, default=4.0,
+                   help="hours after the shift start from which the break is taken, "
+                        "between two streets (default 4)")
     p.add_argument("--no-simplify", action="store_true",
                    help="keep every OSM node (a street per OSM segment); by default chains "
                         "of degree-two nodes are merged into one street")
@@ -101,7 +111,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _streets(args: argparse.Namespace) -> int:
     from circularopt.cities import load_spec
     from circularopt.network import turn_graph_for
-    from circularopt.outputs.streets import SheetOptions, write_street_outputs
+    from circularopt.outputs.streets import (
+        SheetOptions,
+        shift_overruns,
+        street_sheets,
+        write_street_outputs,
+    )
     from circularopt.routing.arcs import solve_arcs, validate_arc_routes
     from circularopt.routing.arcs.network_streets import (
         DEFAULT_U_TURN_M,
@@ -123,7 +138,8 @@ def _streets(args: argparse.Namespace) -> int:
     depot = _floats(args.depot, "--depot", 2, "LAT,LON")
     unload = _floats(args.unload, "--unload", 2, "LAT,LON")
     options = SheetOptions(speed_kmh=args.speed_kmh, start=args.start,
-                           unload_min=args.unload_min)
+                           unload_min=args.unload_min, shift_h=args.shift_h,
+                           break_min=args.break_min, break_after_h=args.break_after_h)
     demand = StreetDemand.of_city(load_spec(args.city))
     from circularopt.network import load_network
 
@@ -154,9 +170,18 @@ def _streets(args: argparse.Namespace) -> int:
                "streets": len(streets), "valid": report.ok, "cost_m": report.cost,
                "deadhead_m": report.deadhead, "u_turns": report.u_turns,
                "trucks": report.vehicles, "violations": list(report.violations),
+               "shift": {"start": options.start, "hours": options.shift_h,
+                         "break_min": options.break_min,
+                         "break_after_h": options.break_after_h,
+                         "over": shift_overruns(street_sheets(sp, solution, options))},
                "routes": solution.as_pairs(sp.problem)}
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     console.print(report.summary(), markup=False)
+    for over in summary["shift"]["over"]:
+        console.print(tr("[yellow]warning:[/] truck {truck} is back at the depot at {back}, "
+                         "{m} min after the {h:g}-hour shift (the solver minimises distance; "
+                         "see its route sheet)", truck=over["truck"], back=over["back"],
+                         m=over["over_min"], h=options.shift_h))
     console.print(tr("wrote {n} files to {out}", n=len(files) + 1, out=str(args.out)),
                   markup=False)
     return 0 if report.ok else 1

@@ -6,10 +6,11 @@ ground scale). Street tiles (:mod:`circularopt.outputs.tiles`) lie under the map
 images the browser loads when it is online; offline they fail quietly and the map keeps
 its plain background. Nothing else may load from the network (:data:`CSP`). It holds
 
-* a banner at the top when distances are approximate (and when the plan is incomplete or
-  failed validation);
+* a banner at the top when distances are approximate or the curbside streets are
+  synthetic (and when the plan is incomplete or failed validation);
 * an interactive map with the plan's layers (collection points coloured by the complex
-  they go to, complexes, recyclers, landfills, depots, truck routes, material flows);
+  they go to, complexes, recyclers, landfills, depots, truck routes, curbside streets in
+  their truck's colour and unserved ones in red, material flows);
   click a legend entry to hide or show a layer, or use the layer buttons above the map;
   a week plan draws each working day's routes in the day's colour (as the PNG map) with
   a day selector (all days, one day, or the peak day every point is due on);
@@ -46,8 +47,8 @@ from circularopt.outputs.week import DAY_NAMES, day_colour, day_name, week_table
 from circularopt.plan import Plan
 from circularopt.plan.model import cost_label
 
-__all__ = ["CSP", "MAP_LAYERS", "cost_figure", "map_figure", "report_html", "tonnes_figure",
-           "write_report"]
+__all__ = ["CSP", "MAP_LAYERS", "STREETS_LAYER", "cost_figure", "map_figure", "report_html",
+           "tonnes_figure", "write_report"]
 
 MAP_LAYERS = ("Collection points", "Open complexes", "Closed candidates", "Recyclers",
               "Landfills", "Depots", "Routes", "Recyclate flows", "Residue flows")
@@ -58,7 +59,11 @@ _LAYER_NAMES = {"Collection points": lazy("Collection points"),
                 "Closed candidates": lazy("Closed candidates"), "Recyclers": lazy("Recyclers"),
                 "Landfills": lazy("Landfills"), "Depots": lazy("Depots"),
                 "Routes": lazy("Routes"), "Recyclate flows": lazy("Recyclate flows"),
-                "Residue flows": lazy("Residue flows")}
+                "Residue flows": lazy("Residue flows"),
+                "Curbside streets": lazy("Curbside streets")}
+
+STREETS_LAYER = "Curbside streets"
+"""Legend group of a plan's curbside streets (only drawn when the plan has streets)."""
 
 
 def _layer(group: str) -> str:
@@ -144,7 +149,8 @@ def map_figure(plan: Plan, layers: _Layers) -> go.Figure:
     """
     colours = complex_colours(plan)
     week = _week_route_traces(layers)
-    traces = [*_route_traces(layers, peak=bool(week)), *week, *_flow_traces(layers),
+    traces = [*_street_traces(layers), *_route_traces(layers, peak=bool(week)), *week,
+              *_flow_traces(layers),
               *_point_traces(layers, colours), *_complex_traces(layers, colours),
               *_site_traces(layers)]
     fig = go.Figure()
@@ -186,6 +192,31 @@ def _route_traces(layers: _Layers, *, peak: bool = False) -> _Traces:
             visible="legendonly" if peak else True,
             line=dict(zip(("color", "dash"), route_style(k), strict=True), width=1.6),
             opacity=0.85), "Routes"))
+    return out
+
+
+def _street_traces(layers: _Layers) -> _Traces:
+    """Curbside streets, one trace per serving route in the route's colour (wider than
+    the route lines, below them) and one red trace for streets not served; the legend
+    entry says SYNTHETIC when the streets are generated. None without streets."""
+    streets = layers.get("streets")
+    if streets is None or not len(streets):
+        return []
+    order = {label: k for k, label in enumerate(layers["routes"]["route"])}
+    synthetic = tr(", SYNTHETIC") if bool(streets["synthetic"].any()) else ""
+    name = tr("{layer} ({n}{synthetic}), by route", layer=_layer(STREETS_LAYER),
+              n=len(streets), synthetic=synthetic)
+    out: _Traces = []
+    for route, group in streets.groupby("route", sort=False):
+        served = route in order and bool(group["served"].all())
+        xs, ys = _lines_xy(group.geometry)
+        hover = (tr("route {route}: {n} streets", route=route, n=len(group)) if served
+                 else tr("{n} streets not served", n=len(group)))
+        out.append((go.Scatter(
+            x=xs, y=ys, mode="lines", legendgroup=STREETS_LAYER, showlegend=not out,
+            name=name, hovertemplate=_e(hover) + "<extra></extra>", opacity=0.6,
+            line={"color": route_style(order[route])[0] if served else "#d50000",
+                  "width": 4 if served else 6}), STREETS_LAYER))
     return out
 
 
@@ -324,8 +355,8 @@ def _layer_buttons(groups: Sequence[str]) -> list[dict[str, Any]]:
         {"label": tr("Points and sites"), "method": "restyle",
          "args": [{"visible": visible(("Collection points", *sites))}]},
         {"label": _layer("Routes"), "method": "restyle",
-         "args": [{"visible": visible(("Routes", WEEK_ROUTES, "Depots", "Open complexes",
-                                       "Landfills"))}]},
+         "args": [{"visible": visible(("Routes", WEEK_ROUTES, STREETS_LAYER, "Depots",
+                                       "Open complexes", "Landfills"))}]},
         {"label": tr("Material flows"), "method": "restyle",
          "args": [{"visible": visible(("Recyclate flows", "Residue flows", *sites))}]},
     ]
@@ -520,6 +551,12 @@ def _banners(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame]) -> str:
             "Routes are drawn as straight segments between the visits (no road network "
             "given for drawing); the figures come from {source}.",
             source=plan.matrices_source)) + "</div>")
+    streets = layers.get("streets")
+    if streets is not None and len(streets) and bool(streets["synthetic"].any()):
+        out.append("<div class='banner approx' id='synthetic-streets-banner'>" + _e(tr(
+            "The curbside streets are SYNTHETIC: a generated grid per district stands for "
+            "the private-house sector ({n} streets); no real street lies behind them. Give "
+            "a road network to collect along real streets.", n=len(streets))) + "</div>")
     if not plan.complete:
         stage = plan.info.get("interrupted_at", tr("a stage"))
         out.append("<div class='banner bad'>" + _e(tr(

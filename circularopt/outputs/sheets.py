@@ -8,10 +8,10 @@ a PDF with fpdf2 (a small, maintained pure-Python PDF writer with tables and Uni
 fonts; the Cyrillic text uses the DejaVu Sans font that matplotlib ships).
 
 Each sheet lists the visits in order (start at the depot, stops with their id and name,
-unloading trips at the complex or landfill, breaks, the end) with arrival and departure
-times, tonnes picked up and the load on board after the visit, and totals (stops, tonnes,
-unloading trips, km, hours). Times and tonnes are the plan's expectations; with
-approximate distances every sheet says so.
+curbside streets served, unloading trips at the complex or landfill, breaks, the end) with
+arrival and departure times, tonnes picked up and the load on board after the visit, and
+totals (stops, streets, tonnes, unloading trips, km, hours). Times and tonnes are the
+plan's expectations; with approximate distances or synthetic streets every sheet says so.
 """
 
 from __future__ import annotations
@@ -52,6 +52,11 @@ class RouteSheet:
     def stops(self) -> int:
         """Collection stops."""
         return int((self.visits["kind"] == "stop").sum())
+
+    @property
+    def streets(self) -> int:
+        """Curbside streets served."""
+        return int((self.visits["kind"] == "street").sum())
 
     @property
     def unloads(self) -> int:
@@ -101,8 +106,9 @@ def route_sheets(plan: Plan, visits: pd.DataFrame) -> list[RouteSheet]:
     return out
 
 
-_KINDS = {"start": lazy("start at the depot"), "stop": lazy("stop"), "unload": lazy("unload"),
-          "break": lazy("break"), "end": lazy("back at the depot")}
+_KINDS = {"start": lazy("start at the depot"), "stop": lazy("stop"),
+          "street": lazy("curbside street"), "unload": lazy("unload"), "break": lazy("break"),
+          "end": lazy("back at the depot")}
 """Visit kinds as a sheet names them."""
 
 
@@ -115,7 +121,7 @@ def _rows(sheet: RouteSheet) -> list[tuple[str, ...]]:
     """The sheet's visits as text cells (the last, ``done``, left blank to tick)."""
     return [(str(v["sequence"]), tr(_KINDS.get(v["kind"], v["kind"])), str(v["id"]),
              str(v["name"]), str(v["arrival"]), str(v["departure"]),
-             num(v["picked_up_t"], 2) if v["kind"] == "stop" else "",
+             num(v["picked_up_t"], 2) if v["kind"] in ("stop", "street") else "",
              num(v["load_on_board_t"], 2), "")
             for _, v in sheet.visits.iterrows()]
 
@@ -126,9 +132,14 @@ def _title(plan: Plan, sheet: RouteSheet) -> str:
 
 
 def _totals(sheet: RouteSheet) -> str:
+    figures = {"stops": sheet.stops, "t": num(sheet.tonnes, 2), "unloads": sheet.unloads,
+               "km": num(sheet.km, 1), "hours": num(sheet.hours, 1), "time": sheet.time}
+    if sheet.streets:
+        return tr("{stops} stops, {streets} curbside streets, {t} t picked up, {unloads} "
+                  "unloading trips, {km} km, {hours} h ({time})", streets=sheet.streets,
+                  **figures)
     return tr("{stops} stops, {t} t picked up, {unloads} unloading trips, {km} km, {hours} h "
-              "({time})", stops=sheet.stops, t=num(sheet.tonnes, 2), unloads=sheet.unloads,
-              km=num(sheet.km, 1), hours=num(sheet.hours, 1), time=sheet.time)
+              "({time})", **figures)
 
 
 def _notes(plan: Plan) -> list[str]:
@@ -139,6 +150,9 @@ def _notes(plan: Plan) -> list[str]:
     if plan.approximate:
         out.append(tr("Distances are approximate: {source}. Times and km are estimates, not "
                       "from a road network.", source=plan.matrices_source))
+    if any(st.synthetic for st in sc.streets):
+        out.append(tr("Curbside streets named 'synthetic ...' are SYNTHETIC: a generated grid "
+                      "stands for the private-house sector; no real street lies behind them."))
     return out
 
 

@@ -2,9 +2,14 @@
 
 A route sheet lists, per truck, the streets in the order served (OSM names where known),
 the direction, the kilometres driven to reach each street and along it, the clock times
-at an assumed street speed plus the service minutes per household, the load on board,
-the U-turns on the way (each paid with the penalty; forced at dead ends) and the
-unloading trips. Households and tonnes are *modelled* (households per km of street), not
+(arriving at a street and leaving it: the deadheading along the network and the street
+at an assumed speed, plus the service minutes per household), the load on board, the
+U-turns on the way (each paid with the penalty; forced at dead ends) and the unloading
+trips. A break (``SheetOptions.break_min``) is taken between two visits once the truck
+has worked ``break_after_h``; a route ending after the shift (``shift_h``) is reported
+(:func:`shift_overruns`) and every row after the shift's end says by how much: the arc
+solver minimises distance and does not model time, so the shift is checked, not
+enforced. Households and tonnes are *modelled* (households per km of street), not
 counted: every sheet says so.
 """
 
@@ -14,7 +19,7 @@ import csv
 import html
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +28,11 @@ from circularopt._validate import number
 from circularopt.i18n import tr
 from circularopt.outputs.colours import route_style
 from circularopt.routing.arcs.network_streets import StreetProblem
-from circularopt.routing.arcs.result import ArcSolution
+from circularopt.routing.arcs.result import ArcRoute, ArcSolution
 from circularopt.routing.arcs.validate import ArcValidationReport
 
-__all__ = ["SheetOptions", "street_layers", "street_sheets", "write_street_outputs"]
+__all__ = ["SheetOptions", "shift_overruns", "street_layers", "street_sheets",
+           "write_street_outputs"]
 
 _COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 
@@ -43,16 +49,32 @@ class SheetOptions:
         Shift start, ``HH:MM``.
     unload_min
         Minutes per unloading stop.
+    shift_h
+        Shift length, hours (default 12: collection 09:00-21:00, FACTS kant.kg).
+    break_min, break_after_h
+        A break of ``break_min`` minutes (0: none) taken between two visits once the
+        truck has been out ``break_after_h`` hours.
     """
 
     speed_kmh: float = 15.0
     start: str = "09:00"
     unload_min: float = 20.0
+    shift_h: float = 12.0
+    break_min: float = 0.0
+    break_after_h: float = 4.0
 
     def __post_init__(self) -> None:
         number("speed_kmh", self.speed_kmh, lo=0, lo_open=True)
         number("unload_min", self.unload_min, lo=0)
+        number("shift_h", self.shift_h, lo=0, lo_open=True, hi=24)
+        number("break_min", self.break_min, lo=0, hi=240)
+        number("break_after_h", self.break_after_h, lo=0, hi=24)
         self.start_min  # noqa: B018 (validates the text)
+
+    @property
+    def end_min(self) -> float:
+        """Shift end in minutes after midnight."""
+        return self.start_min + self.shift_h * 60.0
 
     @property
     def start_min(self) -> float:
@@ -101,57 +123,85 @@ def _u_turns(prev: int | None, nodes: Sequence[int]) -> tuple[int, int | None]:
 
 def street_sheets(sp: StreetProblem, solution: ArcSolution,
                   options: SheetOptions | None = None) -> list[list[dict[str, Any]]]:
-    """One route sheet per truck: a row per served street, unloading stop and the
-    return to the depot, in order."""
+    """One route sheet per truck: a row per served street, unloading stop, break and the
+    return to the depot, in order (times and shift: module docstring)."""
     opt = options or SheetOptions()
     steps = _step_costs(sp)
+    return [_sheet(sp, steps, opt, truck, route)
+            for truck, route in enumerate(solution.routes, 1)]
+
+
+def _sheet(sp: StreetProblem, steps: dict[tuple[int, int], float], opt: SheetOptions,
+           truck: int, route: ArcRoute) -> list[dict[str, Any]]:
     per_min = opt.speed_kmh * 1000 / 60  # metres per minute
-    sheets = []
-    for truck, route in enumerate(solution.routes, 1):
-        clock, load, rows = opt.start_min, 0.0, []
-        prev: int | None = None
-        for order, v in enumerate(route.visits, 1):
-            drive = _metres(steps, v.deadhead)
-            serving = v.required is not None
-            turns, prev = _u_turns(prev, (*v.deadhead, v.end) if serving else v.deadhead)
-            prev = prev if serving else None  # trucks turn round inside the unload site
-            arrive = clock + drive / per_min
-            row: dict[str, Any] = {"truck": truck, "order": order,
-                                   "deadhead_km": round(drive / 1000, 3),
-                                   "arrive": _clock(arrive)}
-            if v.required is None:
-                load, clock = 0.0, arrive + opt.unload_min
-                row.update(kind="unload", street=tr("unloading at the unload site"),
-                           street_id="", direction="", households=0, serve_km=0.0)
-            else:
-                req = sp.problem.required[v.required]
-                edge = sp.problem.edges[req.edge]
-                street = sp.streets[edge.id]
-                load += req.demand
-                clock = arrive + req.serve_cost / per_min + (
-                    street.households * street.service_min_per_household)
-                side = tr("both sides") if req.rule == "either" else tr("this side")
-                row.update(kind="serve", street=street.name or tr("(unnamed)"),
-                           street_id=street.id, households=street.households,
-                           direction=f"{_heading(sp.positions[v.start], sp.positions[v.end])}"
-                                     f" ({side})",
-                           serve_km=round(req.serve_cost / 1000, 3))
-            rows.append({**row, "depart": _clock(clock), "load_t": round(load, 3),
-                         "u_turns": turns, "modelled_demand": True})
-        back = _metres(steps, route.home)
-        clock += back / per_min
-        rows.append({"truck": truck, "order": len(route.visits) + 1, "kind": "return",
-                     "deadhead_km": round(back / 1000, 3), "arrive": _clock(clock),
-                     "street": tr("back at the depot"), "street_id": "", "direction": "",
-                     "households": 0, "serve_km": 0.0, "depart": "", "load_t": round(load, 3),
-                     "u_turns": _u_turns(prev, route.home)[0], "modelled_demand": True})
-        sheets.append(rows)
-    return sheets
+    clock, load, rows = opt.start_min, 0.0, []
+    rest_due = opt.start_min + opt.break_after_h * 60.0 if opt.break_min > 0 else math.inf
+    prev: int | None = None
+    for v in route.visits:
+        if clock >= rest_due:
+            rows.append(_break_row(truck, clock, opt, load))
+            clock, rest_due = clock + opt.break_min, math.inf
+        drive = _metres(steps, v.deadhead)
+        serving = v.required is not None
+        turns, prev = _u_turns(prev, (*v.deadhead, v.end) if serving else v.deadhead)
+        prev = prev if serving else None  # trucks turn round inside the unload site
+        arrive = clock + drive / per_min
+        row: dict[str, Any] = {"truck": truck, "deadhead_km": round(drive / 1000, 3),
+                               "arrive": _clock(arrive)}
+        if v.required is None:
+            load, clock = 0.0, arrive + opt.unload_min
+            row.update(kind="unload", street=tr("unloading at the unload site"),
+                       street_id="", direction="", households=0, serve_km=0.0)
+        else:
+            req = sp.problem.required[v.required]
+            street = sp.streets[sp.problem.edges[req.edge].id]
+            load += req.demand
+            clock = arrive + req.serve_cost / per_min + (
+                street.households * street.service_min_per_household)
+            side = tr("both sides") if req.rule == "either" else tr("this side")
+            row.update(kind="serve", street=street.name or tr("(unnamed)"),
+                       street_id=street.id, households=street.households,
+                       direction=f"{_heading(sp.positions[v.start], sp.positions[v.end])}"
+                                 f" ({side})",
+                       serve_km=round(req.serve_cost / 1000, 3))
+        rows.append({**row, "depart": _clock(clock), "load_t": round(load, 3),
+                     "u_turns": turns, "over_shift_min": _over(clock, opt),
+                     "modelled_demand": True})
+    back = _metres(steps, route.home)
+    clock += back / per_min
+    rows.append({"truck": truck, "kind": "return", "deadhead_km": round(back / 1000, 3),
+                 "arrive": _clock(clock), "street": tr("back at the depot"), "street_id": "",
+                 "direction": "", "households": 0, "serve_km": 0.0, "depart": "",
+                 "load_t": round(load, 3), "u_turns": _u_turns(prev, route.home)[0],
+                 "over_shift_min": _over(clock, opt), "modelled_demand": True})
+    return [{**r, "order": k} for k, r in enumerate(rows, 1)]
+
+
+def _over(clock: float, opt: SheetOptions) -> int:
+    """Minutes past the shift's end at ``clock`` (0 within it), both rounded to the
+    minute as the sheet shows them."""
+    return max(0, round(clock) - round(opt.end_min))
+
+
+def _break_row(truck: int, clock: float, opt: SheetOptions, load: float) -> dict[str, Any]:
+    return {"truck": truck, "kind": "break", "deadhead_km": 0.0, "arrive": _clock(clock),
+            "street": tr("break ({m:g} min)", m=opt.break_min), "street_id": "",
+            "direction": "", "households": 0, "serve_km": 0.0,
+            "depart": _clock(clock + opt.break_min), "load_t": round(load, 3), "u_turns": 0,
+            "over_shift_min": _over(clock + opt.break_min, opt), "modelled_demand": True}
+
+
+def shift_overruns(sheets: Sequence[Sequence[Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """Trucks back at the depot after the shift's end: ``truck``, ``back`` (HH:MM) and
+    ``over_min``, from :func:`street_sheets`' rows."""
+    return [{"truck": rows[-1]["truck"], "back": rows[-1]["arrive"],
+             "over_min": rows[-1]["over_shift_min"]}
+            for rows in sheets if rows and rows[-1]["over_shift_min"] > 0]
 
 
 _COLUMNS = ("truck", "order", "kind", "street", "street_id", "direction", "households",
             "deadhead_km", "serve_km", "arrive", "depart", "load_t", "u_turns",
-            "modelled_demand")
+            "over_shift_min", "modelled_demand")
 
 
 def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
@@ -168,12 +218,13 @@ def _labels() -> dict[str, str]:
             "households": tr("households"), "deadhead_km": tr("km to get there"),
             "serve_km": tr("km along the street"), "arrive": tr("arrive"),
             "depart": tr("leave"), "load_t": tr("load on board, t"),
-            "u_turns": tr("U-turns")}
+            "u_turns": tr("U-turns"), "over_shift_min": tr("min after the shift")}
 
 
 def _html(rows: list[dict[str, Any]], title: str, lines: Sequence[str]) -> str:
     labels = _labels()
-    kinds = {"serve": tr("collect"), "unload": tr("unload"), "return": tr("return")}
+    kinds = {"serve": tr("collect"), "unload": tr("unload"), "break": tr("break"),
+             "return": tr("return")}
     head = "".join(f"<th>{html.escape(labels[c])}</th>" for c in _COLUMNS[1:-1])
     body = "".join("<tr>" + "".join(
         f"<td>{html.escape(str(kinds[r[c]] if c == 'kind' else r[c]))}</td>"
@@ -187,6 +238,20 @@ def _html(rows: list[dict[str, Any]], title: str, lines: Sequence[str]) -> str:
             f"</style></head><body><h1>{html.escape(title)}</h1>"
             f"<div class='banner'>{notes}</div><table><tr>{head}</tr>{body}</table>"
             "</body></html>")
+
+
+def _shift_line(rows: Sequence[Mapping[str, Any]], opt: SheetOptions) -> str:
+    """The sheet's shift: its hours and break, and whether the route ends after it."""
+    rest = (tr("; a {m:g} min break after {h:g} h", m=opt.break_min, h=opt.break_after_h)
+            if opt.break_min > 0 else "")
+    shift = tr("Shift {start}-{end}{rest}.", start=opt.start, end=_clock(opt.end_min),
+               rest=rest)
+    over = rows[-1]["over_shift_min"]
+    if over <= 0:
+        return shift + " " + tr("Back at the depot at {back}.", back=rows[-1]["arrive"])
+    return shift + " " + tr("OVER THE SHIFT: back at the depot at {back}, {m} min after "
+                            "the shift ends; give the streets after it to another truck "
+                            "or lengthen the shift.", back=rows[-1]["arrive"], m=over)
 
 
 def _line(sp: StreetProblem, a: int, b: int) -> list[tuple[float, float]]:
@@ -280,8 +345,8 @@ def write_street_outputs(sp: StreetProblem, solution: ArcSolution,
         k = rows[0]["truck"]
         csv_path, html_path = folder / f"route-{k}.csv", folder / f"route-{k}.html"
         _write_csv(rows, csv_path)
-        html_path.write_text(_html(rows, tr("Route sheet: truck {k}", k=k), lines),
-                             encoding="utf-8")
+        html_path.write_text(_html(rows, tr("Route sheet: truck {k}", k=k),
+                                   [*lines, _shift_line(rows, opt)]), encoding="utf-8")
         written += [csv_path, html_path]
     layers = street_layers(sp, solution)
     gpkg = folder / "streets.gpkg"
