@@ -1,4 +1,5 @@
-"""The web app on PostgreSQL (Debian's ``postgresql`` server through pytest-postgresql).
+"""The web app on PostgreSQL (Debian's ``postgresql`` server through pytest-postgresql),
+and plans' geometry in PostGIS (Debian's ``postgresql-15-postgis-3``).
 
 Skipped with a reason when the server binaries are absent, or when the tests run as root
 (``initdb`` refuses root); ``CIRCULAROPT_TEST_DB_URL`` points the test at an existing
@@ -7,6 +8,7 @@ PostgreSQL database instead (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5433
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -54,7 +56,8 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
     url = _pg_url(request)
     engine = create_engine(url)
     with engine.begin() as c:
-        c.execute(text("DROP TABLE IF EXISTS runs, scenarios, users, alembic_version"))
+        c.execute(text("DROP TABLE IF EXISTS plan_points, plan_lines, runs, scenarios, users, "
+                       "alembic_version"))
     engine.dispose()
     yield url
 
@@ -84,3 +87,51 @@ def test_scenarios_runs_and_plans_are_stored_in_postgresql(pg_url: str,
         assert state["status"] == "done" and state["has_plan"], state
     with TestClient(create_app(settings)) as client:  # migrations are idempotent
         assert client.get(f"/api/runs/{run}").json()["has_plan"]
+
+
+def test_a_stored_plan_is_postgis_geometry_a_gis_can_query(pg_url: str) -> None:
+    from sqlalchemy import text
+
+    from circularopt.outputs import plan_layers
+    from circularopt.pipeline import solve
+    from circularopt.routing.decompose import RoutingOptions
+    from circularopt.web.jobs import store_plan
+    from circularopt.web.storage import Database, RunRow, ScenarioRow, migrate
+
+    migrate(pg_url)
+    db = Database(pg_url)
+    if not db.postgis:
+        db.dispose()
+        pytest.skip("PostGIS is not installed on this PostgreSQL server "
+                    "(apt-get install postgresql-15-postgis-3)")
+    plan = solve("osh", size=120, time_limit=30, routing=RoutingOptions(
+        workers=1, engine_options={"max_iterations": 50}))
+    sid = db.add(ScenarioRow(name="osh", source="test",
+                             data=json.dumps(plan.scenario.to_dict()))).id
+    run = db.add(RunRow(scenario_id=sid, label="osh", settings="{}")).id
+    store_plan(db, run, plan)
+    store_plan(db, run, plan)  # a later checkpoint replaces the features
+    first = plan.scenario.collection_points[0]
+    assert plan.siting is not None
+    opened = next(c for c in plan.scenario.complex_candidates
+                  if c.id == plan.siting.open_complexes[0].id)
+    routes = len(plan_layers(plan)["routes"])
+    with db.engine.connect() as c:
+        def one(sql: str, **params: Any) -> Any:
+            return c.execute(text(sql), {"run": run, **params}).scalar_one()
+
+        assert one("SELECT count(*) FROM plan_points WHERE run_id = :run AND "
+                   "layer = 'collection_points'") == 120
+        assert one("SELECT ST_AsText(geom) FROM plan_points WHERE run_id = :run AND "
+                   "layer = 'complexes' AND feature = :id", id=opened.id) == \
+            f"POINT({opened.lon:g} {opened.lat:g})"
+        near = ("SELECT array_agg(feature) FROM plan_points WHERE run_id = :run AND "
+                "layer = 'collection_points' AND ST_DWithin(geom::geography, "
+                "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, 1)")
+        assert one(near, lon=first.lon, lat=first.lat) == [first.id]
+        assert one("SELECT count(*) FROM plan_lines WHERE run_id = :run AND layer = 'routes' "
+                   "AND GeometryType(geom) = 'LINESTRING' AND ST_SRID(geom) = 4326") == routes
+        assert one("SELECT count(*) FROM plan_points WHERE run_id = :run AND "
+                   "layer = 'complexes' AND (properties->>'open')::boolean") == \
+            len(plan.siting.open_complexes)
+    db.dispose()
