@@ -255,11 +255,15 @@ class JobManager:
                                stage="stopped",
                                error=row.error or "the server stopped during this run")
             if row.has_plan:
-                proc = self._ctx.Process(target=write_files_job, args=(
-                    self.db.url, str(self.data_dir), row.id), name=f"circularopt-files-{row.id}")
-                proc.start()
-                self._writers.append(proc)
+                self._write_files(row.id)
         return len(stale)
+
+    def _write_files(self, run_id: int) -> None:
+        """Write the files of run ``run_id``'s stored plan in a background process."""
+        proc = self._ctx.Process(target=write_files_job, name=f"circularopt-files-{run_id}",
+                                 args=(self.db.url, str(self.data_dir), run_id))
+        proc.start()
+        self._writers = [p for p in self._writers if p.is_alive()] + [proc]
 
     def start(self) -> None:
         """Start the scheduler thread."""
@@ -286,10 +290,13 @@ class JobManager:
                 proc.join()
                 del self._procs[run_id]
                 row = self.db.run(run_id)
-                if row is not None and row.status == "running":
-                    self.db.update_run(run_id, status="failed", pid=None, finished=now(),
-                                       error=row.error or f"worker ended with code "
-                                                          f"{proc.exitcode}")
+                if row is not None and row.status == "running":  # killed hard
+                    self.db.update_run(
+                        run_id, status="interrupted" if row.has_plan else "failed",
+                        pid=None, finished=now(), stage="stopped",
+                        error=row.error or f"worker ended with code {proc.exitcode}")
+                    if row.has_plan:
+                        self._write_files(run_id)
 
     def _launch(self) -> None:
         with self._lock:
@@ -346,9 +353,16 @@ class JobManager:
                 os.kill(row.pid, signal.SIGINT)
             else:  # not solving yet: nothing to keep
                 proc.terminate()
-        for proc in [*procs.values(), *self._writers]:
-            proc.join(timeout)
-            if proc.is_alive():
-                proc.terminate()
-                proc.join(5)
+        for proc in procs.values():
+            _join(proc, timeout)
         self.recover()
+        for proc in self._writers:
+            _join(proc, timeout)
+
+
+def _join(proc: Any, timeout: float) -> None:
+    """Wait for ``proc``; terminate it when it takes longer than ``timeout`` seconds."""
+    proc.join(timeout)
+    if proc.is_alive():
+        proc.terminate()
+        proc.join(5)
