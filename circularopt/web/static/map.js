@@ -4,7 +4,9 @@
  * online), curbside streets (in their route's colour, unserved red; shown or hidden by the
  * page's check box named in the map div's data-streets-box, else by a legend check box),
  * the routes of one day (polylines, the chosen one highlighted), point layers.
- * Drag to pan, wheel or buttons to zoom, hover for names, click a route to choose it.
+ * Drag to pan; wheel, buttons or two fingers (pinch) to zoom, in fractional steps; hover for
+ * names, click a route to choose it. Curbside streets may come after the first paint
+ * (addStreets).
  * Hit tests are geometric (the canvas is never read back, so cross-origin tiles are fine).
  */
 "use strict";
@@ -39,6 +41,16 @@ window.CircularMap = (function () {
     return e;
   }
 
+  function projectStreets(streets) {
+    streets.groups.forEach(function (g) {
+      g.xy = g.lines.map(function (l) {
+        var lons = [], lats = [];
+        for (var i = 0; i + 1 < l.length; i += 2) { lons.push(l[i]); lats.push(l[i + 1]); }
+        return project(lons, lats);
+      });
+    });
+  }
+
   function MapView(div, data, opts) {
     this.div = div; this.data = data; this.opts = opts || {};
     this.tiles = !!this.opts.tiles; this.cache = {}; this.cached = 0;
@@ -55,15 +67,7 @@ window.CircularMap = (function () {
     data.days.forEach(function (d) {
       d.routes.forEach(function (r) { r.xy = project(r.lon, r.lat); });
     });
-    if (data.streets) {
-      data.streets.groups.forEach(function (g) {
-        g.xy = g.lines.map(function (l) {
-          var lons = [], lats = [];
-          for (var i = 0; i + 1 < l.length; i += 2) { lons.push(l[i]); lats.push(l[i + 1]); }
-          return project(lons, lats);
-        });
-      });
-    }
+    if (data.streets) { projectStreets(data.streets); }
     this.day = data.days.length ? data.days[0].day : null;
     this.build();
     this.fit();
@@ -75,6 +79,7 @@ window.CircularMap = (function () {
     div.classList.add("cmap");
     div.textContent = "";
     this.canvas = el("canvas", "", div);
+    this.canvas.style.touchAction = "none";  /* the map, not the page, takes pinches and drags */
     this.ctx = this.canvas.getContext("2d");
     this.tip = el("div", "cmap-tip", div);
     this.tip.hidden = true;
@@ -131,6 +136,17 @@ window.CircularMap = (function () {
       var note = el("div", "cmap-synthetic", this.legend);
       note.textContent = st.note; note.style.background = "#fff3cd"; note.style.color = "#7a4d00";
     }
+  };
+
+  /* curbside streets that arrive after the first paint (map.json's streets_src) */
+  MapView.prototype.addStreets = function (streets) {
+    if (!streets) { return; }
+    projectStreets(streets);
+    this.data.streets = streets;
+    this.legend.textContent = "";
+    this.buildLegend();
+    this.streetsPainted = false;
+    this.draw();
   };
 
   /* the page's streets check box (named by the map div's data-streets-box), bound once */
@@ -196,6 +212,11 @@ window.CircularMap = (function () {
     if (!this.div.dataset.rendered) {
       this.div.dataset.rendered = String(performance.now());
       this.div.dataset.points = String(this.data.layers.reduce(function (n, l) { return n + l.lon.length; }, 0));
+      if (this.opts.afterFirstPaint) { window.setTimeout(this.opts.afterFirstPaint, 0); }
+    }
+    if (this.data.streets && !this.streetsPainted) {
+      this.streetsPainted = true;
+      this.div.dataset.streetsRendered = String(performance.now());
     }
     this.div.dataset.routes = String(this.dayRoutes().length);
     this.div.dataset.streets = String(this.data.streets && !this.hidden.streets ? this.data.streets.count : 0);
@@ -319,24 +340,56 @@ window.CircularMap = (function () {
     this.tip.hidden = false;
   };
 
+  /* two fingers: zoom by the change of their distance about their midpoint, which follows them */
+  MapView.prototype.pinchStart = function (a, b) {
+    var s = this.scale(), m = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    return {d: Math.max(Math.hypot(a[0] - b[0], a[1] - b[1]), 1), z: this.z,
+            ux: this.cx + (m[0] - this.w / 2) / s, uy: this.cy + (m[1] - this.h / 2) / s};
+  };
+
+  MapView.prototype.pinchMove = function (pinch, a, b) {
+    var m = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], d = Math.max(Math.hypot(a[0] - b[0], a[1] - b[1]), 1);
+    this.z = Math.max(1, Math.min(MAX_ZOOM, pinch.z + Math.log2(d / pinch.d)));
+    var s = this.scale();
+    this.cx = pinch.ux - (m[0] - this.w / 2) / s; this.cy = pinch.uy - (m[1] - this.h / 2) / s;
+    this.draw();
+  };
+
   MapView.prototype.bind = function () {
-    var self = this, c = this.canvas, drag = null;
+    var self = this, c = this.canvas, drag = null, fingers = {}, pinch = null;
     function pos(ev) { var r = c.getBoundingClientRect(); return [ev.clientX - r.left, ev.clientY - r.top]; }
+    function two() { var k = Object.keys(fingers); return k.length === 2 ? [fingers[k[0]], fingers[k[1]]] : null; }
+    function lift(ev) {
+      delete fingers[ev.pointerId];
+      if (pinch) { pinch = null; drag = null; }
+    }
     c.addEventListener("pointerdown", function (ev) {
+      fingers[ev.pointerId] = pos(ev);
+      var t = two();
+      if (t) { pinch = self.pinchStart(t[0], t[1]); drag = null; self.tip.hidden = true; return; }
       drag = {p: pos(ev), cx: self.cx, cy: self.cy, moved: false};
-      c.setPointerCapture(ev.pointerId);
+      try { c.setPointerCapture(ev.pointerId); } catch (e) { /* a pointer already lifted */ }
     });
+    c.addEventListener("pointercancel", lift);
     c.addEventListener("pointermove", function (ev) {
       var p = pos(ev);
-      if (!drag) { self.showTip(p[0], p[1], self.hit(p[0], p[1])); return; }
+      if (fingers[ev.pointerId]) { fingers[ev.pointerId] = p; }
+      var t = pinch && two();
+      if (t) { self.pinchMove(pinch, t[0], t[1]); return; }
+      if (!drag) { if (ev.pointerType !== "touch") { self.showTip(p[0], p[1], self.hit(p[0], p[1])); } return; }
       var dx = p[0] - drag.p[0], dy = p[1] - drag.p[1], s = self.scale();
       if (Math.abs(dx) + Math.abs(dy) > 3) { drag.moved = true; self.tip.hidden = true; }
       self.cx = drag.cx - dx / s; self.cy = drag.cy - dy / s;
       self.draw();
     });
     c.addEventListener("pointerup", function (ev) {
-      var p = pos(ev), was = drag;
+      var p = pos(ev), was = drag, pinched = !!pinch;
+      if (fingers[ev.pointerId]) { fingers[ev.pointerId] = p; }
+      var t = pinch && two();
+      if (t) { self.pinchMove(pinch, t[0], t[1]); }  /* a move not yet delivered */
+      lift(ev);
       drag = null;
+      if (pinched) { return; }
       if (!was || was.moved) { return; }
       var h = self.hit(p[0], p[1]);
       if (h && h.route) { self.choose(h.route.route); }
