@@ -96,7 +96,7 @@ def _run(db: Database, data_dir: Path, run_id: int) -> None:
     def checkpoint(plan: Any) -> None:
         with stop.deferred():
             try:
-                store_plan(db, run_id, plan)
+                store_plan(db, run_id, plan, geometry=False)
             except Exception as exc:  # best effort: the run goes on
                 print(f"run {run_id}: checkpoint not saved: {exc}", file=sys.stderr)
 
@@ -114,29 +114,41 @@ def _run(db: Database, data_dir: Path, run_id: int) -> None:
                   stage="done" if plan.complete else "stopped")
 
 
-def store_plan(db: Database, run_id: int, plan: Any) -> None:
-    """Store ``plan`` as run ``run_id``'s plan (JSON, summary and, under PostGIS, its
-    geometry: :mod:`circularopt.web.gis`) in one transaction."""
+def store_plan(db: Database, run_id: int, plan: Any, *, geometry: bool = True) -> None:
+    """Store ``plan`` as run ``run_id``'s plan (JSON, summary and, under PostGIS with
+    ``geometry``, its points and lines: :mod:`circularopt.web.gis`) in one transaction.
+
+    Checkpoints pass ``geometry=False``: Bishkek's 19,488 street lines cost 2.5 CPU s
+    (docs/benchmarks.md), charged to the run's budget; a run that ends writes them, and
+    so does :func:`write_files_job` for a run a restart found interrupted.
+    """
     data = plan.to_dict()
     values = {"plan": json.dumps(data, ensure_ascii=False),
               "summary": json.dumps(plan_summary(data))}
     with db.session() as s:
         s.execute(update(RunRow).where(RunRow.id == run_id).values(**values))
-        if db.postgis:
+        if geometry and db.postgis:
             from circularopt.web.gis import store_features
 
             store_features(s.connection(), run_id, plan)
 
 
 def write_files_job(db_url: str, data_dir: str, run_id: int) -> None:
-    """Process: write the files of run ``run_id``'s stored plan (after a restart)."""
+    """Process: write the files (and, under PostGIS, the geometry) of run ``run_id``'s
+    stored plan, e.g. a checkpoint of a run killed hard."""
     from circularopt.plan import Plan
 
     db = Database(db_url)
     try:
         text = db.plan_text(run_id)
         if text:
-            _write_files(Plan.from_dict(json.loads(text)), Path(data_dir) / "runs" / str(run_id))
+            plan = Plan.from_dict(json.loads(text))
+            _write_files(plan, Path(data_dir) / "runs" / str(run_id))
+            if db.postgis:
+                from circularopt.web.gis import store_features
+
+                with db.session() as s:
+                    store_features(s.connection(), run_id, plan)
     finally:
         db.dispose()
 

@@ -8,7 +8,6 @@ PostgreSQL database instead (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5433
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -89,13 +88,9 @@ def test_scenarios_runs_and_plans_are_stored_in_postgresql(pg_url: str,
         assert client.get(f"/api/runs/{run}").json()["has_plan"]
 
 
-def test_a_stored_plan_is_postgis_geometry_a_gis_can_query(pg_url: str) -> None:
-    from sqlalchemy import text
-
-    from circularopt.outputs import plan_layers
-    from circularopt.pipeline import solve
-    from circularopt.routing.decompose import RoutingOptions
-    from circularopt.web.jobs import store_plan
+@pytest.fixture()
+def postgis(pg_url: str) -> Iterator[tuple[Any, int]]:
+    """A migrated database with PostGIS and an empty run in it."""
     from circularopt.web.storage import Database, RunRow, ScenarioRow, migrate
 
     migrate(pg_url)
@@ -104,11 +99,29 @@ def test_a_stored_plan_is_postgis_geometry_a_gis_can_query(pg_url: str) -> None:
         db.dispose()
         pytest.skip("PostGIS is not installed on this PostgreSQL server "
                     "(apt-get install postgresql-15-postgis-3)")
-    plan = solve("osh", size=120, time_limit=30, routing=RoutingOptions(
+    sid = db.add(ScenarioRow(name="osh", source="test", data="{}")).id
+    yield db, db.add(RunRow(scenario_id=sid, label="osh", settings="{}")).id
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def osh_plan() -> Any:
+    """A SYNTHETIC Osh plan of 120 sites, PyVRP stopped after 50 iterations."""
+    from circularopt.pipeline import solve
+    from circularopt.routing.decompose import RoutingOptions
+
+    return solve("osh", size=120, time_limit=30, routing=RoutingOptions(
         workers=1, engine_options={"max_iterations": 50}))
-    sid = db.add(ScenarioRow(name="osh", source="test",
-                             data=json.dumps(plan.scenario.to_dict()))).id
-    run = db.add(RunRow(scenario_id=sid, label="osh", settings="{}")).id
+
+
+def test_a_stored_plan_is_postgis_geometry_a_gis_can_query(postgis: tuple[Any, int],
+                                                           osh_plan: Any) -> None:
+    from sqlalchemy import text
+
+    from circularopt.outputs import plan_layers
+    from circularopt.web.jobs import store_plan
+
+    (db, run), plan = postgis, osh_plan
     store_plan(db, run, plan)
     store_plan(db, run, plan)  # a later checkpoint replaces the features
     first = plan.scenario.collection_points[0]
@@ -134,4 +147,20 @@ def test_a_stored_plan_is_postgis_geometry_a_gis_can_query(pg_url: str) -> None:
         assert one("SELECT count(*) FROM plan_points WHERE run_id = :run AND "
                    "layer = 'complexes' AND (properties->>'open')::boolean") == \
             len(plan.siting.open_complexes)
-    db.dispose()
+
+
+def test_a_checkpoint_gets_its_geometry_when_its_files_are_written(
+        postgis: tuple[Any, int], osh_plan: Any, tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from circularopt.web.jobs import store_plan, write_files_job
+
+    db, run = postgis
+    store_plan(db, run, osh_plan, geometry=False)  # as a worker's checkpoint
+    count = "SELECT count(*) FROM plan_points WHERE run_id = :run"
+    with db.engine.connect() as c:
+        assert c.execute(text(count), {"run": run}).scalar_one() == 0
+    write_files_job(db.url, str(tmp_path), run)  # as after a restart
+    assert (tmp_path / "runs" / str(run) / "plan.json").is_file()
+    with db.engine.connect() as c:
+        assert c.execute(text(count), {"run": run}).scalar_one() > 120
