@@ -181,7 +181,8 @@ PLAN_LINES = _feature_table("plan_lines", "LineString")
 
 
 def plan_summary(plan: dict[str, Any]) -> dict[str, Any]:
-    """What the run page shows of a plan's JSON: KPIs, verdict, banners, complexes."""
+    """What the run page shows of a plan's JSON: KPIs, verdict, banners, complexes, and
+    the stage a checkpoint was saved after (None for a plan a run returned)."""
     siting = plan.get("siting") or {}
     scenario = plan["scenario"]
     return {"kpis": plan.get("kpis"), "complete": plan.get("complete"),
@@ -190,6 +191,7 @@ def plan_summary(plan: dict[str, Any]) -> dict[str, Any]:
             "violations": list(plan.get("violations", []))[:50],
             "complexes": [c.get("id") for c in siting.get("open_complexes", [])],
             "currency": scenario.get("parameters", {}).get("currency", "USD"),
+            "checkpoint": (plan.get("info") or {}).get("checkpoint"),
             "synthetic": bool(scenario.get("metadata", {}).get("approximate_positions"))}
 
 

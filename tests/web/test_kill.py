@@ -51,7 +51,7 @@ def _wait(client: Any, run: int, until: Any, timeout: float = 90) -> dict[str, A
 
 def _routing(state: dict[str, Any]) -> bool:
     """Past siting and feedstock (routing started), so the checkpoint is stored."""
-    return state["stage"] == "routing" or state["status"] != "running"
+    return state["stage"] == "routing" or state["status"] not in ("queued", "running")
 
 
 def _assert_checkpoint_kept(client: TestClient, run: int) -> None:
@@ -60,7 +60,8 @@ def _assert_checkpoint_kept(client: TestClient, run: int) -> None:
     plan = json.loads(client.get(f"/runs/{run}/files/plan.json").content)
     assert plan["complete"] is False and plan["info"]["checkpoint"] == "feedstock"
     assert plan["siting"]["open_complexes"] and plan["routing"] is None
-    assert "INCOMPLETE plan" in client.get(f"/runs/{run}").text
+    page = client.get(f"/runs/{run}").text
+    assert "INCOMPLETE plan" in page and "at the end of the feedstock stage" in page
     assert client.get(f"/api/runs/{run}/view/map.json").status_code == 200
 
 
