@@ -86,3 +86,10 @@ def test_streets_come_after_the_first_paint(view: Any) -> None:
     assert "Unserved streets (1)" in view.inner_text("#m .cmap-legend")
     first = float(view.get_attribute("#m", "data-rendered"))
     assert float(view.get_attribute("#m", "data-streets-rendered")) > first
+
+
+def test_the_plus_button_zooms_one_level_about_the_centre(view: Any) -> None:
+    z0, centre = view.evaluate("v.z"), _world(view, 200, 150)
+    view.click("#m .cmap-bar button >> nth=0")
+    view.wait_for_function(f"Math.abs(v.z - {z0 + 1}) < 1e-9")
+    assert _world(view, 200, 150) == pytest.approx(centre, abs=1e-9)

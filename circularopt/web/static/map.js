@@ -4,14 +4,14 @@
  * online), curbside streets (in their route's colour, unserved red; shown or hidden by the
  * page's check box named in the map div's data-streets-box, else by a legend check box),
  * the routes of one day (polylines, the chosen one highlighted), point layers.
- * Drag to pan; wheel, buttons or two fingers (pinch) to zoom, in fractional steps; hover for
+ * Drag to pan; wheel, buttons (animated) or two fingers (pinch) to zoom, in fractional steps; hover for
  * names, click a route to choose it. Curbside streets may come after the first paint
  * (addStreets).
  * Hit tests are geometric (the canvas is never read back, so cross-origin tiles are fine).
  */
 "use strict";
 window.CircularMap = (function () {
-  var TILE = 256, MAX_ZOOM = 19, BG = "#f4f6f8";
+  var TILE = 256, MAX_ZOOM = 19, BG = "#f4f6f8", ZOOM_MS = 180;
 
   function merc(lon, lat) {
     var s = Math.sin(Math.max(-85.05, Math.min(85.05, lat)) * Math.PI / 180);
@@ -88,7 +88,7 @@ window.CircularMap = (function () {
       var btn = el("button", "", bar);
       btn.type = "button"; btn.textContent = b[0];
       btn.addEventListener("click", function () {
-        if (b[1]) { self.zoomAt(self.w / 2, self.h / 2, b[1]); } else { self.fit(); self.draw(); }
+        if (b[1]) { self.zoomSmooth(self.w / 2, self.h / 2, b[1]); } else { self.fit(); self.draw(); }
       });
     });
     if (this.data.days.length) {
@@ -191,6 +191,18 @@ window.CircularMap = (function () {
     s = this.scale();
     this.cx = ux - (sx - this.w / 2) / s; this.cy = uy - (sy - this.h / 2) / s;
     this.draw();
+  };
+
+  /* zoom by dz about a screen point in steps over ZOOM_MS (buttons, double click) */
+  MapView.prototype.zoomSmooth = function (sx, sy, dz) {
+    var self = this, t0 = performance.now(), done = 0;
+    function step(now) {
+      var f = Math.min(1, (now - t0) / ZOOM_MS), eased = f * (2 - f);
+      self.zoomAt(sx, sy, dz * eased - done);
+      done = dz * eased;
+      if (f < 1) { window.requestAnimationFrame(step); }
+    }
+    window.requestAnimationFrame(step);
   };
 
   MapView.prototype.draw = function () {
@@ -399,7 +411,7 @@ window.CircularMap = (function () {
       var p = pos(ev);
       self.zoomAt(p[0], p[1], -Math.max(-1, Math.min(1, ev.deltaY / 200)));
     }, {passive: false});
-    c.addEventListener("dblclick", function (ev) { var p = pos(ev); self.zoomAt(p[0], p[1], 1); });
+    c.addEventListener("dblclick", function (ev) { var p = pos(ev); self.zoomSmooth(p[0], p[1], 1); });
     if (window.ResizeObserver) {
       new ResizeObserver(function () { self.resize(); self.draw(); }).observe(this.div);
     }
