@@ -32,8 +32,8 @@ def _rows(layer: str, gdf: Any) -> list[dict[str, Any]]:
     for k, (geom, prop) in enumerate(zip(gdf.geometry, props, strict=True)):
         if geom is None or geom.is_empty:
             continue
-        feature = str(prop[key]) if key is not None else f"{prop.get('from', '')}>" \
-                                                          f"{prop.get('to', k)}"
+        feature = (str(prop[key]) if key is not None  # flows: "<from>><to>"
+                   else f"{prop.get('from', '')}>{prop.get('to', k)}")
         rows.append({"layer": layer, "feature": feature[:200], "properties": prop,
                      "geom": geom.wkt, "type": geom.geom_type})
     return rows
