@@ -1,14 +1,20 @@
 """The web app on PostgreSQL (Debian's ``postgresql`` server through pytest-postgresql),
 and plans' geometry in PostGIS (Debian's ``postgresql-15-postgis-3``).
 
-Skipped with a reason when the server binaries are absent, or when the tests run as root
-(``initdb`` refuses root); ``CIRCULAROPT_TEST_DB_URL`` points the test at an existing
-PostgreSQL database instead (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5433/test``).
+Skipped with a reason when the server binaries are absent. As root (``initdb`` refuses
+root) the server runs as Debian's ``postgres`` user instead of through pytest-postgresql;
+``CIRCULAROPT_TEST_DB_URL`` points the tests at an existing PostgreSQL database instead
+(e.g. ``postgresql+psycopg://postgres@127.0.0.1:5433/test``).
 """
 
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,13 +36,46 @@ def _pg_url(request: pytest.FixtureRequest) -> str:
         return given
     if not PG_CTL.is_file():
         pytest.skip(f"Debian's postgresql server is not installed ({PG_CTL} missing)")
-    if os.geteuid() == 0:
-        pytest.skip("initdb refuses to run as root: run the tests as an ordinary user or "
-                    "set CIRCULAROPT_TEST_DB_URL")
+    if os.geteuid() == 0:  # initdb refuses root: the server runs as Debian's postgres user
+        return str(request.getfixturevalue("postgres_as_postgres"))
     pytest.importorskip("pytest_postgresql", reason="pip install pytest-postgresql")
     proc = request.getfixturevalue("postgresql_proc")
     return (f"postgresql+psycopg://{proc.user}:{proc.password or ''}@{proc.host}:"
             f"{proc.port}/{proc.dbname}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def postgres_as_postgres() -> Iterator[str]:
+    """Tests run as root: a throwaway server in a temporary folder, run as the ``postgres``
+    user Debian's package creates (``initdb`` refuses root), on a free port."""
+    try:
+        user = pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.skip("tests run as root and there is no postgres user to run the server as")
+    folder = Path(tempfile.mkdtemp(prefix="circularopt-pg-"))
+    os.chown(folder, user.pw_uid, user.pw_gid)
+    data, port = folder / "data", _free_port()
+
+    def as_postgres(*cmd: str) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True,
+                       capture_output=True, timeout=120)
+
+    try:
+        as_postgres(str(PG_CTL.parent / "initdb"), "-D", str(data), "-A", "trust",
+                    "-U", "postgres")
+        as_postgres(str(PG_CTL), "-D", str(data), "-o", f"-p {port} -k {folder}",
+                    "-l", str(folder / "log"), "-w", "start")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        as_postgres(str(PG_CTL), "-D", str(data), "-m", "fast", "-w", "stop")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 try:
