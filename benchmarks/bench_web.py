@@ -105,7 +105,7 @@ def first_render(url: str, run_id: int, repeats: int, shot: Path | None = None
     visit: empty cache), then one reload (warm cache); JavaScript errors are counted."""
     from playwright.sync_api import sync_playwright
 
-    cold, errors = [], []
+    cold, streets, errors = [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for _ in range(repeats):
@@ -115,6 +115,11 @@ def first_render(url: str, run_id: int, repeats: int, shot: Path | None = None
             page.goto(f"{url}/runs/{run_id}")
             page.wait_for_selector("#map[data-rendered]", timeout=120_000)
             cold.append(float(page.get_attribute("#map", "data-rendered") or "nan"))
+            if page.evaluate("() => !!document.querySelector('#map').mapView.opts"
+                             ".afterFirstPaint"):  # curbside streets come after
+                page.wait_for_selector("#map[data-streets-rendered]", timeout=120_000)
+                streets.append(float(page.get_attribute("#map", "data-streets-rendered")
+                                     or "nan"))
             context.close()
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
@@ -132,6 +137,8 @@ def first_render(url: str, run_id: int, repeats: int, shot: Path | None = None
     return {"cold_ms": [round(t) for t in cold], "cold_median_ms": round(statistics.median(cold)),
             "cold_max_ms": round(max(cold)), "warm_reload_ms": round(warm),
             "charts_drawn_ms": round(charts), "points": points, "routes": routes,
+            "streets_drawn_ms": [round(t) for t in streets],
+            "streets_median_ms": round(statistics.median(streets)) if streets else None,
             "page_errors": errors}
 
 

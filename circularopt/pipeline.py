@@ -30,6 +30,7 @@ import math
 import platform
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
           seed: int = 0, backend: str | None = None, max_snap_m: float | None = None,
           routing: RoutingOptions | None = None, progress: Progress | None = None,
           joint: bool = False, week: bool | None = None,
-          scheduler: str | None = None, streets: bool | None = None) -> Plan:
+          scheduler: str | None = None, streets: bool | None = None,
+          checkpoint: Callable[[Plan], None] | None = None) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -197,6 +199,11 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         the container sites as street runs (:mod:`circularopt.routing.curbside`), every
         working day; ``plan.info["curbside"]`` records them. The week plan covers the
         container sites only.
+    checkpoint
+        Called with the plan so far (``complete=False``; ``info["checkpoint"]`` names the
+        stage) after siting and feedstock, and after the peak day's routes when a week
+        follows, e.g. to save it where a killed process cannot lose it. Its time counts
+        against ``time_limit``.
 
     Returns
     -------
@@ -207,6 +214,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         raise InputError("time_limit", time_limit, "a finite number of seconds > 0")
     options = routing or RoutingOptions()
     run = _Run(Budget(float(time_limit)), progress or (lambda _msg: None), seed, options)
+    run.checkpoint = checkpoint
     run.info.update({"seed": seed, "engine": options.engine, "time_limit": time_limit,
                      "complexes": complexes, "backend": backend, "workers": options.workers,
                      "max_snap_m": max_snap_m,
@@ -219,12 +227,14 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         run.site(complexes, backend)
         if joint:
             run.judge(complexes, backend)
+        run.save("feedstock")
         plan_week = _wants_week(run.scenario, week)
         if week is None and not plan_week and _week_held_back(run.scenario):
             run.info["week_not_planned"] = tr(WEEK_WITH_STREETS)
             run.say(run.info["week_not_planned"])
         run.route(share=WEEK_PEAK_SHARE if plan_week else 1.0)
         if plan_week:
+            run.save("routing")
             run.week(scheduler)
     except KeyboardInterrupt:
         run.say(tr("interrupted during {stage}: keeping the plan as far as it got",
@@ -263,6 +273,15 @@ class _Run:
         self.city: CityPlan | None = None
         self.week_plan: CityWeek | None = None
         self.violations: list[str] = []
+        self.checkpoint: Callable[[Plan], None] | None = None
+
+    def save(self, stage: str) -> None:
+        """Hand the plan so far, marked incomplete, to the checkpoint callback (if any)."""
+        if self.checkpoint is None:
+            return
+        plan = self.plan()
+        self.checkpoint(replace(plan, complete=False, valid=False,
+                                info={**plan.info, "checkpoint": stage}))
 
     def _left(self) -> float:
         return max(0.0, self.budget.left())

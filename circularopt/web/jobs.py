@@ -6,9 +6,14 @@ returns the plan as far as it got (``complete=False``), which the worker stores.
 worker writes the stage, the seconds left and the log lines into the database as the
 pipeline reports them, so progress survives the browser and the server.
 
-On start, runs left ``running`` by a server that died are marked ``interrupted`` (with
-the plan they saved, if any); on a clean stop the running workers are interrupted and
-store their partial plans first. Queued runs stay queued and start with the next server.
+The worker also saves a checkpoint of the plan at each stage end (siting and feedstock
+done; the peak day routed when a week follows: :func:`circularopt.pipeline.solve`'s
+``checkpoint``), so a worker or server killed hard (SIGKILL, power loss) loses at most the
+stage it was in. On start, runs left ``running`` by a server that died are marked
+``interrupted`` with the plan they saved, if any, and that plan's files (GeoPackage, CSV,
+report, ...) are written in a background process; on a clean stop the running workers are
+interrupted and store their partial plans first. Queued runs stay queued and start with
+the next server.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
+
 from circularopt.web.storage import Database, RunRow, now, plan_summary
 
-__all__ = ["JobManager", "parse_progress", "run_job"]
+__all__ = ["JobManager", "parse_progress", "run_job", "store_plan", "write_files_job"]
 
 _PROGRESS = re.compile(r"^\[\s*([\d.]+)s,\s*([\d.]+)s left\]\s+(\S+)")
 _LOG_LINES = 200
@@ -86,19 +93,64 @@ def _run(db: Database, data_dir: Path, run_id: int) -> None:
             except Exception as exc:  # progress is best effort: the plan matters more
                 print(f"run {run_id}: progress not saved: {exc}", file=sys.stderr)
 
-    plan = _solve(db, row, progress, stop)
+    def checkpoint(plan: Any) -> None:
+        with stop.deferred():
+            try:
+                store_plan(db, run_id, plan, geometry=False)
+            except Exception as exc:  # best effort: the run goes on
+                print(f"run {run_id}: checkpoint not saved: {exc}", file=sys.stderr)
+
+    plan = _solve(db, row, progress, stop, checkpoint)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if plan is None:
         return
     after = db.run(run_id)
     cancelled = after is not None and after.cancel_requested
     status = "done" if plan.complete else ("cancelled" if cancelled else "interrupted")
-    data = plan.to_dict()
-    db.update_run(run_id, plan=json.dumps(data, ensure_ascii=False), stage="outputs",
-                  summary=json.dumps(plan_summary(data)))
+    store_plan(db, run_id, plan)
+    db.update_run(run_id, stage="outputs")
     _write_files(plan, data_dir / "runs" / str(run_id))
     db.update_run(run_id, status=status, finished=now(), pid=None, seconds_left=0.0,
                   stage="done" if plan.complete else "stopped")
+
+
+def store_plan(db: Database, run_id: int, plan: Any, *, geometry: bool = True) -> None:
+    """Store ``plan`` as run ``run_id``'s plan (JSON, summary and, under PostGIS with
+    ``geometry``, its points and lines: :mod:`circularopt.web.gis`) in one transaction.
+
+    Checkpoints pass ``geometry=False``: Bishkek's 19,488 street lines cost 2.5 CPU s
+    (docs/benchmarks.md), charged to the run's budget; a run that ends writes them, and
+    so does :func:`write_files_job` for a run a restart found interrupted.
+    """
+    data = plan.to_dict()
+    values = {"plan": json.dumps(data, ensure_ascii=False),
+              "summary": json.dumps(plan_summary(data))}
+    with db.session() as s:
+        s.execute(update(RunRow).where(RunRow.id == run_id).values(**values))
+        if geometry and db.postgis:
+            from circularopt.web.gis import store_features
+
+            store_features(s.connection(), run_id, plan)
+
+
+def write_files_job(db_url: str, data_dir: str, run_id: int) -> None:
+    """Process: write the files (and, under PostGIS, the geometry) of run ``run_id``'s
+    stored plan, e.g. a checkpoint of a run killed hard."""
+    from circularopt.plan import Plan
+
+    db = Database(db_url)
+    try:
+        text = db.plan_text(run_id)
+        if text:
+            plan = Plan.from_dict(json.loads(text))
+            _write_files(plan, Path(data_dir) / "runs" / str(run_id))
+            if db.postgis:
+                from circularopt.web.gis import store_features
+
+                with db.session() as s:
+                    store_features(s.connection(), run_id, plan)
+    finally:
+        db.dispose()
 
 
 class _Interrupt:
@@ -146,7 +198,8 @@ def _preload() -> None:
             importlib.import_module(name)
 
 
-def _solve(db: Database, row: RunRow, progress: Any, stop: _Interrupt) -> Any:
+def _solve(db: Database, row: RunRow, progress: Any, stop: _Interrupt,
+           checkpoint: Any) -> Any:
     """The plan of ``row``'s settings, or None when cancelled before the solver started."""
     from circularopt.pipeline import solve
     from circularopt.routing.decompose import RoutingOptions
@@ -166,7 +219,7 @@ def _solve(db: Database, row: RunRow, progress: Any, stop: _Interrupt) -> Any:
     try:
         return solve(scenario, complexes=opts.get("complexes"),
                      time_limit=float(opts.get("time_limit", 60)), seed=int(opts.get("seed", 0)),
-                     routing=routing, progress=progress)
+                     routing=routing, progress=progress, checkpoint=checkpoint)
     except KeyboardInterrupt:
         db.update_run(row.id, status="cancelled", finished=now(), pid=None,
                       error="stopped before a scenario was loaded")
@@ -203,14 +256,26 @@ class JobManager:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._writers: list[Any] = []
 
     def recover(self) -> int:
-        """Mark runs left ``running`` by a previous server as interrupted; return count."""
+        """Mark runs left ``running`` by a previous server as interrupted, start writing
+        the files of their last saved plans; return how many."""
         stale = self.db.runs(("running",))
         for row in stale:
             self.db.update_run(row.id, status="interrupted", pid=None, finished=now(),
+                               stage="stopped",
                                error=row.error or "the server stopped during this run")
+            if row.has_plan:
+                self._write_files(row.id)
         return len(stale)
+
+    def _write_files(self, run_id: int) -> None:
+        """Write the files of run ``run_id``'s stored plan in a background process."""
+        proc = self._ctx.Process(target=write_files_job, name=f"circularopt-files-{run_id}",
+                                 args=(self.db.url, str(self.data_dir), run_id))
+        proc.start()
+        self._writers = [p for p in self._writers if p.is_alive()] + [proc]
 
     def start(self) -> None:
         """Start the scheduler thread."""
@@ -237,10 +302,13 @@ class JobManager:
                 proc.join()
                 del self._procs[run_id]
                 row = self.db.run(run_id)
-                if row is not None and row.status == "running":
-                    self.db.update_run(run_id, status="failed", pid=None, finished=now(),
-                                       error=row.error or f"worker ended with code "
-                                                          f"{proc.exitcode}")
+                if row is not None and row.status == "running":  # killed hard
+                    self.db.update_run(
+                        run_id, status="interrupted" if row.has_plan else "failed",
+                        pid=None, finished=now(), stage="stopped",
+                        error=row.error or f"worker ended with code {proc.exitcode}")
+                    if row.has_plan:
+                        self._write_files(run_id)
 
     def _launch(self) -> None:
         with self._lock:
@@ -298,8 +366,15 @@ class JobManager:
             else:  # not solving yet: nothing to keep
                 proc.terminate()
         for proc in procs.values():
-            proc.join(timeout)
-            if proc.is_alive():
-                proc.terminate()
-                proc.join(5)
+            _join(proc, timeout)
         self.recover()
+        for proc in self._writers:
+            _join(proc, timeout)
+
+
+def _join(proc: Any, timeout: float) -> None:
+    """Wait for ``proc``; terminate it when it takes longer than ``timeout`` seconds."""
+    proc.join(timeout)
+    if proc.is_alive():
+        proc.terminate()
+        proc.join(5)

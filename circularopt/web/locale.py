@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from circularopt.i18n import tr
+from circularopt.i18n import LANGUAGES as KNOWN
+from circularopt.i18n import catalog_path, tr
 
-__all__ = ["LANGUAGES", "fmt_number"]
+__all__ = ["LANGUAGES", "NAMES", "fmt_number", "offered"]
 
-LANGUAGES = {"en": "English", "ru": "Русский"}
+NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча"}
+"""Each language's name in itself."""
+
+
+def offered() -> dict[str, str]:
+    """Languages a user can choose: English (the messages' own) and each language with a
+    catalog (``circularopt/locale/<lang>/LC_MESSAGES/circularopt.po``); Kyrgyz has none
+    yet, so it is not offered (a user would see Russian under a Kyrgyz label)."""
+    return {lang: NAMES.get(lang, lang) for lang in KNOWN
+            if lang == "en" or catalog_path(lang).is_file()}
+
+
+LANGUAGES = offered()
 """Languages a user can choose (messages go through :func:`circularopt.i18n.tr`)."""
 
 

@@ -6,7 +6,8 @@ compact form that the page's own canvas renderer (``static/map.js``) draws: poin
 recyclers, landfills, depots) and the routes of each day (a week plan's working days, or
 the plan's own ``every day`` / ``peak day`` routes), each a polyline with its truck,
 length, hours, tonnes and colour, and a plan's curbside streets (``streets``: one list of
-lines per serving route, in its colour, unserved ones apart; flagged when synthetic).
+lines per serving route, in its colour, unserved ones apart; flagged when synthetic;
+:func:`write_view` puts them in a file of their own, loaded after the first paint).
 Street tiles (:mod:`circularopt.outputs.tiles`, the same provider as the HTML report) are
 drawn under them when online; offline the background is plain. Route and street lines
 are simplified (Douglas-Peucker, about 5 m) before sending.
@@ -34,10 +35,10 @@ from circularopt.plan import Plan
 __all__ = ["VIEW_FILES", "VIEW_VERSION", "charts", "map_data", "route_stops", "street_groups",
            "write_view"]
 
-VIEW_FILES = ("map.json", "charts.json", "stops.json")
+VIEW_FILES = ("map.json", "streets.json", "charts.json", "stops.json")
 """Files :func:`write_view` writes next to a run's outputs."""
 
-VIEW_VERSION = "3"
+VIEW_VERSION = "4"
 """Format of the view files (written to ``version``; older views are rewritten)."""
 
 SIMPLIFY_DEG = 5e-5
@@ -184,10 +185,15 @@ def charts(plan: Plan) -> dict[str, Any]:
 
 def write_view(plan: Plan, folder: Path) -> None:
     """Write the browser's files of ``plan`` (:data:`VIEW_FILES` and ``version``) into
-    ``folder``."""
+    ``folder``. The curbside streets go to ``streets.json`` (``null`` without streets),
+    which ``map.json`` names in ``streets_src``: the page draws the map first and the
+    streets after (Bishkek's 19,488 streets made the first render slower than 1 s)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, data in (("map.json", map_data(plan)), ("charts.json", charts(plan)),
-                       ("stops.json", route_stops(plan))):
+    view = map_data(plan)
+    streets = view.pop("streets")
+    view["streets_src"] = "streets.json" if streets else None
+    for name, data in (("map.json", view), ("streets.json", streets),
+                       ("charts.json", charts(plan)), ("stops.json", route_stops(plan))):
         (folder / name).write_text(json.dumps(data, ensure_ascii=False,
                                               separators=(",", ":")), encoding="utf-8")
     (folder / "version").write_text(VIEW_VERSION, encoding="utf-8")

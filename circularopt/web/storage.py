@@ -4,9 +4,14 @@ The schema is created and upgraded by Alembic (scripts in ``circularopt/web/migr
 when the app starts. SQLite (a file under the data folder) is the default; any SQLAlchemy
 URL works, e.g. ``postgresql+psycopg://user@host/db`` for a department's server.
 Scenarios and plans are stored as circularopt's own JSON (:meth:`Scenario.to_dict`,
-:meth:`Plan.to_dict`) in text columns, so the database needs no spatial extension. A
-run's plan column is loaded only on demand (:meth:`Database.plan_text`); pages use the
-small ``summary`` (KPIs and verdict, :func:`plan_summary`).
+:meth:`Plan.to_dict`) in text columns, so SQLite needs no spatial extension (no
+SpatiaLite). A run's plan column is loaded only on demand (:meth:`Database.plan_text`);
+pages use the small ``summary`` (KPIs and verdict, :func:`plan_summary`).
+
+On PostgreSQL with PostGIS (the migration creates the extension when it may), each stored
+plan's map layers are also kept as PostGIS geometry in SRID 4326 (:data:`PLAN_POINTS`,
+:data:`PLAN_LINES`, written by :mod:`circularopt.web.gis`), so a GIS such as QGIS can
+query the plans in the database; elsewhere those tables do not exist.
 """
 
 from __future__ import annotations
@@ -20,21 +25,29 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Column,
     DateTime,
     Float,
     ForeignKey,
     Integer,
+    MetaData,
     String,
+    Table,
     Text,
     create_engine,
     event,
+    func,
+    inspect,
     select,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import UserDefinedType
 
-__all__ = ["ACTIVE", "Base", "Database", "RunRow", "ScenarioRow", "UserRow", "migrate",
-           "now", "plan_summary"]
+__all__ = ["ACTIVE", "PLAN_LINES", "PLAN_POINTS", "SRID", "Base", "Database", "Geometry",
+           "RunRow", "ScenarioRow", "UserRow", "migrate", "now", "plan_summary"]
 
 ACTIVE = ("queued", "running")
 """Run states in which a run still waits for or holds a worker."""
@@ -115,8 +128,61 @@ class RunRow(Base):
         return None if self.summary is None else dict(json.loads(self.summary))
 
 
+SRID = 4326
+"""Spatial reference of the stored geometry (WGS84 longitude/latitude)."""
+
+
+class Geometry(UserDefinedType[str]):
+    """A PostGIS ``geometry(<kind>, 4326)`` column written and read as WKT.
+
+    Hand-written (ten lines) instead of GeoAlchemy2's type: only PostgreSQL ever gets
+    these columns, and WKT in and out through ``ST_GeomFromText`` / ``ST_AsText`` is all
+    the app needs.
+    """
+
+    cache_ok = True
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        """The column's SQL type."""
+        return f"geometry({self.kind},{SRID})"
+
+    def bind_expression(self, bindvalue: Any) -> ColumnElement[str]:
+        """WKT to geometry."""
+        return func.ST_GeomFromText(bindvalue, SRID, type_=self)
+
+    def column_expression(self, colexpr: Any) -> ColumnElement[str]:
+        """Geometry to WKT."""
+        return func.ST_AsText(colexpr, type_=self)
+
+
+GIS = MetaData()
+"""The PostGIS tables (created by migration 0004 on PostgreSQL with PostGIS only)."""
+
+
+def _feature_table(name: str, kind: str) -> Table:
+    return Table(name, GIS,
+                 Column("id", Integer, primary_key=True),
+                 Column("run_id", Integer, index=True, nullable=False),
+                 Column("layer", String(60), nullable=False),
+                 Column("feature", String(200), nullable=False),
+                 Column("properties", JSONB, nullable=False),
+                 Column("geom", Geometry(kind), nullable=False))
+
+
+PLAN_POINTS = _feature_table("plan_points", "Point")
+"""A plan's point features: collection points, complexes, recyclers, landfills, depots
+(``layer`` is the layer's name in :func:`circularopt.outputs.plan_layers`)."""
+
+PLAN_LINES = _feature_table("plan_lines", "LineString")
+"""A plan's line features: routes (``routes`` or ``routes_<day>``), flows, streets."""
+
+
 def plan_summary(plan: dict[str, Any]) -> dict[str, Any]:
-    """What the run page shows of a plan's JSON: KPIs, verdict, banners, complexes."""
+    """What the run page shows of a plan's JSON: KPIs, verdict, banners, complexes, and
+    the stage a checkpoint was saved after (None for a plan a run returned)."""
     siting = plan.get("siting") or {}
     scenario = plan["scenario"]
     return {"kpis": plan.get("kpis"), "complete": plan.get("complete"),
@@ -125,6 +191,7 @@ def plan_summary(plan: dict[str, Any]) -> dict[str, Any]:
             "violations": list(plan.get("violations", []))[:50],
             "complexes": [c.get("id") for c in siting.get("open_complexes", [])],
             "currency": scenario.get("parameters", {}).get("currency", "USD"),
+            "checkpoint": (plan.get("info") or {}).get("checkpoint"),
             "synthetic": bool(scenario.get("metadata", {}).get("approximate_positions"))}
 
 
@@ -170,6 +237,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._postgis: bool | None = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -224,6 +292,14 @@ class Database:
             s.add(row)
             s.flush()
             return row
+
+    @property
+    def postgis(self) -> bool:
+        """Whether plans' geometry is stored as PostGIS geometry (the tables exist)."""
+        if self._postgis is None:
+            self._postgis = (self.engine.dialect.name == "postgresql"
+                             and inspect(self.engine).has_table(PLAN_POINTS.name))
+        return self._postgis
 
     def user(self, name: str) -> UserRow | None:
         """The user called ``name``, or None."""

@@ -1,15 +1,18 @@
-"""The web map's curbside streets (:func:`circularopt.web.mapview.map_data`)."""
+"""The web map's curbside streets (:func:`circularopt.web.mapview.map_data`, and
+``streets.json`` beside ``map.json``)."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
 
 from circularopt.pipeline import solve
 from circularopt.plan import Plan
 from circularopt.routing.decompose import RoutingOptions
-from circularopt.web.mapview import UNSERVED_COLOUR, map_data
+from circularopt.web.mapview import UNSERVED_COLOUR, map_data, write_view
 from tests.routing.test_curbside import town_with_streets
 
 
@@ -54,3 +57,17 @@ def test_a_plan_without_streets_has_none(plan: Plan) -> None:
     bare = dataclasses.replace(plan, routing=None,
                                scenario=dataclasses.replace(plan.scenario, streets=()))
     assert map_data(bare)["streets"] is None
+
+
+def test_the_view_keeps_the_streets_in_a_file_of_their_own(plan: Plan, tmp_path: Path) -> None:
+    folder = tmp_path / "view"
+    write_view(plan, folder)
+    view = json.loads((folder / "map.json").read_text(encoding="utf-8"))
+    assert "streets" not in view and view["streets_src"] == "streets.json"
+    streets = json.loads((folder / "streets.json").read_text(encoding="utf-8"))
+    assert streets == json.loads(json.dumps(map_data(plan)["streets"]))
+    bare = dataclasses.replace(plan, routing=None, kpis=None,
+                               scenario=dataclasses.replace(plan.scenario, streets=()))
+    write_view(bare, folder)
+    assert json.loads((folder / "map.json").read_text(encoding="utf-8"))["streets_src"] is None
+    assert json.loads((folder / "streets.json").read_text(encoding="utf-8")) is None

@@ -97,10 +97,15 @@
   function loadMap(div) {
     return (early[div.dataset.src] || getJSON(div.dataset.src)).then(function (data) {
       var tiles = document.getElementById("tiles");
+      /* streets: asked for now (before plotly.js), drawn after the first paint */
+      var streets = data.streets_src ? getJSON(div.dataset.src.replace(/[^/]+$/, data.streets_src)) : null;
       var view = new window.CircularMap.MapView(div, data, {
         tiles: tiles ? tiles.checked : div.dataset.tiles === "1",
         onRoute: function (day, route) { showStops(div, day, route); },
-        onDay: function () { listRoutes(view); }});
+        onDay: function () { listRoutes(view); },
+        afterFirstPaint: streets ? function () {
+          streets.then(function (s) { view.addStreets(s); });
+        } : null});
       div.mapView = view;  /* for scripts and tests */
       if (div.id === "map") {
         listRoutes(view);

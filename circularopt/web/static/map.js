@@ -4,12 +4,14 @@
  * online), curbside streets (in their route's colour, unserved red; shown or hidden by the
  * page's check box named in the map div's data-streets-box, else by a legend check box),
  * the routes of one day (polylines, the chosen one highlighted), point layers.
- * Drag to pan, wheel or buttons to zoom, hover for names, click a route to choose it.
+ * Drag to pan; wheel, buttons (animated) or two fingers (pinch) to zoom, in fractional steps; hover for
+ * names, click a route to choose it. Curbside streets may come after the first paint
+ * (addStreets).
  * Hit tests are geometric (the canvas is never read back, so cross-origin tiles are fine).
  */
 "use strict";
 window.CircularMap = (function () {
-  var TILE = 256, MAX_ZOOM = 19, BG = "#f4f6f8";
+  var TILE = 256, MAX_ZOOM = 19, BG = "#f4f6f8", ZOOM_MS = 180;
 
   function merc(lon, lat) {
     var s = Math.sin(Math.max(-85.05, Math.min(85.05, lat)) * Math.PI / 180);
@@ -39,6 +41,16 @@ window.CircularMap = (function () {
     return e;
   }
 
+  function projectStreets(streets) {
+    streets.groups.forEach(function (g) {
+      g.xy = g.lines.map(function (l) {
+        var lons = [], lats = [];
+        for (var i = 0; i + 1 < l.length; i += 2) { lons.push(l[i]); lats.push(l[i + 1]); }
+        return project(lons, lats);
+      });
+    });
+  }
+
   function MapView(div, data, opts) {
     this.div = div; this.data = data; this.opts = opts || {};
     this.tiles = !!this.opts.tiles; this.cache = {}; this.cached = 0;
@@ -55,15 +67,7 @@ window.CircularMap = (function () {
     data.days.forEach(function (d) {
       d.routes.forEach(function (r) { r.xy = project(r.lon, r.lat); });
     });
-    if (data.streets) {
-      data.streets.groups.forEach(function (g) {
-        g.xy = g.lines.map(function (l) {
-          var lons = [], lats = [];
-          for (var i = 0; i + 1 < l.length; i += 2) { lons.push(l[i]); lats.push(l[i + 1]); }
-          return project(lons, lats);
-        });
-      });
-    }
+    if (data.streets) { projectStreets(data.streets); }
     this.day = data.days.length ? data.days[0].day : null;
     this.build();
     this.fit();
@@ -75,6 +79,7 @@ window.CircularMap = (function () {
     div.classList.add("cmap");
     div.textContent = "";
     this.canvas = el("canvas", "", div);
+    this.canvas.style.touchAction = "none";  /* the map, not the page, takes pinches and drags */
     this.ctx = this.canvas.getContext("2d");
     this.tip = el("div", "cmap-tip", div);
     this.tip.hidden = true;
@@ -83,7 +88,7 @@ window.CircularMap = (function () {
       var btn = el("button", "", bar);
       btn.type = "button"; btn.textContent = b[0];
       btn.addEventListener("click", function () {
-        if (b[1]) { self.zoomAt(self.w / 2, self.h / 2, b[1]); } else { self.fit(); self.draw(); }
+        if (b[1]) { self.zoomSmooth(self.w / 2, self.h / 2, b[1]); } else { self.fit(); self.draw(); }
       });
     });
     if (this.data.days.length) {
@@ -133,6 +138,17 @@ window.CircularMap = (function () {
     }
   };
 
+  /* curbside streets that arrive after the first paint (map.json's streets_src) */
+  MapView.prototype.addStreets = function (streets) {
+    if (!streets) { return; }
+    projectStreets(streets);
+    this.data.streets = streets;
+    this.legend.textContent = "";
+    this.buildLegend();
+    this.streetsPainted = false;
+    this.draw();
+  };
+
   /* the page's streets check box (named by the map div's data-streets-box), bound once */
   MapView.prototype.streetsBox = function () {
     var id = this.div.dataset.streetsBox, box = id ? document.getElementById(id) : null;
@@ -177,6 +193,18 @@ window.CircularMap = (function () {
     this.draw();
   };
 
+  /* zoom by dz about a screen point in steps over ZOOM_MS (buttons, double click) */
+  MapView.prototype.zoomSmooth = function (sx, sy, dz) {
+    var self = this, t0 = performance.now(), done = 0;
+    function step(now) {
+      var f = Math.min(1, (now - t0) / ZOOM_MS), eased = f * (2 - f);
+      self.zoomAt(sx, sy, dz * eased - done);
+      done = dz * eased;
+      if (f < 1) { window.requestAnimationFrame(step); }
+    }
+    window.requestAnimationFrame(step);
+  };
+
   MapView.prototype.draw = function () {
     var self = this;
     if (this.queued) { return; }
@@ -196,6 +224,11 @@ window.CircularMap = (function () {
     if (!this.div.dataset.rendered) {
       this.div.dataset.rendered = String(performance.now());
       this.div.dataset.points = String(this.data.layers.reduce(function (n, l) { return n + l.lon.length; }, 0));
+      if (this.opts.afterFirstPaint) { window.setTimeout(this.opts.afterFirstPaint, 0); }
+    }
+    if (this.data.streets && !this.streetsPainted) {
+      this.streetsPainted = true;
+      this.div.dataset.streetsRendered = String(performance.now());
     }
     this.div.dataset.routes = String(this.dayRoutes().length);
     this.div.dataset.streets = String(this.data.streets && !this.hidden.streets ? this.data.streets.count : 0);
@@ -319,24 +352,56 @@ window.CircularMap = (function () {
     this.tip.hidden = false;
   };
 
+  /* two fingers: zoom by the change of their distance about their midpoint, which follows them */
+  MapView.prototype.pinchStart = function (a, b) {
+    var s = this.scale(), m = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    return {d: Math.max(Math.hypot(a[0] - b[0], a[1] - b[1]), 1), z: this.z,
+            ux: this.cx + (m[0] - this.w / 2) / s, uy: this.cy + (m[1] - this.h / 2) / s};
+  };
+
+  MapView.prototype.pinchMove = function (pinch, a, b) {
+    var m = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], d = Math.max(Math.hypot(a[0] - b[0], a[1] - b[1]), 1);
+    this.z = Math.max(1, Math.min(MAX_ZOOM, pinch.z + Math.log2(d / pinch.d)));
+    var s = this.scale();
+    this.cx = pinch.ux - (m[0] - this.w / 2) / s; this.cy = pinch.uy - (m[1] - this.h / 2) / s;
+    this.draw();
+  };
+
   MapView.prototype.bind = function () {
-    var self = this, c = this.canvas, drag = null;
+    var self = this, c = this.canvas, drag = null, fingers = {}, pinch = null;
     function pos(ev) { var r = c.getBoundingClientRect(); return [ev.clientX - r.left, ev.clientY - r.top]; }
+    function two() { var k = Object.keys(fingers); return k.length === 2 ? [fingers[k[0]], fingers[k[1]]] : null; }
+    function lift(ev) {
+      delete fingers[ev.pointerId];
+      if (pinch) { pinch = null; drag = null; }
+    }
     c.addEventListener("pointerdown", function (ev) {
+      fingers[ev.pointerId] = pos(ev);
+      var t = two();
+      if (t) { pinch = self.pinchStart(t[0], t[1]); drag = null; self.tip.hidden = true; return; }
       drag = {p: pos(ev), cx: self.cx, cy: self.cy, moved: false};
-      c.setPointerCapture(ev.pointerId);
+      try { c.setPointerCapture(ev.pointerId); } catch (e) { /* a pointer already lifted */ }
     });
+    c.addEventListener("pointercancel", lift);
     c.addEventListener("pointermove", function (ev) {
       var p = pos(ev);
-      if (!drag) { self.showTip(p[0], p[1], self.hit(p[0], p[1])); return; }
+      if (fingers[ev.pointerId]) { fingers[ev.pointerId] = p; }
+      var t = pinch && two();
+      if (t) { self.pinchMove(pinch, t[0], t[1]); return; }
+      if (!drag) { if (ev.pointerType !== "touch") { self.showTip(p[0], p[1], self.hit(p[0], p[1])); } return; }
       var dx = p[0] - drag.p[0], dy = p[1] - drag.p[1], s = self.scale();
       if (Math.abs(dx) + Math.abs(dy) > 3) { drag.moved = true; self.tip.hidden = true; }
       self.cx = drag.cx - dx / s; self.cy = drag.cy - dy / s;
       self.draw();
     });
     c.addEventListener("pointerup", function (ev) {
-      var p = pos(ev), was = drag;
+      var p = pos(ev), was = drag, pinched = !!pinch;
+      if (fingers[ev.pointerId]) { fingers[ev.pointerId] = p; }
+      var t = pinch && two();
+      if (t) { self.pinchMove(pinch, t[0], t[1]); }  /* a move not yet delivered */
+      lift(ev);
       drag = null;
+      if (pinched) { return; }
       if (!was || was.moved) { return; }
       var h = self.hit(p[0], p[1]);
       if (h && h.route) { self.choose(h.route.route); }
@@ -346,7 +411,7 @@ window.CircularMap = (function () {
       var p = pos(ev);
       self.zoomAt(p[0], p[1], -Math.max(-1, Math.min(1, ev.deltaY / 200)));
     }, {passive: false});
-    c.addEventListener("dblclick", function (ev) { var p = pos(ev); self.zoomAt(p[0], p[1], 1); });
+    c.addEventListener("dblclick", function (ev) { var p = pos(ev); self.zoomSmooth(p[0], p[1], 1); });
     if (window.ResizeObserver) {
       new ResizeObserver(function () { self.resize(); self.draw(); }).observe(this.div);
     }
