@@ -1,0 +1,96 @@
+"""Turn-aware matrices on the compact expansion (only restricted junctions split)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from circularopt.exceptions import InputError
+from circularopt.matrices.turns import compact_turn_graph, turn_node_matrices
+from circularopt.network import RoadNetwork, TurnAwareGraph
+from tests.matrices.conftest import random_digraphs, small_network
+
+
+@st.composite
+def restricted_graphs(draw: st.DrawFn, u_turn_s: st.SearchStrategy[float]
+                      ) -> TurnAwareGraph:
+    """A small random network with random ``no_*`` and ``only_*`` turn rules."""
+    net = small_network(*draw(random_digraphs()))
+    heads, tails = net.indices, net.edge_tails
+    turns = [(int(a), int(f)) for a in range(net.n_edges)
+             for f in np.flatnonzero(tails == heads[a])]
+    pick = st.lists(st.sampled_from(turns), max_size=6, unique=True) if turns \
+        else st.just([])
+    banned, only = draw(pick), draw(pick)
+    return TurnAwareGraph(net, draw(u_turn_s), banned=tuple(banned),
+                          only=tuple(p for p in only if p not in banned))
+
+
+def _line(graph: TurnAwareGraph) -> tuple[np.ndarray, np.ndarray]:
+    nodes = np.arange(graph.network.n_nodes)
+    return turn_node_matrices(graph, nodes, backend="scipy", expansion="line")
+
+
+@settings(max_examples=150, deadline=None)
+@given(graph=restricted_graphs(st.just(0.0)), backend=st.sampled_from(["ch", "scipy"]))
+def test_compact_equals_line_graph_without_u_turn_penalty(graph: TurnAwareGraph,
+                                                          backend: str) -> None:
+    nodes = np.arange(graph.network.n_nodes)
+    got = turn_node_matrices(graph, nodes, backend=backend, expansion="compact",
+                             workers=1)
+    ref = _line(graph)
+    assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(graph=restricted_graphs(st.floats(1.0, 3e4)))
+def test_compact_with_u_turn_penalty_between_free_and_line_graph(
+        graph: TurnAwareGraph) -> None:
+    nodes = np.arange(graph.network.n_nodes)
+    got = turn_node_matrices(graph, nodes, expansion="compact", workers=1)[0]
+    free = _line(TurnAwareGraph(graph.network, 0.0, graph.banned, graph.only))[0]
+    assert (got <= _line(graph)[0] + 1e-6).all() and (got >= free - 1e-6).all()
+
+
+def _path_with_spur() -> RoadNetwork:
+    # 0 - 1 - 2 two-way, spur 1 - 3 two-way; 10 s and 100 m per edge
+    u, v = np.array([0, 1, 1, 2, 1, 3]), np.array([1, 0, 2, 1, 3, 1])
+    return RoadNetwork.from_edges(np.array([0.0, 0.0, 0.0, 1e-3]),
+                                  np.array([0.0, 1e-3, 2e-3, 1e-3]), u, v,
+                                  np.full(6, 10.0), np.full(6, 100.0))
+
+
+@pytest.mark.parametrize("backend", ["ch", "scipy"])
+def test_ban_changes_the_path_and_caveat_on_u_turn_next_door(backend: str) -> None:
+    net = _path_with_spur()
+    straight = (net.edge_index(0, 1), net.edge_index(1, 2))
+    plain = TurnAwareGraph(net, 0.0)
+    assert turn_node_matrices(plain, [0], [2], backend=backend)[0][0, 0] == 20.0
+    banned = TurnAwareGraph(net, 30.0, banned=(straight,))
+    # 0 -> 1 -> 3, turn round at 3 (30 s in the line graph), 3 -> 1 -> 2
+    line = turn_node_matrices(banned, [0], [2], expansion="line", backend=backend)
+    compact = turn_node_matrices(banned, [0], [2], expansion="compact", backend=backend)
+    assert line[0][0, 0] == pytest.approx(70.0) and line[1][0, 0] == pytest.approx(400.0)
+    # the caveat: the turn at unrestricted node 3 is not charged
+    assert compact[0][0, 0] == pytest.approx(40.0) and compact[1][0, 0] == pytest.approx(400.0)
+    # the default with a penalty is the exact line graph
+    assert turn_node_matrices(banned, [0], [2])[0][0, 0] == pytest.approx(70.0)
+
+
+def test_compact_graph_splits_only_restricted_junctions() -> None:
+    net = _path_with_spur()
+    graph = TurnAwareGraph(net, 0.0, banned=((net.edge_index(0, 1), net.edge_index(1, 2)),))
+    compact = compact_turn_graph(graph)
+    assert compact.n_nodes == 4 + 3  # node 1 has three in-edges, one copy each
+    assert list(compact.arrivals(np.array([0, 1])).node) == [0, 4, 5, 6]
+    # copies: from 0 (no straight on: to 0 and 3), from 2 (3 turns), from 3 (3 turns);
+    # plus the 6 edges from the original nodes
+    assert len(compact.indices) == 6 + 2 + 3 + 3
+
+
+def test_unknown_expansion_named() -> None:
+    graph = TurnAwareGraph(_path_with_spur(), 0.0, banned=((0, 1),))
+    with pytest.raises(InputError, match="expansion"):
+        turn_node_matrices(graph, [0], expansion="edges")
