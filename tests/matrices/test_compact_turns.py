@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -54,6 +56,26 @@ def test_compact_with_u_turn_penalty_between_free_and_line_graph(
     assert (got <= _line(graph)[0] + 1e-6).all() and (got >= free - 1e-6).all()
 
 
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), u_turn_s=st.floats(1.0, 3e4))
+def test_compact_equals_line_graph_when_every_junction_is_restricted(
+        data: st.DataObject, u_turn_s: float) -> None:
+    # every node with a way in and out is split, so U-turns are charged everywhere
+    net = small_network(*data.draw(random_digraphs()))
+    heads, tails = net.indices, net.edge_tails
+    bans = []
+    for v in range(net.n_nodes):
+        into, out = np.flatnonzero(heads == v), np.flatnonzero(tails == v)
+        if len(into) and len(out):
+            bans.append((int(data.draw(st.sampled_from(into))),
+                         int(data.draw(st.sampled_from(out)))))
+    graph = TurnAwareGraph(net, u_turn_s, banned=tuple(bans))
+    nodes = np.arange(net.n_nodes)
+    got = turn_node_matrices(graph, nodes, expansion="compact", workers=1)
+    ref = _line(graph)
+    assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
 def _path_with_spur() -> RoadNetwork:
     # 0 - 1 - 2 two-way, spur 1 - 3 two-way; 10 s and 100 m per edge
     u, v = np.array([0, 1, 1, 2, 1, 3]), np.array([1, 0, 2, 1, 3, 1])
@@ -77,6 +99,11 @@ def test_ban_changes_the_path_and_caveat_on_u_turn_next_door(backend: str) -> No
     assert compact[0][0, 0] == pytest.approx(40.0) and compact[1][0, 0] == pytest.approx(400.0)
     # the default with a penalty is the exact line graph
     assert turn_node_matrices(banned, [0], [2])[0][0, 0] == pytest.approx(70.0)
+    # with node 3 restricted too (only a U-turn there), the compact graph charges it
+    both = TurnAwareGraph(net, 30.0, banned=(straight,),
+                          only=((net.edge_index(1, 3), net.edge_index(3, 1)),))
+    compact = turn_node_matrices(both, [0], [2], expansion="compact", backend=backend)
+    assert compact[0][0, 0] == pytest.approx(70.0)
 
 
 def test_compact_graph_splits_only_restricted_junctions() -> None:
@@ -94,3 +121,24 @@ def test_unknown_expansion_named() -> None:
     graph = TurnAwareGraph(_path_with_spur(), 0.0, banned=((0, 1),))
     with pytest.raises(InputError, match="expansion"):
         turn_node_matrices(graph, [0], expansion="edges")
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["bavaria-10.068_48.135.osm", "west-oakland.osm.bz2"])
+def test_real_extract_compact_against_line_graph(shared: Path, name: str) -> None:
+    from circularopt.network import load_network
+    from tests.matrices.test_ch_turns import _bans
+
+    net = load_network(shared / "osm" / name, simplify=False)  # every junction kept
+    bans = _bans(net, 0.3, 1)  # synthetic: these extracts hold no restriction
+    nodes = np.arange(net.n_nodes)
+    for u_turn_s in (0.0, 60.0):
+        graph = TurnAwareGraph(net, u_turn_s, banned=bans)
+        line = turn_node_matrices(graph, nodes, expansion="line", backend="scipy")
+        compact = turn_node_matrices(graph, nodes, expansion="compact", workers=1)
+        if u_turn_s == 0.0:
+            assert np.array_equal(compact[0], line[0]) and np.array_equal(compact[1], line[1])
+        else:
+            assert (compact[0] <= line[0] + 1e-6).all()
+    plain = turn_node_matrices(TurnAwareGraph(net, 0.0), nodes)
+    assert (compact[0] >= plain[0] - 1e-6).all() and (compact[0] > plain[0] + 1.0).any()
