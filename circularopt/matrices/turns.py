@@ -115,7 +115,7 @@ def compact_turn_graph(graph: TurnAwareGraph) -> CompactTurnGraph:
     a = np.repeat(into, count)
     f = np.repeat(net.indptr[heads[into]] - (np.cumsum(count) - count), count) \
         + np.arange(count.sum())
-    keep = _allowed(graph, a, f)
+    keep = graph.allowed(a, f)
     a, f = a[keep], f[keep]
     pen = np.round(graph.u_turn_s / enc.time_quantum_s) * enc.radix
     rows = np.concatenate([tails, copy[a]])
@@ -132,19 +132,6 @@ def compact_turn_graph(graph: TurnAwareGraph) -> CompactTurnGraph:
     np.cumsum(np.bincount(key, minlength=n), out=arrive_ptr[1:])
     arrive = np.concatenate([free, copy[into]])[by_node]
     return CompactTurnGraph(indptr, cols, weights, arrive_ptr, arrive)
-
-
-def _allowed(graph: TurnAwareGraph, a: np.ndarray, f: np.ndarray) -> np.ndarray:
-    """Which turns ``a -> f`` (edge in, edge out) the restrictions allow."""
-    m = graph.network.n_edges
-    key = a * m + f
-    keep = np.ones(len(a), dtype=bool)
-    if graph.banned:
-        keep &= ~np.isin(key, [x * m + y for x, y in graph.banned])
-    if graph.only:
-        keep &= ~np.isin(a, [x for x, _ in graph.only]) | np.isin(
-            key, [x * m + y for x, y in graph.only])
-    return keep
 
 
 def turn_hierarchy(graph: TurnAwareGraph, *, cache_dir: str | Path | None = None
