@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 import networkx as nx
@@ -315,9 +316,10 @@ def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
                u_turn_s: float = 60.0, workers: int | None = None, line: bool = False
                ) -> None:
     """Print CPU and wall seconds of a ``sources`` x ``sources`` node matrix: plain
-    (node hierarchy) and turn-aware on the compact expansion (its hierarchy), with
-    synthetic bans at ``share`` of the junctions; hierarchies are built apart. With
-    ``line``, also the exact line-graph search (scipy) and how many entries differ."""
+    (node hierarchy) and turn-aware on the compact expansions (``"compact"``, exact, and
+    ``"restricted"``; their hierarchies), with synthetic bans at ``share`` of the
+    junctions; hierarchies are built apart. With ``line``, also the exact line-graph
+    search (scipy), and how many entries of each differ from it."""
     from circularopt.matrices import node_matrices
     from circularopt.matrices.turns import cached_compact, turn_node_matrices
     from circularopt.network import TurnAwareGraph
@@ -325,16 +327,19 @@ def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
     src = np.random.default_rng(3).choice(network.n_nodes, sources, replace=False)
     graph = TurnAwareGraph(network, u_turn_s, banned=random_bans(network, share))
     preprocess(network, "ch")
-    compact, cpu, wall = _timed(lambda: cached_compact(graph))
-    print(f"{len(graph.banned)} bans (U-turn {u_turn_s:g} s); compact graph "
-          f"{compact.n_nodes:,} nodes, {len(compact.indices):,} arcs (network "
-          f"{network.n_nodes:,} / {network.n_edges:,}): {cpu:.2f} CPU s")
-    few = src[:2]
-    _, cpu, wall = _timed(lambda: turn_node_matrices(graph, few, expansion="compact"))
-    print(f"compact hierarchy (and numba warm-up): {cpu:.1f} CPU s, {wall:.1f} s wall")
-    calls = {"plain (node hierarchy)": lambda: node_matrices(network, src, workers=workers),
-             "turn-aware, compact expansion (its hierarchy)": lambda: turn_node_matrices(
-                 graph, src, expansion="compact", workers=workers)}
+    print(f"{len(graph.banned)} bans (U-turn {u_turn_s:g} s); network "
+          f"{network.n_nodes:,} nodes, {network.n_edges:,} edges")
+    for expansion in ("compact", "restricted"):
+        compact, cpu, _ = _timed(partial(cached_compact, graph,
+                                         exact=expansion == "compact"))
+        _, h_cpu, h_wall = _timed(partial(turn_node_matrices, graph, src[:2],
+                                          expansion=expansion))
+        print(f"{expansion}: {compact.n_nodes:,} nodes, {len(compact.indices):,} arcs "
+              f"({cpu:.2f} CPU s); hierarchy {h_cpu:.1f} CPU s, {h_wall:.1f} s wall")
+    calls = {"plain (node hierarchy)": lambda: node_matrices(network, src, workers=workers)}
+    for expansion in ("compact", "restricted"):
+        calls[f"turn-aware, {expansion} (its hierarchy)"] = partial(
+            turn_node_matrices, graph, src, expansion=expansion, workers=workers)
     if line:
         calls["turn-aware, line graph (scipy, exact)"] = lambda: turn_node_matrices(
             graph, src, expansion="line", backend="scipy", workers=workers)
@@ -343,16 +348,19 @@ def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
     rows, base = [], (0.0, 0.0)
     for name, call in calls.items():
         (dur, _), cpu, wall = _timed(call)
-        rows.append(dur)
+        rows.append((name, dur))
         base = base if base[0] else (cpu, wall)
         print(f"| {name} | {cpu:.2f} | {wall:.2f} | {cpu / base[0]:.1f}x | "
               f"{wall / base[1]:.1f}x |", flush=True)
     if line:
-        diff = rows[2] - rows[1]
-        print(f"compact vs line graph: {int((diff > 1e-6).sum()):,} of {diff.size:,} "
-              f"entries lower (by at most {diff.max():.1f} s, mean "
-              f"{diff[diff > 1e-6].mean() if (diff > 1e-6).any() else 0:.1f} s), "
-              f"{int((diff < -1e-6).sum())} higher")
+        ref = rows[-1][1]
+        for name, got in rows[1:-1]:
+            diff = ref - got
+            low = diff > 1e-6
+            print(f"{name} vs line graph: {int(low.sum()):,} of {diff.size:,} entries "
+                  f"lower (by at most {diff.max():.1f} s, mean "
+                  f"{diff[low].mean() if low.any() else 0:.1f} s), "
+                  f"{int((diff < -1e-6).sum())} higher")
 
 
 def _backend_rows(name: str, network: RoadNetwork, src: np.ndarray) -> np.ndarray:

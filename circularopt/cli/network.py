@@ -47,9 +47,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "origin); same numbers (default ch; with turn restrictions and the "
                         "line graph, scipy)")
     p.add_argument("--turn-expansion", choices=EXPANSIONS,
-                   help="--turns with restrictions: compact (only restricted junctions "
-                        "split; fast, a U-turn next to one is not charged) or line (the "
-                        "line graph, exact; default unless the U-turn penalty is 0)")
+                   help="--turns with restrictions: compact (default: restricted junctions "
+                        "and those within a U-turn's round trip of them split; exact), "
+                        "restricted (restricted junctions only; faster, a U-turn next to "
+                        "one is not charged) or line (the line graph; exact, slow)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     p.set_defaults(func=_network)
 

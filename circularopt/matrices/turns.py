@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import dijkstra
 
 from circularopt._validate import choice
 from circularopt.exceptions import InputError
@@ -37,6 +38,7 @@ from circularopt.matrices.road import (
 from circularopt.matrices.travel import TravelMatrices
 
 if TYPE_CHECKING:
+    from circularopt.network.graph import RoadNetwork
     from circularopt.network.turns import TurnAwareGraph
 
 __all__ = ["EXPANSIONS", "CompactTurnGraph", "cached_compact", "compact_turn_graph",
@@ -87,27 +89,34 @@ class CompactTurnGraph:
         return Starts(ptr, self.arrive_node[pos].astype(np.int64), np.zeros(ptr[-1]))
 
 
-def compact_turn_graph(graph: TurnAwareGraph) -> CompactTurnGraph:
-    """Expand the junctions named by the graph's restrictions (see
+def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactTurnGraph:
+    """Split the junctions a turn-aware path needs to tell apart (see
     :class:`CompactTurnGraph`); every other junction stays one node.
 
-    Exact for turn restrictions: a path's cost is the sum of its edges' encoded weights
-    plus the U-turn penalty where it turns back at a restricted junction. Caveat: it
-    does not charge a U-turn at an unrestricted junction, which a fastest path makes only
-    to come back into a restricted one (``a -> z -> a``); the line graph charges it. So
-    with a positive U-turn penalty the result can be lower than the line graph's;
-    without one it is equal (tested against the line graph).
+    A path's cost is the sum of its edges' encoded weights plus the U-turn penalty where
+    it turns back at a split junction; bans and ``only_*`` rules apply at the restricted
+    ones. A fastest path turns back at an unsplit junction ``b`` only on an excursion
+    ``a -> z -> ... -> b -> ... -> z -> a`` that re-enters a restricted junction ``a`` by
+    another edge. With ``exact`` (default), every junction ``b`` whose round trip from
+    such a two-way neighbour ``z`` is shorter than the U-turn penalty is split too, so
+    turning at ``z`` (charged) is never dearer than the free turn at ``b``: the result
+    equals the line graph's (tested). Without ``exact`` only the restricted junctions
+    are split: faster, but such U-turns go uncharged and the result can be lower than
+    the line graph's (equal when the penalty is 0, which splits nothing more anyway).
     """
     net = graph.network
     n, m = net.n_nodes, net.n_edges
     heads, tails = net.indices.astype(np.int64), net.edge_tails.astype(np.int64)
     enc = net.encoded
     w = np.asarray(enc.graph.data, dtype=np.float64)
-    restricted = np.zeros(n, dtype=bool)
+    pen = np.round(graph.u_turn_s / enc.time_quantum_s) * enc.radix
+    split = np.zeros(n, dtype=bool)
     rules = graph.banned + graph.only
     if rules:
-        restricted[heads[np.array([a for a, _ in rules], dtype=np.int64)]] = True
-    into = np.flatnonzero(restricted[heads])
+        split[heads[np.array([a for a, _ in rules], dtype=np.int64)]] = True
+        if exact and pen > 0:
+            split |= _u_turn_reach(net, split, pen)
+    into = np.flatnonzero(split[heads])
     copy = np.full(m, -1, dtype=np.int64)
     copy[into] = n + np.arange(len(into))
     end = np.where(copy >= 0, copy, heads)
@@ -117,7 +126,6 @@ def compact_turn_graph(graph: TurnAwareGraph) -> CompactTurnGraph:
         + np.arange(count.sum())
     keep = graph.allowed(a, f)
     a, f = a[keep], f[keep]
-    pen = np.round(graph.u_turn_s / enc.time_quantum_s) * enc.radix
     rows = np.concatenate([tails, copy[a]])
     size = n + len(into)
     order = np.argsort(rows, kind="stable")
@@ -125,13 +133,32 @@ def compact_turn_graph(graph: TurnAwareGraph) -> CompactTurnGraph:
     np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
     cols = np.concatenate([end, end[f]])[order]
     weights = np.concatenate([w, w[f] + pen * (heads[f] == tails[a])])[order]
-    free = np.flatnonzero(~restricted)
+    free = np.flatnonzero(~split)
     key = np.concatenate([free, heads[into]])
-    by_node = np.argsort(key, kind="stable")
     arrive_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(key, minlength=n), out=arrive_ptr[1:])
-    arrive = np.concatenate([free, copy[into]])[by_node]
+    arrive = np.concatenate([free, copy[into]])[np.argsort(key, kind="stable")]
     return CompactTurnGraph(indptr, cols, weights, arrive_ptr, arrive)
+
+
+def _u_turn_reach(net: RoadNetwork, restricted: np.ndarray, pen: float,
+                  chunk: int = 64) -> np.ndarray:
+    """Junctions ``b`` with ``d(z, b) + d(b, z) < pen`` (encoded) for a two-way neighbour
+    ``z`` of a restricted junction (bounded Dijkstra searches, both directions)."""
+    n = net.n_nodes
+    heads, tails = net.indices.astype(np.int64), net.edge_tails.astype(np.int64)
+    leaving = restricted[tails] & (heads != tails)
+    back = np.isin(heads * n + tails, tails * n + heads)
+    zs = np.unique(heads[leaving & back])
+    graph = net.encoded.graph
+    reverse = graph.T.tocsr()
+    reach = np.zeros(n, dtype=bool)
+    for lo in range(0, len(zs), chunk):
+        part = zs[lo:lo + chunk]
+        there = np.atleast_2d(dijkstra(graph, indices=part, limit=pen))
+        there += np.atleast_2d(dijkstra(reverse, indices=part, limit=pen))
+        reach |= (there < pen).any(axis=0)
+    return reach
 
 
 def turn_hierarchy(graph: TurnAwareGraph, *, cache_dir: str | Path | None = None
@@ -144,8 +171,9 @@ def turn_hierarchy(graph: TurnAwareGraph, *, cache_dir: str | Path | None = None
                             lambda: (line.indptr, line.indices, line.data), cache_dir)
 
 
-EXPANSIONS = ("compact", "line")
-"""How :func:`turn_node_matrices` expands a network with restrictions."""
+EXPANSIONS = ("compact", "restricted", "line")
+"""How :func:`turn_node_matrices` expands a network with restrictions: the compact
+expansion (exact), its restricted junctions only (``exact=False``), the line graph."""
 
 _compact: dict[str, CompactTurnGraph] = {}
 
@@ -155,13 +183,13 @@ def _restriction_key(graph: TurnAwareGraph) -> str:
     return f"{graph.network.fingerprint}|{h.hexdigest()[:24]}"
 
 
-def cached_compact(graph: TurnAwareGraph) -> CompactTurnGraph:
+def cached_compact(graph: TurnAwareGraph, *, exact: bool = True) -> CompactTurnGraph:
     """:func:`compact_turn_graph`, kept in memory for the last few graphs."""
-    key = _restriction_key(graph)
+    key = f"{_restriction_key(graph)}|{exact}"
     if key not in _compact:
         while len(_compact) >= 4:
             _compact.pop(next(iter(_compact)))
-        _compact[key] = compact_turn_graph(graph)
+        _compact[key] = compact_turn_graph(graph, exact=exact)
     return _compact[key]
 
 
@@ -177,20 +205,20 @@ def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarra
     restrictions the plain node matrices are exact and are returned. ``workers`` and
     ``cache_dir`` as in :func:`~circularopt.matrices.node_matrices`.
 
-    ``expansion`` (with restrictions): ``"compact"`` searches
-    :func:`compact_turn_graph` (only restricted junctions expanded; fast, see its
-    caveat on U-turns next to them), ``"line"`` the line graph (exact, about 5x the
-    plain time). Default: ``"compact"`` when the U-turn penalty is 0 (then both are
-    equal), ``"line"`` otherwise.
+    ``expansion`` (with restrictions): ``"compact"`` (default) searches
+    :func:`compact_turn_graph` (the restricted junctions and those within a U-turn
+    penalty's round trip of their neighbours split; exact), ``"restricted"`` the same
+    with the restricted junctions split only (faster with a U-turn penalty, but a U-turn
+    next to one goes uncharged), ``"line"`` the line graph (exact, many times the plain
+    time). Measured in ``docs/benchmarks.md``.
 
     ``backend``: ``"ch"`` or ``"scipy"``. Default ``"ch"``, but ``"scipy"`` for the line
     graph, whose hierarchy takes far longer to build than one matrix of line-graph
-    searches on city networks (measured in ``docs/benchmarks.md``).
+    searches on city networks.
     """
     net = graph.network
     restricted = bool(graph.banned or graph.only)
-    if expansion is None:
-        expansion = "compact" if graph.u_turn_s == 0 else "line"
+    expansion = "compact" if expansion is None else expansion
     choice("expansion", expansion, EXPANSIONS)
     if backend is None:
         backend = "scipy" if restricted and expansion == "line" else "ch"
@@ -203,8 +231,9 @@ def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarra
     n_workers = default_workers() if workers is None else workers
     if n_workers < 1:
         raise InputError("workers", workers, "an integer >= 1 or None")
-    if expansion == "compact":
-        dur, dist = _compact_matrices(graph, src, tgt, backend, n_workers, cache_dir)
+    if expansion != "line":
+        dur, dist = _compact_matrices(graph, src, tgt, backend, n_workers, cache_dir,
+                                      exact=expansion == "compact")
     elif backend == "scipy":
         return graph.node_matrices(src, tgt, line_graph=True)
     else:
@@ -220,15 +249,16 @@ def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarra
 
 
 def _compact_matrices(graph: TurnAwareGraph, src: np.ndarray, tgt: np.ndarray,
-                      backend: str, workers: int, cache_dir: str | Path | None
-                      ) -> tuple[np.ndarray, np.ndarray]:
+                      backend: str, workers: int, cache_dir: str | Path | None, *,
+                      exact: bool) -> tuple[np.ndarray, np.ndarray]:
     """Node matrices on the compact expansion, by hierarchy or by scipy's Dijkstra."""
-    compact = cached_compact(graph)
+    compact = cached_compact(graph, exact=exact)
     enc = graph.network.encoded
     arrive = compact.arrivals(tgt)
     if backend == "ch":
         fingerprint, variant = _restriction_key(graph).split("|")
-        ch = cached_hierarchy(fingerprint, f"compact-{variant}", lambda: (
+        kind = "compact" if exact else "restricted"
+        ch = cached_hierarchy(fingerprint, f"{kind}-{variant}", lambda: (
             compact.indptr, compact.indices, compact.weights), cache_dir)
         return ch.query(node_starts(src), arrive, radix=enc.radix,
                         time_quantum_s=enc.time_quantum_s,

@@ -36,9 +36,9 @@ def _line(graph: TurnAwareGraph) -> tuple[np.ndarray, np.ndarray]:
 
 
 @settings(max_examples=150, deadline=None)
-@given(graph=restricted_graphs(st.just(0.0)), backend=st.sampled_from(["ch", "scipy"]))
-def test_compact_equals_line_graph_without_u_turn_penalty(graph: TurnAwareGraph,
-                                                          backend: str) -> None:
+@given(graph=restricted_graphs(st.sampled_from([0.0, 1.0, 60.0, 3e4])),
+       backend=st.sampled_from(["ch", "scipy"]))
+def test_compact_equals_line_graph(graph: TurnAwareGraph, backend: str) -> None:
     nodes = np.arange(graph.network.n_nodes)
     got = turn_node_matrices(graph, nodes, backend=backend, expansion="compact",
                              workers=1)
@@ -47,18 +47,28 @@ def test_compact_equals_line_graph_without_u_turn_penalty(graph: TurnAwareGraph,
 
 
 @settings(max_examples=100, deadline=None)
-@given(graph=restricted_graphs(st.floats(1.0, 3e4)))
-def test_compact_with_u_turn_penalty_between_free_and_line_graph(
+@given(graph=restricted_graphs(st.just(0.0)))
+def test_restricted_only_equals_line_graph_without_u_turn_penalty(
         graph: TurnAwareGraph) -> None:
     nodes = np.arange(graph.network.n_nodes)
-    got = turn_node_matrices(graph, nodes, expansion="compact", workers=1)[0]
+    got = turn_node_matrices(graph, nodes, expansion="restricted", workers=1)
+    ref = _line(graph)
+    assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(graph=restricted_graphs(st.floats(1.0, 3e4)))
+def test_restricted_only_with_u_turn_penalty_between_free_and_line_graph(
+        graph: TurnAwareGraph) -> None:
+    nodes = np.arange(graph.network.n_nodes)
+    got = turn_node_matrices(graph, nodes, expansion="restricted", workers=1)[0]
     free = _line(TurnAwareGraph(graph.network, 0.0, graph.banned, graph.only))[0]
     assert (got <= _line(graph)[0] + 1e-6).all() and (got >= free - 1e-6).all()
 
 
 @settings(max_examples=100, deadline=None)
 @given(data=st.data(), u_turn_s=st.floats(1.0, 3e4))
-def test_compact_equals_line_graph_when_every_junction_is_restricted(
+def test_restricted_only_equals_line_graph_when_every_junction_is_restricted(
         data: st.DataObject, u_turn_s: float) -> None:
     # every node with a way in and out is split, so U-turns are charged everywhere
     net = small_network(*data.draw(random_digraphs()))
@@ -71,50 +81,55 @@ def test_compact_equals_line_graph_when_every_junction_is_restricted(
                          int(data.draw(st.sampled_from(out)))))
     graph = TurnAwareGraph(net, u_turn_s, banned=tuple(bans))
     nodes = np.arange(net.n_nodes)
-    got = turn_node_matrices(graph, nodes, expansion="compact", workers=1)
+    got = turn_node_matrices(graph, nodes, expansion="restricted", workers=1)
     ref = _line(graph)
     assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
 
 
 def _path_with_spur() -> RoadNetwork:
-    # 0 - 1 - 2 two-way, spur 1 - 3 two-way; 10 s and 100 m per edge
-    u, v = np.array([0, 1, 1, 2, 1, 3]), np.array([1, 0, 2, 1, 3, 1])
-    return RoadNetwork.from_edges(np.array([0.0, 0.0, 0.0, 1e-3]),
-                                  np.array([0.0, 1e-3, 2e-3, 1e-3]), u, v,
-                                  np.full(6, 10.0), np.full(6, 100.0))
+    # 0 - 1 - 2 two-way, spur 1 - 3 - 4 two-way; 10 s and 100 m per edge
+    u, v = np.array([0, 1, 1, 2, 1, 3, 3, 4]), np.array([1, 0, 2, 1, 3, 1, 4, 3])
+    return RoadNetwork.from_edges(np.array([0.0, 0.0, 0.0, 1e-3, 2e-3]),
+                                  np.array([0.0, 1e-3, 2e-3, 1e-3, 1e-3]), u, v,
+                                  np.full(8, 10.0), np.full(8, 100.0))
 
 
 @pytest.mark.parametrize("backend", ["ch", "scipy"])
-def test_ban_changes_the_path_and_caveat_on_u_turn_next_door(backend: str) -> None:
+def test_ban_changes_the_path_and_u_turn_next_door(backend: str) -> None:
     net = _path_with_spur()
     straight = (net.edge_index(0, 1), net.edge_index(1, 2))
     plain = TurnAwareGraph(net, 0.0)
     assert turn_node_matrices(plain, [0], [2], backend=backend)[0][0, 0] == 20.0
     banned = TurnAwareGraph(net, 30.0, banned=(straight,))
-    # 0 -> 1 -> 3, turn round at 3 (30 s in the line graph), 3 -> 1 -> 2
-    line = turn_node_matrices(banned, [0], [2], expansion="line", backend=backend)
-    compact = turn_node_matrices(banned, [0], [2], expansion="compact", backend=backend)
-    assert line[0][0, 0] == pytest.approx(70.0) and line[1][0, 0] == pytest.approx(400.0)
-    # the caveat: the turn at unrestricted node 3 is not charged
-    assert compact[0][0, 0] == pytest.approx(40.0) and compact[1][0, 0] == pytest.approx(400.0)
-    # the default with a penalty is the exact line graph
-    assert turn_node_matrices(banned, [0], [2])[0][0, 0] == pytest.approx(70.0)
-    # with node 3 restricted too (only a U-turn there), the compact graph charges it
+    # 0 -> 1 -> 3, turn round at 3 (30 s), 3 -> 1 -> 2; turning at 4 costs 20 s more
+    for expansion in ("line", "compact"):
+        got = turn_node_matrices(banned, [0], [2], expansion=expansion, backend=backend)
+        assert got[0][0, 0] == pytest.approx(70.0) and got[1][0, 0] == pytest.approx(400.0)
+    assert turn_node_matrices(banned, [0], [2])[0][0, 0] == pytest.approx(70.0)  # default
+    # the restricted junction split alone: the turn at node 3 is not charged
+    fast = turn_node_matrices(banned, [0], [2], expansion="restricted", backend=backend)
+    assert fast[0][0, 0] == pytest.approx(40.0) and fast[1][0, 0] == pytest.approx(400.0)
+    # with node 3 restricted too (only a U-turn there), it is charged
     both = TurnAwareGraph(net, 30.0, banned=(straight,),
                           only=((net.edge_index(1, 3), net.edge_index(3, 1)),))
-    compact = turn_node_matrices(both, [0], [2], expansion="compact", backend=backend)
-    assert compact[0][0, 0] == pytest.approx(70.0)
+    fast = turn_node_matrices(both, [0], [2], expansion="restricted", backend=backend)
+    assert fast[0][0, 0] == pytest.approx(70.0)
 
 
-def test_compact_graph_splits_only_restricted_junctions() -> None:
+def test_compact_graph_splits_within_a_u_turn_of_restricted_junctions() -> None:
     net = _path_with_spur()
-    graph = TurnAwareGraph(net, 0.0, banned=((net.edge_index(0, 1), net.edge_index(1, 2)),))
-    compact = compact_turn_graph(graph)
-    assert compact.n_nodes == 4 + 3  # node 1 has three in-edges, one copy each
-    assert list(compact.arrivals(np.array([0, 1])).node) == [0, 4, 5, 6]
-    # copies: from 0 (no straight on: to 0 and 3), from 2 (3 turns), from 3 (3 turns);
-    # plus the 6 edges from the original nodes
-    assert len(compact.indices) == 6 + 2 + 3 + 3
+    ban = ((net.edge_index(0, 1), net.edge_index(1, 2)),)
+    # 30 s: restricted 1, its neighbours 0, 2, 3 and node 4 (20 s round trip from 3) are
+    # split, one copy per in-edge (1 + 3 + 1 + 2 + 1); 10 s: not node 4
+    assert compact_turn_graph(TurnAwareGraph(net, 30.0, banned=ban)).n_nodes == 5 + 8
+    assert compact_turn_graph(TurnAwareGraph(net, 10.0, banned=ban)).n_nodes == 5 + 7
+    graph = TurnAwareGraph(net, 0.0, banned=ban)
+    compact = compact_turn_graph(graph)  # no penalty: the restricted junction only
+    assert compact.n_nodes == 5 + 3
+    assert list(compact.arrivals(np.array([0, 1])).node) == [0, 5, 6, 7]
+    # from 0 (no straight on: to 0 and 3), from 2 (3 turns), from 3 (3 turns); plus
+    # the 8 edges from the original nodes
+    assert len(compact.indices) == 8 + 2 + 3 + 3
 
 
 def test_unknown_expansion_named() -> None:
@@ -136,9 +151,8 @@ def test_real_extract_compact_against_line_graph(shared: Path, name: str) -> Non
         graph = TurnAwareGraph(net, u_turn_s, banned=bans)
         line = turn_node_matrices(graph, nodes, expansion="line", backend="scipy")
         compact = turn_node_matrices(graph, nodes, expansion="compact", workers=1)
-        if u_turn_s == 0.0:
-            assert np.array_equal(compact[0], line[0]) and np.array_equal(compact[1], line[1])
-        else:
-            assert (compact[0] <= line[0] + 1e-6).all()
+        assert np.array_equal(compact[0], line[0]) and np.array_equal(compact[1], line[1])
+        fast = turn_node_matrices(graph, nodes, expansion="restricted", workers=1)
+        assert (fast[0] <= line[0] + 1e-6).all()
     plain = turn_node_matrices(TurnAwareGraph(net, 0.0), nodes)
     assert (compact[0] >= plain[0] - 1e-6).all() and (compact[0] > plain[0] + 1.0).any()

@@ -185,7 +185,8 @@ def test_cli_network_backend_and_expansion(tmp_path: Path,
     found = []
     for extra in (["--backend", "ch"], ["--backend", "scipy"],
                   ["--turns", "--backend", "scipy", "--turn-expansion", "line"],
-                  ["--turns", "--backend", "ch", "--turn-expansion", "compact"]):
+                  ["--turns", "--backend", "ch", "--turn-expansion", "compact"],
+                  ["--turns", "--turn-expansion", "restricted"]):
         out = tmp_path / "m.npz"
         assert main([*base, *extra, "--out", str(out)]) == 0
         found.append(load_matrices(out).duration_s)
