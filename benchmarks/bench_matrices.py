@@ -313,13 +313,14 @@ def _timed(call: Callable[[], T]) -> tuple[T, float, float]:
 
 
 def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
-               u_turn_s: float = 60.0, workers: int | None = None, line: bool = False
-               ) -> None:
+               u_turn_s: float = 60.0, workers: int | None = None, line: bool = False,
+               backend: str = "ch") -> None:
     """Print CPU and wall seconds of a ``sources`` x ``sources`` node matrix: plain
     (node hierarchy) and turn-aware on the compact expansions (``"compact"``, exact, and
-    ``"restricted"``; their hierarchies), with synthetic bans at ``share`` of the
-    junctions; hierarchies are built apart. With ``line``, also the exact line-graph
-    search (scipy), and how many entries of each differ from it."""
+    ``"restricted"``; their hierarchies, or scipy with ``backend="scipy"``), with
+    synthetic bans at ``share`` of the junctions; hierarchies are built apart. With
+    ``line``, also the exact line-graph search (scipy), and how many entries of each
+    differ from it."""
     from circularopt.matrices import node_matrices
     from circularopt.matrices.turns import cached_compact, turn_node_matrices
     from circularopt.network import TurnAwareGraph
@@ -333,13 +334,15 @@ def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
         compact, cpu, _ = _timed(partial(cached_compact, graph,
                                          exact=expansion == "compact"))
         _, h_cpu, h_wall = _timed(partial(turn_node_matrices, graph, src[:2],
-                                          expansion=expansion))
+                                          expansion=expansion, backend=backend))
         print(f"{expansion}: {compact.n_nodes:,} nodes, {len(compact.indices):,} arcs "
-              f"({cpu:.2f} CPU s); hierarchy {h_cpu:.1f} CPU s, {h_wall:.1f} s wall")
+              f"({cpu:.2f} CPU s); first call ({backend}: hierarchy, numba) "
+              f"{h_cpu:.1f} CPU s, {h_wall:.1f} s wall")
     calls = {"plain (node hierarchy)": lambda: node_matrices(network, src, workers=workers)}
     for expansion in ("compact", "restricted"):
-        calls[f"turn-aware, {expansion} (its hierarchy)"] = partial(
-            turn_node_matrices, graph, src, expansion=expansion, workers=workers)
+        calls[f"turn-aware, {expansion} ({backend})"] = partial(
+            turn_node_matrices, graph, src, expansion=expansion, workers=workers,
+            backend=backend)
     if line:
         calls["turn-aware, line graph (scipy, exact)"] = lambda: turn_node_matrices(
             graph, src, expansion="line", backend="scipy", workers=workers)
@@ -486,7 +489,7 @@ def main() -> None:
         return
     if args.turns:
         turn_ratio(road_like_network(args.side), args.turns, workers=args.workers,
-                   u_turn_s=args.u_turn_s, line=args.line)
+                   u_turn_s=args.u_turn_s, line=args.line, backend=args.backend)
         return
     rows = list(run(args.side, tuple(args.sizes), nx_sample=args.nx_sample,
                     workers=args.workers, backend=args.backend))

@@ -177,6 +177,10 @@ expansion (exact), its restricted junctions only (``exact=False``), the line gra
 
 _compact: dict[str, CompactTurnGraph] = {}
 
+_CH_GROWTH = 1.5
+"""Default backend ``"ch"`` for a compact expansion up to this many times the network's
+nodes, ``"scipy"`` above (its hierarchy would take longer to build than the searches)."""
+
 
 def _restriction_key(graph: TurnAwareGraph) -> str:
     h = hashlib.sha256(repr((graph.u_turn_s, graph.banned, graph.only)).encode())
@@ -213,15 +217,20 @@ def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarra
     time). Measured in ``docs/benchmarks.md``.
 
     ``backend``: ``"ch"`` or ``"scipy"``. Default ``"ch"``, but ``"scipy"`` for the line
-    graph, whose hierarchy takes far longer to build than one matrix of line-graph
-    searches on city networks.
+    graph and for a compact expansion with more than 1.5x the network's nodes: their
+    hierarchies take far longer to build than one matrix of searches (node-split
+    graphs contract badly with this hierarchy's ordering; measured in
+    ``docs/benchmarks.md``).
     """
     net = graph.network
     restricted = bool(graph.banned or graph.only)
     expansion = "compact" if expansion is None else expansion
     choice("expansion", expansion, EXPANSIONS)
     if backend is None:
-        backend = "scipy" if restricted and expansion == "line" else "ch"
+        backend = "ch"
+        if restricted and (expansion == "line" or cached_compact(
+                graph, exact=expansion == "compact").n_nodes > _CH_GROWTH * net.n_nodes):
+            backend = "scipy"
     choice("backend", backend, BACKENDS)
     if not restricted:
         return node_matrices(net, sources, targets, workers=workers, backend=backend,
