@@ -314,7 +314,8 @@ def _timed(call: Callable[[], T]) -> tuple[T, float, float]:
 
 def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
                u_turn_s: float = 60.0, workers: int | None = None, line: bool = False,
-               backend: str = "ch") -> None:
+               backend: str = "ch", expansions: tuple[str, ...] = ("compact", "restricted")
+               ) -> None:
     """Print CPU and wall seconds of a ``sources`` x ``sources`` node matrix: plain
     (node hierarchy) and turn-aware on the compact expansions (``"compact"``, exact, and
     ``"restricted"``; their hierarchies, or scipy with ``backend="scipy"``), with
@@ -330,7 +331,7 @@ def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
     preprocess(network, "ch")
     print(f"{len(graph.banned)} bans (U-turn {u_turn_s:g} s); network "
           f"{network.n_nodes:,} nodes, {network.n_edges:,} edges")
-    for expansion in ("compact", "restricted"):
+    for expansion in expansions:
         compact, cpu, _ = _timed(partial(cached_compact, graph,
                                          exact=expansion == "compact"))
         _, h_cpu, h_wall = _timed(partial(turn_node_matrices, graph, src[:2],
@@ -339,7 +340,7 @@ def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
               f"({cpu:.2f} CPU s); first call ({backend}: hierarchy, numba) "
               f"{h_cpu:.1f} CPU s, {h_wall:.1f} s wall")
     calls = {"plain (node hierarchy)": lambda: node_matrices(network, src, workers=workers)}
-    for expansion in ("compact", "restricted"):
+    for expansion in expansions:
         calls[f"turn-aware, {expansion} ({backend})"] = partial(
             turn_node_matrices, graph, src, expansion=expansion, workers=workers,
             backend=backend)
@@ -479,6 +480,9 @@ def main() -> None:
                              "bans at 2%% of nodes) with a plain one")
     parser.add_argument("--u-turn-s", type=float, default=60.0,
                         help="--turns: U-turn penalty, seconds (default 60)")
+    parser.add_argument("--expansions", nargs="+", choices=("compact", "restricted"),
+                        default=["compact", "restricted"],
+                        help="--turns: compact expansions to time (default both)")
     parser.add_argument("--line", action="store_true",
                         help="--turns: also time the exact line graph and count differences")
     parser.add_argument("--backends", type=int, metavar="N",
@@ -489,7 +493,8 @@ def main() -> None:
         return
     if args.turns:
         turn_ratio(road_like_network(args.side), args.turns, workers=args.workers,
-                   u_turn_s=args.u_turn_s, line=args.line, backend=args.backend)
+                   u_turn_s=args.u_turn_s, line=args.line, backend=args.backend,
+                   expansions=tuple(args.expansions))
         return
     rows = list(run(args.side, tuple(args.sizes), nx_sample=args.nx_sample,
                     workers=args.workers, backend=args.backend))
