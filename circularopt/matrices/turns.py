@@ -1,15 +1,15 @@
 """Turn-aware travel matrices (turn restrictions, U-turn penalty).
 
-Two expansions of a network with restrictions. *Compact* (node splitting, cf.
-Geisberger & Vetter 2011 on turn costs): only the restricted junctions are expanded,
-one copy per in-edge (:func:`compact_turn_graph`), and the ordinary node hierarchy or
-Dijkstra runs on that slightly larger graph. *Line graph*
-(:attr:`~circularopt.network.TurnAwareGraph.line_graph`: one node per directed road
-edge, one arc per allowed turn): a source starts on each of its out-edges at cost 0, a
-target is reached at the end of any of its in-edges; searched with scipy
-(:meth:`~circularopt.network.TurnAwareGraph.node_matrices`) or a hierarchy of it. Both
-backends give the same numbers for one expansion; the two expansions agree unless a
-U-turn penalty is charged (see :func:`compact_turn_graph`).
+Two ways to search a network with restrictions. *Node splitting* (cf. Geisberger &
+Vetter 2011 on turn costs; :func:`compact_turn_graph`): the junctions a turn-aware path
+must tell apart get one copy per in-edge, and the ordinary node hierarchy or Dijkstra
+runs on that larger graph; exact when the junctions near restricted ones are split too
+(``"compact"``), approximate with a U-turn penalty when only the restricted ones are
+(``"restricted"``). *Line graph* (:attr:`~circularopt.network.TurnAwareGraph.line_graph`:
+one node per directed road edge, one arc per allowed turn): a source starts on each of
+its out-edges at cost 0, a target is reached at the end of any of its in-edges; searched
+with scipy (:meth:`~circularopt.network.TurnAwareGraph.node_matrices`) or a hierarchy of
+it. Both backends give the same numbers for one expansion.
 """
 
 from __future__ import annotations
