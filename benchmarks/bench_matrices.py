@@ -21,8 +21,10 @@ import math
 import resource
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
 import networkx as nx
 import numpy as np
@@ -34,6 +36,8 @@ from circularopt.geo import great_circle
 from circularopt.matrices import network_hierarchy, road_matrices
 from circularopt.matrices.ch import ContractionHierarchy, node_starts
 from circularopt.network import RoadNetwork
+
+T = TypeVar("T")
 
 LAT0, LON0 = 42.87, 74.59
 """Grid origin (Bishkek)."""
@@ -301,29 +305,66 @@ def random_bans(network: RoadNetwork, share: float, *, seed: int = 2
     return tuple(bans)
 
 
+def _timed(call: Callable[[], T]) -> tuple[T, float, float]:
+    """Result, CPU seconds (all threads and children) and wall seconds of ``call()``."""
+    t0, w0 = cpu_seconds(), time.perf_counter()
+    out = call()
+    return out, cpu_seconds() - t0, time.perf_counter() - w0
+
+
 def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
-               u_turn_s: float = 60.0, backend: str = "ch", workers: int | None = None
-               ) -> tuple[float, float, int]:
-    """CPU seconds of a ``sources`` x ``sources`` matrix, plain and turn-aware, and the
-    number of bans; preprocessing (``ch``: both hierarchies) is timed apart."""
+               u_turn_s: float = 60.0, workers: int | None = None, line: bool = False,
+               backend: str = "ch", expansions: tuple[str, ...] = ("compact", "restricted")
+               ) -> None:
+    """Print CPU and wall seconds of a ``sources`` x ``sources`` node matrix: plain
+    (node hierarchy) and turn-aware on the compact expansions (``"compact"``, exact, and
+    ``"restricted"``; their hierarchies, or scipy with ``backend="scipy"``), with
+    synthetic bans at ``share`` of the junctions; hierarchies are built apart. With
+    ``line``, also the exact line-graph search (scipy), and how many entries of each
+    differ from it."""
     from circularopt.matrices import node_matrices
-    from circularopt.matrices.turns import turn_hierarchy, turn_node_matrices
+    from circularopt.matrices.turns import cached_compact, turn_node_matrices
     from circularopt.network import TurnAwareGraph
 
     src = np.random.default_rng(3).choice(network.n_nodes, sources, replace=False)
     graph = TurnAwareGraph(network, u_turn_s, banned=random_bans(network, share))
-    preprocess(network, backend)
-    if backend == "ch":
-        t0 = cpu_seconds()
-        ch = turn_hierarchy(graph)
-        print(f"line-graph hierarchy: {cpu_seconds() - t0:.1f} s CPU, "
-              f"{ch.n_arcs:,} arcs (line graph: {graph.line_graph.nnz:,} turns)")
-    t0 = cpu_seconds()
-    node_matrices(network, src, workers=workers, backend=backend)
-    plain = cpu_seconds() - t0
-    t0 = cpu_seconds()
-    turn_node_matrices(graph, src, backend=backend, workers=workers)
-    return plain, cpu_seconds() - t0, len(graph.banned)
+    preprocess(network, "ch")
+    print(f"{len(graph.banned)} bans (U-turn {u_turn_s:g} s); network "
+          f"{network.n_nodes:,} nodes, {network.n_edges:,} edges")
+    for expansion in expansions:
+        compact, cpu, _ = _timed(partial(cached_compact, graph,
+                                         exact=expansion == "compact"))
+        _, h_cpu, h_wall = _timed(partial(turn_node_matrices, graph, src[:2],
+                                          expansion=expansion, backend=backend))
+        print(f"{expansion}: {compact.n_nodes:,} nodes, {len(compact.indices):,} arcs "
+              f"({cpu:.2f} CPU s); first call ({backend}: hierarchy, numba) "
+              f"{h_cpu:.1f} CPU s, {h_wall:.1f} s wall")
+    calls = {"plain (node hierarchy)": lambda: node_matrices(network, src, workers=workers)}
+    for expansion in expansions:
+        calls[f"turn-aware, {expansion} ({backend})"] = partial(
+            turn_node_matrices, graph, src, expansion=expansion, workers=workers,
+            backend=backend)
+    if line:
+        calls["turn-aware, line graph (scipy, exact)"] = lambda: turn_node_matrices(
+            graph, src, expansion="line", backend="scipy", workers=workers)
+    print(f"| {sources}x{sources} | CPU s | wall s | ratio CPU | ratio wall |")
+    print("|---|---:|---:|---:|---:|")
+    rows, base = [], (0.0, 0.0)
+    for name, call in calls.items():
+        (dur, _), cpu, wall = _timed(call)
+        rows.append((name, dur))
+        base = base if base[0] else (cpu, wall)
+        print(f"| {name} | {cpu:.2f} | {wall:.2f} | {cpu / base[0]:.1f}x | "
+              f"{wall / base[1]:.1f}x |", flush=True)
+    if line:
+        ref = rows[-1][1]
+        for name, got in rows[1:-1]:
+            diff = ref - got
+            low = diff > 1e-6
+            print(f"{name} vs line graph: {int(low.sum()):,} of {diff.size:,} entries "
+                  f"lower (by at most {diff.max():.1f} s, mean "
+                  f"{diff[low].mean() if low.any() else 0:.1f} s), "
+                  f"{int((diff < -1e-6).sum())} higher")
 
 
 def _backend_rows(name: str, network: RoadNetwork, src: np.ndarray) -> np.ndarray:
@@ -436,7 +477,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="processes (default: all CPUs)")
     parser.add_argument("--turns", type=int, metavar="SOURCES",
                         help="only compare a turn-aware SOURCES x SOURCES matrix (random "
-                             "bans at 2%% of nodes, U-turn 60 s) with a plain one, CPU time")
+                             "bans at 2%% of nodes) with a plain one")
+    parser.add_argument("--u-turn-s", type=float, default=60.0,
+                        help="--turns: U-turn penalty, seconds (default 60)")
+    parser.add_argument("--expansions", nargs="+", choices=("compact", "restricted"),
+                        default=["compact", "restricted"],
+                        help="--turns: compact expansions to time (default both)")
+    parser.add_argument("--line", action="store_true",
+                        help="--turns: also time the exact line graph and count differences")
     parser.add_argument("--backends", type=int, metavar="N",
                         help="only compare shortest-path libraries on an N x N matrix")
     args = parser.parse_args()
@@ -444,10 +492,9 @@ def main() -> None:
         compare_backends(road_like_network(args.side), args.backends)
         return
     if args.turns:
-        plain, turns, bans = turn_ratio(road_like_network(args.side), args.turns,
-                                        backend=args.backend, workers=args.workers)
-        print(f"{args.turns}x{args.turns} ({args.backend}): plain {plain:.2f} CPU s, turn-aware "
-              f"({bans} bans, U-turn 60 s) {turns:.2f} CPU s, ratio {turns / plain:.1f}x")
+        turn_ratio(road_like_network(args.side), args.turns, workers=args.workers,
+                   u_turn_s=args.u_turn_s, line=args.line, backend=args.backend,
+                   expansions=tuple(args.expansions))
         return
     rows = list(run(args.side, tuple(args.sizes), nx_sample=args.nx_sample,
                     workers=args.workers, backend=args.backend))

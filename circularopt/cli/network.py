@@ -18,6 +18,8 @@ from circularopt.cli._common import (
 )
 from circularopt.exceptions import InputError
 from circularopt.matrices import TravelMatrices, road_matrices, save_matrices, turn_matrices
+from circularopt.matrices.road import BACKENDS
+from circularopt.matrices.turns import EXPANSIONS
 from circularopt.network import DEFAULT_MAX_SNAP_M, load_network
 
 
@@ -39,7 +41,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_turns_option(p)
     p.add_argument("--snap-m", type=float, default=2.0,
                    help="GIS layers: join line ends closer than this, metres (default 2)")
-    p.add_argument("--workers", type=int, help="processes for the matrix (default: all CPUs)")
+    p.add_argument("--workers", type=int, help="CPUs for the matrix (default: all)")
+    p.add_argument("--backend", choices=BACKENDS,
+                   help="shortest paths: ch (contraction hierarchy) or scipy (Dijkstra per "
+                        "origin); same numbers (default ch; with turn restrictions and the "
+                        "line graph, scipy)")
+    p.add_argument("--turn-expansion", choices=EXPANSIONS,
+                   help="--turns with restrictions: compact (default: restricted junctions "
+                        "and those within a U-turn's round trip of them split; exact), "
+                        "restricted (restricted junctions only; faster, a U-turn next to "
+                        "one is not charged) or line (the line graph; exact, slow)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     p.set_defaults(func=_network)
 
@@ -96,10 +107,13 @@ def _network(args: argparse.Namespace) -> int:
     points = read_points(existing_file(args.points, option="--points"))
     if args.turns is not None:
         graph = turn_graph_for_args(net, Path(args.file), args.turns)
-        matrices = turn_matrices(graph, points, max_snap_m=args.max_snap_m)
+        matrices = turn_matrices(graph, points, max_snap_m=args.max_snap_m,
+                                 backend=args.backend, workers=args.workers,
+                                 expansion=args.turn_expansion)
     else:
         matrices = road_matrices(net, points, max_snap_m=args.max_snap_m,
-                                 cache=not args.no_cache, workers=args.workers)
+                                 cache=not args.no_cache, workers=args.workers,
+                                 backend=args.backend or BACKENDS[0])
     finite = matrices.duration_s[matrices.duration_s > 0]
     console.print(f"{len(points)} points snapped; matrix {len(points)}x{len(points)}; "
                   f"mean trip {finite.mean() / 60 if finite.size else 0:.1f} min")

@@ -10,7 +10,8 @@ between a city spec's settlements), which every result built on it announces as 
 One module per concern: :mod:`~circularopt.matrices.travel` (:class:`TravelMatrices`),
 :mod:`~circularopt.matrices.road` (a contraction hierarchy,
 :mod:`~circularopt.matrices.ch`, or scipy's compiled Dijkstra over worker processes),
-:mod:`~circularopt.matrices.approximate`,
+:mod:`~circularopt.matrices.turns` (turn restrictions and U-turns: the line graph, or the
+compact expansion of the restricted junctions only), :mod:`~circularopt.matrices.approximate`,
 :mod:`~circularopt.matrices.cache` (``.npz`` files, the road-matrix cache) and
 :mod:`~circularopt.matrices.scenario`. This package imports :mod:`circularopt.network`
 (lazily), never the reverse.

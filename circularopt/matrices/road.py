@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from circularopt.network import RoadNetwork
 
 __all__ = ["BACKENDS", "cached_hierarchy", "ch_threads", "default_workers",
-           "network_hierarchy", "node_matrices", "road_matrices"]
+           "dijkstra_rows", "network_hierarchy", "node_matrices", "road_matrices"]
 
 BACKENDS = ("ch", "scipy")
 """Shortest-path backends of :func:`node_matrices`; the first is the default."""
@@ -164,20 +164,26 @@ def node_matrices(network: RoadNetwork, sources: Sequence[int] | np.ndarray,
         raise InputError("workers", workers, "an integer >= 1 or None")
     if backend == "ch":
         return _ch_matrices(network, src, tgt, n_workers, cache_dir)
-    uniq, inverse = np.unique(src, return_inverse=True)
-    enc = network.encoded
+    return network.encoded.decode(dijkstra_rows(network.encoded.graph, src, tgt, n_workers))
+
+
+def dijkstra_rows(graph: Any, sources: np.ndarray, columns: np.ndarray, workers: int
+                  ) -> np.ndarray:
+    """``dijkstra(graph)[sources][:, columns]``: one search per distinct source, spread
+    over ``workers`` forked processes when there are enough (in this process where
+    ``fork`` is unavailable)."""
+    uniq, inverse = np.unique(sources, return_inverse=True)
     chunks = [uniq[i:i + _ROWS_PER_TASK] for i in range(0, len(uniq), _ROWS_PER_TASK)]
-    if n_workers == 1 or len(chunks) < 2 or "fork" not in get_all_start_methods():
-        _init_worker(enc.graph, tgt)
+    if workers == 1 or len(chunks) < 2 or "fork" not in get_all_start_methods():
+        _init_worker(graph, columns)
         parts = [_rows(c) for c in chunks]
     else:
-        with ProcessPoolExecutor(max_workers=min(n_workers, len(chunks)),
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
                                  mp_context=get_context("fork"), initializer=_init_worker,
-                                 initargs=(enc.graph, tgt)) as pool:
+                                 initargs=(graph, columns)) as pool:
             parts = list(pool.map(_rows, chunks))
-    total = np.concatenate(parts) if parts else np.zeros((0, len(tgt)))
-    duration, distance = enc.decode(total[inverse])
-    return duration, distance
+    total = np.concatenate(parts) if parts else np.zeros((0, len(columns)))
+    return np.asarray(total[inverse])
 
 
 def road_matrices(network: RoadNetwork, locations: Sequence[tuple[str, float, float]], *,

@@ -1,39 +1,164 @@
 """Turn-aware travel matrices (turn restrictions, U-turn penalty).
 
-With restrictions, the ``"ch"`` backend contracts the network's line graph
-(:attr:`~circularopt.network.TurnAwareGraph.line_graph`: one node per directed road
-edge, one arc per allowed turn) into a :class:`~circularopt.matrices.ch.
-ContractionHierarchy` and answers many-to-many queries on it: a source starts on each of
-its out-edges at cost 0, a target is reached at the end of any of its in-edges. The
-``"scipy"`` backend is :meth:`~circularopt.network.TurnAwareGraph.node_matrices`; both
-give the same numbers.
+Two ways to search a network with restrictions. *Node splitting* (cf. Geisberger &
+Vetter 2011 on turn costs; :func:`compact_turn_graph`): the junctions a turn-aware path
+must tell apart get one copy per in-edge, and the ordinary node hierarchy or Dijkstra
+runs on that larger graph; exact when the junctions near restricted ones are split too
+(``"compact"``), approximate with a U-turn penalty when only the restricted ones are
+(``"restricted"``). *Line graph* (:attr:`~circularopt.network.TurnAwareGraph.line_graph`:
+one node per directed road edge, one arc per allowed turn): a source starts on each of
+its out-edges at cost 0, a target is reached at the end of any of its in-edges; searched
+with scipy (:meth:`~circularopt.network.TurnAwareGraph.node_matrices`) or a hierarchy of
+it. Both backends give the same numbers for one expansion.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import dijkstra
 
 from circularopt._validate import choice
 from circularopt.exceptions import InputError
-from circularopt.matrices.ch import ContractionHierarchy, Starts
+from circularopt.matrices.ch import ContractionHierarchy, Starts, node_starts
 from circularopt.matrices.road import (
     BACKENDS,
     cached_hierarchy,
     ch_threads,
     default_workers,
+    dijkstra_rows,
     node_matrices,
 )
 from circularopt.matrices.travel import TravelMatrices
 
 if TYPE_CHECKING:
+    from circularopt.network.graph import RoadNetwork
     from circularopt.network.turns import TurnAwareGraph
 
-__all__ = ["turn_hierarchy", "turn_matrices", "turn_node_matrices"]
+__all__ = ["EXPANSIONS", "CompactTurnGraph", "cached_compact", "compact_turn_graph",
+           "turn_hierarchy", "turn_matrices", "turn_node_matrices"]
+
+
+@dataclass(frozen=True, eq=False)
+class CompactTurnGraph:
+    """The road network with only its restricted junctions expanded (node splitting).
+
+    Nodes ``0 .. n-1`` are the network's. A junction ``v`` with a turn restriction keeps
+    its number as a *source copy* (every out-edge, no in-edge: paths starting at ``v``)
+    and gets one *in-copy* per in-edge, numbered from ``n``: reached only by that edge,
+    left only by the turns allowed from it (a U-turn with the penalty). A path ending at
+    ``v`` ends at any in-copy. Weights are encoded as :attr:`RoadNetwork.encoded`.
+
+    Parameters
+    ----------
+    indptr, indices, weights
+        The expanded graph in CSR form.
+    arrive_ptr, arrive_node
+        A path ends at node ``v`` at ``arrive_node[arrive_ptr[v]:arrive_ptr[v + 1]]``
+        (``v`` itself when unrestricted, its in-copies otherwise).
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    weights: np.ndarray
+    arrive_ptr: np.ndarray
+    arrive_node: np.ndarray
+
+    @property
+    def n_nodes(self) -> int:
+        """Nodes of the expanded graph."""
+        return len(self.indptr) - 1
+
+    @property
+    def csr(self) -> sparse.csr_matrix:
+        """The graph as a scipy matrix (parallel edges kept, not summed)."""
+        n = self.n_nodes
+        return sparse.csr_matrix((self.weights, self.indices, self.indptr), shape=(n, n))
+
+    def arrivals(self, targets: np.ndarray) -> Starts:
+        """Where a path to each target may end, at no extra cost."""
+        count = (self.arrive_ptr[targets + 1] - self.arrive_ptr[targets]).astype(np.int64)
+        ptr = np.concatenate([[0], np.cumsum(count)]).astype(np.int64)
+        pos = np.repeat(self.arrive_ptr[targets] - ptr[:-1], count) + np.arange(ptr[-1])
+        return Starts(ptr, self.arrive_node[pos].astype(np.int64), np.zeros(ptr[-1]))
+
+
+def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactTurnGraph:
+    """Split the junctions a turn-aware path needs to tell apart (see
+    :class:`CompactTurnGraph`); every other junction stays one node.
+
+    A path's cost is the sum of its edges' encoded weights plus the U-turn penalty where
+    it turns back at a split junction; bans and ``only_*`` rules apply at the restricted
+    ones. A fastest path turns back at an unsplit junction ``b`` only on an excursion
+    ``a -> z -> ... -> b -> ... -> z -> a`` that re-enters a restricted junction ``a`` by
+    another edge. With ``exact`` (default), every junction ``b`` whose round trip from
+    such a two-way neighbour ``z`` is shorter than the U-turn penalty is split too, so
+    turning at ``z`` (charged) is never dearer than the free turn at ``b``: the result
+    equals the line graph's (tested). Without ``exact`` only the restricted junctions
+    are split: faster, but such U-turns go uncharged and the result can be lower than
+    the line graph's (equal when the penalty is 0, which splits nothing more anyway).
+    """
+    net = graph.network
+    n, m = net.n_nodes, net.n_edges
+    heads, tails = net.indices.astype(np.int64), net.edge_tails.astype(np.int64)
+    enc = net.encoded
+    w = np.asarray(enc.graph.data, dtype=np.float64)
+    pen = np.round(graph.u_turn_s / enc.time_quantum_s) * enc.radix
+    split = np.zeros(n, dtype=bool)
+    rules = graph.banned + graph.only
+    if rules:
+        split[heads[np.array([a for a, _ in rules], dtype=np.int64)]] = True
+        if exact and pen > 0:
+            split |= _u_turn_reach(net, split, pen)
+    into = np.flatnonzero(split[heads])
+    copy = np.full(m, -1, dtype=np.int64)
+    copy[into] = n + np.arange(len(into))
+    end = np.where(copy >= 0, copy, heads)
+    count = np.diff(net.indptr).astype(np.int64)[heads[into]]
+    a = np.repeat(into, count)
+    f = np.repeat(net.indptr[heads[into]] - (np.cumsum(count) - count), count) \
+        + np.arange(count.sum())
+    keep = graph.allowed(a, f)
+    a, f = a[keep], f[keep]
+    rows = np.concatenate([tails, copy[a]])
+    size = n + len(into)
+    order = np.argsort(rows, kind="stable")
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
+    cols = np.concatenate([end, end[f]])[order]
+    weights = np.concatenate([w, w[f] + pen * (heads[f] == tails[a])])[order]
+    free = np.flatnonzero(~split)
+    key = np.concatenate([free, heads[into]])
+    arrive_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key, minlength=n), out=arrive_ptr[1:])
+    arrive = np.concatenate([free, copy[into]])[np.argsort(key, kind="stable")]
+    return CompactTurnGraph(indptr, cols, weights, arrive_ptr, arrive)
+
+
+def _u_turn_reach(net: RoadNetwork, restricted: np.ndarray, pen: float,
+                  chunk: int = 64) -> np.ndarray:
+    """Junctions ``b`` with ``d(z, b) + d(b, z) < pen`` (encoded) for a two-way neighbour
+    ``z`` of a restricted junction (bounded Dijkstra searches, both directions)."""
+    n = net.n_nodes
+    heads, tails = net.indices.astype(np.int64), net.edge_tails.astype(np.int64)
+    leaving = restricted[tails] & (heads != tails)
+    back = np.isin(heads * n + tails, tails * n + heads)
+    zs = np.unique(heads[leaving & back])
+    graph = net.encoded.graph
+    reverse = graph.T.tocsr()
+    reach = np.zeros(n, dtype=bool)
+    for lo in range(0, len(zs), chunk):
+        part = zs[lo:lo + chunk]
+        there = np.atleast_2d(dijkstra(graph, indices=part, limit=pen))
+        there += np.atleast_2d(dijkstra(reverse, indices=part, limit=pen))
+        reach |= (there < pen).any(axis=0)
+    return reach
 
 
 def turn_hierarchy(graph: TurnAwareGraph, *, cache_dir: str | Path | None = None
@@ -46,10 +171,36 @@ def turn_hierarchy(graph: TurnAwareGraph, *, cache_dir: str | Path | None = None
                             lambda: (line.indptr, line.indices, line.data), cache_dir)
 
 
+EXPANSIONS = ("compact", "restricted", "line")
+"""How :func:`turn_node_matrices` expands a network with restrictions: the compact
+expansion (exact), its restricted junctions only (``exact=False``), the line graph."""
+
+_compact: dict[str, CompactTurnGraph] = {}
+
+_CH_GROWTH = 1.5
+"""Default backend ``"ch"`` for a compact expansion up to this many times the network's
+nodes, ``"scipy"`` above (its hierarchy would take longer to build than the searches)."""
+
+
+def _restriction_key(graph: TurnAwareGraph) -> str:
+    h = hashlib.sha256(repr((graph.u_turn_s, graph.banned, graph.only)).encode())
+    return f"{graph.network.fingerprint}|{h.hexdigest()[:24]}"
+
+
+def cached_compact(graph: TurnAwareGraph, *, exact: bool = True) -> CompactTurnGraph:
+    """:func:`compact_turn_graph`, kept in memory for the last few graphs."""
+    key = f"{_restriction_key(graph)}|{exact}"
+    if key not in _compact:
+        while len(_compact) >= 4:
+            _compact.pop(next(iter(_compact)))
+        _compact[key] = compact_turn_graph(graph, exact=exact)
+    return _compact[key]
+
+
 def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarray,
                        targets: Sequence[int] | np.ndarray | None = None, *,
                        backend: str | None = None, workers: int | None = None,
-                       cache_dir: str | Path | None = None
+                       cache_dir: str | Path | None = None, expansion: str | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:
     """Fastest turn-aware time (s) and its length (m) between network nodes.
 
@@ -58,35 +209,75 @@ def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarra
     restrictions the plain node matrices are exact and are returned. ``workers`` and
     ``cache_dir`` as in :func:`~circularopt.matrices.node_matrices`.
 
-    ``backend``: ``"ch"`` or ``"scipy"``; default (``None``) ``"ch"`` without
-    restrictions and ``"scipy"`` with them, because the line graph's hierarchy takes far
-    longer to build than one matrix of line-graph searches on city networks (measured in
-    ``docs/benchmarks.md``); pass ``"ch"`` when many matrices reuse one graph.
+    ``expansion`` (with restrictions): ``"compact"`` (default) searches
+    :func:`compact_turn_graph` (the restricted junctions and those within a U-turn
+    penalty's round trip of their neighbours split; exact), ``"restricted"`` the same
+    with the restricted junctions split only (faster with a U-turn penalty, but a U-turn
+    next to one goes uncharged), ``"line"`` the line graph (exact, many times the plain
+    time). Measured in ``docs/benchmarks.md``.
+
+    ``backend``: ``"ch"`` or ``"scipy"``. Default ``"ch"``, but ``"scipy"`` for the line
+    graph and for a compact expansion with more than 1.5x the network's nodes: their
+    hierarchies take far longer to build than one matrix of searches (node-split
+    graphs contract badly with this hierarchy's ordering; measured in
+    ``docs/benchmarks.md``).
     """
     net = graph.network
     restricted = bool(graph.banned or graph.only)
+    expansion = "compact" if expansion is None else expansion
+    choice("expansion", expansion, EXPANSIONS)
     if backend is None:
-        backend = "scipy" if restricted else "ch"
+        backend = "ch"
+        if restricted and (expansion == "line" or cached_compact(
+                graph, exact=expansion == "compact").n_nodes > _CH_GROWTH * net.n_nodes):
+            backend = "scipy"
     choice("backend", backend, BACKENDS)
     if not restricted:
         return node_matrices(net, sources, targets, workers=workers, backend=backend,
                              cache_dir=cache_dir)
-    if backend == "scipy":
-        return graph.node_matrices(sources, targets, line_graph=True)
     src = _indices("sources", sources, net.n_nodes)
     tgt = src if targets is None else _indices("targets", targets, net.n_nodes)
     n_workers = default_workers() if workers is None else workers
     if n_workers < 1:
         raise InputError("workers", workers, "an integer >= 1 or None")
-    ch = turn_hierarchy(graph, cache_dir=cache_dir)
-    enc = net.encoded
-    dur, dist = ch.query(_out_edges(net.indptr, src), _in_edges(graph, tgt),
-                         radix=enc.radix, time_quantum_s=enc.time_quantum_s,
-                         length_quantum_m=enc.length_quantum_m,
-                         threads=ch_threads(n_workers))
+    if expansion != "line":
+        dur, dist = _compact_matrices(graph, src, tgt, backend, n_workers, cache_dir,
+                                      exact=expansion == "compact")
+    elif backend == "scipy":
+        return graph.node_matrices(src, tgt, line_graph=True)
+    else:
+        ch = turn_hierarchy(graph, cache_dir=cache_dir)
+        enc = net.encoded
+        dur, dist = ch.query(_out_edges(net.indptr, src), _in_edges(graph, tgt),
+                             radix=enc.radix, time_quantum_s=enc.time_quantum_s,
+                             length_quantum_m=enc.length_quantum_m,
+                             threads=ch_threads(n_workers))
     same = src[:, None] == tgt[None, :]
     dur[same], dist[same] = 0.0, 0.0
     return dur, dist
+
+
+def _compact_matrices(graph: TurnAwareGraph, src: np.ndarray, tgt: np.ndarray,
+                      backend: str, workers: int, cache_dir: str | Path | None, *,
+                      exact: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Node matrices on the compact expansion, by hierarchy or by scipy's Dijkstra."""
+    compact = cached_compact(graph, exact=exact)
+    enc = graph.network.encoded
+    arrive = compact.arrivals(tgt)
+    if backend == "ch":
+        fingerprint, variant = _restriction_key(graph).split("|")
+        kind = "compact" if exact else "restricted"
+        ch = cached_hierarchy(fingerprint, f"{kind}-{variant}", lambda: (
+            compact.indptr, compact.indices, compact.weights), cache_dir)
+        return ch.query(node_starts(src), arrive, radix=enc.radix,
+                        time_quantum_s=enc.time_quantum_s,
+                        length_quantum_m=enc.length_quantum_m, threads=ch_threads(workers))
+    rows = dijkstra_rows(compact.csr, src, arrive.node, workers)
+    total = np.full((len(src), len(tgt)), np.inf)
+    has = np.diff(arrive.ptr) > 0
+    if len(arrive.node):
+        total[:, has] = np.minimum.reduceat(rows, arrive.ptr[:-1][has], axis=1)
+    return enc.decode(total)
 
 
 def _indices(name: str, values: Sequence[int] | np.ndarray, n: int) -> np.ndarray:
@@ -123,12 +314,13 @@ def _in_edges(graph: TurnAwareGraph, tgt: np.ndarray) -> Starts:
 
 def turn_matrices(graph: TurnAwareGraph, locations: Sequence[tuple[str, float, float]], *,
                   max_snap_m: float | None = None, backend: str | None = None,
-                  workers: int | None = None) -> TravelMatrices:
+                  workers: int | None = None, expansion: str | None = None
+                  ) -> TravelMatrices:
     """Like :func:`~circularopt.matrices.road_matrices`, on a turn-aware graph.
 
     Points are snapped as there (a leg along the edge to its node); node-to-node paths
     honour the graph's turn restrictions and U-turn penalty (:func:`turn_node_matrices`,
-    ``backend`` and ``workers`` as there). A path may leave a point's node in any
+    ``backend``, ``workers`` and ``expansion`` as there). A path may leave a point's node in any
     direction and arrive from any direction. Matrices are not cached (the hierarchy
     is kept in memory).
     """
@@ -140,7 +332,8 @@ def turn_matrices(graph: TurnAwareGraph, locations: Sequence[tuple[str, float, f
     lat = np.array([loc[1] for loc in locations], dtype=float)
     lon = np.array([loc[2] for loc in locations], dtype=float)
     snapped = snap(net, ids, lat, lon, max_snap_m=limit)
-    dur, dist = turn_node_matrices(graph, snapped.node, backend=backend, workers=workers)
+    dur, dist = turn_node_matrices(graph, snapped.node, backend=backend, workers=workers,
+                                   expansion=expansion)
     dur += snapped.leg_s[:, None]
     dur += snapped.leg_s[None, :]
     dist += snapped.leg_m[:, None]

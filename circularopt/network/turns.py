@@ -175,18 +175,25 @@ class TurnAwareGraph:
         rows = np.repeat(np.arange(m), counts)
         first = np.repeat(np.cumsum(counts) - counts, counts)
         cols = net.indptr[heads][rows] + (np.arange(len(rows)) - first)
-        keep = np.ones(len(rows), dtype=bool)
-        key = rows * m + cols
-        if self.banned:
-            keep &= ~np.isin(key, [a * m + b for a, b in self.banned])
-        if self.only:
-            keep &= ~np.isin(rows, [a for a, _ in self.only]) | np.isin(
-                key, [a * m + b for a, b in self.only])
+        keep = self.allowed(rows, cols)
         rows, cols = rows[keep], cols[keep]
         u_turn = heads[cols] == tails[rows]
         weight = self._edge_weights[rows] + u_turn * (
             np.round(self.u_turn_s / enc.time_quantum_s) * enc.radix)
         return sparse.csr_matrix((weight, (rows, cols)), shape=(m, m))
+
+    def allowed(self, into: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Which turns ``into[k] -> out[k]`` (edge in, edge out at the same junction) the
+        restrictions allow."""
+        m = self.network.n_edges
+        key = into * m + out
+        keep = np.ones(len(into), dtype=bool)
+        if self.banned:
+            keep &= ~np.isin(key, [a * m + b for a, b in self.banned])
+        if self.only:
+            keep &= ~np.isin(into, [a for a, _ in self.only]) | np.isin(
+                key, [a * m + b for a, b in self.only])
+        return keep
 
     @cached_property
     def _edge_weights(self) -> np.ndarray:

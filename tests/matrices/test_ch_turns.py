@@ -30,8 +30,9 @@ def test_ch_equals_scipy_with_bans_and_u_turns(seed: int) -> None:
     net = grid(9, seed=seed)
     graph = TurnAwareGraph(net, 45.0, banned=_bans(net, 0.5, seed))
     nodes = np.arange(net.n_nodes)
-    ch = turn_node_matrices(graph, nodes, nodes[::2], backend="ch", workers=2)
-    sp = turn_node_matrices(graph, nodes, nodes[::2], backend="scipy")
+    ch = turn_node_matrices(graph, nodes, nodes[::2], backend="ch", workers=2,
+                            expansion="line")
+    sp = turn_node_matrices(graph, nodes, nodes[::2], backend="scipy", expansion="line")
     assert np.array_equal(ch[0], sp[0]) and np.array_equal(ch[1], sp[1])
 
 

@@ -174,3 +174,16 @@ def test_corridors_only_for_specs_that_list_them() -> None:
     assert spec_corridors(generate("bishkek", size=20)) is None
     anonymous = dataclasses.replace(issyk, metadata={})
     assert spec_corridors(anonymous) is None
+
+
+@pytest.mark.parametrize("city, span_km", [("bishkek", 25.0), ("osh", 15.0)])
+def test_city_only_specs_need_no_corridors(city: str, span_km: float) -> None:
+    # Bishkek and Osh list no settlement outside the city, so corridors would change
+    # nothing; a site added outside should come with its corridor (and this test fails)
+    spec = load_spec(city)
+    items = [*spec.districts, *spec.complexes, *spec.recyclers, *spec.landfills,
+             *spec.depots]
+    lat = np.array([x.lat for x in items])
+    lon = np.array([x.lon for x in items])
+    far = great_circle(lat[:, None], lon[:, None], lat[None, :], lon[None, :]).max()
+    assert not spec.corridors and far / 1000 < span_km

@@ -170,3 +170,27 @@ def test_cli_network_turns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "0 turn restrictions applied (1 not matched)" in capsys.readouterr().out
     turned = load_matrices(out)
     assert "turn-aware" in turned.source and turned.duration_s[0, 1] == pytest.approx(plain)
+
+
+def test_cli_network_backend_and_expansion(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from circularopt.cli import main
+    from circularopt.matrices import load_matrices
+
+    points = tmp_path / "points.csv"
+    points.write_text("id,lat,lon\na,42.0,74.0\nb,42.001,74.002\nc,42.0,74.002\n",
+                      encoding="utf-8")
+    base = ["network", str(_osm(tmp_path)), "--points", str(points), "--no-cache",
+            "--workers", "1"]
+    found = []
+    for extra in (["--backend", "ch"], ["--backend", "scipy"],
+                  ["--turns", "--backend", "scipy", "--turn-expansion", "line"],
+                  ["--turns", "--backend", "ch", "--turn-expansion", "compact"],
+                  ["--turns", "--turn-expansion", "restricted"]):
+        out = tmp_path / "m.npz"
+        assert main([*base, *extra, "--out", str(out)]) == 0
+        found.append(load_matrices(out).duration_s)
+    assert all(np.array_equal(found[0], m) for m in found[1:])
+    with pytest.raises(SystemExit) as exc:
+        main([*base, "--backend", "networkx"])
+    assert exc.value.code == 2 and "--backend" in capsys.readouterr().err

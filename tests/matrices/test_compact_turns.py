@@ -1,0 +1,158 @@
+"""Turn-aware matrices on the compact expansion (only restricted junctions split)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from circularopt.exceptions import InputError
+from circularopt.matrices.turns import compact_turn_graph, turn_node_matrices
+from circularopt.network import RoadNetwork, TurnAwareGraph
+from tests.matrices.conftest import random_digraphs, small_network
+
+
+@st.composite
+def restricted_graphs(draw: st.DrawFn, u_turn_s: st.SearchStrategy[float]
+                      ) -> TurnAwareGraph:
+    """A small random network with random ``no_*`` and ``only_*`` turn rules."""
+    net = small_network(*draw(random_digraphs()))
+    heads, tails = net.indices, net.edge_tails
+    turns = [(int(a), int(f)) for a in range(net.n_edges)
+             for f in np.flatnonzero(tails == heads[a])]
+    pick = st.lists(st.sampled_from(turns), max_size=6, unique=True) if turns \
+        else st.just([])
+    banned, only = draw(pick), draw(pick)
+    return TurnAwareGraph(net, draw(u_turn_s), banned=tuple(banned),
+                          only=tuple(p for p in only if p not in banned))
+
+
+def _line(graph: TurnAwareGraph) -> tuple[np.ndarray, np.ndarray]:
+    nodes = np.arange(graph.network.n_nodes)
+    return turn_node_matrices(graph, nodes, backend="scipy", expansion="line")
+
+
+@settings(max_examples=150, deadline=None)
+@given(graph=restricted_graphs(st.sampled_from([0.0, 1.0, 60.0, 3e4])),
+       backend=st.sampled_from(["ch", "scipy"]))
+def test_compact_equals_line_graph(graph: TurnAwareGraph, backend: str) -> None:
+    nodes = np.arange(graph.network.n_nodes)
+    got = turn_node_matrices(graph, nodes, backend=backend, expansion="compact",
+                             workers=1)
+    ref = _line(graph)
+    assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(graph=restricted_graphs(st.just(0.0)))
+def test_restricted_only_equals_line_graph_without_u_turn_penalty(
+        graph: TurnAwareGraph) -> None:
+    nodes = np.arange(graph.network.n_nodes)
+    got = turn_node_matrices(graph, nodes, expansion="restricted", workers=1)
+    ref = _line(graph)
+    assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(graph=restricted_graphs(st.floats(1.0, 3e4)))
+def test_restricted_only_with_u_turn_penalty_between_free_and_line_graph(
+        graph: TurnAwareGraph) -> None:
+    nodes = np.arange(graph.network.n_nodes)
+    got = turn_node_matrices(graph, nodes, expansion="restricted", workers=1)[0]
+    free = _line(TurnAwareGraph(graph.network, 0.0, graph.banned, graph.only))[0]
+    assert (got <= _line(graph)[0] + 1e-6).all() and (got >= free - 1e-6).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), u_turn_s=st.floats(1.0, 3e4))
+def test_restricted_only_equals_line_graph_when_every_junction_is_restricted(
+        data: st.DataObject, u_turn_s: float) -> None:
+    # every node with a way in and out is split, so U-turns are charged everywhere
+    net = small_network(*data.draw(random_digraphs()))
+    heads, tails = net.indices, net.edge_tails
+    bans = []
+    for v in range(net.n_nodes):
+        into, out = np.flatnonzero(heads == v), np.flatnonzero(tails == v)
+        if len(into) and len(out):
+            bans.append((int(data.draw(st.sampled_from(into))),
+                         int(data.draw(st.sampled_from(out)))))
+    graph = TurnAwareGraph(net, u_turn_s, banned=tuple(bans))
+    nodes = np.arange(net.n_nodes)
+    got = turn_node_matrices(graph, nodes, expansion="restricted", workers=1)
+    ref = _line(graph)
+    assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+def _path_with_spur() -> RoadNetwork:
+    # 0 - 1 - 2 two-way, spur 1 - 3 - 4 two-way; 10 s and 100 m per edge
+    u, v = np.array([0, 1, 1, 2, 1, 3, 3, 4]), np.array([1, 0, 2, 1, 3, 1, 4, 3])
+    return RoadNetwork.from_edges(np.array([0.0, 0.0, 0.0, 1e-3, 2e-3]),
+                                  np.array([0.0, 1e-3, 2e-3, 1e-3, 1e-3]), u, v,
+                                  np.full(8, 10.0), np.full(8, 100.0))
+
+
+@pytest.mark.parametrize("backend", ["ch", "scipy"])
+def test_ban_changes_the_path_and_u_turn_next_door(backend: str) -> None:
+    net = _path_with_spur()
+    straight = (net.edge_index(0, 1), net.edge_index(1, 2))
+    plain = TurnAwareGraph(net, 0.0)
+    assert turn_node_matrices(plain, [0], [2], backend=backend)[0][0, 0] == 20.0
+    banned = TurnAwareGraph(net, 30.0, banned=(straight,))
+    # 0 -> 1 -> 3, turn round at 3 (30 s), 3 -> 1 -> 2; turning at 4 costs 20 s more
+    for expansion in ("line", "compact"):
+        got = turn_node_matrices(banned, [0], [2], expansion=expansion, backend=backend)
+        assert got[0][0, 0] == pytest.approx(70.0) and got[1][0, 0] == pytest.approx(400.0)
+    assert turn_node_matrices(banned, [0], [2])[0][0, 0] == pytest.approx(70.0)  # default
+    # the restricted junction split alone: the turn at node 3 is not charged
+    fast = turn_node_matrices(banned, [0], [2], expansion="restricted", backend=backend)
+    assert fast[0][0, 0] == pytest.approx(40.0) and fast[1][0, 0] == pytest.approx(400.0)
+    # with node 3 restricted too (only a U-turn there), it is charged
+    both = TurnAwareGraph(net, 30.0, banned=(straight,),
+                          only=((net.edge_index(1, 3), net.edge_index(3, 1)),))
+    fast = turn_node_matrices(both, [0], [2], expansion="restricted", backend=backend)
+    assert fast[0][0, 0] == pytest.approx(70.0)
+
+
+def test_compact_graph_splits_within_a_u_turn_of_restricted_junctions() -> None:
+    net = _path_with_spur()
+    ban = ((net.edge_index(0, 1), net.edge_index(1, 2)),)
+    # 30 s: restricted 1, its neighbours 0, 2, 3 and node 4 (20 s round trip from 3) are
+    # split, one copy per in-edge (1 + 3 + 1 + 2 + 1); 10 s: not node 4
+    assert compact_turn_graph(TurnAwareGraph(net, 30.0, banned=ban)).n_nodes == 5 + 8
+    assert compact_turn_graph(TurnAwareGraph(net, 10.0, banned=ban)).n_nodes == 5 + 7
+    graph = TurnAwareGraph(net, 0.0, banned=ban)
+    compact = compact_turn_graph(graph)  # no penalty: the restricted junction only
+    assert compact.n_nodes == 5 + 3
+    assert list(compact.arrivals(np.array([0, 1])).node) == [0, 5, 6, 7]
+    # from 0 (no straight on: to 0 and 3), from 2 (3 turns), from 3 (3 turns); plus
+    # the 8 edges from the original nodes
+    assert len(compact.indices) == 8 + 2 + 3 + 3
+
+
+def test_unknown_expansion_named() -> None:
+    graph = TurnAwareGraph(_path_with_spur(), 0.0, banned=((0, 1),))
+    with pytest.raises(InputError, match="expansion"):
+        turn_node_matrices(graph, [0], expansion="edges")
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["bavaria-10.068_48.135.osm", "west-oakland.osm.bz2"])
+def test_real_extract_compact_against_line_graph(shared: Path, name: str) -> None:
+    from circularopt.network import load_network
+    from tests.matrices.test_ch_turns import _bans
+
+    net = load_network(shared / "osm" / name, simplify=False)  # every junction kept
+    bans = _bans(net, 0.3, 1)  # synthetic: these extracts hold no restriction
+    nodes = np.arange(net.n_nodes)
+    for u_turn_s in (0.0, 60.0):
+        graph = TurnAwareGraph(net, u_turn_s, banned=bans)
+        line = turn_node_matrices(graph, nodes, expansion="line", backend="scipy")
+        compact = turn_node_matrices(graph, nodes, expansion="compact", workers=1)
+        assert np.array_equal(compact[0], line[0]) and np.array_equal(compact[1], line[1])
+        fast = turn_node_matrices(graph, nodes, expansion="restricted", workers=1)
+        assert (fast[0] <= line[0] + 1e-6).all()
+    plain = turn_node_matrices(TurnAwareGraph(net, 0.0), nodes)
+    assert (compact[0] >= plain[0] - 1e-6).all() and (compact[0] > plain[0] + 1.0).any()
