@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from circularopt._validate import integer
 from circularopt.diagnose import require_feasible
 from circularopt.exceptions import CircularOptError, InputError
 from circularopt.feedstock import FeedstockResult, assign_feedstock
@@ -138,7 +139,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
           seed: int = 0, backend: str | None = None, max_snap_m: float | None = None,
           routing: RoutingOptions | None = None, progress: Progress | None = None,
           joint: bool = False, week: bool | None = None,
-          scheduler: str | None = None, streets: bool | None = None) -> Plan:
+          scheduler: str | None = None, streets: bool | None = None,
+          siting_workers: int = 1) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -196,6 +198,9 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         the container sites as street runs (:mod:`circularopt.routing.curbside`), every
         working day; ``plan.info["curbside"]`` records them. The week plan covers the
         container sites only.
+    siting_workers
+        Processes for the siting model, each with another backend (see
+        :class:`~circularopt.siting.model.SitingOptions` ``workers``; default 1).
 
     Returns
     -------
@@ -208,6 +213,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     run = _Run(Budget(float(time_limit)), progress or (lambda _msg: None), seed, options)
     run.info.update({"seed": seed, "engine": options.engine, "time_limit": time_limit,
                      "complexes": complexes, "backend": backend, "workers": options.workers,
+                     "siting_workers": integer("siting_workers", siting_workers, lo=1),
                      "max_snap_m": max_snap_m,
                      "engine_options": as_json(options.engine_settings()),
                      "versions": versions(), "stage_seconds": run.stage_seconds})
@@ -215,7 +221,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         run.load(source, size=size, season=season, streets=streets is not False)
         run.travel(network, max_snap_m)
         run.diagnose()
-        run.site(complexes, backend)
+        run.site(complexes, backend, siting_workers)
         if joint:
             run.judge(complexes, backend)
         plan_week = _wants_week(run.scenario, week)
@@ -319,12 +325,12 @@ class _Run:
             self.say(tr("warning: {text}", text=tr(warning)))
         self._end("diagnose", t0, tr("{n} warning(s)", n=len(warnings)))
 
-    def site(self, complexes: int | None, backend: str | None) -> None:
+    def site(self, complexes: int | None, backend: str | None, workers: int = 1) -> None:
         assert self.scenario is not None and self.matrices is not None
         scenario, matrices = siting_scenario(self.scenario, self.runs), self.matrices
         t0 = self._begin("siting")
         kw: dict[str, Any] = {"time_limit": max(1.0, SITING_SHARE * self._left()),
-                              "complexes": complexes, "seed": self.seed}
+                              "complexes": complexes, "seed": self.seed, "workers": workers}
         if backend is not None:
             kw["backend"] = backend
         siting = self.siting = site(scenario, matrices, **kw)
