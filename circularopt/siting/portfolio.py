@@ -1,16 +1,17 @@
 """A portfolio of facility location methods run in parallel processes, sharing incumbents.
 
 :func:`solve_portfolio` starts ``workers`` processes (*spawn* context, module-level
-worker functions) that take methods from one list in order: by default CP-SAT
-(:func:`~circularopt.siting.cpsat.solve_cpsat`, several search workers), the Lagrangian
-bound and repair heuristic (:func:`~circularopt.siting.lagrangian.solve_lagrangian`
-without kernel) and a SCIP MIP. Each method posts its improving solutions and lower
-bounds to the parent; the parent keeps the best of each and publishes the incumbent in
-shared memory, where a method picks it up when it starts (CP-SAT and SCIP take it as a
-hint, the MIP also as a cutoff row: its infeasibility then proves the incumbent
-optimal). All stop as soon as the best bound meets the incumbent within
-``relative_gap``, or at the time limit. A method that raises is reported in
-``info["errors"]`` while the others go on.
+worker functions) that take methods from one list in order: by default
+(:func:`default_methods`) CP-SAT (:func:`~circularopt.siting.cpsat.solve_cpsat`, several
+search workers), on small single-source problems reduced-cost fixing against the
+incumbent followed by CP-SAT (:mod:`~circularopt.siting.reduced`), the Lagrangian
+method (:func:`~circularopt.siting.lagrangian.solve_lagrangian`) and a SCIP MIP. Each
+method posts its improving solutions and lower bounds to the parent; the parent keeps
+the best of each and publishes the incumbent in shared memory, where a method picks it
+up when it starts (CP-SAT and SCIP take it as a hint, the MIP also as a cutoff row: its
+infeasibility then proves the incumbent optimal). All stop as soon as the best bound
+meets the incumbent within ``relative_gap``, or at the time limit. A method that raises
+is reported in ``info["errors"]`` while the others go on.
 
 During the solve, CP-SAT posts each improving solution and bound from its callbacks,
 and the Lagrangian method takes the shared incumbent before its kernel MIP and its proof
@@ -42,7 +43,8 @@ from circularopt._validate import integer, number
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
 
-__all__ = ["METHODS", "PortfolioContext", "PortfolioOptions", "solve_portfolio"]
+__all__ = ["METHODS", "SMALL_PAIRS", "PortfolioContext", "PortfolioOptions",
+           "default_methods", "solve_portfolio"]
 
 Method = Callable[[FacilityProblem, "PortfolioContext"], FacilityResult | None]
 """A portfolio method: solves the problem, may post solutions and bounds on the way."""
@@ -58,7 +60,8 @@ class PortfolioOptions:
         Processes run at once (default 2, one per core of a small machine).
     methods
         Names from :data:`METHODS` or module-level callables ``method(problem, context)``
-        (picklable: spawned processes import them), taken in order by free workers.
+        (picklable: spawned processes import them), taken in order by free workers;
+        ``None``: :func:`default_methods` of the problem.
     cpsat_workers
         CP-SAT search workers (threads) inside its process.
     relative_gap
@@ -70,7 +73,7 @@ class PortfolioOptions:
     """
 
     workers: int = 2
-    methods: tuple[Any, ...] = ("cpsat", "lagrangian", "scip")
+    methods: tuple[Any, ...] | None = None
     cpsat_workers: int = 4
     relative_gap: float = 1e-6
     seed: int = 0
@@ -81,9 +84,9 @@ class PortfolioOptions:
         integer("portfolio.cpsat_workers", self.cpsat_workers, lo=1)
         number("portfolio.relative_gap", self.relative_gap, lo=0.0, hi=1.0)
         number("portfolio.grace", self.grace, lo=0.0)
-        if not self.methods:
+        if self.methods is not None and not self.methods:
             raise InputError("portfolio.methods", "()", "at least one method")
-        for m in self.methods:
+        for m in self.methods or ():
             if isinstance(m, str) and m not in METHODS:
                 raise InputError("portfolio.methods", m, f"one of {sorted(METHODS)} or a "
                                  "module-level function")
@@ -242,6 +245,22 @@ reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
 :mod:`circularopt.siting.reduced`)."""
 
 
+SMALL_PAIRS = 20_000
+"""Facility-customer pairs up to which the default methods include ``reduced``."""
+
+
+def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
+    """The methods run by default, in order: ``cpsat`` and ``reduced`` first for a
+    single-source problem of at most :data:`SMALL_PAIRS` pairs, then ``lagrangian`` and
+    ``scip``; larger ones ``cpsat``, ``lagrangian``, ``scip`` (the reduction's 0-1
+    knapsack bound is slow there); CP-SAT methods are left out for multi-source."""
+    if not problem.single_source:
+        return ("lagrangian", "scip")
+    if problem.m * problem.n <= SMALL_PAIRS:
+        return ("cpsat", "reduced", "lagrangian", "scip")
+    return ("cpsat", "lagrangian", "scip")
+
+
 def _method_name(method: Any) -> str:
     return method if isinstance(method, str) else getattr(method, "__name__", repr(method))
 
@@ -356,7 +375,7 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
     """
     opts = options or PortfolioOptions()
     number("time_limit", time_limit, lo=0.0)
-    methods = [m for m in opts.methods
+    methods = [m for m in opts.methods or default_methods(problem)
                if problem.single_source or m not in ("cpsat", "reduced")]
     start = time.time()
     board = _Board(problem, opts.relative_gap)

@@ -10,6 +10,12 @@ import pytest
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult
 from circularopt.siting.lagrangian import lagrangian_bound
+from circularopt.siting.portfolio import (
+    SMALL_PAIRS,
+    PortfolioOptions,
+    default_methods,
+    solve_portfolio,
+)
 from circularopt.siting.reduced import reduce_problem, solve_reduced
 from circularopt.siting.validate import validate_facility
 
@@ -102,3 +108,20 @@ def test_lift_and_restrict_map_between_the_problems(far: FacilityProblem) -> Non
 def test_solve_reduced_needs_single_source(tight: FacilityProblem) -> None:
     with pytest.raises(InputError, match="single"):
         solve_reduced(tight.with_single_source(False), time_limit=1.0)
+
+
+def test_the_portfolio_runs_it_and_reports_it(far: FacilityProblem) -> None:
+    res = solve_portfolio(far, time_limit=30.0,
+                          options=PortfolioOptions(methods=("reduced",), workers=1,
+                                                   cpsat_workers=1))
+    assert res.status == "optimal" and res.cost == pytest.approx(_brute_force(far))
+    assert res.info["found_by"] == "reduced" and res.info["proved_by"] == "reduced"
+
+
+def test_default_methods_by_size_and_kind(tight: FacilityProblem) -> None:
+    assert default_methods(tight) == ("cpsat", "reduced", "lagrangian", "scip")
+    assert default_methods(tight.with_single_source(False)) == ("lagrangian", "scip")
+    n = SMALL_PAIRS // 2 + 1
+    big = FacilityProblem(fixed_cost=[1.0, 1.0], capacity=[n, n], demand=[1.0] * n,
+                          cost=np.ones((2, n)), single_source=True)
+    assert default_methods(big) == ("cpsat", "lagrangian", "scip")
