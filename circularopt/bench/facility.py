@@ -48,9 +48,9 @@ Engines (``--engine``)
 ``heuristic``
     Lagrangian bound and repair heuristic only.
 ``portfolio``
-    CP-SAT, the Lagrangian method and a SCIP MIP in two parallel processes sharing
-    incumbents, stopped at the first proof
-    (:func:`~circularopt.siting.portfolio.solve_portfolio`).
+    CP-SAT (small single-source problems only), the Lagrangian method and a SCIP MIP in
+    parallel processes (``workers``, default 2) sharing incumbents, stopped at the first
+    proof (:func:`~circularopt.siting.portfolio.solve_portfolio`).
 """
 
 from __future__ import annotations

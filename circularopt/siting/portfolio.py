@@ -3,9 +3,10 @@
 :func:`solve_portfolio` starts ``workers`` processes (*spawn* context, module-level
 worker functions) that take methods from one list in order: by default
 (:func:`default_methods`) CP-SAT (:func:`~circularopt.siting.cpsat.solve_cpsat`, several
-search workers), on small single-source problems reduced-cost fixing against the
-incumbent followed by CP-SAT (:mod:`~circularopt.siting.reduced`), the Lagrangian
-method (:func:`~circularopt.siting.lagrangian.solve_lagrangian`) and a SCIP MIP. Each
+search workers), the Lagrangian method
+(:func:`~circularopt.siting.lagrangian.solve_lagrangian`) and a SCIP MIP; on request
+reduced-cost fixing against the incumbent followed by CP-SAT
+(:mod:`~circularopt.siting.reduced`). Each
 method posts its improving solutions and lower bounds to the parent; the parent keeps
 the best of each and publishes the incumbent in shared memory, where a method picks it
 up when it starts (CP-SAT and SCIP take it as a hint, the MIP also as a cutoff row: its
@@ -42,9 +43,10 @@ import numpy as np
 from circularopt._validate import integer, number
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
+from circularopt.siting.lagrangian import SMALL_PAIRS
 
-__all__ = ["METHODS", "SMALL_PAIRS", "PortfolioContext", "PortfolioOptions",
-           "default_methods", "solve_portfolio"]
+__all__ = ["METHODS", "PortfolioContext", "PortfolioOptions", "default_methods",
+           "solve_portfolio"]
 
 Method = Callable[[FacilityProblem, "PortfolioContext"], FacilityResult | None]
 """A portfolio method: solves the problem, may post solutions and bounds on the way."""
@@ -245,20 +247,17 @@ reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
 :mod:`circularopt.siting.reduced`)."""
 
 
-SMALL_PAIRS = 20_000
-"""Facility-customer pairs up to which the default methods include ``reduced``."""
-
-
 def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
-    """The methods run by default, in order: ``cpsat`` and ``reduced`` first for a
-    single-source problem of at most :data:`SMALL_PAIRS` pairs, then ``lagrangian`` and
-    ``scip``; larger ones ``cpsat``, ``lagrangian``, ``scip`` (the reduction's 0-1
-    knapsack bound is slow there); CP-SAT methods are left out for multi-source."""
-    if not problem.single_source:
-        return ("lagrangian", "scip")
-    if problem.m * problem.n <= SMALL_PAIRS:
-        return ("cpsat", "reduced", "lagrangian", "scip")
-    return ("cpsat", "lagrangian", "scip")
+    """The methods run by default, in order: ``cpsat`` (single source with at most
+    :data:`~circularopt.siting.lagrangian.SMALL_PAIRS` pairs), ``lagrangian`` and
+    ``scip``. Larger single-source problems leave CP-SAT out (on ``Lib_3_2``, 100 x 1,000,
+    it found no incumbent and its threads slowed the Lagrangian method), and ``reduced``
+    is not among them: with two processes, ``cpsat`` and ``reduced`` would keep the
+    Lagrangian method, which finds most incumbents on Holmberg's set, from running
+    (``docs/benchmarks.md``, *Siting portfolio*)."""
+    if problem.single_source and problem.m * problem.n <= SMALL_PAIRS:
+        return ("cpsat", "lagrangian", "scip")
+    return ("lagrangian", "scip")
 
 
 def _method_name(method: Any) -> str:

@@ -9,13 +9,8 @@ import pytest
 
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult
-from circularopt.siting.lagrangian import lagrangian_bound
-from circularopt.siting.portfolio import (
-    SMALL_PAIRS,
-    PortfolioOptions,
-    default_methods,
-    solve_portfolio,
-)
+from circularopt.siting.lagrangian import SMALL_PAIRS, lagrangian_bound
+from circularopt.siting.portfolio import PortfolioOptions, default_methods, solve_portfolio
 from circularopt.siting.reduced import reduce_problem, solve_reduced
 from circularopt.siting.validate import validate_facility
 
@@ -119,9 +114,9 @@ def test_the_portfolio_runs_it_and_reports_it(far: FacilityProblem) -> None:
 
 
 def test_default_methods_by_size_and_kind(tight: FacilityProblem) -> None:
-    assert default_methods(tight) == ("cpsat", "reduced", "lagrangian", "scip")
+    assert default_methods(tight) == ("cpsat", "lagrangian", "scip")
     assert default_methods(tight.with_single_source(False)) == ("lagrangian", "scip")
     n = SMALL_PAIRS // 2 + 1
     big = FacilityProblem(fixed_cost=[1.0, 1.0], capacity=[n, n], demand=[1.0] * n,
                           cost=np.ones((2, n)), single_source=True)
-    assert default_methods(big) == ("cpsat", "lagrangian", "scip")
+    assert default_methods(big) == ("lagrangian", "scip")
