@@ -48,9 +48,10 @@ Engines (``--engine``)
 ``heuristic``
     Lagrangian bound and repair heuristic only.
 ``portfolio``
-    CP-SAT (small single-source problems only), the Lagrangian method and a SCIP MIP in
-    parallel processes (``workers``, default 2) sharing incumbents, stopped at the first
-    proof (:func:`~circularopt.siting.portfolio.solve_portfolio`).
+    CP-SAT (single source), the Lagrangian method and a SCIP MIP in parallel processes
+    (``workers``, default 2) sharing incumbents, stopped at the first proof
+    (:func:`~circularopt.siting.portfolio.solve_portfolio`); above 20,000 pairs the
+    Lagrangian method alone.
 """
 
 from __future__ import annotations

@@ -248,16 +248,20 @@ reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
 
 
 def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
-    """The methods run by default, in order: ``cpsat`` (single source with at most
-    :data:`~circularopt.siting.lagrangian.SMALL_PAIRS` pairs), ``lagrangian`` and
-    ``scip``. Larger single-source problems leave CP-SAT out (on ``Lib_3_2``, 100 x 1,000,
-    it found no incumbent and its threads slowed the Lagrangian method), and ``reduced``
-    is not among them: with two processes, ``cpsat`` and ``reduced`` would keep the
-    Lagrangian method, which finds most incumbents on Holmberg's set, from running
-    (``docs/benchmarks.md``, *Siting portfolio*)."""
-    if problem.single_source and problem.m * problem.n <= SMALL_PAIRS:
-        return ("cpsat", "lagrangian", "scip")
-    return ("lagrangian", "scip")
+    """The methods run by default, in order.
+
+    Up to :data:`~circularopt.siting.lagrangian.SMALL_PAIRS` pairs: ``cpsat`` (single
+    source only), ``lagrangian`` and ``scip``. Larger problems: ``lagrangian`` alone (as
+    the default bench engine). There CP-SAT and the plain MIP found no incumbent on
+    ``Lib_3_2`` and ``capa/b/c`` (100 x 1,000) and their processes took CPU from the
+    Lagrangian method (``docs/benchmarks.md``, *Siting portfolio*). ``reduced`` is
+    opt-in: with two processes, ``cpsat`` and ``reduced`` would keep the Lagrangian
+    method, which finds most incumbents on Holmberg's set, from running.
+    """
+    if problem.m * problem.n > SMALL_PAIRS:
+        return ("lagrangian",)
+    return ("cpsat", "lagrangian", "scip") if problem.single_source \
+        else ("lagrangian", "scip")
 
 
 def _method_name(method: Any) -> str:

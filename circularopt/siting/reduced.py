@@ -171,8 +171,8 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
         best, bound, done = step
         if done:
             break
-    status = "optimal" if best.has_solution and bound >= best.cost - 1e-9 * max(
-        1.0, abs(best.cost)) else best.status if not best.has_solution else "feasible"
+    proven = best.has_solution and bound >= best.cost - 1e-9 * max(1.0, abs(best.cost))
+    status = "optimal" if proven else ("feasible" if best.has_solution else best.status)
     return FacilityResult(best.open_facilities, best.assignment, best.cost, status,
                           None if not math.isfinite(bound) else bound,
                           time.monotonic() - start, "reduced-cpsat", info)

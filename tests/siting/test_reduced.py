@@ -119,4 +119,5 @@ def test_default_methods_by_size_and_kind(tight: FacilityProblem) -> None:
     n = SMALL_PAIRS // 2 + 1
     big = FacilityProblem(fixed_cost=[1.0, 1.0], capacity=[n, n], demand=[1.0] * n,
                           cost=np.ones((2, n)), single_source=True)
-    assert default_methods(big) == ("lagrangian", "scip")
+    assert default_methods(big) == ("lagrangian",)
+    assert default_methods(big.with_single_source(False)) == ("lagrangian",)
