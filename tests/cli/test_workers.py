@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,14 @@ def test_workers_are_for_the_portfolio_engine_only() -> None:
     problem = FacilityProblem(fixed_cost=[1.0], capacity=[2.0], demand=[1.0], cost=[[1.0]])
     with pytest.raises(InputError, match="portfolio"):
         solve_facility(problem, engine="scip", workers=2)
+
+
+def test_site_with_two_workers_races_backends(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "town.json"
+    town().to_json(path)
+    code, line = run_cli(capsys, "site", path, "--workers", "2", "--time-limit", "30",
+                         "--out", tmp_path / "site.json")
+    assert code == 0 and line == ""
+    result = json.loads((tmp_path / "site.json").read_text(encoding="utf-8"))
+    assert result["backend"].startswith("portfolio:")
