@@ -182,6 +182,14 @@ def _reduced(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
                          on_bound=ctx.post_bound, should_stop=ctx.stopped)
 
 
+def _reduced_scip(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.reduced import solve_reduced
+    return solve_reduced(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
+                         seed=ctx.seed, prover="scip",
+                         incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
+                         on_bound=ctx.post_bound, should_stop=ctx.stopped)
+
+
 def _heuristic(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.lagrangian import solve_lagrangian
     limit = min(ctx.remaining(), max(2.0, 0.25 * ctx.remaining()))
@@ -237,14 +245,14 @@ def _highs(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
 
 METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
                               "heuristic": _heuristic, "scip": _scip, "highs": _highs,
-                              "reduced": _reduced}
+                              "reduced": _reduced, "reduced-scip": _reduced_scip}
 """Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
 repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
 ``lagrangian`` bench engine; posts its heuristic solution and bound on the way),
 ``heuristic`` (bound and repair heuristic only, a quarter of the time), ``scip`` and
 ``highs`` (MIP, incumbent as hint and cutoff), ``reduced`` (single source only:
 reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
-:mod:`circularopt.siting.reduced`)."""
+:mod:`circularopt.siting.reduced`), ``reduced-scip`` (the same with SCIP)."""
 
 
 def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
@@ -379,7 +387,7 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
     opts = options or PortfolioOptions()
     number("time_limit", time_limit, lo=0.0)
     methods = [m for m in opts.methods or default_methods(problem)
-               if problem.single_source or m not in ("cpsat", "reduced")]
+               if problem.single_source or m not in ("cpsat", "reduced", "reduced-scip")]
     start = time.time()
     board = _Board(problem, opts.relative_gap)
     ctx_mp = get_context("spawn")

@@ -1,15 +1,17 @@
-"""Reduced-cost fixing against the incumbent, then CP-SAT on what is left (single source).
+"""Reduced-cost fixing against the incumbent, then CP-SAT or SCIP on what is left.
+
+Single source only.
 
 :func:`solve_reduced` re-optimises the Lagrangian multipliers
 (:func:`~circularopt.siting.lagrangian.lagrangian_bound`) with the incumbent's cost
 ``UB`` as target, drops every facility whose bound with it open exceeds ``UB`` and every
 pair whose bound (facility open plus the pair's knapsack reduced cost) does, and hands
-the reduced problem to CP-SAT with a cutoff row (cost below ``UB``: ``UB - 1`` for
-integer data). Every solution cheaper than the incumbent lies in the reduced problem, so
-CP-SAT's answer *infeasible* proves the incumbent optimal, and its bound (capped at
-``UB``) is a bound on the whole problem. When a cheaper incumbent appears (found by
-CP-SAT here, or by another method through ``incumbent``), the reduction is repeated with
-the new cost while time is left.
+the reduced problem to CP-SAT (or SCIP, ``prover="scip"``) with a cutoff row (cost
+below ``UB``: ``UB - 1`` for integer data). Every solution cheaper than the incumbent
+lies in the reduced problem, so the answer *infeasible* proves the incumbent optimal,
+and the solver's bound (capped at ``UB``) is a bound on the whole problem. When a
+cheaper incumbent appears (found here, or by another method through ``incumbent``), the
+reduction is repeated with the new cost while time is left.
 
 Caveat: the reduction is only as strong as the incumbent; far above the optimum little
 is dropped and the reduced problem is about as hard as the whole one.
@@ -24,8 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from circularopt._validate import choice
 from circularopt.exceptions import InputError
-from circularopt.siting.cflp import FacilityProblem, FacilityResult
+from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
 from circularopt.siting.cpsat import solve_cpsat
 from circularopt.siting.lagrangian import LagrangianBound, lagrangian_bound, solve_lagrangian
 
@@ -105,9 +108,19 @@ class _Hooks:
     should_stop: Callable[[], bool]
 
 
+@dataclass(frozen=True)
+class _Prover:
+    """The solver of the reduced problems and its settings."""
+
+    name: str
+    seed: int
+    workers: int
+    linearization: int | None
+
+
 def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                   workers: int = 4, linearization: int | None = 2,
-                  iterations: int = 1500,
+                  iterations: int = 1500, prover: str = "cpsat",
                   incumbent: Callable[[], FacilityResult | None] | None = None,
                   on_solution: Callable[[FacilityResult], None] | None = None,
                   on_bound: Callable[[float], None] | None = None,
@@ -128,6 +141,9 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
         CP-SAT's ``linearization_level`` on the reduced problem.
     iterations
         Most subgradient iterations per re-optimisation of the multipliers.
+    prover
+        ``"cpsat"`` or ``"scip"`` (one thread; no solutions before it ends) for the
+        reduced problems.
     incumbent
         Returns the best solution known elsewhere (or ``None``); read before each
         reduction.
@@ -138,11 +154,12 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
     Returns
     -------
     FacilityResult
-        ``method`` ``"reduced-cpsat"``; ``"optimal"`` when proven; ``info`` has the
+        ``method`` ``"reduced-<prover>"``; ``"optimal"`` when proven; ``info`` has the
         facilities and pairs kept by each reduction.
     """
     if not problem.single_source:
         raise InputError("problem.single_source", False, "a single-source problem")
+    how = _Prover(choice("prover", prover, ["cpsat", "scip"]), seed, workers, linearization)
     start = time.monotonic()
     deadline = start + time_limit
     hooks = _Hooks(incumbent or (lambda: None), on_solution or (lambda _r: None),
@@ -166,16 +183,15 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
         multipliers = lb.multipliers
         bound = max(bound, min(lb.bound, best.cost))
         hooks.on_bound(bound)
-        step = _reduced_step(problem, best, lb, bound, deadline, seed, workers,
-                             linearization, hooks, info)
-        best, bound, done = step
+        best, bound, done = _reduced_step(problem, best, lb, bound, deadline, how, hooks,
+                                          info)
         if done:
             break
     proven = best.has_solution and bound >= best.cost - 1e-9 * max(1.0, abs(best.cost))
     status = "optimal" if proven else ("feasible" if best.has_solution else best.status)
     return FacilityResult(best.open_facilities, best.assignment, best.cost, status,
                           None if not math.isfinite(bound) else bound,
-                          time.monotonic() - start, "reduced-cpsat", info)
+                          time.monotonic() - start, f"reduced-{prover}", info)
 
 
 def _restart(found: list[FacilityResult], ub: float, bound: float) -> bool:
@@ -185,11 +201,10 @@ def _restart(found: list[FacilityResult], ub: float, bound: float) -> bool:
 
 
 def _reduced_step(problem: FacilityProblem, best: FacilityResult, lb: LagrangianBound,
-                  bound: float, deadline: float, seed: int, workers: int,
-                  linearization: int | None, hooks: _Hooks, info: dict[str, object]
-                  ) -> tuple[FacilityResult, float, bool]:
-    """One reduction against ``best`` and one CP-SAT solve: the new best, bound, and
-    whether to stop (proof, or CP-SAT ran out of time without improving)."""
+                  bound: float, deadline: float, how: _Prover, hooks: _Hooks,
+                  info: dict[str, object]) -> tuple[FacilityResult, float, bool]:
+    """One reduction against ``best`` and one solve: the new best, bound, and whether to
+    stop (proof, or the solver ran out of time without improving)."""
     ub = best.cost
     if bound >= ub - 1e-9 * max(1.0, abs(ub)):
         return best, bound, True
@@ -210,12 +225,17 @@ def _reduced_step(problem: FacilityProblem, best: FacilityResult, lb: Lagrangian
         found.append(lifted)
         hooks.on_solution(lifted)
 
-    res = solve_cpsat(red.problem, time_limit=max(0.5, deadline - time.monotonic()),
-                      seed=seed, workers=workers, hint=red.restrict(best), cutoff=cutoff,
-                      linearization=linearization,
-                      on_solution=post,
-                      on_bound=lambda b: hooks.on_bound(min(b, ub)),
-                      should_stop=lambda: hooks.should_stop() or _restart(found, ub, bound))
+    limit = max(0.5, deadline - time.monotonic())
+    if how.name == "scip":
+        res = solve_mip(red.problem, backend="scip", time_limit=limit, seed=how.seed,
+                        hint=red.restrict(best), cutoff=cutoff)
+    else:
+        res = solve_cpsat(red.problem, time_limit=limit, seed=how.seed,
+                          workers=how.workers, hint=red.restrict(best), cutoff=cutoff,
+                          linearization=how.linearization, on_solution=post,
+                          on_bound=lambda b: hooks.on_bound(min(b, ub)),
+                          should_stop=lambda: hooks.should_stop()
+                          or _restart(found, ub, bound))
     if res.status == "infeasible":  # no solution below the incumbent: it is optimal
         hooks.on_bound(ub)
         return best, ub, True

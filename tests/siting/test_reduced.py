@@ -121,3 +121,11 @@ def test_default_methods_by_size_and_kind(tight: FacilityProblem) -> None:
                           cost=np.ones((2, n)), single_source=True)
     assert default_methods(big) == ("lagrangian",)
     assert default_methods(big.with_single_source(False)) == ("lagrangian",)
+
+
+def test_scip_as_the_prover(far: FacilityProblem) -> None:
+    res = solve_reduced(far, time_limit=20.0, prover="scip")
+    assert res.status == "optimal" and res.cost == pytest.approx(_brute_force(far))
+    assert res.method == "reduced-scip"
+    with pytest.raises(InputError, match="prover"):
+        solve_reduced(far, time_limit=1.0, prover="gurobi")
