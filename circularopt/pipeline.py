@@ -34,6 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from circularopt._validate import integer
 from circularopt.diagnose import require_feasible
 from circularopt.exceptions import CircularOptError, InputError
 from circularopt.feedstock import FeedstockResult, assign_feedstock
@@ -140,7 +141,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
           routing: RoutingOptions | None = None, progress: Progress | None = None,
           joint: bool = False, week: bool | None = None,
           scheduler: str | None = None, streets: bool | None = None,
-          checkpoint: Callable[[Plan], None] | None = None) -> Plan:
+          checkpoint: Callable[[Plan], None] | None = None,
+          siting_workers: int = 1) -> Plan:
     """Plan a municipal cluster: siting, feedstock and routes, validated.
 
     Parameters
@@ -204,6 +206,9 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         stage) after siting and feedstock, and after the peak day's routes when a week
         follows, e.g. to save it where a killed process cannot lose it. Its time counts
         against ``time_limit``.
+    siting_workers
+        Processes for the siting model, each with another backend (see
+        :class:`~circularopt.siting.model.SitingOptions` ``workers``; default 1).
 
     Returns
     -------
@@ -217,6 +222,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
     run.checkpoint = checkpoint
     run.info.update({"seed": seed, "engine": options.engine, "time_limit": time_limit,
                      "complexes": complexes, "backend": backend, "workers": options.workers,
+                     "siting_workers": integer("siting_workers", siting_workers, lo=1),
                      "max_snap_m": max_snap_m,
                      "engine_options": as_json(options.engine_settings()),
                      "versions": versions(), "stage_seconds": run.stage_seconds})
@@ -224,7 +230,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         run.load(source, size=size, season=season, streets=streets is not False)
         run.travel(network, max_snap_m)
         run.diagnose()
-        run.site(complexes, backend)
+        run.site(complexes, backend, siting_workers)
         if joint:
             run.judge(complexes, backend)
         run.save("feedstock")
@@ -339,12 +345,12 @@ class _Run:
             self.say(tr("warning: {text}", text=tr(warning)))
         self._end("diagnose", t0, tr("{n} warning(s)", n=len(warnings)))
 
-    def site(self, complexes: int | None, backend: str | None) -> None:
+    def site(self, complexes: int | None, backend: str | None, workers: int = 1) -> None:
         assert self.scenario is not None and self.matrices is not None
         scenario, matrices = siting_scenario(self.scenario, self.runs), self.matrices
         t0 = self._begin("siting")
         kw: dict[str, Any] = {"time_limit": max(1.0, SITING_SHARE * self._left()),
-                              "complexes": complexes, "seed": self.seed}
+                              "complexes": complexes, "seed": self.seed, "workers": workers}
         if backend is not None:
             kw["backend"] = backend
         siting = self.siting = site(scenario, matrices, **kw)

@@ -51,6 +51,9 @@ class BenchOptions:
     engine_options
         Options of the routing engine for the routing sets (names as in
         :func:`circularopt.routing.engines.solve`); see :func:`routing_engine_options`.
+    workers
+        Processes of the facility location portfolio (``engine="portfolio"`` of the
+        ``cflp`` and ``sscflp`` sets), or ``None`` for its default.
 
     Raises
     ------
@@ -67,6 +70,7 @@ class BenchOptions:
     solutions: Path | None = None
     peers: bool = False
     engine_options: Mapping[str, Any] = field(default_factory=dict)
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", Path(self.data))
@@ -74,6 +78,8 @@ class BenchOptions:
             if getattr(self, name) is not None:
                 number(f"bench_options.{name}", getattr(self, name), lo=0, lo_open=True)
         integer("bench_options.seed", self.seed)
+        if self.workers is not None:
+            integer("bench_options.workers", self.workers, lo=1)
         if self.engine is not None:
             ident("bench_options.engine", self.engine)
         if self.solutions is not None:

@@ -48,9 +48,10 @@ Engines (``--engine``)
 ``heuristic``
     Lagrangian bound and repair heuristic only.
 ``portfolio``
-    CP-SAT, the Lagrangian method and a SCIP MIP in two parallel processes sharing
-    incumbents, stopped at the first proof
-    (:func:`~circularopt.siting.portfolio.solve_portfolio`).
+    CP-SAT (single source), the Lagrangian method and a SCIP MIP in parallel processes
+    (``workers``, default 2) sharing incumbents, stopped at the first proof
+    (:func:`~circularopt.siting.portfolio.solve_portfolio`); above 20,000 pairs the
+    Lagrangian method alone.
 """
 
 from __future__ import annotations
@@ -394,7 +395,7 @@ _SMALL = 20_000
 
 
 def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit: float = 60.0,
-                   seed: int = 0) -> FacilityResult:
+                   seed: int = 0, workers: int | None = None) -> FacilityResult:
     """Solve a CFLP/SSCFLP with a named engine (see the module docstring).
 
     Parameters
@@ -407,6 +408,8 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
         Seconds.
     seed
         Random seed.
+    workers
+        Processes of the ``portfolio`` engine (``None``: its default); only for it.
 
     Returns
     -------
@@ -415,12 +418,16 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
     """
     if engine not in ENGINES:
         raise InputError("engine", engine, f"one of {list(ENGINES)}")
+    if workers is not None and engine != "portfolio":
+        raise InputError("workers", workers, "None unless engine is 'portfolio' (the "
+                         "other engines run in one process)")
     if engine == "auto":
         engine = "highs" if problem.m * problem.n <= _SMALL and not problem.single_source \
             else "lagrangian"
     if engine == "portfolio":
-        return solve_portfolio(problem, time_limit=time_limit,
-                               options=PortfolioOptions(seed=seed))
+        opts = PortfolioOptions(seed=seed) if workers is None else \
+            PortfolioOptions(seed=seed, workers=workers)
+        return solve_portfolio(problem, time_limit=time_limit, options=opts)
     if engine in ("highs", "scip", "cpsat"):
         return solve_mip(problem, backend=engine, time_limit=time_limit, seed=seed)
     if engine == "heuristic":
@@ -474,7 +481,8 @@ def _rows(options: BenchOptions, instances: list[BenchInstance],
         problem = read(inst, single_source)
         limit = options.seconds_for(problem.n, default_time)
         start, cpu = time.monotonic(), _cpu_seconds()
-        result = solve_facility(problem, engine=engine, time_limit=limit, seed=options.seed)
+        result = solve_facility(problem, engine=engine, time_limit=limit, seed=options.seed,
+                                workers=options.workers)
         seconds, cpu = time.monotonic() - start, _cpu_seconds() - cpu
         report = validate_facility(problem, result)
         if result.has_solution:

@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.table import Table
 
+from circularopt._validate import integer
 from circularopt.bench import (
     BENCH_SETS,
     ROUTING_SETS,
@@ -39,6 +40,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--seeds", type=int, default=1,
                    help="repeat with K seeds (seed, seed+1, ...); report mean and best")
     p.add_argument("--engine", help="solver engine (set-specific)")
+    p.add_argument("--workers", type=int, help="processes of the siting portfolio "
+                   "(sets cflp and sscflp with --engine portfolio; default 2)")
     p.add_argument("--solutions", type=Path, help="folder to write each solution into")
     p.add_argument("--engine-options", metavar="JSON",
                    help="routing engine options for the routing sets, a JSON object, "
@@ -71,6 +74,8 @@ def _bench(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise InputError("--seeds", args.seeds, "an integer >= 1")
     engine_options = _engine_options(args.engine_options, args.set)
+    if args.workers is not None:
+        integer("--workers", args.workers, lo=1)
     console.print("command: circularopt " + shlex.join(sys.argv[1:]), markup=False)
     table = Table("instance", "n", "bks", "cost", "gap %", "feasible", "s", "engine")
     rows: list[BenchRow] = []
@@ -79,7 +84,7 @@ def _bench(args: argparse.Namespace) -> int:
                                time_limit=args.time_limit, time_per_100=args.time_per_100,
                                seed=seed, engine=args.engine,
                                solutions=_solutions(args, seed), peers=args.peers,
-                               engine_options=engine_options)
+                               engine_options=engine_options, workers=args.workers)
         for row in run(args.set, options):
             if args.seeds > 1:
                 row = dataclasses.replace(row, extra={"seed": seed, **row.extra})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from circularopt._validate import integer
 from circularopt.cli._common import (
     add_network_option,
     atomic_write,
@@ -49,6 +50,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--time-limit", type=float, default=60.0,
                    help="solver time limit, seconds (default 60)")
     p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="processes solving at once, each with another backend; the best "
+                   "solution with the best bound of all is kept (default 1)")
     p.add_argument("--out", type=Path, help="write the result JSON here")
     p.set_defaults(func=_site)
 
@@ -70,7 +74,8 @@ def _site(args: argparse.Namespace) -> int:
         min_diversion=args.min_diversion, max_travel_minutes=args.max_travel_minutes,
         locked_open=tuple(args.lock_open), locked_closed=tuple(args.lock_closed),
         allow_direct_landfill=args.allow_direct_landfill,
-        open_candidate_recyclers=args.open_candidate_recyclers)
+        open_candidate_recyclers=args.open_candidate_recyclers,
+        workers=integer("--workers", args.workers, lo=1))
     result = site(scenario, matrices, time_limit=args.time_limit, seed=args.seed,
                   options=options)
     console.print(result.summary())

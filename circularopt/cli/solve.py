@@ -8,6 +8,7 @@ import logging.handlers
 from pathlib import Path
 from typing import Any
 
+from circularopt._validate import integer
 from circularopt.cli._common import (
     add_engine_options,
     add_network_option,
@@ -41,6 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
                    help=f"wall-clock budget in seconds (default {DEFAULT_TIME_LIMIT:g})")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="processes for the siting model, each with another backend "
+                        "(default 1)")
     add_engine_options(p)
     p.add_argument("--joint", action="store_true",
                    help="judge siting by routed cost: route the model's choice and its "
@@ -77,6 +81,7 @@ def _solve(args: argparse.Namespace) -> int:
                      size=args.size, complexes=args.complexes, time_limit=args.time_limit,
                      seed=args.seed, joint=args.joint, week=False if args.peak_day else None,
                      scheduler=args.scheduler, streets=args.streets,
+                     siting_workers=integer("--workers", args.workers, lo=1),
                      routing=RoutingOptions(engine=args.engine,
                                             engine_options=engine_options(args.engine_options)),
                      progress=lambda msg: console.print(msg, highlight=False))

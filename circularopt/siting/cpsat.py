@@ -46,7 +46,8 @@ def _weights(problem: FacilityProblem) -> tuple[list[int], list[int]]:
 class _Model:
     """The 0-1 model: ``y[i]`` open, ``x[k]`` pair ``pairs[k] = (i, j)`` used."""
 
-    def __init__(self, problem: FacilityProblem, cards: bool) -> None:
+    def __init__(self, problem: FacilityProblem, cards: bool,
+                 cutoff: float | None = None) -> None:
         self.problem = problem
         model = cp_model.CpModel()
         self.model = model
@@ -74,9 +75,11 @@ class _Model:
         cost = problem.cost[self.pairs[:, 0], self.pairs[:, 1]]
         exact = _integral(cost) and _integral(problem.fixed_cost)
         conv: Callable[[float], Any] = (lambda v: round(float(v))) if exact else float
-        model.minimize(sum(conv(f) * y for f, y in zip(problem.fixed_cost, self.y,
-                                                       strict=True))
-                       + sum(conv(c) * x for c, x in zip(cost, self.x, strict=True)))
+        objective = sum(conv(f) * y for f, y in zip(problem.fixed_cost, self.y, strict=True)) \
+            + sum(conv(c) * x for c, x in zip(cost, self.x, strict=True))
+        model.minimize(objective)
+        if cutoff is not None:
+            model.add(objective <= (math.floor(cutoff + 1e-9) if exact else cutoff))
         self.exact = exact
 
     def hint(self, result: FacilityResult) -> None:
@@ -116,6 +119,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 def solve_cpsat(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                 workers: int = 4, hint: FacilityResult | None = None, cards: bool = True,
+                cutoff: float | None = None, linearization: int | None = None,
                 on_solution: Callable[[FacilityResult], None] | None = None,
                 on_bound: Callable[[float], None] | None = None,
                 should_stop: Callable[[], bool] | None = None) -> FacilityResult:
@@ -136,6 +140,12 @@ def solve_cpsat(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int
     cards
         Add the aggregate capacity cut and the cardinality cut ``sum y >= k`` (``k`` the
         fewest facilities holding the demand).
+    cutoff
+        Look only for solutions costing at most this (a row on the objective); status
+        ``"infeasible"`` then proves that none does.
+    linearization
+        CP-SAT's ``linearization_level`` (``None``: its default; 2 puts every constraint
+        in the LP of every worker).
     on_solution, on_bound
         Called with each improving solution / each improved lower bound.
     should_stop
@@ -150,13 +160,15 @@ def solve_cpsat(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int
         raise InputError("problem.single_source", False,
                          "a single-source problem (CP-SAT has no continuous variables)")
     start = time.monotonic()
-    built = _Model(problem, cards)
+    built = _Model(problem, cards, cutoff)
     if hint is not None and hint.has_solution:
         built.hint(hint)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.monotonic() - start))
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
+    if linearization is not None:
+        solver.parameters.linearization_level = linearization
     if not built.exact:
         solver.parameters.relative_gap_limit = 1e-7
     if on_bound is not None:

@@ -118,6 +118,7 @@ from circularopt.siting.result import (
     StreamFlow,
 )
 from circularopt.siting.site_portfolio import VARIANTS, combine, race
+from circularopt.stop import Budget
 
 __all__ = [
     "BACKENDS",
@@ -697,7 +698,8 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
          locked_closed: Iterable[str] = (), allow_direct_landfill: bool = False,
          open_candidate_recyclers: bool = False,
          collection: CollectionCostParams | None = None, method: str = "two-phase",
-         relative_gap: float = 1e-4, threads: int | None = None) -> SitingResult:
+         relative_gap: float = 1e-4, threads: int | None = None,
+         workers: int | None = 1) -> SitingResult:
     """Site sorting complexes and route the feedstock (see the module docstring).
 
     Parameters
@@ -707,7 +709,8 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
     matrices
         Travel matrices covering every point, complex, recycler and landfill.
     time_limit
-        Solver time limit, seconds.
+        Wall-clock seconds for the whole call: preparing and building the model count,
+        the solver gets what is left (at least 0.5 s).
     seed
         Random seed of the solver.
     options
@@ -716,8 +719,8 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
     backend, complexes, max_complexes, min_diversion, max_travel_minutes
         The fields of :class:`SitingOptions` of the same names, used when ``options`` is
         ``None`` (as are ``locked_open``, ``locked_closed``, ``allow_direct_landfill``,
-        ``open_candidate_recyclers``, ``collection``, ``method``, ``relative_gap`` and
-        ``threads``).
+        ``open_candidate_recyclers``, ``collection``, ``method``, ``relative_gap``,
+        ``threads`` and ``workers``).
 
     Returns
     -------
@@ -737,11 +740,13 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
             max_travel_minutes=max_travel_minutes, locked_open=tuple(locked_open),
             locked_closed=tuple(locked_closed), allow_direct_landfill=allow_direct_landfill,
             open_candidate_recyclers=open_candidate_recyclers, collection=collection,
-            method=method, backend=backend, relative_gap=relative_gap, threads=threads)
+            method=method, backend=backend, relative_gap=relative_gap, threads=threads,
+            workers=workers)
     _check_against(scenario, time_limit, options)
+    budget = Budget(float(time_limit))  # one budget: the model build counts as well
     workers = _workers(scenario, options)
     if workers > 1 and _pairs(scenario) <= SMALL_PAIRS:
-        return _site_race(scenario, matrices, time_limit, seed,
+        return _site_race(scenario, matrices, budget, seed,
                           replace(options, workers=workers))
     params = options.collection if options.collection is not None \
         else CollectionCostParams.from_scenario(scenario)
@@ -750,7 +755,7 @@ def site(scenario: Scenario, matrices: TravelMatrices, *, time_limit: float = 60
     built = _build(scenario, data, options)
     start = time.perf_counter()
     run = _Solver(built, scenario.name, options, seed)
-    res, bound = _solve(run, built, data, options, start + float(time_limit))
+    res, bound = _solve(run, built, data, options, start + max(0.5, budget.left()))
     if not res.has_primal_feasible_solution():
         raise SolverError(
             f"{options.backend} found no feasible siting for {scenario.name!r} within "
@@ -778,22 +783,26 @@ def _workers(scenario: Scenario, opts: SitingOptions) -> int:
         and not multiprocessing.current_process().daemon else 1
 
 
-def _site_job(scenario_data: dict[str, Any], matrices: TravelMatrices, time_limit: float,
+def _site_job(scenario_data: dict[str, Any], matrices: TravelMatrices, until: float,
               seed: int, options: SitingOptions) -> dict[str, Any]:
-    """One run of :func:`_site_race`, in a spawned process (scenarios do not pickle)."""
-    return site(Scenario.from_dict(scenario_data), matrices, time_limit=time_limit,
-                seed=seed, options=options).to_dict()
+    """One run of :func:`_site_race`, in a spawned process (scenarios do not pickle),
+    ending by ``until`` (``time.time()``: process start-up counts too)."""
+    return site(Scenario.from_dict(scenario_data), matrices,
+                time_limit=max(0.5, until - time.time()), seed=seed,
+                options=options).to_dict()
 
 
-def _site_race(scenario: Scenario, matrices: TravelMatrices, time_limit: float, seed: int,
+def _site_race(scenario: Scenario, matrices: TravelMatrices, budget: Budget, seed: int,
                options: SitingOptions) -> SitingResult:
-    """``options.workers`` backend/method variants in parallel (:func:`race`)."""
+    """``options.workers`` backend/method variants in parallel (:func:`race`), all
+    within ``budget``."""
     data = scenario.to_dict()
+    until = time.time() + budget.left()
     runs = [(f"{backend}/{method}",
-             (data, matrices, time_limit, seed,
+             (data, matrices, until, seed,
               replace(options, backend=backend, method=method, workers=1)))
             for backend, method in VARIANTS[:options.workers]]
-    answers, seconds = race(_site_job, runs, time_limit=time_limit,
+    answers, seconds = race(_site_job, runs, time_limit=max(0.5, budget.left()),
                             relative_gap=options.relative_gap)
     return combine(answers, options.relative_gap, seconds)
 

@@ -1,16 +1,18 @@
 """A portfolio of facility location methods run in parallel processes, sharing incumbents.
 
 :func:`solve_portfolio` starts ``workers`` processes (*spawn* context, module-level
-worker functions) that take methods from one list in order: by default CP-SAT
-(:func:`~circularopt.siting.cpsat.solve_cpsat`, several search workers), the Lagrangian
-bound and repair heuristic (:func:`~circularopt.siting.lagrangian.solve_lagrangian`
-without kernel) and a SCIP MIP. Each method posts its improving solutions and lower
-bounds to the parent; the parent keeps the best of each and publishes the incumbent in
-shared memory, where a method picks it up when it starts (CP-SAT and SCIP take it as a
-hint, the MIP also as a cutoff row: its infeasibility then proves the incumbent
-optimal). All stop as soon as the best bound meets the incumbent within
-``relative_gap``, or at the time limit. A method that raises is reported in
-``info["errors"]`` while the others go on.
+worker functions) that take methods from one list in order: by default
+(:func:`default_methods`) CP-SAT (:func:`~circularopt.siting.cpsat.solve_cpsat`, several
+search workers), the Lagrangian method
+(:func:`~circularopt.siting.lagrangian.solve_lagrangian`) and a SCIP MIP; on request
+reduced-cost fixing against the incumbent followed by CP-SAT
+(:mod:`~circularopt.siting.reduced`). Each
+method posts its improving solutions and lower bounds to the parent; the parent keeps
+the best of each and publishes the incumbent in shared memory, where a method picks it
+up when it starts (CP-SAT and SCIP take it as a hint, the MIP also as a cutoff row: its
+infeasibility then proves the incumbent optimal). All stop as soon as the best bound
+meets the incumbent within ``relative_gap``, or at the time limit. A method that raises
+is reported in ``info["errors"]`` while the others go on.
 
 During the solve, CP-SAT posts each improving solution and bound from its callbacks,
 and the Lagrangian method takes the shared incumbent before its kernel MIP and its proof
@@ -41,8 +43,10 @@ import numpy as np
 from circularopt._validate import integer, number
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
+from circularopt.siting.lagrangian import SMALL_PAIRS
 
-__all__ = ["METHODS", "PortfolioContext", "PortfolioOptions", "solve_portfolio"]
+__all__ = ["METHODS", "PortfolioContext", "PortfolioOptions", "default_methods",
+           "solve_portfolio"]
 
 Method = Callable[[FacilityProblem, "PortfolioContext"], FacilityResult | None]
 """A portfolio method: solves the problem, may post solutions and bounds on the way."""
@@ -58,7 +62,8 @@ class PortfolioOptions:
         Processes run at once (default 2, one per core of a small machine).
     methods
         Names from :data:`METHODS` or module-level callables ``method(problem, context)``
-        (picklable: spawned processes import them), taken in order by free workers.
+        (picklable: spawned processes import them), taken in order by free workers;
+        ``None``: :func:`default_methods` of the problem.
     cpsat_workers
         CP-SAT search workers (threads) inside its process.
     relative_gap
@@ -70,7 +75,7 @@ class PortfolioOptions:
     """
 
     workers: int = 2
-    methods: tuple[Any, ...] = ("cpsat", "lagrangian", "scip")
+    methods: tuple[Any, ...] | None = None
     cpsat_workers: int = 4
     relative_gap: float = 1e-6
     seed: int = 0
@@ -81,9 +86,9 @@ class PortfolioOptions:
         integer("portfolio.cpsat_workers", self.cpsat_workers, lo=1)
         number("portfolio.relative_gap", self.relative_gap, lo=0.0, hi=1.0)
         number("portfolio.grace", self.grace, lo=0.0)
-        if not self.methods:
+        if self.methods is not None and not self.methods:
             raise InputError("portfolio.methods", "()", "at least one method")
-        for m in self.methods:
+        for m in self.methods or ():
             if isinstance(m, str) and m not in METHODS:
                 raise InputError("portfolio.methods", m, f"one of {sorted(METHODS)} or a "
                                  "module-level function")
@@ -169,6 +174,22 @@ def _lagrangian(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResu
                             incumbent=lambda: ctx.incumbent(problem))
 
 
+def _reduced(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.reduced import solve_reduced
+    return solve_reduced(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
+                         seed=ctx.seed, workers=ctx.cpsat_workers,
+                         incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
+                         on_bound=ctx.post_bound, should_stop=ctx.stopped)
+
+
+def _reduced_scip(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.reduced import solve_reduced
+    return solve_reduced(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
+                         seed=ctx.seed, prover="scip",
+                         incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
+                         on_bound=ctx.post_bound, should_stop=ctx.stopped)
+
+
 def _heuristic(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.lagrangian import solve_lagrangian
     limit = min(ctx.remaining(), max(2.0, 0.25 * ctx.remaining()))
@@ -223,12 +244,32 @@ def _highs(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
 
 
 METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
-                              "heuristic": _heuristic, "scip": _scip, "highs": _highs}
+                              "heuristic": _heuristic, "scip": _scip, "highs": _highs,
+                              "reduced": _reduced, "reduced-scip": _reduced_scip}
 """Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
 repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
 ``lagrangian`` bench engine; posts its heuristic solution and bound on the way),
 ``heuristic`` (bound and repair heuristic only, a quarter of the time), ``scip`` and
-``highs`` (MIP, incumbent as hint and cutoff)."""
+``highs`` (MIP, incumbent as hint and cutoff), ``reduced`` (single source only:
+reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
+:mod:`circularopt.siting.reduced`), ``reduced-scip`` (the same with SCIP)."""
+
+
+def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
+    """The methods run by default, in order.
+
+    Up to :data:`~circularopt.siting.lagrangian.SMALL_PAIRS` pairs: ``cpsat`` (single
+    source only), ``lagrangian`` and ``scip``. Larger problems: ``lagrangian`` alone (as
+    the default bench engine). There CP-SAT and the plain MIP found no incumbent on
+    ``Lib_3_2`` and ``capa/b/c`` (100 x 1,000) and their processes took CPU from the
+    Lagrangian method (``docs/benchmarks.md``, *Siting portfolio*). ``reduced`` is
+    opt-in: with two processes, ``cpsat`` and ``reduced`` would keep the Lagrangian
+    method, which finds most incumbents on Holmberg's set, from running.
+    """
+    if problem.m * problem.n > SMALL_PAIRS:
+        return ("lagrangian",)
+    return ("cpsat", "lagrangian", "scip") if problem.single_source \
+        else ("lagrangian", "scip")
 
 
 def _method_name(method: Any) -> str:
@@ -345,7 +386,8 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
     """
     opts = options or PortfolioOptions()
     number("time_limit", time_limit, lo=0.0)
-    methods = [m for m in opts.methods if problem.single_source or m != "cpsat"]
+    methods = [m for m in opts.methods or default_methods(problem)
+               if problem.single_source or m not in ("cpsat", "reduced", "reduced-scip")]
     start = time.time()
     board = _Board(problem, opts.relative_gap)
     ctx_mp = get_context("spawn")

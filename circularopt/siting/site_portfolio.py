@@ -74,14 +74,17 @@ def race(job: Callable[..., dict[str, Any]], runs: Sequence[tuple[str, tuple[Any
     return answers, time.monotonic() - start
 
 
+_LATE = 3.0
+"""Seconds past the deadline the race waits for answers (a run ends its solve at the
+deadline, then extracts and sends its result)."""
+
+
 def _collect(out: Any, procs: list[Any], *, deadline: float, gap: float
              ) -> dict[str, Any]:
     """Answers by run name until one proves or all answered; after the first answer the
-    others get 5 s more. ``site`` does not count model building in its time limit, so
-    the race waits past ``deadline`` too, up to ``deadline`` plus the time limit."""
+    others get 5 s more, but not beyond :data:`_LATE` s after ``deadline``."""
     runs: dict[str, Any] = {}
-    start = time.monotonic()
-    cap = deadline + max(30.0, deadline - start)
+    cap = deadline + _LATE
     first: float | None = None
     while len(runs) < len(procs) and time.monotonic() < min(
             cap, math.inf if first is None else max(first + 5.0, deadline)):
