@@ -1,4 +1,4 @@
-"""The pipeline with curbside streets: city generation, the week beside streets."""
+"""The pipeline with curbside streets: city generation, the week with its streets."""
 
 from __future__ import annotations
 
@@ -26,37 +26,47 @@ def test_a_city_without_private_houses_gets_no_streets() -> None:
     assert not load_scenario("osh", size=20, streets=True).streets
 
 
-def _weekly_town() -> Scenario:
+def _weekly_town(street_frequency: int = 7) -> Scenario:
     base = town_with_streets()
     weekly = tuple(dataclasses.replace(p, collections_per_week=3)
                    for p in base.collection_points)
-    return dataclasses.replace(base, collection_points=weekly)
+    streets = tuple(dataclasses.replace(t, collections_per_week=street_frequency)
+                    for t in base.streets)
+    return dataclasses.replace(base, collection_points=weekly, streets=streets)
 
 
-def test_streets_keep_the_peak_day_by_default() -> None:
-    plan = solve(_weekly_town(), time_limit=8, routing=RoutingOptions(workers=1))
+def test_streets_collected_weekly_get_the_week_by_default() -> None:
+    daily_sites = dataclasses.replace(
+        _weekly_town(1), collection_points=town_with_streets().collection_points)
+    plan = solve(daily_sites, time_limit=10, routing=RoutingOptions(workers=1))
+    assert plan.valid, plan.violations
+    week = plan.info["week"]
+    assert week["valid"]
+    assert [d["runs"] for d in week["days"]].count(0) == 6 - 3  # 3 runs, once a week each
+
+
+def test_peak_day_only_when_asked() -> None:
+    plan = solve(_weekly_town(1), time_limit=6, routing=RoutingOptions(workers=1), week=False)
     assert plan.valid, plan.violations
     assert "week" not in plan.info
-    assert "--no-streets" in plan.info["week_not_planned"]
 
 
-def test_week_plan_beside_daily_streets() -> None:
-    plan = solve(_weekly_town(), time_limit=12, routing=RoutingOptions(workers=1),
-                 week=True)
+def test_week_plan_with_daily_streets() -> None:
+    plan = solve(_weekly_town(), time_limit=12, routing=RoutingOptions(workers=1))
     assert plan.valid, plan.violations
     week = plan.info["week"]
     assert week["valid"]
     assert plan.kpis is not None
     kinds, n = plan.kpis.by_kind, len(week["working_days"])
-    # the headline figures: the week's container routes per working day, plus the
-    # streets, collected every working day as on the peak day
-    assert kinds["container"]["km"] == pytest.approx(week["total"]["km"] / n, abs=1e-2)
-    assert plan.kpis.km_per_day == pytest.approx(
-        kinds["container"]["km"] + kinds["curbside"]["km"])
+    # the headline figures: the week's routes per working day, split by kind
+    assert plan.kpis.km_per_day == pytest.approx(week["total"]["km"] / n, abs=1e-2)
+    assert kinds["curbside"]["km"] == pytest.approx(week["total"]["curbside_km"] / n, abs=1e-2)
     assert plan.kpis.collected_t_per_day == pytest.approx(
         kinds["container"]["tonnes"] + kinds["curbside"]["tonnes"])
-    assert kinds["curbside"]["tonnes"] == pytest.approx(plan.info["curbside"]["tonnes_per_day"],
-                                                        abs=0.01)
+    # daily streets, Monday to Saturday: Monday collects Sunday's waste too
+    assert kinds["curbside"]["tonnes"] == pytest.approx(
+        plan.info["curbside"]["tonnes_per_day"] * 7 / 6, abs=0.01)
+    assert all(d["runs"] == 3 for d in week["days"])
 
 
 @pytest.mark.parametrize(("argv", "streets"), [([], None), (["--streets"], True),
