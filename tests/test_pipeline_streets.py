@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from circularopt.pipeline import load_scenario, solve
@@ -75,3 +77,23 @@ def test_cli_streets_switch(argv: list[str], streets: bool | None) -> None:
     from circularopt.cli import build_parser
 
     assert build_parser().parse_args(["solve", "bishkek", *argv]).streets is streets
+
+
+def test_week_outputs_list_the_streets(tmp_path: Path) -> None:
+    from circularopt.outputs import write_outputs
+
+    plan = solve(_weekly_town(1), time_limit=10, routing=RoutingOptions(workers=1))
+    written = write_outputs(plan, tmp_path / "out", formats=("csv", "gpkg", "html"))
+    schedule = pd.read_csv(written["schedule.csv"], encoding="utf-8-sig",
+                           keep_default_na=False).set_index("id")
+    streets = schedule[schedule["kind"] == "curbside"]
+    assert sorted(streets.index) == sorted(t.id for t in plan.scenario.streets)
+    s1 = streets.loc["s1"]
+    assert s1["name"] == "synthetic s1" and len(s1["days"].split()) == 1
+    assert s1[s1["days"]] != "" and "-" in s1["window"] and s1["lat"] > 0
+    routes = pd.read_csv(written["routes.csv"], encoding="utf-8-sig")
+    on_streets = routes[routes["kind"] == "street"]
+    assert sorted(on_streets["id"]) == sorted(t.id for t in plan.scenario.streets)
+    kpis = pd.read_csv(written["week_kpis.csv"], encoding="utf-8-sig").set_index("day")
+    assert kpis.loc["week", "runs"] == 3
+    assert "truck routes a week" in written["report.html"].read_text(encoding="utf-8")
