@@ -97,3 +97,23 @@ def test_week_outputs_list_the_streets(tmp_path: Path) -> None:
     kpis = pd.read_csv(written["week_kpis.csv"], encoding="utf-8-sig").set_index("day")
     assert kpis.loc["week", "runs"] == 3
     assert "truck routes a week" in written["report.html"].read_text(encoding="utf-8")
+
+
+def test_validate_plan_rereads_the_weeks_street_runs() -> None:
+    from circularopt.plan import validate_plan
+    from circularopt.routing.curbside import curbside_matrices, scenario_runs
+
+    scenario = _weekly_town(1)
+    plan = solve(scenario, time_limit=10, routing=RoutingOptions(workers=1))
+    matrices = curbside_matrices(scenario, scenario_runs(scenario))
+    verdict = validate_plan(scenario, matrices, plan)
+    assert verdict.ok, verdict.summary()
+    # a street whose run is said to come on another day: that day's routes miss it
+    week = plan.info["week"]
+    row = next(r for r in week["schedule"] if r["kind"] == "curbside")
+    other = next(d for d in week["working_days"] if d != row["days"])
+    moved = [{**r, "days": other} if r.get("run") == row["run"] else r
+             for r in week["schedule"]]
+    bad = validate_plan(scenario, matrices, dataclasses.replace(
+        plan, info={**plan.info, "week": {**week, "schedule": moved}})).violations
+    assert any(v.startswith(f"week {other}") for v in bad)

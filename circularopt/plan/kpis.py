@@ -99,10 +99,12 @@ def week_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockResu
     ``problem`` and ``routing`` are the peak day (every point and street run due);
     ``days`` each working day's routing problem and routes (``None``: nothing routed
     that day), container sites and the street runs due that day. Km, hours, tonne-km,
-    fuel, CO2, collected tonnes, unloading trips (rounded) and the collection cost are
-    the week's totals divided by its working days; the annual collection cost is that
-    daily cost x ``working_days_per_year``, i.e. the week's cost x working days per
-    year / working days per week. Trucks: the most used on any working day. Load and
+    fuel, CO2, collected tonnes and unloading trips (rounded) are the week's totals
+    divided by its working days. The annual collection cost is the week's cost x
+    ``working_days_per_year / 7``: the parameter counts the days a year on which waste
+    arises (365 in the city specs; a site's ``tonnes_per_day`` is per calendar day, and
+    Sunday's waste waits for Monday), so the 7-day week repeats that many / 7 times,
+    whatever its working days. Trucks: the most used on any working day. Load and
     shift utilisation are the week's totals' ratios. With ``runs``, ``by_kind`` splits
     the week's figures per working day into container and curbside (:func:`kind_split`
     of each day; trucks: the most of the kind on any day).
@@ -117,7 +119,7 @@ def week_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockResu
     trucks = max((t["trucks"] for t in totals), default=0.0)
     params = scenario.parameters
     fuel = week["km"] / n * params.fuel_litres_per_km
-    annual = {**peak.annual_cost, "collection": week["cost"] / n * params.working_days_per_year}
+    annual = {**peak.annual_cost, "collection": week["cost"] * params.working_days_per_year / 7}
     annual["total"] = (sum(v for k, v in annual.items() if k not in ("revenue", "total"))
                        - annual["revenue"])
     return dataclasses.replace(
