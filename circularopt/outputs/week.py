@@ -63,9 +63,11 @@ def week_routes_text(plan: Plan) -> str:
 
 
 def day_label(plan: Plan) -> str:
-    """The ``day`` of the plan's own routes: ``every day`` when every point is collected
-    daily, else ``peak day``."""
-    daily = all(p.collections_per_week == 7 for p in plan.scenario.collection_points)
+    """The ``day`` of the plan's own routes: ``every day`` when every point and street is
+    collected daily, else ``peak day``."""
+    sc = plan.scenario
+    daily = all(f == 7 for f in [p.collections_per_week for p in sc.collection_points]
+                + [t.collections_per_week for t in sc.streets])
     return "every day" if daily else "peak day"
 
 
