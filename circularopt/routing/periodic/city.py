@@ -124,14 +124,17 @@ def choose_days(scenario: Scenario, matrices: TravelMatrices,
                 runs: Sequence[StreetRun] = ()) -> dict[str, Pattern]:
     """Each point's and street run's collection days (step 1 of the module docstring)."""
     points = scenario.collection_points
+    at_start = {r.end_ids()[0]: r for r in runs}
     allowed = dict(zip([p.id for p in points], scenario_patterns(scenario.week, points),
                        strict=True))
-    allowed.update({f"{r.id}>": a for r, a in zip(runs, run_patterns(scenario.week, runs),
-                                                  strict=True)})
-    # a run is one stop at its start, driven forward: its day matters, not its direction
-    one_way = [dataclasses.replace(r, oneway=True) for r in runs]
-    base = routing_problem(scenario, matrices, unload_sites=sorted(set(assignment.values())),
-                           runs=one_way)
+    allowed.update({i: a for i, a in zip(at_start, run_patterns(scenario.week, runs),
+                                         strict=True)})
+    # a run is a point at its start, collected daily (rate 1 below): its day matters here,
+    # not its direction, and a point needs no extra task location in the matrices (for
+    # Bishkek's 2,298 runs the tasks took the choice's matrices from 7,300 to 11,900
+    # locations: over 8 GB while they were built)
+    base = routing_problem(_choice_scenario(scenario, at_start), matrices,
+                           unload_sites=sorted(set(assignment.values())))
     rate = {p.id: p.collections_per_week / 7.0 for p in points}
     stops = tuple(dataclasses.replace(s, demand=tuple(x * rate.get(s.id, 1.0)
                                                       for x in s.demand))
@@ -140,8 +143,17 @@ def choose_days(scenario: Scenario, matrices: TravelMatrices,
     problem = periodic_problem(dataclasses.replace(base, stops=stops), scenario.week,
                                patterns)
     choice = initial_choice(problem)
-    return {s.id.removesuffix(">") if s.id not in rate else s.id: patterns[k][choice[k]]
+    return {(at_start[s.id].id if s.id in at_start else s.id): patterns[k][choice[k]]
             for k, s in enumerate(stops)}
+
+
+def _choice_scenario(scenario: Scenario, at_start: Mapping[str, StreetRun]) -> Scenario:
+    """The scenario's points plus one daily point per run at its start (its id the run
+    start's location id), without streets."""
+    extra = tuple(CollectionPoint(i, r.start[0], r.start[1], r.tonnes_per_day,
+                                  name=r.name) for i, r in at_start.items())
+    return dataclasses.replace(scenario, streets=(),
+                               collection_points=(*scenario.collection_points, *extra))
 
 
 def _visit(point: CollectionPoint, gap: int) -> CollectionPoint:
