@@ -180,8 +180,11 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         ``plan.info["week"]`` (days, KPIs per day and week, the saving against routing
         the peak day on every working day, the residents' schedule, the routes). The
         plan's own routes stay the peak day (every point and street due, routed with a
-        third of the routing budget); its KPIs (``plan.kpis``) are the week's per working
-        day (:func:`~circularopt.plan.kpis.week_kpis`). ``None`` (default): when any
+        third of the routing budget), the week's reference: its violations (a peak day
+        may need more trucks than the fleet) are recorded in
+        ``plan.info["peak_day_violations"]`` and do not make the plan invalid; its KPIs
+        (``plan.kpis``) are the week's per working day
+        (:func:`~circularopt.plan.kpis.week_kpis`). ``None`` (default): when any
         point or curbside street is collected less than daily; ``False``: the peak day
         only.
     scheduler
@@ -220,7 +223,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         if joint:
             run.judge(complexes, backend)
         plan_week = _wants_week(run.scenario, week)
-        run.route(share=WEEK_PEAK_SHARE if plan_week else 1.0)
+        run.route(share=WEEK_PEAK_SHARE if plan_week else 1.0, reference=plan_week)
         if plan_week:
             run.week(scheduler)
     except KeyboardInterrupt:
@@ -357,7 +360,10 @@ class _Run:
         self._end("joint", t0, f"{len(trials)} siting(s) routed; kept "
                   f"{len(self.siting.open_complexes)} complexes {list(self.siting.open_ids)}")
 
-    def route(self, share: float = 1.0) -> None:
+    def route(self, share: float = 1.0, reference: bool = False) -> None:
+        """Route the peak day; with ``reference`` (a week plan) its violations are the
+        reference's (``info["peak_day_violations"]``), not the plan's: every site and
+        street due on one day may need more trucks than the fleet has."""
         assert self.scenario is not None and self.matrices is not None
         assert self.siting is not None
         t0 = self._begin("routing")
@@ -365,7 +371,12 @@ class _Run:
             self.scenario, self.matrices, assignment=self.siting.assignment,
             options=self.routing, time_limit=max(1.0, share * (self.budget.left() - 2.0)),
             seed=self.seed, progress=self.say, runs=self.runs)
-        self.violations += [f"routing: {v}" for v in city.report.violations]
+        found = [f"routing: {v}" for v in city.report.violations]
+        if reference and found:
+            self.info["peak_day_violations"] = {"count": len(found), "first": found[:20]}
+            self.say(tr(PEAK_REFERENCE, n=len(found)))
+        else:
+            self.violations += found
         self.info["vehicle_types"] = [vt.name for vt in city.problem.vehicle_types]
         self._end("routing", t0, tr("{n} routes, valid", n=city.result.num_vehicles)
                   if city.report.ok else tr("{n} routes, INVALID", n=city.result.num_vehicles))
@@ -410,6 +421,12 @@ class _Run:
             matrices_source="" if matrices is None else matrices.source,
             valid=complete and not self.violations, violations=tuple(self.violations),
             complete=complete, info=self.info)
+
+
+PEAK_REFERENCE = lazy(
+    "note: the peak day (every site and street due on one day, the week's reference) has "
+    "{n} violations; the plan is judged by its week")
+"""Progress line when a week plan's reference peak day is invalid."""
 
 
 def _wants_week(scenario: Scenario | None, week: bool | None) -> bool:
