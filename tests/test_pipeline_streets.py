@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pandas as pd
+import pyogrio
 import pytest
 
 from circularopt.pipeline import load_scenario, solve
@@ -97,6 +98,8 @@ def test_week_outputs_list_the_streets(tmp_path: Path) -> None:
     kpis = pd.read_csv(written["week_kpis.csv"], encoding="utf-8-sig").set_index("day")
     assert kpis.loc["week", "runs"] == 3
     assert "truck routes a week" in written["report.html"].read_text(encoding="utf-8")
+    layer = pyogrio.read_dataframe(written["plan.gpkg"], layer="streets").set_index("id")
+    assert layer.loc["s1", "days"] == s1["days"] and layer.loc["s1", "window"] == s1["window"]
 
 
 def test_validate_plan_rereads_the_weeks_street_runs() -> None:

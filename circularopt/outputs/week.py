@@ -10,6 +10,7 @@ none of them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 import pandas as pd
 
@@ -18,7 +19,9 @@ from circularopt.plan import Plan
 from circularopt.routing.result import Route, RoutingResult
 
 __all__ = ["DAY_COLOURS", "DAY_NAMES", "day_colour", "day_label", "day_name", "vehicle",
-           "week_days", "week_routes_text", "week_tables"]
+           "week_days", "week_routes_text", "week_tables", "with_schedule"]
+
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
 DAY_COLOURS = {"Mon": "#1f77b4", "Tue": "#ff7f0e", "Wed": "#d62728", "Thu": "#9467bd",
                "Fri": "#17becf", "Sat": "#e377c2", "Sun": "#393b79"}
@@ -51,6 +54,19 @@ def week_days(plan: Plan) -> list[tuple[str, RoutingResult, list[str]]]:
         if day is not None:
             out.append((name, RoutingResult.from_dict(day["result"]),
                         list(day["vehicle_types"])))
+    return out
+
+
+def with_schedule(layer: _Frame, plan: Plan) -> _Frame:
+    """``layer`` (rows with an ``id``: sites or streets) with each row's collection
+    ``days`` and time ``window`` from a week plan's schedule; unchanged without a week."""
+    week = plan.info.get("week")
+    if not isinstance(week, Mapping) or "id" not in layer.columns:
+        return layer
+    rows = {r["id"]: (r["days"], r["window"]) for r in week["schedule"]}
+    out = layer.copy()
+    out["days"] = [rows.get(i, ("", ""))[0] for i in out["id"]]
+    out["window"] = [rows.get(i, ("", ""))[1] for i in out["id"]]
     return out
 
 
