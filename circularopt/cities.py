@@ -1110,6 +1110,8 @@ class PrivateHouses:
         Side of a block of the synthetic street grid, metres.
     source
         Where the figures come from.
+    collections_per_week
+        Collection days a week of every street (7: every working day).
     """
 
     share_of_residents: Mapping[str, float]
@@ -1119,6 +1121,7 @@ class PrivateHouses:
     households_per_km: float
     block_m: float
     source: str
+    collections_per_week: int = 7
 
     def households(self, district: District) -> float:
         """Private households of ``district``."""
@@ -1152,7 +1155,8 @@ def _private_houses(top: _Table, ids: set[str],
                         t.opt_num("kg_per_person_day", lo=0, lo_open=True, hi=10),
                         t.num("service_min_per_household", lo=0, hi=60),
                         t.num("households_per_km", lo=0, lo_open=True, hi=1000),
-                        t.num("block_m", 150.0, lo=20, hi=2000), t.source())
+                        t.num("block_m", 150.0, lo=20, hi=2000), t.source(),
+                        t.int_("collections_per_week", 7, lo=1, hi=7))
     t.done()
     sources["private_houses"] = out.source
     return out
@@ -1197,7 +1201,8 @@ def synthetic_streets(spec: CitySpec, *, rule: str = "both_sides_one_pass"
                 {s: tonnes * f for s, f in spec.composition.items()},
                 households=count, service_min_per_household=(
                     ph.service_min_per_household), rule=rule, length_km=ph.block_m / 1000,
-                name=f"synthetic {d.id} {k}", zone=d.id, synthetic=True))
+                name=f"synthetic {d.id} {k}", zone=d.id, synthetic=True,
+                collections_per_week=ph.collections_per_week))
     return tuple(out)
 
 

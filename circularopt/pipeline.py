@@ -29,7 +29,7 @@ import json
 import math
 import platform
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -184,10 +184,14 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         point's collection days and every working day's routes, validated, in
         ``plan.info["week"]`` (days, KPIs per day and week, the saving against routing
         the peak day on every working day, the residents' schedule, the routes). The
-        plan's own routes stay the peak day (every point due, routed with a third of the
-        routing budget); its KPIs (``plan.kpis``) are the week's per working day
-        (:func:`~circularopt.plan.kpis.week_kpis`). ``None`` (default): when any point is
-        collected less than daily; ``False``: the peak day only.
+        plan's own routes stay the peak day (every point and street due, routed with a
+        third of the routing budget), the week's reference: its violations (a peak day
+        may need more trucks than the fleet) are recorded in
+        ``plan.info["peak_day_violations"]`` and do not make the plan invalid; its KPIs
+        (``plan.kpis``) are the week's per working day
+        (:func:`~circularopt.plan.kpis.week_kpis`). ``None`` (default): when any
+        point or curbside street is collected less than daily; ``False``: the peak day
+        only.
     scheduler
         Address of a Dask scheduler to route the week's days on; ``None``: the days run
         one after another, or on a local cluster of two processes when the week has at
@@ -198,9 +202,9 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         ``None`` (default): yes for such a city, since without them its plan misses
         those residents' waste (measured within the default budget: docs/benchmarks.md). The
         streets of the scenario (from a city or a file) are sited by zone and routed with
-        the container sites as street runs (:mod:`circularopt.routing.curbside`), every
-        working day; ``plan.info["curbside"]`` records them. The week plan covers the
-        container sites only.
+        the container sites as street runs (:mod:`circularopt.routing.curbside`) on their
+        collection days (the peak day: every run); ``plan.info["curbside"]`` records
+        them.
     checkpoint
         Called with the plan so far (``complete=False``; ``info["checkpoint"]`` names the
         stage) after siting and feedstock, and after the peak day's routes when a week
@@ -235,10 +239,7 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
             run.judge(complexes, backend)
         run.save("feedstock")
         plan_week = _wants_week(run.scenario, week)
-        if week is None and not plan_week and _week_held_back(run.scenario):
-            run.info["week_not_planned"] = tr(WEEK_WITH_STREETS)
-            run.say(run.info["week_not_planned"])
-        run.route(share=WEEK_PEAK_SHARE if plan_week else 1.0)
+        run.route(share=WEEK_PEAK_SHARE if plan_week else 1.0, reference=plan_week)
         if plan_week:
             run.save("routing")
             run.week(scheduler)
@@ -382,7 +383,10 @@ class _Run:
         self._end("joint", t0, f"{len(trials)} siting(s) routed; kept "
                   f"{len(self.siting.open_complexes)} complexes {list(self.siting.open_ids)}")
 
-    def route(self, share: float = 1.0) -> None:
+    def route(self, share: float = 1.0, reference: bool = False) -> None:
+        """Route the peak day; with ``reference`` (a week plan) its violations are the
+        reference's (``info["peak_day_violations"]``), not the plan's: every site and
+        street due on one day may need more trucks than the fleet has."""
         assert self.scenario is not None and self.matrices is not None
         assert self.siting is not None
         t0 = self._begin("routing")
@@ -390,7 +394,12 @@ class _Run:
             self.scenario, self.matrices, assignment=self.siting.assignment,
             options=self.routing, time_limit=max(1.0, share * (self.budget.left() - 2.0)),
             seed=self.seed, progress=self.say, runs=self.runs)
-        self.violations += [f"routing: {v}" for v in city.report.violations]
+        found = [f"routing: {v}" for v in city.report.violations]
+        if reference and found:
+            self.info["peak_day_violations"] = {"count": len(found), "first": found[:20]}
+            self.say(tr(PEAK_REFERENCE, n=len(found)))
+        else:
+            self.violations += found
         self.info["vehicle_types"] = [vt.name for vt in city.problem.vehicle_types]
         self._end("routing", t0, tr("{n} routes, valid", n=city.result.num_vehicles)
                   if city.report.ok else tr("{n} routes, INVALID", n=city.result.num_vehicles))
@@ -400,20 +409,17 @@ class _Run:
         assert self.siting is not None and self.city is not None
         t0 = self._begin("week")
         days = len(self.scenario.week.working_days)
-        visits = sum(min(p.collections_per_week, days)
-                     for p in self.scenario.collection_points)
+        freqs = [p.collections_per_week for p in self.scenario.collection_points]
+        visits = sum(min(f, days) for f in freqs + [r.collections_per_week for r in self.runs])
         local = 2 if scheduler is None and visits >= WEEK_DASK_VISITS else None
         plan = route_week(self.scenario, self.matrices, assignment=self.siting.assignment,
                           options=self.routing, seed=self.seed, progress=self.say,
                           time_limit=max(1.0, self.budget.left() - 2.0),
-                          scheduler=scheduler, workers=local)
+                          scheduler=scheduler, workers=local, runs=self.runs)
         self.week_plan = plan
         report = validate_week(self.scenario, plan)
         self.violations += [f"week: {v}" for v in report.violations]
-        containers = (kind_split(self.city.problem, self.city.result, self.runs)["container"]
-                      if self.runs else None)
-        self.info["week"] = week_info(self.scenario, plan, report, self.city.result,
-                                      containers=containers)
+        self.info["week"] = week_info(self.scenario, plan, report, self.city.result)
         days = self.info["week"]["days"]
         self._end("week", t0, f"trucks per day {[d['trucks'] for d in days]}, "
                   f"{'valid' if report.ok else 'INVALID'}")
@@ -440,47 +446,45 @@ class _Run:
             complete=complete, info=self.info)
 
 
-WEEK_WITH_STREETS = lazy(
-    "week plan not made: the curbside streets are collected every working day and share "
-    "trucks with the container sites, which the week plan cannot do yet; this is the peak "
-    "day (every site due). --no-streets plans the container sites' week")
-"""Why a scenario with curbside streets gets the peak day by default."""
+PEAK_REFERENCE = lazy(
+    "note: the peak day (every site and street due on one day, the week's reference) has "
+    "{n} violations; the plan is judged by its week")
+"""Progress line when a week plan's reference peak day is invalid."""
 
 
 def _wants_week(scenario: Scenario | None, week: bool | None) -> bool:
-    """``week`` when given; by default a week when some site is collected less than
-    daily and there are no curbside streets (see :data:`WEEK_WITH_STREETS`)."""
+    """``week`` when given; by default a week when some site or curbside street is
+    collected less than daily."""
     if scenario is None or week is False:
         return False
-    if week is True:
-        return True
-    return not scenario.streets and _some_site_weekly(scenario)
-
-
-def _some_site_weekly(scenario: Scenario) -> bool:
-    return any(p.collections_per_week < 7 for p in scenario.collection_points)
-
-
-def _week_held_back(scenario: Scenario | None) -> bool:
-    return scenario is not None and bool(scenario.streets) and _some_site_weekly(scenario)
+    freqs = [p.collections_per_week for p in scenario.collection_points]
+    return week is True or min(freqs + [t.collections_per_week for t in scenario.streets],
+                               default=7) < 7
 
 
 def week_info(scenario: Scenario, plan: CityWeek, report: WeekReport,
-              peak: RoutingResult, *,
-              containers: Mapping[str, float] | None = None) -> dict[str, Any]:
-    """``plan.info["week"]``: the week, its figures per day and in total, the saving
-    against routing the peak day on every working day, the schedule and the routes.
-
-    ``containers``: the peak day's container-site figures (``km``, ``cost``,
-    ``trucks``) when its routes also serve curbside streets, which the week does not
-    plan; the saving is then against those."""
+              peak: RoutingResult) -> dict[str, Any]:
+    """``plan.info["week"]``: the week, its figures per day and in total (with the
+    curbside streets' share of each day when there are street runs), the saving against
+    routing the peak day (every site and street due) on every working day, the schedule
+    and the routes."""
     days = day_figures(plan)
-    total = {k: round(sum(d[k] for d in days), 3) for k in ("km", "hours", "tonnes", "cost")}
+    run_ids = {r.id for r in plan.runs}
+    if plan.runs:
+        for row, city in zip(days, plan.plans, strict=True):
+            curb = (kind_split(city.problem, city.result, plan.runs)["curbside"]
+                    if city is not None else dict.fromkeys(("trucks", "km", "tonnes"), 0.0))
+            row.update({"runs": 0 if city is None else sum(
+                            s[:-1] in run_ids for r in city.result.routes for s in r.stops),
+                        "curbside_trucks": int(curb["trucks"]),
+                        "curbside_km": round(curb["km"], 3),
+                        "curbside_tonnes": round(curb["tonnes"], 3)})
+    keys = ("km", "hours", "tonnes", "cost") + (("curbside_km", "curbside_tonnes")
+                                                if plan.runs else ())
+    total = {k: round(sum(d[k] for d in days), 3) for k in keys}
     n = len(plan.week.working_days)
-    km, cost, trucks = ((peak.distance / 1000.0, peak.cost, peak.num_vehicles)
-                        if containers is None else
-                        (containers["km"], containers["cost"], int(containers["trucks"])))
-    peak_week = {"km": round(n * km, 3), "cost": round(n * cost, 2), "trucks_per_day": trucks}
+    peak_week = {"km": round(n * peak.distance / 1000.0, 3), "cost": round(n * peak.cost, 2),
+                 "trucks_per_day": peak.num_vehicles}
     return {
         "working_days": list(plan.week.working_days), "source": plan.week.source,
         "valid": report.ok, "violations": list(report.violations[:20]),

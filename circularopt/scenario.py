@@ -238,6 +238,12 @@ class CollectionStreet:
         The private-house zone (district) it belongs to.
     synthetic
         True for a generated street (no real street behind it); labelled in outputs.
+    collections_per_week
+        Collection days a week (1-7; 7 means every working day), as for a
+        :class:`CollectionPoint`; each visit collects the waste of the calendar days since
+        the previous one.
+    fixed_days
+        The street's collection days when they are fixed (day names).
     """
 
     id: str
@@ -257,6 +263,8 @@ class CollectionStreet:
     name: str = ""
     zone: str = ""
     synthetic: bool = False
+    collections_per_week: int = 7
+    fixed_days: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         where = _where(self, ident("CollectionStreet.id", self.id))
@@ -273,6 +281,9 @@ class CollectionStreet:
         for end in ("osm_from", "osm_to"):
             if getattr(self, end) is not None:
                 integer(f"{where}.{end}", getattr(self, end))
+        zone = f"{where} (zone {self.zone!r})" if self.zone else where
+        integer(f"{zone}.collections_per_week", self.collections_per_week, lo=1, hi=7)
+        object.__setattr__(self, "fixed_days", _day_names(f"{zone}.fixed_days", self.fixed_days))
 
     @property
     def total_tonnes_per_day(self) -> float:
@@ -620,11 +631,14 @@ class Week:
                                                  f"(collections_per_week is {visits})")
         return tuple(idx)
 
-    def check_point(self, point: CollectionPoint) -> None:
-        """Raise InputError if the point's frequency, patterns or fixed days do not fit."""
+    def check_point(self, point: CollectionPoint | CollectionStreet) -> None:
+        """Raise InputError if the point's (or street's) frequency, patterns or fixed days
+        do not fit; the error names the point or street (and its zone)."""
         where = _where(point, point.id)
+        if isinstance(point, CollectionStreet) and point.zone:
+            where += f" (zone {point.zone!r})"
         visits = self.visits(point.collections_per_week, f"{where}.collections_per_week")
-        for i, p in enumerate(point.visit_patterns):
+        for i, p in enumerate(getattr(point, "visit_patterns", ())):
             self.days_of(p, visits, f"{where}.visit_patterns[{i}]")
         if point.fixed_days:
             self.days_of(point.fixed_days, visits, f"{where}.fixed_days")
@@ -643,6 +657,7 @@ def _unique(ids: Iterable[str], where: str) -> None:
 
 _JSON_PARTS: Specs = {
     CollectionPoint: Spec(omit_default=frozenset({"visit_patterns", "fixed_days"})),
+    CollectionStreet: Spec(omit_default=frozenset({"collections_per_week", "fixed_days"})),
     Stream: Spec(omit_default=frozenset({"loose_density_t_per_m3"})),
 }
 """How a scenario writes its points and streams (later fields left out at defaults)."""
@@ -727,6 +742,8 @@ class Scenario:
             raise InputError("week", self.week, "a Week (working_days, trucks_per_day)")
         for p in self.collection_points:
             self.week.check_point(p)
+        for t in self.streets:
+            self.week.check_point(t)
 
     # ---- views
 

@@ -27,6 +27,19 @@ def test_bishkek_half_hands_bags_to_trucks() -> None:
     assert "synthetic" in scenario.summary()
 
 
+def test_bishkek_streets_are_collected_once_a_week(tmp_path: Path) -> None:
+    spec = load_spec("bishkek")
+    assert spec.private_houses is not None and spec.private_houses.collections_per_week == 1
+    assert "kant.kg" in spec.sources["private_houses"]
+    assert {s.collections_per_week for s in synthetic_streets(spec)} == {1}
+    text = spec.path.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace("collections_per_week = 1\n", "collections_per_week = 9\n"),
+                   encoding="utf-8")
+    with pytest.raises(InputError, match=r"private_houses.*collections_per_week.*9"):
+        load_spec(bad)
+
+
 def test_spec_without_private_houses_has_no_streets() -> None:
     spec = load_spec("osh")
     assert spec.private_houses is None

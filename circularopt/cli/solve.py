@@ -96,8 +96,6 @@ def _solve(args: argparse.Namespace) -> int:
     console.print(plan.summary(log_file=log_file, logged_warnings=len(log.messages)))
     if "week" in plan.info:
         console.print(_week_summary(plan.info["week"]))
-    elif "week_not_planned" in plan.info:
-        console.print("  " + plan.info["week_not_planned"])
     console.print(tr("wrote {n} files to {folder}: ", n=len(written), folder=out)
                   + ", ".join(sorted(p.name for p in written.values())))
     if not plan.complete:

@@ -20,7 +20,7 @@ from shapely.geometry import LineString, Point
 from circularopt.geo import great_circle
 from circularopt.outputs.curbside import RunStop, run_places, run_stops, street_layer
 from circularopt.outputs.labels import hhmm, route_label, scenario_location_id, vehicle_name
-from circularopt.outputs.week import vehicle, week_days
+from circularopt.outputs.week import vehicle, week_days, with_schedule
 from circularopt.plan import Plan
 from circularopt.routing.result import Route
 
@@ -68,7 +68,8 @@ def plan_layers(plan: Plan, *, network: RoadNetwork | None = None,
         curbside street run is drawn along its pass) and ``flows``; a week plan adds
         ``routes_<day>`` for each working day, a scenario with curbside streets a
         ``streets`` layer (:func:`circularopt.outputs.curbside.street_layer`: route,
-        direction, served or not, synthetic).
+        direction, served or not, synthetic; with a week plan each street's ``days``
+        and time ``window``).
 
     Raises
     ------
@@ -81,8 +82,8 @@ def plan_layers(plan: Plan, *, network: RoadNetwork | None = None,
     labels = [route_label(k, len(routes)) for k in range(len(routes))]
     stops = run_stops(plan)
     known = {**{o.id: o for o in plan.scenario.located()}, **stops, **run_places(stops)}
-    streets = ({"streets": street_layer(plan, routes, labels, CRS)} if plan.scenario.streets
-               else {})
+    streets = ({"streets": with_schedule(street_layer(plan, routes, labels, CRS), plan)}
+               if plan.scenario.streets else {})
     return {
         "collection_points": _point_layer(plan, routes, labels, known),
         "complexes": _complex_layer(plan),

@@ -43,7 +43,14 @@ from circularopt.outputs.labels import map_title, scenario_location_id
 from circularopt.outputs.layers import plan_layers
 from circularopt.outputs.tables import plan_tables
 from circularopt.outputs.tiles import TILE_ATTRIBUTION, TILE_ORIGIN, tile_images
-from circularopt.outputs.week import DAY_NAMES, day_colour, day_name, week_tables
+from circularopt.outputs.week import (
+    DAY_NAMES,
+    day_colour,
+    day_name,
+    week_days,
+    week_routes_text,
+    week_tables,
+)
 from circularopt.plan import Plan
 from circularopt.plan.model import cost_label
 
@@ -711,10 +718,11 @@ def report_html(plan: Plan, layers: Mapping[str, gpd.GeoDataFrame] | None = None
     cx = layers["complexes"]
     title = tr("Waste collection and sorting plan: {name}",
                name=sc.metadata.get("title", sc.name))
-    sub = tr("{points} collection points, {t} t/day; {complexes} sorting complexes; {routes} "
-             "truck routes", points=len(sc.collection_points),
-             t=num(sc.total_tonnes_per_day, 1),
-             complexes=int(cx["open"].sum()) if len(cx) else 0, routes=len(layers["routes"]))
+    routes = (week_routes_text(plan) if week_days(plan)
+              else tr("{routes} truck routes", routes=len(layers["routes"])))
+    sub = tr("{points} collection points, {t} t/day; {complexes} sorting complexes; {routes}",
+             points=len(sc.collection_points), t=num(sc.total_tonnes_per_day, 1),
+             complexes=int(cx["open"].sum()) if len(cx) else 0, routes=routes)
     body = [
         _banners(plan, layers),
         "<main>",

@@ -96,50 +96,54 @@ def week_kpis(scenario: Scenario, siting: SitingResult, feedstock: FeedstockResu
               runs: Sequence[StreetRun] = ()) -> KPIs:
     """Key figures of a week plan: the week's routes per working day.
 
-    ``problem`` and ``routing`` are the peak day (every point due, and the curbside
-    streets); ``days`` each working day's routing problem and routes (``None``: nothing
-    routed that day). Km, hours, tonne-km, fuel, CO2, collected tonnes, unloading trips
-    (rounded) and the collection cost are the week's totals divided by its working days;
-    the annual collection cost is that daily cost x ``working_days_per_year``, i.e. the
-    week's cost x working days per year / working days per week. Trucks: the most used
-    on any working day. Load and shift utilisation are the week's totals' ratios.
-
-    Curbside streets are not in the week: they are collected every working day as on the
-    peak day, so their share (:func:`kind_split` of the peak day) is added to every
-    figure, and ``by_kind`` holds the week's container figures and the peak day's
-    curbside ones. With streets the utilisations are those of the container routes.
+    ``problem`` and ``routing`` are the peak day (every point and street run due);
+    ``days`` each working day's routing problem and routes (``None``: nothing routed
+    that day), container sites and the street runs due that day. Km, hours, tonne-km,
+    fuel, CO2, collected tonnes and unloading trips (rounded) are the week's totals
+    divided by its working days. The annual collection cost is the week's cost x
+    ``working_days_per_year / 7``: the parameter counts the days a year on which waste
+    arises (365 in the city specs; a site's ``tonnes_per_day`` is per calendar day, and
+    Sunday's waste waits for Monday), so the 7-day week repeats that many / 7 times,
+    whatever its working days. Trucks: the most used on any working day. Load and
+    shift utilisation are the week's totals' ratios. With ``runs``, ``by_kind`` splits
+    the week's figures per working day into container and curbside (:func:`kind_split`
+    of each day; trucks: the most of the kind on any day).
     """
     peak = compute_kpis(scenario, siting, feedstock, problem, routing, runs=runs)
     n = len(days)
-    totals = [route_totals(p, r) for p, r in (d for d in days if d is not None)]
+    routed = [d for d in days if d is not None]
+    totals = [route_totals(p, r) for p, r in routed]
     week = {k: sum(t[k] for t in totals) for k in ("km", "hours", "tonne_km", "collected",
                                                     "trips", "shift_hours", "capacity",
                                                     "cost")}
     trucks = max((t["trucks"] for t in totals), default=0.0)
-    box = {"trucks": trucks, "km": week["km"] / n, "hours": week["hours"] / n,
-           "cost": week["cost"] / n, "tonnes": week["collected"] / n}
-    curb = _split(problem, routing, runs)["curbside"] if runs else dict.fromkeys(
-        ("trucks", "km", "hours", "cost", "tonnes", "tonne_km", "trips"), 0.0)
     params = scenario.parameters
-    km = box["km"] + curb["km"]
-    fuel = km * params.fuel_litres_per_km
-    annual = {**peak.annual_cost,
-              "collection": (box["cost"] + curb["cost"]) * params.working_days_per_year}
+    fuel = week["km"] / n * params.fuel_litres_per_km
+    annual = {**peak.annual_cost, "collection": week["cost"] * params.working_days_per_year / 7}
     annual["total"] = (sum(v for k, v in annual.items() if k not in ("revenue", "total"))
                        - annual["revenue"])
     return dataclasses.replace(
         peak, annual_cost=annual,
         daily_cost={k: v / params.working_days_per_year for k, v in annual.items()},
-        km_per_day=km, hours_per_day=box["hours"] + curb["hours"],
-        tonne_km_per_day=week["tonne_km"] / n + curb["tonne_km"],
+        km_per_day=week["km"] / n, hours_per_day=week["hours"] / n,
+        tonne_km_per_day=week["tonne_km"] / n,
         fuel_litres_per_day=fuel, co2_kg_per_day=fuel * params.kg_co2_per_litre,
-        collected_t_per_day=box["tonnes"] + curb["tonnes"],
-        vehicles_used=int(trucks + curb["trucks"]),
+        collected_t_per_day=week["collected"] / n, vehicles_used=int(trucks),
         load_utilisation=week["collected"] / week["capacity"] if week["capacity"] else 0.0,
         shift_utilisation=week["hours"] / week["shift_hours"] if week["shift_hours"] else 0.0,
-        unload_trips=round(week["trips"] / n + curb["trips"]),
-        by_kind={"container": box, "curbside": {k: curb[k] for k in box}} if runs else {},
-        week_days=n)
+        unload_trips=round(week["trips"] / n),
+        by_kind=_week_split(routed, runs, n) if runs else {}, week_days=n)
+
+
+def _week_split(days: Sequence[tuple[RoutingProblem, RoutingResult]],
+                runs: Sequence[StreetRun], n: int) -> dict[str, dict[str, float]]:
+    """:func:`kind_split` of each day, per working day over the week (trucks: the most
+    on any day)."""
+    splits = [kind_split(p, r, runs) for p, r in days]
+    return {kind: {k: (max((s[kind][k] for s in splits), default=0.0) if k == "trucks"
+                       else sum(s[kind][k] for s in splits) / n)
+                   for k in ("trucks", "km", "hours", "cost", "tonnes")}
+            for kind in ("container", "curbside")}
 
 
 def kind_split(problem: RoutingProblem, routing: RoutingResult,

@@ -252,10 +252,8 @@ class Plan:
         """A note when a week plan's busiest day needs more trucks than the fleet has."""
         if not k.week_days or k.vehicles_used <= k.vehicles_available:
             return []
-        note = tr("NOTE: the week's busiest day needs {used} trucks, the fleet has {available}",
-                  used=k.vehicles_used, available=k.vehicles_available)
-        return [note + (tr(" (the curbside streets are routed apart from the week's "
-                           "container sites)") if k.by_kind else "")]
+        return [tr("NOTE: the week's busiest day needs {used} trucks, the fleet has {available}",
+                   used=k.vehicles_used, available=k.vehicles_available)]
 
     def _kpi_lines(self, k: KPIs) -> list[str]:
         return [

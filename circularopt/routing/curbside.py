@@ -17,8 +17,12 @@ streets are then brought to one complex, as the city's quadrants are served toda
 
 Times: serving a run takes its households' bag-handing minutes plus its length driven at
 :data:`STREET_SPEED_KMH` (assumed); the distance driven while serving is its length.
-Curbside streets are collected every working day (the peak day, like container points
-emptied daily); their waste per visit is their tonnes per day.
+Frequency: a run's streets share their ``collections_per_week`` and ``fixed_days`` (a
+run never joins streets of different frequencies). On the peak day every run is due with
+one day's tonnes; in the week plan (:mod:`circularopt.routing.periodic.city`) a run is a
+periodic point: it gets a pattern of days and each visit collects the tonnes of the
+calendar days since the previous one, so :func:`scenario_runs` cuts the runs of streets
+collected ``f < 7`` times a week at ``f / 7`` of the tonnes of daily ones.
 """
 
 from __future__ import annotations
@@ -96,6 +100,9 @@ class StreetRun:
         :data:`STREET_SPEED_KMH`.
     rule, oneway, zone, synthetic, name
         Shared by its streets (``name``: of its first street).
+    collections_per_week, fixed_days
+        Shared by its streets: collection days a week (7: every working day) and fixed
+        day names, if any.
     """
 
     id: str
@@ -112,6 +119,8 @@ class StreetRun:
     zone: str
     synthetic: bool
     name: str
+    collections_per_week: int = 7
+    fixed_days: tuple[str, ...] = ()
 
     @property
     def tonnes(self) -> float:
@@ -142,7 +151,8 @@ def _node(lat: float, lon: float) -> tuple[float, float]:
 
 
 def _key(s: CollectionStreet) -> tuple[Any, ...]:
-    return (s.zone, s.rule, s.synthetic, "" if s.synthetic else s.name)
+    return (s.zone, s.rule, s.synthetic, "" if s.synthetic else s.name,
+            s.collections_per_week, s.fixed_days)
 
 
 def _unit(a: tuple[float, float], b: tuple[float, float]) -> np.ndarray:
@@ -203,7 +213,9 @@ def street_runs(streets: Sequence[CollectionStreet], *, max_minutes: float = 60.
         The scenario's collection streets.
     max_minutes, max_tonnes
         A run is cut before a street that would take its service time or its tonnes
-        over these (a single street over them stays a run of its own).
+        per day over these (a single street over them stays a run of its own); the
+        tonnes of streets collected ``f < 7`` times a week are held to ``f / 7`` of
+        ``max_tonnes`` (a visit collects about ``7 / f`` days).
 
     Returns
     -------
@@ -219,8 +231,9 @@ def street_runs(streets: Sequence[CollectionStreet], *, max_minutes: float = 60.
         for k in chain:
             s = streets[k]
             m = s.service_minutes + s.km / STREET_SPEED_KMH * 60.0
+            cap = max_tonnes * _visit_share(s.collections_per_week)
             if piece and (minutes + m > max_minutes or tonnes + s.total_tonnes_per_day
-                          > max_tonnes):
+                          > cap):
                 runs.append(_run(streets, piece))
                 piece, minutes, tonnes = [], 0.0, 0.0
             piece.append(k)
@@ -228,6 +241,11 @@ def street_runs(streets: Sequence[CollectionStreet], *, max_minutes: float = 60.
             tonnes += s.total_tonnes_per_day
         runs.append(_run(streets, piece))
     return tuple(runs)
+
+
+def _visit_share(collections_per_week: int) -> float:
+    """Share of a daily run's tonnes per day a run of this frequency may hold."""
+    return 1.0 if collections_per_week >= 7 else collections_per_week / 7.0
 
 
 def scenario_runs(scenario: Scenario) -> tuple[StreetRun, ...]:
@@ -274,7 +292,8 @@ def _run(streets: Sequence[CollectionStreet], piece: list[int]) -> StreetRun:
     return StreetRun(f"run-{first.id}", tuple(s.id for s in ss), tuple(along), start, end,
                      km, sum(s.households for s in ss), tonnes,
                      sum(s.service_minutes for s in ss) + km / STREET_SPEED_KMH * 60.0,
-                     first.rule, first.oneway, first.zone, first.synthetic, first.name)
+                     first.rule, first.oneway, first.zone, first.synthetic, first.name,
+                     first.collections_per_week, first.fixed_days)
 
 
 def zone_point_id(zone: str) -> str:

@@ -1,21 +1,28 @@
 """A city's week: each point's collection days, then every working day routed by parts.
 
+Periodic points are the container sites and the curbside street runs
+(:func:`~circularopt.routing.curbside.scenario_runs`; a run follows its streets'
+``collections_per_week`` and ``fixed_days``).
+
 1. **Days.** Each point's allowed patterns come from its ``collections_per_week``,
    ``visit_patterns`` and ``fixed_days`` over the scenario's :class:`Week`
    (:func:`~circularopt.routing.periodic.week.scenario_patterns`); one is chosen per
    point by :func:`~circularopt.routing.periodic.solve.initial_choice` (near the points
    already on the same days, days balanced against each day's fleet capacity) on the
-   whole city with accumulating loads.
+   whole city with accumulating loads, sites and runs together (a run as one stop at its
+   start).
 2. **Routes.** Each working day is routed by
-   :func:`~circularopt.routing.decompose.route_city` with the points due that day, each
-   carrying its daily tonnes times the calendar days since its previous visit (waste
-   accumulates on days off too), and the day's trucks (``week.trucks_per_day``).
-3. **Check.** :func:`validate_week` recomputes, independently of the routing: every point
-   served on exactly the days of one allowed pattern, each visit's tonnes from the gaps,
-   trucks per day, and every day's routes (capacities, unloading, shifts, costs).
+   :func:`~circularopt.routing.decompose.route_city` with the sites and runs due that
+   day, each carrying its daily tonnes times the calendar days since its previous visit
+   (waste accumulates on days off too), and the day's trucks (``week.trucks_per_day``).
+3. **Check.** :func:`validate_week` recomputes, independently of the routing: every site
+   and run served on exactly the days of one allowed pattern (a run in one of its
+   directions), every street in a run, each visit's tonnes from the gaps, trucks per
+   day, and every day's routes (capacities, unloading, shifts, costs).
 
 Caveats: patterns are chosen once (no pattern moves judged by routed cost at city scale);
-days are routed one after another, each with its parts in parallel processes.
+days are routed one after another, each with its parts in parallel processes. A run's
+service time does not grow with the days of waste it collects.
 """
 
 from __future__ import annotations
@@ -30,17 +37,23 @@ from typing import Any, ClassVar
 from circularopt.exceptions import CircularOptError
 from circularopt.i18n import tr
 from circularopt.matrices import TravelMatrices
+from circularopt.routing.curbside import StreetRun, scenario_runs, zone_point_id
 from circularopt.routing.decompose import CityPlan, Progress, RoutingOptions, route_city
 from circularopt.routing.periodic.model import Pattern
 from circularopt.routing.periodic.solve import initial_choice
-from circularopt.routing.periodic.week import fleet_cap, periodic_problem, scenario_patterns
+from circularopt.routing.periodic.week import (
+    fleet_cap,
+    periodic_problem,
+    point_patterns,
+    scenario_patterns,
+)
 from circularopt.routing.scenario import routing_problem
 from circularopt.routing.validate import validate_routes
 from circularopt.scenario import CollectionPoint, Depot, Scenario, Week
 from circularopt.validation import ValidationReport
 
-__all__ = ["CityWeek", "WeekReport", "choose_days", "day_figures", "day_scenario", "gaps",
-           "route_week", "schedule", "validate_week"]
+__all__ = ["CityWeek", "WeekReport", "choose_days", "day_figures", "day_runs", "day_scenario",
+           "gaps", "route_week", "run_patterns", "schedule", "validate_week"]
 
 
 DAY_OVERHEAD = 1.0
@@ -71,17 +84,21 @@ class CityWeek:
     week
         The working week planned.
     days
-        Point id -> its collection days (indices into ``week.working_days``).
+        Point id (and street run id) -> its collection days (indices into
+        ``week.working_days``).
     plans
         Each working day's city plan (``None`` when no point is due).
     info
         Seconds per day and the pattern choice's figures.
+    runs
+        The curbside street runs planned with the points.
     """
 
     week: Week
     days: Mapping[str, Pattern]
     plans: tuple[CityPlan | None, ...]
     info: dict[str, Any] = field(default_factory=dict)
+    runs: tuple[StreetRun, ...] = ()
 
     def day_names(self, point_id: str) -> tuple[str, ...]:
         """The names of a point's collection days."""
@@ -94,22 +111,49 @@ def gaps(week: Week, pattern: Pattern) -> dict[int, int]:
     return {d: (cal[k] - cal[k - 1]) % 7 or 7 for k, d in enumerate(pattern)}
 
 
+def run_patterns(week: Week, runs: Sequence[StreetRun]) -> tuple[tuple[Pattern, ...], ...]:
+    """The allowed patterns of each street run (its streets' frequency and fixed days);
+    an InputError names the run and its zone."""
+    return tuple(point_patterns(week, r.collections_per_week, fixed_days=r.fixed_days,
+                                where=f"street run {r.id!r} (zone {r.zone!r})")
+                 for r in runs)
+
+
 def choose_days(scenario: Scenario, matrices: TravelMatrices,
-                assignment: Mapping[str, str]) -> dict[str, Pattern]:
-    """Each point's collection days (see step 1 of the module docstring)."""
+                assignment: Mapping[str, str], *,
+                runs: Sequence[StreetRun] = ()) -> dict[str, Pattern]:
+    """Each point's and street run's collection days (step 1 of the module docstring)."""
     points = scenario.collection_points
-    allowed = scenario_patterns(scenario.week, points)
-    base = routing_problem(scenario, matrices, unload_sites=sorted(set(assignment.values())))
+    at_start = {r.end_ids()[0]: r for r in runs}
+    allowed = dict(zip([p.id for p in points], scenario_patterns(scenario.week, points),
+                       strict=True))
+    allowed.update({i: a for i, a in zip(at_start, run_patterns(scenario.week, runs),
+                                         strict=True)})
+    # a run is a point at its start, collected daily (rate 1 below): its day matters here,
+    # not its direction, and a point needs no extra task location in the matrices (for
+    # Bishkek's 2,298 runs the tasks took the choice's matrices from 7,300 to 11,900
+    # locations: over 8 GB while they were built)
+    base = routing_problem(_choice_scenario(scenario, at_start), matrices,
+                           unload_sites=sorted(set(assignment.values())))
     rate = {p.id: p.collections_per_week / 7.0 for p in points}
-    stops = tuple(dataclasses.replace(s, demand=tuple(x * rate[s.id] for x in s.demand))
+    stops = tuple(dataclasses.replace(s, demand=tuple(x * rate.get(s.id, 1.0)
+                                                      for x in s.demand))
                   for s in base.stops)
-    order = {s.id: k for k, s in enumerate(stops)}
-    patterns = [allowed[k] for k in sorted(range(len(points)),
-                                           key=lambda k: order[points[k].id])]
+    patterns = [allowed[s.id] for s in stops]
     problem = periodic_problem(dataclasses.replace(base, stops=stops), scenario.week,
                                patterns)
     choice = initial_choice(problem)
-    return {s.id: patterns[k][choice[k]] for k, s in enumerate(stops)}
+    return {(at_start[s.id].id if s.id in at_start else s.id): patterns[k][choice[k]]
+            for k, s in enumerate(stops)}
+
+
+def _choice_scenario(scenario: Scenario, at_start: Mapping[str, StreetRun]) -> Scenario:
+    """The scenario's points plus one daily point per run at its start (its id the run
+    start's location id), without streets."""
+    extra = tuple(CollectionPoint(i, r.start[0], r.start[1], r.tonnes_per_day,
+                                  name=r.name) for i, r in at_start.items())
+    return dataclasses.replace(scenario, streets=(),
+                               collection_points=(*scenario.collection_points, *extra))
 
 
 def _visit(point: CollectionPoint, gap: int) -> CollectionPoint:
@@ -129,23 +173,38 @@ def _depots(depots: Sequence[Depot], trucks: int | None) -> tuple[Depot, ...]:
         dataclasses.replace(v, count=next(counts)) for v in d.vehicle_types)) for d in depots)
 
 
+def day_runs(week: Week, runs: Sequence[StreetRun], days: Mapping[str, Pattern], day: int
+             ) -> tuple[StreetRun, ...]:
+    """The street runs due on working day ``day``, each with the tonnes of its visit
+    (daily tonnes x days since its previous visit) as its ``tonnes_per_day``."""
+    return tuple(dataclasses.replace(r, tonnes_per_day={
+        s: t * gaps(week, days[r.id])[day] for s, t in r.tonnes_per_day.items()})
+        for r in runs if day in days[r.id])
+
+
 def day_scenario(scenario: Scenario, days: Mapping[str, Pattern], day: int) -> Scenario:
     """The scenario of working day ``day``: the points due, each with the tonnes of its
-    visit (daily tonnes x days since its previous visit), and the day's trucks."""
+    visit (daily tonnes x days since its previous visit), and the day's trucks; without
+    streets (the day's runs come from :func:`day_runs`)."""
     week = scenario.week
     points = tuple(_visit(p, gaps(week, days[p.id])[day]) for p in scenario.collection_points
                    if day in days[p.id])
     trucks = week.trucks_per_day.get(week.working_days[day])
     return dataclasses.replace(scenario, name=f"{scenario.name}-{week.working_days[day]}",
-                               collection_points=points,
+                               collection_points=points, streets=(),
                                depots=_depots(scenario.depots, trucks))
 
 
 def route_week(scenario: Scenario, matrices: TravelMatrices, *,
                assignment: Mapping[str, str], options: RoutingOptions | None = None,
                time_limit: float = 60.0, seed: int = 0, progress: Progress | None = None,
-               scheduler: str | None = None, workers: int | None = None) -> CityWeek:
+               scheduler: str | None = None, workers: int | None = None,
+               runs: Sequence[StreetRun] | None = None) -> CityWeek:
     """Plan a city's week (see the module docstring).
+
+    ``runs``: the curbside street runs to plan with the points (``None``: those of the
+    scenario's streets, :func:`~circularopt.routing.curbside.scenario_runs`); the
+    matrices must cover their ends and ``assignment`` their zones' demand points.
 
     Days run one after another, or as Dask tasks on the scheduler at ``scheduler`` or,
     with ``workers``, on a local cluster of that many processes (each day's parts then
@@ -157,12 +216,14 @@ def route_week(scenario: Scenario, matrices: TravelMatrices, *,
     """
     t0 = time.perf_counter()
     say = progress or (lambda _msg: None)
-    days = choose_days(scenario, matrices, assignment)
+    runs = tuple(scenario_runs(scenario) if runs is None else runs)
+    days = choose_days(scenario, matrices, assignment, runs=runs)
     names = scenario.week.working_days
     due = [sum(d in p for p in days.values()) for d in range(len(names))]
     say(tr("week: collection days chosen; points due per day {due}",
            due=", ".join(f"{n} {k}" for n, k in zip(names, due, strict=True))))
-    tasks = [_DayTask(d, day_scenario(scenario, days, d), assignment, options, seed + 100 * d)
+    tasks = [_DayTask(d, day_scenario(scenario, days, d), assignment, options, seed + 100 * d,
+                      day_runs(scenario.week, runs, days, d))
              for d in range(len(names)) if due[d]]
     left = time_limit - (time.perf_counter() - t0)
     if scheduler is not None or workers is not None:
@@ -172,7 +233,7 @@ def route_week(scenario: Scenario, matrices: TravelMatrices, *,
     errors = {names[d]: v for d, v in found.items() if isinstance(v, str)}
     plans = tuple(_plan_or_none(found.get(d)) for d in range(len(names)))
     info = {"due": dict(zip(names, due, strict=True)), "errors": errors}
-    return CityWeek(scenario.week, days, plans, info)
+    return CityWeek(scenario.week, days, plans, info, runs)
 
 
 def _plan_or_none(found: CityPlan | str | None) -> CityPlan | None:
@@ -186,17 +247,24 @@ class _DayTask:
     assignment: Mapping[str, str]
     options: RoutingOptions | None
     seed: int
+    runs: tuple[StreetRun, ...] = ()
 
     @property
     def size(self) -> int:
-        return len(self.scenario.collection_points)
+        return len(self.scenario.collection_points) + len(self.runs)
+
+    def location_ids(self) -> list[str]:
+        """The ids the day's matrices must cover."""
+        return ([o.id for o in self.scenario.located()]
+                + [e for r in self.runs for e in r.end_ids()])
 
     def run(self, matrices: TravelMatrices, seconds: float, say: Progress) -> CityPlan:
         ids = [p.id for p in self.scenario.collection_points]
+        ids += list(dict.fromkeys(zone_point_id(r.zone) for r in self.runs))
         return route_city(self.scenario, matrices,
                           assignment={i: self.assignment[i] for i in ids},
                           options=self.options, time_limit=seconds, seed=self.seed,
-                          progress=say)
+                          progress=say, runs=self.runs)
 
 
 def _serial_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, deadline: float,
@@ -254,8 +322,7 @@ def _dask_days(tasks: Sequence[_DayTask], matrices: TravelMatrices, seconds: flo
             # half a city's sites: a quarter of the full matrices' memory per worker),
             # and only ``n`` days are in flight, so few copies exist at once.
             task = queue.pop(0)
-            ids = [o.id for o in task.scenario.located()]
-            data = client.scatter(matrices.subset(ids), hash=False)
+            data = client.scatter(matrices.subset(task.location_ids()), hash=False)
             fut = client.submit(_route_task, task, data, each, pure=False,
                                 key=f"week-{task.scenario.name}")
             futures[fut] = (task, data)
@@ -289,36 +356,73 @@ def _prefixed(say: Progress, prefix: str) -> Progress:
     return inner
 
 
-def _served(plan: CityWeek) -> dict[str, list[int]]:
+def _served(plan: CityWeek, run_ids: set[str]) -> dict[str, list[int]]:
+    """Point or run id -> the days it is collected (a run in either direction)."""
     served: dict[str, list[int]] = {}
     for d, city in enumerate(plan.plans):
         if city is not None:
             for r in city.result.routes:
                 for stop in r.stops:
-                    served.setdefault(stop, []).append(d)
+                    base = stop[:-1] if stop[-1:] in "<>" and stop[:-1] in run_ids else stop
+                    served.setdefault(base, []).append(d)
     return served
 
 
-def _point_violations(scenario: Scenario, plan: CityWeek) -> list[str]:
-    week, names = scenario.week, scenario.week.working_days
-    allowed = scenario_patterns(week, scenario.collection_points)
-    served = _served(plan)
+def _street_violations(scenario: Scenario, runs: Sequence[StreetRun]) -> list[str]:
+    """Every street in exactly one run, with the run's frequency and fixed days."""
     bad = []
-    for p, options in zip(scenario.collection_points, allowed, strict=True):
-        chosen = tuple(plan.days.get(p.id, ()))
-        if chosen not in options:
-            bad.append(f"point {p.id!r}: days {[names[d] for d in chosen]} are not one of "
-                       f"its allowed patterns")
-        got = sorted(served.pop(p.id, []))
-        if got != list(chosen):
-            bad.append(f"point {p.id!r} is collected on {[names[d] for d in got]}, its "
-                       f"days are {[names[d] for d in chosen]}")
-    bad += [f"{i!r} is collected but is no collection point" for i in served]
+    by_id = {t.id: t for t in scenario.streets}
+    seen: dict[str, str] = {}
+    for r in runs:
+        for sid in r.streets:
+            street = by_id.get(sid)
+            if street is None:
+                bad.append(f"run {r.id!r} serves {sid!r}, which is no street of the scenario")
+                continue
+            if sid in seen:
+                bad.append(f"street {sid!r} is in runs {seen[sid]!r} and {r.id!r}")
+            seen[sid] = r.id
+            if (street.collections_per_week, street.fixed_days) != (
+                    r.collections_per_week, r.fixed_days):
+                bad.append(f"street {sid!r} is collected {street.collections_per_week} times "
+                           f"a week, its run {r.id!r} {r.collections_per_week}")
+    bad += [f"street {sid!r} is in no run" for sid in by_id if sid not in seen]
     return bad
 
 
-def _day_violations(scenario: Scenario, plan: CityWeek, d: int, city: CityPlan
-                    ) -> tuple[list[str], float]:
+def _point_violations(scenario: Scenario, plan: CityWeek, runs: Sequence[StreetRun]
+                      ) -> list[str]:
+    week, names = scenario.week, scenario.week.working_days
+    allowed = [(f"point {p.id!r}", p.id, a) for p, a in
+               zip(scenario.collection_points, scenario_patterns(week,
+                                                                 scenario.collection_points),
+                   strict=True)]
+    allowed += [(f"street run {r.id!r}", r.id, a)
+                for r, a in zip(runs, run_patterns(week, runs), strict=True)]
+    served = _served(plan, {r.id for r in runs})
+    bad = []
+    for what, pid, options in allowed:
+        chosen = tuple(plan.days.get(pid, ()))
+        if chosen not in options:
+            bad.append(f"{what}: days {[names[d] for d in chosen]} are not one of "
+                       f"its allowed patterns")
+        got = sorted(served.pop(pid, []))
+        if got != list(chosen):
+            bad.append(f"{what} is collected on {[names[d] for d in got]}, its "
+                       f"days are {[names[d] for d in chosen]}")
+    bad += [f"{i!r} is collected but is no collection point or street run" for i in served]
+    return bad
+
+
+def _visit_tonnes(scenario: Scenario, runs: Sequence[StreetRun]) -> dict[str, float]:
+    """Stop id -> daily tonnes of the point or run it collects."""
+    out = {p.id: p.total_tonnes_per_day for p in scenario.collection_points}
+    out.update({f"{r.id}{d}": r.tonnes for r in runs for d in ("<", ">")})
+    return out
+
+
+def _day_violations(scenario: Scenario, plan: CityWeek, d: int, city: CityPlan,
+                    daily: Mapping[str, float]) -> tuple[list[str], float]:
     week = scenario.week
     name = week.working_days[d]
     report = validate_routes(city.problem, city.result)
@@ -326,25 +430,29 @@ def _day_violations(scenario: Scenario, plan: CityWeek, d: int, city: CityPlan
     trucks = week.trucks_per_day.get(name)
     if trucks is not None and city.result.num_vehicles > trucks:
         bad.append(f"{name}: {city.result.num_vehicles} trucks drive, {trucks} are available")
-    points = {p.id: p for p in scenario.collection_points}
     for s in city.problem.stops:
-        if s.id not in points or s.id not in plan.days:
+        key = s.id if s.id in plan.days else s.id[:-1]
+        if s.id not in daily or key not in plan.days:
             continue
-        gap = gaps(week, plan.days[s.id]).get(d, 0)
-        want = points[s.id].total_tonnes_per_day * gap
+        gap = gaps(week, plan.days[key]).get(d, 0)
+        want = daily[s.id] * gap
         if abs(s.demand[0] - want) > 1e-3 + 1e-6 * want:
-            bad.append(f"{name}: point {s.id!r} loads {s.demand[0]:.3f} t, {gap} days of "
+            bad.append(f"{name}: {s.id!r} loads {s.demand[0]:.3f} t, {gap} days of "
                        f"waste are {want:.3f} t")
     return bad, report.cost or 0.0
 
 
 def validate_week(scenario: Scenario, plan: CityWeek) -> WeekReport:
     """Check a week plan (see step 3 of the module docstring); ``cost`` is the week's
-    routing cost recomputed day by day."""
-    bad = _point_violations(scenario, plan)
+    routing cost recomputed day by day. The street runs are rebuilt from the scenario
+    (:func:`~circularopt.routing.curbside.scenario_runs`)."""
+    runs = scenario_runs(scenario)
+    bad = _street_violations(scenario, runs) + _point_violations(scenario, plan, runs)
+    daily = _visit_tonnes(scenario, runs)
     costs = []
     for d, city in enumerate(plan.plans):
-        found, cost = ([], 0.0) if city is None else _day_violations(scenario, plan, d, city)
+        found, cost = (([], 0.0) if city is None
+                       else _day_violations(scenario, plan, d, city, daily))
         bad += found
         costs.append(cost)
     return WeekReport(violations=tuple(bad), cost=sum(costs), day_costs=tuple(costs))
@@ -367,28 +475,46 @@ def day_figures(plan: CityWeek) -> list[dict[str, Any]]:
 
 
 def schedule(scenario: Scenario, plan: CityWeek) -> list[dict[str, Any]]:
-    """The residents' schedule: each point, its collection days and expected arrival
-    (``hh:mm``) on each, and a window around them (earliest arrival rounded down to the
-    half hour, latest rounded up plus half an hour)."""
-    arrivals: dict[str, dict[str, float]] = {}
+    """The residents' schedule: each container site, then each curbside street (``kind``),
+    its collection days and expected time on each (``hh:mm``: a site's arrival, a
+    street's run's start), and a window around them (the earliest rounded down to the
+    half hour, the latest, plus a street's run's service, rounded up plus half an hour).
+    """
+    starts: dict[str, dict[str, float]] = {}
+    ends: dict[str, float] = {}
     for name, city in zip(plan.week.working_days, plan.plans, strict=True):
         for r in () if city is None else city.result.routes:
             for v in r.visits:
                 if v.kind == "stop":
-                    arrivals.setdefault(v.id, {})[name] = v.arrival
-    rows = []
-    for p in scenario.collection_points:
-        times = arrivals.get(p.id, {})
-        row: dict[str, Any] = {"id": p.id, "name": p.name,
-                               "collections_per_week": p.collections_per_week,
-                               "days": " ".join(plan.day_names(p.id))}
-        row.update({d: _hhmm(times[d]) if d in times else "" for d in plan.week.working_days})
-        lo = min(times.values(), default=None)
-        hi = max(times.values(), default=None)
-        row["window"] = ("" if lo is None or hi is None else
-                         f"{_hhmm(lo // 1800 * 1800)}-{_hhmm((hi // 1800 + 2) * 1800)}")
-        rows.append(row)
+                    key = v.id if v.id in plan.days else v.id[:-1]
+                    starts.setdefault(key, {})[name] = v.arrival
+                    ends[key] = max(ends.get(key, 0.0), v.end)
+    rows = [_row(plan, p.id, p.name, p.collections_per_week, starts.get(p.id, {}), None)
+            | {"kind": "container", "zone": ""}
+            for p in scenario.collection_points]
+    by_id = {t.id: t for t in scenario.streets}
+    for run in plan.runs:
+        for sid in run.streets:
+            t = by_id[sid]
+            rows.append(_row(plan, run.id, t.name, t.collections_per_week,
+                             starts.get(run.id, {}), ends.get(run.id))
+                        | {"id": sid, "kind": "curbside", "zone": t.zone, "run": run.id})
     return rows
+
+
+def _row(plan: CityWeek, key: str, name: str, frequency: int, times: Mapping[str, float],
+         end: float | None) -> dict[str, Any]:
+    """A schedule row; ``end``: the latest end of a run's service (``None``: a site)."""
+    row: dict[str, Any] = {"id": key, "name": name, "collections_per_week": frequency,
+                           "days": " ".join(plan.day_names(key)) if key in plan.days else ""}
+    row.update({d: _hhmm(times[d]) if d in times else "" for d in plan.week.working_days})
+    lo = min(times.values(), default=None)
+    hi = max(times.values(), default=None)
+    if hi is not None and end is not None:  # a run: until its service ends
+        hi = max(hi, end)
+    row["window"] = ("" if lo is None or hi is None else
+                     f"{_hhmm(lo // 1800 * 1800)}-{_hhmm((hi // 1800 + 2) * 1800)}")
+    return row
 
 
 def _hhmm(seconds: float) -> str:
