@@ -31,6 +31,7 @@ from circularopt.matrices import (
     load_matrices,
     scenario_matrices,
 )
+from circularopt.routing.curbside import curbside_locations, curbside_matrices, scenario_runs
 from circularopt.scenario import Scenario
 
 __all__ = ["Instance", "load_instance", "read_bks", "save_instance"]
@@ -83,7 +84,7 @@ def load_instance(path: str | Path) -> Instance:
     path = Path(path)
     if path.is_file():
         scenario = Scenario.from_json(path)
-        return Instance(path.stem, scenario, scenario_matrices(scenario), path.parent)
+        return Instance(path.stem, scenario, _bare_matrices(scenario), path.parent)
     if not (path / "scenario.json").is_file():
         raise InputError("instance", str(path),
                          "an instance folder holding scenario.json, or a scenario JSON file")
@@ -98,13 +99,27 @@ def load_instance(path: str | Path) -> Instance:
     method = spec.get("method")
     if method == APPROXIMATION:
         params = {k: float(spec[k]) for k in APPROXIMATION_PARAMETERS if k in spec}
-        matrices = approximate_matrices(scenario.locations(), **params)
+        matrices = approximate_matrices(_locations(scenario), **params)
     elif method == "file":
         matrices = load_matrices(path / str(spec.get("file", "matrices.npz")))
     else:
         raise InputError(f"{path / 'matrices.json'}: method", method,
                          f"{APPROXIMATION!r} or 'file'")
     return Instance(path.name, scenario, matrices, path)
+
+
+def _locations(scenario: Scenario) -> list[tuple[str, float, float]]:
+    """The matrices' rows: with curbside streets, their zones and runs' ends too."""
+    if not scenario.streets:
+        return list(scenario.locations())
+    return curbside_locations(scenario, scenario_runs(scenario))
+
+
+def _bare_matrices(scenario: Scenario) -> TravelMatrices:
+    """What ``circularopt solve`` uses for a scenario file without a network."""
+    if not scenario.streets:
+        return scenario_matrices(scenario)
+    return curbside_matrices(scenario, scenario_runs(scenario))
 
 
 def save_instance(scenario: Scenario, folder: str | Path) -> Path:

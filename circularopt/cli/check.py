@@ -17,7 +17,7 @@ from circularopt.exceptions import InputError
 from circularopt.i18n import num, tr
 from circularopt.instances import load_instance
 from circularopt.plan import Plan, validate_plan
-from circularopt.routing.curbside import curbside_matrices, scenario_runs
+from circularopt.routing.curbside import scenario_runs
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,8 +39,6 @@ def _check(args: argparse.Namespace) -> int:
     instance = load_instance(args.instance)
     scenario, matrices = instance.scenario, instance.matrices
     runs = scenario_runs(scenario)
-    if runs and args.instance.is_file():
-        matrices = curbside_matrices(scenario, runs)
     verdict = validate_plan(scenario, matrices, Plan.load(path))
     streets = tr(", {n} curbside streets in {runs} runs", n=num(len(scenario.streets)),
                  runs=len(runs)) if runs else ""

@@ -53,6 +53,7 @@ __all__ = [
     "STREET_SPEED_KMH",
     "StreetRun",
     "curbside_info",
+    "curbside_locations",
     "curbside_matrices",
     "run_sites",
     "scenario_runs",
@@ -341,15 +342,23 @@ def run_sites(runs: Sequence[StreetRun], assignment: Mapping[str, str]) -> dict[
     return out
 
 
-def curbside_matrices(scenario: Scenario, runs: Sequence[StreetRun],
-                      network: Any = None, *, max_snap_m: float | None = None
-                      ) -> TravelMatrices:
-    """Travel matrices over the scenario's locations, its zones' demand points and the
-    runs' ends (as :func:`circularopt.matrices.scenario_matrices` computes them)."""
+def curbside_locations(scenario: Scenario, runs: Sequence[StreetRun]
+                       ) -> list[tuple[str, float, float]]:
+    """``(id, lat, lon)`` of the scenario's locations, its zones' demand points and the
+    runs' ends: the rows of a plan's travel matrices when it has curbside streets."""
     locs = list(siting_scenario(scenario, runs).locations())
     for r in runs:
         a, b = r.end_ids()
         locs += [(a, *r.start), (b, *r.end)]
+    return locs
+
+
+def curbside_matrices(scenario: Scenario, runs: Sequence[StreetRun],
+                      network: Any = None, *, max_snap_m: float | None = None
+                      ) -> TravelMatrices:
+    """Travel matrices over :func:`curbside_locations` (as
+    :func:`circularopt.matrices.scenario_matrices` computes them)."""
+    locs = curbside_locations(scenario, runs)
     if network is None:
         graph = spec_corridors(scenario)
         return approximate_matrices(locs) if graph is None else corridor_matrices(locs, graph)

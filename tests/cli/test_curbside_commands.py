@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from circularopt.cli import main
+from circularopt.instances import save_instance
 from circularopt.pipeline import solve
 from circularopt.routing.curbside import zone_point_id
 from circularopt.routing.decompose import RoutingOptions
@@ -114,3 +115,9 @@ def test_route_diagnoses_the_scenario_first(tmp_path: Path,
     assert main(["route", str(path), "--time-limit", "2", "--workers", "1"]) == 2
     out = " ".join(capsys.readouterr().out.split())
     assert "cannot be planned" in out and "'p0'" in out
+
+
+def test_check_validates_streets_against_an_instance_folder(saved_plan: Path,
+                                                            tmp_path: Path) -> None:
+    folder = save_instance(town_with_streets(), tmp_path / "town")
+    assert main(["check", str(folder), str(saved_plan)]) == 0
