@@ -2,13 +2,12 @@
 mutually exclusive required client groups, unload sites as reload depots.
 
 The search is PyVRP 0.14's ``solve`` (iterated local search, its operators) with two
-changes for the short runs of arc routing (``n / 10`` CPU seconds make some 10,000
-iterations on a CARP instance of 20-50 streets): the penalty per unit of excess load
-starts at the typical cost of one move between tasks per unit of typical demand
+changes for short runs such as ``n / 10`` CPU seconds: the penalty per unit of excess
+load starts at the typical cost of one move between tasks per unit of typical demand
 (:func:`_initial_penalty`) instead of PyVRP's 50,000, and it is updated every
 :data:`_PENALTY` ``.solutions_between_updates`` candidates instead of 500. From 50,000,
-falling by 10 % per update, the penalty stays prohibitive for the whole of such a run,
-and the search never crosses infeasible solutions, which tight capacities need.
+falling by 10 % per update, the penalty can stay prohibitive for a whole short run, and
+the search then never crosses infeasible solutions, which tight capacities need.
 Measured in ``docs/benchmarks.md`` (Arc routing).
 """
 
