@@ -1,5 +1,15 @@
 """The PyVRP engine of arc routing: tasks as clients, either-direction pairs as
-mutually exclusive required client groups, unload sites as reload depots."""
+mutually exclusive required client groups, unload sites as reload depots.
+
+The search is PyVRP 0.14's ``solve`` (iterated local search, its operators) with two
+changes for short runs such as ``n / 10`` CPU seconds: the penalty per unit of excess
+load starts at the typical cost of one move between tasks per unit of typical demand
+(:func:`_initial_penalty`) instead of PyVRP's 50,000, and it is updated every
+:data:`_PENALTY` ``.solutions_between_updates`` candidates instead of 500. From 50,000,
+falling by 10 % per update, the penalty can stay prohibitive for a whole short run, and
+the search then never crosses infeasible solutions, which tight capacities need.
+Measured in ``docs/benchmarks.md`` (Arc routing).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +17,13 @@ from typing import Any
 
 import numpy as np
 import pyvrp
-from pyvrp.search import NeighbourhoodParams
+from pyvrp import IteratedLocalSearch, PenaltyManager, PenaltyParams
+from pyvrp.search import (
+    LocalSearch,
+    NeighbourhoodParams,
+    PerturbationManager,
+    compute_neighbours,
+)
 
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.tasks import ArcTask
@@ -63,14 +79,47 @@ def _params(groups: int) -> pyvrp.SolveParams:
         default.weight_wait_time, 2 * default.num_neighbours, default.symmetric_proximity))
 
 
+_PENALTY = PenaltyParams(solutions_between_updates=100)
+"""PyVRP's penalty parameters, updated five times as often (see the module docstring)."""
+
+
+def _initial_penalty(tasks: tuple[ArcTask, ...], matrix: np.ndarray, load_scale: float
+                     ) -> float:
+    """Starting penalty per unit of excess load: the median task-matrix entry (a move
+    between tasks; the median ignores the huge entries of unreachable pairs) over the
+    mean demand of a task, within PyVRP's penalty range."""
+    demand = float(np.mean([t.demand for t in tasks])) * load_scale if tasks else 1.0
+    value = float(np.median(matrix)) / max(demand, 1.0)
+    return min(max(value, _PENALTY.min_penalty), _PENALTY.max_penalty)
+
+
+def _search(data: pyvrp.ProblemData, budget: Budget, seed: int, params: pyvrp.SolveParams,
+            penalty: float) -> pyvrp.Result:
+    """The steps of PyVRP 0.14's ``solve`` (random start improved at the maximum
+    penalty, then iterated local search), with ``penalty`` as the starting weight of
+    excess load and :data:`_PENALTY` as penalty parameters."""
+    rng = pyvrp.RandomNumberGenerator(seed=seed)
+    local = LocalSearch(data, rng, compute_neighbours(data, params.neighbourhood),
+                        PerturbationManager(params.perturbation))
+    for op in params.operators:
+        if op.supports(data):
+            local.add_operator(op(data))
+    manager = PenaltyManager(([penalty] * data.num_load_dimensions, penalty, penalty),
+                             _PENALTY)
+    start = local(pyvrp.Solution.make_random(data, rng), manager.max_cost_evaluator(),
+                  exhaustive=True)
+    ils = IteratedLocalSearch(data, manager, local, start, params.ils)
+    return ils.run(budget, collect_stats=False)
+
+
 def solve_pyvrp_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
                      matrix: np.ndarray, points: tuple[int, ...], budget: Budget,
                      seed: int) -> list[list[int]]:
     """Solve; each route as its sequence of task indices and ``-1 - j`` for an unload at
     ``points[j]`` (the final unload of ``return_empty`` included)."""
     data = _data(problem, tasks, groups, matrix, points)
-    result = pyvrp.solve(data, budget, seed=seed, collect_stats=False, display=False,
-                         params=_params(groups))
+    result = _search(data, budget, seed, _params(groups),
+                     _initial_penalty(tasks, matrix, problem.load_scale))
     routes = []
     for r in result.best.routes():
         seq = [act.idx if act.is_client() else -1 - act.idx for act in list(r.schedule())[1:-1]]
