@@ -17,16 +17,12 @@ from typing import Any
 
 import numpy as np
 import pyvrp
-from pyvrp import IteratedLocalSearch, PenaltyManager, PenaltyParams
-from pyvrp.search import (
-    LocalSearch,
-    NeighbourhoodParams,
-    PerturbationManager,
-    compute_neighbours,
-)
+from pyvrp import PenaltyParams
+from pyvrp.search import NeighbourhoodParams
 
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.tasks import ArcTask
+from circularopt.routing.engines.pyvrp_engine import iterated_local_search
 from circularopt.stop import Budget
 
 __all__ = ["solve_pyvrp_arcs"]
@@ -67,15 +63,15 @@ _WIDE_UP_TO = 100
 
 
 def _params(groups: int) -> pyvrp.SolveParams:
-    """PyVRP's defaults, with twice the granular neighbourhood when streets come as
-    ``groups`` direction pairs, up to :data:`_WIDE_UP_TO` of them: the default of 50
+    """PyVRP's defaults with :data:`_PENALTY`, and twice the granular neighbourhood when
+    streets come as ``groups`` direction pairs, up to :data:`_WIDE_UP_TO` of them: the default of 50
     neighbours then covers about 25 streets, half of what it covers in the node
     problems it was tuned on. Measured on CARP (``docs/benchmarks.md``): better on the
     instances up to 98 streets, worse on those of 147 and more."""
     if not 0 < groups <= _WIDE_UP_TO:
-        return pyvrp.SolveParams()
+        return pyvrp.SolveParams(penalty=_PENALTY)
     default = NeighbourhoodParams()
-    return pyvrp.SolveParams(neighbourhood=NeighbourhoodParams(
+    return pyvrp.SolveParams(penalty=_PENALTY, neighbourhood=NeighbourhoodParams(
         default.weight_wait_time, 2 * default.num_neighbours, default.symmetric_proximity))
 
 
@@ -93,33 +89,14 @@ def _initial_penalty(tasks: tuple[ArcTask, ...], matrix: np.ndarray, load_scale:
     return min(max(value, _PENALTY.min_penalty), _PENALTY.max_penalty)
 
 
-def _search(data: pyvrp.ProblemData, budget: Budget, seed: int, params: pyvrp.SolveParams,
-            penalty: float) -> pyvrp.Result:
-    """The steps of PyVRP 0.14's ``solve`` (random start improved at the maximum
-    penalty, then iterated local search), with ``penalty`` as the starting weight of
-    excess load and :data:`_PENALTY` as penalty parameters."""
-    rng = pyvrp.RandomNumberGenerator(seed=seed)
-    local = LocalSearch(data, rng, compute_neighbours(data, params.neighbourhood),
-                        PerturbationManager(params.perturbation))
-    for op in params.operators:
-        if op.supports(data):
-            local.add_operator(op(data))
-    manager = PenaltyManager(([penalty] * data.num_load_dimensions, penalty, penalty),
-                             _PENALTY)
-    start = local(pyvrp.Solution.make_random(data, rng), manager.max_cost_evaluator(),
-                  exhaustive=True)
-    ils = IteratedLocalSearch(data, manager, local, start, params.ils)
-    return ils.run(budget, collect_stats=False)
-
-
 def solve_pyvrp_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
                      matrix: np.ndarray, points: tuple[int, ...], budget: Budget,
                      seed: int) -> list[list[int]]:
     """Solve; each route as its sequence of task indices and ``-1 - j`` for an unload at
     ``points[j]`` (the final unload of ``return_empty`` included)."""
     data = _data(problem, tasks, groups, matrix, points)
-    result = _search(data, budget, seed, _params(groups),
-                     _initial_penalty(tasks, matrix, problem.load_scale))
+    result = iterated_local_search(data, budget, seed, _params(groups),
+                                   _initial_penalty(tasks, matrix, problem.load_scale))
     routes = []
     for r in result.best.routes():
         seq = [act.idx if act.is_client() else -1 - act.idx for act in list(r.schedule())[1:-1]]

@@ -79,8 +79,8 @@ from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Step, schedule_route
 from circularopt.stop import Budget, FirstOf, MaxIterations, StoppingCriterion
 
-__all__ = ["ENGINE", "PyVRPOptions", "SearchSettings", "check_supported", "solve_pyvrp",
-           "to_pyvrp"]
+__all__ = ["ENGINE", "PyVRPOptions", "SearchSettings", "check_supported",
+           "iterated_local_search", "solve_pyvrp", "to_pyvrp"]
 
 ENGINE = "pyvrp"
 
@@ -311,6 +311,18 @@ def _run_ils(data: pyvrp.ProblemData, stop: StoppingCriterion, seed: int, displa
         ils=IteratedLocalSearchParams(history_length=search.history_length),
         perturbation=pyvrp.search.PerturbationParams(
             1, search.max_perturbations))
+    return iterated_local_search(data, stop, seed, params, search.initial_penalty,
+                                 initial=initial, display=display)
+
+
+def iterated_local_search(data: pyvrp.ProblemData, stop: StoppingCriterion, seed: int,
+                          params: pyvrp.SolveParams, initial_penalty: float | None = None,
+                          *, initial: pyvrp.Solution | None = None, display: bool = False
+                          ) -> pyvrp.Result:
+    """The steps of PyVRP 0.14's ``solve`` (a random start improved at the maximum
+    penalty, then iterated local search) with ``params`` and, when given,
+    ``initial_penalty`` (clipped to ``params.penalty``'s range) as the starting weight of
+    excess load, time warp and excess distance instead of PyVRP's midpoint."""
     rng = pyvrp.RandomNumberGenerator(seed=seed)
     local = pyvrp.search.LocalSearch(
         data, rng, pyvrp.search.compute_neighbours(data, params.neighbourhood),
@@ -320,8 +332,8 @@ def _run_ils(data: pyvrp.ProblemData, stop: StoppingCriterion, seed: int, displa
             local.add_operator(op(data))
     penalty: PenaltyParams = params.penalty
     weights = penalty.midpoint_penalties(data)
-    if search.initial_penalty is not None:
-        w = min(max(search.initial_penalty, penalty.min_penalty), penalty.max_penalty)
+    if initial_penalty is not None:
+        w = min(max(initial_penalty, penalty.min_penalty), penalty.max_penalty)
         weights = ([w] * data.num_load_dimensions, w, w)
     manager = PenaltyManager(weights, penalty)
     if initial is None:
