@@ -1,8 +1,10 @@
 """Cordeau's periodic VRP (``pvrp``): reader, solution writer, runner.
 
 Cordeau, Gendreau & Laporte (1997), type 1 of Cordeau's text format: ``1 m n t``
-(``m`` vehicles per day, ``n`` customers, ``t`` days); ``t`` lines ``D Q`` (maximum route
-duration, 0 = none, and capacity); then the depot (node 0) and the customers, each
+(``m`` vehicles per day, ``n`` customers, ``t`` days); ``t`` lines ``D Q``, each day's
+maximum route duration (0 = none) and capacity (days with other limits than the first
+day's get a vehicle type of their own, ``m`` of it on those days and none on the
+others); then the depot (node 0) and the customers, each
 ``i x y d q f a c1 ... ca``: service duration ``d``, demand per visit ``q``, frequency
 ``f`` and ``a`` allowed day combinations, each the decimal code of a ``t``-bit string
 read from the left (day 1 is the highest bit). Real Euclidean distances (quantised to
@@ -77,13 +79,18 @@ def read_pvrp(path: str | Path) -> PeriodicProblem:
     model = RoutingModel(ids, dist, dist, scale=1000, name=path.stem,
                          convention="real Euclidean distance (to 0.001), time = distance")
     model.add_depot(ids[0])
-    duration, capacity = limits[0]
-    model.add_vehicle_type("vehicle", depot=ids[0], count=m, capacity=[capacity],
-                           max_duration=duration if duration > 0 else None)
+    kinds = list(dict.fromkeys(limits))  # distinct (D, Q), in order of first day
+    for j, (duration, capacity) in enumerate(kinds):
+        model.add_vehicle_type("vehicle" if len(kinds) == 1 else f"vehicle {j + 1}",
+                               depot=ids[0], count=m, capacity=[capacity],
+                               max_duration=duration if duration > 0 else None)
+    per_day = None if len(kinds) == 1 else tuple(
+        tuple(m if kind == limit else 0 for kind in kinds) for limit in limits)
     for r in nodes[1:]:
         model.add_stop(r[0], demand=[float(r[4])], service=float(r[3]))
     return PeriodicProblem(model.data(), tuple(_patterns(path, r, t) for r in nodes[1:]),
-                           tuple(f"day {d + 1}" for d in range(t)))
+                           tuple(f"day {d + 1}" for d in range(t)),
+                           vehicles_per_day=per_day)
 
 
 def write_pvrp_solution(path: Path, problem: PeriodicProblem, result: PeriodicResult,

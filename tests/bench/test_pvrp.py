@@ -10,6 +10,14 @@ import pytest
 from circularopt.bench import BenchOptions
 from circularopt.bench.pvrp import decode_days, read_pvrp, run_pvrp
 from circularopt.exceptions import InputError
+from circularopt.routing.periodic import (
+    PeriodicOptions,
+    PeriodicResult,
+    day_problem,
+    solve_periodic,
+    validate_periodic,
+)
+from circularopt.routing.result import RoutingResult, schedule_route
 
 # type 1, 2 vehicles a day, 2 customers, 5 days; D = 0 (no limit), Q = 50 each day.
 # Customer 1: twice, on days 2 and 4 (code 10 = 01010) or 1 and 3 (20 = 10100);
@@ -43,6 +51,58 @@ def test_reader_on_a_tiny_file(tmp_path: Path) -> None:
     assert p.base.vehicle_types[0].capacity == (50.0,)
     assert p.base.vehicle_types[0].max_duration is None
     assert p.base.distance[0, 1] == pytest.approx(5.0)
+
+
+# 1 vehicle a day, 2 customers, 2 days: capacity 10 on day 1, 5 on day 2 (and a route
+# duration of 100 on day 2). Each customer (demand 4) once, on day 1 (code 2 = 10) or
+# day 2 (code 1 = 01): together they fit day 1's truck, not day 2's.
+TWO_LIMITS = """1 1 2 2
+0 10
+100 5
+0 0 0 0 0 0 0
+1 3 4 0 4 1 2 2 1
+2 0 -4 0 4 1 2 2 1
+"""
+
+
+def test_reader_takes_each_days_limits(tmp_path: Path) -> None:
+    path = tmp_path / "two"
+    path.write_text(TWO_LIMITS)
+    p = read_pvrp(path)
+    types = p.base.vehicle_types
+    assert [(t.capacity, t.max_duration) for t in types] == [((10.0,), None),
+                                                             ((5.0,), 100.0)]
+    assert p.fleet(0) == (1, 0) and p.fleet(1) == (0, 1)
+
+
+def test_validator_holds_each_day_to_its_capacity(tmp_path: Path) -> None:
+    path = tmp_path / "two"
+    path.write_text(TWO_LIMITS)
+    p = read_pvrp(path)
+
+    def plan(c: int, vtype: int) -> PeriodicResult:
+        """Both customers on day ``c + 1`` in one route of ``vtype``, nothing else."""
+        days = []
+        for d in range(2):
+            sub = day_problem(p, (c, c), d)
+            routes = (schedule_route(sub, vtype, 0, [("stop", 0), ("stop", 1)]),) \
+                if sub.stops else ()
+            days.append(RoutingResult(sub.name, "hand", "feasible", 0.0, routes))
+        return PeriodicResult("two", "hand", 0.0, (c, c), tuple(days))
+
+    assert validate_periodic(p, plan(0, 0)).ok
+    report = validate_periodic(p, plan(1, 1))  # 8 on day 2's truck of capacity 5
+    assert not report.ok and any(v.startswith("day 2:") and "capacity" in v
+                                 for v in report.violations)
+
+
+def test_solver_keeps_each_days_limits(tmp_path: Path) -> None:
+    path = tmp_path / "two"
+    path.write_text(TWO_LIMITS)
+    p = read_pvrp(path)
+    result = solve_periodic(p, time_limit=1.0, options=PeriodicOptions(clock="cpu"))
+    assert validate_periodic(p, result).ok
+    assert sum(c == 1 for c in result.choice) <= 1  # day 2's truck takes one of them
 
 
 def test_reader_names_a_bad_header(tmp_path: Path) -> None:

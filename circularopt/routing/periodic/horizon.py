@@ -26,17 +26,24 @@ from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import RoutingResult, Step, schedule_route
 from circularopt.stop import Budget
 
-__all__ = ["FORBIDDEN", "eligible", "flexible", "free", "solve_horizon"]
+__all__ = ["FORBIDDEN", "day_type", "eligible", "flexible", "free", "load_factor", "solve_horizon"]
 
 FORBIDDEN = 10**9
 """Integer cost of an arc between different days' visits (never worth taking)."""
 
 
+def day_type(problem: PeriodicProblem, day: int) -> int:
+    """The vehicle type of ``day``: the first with vehicles that day (0 when none)."""
+    return next((t for t, c in enumerate(problem.fleet(day)) if c > 0), 0)
+
+
 def eligible(problem: PeriodicProblem) -> bool:
-    """Whether the horizon model applies: one depot and one vehicle type; no unload
-    sites, accumulation, time windows, breaks or stop limits."""
+    """Whether the horizon model applies: one depot and one vehicle type a day (days may
+    differ: a file's per-day limits); no unload sites, accumulation, time windows,
+    breaks or stop limits."""
     base = problem.base
-    return (len(base.depots) == 1 and len(base.vehicle_types) == 1 and not base.unload_sites
+    return (len(base.depots) == 1 and not base.unload_sites
+            and all(sum(c > 0 for c in problem.fleet(d)) <= 1 for d in range(problem.days))
             and not problem.accumulate
             and all(v.breaks is None and v.max_stops is None for v in base.vehicle_types)
             and all(s.tw_start == 0 and s.tw_end >= 1e11 and s.release_time == 0
@@ -93,32 +100,51 @@ def _profiles(problem: PeriodicProblem, visits: list[_Visit]) -> tuple[list[Any]
     return dists, durs
 
 
+def load_factor(problem: PeriodicProblem, target: float = 500.0) -> int:
+    """Integer factor on every load of the horizon's PyVRP data.
+
+    PyVRP charges excess load at most ``PenaltyParams.max_penalty`` (100,000) per unit.
+    When a unit of load is small against the scaled arc costs (Cordeau's p31: a demand
+    of 2 against arcs of 160,000), an overload is cheaper than a detour at any penalty
+    and the search ends infeasible or poor. Loads are multiplied so that the mean of
+    the five shortest arcs from each stop is about ``target`` per unit of mean demand.
+    """
+    base = problem.base
+    locs = [s.location for s in base.stops]
+    demand = float(np.mean([sum(s.demand) for s in base.stops])) if locs else 0.0
+    if len(locs) < 2 or demand <= 0:
+        return 1
+    near = np.sort(base.distance[np.ix_(locs, locs)], axis=1)[:, 1:6].mean() * base.scale
+    return max(1, int(near / (demand * base.load_scale * target)))
+
+
 def _data(problem: PeriodicProblem, visits: list[_Visit]) -> pyvrp.ProblemData:
     base = problem.base
+    factor = base.load_scale * load_factor(problem)
     locs = [pyvrp.Location(0.0, 0.0) for _ in range(len(visits) + 1)]
     groups: dict[int, list[int]] = {}
     for i, v in enumerate(visits):
         if flexible(problem, v.stop) and not free(problem, v.stop):
             groups.setdefault(v.stop, []).append(i)
     group_of = {i: g for g, members in enumerate(groups.values()) for i in members}
-    clients = [pyvrp.Client(i + 1, delivery=[round(x * base.load_scale) for x in
+    clients = [pyvrp.Client(i + 1, delivery=[round(x * factor) for x in
                                              base.stops[v.stop].demand],
                             service_duration=round(base.stops[v.stop].service * base.scale),
                             required=i not in group_of, group=group_of.get(i))
                for i, v in enumerate(visits)]
-    vtypes = [_vehicle_type(base, problem.fleet(d), d) for d in range(problem.days)]
+    vtypes = [_vehicle_type(base, problem, d, factor) for d in range(problem.days)]
     dists, durs = _profiles(problem, visits)
     return pyvrp.ProblemData(locs, clients, [pyvrp.Depot(0)], vtypes, dists, durs,
                              [pyvrp.ClientGroup(m) for m in groups.values()])
 
 
-def _vehicle_type(base: RoutingProblem, fleet: tuple[int, ...], day: int
+def _vehicle_type(base: RoutingProblem, problem: PeriodicProblem, day: int, factor: int
                   ) -> pyvrp.VehicleType:
-    vt = base.vehicle_types[0]
+    vt = base.vehicle_types[day_type(problem, day)]
     shift = (round(vt.max_duration * base.scale) if vt.max_duration is not None
              else 2**62)
-    return pyvrp.VehicleType(num_available=sum(fleet),
-                             capacity=[round(c * base.load_scale) for c in vt.capacity],
+    return pyvrp.VehicleType(num_available=sum(problem.fleet(day)),
+                             capacity=[round(c * factor) for c in vt.capacity],
                              shift_duration=shift, profile=day + 1,
                              fixed_cost=round(vt.fixed_cost),
                              unit_distance_cost=1, name=f"day-{day}")
@@ -131,8 +157,8 @@ def solve_horizon(problem: PeriodicProblem, choice: Sequence[int], *, seconds: f
     """Route the horizon in one PyVRP search; the choice it makes and each day's routes,
     or ``None`` when PyVRP found no feasible plan.
 
-    Only for :func:`eligible` problems with one vehicle type (the days' types are made
-    from it); costs are the base type's distance costs. ``start``, each day's routes as
+    Only for :func:`eligible` problems (each day's PyVRP type is made from the day's
+    vehicle type); costs are distances. ``start``, each day's routes as
     lists of stop indices that serve ``choice``, warm-starts the search.
     """
     visits = _visits(problem, choice)
@@ -180,5 +206,5 @@ def _day_result(problem: PeriodicProblem, choice: Sequence[int], day: int,
     routes = []
     for vehicle, order in enumerate(orders):
         steps: list[Step] = [("stop", sub.stop_index(ids[k])) for k in order]
-        routes.append(schedule_route(sub, 0, vehicle, steps))
+        routes.append(schedule_route(sub, day_type(problem, day), vehicle, steps))
     return RoutingResult(sub.name, "pyvrp-horizon", "feasible", 0.0, tuple(routes))
