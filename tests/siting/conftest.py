@@ -1,8 +1,12 @@
-"""Builders for the siting tests: a line of points with two candidate complexes."""
+"""Builders for the siting tests: a line of points with two candidate complexes, and tiny
+single-source problems with their brute-force optimum."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+import pytest
 
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import (
@@ -17,6 +21,7 @@ from circularopt.scenario import (
     Stream,
     VehicleType,
 )
+from circularopt.siting.cflp import FacilityProblem
 
 X = {"p1": 0.0, "p2": 1.0, "p3": 9.0, "p4": 10.0, "A": 0.5, "B": 9.5, "R": 5.0, "R2": 5.0,
      "L": 5.0}
@@ -54,3 +59,32 @@ def line_matrices(scenario: Scenario) -> TravelMatrices:
     x = np.array([X.get(i, 5.0) for i in ids])
     km = np.abs(x[:, None] - x[None, :])
     return TravelMatrices(ids, km * 120.0, km * 1000.0, False, "hand-made line road")
+
+
+def brute_force(problem: FacilityProblem) -> float:
+    """Optimum of a tiny single-source problem by trying every assignment."""
+    best = np.inf
+    for where in itertools.product(range(problem.m), repeat=problem.n):
+        load = np.zeros(problem.m)
+        np.add.at(load, list(where), problem.demand)
+        if (load > problem.capacity + 1e-9).any():
+            continue
+        cost = problem.fixed_cost[sorted(set(where))].sum() + \
+            problem.cost[list(where), range(problem.n)].sum()
+        best = min(best, float(cost))
+    return best
+
+
+@pytest.fixture
+def tight() -> FacilityProblem:
+    """3 facilities, 6 customers, capacities 10 each for a demand of 18.
+
+    Demands 5, 5, 4, 4, 3, 3 must be packed into two bins of 10 (or three); the cheapest
+    assignment per customer overloads facility 0, so the optimum splits the customers.
+    """
+    cost = np.array([[1, 1, 1, 1, 1, 1],
+                     [4, 6, 3, 5, 2, 7],
+                     [6, 4, 5, 3, 7, 2]], dtype=float)
+    return FacilityProblem(fixed_cost=[10.0, 8.0, 8.0], capacity=[10.0, 10.0, 10.0],
+                           demand=[5.0, 5.0, 4.0, 4.0, 3.0, 3.0], cost=cost,
+                           single_source=True, name="tight")

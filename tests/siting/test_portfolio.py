@@ -5,7 +5,6 @@ The injected methods below are module-level so that spawned workers can import t
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
 
@@ -19,35 +18,7 @@ from circularopt.siting.cpsat import solve_cpsat
 from circularopt.siting.lagrangian import solve_lagrangian
 from circularopt.siting.portfolio import PortfolioContext, PortfolioOptions, solve_portfolio
 from circularopt.siting.validate import validate_facility
-
-
-def _brute_force(problem: FacilityProblem) -> float:
-    """Optimum of a tiny single-source problem by trying every assignment."""
-    best = np.inf
-    for where in itertools.product(range(problem.m), repeat=problem.n):
-        load = np.zeros(problem.m)
-        np.add.at(load, list(where), problem.demand)
-        if (load > problem.capacity + 1e-9).any():
-            continue
-        cost = problem.fixed_cost[sorted(set(where))].sum() + \
-            problem.cost[list(where), range(problem.n)].sum()
-        best = min(best, float(cost))
-    return best
-
-
-@pytest.fixture
-def tight() -> FacilityProblem:
-    """3 facilities, 6 customers, capacities 10 each for a demand of 18.
-
-    Demands 5, 5, 4, 4, 3, 3 must be packed into two bins of 10 (or three); the cheapest
-    assignment per customer overloads facility 0, so the optimum splits the customers.
-    """
-    cost = np.array([[1, 1, 1, 1, 1, 1],
-                     [4, 6, 3, 5, 2, 7],
-                     [6, 4, 5, 3, 7, 2]], dtype=float)
-    return FacilityProblem(fixed_cost=[10.0, 8.0, 8.0], capacity=[10.0, 10.0, 10.0],
-                           demand=[5.0, 5.0, 4.0, 4.0, 3.0, 3.0], cost=cost,
-                           single_source=True, name="tight")
+from tests.siting.conftest import brute_force
 
 
 @pytest.fixture
@@ -101,17 +72,17 @@ def stubborn(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
         time.sleep(0.05)
 
 
-def test_cpsat_matches_brute_force(tight: FacilityProblem) -> None:
+def test_cpsat_matchesbrute_force(tight: FacilityProblem) -> None:
     res = solve_cpsat(tight, time_limit=20.0, workers=1)
     assert res.status == "optimal"
-    assert res.cost == pytest.approx(_brute_force(tight))
+    assert res.cost == pytest.approx(brute_force(tight))
     assert validate_facility(tight, res).ok
 
 
 def test_cpsat_fractional_costs(fractional: FacilityProblem) -> None:
     res = solve_cpsat(fractional, time_limit=20.0, workers=1)
     assert res.info["exact_objective"] is False
-    assert res.cost == pytest.approx(_brute_force(fractional))
+    assert res.cost == pytest.approx(brute_force(fractional))
 
 
 def test_cpsat_refuses_multi_source(tight: FacilityProblem) -> None:
@@ -120,7 +91,7 @@ def test_cpsat_refuses_multi_source(tight: FacilityProblem) -> None:
 
 
 def test_mip_cutoff_below_the_optimum_is_infeasible(tight: FacilityProblem) -> None:
-    opt = _brute_force(tight)
+    opt = brute_force(tight)
     assert solve_mip(tight, backend="scip", cutoff=opt - 0.5).status == "infeasible"
     assert solve_mip(tight, backend="scip", cutoff=opt).cost == pytest.approx(opt)
 
@@ -135,7 +106,7 @@ def test_options_name_the_bad_method() -> None:
 def test_portfolio_proves_the_optimum_and_stops(tight: FacilityProblem) -> None:
     res = solve_portfolio(tight, time_limit=120.0)
     assert res.status == "optimal"
-    assert res.cost == pytest.approx(_brute_force(tight))
+    assert res.cost == pytest.approx(brute_force(tight))
     assert res.info["stopped"] == "proof"
     assert res.info["proved_by"] in {"cpsat", "lagrangian", "scip"}
     assert res.info["found_by"] in {"cpsat", "lagrangian", "scip"}
@@ -146,7 +117,7 @@ def test_heuristic_alone_does_not_prove(lagrangian_gap: FacilityProblem) -> None
     alone = solve_portfolio(lagrangian_gap, time_limit=60.0,
                             options=PortfolioOptions(methods=("heuristic",), workers=1))
     assert alone.status == "feasible"
-    assert alone.bound is not None and alone.bound < _brute_force(lagrangian_gap) - 1e-6
+    assert alone.bound is not None and alone.bound < brute_force(lagrangian_gap) - 1e-6
     assert alone.info["stopped"] == "methods_done"
     assert alone.info["proved_by"] is None
 
@@ -159,7 +130,7 @@ def test_incumbent_shared_as_cutoff(lagrangian_gap: FacilityProblem) -> None:
     assert res.status == "optimal"
     assert res.info["found_by"] == "optimum"
     assert res.info["proved_by"] == "scip"
-    assert res.cost == pytest.approx(_brute_force(lagrangian_gap))
+    assert res.cost == pytest.approx(brute_force(lagrangian_gap))
 
 
 def test_failing_method_is_reported_while_others_finish(tight: FacilityProblem) -> None:
@@ -213,7 +184,7 @@ def test_lagrangian_adopts_a_cheaper_shared_incumbent(heuristic_gap: FacilityPro
     res = solve_lagrangian(heuristic_gap, time_limit=10.0, backend="none",
                            incumbent=lambda: best)
     assert res.info["adopted_cost"] == pytest.approx(43.0)
-    assert res.cost == pytest.approx(43.0) == _brute_force(heuristic_gap)
+    assert res.cost == pytest.approx(43.0) == brute_force(heuristic_gap)
     assert validate_facility(heuristic_gap, res).ok
 
 
@@ -221,4 +192,4 @@ def test_engine_registered(tight: FacilityProblem) -> None:
     assert "portfolio" in ENGINES
     res = solve_facility(tight, engine="portfolio", time_limit=120.0)
     assert res.method == "portfolio"
-    assert res.cost == pytest.approx(_brute_force(tight))
+    assert res.cost == pytest.approx(brute_force(tight))

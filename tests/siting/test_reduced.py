@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 
@@ -13,31 +11,7 @@ from circularopt.siting.lagrangian import SMALL_PAIRS, lagrangian_bound
 from circularopt.siting.portfolio import PortfolioOptions, default_methods, solve_portfolio
 from circularopt.siting.reduced import reduce_problem, solve_reduced
 from circularopt.siting.validate import validate_facility
-
-
-def _brute_force(problem: FacilityProblem) -> float:
-    """Optimum of a tiny single-source problem by trying every assignment."""
-    best = np.inf
-    for where in itertools.product(range(problem.m), repeat=problem.n):
-        load = np.zeros(problem.m)
-        np.add.at(load, list(where), problem.demand)
-        if (load > problem.capacity + 1e-9).any():
-            continue
-        cost = problem.fixed_cost[sorted(set(where))].sum() + \
-            problem.cost[list(where), range(problem.n)].sum()
-        best = min(best, float(cost))
-    return best
-
-
-@pytest.fixture
-def tight() -> FacilityProblem:
-    """3 facilities, 6 customers, capacities 10 for a demand of 18 (two bins of 10)."""
-    cost = np.array([[1, 1, 1, 1, 1, 1],
-                     [4, 6, 3, 5, 2, 7],
-                     [6, 4, 5, 3, 7, 2]], dtype=float)
-    return FacilityProblem(fixed_cost=[10.0, 8.0, 8.0], capacity=[10.0, 10.0, 10.0],
-                           demand=[5.0, 5.0, 4.0, 4.0, 3.0, 3.0], cost=cost,
-                           single_source=True, name="tight")
+from tests.siting.conftest import brute_force
 
 
 @pytest.fixture
@@ -55,7 +29,7 @@ def far() -> FacilityProblem:
 
 
 def test_reduce_drops_a_facility_no_cheaper_solution_uses(far: FacilityProblem) -> None:
-    upper = _brute_force(far) + 5.0
+    upper = brute_force(far) + 5.0
     lb = lagrangian_bound(far, upper=upper)
     red = reduce_problem(far, lb, upper)
     assert red is not None
@@ -64,7 +38,7 @@ def test_reduce_drops_a_facility_no_cheaper_solution_uses(far: FacilityProblem) 
 
 
 def test_reduce_below_the_bound_leaves_nothing(tight: FacilityProblem) -> None:
-    lb = lagrangian_bound(tight, upper=_brute_force(tight))
+    lb = lagrangian_bound(tight, upper=brute_force(tight))
     assert reduce_problem(tight, lb, lb.bound - 10.0) is None
 
 
@@ -72,7 +46,7 @@ def test_solve_reduced_proves_the_optimum(far: FacilityProblem) -> None:
     bounds: list[float] = []
     res = solve_reduced(far, time_limit=20.0, workers=1, on_bound=bounds.append)
     assert res.status == "optimal"
-    assert res.cost == pytest.approx(_brute_force(far))
+    assert res.cost == pytest.approx(brute_force(far))
     assert res.bound == pytest.approx(res.cost)
     assert validate_facility(far, res).ok
     assert max(bounds) <= res.cost + 1e-9
@@ -88,7 +62,7 @@ def test_solve_reduced_proves_a_given_optimal_incumbent(tight: FacilityProblem) 
 
 
 def test_lift_and_restrict_map_between_the_problems(far: FacilityProblem) -> None:
-    upper = _brute_force(far) + 5.0
+    upper = brute_force(far) + 5.0
     red = reduce_problem(far, lagrangian_bound(far, upper=upper), upper)
     assert red is not None
     best = solve_reduced(far, time_limit=20.0, workers=1)
@@ -109,7 +83,7 @@ def test_the_portfolio_runs_it_and_reports_it(far: FacilityProblem) -> None:
     res = solve_portfolio(far, time_limit=30.0,
                           options=PortfolioOptions(methods=("reduced",), workers=1,
                                                    cpsat_workers=1))
-    assert res.status == "optimal" and res.cost == pytest.approx(_brute_force(far))
+    assert res.status == "optimal" and res.cost == pytest.approx(brute_force(far))
     assert res.info["found_by"] == "reduced" and res.info["proved_by"] == "reduced"
 
 
@@ -125,7 +99,7 @@ def test_default_methods_by_size_and_kind(tight: FacilityProblem) -> None:
 
 def test_scip_as_the_prover(far: FacilityProblem) -> None:
     res = solve_reduced(far, time_limit=20.0, prover="scip")
-    assert res.status == "optimal" and res.cost == pytest.approx(_brute_force(far))
+    assert res.status == "optimal" and res.cost == pytest.approx(brute_force(far))
     assert res.method == "reduced-scip"
     with pytest.raises(InputError, match="prover"):
         solve_reduced(far, time_limit=1.0, prover="gurobi")
