@@ -1,6 +1,8 @@
 """The OR-Tools engine of arc routing: tasks as nodes, either-direction pairs as
 disjunctions of cardinality one (no penalty: exactly one is performed), unload sites as
-optional copy nodes that reset the load (OR-Tools' ``cvrp_reload`` pattern)."""
+optional copy nodes that reset the load (OR-Tools' ``cvrp_reload`` pattern); a shift as
+a time dimension over the duration matrix with the shift as capacity (no break
+intervals: the caller passes the shift less the break)."""
 
 from __future__ import annotations
 
@@ -24,19 +26,26 @@ def _fleet(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: dict[int, li
 
     An unlimited fleet is capped at ``2 * ceil(demand / capacity) + 2`` vehicles (first
     fit never needs more), and unload copies at that many trips plus one per vehicle.
+    With a shift, at least ``2 * ceil(task time / shift) + 2`` vehicles are kept (task
+    time: driving and servicing the streets, a lower bound of the work).
     """
-    demand = sum(t.demand for t in tasks if t.group is None)
-    demand += sum(tasks[m[0]].demand for m in groups.values())
-    trips = math.ceil(demand / problem.capacity)
+    firsts = [k for k, t in enumerate(tasks) if t.group is None]
+    firsts += [m[0] for m in groups.values()]
+    trips = math.ceil(sum(tasks[k].demand for k in firsts) / problem.capacity)
     vehicles = min(problem.num_vehicles, 2 * trips + 2)
     if problem.unload_nodes:
         vehicles = min(vehicles, trips + 1)
+    if problem.shift is not None:
+        work = sum(problem.task_seconds(tasks[k].required) for k in firsts)
+        vehicles = max(vehicles, min(problem.num_vehicles,
+                                     2 * math.ceil(work / problem.shift) + 2))
     copies = trips + vehicles + 1 if problem.unload_nodes else 0
     return max(1, vehicles), copies
 
 
 def _model(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
-           points: tuple[int, ...]) -> tuple[Any, Any, list[int]]:
+           points: tuple[int, ...], durations: np.ndarray | None = None
+           ) -> tuple[Any, Any, list[int]]:
     """Index manager, routing model and the matrix row of each OR-Tools node."""
     groups: dict[int, list[int]] = {}
     for k, t in enumerate(tasks):
@@ -54,6 +63,9 @@ def _model(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
     for c in range(1 + n_task, len(rows)):
         rt.AddDisjunction([mgr.NodeToIndex(c)], 0)
     _load(problem, tasks, rt, mgr, len(rows))
+    if durations is not None and problem.shift is not None:
+        seconds = rt.RegisterTransitMatrix(durations[np.ix_(rows, rows)].tolist())
+        rt.AddDimension(seconds, 0, int(problem.shift), True, "time")
     return mgr, rt, rows
 
 
@@ -78,11 +90,12 @@ def _load(problem: ArcProblem, tasks: tuple[ArcTask, ...], rt: Any, mgr: Any,
 
 
 def solve_ortools_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
-                       points: tuple[int, ...], budget: Budget) -> list[list[int]]:
+                       points: tuple[int, ...], budget: Budget,
+                       durations: np.ndarray | None = None) -> list[list[int]]:
     """Solve with guided local search; routes as in
     :func:`~circularopt.routing.arcs._pyvrp.solve_pyvrp_arcs` (empty when no solution
-    was found in time)."""
-    mgr, rt, rows = _model(problem, tasks, matrix, points)
+    was found in time). With ``durations`` each route is limited to the shift."""
+    mgr, rt, rows = _model(problem, tasks, matrix, points, durations)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
     params.local_search_metaheuristic = (
