@@ -26,8 +26,9 @@ def _fleet(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: dict[int, li
 
     An unlimited fleet is capped at ``2 * ceil(demand / capacity) + 2`` vehicles (first
     fit never needs more), and unload copies at that many trips plus one per vehicle.
-    With a shift, at least ``2 * ceil(task time / shift) + 2`` vehicles are kept (task
-    time: driving and servicing the streets, a lower bound of the work).
+    With a shift, at least ``2 * ceil(task time / free time) + 2`` vehicles are kept
+    (task time: driving and servicing the streets, a lower bound of the work; free
+    time: the shift less the final unload of ``return_empty``).
     """
     firsts = [k for k, t in enumerate(tasks) if t.group is None]
     firsts += [m[0] for m in groups.values()]
@@ -37,8 +38,9 @@ def _fleet(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: dict[int, li
         vehicles = min(vehicles, trips + 1)
     if problem.shift is not None:
         work = sum(problem.task_seconds(tasks[k].required) for k in firsts)
+        free = problem.shift - (problem.unload_time if problem.return_empty else 0.0)
         vehicles = max(vehicles, min(problem.num_vehicles,
-                                     2 * math.ceil(work / problem.shift) + 2))
+                                     2 * math.ceil(work / max(free, 1.0)) + 2))
     copies = trips + vehicles + 1 if problem.unload_nodes else 0
     return max(1, vehicles), copies
 

@@ -11,8 +11,6 @@ never below the validator's.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from circularopt.exceptions import InfeasibleError
@@ -58,7 +56,7 @@ def check_shift(problem: ArcProblem, tasks: tuple[ArcTask, ...], durations: np.n
         if seconds > problem.shift:
             edge = problem.edges[problem.required[r].edge]
             raise InfeasibleError(tr(
-                "street {street!r} ({name}) alone takes {need} min from the depot and back, "
-                "more than the {shift} min shift; split the street or lengthen the shift",
-                street=edge.id, name=edge.name or "-", need=math.ceil(seconds / 60),
-                shift=math.floor(problem.shift / 60)))
+                "street {street!r} ({name}) alone takes {need:.1f} min from the depot and "
+                "back, more than the {shift:.1f} min shift; split the street or lengthen "
+                "the shift", street=edge.id, name=edge.name or "-", need=seconds / 60,
+                shift=problem.shift / 60))

@@ -44,14 +44,17 @@ class ArcValidationReport(ValidationReport):
     vehicles: int = 0
     u_turns: int = 0
     longest_route_s: float = 0.0
+    """Duration of the longest route, seconds (0 without a shift: time not modelled)."""
 
     subject: ClassVar[str] = "arc routes"
 
     def figures(self) -> str:
-        """Cost, deadheading, streets served, vehicles and the longest route's time."""
+        """Cost, deadheading, streets served, vehicles and, with a shift, the longest
+        route's time."""
         return (f"cost {self.cost or 0:,.2f} (deadheading {self.deadhead:,.2f}), "
                 f"{self.served} street services, {self.vehicles} vehicles, "
-                f"{self.u_turns} U-turns, longest route {self.longest_route_s / 60:,.1f} min")
+                f"{self.u_turns} U-turns" + (f", longest route {self.longest_route_s / 60:,.1f}"
+                                             " min" if self.longest_route_s else ""))
 
 
 def _steps(problem: ArcProblem) -> dict[tuple[int, int], float]:
@@ -263,7 +266,8 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
     for r, route in enumerate(solution.routes):
         walk = _walk(problem, graph, r, route, served, line)
         u_turns += walk.u_turns
-        longest = max(longest, walk.seconds if route.served() else 0.0)
+        if problem.shift is not None and route.served():
+            longest = max(longest, walk.seconds)
         errors += walk.errors
         warnings += walk.warnings
         cost += walk.cost
