@@ -2,7 +2,9 @@
 disjunctions of cardinality one (no penalty: exactly one is performed), unload sites as
 optional copy nodes that reset the load (OR-Tools' ``cvrp_reload`` pattern); a shift as
 a time dimension over the duration matrix with the shift as capacity (no break
-intervals: the caller passes the shift less the break)."""
+intervals: the caller passes the shift less the break), then started from
+:func:`~circularopt.routing.arcs.shift.first_fit`: OR-Tools' first-solution heuristics
+fail when every route must end with an unload and the shift leaves little room."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from circularopt.routing.arcs.problem import ArcProblem
+from circularopt.routing.arcs.shift import first_fit
 from circularopt.routing.arcs.tasks import ArcTask
 from circularopt.routing.engines.ortools_engine import search
 from circularopt.stop import Budget
@@ -107,7 +110,11 @@ def solve_ortools_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: 
         params.time_limit.FromMilliseconds(max(1, int(1000 * wall)))
         return params
 
-    sol = search(rt, budget, make_params)
+    initial = None
+    if durations is not None and problem.shift is not None:
+        rt.CloseModelWithParameters(make_params(budget.seconds))
+        initial = _initial(tasks, rows, rt, first_fit(problem, tasks, durations, points))
+    sol = search(rt, budget, make_params, initial=initial)
     if sol is None:
         return []
     n_task = len(tasks)
@@ -120,6 +127,31 @@ def solve_ortools_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: 
             idx = sol.Value(rt.NextVar(idx))
         routes.append(_drop_idle_unloads(seq))
     return routes
+
+
+def _initial(tasks: tuple[ArcTask, ...], rows: list[int], rt: Any,
+             sequences: list[list[int]]) -> Any:
+    """The engine sequences as an assignment of the closed model (``None`` if they need
+    more vehicles or unload copies than modelled)."""
+    n_task = len(tasks)
+    free: dict[int, list[int]] = {}
+    for node in range(len(rows) - 1, n_task, -1):
+        free.setdefault(rows[node], []).append(node)
+    if len(sequences) > rt.vehicles():
+        return None
+    routes = []
+    for seq in sequences:
+        nodes = []
+        for k in seq:
+            if k >= 0:
+                nodes.append(1 + k)
+            elif free.get(-1 - k):
+                nodes.append(free[-1 - k].pop())
+            else:
+                return None
+        routes.append(nodes)
+    routes += [[] for _ in range(rt.vehicles() - len(routes))]
+    return rt.ReadAssignmentFromRoutes(routes, True)
 
 
 def _drop_idle_unloads(seq: list[int]) -> list[int]:

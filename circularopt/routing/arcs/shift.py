@@ -18,7 +18,7 @@ from circularopt.i18n import tr
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.tasks import ArcTask, Deadheads
 
-__all__ = ["BIG_SECONDS", "check_shift", "duration_matrix"]
+__all__ = ["BIG_SECONDS", "check_shift", "duration_matrix", "first_fit"]
 
 BIG_SECONDS = 10**9
 """Seconds standing for an unreachable pair."""
@@ -60,3 +60,57 @@ def check_shift(problem: ArcProblem, tasks: tuple[ArcTask, ...], durations: np.n
                 "back, more than the {shift:.1f} min shift; split the street or lengthen "
                 "the shift", street=edge.id, name=edge.name or "-", need=seconds / 60,
                 shift=problem.shift / 60))
+
+
+def _closing(problem: ArcProblem, durations: np.ndarray, pos: int, m: int
+             ) -> tuple[int, int | None]:
+    """Seconds from position ``pos`` home (through the best unload site with
+    ``return_empty``) and that site's point index (``None``: straight home)."""
+    if not problem.return_empty:
+        return int(durations[pos, 0]), None
+    j = min(range(1, m), key=lambda j: int(durations[pos, j] + durations[j, 0]))
+    return int(durations[pos, j] + durations[j, 0]), j
+
+
+def first_fit(problem: ArcProblem, tasks: tuple[ArcTask, ...], durations: np.ndarray,
+              points: tuple[int, ...]) -> list[list[int]]:
+    """Routes within the shift and the capacity, filled street by street in task order
+    (one task per either-direction pair; a new route when the next street does not fit
+    in time, an unload when it does not fit in the truck). Sequences as the engines
+    return them (task ``k``; ``-1 - j`` for an unload at ``points[j]``). A start for
+    searches whose own first solution fails under a tight shift."""
+    assert problem.shift is not None
+    m, shift, cap = len(points), problem.shift, problem.capacity
+    seen: set[int] = set()
+    routes: list[list[int]] = []
+    seq: list[int] = []
+    here, clock, load = 0, 0, 0.0
+    for k, t in enumerate(tasks):
+        if t.group is not None:
+            if t.group in seen:
+                continue
+            seen.add(t.group)
+        step: list[int] = [k]
+        full = load + t.demand > cap
+        if full and m > 1:
+            j = min(range(1, m), key=lambda j: int(durations[here, j]))
+            step, arrive = [-1 - j, k], int(durations[here, j] + durations[j, m + k])
+        else:
+            arrive = int(durations[here, m + k])
+        late = clock + arrive + _closing(problem, durations, m + k, m)[0] > shift
+        if seq and (late or (full and m == 1)):
+            routes.append(_close(problem, durations, seq, here, m))
+            seq, step, here, clock, load = [], [k], 0, 0, 0.0
+            arrive = int(durations[0, m + k])
+        seq += step
+        clock += arrive
+        here, load = m + k, (t.demand if step[0] < 0 else load + t.demand)
+    if seq:
+        routes.append(_close(problem, durations, seq, here, m))
+    return routes
+
+
+def _close(problem: ArcProblem, durations: np.ndarray, seq: list[int], here: int, m: int
+           ) -> list[int]:
+    j = _closing(problem, durations, here, m)[1]
+    return seq if j is None else [*seq, -1 - j]
