@@ -79,7 +79,8 @@ def first_fit(problem: ArcProblem, tasks: tuple[ArcTask, ...], durations: np.nda
     in time, an unload when it does not fit in the truck). Sequences as the engines
     return them (task ``k``; ``-1 - j`` for an unload at ``points[j]``). A start for
     searches whose own first solution fails under a tight shift."""
-    assert problem.shift is not None
+    if problem.shift is None:
+        raise ValueError("first_fit needs a problem with a shift")
     m, shift, cap = len(points), problem.shift, problem.capacity
     seen: set[int] = set()
     routes: list[list[int]] = []
