@@ -72,3 +72,22 @@ def test_bad_shift_settings_name_the_field() -> None:
     m.add_edge("ab", 0, 1, cost=1)
     with pytest.raises(InputError, match="service_time"):
         m.require("ab", demand=1, service_time=-5)
+
+
+def test_first_fit_without_unload_sites_starts_a_route_when_the_truck_is_full() -> None:
+    """Capacity 2, three streets of demand 1 and no unload site: streets 0-1 and 1-2 in
+    one route, 2-0 in a second; a 60 s shift lets the first take two."""
+    from circularopt.routing.arcs.shift import duration_matrix, first_fit
+    from circularopt.routing.arcs.tasks import build_tasks, deadheads
+
+    m = ArcModel(range(3))
+    for a, b in [(0, 1), (1, 2), (2, 0)]:
+        m.add_edge(f"e{a}{b}", a, b, cost=10, oneway=True)
+        m.require(f"e{a}{b}", demand=1)
+    m.set_fleet(depot=0, capacity=2)
+    m.set_shift(60, speed=1.0)
+    problem = m.data()
+    tasks, _ = build_tasks(problem)
+    dh = deadheads(problem, tasks, (0,))
+    assert first_fit(problem, tasks, duration_matrix(problem, tasks, dh, (0,)), (0,)) == [
+        [0, 1], [2]]
