@@ -6,8 +6,10 @@ The residential, unclassified and living streets inside the ``--zone`` circles (
 empty, deadheading along the whole network with its OSM turn restrictions and a U-turn
 penalty. Writes a route sheet per truck
 (CSV + printable HTML, with clock times, the break of ``--break-min`` and the minutes past
-the ``--shift-h`` shift), ``streets.gpkg`` and ``map.png``; prints a validation line and
-names the trucks back after the shift (the solver does not model time).
+the ``--shift-h`` shift), ``streets.gpkg`` and ``map.png``; prints a validation line.
+Every route is kept within the shift less the break (the break is counted on every
+route, also one too short to reach ``--break-after-h``), with more trucks where needed;
+the sheets' minutes past the shift stay as a check and any truck back late is named.
 """
 
 from __future__ import annotations
@@ -61,6 +63,15 @@ def _polygon_zones(path: Path) -> list[Any]:
     return zones
 
 
+def _shift_seconds(options: Any) -> float:
+    """Seconds a route may take: the shift less the break (``SheetOptions``)."""
+    seconds = options.shift_h * 3600.0 - options.break_min * 60.0
+    if seconds <= 0:
+        raise InputError("--break-min", options.break_min,
+                         f"fewer minutes than the {options.shift_h:g}-hour shift")
+    return float(seconds)
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``streets`` subcommand."""
     p = sub.add_parser("streets", help="curbside collection: route trucks street by street "
@@ -89,13 +100,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="U-turn penalty in metres of driving (default 250, about 60 s; "
                         "0 allows U-turns freely)")
     p.add_argument("--speed-kmh", type=float, default=15.0,
-                   help="assumed truck speed along streets for the sheet's times (15)")
+                   help="assumed truck speed along streets, for the shift and the "
+                        "sheet's times (15)")
     p.add_argument("--start", default="09:00", help="shift start HH:MM (default 09:00)")
     p.add_argument("--unload-min", type=float, default=20.0,
                    help="minutes per unloading stop (default 20)")
     p.add_argument("--shift-h", type=float, default=12.0,
-                   help="shift length in hours (default 12: 09:00-21:00); a route back "
-                        "later is reported, on its sheet and in summary.json")
+                   help="shift length in hours (default 12: 09:00-21:00); every route "
+                        "is kept within it, less the break, using more trucks if needed")
     p.add_argument("--break-min", type=float, default=0.0,
                    help="a break of this many minutes on every route (default 0: none)")
     p.add_argument("--break-after-h", type=float, default=4.0,
@@ -151,7 +163,9 @@ def _streets(args: argparse.Namespace) -> int:
     u_turn_m = DEFAULT_U_TURN_M if args.u_turn_m is None else args.u_turn_m
     sp = network_problem(net, streets, depot=(depot[0], depot[1]),
                          unload=(unload[0], unload[1]), capacity_t=args.capacity_t,
-                         tags=tags, turns=turns, u_turn_m=u_turn_m)
+                         tags=tags, turns=turns, u_turn_m=u_turn_m,
+                         shift_s=_shift_seconds(options), speed_kmh=options.speed_kmh,
+                         unload_min=options.unload_min)
     console.print(tr("{n} collection streets in {z} zones ({km:.2f} km, {t:.2f} t/day, "
                      "modelled); {r} turn restrictions, U-turn {u:g} m",
                      n=len(streets), z=len(zones), km=sum(s.km for s in streets),
@@ -170,6 +184,8 @@ def _streets(args: argparse.Namespace) -> int:
                "streets": len(streets), "valid": report.ok, "cost_m": report.cost,
                "deadhead_m": report.deadhead, "u_turns": report.u_turns,
                "trucks": report.vehicles, "violations": list(report.violations),
+               "shift_limit_s": sp.problem.shift,
+               "longest_route_min": round(report.longest_route_s / 60, 1),
                "shift": {"start": options.start, "hours": options.shift_h,
                          "break_min": options.break_min,
                          "break_after_h": options.break_after_h,
@@ -179,8 +195,8 @@ def _streets(args: argparse.Namespace) -> int:
     console.print(report.summary(), markup=False)
     for over in summary["shift"]["over"]:
         console.print(tr("[yellow]warning:[/] truck {truck} is back at the depot at {back}, "
-                         "{m} min after the {h:g}-hour shift (the solver minimises distance; "
-                         "see its route sheet)", truck=over["truck"], back=over["back"],
+                         "{m} min after the {h:g}-hour shift (see its route sheet)",
+                         truck=over["truck"], back=over["back"],
                          m=over["over_min"], h=options.shift_h))
     console.print(tr("wrote {n} files to {out}", n=len(files) + 1, out=str(args.out)),
                   markup=False)

@@ -7,10 +7,10 @@ at an assumed speed, plus the service minutes per household), the load on board,
 U-turns on the way (each paid with the penalty; forced at dead ends) and the unloading
 trips. A break (``SheetOptions.break_min``) is taken between two visits once the truck
 has worked ``break_after_h``; a route ending after the shift (``shift_h``) is reported
-(:func:`shift_overruns`) and every row after the shift's end says by how much: the arc
-solver minimises distance and does not model time, so the shift is checked, not
-enforced. Households and tonnes are *modelled* (households per km of street), not
-counted: every sheet says so.
+(:func:`shift_overruns`) and every row after the shift's end says by how much: a check
+of the routes, which the arc solver keeps within the shift when the problem has one
+(``circularopt streets`` sets it). Households and tonnes are *modelled* (households per
+km of street), not counted: every sheet says so.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """The OR-Tools engine of arc routing: tasks as nodes, either-direction pairs as
 disjunctions of cardinality one (no penalty: exactly one is performed), unload sites as
-optional copy nodes that reset the load (OR-Tools' ``cvrp_reload`` pattern)."""
+optional copy nodes that reset the load (OR-Tools' ``cvrp_reload`` pattern); a shift as
+a time dimension over the duration matrix with the shift as capacity (no break
+intervals: the caller passes the shift less the break), then started from
+:func:`~circularopt.routing.arcs.shift.first_fit`: OR-Tools' first-solution heuristics
+fail when every route must end with an unload and the shift leaves little room."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from circularopt.routing.arcs.problem import ArcProblem
+from circularopt.routing.arcs.shift import first_fit
 from circularopt.routing.arcs.tasks import ArcTask
 from circularopt.routing.engines.ortools_engine import search
 from circularopt.stop import Budget
@@ -24,19 +29,28 @@ def _fleet(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: dict[int, li
 
     An unlimited fleet is capped at ``2 * ceil(demand / capacity) + 2`` vehicles (first
     fit never needs more), and unload copies at that many trips plus one per vehicle.
+    With a shift, at least ``2 * ceil(task time / free time) + 2`` vehicles are kept
+    (task time: driving and servicing the streets, a lower bound of the work; free
+    time: the shift less the final unload of ``return_empty``).
     """
-    demand = sum(t.demand for t in tasks if t.group is None)
-    demand += sum(tasks[m[0]].demand for m in groups.values())
-    trips = math.ceil(demand / problem.capacity)
+    firsts = [k for k, t in enumerate(tasks) if t.group is None]
+    firsts += [m[0] for m in groups.values()]
+    trips = math.ceil(sum(tasks[k].demand for k in firsts) / problem.capacity)
     vehicles = min(problem.num_vehicles, 2 * trips + 2)
     if problem.unload_nodes:
         vehicles = min(vehicles, trips + 1)
+    if problem.shift is not None:
+        work = sum(problem.task_seconds(tasks[k].required) for k in firsts)
+        free = problem.shift - (problem.unload_time if problem.return_empty else 0.0)
+        vehicles = max(vehicles, min(problem.num_vehicles,
+                                     2 * math.ceil(work / max(free, 1.0)) + 2))
     copies = trips + vehicles + 1 if problem.unload_nodes else 0
     return max(1, vehicles), copies
 
 
 def _model(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
-           points: tuple[int, ...]) -> tuple[Any, Any, list[int]]:
+           points: tuple[int, ...], durations: np.ndarray | None = None
+           ) -> tuple[Any, Any, list[int]]:
     """Index manager, routing model and the matrix row of each OR-Tools node."""
     groups: dict[int, list[int]] = {}
     for k, t in enumerate(tasks):
@@ -54,6 +68,9 @@ def _model(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
     for c in range(1 + n_task, len(rows)):
         rt.AddDisjunction([mgr.NodeToIndex(c)], 0)
     _load(problem, tasks, rt, mgr, len(rows))
+    if durations is not None and problem.shift is not None:
+        seconds = rt.RegisterTransitMatrix(durations[np.ix_(rows, rows)].tolist())
+        rt.AddDimension(seconds, 0, int(problem.shift), True, "time")
     return mgr, rt, rows
 
 
@@ -78,11 +95,12 @@ def _load(problem: ArcProblem, tasks: tuple[ArcTask, ...], rt: Any, mgr: Any,
 
 
 def solve_ortools_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
-                       points: tuple[int, ...], budget: Budget) -> list[list[int]]:
+                       points: tuple[int, ...], budget: Budget,
+                       durations: np.ndarray | None = None) -> list[list[int]]:
     """Solve with guided local search; routes as in
     :func:`~circularopt.routing.arcs._pyvrp.solve_pyvrp_arcs` (empty when no solution
-    was found in time)."""
-    mgr, rt, rows = _model(problem, tasks, matrix, points)
+    was found in time). With ``durations`` each route is limited to the shift."""
+    mgr, rt, rows = _model(problem, tasks, matrix, points, durations)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
     params.local_search_metaheuristic = (
@@ -92,7 +110,11 @@ def solve_ortools_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: 
         params.time_limit.FromMilliseconds(max(1, int(1000 * wall)))
         return params
 
-    sol = search(rt, budget, make_params)
+    initial = None
+    if durations is not None and problem.shift is not None:
+        rt.CloseModelWithParameters(make_params(budget.seconds))
+        initial = _initial(tasks, rows, rt, first_fit(problem, tasks, durations, points))
+    sol = search(rt, budget, make_params, initial=initial)
     if sol is None:
         return []
     n_task = len(tasks)
@@ -105,6 +127,31 @@ def solve_ortools_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: 
             idx = sol.Value(rt.NextVar(idx))
         routes.append(_drop_idle_unloads(seq))
     return routes
+
+
+def _initial(tasks: tuple[ArcTask, ...], rows: list[int], rt: Any,
+             sequences: list[list[int]]) -> Any:
+    """The engine sequences as an assignment of the closed model (``None`` if they need
+    more vehicles or unload copies than modelled)."""
+    n_task = len(tasks)
+    free: dict[int, list[int]] = {}
+    for node in range(len(rows) - 1, n_task, -1):
+        free.setdefault(rows[node], []).append(node)
+    if len(sequences) > rt.vehicles():
+        return None
+    routes = []
+    for seq in sequences:
+        nodes = []
+        for k in seq:
+            if k >= 0:
+                nodes.append(1 + k)
+            elif free.get(-1 - k):
+                nodes.append(free[-1 - k].pop())
+            else:
+                return None
+        routes.append(nodes)
+    routes += [[] for _ in range(rt.vehicles() - len(routes))]
+    return rt.ReadAssignmentFromRoutes(routes, True)
 
 
 def _drop_idle_unloads(seq: list[int]) -> list[int]:

@@ -28,21 +28,35 @@ from circularopt.stop import Budget
 __all__ = ["solve_pyvrp_arcs"]
 
 
-def _vehicle_types(problem: ArcProblem, points: tuple[int, ...], matrix: np.ndarray
-                   ) -> list[pyvrp.VehicleType]:
+_NO_LIMIT = pyvrp.VehicleType().shift_duration
+
+
+def _vehicle_types(problem: ArcProblem, points: tuple[int, ...], matrix: np.ndarray,
+                   durations: np.ndarray | None) -> list[pyvrp.VehicleType]:
     """One type; with ``return_empty`` one per unload site, ending there and paying the
-    drive home as a fixed cost (exact: it is the same for every route of the type)."""
+    drive home as a fixed cost (exact: it is the same for every route of the type).
+    With a shift, a type's shift duration is the shift less its drive home."""
     cap = [round(problem.capacity * problem.load_scale)]
     reloads = list(range(1, len(points)))
+
+    def limit(end: int) -> int:
+        if durations is None or problem.shift is None:
+            return _NO_LIMIT
+        return max(0, int(problem.shift) - int(durations[end, 0]))
+
     if not problem.return_empty:
-        return [pyvrp.VehicleType(problem.num_vehicles, cap, 0, 0, reload_depots=reloads)]
-    return [pyvrp.VehicleType(problem.num_vehicles, cap, 0, j,
-                              fixed_cost=int(matrix[j, 0]), reload_depots=reloads)
+        return [pyvrp.VehicleType(problem.num_vehicles, cap, 0, 0, shift_duration=limit(0),
+                                  reload_depots=reloads)]
+    return [pyvrp.VehicleType(problem.num_vehicles, cap, 0, j, fixed_cost=int(matrix[j, 0]),
+                              shift_duration=limit(j), reload_depots=reloads)
             for j in reloads]
 
 
 def _data(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
-          matrix: np.ndarray, points: tuple[int, ...]) -> pyvrp.ProblemData:
+          matrix: np.ndarray, points: tuple[int, ...], durations: np.ndarray | None = None
+          ) -> pyvrp.ProblemData:
+    """PyVRP's data: the cost matrix as distances; ``durations`` (seconds, see
+    :mod:`~circularopt.routing.arcs.shift`) as durations, or zeros without a shift."""
     locs = [pyvrp.Location(0, 0) for _ in range(len(points) + len(tasks))]
     depots = [pyvrp.Depot(j) for j in range(len(points))]
     clients = [pyvrp.Client(len(points) + k, pickup=[round(t.demand * problem.load_scale)],
@@ -53,8 +67,9 @@ def _data(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
         if t.group is not None:
             members[t.group].append(k)
     client_groups = [pyvrp.ClientGroup(m, required=True) for m in members]
-    matrices: list[Any] = [matrix, np.zeros_like(matrix)]
-    return pyvrp.ProblemData(locs, clients, depots, _vehicle_types(problem, points, matrix),
+    matrices: list[Any] = [matrix, np.zeros_like(matrix) if durations is None else durations]
+    return pyvrp.ProblemData(locs, clients, depots,
+                             _vehicle_types(problem, points, matrix, durations),
                              matrices[:1], matrices[1:], client_groups)
 
 
@@ -91,10 +106,11 @@ def _initial_penalty(tasks: tuple[ArcTask, ...], matrix: np.ndarray, load_scale:
 
 def solve_pyvrp_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
                      matrix: np.ndarray, points: tuple[int, ...], budget: Budget,
-                     seed: int) -> list[list[int]]:
+                     seed: int, durations: np.ndarray | None = None) -> list[list[int]]:
     """Solve; each route as its sequence of task indices and ``-1 - j`` for an unload at
-    ``points[j]`` (the final unload of ``return_empty`` included)."""
-    data = _data(problem, tasks, groups, matrix, points)
+    ``points[j]`` (the final unload of ``return_empty`` included). With ``durations``
+    each route's duration is limited to the problem's shift."""
+    data = _data(problem, tasks, groups, matrix, points, durations)
     result = iterated_local_search(data, budget, seed, _params(groups),
                                    _initial_penalty(tasks, matrix, problem.load_scale))
     routes = []

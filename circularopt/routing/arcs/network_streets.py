@@ -322,7 +322,9 @@ def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *
                     capacity_t: float, tags: Sequence[EdgeTags] | None = None,
                     turns: TurnAwareGraph | None = None,
                     u_turn_m: float = DEFAULT_U_TURN_M, count: int | None = None,
-                    detour: float = 1.3, name: str = "curbside") -> StreetProblem:
+                    detour: float = 1.3, name: str = "curbside",
+                    shift_s: float | None = None, speed_kmh: float = 15.0,
+                    unload_min: float = 20.0) -> StreetProblem:
     """Serving ``streets`` (edges of ``network``, by their OSM node ids) from ``depot``
     with trucks of ``capacity_t`` tonnes that unload at ``unload`` and return empty.
 
@@ -330,6 +332,9 @@ def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *
     ``turns`` (e.g. :func:`~circularopt.network.turn_graph_for`) and paying ``u_turn_m``
     metres per U-turn (0: U-turns free). Depot and unload site join the nearest network
     node by a straight line x ``detour`` (edges ``connector-*``). Costs are metres.
+    With ``shift_s`` every route must be back within that many seconds: trucks drive
+    ``speed_kmh`` (assumed; the network's own travel times are not used), spend each
+    street's ``service_minutes`` there and ``unload_min`` per unloading stop.
 
     Raises
     ------
@@ -355,7 +360,8 @@ def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *
         if pair not in ids:
             raise InputError(f"street {s.id!r}", [s.osm_from, s.osm_to],
                              "the OSM node ids of the two ends of a road edge of the network")
-        model.require(ids[pair], demand=s.total_tonnes_per_day, rule=RULE_OF[s.rule])
+        model.require(ids[pair], demand=s.total_tonnes_per_day, rule=RULE_OF[s.rule],
+                      service_time=s.service_minutes * 60.0)
         chosen[ids[pair]] = s
     positions = [(float(a), float(b)) for a, b in zip(network.lat, network.lon, strict=True)]
     pos = np.array(positions)
@@ -367,6 +373,9 @@ def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *
     _add_turns(model, network, turns, number("u_turn_m", u_turn_m, lo=0))
     model.add_unload_site("unload")
     model.set_fleet(depot="depot", capacity=capacity_t, count=count, return_empty=True)
+    if shift_s is not None:
+        model.set_shift(shift_s, speed=number("speed_kmh", speed_kmh, lo=0, lo_open=True) / 3.6,
+                        unload_time=number("unload_min", unload_min, lo=0) * 60.0)
     shapes = {(int(network.edge_tails[e]), int(network.indices[e])): _shape(network, e)
               for e in range(network.n_edges)}
     return StreetProblem(model.data(), MappingProxyType(chosen),

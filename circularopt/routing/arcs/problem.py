@@ -15,7 +15,13 @@ rule: ``"either"`` (both sides in one pass, in either allowed direction: a narro
 residential street) or ``"each"`` (each allowed direction served separately: a wide or
 a one-way street). Vehicles of one capacity leave the depot, may empty their load at an
 unload site (CARP with intermediate facilities) and return to the depot. The cost of a
-plan is the total serving plus deadheading cost (distance); time is not modelled yet.
+plan is the total serving plus deadheading cost (distance).
+
+*Shift* (optional, :meth:`ArcModel.set_shift`): a route's duration, from leaving the
+depot to being back, must not exceed ``shift`` seconds. Time is derived from cost: a
+route takes its cost (serving, deadheading and U-turn penalties) divided by ``speed``
+(cost units per second), plus each served street's ``service_time`` and
+``unload_time`` per unloading stop. A U-turn thus takes its penalty's worth of driving.
 
 *Turns* (optional): a U-turn penalty (added to the cost each time a vehicle drives
 ``a -> b -> a`` within a run, serving or deadheading) and turn restrictions as node
@@ -58,12 +64,15 @@ class ArcEdge:
 
 @dataclass(frozen=True)
 class RequiredEdge:
-    """A street to serve: edge index, demand, serving cost and serve rule."""
+    """A street to serve: edge index, demand, serving cost, serve rule and
+    ``service_time`` (seconds spent on top of driving it, e.g. picking up bags; counted
+    only against a shift)."""
 
     edge: int
     demand: float
     serve_cost: float
     rule: ServeRule = "either"
+    service_time: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +107,12 @@ class ArcProblem:
         Cost added per U-turn (``a -> b -> a``) away from the depot and unload sites.
     banned_turns, only_turns
         Turn restrictions as ``(from, via, to)`` node-index triples.
+    shift
+        Longest route duration in seconds (``None``: no limit); keyword-only.
+    speed
+        Cost units per second, turning cost into driving time (used with ``shift``).
+    unload_time
+        Seconds per unloading stop (used with ``shift``).
     """
 
     name: str
@@ -115,10 +130,23 @@ class ArcProblem:
     u_turn_penalty: float = 0.0
     banned_turns: tuple[tuple[int, int, int], ...] = ()
     only_turns: tuple[tuple[int, int, int], ...] = ()
+    shift: float | None = field(default=None, kw_only=True)
+    speed: float = field(default=1.0, kw_only=True)
+    unload_time: float = field(default=0.0, kw_only=True)
     _edge_index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.shift is not None:
+            number("shift", self.shift, lo=0, lo_open=True)
+        number("speed", self.speed, lo=0, lo_open=True)
+        number("unload_time", self.unload_time, lo=0)
         object.__setattr__(self, "_edge_index", {e.id: k for k, e in enumerate(self.edges)})
+
+    def task_seconds(self, required: int) -> float:
+        """Seconds serving required edge ``required`` takes (driving it and its
+        service time)."""
+        r = self.required[required]
+        return r.serve_cost / self.speed + r.service_time
 
     @property
     def num_required(self) -> int:
@@ -184,6 +212,7 @@ class ArcModel:
         self._unload: list[int] = []
         self._u_turn = 0.0
         self._turns: dict[tuple[int, int, int], bool] = {}
+        self._shift: dict[str, Any] = {}
 
     def _node(self, where: str, node: Any) -> int:
         key = str(node)
@@ -206,8 +235,9 @@ class ArcModel:
         return len(self._edges) - 1
 
     def require(self, edge: str, *, demand: float, serve_cost: float | None = None,
-                rule: str = "either") -> None:
-        """Make edge ``edge`` (an id given to :meth:`add_edge`) a street to serve."""
+                rule: str = "either", service_time: float = 0.0) -> None:
+        """Make edge ``edge`` (an id given to :meth:`add_edge`) a street to serve;
+        ``service_time``: seconds on top of driving it (counted against a shift)."""
         w = f"required edge {edge!r}"
         if str(edge) not in self._edge_ids:
             raise InputError(w, edge, "the id of an edge added with add_edge")
@@ -218,7 +248,8 @@ class ArcModel:
         self._required[k] = RequiredEdge(
             k, _quantise(number(f"{w}.demand", demand, lo=0), self._load_scale),
             _quantise(number(f"{w}.serve_cost", cost, lo=0), self._scale),
-            choice(f"{w}.rule", rule, RULES))
+            choice(f"{w}.rule", rule, RULES),
+            number(f"{w}.service_time", service_time, lo=0))
 
     def add_unload_site(self, node: Any) -> None:
         """Let vehicles empty their load at ``node`` (mid-route and, with
@@ -244,6 +275,14 @@ class ArcModel:
             raise InputError("turn", [self._nodes[k] for k in turn],
                              "a turn along two edges added with add_edge")
         self._turns[turn] = bool(only)
+
+    def set_shift(self, seconds: float, *, speed: float, unload_time: float = 0.0) -> None:
+        """Limit every route to ``seconds`` from the depot back to the depot, driving
+        ``speed`` cost units per second and spending ``unload_time`` seconds per
+        unloading stop (time model: module docstring)."""
+        self._shift = {"shift": number("shift", seconds, lo=0, lo_open=True),
+                       "speed": number("speed", speed, lo=0, lo_open=True),
+                       "unload_time": number("unload_time", unload_time, lo=0)}
 
     def set_fleet(self, *, depot: Any, capacity: float, count: int | None = None,
                   return_empty: bool = False) -> None:
@@ -286,4 +325,5 @@ class ArcModel:
                           f["capacity"], count, tuple(self._unload), f["return_empty"],
                           self._scale, self._load_scale, self._convention, self._u_turn,
                           tuple(t for t, only in self._turns.items() if not only),
-                          tuple(t for t, only in self._turns.items() if only))
+                          tuple(t for t, only in self._turns.items() if only),
+                          **self._shift)

@@ -21,6 +21,7 @@ from circularopt.i18n import tr
 from circularopt.routing.arcs.directions import best_directions, twin_table
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.result import ArcRoute, ArcSolution, ArcVisit
+from circularopt.routing.arcs.shift import check_shift, duration_matrix
 from circularopt.routing.arcs.tasks import ArcTask, Deadheads, build_tasks, deadheads
 from circularopt.stop import Budget
 
@@ -100,10 +101,18 @@ def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float 
         The routes; check them with
         :func:`~circularopt.routing.arcs.validate_arc_routes`.
 
+    With a shift (:attr:`ArcProblem.shift`) every route's duration is limited to it
+    (PyVRP: the vehicle types' shift duration over a duration matrix; OR-Tools: a time
+    dimension with the shift as capacity; no break is modelled: pass the shift minus
+    the break), and the engines use more vehicles where needed. The final choice of
+    directions keeps a route within it: for a fixed order of streets and unloads a
+    route's duration is its cost over the speed plus constants.
+
     Raises
     ------
     InfeasibleError
-        A street cannot be reached from the depot and left again.
+        A street cannot be reached from the depot and left again, or alone takes longer
+        than the shift.
     """
     choice("engine", engine, ENGINES)
     budget = Budget(time_limit, clock)
@@ -113,12 +122,17 @@ def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float 
     dh = deadheads(problem, tasks, points)
     _check_reachable(problem, tasks, dh, len(points))
     matrix = _int_matrix(problem, dh.task_matrix())
+    durations = None
+    if problem.shift is not None:
+        durations = duration_matrix(problem, tasks, dh, points)
+        check_shift(problem, tasks, durations, points)
     if engine == "pyvrp":
         from circularopt.routing.arcs._pyvrp import solve_pyvrp_arcs
-        seqs = solve_pyvrp_arcs(problem, tasks, groups, matrix, points, budget, seed)
+        seqs = solve_pyvrp_arcs(problem, tasks, groups, matrix, points, budget, seed,
+                                durations)
     else:
         from circularopt.routing.arcs._ortools import solve_ortools_arcs
-        seqs = solve_ortools_arcs(problem, tasks, matrix, points, budget)
+        seqs = solve_ortools_arcs(problem, tasks, matrix, points, budget, durations)
     twins = twin_table([t.group for t in tasks])
     seqs = [best_directions(matrix, len(points), seq, twins) for seq in seqs]
     routes = _routes(tasks, dh, points, seqs)

@@ -10,6 +10,10 @@ With turn data it also checks every turn of the walk (deadheading and serving, r
 at the depot and unload sites) against the banned and *only* turns, counts the U-turns
 and adds their penalty to the cost; the shortest deadheading it compares with is then
 an edge-based networkx search over allowed turns.
+
+With a shift (:attr:`ArcProblem.shift`) it recomputes each route's duration from the
+walk (its recomputed cost over the speed, plus the service time of every street served
+and the unload time of every unloading stop) and reports a route past the shift.
 """
 
 from __future__ import annotations
@@ -39,14 +43,18 @@ class ArcValidationReport(ValidationReport):
     served: int = 0
     vehicles: int = 0
     u_turns: int = 0
+    longest_route_s: float = 0.0
+    """Duration of the longest route, seconds (0 without a shift: time not modelled)."""
 
     subject: ClassVar[str] = "arc routes"
 
     def figures(self) -> str:
-        """Cost, deadheading, streets served and vehicles."""
+        """Cost, deadheading, streets served, vehicles and, with a shift, the longest
+        route's time."""
         return (f"cost {self.cost or 0:,.2f} (deadheading {self.deadhead:,.2f}), "
                 f"{self.served} street services, {self.vehicles} vehicles, "
-                f"{self.u_turns} U-turns")
+                f"{self.u_turns} U-turns" + (f", longest route {self.longest_route_s / 60:,.1f}"
+                                             " min" if self.longest_route_s else ""))
 
 
 def _steps(problem: ArcProblem) -> dict[tuple[int, int], float]:
@@ -89,6 +97,7 @@ class _Walk:
         self.here, self.load, self.cost, self.deadhead = problem.depot, 0.0, 0.0, 0.0
         self.prev: int | None = None
         self.u_turns = 0
+        self.busy = 0.0  # seconds not spent driving: service and unloading
         self.only: dict[tuple[int, int], set[int]] = {}
         for a, b, c in problem.only_turns:
             self.only.setdefault((a, b), set()).add(c)
@@ -166,6 +175,7 @@ class _Walk:
                                    "which is no unload site")
             self.load = 0.0
             self.prev = None
+            self.busy += self.p.unload_time
             return
         if v.required is None or not 0 <= v.required < len(self.p.required):
             self.errors.append(f"route {self.r}: serves unknown street {v.required}")
@@ -183,7 +193,13 @@ class _Walk:
             self.errors.append(f"route {self.r}: load {self.load:g} after street {e.id!r} "
                                f"exceeds the capacity {self.p.capacity:g}")
         self.cost += req.serve_cost + self.turn(v.start, v.end)
+        self.busy += req.service_time
         self.here = v.end
+
+    @property
+    def seconds(self) -> float:
+        """The route's duration so far (time model: :mod:`.problem`)."""
+        return self.cost / self.p.speed + self.busy
 
 
 def _graph(problem: ArcProblem) -> nx.DiGraph:
@@ -203,6 +219,10 @@ def _walk(problem: ArcProblem, graph: nx.DiGraph, r: int, route: ArcRoute,
             not route.visits or route.visits[-1].kind != "unload"):
         walk.errors.append(f"route {r}: returns to the depot loaded (return_empty)")
     walk.drive(route.home, problem.depot)
+    if problem.shift is not None and walk.seconds > problem.shift + _EPS:
+        walk.errors.append(tr("route {route}: takes {need:.1f} min, more than the shift of "
+                              "{shift:.1f} min", route=r, need=walk.seconds / 60,
+                              shift=problem.shift / 60))
     return walk
 
 
@@ -231,7 +251,8 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
     direction, or once each way), a step over no edge or against a one-way edge,
     deadheading that does not connect the visits, a load above the capacity, an unload
     away from an unload site, a loaded return with ``return_empty``, more vehicles than
-    the fleet, a reported cost that differs from the recomputed one. Warnings:
+    the fleet, a reported cost that differs from the recomputed one, a route longer
+    than the shift. Warnings:
     deadheading longer than the shortest path.
     """
     graph = _graph(problem)
@@ -241,9 +262,12 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
     warnings: list[str] = []
     cost = deadhead = 0.0
     u_turns = 0
+    longest = 0.0
     for r, route in enumerate(solution.routes):
         walk = _walk(problem, graph, r, route, served, line)
         u_turns += walk.u_turns
+        if problem.shift is not None and route.served():
+            longest = max(longest, walk.seconds)
         errors += walk.errors
         warnings += walk.warnings
         cost += walk.cost
@@ -256,4 +280,5 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
         errors.append(f"reported cost {solution.cost:g} differs from the recomputed "
                       f"{cost:g}")
     return ArcValidationReport(tuple(errors), round(cost, 6), tuple(warnings),
-                               round(deadhead, 6), sum(served.values()), vehicles, u_turns)
+                               round(deadhead, 6), sum(served.values()), vehicles, u_turns,
+                               round(longest, 3))

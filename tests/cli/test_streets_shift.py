@@ -1,0 +1,37 @@
+"""``circularopt streets --shift-h``: the shift is enforced, a street that cannot fit is
+named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_streets import _run
+from tests.routing.test_arcs_streets_network import TINY_OSM
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.osm"
+    path.write_text(TINY_OSM)
+    return path
+
+
+def test_a_short_shift_takes_more_trucks(network: Path, tmp_path: Path) -> None:
+    assert _run(network, tmp_path / "long") == 0
+    assert _run(network, tmp_path / "short", "--shift-h", "1", "--break-min", "10") == 0
+    long = json.loads((tmp_path / "long" / "summary.json").read_text())
+    short = json.loads((tmp_path / "short" / "summary.json").read_text())
+    assert long["trucks"] == 1 and long["longest_route_min"] > 50
+    assert short["valid"] and short["trucks"] > 1 and short["shift_limit_s"] == 3000
+    assert short["longest_route_min"] <= 50 and short["shift"]["over"] == []
+
+
+def test_a_street_longer_than_the_shift_is_named(network: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(network, tmp_path / "o", "--shift-h", "0.05") == 2
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "InfeasibleError" in printed and "Lenin Street" in printed
+    assert "more than the 3.0 min shift" in printed
