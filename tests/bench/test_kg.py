@@ -15,7 +15,7 @@ from circularopt.plan import Plan
 @pytest.mark.slow
 def test_kg_runner_solves_checks_and_saves(tmp_path: Path) -> None:
     options = BenchOptions(data=project_root() / "instances", instances="osh-200",
-                           time_limit=3.0, solutions=tmp_path)
+                           time_limit=8.0, solutions=tmp_path)
     rows = list(run_kg(options))
     assert [r.instance for r in rows] == ["osh-200"]
     row = rows[0]
