@@ -56,6 +56,17 @@ def mixed() -> Scenario:
 
 
 @pytest.fixture(scope="module")
+def two_unloads(mixed: Scenario) -> Scenario:
+    """``mixed`` with a second truck type that unloads in 25 minutes (the complex then
+    has a copy per unloading time)."""
+    depot = mixed.depots[0]
+    small = dataclasses.replace(depot.vehicle_types[0], id="small", capacity_tonnes=6.0,
+                                unload_minutes=25.0)
+    return dataclasses.replace(mixed, depots=(dataclasses.replace(
+        depot, vehicle_types=(*depot.vehicle_types, small)),))
+
+
+@pytest.fixture(scope="module")
 def streets() -> Scenario:
     """The tiny town's sites 3 a week, its streets (three runs) twice a week."""
     s = town_with_streets()
@@ -65,15 +76,18 @@ def streets() -> Scenario:
         streets=tuple(dataclasses.replace(t, collections_per_week=2) for t in s.streets))
 
 
-@pytest.mark.parametrize("chunk", [500, 3])
-def test_same_days_as_the_full_problem(mixed: Scenario, chunk: int,
+@pytest.mark.parametrize(("which", "chunk"), [("mixed", 500), ("mixed", 3),
+                                               ("two_unloads", 3)])
+def test_same_days_as_the_full_problem(which: str, chunk: int,
+                                       request: pytest.FixtureRequest,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = request.getfixturevalue(which)
     monkeypatch.setattr(city, "CHOICE_CHUNK", chunk)
-    m = scenario_matrices(mixed, None)
-    assignment = nearest_sites(mixed, m)
-    before = _before(mixed, m, assignment)
-    assert set(before.values()) != {before["p0"]}  # the days differ: a choice was made
-    assert choose_days(mixed, m, assignment) == before
+    m = scenario_matrices(scenario, None)
+    assignment = nearest_sites(scenario, m)
+    before = _before(scenario, m, assignment)
+    assert len(set(before.values())) > 3  # the days differ: a choice was made
+    assert choose_days(scenario, m, assignment) == before
 
 
 def test_same_days_with_street_runs(streets: Scenario, monkeypatch: pytest.MonkeyPatch

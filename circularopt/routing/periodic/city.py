@@ -178,7 +178,9 @@ def _choice_problem(scenario: Scenario, matrices: TravelMatrices, sites: Sequenc
     pos = {x: k for k, x in enumerate(locs)}
     stops = tuple(dataclasses.replace(s, location=pos[p.locations[s.location]])
                   for p in parts for s in p.stops)
-    dist = _rounded_distances(matrices, locs)
+    # an unload site's copy per unloading time ("<site>@<m>min") sits at its site
+    dist = _rounded_distances(matrices, [next((s for s in sites if x.startswith(f"{s}@")), x)
+                                         for x in locs])
     return dataclasses.replace(
         first, locations=locs, distance=dist,
         duration=np.broadcast_to(np.float32(0.0), dist.shape), stops=stops,
