@@ -275,6 +275,7 @@ class _Run:
         self.scenario: Scenario | None = None
         self.runs: tuple[StreetRun, ...] = ()
         self.matrices: TravelMatrices | None = None
+        self.matrix_facts: tuple[bool, str] = (True, "")  # approximate?, source
         self.siting: SitingResult | None = None
         self.feedstock: FeedstockResult | None = None
         self.city: CityPlan | None = None
@@ -334,6 +335,7 @@ class _Run:
         else:
             matrices = self.matrices = scenario_matrices(self.scenario, network,
                                                          max_snap_m=max_snap_m)
+        self.matrix_facts = (matrices.approximate, matrices.source)
         self._end("matrices", t0, (tr("APPROXIMATE: ") if matrices.approximate else "")
                   + matrices.source)
 
@@ -417,6 +419,9 @@ class _Run:
                           time_limit=max(1.0, self.budget.left() - 2.0),
                           scheduler=scheduler, workers=local, runs=self.runs)
         self.week_plan = plan
+        # every stage that reads the matrices is done: free them (1.5 GB for Bishkek's
+        # 9,600 locations) before the week is validated and the plan assembled
+        self.matrices = None
         report = validate_week(self.scenario, plan)
         self.violations += [f"week: {v}" for v in report.violations]
         self.info["week"] = week_info(self.scenario, plan, report, self.city.result)
@@ -426,7 +431,7 @@ class _Run:
 
     def plan(self) -> Plan:
         """The plan as far as the run got."""
-        scenario, city, matrices = self.scenario, self.city, self.matrices
+        scenario, city = self.scenario, self.city
         assert scenario is not None
         complete = city is not None
         kpis = None
@@ -440,8 +445,7 @@ class _Run:
         return Plan(
             scenario=scenario, siting=self.siting, feedstock=self.feedstock,
             routing=None if city is None else city.result, kpis=kpis,
-            approximate=True if matrices is None else matrices.approximate,
-            matrices_source="" if matrices is None else matrices.source,
+            approximate=self.matrix_facts[0], matrices_source=self.matrix_facts[1],
             valid=complete and not self.violations, violations=tuple(self.violations),
             complete=complete, info=self.info)
 

@@ -378,6 +378,18 @@ def _finite(where: str, value: Any, *, lo: float = 0.0, allow_inf: bool = False)
     return x
 
 
+def _round_in_place(arr: np.ndarray, scale: int) -> None:
+    """``round(arr * scale) / scale`` and ``inf`` -> ``INF_TIME``, in ``arr`` itself (no
+    temporary copies of a city's matrices)."""
+    inf = np.isinf(arr)
+    if scale != 1:
+        arr *= scale
+    np.round(arr, out=arr)
+    if scale != 1:
+        arr /= scale
+    arr[inf] = float(INF_TIME)
+
+
 def _quantise(x: float, scale: int) -> float:
     if math.isinf(x) or x >= INF_TIME:
         return float(INF_TIME)
@@ -432,7 +444,7 @@ class RoutingModel:
             if np.isnan(arr).any() or (arr < 0).any():
                 raise InputError(label, "NaN or negative entries",
                                  "non-negative numbers (inf for unusable arcs)")
-            arr = np.where(np.isinf(arr), float(INF_TIME), np.round(arr * scale) / scale)
+            _round_in_place(arr, scale)
             arr.setflags(write=False)
             mats.append(arr)
         self._distance, self._duration = mats
@@ -688,8 +700,10 @@ class RoutingModel:
         extra = np.concatenate([np.zeros(n), [self._tasks[k][1] for k in tasks]])
         mats = []
         for base, add in ((self._distance, extra), (self._duration, np.zeros_like(extra))):
-            m = base[np.ix_(out, into)] + add[None, :]
-            m = np.where(base[np.ix_(out, into)] >= INF_TIME, float(INF_TIME), m)
+            m = base[np.ix_(out, into)]
+            unusable = m >= INF_TIME
+            m += add[None, :]
+            m[unusable] = float(INF_TIME)
             np.fill_diagonal(m, 0.0)
             m.setflags(write=False)
             mats.append(m)

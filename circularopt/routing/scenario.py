@@ -185,13 +185,13 @@ def routing_problem(scenario: Scenario, matrices: TravelMatrices, *,
               for s in sites for m in unload_min}
     ids = list(dict.fromkeys([d.id for d, _, _, _ in types] + sites + [p.id for p in chosen]
                              + [e for r in runs for e in r.end_ids()]))
-    sub = matrices.subset(ids)
     base = {c: s for (s, _), c in copies.items() if c != s}
     loc_ids = ids + list(base)
-    pos = {k: i for i, k in enumerate(ids)}
-    idx = np.array([pos[base.get(c, c)] for c in loc_ids])
-    model = RoutingModel(loc_ids, sub.distance_m[np.ix_(idx, idx)],
-                         sub.duration_s[np.ix_(idx, idx)], dimensions=("t", "m3"),
+    # one copy of each matrix over the problem's locations (a site's copies on its rows),
+    # taken straight from the scenario's matrices
+    sub = np.ix_(*[matrices.indices([base.get(c, c) for c in loc_ids])] * 2)
+    model = RoutingModel(loc_ids, matrices.distance_m[sub], matrices.duration_s[sub],
+                         dimensions=("t", "m3"),
                          load_scale=LOAD_SCALE, name=name or scenario.name,
                          convention=f"metres and seconds; {matrices.source}"
                                     + (" (APPROXIMATE)" if matrices.approximate else ""))
@@ -209,7 +209,7 @@ def routing_problem(scenario: Scenario, matrices: TravelMatrices, *,
             unload_sites=[copies[(s, v.unload_minutes)] for s in sites], return_empty=True,
             breaks=lunch)
     loads = {p.id: point_load(scenario, p) for p in chosen}
-    _check_points(chosen, loads, types, sites, sub)
+    _check_points(chosen, loads, types, sites, matrices)
     for p in chosen:
         tw = p.time_window
         model.add_stop(p.id, demand=list(loads[p.id]), service=p.service_minutes * 60.0,
@@ -315,7 +315,7 @@ def _vehicle_types(scenario: Scenario, depot_id: str | Iterable[str] | None,
 
 
 def _check_points(chosen: list[CollectionPoint], loads: Mapping[str, tuple[float, float]],
-                  types: list[Any], sites: list[str], sub: TravelMatrices) -> None:
+                  types: list[Any], sites: list[str], matrices: TravelMatrices) -> None:
     """Raise InfeasibleError for a point no truck can carry or reach within its shift."""
     caps = [(v.capacity_tonnes, v.capacity_m3) for _, v, _, _ in types]
     for p in chosen:
@@ -326,14 +326,14 @@ def _check_points(chosen: list[CollectionPoint], loads: Mapping[str, tuple[float
                 f"(collected {p.collections_per_week}x a week), more than any truck carries "
                 f"(capacities t/m3: {sorted(set(caps))}); collect it more often, split it, "
                 f"or add a larger truck")
-    ix = {k: i for i, k in enumerate(sub.ids)}
-    dur = sub.duration_s
-    s_idx = [ix[s] for s in sites]
+    ix = matrices.index
+    dur = matrices.duration_s
+    s_idx = [ix(s) for s in sites]
     for p in chosen:
-        i = ix[p.id]
+        i = ix(p.id)
         best: tuple[float, str] | None = None
         for d, v, key, _ in types:
-            dep = ix[d.id]
+            dep = ix(d.id)
             start, end = v.shift_start_minutes * 60.0, (v.shift_start_minutes
                                                           + v.shift_minutes) * 60.0
             arrive = start + float(dur[dep, i])

@@ -34,6 +34,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import numpy as np
+
 from circularopt.exceptions import CircularOptError
 from circularopt.i18n import tr
 from circularopt.matrices import TravelMatrices
@@ -47,6 +49,7 @@ from circularopt.routing.periodic.week import (
     point_patterns,
     scenario_patterns,
 )
+from circularopt.routing.problem import INF_TIME, RoutingProblem
 from circularopt.routing.scenario import routing_problem
 from circularopt.routing.validate import validate_routes
 from circularopt.scenario import CollectionPoint, Depot, Scenario, Week
@@ -133,8 +136,8 @@ def choose_days(scenario: Scenario, matrices: TravelMatrices,
     # not its direction, and a point needs no extra task location in the matrices (for
     # Bishkek's 2,298 runs the tasks took the choice's matrices from 7,300 to 11,900
     # locations: over 8 GB while they were built)
-    base = routing_problem(_choice_scenario(scenario, at_start), matrices,
-                           unload_sites=sorted(set(assignment.values())))
+    base = _choice_problem(_choice_scenario(scenario, at_start), matrices,
+                           sorted(set(assignment.values())))
     rate = {p.id: p.collections_per_week / 7.0 for p in points}
     stops = tuple(dataclasses.replace(s, demand=tuple(x * rate.get(s.id, 1.0)
                                                       for x in s.demand))
@@ -145,6 +148,60 @@ def choose_days(scenario: Scenario, matrices: TravelMatrices,
     choice = initial_choice(problem)
     return {(at_start[s.id].id if s.id in at_start else s.id): patterns[k][choice[k]]
             for k, s in enumerate(stops)}
+
+
+CHOICE_CHUNK = 500
+"""Points per routing problem built for the day choice (see :func:`_choice_problem`)."""
+
+
+def _choice_problem(scenario: Scenario, matrices: TravelMatrices, sites: Sequence[str]
+                    ) -> RoutingProblem:
+    """What :func:`~circularopt.routing.periodic.solve.initial_choice` reads of the routing
+    problem over every point of ``scenario``: its stops, depots and fleet as
+    :func:`~circularopt.routing.scenario.routing_problem` builds them (in chunks of
+    :data:`CHOICE_CHUNK` points: the same stops and checks), and its distances among the
+    depots, sites and points in float32 (whole metres, exact below 16,777 km; an
+    unreachable pair holds ``INF_TIME`` rounded to float32).
+
+    Not a problem to route: its durations are zero (the choice reads distances only).
+    Built so, the choice holds one float32 matrix over its locations instead of the
+    routing problem's float64 distances and durations and their transient copies.
+    """
+    ids = [p.id for p in scenario.collection_points]
+    parts = [routing_problem(scenario, matrices, unload_sites=sites,
+                             points=ids[k:k + CHOICE_CHUNK])
+             for k in range(0, len(ids) or 1, CHOICE_CHUNK)]
+    first = parts[0]
+    fixed = [first.locations[d.location] for d in first.depots] \
+        + [first.locations[u.location] for u in first.unload_sites]
+    locs = tuple(dict.fromkeys(fixed + ids))
+    pos = {x: k for k, x in enumerate(locs)}
+    stops = tuple(dataclasses.replace(s, location=pos[p.locations[s.location]])
+                  for p in parts for s in p.stops)
+    # an unload site's copy per unloading time ("<site>@<m>min") sits at its site
+    dist = _rounded_distances(matrices, [next((s for s in sites if x.startswith(f"{s}@")), x)
+                                         for x in locs])
+    return dataclasses.replace(
+        first, locations=locs, distance=dist,
+        duration=np.broadcast_to(np.float32(0.0), dist.shape), stops=stops,
+        depots=tuple(dataclasses.replace(d, location=pos[first.locations[d.location]])
+                     for d in first.depots),
+        unload_sites=tuple(dataclasses.replace(u, location=pos[first.locations[u.location]])
+                           for u in first.unload_sites))
+
+
+def _rounded_distances(matrices: TravelMatrices, ids: Sequence[str], rows: int = 512
+                       ) -> np.ndarray:
+    """``matrices.distance_m`` among ``ids`` rounded to whole metres as a
+    :class:`~circularopt.routing.problem.RoutingModel` rounds them (``inf`` ->
+    ``INF_TIME``), in float32, built a block of ``rows`` rows at a time."""
+    idx = matrices.indices(ids)
+    out = np.empty((len(idx), len(idx)), dtype=np.float32)
+    for k in range(0, len(idx), rows):
+        block = matrices.distance_m[idx[k:k + rows]][:, idx]
+        out[k:k + rows] = np.where(np.isinf(block), float(INF_TIME), np.round(block))
+    out.setflags(write=False)
+    return out
 
 
 def _choice_scenario(scenario: Scenario, at_start: Mapping[str, StreetRun]) -> Scenario:

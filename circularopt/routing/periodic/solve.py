@@ -118,7 +118,8 @@ def initial_choice(problem: PeriodicProblem) -> tuple[int, ...]:
     locs = np.array([s.location for s in base.stops], dtype=int)
     depot = base.depots[0].location
     dist = base.distance
-    depot_dist = dist[depot, locs] if len(locs) else np.zeros(0)
+    # float64 whatever the matrix's type (the city's day choice passes float32)
+    depot_dist = np.asarray(dist[depot, locs], dtype=float) if len(locs) else np.zeros(0)
     scale = float(depot_dist.mean()) if len(locs) else 1.0
     placed: list[list[int]] = [[] for _ in range(problem.days)]
     load = [np.zeros(base.num_dims) for _ in range(problem.days)]
