@@ -28,7 +28,7 @@ from circularopt.exceptions import InputError
 from circularopt.geo import great_circle
 from circularopt.network.graph import RoadNetwork
 from circularopt.network.turns import TurnAwareGraph
-from circularopt.routing.arcs.problem import ArcModel, ArcProblem
+from circularopt.routing.arcs.problem import ArcModel, ArcProblem, ArcVehicleType
 from circularopt.routing.arcs.streets import DEFAULT_U_TURN_M, RULE_OF
 from circularopt.scenario import CollectionStreet
 
@@ -319,14 +319,18 @@ def _add_network(model: ArcModel, net: RoadNetwork, tags: Sequence[EdgeTags] | N
 
 def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *,
                     depot: tuple[float, float], unload: tuple[float, float],
-                    capacity_t: float, tags: Sequence[EdgeTags] | None = None,
+                    capacity_t: float | None = None,
+                    vehicle_types: Sequence[ArcVehicleType] = (),
+                    tags: Sequence[EdgeTags] | None = None,
                     turns: TurnAwareGraph | None = None,
                     u_turn_m: float = DEFAULT_U_TURN_M, count: int | None = None,
                     detour: float = 1.3, name: str = "curbside",
                     shift_s: float | None = None, speed_kmh: float = 15.0,
                     unload_min: float = 20.0) -> StreetProblem:
     """Serving ``streets`` (edges of ``network``, by their OSM node ids) from ``depot``
-    with trucks of ``capacity_t`` tonnes that unload at ``unload`` and return empty.
+    with trucks of ``capacity_t`` tonnes (or of ``vehicle_types``: capacities in
+    tonnes, fixed costs in metres of driving) that unload at ``unload`` and return
+    empty.
 
     Trucks deadhead along every road of the network, honouring the turn restrictions of
     ``turns`` (e.g. :func:`~circularopt.network.turn_graph_for`) and paying ``u_turn_m``
@@ -373,6 +377,9 @@ def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *
     _add_turns(model, network, turns, number("u_turn_m", u_turn_m, lo=0))
     model.add_unload_site("unload")
     model.set_fleet(depot="depot", capacity=capacity_t, count=count, return_empty=True)
+    for t in vehicle_types:
+        model.add_vehicle_type(t.name, capacity=t.capacity, count=t.count,
+                               fixed_cost=t.fixed_cost)
     if shift_s is not None:
         model.set_shift(shift_s, speed=number("speed_kmh", speed_kmh, lo=0, lo_open=True) / 3.6,
                         unload_time=number("unload_min", unload_min, lo=0) * 60.0)

@@ -40,7 +40,8 @@ from circularopt._validate import choice, ident, integer, number
 from circularopt.exceptions import InfeasibleError, InputError
 from circularopt.i18n import tr
 
-__all__ = ["RULES", "ArcEdge", "ArcModel", "ArcProblem", "RequiredEdge", "ServeRule"]
+__all__ = ["RULES", "ArcEdge", "ArcModel", "ArcProblem", "ArcVehicleType", "RequiredEdge",
+           "ServeRule"]
 
 ServeRule = Literal["either", "each"]
 RULES: tuple[str, ...] = ("either", "each")
@@ -75,6 +76,16 @@ class RequiredEdge:
     service_time: float = 0.0
 
 
+@dataclass(frozen=True)
+class ArcVehicleType:
+    """``count`` vehicles of one ``capacity``, each costing ``fixed_cost`` when used."""
+
+    name: str
+    capacity: float
+    count: int
+    fixed_cost: float = 0.0
+
+
 @dataclass(frozen=True, eq=False)
 class ArcProblem:
     """A frozen arc-routing problem; build it with :class:`ArcModel`.
@@ -90,9 +101,9 @@ class ArcProblem:
     depot
         Index of the depot node.
     capacity
-        Vehicle capacity (same unit as the demands).
+        Vehicle capacity (same unit as the demands); with ``vehicle_types`` the largest.
     num_vehicles
-        Vehicles available.
+        Vehicles available; with ``vehicle_types`` their total count.
     unload_nodes
         Nodes where a vehicle may empty its load mid-route (empty: none).
     return_empty
@@ -113,6 +124,9 @@ class ArcProblem:
         Cost units per second, turning cost into driving time (used with ``shift``).
     unload_time
         Seconds per unloading stop (used with ``shift``).
+    vehicle_types
+        The fleet by type; keyword-only; empty (the default) stands for one type
+        ``"truck"`` of ``num_vehicles`` vehicles of ``capacity`` without fixed cost.
     """
 
     name: str
@@ -133,6 +147,7 @@ class ArcProblem:
     shift: float | None = field(default=None, kw_only=True)
     speed: float = field(default=1.0, kw_only=True)
     unload_time: float = field(default=0.0, kw_only=True)
+    vehicle_types: tuple[ArcVehicleType, ...] = field(default=(), kw_only=True)
     _edge_index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -140,6 +155,9 @@ class ArcProblem:
             number("shift", self.shift, lo=0, lo_open=True)
         number("speed", self.speed, lo=0, lo_open=True)
         number("unload_time", self.unload_time, lo=0)
+        if not self.vehicle_types:
+            object.__setattr__(self, "vehicle_types", (
+                ArcVehicleType("truck", self.capacity, self.num_vehicles),))
         object.__setattr__(self, "_edge_index", {e.id: k for k, e in enumerate(self.edges)})
 
     def task_seconds(self, required: int) -> float:
@@ -213,6 +231,7 @@ class ArcModel:
         self._u_turn = 0.0
         self._turns: dict[tuple[int, int, int], bool] = {}
         self._shift: dict[str, Any] = {}
+        self._types: list[ArcVehicleType] = []
 
     def _node(self, where: str, node: Any) -> int:
         key = str(node)
@@ -284,15 +303,43 @@ class ArcModel:
                        "speed": number("speed", speed, lo=0, lo_open=True),
                        "unload_time": number("unload_time", unload_time, lo=0)}
 
-    def set_fleet(self, *, depot: Any, capacity: float, count: int | None = None,
-                  return_empty: bool = False) -> None:
+    def set_fleet(self, *, depot: Any, capacity: float | None = None,
+                  count: int | None = None, return_empty: bool = False) -> None:
         """The depot and the vehicles: ``count`` of ``capacity`` (default: one vehicle
-        per required edge, i.e. an unlimited fleet)."""
-        self._fleet = {"depot": self._node("depot", depot),
-                       "capacity": _quantise(number("capacity", capacity, lo=0,
-                                                    lo_open=True), self._load_scale),
+        per required edge, i.e. an unlimited fleet), or, without ``capacity`` and
+        ``count``, the types added with :meth:`add_vehicle_type`."""
+        cap = None if capacity is None else _quantise(
+            number("capacity", capacity, lo=0, lo_open=True), self._load_scale)
+        self._fleet = {"depot": self._node("depot", depot), "capacity": cap,
                        "count": None if count is None else integer("count", count, lo=1),
                        "return_empty": bool(return_empty)}
+
+    def add_vehicle_type(self, name: str, *, capacity: float, count: int,
+                         fixed_cost: float = 0.0) -> None:
+        """Add ``count`` vehicles of ``capacity`` named ``name``, each costing
+        ``fixed_cost`` (cost units, as the edges) when it serves a street."""
+        name_ = ident("vehicle type", name)
+        if any(t.name == name_ for t in self._types):
+            raise InputError("vehicle type", name_, "a name not used by another type")
+        w = f"vehicle type {name_!r}"
+        self._types.append(ArcVehicleType(
+            name_, _quantise(number(f"{w}.capacity", capacity, lo=0, lo_open=True),
+                             self._load_scale),
+            integer(f"{w}.count", count, lo=1),
+            _quantise(number(f"{w}.fixed_cost", fixed_cost, lo=0), self._scale)))
+
+    def _capacity(self) -> float:
+        """The largest capacity; checks that the fleet is given one way only."""
+        f = self._fleet
+        assert f is not None
+        if f["capacity"] is not None and self._types:
+            raise InputError("capacity", f["capacity"],
+                             "no capacity in set_fleet when vehicle types are added")
+        if f["capacity"] is None and not self._types:
+            raise InputError("capacity", None, "a capacity in set_fleet, or vehicle types "
+                             "(add_vehicle_type)")
+        return float(f["capacity"] if f["capacity"] is not None
+                     else max(t.capacity for t in self._types))
 
     def data(self) -> ArcProblem:
         """Check the fleet and the demands and return the frozen problem.
@@ -310,20 +357,23 @@ class ArcModel:
         if not self._required:
             raise InputError("required edges", [], "at least one street to serve (require)")
         f = self._fleet
+        capacity = self._capacity()
         for r in self._required.values():
-            if r.demand > f["capacity"]:
+            if r.demand > capacity:
                 raise InfeasibleError(tr(
                     "street {street!r} has demand {demand:g}, more than a vehicle carries "
                     "({capacity:g}); split the street", street=self._edges[r.edge].id,
-                    demand=r.demand, capacity=f["capacity"]))
+                    demand=r.demand, capacity=capacity))
         if f["return_empty"] and not self._unload:
             raise InfeasibleError(tr("vehicles must return empty but there is no unload "
                                      "site; add one with add_unload_site"))
         required = tuple(self._required[k] for k in sorted(self._required))
         count = f["count"] or max(1, sum(2 if r.rule == "each" else 1 for r in required))
+        if self._types:
+            count = sum(t.count for t in self._types)
         return ArcProblem(self._name, self._nodes, tuple(self._edges), required, f["depot"],
-                          f["capacity"], count, tuple(self._unload), f["return_empty"],
+                          capacity, count, tuple(self._unload), f["return_empty"],
                           self._scale, self._load_scale, self._convention, self._u_turn,
                           tuple(t for t, only in self._turns.items() if not only),
                           tuple(t for t, only in self._turns.items() if only),
-                          **self._shift)
+                          vehicle_types=tuple(self._types), **self._shift)

@@ -18,7 +18,7 @@ from circularopt.i18n import tr
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.tasks import ArcTask, Deadheads
 
-__all__ = ["BIG_SECONDS", "check_shift", "duration_matrix", "first_fit"]
+__all__ = ["BIG_SECONDS", "check_shift", "duration_matrix", "first_fit", "fit_capacity"]
 
 BIG_SECONDS = 10**9
 """Seconds standing for an unreachable pair."""
@@ -72,16 +72,24 @@ def _closing(problem: ArcProblem, durations: np.ndarray, pos: int, m: int
     return int(durations[pos, j] + durations[j, 0]), j
 
 
+def fit_capacity(problem: ArcProblem) -> float:
+    """The capacity :func:`first_fit` loads routes to: the smallest vehicle type's that
+    carries every street."""
+    most = max(r.demand for r in problem.required)
+    return min(t.capacity for t in problem.vehicle_types if t.capacity >= most)
+
+
 def first_fit(problem: ArcProblem, tasks: tuple[ArcTask, ...], durations: np.ndarray,
               points: tuple[int, ...]) -> list[list[int]]:
     """Routes within the shift and the capacity, filled street by street in task order
     (one task per either-direction pair; a new route when the next street does not fit
-    in time, an unload when it does not fit in the truck). Sequences as the engines
-    return them (task ``k``; ``-1 - j`` for an unload at ``points[j]``). A start for
-    searches whose own first solution fails under a tight shift."""
+    in time, an unload when it does not fit in a truck of :func:`fit_capacity`).
+    Sequences as the engines return them (task ``k``; ``-1 - j`` for an unload at
+    ``points[j]``). A start for searches whose own first solution fails under a tight
+    shift."""
     if problem.shift is None:
         raise ValueError("first_fit needs a problem with a shift")
-    m, shift, cap = len(points), problem.shift, problem.capacity
+    m, shift, cap = len(points), problem.shift, fit_capacity(problem)
     seen: set[int] = set()
     routes: list[list[int]] = []
     seq: list[int] = []
