@@ -2,9 +2,9 @@
 
 The residential, unclassified and living streets inside the ``--zone`` circles (or the
 ``--zones`` polygons) become collection streets (OSM names kept); trucks of
-``--capacity-t`` tonnes serve them from ``--depot``, unload at ``--unload`` and return
-empty, deadheading along the whole network with its OSM turn restrictions and a U-turn
-penalty. Writes a route sheet per truck
+``--capacity-t`` tonnes (or the types of ``--trucks``) serve them from ``--depot``,
+unload at ``--unload`` and return empty, deadheading along the whole network with its
+OSM turn restrictions and a U-turn penalty. Writes a route sheet per truck
 (CSV + printable HTML, with clock times, the break of ``--break-min`` and the minutes past
 the ``--shift-h`` shift), ``streets.gpkg`` and ``map.png``; prints a validation line.
 Every route is kept within the shift less the break (the break is counted on every
@@ -63,6 +63,27 @@ def _polygon_zones(path: Path) -> list[Any]:
     return zones
 
 
+_TRUCKS = "NAME:CAPACITY_T:COUNT[:FIXED_M],... (e.g. small:4:3,big:8:2:2000)"
+
+
+def _trucks(text: str) -> list[Any]:
+    """``--trucks``: vehicle types as ``name:capacity_t:count[:fixed_m]``, comma
+    separated (fixed cost in metres of driving, the routes' cost unit; default 0)."""
+    from circularopt.routing.arcs import ArcVehicleType
+
+    out = []
+    for item in text.split(_SEP):
+        parts = item.strip().split(":")
+        try:
+            if len(parts) not in (3, 4):
+                raise ValueError(item)
+            fixed = float(parts[3]) if len(parts) == 4 else 0.0
+            out.append(ArcVehicleType(parts[0], float(parts[1]), int(parts[2]), fixed))
+        except ValueError:
+            raise InputError("--trucks", item, _TRUCKS) from None
+    return out
+
+
 def _shift_seconds(options: Any) -> float:
     """Seconds a route may take: the shift less the break (``SheetOptions``)."""
     seconds = options.shift_h * 3600.0 - options.break_min * 60.0
@@ -86,7 +107,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--depot", required=True, metavar="LAT,LON", help="truck depot")
     p.add_argument("--unload", required=True, metavar="LAT,LON",
                    help="where trucks unload (sorting complex or landfill)")
-    p.add_argument("--capacity-t", type=float, required=True, help="truck capacity, tonnes")
+    fleet = p.add_mutually_exclusive_group(required=True)
+    fleet.add_argument("--capacity-t", type=float, help="truck capacity, tonnes")
+    fleet.add_argument("--trucks", metavar="NAME:CAPACITY_T:COUNT[:FIXED_M],...",
+                       help="truck types: name, capacity in tonnes, how many, and the fixed "
+                            "cost of using one in metres of driving (default 0), e.g. "
+                            "small:4:3,big:8:2:2000")
     p.add_argument("--city", default="bishkek",
                    help="city spec whose [private_houses] figures model the demand "
                         "(default bishkek)")
@@ -153,6 +179,7 @@ def _streets(args: argparse.Namespace) -> int:
                            unload_min=args.unload_min, shift_h=args.shift_h,
                            break_min=args.break_min, break_after_h=args.break_after_h)
     demand = StreetDemand.of_city(load_spec(args.city))
+    trucks = [] if args.trucks is None else _trucks(args.trucks)
     from circularopt.network import load_network
 
     console.print(tr("loading road network {path} ...", path=escape(str(path))))
@@ -163,6 +190,7 @@ def _streets(args: argparse.Namespace) -> int:
     u_turn_m = DEFAULT_U_TURN_M if args.u_turn_m is None else args.u_turn_m
     sp = network_problem(net, streets, depot=(depot[0], depot[1]),
                          unload=(unload[0], unload[1]), capacity_t=args.capacity_t,
+                         vehicle_types=trucks,
                          tags=tags, turns=turns, u_turn_m=u_turn_m,
                          shift_s=_shift_seconds(options), speed_kmh=options.speed_kmh,
                          unload_min=options.unload_min)
@@ -179,7 +207,9 @@ def _streets(args: argparse.Namespace) -> int:
     files = write_street_outputs(sp, solution, report, args.out, options=options,
                                  notes=notes)
     summary = {"network": str(path), "zones": args.zone, "depot": depot, "unload": unload,
-               "capacity_t": args.capacity_t, "engine": args.engine, "seed": args.seed,
+               "capacity_t": args.capacity_t,
+               "trucks_by_type": _by_type(sp.problem, solution), "engine": args.engine,
+               "seed": args.seed,
                "time_limit": args.time_limit, "clock": args.clock, "u_turn_m": u_turn_m,
                "streets": len(streets), "valid": report.ok, "cost_m": report.cost,
                "deadhead_m": report.deadhead, "u_turns": report.u_turns,
@@ -198,6 +228,15 @@ def _streets(args: argparse.Namespace) -> int:
                          "{m} min after the {h:g}-hour shift (see its route sheet)",
                          truck=over["truck"], back=over["back"],
                          m=over["over_min"], h=options.shift_h))
+    if trucks:
+        console.print(tr("trucks by type: {types}", types=", ".join(
+            f"{k} {n}" for k, n in summary["trucks_by_type"].items())), markup=False)
     console.print(tr("wrote {n} files to {out}", n=len(files) + 1, out=str(args.out)),
                   markup=False)
     return 0 if report.ok else 1
+
+
+def _by_type(problem: Any, solution: Any) -> dict[str, int]:
+    """Trucks used per vehicle type, in the order of the types."""
+    used = [problem.vehicle_types[r.vehicle_type].name for r in solution.routes if r.served()]
+    return {t.name: used.count(t.name) for t in problem.vehicle_types}
