@@ -212,6 +212,7 @@ def _streets(args: argparse.Namespace) -> int:
                "seed": args.seed,
                "time_limit": args.time_limit, "clock": args.clock, "u_turn_m": u_turn_m,
                "streets": len(streets), "valid": report.ok, "cost_m": report.cost,
+               "fixed_cost_m": report.fixed_cost,
                "deadhead_m": report.deadhead, "u_turns": report.u_turns,
                "trucks": report.vehicles, "violations": list(report.violations),
                "shift_limit_s": sp.problem.shift,

@@ -33,12 +33,14 @@ def _summary(out: Path) -> dict[str, object]:
 def test_the_big_truck_saves_unloading_trips_unless_it_costs_too_much(
         network: Path, tmp_path: Path) -> None:
     """The streets hold about 0.14 t: one 1 t truck serves them without unloading,
-    a 0.05 t truck drives to the unload site between them (5,114 m against 2,302 m)."""
-    assert _run(network, tmp_path / "a", "small:0.05:5,big:1:1") == 0
+    a 0.05 t truck drives to the unload site between them (5,114 m against 2,302 m
+    plus the big truck's fixed cost)."""
+    assert _run(network, tmp_path / "a", "small:0.05:5,big:1:1:100") == 0
     assert _run(network, tmp_path / "b", "small:0.05:5,big:1:1:100000") == 0
     cheap, dear = _summary(tmp_path / "a"), _summary(tmp_path / "b")
     assert cheap["valid"] and cheap["trucks_by_type"] == {"small": 0, "big": 1}
     assert dear["valid"] and dear["trucks_by_type"] == {"small": 1, "big": 0}
+    assert (cheap["fixed_cost_m"], dear["fixed_cost_m"]) == (100, 0)
     with (tmp_path / "a" / "route-1.csv").open(encoding="utf-8") as fh:
         assert {row["vehicle_type"] for row in csv.DictReader(fh)} == {"big"}
     assert "truck 1 (big)" in (tmp_path / "a" / "route-1.html").read_text(encoding="utf-8")
