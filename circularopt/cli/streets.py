@@ -7,8 +7,8 @@ unload at ``--unload`` and return empty, deadheading along the whole network wit
 OSM turn restrictions and a U-turn penalty. Writes a route sheet per truck
 (CSV + printable HTML, with clock times, the break of ``--break-min`` and the minutes past
 the ``--shift-h`` shift), ``streets.gpkg`` and ``map.png``; prints a validation line.
-Every route is kept within the shift less the break (the break is counted on every
-route, also one too short to reach ``--break-after-h``), with more trucks where needed;
+Every route is kept within the shift, less the break if it lasts beyond
+``--break-after-h`` (a shorter route takes no break), with more trucks where needed;
 the sheets' minutes past the shift stay as a check and any truck back late is named.
 """
 
@@ -85,12 +85,11 @@ def _trucks(text: str) -> list[Any]:
 
 
 def _shift_seconds(options: Any) -> float:
-    """Seconds a route may take: the shift less the break (``SheetOptions``)."""
-    seconds = options.shift_h * 3600.0 - options.break_min * 60.0
-    if seconds <= 0:
+    """Seconds of the shift (``SheetOptions``), checked to be longer than the break."""
+    if options.shift_h * 60.0 <= options.break_min:
         raise InputError("--break-min", options.break_min,
                          f"fewer minutes than the {options.shift_h:g}-hour shift")
-    return float(seconds)
+    return float(options.shift_h * 3600.0)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -133,9 +132,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="minutes per unloading stop (default 20)")
     p.add_argument("--shift-h", type=float, default=12.0,
                    help="shift length in hours (default 12: 09:00-21:00); every route "
-                        "is kept within it, less the break, using more trucks if needed")
+                        "is kept within it (less the break if one is due), using more "
+                        "trucks if needed")
     p.add_argument("--break-min", type=float, default=0.0,
-                   help="a break of this many minutes on every route (default 0: none)")
+                   help="a break of this many minutes on every route that lasts beyond "
+                        "--break-after-h (default 0: none)")
     p.add_argument("--break-after-h", type=float, default=4.0,
                    help="hours after the shift start from which the break is taken, "
                         "between two streets (default 4)")
@@ -193,7 +194,8 @@ def _streets(args: argparse.Namespace) -> int:
                          vehicle_types=trucks,
                          tags=tags, turns=turns, u_turn_m=u_turn_m,
                          shift_s=_shift_seconds(options), speed_kmh=options.speed_kmh,
-                         unload_min=options.unload_min)
+                         unload_min=options.unload_min, break_min=options.break_min,
+                         break_after_h=options.break_after_h)
     console.print(tr("{n} collection streets in {z} zones ({km:.2f} km, {t:.2f} t/day, "
                      "modelled); {r} turn restrictions, U-turn {u:g} m",
                      n=len(streets), z=len(zones), km=sum(s.km for s in streets),
@@ -215,7 +217,7 @@ def _streets(args: argparse.Namespace) -> int:
                "fixed_cost_m": report.fixed_cost,
                "deadhead_m": report.deadhead, "u_turns": report.u_turns,
                "trucks": report.vehicles, "violations": list(report.violations),
-               "shift_limit_s": sp.problem.shift,
+               "shift_limit_s": sp.problem.route_limit,
                "longest_route_min": round(report.longest_route_s / 60, 1),
                "shift": {"start": options.start, "hours": options.shift_h,
                          "break_min": options.break_min,

@@ -1,8 +1,9 @@
 """The OR-Tools engine of arc routing: tasks as nodes, either-direction pairs as
 disjunctions of cardinality one (no penalty: exactly one is performed), unload sites as
 optional copy nodes that reset the load (OR-Tools' ``cvrp_reload`` pattern); a shift as
-a time dimension over the duration matrix with the shift as capacity (no break
-intervals: the caller passes the shift less the break), then started from
+a time dimension over the duration matrix with the route limit (the shift, less the
+break where one is due: :attr:`ArcProblem.route_limit`; no break intervals, which would
+add nothing: costs do not depend on time) as capacity, then started from
 :func:`~circularopt.routing.arcs.shift.first_fit`: OR-Tools' first-solution heuristics
 fail when every route must end with an unload and the shift leaves little room."""
 
@@ -41,9 +42,9 @@ def _fleet(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: dict[int, li
     vehicles = min(problem.num_vehicles, 2 * trips + 2)
     if problem.unload_nodes:
         vehicles = min(vehicles, trips + 1)
-    if problem.shift is not None:
+    if problem.route_limit is not None:
         work = sum(problem.task_seconds(tasks[k].required) for k in firsts)
-        free = problem.shift - (problem.unload_time if problem.return_empty else 0.0)
+        free = problem.route_limit - (problem.unload_time if problem.return_empty else 0.0)
         vehicles = max(vehicles, min(problem.num_vehicles,
                                      2 * math.ceil(work / max(free, 1.0)) + 2))
     vehicles = max(1, vehicles)
@@ -76,9 +77,9 @@ def _model(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
     for c in range(1 + n_task, len(rows)):
         rt.AddDisjunction([mgr.NodeToIndex(c)], 0)
     _load(problem, tasks, rt, mgr, len(rows), types)
-    if durations is not None and problem.shift is not None:
+    if durations is not None and problem.route_limit is not None:
         seconds = rt.RegisterTransitMatrix(durations[np.ix_(rows, rows)].tolist())
-        rt.AddDimension(seconds, 0, int(problem.shift), True, "time")
+        rt.AddDimension(seconds, 0, int(problem.route_limit), True, "time")
     return mgr, rt, rows, types
 
 

@@ -36,15 +36,16 @@ def _vehicle_types(problem: ArcProblem, points: tuple[int, ...], matrix: np.ndar
     """PyVRP's vehicle types and, for each, the index of its arc vehicle type: one per
     arc type; with ``return_empty`` one per arc type and unload site, ending there and
     paying the drive home as a fixed cost (exact: it is the same for every route of the
-    type) on top of the type's own. With a shift, a type's shift duration is the shift
-    less its drive home."""
+    type) on top of the type's own. With a shift, a type's shift duration is the route
+    limit (:attr:`ArcProblem.route_limit`: PyVRP has no breaks; this limit is exact for
+    one break) less its drive home."""
     reloads = list(range(1, len(points)))
     ends = reloads if problem.return_empty else [0]
 
     def limit(end: int) -> int:
-        if durations is None or problem.shift is None:
+        if durations is None or problem.route_limit is None:
             return _NO_LIMIT
-        return max(0, int(problem.shift) - int(durations[end, 0]))
+        return max(0, int(problem.route_limit) - int(durations[end, 0]))
 
     out, owner = [], []
     for k, t in enumerate(problem.vehicle_types):

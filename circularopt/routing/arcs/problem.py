@@ -22,6 +22,11 @@ depot to being back, must not exceed ``shift`` seconds. Time is derived from cos
 route takes its cost (serving, deadheading and U-turn penalties) divided by ``speed``
 (cost units per second), plus each served street's ``service_time`` and
 ``unload_time`` per unloading stop. A U-turn thus takes its penalty's worth of driving.
+A *break* of ``break_time`` seconds is due on a route that lasts longer than
+``break_after`` seconds, taken between two visits at any time after that: such a route
+must end ``break_time`` before the shift's end. The longest route is then
+:attr:`ArcProblem.route_limit`, a single duration both engines enforce exactly (a route
+cannot gain from where its break is: costs do not depend on time).
 
 *Turns* (optional): a U-turn penalty (added to the cost each time a vehicle drives
 ``a -> b -> a`` within a run, serving or deadheading) and turn restrictions as node
@@ -124,6 +129,9 @@ class ArcProblem:
         Cost units per second, turning cost into driving time (used with ``shift``).
     unload_time
         Seconds per unloading stop (used with ``shift``).
+    break_time, break_after
+        A break of ``break_time`` seconds on every route longer than ``break_after``
+        seconds (used with ``shift``; keyword-only).
     vehicle_types
         The fleet by type; keyword-only; empty (the default) stands for one type
         ``"truck"`` of ``num_vehicles`` vehicles of ``capacity`` without fixed cost.
@@ -147,6 +155,8 @@ class ArcProblem:
     shift: float | None = field(default=None, kw_only=True)
     speed: float = field(default=1.0, kw_only=True)
     unload_time: float = field(default=0.0, kw_only=True)
+    break_time: float = field(default=0.0, kw_only=True)
+    break_after: float = field(default=0.0, kw_only=True)
     vehicle_types: tuple[ArcVehicleType, ...] = field(default=(), kw_only=True)
     _edge_index: dict[str, int] = field(init=False, repr=False)
 
@@ -155,10 +165,21 @@ class ArcProblem:
             number("shift", self.shift, lo=0, lo_open=True)
         number("speed", self.speed, lo=0, lo_open=True)
         number("unload_time", self.unload_time, lo=0)
+        number("break_after", self.break_after, lo=0)
+        if self.shift is not None:
+            _break_time(self.break_time, self.shift)
         if not self.vehicle_types:
             object.__setattr__(self, "vehicle_types", (
                 ArcVehicleType("truck", self.capacity, self.num_vehicles),))
         object.__setattr__(self, "_edge_index", {e.id: k for k, e in enumerate(self.edges)})
+
+    @property
+    def route_limit(self) -> float | None:
+        """Longest route in seconds (``None``: no shift): the shift less the break, or
+        up to ``break_after`` (no break due) if that is longer."""
+        if self.shift is None or self.break_time <= 0:
+            return self.shift
+        return max(self.shift - self.break_time, min(self.break_after, self.shift))
 
     def task_seconds(self, required: int) -> float:
         """Seconds serving required edge ``required`` takes (driving it and its
@@ -188,6 +209,14 @@ class ArcProblem:
         return (f"{self.name}: {len(self.nodes)} nodes, {len(self.edges)} edges, "
                 f"{self.num_required} required, capacity {self.capacity:g}, "
                 f"{len(self.unload_nodes)} unload sites")
+
+
+def _break_time(seconds: float, shift: float) -> float:
+    """``seconds`` of break, checked to be at least 0 and shorter than the shift."""
+    x = number("break_time", seconds, lo=0)
+    if x >= shift:
+        raise InputError("break_time", seconds, f"fewer seconds than the shift ({shift:g})")
+    return x
 
 
 def _quantise(x: float, scale: int) -> float:
@@ -295,13 +324,17 @@ class ArcModel:
                              "a turn along two edges added with add_edge")
         self._turns[turn] = bool(only)
 
-    def set_shift(self, seconds: float, *, speed: float, unload_time: float = 0.0) -> None:
+    def set_shift(self, seconds: float, *, speed: float, unload_time: float = 0.0,
+                  break_time: float = 0.0, break_after: float = 0.0) -> None:
         """Limit every route to ``seconds`` from the depot back to the depot, driving
-        ``speed`` cost units per second and spending ``unload_time`` seconds per
-        unloading stop (time model: module docstring)."""
-        self._shift = {"shift": number("shift", seconds, lo=0, lo_open=True),
-                       "speed": number("speed", speed, lo=0, lo_open=True),
-                       "unload_time": number("unload_time", unload_time, lo=0)}
+        ``speed`` cost units per second, spending ``unload_time`` seconds per
+        unloading stop and a break of ``break_time`` seconds once it lasts longer than
+        ``break_after`` (time model: module docstring)."""
+        shift = number("shift", seconds, lo=0, lo_open=True)
+        self._shift = {"shift": shift, "speed": number("speed", speed, lo=0, lo_open=True),
+                       "unload_time": number("unload_time", unload_time, lo=0),
+                       "break_time": _break_time(break_time, shift),
+                       "break_after": number("break_after", break_after, lo=0)}
 
     def set_fleet(self, *, depot: Any, capacity: float | None = None,
                   count: int | None = None, return_empty: bool = False) -> None:

@@ -104,12 +104,13 @@ def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float 
         cost of the vehicles used); check them with
         :func:`~circularopt.routing.arcs.validate_arc_routes`.
 
-    With a shift (:attr:`ArcProblem.shift`) every route's duration is limited to it
-    (PyVRP: the vehicle types' shift duration over a duration matrix; OR-Tools: a time
-    dimension with the shift as capacity; no break is modelled: pass the shift minus
-    the break), and the engines use more vehicles where needed. The final choice of
-    directions keeps a route within it: for a fixed order of streets and unloads a
-    route's duration is its cost over the speed plus constants.
+    With a shift (:attr:`ArcProblem.shift`) every route's duration is limited to
+    :attr:`ArcProblem.route_limit` (the shift, less the break on a route that lasts
+    beyond ``break_after``; PyVRP: the vehicle types' shift duration over a duration
+    matrix; OR-Tools: a time dimension with that limit as capacity), and the engines
+    use more vehicles where needed. The final choice of directions keeps a route within
+    it: for a fixed order of streets and unloads a route's duration is its cost over the
+    speed plus constants.
 
     Raises
     ------

@@ -13,7 +13,9 @@ an edge-based networkx search over allowed turns.
 
 With a shift (:attr:`ArcProblem.shift`) it recomputes each route's duration from the
 walk (its recomputed cost over the speed, plus the service time of every street served
-and the unload time of every unloading stop) and reports a route past the shift.
+and the unload time of every unloading stop) and reports a route past the shift, or,
+with a break, past :attr:`ArcProblem.route_limit` (the shift less the break, unless the
+route ends before the break is due).
 """
 
 from __future__ import annotations
@@ -228,10 +230,16 @@ def _walk(problem: ArcProblem, graph: nx.DiGraph, r: int, route: ArcRoute,
             not route.visits or route.visits[-1].kind != "unload"):
         walk.errors.append(f"route {r}: returns to the depot loaded (return_empty)")
     walk.drive(route.home, problem.depot)
-    if problem.shift is not None and walk.seconds > problem.shift + _EPS:
+    limit = problem.route_limit
+    if limit is not None and problem.shift is not None and walk.seconds > limit + _EPS:
         walk.errors.append(tr("route {route}: takes {need:.1f} min, more than the shift of "
                               "{shift:.1f} min", route=r, need=walk.seconds / 60,
-                              shift=problem.shift / 60))
+                              shift=problem.shift / 60) if limit == problem.shift else tr(
+            "route {route}: takes {need:.1f} min, more than the {limit:.1f} min a route may "
+            "take in the {shift:.1f} min shift with its {brk:.0f} min break after "
+            "{after:.0f} min", route=r, need=walk.seconds / 60, limit=limit / 60,
+            shift=problem.shift / 60, brk=problem.break_time / 60,
+            after=problem.break_after / 60))
     return walk
 
 
