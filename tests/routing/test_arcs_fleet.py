@@ -131,3 +131,37 @@ def test_a_fleet_is_given_one_way_only() -> None:
     m2.set_fleet(depot="a")
     with pytest.raises(InputError, match="add_vehicle_type"):
         m2.data()
+
+
+def _dear_big(factor: float) -> ArcProblem:
+    """The triangle with a big truck that costs ``factor`` per unit of distance: alone
+    30 * factor; two small trucks 50."""
+    m = ArcModel(range(3), name="triangle")
+    for a, b in [(0, 1), (1, 2), (2, 0)]:
+        m.add_edge(f"e{a}{b}", a, b, cost=10)
+        m.require(f"e{a}{b}", demand=1)
+    m.set_fleet(depot=0)
+    m.add_vehicle_type("small", capacity=2, count=2)
+    m.add_vehicle_type("big", capacity=3, count=1, cost_per_distance=factor)
+    return m.data()
+
+
+@pytest.mark.parametrize("engine", ["pyvrp", "ortools"])
+@pytest.mark.parametrize(("factor", "cost", "types"),
+                         [(1.5, 45, ["big"]), (1.75, 50, ["small", "small"])])
+def test_cost_per_distance_weighs_each_route(engine: str, factor: float, cost: float,
+                                             types: list[str]) -> None:
+    """1.5 x 30 = 45 < 50; 1.75 x 30 = 52.5 > 50."""
+    problem = _dear_big(factor)
+    solution = solve_arcs(problem, engine=engine, time_limit=0.3, clock="cpu")
+    report = validate_arc_routes(problem, solution)
+    assert report.ok, report.summary()
+    assert (report.cost, solution.cost, _types(problem, solution)) == (cost, cost, types)
+
+
+def test_the_validator_weighs_a_route_by_its_type() -> None:
+    problem = _dear_big(1.5)
+    solution = solve_arcs(problem, time_limit=0.2, clock="cpu")
+    routes = tuple(dataclasses.replace(r, vehicle_type=0) for r in solution.routes)
+    report = validate_arc_routes(problem, dataclasses.replace(solution, routes=routes))
+    assert "reported cost 45 differs from the recomputed 30" in report.violations

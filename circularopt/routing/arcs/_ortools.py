@@ -68,10 +68,7 @@ def _model(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
     rows = [0] + [m + k for k in range(n_task)] + [j for j in range(1, m) for _ in range(copies)]
     mgr = pywrapcp.RoutingIndexManager(len(rows), vehicles, 0)
     rt = pywrapcp.RoutingModel(mgr)
-    cost = rt.RegisterTransitMatrix(matrix[np.ix_(rows, rows)].tolist())
-    rt.SetArcCostEvaluatorOfAllVehicles(cost)
-    for v, k in enumerate(types):
-        rt.SetFixedCostOfVehicle(round(problem.vehicle_types[k].fixed_cost * problem.scale), v)
+    _costs(problem, rt, matrix[np.ix_(rows, rows)], types)
     for members in groups.values():
         rt.AddDisjunction([mgr.NodeToIndex(1 + k) for k in members])
     for c in range(1 + n_task, len(rows)):
@@ -81,6 +78,20 @@ def _model(problem: ArcProblem, tasks: tuple[ArcTask, ...], matrix: np.ndarray,
         seconds = rt.RegisterTransitMatrix(durations[np.ix_(rows, rows)].tolist())
         rt.AddDimension(seconds, 0, int(problem.route_limit), True, "time")
     return mgr, rt, rows, types
+
+
+def _costs(problem: ArcProblem, rt: Any, matrix: np.ndarray, types: list[int]) -> None:
+    """Arc costs (times each type's ``cost_per_distance`` in :attr:`~ArcProblem.cost_unit`)
+    and fixed costs per vehicle."""
+    unit = problem.cost_unit
+    callbacks: dict[int, int] = {}
+    for v, k in enumerate(types):
+        t = problem.vehicle_types[k]
+        weight = round(t.cost_per_distance * unit)
+        if weight not in callbacks:
+            callbacks[weight] = rt.RegisterTransitMatrix((matrix * weight).tolist())
+        rt.SetArcCostEvaluatorOfVehicle(callbacks[weight], v)
+        rt.SetFixedCostOfVehicle(round(t.fixed_cost * problem.scale) * unit, v)
 
 
 def _load(problem: ArcProblem, tasks: tuple[ArcTask, ...], rt: Any, mgr: Any,

@@ -49,12 +49,15 @@ def _vehicle_types(problem: ArcProblem, points: tuple[int, ...], matrix: np.ndar
 
     out, owner = [], []
     for k, t in enumerate(problem.vehicle_types):
-        fixed = round(t.fixed_cost * problem.scale)
+        unit = problem.cost_unit
+        weight = round(t.cost_per_distance * unit)
+        fixed = round(t.fixed_cost * problem.scale) * unit
         for j in ends:
             out.append(pyvrp.VehicleType(
                 t.count, [round(t.capacity * problem.load_scale)], 0, j,
-                fixed_cost=fixed + (int(matrix[j, 0]) if j else 0),
-                shift_duration=limit(j), reload_depots=reloads, name=t.name))
+                fixed_cost=fixed + (int(matrix[j, 0]) * weight if j else 0),
+                shift_duration=limit(j), reload_depots=reloads, name=t.name,
+                unit_distance_cost=weight))
             owner.append(k)
     return out, owner
 
@@ -122,8 +125,9 @@ def solve_pyvrp_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: in
     applies per site (PyVRP has no limit across vehicle types); the validator reports
     a plan using more."""
     data = _data(problem, tasks, groups, matrix, points, durations)
-    result = iterated_local_search(data, budget, seed, _params(groups),
-                                   _initial_penalty(tasks, matrix, problem.load_scale))
+    result = iterated_local_search(
+        data, budget, seed, _params(groups),
+        _initial_penalty(tasks, matrix, problem.load_scale) * problem.cost_unit)
     owner = _vehicle_types(problem, points, matrix, durations)[1]
     routes, types = [], []
     for r in result.best.routes():

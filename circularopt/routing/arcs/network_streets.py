@@ -381,7 +381,8 @@ def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *
     model.set_fleet(depot="depot", capacity=capacity_t, count=count, return_empty=True)
     for t in vehicle_types:
         model.add_vehicle_type(t.name, capacity=t.capacity, count=t.count,
-                               fixed_cost=t.fixed_cost)
+                               fixed_cost=t.fixed_cost,
+                               cost_per_distance=t.cost_per_distance)
     if shift_s is not None:
         model.set_shift(shift_s, speed=number("speed_kmh", speed_kmh, lo=0, lo_open=True) / 3.6,
                         unload_time=number("unload_min", unload_min, lo=0) * 60.0,

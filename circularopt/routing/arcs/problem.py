@@ -13,9 +13,14 @@ serving) costs the edge's ``cost``. A *required edge* is a street to serve: it h
 demand, a serving cost (the traversal with service; by default the edge's cost) and a
 rule: ``"either"`` (both sides in one pass, in either allowed direction: a narrow
 residential street) or ``"each"`` (each allowed direction served separately: a wide or
-a one-way street). Vehicles of one capacity leave the depot, may empty their load at an
-unload site (CARP with intermediate facilities) and return to the depot. The cost of a
-plan is the total serving plus deadheading cost (distance).
+a one-way street). Vehicles leave the depot, may empty their load at an unload site
+(CARP with intermediate facilities) and return to the depot. The cost of a plan is the
+total serving plus deadheading cost (distance), times each route's vehicle type's
+``cost_per_distance``, plus the fixed cost of every vehicle used.
+
+*Fleet*: one capacity (:meth:`ArcModel.set_fleet`) or several vehicle types
+(:meth:`ArcModel.add_vehicle_type`, as in the node routing): each with a name, capacity,
+count, fixed cost per vehicle used and cost per distance (default 1).
 
 *Shift* (optional, :meth:`ArcModel.set_shift`): a route's duration, from leaving the
 depot to being back, must not exceed ``shift`` seconds. Time is derived from cost: a
@@ -83,12 +88,14 @@ class RequiredEdge:
 
 @dataclass(frozen=True)
 class ArcVehicleType:
-    """``count`` vehicles of one ``capacity``, each costing ``fixed_cost`` when used."""
+    """``count`` vehicles of one ``capacity``, each costing ``fixed_cost`` when used and
+    ``cost_per_distance`` times the cost of every edge it drives (a multiple of 0.01)."""
 
     name: str
     capacity: float
     count: int
     fixed_cost: float = 0.0
+    cost_per_distance: float = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,6 +187,12 @@ class ArcProblem:
         if self.shift is None or self.break_time <= 0:
             return self.shift
         return max(self.shift - self.break_time, min(self.break_after, self.shift))
+
+    @property
+    def cost_unit(self) -> int:
+        """Integer cost units per cost unit the engines use: 1 when every vehicle type
+        pays its distance once, else 100 (``cost_per_distance`` in hundredths)."""
+        return 1 if all(t.cost_per_distance == 1 for t in self.vehicle_types) else 100
 
     def task_seconds(self, required: int) -> float:
         """Seconds serving required edge ``required`` takes (driving it and its
@@ -348,9 +361,10 @@ class ArcModel:
                        "return_empty": bool(return_empty)}
 
     def add_vehicle_type(self, name: str, *, capacity: float, count: int,
-                         fixed_cost: float = 0.0) -> None:
+                         fixed_cost: float = 0.0, cost_per_distance: float = 1.0) -> None:
         """Add ``count`` vehicles of ``capacity`` named ``name``, each costing
-        ``fixed_cost`` (cost units, as the edges) when it serves a street."""
+        ``fixed_cost`` (cost units, as the edges) when it serves a street and
+        ``cost_per_distance`` (rounded to 0.01) times each edge's cost it drives."""
         name_ = ident("vehicle type", name)
         if any(t.name == name_ for t in self._types):
             raise InputError("vehicle type", name_, "a name not used by another type")
@@ -359,7 +373,9 @@ class ArcModel:
             name_, _quantise(number(f"{w}.capacity", capacity, lo=0, lo_open=True),
                              self._load_scale),
             integer(f"{w}.count", count, lo=1),
-            _quantise(number(f"{w}.fixed_cost", fixed_cost, lo=0), self._scale)))
+            _quantise(number(f"{w}.fixed_cost", fixed_cost, lo=0), self._scale),
+            _quantise(number(f"{w}.cost_per_distance", cost_per_distance, lo=0, lo_open=True),
+                      100)))
 
     def _capacity(self) -> float:
         """The largest capacity; checks that the fleet is given one way only."""

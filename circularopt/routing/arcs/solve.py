@@ -100,8 +100,9 @@ def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float 
     Returns
     -------
     ArcSolution
-        The routes, each with its vehicle type, and the cost (distance plus the fixed
-        cost of the vehicles used); check them with
+        The routes, each with its vehicle type, and the cost (each route's distance
+        times its type's ``cost_per_distance``, plus the fixed cost of the vehicles
+        used); check them with
         :func:`~circularopt.routing.arcs.validate_arc_routes`.
 
     With a shift (:attr:`ArcProblem.shift`) every route's duration is limited to
@@ -140,9 +141,11 @@ def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float 
     twins = twin_table([t.group for t in tasks])
     seqs = [best_directions(matrix, len(points), seq, twins) for seq in seqs]
     routes = _routes(tasks, dh, points, seqs, types)
-    fixed = sum(problem.vehicle_types[k].fixed_cost for s, k in zip(seqs, types, strict=True)
-                if s)
-    cost = _sequence_cost(matrix, points, seqs) / problem.scale + fixed
+    unit = problem.cost_unit
+    kinds = [problem.vehicle_types[k] for s, k in zip(seqs, types, strict=True) if s]
+    weighted = sum(_sequence_cost(matrix, points, [s]) * round(t.cost_per_distance * unit)
+                   for s, t in zip([s for s in seqs if s], kinds, strict=True))
+    cost = weighted / (problem.scale * unit) + sum(t.fixed_cost for t in kinds)
     return ArcSolution(routes, cost, engine, time.perf_counter() - t0)
 
 

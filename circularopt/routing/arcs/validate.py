@@ -39,7 +39,8 @@ _EPS = 1e-6
 
 @dataclass(frozen=True)
 class ArcValidationReport(ValidationReport):
-    """What :func:`validate_arc_routes` found; ``cost`` is serving plus deadheading."""
+    """What :func:`validate_arc_routes` found; ``cost`` is serving plus deadheading
+    (times each route's ``cost_per_distance``) plus ``fixed_cost``."""
 
     deadhead: float = 0.0
     served: int = 0
@@ -269,7 +270,8 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
     deadheading that does not connect the visits, a load above the capacity of the
     route's vehicle type, an unload away from an unload site, a loaded return with
     ``return_empty``, more vehicles than the fleet or of a type than its count, a
-    reported cost (distance plus fixed costs) that differs from the recomputed one, a
+    reported cost (each route's distance times its type's ``cost_per_distance``, plus
+    fixed costs) that differs from the recomputed one, a
     route longer than the shift. Warnings: deadheading longer than the shortest path.
     """
     graph = _graph(problem)
@@ -287,7 +289,9 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
             longest = max(longest, walk.seconds)
         errors += walk.errors
         warnings += walk.warnings
-        cost += walk.cost
+        known = 0 <= route.vehicle_type < len(problem.vehicle_types)
+        cost += walk.cost * (problem.vehicle_types[route.vehicle_type].cost_per_distance
+                             if known else 1.0)
         deadhead += walk.deadhead
     errors += _coverage(problem, served)
     fixed, fleet_errors = _fleet(problem, solution)
