@@ -63,22 +63,24 @@ def _polygon_zones(path: Path) -> list[Any]:
     return zones
 
 
-_TRUCKS = "NAME:CAPACITY_T:COUNT[:FIXED_M],... (e.g. small:4:3,big:8:2:2000)"
+_TRUCKS = ("NAME:CAPACITY_T:COUNT[:FIXED_M[:PER_M]],... "
+           "(e.g. small:4:3,big:8:2:2000:1.2)")
 
 
 def _trucks(text: str) -> list[Any]:
-    """``--trucks``: vehicle types as ``name:capacity_t:count[:fixed_m]``, comma
-    separated (fixed cost in metres of driving, the routes' cost unit; default 0)."""
+    """``--trucks``: vehicle types as ``name:capacity_t:count[:fixed_m[:per_m]]``, comma
+    separated (fixed cost in metres of driving, the routes' cost unit, default 0; cost
+    per metre driven, default 1)."""
     from circularopt.routing.arcs import ArcVehicleType
 
     out = []
     for item in text.split(_SEP):
         parts = item.strip().split(":")
         try:
-            if len(parts) not in (3, 4):
+            if len(parts) not in (3, 4, 5):
                 raise ValueError(item)
-            fixed = float(parts[3]) if len(parts) == 4 else 0.0
-            out.append(ArcVehicleType(parts[0], float(parts[1]), int(parts[2]), fixed))
+            extra = [float(x) for x in parts[3:]] + [0.0, 1.0][len(parts) - 3:]
+            out.append(ArcVehicleType(parts[0], float(parts[1]), int(parts[2]), *extra))
         except ValueError:
             raise InputError("--trucks", item, _TRUCKS) from None
     return out
@@ -108,10 +110,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="where trucks unload (sorting complex or landfill)")
     fleet = p.add_mutually_exclusive_group(required=True)
     fleet.add_argument("--capacity-t", type=float, help="truck capacity, tonnes")
-    fleet.add_argument("--trucks", metavar="NAME:CAPACITY_T:COUNT[:FIXED_M],...",
-                       help="truck types: name, capacity in tonnes, how many, and the fixed "
-                            "cost of using one in metres of driving (default 0), e.g. "
-                            "small:4:3,big:8:2:2000")
+    fleet.add_argument("--trucks", metavar="NAME:CAPACITY_T:COUNT[:FIXED_M[:PER_M]],...",
+                       help="truck types: name, capacity in tonnes, how many, the fixed "
+                            "cost of using one in metres of driving (default 0) and its cost "
+                            "per metre driven (default 1), e.g. small:4:3,big:8:2:2000:1.2")
     p.add_argument("--city", default="bishkek",
                    help="city spec whose [private_houses] figures model the demand "
                         "(default bishkek)")

@@ -262,24 +262,27 @@ def _line(sp: StreetProblem, a: int, b: int) -> list[tuple[float, float]]:
 
 
 def street_layers(sp: StreetProblem, solution: ArcSolution) -> dict[str, Any]:
-    """GeoDataFrames (EPSG:4326): ``served`` (a line per street served, by route and
-    order), ``deadhead`` (a line per drive between streets) and ``sites`` (depot and
-    unload site)."""
+    """GeoDataFrames (EPSG:4326): ``served`` (a line per street served, by route, its
+    ``vehicle_type`` and order), ``deadhead`` (a line per drive between streets) and
+    ``sites`` (depot and unload site)."""
     import geopandas as gpd
     from shapely.geometry import LineString, MultiLineString, Point
 
     served: list[dict[str, Any]] = []
     dead: list[dict[str, Any]] = []
     for truck, route in enumerate(solution.routes, 1):
+        kind = sp.problem.vehicle_types[route.vehicle_type].name
         legs = [(v, v.deadhead) for v in route.visits] + [(None, route.home)]
         for order, (v, nodes) in enumerate(legs, 1):
             parts = [_line(sp, a, b) for a, b in itertools.pairwise(nodes)]
             if parts:
-                dead.append({"truck": truck, "order": order, "kind": "deadhead",
+                dead.append({"truck": truck, "vehicle_type": kind, "order": order,
+                             "kind": "deadhead",
                              "geometry": MultiLineString(parts)})
             if v is not None and v.required is not None:
                 edge = sp.problem.edges[sp.problem.required[v.required].edge]
-                served.append({"truck": truck, "order": order, "kind": "served",
+                served.append({"truck": truck, "vehicle_type": kind, "order": order,
+                               "kind": "served",
                                "street_id": edge.id, "name": edge.name,
                                "geometry": LineString(_line(sp, v.start, v.end))})
     p = sp.problem

@@ -47,7 +47,8 @@ def test_the_big_truck_saves_unloading_trips_unless_it_costs_too_much(
 
 
 @pytest.mark.parametrize(("trucks", "named"), [
-    ("small:0.05", "--trucks"), ("small:x:1", "--trucks"),
+    ("small:0.05", "--trucks"), ("small:x:1", "--trucks"), ("a:1:1:0:1:2", "--trucks"),
+    ("small:1:1:0:0", "vehicle type 'small'.cost_per_distance"),
     ("small:-1:1", "vehicle type 'small'.capacity")])
 def test_bad_truck_types_are_named(network: Path, tmp_path: Path, trucks: str, named: str,
                                    capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,3 +62,11 @@ def test_capacity_and_trucks_exclude_each_other(network: Path, tmp_path: Path) -
         main(["streets", "--network", str(network), "--zone", "42.8707,74.602,1000",
               "--depot", "42.8699,74.5999", "--unload", "42.8716,74.6041",
               "--capacity-t", "1", "--trucks", "a:1:1", "--out", str(tmp_path)])
+
+
+def test_a_dear_metre_keeps_the_big_truck_home(network: Path, tmp_path: Path) -> None:
+    """At 2.5 per metre the big truck's 2,302 m cost 5,755, more than the small one's
+    5,114 m."""
+    assert _run(network, tmp_path / "c", "small:0.05:5,big:1:1:0:2.5") == 0
+    dear = _summary(tmp_path / "c")
+    assert dear["valid"] and dear["trucks_by_type"] == {"small": 1, "big": 0}
