@@ -127,6 +127,10 @@ def test_a_fleet_is_given_one_way_only() -> None:
     with pytest.raises(InputError) as err:
         m.data()
     assert err.value.field == "capacity"
+    m.set_fleet(depot="a", count=2)
+    with pytest.raises(InputError) as err:
+        m.data()
+    assert err.value.field == "count"
     m2 = _model()
     m2.set_fleet(depot="a")
     with pytest.raises(InputError, match="add_vehicle_type"):

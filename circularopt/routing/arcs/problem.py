@@ -381,9 +381,10 @@ class ArcModel:
         """The largest capacity; checks that the fleet is given one way only."""
         f = self._fleet
         assert f is not None
-        if f["capacity"] is not None and self._types:
-            raise InputError("capacity", f["capacity"],
-                             "no capacity in set_fleet when vehicle types are added")
+        for key in ("capacity", "count"):
+            if f[key] is not None and self._types:
+                raise InputError(key, f[key],
+                                 f"no {key} in set_fleet when vehicle types are added")
         if f["capacity"] is None and not self._types:
             raise InputError("capacity", None, "a capacity in set_fleet, or vehicle types "
                              "(add_vehicle_type)")
