@@ -2,13 +2,13 @@
 
 The residential, unclassified and living streets inside the ``--zone`` circles (or the
 ``--zones`` polygons) become collection streets (OSM names kept); trucks of
-``--capacity-t`` tonnes serve them from ``--depot``, unload at ``--unload`` and return
-empty, deadheading along the whole network with its OSM turn restrictions and a U-turn
-penalty. Writes a route sheet per truck
+``--capacity-t`` tonnes (or the types of ``--trucks``) serve them from ``--depot``,
+unload at ``--unload`` and return empty, deadheading along the whole network with its
+OSM turn restrictions and a U-turn penalty. Writes a route sheet per truck
 (CSV + printable HTML, with clock times, the break of ``--break-min`` and the minutes past
 the ``--shift-h`` shift), ``streets.gpkg`` and ``map.png``; prints a validation line.
-Every route is kept within the shift less the break (the break is counted on every
-route, also one too short to reach ``--break-after-h``), with more trucks where needed;
+Every route is kept within the shift, less the break if it lasts beyond
+``--break-after-h`` (a shorter route takes no break), with more trucks where needed;
 the sheets' minutes past the shift stay as a check and any truck back late is named.
 """
 
@@ -63,13 +63,35 @@ def _polygon_zones(path: Path) -> list[Any]:
     return zones
 
 
+_TRUCKS = ("NAME:CAPACITY_T:COUNT[:FIXED_M[:PER_M]],... "
+           "(e.g. small:4:3,big:8:2:2000:1.2)")
+
+
+def _trucks(text: str) -> list[Any]:
+    """``--trucks``: vehicle types as ``name:capacity_t:count[:fixed_m[:per_m]]``, comma
+    separated (fixed cost in metres of driving, the routes' cost unit, default 0; cost
+    per metre driven, default 1)."""
+    from circularopt.routing.arcs import ArcVehicleType
+
+    out = []
+    for item in text.split(_SEP):
+        parts = item.strip().split(":")
+        try:
+            if len(parts) not in (3, 4, 5):
+                raise ValueError(item)
+            extra = [float(x) for x in parts[3:]] + [0.0, 1.0][len(parts) - 3:]
+            out.append(ArcVehicleType(parts[0], float(parts[1]), int(parts[2]), *extra))
+        except ValueError:
+            raise InputError("--trucks", item, _TRUCKS) from None
+    return out
+
+
 def _shift_seconds(options: Any) -> float:
-    """Seconds a route may take: the shift less the break (``SheetOptions``)."""
-    seconds = options.shift_h * 3600.0 - options.break_min * 60.0
-    if seconds <= 0:
+    """Seconds of the shift (``SheetOptions``), checked to be longer than the break."""
+    if options.shift_h * 60.0 <= options.break_min:
         raise InputError("--break-min", options.break_min,
                          f"fewer minutes than the {options.shift_h:g}-hour shift")
-    return float(seconds)
+    return float(options.shift_h * 3600.0)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -86,7 +108,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--depot", required=True, metavar="LAT,LON", help="truck depot")
     p.add_argument("--unload", required=True, metavar="LAT,LON",
                    help="where trucks unload (sorting complex or landfill)")
-    p.add_argument("--capacity-t", type=float, required=True, help="truck capacity, tonnes")
+    fleet = p.add_mutually_exclusive_group(required=True)
+    fleet.add_argument("--capacity-t", type=float, help="truck capacity, tonnes")
+    fleet.add_argument("--trucks", metavar="NAME:CAPACITY_T:COUNT[:FIXED_M[:PER_M]],...",
+                       help="truck types: name, capacity in tonnes, how many, the fixed "
+                            "cost of using one in metres of driving (default 0) and its cost "
+                            "per metre driven (default 1), e.g. small:4:3,big:8:2:2000:1.2")
     p.add_argument("--city", default="bishkek",
                    help="city spec whose [private_houses] figures model the demand "
                         "(default bishkek)")
@@ -107,9 +134,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="minutes per unloading stop (default 20)")
     p.add_argument("--shift-h", type=float, default=12.0,
                    help="shift length in hours (default 12: 09:00-21:00); every route "
-                        "is kept within it, less the break, using more trucks if needed")
+                        "is kept within it (less the break if one is due), using more "
+                        "trucks if needed")
     p.add_argument("--break-min", type=float, default=0.0,
-                   help="a break of this many minutes on every route (default 0: none)")
+                   help="a break of this many minutes on every route that lasts beyond "
+                        "--break-after-h (default 0: none)")
     p.add_argument("--break-after-h", type=float, default=4.0,
                    help="hours after the shift start from which the break is taken, "
                         "between two streets (default 4)")
@@ -153,6 +182,7 @@ def _streets(args: argparse.Namespace) -> int:
                            unload_min=args.unload_min, shift_h=args.shift_h,
                            break_min=args.break_min, break_after_h=args.break_after_h)
     demand = StreetDemand.of_city(load_spec(args.city))
+    trucks = [] if args.trucks is None else _trucks(args.trucks)
     from circularopt.network import load_network
 
     console.print(tr("loading road network {path} ...", path=escape(str(path))))
@@ -163,9 +193,11 @@ def _streets(args: argparse.Namespace) -> int:
     u_turn_m = DEFAULT_U_TURN_M if args.u_turn_m is None else args.u_turn_m
     sp = network_problem(net, streets, depot=(depot[0], depot[1]),
                          unload=(unload[0], unload[1]), capacity_t=args.capacity_t,
+                         vehicle_types=trucks,
                          tags=tags, turns=turns, u_turn_m=u_turn_m,
                          shift_s=_shift_seconds(options), speed_kmh=options.speed_kmh,
-                         unload_min=options.unload_min)
+                         unload_min=options.unload_min, break_min=options.break_min,
+                         break_after_h=options.break_after_h)
     console.print(tr("{n} collection streets in {z} zones ({km:.2f} km, {t:.2f} t/day, "
                      "modelled); {r} turn restrictions, U-turn {u:g} m",
                      n=len(streets), z=len(zones), km=sum(s.km for s in streets),
@@ -179,12 +211,15 @@ def _streets(args: argparse.Namespace) -> int:
     files = write_street_outputs(sp, solution, report, args.out, options=options,
                                  notes=notes)
     summary = {"network": str(path), "zones": args.zone, "depot": depot, "unload": unload,
-               "capacity_t": args.capacity_t, "engine": args.engine, "seed": args.seed,
+               "capacity_t": args.capacity_t,
+               "trucks_by_type": _by_type(sp.problem, solution), "engine": args.engine,
+               "seed": args.seed,
                "time_limit": args.time_limit, "clock": args.clock, "u_turn_m": u_turn_m,
                "streets": len(streets), "valid": report.ok, "cost_m": report.cost,
+               "fixed_cost_m": report.fixed_cost,
                "deadhead_m": report.deadhead, "u_turns": report.u_turns,
                "trucks": report.vehicles, "violations": list(report.violations),
-               "shift_limit_s": sp.problem.shift,
+               "shift_limit_s": sp.problem.route_limit,
                "longest_route_min": round(report.longest_route_s / 60, 1),
                "shift": {"start": options.start, "hours": options.shift_h,
                          "break_min": options.break_min,
@@ -198,6 +233,15 @@ def _streets(args: argparse.Namespace) -> int:
                          "{m} min after the {h:g}-hour shift (see its route sheet)",
                          truck=over["truck"], back=over["back"],
                          m=over["over_min"], h=options.shift_h))
+    if trucks:
+        console.print(tr("trucks by type: {types}", types=", ".join(
+            f"{k} {n}" for k, n in summary["trucks_by_type"].items())), markup=False)
     console.print(tr("wrote {n} files to {out}", n=len(files) + 1, out=str(args.out)),
                   markup=False)
     return 0 if report.ok else 1
+
+
+def _by_type(problem: Any, solution: Any) -> dict[str, int]:
+    """Trucks used per vehicle type, in the order of the types."""
+    used = [problem.vehicle_types[r.vehicle_type].name for r in solution.routes if r.served()]
+    return {t.name: used.count(t.name) for t in problem.vehicle_types}

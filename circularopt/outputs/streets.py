@@ -135,6 +135,7 @@ def _sheet(sp: StreetProblem, steps: dict[tuple[int, int], float], opt: SheetOpt
            truck: int, route: ArcRoute) -> list[dict[str, Any]]:
     per_min = opt.speed_kmh * 1000 / 60  # metres per minute
     clock, load, rows = opt.start_min, 0.0, []
+    kind = sp.problem.vehicle_types[route.vehicle_type].name
     rest_due = opt.start_min + opt.break_after_h * 60.0 if opt.break_min > 0 else math.inf
     prev: int | None = None
     for v in route.visits:
@@ -174,7 +175,7 @@ def _sheet(sp: StreetProblem, steps: dict[tuple[int, int], float], opt: SheetOpt
                  "direction": "", "households": 0, "serve_km": 0.0, "depart": "",
                  "load_t": round(load, 3), "u_turns": _u_turns(prev, route.home)[0],
                  "over_shift_min": _over(clock, opt), "modelled_demand": True})
-    return [{**r, "order": k} for k, r in enumerate(rows, 1)]
+    return [{**r, "vehicle_type": kind, "order": k} for k, r in enumerate(rows, 1)]
 
 
 def _over(clock: float, opt: SheetOptions) -> int:
@@ -199,8 +200,8 @@ def shift_overruns(sheets: Sequence[Sequence[Mapping[str, Any]]]) -> list[dict[s
             for rows in sheets if rows and rows[-1]["over_shift_min"] > 0]
 
 
-_COLUMNS = ("truck", "order", "kind", "street", "street_id", "direction", "households",
-            "deadhead_km", "serve_km", "arrive", "depart", "load_t", "u_turns",
+_COLUMNS = ("truck", "vehicle_type", "order", "kind", "street", "street_id", "direction",
+            "households", "deadhead_km", "serve_km", "arrive", "depart", "load_t", "u_turns",
             "over_shift_min", "modelled_demand")
 
 
@@ -225,10 +226,10 @@ def _html(rows: list[dict[str, Any]], title: str, lines: Sequence[str]) -> str:
     labels = _labels()
     kinds = {"serve": tr("collect"), "unload": tr("unload"), "break": tr("break"),
              "return": tr("return")}
-    head = "".join(f"<th>{html.escape(labels[c])}</th>" for c in _COLUMNS[1:-1])
+    head = "".join(f"<th>{html.escape(labels[c])}</th>" for c in _COLUMNS[2:-1])
     body = "".join("<tr>" + "".join(
         f"<td>{html.escape(str(kinds[r[c]] if c == 'kind' else r[c]))}</td>"
-        for c in _COLUMNS[1:-1]) + "</tr>" for r in rows)
+        for c in _COLUMNS[2:-1]) + "</tr>" for r in rows)
     notes = "".join(f"<p>{html.escape(x)}</p>" for x in lines)
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>"
@@ -261,24 +262,27 @@ def _line(sp: StreetProblem, a: int, b: int) -> list[tuple[float, float]]:
 
 
 def street_layers(sp: StreetProblem, solution: ArcSolution) -> dict[str, Any]:
-    """GeoDataFrames (EPSG:4326): ``served`` (a line per street served, by route and
-    order), ``deadhead`` (a line per drive between streets) and ``sites`` (depot and
-    unload site)."""
+    """GeoDataFrames (EPSG:4326): ``served`` (a line per street served, by route, its
+    ``vehicle_type`` and order), ``deadhead`` (a line per drive between streets) and
+    ``sites`` (depot and unload site)."""
     import geopandas as gpd
     from shapely.geometry import LineString, MultiLineString, Point
 
     served: list[dict[str, Any]] = []
     dead: list[dict[str, Any]] = []
     for truck, route in enumerate(solution.routes, 1):
+        kind = sp.problem.vehicle_types[route.vehicle_type].name
         legs = [(v, v.deadhead) for v in route.visits] + [(None, route.home)]
         for order, (v, nodes) in enumerate(legs, 1):
             parts = [_line(sp, a, b) for a, b in itertools.pairwise(nodes)]
             if parts:
-                dead.append({"truck": truck, "order": order, "kind": "deadhead",
+                dead.append({"truck": truck, "vehicle_type": kind, "order": order,
+                             "kind": "deadhead",
                              "geometry": MultiLineString(parts)})
             if v is not None and v.required is not None:
                 edge = sp.problem.edges[sp.problem.required[v.required].edge]
-                served.append({"truck": truck, "order": order, "kind": "served",
+                served.append({"truck": truck, "vehicle_type": kind, "order": order,
+                               "kind": "served",
                                "street_id": edge.id, "name": edge.name,
                                "geometry": LineString(_line(sp, v.start, v.end))})
     p = sp.problem
@@ -345,7 +349,9 @@ def write_street_outputs(sp: StreetProblem, solution: ArcSolution,
         k = rows[0]["truck"]
         csv_path, html_path = folder / f"route-{k}.csv", folder / f"route-{k}.html"
         _write_csv(rows, csv_path)
-        html_path.write_text(_html(rows, tr("Route sheet: truck {k}", k=k),
+        title = (tr("Route sheet: truck {k}", k=k) if len(sp.problem.vehicle_types) == 1
+                 else tr("Route sheet: truck {k} ({type})", k=k, type=rows[0]["vehicle_type"]))
+        html_path.write_text(_html(rows, title,
                                    [*lines, _shift_line(rows, opt)]), encoding="utf-8")
         written += [csv_path, html_path]
     layers = street_layers(sp, solution)

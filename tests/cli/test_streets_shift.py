@@ -25,8 +25,8 @@ def test_a_short_shift_takes_more_trucks(network: Path, tmp_path: Path) -> None:
     long = json.loads((tmp_path / "long" / "summary.json").read_text())
     short = json.loads((tmp_path / "short" / "summary.json").read_text())
     assert long["trucks"] == 1 and long["longest_route_min"] > 50
-    assert short["valid"] and short["trucks"] > 1 and short["shift_limit_s"] == 3000
-    assert short["longest_route_min"] <= 50 and short["shift"]["over"] == []
+    assert short["valid"] and short["trucks"] > 1 and short["shift_limit_s"] == 3600
+    assert short["longest_route_min"] <= 60 and short["shift"]["over"] == []
 
 
 def test_a_street_longer_than_the_shift_is_named(network: Path, tmp_path: Path,
@@ -35,3 +35,14 @@ def test_a_street_longer_than_the_shift_is_named(network: Path, tmp_path: Path,
     printed = " ".join(capsys.readouterr().out.split())
     assert "InfeasibleError" in printed and "Lenin Street" in printed
     assert "more than the 3.0 min shift" in printed
+
+
+def test_a_break_due_within_the_shift_shortens_every_route(network: Path,
+                                                           tmp_path: Path) -> None:
+    """A 1-hour shift, a 10 min break due after half an hour: routes end by 50 min
+    (the break due after 4 h, the default, never falls in a 1-hour shift: 60 min)."""
+    assert _run(network, tmp_path / "b", "--shift-h", "1", "--break-min", "10",
+                "--break-after-h", "0.5") == 0
+    short = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert short["valid"] and short["shift_limit_s"] == 3000
+    assert short["longest_route_min"] <= 50 and short["shift"]["over"] == []

@@ -10,6 +10,7 @@ from circularopt.routing.arcs.problem import (
     ArcEdge,
     ArcModel,
     ArcProblem,
+    ArcVehicleType,
     RequiredEdge,
     ServeRule,
 )
@@ -19,6 +20,6 @@ from circularopt.routing.arcs.tasks import ArcTask, build_tasks, shortest_paths,
 from circularopt.routing.arcs.validate import ArcValidationReport, validate_arc_routes
 
 __all__ = ["ENGINES", "RULES", "ArcEdge", "ArcModel", "ArcProblem", "ArcRoute",
-           "ArcSolution", "ArcTask", "ArcValidationReport", "ArcVisit", "RequiredEdge",
-           "ServeRule", "build_tasks", "shortest_paths", "solve_arcs", "task_matrix",
-           "validate_arc_routes"]
+           "ArcSolution", "ArcTask", "ArcValidationReport", "ArcVehicleType", "ArcVisit",
+           "RequiredEdge", "ServeRule", "build_tasks", "shortest_paths", "solve_arcs",
+           "task_matrix", "validate_arc_routes"]

@@ -32,24 +32,34 @@ _NO_LIMIT = pyvrp.VehicleType().shift_duration
 
 
 def _vehicle_types(problem: ArcProblem, points: tuple[int, ...], matrix: np.ndarray,
-                   durations: np.ndarray | None) -> list[pyvrp.VehicleType]:
-    """One type; with ``return_empty`` one per unload site, ending there and paying the
-    drive home as a fixed cost (exact: it is the same for every route of the type).
-    With a shift, a type's shift duration is the shift less its drive home."""
-    cap = [round(problem.capacity * problem.load_scale)]
+                   durations: np.ndarray | None) -> tuple[list[pyvrp.VehicleType], list[int]]:
+    """PyVRP's vehicle types and, for each, the index of its arc vehicle type: one per
+    arc type; with ``return_empty`` one per arc type and unload site, ending there and
+    paying the drive home as a fixed cost (exact: it is the same for every route of the
+    type) on top of the type's own. With a shift, a type's shift duration is the route
+    limit (:attr:`ArcProblem.route_limit`: PyVRP has no breaks; this limit is exact for
+    one break) less its drive home."""
     reloads = list(range(1, len(points)))
+    ends = reloads if problem.return_empty else [0]
 
     def limit(end: int) -> int:
-        if durations is None or problem.shift is None:
+        if durations is None or problem.route_limit is None:
             return _NO_LIMIT
-        return max(0, int(problem.shift) - int(durations[end, 0]))
+        return max(0, int(problem.route_limit) - int(durations[end, 0]))
 
-    if not problem.return_empty:
-        return [pyvrp.VehicleType(problem.num_vehicles, cap, 0, 0, shift_duration=limit(0),
-                                  reload_depots=reloads)]
-    return [pyvrp.VehicleType(problem.num_vehicles, cap, 0, j, fixed_cost=int(matrix[j, 0]),
-                              shift_duration=limit(j), reload_depots=reloads)
-            for j in reloads]
+    out, owner = [], []
+    for k, t in enumerate(problem.vehicle_types):
+        unit = problem.cost_unit
+        weight = round(t.cost_per_distance * unit)
+        fixed = round(t.fixed_cost * problem.scale) * unit
+        for j in ends:
+            out.append(pyvrp.VehicleType(
+                t.count, [round(t.capacity * problem.load_scale)], 0, j,
+                fixed_cost=fixed + (int(matrix[j, 0]) * weight if j else 0),
+                shift_duration=limit(j), reload_depots=reloads, name=t.name,
+                unit_distance_cost=weight))
+            owner.append(k)
+    return out, owner
 
 
 def _data(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
@@ -69,7 +79,7 @@ def _data(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
     client_groups = [pyvrp.ClientGroup(m, required=True) for m in members]
     matrices: list[Any] = [matrix, np.zeros_like(matrix) if durations is None else durations]
     return pyvrp.ProblemData(locs, clients, depots,
-                             _vehicle_types(problem, points, matrix, durations),
+                             _vehicle_types(problem, points, matrix, durations)[0],
                              matrices[:1], matrices[1:], client_groups)
 
 
@@ -106,17 +116,24 @@ def _initial_penalty(tasks: tuple[ArcTask, ...], matrix: np.ndarray, load_scale:
 
 def solve_pyvrp_arcs(problem: ArcProblem, tasks: tuple[ArcTask, ...], groups: int,
                      matrix: np.ndarray, points: tuple[int, ...], budget: Budget,
-                     seed: int, durations: np.ndarray | None = None) -> list[list[int]]:
+                     seed: int, durations: np.ndarray | None = None
+                     ) -> tuple[list[list[int]], list[int]]:
     """Solve; each route as its sequence of task indices and ``-1 - j`` for an unload at
-    ``points[j]`` (the final unload of ``return_empty`` included). With ``durations``
-    each route's duration is limited to the problem's shift."""
+    ``points[j]`` (the final unload of ``return_empty`` included), and the index of
+    each route's vehicle type. With ``durations`` each route's duration is limited to
+    the problem's shift. With ``return_empty`` and several unload sites a type's count
+    applies per site (PyVRP has no limit across vehicle types); the validator reports
+    a plan using more."""
     data = _data(problem, tasks, groups, matrix, points, durations)
-    result = iterated_local_search(data, budget, seed, _params(groups),
-                                   _initial_penalty(tasks, matrix, problem.load_scale))
-    routes = []
+    result = iterated_local_search(
+        data, budget, seed, _params(groups),
+        _initial_penalty(tasks, matrix, problem.load_scale) * problem.cost_unit)
+    owner = _vehicle_types(problem, points, matrix, durations)[1]
+    routes, types = [], []
     for r in result.best.routes():
+        types.append(owner[r.vehicle_type()])
         seq = [act.idx if act.is_client() else -1 - act.idx for act in list(r.schedule())[1:-1]]
         if problem.return_empty:
             seq.append(-1 - r.end_depot())
         routes.append(seq)
-    return routes
+    return routes, types

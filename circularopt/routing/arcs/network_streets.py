@@ -28,7 +28,7 @@ from circularopt.exceptions import InputError
 from circularopt.geo import great_circle
 from circularopt.network.graph import RoadNetwork
 from circularopt.network.turns import TurnAwareGraph
-from circularopt.routing.arcs.problem import ArcModel, ArcProblem
+from circularopt.routing.arcs.problem import ArcModel, ArcProblem, ArcVehicleType
 from circularopt.routing.arcs.streets import DEFAULT_U_TURN_M, RULE_OF
 from circularopt.scenario import CollectionStreet
 
@@ -319,14 +319,19 @@ def _add_network(model: ArcModel, net: RoadNetwork, tags: Sequence[EdgeTags] | N
 
 def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *,
                     depot: tuple[float, float], unload: tuple[float, float],
-                    capacity_t: float, tags: Sequence[EdgeTags] | None = None,
+                    capacity_t: float | None = None,
+                    vehicle_types: Sequence[ArcVehicleType] = (),
+                    tags: Sequence[EdgeTags] | None = None,
                     turns: TurnAwareGraph | None = None,
                     u_turn_m: float = DEFAULT_U_TURN_M, count: int | None = None,
                     detour: float = 1.3, name: str = "curbside",
                     shift_s: float | None = None, speed_kmh: float = 15.0,
-                    unload_min: float = 20.0) -> StreetProblem:
+                    unload_min: float = 20.0, break_min: float = 0.0,
+                    break_after_h: float = 0.0) -> StreetProblem:
     """Serving ``streets`` (edges of ``network``, by their OSM node ids) from ``depot``
-    with trucks of ``capacity_t`` tonnes that unload at ``unload`` and return empty.
+    with trucks of ``capacity_t`` tonnes (or of ``vehicle_types``: capacities in
+    tonnes, fixed costs in metres of driving) that unload at ``unload`` and return
+    empty.
 
     Trucks deadhead along every road of the network, honouring the turn restrictions of
     ``turns`` (e.g. :func:`~circularopt.network.turn_graph_for`) and paying ``u_turn_m``
@@ -334,7 +339,8 @@ def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *
     node by a straight line x ``detour`` (edges ``connector-*``). Costs are metres.
     With ``shift_s`` every route must be back within that many seconds: trucks drive
     ``speed_kmh`` (assumed; the network's own travel times are not used), spend each
-    street's ``service_minutes`` there and ``unload_min`` per unloading stop.
+    street's ``service_minutes`` there and ``unload_min`` per unloading stop; a route
+    longer than ``break_after_h`` hours also takes a break of ``break_min`` within it.
 
     Raises
     ------
@@ -373,9 +379,15 @@ def network_problem(network: RoadNetwork, streets: Sequence[CollectionStreet], *
     _add_turns(model, network, turns, number("u_turn_m", u_turn_m, lo=0))
     model.add_unload_site("unload")
     model.set_fleet(depot="depot", capacity=capacity_t, count=count, return_empty=True)
+    for t in vehicle_types:
+        model.add_vehicle_type(t.name, capacity=t.capacity, count=t.count,
+                               fixed_cost=t.fixed_cost,
+                               cost_per_distance=t.cost_per_distance)
     if shift_s is not None:
         model.set_shift(shift_s, speed=number("speed_kmh", speed_kmh, lo=0, lo_open=True) / 3.6,
-                        unload_time=number("unload_min", unload_min, lo=0) * 60.0)
+                        unload_time=number("unload_min", unload_min, lo=0) * 60.0,
+                        break_time=number("break_min", break_min, lo=0) * 60.0,
+                        break_after=number("break_after_h", break_after_h, lo=0) * 3600.0)
     shapes = {(int(network.edge_tails[e]), int(network.indices[e])): _shape(network, e)
               for e in range(network.n_edges)}
     return StreetProblem(model.data(), MappingProxyType(chosen),

@@ -13,15 +13,25 @@ serving) costs the edge's ``cost``. A *required edge* is a street to serve: it h
 demand, a serving cost (the traversal with service; by default the edge's cost) and a
 rule: ``"either"`` (both sides in one pass, in either allowed direction: a narrow
 residential street) or ``"each"`` (each allowed direction served separately: a wide or
-a one-way street). Vehicles of one capacity leave the depot, may empty their load at an
-unload site (CARP with intermediate facilities) and return to the depot. The cost of a
-plan is the total serving plus deadheading cost (distance).
+a one-way street). Vehicles leave the depot, may empty their load at an unload site
+(CARP with intermediate facilities) and return to the depot. The cost of a plan is the
+total serving plus deadheading cost (distance), times each route's vehicle type's
+``cost_per_distance``, plus the fixed cost of every vehicle used.
+
+*Fleet*: one capacity (:meth:`ArcModel.set_fleet`) or several vehicle types
+(:meth:`ArcModel.add_vehicle_type`, as in the node routing): each with a name, capacity,
+count, fixed cost per vehicle used and cost per distance (default 1).
 
 *Shift* (optional, :meth:`ArcModel.set_shift`): a route's duration, from leaving the
 depot to being back, must not exceed ``shift`` seconds. Time is derived from cost: a
 route takes its cost (serving, deadheading and U-turn penalties) divided by ``speed``
 (cost units per second), plus each served street's ``service_time`` and
 ``unload_time`` per unloading stop. A U-turn thus takes its penalty's worth of driving.
+A *break* of ``break_time`` seconds is due on a route that lasts longer than
+``break_after`` seconds, taken between two visits at any time after that: such a route
+must end ``break_time`` before the shift's end. The longest route is then
+:attr:`ArcProblem.route_limit`, a single duration both engines enforce exactly (a route
+cannot gain from where its break is: costs do not depend on time).
 
 *Turns* (optional): a U-turn penalty (added to the cost each time a vehicle drives
 ``a -> b -> a`` within a run, serving or deadheading) and turn restrictions as node
@@ -40,7 +50,8 @@ from circularopt._validate import choice, ident, integer, number
 from circularopt.exceptions import InfeasibleError, InputError
 from circularopt.i18n import tr
 
-__all__ = ["RULES", "ArcEdge", "ArcModel", "ArcProblem", "RequiredEdge", "ServeRule"]
+__all__ = ["RULES", "ArcEdge", "ArcModel", "ArcProblem", "ArcVehicleType", "RequiredEdge",
+           "ServeRule"]
 
 ServeRule = Literal["either", "each"]
 RULES: tuple[str, ...] = ("either", "each")
@@ -75,6 +86,18 @@ class RequiredEdge:
     service_time: float = 0.0
 
 
+@dataclass(frozen=True)
+class ArcVehicleType:
+    """``count`` vehicles of one ``capacity``, each costing ``fixed_cost`` when used and
+    ``cost_per_distance`` times the cost of every edge it drives (a multiple of 0.01)."""
+
+    name: str
+    capacity: float
+    count: int
+    fixed_cost: float = 0.0
+    cost_per_distance: float = 1.0
+
+
 @dataclass(frozen=True, eq=False)
 class ArcProblem:
     """A frozen arc-routing problem; build it with :class:`ArcModel`.
@@ -90,9 +113,9 @@ class ArcProblem:
     depot
         Index of the depot node.
     capacity
-        Vehicle capacity (same unit as the demands).
+        Vehicle capacity (same unit as the demands); with ``vehicle_types`` the largest.
     num_vehicles
-        Vehicles available.
+        Vehicles available; with ``vehicle_types`` their total count.
     unload_nodes
         Nodes where a vehicle may empty its load mid-route (empty: none).
     return_empty
@@ -113,6 +136,12 @@ class ArcProblem:
         Cost units per second, turning cost into driving time (used with ``shift``).
     unload_time
         Seconds per unloading stop (used with ``shift``).
+    break_time, break_after
+        A break of ``break_time`` seconds on every route longer than ``break_after``
+        seconds (used with ``shift``; keyword-only).
+    vehicle_types
+        The fleet by type; keyword-only; empty (the default) stands for one type
+        ``"truck"`` of ``num_vehicles`` vehicles of ``capacity`` without fixed cost.
     """
 
     name: str
@@ -133,6 +162,9 @@ class ArcProblem:
     shift: float | None = field(default=None, kw_only=True)
     speed: float = field(default=1.0, kw_only=True)
     unload_time: float = field(default=0.0, kw_only=True)
+    break_time: float = field(default=0.0, kw_only=True)
+    break_after: float = field(default=0.0, kw_only=True)
+    vehicle_types: tuple[ArcVehicleType, ...] = field(default=(), kw_only=True)
     _edge_index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -140,7 +172,27 @@ class ArcProblem:
             number("shift", self.shift, lo=0, lo_open=True)
         number("speed", self.speed, lo=0, lo_open=True)
         number("unload_time", self.unload_time, lo=0)
+        number("break_after", self.break_after, lo=0)
+        if self.shift is not None:
+            _break_time(self.break_time, self.shift)
+        if not self.vehicle_types:
+            object.__setattr__(self, "vehicle_types", (
+                ArcVehicleType("truck", self.capacity, self.num_vehicles),))
         object.__setattr__(self, "_edge_index", {e.id: k for k, e in enumerate(self.edges)})
+
+    @property
+    def route_limit(self) -> float | None:
+        """Longest route in seconds (``None``: no shift): the shift less the break, or
+        up to ``break_after`` (no break due) if that is longer."""
+        if self.shift is None or self.break_time <= 0:
+            return self.shift
+        return max(self.shift - self.break_time, min(self.break_after, self.shift))
+
+    @property
+    def cost_unit(self) -> int:
+        """Integer cost units per cost unit the engines use: 1 when every vehicle type
+        pays its distance once, else 100 (``cost_per_distance`` in hundredths)."""
+        return 1 if all(t.cost_per_distance == 1 for t in self.vehicle_types) else 100
 
     def task_seconds(self, required: int) -> float:
         """Seconds serving required edge ``required`` takes (driving it and its
@@ -170,6 +222,14 @@ class ArcProblem:
         return (f"{self.name}: {len(self.nodes)} nodes, {len(self.edges)} edges, "
                 f"{self.num_required} required, capacity {self.capacity:g}, "
                 f"{len(self.unload_nodes)} unload sites")
+
+
+def _break_time(seconds: float, shift: float) -> float:
+    """``seconds`` of break, checked to be at least 0 and shorter than the shift."""
+    x = number("break_time", seconds, lo=0)
+    if x >= shift:
+        raise InputError("break_time", seconds, f"fewer seconds than the shift ({shift:g})")
+    return x
 
 
 def _quantise(x: float, scale: int) -> float:
@@ -213,6 +273,7 @@ class ArcModel:
         self._u_turn = 0.0
         self._turns: dict[tuple[int, int, int], bool] = {}
         self._shift: dict[str, Any] = {}
+        self._types: list[ArcVehicleType] = []
 
     def _node(self, where: str, node: Any) -> int:
         key = str(node)
@@ -276,23 +337,59 @@ class ArcModel:
                              "a turn along two edges added with add_edge")
         self._turns[turn] = bool(only)
 
-    def set_shift(self, seconds: float, *, speed: float, unload_time: float = 0.0) -> None:
+    def set_shift(self, seconds: float, *, speed: float, unload_time: float = 0.0,
+                  break_time: float = 0.0, break_after: float = 0.0) -> None:
         """Limit every route to ``seconds`` from the depot back to the depot, driving
-        ``speed`` cost units per second and spending ``unload_time`` seconds per
-        unloading stop (time model: module docstring)."""
-        self._shift = {"shift": number("shift", seconds, lo=0, lo_open=True),
-                       "speed": number("speed", speed, lo=0, lo_open=True),
-                       "unload_time": number("unload_time", unload_time, lo=0)}
+        ``speed`` cost units per second, spending ``unload_time`` seconds per
+        unloading stop and a break of ``break_time`` seconds once it lasts longer than
+        ``break_after`` (time model: module docstring)."""
+        shift = number("shift", seconds, lo=0, lo_open=True)
+        self._shift = {"shift": shift, "speed": number("speed", speed, lo=0, lo_open=True),
+                       "unload_time": number("unload_time", unload_time, lo=0),
+                       "break_time": _break_time(break_time, shift),
+                       "break_after": number("break_after", break_after, lo=0)}
 
-    def set_fleet(self, *, depot: Any, capacity: float, count: int | None = None,
-                  return_empty: bool = False) -> None:
+    def set_fleet(self, *, depot: Any, capacity: float | None = None,
+                  count: int | None = None, return_empty: bool = False) -> None:
         """The depot and the vehicles: ``count`` of ``capacity`` (default: one vehicle
-        per required edge, i.e. an unlimited fleet)."""
-        self._fleet = {"depot": self._node("depot", depot),
-                       "capacity": _quantise(number("capacity", capacity, lo=0,
-                                                    lo_open=True), self._load_scale),
+        per required edge, i.e. an unlimited fleet), or, without ``capacity`` and
+        ``count``, the types added with :meth:`add_vehicle_type`."""
+        cap = None if capacity is None else _quantise(
+            number("capacity", capacity, lo=0, lo_open=True), self._load_scale)
+        self._fleet = {"depot": self._node("depot", depot), "capacity": cap,
                        "count": None if count is None else integer("count", count, lo=1),
                        "return_empty": bool(return_empty)}
+
+    def add_vehicle_type(self, name: str, *, capacity: float, count: int,
+                         fixed_cost: float = 0.0, cost_per_distance: float = 1.0) -> None:
+        """Add ``count`` vehicles of ``capacity`` named ``name``, each costing
+        ``fixed_cost`` (cost units, as the edges) when it serves a street and
+        ``cost_per_distance`` (rounded to 0.01) times each edge's cost it drives."""
+        name_ = ident("vehicle type", name)
+        if any(t.name == name_ for t in self._types):
+            raise InputError("vehicle type", name_, "a name not used by another type")
+        w = f"vehicle type {name_!r}"
+        self._types.append(ArcVehicleType(
+            name_, _quantise(number(f"{w}.capacity", capacity, lo=0, lo_open=True),
+                             self._load_scale),
+            integer(f"{w}.count", count, lo=1),
+            _quantise(number(f"{w}.fixed_cost", fixed_cost, lo=0), self._scale),
+            _quantise(number(f"{w}.cost_per_distance", cost_per_distance, lo=0, lo_open=True),
+                      100)))
+
+    def _capacity(self) -> float:
+        """The largest capacity; checks that the fleet is given one way only."""
+        f = self._fleet
+        assert f is not None
+        for key in ("capacity", "count"):
+            if f[key] is not None and self._types:
+                raise InputError(key, f[key],
+                                 f"no {key} in set_fleet when vehicle types are added")
+        if f["capacity"] is None and not self._types:
+            raise InputError("capacity", None, "a capacity in set_fleet, or vehicle types "
+                             "(add_vehicle_type)")
+        return float(f["capacity"] if f["capacity"] is not None
+                     else max(t.capacity for t in self._types))
 
     def data(self) -> ArcProblem:
         """Check the fleet and the demands and return the frozen problem.
@@ -310,20 +407,23 @@ class ArcModel:
         if not self._required:
             raise InputError("required edges", [], "at least one street to serve (require)")
         f = self._fleet
+        capacity = self._capacity()
         for r in self._required.values():
-            if r.demand > f["capacity"]:
+            if r.demand > capacity:
                 raise InfeasibleError(tr(
                     "street {street!r} has demand {demand:g}, more than a vehicle carries "
                     "({capacity:g}); split the street", street=self._edges[r.edge].id,
-                    demand=r.demand, capacity=f["capacity"]))
+                    demand=r.demand, capacity=capacity))
         if f["return_empty"] and not self._unload:
             raise InfeasibleError(tr("vehicles must return empty but there is no unload "
                                      "site; add one with add_unload_site"))
         required = tuple(self._required[k] for k in sorted(self._required))
         count = f["count"] or max(1, sum(2 if r.rule == "each" else 1 for r in required))
+        if self._types:
+            count = sum(t.count for t in self._types)
         return ArcProblem(self._name, self._nodes, tuple(self._edges), required, f["depot"],
-                          f["capacity"], count, tuple(self._unload), f["return_empty"],
+                          capacity, count, tuple(self._unload), f["return_empty"],
                           self._scale, self._load_scale, self._convention, self._u_turn,
                           tuple(t for t, only in self._turns.items() if not only),
                           tuple(t for t, only in self._turns.items() if only),
-                          **self._shift)
+                          vehicle_types=tuple(self._types), **self._shift)

@@ -41,10 +41,12 @@ class ArcVisit:
 @dataclass(frozen=True)
 class ArcRoute:
     """A vehicle's route from the depot: its visits, then ``home``, the deadheading
-    nodes back to the depot."""
+    nodes back to the depot; ``vehicle_type`` indexes
+    :attr:`ArcProblem.vehicle_types`."""
 
     visits: tuple[ArcVisit, ...]
     home: tuple[int, ...]
+    vehicle_type: int = 0
 
     def served(self) -> tuple[int, ...]:
         """Indices of the required edges served, in order."""
@@ -53,7 +55,8 @@ class ArcRoute:
 
 @dataclass(frozen=True)
 class ArcSolution:
-    """The routes an engine found, with the cost it reported and how long it took."""
+    """The routes an engine found, with the cost it reported (distance plus the fixed
+    cost of the vehicles used) and how long it took."""
 
     routes: tuple[ArcRoute, ...]
     cost: float

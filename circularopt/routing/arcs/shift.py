@@ -18,7 +18,7 @@ from circularopt.i18n import tr
 from circularopt.routing.arcs.problem import ArcProblem
 from circularopt.routing.arcs.tasks import ArcTask, Deadheads
 
-__all__ = ["BIG_SECONDS", "check_shift", "duration_matrix", "first_fit"]
+__all__ = ["BIG_SECONDS", "check_shift", "duration_matrix", "first_fit", "fit_capacity"]
 
 BIG_SECONDS = 10**9
 """Seconds standing for an unreachable pair."""
@@ -41,7 +41,8 @@ def check_shift(problem: ArcProblem, tasks: tuple[ArcTask, ...], durations: np.n
                 points: tuple[int, ...]) -> None:
     """Raise InfeasibleError naming a street that no route can serve within the shift
     (the depot, the street alone, an unload if the vehicle must return empty, home)."""
-    if problem.shift is None:
+    limit = problem.route_limit
+    if limit is None or problem.shift is None:
         return
     m = len(points)
     best: dict[int, int] = {}
@@ -53,13 +54,18 @@ def check_shift(problem: ArcProblem, tasks: tuple[ArcTask, ...], durations: np.n
         best[t.required] = min(best.get(t.required, BIG_SECONDS),
                                int(durations[0, m + k]) + back)
     for r, seconds in best.items():
-        if seconds > problem.shift:
+        if seconds > limit:
             edge = problem.edges[problem.required[r].edge]
             raise InfeasibleError(tr(
                 "street {street!r} ({name}) alone takes {need:.1f} min from the depot and "
                 "back, more than the {shift:.1f} min shift; split the street or lengthen "
                 "the shift", street=edge.id, name=edge.name or "-", need=seconds / 60,
-                shift=problem.shift / 60))
+                shift=problem.shift / 60) if limit == problem.shift else tr(
+                "street {street!r} ({name}) alone takes {need:.1f} min from the depot and "
+                "back, more than the {limit:.1f} min a route may take in the {shift:.1f} min "
+                "shift with its {brk:.0f} min break; split the street or lengthen the shift",
+                street=edge.id, name=edge.name or "-", need=seconds / 60, limit=limit / 60,
+                shift=problem.shift / 60, brk=problem.break_time / 60))
 
 
 def _closing(problem: ArcProblem, durations: np.ndarray, pos: int, m: int
@@ -72,16 +78,24 @@ def _closing(problem: ArcProblem, durations: np.ndarray, pos: int, m: int
     return int(durations[pos, j] + durations[j, 0]), j
 
 
+def fit_capacity(problem: ArcProblem) -> float:
+    """The capacity :func:`first_fit` loads routes to: the smallest vehicle type's that
+    carries every street."""
+    most = max(r.demand for r in problem.required)
+    return min(t.capacity for t in problem.vehicle_types if t.capacity >= most)
+
+
 def first_fit(problem: ArcProblem, tasks: tuple[ArcTask, ...], durations: np.ndarray,
               points: tuple[int, ...]) -> list[list[int]]:
     """Routes within the shift and the capacity, filled street by street in task order
     (one task per either-direction pair; a new route when the next street does not fit
-    in time, an unload when it does not fit in the truck). Sequences as the engines
-    return them (task ``k``; ``-1 - j`` for an unload at ``points[j]``). A start for
-    searches whose own first solution fails under a tight shift."""
-    if problem.shift is None:
+    in time, an unload when it does not fit in a truck of :func:`fit_capacity`).
+    Sequences as the engines return them (task ``k``; ``-1 - j`` for an unload at
+    ``points[j]``). A start for searches whose own first solution fails under a tight
+    shift."""
+    if problem.route_limit is None:
         raise ValueError("first_fit needs a problem with a shift")
-    m, shift, cap = len(points), problem.shift, problem.capacity
+    m, shift, cap = len(points), problem.route_limit, fit_capacity(problem)
     seen: set[int] = set()
     routes: list[list[int]] = []
     seq: list[int] = []

@@ -55,12 +55,14 @@ def _int_matrix(problem: ArcProblem, matrix: np.ndarray) -> np.ndarray:
 
 
 def _routes(tasks: tuple[ArcTask, ...], dh: Deadheads, points: tuple[int, ...],
-            sequences: list[list[int]]) -> tuple[ArcRoute, ...]:
-    """Engine sequences (task index, or ``-1 - j`` for an unload at ``points[j]``) as
-    routes with their deadheading paths."""
+            sequences: list[list[int]], types: list[int] | None = None
+            ) -> tuple[ArcRoute, ...]:
+    """Engine sequences (task index, or ``-1 - j`` for an unload at ``points[j]``) and
+    their vehicle types (default: the first) as routes with their deadheading paths."""
     m = len(points)
     routes = []
-    for seq in sequences:
+    kinds = [0] * len(sequences) if types is None else types
+    for seq, kind in zip(sequences, kinds, strict=True):
         if not seq:
             continue
         here, visits = 0, []  # position: the depot, then where the last visit ended
@@ -74,7 +76,7 @@ def _routes(tasks: tuple[ArcTask, ...], dh: Deadheads, points: tuple[int, ...],
                 node = points[-1 - k]
                 visits.append(ArcVisit("unload", dh.path(here, -1 - k), node, node))
                 here = -1 - k
-        routes.append(ArcRoute(tuple(visits), dh.path(here, 0)))
+        routes.append(ArcRoute(tuple(visits), dh.path(here, 0), kind))
     return tuple(routes)
 
 
@@ -98,15 +100,18 @@ def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float 
     Returns
     -------
     ArcSolution
-        The routes; check them with
+        The routes, each with its vehicle type, and the cost (each route's distance
+        times its type's ``cost_per_distance``, plus the fixed cost of the vehicles
+        used); check them with
         :func:`~circularopt.routing.arcs.validate_arc_routes`.
 
-    With a shift (:attr:`ArcProblem.shift`) every route's duration is limited to it
-    (PyVRP: the vehicle types' shift duration over a duration matrix; OR-Tools: a time
-    dimension with the shift as capacity; no break is modelled: pass the shift minus
-    the break), and the engines use more vehicles where needed. The final choice of
-    directions keeps a route within it: for a fixed order of streets and unloads a
-    route's duration is its cost over the speed plus constants.
+    With a shift (:attr:`ArcProblem.shift`) every route's duration is limited to
+    :attr:`ArcProblem.route_limit` (the shift, less the break on a route that lasts
+    beyond ``break_after``; PyVRP: the vehicle types' shift duration over a duration
+    matrix; OR-Tools: a time dimension with that limit as capacity), and the engines
+    use more vehicles where needed. The final choice of directions keeps a route within
+    it: for a fixed order of streets and unloads a route's duration is its cost over the
+    speed plus constants.
 
     Raises
     ------
@@ -128,15 +133,19 @@ def solve_arcs(problem: ArcProblem, *, engine: str = "pyvrp", time_limit: float 
         check_shift(problem, tasks, durations, points)
     if engine == "pyvrp":
         from circularopt.routing.arcs._pyvrp import solve_pyvrp_arcs
-        seqs = solve_pyvrp_arcs(problem, tasks, groups, matrix, points, budget, seed,
+        seqs, types = solve_pyvrp_arcs(problem, tasks, groups, matrix, points, budget, seed,
                                 durations)
     else:
         from circularopt.routing.arcs._ortools import solve_ortools_arcs
-        seqs = solve_ortools_arcs(problem, tasks, matrix, points, budget, durations)
+        seqs, types = solve_ortools_arcs(problem, tasks, matrix, points, budget, durations)
     twins = twin_table([t.group for t in tasks])
     seqs = [best_directions(matrix, len(points), seq, twins) for seq in seqs]
-    routes = _routes(tasks, dh, points, seqs)
-    cost = _sequence_cost(matrix, points, seqs) / problem.scale
+    routes = _routes(tasks, dh, points, seqs, types)
+    unit = problem.cost_unit
+    kinds = [problem.vehicle_types[k] for s, k in zip(seqs, types, strict=True) if s]
+    weighted = sum(_sequence_cost(matrix, points, [s]) * round(t.cost_per_distance * unit)
+                   for s, t in zip([s for s in seqs if s], kinds, strict=True))
+    cost = weighted / (problem.scale * unit) + sum(t.fixed_cost for t in kinds)
     return ArcSolution(routes, cost, engine, time.perf_counter() - t0)
 
 

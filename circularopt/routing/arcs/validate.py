@@ -13,7 +13,9 @@ an edge-based networkx search over allowed turns.
 
 With a shift (:attr:`ArcProblem.shift`) it recomputes each route's duration from the
 walk (its recomputed cost over the speed, plus the service time of every street served
-and the unload time of every unloading stop) and reports a route past the shift.
+and the unload time of every unloading stop) and reports a route past the shift, or,
+with a break, past :attr:`ArcProblem.route_limit` (the shift less the break, unless the
+route ends before the break is due).
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ _EPS = 1e-6
 
 @dataclass(frozen=True)
 class ArcValidationReport(ValidationReport):
-    """What :func:`validate_arc_routes` found; ``cost`` is serving plus deadheading."""
+    """What :func:`validate_arc_routes` found; ``cost`` is serving plus deadheading
+    (times each route's ``cost_per_distance``) plus ``fixed_cost``."""
 
     deadhead: float = 0.0
     served: int = 0
@@ -45,6 +48,8 @@ class ArcValidationReport(ValidationReport):
     u_turns: int = 0
     longest_route_s: float = 0.0
     """Duration of the longest route, seconds (0 without a shift: time not modelled)."""
+    fixed_cost: float = 0.0
+    """Fixed cost of the vehicles used (included in ``cost``)."""
 
     subject: ClassVar[str] = "arc routes"
 
@@ -91,8 +96,9 @@ class _Walk:
     last step (``None`` at the depot and after an unload: any turn)."""
 
     def __init__(self, problem: ArcProblem, graph: nx.DiGraph, r: int,
-                 line: nx.DiGraph | None = None) -> None:
+                 line: nx.DiGraph | None = None, capacity: float | None = None) -> None:
         self.p, self.graph, self.r, self.line = problem, graph, r, line
+        self.capacity = problem.capacity if capacity is None else capacity
         self.steps = {(a, b): d["cost"] for a, b, d in graph.edges(data=True)}
         self.here, self.load, self.cost, self.deadhead = problem.depot, 0.0, 0.0, 0.0
         self.prev: int | None = None
@@ -189,9 +195,9 @@ class _Walk:
                                "an allowed direction of that edge")
         served[(v.required, v.forward)] += 1
         self.load += req.demand
-        if self.load > self.p.capacity + _EPS:
+        if self.load > self.capacity + _EPS:
             self.errors.append(f"route {self.r}: load {self.load:g} after street {e.id!r} "
-                               f"exceeds the capacity {self.p.capacity:g}")
+                               f"exceeds the capacity {self.capacity:g}")
         self.cost += req.serve_cost + self.turn(v.start, v.end)
         self.busy += req.service_time
         self.here = v.end
@@ -212,17 +218,29 @@ def _graph(problem: ArcProblem) -> nx.DiGraph:
 
 def _walk(problem: ArcProblem, graph: nx.DiGraph, r: int, route: ArcRoute,
           served: Counter[tuple[int, bool]], line: nx.DiGraph | None) -> _Walk:
-    walk = _Walk(problem, graph, r, line)
+    types = problem.vehicle_types
+    known = 0 <= route.vehicle_type < len(types)
+    walk = _Walk(problem, graph, r, line,
+                 types[route.vehicle_type].capacity if known else None)
+    if not known:
+        walk.errors.append(f"route {r}: vehicle type {route.vehicle_type} is not one of "
+                           f"the {len(types)} types")
     for v in route.visits:
         walk.visit(v, served)
     if problem.return_empty and route.served() and (
             not route.visits or route.visits[-1].kind != "unload"):
         walk.errors.append(f"route {r}: returns to the depot loaded (return_empty)")
     walk.drive(route.home, problem.depot)
-    if problem.shift is not None and walk.seconds > problem.shift + _EPS:
+    limit = problem.route_limit
+    if limit is not None and problem.shift is not None and walk.seconds > limit + _EPS:
         walk.errors.append(tr("route {route}: takes {need:.1f} min, more than the shift of "
                               "{shift:.1f} min", route=r, need=walk.seconds / 60,
-                              shift=problem.shift / 60))
+                              shift=problem.shift / 60) if limit == problem.shift else tr(
+            "route {route}: takes {need:.1f} min, more than the {limit:.1f} min a route may "
+            "take in the {shift:.1f} min shift with its {brk:.0f} min break after "
+            "{after:.0f} min", route=r, need=walk.seconds / 60, limit=limit / 60,
+            shift=problem.shift / 60, brk=problem.break_time / 60,
+            after=problem.break_after / 60))
     return walk
 
 
@@ -249,11 +267,12 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
 
     Violations: a street served other than exactly once under its rule (once in either
     direction, or once each way), a step over no edge or against a one-way edge,
-    deadheading that does not connect the visits, a load above the capacity, an unload
-    away from an unload site, a loaded return with ``return_empty``, more vehicles than
-    the fleet, a reported cost that differs from the recomputed one, a route longer
-    than the shift. Warnings:
-    deadheading longer than the shortest path.
+    deadheading that does not connect the visits, a load above the capacity of the
+    route's vehicle type, an unload away from an unload site, a loaded return with
+    ``return_empty``, more vehicles than the fleet or of a type than its count, a
+    reported cost (each route's distance times its type's ``cost_per_distance``, plus
+    fixed costs) that differs from the recomputed one, a
+    route longer than the shift. Warnings: deadheading longer than the shortest path.
     """
     graph = _graph(problem)
     line = _line_graph(problem, _steps(problem)) if problem.turn_aware else None
@@ -270,9 +289,14 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
             longest = max(longest, walk.seconds)
         errors += walk.errors
         warnings += walk.warnings
-        cost += walk.cost
+        known = 0 <= route.vehicle_type < len(problem.vehicle_types)
+        cost += walk.cost * (problem.vehicle_types[route.vehicle_type].cost_per_distance
+                             if known else 1.0)
         deadhead += walk.deadhead
     errors += _coverage(problem, served)
+    fixed, fleet_errors = _fleet(problem, solution)
+    errors += fleet_errors
+    cost += fixed
     vehicles = sum(1 for r in solution.routes if r.served())
     if vehicles > problem.num_vehicles:
         errors.append(f"{vehicles} vehicles used; the fleet has {problem.num_vehicles}")
@@ -281,4 +305,17 @@ def validate_arc_routes(problem: ArcProblem, solution: ArcSolution) -> ArcValida
                       f"{cost:g}")
     return ArcValidationReport(tuple(errors), round(cost, 6), tuple(warnings),
                                round(deadhead, 6), sum(served.values()), vehicles, u_turns,
-                               round(longest, 3))
+                               round(longest, 3), round(fixed, 6))
+
+
+def _fleet(problem: ArcProblem, solution: ArcSolution) -> tuple[float, list[str]]:
+    """Fixed cost of the vehicles used, and a violation per vehicle type used more
+    often than its count."""
+    types = problem.vehicle_types
+    used = Counter(r.vehicle_type for r in solution.routes
+                   if r.served() and 0 <= r.vehicle_type < len(types))
+    fixed = sum(types[k].fixed_cost * n for k, n in used.items())
+    errors = [tr("{used} vehicles of type {kind!r} used; the fleet has {count}",
+                 used=n, kind=types[k].name, count=types[k].count)
+              for k, n in sorted(used.items()) if n > types[k].count]
+    return fixed, errors
