@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_streets import _run
-from tests.routing.test_arcs_streets_network import TINY_OSM
+from tests.routing.arcs.test_streets_network import TINY_OSM
 
 
 @pytest.fixture

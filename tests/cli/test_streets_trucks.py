@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from circularopt.cli import main
-from tests.routing.test_arcs_streets_network import TINY_OSM
+from tests.routing.arcs.test_streets_network import TINY_OSM
 
 
 def _run(network: Path, out: Path, trucks: str) -> int:

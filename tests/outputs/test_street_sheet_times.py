@@ -26,7 +26,7 @@ from circularopt.routing.arcs.network_streets import (
     streets_from_network,
 )
 from tests.cli.test_streets import _run
-from tests.routing.test_arcs_streets_network import TINY_OSM
+from tests.routing.arcs.test_streets_network import TINY_OSM
 
 
 def _sheets(out: Path) -> list[list[dict[str, str]]]:

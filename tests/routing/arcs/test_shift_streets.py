@@ -20,7 +20,7 @@ from circularopt.routing.arcs.network_streets import (
 from circularopt.routing.arcs.shift import duration_matrix, first_fit
 from circularopt.routing.arcs.solve import _routes
 from circularopt.routing.arcs.tasks import build_tasks, deadheads
-from tests.routing.test_arcs_streets_network import DEMAND, TINY_OSM
+from tests.routing.arcs.test_streets_network import DEMAND, TINY_OSM
 
 
 @pytest.fixture(scope="module")
