@@ -33,3 +33,13 @@ def town_plan() -> Plan:
 def osh_plan() -> Plan:
     """A small Osh plan (100 sites, two complexes, seed 1), solved once for the session."""
     return solve("osh", size=100, complexes=2, time_limit=12, seed=1)
+
+
+@pytest.fixture
+def tiny_osm_file(tmp_path: Path) -> Path:
+    """The arc-routing tests' tiny inline OSM street network, written to a file."""
+    from tests.routing.arcs.test_streets_network import TINY_OSM
+
+    path = tmp_path / "tiny.osm"
+    path.write_text(TINY_OSM)
+    return path

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from circularopt.cli import main
-from tests.routing.arcs.test_streets_network import TINY_OSM
 
 
 def _run(network: Path, out: Path, trucks: str) -> int:
@@ -19,24 +18,17 @@ def _run(network: Path, out: Path, trucks: str) -> int:
                  "--no-simplify", "--out", str(out)])
 
 
-@pytest.fixture
-def network(tmp_path: Path) -> Path:
-    path = tmp_path / "tiny.osm"
-    path.write_text(TINY_OSM)
-    return path
-
-
 def _summary(out: Path) -> dict[str, object]:
     return dict(json.loads((out / "summary.json").read_text()))
 
 
 def test_the_big_truck_saves_unloading_trips_unless_it_costs_too_much(
-        network: Path, tmp_path: Path) -> None:
+        tiny_osm_file: Path, tmp_path: Path) -> None:
     """The streets hold about 0.14 t: one 1 t truck serves them without unloading,
     a 0.05 t truck drives to the unload site between them (5,114 m against 2,302 m
     plus the big truck's fixed cost)."""
-    assert _run(network, tmp_path / "a", "small:0.05:5,big:1:1:100") == 0
-    assert _run(network, tmp_path / "b", "small:0.05:5,big:1:1:100000") == 0
+    assert _run(tiny_osm_file, tmp_path / "a", "small:0.05:5,big:1:1:100") == 0
+    assert _run(tiny_osm_file, tmp_path / "b", "small:0.05:5,big:1:1:100000") == 0
     cheap, dear = _summary(tmp_path / "a"), _summary(tmp_path / "b")
     assert cheap["valid"] and cheap["trucks_by_type"] == {"small": 0, "big": 1}
     assert dear["valid"] and dear["trucks_by_type"] == {"small": 1, "big": 0}
@@ -50,23 +42,23 @@ def test_the_big_truck_saves_unloading_trips_unless_it_costs_too_much(
     ("small:0.05", "--trucks"), ("small:x:1", "--trucks"), ("a:1:1:0:1:2", "--trucks"),
     ("small:1:1:0:0", "vehicle type 'small'.cost_per_distance"),
     ("small:-1:1", "vehicle type 'small'.capacity")])
-def test_bad_truck_types_are_named(network: Path, tmp_path: Path, trucks: str, named: str,
+def test_bad_truck_types_are_named(tiny_osm_file: Path, tmp_path: Path, trucks: str, named: str,
                                    capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(network, tmp_path / "o", trucks) == 2
+    assert _run(tiny_osm_file, tmp_path / "o", trucks) == 2
     printed = " ".join(capsys.readouterr().out.split())
     assert "InputError" in printed and named in printed
 
 
-def test_capacity_and_trucks_exclude_each_other(network: Path, tmp_path: Path) -> None:
+def test_capacity_and_trucks_exclude_each_other(tiny_osm_file: Path, tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
-        main(["streets", "--network", str(network), "--zone", "42.8707,74.602,1000",
+        main(["streets", "--network", str(tiny_osm_file), "--zone", "42.8707,74.602,1000",
               "--depot", "42.8699,74.5999", "--unload", "42.8716,74.6041",
               "--capacity-t", "1", "--trucks", "a:1:1", "--out", str(tmp_path)])
 
 
-def test_a_dear_metre_keeps_the_big_truck_home(network: Path, tmp_path: Path) -> None:
+def test_a_dear_metre_keeps_the_big_truck_home(tiny_osm_file: Path, tmp_path: Path) -> None:
     """At 2.5 per metre the big truck's 2,302 m cost 5,755, more than the small one's
     5,114 m."""
-    assert _run(network, tmp_path / "c", "small:0.05:5,big:1:1:0:2.5") == 0
+    assert _run(tiny_osm_file, tmp_path / "c", "small:0.05:5,big:1:1:0:2.5") == 0
     dear = _summary(tmp_path / "c")
     assert dear["valid"] and dear["trucks_by_type"] == {"small": 1, "big": 0}

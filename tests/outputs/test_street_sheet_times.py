@@ -26,7 +26,6 @@ from circularopt.routing.arcs.network_streets import (
     streets_from_network,
 )
 from tests.cli.test_streets import _run
-from tests.routing.arcs.test_streets_network import TINY_OSM
 
 
 def _sheets(out: Path) -> list[list[dict[str, str]]]:
@@ -39,15 +38,8 @@ def _minutes(hhmm: str) -> int:
     return int(h) * 60 + int(m)
 
 
-@pytest.fixture
-def network(tmp_path: Path) -> Path:
-    path = tmp_path / "tiny.osm"
-    path.write_text(TINY_OSM)
-    return path
-
-
-def test_times_run_forward_within_the_default_shift(network: Path, tmp_path: Path) -> None:
-    assert _run(network, tmp_path / "o") == 0
+def test_times_run_forward_within_the_default_shift(tiny_osm_file: Path, tmp_path: Path) -> None:
+    assert _run(tiny_osm_file, tmp_path / "o") == 0
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["shift"] == {"start": "09:00", "hours": 12.0, "break_min": 0.0,
                                 "break_after_h": 4.0, "over": []}
@@ -62,8 +54,8 @@ def test_times_run_forward_within_the_default_shift(network: Path, tmp_path: Pat
         assert "Shift 09:00-21:00." in html and f"Back at the depot at {clock // 60:02d}" in html
 
 
-def test_a_break_is_taken_between_two_streets(network: Path, tmp_path: Path) -> None:
-    assert _run(network, tmp_path / "o", "--break-min", "30", "--break-after-h", "0") == 0
+def test_a_break_is_taken_between_two_streets(tiny_osm_file: Path, tmp_path: Path) -> None:
+    assert _run(tiny_osm_file, tmp_path / "o", "--break-min", "30", "--break-after-h", "0") == 0
     for rows in _sheets(tmp_path / "o"):
         first = rows[0]
         assert (first["kind"], first["arrive"], first["depart"]) == ("break", "09:00", "09:30")
@@ -71,11 +63,11 @@ def test_a_break_is_taken_between_two_streets(network: Path, tmp_path: Path) -> 
         assert _minutes(rows[1]["arrive"]) >= _minutes("09:30")
 
 
-def test_a_route_past_the_shift_is_reported(network: Path, tmp_path: Path) -> None:
+def test_a_route_past_the_shift_is_reported(tiny_osm_file: Path, tmp_path: Path) -> None:
     """The solver keeps routes within a shift, so a plan solved without one is checked
     against a 3-minute shift (09:00-09:03)."""
-    net = load_network(network, simplify=False)
-    tags = osm_edge_tags(net, network)
+    net = load_network(tiny_osm_file, simplify=False)
+    tags = osm_edge_tags(net, tiny_osm_file)
     streets = streets_from_network(net, [StreetZone("z", 42.8707, 74.602, 1000)],
                                    StreetDemand.of_city(load_spec("bishkek")), tags=tags)
     sp = network_problem(net, streets, depot=(42.8699, 74.5999), unload=(42.8716, 74.6041),
