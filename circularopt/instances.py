@@ -29,9 +29,8 @@ from circularopt.matrices import (
     TravelMatrices,
     approximate_matrices,
     load_matrices,
-    scenario_matrices,
 )
-from circularopt.routing.curbside import curbside_locations, curbside_matrices, scenario_runs
+from circularopt.routing.curbside import curbside_locations, plan_matrices, scenario_runs
 from circularopt.scenario import Scenario
 
 __all__ = ["Instance", "load_instance", "read_bks", "save_instance"]
@@ -77,14 +76,15 @@ def load_instance(path: str | Path) -> Instance:
     ----------
     path
         Instance folder (with ``scenario.json``) or a scenario JSON file. A bare scenario
-        gets the matrices :func:`~circularopt.matrices.scenario_matrices` gives it without
+        gets the matrices :func:`~circularopt.routing.curbside.plan_matrices` gives it without
         a network: the corridor approximation when it was generated from a city spec with
         road corridors, as ``circularopt solve`` used, else great circle x circuity.
     """
     path = Path(path)
     if path.is_file():
         scenario = Scenario.from_json(path)
-        return Instance(path.stem, scenario, _bare_matrices(scenario), path.parent)
+        matrices = plan_matrices(scenario, scenario_runs(scenario))
+        return Instance(path.stem, scenario, matrices, path.parent)
     if not (path / "scenario.json").is_file():
         raise InputError("instance", str(path),
                          "an instance folder holding scenario.json, or a scenario JSON file")
@@ -113,13 +113,6 @@ def _locations(scenario: Scenario) -> list[tuple[str, float, float]]:
     if not scenario.streets:
         return list(scenario.locations())
     return curbside_locations(scenario, scenario_runs(scenario))
-
-
-def _bare_matrices(scenario: Scenario) -> TravelMatrices:
-    """What ``circularopt solve`` uses for a scenario file without a network."""
-    if not scenario.streets:
-        return scenario_matrices(scenario)
-    return curbside_matrices(scenario, scenario_runs(scenario))
 
 
 def save_instance(scenario: Scenario, folder: str | Path) -> Path:

@@ -39,13 +39,13 @@ from circularopt.diagnose import require_feasible
 from circularopt.exceptions import CircularOptError, InputError
 from circularopt.feedstock import FeedstockResult, assign_feedstock
 from circularopt.i18n import lazy, num, tr
-from circularopt.matrices import TravelMatrices, scenario_matrices
+from circularopt.matrices import TravelMatrices
 from circularopt.plan import Plan, compute_kpis
 from circularopt.plan.kpis import kind_split, week_kpis
 from circularopt.routing.curbside import (
     StreetRun,
     curbside_info,
-    curbside_matrices,
+    plan_matrices,
     scenario_runs,
     siting_scenario,
 )
@@ -329,12 +329,8 @@ class _Run:
     def travel(self, network: Any, max_snap_m: float | None) -> None:
         assert self.scenario is not None
         t0 = self._begin("matrices")
-        if self.runs:
-            matrices = self.matrices = curbside_matrices(self.scenario, self.runs, network,
-                                                         max_snap_m=max_snap_m)
-        else:
-            matrices = self.matrices = scenario_matrices(self.scenario, network,
-                                                         max_snap_m=max_snap_m)
+        matrices = self.matrices = plan_matrices(self.scenario, self.runs, network,
+                                                 max_snap_m=max_snap_m)
         self.matrix_facts = (matrices.approximate, matrices.source)
         self._end("matrices", t0, (tr("APPROXIMATE: ") if matrices.approximate else "")
                   + matrices.source)

@@ -124,12 +124,9 @@ def matrices_for(scenario: Scenario, network: Path | None, road_fields: str | No
 
 def _scenario_matrices(scenario: Scenario, network: Any) -> TravelMatrices:
     """The matrices ``circularopt solve`` would use for ``scenario`` on ``network``."""
-    from circularopt.matrices import scenario_matrices
-    from circularopt.routing.curbside import curbside_matrices, scenario_runs
+    from circularopt.routing.curbside import plan_matrices, scenario_runs
 
-    if scenario.streets:
-        return curbside_matrices(scenario, scenario_runs(scenario), network)
-    return scenario_matrices(scenario, network)
+    return plan_matrices(scenario, scenario_runs(scenario), network)
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:

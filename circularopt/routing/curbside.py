@@ -42,6 +42,7 @@ from circularopt.matrices import (
     approximate_matrices,
     corridor_matrices,
     road_matrices,
+    scenario_matrices,
     spec_corridors,
     turn_matrices,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "curbside_info",
     "curbside_locations",
     "curbside_matrices",
+    "plan_matrices",
     "run_sites",
     "scenario_runs",
     "siting_scenario",
@@ -351,6 +353,15 @@ def curbside_locations(scenario: Scenario, runs: Sequence[StreetRun]
         a, b = r.end_ids()
         locs += [(a, *r.start), (b, *r.end)]
     return locs
+
+
+def plan_matrices(scenario: Scenario, runs: Sequence[StreetRun], network: Any = None, *,
+                  max_snap_m: float | None = None) -> TravelMatrices:
+    """The travel matrices a plan of ``scenario`` uses: :func:`curbside_matrices` with
+    street ``runs``, else :func:`circularopt.matrices.scenario_matrices`."""
+    if runs:
+        return curbside_matrices(scenario, runs, network, max_snap_m=max_snap_m)
+    return scenario_matrices(scenario, network, max_snap_m=max_snap_m)
 
 
 def curbside_matrices(scenario: Scenario, runs: Sequence[StreetRun],
