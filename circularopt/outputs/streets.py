@@ -4,7 +4,8 @@ A route sheet lists, per truck, the streets in the order served (OSM names where
 the direction, the kilometres driven to reach each street and along it, the clock times
 (arriving at a street and leaving it: the deadheading along the network and the street
 at an assumed speed, plus the service minutes per household), the load on board, the
-U-turns on the way (each paid with the penalty; forced at dead ends) and the unloading
+U-turns on the way (each paid with the penalty, as time too: the penalty's metres at the
+assumed speed, as the solver and the validator charge it; forced at dead ends) and the unloading
 trips. A break (``SheetOptions.break_min``) is taken between two visits once the truck
 has worked ``break_after_h``; a route ending after the shift (``shift_h``) is reported
 (:func:`shift_overruns`) and every row after the shift's end says by how much: a check
@@ -90,8 +91,9 @@ class SheetOptions:
 
 
 def _clock(minutes: float) -> str:
-    m = round(minutes)
-    return f"{m // 60:02d}:{m % 60:02d}"
+    """``HH:MM`` of ``minutes`` after the first midnight; ``(+N)`` on the N-th day after."""
+    days, m = divmod(round(minutes), 24 * 60)
+    return f"{m // 60:02d}:{m % 60:02d}" + (f" (+{days})" if days else "")
 
 
 def _heading(a: tuple[float, float], b: tuple[float, float]) -> str:
@@ -134,6 +136,7 @@ def street_sheets(sp: StreetProblem, solution: ArcSolution,
 def _sheet(sp: StreetProblem, steps: dict[tuple[int, int], float], opt: SheetOptions,
            truck: int, route: ArcRoute) -> list[dict[str, Any]]:
     per_min = opt.speed_kmh * 1000 / 60  # metres per minute
+    u_turn_min = sp.problem.u_turn_penalty / per_min  # as the solver charges it
     clock, load, rows = opt.start_min, 0.0, []
     kind = sp.problem.vehicle_types[route.vehicle_type].name
     rest_due = opt.start_min + opt.break_after_h * 60.0 if opt.break_min > 0 else math.inf
@@ -146,7 +149,7 @@ def _sheet(sp: StreetProblem, steps: dict[tuple[int, int], float], opt: SheetOpt
         serving = v.required is not None
         turns, prev = _u_turns(prev, (*v.deadhead, v.end) if serving else v.deadhead)
         prev = prev if serving else None  # trucks turn round inside the unload site
-        arrive = clock + drive / per_min
+        arrive = clock + drive / per_min + turns * u_turn_min
         row: dict[str, Any] = {"truck": truck, "deadhead_km": round(drive / 1000, 3),
                                "arrive": _clock(arrive)}
         if v.required is None:
@@ -169,11 +172,12 @@ def _sheet(sp: StreetProblem, steps: dict[tuple[int, int], float], opt: SheetOpt
                      "u_turns": turns, "over_shift_min": _over(clock, opt),
                      "modelled_demand": True})
     back = _metres(steps, route.home)
-    clock += back / per_min
+    back_turns = _u_turns(prev, route.home)[0]
+    clock += back / per_min + back_turns * u_turn_min
     rows.append({"truck": truck, "kind": "return", "deadhead_km": round(back / 1000, 3),
                  "arrive": _clock(clock), "street": tr("back at the depot"), "street_id": "",
                  "direction": "", "households": 0, "serve_km": 0.0, "depart": "",
-                 "load_t": round(load, 3), "u_turns": _u_turns(prev, route.home)[0],
+                 "load_t": round(load, 3), "u_turns": back_turns,
                  "over_shift_min": _over(clock, opt), "modelled_demand": True})
     return [{**r, "vehicle_type": kind, "order": k} for k, r in enumerate(rows, 1)]
 

@@ -96,3 +96,27 @@ def test_a_route_past_the_shift_is_reported(tiny_osm_file: Path, tmp_path: Path)
 def test_bad_shift_options_name_the_field(field: str, kw: dict[str, float]) -> None:
     with pytest.raises(InputError, match=field):
         SheetOptions(**kw)  # type: ignore[arg-type]
+
+
+def test_sheet_times_charge_u_turns_as_the_validator_does(tiny_osm_file: Path) -> None:
+    """At 1 km/h a U-turn of 100 m takes 6 min: the sheets' last return equals the
+    validator's longest route to the minute (without charging U-turns it would not)."""
+    net = load_network(tiny_osm_file, simplify=False)
+    tags = osm_edge_tags(net, tiny_osm_file)
+    streets = streets_from_network(net, [StreetZone("z", 42.8707, 74.602, 1000)],
+                                   StreetDemand.of_city(load_spec("bishkek")), tags=tags)
+    sp = network_problem(net, streets, depot=(42.8699, 74.5999), unload=(42.8716, 74.6041),
+                         capacity_t=0.05, tags=tags, u_turn_m=100.0, shift_s=23 * 3600,
+                         speed_kmh=1.0)
+    solution = solve_arcs(sp.problem, time_limit=0.5, clock="cpu")
+    report = validate_arc_routes(sp.problem, solution)
+    assert report.ok and report.u_turns > 0
+    sheets = street_sheets(sp, solution, SheetOptions(speed_kmh=1.0, shift_h=23))
+    longest = max(_minutes(rows[-1]["arrive"]) - _minutes("09:00") for rows in sheets)
+    assert longest == pytest.approx(report.longest_route_s / 60, abs=1)
+
+
+def test_a_clock_past_midnight_names_the_next_day() -> None:
+    from circularopt.outputs.streets import _clock
+    assert (_clock(23 * 60 + 59.6), _clock(24 * 60 + 10), _clock(49 * 60)) == (
+        "00:00 (+1)", "00:10 (+1)", "01:00 (+2)")
