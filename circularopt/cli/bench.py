@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    "e.g. '{\"max_iterations\": 3000}'")
     p.add_argument("--peers", action="store_true",
                    help="also run the peer solvers in the same budget")
-    p.add_argument("--out", type=Path, help="CSV file for the results (and a .md beside)")
+    p.add_argument("--out", type=Path, help="CSV file for the results, rewritten after "
+                   "every instance (and a .md beside at the end)")
     p.set_defaults(func=_bench)
 
 
@@ -90,6 +91,8 @@ def _bench(args: argparse.Namespace) -> int:
                 row = dataclasses.replace(row, extra={"seed": seed, **row.extra})
             rows.append(row)
             _show(row, table, f" seed={seed}" if args.seeds > 1 else "")
+            if args.out is not None:  # an interrupted run keeps the rows done
+                atomic_write(args.out, lambda tmp: write_csv(rows, tmp))
     console.print(table)
     summary = seed_summary(rows) if args.seeds > 1 else []
     if summary:

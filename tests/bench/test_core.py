@@ -117,3 +117,16 @@ def test_cli_engine_options_reach_the_engine(shared: Path, tmp_path: Path) -> No
                  "--engine-options", '{"max_iterations": 50}'])
     rows = pd.read_csv(out)
     assert code == 0 and rows["feasible"].all() and rows.loc[0, "seconds"] < 4
+
+
+def test_cli_interrupted_run_keeps_the_rows_done(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def two_then_stop(name: str, options: BenchOptions):
+        yield _row("first", 10, 101)
+        yield _row("second", 10, 102)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("circularopt.cli.bench.run", two_then_stop)
+    out = tmp_path / "cflp.csv"
+    assert main(["bench", "cflp", "--data", str(tmp_path), "--out", str(out)]) == 130
+    assert list(pd.read_csv(out)["instance"]) == ["first", "second"]
