@@ -2,7 +2,7 @@
 
 :func:`create_app` builds the app for :class:`~circularopt.web.security.WebSettings`.
 On start it migrates the database, marks runs a dead server left ``running`` as
-interrupted and starts the :class:`~circularopt.web.jobs.JobManager`; on stop it
+interrupted (or, while their worker still runs, lets them finish) and starts the :class:`~circularopt.web.jobs.JobManager`; on stop it
 interrupts the running workers, which store their plans so far.
 
 Every page is plain HTML that works without JavaScript; ``static/app.js`` adds live

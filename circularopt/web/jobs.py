@@ -11,14 +11,17 @@ done; the peak day routed when a week follows: :func:`circularopt.pipeline.solve
 ``checkpoint``), so a worker or server killed hard (SIGKILL, power loss) loses at most the
 stage it was in. On start, runs left ``running`` by a server that died are marked
 ``interrupted`` with the plan they saved, if any, and that plan's files (GeoPackage, CSV,
-report, ...) are written in a background process; on a clean stop the running workers are
-interrupted and store their partial plans first. Queued runs stay queued and start with
-the next server.
+report, ...) are written in a background process; a run whose worker outlived the server
+(the server alone was killed) is adopted instead: it finishes and stores its plan, and is
+interrupted only if its worker dies first. On a clean stop the running workers (adopted
+ones too) are interrupted and store their partial plans first. Queued runs stay queued
+and start with the next server.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -31,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 from sqlalchemy import update
 
 from circularopt.web.storage import Database, RunRow, now, plan_summary
@@ -39,6 +43,8 @@ __all__ = ["JobManager", "parse_progress", "run_job", "store_plan", "write_files
 
 _PROGRESS = re.compile(r"^\[\s*([\d.]+)s,\s*([\d.]+)s left\]\s+(\S+)")
 _LOG_LINES = 200
+_SPAWN_SLACK_S = 120.0
+"""A run's worker process starts within this many seconds of the run's start time."""
 
 
 def parse_progress(line: str) -> tuple[str, float] | None:
@@ -257,18 +263,34 @@ class JobManager:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._writers: list[Any] = []
+        self._orphans: dict[int, int] = {}  # run id -> pid of a previous server's worker
 
     def recover(self) -> int:
-        """Mark runs left ``running`` by a previous server as interrupted, start writing
-        the files of their last saved plans; return how many."""
-        stale = self.db.runs(("running",))
+        """Mark runs left ``running`` by a previous server as interrupted and start
+        writing the files of their last saved plans; return how many. A run whose worker
+        still runs (the server alone was killed) is watched instead: the worker stores
+        its plan itself, and the run is interrupted only if the worker dies first."""
+        stale = [row for row in self.db.runs(("running",))
+                 if not self._adopt(row)]
         for row in stale:
-            self.db.update_run(row.id, status="interrupted", pid=None, finished=now(),
-                               stage="stopped",
-                               error=row.error or "the server stopped during this run")
-            if row.has_plan:
-                self._write_files(row.id)
+            self._stopped(row, "interrupted", "the server stopped during this run")
         return len(stale)
+
+    def _adopt(self, row: RunRow) -> bool:
+        """Watch ``row``'s worker if it is still alive; whether it is."""
+        if row.pid is None or not _worker_alive(row.pid, row.started):
+            return False
+        with self._lock:
+            self._orphans[row.id] = row.pid
+        return True
+
+    def _stopped(self, row: RunRow, status: str, error: str) -> None:
+        """Record that ``row``'s worker is gone without finishing; write its files from
+        the last saved plan, if any."""
+        self.db.update_run(row.id, status=status, pid=None, finished=now(), stage="stopped",
+                           error=row.error or error)
+        if row.has_plan:
+            self._write_files(row.id)
 
     def _write_files(self, run_id: int) -> None:
         """Write the files of run ``run_id``'s stored plan in a background process."""
@@ -303,16 +325,25 @@ class JobManager:
                 del self._procs[run_id]
                 row = self.db.run(run_id)
                 if row is not None and row.status == "running":  # killed hard
-                    self.db.update_run(
-                        run_id, status="interrupted" if row.has_plan else "failed",
-                        pid=None, finished=now(), stage="stopped",
-                        error=row.error or f"worker ended with code {proc.exitcode}")
-                    if row.has_plan:
-                        self._write_files(run_id)
+                    self._stopped(row, "interrupted" if row.has_plan else "failed",
+                                  f"worker ended with code {proc.exitcode}")
+            self._reap_orphans()
+
+    def _reap_orphans(self) -> None:
+        """Interrupt the adopted runs whose worker died before finishing (call with the
+        lock held)."""
+        for run_id, pid in list(self._orphans.items()):
+            row = self.db.run(run_id)
+            if row is not None and row.status == "running" and _worker_alive(pid, row.started):
+                continue
+            del self._orphans[run_id]
+            if row is not None and row.status == "running":
+                self._stopped(row, "interrupted" if row.has_plan else "failed",
+                              f"worker {pid} ended without storing its plan")
 
     def _launch(self) -> None:
         with self._lock:
-            free = self.workers - len(self._procs)
+            free = self.workers - len(self._procs) - len(self._orphans)
             if free <= 0 or self._stop.is_set():
                 return
             for row in reversed(self.db.runs(("queued",))):
@@ -341,13 +372,28 @@ class JobManager:
         row = self.db.run(run_id)
         with self._lock:
             proc = self._procs.get(run_id)
+            orphan = self._orphans.get(run_id)
         if row is not None and row.pid is not None and proc is not None and proc.is_alive():
             os.kill(row.pid, signal.SIGINT)
+        elif orphan is not None and row is not None and _worker_alive(orphan, row.started):
+            os.kill(orphan, signal.SIGINT)
+
+    def _live_orphans(self) -> list[psutil.Process]:
+        """The adopted workers still alive."""
+        with self._lock:
+            orphans = dict(self._orphans)
+        out = []
+        for run_id, pid in orphans.items():
+            row = self.db.run(run_id)
+            if row is not None and _worker_alive(pid, row.started):
+                with contextlib.suppress(psutil.Error):
+                    out.append(psutil.Process(pid))
+        return out
 
     def running(self) -> list[int]:
-        """Ids of the runs that have a live worker."""
+        """Ids of the runs that have a live worker (adopted ones included)."""
         with self._lock:
-            return [i for i, p in self._procs.items() if p.is_alive()]
+            return [i for i, p in self._procs.items() if p.is_alive()] + list(self._orphans)
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop launching, interrupt the running workers and wait for their plans."""
@@ -365,11 +411,30 @@ class JobManager:
                 os.kill(row.pid, signal.SIGINT)
             else:  # not solving yet: nothing to keep
                 proc.terminate()
+        orphans = self._live_orphans()
+        for orphan in orphans:
+            with contextlib.suppress(psutil.Error):
+                orphan.send_signal(signal.SIGINT)
         for proc in procs.values():
             _join(proc, timeout)
+        psutil.wait_procs(orphans, timeout=timeout)
         self.recover()
         for proc in self._writers:
             _join(proc, timeout)
+
+
+def _worker_alive(pid: int, started: dt.datetime | None) -> bool:
+    """Whether process ``pid`` runs and is the worker started at ``started`` (UTC), not
+    a later process that reuses its number."""
+    try:
+        proc = psutil.Process(pid)
+        created, status = proc.create_time(), proc.status()
+    except psutil.Error:
+        return False
+    if status == psutil.STATUS_ZOMBIE:
+        return False
+    return started is None or abs(
+        created - started.replace(tzinfo=dt.UTC).timestamp()) < _SPAWN_SLACK_S
 
 
 def _join(proc: Any, timeout: float) -> None:

@@ -4,6 +4,7 @@ whose files are written again, and a restart keeps it so."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +24,18 @@ import httpx
 from fastapi.testclient import TestClient
 
 from circularopt.web import WebSettings, create_app
+from circularopt.web.storage import Database
 from tests.web.conftest import csrf_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _start_run(client: Any) -> int:
+def _start_run(client: Any, time_limit: int = 120) -> int:
     r = client.post("/scenarios/city", data={"csrf": csrf_of(client), "city": "osh",
                                              "size": "150"}, follow_redirects=False)
     sid = int(r.headers["location"].rsplit("/", 1)[1])
     r = client.post(f"/scenarios/{sid}/runs", data={"csrf": csrf_of(client),
-                                                    "time_limit": "120"},
+                                                    "time_limit": str(time_limit)},
                     headers={"Accept": "application/json"})
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
@@ -87,7 +90,9 @@ def _free_port() -> int:
         return port
 
 
-def test_sigkill_of_the_server_and_its_workers_keeps_the_checkpoint(data_dir: Path) -> None:
+@contextlib.contextmanager
+def _server(data_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Client]]:
+    """``circularopt serve`` in a process group of its own, and a client of it."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "circularopt", "serve", "--port", str(port), "--data",
@@ -103,10 +108,52 @@ def test_sigkill_of_the_server_and_its_workers_keeps_the_checkpoint(data_dir: Pa
                 except httpx.TransportError:
                     assert time.monotonic() < end, "the server did not start"
                     time.sleep(0.3)
-            run = _start_run(http)
-            _wait(http, run, _routing)
+            yield server, http
     finally:
-        os.killpg(server.pid, signal.SIGKILL)  # the server and its workers, at once
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
         server.wait(30)
+
+
+def test_sigkill_of_the_server_and_its_workers_keeps_the_checkpoint(data_dir: Path) -> None:
+    with _server(data_dir) as (_, http):
+        run = _start_run(http)
+        _wait(http, run, _routing)
     with TestClient(create_app(WebSettings(data_dir=data_dir, workers=1))) as client:
+        _assert_checkpoint_kept(client, run)
+
+
+@contextlib.contextmanager
+def _server_killed_alone(data_dir: Path, time_limit: int) -> Iterator[tuple[int, int]]:
+    """A run past siting whose server is killed while its worker goes on: (run, worker
+    pid); the worker's process group is killed on leaving."""
+    with _server(data_dir) as (server, http):
+        run = _start_run(http, time_limit)
+        _wait(http, run, _routing)
+        db = Database(WebSettings(data_dir=data_dir).url)
+        row = db.run(run)
+        db.dispose()
+        assert row is not None and row.pid, "the worker stored no pid"
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(30)
+        yield run, int(row.pid)
+
+
+def test_a_worker_outliving_its_server_finishes_its_run(data_dir: Path) -> None:
+    with (_server_killed_alone(data_dir, time_limit=15) as (run, _),
+          TestClient(create_app(WebSettings(data_dir=data_dir, workers=1))) as client):
+        assert client.get(f"/api/runs/{run}").json()["status"] == "running"
+        state = _wait(client, run, lambda s: s["status"] != "running", timeout=150)
+        assert state["status"] == "done", state
+        plan = json.loads(client.get(f"/runs/{run}/files/plan.json").content)
+        assert plan["complete"] is True
+
+
+def test_an_adopted_worker_killed_hard_keeps_its_checkpoint(data_dir: Path) -> None:
+    with (_server_killed_alone(data_dir, time_limit=120) as (run, pid),
+          TestClient(create_app(WebSettings(data_dir=data_dir, workers=1))) as client):
+        assert client.get(f"/api/runs/{run}").json()["status"] == "running"
+        os.kill(pid, signal.SIGKILL)
+        state = _wait(client, run, lambda s: s["status"] != "running")
+        assert f"worker {pid} ended" in state["error"], state
         _assert_checkpoint_kept(client, run)
