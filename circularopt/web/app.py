@@ -2,8 +2,9 @@
 
 :func:`create_app` builds the app for :class:`~circularopt.web.security.WebSettings`.
 On start it migrates the database, marks runs a dead server left ``running`` as
-interrupted (or, while their worker still runs, lets them finish) and starts the :class:`~circularopt.web.jobs.JobManager`; on stop it
-interrupts the running workers, which store their plans so far.
+interrupted (or, while their worker still runs, lets them finish) and starts the
+:class:`~circularopt.web.jobs.JobManager`; on stop it interrupts the running workers,
+which store their plans so far.
 
 Every page is plain HTML that works without JavaScript; ``static/app.js`` adds live
 progress, the map and the charts. Every POST needs the session's CSRF token (form
