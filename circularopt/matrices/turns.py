@@ -38,7 +38,6 @@ from circularopt.matrices.road import (
 from circularopt.matrices.travel import TravelMatrices
 
 if TYPE_CHECKING:
-    from circularopt.network.graph import RoadNetwork
     from circularopt.network.turns import TurnAwareGraph
 
 __all__ = ["EXPANSIONS", "CompactTurnGraph", "cached_compact", "compact_turn_graph",
@@ -97,10 +96,12 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
     it turns back at a split junction; bans and ``only_*`` rules apply at the restricted
     ones. A fastest path turns back at an unsplit junction ``b`` only on an excursion
     ``a -> z -> ... -> b -> ... -> z -> a`` that re-enters a restricted junction ``a`` by
-    another edge. With ``exact`` (default), every junction ``b`` whose round trip from
-    such a two-way neighbour ``z`` is shorter than the U-turn penalty is split too, so
-    turning at ``z`` (charged) is never dearer than the free turn at ``b``: the result
-    equals the line graph's (tested). Without ``exact`` only the restricted junctions
+    another edge, going out and back the same way. With ``exact`` (default), every
+    junction ``b`` whose round trip from such a two-way neighbour ``z`` is shorter than
+    the cheapest turn-aware way from ``a -> z`` back onto ``z -> a`` (the charged U-turn
+    at ``z`` or a loop round a block, whichever is cheaper) is split too, so that way is
+    never dearer than the free turn at ``b``: the result equals the line graph's
+    (tested). Without ``exact`` only the restricted junctions
     are split: faster, but such U-turns go uncharged and the result can be lower than
     the line graph's (equal when the penalty is 0, which splits nothing more anyway).
     """
@@ -115,7 +116,7 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
     if rules:
         split[heads[np.array([a for a, _ in rules], dtype=np.int64)]] = True
         if exact and pen > 0:
-            split |= _u_turn_reach(net, split, pen)
+            split |= _u_turn_reach(graph, split, pen)
     into = np.flatnonzero(split[heads])
     copy = np.full(m, -1, dtype=np.int64)
     copy[into] = n + np.arange(len(into))
@@ -141,24 +142,55 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
     return CompactTurnGraph(indptr, cols, weights, arrive_ptr, arrive)
 
 
-def _u_turn_reach(net: RoadNetwork, restricted: np.ndarray, pen: float,
+def _u_turn_reach(graph: TurnAwareGraph, restricted: np.ndarray, pen: float,
                   chunk: int = 64) -> np.ndarray:
-    """Junctions ``b`` with ``d(z, b) + d(b, z) < pen`` (encoded) for a two-way neighbour
-    ``z`` of a restricted junction (bounded Dijkstra searches, both directions)."""
+    """Junctions ``b`` with ``d(z, b) + d(b, z) < tau`` (encoded) for a two-way neighbour
+    ``z`` of a restricted junction ``a`` (bounded Dijkstra searches, both directions).
+
+    ``tau`` (:func:`_turnarounds`, at most the penalty) is the cheapest turn-aware way
+    from the edge ``a -> z`` back onto ``z -> a``: the charged U-turn at ``z`` or a loop
+    round a block. An excursion turning back freely at ``b`` costs at least the round
+    trip, so the loop or the U-turn is never dearer."""
+    net = graph.network
+    n = net.n_nodes
+    zs, tau = _turnarounds(graph, restricted, pen, chunk)
+    reach = np.zeros(n, dtype=bool)
+    fwd = net.encoded.graph
+    reverse = fwd.T.tocsr()
+    for lo in range(0, len(zs), chunk):
+        part, limit = zs[lo:lo + chunk], tau[lo:lo + chunk]
+        there = np.atleast_2d(dijkstra(fwd, indices=part, limit=limit.max()))
+        there += np.atleast_2d(dijkstra(reverse, indices=part, limit=limit.max()))
+        reach |= (there < limit[:, None]).any(axis=0)
+    return reach
+
+
+def _turnarounds(graph: TurnAwareGraph, restricted: np.ndarray, pen: float, chunk: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Two-way neighbours ``z`` of restricted junctions and, per ``z``, the largest
+    over edge pairs ``a -> z``, ``z -> a`` of the line-graph cost from the first to
+    the second, less the first edge's own weight, capped at ``pen``."""
+    net = graph.network
     n = net.n_nodes
     heads, tails = net.indices.astype(np.int64), net.edge_tails.astype(np.int64)
-    leaving = restricted[tails] & (heads != tails)
-    back = np.isin(heads * n + tails, tails * n + heads)
-    zs = np.unique(heads[leaving & back])
-    graph = net.encoded.graph
-    reverse = graph.T.tocsr()
-    reach = np.zeros(n, dtype=bool)
-    for lo in range(0, len(zs), chunk):
-        part = zs[lo:lo + chunk]
-        there = np.atleast_2d(dijkstra(graph, indices=part, limit=pen))
-        there += np.atleast_2d(dijkstra(reverse, indices=part, limit=pen))
-        reach |= (there < pen).any(axis=0)
-    return reach
+    key = tails * n + heads
+    order = np.argsort(key, kind="stable")
+    back = heads * n + tails
+    lo = np.searchsorted(key[order], back)
+    hi = np.searchsorted(key[order], back, side="right")
+    first = np.flatnonzero(restricted[tails] & (heads != tails) & (hi > lo))
+    own = graph.edge_weights
+    tau = np.empty(len(first))
+    for s in range(0, len(first), chunk):
+        part = first[s:s + chunk]
+        dist = np.atleast_2d(dijkstra(graph.line_graph, indices=part,
+                                      limit=float((own[part] + pen).max())))
+        for i, e in enumerate(part):
+            tau[s + i] = min(pen, float((dist[i, order[lo[e]:hi[e]]] - own[e]).max()))
+    zs, inverse = np.unique(heads[first], return_inverse=True)
+    most = np.full(len(zs), -np.inf)
+    np.maximum.at(most, inverse, tau)
+    return zs, most
 
 
 def turn_hierarchy(graph: TurnAwareGraph, *, cache_dir: str | Path | None = None

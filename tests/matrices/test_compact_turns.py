@@ -46,6 +46,41 @@ def test_compact_equals_line_graph(graph: TurnAwareGraph, backend: str) -> None:
     assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
 
 
+@st.composite
+def spur_graphs(draw: st.DrawFn) -> TurnAwareGraph:
+    """A random two-way tree (dead ends to turn round in) plus up to three more two-way
+    roads (loops round a block), 1-30 s an edge, random bans, U-turn 3-200 s."""
+    n = draw(st.integers(3, 10))
+    roads = [(draw(st.integers(0, i - 1)), i, draw(st.integers(1, 30))) for i in range(1, n)]
+    more = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(1, 30))
+    roads += [r for r in draw(st.lists(more, max_size=3)) if r[0] != r[1]]
+    u, v, t = (np.array(x) for x in zip(*roads, strict=True))
+    net = RoadNetwork.from_edges(np.zeros(n), np.arange(n) * 1e-3, np.r_[u, v], np.r_[v, u],
+                                 np.r_[t, t] * 1.0, np.r_[t, t] * 10.0,
+                                 keep_largest_scc=False)
+    heads, tails = net.indices, net.edge_tails
+    turns = [(int(a), int(f)) for a in range(net.n_edges)
+             for f in np.flatnonzero(tails == heads[a]) if heads[f] != tails[a]]
+    banned = draw(st.lists(st.sampled_from(turns), max_size=5, unique=True)) if turns \
+        else []
+    return TurnAwareGraph(net, draw(st.sampled_from([3.0, 10.0, 25.0, 60.0, 200.0])),
+                          banned=tuple(banned))
+
+
+@settings(max_examples=300, deadline=None)
+@given(graph=spur_graphs(), backend=st.sampled_from(["ch", "scipy"]))
+def test_compact_equals_line_graph_with_dead_ends_and_loops(graph: TurnAwareGraph,
+                                                            backend: str) -> None:
+    # a fastest path may turn round in a dead end or loop round a block; splitting only
+    # up to the cheaper of the two must still equal the line graph (this test fails when
+    # the split stops at half that cost)
+    nodes = np.arange(graph.network.n_nodes)
+    got = turn_node_matrices(graph, nodes, backend=backend, expansion="compact",
+                             workers=1)
+    ref = _line(graph)
+    assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
 @settings(max_examples=100, deadline=None)
 @given(graph=restricted_graphs(st.just(0.0)))
 def test_restricted_only_equals_line_graph_without_u_turn_penalty(
