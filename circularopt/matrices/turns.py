@@ -48,11 +48,13 @@ __all__ = ["EXPANSIONS", "CompactTurnGraph", "cached_compact", "compact_turn_gra
 class CompactTurnGraph:
     """The road network with only its restricted junctions expanded (node splitting).
 
-    Nodes ``0 .. n-1`` are the network's. A junction ``v`` with a turn restriction keeps
-    its number as a *source copy* (every out-edge, no in-edge: paths starting at ``v``)
-    and gets one *in-copy* per in-edge, numbered from ``n``: reached only by that edge,
-    left only by the turns allowed from it (a U-turn with the penalty). A path ending at
-    ``v`` ends at any in-copy. Weights are encoded as :attr:`RoadNetwork.encoded`.
+    Nodes ``0 .. n-1`` are the network's. A split junction ``v`` keeps its number for
+    paths starting there (every out-edge) and gets one *in-copy* per in-edge that a rule
+    starts from or that has a way straight back (with a U-turn penalty), numbered from
+    ``n``: reached only by that edge, left only by the turns allowed from it (a U-turn
+    with the penalty). Its other in-edges (one-way roads in) end at ``v`` itself, which
+    allows every turn at no cost, as it would for them. A path ending at ``v`` ends at
+    any of these. Weights are encoded as :attr:`RoadNetwork.encoded`.
 
     Parameters
     ----------
@@ -60,7 +62,7 @@ class CompactTurnGraph:
         The expanded graph in CSR form.
     arrive_ptr, arrive_node
         A path ends at node ``v`` at ``arrive_node[arrive_ptr[v]:arrive_ptr[v + 1]]``
-        (``v`` itself when unrestricted, its in-copies otherwise).
+        (``v`` itself when an edge ends there, and ``v``'s in-copies).
     """
 
     indptr: np.ndarray
@@ -117,7 +119,7 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
         split[heads[np.array([a for a, _ in rules], dtype=np.int64)]] = True
         if exact and pen > 0:
             split |= _u_turn_reach(graph, split, pen)
-    into = np.flatnonzero(split[heads])
+    into = np.flatnonzero(split[heads] & _needs_copy(graph, pen))
     copy = np.full(m, -1, dtype=np.int64)
     copy[into] = n + np.arange(len(into))
     end = np.where(copy >= 0, copy, heads)
@@ -134,12 +136,27 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
     np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
     cols = np.concatenate([end, end[f]])[order]
     weights = np.concatenate([w, w[f] + pen * (heads[f] == tails[a])])[order]
-    free = np.flatnonzero(~split)
+    free = np.flatnonzero(np.bincount(heads[copy < 0], minlength=n) > 0)
     key = np.concatenate([free, heads[into]])
     arrive_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(key, minlength=n), out=arrive_ptr[1:])
     arrive = np.concatenate([free, copy[into]])[np.argsort(key, kind="stable")]
     return CompactTurnGraph(indptr, cols, weights, arrive_ptr, arrive)
+
+
+def _needs_copy(graph: TurnAwareGraph, pen: float) -> np.ndarray:
+    """Edges whose end at a split junction must be a copy of their own: a rule starts
+    from them, or they have a way straight back to charge (with a penalty). The others
+    may take every way on at no cost, as the junction's own node does, so they end
+    there."""
+    net = graph.network
+    n = net.n_nodes
+    heads, tails = net.indices.astype(np.int64), net.edge_tails.astype(np.int64)
+    ruled = np.zeros(net.n_edges, dtype=bool)
+    ruled[[a for a, _ in graph.banned + graph.only]] = True
+    if pen > 0:
+        ruled |= np.isin(heads * n + tails, tails * n + heads)
+    return ruled
 
 
 def _u_turn_reach(graph: TurnAwareGraph, restricted: np.ndarray, pen: float,

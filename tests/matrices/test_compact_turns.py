@@ -159,12 +159,12 @@ def test_compact_graph_splits_within_a_u_turn_of_restricted_junctions() -> None:
     assert compact_turn_graph(TurnAwareGraph(net, 30.0, banned=ban)).n_nodes == 5 + 8
     assert compact_turn_graph(TurnAwareGraph(net, 10.0, banned=ban)).n_nodes == 5 + 7
     graph = TurnAwareGraph(net, 0.0, banned=ban)
-    compact = compact_turn_graph(graph)  # no penalty: the restricted junction only
-    assert compact.n_nodes == 5 + 3
-    assert list(compact.arrivals(np.array([0, 1])).node) == [0, 5, 6, 7]
-    # from 0 (no straight on: to 0 and 3), from 2 (3 turns), from 3 (3 turns); plus
-    # the 8 edges from the original nodes
-    assert len(compact.indices) == 8 + 2 + 3 + 3
+    compact = compact_turn_graph(graph)  # no penalty: the banned turn's edge in only
+    assert compact.n_nodes == 5 + 1
+    assert list(compact.arrivals(np.array([0, 1])).node) == [0, 1, 5]
+    # from 0 (no straight on: to 0 and 3); plus the 8 edges from the original nodes
+    # (those from 2 and 3 into 1 end at 1 itself, where every turn is free)
+    assert len(compact.indices) == 8 + 2
 
 
 def test_unknown_expansion_named() -> None:
