@@ -167,6 +167,29 @@ def test_compact_graph_splits_within_a_u_turn_of_restricted_junctions() -> None:
     assert len(compact.indices) == 8 + 2
 
 
+def test_a_loop_cheaper_than_the_u_turn_bounds_the_split() -> None:
+    # 0 -50 s- 1 -50 s- 2, no straight on at 1; spur 1 - 3 to a triangle 3 - 4 - 5 (10 s
+    # a side) and a dead end 4 - 6; all two-way. From 1 -> 3 back onto 3 -> 1 the loop
+    # round the triangle (30 s) beats the 100 s U-turn, so only junctions within a 30 s
+    # round trip of 3 are split: 4 and 5, not 6 (40 s); the fastest 0 -> 2 loops (150 s)
+    roads = [(0, 1, 50), (1, 2, 50), (1, 3, 10), (3, 4, 10), (4, 5, 10), (5, 3, 10),
+             (4, 6, 10)]
+    u, v, t = (np.array(x) for x in zip(*roads, strict=True))
+    net = RoadNetwork.from_edges(np.zeros(7), np.arange(7) * 1e-3, np.r_[u, v], np.r_[v, u],
+                                 np.r_[t, t] * 1.0, np.r_[t, t] * 10.0,
+                                 keep_largest_scc=False)
+    graph = TurnAwareGraph(net, 100.0,
+                           banned=((net.edge_index(0, 1), net.edge_index(1, 2)),))
+    compact = compact_turn_graph(graph)
+    assert list(compact.arrivals(np.array([6])).node) == [6]
+    assert len(compact.arrivals(np.array([4])).node) == 3
+    for backend in ("ch", "scipy"):
+        got = turn_node_matrices(graph, np.arange(7), backend=backend)
+        ref = _line(graph)
+        assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+        assert got[0][0, 2] == pytest.approx(150.0)
+
+
 def test_unknown_expansion_named() -> None:
     graph = TurnAwareGraph(_path_with_spur(), 0.0, banned=((0, 1),))
     with pytest.raises(InputError, match="expansion"):
