@@ -260,10 +260,10 @@ def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarra
 
     ``expansion`` (with restrictions): ``"compact"`` (default) searches
     :func:`compact_turn_graph` (the restricted junctions and those within a U-turn
-    penalty's round trip of their neighbours split; exact), ``"restricted"`` the same
-    with the restricted junctions split only (faster with a U-turn penalty, but a U-turn
-    next to one goes uncharged), ``"line"`` the line graph (exact, many times the plain
-    time). Measured in ``docs/benchmarks.md``.
+    penalty's, or a cheaper loop's, round trip of their neighbours split; exact),
+    ``"restricted"`` the same with the restricted junctions split only (faster with a
+    U-turn penalty, but a U-turn next to one goes uncharged), ``"line"`` the line graph
+    (exact, many times the plain time). Measured in ``docs/benchmarks.md``.
 
     ``backend``: ``"ch"`` or ``"scipy"``. Default ``"ch"``, but ``"scipy"`` for the line
     graph and for a compact expansion with more than 1.5x the network's nodes: their
