@@ -144,6 +144,10 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
     return CompactTurnGraph(indptr, cols, weights, arrive_ptr, arrive)
 
 
+_DENSE_CELLS = 4_000_000
+"""Cells of one dense line-graph Dijkstra result (32 MB) in :func:`_turnarounds`."""
+
+
 def _needs_copy(graph: TurnAwareGraph, pen: float) -> np.ndarray:
     """Edges whose end at a split junction must be a copy of their own: a rule starts
     from them, or they have a way straight back to charge (with a penalty). The others
@@ -198,8 +202,9 @@ def _turnarounds(graph: TurnAwareGraph, restricted: np.ndarray, pen: float, chun
     first = np.flatnonzero(restricted[tails] & (heads != tails) & (hi > lo))
     own = graph.edge_weights
     tau = np.empty(len(first))
-    for s in range(0, len(first), chunk):
-        part = first[s:s + chunk]
+    rows = max(1, min(chunk, _DENSE_CELLS // max(1, net.n_edges)))  # dense result rows
+    for s in range(0, len(first), rows):
+        part = first[s:s + rows]
         dist = np.atleast_2d(dijkstra(graph.line_graph, indices=part,
                                       limit=float((own[part] + pen).max())))
         for i, e in enumerate(part):
