@@ -35,7 +35,7 @@ from scipy.sparse.csgraph import dijkstra
 from circularopt.geo import great_circle
 from circularopt.matrices import network_hierarchy, road_matrices
 from circularopt.matrices.ch import ContractionHierarchy, node_starts
-from circularopt.network import RoadNetwork
+from circularopt.network import RoadNetwork, TurnAwareGraph
 
 T = TypeVar("T")
 
@@ -312,21 +312,18 @@ def _timed(call: Callable[[], T]) -> tuple[T, float, float]:
     return out, cpu_seconds() - t0, time.perf_counter() - w0
 
 
-def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
+def turn_ratio(network: RoadNetwork, sizes: tuple[int, ...], *, share: float = 0.02,
                u_turn_s: float = 60.0, workers: int | None = None, line: bool = False,
                backend: str = "ch", expansions: tuple[str, ...] = ("compact", "restricted")
                ) -> None:
-    """Print CPU and wall seconds of a ``sources`` x ``sources`` node matrix: plain
-    (node hierarchy) and turn-aware on the compact expansions (``"compact"``, exact, and
+    """Print CPU and wall seconds of ``size`` x ``size`` node matrices: plain (node
+    hierarchy) and turn-aware on the compact expansions (``"compact"``, exact, and
     ``"restricted"``; their hierarchies, or scipy with ``backend="scipy"``), with
-    synthetic bans at ``share`` of the junctions; hierarchies are built apart. With
-    ``line``, also the exact line-graph search (scipy), and how many entries of each
-    differ from it."""
-    from circularopt.matrices import node_matrices
+    synthetic bans at ``share`` of the junctions; hierarchies are built apart, once. With
+    ``line``, the first size also runs the exact line-graph search (scipy) and counts
+    the entries of each that differ from it."""
     from circularopt.matrices.turns import cached_compact, turn_node_matrices
-    from circularopt.network import TurnAwareGraph
 
-    src = np.random.default_rng(3).choice(network.n_nodes, sources, replace=False)
     graph = TurnAwareGraph(network, u_turn_s, banned=random_bans(network, share))
     preprocess(network, "ch")
     print(f"{len(graph.banned)} bans (U-turn {u_turn_s:g} s); network "
@@ -334,11 +331,23 @@ def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
     for expansion in expansions:
         compact, cpu, _ = _timed(partial(cached_compact, graph,
                                          exact=expansion == "compact"))
-        _, h_cpu, h_wall = _timed(partial(turn_node_matrices, graph, src[:2],
+        _, h_cpu, h_wall = _timed(partial(turn_node_matrices, graph, [0, 1],
                                           expansion=expansion, backend=backend))
         print(f"{expansion}: {compact.n_nodes:,} nodes, {len(compact.indices):,} arcs "
               f"({cpu:.2f} CPU s); first call ({backend}: hierarchy, numba) "
               f"{h_cpu:.1f} CPU s, {h_wall:.1f} s wall")
+    for k, size in enumerate(sizes):
+        src = np.random.default_rng(3).choice(network.n_nodes, size, replace=False)
+        _turn_table(graph, src, expansions, backend, workers, line and k == 0)
+
+
+def _turn_table(graph: TurnAwareGraph, src: np.ndarray, expansions: tuple[str, ...],
+                backend: str, workers: int | None, line: bool) -> None:
+    """One table of :func:`turn_ratio` for the sources ``src``."""
+    from circularopt.matrices import node_matrices
+    from circularopt.matrices.turns import turn_node_matrices
+
+    network = graph.network
     calls = {"plain (node hierarchy)": lambda: node_matrices(network, src, workers=workers)}
     for expansion in expansions:
         calls[f"turn-aware, {expansion} ({backend})"] = partial(
@@ -347,24 +356,26 @@ def turn_ratio(network: RoadNetwork, sources: int, *, share: float = 0.02,
     if line:
         calls["turn-aware, line graph (scipy, exact)"] = lambda: turn_node_matrices(
             graph, src, expansion="line", backend="scipy", workers=workers)
-    print(f"| {sources}x{sources} | CPU s | wall s | ratio CPU | ratio wall |")
+    print(f"| {len(src)}x{len(src)} | CPU s | wall s | ratio CPU | ratio wall |")
     print("|---|---:|---:|---:|---:|")
     rows, base = [], (0.0, 0.0)
     for name, call in calls.items():
-        (dur, _), cpu, wall = _timed(call)
-        rows.append((name, dur))
+        (dur, dist), cpu, wall = _timed(call)
+        rows.append((name, dur, dist))
         base = base if base[0] else (cpu, wall)
         print(f"| {name} | {cpu:.2f} | {wall:.2f} | {cpu / base[0]:.1f}x | "
               f"{wall / base[1]:.1f}x |", flush=True)
     if line:
-        ref = rows[-1][1]
-        for name, got in rows[1:-1]:
+        _, ref, ref_m = rows[-1]
+        for name, got, got_m in rows[1:-1]:
             diff = ref - got
             low = diff > 1e-6
             print(f"{name} vs line graph: {int(low.sum()):,} of {diff.size:,} entries "
                   f"lower (by at most {diff.max():.1f} s, mean "
                   f"{diff[low].mean() if low.any() else 0:.1f} s), "
-                  f"{int((diff < -1e-6).sum())} higher")
+                  f"{int((diff < -1e-6).sum())} higher; times identical: "
+                  f"{np.array_equal(ref, got)}, lengths identical: "
+                  f"{np.array_equal(ref_m, got_m)}")
 
 
 def _backend_rows(name: str, network: RoadNetwork, src: np.ndarray) -> np.ndarray:
@@ -475,9 +486,9 @@ def main() -> None:
     parser.add_argument("--nx-sample", type=int, default=20,
                         help="networkx sources timed, then extrapolated (default 20)")
     parser.add_argument("--workers", type=int, help="processes (default: all CPUs)")
-    parser.add_argument("--turns", type=int, metavar="SOURCES",
-                        help="only compare a turn-aware SOURCES x SOURCES matrix (random "
-                             "bans at 2%% of nodes) with a plain one")
+    parser.add_argument("--turns", type=int, nargs="+", metavar="SOURCES",
+                        help="only compare turn-aware SOURCES x SOURCES matrices (random "
+                             "bans at 2%% of nodes) with plain ones (--line: the first)")
     parser.add_argument("--u-turn-s", type=float, default=60.0,
                         help="--turns: U-turn penalty, seconds (default 60)")
     parser.add_argument("--expansions", nargs="+", choices=("compact", "restricted"),
@@ -492,7 +503,7 @@ def main() -> None:
         compare_backends(road_like_network(args.side), args.backends)
         return
     if args.turns:
-        turn_ratio(road_like_network(args.side), args.turns, workers=args.workers,
+        turn_ratio(road_like_network(args.side), tuple(args.turns), workers=args.workers,
                    u_turn_s=args.u_turn_s, line=args.line, backend=args.backend,
                    expansions=tuple(args.expansions))
         return

@@ -38,7 +38,6 @@ from circularopt.matrices.road import (
 from circularopt.matrices.travel import TravelMatrices
 
 if TYPE_CHECKING:
-    from circularopt.network.graph import RoadNetwork
     from circularopt.network.turns import TurnAwareGraph
 
 __all__ = ["EXPANSIONS", "CompactTurnGraph", "cached_compact", "compact_turn_graph",
@@ -49,11 +48,13 @@ __all__ = ["EXPANSIONS", "CompactTurnGraph", "cached_compact", "compact_turn_gra
 class CompactTurnGraph:
     """The road network with only its restricted junctions expanded (node splitting).
 
-    Nodes ``0 .. n-1`` are the network's. A junction ``v`` with a turn restriction keeps
-    its number as a *source copy* (every out-edge, no in-edge: paths starting at ``v``)
-    and gets one *in-copy* per in-edge, numbered from ``n``: reached only by that edge,
-    left only by the turns allowed from it (a U-turn with the penalty). A path ending at
-    ``v`` ends at any in-copy. Weights are encoded as :attr:`RoadNetwork.encoded`.
+    Nodes ``0 .. n-1`` are the network's. A split junction ``v`` keeps its number for
+    paths starting there (every out-edge) and gets one *in-copy* per in-edge that a rule
+    starts from or that has a way straight back (with a U-turn penalty), numbered from
+    ``n``: reached only by that edge, left only by the turns allowed from it (a U-turn
+    with the penalty). Its other in-edges (one-way roads in) end at ``v`` itself, which
+    allows every turn at no cost, as it would for them. A path ending at ``v`` ends at
+    any of these. Weights are encoded as :attr:`RoadNetwork.encoded`.
 
     Parameters
     ----------
@@ -61,7 +62,7 @@ class CompactTurnGraph:
         The expanded graph in CSR form.
     arrive_ptr, arrive_node
         A path ends at node ``v`` at ``arrive_node[arrive_ptr[v]:arrive_ptr[v + 1]]``
-        (``v`` itself when unrestricted, its in-copies otherwise).
+        (``v`` itself when an edge ends there, and ``v``'s in-copies).
     """
 
     indptr: np.ndarray
@@ -97,10 +98,12 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
     it turns back at a split junction; bans and ``only_*`` rules apply at the restricted
     ones. A fastest path turns back at an unsplit junction ``b`` only on an excursion
     ``a -> z -> ... -> b -> ... -> z -> a`` that re-enters a restricted junction ``a`` by
-    another edge. With ``exact`` (default), every junction ``b`` whose round trip from
-    such a two-way neighbour ``z`` is shorter than the U-turn penalty is split too, so
-    turning at ``z`` (charged) is never dearer than the free turn at ``b``: the result
-    equals the line graph's (tested). Without ``exact`` only the restricted junctions
+    another edge, going out and back the same way. With ``exact`` (default), every
+    junction ``b`` whose round trip from such a two-way neighbour ``z`` is shorter than
+    the cheapest turn-aware way from ``a -> z`` back onto ``z -> a`` (the charged U-turn
+    at ``z`` or a loop round a block, whichever is cheaper) is split too, so that way is
+    never dearer than the free turn at ``b``: the result equals the line graph's
+    (tested). Without ``exact`` only the restricted junctions
     are split: faster, but such U-turns go uncharged and the result can be lower than
     the line graph's (equal when the penalty is 0, which splits nothing more anyway).
     """
@@ -115,8 +118,8 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
     if rules:
         split[heads[np.array([a for a, _ in rules], dtype=np.int64)]] = True
         if exact and pen > 0:
-            split |= _u_turn_reach(net, split, pen)
-    into = np.flatnonzero(split[heads])
+            split |= _u_turn_reach(graph, split, pen)
+    into = np.flatnonzero(split[heads] & _needs_copy(graph, pen))
     copy = np.full(m, -1, dtype=np.int64)
     copy[into] = n + np.arange(len(into))
     end = np.where(copy >= 0, copy, heads)
@@ -133,7 +136,7 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
     np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
     cols = np.concatenate([end, end[f]])[order]
     weights = np.concatenate([w, w[f] + pen * (heads[f] == tails[a])])[order]
-    free = np.flatnonzero(~split)
+    free = np.flatnonzero(np.bincount(heads[copy < 0], minlength=n) > 0)
     key = np.concatenate([free, heads[into]])
     arrive_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(key, minlength=n), out=arrive_ptr[1:])
@@ -141,24 +144,75 @@ def compact_turn_graph(graph: TurnAwareGraph, *, exact: bool = True) -> CompactT
     return CompactTurnGraph(indptr, cols, weights, arrive_ptr, arrive)
 
 
-def _u_turn_reach(net: RoadNetwork, restricted: np.ndarray, pen: float,
-                  chunk: int = 64) -> np.ndarray:
-    """Junctions ``b`` with ``d(z, b) + d(b, z) < pen`` (encoded) for a two-way neighbour
-    ``z`` of a restricted junction (bounded Dijkstra searches, both directions)."""
+_DENSE_CELLS = 4_000_000
+"""Cells of one dense line-graph Dijkstra result (32 MB) in :func:`_turnarounds`."""
+
+
+def _needs_copy(graph: TurnAwareGraph, pen: float) -> np.ndarray:
+    """Edges whose end at a split junction must be a copy of their own: a rule starts
+    from them, or they have a way straight back to charge (with a penalty). The others
+    may take every way on at no cost, as the junction's own node does, so they end
+    there."""
+    net = graph.network
     n = net.n_nodes
     heads, tails = net.indices.astype(np.int64), net.edge_tails.astype(np.int64)
-    leaving = restricted[tails] & (heads != tails)
-    back = np.isin(heads * n + tails, tails * n + heads)
-    zs = np.unique(heads[leaving & back])
-    graph = net.encoded.graph
-    reverse = graph.T.tocsr()
+    ruled = np.zeros(net.n_edges, dtype=bool)
+    ruled[[a for a, _ in graph.banned + graph.only]] = True
+    if pen > 0:
+        ruled |= np.isin(heads * n + tails, tails * n + heads)
+    return ruled
+
+
+def _u_turn_reach(graph: TurnAwareGraph, restricted: np.ndarray, pen: float,
+                  chunk: int = 64) -> np.ndarray:
+    """Junctions ``b`` with ``d(z, b) + d(b, z) < tau`` (encoded) for a two-way neighbour
+    ``z`` of a restricted junction ``a`` (bounded Dijkstra searches, both directions).
+
+    ``tau`` (:func:`_turnarounds`, at most the penalty) is the cheapest turn-aware way
+    from the edge ``a -> z`` back onto ``z -> a``: the charged U-turn at ``z`` or a loop
+    round a block. An excursion turning back freely at ``b`` costs at least the round
+    trip, so the loop or the U-turn is never dearer."""
+    net = graph.network
+    n = net.n_nodes
+    zs, tau = _turnarounds(graph, restricted, pen, chunk)
     reach = np.zeros(n, dtype=bool)
+    fwd = net.encoded.graph
+    reverse = fwd.T.tocsr()
     for lo in range(0, len(zs), chunk):
-        part = zs[lo:lo + chunk]
-        there = np.atleast_2d(dijkstra(graph, indices=part, limit=pen))
-        there += np.atleast_2d(dijkstra(reverse, indices=part, limit=pen))
-        reach |= (there < pen).any(axis=0)
+        part, limit = zs[lo:lo + chunk], tau[lo:lo + chunk]
+        there = np.atleast_2d(dijkstra(fwd, indices=part, limit=limit.max()))
+        there += np.atleast_2d(dijkstra(reverse, indices=part, limit=limit.max()))
+        reach |= (there < limit[:, None]).any(axis=0)
     return reach
+
+
+def _turnarounds(graph: TurnAwareGraph, restricted: np.ndarray, pen: float, chunk: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Two-way neighbours ``z`` of restricted junctions and, per ``z``, the largest
+    over edge pairs ``a -> z``, ``z -> a`` of the line-graph cost from the first to
+    the second, less the first edge's own weight, capped at ``pen``."""
+    net = graph.network
+    n = net.n_nodes
+    heads, tails = net.indices.astype(np.int64), net.edge_tails.astype(np.int64)
+    key = tails * n + heads
+    order = np.argsort(key, kind="stable")
+    back = heads * n + tails
+    lo = np.searchsorted(key[order], back)
+    hi = np.searchsorted(key[order], back, side="right")
+    first = np.flatnonzero(restricted[tails] & (heads != tails) & (hi > lo))
+    own = graph.edge_weights
+    tau = np.empty(len(first))
+    rows = max(1, min(chunk, _DENSE_CELLS // max(1, net.n_edges)))  # dense result rows
+    for s in range(0, len(first), rows):
+        part = first[s:s + rows]
+        dist = np.atleast_2d(dijkstra(graph.line_graph, indices=part,
+                                      limit=float((own[part] + pen).max())))
+        for i, e in enumerate(part):
+            tau[s + i] = min(pen, float((dist[i, order[lo[e]:hi[e]]] - own[e]).max()))
+    zs, inverse = np.unique(heads[first], return_inverse=True)
+    most = np.full(len(zs), -np.inf)
+    np.maximum.at(most, inverse, tau)
+    return zs, most
 
 
 def turn_hierarchy(graph: TurnAwareGraph, *, cache_dir: str | Path | None = None
@@ -211,10 +265,10 @@ def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarra
 
     ``expansion`` (with restrictions): ``"compact"`` (default) searches
     :func:`compact_turn_graph` (the restricted junctions and those within a U-turn
-    penalty's round trip of their neighbours split; exact), ``"restricted"`` the same
-    with the restricted junctions split only (faster with a U-turn penalty, but a U-turn
-    next to one goes uncharged), ``"line"`` the line graph (exact, many times the plain
-    time). Measured in ``docs/benchmarks.md``.
+    penalty's, or a cheaper loop's, round trip of their neighbours split; exact),
+    ``"restricted"`` the same with the restricted junctions split only (faster with a
+    U-turn penalty, but a U-turn next to one goes uncharged), ``"line"`` the line graph
+    (exact, many times the plain time). Measured in ``docs/benchmarks.md``.
 
     ``backend``: ``"ch"`` or ``"scipy"``. Default ``"ch"``, but ``"scipy"`` for the line
     graph and for a compact expansion with more than 1.5x the network's nodes: their

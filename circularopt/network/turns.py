@@ -178,7 +178,7 @@ class TurnAwareGraph:
         keep = self.allowed(rows, cols)
         rows, cols = rows[keep], cols[keep]
         u_turn = heads[cols] == tails[rows]
-        weight = self._edge_weights[rows] + u_turn * (
+        weight = self.edge_weights[rows] + u_turn * (
             np.round(self.u_turn_s / enc.time_quantum_s) * enc.radix)
         return sparse.csr_matrix((weight, (rows, cols)), shape=(m, m))
 
@@ -196,7 +196,8 @@ class TurnAwareGraph:
         return keep
 
     @cached_property
-    def _edge_weights(self) -> np.ndarray:
+    def edge_weights(self) -> np.ndarray:
+        """Encoded weight of each directed edge (the line graph's cost of leaving it)."""
         enc, net = self.network.encoded, self.network
         return np.asarray(np.round(net.travel_time_s / enc.time_quantum_s) * enc.radix
                           + np.maximum(np.round(net.length_m / enc.length_quantum_m), 1.0))
@@ -233,7 +234,7 @@ class TurnAwareGraph:
             dist = dijkstra(self._with_sources(chunk), indices=net.n_edges
                             + np.arange(len(chunk)))
             if len(in_e):
-                arrive = dist[:, in_e] + (self._edge_weights[in_e] - 1.0)
+                arrive = dist[:, in_e] + (self.edge_weights[in_e] - 1.0)
                 rows[lo:lo + len(chunk), has_in] = np.minimum.reduceat(
                     arrive, groups[has_in], axis=1)
             rows[lo:lo + len(chunk)][chunk[:, None] == tgt[None, :]] = 0.0
@@ -276,7 +277,7 @@ class TurnAwareGraph:
         src = _node_indices("sources", sources, m)
         tgt = _node_indices("targets", targets, m)
         d = np.atleast_2d(dijkstra(self.line_graph, indices=src))[:, tgt]
-        d = d - self._edge_weights[src][:, None]
+        d = d - self.edge_weights[src][:, None]
         d[src[:, None] == tgt[None, :]] = 0.0
         return self.network.encoded.decode(np.maximum(d, 0.0))
 

@@ -46,6 +46,41 @@ def test_compact_equals_line_graph(graph: TurnAwareGraph, backend: str) -> None:
     assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
 
 
+@st.composite
+def spur_graphs(draw: st.DrawFn) -> TurnAwareGraph:
+    """A random two-way tree (dead ends to turn round in) plus up to three more two-way
+    roads (loops round a block), 1-30 s an edge, random bans, U-turn 3-200 s."""
+    n = draw(st.integers(3, 10))
+    roads = [(draw(st.integers(0, i - 1)), i, draw(st.integers(1, 30))) for i in range(1, n)]
+    more = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(1, 30))
+    roads += [r for r in draw(st.lists(more, max_size=3)) if r[0] != r[1]]
+    u, v, t = (np.array(x) for x in zip(*roads, strict=True))
+    net = RoadNetwork.from_edges(np.zeros(n), np.arange(n) * 1e-3, np.r_[u, v], np.r_[v, u],
+                                 np.r_[t, t] * 1.0, np.r_[t, t] * 10.0,
+                                 keep_largest_scc=False)
+    heads, tails = net.indices, net.edge_tails
+    turns = [(int(a), int(f)) for a in range(net.n_edges)
+             for f in np.flatnonzero(tails == heads[a]) if heads[f] != tails[a]]
+    banned = draw(st.lists(st.sampled_from(turns), max_size=5, unique=True)) if turns \
+        else []
+    return TurnAwareGraph(net, draw(st.sampled_from([3.0, 10.0, 25.0, 60.0, 200.0])),
+                          banned=tuple(banned))
+
+
+@settings(max_examples=300, deadline=None)
+@given(graph=spur_graphs(), backend=st.sampled_from(["ch", "scipy"]))
+def test_compact_equals_line_graph_with_dead_ends_and_loops(graph: TurnAwareGraph,
+                                                            backend: str) -> None:
+    # a fastest path may turn round in a dead end or loop round a block; splitting only
+    # up to the cheaper of the two must still equal the line graph (this test fails when
+    # the split stops at half that cost)
+    nodes = np.arange(graph.network.n_nodes)
+    got = turn_node_matrices(graph, nodes, backend=backend, expansion="compact",
+                             workers=1)
+    ref = _line(graph)
+    assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
 @settings(max_examples=100, deadline=None)
 @given(graph=restricted_graphs(st.just(0.0)))
 def test_restricted_only_equals_line_graph_without_u_turn_penalty(
@@ -124,12 +159,35 @@ def test_compact_graph_splits_within_a_u_turn_of_restricted_junctions() -> None:
     assert compact_turn_graph(TurnAwareGraph(net, 30.0, banned=ban)).n_nodes == 5 + 8
     assert compact_turn_graph(TurnAwareGraph(net, 10.0, banned=ban)).n_nodes == 5 + 7
     graph = TurnAwareGraph(net, 0.0, banned=ban)
-    compact = compact_turn_graph(graph)  # no penalty: the restricted junction only
-    assert compact.n_nodes == 5 + 3
-    assert list(compact.arrivals(np.array([0, 1])).node) == [0, 5, 6, 7]
-    # from 0 (no straight on: to 0 and 3), from 2 (3 turns), from 3 (3 turns); plus
-    # the 8 edges from the original nodes
-    assert len(compact.indices) == 8 + 2 + 3 + 3
+    compact = compact_turn_graph(graph)  # no penalty: the banned turn's edge in only
+    assert compact.n_nodes == 5 + 1
+    assert list(compact.arrivals(np.array([0, 1])).node) == [0, 1, 5]
+    # from 0 (no straight on: to 0 and 3); plus the 8 edges from the original nodes
+    # (those from 2 and 3 into 1 end at 1 itself, where every turn is free)
+    assert len(compact.indices) == 8 + 2
+
+
+def test_a_loop_cheaper_than_the_u_turn_bounds_the_split() -> None:
+    # 0 -50 s- 1 -50 s- 2, no straight on at 1; spur 1 - 3 to a triangle 3 - 4 - 5 (10 s
+    # a side) and a dead end 4 - 6; all two-way. From 1 -> 3 back onto 3 -> 1 the loop
+    # round the triangle (30 s) beats the 100 s U-turn, so only junctions within a 30 s
+    # round trip of 3 are split: 4 and 5, not 6 (40 s); the fastest 0 -> 2 loops (150 s)
+    roads = [(0, 1, 50), (1, 2, 50), (1, 3, 10), (3, 4, 10), (4, 5, 10), (5, 3, 10),
+             (4, 6, 10)]
+    u, v, t = (np.array(x) for x in zip(*roads, strict=True))
+    net = RoadNetwork.from_edges(np.zeros(7), np.arange(7) * 1e-3, np.r_[u, v], np.r_[v, u],
+                                 np.r_[t, t] * 1.0, np.r_[t, t] * 10.0,
+                                 keep_largest_scc=False)
+    graph = TurnAwareGraph(net, 100.0,
+                           banned=((net.edge_index(0, 1), net.edge_index(1, 2)),))
+    compact = compact_turn_graph(graph)
+    assert list(compact.arrivals(np.array([6])).node) == [6]
+    assert len(compact.arrivals(np.array([4])).node) == 3
+    for backend in ("ch", "scipy"):
+        got = turn_node_matrices(graph, np.arange(7), backend=backend)
+        ref = _line(graph)
+        assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+        assert got[0][0, 2] == pytest.approx(150.0)
 
 
 def test_unknown_expansion_named() -> None:
