@@ -272,9 +272,9 @@ def turn_node_matrices(graph: TurnAwareGraph, sources: Sequence[int] | np.ndarra
 
     ``backend``: ``"ch"`` or ``"scipy"``. Default ``"ch"``, but ``"scipy"`` for the line
     graph and for a compact expansion with more than 1.5x the network's nodes: their
-    hierarchies take far longer to build than one matrix of searches (node-split
-    graphs contract badly with this hierarchy's ordering; measured in
-    ``docs/benchmarks.md``).
+    hierarchies take longer to build than one matrix of searches (measured in
+    ``docs/benchmarks.md``); pass ``"ch"`` (with ``cache_dir``) when the hierarchy is
+    reused.
     """
     net = graph.network
     restricted = bool(graph.banned or graph.only)
