@@ -156,7 +156,9 @@ class CityPlan:
     Parameters
     ----------
     problem
-        The merged problem (the union of the parts' problems).
+        The merged problem (the union of the parts' problems; its matrices are
+        :class:`~circularopt.routing.blocks.BlockMatrix` objects: ``m[i, j]`` only, see
+        :func:`merge_problems`).
     result
         The stitched plan on ``problem``.
     report
