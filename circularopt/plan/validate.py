@@ -163,7 +163,7 @@ def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> P
 
 def _whole_problem(scenario: Scenario, matrices: TravelMatrices,
                    assignment: Mapping[str, str], sites: Sequence[str],
-                   runs: Sequence[StreetRun]) -> RoutingProblem:
+                   runs: Sequence[StreetRun], *, name: str | None = None) -> RoutingProblem:
     """The whole-city routing problem (every point and run, all depots with the
     scenario's fleet, every site of ``sites``), held as one block per site the points
     and runs are assigned to (:func:`~circularopt.routing.decompose.merge_problems`):
@@ -175,11 +175,14 @@ def _whole_problem(scenario: Scenario, matrices: TravelMatrices,
         groups.setdefault(assignment.get(p.id, ""), ([], []))[0].append(p.id)
     for r in runs:
         groups.setdefault(assignment.get(zone_point_id(r.zone), ""), ([], []))[1].append(r)
-    blocks = [routing_problem(scenario, matrices, unload_sites=sites, name=scenario.name,
+    name = name or scenario.name
+    if not groups:  # nothing to collect (a day off for every point)
+        groups[""] = ([], [])
+    blocks = [routing_problem(scenario, matrices, unload_sites=sites, name=name,
                               points=pts, runs=rs) for pts, rs in groups.values()]
     if len(blocks) == 1:
         return blocks[0]
-    merged = merge_problems(blocks, name=scenario.name)
+    merged = merge_problems(blocks, name=name)
     fleet = {v.name: v.count for v in blocks[0].vehicle_types}  # each block: every truck
     return replace(merged, vehicle_types=tuple(replace(v, count=fleet[v.name])
                                                for v in merged.vehicle_types))
@@ -209,9 +212,8 @@ def _week_days(scenario: Scenario, matrices: TravelMatrices, week: Mapping[str, 
     bad: list[str] = []
     for k, name in enumerate(names):
         try:
-            whole = routing_problem(day_scenario(scenario, days, k), matrices,
-                                    unload_sites=sites, name=name,
-                                    runs=day_runs(scenario.week, runs, days, k))
+            whole = _whole_problem(day_scenario(scenario, days, k), matrices, assignment,
+                                   sites, day_runs(scenario.week, runs, days, k), name=name)
         except InfeasibleError as exc:  # e.g. a visit heavier than every truck
             bad.append(f"week {name}: {exc}")
             out.append(None)
