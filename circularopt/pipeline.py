@@ -66,8 +66,8 @@ from circularopt.siting.result import SitingResult
 from circularopt.siting.validate import validate_siting
 from circularopt.stop import Budget
 
-__all__ = ["DEFAULT_TIME_LIMIT", "compute_kpis", "load_scenario", "scenario_hash",
-           "solve", "versions"]
+__all__ = ["DEFAULT_TIME_LIMIT", "compute_kpis", "load_scenario", "peak_share",
+           "scenario_hash", "solve", "versions", "week_visits"]
 
 DEFAULT_TIME_LIMIT = 180.0
 """Default wall-clock budget of :func:`solve`, seconds."""
@@ -75,8 +75,6 @@ DEFAULT_TIME_LIMIT = 180.0
 SITING_SHARE = 0.3
 """Share of the remaining budget given to siting (routing gets the rest)."""
 
-WEEK_PEAK_SHARE = 1 / 3
-"""Share of the routing budget for the peak day when the week is planned too."""
 
 WEEK_DASK_VISITS = 10_000
 """Visits a week from which the days are routed on a local Dask cluster."""
@@ -184,8 +182,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         point's collection days and every working day's routes, validated, in
         ``plan.info["week"]`` (days, KPIs per day and week, the saving against routing
         the peak day on every working day, the residents' schedule, the routes). The
-        plan's own routes stay the peak day (every point and street due, routed with a
-        third of the routing budget), the week's reference: its violations (a peak day
+        plan's own routes stay the peak day (every point and street due, routed with
+        :func:`peak_share` of the routing budget), the week's reference: its violations (a peak day
         may need more trucks than the fleet) are recorded in
         ``plan.info["peak_day_violations"]`` and do not make the plan invalid; its KPIs
         (``plan.kpis``) are the week's per working day
@@ -239,7 +237,9 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
             run.judge(complexes, backend)
         run.save("feedstock")
         plan_week = _wants_week(run.scenario, week)
-        run.route(share=WEEK_PEAK_SHARE if plan_week else 1.0, reference=plan_week)
+        share = peak_share(run.scenario, run.runs) if plan_week and run.scenario else 1.0
+        run.info["peak_day_share"] = round(share, 4)
+        run.route(share=share, reference=plan_week)
         if plan_week:
             run.save("routing")
             run.week(scheduler)
@@ -406,9 +406,7 @@ class _Run:
         assert self.scenario is not None and self.matrices is not None
         assert self.siting is not None and self.city is not None
         t0 = self._begin("week")
-        days = len(self.scenario.week.working_days)
-        freqs = [p.collections_per_week for p in self.scenario.collection_points]
-        visits = sum(min(f, days) for f in freqs + [r.collections_per_week for r in self.runs])
+        visits = week_visits(self.scenario, self.runs)
         local = 2 if scheduler is None and visits >= WEEK_DASK_VISITS else None
         plan = route_week(self.scenario, self.matrices, assignment=self.siting.assignment,
                           options=self.routing, seed=self.seed, progress=self.say,
@@ -450,6 +448,27 @@ PEAK_REFERENCE = lazy(
     "note: the peak day (every site and street due on one day, the week's reference) has "
     "{n} violations; the plan is judged by its week")
 """Progress line when a week plan's reference peak day is invalid."""
+
+
+def week_visits(scenario: Scenario, runs: Sequence[StreetRun]) -> int:
+    """Visits in a week: each site's and street run's collections, at most one a
+    working day."""
+    days = len(scenario.week.working_days)
+    return sum(min(f, days) for f in [p.collections_per_week for p in scenario.collection_points]
+               + [r.collections_per_week for r in runs])
+
+
+def peak_share(scenario: Scenario, runs: Sequence[StreetRun]) -> float:
+    """Share of the routing budget for the reference peak day of a week plan: its visits
+    (every site and street run once) over the peak day's and the week's visits, so that
+    both get the same seconds per visit on the same workers (a third before).
+
+    The peak day is only the reference of the week's saving: routed with less time it
+    costs more, which makes the saving look larger; equal time per visit keeps the two
+    searched alike."""
+    peak = len(scenario.collection_points) + len(runs)
+    total = peak + week_visits(scenario, runs)
+    return peak / total if total else 1.0
 
 
 def _wants_week(scenario: Scenario | None, week: bool | None) -> bool:

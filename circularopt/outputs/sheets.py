@@ -119,11 +119,13 @@ def _header() -> tuple[str, ...]:
 
 def _rows(sheet: RouteSheet) -> list[tuple[str, ...]]:
     """The sheet's visits as text cells (the last, ``done``, left blank to tick)."""
-    return [(str(v["sequence"]), tr(_KINDS.get(v["kind"], v["kind"])), str(v["id"]),
-             str(v["name"]), str(v["arrival"]), str(v["departure"]),
-             num(v["picked_up_t"], 2) if v["kind"] in ("stop", "street") else "",
-             num(v["load_on_board_t"], 2), "")
-            for _, v in sheet.visits.iterrows()]
+    cols = ("sequence", "kind", "id", "name", "arrival", "departure", "picked_up_t",
+            "load_on_board_t")
+    return [(str(seq), tr(_KINDS.get(kind, kind)), str(id_), str(name), str(arrival),
+             str(departure), num(picked, 2) if kind in ("stop", "street") else "",
+             num(on_board, 2), "")
+            for seq, kind, id_, name, arrival, departure, picked, on_board
+            in zip(*(sheet.visits[c].tolist() for c in cols), strict=True)]
 
 
 def _title(plan: Plan, sheet: RouteSheet) -> str:
@@ -212,35 +214,84 @@ def _pdf_font() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
 
+_PDF_RIGHT = (0, 6, 7)
+"""Columns of the PDF table aligned right (numbers)."""
+
+
 def _pdf_table(pdf: Any, rows: Sequence[tuple[str, ...]]) -> None:
     """The visits as one-line cells (long names cut), the header repeated on each page.
 
-    Plain cells rather than fpdf2's ``table()``, which lays out every cell and is too
-    slow for the hundreds of sheets of a city's week."""
-    def header() -> None:
-        pdf.set_font("DejaVu", size=7.5)
-        pdf.set_fill_color(235, 235, 235)
-        for w, h in zip(_PDF_WIDTHS, _header(), strict=True):
-            pdf.cell(w, 5, _fit(pdf, h, w), border=1, fill=True)
-        pdf.ln(5)
+    Each text is placed as ``cell()`` places it (``c_margin`` inside, the baseline 0.3
+    font sizes below the middle of the 5 mm row) and the grid is drawn as lines per
+    page: ``cell()`` lays out styled text and draws a border for every call, which took
+    most of the time of a city week's sheets (docs/benchmarks.md); fpdf2's ``table()``
+    is slower still."""
+    pdf.set_font("DejaVu", size=7.5)
+    fit = _Fit(pdf)
+    edges = [pdf.l_margin]
+    for w in _PDF_WIDTHS:
+        edges.append(edges[-1] + w)
 
-    header()
+    def line(cells: Sequence[str], right: Sequence[int] = _PDF_RIGHT) -> None:
+        y = pdf.get_y()
+        for k, (w, text) in enumerate(zip(_PDF_WIDTHS, cells, strict=True)):
+            cut, width = fit(text, w)
+            x = edges[k + 1] - pdf.c_margin - width if k in right else (
+                edges[k] + pdf.c_margin)
+            if cut:
+                pdf.text(x, y + 2.5 + 0.3 * pdf.font_size, cut)
+        pdf.line(edges[0], y + 5, edges[-1], y + 5)
+        pdf.set_y(y + 5)
+
+    def header() -> float:
+        top = pdf.get_y()
+        pdf.set_fill_color(235, 235, 235)
+        pdf.rect(edges[0], top, edges[-1] - edges[0], 5, style="DF")
+        line(_header(), right=())
+        return top
+
+    def grid(top: float) -> None:
+        for x in edges:
+            pdf.line(x, top, x, pdf.get_y())
+
+    top = header()
     for row in rows:
         if pdf.will_page_break(5):
+            grid(top)
             pdf.add_page()
-            header()
-        for k, (w, text) in enumerate(zip(_PDF_WIDTHS, row, strict=True)):
-            pdf.cell(w, 5, _fit(pdf, text, w), border=1, align="R" if k in (0, 6, 7) else "L")
-        pdf.ln(5)
+            top = header()
+        line(row)
+    grid(top)
 
 
-def _fit(pdf: Any, text: str, width: float) -> str:
-    """``text`` cut (with an ellipsis) to fit a cell ``width`` mm wide."""
-    if pdf.get_string_width(text) <= width - 2:
-        return text
-    while text and pdf.get_string_width(text + "\u2026") > width - 2:
-        text = text[:-1]
-    return text + "\u2026"
+class _Fit:
+    """``text`` cut (with an ellipsis) to fit a cell ``width`` mm wide, and its width.
+
+    A text's width is the sum of its characters' (as fpdf2 measures text without
+    shaping), each measured once."""
+
+    def __init__(self, pdf: Any) -> None:
+        self.pdf = pdf
+        self.chars: dict[str, float] = {}
+
+    def width(self, text: str) -> float:
+        total = 0.0
+        for c in text:
+            w = self.chars.get(c)
+            if w is None:
+                w = self.chars[c] = self.pdf.get_string_width(c)
+            total += w
+        return total
+
+    def __call__(self, text: str, width: float) -> tuple[str, float]:
+        have = self.width(text)
+        if have <= width - 2:
+            return text, have
+        room = width - 2 - self.width("\u2026")
+        while text and have > room:
+            have -= self.width(text[-1])
+            text = text[:-1]
+        return text + "\u2026", have + self.width("\u2026")
 
 
 def write_sheets_pdf(plan: Plan, sheets: Sequence[RouteSheet], path: str | Path) -> Path:

@@ -48,6 +48,7 @@ from circularopt.routing.curbside import (
     siting_scenario,
     zone_point_id,
 )
+from circularopt.routing.decompose import merge_problems
 from circularopt.routing.periodic.city import day_runs, day_scenario
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import Route, RoutingResult, Visit
@@ -128,8 +129,11 @@ def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> P
     bad += _check_feedstock(scenario, plan)
 
     sites = sorted(set(siting.assignment.values()))
-    whole = routing_problem(scenario, matrices, unload_sites=sites, name=scenario.name,
-                            runs=runs)
+    want = dict(siting.assignment)
+    for r in runs:
+        for d in r.directions():
+            want[f"{r.id}{d}"] = siting.assignment.get(zone_point_id(r.zone), "")
+    whole = _whole_problem(scenario, matrices, siting.assignment, sites, runs)
     routing, problems = _remap(whole, plan.routing, plan.info.get("vehicle_types"))
     bad += [f"routing: {p}" for p in problems]
     if routing is None:
@@ -140,10 +144,6 @@ def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> P
     # which may need more trucks than the fleet has: warnings, the week decides
     reference = [f"peak day (the week's reference): {v}" for v in report.violations]
     bad += [] if week_plan else [f"routing: {v}" for v in report.violations]
-    want = dict(siting.assignment)
-    for r in runs:
-        for d in r.directions():
-            want[f"{r.id}{d}"] = siting.assignment.get(zone_point_id(r.zone), "")
     bad += _check_trips(whole, routing, want)
     bad += _check_streets(scenario, runs, routing)
 
@@ -159,6 +159,33 @@ def validate_plan(scenario: Scenario, matrices: TravelMatrices, plan: Plan) -> P
     return PlanReport(violations=tuple(bad), cost=kpis.annual_cost["total"],
                       routing_cost_per_day=report.cost, kpis=kpis,
                       warnings=tuple(reference) if week_plan else ())
+
+
+def _whole_problem(scenario: Scenario, matrices: TravelMatrices,
+                   assignment: Mapping[str, str], sites: Sequence[str],
+                   runs: Sequence[StreetRun], *, name: str | None = None) -> RoutingProblem:
+    """The whole-city routing problem (every point and run, all depots with the
+    scenario's fleet, every site of ``sites``), held as one block per site the points
+    and runs are assigned to (:func:`~circularopt.routing.decompose.merge_problems`):
+    a dense problem over a city's 14,000 locations takes 3 GB. Every arc a valid plan
+    drives lies in a block; an arc between two sites' points is forbidden here, and a
+    trip that drives it is a violation anyway (:func:`_check_trips`)."""
+    groups: dict[str, tuple[list[str], list[StreetRun]]] = {}
+    for p in scenario.collection_points:
+        groups.setdefault(assignment.get(p.id, ""), ([], []))[0].append(p.id)
+    for r in runs:
+        groups.setdefault(assignment.get(zone_point_id(r.zone), ""), ([], []))[1].append(r)
+    name = name or scenario.name
+    if not groups:  # nothing to collect (a day off for every point)
+        groups[""] = ([], [])
+    blocks = [routing_problem(scenario, matrices, unload_sites=sites, name=name,
+                              points=pts, runs=rs) for pts, rs in groups.values()]
+    if len(blocks) == 1:
+        return blocks[0]
+    merged = merge_problems(blocks, name=name)
+    fleet = {v.name: v.count for v in blocks[0].vehicle_types}  # each block: every truck
+    return replace(merged, vehicle_types=tuple(replace(v, count=fleet[v.name])
+                                               for v in merged.vehicle_types))
 
 
 def _week_days(scenario: Scenario, matrices: TravelMatrices, week: Mapping[str, Any],
@@ -185,9 +212,8 @@ def _week_days(scenario: Scenario, matrices: TravelMatrices, week: Mapping[str, 
     bad: list[str] = []
     for k, name in enumerate(names):
         try:
-            whole = routing_problem(day_scenario(scenario, days, k), matrices,
-                                    unload_sites=sites, name=name,
-                                    runs=day_runs(scenario.week, runs, days, k))
+            whole = _whole_problem(day_scenario(scenario, days, k), matrices, assignment,
+                                   sites, day_runs(scenario.week, runs, days, k), name=name)
         except InfeasibleError as exc:  # e.g. a visit heavier than every truck
             bad.append(f"week {name}: {exc}")
             out.append(None)

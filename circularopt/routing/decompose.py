@@ -40,7 +40,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from multiprocessing.context import SpawnContext, SpawnProcess
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -51,6 +51,7 @@ from circularopt._worker_logs import forwarded_logs
 from circularopt.exceptions import CircularOptError, InfeasibleError, InputError, SolverError
 from circularopt.geo import great_circle
 from circularopt.matrices import TravelMatrices, default_workers
+from circularopt.routing.blocks import BlockIndex, BlockMatrix
 from circularopt.routing.curbside import StreetRun, run_sites
 from circularopt.routing.engines.options import EngineOptions, engine_options
 from circularopt.routing.problem import (
@@ -155,7 +156,9 @@ class CityPlan:
     Parameters
     ----------
     problem
-        The merged problem (the union of the parts' problems).
+        The merged problem (the union of the parts' problems; its matrices are
+        :class:`~circularopt.routing.blocks.BlockMatrix` objects: ``m[i, j]`` only, see
+        :func:`merge_problems`).
     result
         The stitched plan on ``problem``.
     report
@@ -562,10 +565,15 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str) -> RoutingP
     """The union of problems with disjoint stops (shared depots, sites and truck types).
 
     Locations, depots and unload sites are merged by id; arcs between locations that
-    share no problem are forbidden (``INF_TIME``). Vehicle types of the same name (one
-    depot's truck type, shared among a city's parts) become one type: their counts add
-    up and their unload sites are united, so every truck of the union is one
-    ``(vehicle_type, vehicle)`` of the whole plan (see :func:`route_city`).
+    share no problem are forbidden (``INF_TIME``). The matrices are
+    :class:`~circularopt.routing.blocks.BlockMatrix` objects over the parts' own
+    matrices (shared, not copied), not dense arrays: they answer ``m[i, j]`` (what
+    :func:`~circularopt.routing.validate.validate_routes`, the route schedule and the
+    KPIs read), so the union is for checking and costing routes, not for an engine.
+    Vehicle types of the same name (one depot's truck type, shared among a city's parts)
+    become one type: their counts add up and their unload sites are united, so every
+    truck of the union is one ``(vehicle_type, vehicle)`` of the whole plan (see
+    :func:`route_city`).
 
     Caveat: the union no longer restricts a part's trucks to its part's unload site;
     :func:`circularopt.plan.validate_plan` checks each trip's site against the siting
@@ -588,17 +596,16 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str) -> RoutingP
     for p in problems:
         for x in p.locations:
             loc_ids.setdefault(x, len(loc_ids))
-    n = len(loc_ids)
-    dist = np.full((n, n), float(INF_TIME))
-    dur = np.full((n, n), float(INF_TIME))
+    index = BlockIndex(len(loc_ids), [np.array([loc_ids[x] for x in p.locations],
+                                               dtype=np.int64) for p in problems])
+    # the parts' own matrices, shared: a dense union would cost 8 n^2 bytes a matrix
+    dist = BlockMatrix(index, [p.distance for p in problems], float(INF_TIME))
+    dur = BlockMatrix(index, [p.duration for p in problems], float(INF_TIME))
     depots: dict[str, Any] = {}
     sites: dict[str, UnloadSite] = {}
     stops: list[Stop] = []
     groups: list[StopGroup] = []
     for p in problems:
-        idx = np.array([loc_ids[x] for x in p.locations])
-        dist[np.ix_(idx, idx)] = p.distance
-        dur[np.ix_(idx, idx)] = p.duration
         for d in p.depots:
             depots.setdefault(d.id, type(d)(d.id, loc_ids[p.locations[d.location]]))
         for u in p.unload_sites:
@@ -611,9 +618,9 @@ def merge_problems(problems: Sequence[RoutingProblem], *, name: str) -> RoutingP
         groups += [StopGroup(g.id, tuple(base + m for m in g.members)) for g in p.groups]
     vtypes = _merge_types(problems, {k: i for i, k in enumerate(depots)},
                           {k: i for i, k in enumerate(sites)})
-    dist.setflags(write=False)
-    dur.setflags(write=False)
-    return RoutingProblem(name, tuple(loc_ids), dist, dur, tuple(depots.values()),
+    # a BlockMatrix answers m[i, j] as the validators, schedules and KPIs read it
+    return RoutingProblem(name, tuple(loc_ids), cast(np.ndarray, dist),
+                          cast(np.ndarray, dur), tuple(depots.values()),
                           tuple(vtypes), tuple(stops), tuple(sites.values()), p0.dimensions,
                           p0.scale, p0.load_scale, p0.convention, tuple(groups))
 
