@@ -10,10 +10,13 @@
 3. **Pattern improvement** (:mod:`~circularopt.routing.periodic.patterns`, after Vidal
    et al. 2012). Each stop in turn is removed from all its days and reinserted with the
    allowed pattern of cheapest insertion on the current routes, until no stop moves;
-   when none moves, a few random stops are kicked to another pattern first. The
-   horizon is then routed again, PyVRP warm-started from the moved routes (day by day:
-   the changed days are routed again), and the plan kept when it costs less. Rounds
-   repeat while the budget lasts (an iterated local search over the patterns).
+   when none moves, a few random stops are kicked to another pattern first (on the
+   horizon model only stops visited more than once: PyVRP chooses the others' day) and
+   keep it during that round. The horizon is then routed again, PyVRP warm-started from
+   the moved routes (day by day: the changed days are routed again). On the horizon
+   the next round starts from this plan when it costs less than the current one plus a
+   share falling to 0 with the budget (threshold accepting, ``accept_worse``); day by
+   day only a cheaper plan is kept. Rounds repeat while the budget lasts.
 4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
@@ -77,9 +80,9 @@ class PeriodicOptions:
     clock: str = "wall"
     first_share: float = 0.3
     polish_share: float = 0.3
-    round_share: float = 0.05
+    round_share: float = 0.02
     overload: float = 0.0
-    accept_worse: float = 0.01
+    accept_worse: float = 0.02
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
@@ -283,8 +286,9 @@ class _Search:
         if not kick_first and improve_patterns(routes, self.rng) <= 1e-6:
             kick_first = True
         if kick_first:
-            movable = [k for k, p in enumerate(self.problem.patterns) if len(p) > 1]
-            chosen = self.rng.permutation(movable)[:self._kick_size()]
+            movable = self._kickable()
+            size = int(self.rng.integers(1, max(2, len(movable) // 10) + 1))
+            chosen = self.rng.permutation(movable)[:size]
             moved = kick(routes, [int(k) for k in chosen])
             self.info["kicks"] += bool(moved)
             improve_patterns(routes, self.rng, fixed=set(moved))
@@ -313,9 +317,12 @@ class _Search:
                 current = trial
         return best
 
-    def _kick_size(self) -> int:
-        movable = sum(len(p) > 1 for p in self.problem.patterns)
-        return int(self.rng.integers(1, max(2, movable // 10) + 1))
+    def _kickable(self) -> list[int]:
+        """Stops a kick may move: those with a choice, on the horizon model only those
+        visited more than once (PyVRP chooses the day of the others as it routes)."""
+        return [k for k, p in enumerate(self.problem.patterns) if len(p) > 1
+                and not (self.horizon and horizon.flexible(self.problem, k))] or \
+            [k for k, p in enumerate(self.problem.patterns) if len(p) > 1]
 
     def _route_from(self, routes: DayRoutes, seconds: float) -> _Plan | None:
         found = horizon.solve_horizon(self.problem, tuple(routes.choice), seconds=seconds,
