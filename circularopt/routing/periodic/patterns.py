@@ -16,14 +16,14 @@ and :func:`~circularopt.routing.periodic.validate.validate_periodic` decide.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, visit_gaps
 from circularopt.routing.result import RoutingResult
 
-__all__ = ["DayRoutes", "improve_patterns", "perturb"]
+__all__ = ["DayRoutes", "improve_patterns", "kick", "perturb"]
 
 _EPS = 1e-9
 _Insert = tuple[float, int, int]  # (added cost, route (-1: a new route of type), position)
@@ -242,13 +242,14 @@ def _movable(problem: PeriodicProblem) -> list[int]:
 
 
 def improve_patterns(routes: DayRoutes, rng: np.random.Generator, *,
-                     max_passes: int = 20) -> float:
+                     max_passes: int = 20, fixed: Collection[int] = ()) -> float:
     """Apply :meth:`DayRoutes.repattern` to every stop with a choice, in random order,
-    until a pass saves nothing (at most ``max_passes``); the total saving."""
+    until a pass saves nothing (at most ``max_passes``); the total saving. Stops in
+    ``fixed`` keep their pattern (a kick's stops, so that it is not undone at once)."""
+    movable = [k for k in _movable(routes.problem) if k not in fixed]
     total = 0.0
     for _ in range(max_passes):
-        gained = sum(routes.repattern(int(k)) for k in rng.permutation(
-            _movable(routes.problem)))
+        gained = sum(routes.repattern(int(k)) for k in rng.permutation(movable))
         total += gained
         if gained <= 1e-6:
             break
@@ -258,10 +259,14 @@ def improve_patterns(routes: DayRoutes, rng: np.random.Generator, *,
 def perturb(routes: DayRoutes, rng: np.random.Generator, count: int) -> int:
     """Move ``count`` random stops to another allowed pattern (the cheapest other one
     that fits); the number moved."""
-    movable = _movable(routes.problem)
-    moved = 0
-    for k in rng.permutation(movable)[:count]:
-        k = int(k)
+    return len(kick(routes, (int(k) for k in rng.permutation(_movable(routes.problem))[:count])))
+
+
+def kick(routes: DayRoutes, stops: Iterable[int]) -> list[int]:
+    """Move each of ``stops`` to its cheapest other allowed pattern that fits; the stops
+    moved."""
+    moved = []
+    for k in stops:
         removed = [(d, *routes.remove(k, d)) for d in routes.pattern(k)]
         cost, j, plan = routes.best_pattern(k, exclude=routes.choice[k])
         if j < 0 or not np.isfinite(cost):
@@ -271,5 +276,5 @@ def perturb(routes: DayRoutes, rng: np.random.Generator, count: int) -> int:
         routes.choice[k] = j
         for d, where in plan:
             routes.insert(k, d, where)
-        moved += 1
+        moved.append(k)
     return moved

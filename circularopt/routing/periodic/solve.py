@@ -10,10 +10,13 @@
 3. **Pattern improvement** (:mod:`~circularopt.routing.periodic.patterns`, after Vidal
    et al. 2012). Each stop in turn is removed from all its days and reinserted with the
    allowed pattern of cheapest insertion on the current routes, until no stop moves;
-   when none moves, a few random stops are kicked to another pattern first. The
-   horizon is then routed again, PyVRP warm-started from the moved routes (day by day:
-   the changed days are routed again), and the plan kept when it costs less. Rounds
-   repeat while the budget lasts (an iterated local search over the patterns).
+   when none moves, a few random stops are kicked to another pattern first (on the
+   horizon model only stops visited more than once: PyVRP chooses the others' day) and
+   keep it during that round. The horizon is then routed again, PyVRP warm-started from
+   the moved routes (day by day: the changed days are routed again). On the horizon
+   the next round starts from this plan when it costs less than the current one plus a
+   share falling to 0 with the budget (threshold accepting, ``accept_worse``); day by
+   day only a cheaper plan is kept. Rounds repeat while the budget lasts.
 4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
@@ -35,7 +38,7 @@ from circularopt import _validate
 from circularopt.routing.engines import solve as route
 from circularopt.routing.periodic import horizon
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, day_problem, visit_gaps
-from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, perturb
+from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, kick
 from circularopt.routing.periodic.result import PeriodicResult
 from circularopt.routing.result import RoutingResult
 from circularopt.stop import Budget
@@ -66,6 +69,10 @@ class PeriodicOptions:
     overload
         Pattern moves may overload a route, at this many mean depot distances per mean
         visit load above capacity, for the engine to repair; 0: they may not.
+    accept_worse
+        Horizon model: a round's plan becomes the one the next round moves from when it
+        costs less than the current one plus this share of its cost, the share falling
+        linearly to 0 as the budget runs out (threshold accepting); 0: only better plans.
     """
 
     engine: str = "pyvrp"
@@ -73,8 +80,9 @@ class PeriodicOptions:
     clock: str = "wall"
     first_share: float = 0.3
     polish_share: float = 0.3
-    round_share: float = 0.05
+    round_share: float = 0.02
     overload: float = 0.0
+    accept_worse: float = 0.02
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
@@ -83,6 +91,7 @@ class PeriodicOptions:
             _validate.number(f"periodic_options.{name}", getattr(self, name), lo=0.0,
                              hi=1.0)
         _validate.number("periodic_options.overload", self.overload, lo=0.0)
+        _validate.number("periodic_options.accept_worse", self.accept_worse, lo=0.0, hi=1.0)
         if self.first_share + self.polish_share > 1.0:
             _validate.number("periodic_options.first_share + polish_share",
                              self.first_share + self.polish_share, hi=1.0)
@@ -250,9 +259,9 @@ class _Search:
     def improve(self, best: _Plan) -> _Plan:
         if self.horizon:
             return self._improve_horizon(best)
-        kick = False
+        kick_first = False
         while self.budget.left() > self.reserve:
-            routes, kick = self._moved(best, kick)
+            routes, kick_first = self._moved(best, kick_first)
             choice = tuple(routes.choice)
             dirty = sorted({d for k, (a, b) in enumerate(zip(best.choice, choice, strict=True))
                             if a != b for d in self.problem.patterns[k][a]
@@ -262,44 +271,58 @@ class _Search:
             seconds = min(self.budget.left() - self.reserve,
                           self.first_seconds * len(dirty) / self.problem.days)
             trial = _Plan(choice, self.router.days(choice, dirty, seconds, into=best.days))
-            kick = trial.cost >= best.cost - 1e-9
-            if not kick:
+            kick_first = trial.cost >= best.cost - 1e-9
+            if not kick_first:
                 best = trial
                 self.info["accepted_passes"] += 1
         return best
 
-    def _moved(self, best: _Plan, kick: bool) -> tuple[DayRoutes, bool]:
-        """The best plan's routes after pattern improvement, kicked first when ``kick``
-        or when improvement alone moves nothing; the routes and whether it kicked."""
+    def _moved(self, plan: _Plan, kick_first: bool) -> tuple[DayRoutes, bool]:
+        """The plan's routes after pattern improvement, kicked first when ``kick_first``
+        or when improvement alone moves nothing; the routes and whether it kicked. The
+        kicked stops keep their new pattern during that improvement."""
         self.info["passes"] += 1
-        routes = DayRoutes(self.problem, best.choice, best.days, overload=self.overload)
-        if not kick and improve_patterns(routes, self.rng) <= 1e-6:
-            kick = True
-        if kick:
-            self.info["kicks"] += perturb(routes, self.rng, self._kick_size()) > 0
-            improve_patterns(routes, self.rng)
-        return routes, kick
+        routes = DayRoutes(self.problem, plan.choice, plan.days, overload=self.overload)
+        if not kick_first and improve_patterns(routes, self.rng) <= 1e-6:
+            kick_first = True
+        if kick_first:
+            movable = self._kickable()
+            size = int(self.rng.integers(1, max(2, len(movable) // 10) + 1))
+            chosen = self.rng.permutation(movable)[:size]
+            moved = kick(routes, [int(k) for k in chosen])
+            self.info["kicks"] += bool(moved)
+            improve_patterns(routes, self.rng, fixed=set(moved))
+        return routes, kick_first
 
     def _improve_horizon(self, best: _Plan) -> _Plan:
-        """Rounds of pattern improvement on the best plan's routes, each routed by PyVRP
-        warm-started from them; a round that finds no pattern move kicks a few stops to
-        another pattern first (an iterated local search)."""
-        kick = False
+        """Rounds of pattern improvement on the current plan's routes, each routed by
+        PyVRP warm-started from them; a round that finds no pattern move kicks a few
+        stops to another pattern first. A round's plan becomes current by threshold
+        accepting (``accept_worse``); the best plan is kept."""
+        kick_first = False
+        current = best
         slice_seconds = max(0.1, self.opts.round_share * self.time_limit)
+        start = max(self.budget.left(), 1e-9)
         while self.budget.left() > 0.5 * slice_seconds:
-            routes, kick = self._moved(best, kick)
-            seconds = min(slice_seconds, self.budget.left())
-            trial = self._route_from(routes, seconds)
-            kick = trial is None or trial.cost >= best.cost - 1e-6
-            if not kick:
-                assert trial is not None
+            routes, kick_first = self._moved(current, kick_first)
+            trial = self._route_from(routes, min(slice_seconds, self.budget.left()))
+            kick_first = trial is None or trial.cost >= current.cost - 1e-6
+            if trial is None:
+                continue
+            if trial.cost < best.cost - 1e-6:
                 best = trial
                 self.info["accepted_passes"] += 1
+            threshold = self.opts.accept_worse * self.budget.left() / start
+            if trial.cost < current.cost * (1.0 + threshold) - 1e-6:
+                current = trial
         return best
 
-    def _kick_size(self) -> int:
-        movable = sum(len(p) > 1 for p in self.problem.patterns)
-        return int(self.rng.integers(1, max(2, movable // 10) + 1))
+    def _kickable(self) -> list[int]:
+        """Stops a kick may move: those with a choice, on the horizon model only those
+        visited more than once (PyVRP chooses the day of the others as it routes)."""
+        return [k for k, p in enumerate(self.problem.patterns) if len(p) > 1
+                and not (self.horizon and horizon.flexible(self.problem, k))] or \
+            [k for k, p in enumerate(self.problem.patterns) if len(p) > 1]
 
     def _route_from(self, routes: DayRoutes, seconds: float) -> _Plan | None:
         found = horizon.solve_horizon(self.problem, tuple(routes.choice), seconds=seconds,

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from circularopt.exceptions import InputError
 from circularopt.routing.engines import solve as route
 from circularopt.routing.periodic import (
     PeriodicOptions,
@@ -16,7 +17,7 @@ from circularopt.routing.periodic import (
     validate_periodic,
 )
 from circularopt.routing.periodic import horizon as horizon_module
-from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, perturb
+from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, kick, perturb
 from circularopt.routing.problem import RoutingProblem
 from tests.routing.conftest import euclid_model
 
@@ -92,6 +93,27 @@ def test_improve_and_perturb_are_reproducible(east_west: PeriodicProblem) -> Non
     assert run(3) == run(3)
     choice, _ = run(3)
     assert choice == [0, 1, 0]  # the kick moved b back: the only stop with a choice
+
+
+def test_a_kicked_stop_keeps_its_pattern_when_fixed(east_west: PeriodicProblem) -> None:
+    """b kicked from a's days to c's: improvement moves it back unless it is fixed."""
+    routes = _routes(east_west, (0, 0, 0))
+    assert kick(routes, [1]) == [1] and routes.choice == [0, 1, 0]
+    assert improve_patterns(routes, np.random.default_rng(0), fixed={1}) == 0.0
+    assert routes.choice == [0, 1, 0]
+    assert improve_patterns(routes, np.random.default_rng(0)) == pytest.approx(36.0)
+    assert routes.choice == [0, 0, 0]
+
+
+def test_kick_skips_a_stop_without_another_pattern(east_west: PeriodicProblem) -> None:
+    routes = _routes(east_west, (0, 0, 0))
+    assert kick(routes, [0]) == [] and routes.choice == [0, 0, 0]
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5])
+def test_accept_worse_outside_0_1_is_refused(share: float) -> None:
+    with pytest.raises(InputError, match="accept_worse"):
+        PeriodicOptions(accept_worse=share)
 
 
 def test_solve_finds_the_cheaper_pattern(east_west: PeriodicProblem) -> None:
