@@ -51,7 +51,8 @@ Engines (``--engine``)
     CP-SAT (single source), the Lagrangian method and a SCIP MIP in parallel processes
     (``workers``, default 2) sharing incumbents, stopped at the first proof
     (:func:`~circularopt.siting.portfolio.solve_portfolio`); above 20,000 pairs the
-    Lagrangian method alone.
+    Lagrangian method alone. ``portfolio:staged+lagrangian`` (say) runs the named
+    methods of :data:`~circularopt.siting.portfolio.METHODS`, in that order.
 """
 
 from __future__ import annotations
@@ -416,8 +417,7 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
     FacilityResult
         The solver's result (not yet checked).
     """
-    if engine not in ENGINES:
-        raise InputError("engine", engine, f"one of {list(ENGINES)}")
+    engine, methods = _portfolio_methods(engine)
     if workers is not None and engine != "portfolio":
         raise InputError("workers", workers, "None unless engine is 'portfolio' (the "
                          "other engines run in one process)")
@@ -425,8 +425,8 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
         engine = "highs" if problem.m * problem.n <= _SMALL and not problem.single_source \
             else "lagrangian"
     if engine == "portfolio":
-        opts = PortfolioOptions(seed=seed) if workers is None else \
-            PortfolioOptions(seed=seed, workers=workers)
+        opts = PortfolioOptions(seed=seed, methods=methods) if workers is None else \
+            PortfolioOptions(seed=seed, methods=methods, workers=workers)
         return solve_portfolio(problem, time_limit=time_limit, options=opts)
     if engine in ("highs", "scip", "cpsat"):
         return solve_mip(problem, backend=engine, time_limit=time_limit, seed=seed)
@@ -436,6 +436,19 @@ def solve_facility(problem: FacilityProblem, *, engine: str = "auto", time_limit
         "scip" if problem.single_source else "highs")
     return solve_lagrangian(problem, time_limit=time_limit, seed=seed, backend=backend,
                             options=size_options(problem))
+
+
+def _portfolio_methods(engine: str) -> tuple[str, tuple[str, ...] | None]:
+    """``engine`` checked; ``portfolio:m1+m2`` is the portfolio with those methods
+    (names of :data:`~circularopt.siting.portfolio.METHODS`, taken in that order)."""
+    if engine.startswith("portfolio:"):
+        methods = tuple(m for m in engine.split(":", 1)[1].split("+") if m)
+        PortfolioOptions(methods=methods)  # names the unknown method
+        return "portfolio", methods
+    if engine not in ENGINES:
+        raise InputError("engine", engine, f"one of {list(ENGINES)} or 'portfolio:' and "
+                         "methods joined by '+', e.g. 'portfolio:staged+lagrangian'")
+    return engine, None
 
 
 def solution_json(instance: str, problem: FacilityProblem, result: FacilityResult
@@ -475,8 +488,7 @@ def _rows(options: BenchOptions, instances: list[BenchInstance],
           read: Callable[[BenchInstance, bool], FacilityProblem], single_source: bool,
           default_time: float) -> Iterator[BenchRow]:
     engine = options.engine or "auto"
-    if engine not in ENGINES:
-        raise InputError("--engine", engine, f"one of {list(ENGINES)}")
+    _portfolio_methods(engine)
     for inst in _select(instances, options):
         problem = read(inst, single_source)
         limit = options.seconds_for(problem.n, default_time)

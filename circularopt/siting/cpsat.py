@@ -10,8 +10,10 @@ about ``1e-6`` relative).
 from __future__ import annotations
 
 import math
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -98,6 +100,34 @@ class _Model:
         return opened, assign
 
 
+@contextmanager
+def _polling(solver: cp_model.CpSolver, should_stop: Callable[[], bool] | None
+             ) -> Iterator[None]:
+    """Poll ``should_stop`` every 0.2 s while the block runs; ``True`` stops ``solver``.
+
+    CP-SAT's solution callback runs only when a solution is found; a proof-bound search
+    may find none for a long time.
+    """
+    if should_stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.2):
+            if should_stop():
+                solver.stop_search()
+                return
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution and stops the search when asked."""
 
@@ -149,7 +179,8 @@ def solve_cpsat(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int
     on_solution, on_bound
         Called with each improving solution / each improved lower bound.
     should_stop
-        Polled at each solution; ``True`` stops the search.
+        Polled at each solution and every 0.2 s (from a thread); ``True`` stops the
+        search.
 
     Returns
     -------
@@ -173,7 +204,8 @@ def solve_cpsat(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int
         solver.parameters.relative_gap_limit = 1e-7
     if on_bound is not None:
         solver.best_bound_callback = on_bound
-    status = solver.solve(built.model, _Watcher(built, on_solution, should_stop, start))
+    with _polling(solver, should_stop):
+        status = solver.solve(built.model, _Watcher(built, on_solution, should_stop, start))
     seconds = time.monotonic() - start
     info = {"cpsat_status": solver.status_name(status), "exact_objective": built.exact}
     if status not in (_OPTIMAL, _FEASIBLE):

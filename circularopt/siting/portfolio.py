@@ -72,6 +72,11 @@ class PortfolioOptions:
         Random seed passed to every method.
     grace
         Seconds a method gets to stop by itself before its process is terminated.
+    prove_gap, prove_after
+        The ``staged`` method runs CP-SAT until the shared incumbent is within
+        ``prove_gap`` (relative) of the shared bound and ``prove_after`` of the time
+        limit (a share) has passed, or until twice ``prove_after`` has passed, then
+        ``reduced-scip`` for the rest.
     """
 
     workers: int = 2
@@ -80,8 +85,12 @@ class PortfolioOptions:
     relative_gap: float = 1e-6
     seed: int = 0
     grace: float = 1.0
+    prove_gap: float = 0.01
+    prove_after: float = 0.2
 
     def __post_init__(self) -> None:
+        number("portfolio.prove_gap", self.prove_gap, lo=0.0, hi=1.0)
+        number("portfolio.prove_after", self.prove_after, lo=0.0, hi=0.5)
         integer("portfolio.workers", self.workers, lo=1)
         integer("portfolio.cpsat_workers", self.cpsat_workers, lo=1)
         number("portfolio.relative_gap", self.relative_gap, lo=0.0, hi=1.0)
@@ -104,19 +113,25 @@ class PortfolioContext:
     ----------
     deadline
         ``time.time()`` at which every method must have stopped.
-    seed, cpsat_workers, relative_gap
+    seed, cpsat_workers, relative_gap, prove_gap, prove_after
         From :class:`PortfolioOptions`.
+    start
+        ``time.time()`` at which the portfolio started.
     """
 
     deadline: float
     seed: int
     cpsat_workers: int
     relative_gap: float
+    start: float = 0.0
+    prove_gap: float = 0.01
+    prove_after: float = 0.2
     name: str = ""
     _out: Any = None
     _stop: Any = None
     _cost: Any = None
     _assign: Any = None
+    _bound: Any = None
     _shape: tuple[int, int] = (0, 0)
 
     def remaining(self) -> float:
@@ -139,6 +154,16 @@ class PortfolioContext:
         """Offer a proven lower bound on the optimum to the portfolio."""
         if self._out is not None and math.isfinite(bound):
             self._out.put(("bound", self.name, float(bound), None))
+
+    def gap(self) -> float:
+        """Relative gap between the shared incumbent and the shared best bound
+        (``inf`` while either is missing)."""
+        if self._cost is None or self._bound is None:
+            return math.inf
+        cost, bound = float(self._cost.value), float(self._bound.value)
+        if not (math.isfinite(cost) and math.isfinite(bound)):
+            return math.inf
+        return max(0.0, cost - bound) / max(abs(cost), 1e-9)
 
     def incumbent(self, problem: FacilityProblem) -> FacilityResult | None:
         """The best solution posted so far by any method, or ``None``."""
@@ -198,6 +223,32 @@ def _heuristic(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResul
                             on_bound=ctx.post_bound)
 
 
+def _prove_now(ctx: PortfolioContext) -> bool:
+    """Whether ``staged`` hands over from CP-SAT to the reduced SCIP prover."""
+    share = (time.time() - ctx.start) / max(ctx.deadline - ctx.start, 1e-9)
+    return ctx.stopped() or share >= 2 * ctx.prove_after or (
+        share >= ctx.prove_after and ctx.gap() <= ctx.prove_gap)
+
+
+def _staged(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    """CP-SAT while it may prove alone, then ``reduced-scip`` (see
+    :class:`PortfolioOptions`, ``prove_gap``): once the incumbent is near the bound,
+    reduced-cost fixing leaves SCIP a small model with a cutoff."""
+    from circularopt.siting.cpsat import solve_cpsat
+    first = solve_cpsat(problem, time_limit=ctx.remaining(), seed=ctx.seed,
+                        workers=ctx.cpsat_workers, hint=ctx.incumbent(problem),
+                        on_solution=ctx.post, on_bound=ctx.post_bound,
+                        should_stop=lambda: _prove_now(ctx))
+    if ctx.stopped() or first.status in ("optimal", "infeasible") or ctx.remaining() < 2:
+        return first
+    ctx._out.put(("start", "reduced-scip", time.time(), None))
+    ctx.name = "reduced-scip"
+    ctx.post(first)
+    if first.bound is not None:
+        ctx.post_bound(first.bound)
+    return _reduced_scip(problem, ctx)
+
+
 _MARGIN = 1.5
 """Seconds a method leaves before the deadline to post its answer."""
 
@@ -245,14 +296,17 @@ def _highs(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
 
 METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
                               "heuristic": _heuristic, "scip": _scip, "highs": _highs,
-                              "reduced": _reduced, "reduced-scip": _reduced_scip}
+                              "reduced": _reduced, "reduced-scip": _reduced_scip,
+                              "staged": _staged}
 """Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
 repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
 ``lagrangian`` bench engine; posts its heuristic solution and bound on the way),
 ``heuristic`` (bound and repair heuristic only, a quarter of the time), ``scip`` and
 ``highs`` (MIP, incumbent as hint and cutoff), ``reduced`` (single source only:
 reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
-:mod:`circularopt.siting.reduced`), ``reduced-scip`` (the same with SCIP)."""
+:mod:`circularopt.siting.reduced`), ``reduced-scip`` (the same with SCIP), ``staged``
+(single source only: CP-SAT, then ``reduced-scip`` once the incumbent is near the bound;
+:class:`PortfolioOptions` ``prove_gap``, ``prove_after``)."""
 
 
 def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
@@ -387,7 +441,8 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
     opts = options or PortfolioOptions()
     number("time_limit", time_limit, lo=0.0)
     methods = [m for m in opts.methods or default_methods(problem)
-               if problem.single_source or m not in ("cpsat", "reduced", "reduced-scip")]
+               if problem.single_source
+               or m not in ("cpsat", "reduced", "reduced-scip", "staged")]
     start = time.time()
     board = _Board(problem, opts.relative_gap)
     ctx_mp = get_context("spawn")
@@ -396,16 +451,19 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
         tasks.put(m)
     cost = ctx_mp.Value("d", math.inf)
     assign = ctx_mp.Array("d", problem.m * problem.n)
+    shared_bound = ctx_mp.Value("d", -math.inf)
     ctx = PortfolioContext(deadline=start + time_limit, seed=opts.seed,
                            cpsat_workers=opts.cpsat_workers, relative_gap=opts.relative_gap,
-                           _out=out, _stop=stop, _cost=cost, _assign=assign,
+                           start=start, prove_gap=opts.prove_gap,
+                           prove_after=opts.prove_after, _out=out, _stop=stop, _cost=cost,
+                           _assign=assign, _bound=shared_bound,
                            _shape=(problem.m, problem.n))
     procs = [ctx_mp.Process(target=_work, args=(problem, tasks, ctx), daemon=True)
              for _ in range(min(opts.workers, len(methods)))]
     with _main_not_reimported():
         for p in procs:
             p.start()
-    stopped = _watch(board, procs, out, cost, assign, start=start,
+    stopped = _watch(board, procs, out, (cost, assign, shared_bound), start=start,
                      deadline=start + time_limit)
     stop.set()
     _end(board, procs, out, start, opts.grace if stopped == "time_limit" else 0.2)
@@ -416,9 +474,11 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
     return _result(board, stopped, time.time() - start, opts)
 
 
-def _watch(board: _Board, procs: list[Any], out: Any, cost: Any, assign: Any, *,
+def _watch(board: _Board, procs: list[Any], out: Any, shared: tuple[Any, Any, Any], *,
            start: float, deadline: float) -> str:
-    """Read messages until proof, time up or every worker gone; returns which."""
+    """Read messages until proof, time up or every worker gone; returns which.
+    ``shared`` is the incumbent's cost and assignment and the best bound, published."""
+    cost, assign, bound = shared
     while True:
         if board.proven():
             return "proof"
@@ -431,6 +491,8 @@ def _watch(board: _Board, procs: list[Any], out: Any, cost: Any, assign: Any, *,
             if not any(p.is_alive() for p in procs):
                 return "methods_done"
             continue
+        if kind == "bound" and value > bound.value:
+            bound.value = value
         if board.take(kind, name, value, extra, time.time() - start) \
                 and board.assignment is not None:
             with cost.get_lock():
