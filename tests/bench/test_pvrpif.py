@@ -11,7 +11,8 @@ import pytest
 from circularopt.bench import BenchOptions
 from circularopt.bench.pvrpif import pvrpif_patterns, read_pvrpif, run_pvrpif
 from circularopt.exceptions import InputError
-from circularopt.routing.periodic import solve_periodic, validate_periodic
+from circularopt.routing.periodic import PeriodicOptions, solve_periodic, validate_periodic
+from circularopt.routing.periodic.horizon import eligible
 
 
 def _feature(i: int, kind: str, frequency: float = 0.0, demand: float = 0.0,
@@ -83,3 +84,14 @@ def test_pvrpif_runner(shared: Path, tmp_path: Path) -> None:
     assert rows[0].cost is not None and rows[0].cost >= 562 - 1e-6
     assert json.loads((tmp_path / "Milano_020_4_0.pyvrp.json").read_text())["cost"] \
         == pytest.approx(rows[0].cost)
+
+
+def test_milano_is_routed_as_one_horizon(shared: Path) -> None:
+    """The unload sites are reload depots of the horizon model; its plan validates."""
+    p = read_pvrpif(shared / "benchmarks" / "pvrpif" / "horizon4" / "Milano_020_4_0.geojson")
+    assert eligible(p)
+    result = solve_periodic(p, time_limit=2.0, seed=1, options=PeriodicOptions(clock="cpu"))
+    report = validate_periodic(p, result)
+    assert result.info["horizon_model"] is True
+    assert report.ok, report.summary()
+    assert any(r.num_unloads >= 2 for d in result.days for r in d.routes)

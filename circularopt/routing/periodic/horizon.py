@@ -10,6 +10,13 @@ this keeps a visit's neighbours on its own day. A stop whose allowed
 patterns are all single days ("once in the horizon, on any of these days") gets one
 client per allowed day, joined in a required :class:`pyvrp.ClientGroup`, so PyVRP
 chooses its day while it routes. Stops visited more than once keep the pattern given.
+
+Unload sites (intermediate facilities) are PyVRP reload depots after the visits, every
+day's vehicle type listing its type's sites (``max_unloads`` as ``max_reloads``). A
+``return_empty`` type ends at a private end depot reached from every location through
+its best unload site and home, as the ``pyvrp`` engine does (see
+:mod:`~circularopt.routing.engines.pyvrp_engine`); the final unload is written into
+the routes when decoding. Sites with opening hours are not supported (not eligible).
 """
 
 from __future__ import annotations
@@ -39,10 +46,11 @@ def day_type(problem: PeriodicProblem, day: int) -> int:
 
 def eligible(problem: PeriodicProblem) -> bool:
     """Whether the horizon model applies: one depot and one vehicle type a day (days may
-    differ: a file's per-day limits); no unload sites, accumulation, time windows,
-    breaks or stop limits."""
+    differ: a file's per-day limits); no accumulation, time windows (also at unload
+    sites), breaks or stop limits."""
     base = problem.base
-    return (len(base.depots) == 1 and not base.unload_sites
+    return (len(base.depots) == 1
+            and all(u.tw_start == 0 and u.tw_end >= 1e11 for u in base.unload_sites)
             and all(sum(c > 0 for c in problem.fleet(d)) <= 1 for d in range(problem.days))
             and not problem.accumulate
             and all(v.breaks is None and v.max_stops is None for v in base.vehicle_types)
@@ -80,13 +88,68 @@ def _visits(problem: PeriodicProblem, choice: Sequence[int]) -> list[_Visit]:
     return out
 
 
-def _profiles(problem: PeriodicProblem, visits: list[_Visit]) -> tuple[list[Any], list[Any]]:
+@dataclass(frozen=True)
+class _Layout:
+    """The horizon's rows: the depot, the visits, the unload sites, then one private end
+    per base vehicle type that returns empty through a site (``ends``); ``end_site[e]``
+    gives, for each row before the ends, the site that end ``e`` unloads at."""
+
+    visits: list[_Visit]
+    n_sites: int
+    ends: tuple[int, ...]
+    end_site: tuple[np.ndarray, ...]
+
+    def site_row(self, u: int) -> int:
+        """Row (and PyVRP location) of unload site ``u``."""
+        return 1 + len(self.visits) + u
+
+    def end_depot(self, t: int) -> int | None:
+        """PyVRP depot index of the end of base vehicle type ``t``, or ``None``."""
+        return None if t not in self.ends else 1 + self.n_sites + self.ends.index(t)
+
+
+def _ending_types(problem: PeriodicProblem) -> tuple[int, ...]:
+    vts = problem.base.vehicle_types
+    return tuple(sorted({t for t in (day_type(problem, d) for d in range(problem.days))
+                         if vts[t].return_empty and vts[t].unload_sites}))
+
+
+def _matrices(problem: PeriodicProblem, visits: list[_Visit]
+              ) -> tuple[np.ndarray, np.ndarray, _Layout]:
+    """Scaled integer distance and duration over the layout's rows (ends last: reached
+    from every other row through the type's best site, by distance; left only at
+    :data:`FORBIDDEN`)."""
     base = problem.base
     rows = np.array([base.depots[0].location] + [base.stops[v.stop].location
-                                                 for v in visits])
-    day = np.array([-1] + [v.day for v in visits])  # -1: reachable on every day
+                                                 for v in visits]
+                    + [u.location for u in base.unload_sites])
     dist = np.rint(base.distance[np.ix_(rows, rows)] * base.scale).astype(np.int64)
     dur = np.rint(base.duration[np.ix_(rows, rows)] * base.scale).astype(np.int64)
+    m, ends = len(rows), _ending_types(problem)
+    first = 1 + len(visits)
+    serv = np.array([round(u.unload_duration * base.scale) for u in base.unload_sites],
+                    dtype=np.int64)
+    full_d = np.full((m + len(ends), m + len(ends)), FORBIDDEN, dtype=np.int64)
+    full_t = full_d.copy()
+    full_d[:m, :m], full_t[:m, :m] = dist, dur
+    end_site = []
+    for e, t in enumerate(ends):
+        sites = np.array(base.vehicle_types[t].unload_sites)
+        via_d = dist[:, first + sites] + dist[first + sites, 0][None, :]
+        via_t = dur[:, first + sites] + serv[sites][None, :] + dur[first + sites, 0][None, :]
+        best = np.argmin(via_d, axis=1)
+        full_d[:m, m + e] = via_d[np.arange(m), best]
+        full_t[:m, m + e] = via_t[np.arange(m), best]
+        end_site.append(sites[best])
+    np.fill_diagonal(full_d, 0)
+    np.fill_diagonal(full_t, 0)
+    return full_d, full_t, _Layout(visits, len(base.unload_sites), ends, tuple(end_site))
+
+
+def _profiles(problem: PeriodicProblem, visits: list[_Visit], dist: np.ndarray,
+              dur: np.ndarray) -> tuple[list[Any], list[Any]]:
+    extra = len(dist) - 1 - len(visits)  # unload sites and ends: reachable on every day
+    day = np.array([-1] + [v.day for v in visits] + [-1] * extra)
     # Profile 0 (no vehicle uses it) gives PyVRP's granular neighbours: every arc some
     # day may take, so that a visit's neighbours are visits of its own day.
     cross = (day[:, None] != day[None, :]) & (day[:, None] != -1) & (day[None, :] != -1)
@@ -118,10 +181,12 @@ def load_factor(problem: PeriodicProblem, target: float = 500.0) -> int:
     return max(1, int(near / (demand * base.load_scale * target)))
 
 
-def _data(problem: PeriodicProblem, visits: list[_Visit]) -> pyvrp.ProblemData:
+def _data(problem: PeriodicProblem, visits: list[_Visit]) -> tuple[pyvrp.ProblemData,
+                                                                   _Layout]:
     base = problem.base
     factor = base.load_scale * load_factor(problem)
-    locs = [pyvrp.Location(0.0, 0.0) for _ in range(len(visits) + 1)]
+    dist, dur, layout = _matrices(problem, visits)
+    locs = [pyvrp.Location(0.0, 0.0) for _ in range(len(dist))]
     groups: dict[int, list[int]] = {}
     for i, v in enumerate(visits):
         if flexible(problem, v.stop) and not free(problem, v.stop):
@@ -132,20 +197,37 @@ def _data(problem: PeriodicProblem, visits: list[_Visit]) -> pyvrp.ProblemData:
                             service_duration=round(base.stops[v.stop].service * base.scale),
                             required=i not in group_of, group=group_of.get(i))
                for i, v in enumerate(visits)]
-    vtypes = [_vehicle_type(base, problem, d, factor) for d in range(problem.days)]
-    dists, durs = _profiles(problem, visits)
-    return pyvrp.ProblemData(locs, clients, [pyvrp.Depot(0)], vtypes, dists, durs,
-                             [pyvrp.ClientGroup(m) for m in groups.values()])
+    vtypes = [_vehicle_type(base, problem, d, factor, layout) for d in range(problem.days)]
+    dists, durs = _profiles(problem, visits, dist, dur)
+    return pyvrp.ProblemData(locs, clients, _depots(base, layout), vtypes, dists, durs,
+                             [pyvrp.ClientGroup(m) for m in groups.values()]), layout
 
 
-def _vehicle_type(base: RoutingProblem, problem: PeriodicProblem, day: int, factor: int
-                  ) -> pyvrp.VehicleType:
-    vt = base.vehicle_types[day_type(problem, day)]
+def _depots(base: RoutingProblem, layout: _Layout) -> list[pyvrp.Depot]:
+    """The depot, the unload sites (reload depots) and the private ends."""
+    sites = [pyvrp.Depot(layout.site_row(u),
+                         service_duration=round(site.unload_duration * base.scale))
+             for u, site in enumerate(base.unload_sites)]
+    first_end = 1 + len(layout.visits) + layout.n_sites
+    return [pyvrp.Depot(0), *sites, *(pyvrp.Depot(first_end + e)
+                                      for e in range(len(layout.ends)))]
+
+
+def _vehicle_type(base: RoutingProblem, problem: PeriodicProblem, day: int, factor: int,
+                  layout: _Layout) -> pyvrp.VehicleType:
+    t = day_type(problem, day)
+    vt = base.vehicle_types[t]
     shift = (round(vt.max_duration * base.scale) if vt.max_duration is not None
              else 2**62)
+    end = layout.end_depot(t)
+    reloads = (np.iinfo(np.uint64).max if vt.max_unloads is None
+               else max(0, vt.max_unloads - (end is not None)))
     return pyvrp.VehicleType(num_available=sum(problem.fleet(day)),
                              capacity=[round(c * factor) for c in vt.capacity],
                              shift_duration=shift, profile=day + 1,
+                             end_depot=0 if end is None else end,
+                             reload_depots=[1 + u for u in vt.unload_sites],
+                             max_reloads=reloads,
                              fixed_cost=round(vt.fixed_cost),
                              unit_distance_cost=1, name=f"day-{day}")
 
@@ -159,52 +241,94 @@ def solve_horizon(problem: PeriodicProblem, choice: Sequence[int], *, seconds: f
 
     Only for :func:`eligible` problems (each day's PyVRP type is made from the day's
     vehicle type); costs are distances. ``start``, each day's routes as
-    lists of stop indices that serve ``choice``, warm-starts the search.
+    lists of stop indices that serve ``choice``, warm-starts the search (unloads are
+    put in where the next stop would overfill the truck).
     """
     visits = _visits(problem, choice)
-    data = _data(problem, visits)
-    initial = None if start is None else _solution(data, visits, start)
+    data, layout = _data(problem, visits)
+    initial = None if start is None else _solution(data, layout, start)
     result = pyvrp.solve(data, Budget(max(0.05, seconds), clock), seed=seed,
                          collect_stats=False, display=False, initial_solution=initial)
     if not result.best.is_feasible():
         return None
-    return _decode(problem, choice, visits, result.best)
+    return _decode(problem, choice, layout, result.best)
 
 
-def _solution(data: pyvrp.ProblemData, visits: list[_Visit],
+def _solution(data: pyvrp.ProblemData, layout: _Layout,
               routes: Sequence[Sequence[Sequence[int]]]) -> pyvrp.Solution:
     """Each day's routes (stop indices) as a solution of the horizon's data."""
-    client = {(v.stop, v.day): i for i, v in enumerate(visits)}
-    kind = pyvrp.ActivityType.CLIENT
+    client = {(v.stop, v.day): i for i, v in enumerate(layout.visits)}
     out = []
     for day, day_routes in enumerate(routes):
         for stops in day_routes:
-            acts = [pyvrp.Activity(kind, client.get((k, day), client.get((k, -1), -1)))
-                    for k in stops]
-            out.append(pyvrp.Route(data, acts, day))
+            idx = [client.get((k, day), client.get((k, -1), -1)) for k in stops]
+            out.append(pyvrp.Route(data, _with_reloads(data, day, idx), day))
     return pyvrp.Solution(data, out)
 
 
-def _decode(problem: PeriodicProblem, choice: Sequence[int], visits: list[_Visit],
+def _with_reloads(data: pyvrp.ProblemData, vtype: int, clients: list[int]
+                  ) -> list[pyvrp.Activity]:
+    """Activities serving ``clients`` in order, with a reload (at the depot of least
+    detour) before each client that would overfill the vehicle."""
+    vt = data.vehicle_type(vtype)
+    reloads = list(vt.reload_depots)
+    cap = np.asarray(vt.capacity)
+    dist = np.asarray(data.distance_matrix(vt.profile))
+    kind = pyvrp.ActivityType
+    acts: list[pyvrp.Activity] = []
+    load, here = np.zeros_like(cap), data.depot(vt.start_depot).location
+    for i in clients:
+        c = data.client(i)
+        q = np.asarray(c.delivery)
+        if reloads and load.any() and np.any(load + q > cap):
+            r = min(reloads, key=lambda r: dist[here, data.depot(r).location]
+                    + dist[data.depot(r).location, c.location])
+            acts.append(pyvrp.Activity(kind.DEPOT, r))
+            load = np.zeros_like(cap)
+        acts.append(pyvrp.Activity(kind.CLIENT, i))
+        load, here = load + q, c.location
+    return acts
+
+
+def _decode(problem: PeriodicProblem, choice: Sequence[int], layout: _Layout,
             solution: pyvrp.Solution) -> tuple[tuple[int, ...], list[RoutingResult]]:
     new = list(choice)
-    orders: list[list[list[int]]] = [[] for _ in range(problem.days)]
+    orders: list[list[list[Step]]] = [[] for _ in range(problem.days)]
     for r in solution.routes():
         day = r.vehicle_type()
-        served = [visits[act.idx] for act in list(r.schedule())[1:-1] if act.is_client()]
-        for v in served:
-            if flexible(problem, v.stop):
-                new[v.stop] = problem.patterns[v.stop].index((day,))
-        orders[day].append([v.stop for v in served])
+        steps: list[Step] = []
+        row = 0
+        for act in list(r.schedule())[1:-1]:
+            if act.is_client():
+                v, row = layout.visits[act.idx], act.idx + 1
+                steps.append(("stop", v.stop))
+                if flexible(problem, v.stop):
+                    new[v.stop] = problem.patterns[v.stop].index((day,))
+            else:
+                steps.append(("unload", act.idx - 1))
+                row = layout.site_row(act.idx - 1)
+        orders[day].append(steps + _final_unload(layout, day_type(problem, day), steps, row))
     return tuple(new), [_day_result(problem, new, d, orders[d]) for d in range(problem.days)]
 
 
+def _final_unload(layout: _Layout, vtype: int, steps: list[Step], row: int
+                  ) -> list[Step]:
+    """The unload before going home, from the last step's ``row``, of a base vehicle type
+    that returns empty (none when the route already ends with an unload at that site)."""
+    t = vtype
+    if t not in layout.ends or not steps:
+        return []
+    site = int(layout.end_site[layout.ends.index(t)][row])
+    return [] if steps[-1] == ("unload", site) else [("unload", site)]
+
+
 def _day_result(problem: PeriodicProblem, choice: Sequence[int], day: int,
-                orders: list[list[int]]) -> RoutingResult:
+                orders: list[list[Step]]) -> RoutingResult:
     sub = day_problem(problem, choice, day)
     ids = [problem.base.stops[k].id for k in range(problem.base.num_stops)]
     routes = []
     for vehicle, order in enumerate(orders):
-        steps: list[Step] = [("stop", sub.stop_index(ids[k])) for k in order]
+        steps: list[Step] = [(kind, sub.stop_index(ids[k]) if kind == "stop" else k)
+                             for kind, k in order]
         routes.append(schedule_route(sub, day_type(problem, day), vehicle, steps))
     return RoutingResult(sub.name, "pyvrp-horizon", "feasible", 0.0, tuple(routes))

@@ -4,9 +4,9 @@
    farthest from the depot) and given the pattern whose days are closest to the stops
    already placed on them, with a quadratic penalty on each day's share of its fleet
    capacity, which balances the days.
-2. **Days.** Without time windows, unloading or accumulation, the whole horizon is one
-   PyVRP search (:mod:`~circularopt.routing.periodic.horizon`); otherwise every day is
-   routed by a routing engine (PyVRP or OR-Tools).
+2. **Days.** Without time windows or accumulation, the whole horizon is one PyVRP
+   search (:mod:`~circularopt.routing.periodic.horizon`; unload sites as reload depots);
+   otherwise every day is routed by a routing engine (PyVRP or OR-Tools).
 3. **Pattern improvement** (:mod:`~circularopt.routing.periodic.patterns`, after Vidal
    et al. 2012). Each stop in turn is removed from all its days and reinserted with the
    allowed pattern of cheapest insertion on the current routes, until no stop moves;
