@@ -75,7 +75,6 @@ DEFAULT_TIME_LIMIT = 180.0
 SITING_SHARE = 0.3
 """Share of the remaining budget given to siting (routing gets the rest)."""
 
-
 WEEK_DASK_VISITS = 10_000
 """Visits a week from which the days are routed on a local Dask cluster."""
 
@@ -183,8 +182,8 @@ def solve(source: Scenario | str | Path, *, network: Any = None,
         ``plan.info["week"]`` (days, KPIs per day and week, the saving against routing
         the peak day on every working day, the residents' schedule, the routes). The
         plan's own routes stay the peak day (every point and street due, routed with
-        :func:`peak_share` of the routing budget), the week's reference: its violations (a peak day
-        may need more trucks than the fleet) are recorded in
+        :func:`peak_share` of the routing budget), the week's reference: its violations
+        (a peak day may need more trucks than the fleet) are recorded in
         ``plan.info["peak_day_violations"]`` and do not make the plan invalid; its KPIs
         (``plan.kpis``) are the week's per working day
         (:func:`~circularopt.plan.kpis.week_kpis`). ``None`` (default): when any
