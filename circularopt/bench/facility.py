@@ -48,7 +48,8 @@ Engines (``--engine``)
 ``heuristic``
     Lagrangian bound and repair heuristic only.
 ``portfolio``
-    CP-SAT (single source), the Lagrangian method and a SCIP MIP in parallel processes
+    ``staged`` (single source: CP-SAT, then reduced-cost fixing and SCIP near the
+    bound), the Lagrangian method and a SCIP MIP in parallel processes
     (``workers``, default 2) sharing incumbents, stopped at the first proof
     (:func:`~circularopt.siting.portfolio.solve_portfolio`); above 20,000 pairs the
     Lagrangian method alone. ``portfolio:staged+lagrangian`` (say) runs the named

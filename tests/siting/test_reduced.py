@@ -88,7 +88,7 @@ def test_the_portfolio_runs_it_and_reports_it(far: FacilityProblem) -> None:
 
 
 def test_default_methods_by_size_and_kind(tight: FacilityProblem) -> None:
-    assert default_methods(tight) == ("cpsat", "lagrangian", "scip")
+    assert default_methods(tight) == ("staged", "lagrangian", "scip")
     assert default_methods(tight.with_single_source(False)) == ("lagrangian", "scip")
     n = SMALL_PAIRS // 2 + 1
     big = FacilityProblem(fixed_cost=[1.0, 1.0], capacity=[n, n], demand=[1.0] * n,
