@@ -12,11 +12,11 @@ from circularopt.routing.arcs import (
     ArcModel,
     ArcProblem,
     ArcSolution,
-    ArcValidationReport,
     ArcVehicleType,
     solve_arcs,
     validate_arc_routes,
 )
+from tests.routing.arcs._solve import solved
 
 
 def _triangle(big_fixed: float, *, shift: float | None = None) -> ArcProblem:
@@ -36,14 +36,6 @@ def _triangle(big_fixed: float, *, shift: float | None = None) -> ArcProblem:
     return m.data()
 
 
-def _solved(problem: ArcProblem, engine: str) -> tuple[ArcSolution, ArcValidationReport]:
-    """Solve briefly on ``engine``; the independent validator must pass the routes."""
-    solution = solve_arcs(problem, engine=engine, time_limit=0.3, clock="cpu")
-    report = validate_arc_routes(problem, solution)
-    assert report.ok, report.summary()
-    return solution, report
-
-
 def _types(problem: ArcProblem, solution: ArcSolution) -> list[str]:
     return sorted(problem.vehicle_types[r.vehicle_type].name for r in solution.routes
                   if r.served())
@@ -55,7 +47,7 @@ def _types(problem: ArcProblem, solution: ArcSolution) -> list[str]:
 def test_the_cheaper_fleet_mix_is_chosen(engine: str, big_fixed: float, cost: float,
                                          types: list[str]) -> None:
     problem = _triangle(big_fixed)
-    solution, report = _solved(problem, engine)
+    solution, report = solved(problem, engine)
     assert (report.cost, solution.cost, _types(problem, solution)) == (cost, cost, types)
     assert report.fixed_cost == (big_fixed if types == ["big"] else 0)
 
@@ -68,7 +60,7 @@ def test_types_under_a_shift(engine: str, big_fixed: float, cost: float,
     """A 30 s shift admits both mixes (the big truck's tour takes 30 s; the small ones
     30 s and 20 s); OR-Tools starts from first fit on the small trucks."""
     problem = _triangle(big_fixed, shift=30)
-    solution, report = _solved(problem, engine)
+    solution, report = solved(problem, engine)
     assert (report.cost, _types(problem, solution)) == (cost, types)
 
 
@@ -162,7 +154,7 @@ def test_cost_per_distance_weighs_each_route(engine: str, factor: float, cost: f
                                              types: list[str]) -> None:
     """1.5 x 30 = 45 < 50; 1.75 x 30 = 52.5 > 50."""
     problem = _dear_big(factor)
-    solution, report = _solved(problem, engine)
+    solution, report = solved(problem, engine)
     assert (report.cost, solution.cost, _types(problem, solution)) == (cost, cost, types)
 
 

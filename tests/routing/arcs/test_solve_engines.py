@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pyvrp.search import NeighbourhoodParams
 
-from circularopt.routing.arcs import ArcModel, solve_arcs, validate_arc_routes
+from circularopt.routing.arcs import ArcModel
 from circularopt.routing.arcs._pyvrp import _params
+from tests.routing.arcs._solve import solved
 
 
 def test_pyvrp_doubles_the_neighbourhood_only_for_up_to_100_direction_pairs() -> None:
@@ -25,8 +26,6 @@ def test_ortools_serves_a_ring_in_two_trips() -> None:
         m.require(f"e{a}", demand=1)
     m.set_fleet(depot=0, capacity=2)
     problem = m.data()
-    solution = solve_arcs(problem, engine="ortools", time_limit=0.3, clock="cpu")
-    report = validate_arc_routes(problem, solution)
-    assert report.ok, report.summary()
+    solution, report = solved(problem, "ortools")
     assert report.cost == 80
     assert solution.num_vehicles == 2

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from circularopt.routing.arcs import ArcModel, solve_arcs, validate_arc_routes
+from circularopt.routing.arcs import ArcModel
 from circularopt.routing.arcs._pyvrp import _PENALTY, _initial_penalty
 from circularopt.routing.arcs.tasks import ArcTask
+from tests.routing.arcs._solve import solved
 
 
 def _task(demand: float) -> ArcTask:
@@ -42,8 +43,6 @@ def test_pyvrp_packs_a_tight_capacity_exactly() -> None:
     m.add_edge("l24", 2, 4, cost=1)
     m.set_fleet(depot=0, capacity=5)
     problem = m.data()
-    solution = solve_arcs(problem, engine="pyvrp", time_limit=0.3, clock="cpu")
-    report = validate_arc_routes(problem, solution)
-    assert report.ok, report.summary()
+    solution, report = solved(problem, "pyvrp")
     assert report.cost == 42
     assert solution.num_vehicles == 2
