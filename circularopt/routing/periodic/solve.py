@@ -17,11 +17,16 @@
    the next round starts from this plan when it costs less than the current one plus a
    share falling to 0 with the budget (threshold accepting, ``accept_worse``); day by
    day only a cheaper plan is kept. Rounds repeat while the budget lasts.
+   On the horizon, every round's plan is offered to a population of pattern choices
+   (:mod:`~circularopt.routing.periodic.population`, ``population`` members kept by
+   cost and diversity); after ``crossover_after`` rounds that do not improve the
+   current plan, the next round starts from a crossover child of two members instead.
 4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
 a seed only as far as the engine's iteration counts repeat (same machine, same load).
-It is not the genetic search of Vidal et al. (no population, no crossover).
+It is not the genetic search of Vidal et al.: a child is one round among the kicks (a
+few dozen rounds per run), routed by PyVRP, not split from a giant tour.
 """
 
 from __future__ import annotations
@@ -334,6 +339,8 @@ class _Search:
             if trial.cost < best.cost - 1e-6:
                 best = trial
                 self.info["accepted_passes"] += 1
+                if crossed:
+                    self.info["crossover_bests"] += 1
             stall = 0 if crossed or trial.cost < current.cost - 1e-6 else stall + 1
             threshold = self.opts.accept_worse * self.budget.left() / start
             if crossed or trial.cost < current.cost * (1.0 + threshold) - 1e-6:
@@ -345,7 +352,7 @@ class _Search:
             return None
         pop: Population[_Plan] = Population(self.problem, size=self.opts.population)
         pop.add(first.choice, first.cost, first)
-        self.info["crossovers"] = 0
+        self.info["crossovers"] = self.info["crossover_bests"] = 0
         return pop
 
     def _child(self, pop: Population[_Plan]) -> DayRoutes:

@@ -125,6 +125,7 @@ def test_adopt_keeps_a_pattern_that_does_not_fit() -> None:
 def test_solve_with_a_population_crosses_and_stays_valid(east_west: PeriodicProblem) -> None:
     result = solve_periodic(east_west, time_limit=2.0, seed=0, options=PeriodicOptions(
         clock="cpu", round_share=0.05, population=4, crossover_after=1))
+    assert result.info["crossovers"] >= result.info["crossover_bests"]
     assert result.info["crossovers"] >= 1
     assert validate_periodic(east_west, result).ok
     assert result.choice == (0, 0, 0)
