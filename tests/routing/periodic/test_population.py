@@ -131,6 +131,13 @@ def test_solve_with_a_population_crosses_and_stays_valid(east_west: PeriodicProb
     assert result.choice == (0, 0, 0)
 
 
+def test_population_0_solves_without_crossover(east_west: PeriodicProblem) -> None:
+    result = solve_periodic(east_west, time_limit=1.0, seed=0, options=PeriodicOptions(
+        clock="cpu", round_share=0.1, population=0, crossover_after=1))
+    assert "crossovers" not in result.info and result.info["passes"] >= 1
+    assert validate_periodic(east_west, result).ok
+
+
 @pytest.mark.parametrize(("field", "value"), [("population", -1), ("crossover_after", 0),
                                               ("population", 2.5)])
 def test_bad_population_options_are_refused(field: str, value: object) -> None:
