@@ -147,4 +147,5 @@ def periodic_row(problem: PeriodicProblem, engine: str, seconds: float,
     return BenchRow(problem.name, problem.base.num_stops, bks, cost, report.ok, wall, engine,
                     {"days": problem.days,
                      "vehicles_per_day": max(result.vehicles_per_day, default=0),
+                     "crossovers": result.info.get("crossovers", 0),
                      "error": "; ".join(report.violations[:3])})

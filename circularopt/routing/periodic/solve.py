@@ -17,11 +17,16 @@
    the next round starts from this plan when it costs less than the current one plus a
    share falling to 0 with the budget (threshold accepting, ``accept_worse``); day by
    day only a cheaper plan is kept. Rounds repeat while the budget lasts.
+   On the horizon, every round's plan is offered to a population of pattern choices
+   (:mod:`~circularopt.routing.periodic.population`, ``population`` members kept by
+   cost and diversity); after ``crossover_after`` rounds that do not improve the
+   current plan, the next round starts from a crossover child of two members instead.
 4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
 a seed only as far as the engine's iteration counts repeat (same machine, same load).
-It is not the genetic search of Vidal et al. (no population, no crossover).
+It is not the genetic search of Vidal et al.: a child is one round among the kicks (a
+few dozen rounds per run), routed by PyVRP, not split from a giant tour.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from circularopt.routing.engines import solve as route
 from circularopt.routing.periodic import horizon
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, day_problem, visit_gaps
 from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, kick
+from circularopt.routing.periodic.population import Population, adopt, area_crossover
 from circularopt.routing.periodic.result import PeriodicResult
 from circularopt.routing.result import RoutingResult
 from circularopt.stop import Budget
@@ -73,6 +79,12 @@ class PeriodicOptions:
         Horizon model: a round's plan becomes the one the next round moves from when it
         costs less than the current one plus this share of its cost, the share falling
         linearly to 0 as the budget runs out (threshold accepting); 0: only better plans.
+    population
+        Horizon model: most pattern choices kept for crossover
+        (:mod:`~circularopt.routing.periodic.population`); 0: no population.
+    crossover_after
+        Horizon model: rounds in a row that do not improve the current plan before the
+        next round starts from a crossover child of two members instead.
     """
 
     engine: str = "pyvrp"
@@ -83,6 +95,8 @@ class PeriodicOptions:
     round_share: float = 0.02
     overload: float = 0.0
     accept_worse: float = 0.02
+    population: int = 8
+    crossover_after: int = 3
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
@@ -92,6 +106,8 @@ class PeriodicOptions:
                              hi=1.0)
         _validate.number("periodic_options.overload", self.overload, lo=0.0)
         _validate.number("periodic_options.accept_worse", self.accept_worse, lo=0.0, hi=1.0)
+        _validate.integer("periodic_options.population", self.population, lo=0)
+        _validate.integer("periodic_options.crossover_after", self.crossover_after, lo=1)
         if self.first_share + self.polish_share > 1.0:
             _validate.number("periodic_options.first_share + polish_share",
                              self.first_share + self.polish_share, hi=1.0)
@@ -298,24 +314,58 @@ class _Search:
         """Rounds of pattern improvement on the current plan's routes, each routed by
         PyVRP warm-started from them; a round that finds no pattern move kicks a few
         stops to another pattern first. A round's plan becomes current by threshold
-        accepting (``accept_worse``); the best plan is kept."""
-        kick_first = False
+        accepting (``accept_worse``); after ``crossover_after`` rounds that do not
+        improve it, the next round starts from a crossover child instead, which becomes
+        current. Every round's plan is offered to the population; the best is kept."""
+        kick_first, stall = False, 0
         current = best
+        pop = self._population(best)
         slice_seconds = max(0.1, self.opts.round_share * self.time_limit)
         start = max(self.budget.left(), 1e-9)
         while self.budget.left() > 0.5 * slice_seconds:
-            routes, kick_first = self._moved(current, kick_first)
+            crossed = pop is not None and len(pop) >= 2 and stall >= self.opts.crossover_after
+            if crossed:
+                assert pop is not None
+                routes, stall = self._child(pop), 0
+            else:
+                routes, kick_first = self._moved(current, kick_first)
             trial = self._route_from(routes, min(slice_seconds, self.budget.left()))
             kick_first = trial is None or trial.cost >= current.cost - 1e-6
             if trial is None:
+                stall += 1
                 continue
+            if pop is not None:
+                pop.add(trial.choice, trial.cost, trial)
             if trial.cost < best.cost - 1e-6:
                 best = trial
                 self.info["accepted_passes"] += 1
+                if crossed:
+                    self.info["crossover_bests"] += 1
+            stall = 0 if crossed or trial.cost < current.cost - 1e-6 else stall + 1
             threshold = self.opts.accept_worse * self.budget.left() / start
-            if trial.cost < current.cost * (1.0 + threshold) - 1e-6:
-                current = trial
+            if crossed or trial.cost < current.cost * (1.0 + threshold) - 1e-6:
+                current, kick_first = trial, False
         return best
+
+    def _population(self, first: _Plan) -> Population[_Plan] | None:
+        if self.opts.population < 2:
+            return None
+        pop: Population[_Plan] = Population(self.problem, size=self.opts.population)
+        pop.add(first.choice, first.cost, first)
+        self.info["crossovers"] = self.info["crossover_bests"] = 0
+        return pop
+
+    def _child(self, pop: Population[_Plan]) -> DayRoutes:
+        """A crossover child of two members: the first's routes moved to the child's
+        patterns by cheapest insertion, then improved with the moved stops fixed."""
+        a, b = pop.parents(self.rng)
+        choice = area_crossover(self.problem, a.choice, b.choice, self.rng)
+        routes = DayRoutes(self.problem, a.choice, a.plan.days, overload=self.overload)
+        moved = adopt(routes, choice, self.rng)
+        improve_patterns(routes, self.rng, fixed=set(moved))
+        self.info["crossovers"] += 1
+        self.info["passes"] += 1
+        return routes
 
     def _kickable(self) -> list[int]:
         """Stops a kick may move: those with a choice, on the horizon model only those
