@@ -15,7 +15,8 @@ insertion that overfills a trip also pays the cheapest unload detour on that tri
 unload is then put where it splits the trip within capacity at least detour), and a
 removal drops an unload that no longer separates two trips needing it (an empty trip,
 or two that now fit in one). The detour is an estimate: the split it prices may not
-exist. Time windows are not checked; the caller's routing and
+exist, and the unload actually put in may cost (and last) more than priced; the route
+duration is not checked again after it. Time windows are not checked; the caller's routing and
 :func:`~circularopt.routing.periodic.validate.validate_periodic` decide.
 """
 
