@@ -19,6 +19,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -95,11 +96,16 @@ def read_pvrp(path: str | Path) -> PeriodicProblem:
 
 def write_pvrp_solution(path: Path, problem: PeriodicProblem, result: PeriodicResult,
                         *, cost: float) -> None:
-    """JSON: the cost, each customer's days, and each day's routes (customer ids)."""
-    data = {"instance": problem.name, "cost": round(cost, 6),
-            "days": {s.id: [d + 1 for d in problem.patterns[k][result.choice[k]]]
-                     for k, s in enumerate(problem.base.stops)},
-            "routes": [[r.stops for r in day.routes] for day in result.days]}
+    """JSON: the cost, each customer's days, and each day's routes (customer ids); with
+    unload sites also ``steps``, each route's customer and unload-site ids in order."""
+    data: dict[str, Any] = {
+        "instance": problem.name, "cost": round(cost, 6),
+        "days": {s.id: [d + 1 for d in problem.patterns[k][result.choice[k]]]
+                 for k, s in enumerate(problem.base.stops)},
+        "routes": [[r.stops for r in day.routes] for day in result.days]}
+    if problem.base.unload_sites:
+        data["steps"] = [[[v.id for v in r.visits if v.kind in ("stop", "unload")]
+                          for r in day.routes] for day in result.days]
     Path(path).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 

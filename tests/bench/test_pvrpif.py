@@ -82,8 +82,13 @@ def test_pvrpif_runner(shared: Path, tmp_path: Path) -> None:
                                         solutions=tmp_path)))
     assert len(rows) == 1 and rows[0].feasible and rows[0].bks == 562
     assert rows[0].cost is not None and rows[0].cost >= 562 - 1e-6
-    assert json.loads((tmp_path / "Milano_020_4_0.pyvrp.json").read_text())["cost"] \
-        == pytest.approx(rows[0].cost)
+    sol = json.loads((tmp_path / "Milano_020_4_0.pyvrp.json").read_text())
+    assert sol["cost"] == pytest.approx(rows[0].cost)
+    # the steps list the unloads (sites 21 and 22); every route ends with one
+    sites = {"21", "22"}
+    for day_steps, day_routes in zip(sol["steps"], sol["routes"], strict=True):
+        assert [[x for x in r if x not in sites] for r in day_steps] == day_routes
+        assert all(r[-1] in sites for r in day_steps)
 
 
 def test_milano_is_routed_as_one_horizon(shared: Path) -> None:

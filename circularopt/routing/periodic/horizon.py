@@ -241,8 +241,9 @@ def solve_horizon(problem: PeriodicProblem, choice: Sequence[int], *, seconds: f
 
     Only for :func:`eligible` problems (each day's PyVRP type is made from the day's
     vehicle type); costs are distances. ``start``, each day's routes as
-    lists of stop indices that serve ``choice``, warm-starts the search (unloads are
-    put in where the next stop would overfill the truck).
+    lists of stop indices (and unloads, ``-1 - u`` for site ``u``) that serve
+    ``choice``, warm-starts the search (more unloads are put in where the next stop
+    would still overfill the truck).
     """
     visits = _visits(problem, choice)
     data, layout = _data(problem, visits)
@@ -260,16 +261,18 @@ def _solution(data: pyvrp.ProblemData, layout: _Layout,
     client = {(v.stop, v.day): i for i, v in enumerate(layout.visits)}
     out = []
     for day, day_routes in enumerate(routes):
-        for stops in day_routes:
-            idx = [client.get((k, day), client.get((k, -1), -1)) for k in stops]
+        for items in day_routes:
+            idx = [client.get((k, day), client.get((k, -1), -1)) if k >= 0 else k
+                   for k in items]
             out.append(pyvrp.Route(data, _with_reloads(data, day, idx), day))
     return pyvrp.Solution(data, out)
 
 
-def _with_reloads(data: pyvrp.ProblemData, vtype: int, clients: list[int]
+def _with_reloads(data: pyvrp.ProblemData, vtype: int, items: list[int]
                   ) -> list[pyvrp.Activity]:
-    """Activities serving ``clients`` in order, with a reload (at the depot of least
-    detour) before each client that would overfill the vehicle."""
+    """Activities serving the clients of ``items`` in order, with their unloads (``-1 -
+    u``: at site ``u``; a last one is left to a private end depot) and a reload (at the
+    depot of least detour) before each client that would still overfill the vehicle."""
     vt = data.vehicle_type(vtype)
     reloads = list(vt.reload_depots)
     cap = np.asarray(vt.capacity)
@@ -277,7 +280,14 @@ def _with_reloads(data: pyvrp.ProblemData, vtype: int, clients: list[int]
     kind = pyvrp.ActivityType
     acts: list[pyvrp.Activity] = []
     load, here = np.zeros_like(cap), data.depot(vt.start_depot).location
-    for i in clients:
+    if items and items[-1] < 0 and vt.end_depot != vt.start_depot:
+        items = items[:-1]
+    for i in items:
+        if i < 0:
+            if load.any() and -i in reloads:
+                acts.append(pyvrp.Activity(kind.DEPOT, -i))
+                load, here = np.zeros_like(cap), data.depot(-i).location
+            continue
         c = data.client(i)
         q = np.asarray(c.delivery)
         if reloads and load.any() and np.any(load + q > cap):

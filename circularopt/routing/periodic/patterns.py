@@ -9,9 +9,15 @@ stops until none improves; :func:`perturb` moves a few random stops to another p
 (the "kick" of an iterated local search). Routes are not re-optimised here: the caller
 routes the days again with an engine.
 
-Caveat: vehicles with unload sites are treated as uncapacitated (the cost of an extra
-unload trip is not estimated), and time windows are not checked; the caller's routing
-and :func:`~circularopt.routing.periodic.validate.validate_periodic` decide.
+Vehicles with unload sites keep their unload steps in the routes (encoded ``-1 - u``
+for site ``u``) and are capacitated per trip (the stops between two unloads): an
+insertion that overfills a trip also pays the cheapest unload detour on that trip (the
+unload is then put where it splits the trip within capacity at least detour), and a
+removal drops an unload that no longer separates two trips needing it (an empty trip,
+or two that now fit in one). The detour is an estimate: the split it prices may not
+exist, and the unload actually put in may cost (and last) more than priced; the route
+duration is not checked again after it. Time windows are not checked; the caller's routing and
+:func:`~circularopt.routing.periodic.validate.validate_periodic` decide.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from collections.abc import Collection, Iterable, Sequence
 import numpy as np
 
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, visit_gaps
-from circularopt.routing.result import RoutingResult
+from circularopt.routing.problem import RoutingProblem
+from circularopt.routing.result import Route, RoutingResult
 
 __all__ = ["DayRoutes", "improve_patterns", "kick", "perturb"]
 
@@ -39,7 +46,8 @@ class DayRoutes:
     choice
         The pattern index of each stop.
     days
-        Each day's routing result over :func:`~circularopt.routing.periodic.model.day_problem`.
+        Each day's routing result over :func:`~circularopt.routing.periodic.model.day_problem`
+        (unload steps kept in ``routes`` as ``-1 - u`` for site ``u``).
     overload
         Cost per unit of load above a vehicle's capacity, or ``None``: overloads are
         refused. With a penalty, moves may overload a route for the engine to repair.
@@ -52,9 +60,10 @@ class DayRoutes:
         base = problem.base
         self.loc = np.array([s.location for s in base.stops], dtype=int)
         self.service = np.array([s.service for s in base.stops], dtype=float)
+        self.site_loc = [u.location for u in base.unload_sites]
+        self.site_time = [u.unload_duration for u in base.unload_sites]
         self.choice = list(choice)
-        self.routes = [[[base.stop_index(i) for i in r.stops] for r in day.routes]
-                       for day in days]
+        self.routes = [[_items(base, r) for r in day.routes] for day in days]
         self.types = [[r.vehicle_type for r in day.routes] for day in days]
         self.load = [[self._load(d, r) for r in range(len(self.routes[d]))]
                      for d in range(problem.days)]
@@ -77,10 +86,20 @@ class DayRoutes:
         vt = base.vehicle_types[vtype]
         return base.depots[vt.depot].location, base.depots[vt.end_depot].location
 
+    def _where(self, item: int) -> int:
+        """Location of a route item (a stop, or ``-1 - u`` for unload site ``u``)."""
+        return int(self.loc[item]) if item >= 0 else self.site_loc[-1 - item]
+
     def path(self, d: int, r: int) -> np.ndarray:
-        """Locations of route ``r`` of day ``d``, depots included."""
+        """Locations of route ``r`` of day ``d``, depots (and unload sites) included."""
         start, end = self._ends(self.types[d][r])
-        return np.array([start, *self.loc[self.routes[d][r]], end], dtype=int)
+        return np.array([start, *(self._where(x) for x in self.routes[d][r]), end],
+                        dtype=int)
+
+    def route_cost(self, d: int, r: int) -> float:
+        """Arc cost of route ``r`` of day ``d`` (without its fixed cost)."""
+        p = self.path(d, r)
+        return float(self._cost(self.types[d][r], p[:-1], p[1:]).sum())
 
     def _cost(self, vtype: int, a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
         vt = self.problem.base.vehicle_types[vtype]
@@ -105,16 +124,29 @@ class DayRoutes:
     def _load(self, d: int, r: int) -> np.ndarray:
         total = np.zeros(self.problem.base.num_dims)
         for k in self.routes[d][r]:
-            total += self.visit_load(k, self.pattern(k), d)
+            if k >= 0:
+                total += self.visit_load(k, self.pattern(k), d)
         return total
+
+    def trips(self, d: int, r: int) -> list[np.ndarray]:
+        """Load of each trip of route ``r`` of day ``d`` (split at its unloads)."""
+        out = [np.zeros(self.problem.base.num_dims)]
+        for k in self.routes[d][r]:
+            if k < 0:
+                out.append(np.zeros_like(out[0]))
+            else:
+                out[-1] = out[-1] + self.visit_load(k, self.pattern(k), d)
+        return out
 
     def _duration(self, d: int, r: int) -> float:
         p = self.path(d, r)
         travel = float(self.problem.base.duration[p[:-1], p[1:]].sum())
-        return travel + float(self.service[self.routes[d][r]].sum())
+        items = self.routes[d][r]
+        return travel + float(sum(self.service[k] if k >= 0 else self.site_time[-1 - k]
+                                  for k in items))
 
     def _refresh(self, d: int, r: int) -> None:
-        if not self.routes[d][r]:
+        if not any(k >= 0 for k in self.routes[d][r]):
             for table in (self.routes, self.types, self.load, self.dur):
                 del table[d][r]
             return
@@ -125,23 +157,48 @@ class DayRoutes:
 
     def remove(self, k: int, d: int) -> tuple[float, int, int]:
         """Take stop ``k`` off day ``d``: (cost saved, route, position); a route left
-        empty is dropped, reported as route -1 and its vehicle type as the position."""
-        for r, stops in enumerate(self.routes[d]):
-            if k in stops:
-                i = stops.index(k)
-                p = self.path(d, r)
+        without stops is dropped, reported as route -1 and its vehicle type as the
+        position. Unloads no longer needed go too (see the module docstring)."""
+        for r, items in enumerate(self.routes[d]):
+            if k in items:
+                i = items.index(k)
                 vt = self.types[d][r]
-                saved = float(self._cost(vt, p[i], p[i + 1]) + self._cost(vt, p[i + 1], p[i + 2])
-                              - self._cost(vt, p[i], p[i + 2]))
-                load = self.load[d][r]
-                del stops[i]
+                before, load = self.route_cost(d, r), self.load[d][r]
+                del items[i]
+                if not any(x >= 0 for x in items):
+                    self._refresh(d, r)
+                    return (before + self.problem.base.vehicle_types[vt].fixed_cost
+                            - self._penalty(vt, load, np.zeros_like(load)), -1, vt)
+                self._drop_unloads(d, r)
                 self._refresh(d, r)
-                after = self.load[d][r] if stops else np.zeros_like(load)
-                saved -= self._penalty(vt, load, after)
-                if not stops:
-                    return saved + self.problem.base.vehicle_types[vt].fixed_cost, -1, vt
-                return saved, r, i
+                saved = before - self.route_cost(d, r)
+                return saved - self._penalty(vt, load, self.load[d][r]), r, i
         return 0.0, -1, -1
+
+    def _drop_unloads(self, d: int, r: int) -> None:
+        """Drop the unloads of route ``r`` that end a trip without stops, or that join two
+        trips fitting in one at a saving; the last unload stays."""
+        items = self.routes[d][r]
+        cap = np.asarray(self.problem.base.vehicle_types[self.types[d][r]].capacity)
+        dropped = True
+        while dropped:
+            dropped = False
+            trips, stops = self.trips(d, r), _trip_stops(items)
+            p = self.path(d, r)
+            t = 0
+            for i, x in enumerate(items):
+                if x >= 0:
+                    continue
+                if i < len(items) - 1 or not stops[t]:
+                    detour = float(self._cost(self.types[d][r], p[i], p[i + 1])
+                                   + self._cost(self.types[d][r], p[i + 1], p[i + 2])
+                                   - self._cost(self.types[d][r], p[i], p[i + 2]))
+                    if not stops[t] or (t + 1 < len(trips) and detour >= 0
+                                        and np.all(trips[t] + trips[t + 1] <= cap + _EPS)):
+                        del items[i]
+                        dropped = True
+                        break
+                t += 1
 
     def cheapest(self, k: int, d: int, q: np.ndarray) -> _Insert:
         """Cheapest feasible insertion of stop ``k`` with load ``q`` on day ``d``."""
@@ -156,14 +213,58 @@ class DayRoutes:
                 continue
             added = (self._cost(t, p[:-1], s) + self._cost(t, s, p[1:])
                      - self._cost(t, p[:-1], p[1:])) + over
+            longer = dur[p[:-1], s] + dur[s, p[1:]] - dur[p[:-1], p[1:]] + self.service[k]
+            if vt.unload_sites:
+                extra, extra_time = self._unload_extra(d, r, s, q)
+                added, longer = added + extra, longer + extra_time
             if vt.max_duration is not None:
-                longer = dur[p[:-1], s] + dur[s, p[1:]] - dur[p[:-1], p[1:]] + self.service[k]
                 added = np.where(self.dur[d][r] + longer <= vt.max_duration + _EPS, added,
                                  np.inf)
             i = int(np.argmin(added))
             if added[i] < best[0]:
                 best = (float(added[i]), r, i)
         return min(best, self._new_route(k, d, q), key=lambda x: x[0])
+
+    def _unload_extra(self, d: int, r: int, s: int, q: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Per insertion position of stop location ``s`` into route ``r``: the unload
+        detour (cost, time) its trip needs when ``q`` overfills it, the least over the
+        trip's edges between two stops and the new stop's edges to a neighbouring stop;
+        ``inf`` after the final unload of a type that returns empty."""
+        items, t = self.routes[d][r], self.types[d][r]
+        vt = self.problem.base.vehicle_types[t]
+        trip_of = np.concatenate([[0], np.cumsum(np.array(items) < 0)]).astype(int)
+        over = np.array([np.any(x + q > np.asarray(vt.capacity) + _EPS)
+                         for x in self.trips(d, r)])
+        p = self.path(d, r)
+        u = np.array([self.site_loc[x] for x in vt.unload_sites])[None, :]
+        a, b = p[:-1, None], p[1:, None]
+        dur = self.problem.base.duration
+        stop = np.array([False, *(x >= 0 for x in items), False])
+        inner = stop[:-1] & stop[1:]  # edge j joins two stops
+        pairs = [  # (valid per edge/position, cost, time) of each place for the unload
+            (inner, self._cost(t, a, u) + self._cost(t, u, b) - self._cost(t, a, b),
+             dur[a, u] + dur[u, b] - dur[a, b]),
+            (stop[:-1], self._cost(t, a, u) + self._cost(t, u, s) - self._cost(t, a, s),
+             dur[a, u] + dur[u, s] - dur[a, s]),
+            (stop[1:], self._cost(t, s, u) + self._cost(t, u, b) - self._cost(t, s, b),
+             dur[s, u] + dur[u, b] - dur[s, b])]
+        n = int(trip_of[-1]) + 1
+        trip_cost, trip_time = np.full(n, np.inf), np.full(n, np.inf)
+        for trip in range(n):
+            mine = inner & (trip_of == trip)
+            if mine.any():
+                trip_cost[trip] = pairs[0][1].min(axis=1)[mine].min()
+                trip_time[trip] = pairs[0][2].min(axis=1)[mine].min()
+        cost, time = trip_cost[trip_of], trip_time[trip_of]
+        for valid, c, tm in pairs[1:]:
+            cost = np.where(valid, np.minimum(cost, c.min(axis=1)), cost)
+            time = np.where(valid, np.minimum(time, tm.min(axis=1)), time)
+        extra = np.where(over[trip_of], cost, 0.0)
+        extra_time = np.where(over[trip_of], time, 0.0)
+        if vt.return_empty and items and items[-1] < 0:
+            extra[-1] = np.inf
+        return extra, extra_time
 
     def _new_route(self, k: int, d: int, q: np.ndarray) -> _Insert:
         fleet = self.problem.fleet(d)
@@ -175,26 +276,67 @@ class DayRoutes:
                 continue
             start, end = self._ends(t)
             s = int(self.loc[k])
-            if vt.max_duration is not None and (
-                    base.duration[start, s] + base.duration[s, end] + self.service[k]
-                    > vt.max_duration + _EPS):
+            _, cost, time = self._home(t, s, end)
+            if vt.max_duration is not None and (base.duration[start, s] + time
+                                                + self.service[k] > vt.max_duration + _EPS):
                 continue
-            cost = float(self._cost(t, start, s) + self._cost(t, s, end)) + vt.fixed_cost + over
-            return cost, -1, t
+            return float(self._cost(t, start, s)) + cost + vt.fixed_cost + over, -1, t
         return float("inf"), -2, -1
 
+    def _home(self, t: int, s: int, end: int) -> tuple[int | None, float, float]:
+        """From location ``s`` to ``end`` for type ``t``: the unload site passed (``None``
+        unless the type returns empty through one), its cost and time."""
+        vt = self.problem.base.vehicle_types[t]
+        dur = self.problem.base.duration
+        if not (vt.return_empty and vt.unload_sites):
+            return None, float(self._cost(t, s, end)), float(dur[s, end])
+        u = min(vt.unload_sites, key=lambda u: float(self._cost(t, s, self.site_loc[u])
+                                                      + self._cost(t, self.site_loc[u], end)))
+        at = self.site_loc[u]
+        return (u, float(self._cost(t, s, at) + self._cost(t, at, end)),
+                float(dur[s, at] + self.site_time[u] + dur[at, end]))
+
     def insert(self, k: int, d: int, where: _Insert) -> None:
-        """Put stop ``k`` on day ``d`` at ``where`` (from :meth:`cheapest`)."""
+        """Put stop ``k`` on day ``d`` at ``where`` (from :meth:`cheapest`), with an
+        unload where its trip would overfill."""
         _, r, i = where
         if r == -1:
-            self.routes[d].append([k])
+            via = self._home(i, int(self.loc[k]), self._ends(i)[1])[0]
+            self.routes[d].append([k] if via is None else [k, -1 - via])
             self.types[d].append(i)
             self.load[d].append(np.zeros(self.problem.base.num_dims))
             self.dur[d].append(0.0)
             r = len(self.routes[d]) - 1
         else:
             self.routes[d][r].insert(i, k)
+            if self.problem.base.vehicle_types[self.types[d][r]].unload_sites:
+                self._split(d, r, i)
         self._refresh(d, r)
+
+    def _split(self, d: int, r: int, i: int) -> None:
+        """Put an unload into the trip of position ``i`` of route ``r`` when it is
+        overfull: where both parts fit (else anywhere between two of its stops), at the
+        site and place of least detour."""
+        items, t = self.routes[d][r], self.types[d][r]
+        vt = self.problem.base.vehicle_types[t]
+        cap = np.asarray(vt.capacity)
+        lo = max((j + 1 for j in range(i) if items[j] < 0), default=0)
+        hi = next((j for j in range(i, len(items)) if items[j] < 0), len(items))
+        loads = [self.visit_load(x, self.pattern(x), d) for x in items[lo:hi]]
+        if np.all(np.sum(loads, axis=0) <= cap + _EPS) or hi - lo < 2:
+            return
+        p = self.path(d, r)
+        best: tuple[bool, float, int, int] = (False, float("inf"), -1, -1)
+        for j in range(lo + 1, hi):  # the unload goes before items[j]
+            fits = bool(np.all(np.sum(loads[:j - lo], axis=0) <= cap + _EPS)
+                        and np.all(np.sum(loads[j - lo:], axis=0) <= cap + _EPS))
+            for u in vt.unload_sites:
+                at = self.site_loc[u]
+                detour = float(self._cost(t, p[j], at) + self._cost(t, at, p[j + 1])
+                               - self._cost(t, p[j], p[j + 1]))
+                if (not fits, detour) < (not best[0], best[1]):
+                    best = (fits, detour, j, u)
+        items.insert(best[2], -1 - best[3])
 
     # ------------------------------------------------------------------ the move
 
@@ -220,21 +362,27 @@ class DayRoutes:
     def repattern(self, k: int) -> float:
         """Remove ``k`` from all its days and reinsert it with its best pattern when that
         saves cost (else put it back where it was); the saving (>= 0)."""
-        removed = [(d, *self.remove(k, d)) for d in self.pattern(k)]
-        saved = sum(x[1] for x in removed)
+        undo = self.snapshot(self.pattern(k))
+        saved = sum(self.remove(k, d)[0] for d in self.pattern(k))
         cost, j, plan = self.best_pattern(k)
         if cost < saved - 1e-6:
             self.choice[k] = j
             for d, where in plan:
                 self.insert(k, d, where)
             return saved - cost
-        for d, _, r, i in reversed(removed):
-            self.restore(k, d, r, i)
+        self.restore(undo)
         return 0.0
 
-    def restore(self, k: int, d: int, r: int, i: int) -> None:
-        """Undo :meth:`remove` (``r``, ``i`` as it returned them)."""
-        self.insert(k, d, (0.0, r, i))
+    def snapshot(self, days: Iterable[int]) -> list[tuple[int, list[list[int]], list[int]]]:
+        """The routes of ``days``, for :meth:`restore`."""
+        return [(d, [list(r) for r in self.routes[d]], list(self.types[d])) for d in days]
+
+    def restore(self, snapshot: list[tuple[int, list[list[int]], list[int]]]) -> None:
+        """Put back the routes of a :meth:`snapshot` (the choice is the caller's)."""
+        for d, routes, types in snapshot:
+            self.routes[d], self.types[d] = routes, types
+            self.load[d] = [self._load(d, r) for r in range(len(routes))]
+            self.dur[d] = [self._duration(d, r) for r in range(len(routes))]
 
 
 def _movable(problem: PeriodicProblem) -> list[int]:
@@ -267,14 +415,32 @@ def kick(routes: DayRoutes, stops: Iterable[int]) -> list[int]:
     moved."""
     moved = []
     for k in stops:
-        removed = [(d, *routes.remove(k, d)) for d in routes.pattern(k)]
+        undo = routes.snapshot(routes.pattern(k))
+        for d in routes.pattern(k):
+            routes.remove(k, d)
         cost, j, plan = routes.best_pattern(k, exclude=routes.choice[k])
         if j < 0 or not np.isfinite(cost):
-            for d, _, r, i in reversed(removed):
-                routes.restore(k, d, r, i)
+            routes.restore(undo)
             continue
         routes.choice[k] = j
         for d, where in plan:
             routes.insert(k, d, where)
         moved.append(k)
     return moved
+
+
+def _items(problem: RoutingProblem, route: Route) -> list[int]:
+    """A route's stops (indices) and unloads (``-1 - u``), in order."""
+    return [problem.stop_index(v.id) if v.kind == "stop" else -1 - v.index
+            for v in route.visits if v.kind in ("stop", "unload")]
+
+
+def _trip_stops(items: Sequence[int]) -> list[int]:
+    """Number of stops in each trip of a route's items."""
+    out = [0]
+    for x in items:
+        if x < 0:
+            out.append(0)
+        else:
+            out[-1] += 1
+    return out
