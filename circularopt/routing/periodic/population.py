@@ -150,12 +150,13 @@ def adopt(routes: DayRoutes, choice: Sequence[int], rng: np.random.Generator) ->
     for k in (int(x) for x in rng.permutation(len(choice))):
         if routes.choice[k] == choice[k]:
             continue
-        removed = [(d, *routes.remove(k, d)) for d in routes.pattern(k)]
+        undo = routes.snapshot(routes.pattern(k))
+        for d in routes.pattern(k):
+            routes.remove(k, d)
         pattern = routes.problem.patterns[k][choice[k]]
         plan = [(d, routes.cheapest(k, d, routes.visit_load(k, pattern, d))) for d in pattern]
         if not all(np.isfinite(where[0]) for _, where in plan):
-            for d, _, r, i in reversed(removed):
-                routes.restore(k, d, r, i)
+            routes.restore(undo)
             continue
         routes.choice[k] = choice[k]
         for d, where in plan:
