@@ -254,7 +254,8 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
               seed: int = 0, threads: int = 1, relative_gap: float = 1e-9,
               facilities: Any = None, arcs: np.ndarray | None = None,
               hint: FacilityResult | None = None, must_open: Any = None,
-              cutoff: float | None = None) -> FacilityResult:
+              cutoff: float | None = None,
+              cardinality: tuple[int, int] | None = None) -> FacilityResult:
     r"""Solve a CFLP exactly with an OR-Tools MIP backend (MathOpt).
 
     Formulation (strong, spopt style), facilities :math:`i \in I`, customers
@@ -309,12 +310,18 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
         which every backend accepts; MathOpt's ``cutoff_limit`` is not available for
         HiGHS and its SCIP answer is unreadable in this OR-Tools). Status
         ``"infeasible"`` then proves that no solution costs ``cutoff`` or less.
+    cardinality
+        ``(lo, hi)``: open at least ``lo`` and at most ``hi`` facilities (rows on
+        :math:`\sum_i y_i`; ``lo`` raises :math:`k`), e.g. the range
+        :func:`~circularopt.siting.reduced.cardinality_range` proves for every solution
+        below a cutoff.
 
     Returns
     -------
     FacilityResult
         ``status`` is ``"optimal"`` only when the solver proved it on the full problem.
-        With a ``cutoff`` the bound holds for the problem with that row only.
+        With a ``cutoff`` or ``cardinality`` the bound holds for the problem with those
+        rows only.
     """
     _check_backend(backend)
     if backend == "cpsat" and not problem.single_source:
@@ -324,7 +331,7 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
     start = time.monotonic()
     restricted = facilities is not None or arcs is not None or must_open is not None
     fac, allowed = _modelled(problem, facilities, arcs)
-    mip = _CflpModel.build(problem, fac, allowed, must_open)
+    mip = _CflpModel.build(problem, fac, allowed, must_open, cardinality)
     if cutoff is not None:
         mip.model.add_linear_constraint(mip.model.objective.as_linear_expression()
                                         <= float(cutoff))
@@ -371,8 +378,9 @@ class _CflpModel:
 
     @classmethod
     def build(cls, problem: FacilityProblem, fac: np.ndarray, allowed: np.ndarray,
-              must_open: Any) -> _CflpModel:
-        """The strong formulation over the modelled facilities and pairs."""
+              must_open: Any, cardinality: tuple[int, int] | None = None) -> _CflpModel:
+        """The strong formulation over the modelled facilities and pairs (``cardinality``:
+        at least / at most that many open)."""
         n = problem.n
         model = mathopt.Model(name=problem.name or "cflp")
         y = {int(i): model.add_binary_variable(name=f"y{i}") for i in np.flatnonzero(fac)}
@@ -404,8 +412,11 @@ class _CflpModel:
         model.add_linear_constraint(mathopt.fast_sum(float(s[i]) * y[i] for i in y)
                                     >= problem.total_demand)
         least = _fewest_facilities(np.array([s[i] for i in y]), problem.total_demand)
-        if least > 1:
-            model.add_linear_constraint(mathopt.fast_sum(y.values()) >= float(least))
+        lo, hi = (least, len(y)) if cardinality is None else cardinality
+        if max(least, lo) > 1:
+            model.add_linear_constraint(mathopt.fast_sum(y.values()) >= float(max(least, lo)))
+        if hi < len(y):
+            model.add_linear_constraint(mathopt.fast_sum(y.values()) <= float(hi))
         return cls(problem, model, y, xs, pairs)
 
     def hint(self, hint: FacilityResult) -> mathopt.SolutionHint:

@@ -28,11 +28,16 @@ import numpy as np
 
 from circularopt._validate import choice
 from circularopt.exceptions import InputError
-from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
+from circularopt.siting.cflp import (
+    FacilityProblem,
+    FacilityResult,
+    _fewest_facilities,
+    solve_mip,
+)
 from circularopt.siting.cpsat import solve_cpsat
 from circularopt.siting.lagrangian import LagrangianBound, lagrangian_bound, solve_lagrangian
 
-__all__ = ["Reduction", "reduce_problem", "solve_reduced"]
+__all__ = ["Reduction", "cardinality_range", "reduce_problem", "solve_reduced"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,25 @@ def reduce_problem(problem: FacilityProblem, bound: LagrangianBound, upper: floa
                               capacity=problem.capacity[keep], demand=problem.demand,
                               cost=cost, single_source=True, name=problem.name)
     return Reduction(reduced, keep, upper)
+
+
+def cardinality_range(problem: FacilityProblem, bound: LagrangianBound, upper: float
+                      ) -> tuple[int, int] | None:
+    r"""Fewest and most open facilities of any solution costing at most ``upper``.
+
+    At the multipliers :math:`\lambda` of ``bound`` every solution with facility set
+    :math:`S` open costs at least :math:`\sum_j \lambda_j + \sum_{i \in S} v_i`
+    (:math:`v_i` = ``bound.facility_value``: fixed cost plus the facility's knapsack at
+    the reduced costs), so one opening :math:`k` costs at least :math:`\sum_j
+    \lambda_j` plus the :math:`k` smallest :math:`v_i`. That sum is convex in
+    :math:`k`, so the :math:`k` it keeps at most ``upper``, from the fewest facilities
+    whose capacities hold the demand on, form a range. ``None`` when no :math:`k` does.
+    """
+    limit = upper + 1e-9 * max(1.0, abs(upper))
+    cost = float(bound.multipliers.sum()) + np.cumsum(np.sort(bound.facility_value))
+    least = _fewest_facilities(problem.capacity, problem.total_demand)
+    ok = np.flatnonzero(cost[least - 1:] <= limit) + least
+    return (int(ok[0]), int(ok[-1])) if len(ok) else None
 
 
 def _integral(problem: FacilityProblem) -> bool:
