@@ -255,7 +255,8 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
               facilities: Any = None, arcs: np.ndarray | None = None,
               hint: FacilityResult | None = None, must_open: Any = None,
               cutoff: float | None = None,
-              cardinality: tuple[int, int] | None = None) -> FacilityResult:
+              cardinality: tuple[int, int] | None = None,
+              covers: bool = False, heuristics: bool = True) -> FacilityResult:
     r"""Solve a CFLP exactly with an OR-Tools MIP backend (MathOpt).
 
     Formulation (strong, spopt style), facilities :math:`i \in I`, customers
@@ -315,6 +316,13 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
         :math:`\sum_i y_i`; ``lo`` raises :math:`k`), e.g. the range
         :func:`~circularopt.siting.reduced.cardinality_range` proves for every solution
         below a cutoff.
+    covers
+        Single source: add to each facility :math:`i` the count cover
+        :math:`\sum_j x_{ij} \le q_i y_i`, :math:`q_i` the most of its modelled
+        customers that fit (the smallest demands first), where they cannot all fit.
+    heuristics
+        ``False`` turns SCIP's primal heuristics off (ignored by the others): for proving
+        that nothing lies below a ``cutoff`` set at a known incumbent.
 
     Returns
     -------
@@ -332,6 +340,8 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
     restricted = facilities is not None or arcs is not None or must_open is not None
     fac, allowed = _modelled(problem, facilities, arcs)
     mip = _CflpModel.build(problem, fac, allowed, must_open, cardinality)
+    if covers and problem.single_source:
+        mip.add_count_covers()
     if cutoff is not None:
         mip.model.add_linear_constraint(mip.model.objective.as_linear_expression()
                                         <= float(cutoff))
@@ -340,6 +350,8 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
         model_params.solution_hints.append(mip.hint(hint))
     remaining = time_limit - (time.monotonic() - start)
     params = _solve_params(remaining, seed, threads, relative_gap, backend)
+    if not heuristics and backend == "scip":
+        params.heuristics = mathopt.Emphasis.OFF
     try:
         result = mathopt.solve(mip.model, BACKENDS[backend], params=params,
                                model_params=model_params)
@@ -418,6 +430,22 @@ class _CflpModel:
         if hi < len(y):
             model.add_linear_constraint(mathopt.fast_sum(y.values()) <= float(hi))
         return cls(problem, model, y, xs, pairs)
+
+    def add_count_covers(self) -> None:
+        r"""Per facility, :math:`\sum_j x_{ij} \le q_i y_i` with :math:`q_i` the most
+        modelled customers that fit in its capacity (valid for 0-1 assignments only)."""
+        by_fac: dict[int, list[int]] = {i: [] for i in self.y}
+        for k, (i, _j) in enumerate(self.pairs):
+            by_fac[int(i)].append(k)
+        for i, ks in by_fac.items():
+            demand = np.sort(self.problem.demand[self.pairs[ks, 1]]) if ks else np.zeros(0)
+            cap = float(self.problem.capacity[i])
+            if demand.sum() <= cap * (1 + _TOL):
+                continue
+            most = int(np.searchsorted(np.cumsum(demand), cap * (1 + _TOL), side="right"))
+            self.model.add_linear_constraint(
+                mathopt.fast_sum(self.xs[k] for k in ks) - most * self.y[i] <= 0.0,
+                name=f"cover{i}_{most}")
 
     def hint(self, hint: FacilityResult) -> mathopt.SolutionHint:
         """``hint`` as a MathOpt solution hint."""

@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from circularopt.siting.cflp import FacilityProblem, solve_mip
+from circularopt.siting.cflp import FacilityProblem, _CflpModel, _modelled, solve_mip
 from circularopt.siting.lagrangian import lagrangian_bound
 from circularopt.siting.reduced import cardinality_range
 
@@ -70,3 +70,30 @@ def test_mip_cardinality_rows(four: FacilityProblem, backend: str) -> None:
     assert res.status == "optimal" and res.cost == pytest.approx(38.0)
     res = solve_mip(four, backend=backend, time_limit=10, cardinality=(1, 2))
     assert res.status == "infeasible"  # demand 24 needs three facilities of 10
+
+
+def test_count_covers_rows(tight: FacilityProblem) -> None:
+    """Demands 5, 5, 4, 4, 3, 3 in 10: at most three customers (3 + 3 + 4) per facility;
+    with facility 2 allowed only customers 0 and 1 (5 + 5 fits) it gets no row."""
+    arcs = np.ones((3, 6), dtype=bool)
+    arcs[2, 2:] = False
+    fac, allowed = _modelled(tight, None, arcs)
+    mip = _CflpModel.build(tight, fac, allowed, None)
+    mip.add_count_covers()
+    names = sorted(c.name for c in mip.model.linear_constraints() if c.name)
+    assert names == ["cover0_3", "cover1_3"]
+
+
+@pytest.mark.parametrize("backend", ["highs", "scip"])
+def test_count_covers_keep_the_optimum(four: FacilityProblem, backend: str) -> None:
+    res = solve_mip(four, backend=backend, time_limit=10, covers=True)
+    assert res.status == "optimal" and res.cost == pytest.approx(38.0)
+    assert res.bound == pytest.approx(38.0)
+
+
+def test_scip_without_heuristics_proves_a_cutoff(four: FacilityProblem) -> None:
+    below = solve_mip(four, backend="scip", time_limit=10, cutoff=37.0, heuristics=False,
+                      covers=True)
+    assert below.status == "infeasible"
+    at = solve_mip(four, backend="scip", time_limit=10, cutoff=38.0, heuristics=False)
+    assert at.status == "optimal" and at.cost == pytest.approx(38.0)
