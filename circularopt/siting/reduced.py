@@ -140,11 +140,12 @@ class _Prover:
     seed: int
     workers: int
     linearization: int | None
+    heuristics: bool
 
 
 def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                   workers: int = 4, linearization: int | None = 2,
-                  iterations: int = 1500, prover: str = "cpsat",
+                  iterations: int = 1500, prover: str = "cpsat", heuristics: bool = False,
                   incumbent: Callable[[], FacilityResult | None] | None = None,
                   on_solution: Callable[[FacilityResult], None] | None = None,
                   on_bound: Callable[[float], None] | None = None,
@@ -168,6 +169,11 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
     prover
         ``"cpsat"`` or ``"scip"`` (one thread; no solutions before it ends) for the
         reduced problems.
+    heuristics
+        Keep SCIP's primal heuristics on (prover ``"scip"``). Off by default: below the
+        cutoff there is often nothing left to find, and without them SCIP's bound rose
+        further in the same CPU time (``docs/benchmarks.md``, *Siting portfolio*).
+        Solutions SCIP reaches by branching are still returned.
     incumbent
         Returns the best solution known elsewhere (or ``None``); read before each
         reduction.
@@ -183,7 +189,8 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
     """
     if not problem.single_source:
         raise InputError("problem.single_source", False, "a single-source problem")
-    how = _Prover(choice("prover", prover, ["cpsat", "scip"]), seed, workers, linearization)
+    how = _Prover(choice("prover", prover, ["cpsat", "scip"]), seed, workers, linearization,
+                  heuristics)
     start = time.monotonic()
     deadline = start + time_limit
     hooks = _Hooks(incumbent or (lambda: None), on_solution or (lambda _r: None),
@@ -252,7 +259,7 @@ def _reduced_step(problem: FacilityProblem, best: FacilityResult, lb: Lagrangian
     limit = max(0.5, deadline - time.monotonic())
     if how.name == "scip":
         res = solve_mip(red.problem, backend="scip", time_limit=limit, seed=how.seed,
-                        hint=red.restrict(best), cutoff=cutoff)
+                        hint=red.restrict(best), cutoff=cutoff, heuristics=how.heuristics)
     else:
         res = solve_cpsat(red.problem, time_limit=limit, seed=how.seed,
                           workers=how.workers, hint=red.restrict(best), cutoff=cutoff,

@@ -8,7 +8,14 @@ import itertools
 import numpy as np
 import pytest
 
-from circularopt.siting.cflp import FacilityProblem, _CflpModel, _modelled, solve_mip
+from circularopt.siting import reduced
+from circularopt.siting.cflp import (
+    FacilityProblem,
+    FacilityResult,
+    _CflpModel,
+    _modelled,
+    solve_mip,
+)
 from circularopt.siting.lagrangian import lagrangian_bound
 from circularopt.siting.reduced import cardinality_range
 
@@ -97,3 +104,24 @@ def test_scip_without_heuristics_proves_a_cutoff(four: FacilityProblem) -> None:
     assert below.status == "infeasible"
     at = solve_mip(four, backend="scip", time_limit=10, cutoff=38.0, heuristics=False)
     assert at.status == "optimal" and at.cost == pytest.approx(38.0)
+
+
+@pytest.mark.parametrize("heuristics", [False, True])
+def test_reduced_scip_prover_with_and_without_heuristics(
+        four: FacilityProblem, heuristics: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+
+    def spy(*args: object, **kwargs: object) -> FacilityResult:
+        seen.append(bool(kwargs["heuristics"]))
+        return solve_mip(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reduced, "solve_mip", spy)
+    where = [3, 3, 0, 0, 1, 1]  # a poor start: customers 0 and 1 on the dear facility
+    assign = np.zeros((4, 6))
+    assign[where, range(6)] = 1.0
+    poor = FacilityResult((0, 1, 3), assign, four.solution_cost((0, 1, 3), assign),
+                          "feasible", None, 0.0, "test")
+    res = reduced.solve_reduced(four, time_limit=20.0, prover="scip",
+                                heuristics=heuristics, incumbent=lambda: poor)
+    assert res.status == "optimal" and res.cost == pytest.approx(38.0)
+    assert seen and set(seen) == {heuristics}
