@@ -336,6 +336,8 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
         raise InputError("backend", backend,
                          "'highs' or 'scip' for multi-source problems (CP-SAT has no "
                          "continuous variables)")
+    if cardinality is not None and not 0 <= cardinality[0] <= cardinality[1]:
+        raise InputError("cardinality", cardinality, "(lo, hi) with 0 <= lo <= hi")
     start = time.monotonic()
     restricted = facilities is not None or arcs is not None or must_open is not None
     fac, allowed = _modelled(problem, facilities, arcs)

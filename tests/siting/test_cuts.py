@@ -8,6 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
+from circularopt.exceptions import InputError
 from circularopt.siting import reduced
 from circularopt.siting.cflp import (
     FacilityProblem,
@@ -77,6 +78,8 @@ def test_mip_cardinality_rows(four: FacilityProblem, backend: str) -> None:
     assert res.status == "optimal" and res.cost == pytest.approx(38.0)
     res = solve_mip(four, backend=backend, time_limit=10, cardinality=(1, 2))
     assert res.status == "infeasible"  # demand 24 needs three facilities of 10
+    with pytest.raises(InputError, match="cardinality"):
+        solve_mip(four, backend=backend, cardinality=(3, 2))
 
 
 def test_count_covers_rows(tight: FacilityProblem) -> None:
