@@ -254,7 +254,9 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
               seed: int = 0, threads: int = 1, relative_gap: float = 1e-9,
               facilities: Any = None, arcs: np.ndarray | None = None,
               hint: FacilityResult | None = None, must_open: Any = None,
-              cutoff: float | None = None) -> FacilityResult:
+              cutoff: float | None = None,
+              cardinality: tuple[int, int] | None = None,
+              covers: bool = False, heuristics: bool = True) -> FacilityResult:
     r"""Solve a CFLP exactly with an OR-Tools MIP backend (MathOpt).
 
     Formulation (strong, spopt style), facilities :math:`i \in I`, customers
@@ -309,22 +311,39 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
         which every backend accepts; MathOpt's ``cutoff_limit`` is not available for
         HiGHS and its SCIP answer is unreadable in this OR-Tools). Status
         ``"infeasible"`` then proves that no solution costs ``cutoff`` or less.
+    cardinality
+        ``(lo, hi)``: open at least ``lo`` and at most ``hi`` facilities (rows on
+        :math:`\sum_i y_i`; ``lo`` raises :math:`k`), e.g. the range
+        :func:`~circularopt.siting.reduced.cardinality_range` proves for every solution
+        below a cutoff.
+    covers
+        Single source: add to each facility :math:`i` the count cover
+        :math:`\sum_j x_{ij} \le q_i y_i`, :math:`q_i` the most of its modelled
+        customers that fit (the smallest demands first), where they cannot all fit.
+    heuristics
+        ``False`` turns SCIP's primal heuristics off (ignored by the others): for proving
+        that nothing lies below a ``cutoff`` set at a known incumbent.
 
     Returns
     -------
     FacilityResult
         ``status`` is ``"optimal"`` only when the solver proved it on the full problem.
-        With a ``cutoff`` the bound holds for the problem with that row only.
+        With a ``cutoff`` or ``cardinality`` the bound holds for the problem with those
+        rows only.
     """
     _check_backend(backend)
     if backend == "cpsat" and not problem.single_source:
         raise InputError("backend", backend,
                          "'highs' or 'scip' for multi-source problems (CP-SAT has no "
                          "continuous variables)")
+    if cardinality is not None and not 0 <= cardinality[0] <= cardinality[1]:
+        raise InputError("cardinality", cardinality, "(lo, hi) with 0 <= lo <= hi")
     start = time.monotonic()
     restricted = facilities is not None or arcs is not None or must_open is not None
     fac, allowed = _modelled(problem, facilities, arcs)
-    mip = _CflpModel.build(problem, fac, allowed, must_open)
+    mip = _CflpModel.build(problem, fac, allowed, must_open, cardinality)
+    if covers and problem.single_source:
+        mip.add_count_covers()
     if cutoff is not None:
         mip.model.add_linear_constraint(mip.model.objective.as_linear_expression()
                                         <= float(cutoff))
@@ -333,6 +352,8 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
         model_params.solution_hints.append(mip.hint(hint))
     remaining = time_limit - (time.monotonic() - start)
     params = _solve_params(remaining, seed, threads, relative_gap, backend)
+    if not heuristics and backend == "scip":
+        params.heuristics = mathopt.Emphasis.OFF
     try:
         result = mathopt.solve(mip.model, BACKENDS[backend], params=params,
                                model_params=model_params)
@@ -371,8 +392,9 @@ class _CflpModel:
 
     @classmethod
     def build(cls, problem: FacilityProblem, fac: np.ndarray, allowed: np.ndarray,
-              must_open: Any) -> _CflpModel:
-        """The strong formulation over the modelled facilities and pairs."""
+              must_open: Any, cardinality: tuple[int, int] | None = None) -> _CflpModel:
+        """The strong formulation over the modelled facilities and pairs (``cardinality``:
+        at least / at most that many open)."""
         n = problem.n
         model = mathopt.Model(name=problem.name or "cflp")
         y = {int(i): model.add_binary_variable(name=f"y{i}") for i in np.flatnonzero(fac)}
@@ -404,9 +426,28 @@ class _CflpModel:
         model.add_linear_constraint(mathopt.fast_sum(float(s[i]) * y[i] for i in y)
                                     >= problem.total_demand)
         least = _fewest_facilities(np.array([s[i] for i in y]), problem.total_demand)
-        if least > 1:
-            model.add_linear_constraint(mathopt.fast_sum(y.values()) >= float(least))
+        lo, hi = (least, len(y)) if cardinality is None else cardinality
+        if max(least, lo) > 1:
+            model.add_linear_constraint(mathopt.fast_sum(y.values()) >= float(max(least, lo)))
+        if hi < len(y):
+            model.add_linear_constraint(mathopt.fast_sum(y.values()) <= float(hi))
         return cls(problem, model, y, xs, pairs)
+
+    def add_count_covers(self) -> None:
+        r"""Per facility, :math:`\sum_j x_{ij} \le q_i y_i` with :math:`q_i` the most
+        modelled customers that fit in its capacity (valid for 0-1 assignments only)."""
+        by_fac: dict[int, list[int]] = {i: [] for i in self.y}
+        for k, (i, _j) in enumerate(self.pairs):
+            by_fac[int(i)].append(k)
+        for i, ks in by_fac.items():
+            demand = np.sort(self.problem.demand[self.pairs[ks, 1]]) if ks else np.zeros(0)
+            cap = float(self.problem.capacity[i])
+            if demand.sum() <= cap * (1 + _TOL):
+                continue
+            most = int(np.searchsorted(np.cumsum(demand), cap * (1 + _TOL), side="right"))
+            self.model.add_linear_constraint(
+                mathopt.fast_sum(self.xs[k] for k in ks) - most * self.y[i] <= 0.0,
+                name=f"cover{i}_{most}")
 
     def hint(self, hint: FacilityResult) -> mathopt.SolutionHint:
         """``hint`` as a MathOpt solution hint."""

@@ -28,11 +28,16 @@ import numpy as np
 
 from circularopt._validate import choice
 from circularopt.exceptions import InputError
-from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
+from circularopt.siting.cflp import (
+    FacilityProblem,
+    FacilityResult,
+    _fewest_facilities,
+    solve_mip,
+)
 from circularopt.siting.cpsat import solve_cpsat
 from circularopt.siting.lagrangian import LagrangianBound, lagrangian_bound, solve_lagrangian
 
-__all__ = ["Reduction", "reduce_problem", "solve_reduced"]
+__all__ = ["Reduction", "cardinality_range", "reduce_problem", "solve_reduced"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,25 @@ def reduce_problem(problem: FacilityProblem, bound: LagrangianBound, upper: floa
     return Reduction(reduced, keep, upper)
 
 
+def cardinality_range(problem: FacilityProblem, bound: LagrangianBound, upper: float
+                      ) -> tuple[int, int] | None:
+    r"""Fewest and most open facilities of any solution costing at most ``upper``.
+
+    At the multipliers :math:`\lambda` of ``bound`` every solution with facility set
+    :math:`S` open costs at least :math:`\sum_j \lambda_j + \sum_{i \in S} v_i`
+    (:math:`v_i` = ``bound.facility_value``: fixed cost plus the facility's knapsack at
+    the reduced costs), so one opening :math:`k` costs at least :math:`\sum_j
+    \lambda_j` plus the :math:`k` smallest :math:`v_i`. That sum is convex in
+    :math:`k`, so the :math:`k` it keeps at most ``upper``, from the fewest facilities
+    whose capacities hold the demand on, form a range. ``None`` when no :math:`k` does.
+    """
+    limit = upper + 1e-9 * max(1.0, abs(upper))
+    cost = float(bound.multipliers.sum()) + np.cumsum(np.sort(bound.facility_value))
+    least = _fewest_facilities(problem.capacity, problem.total_demand)
+    ok = np.flatnonzero(cost[least - 1:] <= limit) + least
+    return (int(ok[0]), int(ok[-1])) if len(ok) else None
+
+
 def _integral(problem: FacilityProblem) -> bool:
     finite = problem.cost[np.isfinite(problem.cost)]
     both = np.concatenate([finite, problem.fixed_cost])
@@ -116,11 +140,12 @@ class _Prover:
     seed: int
     workers: int
     linearization: int | None
+    heuristics: bool
 
 
 def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                   workers: int = 4, linearization: int | None = 2,
-                  iterations: int = 1500, prover: str = "cpsat",
+                  iterations: int = 1500, prover: str = "cpsat", heuristics: bool = False,
                   incumbent: Callable[[], FacilityResult | None] | None = None,
                   on_solution: Callable[[FacilityResult], None] | None = None,
                   on_bound: Callable[[float], None] | None = None,
@@ -144,6 +169,11 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
     prover
         ``"cpsat"`` or ``"scip"`` (one thread; no solutions before it ends) for the
         reduced problems.
+    heuristics
+        Keep SCIP's primal heuristics on (prover ``"scip"``). Off by default: below the
+        cutoff there is often nothing left to find, and without them SCIP's bound rose
+        further in the same CPU time (``docs/benchmarks.md``, *Siting portfolio*).
+        Solutions SCIP reaches by branching are still returned.
     incumbent
         Returns the best solution known elsewhere (or ``None``); read before each
         reduction.
@@ -159,7 +189,8 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
     """
     if not problem.single_source:
         raise InputError("problem.single_source", False, "a single-source problem")
-    how = _Prover(choice("prover", prover, ["cpsat", "scip"]), seed, workers, linearization)
+    how = _Prover(choice("prover", prover, ["cpsat", "scip"]), seed, workers, linearization,
+                  heuristics)
     start = time.monotonic()
     deadline = start + time_limit
     hooks = _Hooks(incumbent or (lambda: None), on_solution or (lambda _r: None),
@@ -228,7 +259,7 @@ def _reduced_step(problem: FacilityProblem, best: FacilityResult, lb: Lagrangian
     limit = max(0.5, deadline - time.monotonic())
     if how.name == "scip":
         res = solve_mip(red.problem, backend="scip", time_limit=limit, seed=how.seed,
-                        hint=red.restrict(best), cutoff=cutoff)
+                        hint=red.restrict(best), cutoff=cutoff, heuristics=how.heuristics)
     else:
         res = solve_cpsat(red.problem, time_limit=limit, seed=how.seed,
                           workers=how.workers, hint=red.restrict(best), cutoff=cutoff,
