@@ -2,16 +2,17 @@ r"""Split a single-source CFLP on the number of open facilities :math:`k = \sum_
 
 On tight instances (capacities 92-99% full at the fewest facilities that hold the
 demand, :math:`k_{min}`) the optimum often opens exactly :math:`k_{min}` facilities,
-and the bound of the whole problem stays short because the relaxations mix in cheaper
-fractional openings with other counts. :func:`solve_split` partitions the solutions by
+and the solutions opening more are easy to bound above it; the hard part is the
+:math:`k_{min}` packing. :func:`solve_split` partitions the solutions by
 their count into *classes* :math:`k = k_{min}, k_{min}+1, \dots` and a tail
 :math:`k \ge K` (every solution opens at least :math:`k_{min}` facilities, so the classes
 cover all of them) and, for each class,
 
 1. bounds it by the Lagrangian relaxation of the assignment rows with the count added:
    the subproblem picks the cheapest facility knapsacks (:func:`count_cover`) subject
-   to :math:`lo \le \sum_i y_i \le hi` and the capacity cover, much stronger than the
-   free choice of :func:`~circularopt.siting.lagrangian.lagrangian_bound`;
+   to :math:`lo \le \sum_i y_i \le hi` and the capacity cover (stronger than the
+   free choice of :func:`~circularopt.siting.lagrangian.lagrangian_bound` above
+   :math:`k_{min}`; at :math:`k_{min}` the free choice already opens that many);
 2. closes the class when that bound reaches the incumbent's cost :math:`UB`;
 3. otherwise (open classes, :math:`k_{min}` first) fixes facilities and pairs by reduced
    costs against :math:`UB` with the class's multipliers
@@ -32,8 +33,15 @@ it costs less than :math:`UB` (its bound reaches :math:`UB`; with integer data, 
 open keeps its best bound, and the overall bound is that minimum, not the bound of the
 classes closed.
 
-Caveat: SCIP (through MathOpt) cannot be stopped mid-solve; each SCIP run gets a share of
-the time left and ends by its own limit. The count DP of a cover with unequal
+A class counts the facilities *open* (:math:`y_i = 1`), which may include an empty one;
+such a solution costs more than the same without it, so each class still holds every
+solution whose used facilities number :math:`k`, and the bounds stay valid.
+
+Caveats: the classes close only against an incumbent near the optimum (the reduction
+and the cutoff are as strong as it). SCIP (through MathOpt) cannot be stopped
+mid-solve; each SCIP run gets a share of the time left and ends by its own limit. The
+provers build on the private model builders of :mod:`~circularopt.siting.cflp` and
+:mod:`~circularopt.siting.cpsat`. The count DP of a cover with unequal
 capacities rounds capacities up to units of the demand left / 500 (a relaxation: the
 bound stays valid, a little weaker).
 """
