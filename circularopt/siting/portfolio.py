@@ -231,7 +231,22 @@ def _prove_now(ctx: PortfolioContext) -> bool:
         share >= ctx.prove_after and ctx.gap() <= ctx.prove_gap)
 
 
-def _staged(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+def _split(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.cardinality import solve_split
+    return solve_split(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
+                       seed=ctx.seed, workers=ctx.cpsat_workers,
+                       incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
+                       on_bound=ctx.post_bound, should_stop=ctx.stopped)
+
+
+def _staged_split(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult | None:
+    """``staged`` with ``split`` instead of ``reduced-scip`` after CP-SAT."""
+    return _staged(problem, ctx, ("split", _split))
+
+
+def _staged(problem: FacilityProblem, ctx: PortfolioContext,
+            then: tuple[str, Method] = ("reduced-scip", _reduced_scip)
+            ) -> FacilityResult | None:
     """CP-SAT while it may prove alone, then ``reduced-scip`` (see
     :class:`PortfolioOptions`, ``prove_gap``): once the incumbent is near the bound,
     reduced-cost fixing leaves SCIP a small model with a cutoff."""
@@ -242,12 +257,12 @@ def _staged(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
                         should_stop=lambda: _prove_now(ctx))
     if ctx.stopped() or first.status in ("optimal", "infeasible") or ctx.remaining() < 2:
         return first
-    ctx._out.put(("start", "reduced-scip", time.time(), None))
-    ctx.name = "reduced-scip"
+    ctx._out.put(("start", then[0], time.time(), None))
+    ctx.name = then[0]
     ctx.post(first)
     if first.bound is not None:
         ctx.post_bound(first.bound)
-    return _reduced_scip(problem, ctx)
+    return then[1](problem, ctx)
 
 
 _MARGIN = 1.5
@@ -298,7 +313,8 @@ def _highs(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
 METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
                               "heuristic": _heuristic, "scip": _scip, "highs": _highs,
                               "reduced": _reduced, "reduced-scip": _reduced_scip,
-                              "staged": _staged}
+                              "staged": _staged, "split": _split,
+                              "staged-split": _staged_split}
 """Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
 repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
 ``lagrangian`` bench engine; posts its heuristic solution and bound on the way),
@@ -307,7 +323,9 @@ repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
 reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
 :mod:`circularopt.siting.reduced`), ``reduced-scip`` (the same with SCIP), ``staged``
 (single source only: CP-SAT, then ``reduced-scip`` once the incumbent is near the bound;
-:class:`PortfolioOptions` ``prove_gap``, ``prove_after``)."""
+:class:`PortfolioOptions` ``prove_gap``, ``prove_after``), ``split`` (single source
+only: split on the number of open facilities, :mod:`circularopt.siting.cardinality`),
+``staged-split`` (``staged`` with ``split`` after CP-SAT)."""
 
 
 def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
@@ -445,7 +463,8 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
     number("time_limit", time_limit, lo=0.0)
     methods = [m for m in opts.methods or default_methods(problem)
                if problem.single_source
-               or m not in ("cpsat", "reduced", "reduced-scip", "staged")]
+               or m not in ("cpsat", "reduced", "reduced-scip", "staged", "split",
+                            "staged-split")]
     start = time.time()
     board = _Board(problem, opts.relative_gap)
     ctx_mp = get_context("spawn")

@@ -1,0 +1,165 @@
+"""The ``split`` method: bounds and proofs per number of open facilities."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from circularopt.exceptions import InputError
+from circularopt.siting.cardinality import (
+    Class,
+    _Hooks,
+    _State,
+    count_bound,
+    count_cover,
+    slack,
+    solve_count_cpsat,
+    solve_count_scip,
+    solve_split,
+)
+from circularopt.siting.cflp import FacilityProblem, FacilityResult
+from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
+from circularopt.siting.validate import validate_facility
+from tests.siting.conftest import brute_force
+
+
+def best_by_count(problem: FacilityProblem) -> dict[int, float]:
+    """Cheapest single-source solution opening exactly k facilities, per k."""
+    best: dict[int, float] = {}
+    for where in itertools.product(range(problem.m), repeat=problem.n):
+        load = np.zeros(problem.m)
+        np.add.at(load, list(where), problem.demand)
+        if (load > problem.capacity + 1e-9).any():
+            continue
+        opened = sorted(set(where))
+        cost = float(problem.fixed_cost[opened].sum()
+                     + problem.cost[list(where), range(problem.n)].sum())
+        best[len(opened)] = min(best.get(len(opened), math.inf), cost)
+    return best
+
+
+@pytest.fixture
+def wide() -> FacilityProblem:
+    """4 facilities of capacity 10 for a demand of 18 (two suffice), cheap to open and
+    far from each other's customers: the optimum opens three, not the fewest (two)."""
+    cost = np.array([[1, 1, 30, 30, 30, 30],
+                     [30, 30, 1, 1, 30, 30],
+                     [30, 30, 30, 30, 1, 1],
+                     [9, 9, 9, 9, 9, 9]], dtype=float)
+    return FacilityProblem(fixed_cost=[5.0, 5.0, 5.0, 5.0], capacity=[10.0] * 4,
+                           demand=[3.0, 3.0, 3.0, 3.0, 3.0, 3.0], cost=cost,
+                           single_source=True, name="wide")
+
+
+def brute_cover(v: np.ndarray, s: np.ndarray, total: float, lo: int, hi: int) -> float:
+    best = math.inf
+    for y in itertools.product((0, 1), repeat=len(v)):
+        ya = np.array(y)
+        if lo <= ya.sum() <= hi and (s * ya).sum() >= total - 1e-9:
+            best = min(best, float((v * ya).sum()))
+    return best
+
+
+@pytest.mark.parametrize("caps", [[4.0] * 6, [2.0, 3.0, 4.0, 5.0, 6.0, 7.0]])
+@pytest.mark.parametrize(("lo", "hi"), [(2, 2), (3, 3), (2, 6), (4, 6), (6, 6)])
+def test_count_cover_matches_brute_force(caps: list[float], lo: int, hi: int) -> None:
+    v = np.array([3.0, -1.0, 2.0, -4.0, 5.0, 0.5])
+    s = np.array(caps)
+    y, value = count_cover(v, s, 11.0, lo, hi)
+    assert value == pytest.approx(brute_cover(v, s, 11.0, lo, hi))
+    if math.isfinite(value):
+        assert lo <= y.sum() <= hi
+        assert (s * y).sum() >= 11.0 - 1e-9
+
+
+def test_count_cover_with_fixed_items_and_no_choice() -> None:
+    v = np.array([1.0, 2.0, 3.0])
+    s = np.array([5.0, 5.0, 5.0])
+    y, value = count_cover(v, s, 9.0, 2, 2, fixed=np.array([-1, 0, -1]))
+    assert value == 4.0 and list(y) == [1.0, 0.0, 1.0]
+    assert count_cover(v, s, 9.0, 1, 1)[1] == math.inf  # one facility holds 5 < 9
+
+
+def test_slack_is_the_largest_capacities_minus_the_demand() -> None:
+    assert slack(np.array([10.0, 4.0, 8.0]), 15.0, 2) == 3.0  # 10 + 8 - 15
+
+
+@pytest.mark.parametrize("fixture", ["tight", "wide"])
+def test_count_bound_is_below_each_class_optimum(fixture: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    problem = request.getfixturevalue(fixture)
+    by_count = best_by_count(problem)
+    upper = max(by_count.values())
+    for k, best in by_count.items():
+        assert count_bound(problem, k, k, upper=upper).bound <= best + 1e-6
+    assert count_bound(problem, 1, 1, upper=upper).bound == math.inf  # 10 < 18
+
+
+@pytest.mark.parametrize("solve", [solve_count_scip, solve_count_cpsat])
+def test_count_provers_with_band_rows_find_each_class_optimum(
+        solve: object, wide: FacilityProblem) -> None:
+    by_count = best_by_count(wide)
+    for k in by_count:
+        # ``sum y == k`` may leave an open facility empty (SCIP then counts its fixed
+        # cost, CP-SAT's answer drops it): never above the class optimum, and its
+        # optimum with that empty facility at most
+        room = slack(wide.capacity, wide.total_demand, k)
+        res = solve(wide, k, k, time_limit=10.0, slack=room)  # type: ignore[operator]
+        assert res.status == "optimal"
+        assert res.cost <= by_count[k] + 1e-6
+        assert res.cost >= min(by_count[j] for j in by_count if j <= k) - 1e-6
+
+
+@pytest.mark.parametrize("prover", ["cpsat", "scip"])
+@pytest.mark.parametrize("fixture", ["tight", "wide"])
+def test_split_proves_the_brute_force_optimum(fixture: str, prover: str,
+                                              request: pytest.FixtureRequest) -> None:
+    problem = request.getfixturevalue(fixture)
+    res = solve_split(problem, time_limit=20.0, prover=prover, workers=1)
+    assert res.status == "optimal"
+    assert res.cost == pytest.approx(brute_force(problem))
+    assert validate_facility(problem, res).ok
+    assert all(c["closed"] for c in res.info["classes"])
+
+
+def test_split_finds_an_optimum_above_the_fewest_facilities(wide: FacilityProblem) -> None:
+    by_count = best_by_count(wide)
+    assert min(by_count, key=by_count.__getitem__) == 3  # the fewest that hold it: 2
+    res = solve_split(wide, time_limit=20.0, workers=1)
+    assert res.status == "optimal" and len(res.open_facilities) == 3
+    assert res.cost == pytest.approx(by_count[3])
+
+
+def _state(problem: FacilityProblem, classes: list[Class]) -> _State:
+    best = FacilityResult((0, 1), np.zeros((problem.m, problem.n)), 40.0, "feasible", None,
+                          0.0, "given")
+    hooks = _Hooks(lambda: None, lambda _r: None, lambda _b: None, lambda: False)
+    return _State(problem, best, classes, math.inf, hooks, "cpsat", 0, 1, True)
+
+
+def test_proof_needs_every_class_closed(tight: FacilityProblem) -> None:
+    classes = [Class(2, 2, bound=39.5), Class(3, 3, bound=36.0)]
+    state = _state(tight, classes)
+    state.close()
+    assert classes[0].closed and not classes[1].closed  # 39.5 > 40 - 1 (integer data)
+    assert state.bound() == 36.0  # the open class's bound, not the closed one's
+    classes[1].bound = 40.0
+    state.close()
+    assert state.bound() == 40.0
+
+
+def test_split_rejects_multi_source(tight: FacilityProblem) -> None:
+    with pytest.raises(InputError, match="single"):
+        solve_split(tight.with_single_source(False), time_limit=1.0)
+
+
+@pytest.mark.parametrize("method", ["split", "staged-split"])
+def test_portfolio_runs_split(method: str, wide: FacilityProblem) -> None:
+    res = solve_portfolio(wide, time_limit=30.0,
+                          options=PortfolioOptions(methods=(method,), workers=1,
+                                                   cpsat_workers=1))
+    assert res.status == "optimal" and not res.info["errors"]
+    assert res.cost == pytest.approx(brute_force(wide))
