@@ -61,25 +61,32 @@ def line_matrices(scenario: Scenario) -> TravelMatrices:
     return TravelMatrices(ids, km * 120.0, km * 1000.0, False, "hand-made line road")
 
 
-def brute_force(problem: FacilityProblem) -> float:
-    """Optimum of a tiny single-source problem by trying every assignment."""
-    best = np.inf
+def best_by_count(problem: FacilityProblem) -> dict[int, float]:
+    """Cheapest single-source solution opening exactly ``k`` facilities, for each ``k``
+    that has one (every assignment of a tiny problem tried)."""
+    best: dict[int, float] = {}
     for where in itertools.product(range(problem.m), repeat=problem.n):
         load = np.zeros(problem.m)
         np.add.at(load, list(where), problem.demand)
         if (load > problem.capacity + 1e-9).any():
             continue
-        cost = problem.fixed_cost[sorted(set(where))].sum() + \
-            problem.cost[list(where), range(problem.n)].sum()
-        best = min(best, float(cost))
+        opened = sorted(set(where))
+        cost = float(problem.fixed_cost[opened].sum()
+                     + problem.cost[list(where), range(problem.n)].sum())
+        best[len(opened)] = min(best.get(len(opened), np.inf), cost)
     return best
+
+
+def brute_force(problem: FacilityProblem) -> float:
+    """Optimum of a tiny single-source problem by trying every assignment."""
+    return min(best_by_count(problem).values(), default=np.inf)
 
 
 @pytest.fixture
 def tight() -> FacilityProblem:
-    """3 facilities, 6 customers, capacities 10 each for a demand of 18.
+    """3 facilities, 6 customers, capacities 10 each for a demand of 24.
 
-    Demands 5, 5, 4, 4, 3, 3 must be packed into two bins of 10 (or three); the cheapest
+    Demands 5, 5, 4, 4, 3, 3 must be packed into the three bins of 10; the cheapest
     assignment per customer overloads facility 0, so the optimum splits the customers.
     """
     cost = np.array([[1, 1, 1, 1, 1, 1],

@@ -23,22 +23,7 @@ from circularopt.siting.cardinality import (
 from circularopt.siting.cflp import FacilityProblem, FacilityResult
 from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
 from circularopt.siting.validate import validate_facility
-from tests.siting.conftest import brute_force
-
-
-def best_by_count(problem: FacilityProblem) -> dict[int, float]:
-    """Cheapest single-source solution opening exactly k facilities, per k."""
-    best: dict[int, float] = {}
-    for where in itertools.product(range(problem.m), repeat=problem.n):
-        load = np.zeros(problem.m)
-        np.add.at(load, list(where), problem.demand)
-        if (load > problem.capacity + 1e-9).any():
-            continue
-        opened = sorted(set(where))
-        cost = float(problem.fixed_cost[opened].sum()
-                     + problem.cost[list(where), range(problem.n)].sum())
-        best[len(opened)] = min(best.get(len(opened), math.inf), cost)
-    return best
+from tests.siting.conftest import best_by_count, brute_force
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ MIP (``solve_mip(cardinality=...)``)."""
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 
@@ -19,6 +17,7 @@ from circularopt.siting.cflp import (
 )
 from circularopt.siting.lagrangian import lagrangian_bound
 from circularopt.siting.reduced import cardinality_range
+from tests.siting.conftest import best_by_count
 
 
 @pytest.fixture
@@ -29,21 +28,6 @@ def four(tight: FacilityProblem) -> FacilityProblem:
                            capacity=[*tight.capacity, 10.0], demand=tight.demand,
                            cost=np.vstack([tight.cost, np.full(tight.n, 1000.0)]),
                            single_source=True, name="four")
-
-
-def best_by_count(problem: FacilityProblem) -> dict[int, float]:
-    """Cheapest single-source solution using exactly ``k`` facilities, for each ``k``."""
-    best: dict[int, float] = {}
-    for where in itertools.product(range(problem.m), repeat=problem.n):
-        load = np.zeros(problem.m)
-        np.add.at(load, list(where), problem.demand)
-        if (load > problem.capacity + 1e-9).any():
-            continue
-        used = sorted(set(where))
-        cost = float(problem.fixed_cost[used].sum()
-                     + problem.cost[list(where), range(problem.n)].sum())
-        best[len(used)] = min(best.get(len(used), np.inf), cost)
-    return best
 
 
 def test_the_range_keeps_every_count_with_a_solution_below_the_upper_bound(
