@@ -44,6 +44,7 @@ import numpy as np
 from circularopt._validate import integer, number
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.lagrangian import SMALL_PAIRS
 
 __all__ = ["METHODS", "PortfolioContext", "PortfolioOptions", "default_methods",
@@ -178,6 +179,14 @@ class PortfolioContext:
         opened = tuple(int(i) for i in np.flatnonzero(assign.sum(axis=1) > 0))
         return FacilityResult(opened, assign, cost, "feasible", None, 0.0, "incumbent")
 
+    def hooks(self, problem: FacilityProblem, *,
+              should_stop: Callable[[], bool] | None = None) -> SolveHooks:
+        """The portfolio as a method's :class:`~circularopt.siting.hooks.SolveHooks`:
+        the shared incumbent, posting solutions and bounds, and :meth:`stopped` (or
+        ``should_stop``)."""
+        return SolveHooks(incumbent=lambda: self.incumbent(problem), on_solution=self.post,
+                          on_bound=self.post_bound, should_stop=should_stop or self.stopped)
+
 
 # --------------------------------------------------------------------------- methods
 
@@ -186,8 +195,7 @@ def _cpsat(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.cpsat import solve_cpsat
     return solve_cpsat(problem, time_limit=ctx.remaining(), seed=ctx.seed,
                        workers=ctx.cpsat_workers, hint=ctx.incumbent(problem),
-                       on_solution=ctx.post, on_bound=ctx.post_bound,
-                       should_stop=ctx.stopped)
+                       hooks=ctx.hooks(problem))
 
 
 def _lagrangian(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
@@ -203,17 +211,13 @@ def _lagrangian(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResu
 def _reduced(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.reduced import solve_reduced
     return solve_reduced(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
-                         seed=ctx.seed, workers=ctx.cpsat_workers,
-                         incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
-                         on_bound=ctx.post_bound, should_stop=ctx.stopped)
+                         seed=ctx.seed, workers=ctx.cpsat_workers, hooks=ctx.hooks(problem))
 
 
 def _reduced_scip(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.reduced import solve_reduced
     return solve_reduced(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
-                         seed=ctx.seed, prover="scip",
-                         incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
-                         on_bound=ctx.post_bound, should_stop=ctx.stopped)
+                         seed=ctx.seed, prover="scip", hooks=ctx.hooks(problem))
 
 
 def _heuristic(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
@@ -234,9 +238,7 @@ def _prove_now(ctx: PortfolioContext) -> bool:
 def _split(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.cardinality import solve_split
     return solve_split(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
-                       seed=ctx.seed, workers=ctx.cpsat_workers,
-                       incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
-                       on_bound=ctx.post_bound, should_stop=ctx.stopped)
+                       seed=ctx.seed, workers=ctx.cpsat_workers, hooks=ctx.hooks(problem))
 
 
 def _staged_split(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult | None:
@@ -253,8 +255,7 @@ def _staged(problem: FacilityProblem, ctx: PortfolioContext,
     from circularopt.siting.cpsat import solve_cpsat
     first = solve_cpsat(problem, time_limit=ctx.remaining(), seed=ctx.seed,
                         workers=ctx.cpsat_workers, hint=ctx.incumbent(problem),
-                        on_solution=ctx.post, on_bound=ctx.post_bound,
-                        should_stop=lambda: _prove_now(ctx))
+                        hooks=ctx.hooks(problem, should_stop=lambda: _prove_now(ctx)))
     if ctx.stopped() or first.status in ("optimal", "infeasible") or ctx.remaining() < 2:
         return first
     ctx._out.put(("start", then[0], time.time(), None))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,10 +30,11 @@ from circularopt.exceptions import InputError
 from circularopt.siting.cflp import (
     FacilityProblem,
     FacilityResult,
-    _fewest_facilities,
+    fewest_facilities,
     solve_mip,
 )
 from circularopt.siting.cpsat import solve_cpsat
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.lagrangian import LagrangianBound, lagrangian_bound, solve_lagrangian
 
 __all__ = ["Reduction", "cardinality_range", "reduce_problem", "solve_reduced"]
@@ -111,7 +111,7 @@ def cardinality_range(problem: FacilityProblem, bound: LagrangianBound, upper: f
     """
     limit = upper + 1e-9 * max(1.0, abs(upper))
     cost = float(bound.multipliers.sum()) + np.cumsum(np.sort(bound.facility_value))
-    least = _fewest_facilities(problem.capacity, problem.total_demand)
+    least = fewest_facilities(problem.capacity, problem.total_demand)
     ok = np.flatnonzero(cost[least - 1:] <= limit) + least
     return (int(ok[0]), int(ok[-1])) if len(ok) else None
 
@@ -120,16 +120,6 @@ def _integral(problem: FacilityProblem) -> bool:
     finite = problem.cost[np.isfinite(problem.cost)]
     both = np.concatenate([finite, problem.fixed_cost])
     return bool(np.all(both == np.round(both)))
-
-
-@dataclass
-class _Hooks:
-    """What :func:`solve_reduced` reports to and reads from its caller."""
-
-    incumbent: Callable[[], FacilityResult | None]
-    on_solution: Callable[[FacilityResult], None]
-    on_bound: Callable[[float], None]
-    should_stop: Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -146,10 +136,7 @@ class _Prover:
 def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                   workers: int = 4, linearization: int | None = 2,
                   iterations: int = 1500, prover: str = "cpsat", heuristics: bool = False,
-                  incumbent: Callable[[], FacilityResult | None] | None = None,
-                  on_solution: Callable[[FacilityResult], None] | None = None,
-                  on_bound: Callable[[float], None] | None = None,
-                  should_stop: Callable[[], bool] | None = None) -> FacilityResult:
+                  hooks: SolveHooks | None = None) -> FacilityResult:
     """Solve a single-source CFLP by reduced-cost fixing and CP-SAT (module docstring).
 
     Parameters
@@ -174,12 +161,10 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
         cutoff there is often nothing left to find, and without them SCIP's bound rose
         further in the same CPU time (``docs/benchmarks.md``, *Siting portfolio*).
         Solutions SCIP reaches by branching are still returned.
-    incumbent
-        Returns the best solution known elsewhere (or ``None``); read before each
-        reduction.
-    on_solution, on_bound, should_stop
-        Called with each improving solution / each proven bound on the whole problem;
-        polled to stop early.
+    hooks
+        ``incumbent`` (the best solution known elsewhere) is read before each
+        reduction; ``on_solution`` / ``on_bound`` get each improving solution / proven
+        bound on the whole problem; ``should_stop`` is polled to stop early.
 
     Returns
     -------
@@ -193,8 +178,7 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
                   heuristics)
     start = time.monotonic()
     deadline = start + time_limit
-    hooks = _Hooks(incumbent or (lambda: None), on_solution or (lambda _r: None),
-                   on_bound or (lambda _b: None), should_stop or (lambda: False))
+    hooks = hooks or SolveHooks()
     best = hooks.incumbent()
     if best is None or not best.has_solution:
         best = solve_lagrangian(problem, time_limit=max(1.0, 0.2 * time_limit), seed=seed,
@@ -232,7 +216,7 @@ def _restart(found: list[FacilityResult], ub: float, bound: float) -> bool:
 
 
 def _reduced_step(problem: FacilityProblem, best: FacilityResult, lb: LagrangianBound,
-                  bound: float, deadline: float, how: _Prover, hooks: _Hooks,
+                  bound: float, deadline: float, how: _Prover, hooks: SolveHooks,
                   info: dict[str, object]) -> tuple[FacilityResult, float, bool]:
     """One reduction against ``best`` and one solve: the new best, bound, and whether to
     stop (proof, or the solver ran out of time without improving)."""
@@ -263,10 +247,11 @@ def _reduced_step(problem: FacilityProblem, best: FacilityResult, lb: Lagrangian
     else:
         res = solve_cpsat(red.problem, time_limit=limit, seed=how.seed,
                           workers=how.workers, hint=red.restrict(best), cutoff=cutoff,
-                          linearization=how.linearization, on_solution=post,
-                          on_bound=lambda b: hooks.on_bound(min(b, ub)),
-                          should_stop=lambda: hooks.should_stop()
-                          or _restart(found, ub, bound))
+                          linearization=how.linearization, hooks=SolveHooks(
+                              on_solution=post,
+                              on_bound=lambda b: hooks.on_bound(min(b, ub)),
+                              should_stop=lambda: hooks.should_stop()
+                              or _restart(found, ub, bound)))
     if res.status == "infeasible":  # no solution below the incumbent: it is optimal
         hooks.on_bound(ub)
         return best, ub, True

@@ -11,7 +11,6 @@ import pytest
 from circularopt.exceptions import InputError
 from circularopt.siting.cardinality import (
     Class,
-    _Hooks,
     _State,
     count_bound,
     count_cover,
@@ -21,6 +20,7 @@ from circularopt.siting.cardinality import (
     solve_split,
 )
 from circularopt.siting.cflp import FacilityProblem, FacilityResult
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
 from circularopt.siting.validate import validate_facility
 from tests.siting.conftest import best_by_count, brute_force
@@ -121,8 +121,7 @@ def test_split_finds_an_optimum_above_the_fewest_facilities(wide: FacilityProble
 def _state(problem: FacilityProblem, classes: list[Class]) -> _State:
     best = FacilityResult((0, 1), np.zeros((problem.m, problem.n)), 40.0, "feasible", None,
                           0.0, "given")
-    hooks = _Hooks(lambda: None, lambda _r: None, lambda _b: None, lambda: False)
-    return _State(problem, best, classes, math.inf, hooks, "cpsat", 0, 1, True)
+    return _State(problem, best, classes, math.inf, SolveHooks(), "cpsat", 0, 1, True)
 
 
 def test_proof_needs_every_class_closed(tight: FacilityProblem) -> None:

@@ -12,6 +12,7 @@ from circularopt.bench.facility import solve_facility
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem
 from circularopt.siting.cpsat import solve_cpsat
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.portfolio import PortfolioContext, PortfolioOptions, solve_portfolio
 from circularopt.siting.portfolio import _prove_now as prove_now
 from circularopt.siting.validate import validate_facility
@@ -38,7 +39,7 @@ def test_cpsat_polls_should_stop_without_a_solution(packed: FacilityProblem) -> 
         calls.append(time.monotonic())
         return True
 
-    res = solve_cpsat(packed, time_limit=60.0, workers=1, should_stop=stop)
+    res = solve_cpsat(packed, time_limit=60.0, workers=1, hooks=SolveHooks(should_stop=stop))
     assert calls
     assert res.status in ("feasible", "no_solution")
 
