@@ -65,10 +65,10 @@ from circularopt.siting.lagrangian import (
     _unit_weights,
     solve_lagrangian,
 )
-from circularopt.siting.reduced import Reduction, reduce_problem
+from circularopt.siting.reduced import Reduction, cardinality_range, reduce_problem
 
-__all__ = ["Class", "count_bound", "count_cover", "slack", "solve_count_cpsat",
-           "solve_count_scip", "solve_split"]
+__all__ = ["Class", "CountHandover", "count_bound", "count_cover", "slack",
+           "solve_count_cpsat", "solve_count_scip", "solve_counts", "solve_split"]
 
 _UNITS = 500
 """Capacity units of the count DP (unequal capacities), rounded up to fit."""
@@ -490,6 +490,87 @@ def _solve_reduced(state: _State, red: Reduction, cls: Class, cutoff: float,
     return solve_count_cpsat(sub, cls.lo, hi, time_limit=limit, seed=state.seed,
                              workers=state.workers, hint=hint, cutoff=cutoff, slack=room,
                              hooks=SolveHooks(should_stop=state.hooks.should_stop))
+
+
+# --------------------------------------------------------------------------- hand-over
+
+_COUNT_SHARE = 0.15
+"""Share of a class's time for its Lagrangian count bound in :func:`solve_counts`."""
+
+
+def solve_counts(problem: FacilityProblem, lo: int, hi: int, *, incumbent: FacilityResult,
+                 time_limit: float = 60.0, seed: int = 0, prover: str = "cpsat",
+                 workers: int = 1, hooks: SolveHooks | None = None,
+                 multipliers: np.ndarray | None = None) -> FacilityResult:
+    """Prove the classes ``k = lo..hi`` against ``incumbent``, or find a cheaper solution.
+
+    For when every solution cheaper than ``incumbent`` is known to open ``lo..hi``
+    facilities (:func:`~circularopt.siting.reduced.cardinality_range`): each class, most
+    facilities first (the :math:`k_{min}` packing is the hardest, so it gets the time
+    the others leave), gets :func:`count_bound`, then, if still open, reduced-cost
+    fixing and the prover with count, band and cutoff rows (as :func:`solve_split`).
+    ``multipliers`` (e.g. of the whole problem's Lagrangian bound) start the count
+    bounds.
+
+    Returns
+    -------
+    FacilityResult
+        ``method`` ``"counts"``, ``"optimal"`` when every class is closed. The bound
+        (least bound of the open classes, capped at the incumbent) holds for the whole
+        problem only under that premise.
+    """
+    choice("prover", prover, ["scip", "cpsat"])
+    if not 1 <= lo <= hi:
+        raise InputError("counts", (lo, hi), "1 <= lo <= hi")
+    start = time.monotonic()
+    hooks = hooks or SolveHooks()
+    state = _State(problem, incumbent, [Class(k, k) for k in range(hi, lo - 1, -1)],
+                   start + time_limit, hooks, prover, seed, workers, _integral(problem))
+    for i, cls in enumerate(state.classes):
+        if time.monotonic() > state.deadline - 0.5 or hooks.should_stop():
+            break
+        state.adopt(hooks.incumbent())
+        _bound_class(state, cls, multipliers, _COUNT_SHARE / (len(state.classes) - i))
+        state.close()
+    _prove_open(state)
+    return dataclasses.replace(_answer(state, time.monotonic() - start), method="counts")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CountHandover:
+    """``handover`` of :func:`~circularopt.siting.reduced.solve_reduced`: once the
+    Lagrangian bound shows that every solution cheaper than the incumbent opens
+    ``lo..hi`` facilities, at most ``most_classes`` counts, prove those classes with
+    :func:`solve_counts` instead of the reduced whole problem.
+
+    Parameters
+    ----------
+    most_classes
+        Most counts in the range for the hand-over.
+    prover, workers, seed
+        As in :func:`solve_counts`.
+    """
+
+    most_classes: int = 3
+    prover: str = "cpsat"
+    workers: int = 1
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        integer("handover.most_classes", self.most_classes, lo=1)
+        choice("handover.prover", self.prover, ["scip", "cpsat"])
+
+    def __call__(self, problem: FacilityProblem, best: FacilityResult,
+                 bound: LagrangianBound, deadline: float, hooks: SolveHooks
+                 ) -> FacilityResult | None:
+        """The classes' proof, or ``None`` when the range is too wide."""
+        counts = cardinality_range(problem, bound, best.cost)
+        if counts is None or counts[1] - counts[0] >= self.most_classes:
+            return None
+        return solve_counts(problem, *counts, incumbent=best,
+                            time_limit=max(0.5, deadline - time.monotonic()),
+                            seed=self.seed, prover=self.prover, workers=self.workers,
+                            hooks=hooks, multipliers=bound.multipliers)
 
 
 # --------------------------------------------------------------------------- provers

@@ -220,6 +220,14 @@ def _reduced_scip(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityRe
                          seed=ctx.seed, prover="scip", hooks=ctx.hooks(problem))
 
 
+def _reduced_counts(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.cardinality import CountHandover
+    from circularopt.siting.reduced import solve_reduced
+    return solve_reduced(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
+                         seed=ctx.seed, prover="scip", hooks=ctx.hooks(problem),
+                         handover=CountHandover(seed=ctx.seed))
+
+
 def _heuristic(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.lagrangian import solve_lagrangian
     limit = min(ctx.remaining(), max(2.0, 0.25 * ctx.remaining()))
@@ -242,16 +250,22 @@ def _split(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
 
 
 def _staged_split(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult | None:
-    """``staged`` with ``split`` instead of ``reduced-scip`` after CP-SAT."""
+    """``staged`` with ``split`` instead of ``reduced-counts`` after CP-SAT."""
     return _staged(problem, ctx, ("split", _split))
 
 
+def _staged_scip(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult | None:
+    """``staged`` with ``reduced-scip`` (no hand-over) after CP-SAT."""
+    return _staged(problem, ctx, ("reduced-scip", _reduced_scip))
+
+
 def _staged(problem: FacilityProblem, ctx: PortfolioContext,
-            then: tuple[str, Method] = ("reduced-scip", _reduced_scip)
+            then: tuple[str, Method] = ("reduced-counts", _reduced_counts)
             ) -> FacilityResult | None:
-    """CP-SAT while it may prove alone, then ``reduced-scip`` (see
+    """CP-SAT while it may prove alone, then ``reduced-counts`` (see
     :class:`PortfolioOptions`, ``prove_gap``): once the incumbent is near the bound,
-    reduced-cost fixing leaves SCIP a small model with a cutoff."""
+    reduced-cost fixing leaves SCIP a small model with a cutoff, or, when every cheaper
+    solution opens one of at most 3 counts, CP-SAT each count's class."""
     from circularopt.siting.cpsat import solve_cpsat
     first = solve_cpsat(problem, time_limit=ctx.remaining(), seed=ctx.seed,
                         workers=ctx.cpsat_workers, hint=ctx.incumbent(problem),
@@ -314,7 +328,8 @@ def _highs(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
 METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
                               "heuristic": _heuristic, "scip": _scip, "highs": _highs,
                               "reduced": _reduced, "reduced-scip": _reduced_scip,
-                              "staged": _staged, "split": _split,
+                              "reduced-counts": _reduced_counts, "staged": _staged,
+                              "staged-scip": _staged_scip, "split": _split,
                               "staged-split": _staged_split}
 """Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
 repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
@@ -322,9 +337,13 @@ repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
 ``heuristic`` (bound and repair heuristic only, a quarter of the time), ``scip`` and
 ``highs`` (MIP, incumbent as hint and cutoff), ``reduced`` (single source only:
 reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
-:mod:`circularopt.siting.reduced`), ``reduced-scip`` (the same with SCIP), ``staged``
-(single source only: CP-SAT, then ``reduced-scip`` once the incumbent is near the bound;
-:class:`PortfolioOptions` ``prove_gap``, ``prove_after``), ``split`` (single source
+:mod:`circularopt.siting.reduced`), ``reduced-scip`` (the same with SCIP),
+``reduced-counts`` (``reduced-scip`` handing over to CP-SAT per number of open
+facilities once the Lagrangian bound leaves at most 3 numbers for a cheaper solution,
+:class:`~circularopt.siting.cardinality.CountHandover`), ``staged``
+(single source only: CP-SAT, then ``reduced-counts`` once the incumbent is near the bound;
+:class:`PortfolioOptions` ``prove_gap``, ``prove_after``), ``staged-scip`` (``staged``
+with ``reduced-scip``, the default before the hand-over), ``split`` (single source
 only: split on the number of open facilities, :mod:`circularopt.siting.cardinality`),
 ``staged-split`` (``staged`` with ``split`` after CP-SAT)."""
 
@@ -464,8 +483,8 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
     number("time_limit", time_limit, lo=0.0)
     methods = [m for m in opts.methods or default_methods(problem)
                if problem.single_source
-               or m not in ("cpsat", "reduced", "reduced-scip", "staged", "split",
-                            "staged-split")]
+               or m not in ("cpsat", "reduced", "reduced-scip", "reduced-counts", "staged",
+                            "staged-scip", "split", "staged-split")]
     start = time.time()
     board = _Board(problem, opts.relative_gap)
     ctx_mp = get_context("spawn")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,11 @@ from circularopt.siting.cpsat import solve_cpsat
 from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.lagrangian import LagrangianBound, lagrangian_bound, solve_lagrangian
 
-__all__ = ["Reduction", "cardinality_range", "reduce_problem", "solve_reduced"]
+__all__ = ["Handover", "Reduction", "cardinality_range", "reduce_problem", "solve_reduced"]
+
+Handover = Callable[[FacilityProblem, FacilityResult, LagrangianBound, float, SolveHooks],
+                    FacilityResult | None]
+"""``handover(problem, incumbent, bound, deadline, hooks)`` of :func:`solve_reduced`."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,8 @@ class _Prover:
 def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                   workers: int = 4, linearization: int | None = 2,
                   iterations: int = 1500, prover: str = "cpsat", heuristics: bool = False,
-                  hooks: SolveHooks | None = None) -> FacilityResult:
+                  hooks: SolveHooks | None = None,
+                  handover: Handover | None = None) -> FacilityResult:
     """Solve a single-source CFLP by reduced-cost fixing and CP-SAT (module docstring).
 
     Parameters
@@ -165,6 +171,11 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
         ``incumbent`` (the best solution known elsewhere) is read before each
         reduction; ``on_solution`` / ``on_bound`` get each improving solution / proven
         bound on the whole problem; ``should_stop`` is polled to stop early.
+    handover
+        Called after each re-optimisation of the multipliers as ``handover(problem,
+        incumbent, bound, deadline, hooks)``; a result ends the solve with it (its
+        solution if cheaper, its bound), ``None`` goes on
+        (e.g. :class:`~circularopt.siting.cardinality.CountHandover`).
 
     Returns
     -------
@@ -198,6 +209,10 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
         multipliers = lb.multipliers
         bound = max(bound, min(lb.bound, best.cost))
         hooks.on_bound(bound)
+        taken = None if handover is None else handover(problem, best, lb, deadline, hooks)
+        if taken is not None:
+            best, bound = _take_over(best, bound, taken, info)
+            break
         best, bound, done = _reduced_step(problem, best, lb, bound, deadline, how, hooks,
                                           info)
         if done:
@@ -207,6 +222,17 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
     return FacilityResult(best.open_facilities, best.assignment, best.cost, status,
                           None if not math.isfinite(bound) else bound,
                           time.monotonic() - start, f"reduced-{prover}", info)
+
+
+def _take_over(best: FacilityResult, bound: float, taken: FacilityResult,
+               info: dict[str, object]) -> tuple[FacilityResult, float]:
+    """The incumbent and bound after a hand-over's answer ``taken``."""
+    if taken.has_solution and taken.cost < best.cost - 1e-9:
+        best = taken
+    if taken.bound is not None:
+        bound = max(bound, min(taken.bound, best.cost))
+    info["handover"] = {"method": taken.method, "status": taken.status, **taken.info}
+    return best, bound
 
 
 def _restart(found: list[FacilityResult], ub: float, bound: float) -> bool:

@@ -85,7 +85,7 @@ def test_staged_on_a_packed_case_is_valid(packed: FacilityProblem) -> None:
     res = solve_portfolio(packed, time_limit=30.0, options=PortfolioOptions(
         methods=("staged", "lagrangian"), prove_after=0.0))
     assert res.info["errors"] == {}
-    assert "reduced-scip" in res.info["methods"]
+    assert "reduced-counts" in res.info["methods"]
     assert validate_facility(packed, res).ok
     assert res.bound is not None and res.bound <= res.cost + 1e-6
 
@@ -93,7 +93,7 @@ def test_staged_on_a_packed_case_is_valid(packed: FacilityProblem) -> None:
 def test_bench_engine_names_methods(tight: FacilityProblem) -> None:
     res = solve_facility(tight, engine="portfolio:staged+scip", time_limit=60.0)
     assert res.cost == pytest.approx(brute_force(tight))
-    assert set(res.info["methods"]) <= {"staged", "scip", "reduced-scip"}
+    assert set(res.info["methods"]) <= {"staged", "scip", "reduced-counts"}
     with pytest.raises(InputError, match="nope"):
         solve_facility(tight, engine="portfolio:staged+nope")
     with pytest.raises(InputError, match="portfolio:"):
