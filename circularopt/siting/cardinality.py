@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from circularopt._validate import choice, integer
+from circularopt._validate import choice, integer, number
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, fewest_facilities, solve_mip
 from circularopt.siting.cpsat import solve_cpsat
@@ -540,24 +540,34 @@ def solve_counts(problem: FacilityProblem, lo: int, hi: int, *, incumbent: Facil
 class CountHandover:
     """``handover`` of :func:`~circularopt.siting.reduced.solve_reduced`: once the
     Lagrangian bound shows that every solution cheaper than the incumbent opens
-    ``lo..hi`` facilities, at most ``most_classes`` counts, prove those classes with
-    :func:`solve_counts` instead of the reduced whole problem.
+    ``lo..hi`` facilities, at most ``most_classes`` counts, and the band rows are
+    strong, prove those classes with :func:`solve_counts` instead of the reduced whole
+    problem.
 
     Parameters
     ----------
     most_classes
         Most counts in the range for the hand-over.
+    min_fill
+        Hand over only when a solution opening ``lo`` facilities (the hardest class;
+        the others mostly close by their count bound) leaves at most ``1 - min_fill``
+        of the smallest capacity unused (:func:`slack`), so the band rows hold each
+        open facility at least that full. Holmberg p30-p32 (0.9 full at ``k_min``)
+        prove by CP-SAT per class; on p57, p58 (0.19) the band rows are weak and SCIP
+        on the whole reduced problem gets closer (``docs/benchmarks.md``).
     prover, workers, seed
         As in :func:`solve_counts`.
     """
 
     most_classes: int = 3
+    min_fill: float = 0.5
     prover: str = "cpsat"
     workers: int = 1
     seed: int = 0
 
     def __post_init__(self) -> None:
         integer("handover.most_classes", self.most_classes, lo=1)
+        number("handover.min_fill", self.min_fill, lo=0.0, hi=1.0)
         choice("handover.prover", self.prover, ["scip", "cpsat"])
 
     def __call__(self, problem: FacilityProblem, best: FacilityResult,
@@ -566,6 +576,9 @@ class CountHandover:
         """The classes' proof, or ``None`` when the range is too wide."""
         counts = cardinality_range(problem, bound, best.cost)
         if counts is None or counts[1] - counts[0] >= self.most_classes:
+            return None
+        room = slack(problem.capacity, problem.total_demand, counts[0])
+        if room > (1.0 - self.min_fill) * float(problem.capacity.min()):
             return None
         return solve_counts(problem, *counts, incumbent=best,
                             time_limit=max(0.5, deadline - time.monotonic()),

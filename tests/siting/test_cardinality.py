@@ -187,19 +187,24 @@ def test_counts_reject_an_empty_range(wide: FacilityProblem) -> None:
         solve_counts(wide, 3, 2, incumbent=_spread(wide, [0, 0, 1, 1, 2, 2]))
 
 
-def test_handover_only_for_a_narrow_range(wide: FacilityProblem) -> None:
+def test_handover_only_for_a_narrow_range_and_full_packings(wide: FacilityProblem) -> None:
     poor = _spread(wide, [3, 3, 3, 3, 2, 2])  # every cheaper solution: 2..4 open
     bound = lagrangian_bound(wide, upper=poor.cost)
-    assert CountHandover(most_classes=2)(wide, poor, bound, math.inf, SolveHooks()) is None
-    res = CountHandover(most_classes=3)(wide, poor, bound, time.monotonic() + 20.0,
-                                        SolveHooks())
+    assert CountHandover(most_classes=2, min_fill=0.0)(wide, poor, bound, math.inf,
+                                                       SolveHooks()) is None
+    # 2 open leave 20 - 18 = 2 unused (0.8 full): handed over at min_fill 0.75, not 0.9
+    assert CountHandover(most_classes=3, min_fill=0.9)(wide, poor, bound, math.inf,
+                                                       SolveHooks()) is None
+    res = CountHandover(most_classes=3, min_fill=0.75)(wide, poor, bound,
+                                                      time.monotonic() + 20.0, SolveHooks())
     assert res is not None and res.status == "optimal"
     assert res.cost == pytest.approx(21.0)
 
 
 def test_solve_reduced_hands_over_to_the_counts(wide: FacilityProblem) -> None:
     poor = _spread(wide, [3, 3, 3, 3, 2, 2])
-    res = solve_reduced(wide, time_limit=20.0, prover="scip", handover=CountHandover(),
+    res = solve_reduced(wide, time_limit=20.0, prover="scip",
+                        handover=CountHandover(),
                         hooks=SolveHooks(incumbent=lambda: poor))
     assert res.status == "optimal" and res.cost == pytest.approx(21.0)
     assert res.info["handover"]["method"] == "counts"
@@ -211,6 +216,8 @@ def test_handover_rejects_bad_settings() -> None:
         CountHandover(most_classes=0)
     with pytest.raises(InputError, match="prover"):
         CountHandover(prover="gurobi")
+    with pytest.raises(InputError, match="min_fill"):
+        CountHandover(min_fill=1.5)
 
 
 @pytest.mark.parametrize("method", ["reduced-counts", "staged-scip"])
