@@ -553,8 +553,9 @@ class CountHandover:
         the others mostly close by their count bound) leaves at most ``1 - min_fill``
         of the smallest capacity unused (:func:`slack`), so the band rows hold each
         open facility at least that full. Holmberg p30-p32 (0.9 full at ``k_min``)
-        prove by CP-SAT per class; on p57, p58 (0.19) the band rows are weak and SCIP
-        on the whole reduced problem gets closer (``docs/benchmarks.md``).
+        prove by CP-SAT per class in 9-13 CPU s; at 0.19 (p57, p58) CP-SAT proved p58's
+        class in 46 CPU s but stayed further from p57's than SCIP, so those keep the
+        whole reduced problem (``docs/benchmarks.md``, *Siting portfolio*).
     prover, workers, seed
         As in :func:`solve_counts`.
     """
