@@ -4,7 +4,8 @@
 worker functions) that take methods from one list in order: by default
 (:func:`default_methods`) ``staged``: CP-SAT (:func:`~circularopt.siting.cpsat.solve_cpsat`,
 several search workers), then, once the incumbent is near the bound, reduced-cost fixing
-and SCIP with a cutoff; the Lagrangian method
+and SCIP with a cutoff (or CP-SAT per number of open facilities when few numbers are
+left, :class:`~circularopt.siting.cardinality.CountHandover`); the Lagrangian method
 (:func:`~circularopt.siting.lagrangian.solve_lagrangian`) and a SCIP MIP; on request
 reduced-cost fixing against the incumbent followed by CP-SAT
 (:mod:`~circularopt.siting.reduced`). Each
@@ -78,7 +79,7 @@ class PortfolioOptions:
         The ``staged`` method runs CP-SAT until the shared incumbent is within
         ``prove_gap`` (relative) of the shared bound and ``prove_after`` of the time
         limit (a share) has passed, or until twice ``prove_after`` has passed, then
-        ``reduced-scip`` for the rest.
+        ``reduced-counts`` for the rest.
     """
 
     workers: int = 2
@@ -352,8 +353,9 @@ def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
     """The methods run by default, in order.
 
     Up to :data:`~circularopt.siting.lagrangian.SMALL_PAIRS` pairs: ``staged`` (single
-    source only: CP-SAT, then ``reduced-scip`` near the bound; on Holmberg's set it
-    proved 66 of 71 at 60 s where ``cpsat`` in its place proved 57), ``lagrangian`` and
+    source only: CP-SAT, then ``reduced-counts`` near the bound; with ``reduced-scip``
+    there it proved 66-70 of Holmberg's 71 at 60 s, ``cpsat`` in its place 57),
+    ``lagrangian`` and
     ``scip``. Larger problems: ``lagrangian`` alone (as the default bench engine). There
     CP-SAT and the plain MIP found no incumbent on ``Lib_3_2`` and ``capa/b/c`` (100 x
     1,000) and their processes took CPU from the Lagrangian method (``docs/benchmarks.md``,
