@@ -24,6 +24,7 @@ from circularopt.siting.check import (
     check_two_stage,
 )
 from circularopt.siting.cpsat import solve_cpsat
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.lagrangian import (
     LagrangianBound,
     LagrangianOptions,
@@ -70,6 +71,7 @@ __all__ = [
     "SitingOptions",
     "SitingReport",
     "SitingResult",
+    "SolveHooks",
     "StreamFlow",
     "TwoStageProblem",
     "TwoStageResult",

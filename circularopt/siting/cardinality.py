@@ -40,37 +40,35 @@ solution whose used facilities number :math:`k`, and the bounds stay valid.
 Caveats: the classes close only against an incumbent near the optimum (the reduction
 and the cutoff are as strong as it). SCIP (through MathOpt) cannot be stopped
 mid-solve; each SCIP run gets a share of the time left and ends by its own limit. The
-provers build on the private model builders of :mod:`~circularopt.siting.cflp` and
-:mod:`~circularopt.siting.cpsat`. The count DP of a cover with unequal
+count DP of a cover with unequal
 capacities rounds capacities up to units of the demand left / 500 (a relaxation: the
 bound stays valid, a little weaker).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.math_opt.python import mathopt
-from ortools.sat.python import cp_model
 
-from circularopt._validate import choice, integer
-from circularopt.exceptions import InputError, SolverError
-from circularopt.siting import cflp, cpsat
-from circularopt.siting.cflp import FacilityProblem, FacilityResult, _fewest_facilities
+from circularopt._validate import choice, integer, number
+from circularopt.exceptions import InputError
+from circularopt.siting.cflp import FacilityProblem, FacilityResult, fewest_facilities, solve_mip
+from circularopt.siting.cpsat import solve_cpsat
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.lagrangian import (
     LagrangianBound,
     _knapsacks,
     _unit_weights,
     solve_lagrangian,
 )
-from circularopt.siting.reduced import Reduction, reduce_problem
+from circularopt.siting.reduced import Reduction, cardinality_range, reduce_problem
 
-__all__ = ["Class", "count_bound", "count_cover", "slack", "solve_count_cpsat",
-           "solve_count_scip", "solve_split"]
+__all__ = ["Class", "CountHandover", "count_bound", "count_cover", "slack",
+           "solve_count_cpsat", "solve_count_scip", "solve_counts", "solve_split"]
 
 _UNITS = 500
 """Capacity units of the count DP (unequal capacities), rounded up to fit."""
@@ -289,14 +287,6 @@ class Class:
 
 
 @dataclass
-class _Hooks:
-    incumbent: Callable[[], FacilityResult | None]
-    on_solution: Callable[[FacilityResult], None]
-    on_bound: Callable[[float], None]
-    should_stop: Callable[[], bool]
-
-
-@dataclass
 class _State:
     """The split's incumbent, classes and settings while it runs."""
 
@@ -304,7 +294,7 @@ class _State:
     best: FacilityResult
     classes: list[Class]
     deadline: float
-    hooks: _Hooks
+    hooks: SolveHooks
     prover: str
     seed: int
     workers: int
@@ -371,10 +361,7 @@ def _classes(state: _State, k_min: int, most: int) -> None:
 
 def solve_split(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                 prover: str = "cpsat", workers: int = 4, most_classes: int = 4,
-                incumbent: Callable[[], FacilityResult | None] | None = None,
-                on_solution: Callable[[FacilityResult], None] | None = None,
-                on_bound: Callable[[float], None] | None = None,
-                should_stop: Callable[[], bool] | None = None) -> FacilityResult:
+                hooks: SolveHooks | None = None) -> FacilityResult:
     """Solve a single-source CFLP by splitting on the number of open facilities.
 
     Parameters
@@ -393,11 +380,10 @@ def solve_split(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int
         CP-SAT search workers.
     most_classes
         Most classes with one count before the rest is one tail class ``k >= K``.
-    incumbent
-        Returns the best solution known elsewhere (or ``None``).
-    on_solution, on_bound, should_stop
-        Called with each improving solution / each bound on the whole problem; polled
-        to stop early.
+    hooks
+        ``incumbent``: the best solution known elsewhere (or ``None``);
+        ``on_solution`` / ``on_bound`` get each improving solution / each bound on the
+        whole problem; ``should_stop`` is polled to stop early.
 
     Returns
     -------
@@ -410,8 +396,7 @@ def solve_split(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int
     choice("prover", prover, ["scip", "cpsat"])
     integer("most_classes", most_classes, lo=1)
     start = time.monotonic()
-    hooks = _Hooks(incumbent or (lambda: None), on_solution or (lambda _r: None),
-                   on_bound or (lambda _b: None), should_stop or (lambda: False))
+    hooks = hooks or SolveHooks()
     best = hooks.incumbent()
     if best is None or not best.has_solution:
         best = solve_lagrangian(problem, time_limit=max(1.0, 0.15 * time_limit), seed=seed,
@@ -421,7 +406,7 @@ def solve_split(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int
                    _integral(problem))
     if best.has_solution:
         state.adopt(hooks.incumbent())
-        _classes(state, _fewest_facilities(problem.capacity, problem.total_demand),
+        _classes(state, fewest_facilities(problem.capacity, problem.total_demand),
                  most_classes)
         _prove_open(state)
     return _answer(state, time.monotonic() - start)
@@ -504,7 +489,102 @@ def _solve_reduced(state: _State, red: Reduction, cls: Class, cutoff: float,
                                 hint=hint, cutoff=cutoff, slack=room)
     return solve_count_cpsat(sub, cls.lo, hi, time_limit=limit, seed=state.seed,
                              workers=state.workers, hint=hint, cutoff=cutoff, slack=room,
-                             should_stop=state.hooks.should_stop)
+                             hooks=SolveHooks(should_stop=state.hooks.should_stop))
+
+
+# --------------------------------------------------------------------------- hand-over
+
+_COUNT_SHARE = 0.15
+"""Share of a class's time for its Lagrangian count bound in :func:`solve_counts`."""
+
+
+def solve_counts(problem: FacilityProblem, lo: int, hi: int, *, incumbent: FacilityResult,
+                 time_limit: float = 60.0, seed: int = 0, prover: str = "cpsat",
+                 workers: int = 1, hooks: SolveHooks | None = None,
+                 multipliers: np.ndarray | None = None) -> FacilityResult:
+    """Prove the classes ``k = lo..hi`` against ``incumbent``, or find a cheaper solution.
+
+    For when every solution cheaper than ``incumbent`` is known to open ``lo..hi``
+    facilities (:func:`~circularopt.siting.reduced.cardinality_range`): each class, most
+    facilities first (the :math:`k_{min}` packing is the hardest, so it gets the time
+    the others leave), gets :func:`count_bound`, then, if still open, reduced-cost
+    fixing and the prover with count, band and cutoff rows (as :func:`solve_split`).
+    ``multipliers`` (e.g. of the whole problem's Lagrangian bound) start the count
+    bounds.
+
+    Returns
+    -------
+    FacilityResult
+        ``method`` ``"counts"``, ``"optimal"`` when every class is closed. The bound
+        (least bound of the open classes, capped at the incumbent) holds for the whole
+        problem only under that premise.
+    """
+    choice("prover", prover, ["scip", "cpsat"])
+    if not 1 <= lo <= hi:
+        raise InputError("counts", (lo, hi), "1 <= lo <= hi")
+    start = time.monotonic()
+    hooks = hooks or SolveHooks()
+    state = _State(problem, incumbent, [Class(k, k) for k in range(hi, lo - 1, -1)],
+                   start + time_limit, hooks, prover, seed, workers, _integral(problem))
+    for i, cls in enumerate(state.classes):
+        if time.monotonic() > state.deadline - 0.5 or hooks.should_stop():
+            break
+        state.adopt(hooks.incumbent())
+        _bound_class(state, cls, multipliers, _COUNT_SHARE / (len(state.classes) - i))
+        state.close()
+    _prove_open(state)
+    return dataclasses.replace(_answer(state, time.monotonic() - start), method="counts")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CountHandover:
+    """``handover`` of :func:`~circularopt.siting.reduced.solve_reduced`: once the
+    Lagrangian bound shows that every solution cheaper than the incumbent opens
+    ``lo..hi`` facilities, at most ``most_classes`` counts, and the band rows are
+    strong, prove those classes with :func:`solve_counts` instead of the reduced whole
+    problem.
+
+    Parameters
+    ----------
+    most_classes
+        Most counts in the range for the hand-over.
+    min_fill
+        Hand over only when a solution opening ``lo`` facilities (the hardest class;
+        the others mostly close by their count bound) leaves at most ``1 - min_fill``
+        of the smallest capacity unused (:func:`slack`), so the band rows hold each
+        open facility at least that full. Holmberg p30-p32 (0.9 full at ``k_min``)
+        prove by CP-SAT per class in 9-13 CPU s; at 0.19 (p57, p58) CP-SAT proved p58's
+        class in 46 CPU s but stayed further from p57's than SCIP, so those keep the
+        whole reduced problem (``docs/benchmarks.md``, *Siting portfolio*).
+    prover, workers, seed
+        As in :func:`solve_counts`.
+    """
+
+    most_classes: int = 3
+    min_fill: float = 0.5
+    prover: str = "cpsat"
+    workers: int = 1
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        integer("handover.most_classes", self.most_classes, lo=1)
+        number("handover.min_fill", self.min_fill, lo=0.0, hi=1.0)
+        choice("handover.prover", self.prover, ["scip", "cpsat"])
+
+    def __call__(self, problem: FacilityProblem, best: FacilityResult,
+                 bound: LagrangianBound, deadline: float, hooks: SolveHooks
+                 ) -> FacilityResult | None:
+        """The classes' proof, or ``None`` when the range is too wide."""
+        counts = cardinality_range(problem, bound, best.cost)
+        if counts is None or counts[1] - counts[0] >= self.most_classes:
+            return None
+        room = slack(problem.capacity, problem.total_demand, counts[0])
+        if room > (1.0 - self.min_fill) * float(problem.capacity.min()):
+            return None
+        return solve_counts(problem, *counts, incumbent=best,
+                            time_limit=max(0.5, deadline - time.monotonic()),
+                            seed=self.seed, prover=self.prover, workers=self.workers,
+                            hooks=hooks, multipliers=bound.multipliers)
 
 
 # --------------------------------------------------------------------------- provers
@@ -512,86 +592,30 @@ def _solve_reduced(state: _State, red: Reduction, cls: Class, cutoff: float,
 
 def solve_count_scip(problem: FacilityProblem, lo: int, hi: int, *, time_limit: float,
                      seed: int = 0, hint: FacilityResult | None = None,
-                     cutoff: float | None = None, slack: float | None = None
-                     ) -> FacilityResult:
+                     cutoff: float | None = None, slack: float | None = None,
+                     heuristics: bool = True) -> FacilityResult:
     """:func:`~circularopt.siting.cflp.solve_mip` (SCIP, one thread) with the rows
     ``lo <= sum y <= hi`` and, given ``slack``, ``load_i >= (s_i - slack) y_i`` (valid
     when at most ``slack`` capacity stays unused); the bound holds for those
-    solutions only."""
-    start = time.monotonic()
-    fac, allowed = cflp._modelled(problem, None, None)
-    mip = cflp._CflpModel.build(problem, fac, allowed, None)
-    count = mathopt.fast_sum(mip.y.values())
-    mip.model.add_linear_constraint(count >= float(lo))
-    mip.model.add_linear_constraint(count <= float(hi))
-    for i, ks in _band_rows(problem, mip.pairs, slack).items():
-        load = mathopt.fast_sum(float(problem.demand[mip.pairs[k][1]]) * mip.xs[k]
-                                for k in ks)
-        floor = float(problem.capacity[i] - (slack or 0.0))
-        mip.model.add_linear_constraint(load - floor * mip.y[i] >= 0.0)
-    if cutoff is not None:
-        mip.model.add_linear_constraint(mip.model.objective.as_linear_expression()
-                                        <= float(cutoff))
-    model_params = mathopt.ModelSolveParameters()
-    if hint is not None and hint.has_solution:
-        model_params.solution_hints.append(mip.hint(hint))
-    params = cflp._solve_params(time_limit - (time.monotonic() - start), seed, 1, 1e-9,
-                                "scip")
-    try:
-        result = mathopt.solve(mip.model, cflp.BACKENDS["scip"], params=params,
-                               model_params=model_params)
-    except Exception as exc:  # the backends raise plain RuntimeErrors
-        raise SolverError(f"scip failed on {problem.name or 'the problem'}: {exc}") from exc
-    return mip.result(result, restricted=False, seconds=time.monotonic() - start,
-                      method="split-scip")
+    solutions only. ``heuristics=False`` turns SCIP's primal heuristics off."""
+    res = solve_mip(problem, backend="scip", time_limit=time_limit, seed=seed,
+                    relative_gap=1e-9, hint=hint, cutoff=cutoff, cardinality=(lo, hi),
+                    heuristics=heuristics, floors=_floors_of(problem, slack))
+    return dataclasses.replace(res, method="split-scip")
 
 
-def _band_rows(problem: FacilityProblem, pairs: np.ndarray, slack: float | None
-               ) -> dict[int, list[int]]:
-    """Pair indices per facility whose capacity exceeds ``slack`` (the band rows)."""
-    if slack is None:
-        return {}
-    rows: dict[int, list[int]] = {}
-    for k, (i, _j) in enumerate(pairs):
-        if problem.capacity[i] - slack > 1e-9:
-            rows.setdefault(int(i), []).append(k)
-    return rows
+def _floors_of(problem: FacilityProblem, slack: float | None) -> np.ndarray | None:
+    """Least load of each open facility when at most ``slack`` capacity stays unused."""
+    return None if slack is None else np.maximum(problem.capacity - slack, 0.0)
 
 
 def solve_count_cpsat(problem: FacilityProblem, lo: int, hi: int, *, time_limit: float,
                       seed: int = 0, workers: int = 4, hint: FacilityResult | None = None,
                       cutoff: float | None = None, slack: float | None = None,
-                      should_stop: Callable[[], bool] | None = None) -> FacilityResult:
+                      hooks: SolveHooks | None = None) -> FacilityResult:
     """:func:`~circularopt.siting.cpsat.solve_cpsat` with the rows of
     :func:`solve_count_scip` (``linearization_level`` 2)."""
-    start = time.monotonic()
-    built = cpsat._Model(problem, True, cutoff)
-    built.model.add(sum(built.y) >= lo)
-    built.model.add(sum(built.y) <= hi)
-    demand, capacity = cpsat._weights(problem)
-    scale = capacity[0] / problem.capacity[0] if problem.capacity[0] else 1.0
-    for i, ks in _band_rows(problem, built.pairs, slack).items():
-        floor = math.ceil(capacity[i] - (slack or 0.0) * scale - 1e-9)
-        built.model.add(sum(demand[built.pairs[k][1]] * built.x[k] for k in ks)
-                        >= floor * built.y[i])
-    if hint is not None and hint.has_solution:
-        built.hint(hint)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.monotonic() - start))
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
-    solver.parameters.linearization_level = 2
-    with cpsat._polling(solver, should_stop):
-        status = solver.solve(built.model)
-    seconds = time.monotonic() - start
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = solver.best_objective_bound
-        return FacilityResult((), np.zeros((0, 0)), math.inf,
-                              "infeasible" if status == cp_model.INFEASIBLE else "no_solution",
-                              bound if math.isfinite(bound) else None, seconds, "split-cpsat")
-    opened, assign = built.solution(solver.boolean_value)
-    cost = problem.solution_cost(opened, assign)
-    return FacilityResult(opened, assign, cost,
-                          "optimal" if status == cp_model.OPTIMAL else "feasible",
-                          min(float(solver.best_objective_bound), cost), seconds,
-                          "split-cpsat")
+    res = solve_cpsat(problem, time_limit=time_limit, seed=seed, workers=workers,
+                      hint=hint, cutoff=cutoff, linearization=2, cardinality=(lo, hi),
+                      floors=_floors_of(problem, slack), hooks=hooks)
+    return dataclasses.replace(res, method="split-cpsat")

@@ -34,6 +34,7 @@ __all__ = [
     "FacilityResult",
     "TwoStageProblem",
     "TwoStageResult",
+    "fewest_facilities",
     "solve_mip",
     "solve_two_stage_mip",
 ]
@@ -256,7 +257,8 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
               hint: FacilityResult | None = None, must_open: Any = None,
               cutoff: float | None = None,
               cardinality: tuple[int, int] | None = None,
-              covers: bool = False, heuristics: bool = True) -> FacilityResult:
+              covers: bool = False, heuristics: bool = True,
+              floors: np.ndarray | None = None) -> FacilityResult:
     r"""Solve a CFLP exactly with an OR-Tools MIP backend (MathOpt).
 
     Formulation (strong, spopt style), facilities :math:`i \in I`, customers
@@ -323,13 +325,17 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
     heuristics
         ``False`` turns SCIP's primal heuristics off (ignored by the others): for proving
         that nothing lies below a ``cutoff`` set at a known incumbent.
+    floors
+        Least load of each open facility: rows :math:`\sum_j d_j x_{ij} \ge
+        floors_i\, y_i` where positive (e.g. the capacity less the most that can stay
+        unused, :func:`~circularopt.siting.cardinality.slack`).
 
     Returns
     -------
     FacilityResult
         ``status`` is ``"optimal"`` only when the solver proved it on the full problem.
-        With a ``cutoff`` or ``cardinality`` the bound holds for the problem with those
-        rows only.
+        With a ``cutoff``, ``cardinality`` or ``floors`` the bound holds for the problem
+        with those rows only.
     """
     _check_backend(backend)
     if backend == "cpsat" and not problem.single_source:
@@ -344,6 +350,8 @@ def solve_mip(problem: FacilityProblem, *, backend: str = "highs", time_limit: f
     mip = _CflpModel.build(problem, fac, allowed, must_open, cardinality)
     if covers and problem.single_source:
         mip.add_count_covers()
+    if floors is not None:
+        mip.add_floors(floors)
     if cutoff is not None:
         mip.model.add_linear_constraint(mip.model.objective.as_linear_expression()
                                         <= float(cutoff))
@@ -425,7 +433,7 @@ class _CflpModel:
                 model.add_linear_constraint(xs[k] - y[i] <= 0.0)
         model.add_linear_constraint(mathopt.fast_sum(float(s[i]) * y[i] for i in y)
                                     >= problem.total_demand)
-        least = _fewest_facilities(np.array([s[i] for i in y]), problem.total_demand)
+        least = fewest_facilities(np.array([s[i] for i in y]), problem.total_demand)
         lo, hi = (least, len(y)) if cardinality is None else cardinality
         if max(least, lo) > 1:
             model.add_linear_constraint(mathopt.fast_sum(y.values()) >= float(max(least, lo)))
@@ -448,6 +456,17 @@ class _CflpModel:
             self.model.add_linear_constraint(
                 mathopt.fast_sum(self.xs[k] for k in ks) - most * self.y[i] <= 0.0,
                 name=f"cover{i}_{most}")
+
+    def add_floors(self, floors: np.ndarray) -> None:
+        """Per facility with ``floors[i] > 0``, load at least ``floors[i] y_i``."""
+        by_fac: dict[int, list[int]] = {i: [] for i in self.y if floors[i] > 1e-9}
+        for k, (i, _j) in enumerate(self.pairs):
+            if int(i) in by_fac:
+                by_fac[int(i)].append(k)
+        for i, ks in by_fac.items():
+            load = mathopt.fast_sum(float(self.problem.demand[self.pairs[k][1]]) * self.xs[k]
+                                    for k in ks)
+            self.model.add_linear_constraint(load - float(floors[i]) * self.y[i] >= 0.0)
 
     def hint(self, hint: FacilityResult) -> mathopt.SolutionHint:
         """``hint`` as a MathOpt solution hint."""
@@ -492,8 +511,9 @@ class _CflpModel:
                               info=info)
 
 
-def _fewest_facilities(capacity: np.ndarray, total: float) -> int:
-    """Fewest facilities whose capacities can hold ``total`` (the largest ones first)."""
+def fewest_facilities(capacity: np.ndarray, total: float) -> int:
+    """Fewest facilities whose capacities can hold ``total`` (the largest ones first;
+    all of them when even all cannot)."""
     held = np.cumsum(np.sort(capacity)[::-1])
     enough = np.flatnonzero(held >= total - _TOL * max(1.0, total))
     return int(enough[0]) + 1 if len(enough) else len(capacity)

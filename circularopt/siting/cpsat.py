@@ -20,7 +20,8 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from circularopt.exceptions import InputError
-from circularopt.siting.cflp import FacilityProblem, FacilityResult, _fewest_facilities
+from circularopt.siting.cflp import FacilityProblem, FacilityResult, fewest_facilities
+from circularopt.siting.hooks import SolveHooks
 
 __all__ = ["solve_cpsat"]
 
@@ -33,14 +34,15 @@ def _integral(values: np.ndarray) -> bool:
     return bool(np.all(np.abs(finite - np.round(finite)) <= 1e-9 * np.maximum(1, finite)))
 
 
-def _weights(problem: FacilityProblem) -> tuple[list[int], list[int]]:
-    """Demands and capacities as integers, scaled by the smallest power of ten (<= 1e6)."""
+def _weights(problem: FacilityProblem) -> tuple[list[int], list[int], int]:
+    """Demands and capacities as integers, scaled by the smallest power of ten (<= 1e6),
+    and that power."""
     both = np.concatenate([problem.demand, problem.capacity])
     for digits in range(7):
         scaled = both * 10 ** digits
         if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1, scaled)):
             ints = [round(float(v)) for v in scaled]
-            return ints[:problem.n], ints[problem.n:]
+            return ints[:problem.n], ints[problem.n:], 10 ** digits
     raise InputError("demand", "more than 6 decimals",
                      "demands and capacities with at most 6 decimals (CP-SAT needs integers)")
 
@@ -56,7 +58,8 @@ class _Model:
         self.y = [model.new_bool_var(f"y{i}") for i in range(problem.m)]
         self.pairs = np.argwhere(np.isfinite(problem.cost))
         self.x = [model.new_bool_var(f"x{i}_{j}") for i, j in self.pairs]
-        demand, capacity = _weights(problem)
+        demand, capacity, self.scale = _weights(problem)
+        self.demand = demand
         by_fac: list[list[int]] = [[] for _ in range(problem.m)]
         by_cust: list[list[int]] = [[] for _ in range(problem.n)]
         for k, (i, j) in enumerate(self.pairs):
@@ -71,7 +74,7 @@ class _Model:
         if cards:
             model.add(sum(c * y for c, y in zip(capacity, self.y, strict=True))
                       >= sum(demand))
-            least = _fewest_facilities(problem.capacity, problem.total_demand)
+            least = fewest_facilities(problem.capacity, problem.total_demand)
             if least > 1:
                 model.add(sum(self.y) >= least)
         cost = problem.cost[self.pairs[:, 0], self.pairs[:, 1]]
@@ -83,6 +86,21 @@ class _Model:
         if cutoff is not None:
             model.add(objective <= (math.floor(cutoff + 1e-9) if exact else cutoff))
         self.exact = exact
+
+    def restrict(self, cardinality: tuple[int, int] | None,
+                 floors: np.ndarray | None) -> None:
+        """Rows ``lo <= sum y <= hi`` and ``load_i >= floors[i] y_i`` (where positive)."""
+        if cardinality is not None:
+            self.model.add(sum(self.y) >= cardinality[0])
+            self.model.add(sum(self.y) <= cardinality[1])
+        ks_of: dict[int, list[int]] = {}
+        for k, (i, _j) in enumerate(self.pairs):
+            if floors is not None and floors[i] > 1e-9:
+                ks_of.setdefault(int(i), []).append(k)
+        for i, ks in ks_of.items():
+            floor = math.ceil(float(floors[i]) * self.scale - 1e-9)  # type: ignore[index]
+            self.model.add(sum(self.demand[self.pairs[k][1]] * self.x[k] for k in ks)
+                           >= floor * self.y[i])
 
     def hint(self, result: FacilityResult) -> None:
         opened = set(result.open_facilities)
@@ -101,16 +119,12 @@ class _Model:
 
 
 @contextmanager
-def _polling(solver: cp_model.CpSolver, should_stop: Callable[[], bool] | None
-             ) -> Iterator[None]:
+def _polling(solver: cp_model.CpSolver, should_stop: Callable[[], bool]) -> Iterator[None]:
     """Poll ``should_stop`` every 0.2 s while the block runs; ``True`` stops ``solver``.
 
     CP-SAT's solution callback runs only when a solution is found; a proof-bound search
     may find none for a long time.
     """
-    if should_stop is None:
-        yield
-        return
     done = threading.Event()
 
     def poll() -> None:
@@ -131,28 +145,25 @@ def _polling(solver: cp_model.CpSolver, should_stop: Callable[[], bool] | None
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution and stops the search when asked."""
 
-    def __init__(self, built: _Model, on_solution: Callable[[FacilityResult], None] | None,
-                 should_stop: Callable[[], bool] | None, start: float) -> None:
+    def __init__(self, built: _Model, hooks: SolveHooks, start: float) -> None:
         super().__init__()
-        self.built, self.on_solution, self.should_stop = built, on_solution, should_stop
-        self.start = start
+        self.built, self.hooks, self.start = built, hooks, start
 
     def on_solution_callback(self) -> None:
-        if self.on_solution is not None:
-            opened, assign = self.built.solution(self.boolean_value)
-            cost = self.built.problem.solution_cost(opened, assign)
-            self.on_solution(FacilityResult(opened, assign, cost, "feasible", None,
-                                            time.monotonic() - self.start, "cpsat"))
-        if self.should_stop is not None and self.should_stop():
+        opened, assign = self.built.solution(self.boolean_value)
+        cost = self.built.problem.solution_cost(opened, assign)
+        self.hooks.on_solution(FacilityResult(opened, assign, cost, "feasible", None,
+                                              time.monotonic() - self.start, "cpsat"))
+        if self.hooks.should_stop():
             self.stop_search()
 
 
 def solve_cpsat(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                 workers: int = 4, hint: FacilityResult | None = None, cards: bool = True,
                 cutoff: float | None = None, linearization: int | None = None,
-                on_solution: Callable[[FacilityResult], None] | None = None,
-                on_bound: Callable[[float], None] | None = None,
-                should_stop: Callable[[], bool] | None = None) -> FacilityResult:
+                cardinality: tuple[int, int] | None = None,
+                floors: np.ndarray | None = None,
+                hooks: SolveHooks | None = None) -> FacilityResult:
     """Solve a single-source CFLP with CP-SAT.
 
     Parameters
@@ -176,22 +187,30 @@ def solve_cpsat(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int
     linearization
         CP-SAT's ``linearization_level`` (``None``: its default; 2 puts every constraint
         in the LP of every worker).
-    on_solution, on_bound
-        Called with each improving solution / each improved lower bound.
-    should_stop
-        Polled at each solution and every 0.2 s (from a thread); ``True`` stops the
-        search.
+    cardinality
+        ``(lo, hi)``: rows ``lo <= sum y <= hi``.
+    floors
+        Least load of each open facility (rows ``load_i >= floors[i] y_i`` where
+        positive, rounded up to the scaled integer demands).
+    hooks
+        ``on_solution`` / ``on_bound`` get each improving solution / improved lower
+        bound; ``should_stop`` is polled at each solution and every 0.2 s (from a
+        thread); ``incumbent`` is not read (pass ``hint``).
 
     Returns
     -------
     FacilityResult
-        ``method`` ``"cpsat"``; ``info`` has CP-SAT's status and objective.
+        ``method`` ``"cpsat"``; ``info`` has CP-SAT's status and objective. With a
+        ``cutoff``, ``cardinality`` or ``floors`` the bound holds for the problem with
+        those rows only.
     """
     if not problem.single_source:
         raise InputError("problem.single_source", False,
                          "a single-source problem (CP-SAT has no continuous variables)")
+    hooks = hooks or SolveHooks()
     start = time.monotonic()
     built = _Model(problem, cards, cutoff)
+    built.restrict(cardinality, floors)
     if hint is not None and hint.has_solution:
         built.hint(hint)
     solver = cp_model.CpSolver()
@@ -202,10 +221,9 @@ def solve_cpsat(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int
         solver.parameters.linearization_level = linearization
     if not built.exact:
         solver.parameters.relative_gap_limit = 1e-7
-    if on_bound is not None:
-        solver.best_bound_callback = on_bound
-    with _polling(solver, should_stop):
-        status = solver.solve(built.model, _Watcher(built, on_solution, should_stop, start))
+    solver.best_bound_callback = hooks.on_bound
+    with _polling(solver, hooks.should_stop):
+        status = solver.solve(built.model, _Watcher(built, hooks, start))
     seconds = time.monotonic() - start
     info = {"cpsat_status": solver.status_name(status), "exact_objective": built.exact}
     if status not in (_OPTIMAL, _FEASIBLE):

@@ -109,7 +109,7 @@ from circularopt._validate import choice, integer, number, sequence
 from circularopt.exceptions import InfeasibleError, InputError, SolverError
 from circularopt.matrices import TravelMatrices
 from circularopt.scenario import ComplexCandidate, Recycler, Scenario
-from circularopt.siting.cflp import _fewest_facilities
+from circularopt.siting.cflp import fewest_facilities
 from circularopt.siting.result import (
     CostBreakdown,
     OpenComplex,
@@ -1190,7 +1190,7 @@ def _global_rows(built: _Built, data: _Data, opts: SitingOptions) -> None:
     if not built.z:  # cardinality cut: the fewest complexes whose largest options hold all
         largest = np.array([max((o.capacity_t_per_day for o in c.capacity_options),
                                 default=0.0) for c in data.cands])
-        least = _fewest_facilities(largest, float(data.W.sum())) if len(largest) else 0
+        least = fewest_facilities(largest, float(data.W.sum())) if len(largest) else 0
         if least > 1:
             m.add_linear_constraint(n_open >= least, name="fewest_complexes")
     if opts.complexes is not None:

@@ -4,7 +4,8 @@
 worker functions) that take methods from one list in order: by default
 (:func:`default_methods`) ``staged``: CP-SAT (:func:`~circularopt.siting.cpsat.solve_cpsat`,
 several search workers), then, once the incumbent is near the bound, reduced-cost fixing
-and SCIP with a cutoff; the Lagrangian method
+and SCIP with a cutoff (or CP-SAT per number of open facilities when few numbers are
+left, :class:`~circularopt.siting.cardinality.CountHandover`); the Lagrangian method
 (:func:`~circularopt.siting.lagrangian.solve_lagrangian`) and a SCIP MIP; on request
 reduced-cost fixing against the incumbent followed by CP-SAT
 (:mod:`~circularopt.siting.reduced`). Each
@@ -44,6 +45,7 @@ import numpy as np
 from circularopt._validate import integer, number
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult, solve_mip
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.lagrangian import SMALL_PAIRS
 
 __all__ = ["METHODS", "PortfolioContext", "PortfolioOptions", "default_methods",
@@ -77,7 +79,7 @@ class PortfolioOptions:
         The ``staged`` method runs CP-SAT until the shared incumbent is within
         ``prove_gap`` (relative) of the shared bound and ``prove_after`` of the time
         limit (a share) has passed, or until twice ``prove_after`` has passed, then
-        ``reduced-scip`` for the rest.
+        ``reduced-counts`` for the rest.
     """
 
     workers: int = 2
@@ -178,6 +180,14 @@ class PortfolioContext:
         opened = tuple(int(i) for i in np.flatnonzero(assign.sum(axis=1) > 0))
         return FacilityResult(opened, assign, cost, "feasible", None, 0.0, "incumbent")
 
+    def hooks(self, problem: FacilityProblem, *,
+              should_stop: Callable[[], bool] | None = None) -> SolveHooks:
+        """The portfolio as a method's :class:`~circularopt.siting.hooks.SolveHooks`:
+        the shared incumbent, posting solutions and bounds, and :meth:`stopped` (or
+        ``should_stop``)."""
+        return SolveHooks(incumbent=lambda: self.incumbent(problem), on_solution=self.post,
+                          on_bound=self.post_bound, should_stop=should_stop or self.stopped)
+
 
 # --------------------------------------------------------------------------- methods
 
@@ -186,8 +196,7 @@ def _cpsat(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.cpsat import solve_cpsat
     return solve_cpsat(problem, time_limit=ctx.remaining(), seed=ctx.seed,
                        workers=ctx.cpsat_workers, hint=ctx.incumbent(problem),
-                       on_solution=ctx.post, on_bound=ctx.post_bound,
-                       should_stop=ctx.stopped)
+                       hooks=ctx.hooks(problem))
 
 
 def _lagrangian(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
@@ -203,17 +212,21 @@ def _lagrangian(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResu
 def _reduced(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.reduced import solve_reduced
     return solve_reduced(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
-                         seed=ctx.seed, workers=ctx.cpsat_workers,
-                         incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
-                         on_bound=ctx.post_bound, should_stop=ctx.stopped)
+                         seed=ctx.seed, workers=ctx.cpsat_workers, hooks=ctx.hooks(problem))
 
 
 def _reduced_scip(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.reduced import solve_reduced
     return solve_reduced(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
-                         seed=ctx.seed, prover="scip",
-                         incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
-                         on_bound=ctx.post_bound, should_stop=ctx.stopped)
+                         seed=ctx.seed, prover="scip", hooks=ctx.hooks(problem))
+
+
+def _reduced_counts(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.cardinality import CountHandover
+    from circularopt.siting.reduced import solve_reduced
+    return solve_reduced(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
+                         seed=ctx.seed, prover="scip", hooks=ctx.hooks(problem),
+                         handover=CountHandover(seed=ctx.seed))
 
 
 def _heuristic(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
@@ -234,27 +247,30 @@ def _prove_now(ctx: PortfolioContext) -> bool:
 def _split(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
     from circularopt.siting.cardinality import solve_split
     return solve_split(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
-                       seed=ctx.seed, workers=ctx.cpsat_workers,
-                       incumbent=lambda: ctx.incumbent(problem), on_solution=ctx.post,
-                       on_bound=ctx.post_bound, should_stop=ctx.stopped)
+                       seed=ctx.seed, workers=ctx.cpsat_workers, hooks=ctx.hooks(problem))
 
 
 def _staged_split(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult | None:
-    """``staged`` with ``split`` instead of ``reduced-scip`` after CP-SAT."""
+    """``staged`` with ``split`` instead of ``reduced-counts`` after CP-SAT."""
     return _staged(problem, ctx, ("split", _split))
 
 
+def _staged_scip(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult | None:
+    """``staged`` with ``reduced-scip`` (no hand-over) after CP-SAT."""
+    return _staged(problem, ctx, ("reduced-scip", _reduced_scip))
+
+
 def _staged(problem: FacilityProblem, ctx: PortfolioContext,
-            then: tuple[str, Method] = ("reduced-scip", _reduced_scip)
+            then: tuple[str, Method] = ("reduced-counts", _reduced_counts)
             ) -> FacilityResult | None:
-    """CP-SAT while it may prove alone, then ``reduced-scip`` (see
+    """CP-SAT while it may prove alone, then ``reduced-counts`` (see
     :class:`PortfolioOptions`, ``prove_gap``): once the incumbent is near the bound,
-    reduced-cost fixing leaves SCIP a small model with a cutoff."""
+    reduced-cost fixing leaves SCIP a small model with a cutoff, or, when every cheaper
+    solution opens one of at most 3 counts, CP-SAT each count's class."""
     from circularopt.siting.cpsat import solve_cpsat
     first = solve_cpsat(problem, time_limit=ctx.remaining(), seed=ctx.seed,
                         workers=ctx.cpsat_workers, hint=ctx.incumbent(problem),
-                        on_solution=ctx.post, on_bound=ctx.post_bound,
-                        should_stop=lambda: _prove_now(ctx))
+                        hooks=ctx.hooks(problem, should_stop=lambda: _prove_now(ctx)))
     if ctx.stopped() or first.status in ("optimal", "infeasible") or ctx.remaining() < 2:
         return first
     ctx._out.put(("start", then[0], time.time(), None))
@@ -313,7 +329,8 @@ def _highs(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
 METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
                               "heuristic": _heuristic, "scip": _scip, "highs": _highs,
                               "reduced": _reduced, "reduced-scip": _reduced_scip,
-                              "staged": _staged, "split": _split,
+                              "reduced-counts": _reduced_counts, "staged": _staged,
+                              "staged-scip": _staged_scip, "split": _split,
                               "staged-split": _staged_split}
 """Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
 repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
@@ -321,9 +338,13 @@ repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
 ``heuristic`` (bound and repair heuristic only, a quarter of the time), ``scip`` and
 ``highs`` (MIP, incumbent as hint and cutoff), ``reduced`` (single source only:
 reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
-:mod:`circularopt.siting.reduced`), ``reduced-scip`` (the same with SCIP), ``staged``
-(single source only: CP-SAT, then ``reduced-scip`` once the incumbent is near the bound;
-:class:`PortfolioOptions` ``prove_gap``, ``prove_after``), ``split`` (single source
+:mod:`circularopt.siting.reduced`), ``reduced-scip`` (the same with SCIP),
+``reduced-counts`` (``reduced-scip`` handing over to CP-SAT per number of open
+facilities once the Lagrangian bound leaves at most 3 numbers for a cheaper solution,
+:class:`~circularopt.siting.cardinality.CountHandover`), ``staged``
+(single source only: CP-SAT, then ``reduced-counts`` once the incumbent is near the bound;
+:class:`PortfolioOptions` ``prove_gap``, ``prove_after``), ``staged-scip`` (``staged``
+with ``reduced-scip``, the default before the hand-over), ``split`` (single source
 only: split on the number of open facilities, :mod:`circularopt.siting.cardinality`),
 ``staged-split`` (``staged`` with ``split`` after CP-SAT)."""
 
@@ -332,8 +353,9 @@ def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
     """The methods run by default, in order.
 
     Up to :data:`~circularopt.siting.lagrangian.SMALL_PAIRS` pairs: ``staged`` (single
-    source only: CP-SAT, then ``reduced-scip`` near the bound; on Holmberg's set it
-    proved 66 of 71 at 60 s where ``cpsat`` in its place proved 57), ``lagrangian`` and
+    source only: CP-SAT, then ``reduced-counts`` near the bound; with ``reduced-scip``
+    there it proved 66-70 of Holmberg's 71 at 60 s, ``cpsat`` in its place 57),
+    ``lagrangian`` and
     ``scip``. Larger problems: ``lagrangian`` alone (as the default bench engine). There
     CP-SAT and the plain MIP found no incumbent on ``Lib_3_2`` and ``capa/b/c`` (100 x
     1,000) and their processes took CPU from the Lagrangian method (``docs/benchmarks.md``,
@@ -463,8 +485,8 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
     number("time_limit", time_limit, lo=0.0)
     methods = [m for m in opts.methods or default_methods(problem)
                if problem.single_source
-               or m not in ("cpsat", "reduced", "reduced-scip", "staged", "split",
-                            "staged-split")]
+               or m not in ("cpsat", "reduced", "reduced-scip", "reduced-counts", "staged",
+                            "staged-scip", "split", "staged-split")]
     start = time.time()
     board = _Board(problem, opts.relative_gap)
     ctx_mp = get_context("spawn")

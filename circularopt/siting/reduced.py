@@ -31,13 +31,18 @@ from circularopt.exceptions import InputError
 from circularopt.siting.cflp import (
     FacilityProblem,
     FacilityResult,
-    _fewest_facilities,
+    fewest_facilities,
     solve_mip,
 )
 from circularopt.siting.cpsat import solve_cpsat
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.lagrangian import LagrangianBound, lagrangian_bound, solve_lagrangian
 
-__all__ = ["Reduction", "cardinality_range", "reduce_problem", "solve_reduced"]
+__all__ = ["Handover", "Reduction", "cardinality_range", "reduce_problem", "solve_reduced"]
+
+Handover = Callable[[FacilityProblem, FacilityResult, LagrangianBound, float, SolveHooks],
+                    FacilityResult | None]
+"""``handover(problem, incumbent, bound, deadline, hooks)`` of :func:`solve_reduced`."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ def cardinality_range(problem: FacilityProblem, bound: LagrangianBound, upper: f
     """
     limit = upper + 1e-9 * max(1.0, abs(upper))
     cost = float(bound.multipliers.sum()) + np.cumsum(np.sort(bound.facility_value))
-    least = _fewest_facilities(problem.capacity, problem.total_demand)
+    least = fewest_facilities(problem.capacity, problem.total_demand)
     ok = np.flatnonzero(cost[least - 1:] <= limit) + least
     return (int(ok[0]), int(ok[-1])) if len(ok) else None
 
@@ -120,16 +125,6 @@ def _integral(problem: FacilityProblem) -> bool:
     finite = problem.cost[np.isfinite(problem.cost)]
     both = np.concatenate([finite, problem.fixed_cost])
     return bool(np.all(both == np.round(both)))
-
-
-@dataclass
-class _Hooks:
-    """What :func:`solve_reduced` reports to and reads from its caller."""
-
-    incumbent: Callable[[], FacilityResult | None]
-    on_solution: Callable[[FacilityResult], None]
-    on_bound: Callable[[float], None]
-    should_stop: Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -146,10 +141,8 @@ class _Prover:
 def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
                   workers: int = 4, linearization: int | None = 2,
                   iterations: int = 1500, prover: str = "cpsat", heuristics: bool = False,
-                  incumbent: Callable[[], FacilityResult | None] | None = None,
-                  on_solution: Callable[[FacilityResult], None] | None = None,
-                  on_bound: Callable[[float], None] | None = None,
-                  should_stop: Callable[[], bool] | None = None) -> FacilityResult:
+                  hooks: SolveHooks | None = None,
+                  handover: Handover | None = None) -> FacilityResult:
     """Solve a single-source CFLP by reduced-cost fixing and CP-SAT (module docstring).
 
     Parameters
@@ -174,12 +167,15 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
         cutoff there is often nothing left to find, and without them SCIP's bound rose
         further in the same CPU time (``docs/benchmarks.md``, *Siting portfolio*).
         Solutions SCIP reaches by branching are still returned.
-    incumbent
-        Returns the best solution known elsewhere (or ``None``); read before each
-        reduction.
-    on_solution, on_bound, should_stop
-        Called with each improving solution / each proven bound on the whole problem;
-        polled to stop early.
+    hooks
+        ``incumbent`` (the best solution known elsewhere) is read before each
+        reduction; ``on_solution`` / ``on_bound`` get each improving solution / proven
+        bound on the whole problem; ``should_stop`` is polled to stop early.
+    handover
+        Called after each re-optimisation of the multipliers as ``handover(problem,
+        incumbent, bound, deadline, hooks)``; a result ends the solve with it (its
+        solution if cheaper, its bound), ``None`` goes on
+        (e.g. :class:`~circularopt.siting.cardinality.CountHandover`).
 
     Returns
     -------
@@ -193,8 +189,7 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
                   heuristics)
     start = time.monotonic()
     deadline = start + time_limit
-    hooks = _Hooks(incumbent or (lambda: None), on_solution or (lambda _r: None),
-                   on_bound or (lambda _b: None), should_stop or (lambda: False))
+    hooks = hooks or SolveHooks()
     best = hooks.incumbent()
     if best is None or not best.has_solution:
         best = solve_lagrangian(problem, time_limit=max(1.0, 0.2 * time_limit), seed=seed,
@@ -214,6 +209,10 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
         multipliers = lb.multipliers
         bound = max(bound, min(lb.bound, best.cost))
         hooks.on_bound(bound)
+        taken = None if handover is None else handover(problem, best, lb, deadline, hooks)
+        if taken is not None:
+            best, bound = _take_over(best, bound, taken, info)
+            break
         best, bound, done = _reduced_step(problem, best, lb, bound, deadline, how, hooks,
                                           info)
         if done:
@@ -225,6 +224,17 @@ def solve_reduced(problem: FacilityProblem, *, time_limit: float = 60.0, seed: i
                           time.monotonic() - start, f"reduced-{prover}", info)
 
 
+def _take_over(best: FacilityResult, bound: float, taken: FacilityResult,
+               info: dict[str, object]) -> tuple[FacilityResult, float]:
+    """The incumbent and bound after a hand-over's answer ``taken``."""
+    if taken.has_solution and taken.cost < best.cost - 1e-9:
+        best = taken
+    if taken.bound is not None:
+        bound = max(bound, min(taken.bound, best.cost))
+    info["handover"] = {"method": taken.method, "status": taken.status, **taken.info}
+    return best, bound
+
+
 def _restart(found: list[FacilityResult], ub: float, bound: float) -> bool:
     """Whether a solution found closes a quarter of the gap: reducing again against it
     pays for re-optimising the multipliers."""
@@ -232,7 +242,7 @@ def _restart(found: list[FacilityResult], ub: float, bound: float) -> bool:
 
 
 def _reduced_step(problem: FacilityProblem, best: FacilityResult, lb: LagrangianBound,
-                  bound: float, deadline: float, how: _Prover, hooks: _Hooks,
+                  bound: float, deadline: float, how: _Prover, hooks: SolveHooks,
                   info: dict[str, object]) -> tuple[FacilityResult, float, bool]:
     """One reduction against ``best`` and one solve: the new best, bound, and whether to
     stop (proof, or the solver ran out of time without improving)."""
@@ -263,10 +273,11 @@ def _reduced_step(problem: FacilityProblem, best: FacilityResult, lb: Lagrangian
     else:
         res = solve_cpsat(red.problem, time_limit=limit, seed=how.seed,
                           workers=how.workers, hint=red.restrict(best), cutoff=cutoff,
-                          linearization=how.linearization, on_solution=post,
-                          on_bound=lambda b: hooks.on_bound(min(b, ub)),
-                          should_stop=lambda: hooks.should_stop()
-                          or _restart(found, ub, bound))
+                          linearization=how.linearization, hooks=SolveHooks(
+                              on_solution=post,
+                              on_bound=lambda b: hooks.on_bound(min(b, ub)),
+                              should_stop=lambda: hooks.should_stop()
+                              or _restart(found, ub, bound)))
     if res.status == "infeasible":  # no solution below the incumbent: it is optimal
         hooks.on_bound(ub)
         return best, ub, True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 
 import numpy as np
 import pytest
@@ -11,17 +12,21 @@ import pytest
 from circularopt.exceptions import InputError
 from circularopt.siting.cardinality import (
     Class,
-    _Hooks,
+    CountHandover,
     _State,
     count_bound,
     count_cover,
     slack,
     solve_count_cpsat,
     solve_count_scip,
+    solve_counts,
     solve_split,
 )
 from circularopt.siting.cflp import FacilityProblem, FacilityResult
+from circularopt.siting.hooks import SolveHooks
+from circularopt.siting.lagrangian import lagrangian_bound
 from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
+from circularopt.siting.reduced import solve_reduced
 from circularopt.siting.validate import validate_facility
 from tests.siting.conftest import best_by_count, brute_force
 
@@ -121,8 +126,7 @@ def test_split_finds_an_optimum_above_the_fewest_facilities(wide: FacilityProble
 def _state(problem: FacilityProblem, classes: list[Class]) -> _State:
     best = FacilityResult((0, 1), np.zeros((problem.m, problem.n)), 40.0, "feasible", None,
                           0.0, "given")
-    hooks = _Hooks(lambda: None, lambda _r: None, lambda _b: None, lambda: False)
-    return _State(problem, best, classes, math.inf, hooks, "cpsat", 0, 1, True)
+    return _State(problem, best, classes, math.inf, SolveHooks(), "cpsat", 0, 1, True)
 
 
 def test_proof_needs_every_class_closed(tight: FacilityProblem) -> None:
@@ -143,6 +147,81 @@ def test_split_rejects_multi_source(tight: FacilityProblem) -> None:
 
 @pytest.mark.parametrize("method", ["split", "staged-split"])
 def test_portfolio_runs_split(method: str, wide: FacilityProblem) -> None:
+    res = solve_portfolio(wide, time_limit=30.0,
+                          options=PortfolioOptions(methods=(method,), workers=1,
+                                                   cpsat_workers=1))
+    assert res.status == "optimal" and not res.info["errors"]
+    assert res.cost == pytest.approx(brute_force(wide))
+
+
+def _spread(problem: FacilityProblem, where: list[int]) -> FacilityResult:
+    assign = np.zeros((problem.m, problem.n))
+    assign[where, range(problem.n)] = 1.0
+    opened = tuple(sorted(set(where)))
+    return FacilityResult(opened, assign, problem.solution_cost(opened, assign), "feasible",
+                          None, 0.0, "given")
+
+
+@pytest.mark.parametrize("prover", ["cpsat", "scip"])
+def test_counts_find_and_prove_the_optimum_from_a_poor_incumbent(
+        prover: str, wide: FacilityProblem) -> None:
+    poor = _spread(wide, [3, 3, 3, 3, 2, 2])  # 5 + 36 + 5 + 2 = 48; the optimum 21
+    found: list[float] = []
+    res = solve_counts(wide, 2, 4, incumbent=poor, time_limit=20.0, prover=prover,
+                       hooks=SolveHooks(on_solution=lambda r: found.append(r.cost)))
+    assert res.status == "optimal" and res.method == "counts"
+    assert res.cost == pytest.approx(21.0) and min(found) == pytest.approx(21.0)
+    assert validate_facility(wide, res).ok
+    assert [c["k"] for c in res.info["classes"]] == ["4", "3", "2"]  # most first
+
+
+def test_counts_prove_a_given_optimum(wide: FacilityProblem) -> None:
+    best = _spread(wide, [0, 0, 1, 1, 2, 2])
+    res = solve_counts(wide, 3, 3, incumbent=best, time_limit=20.0)
+    assert res.status == "optimal" and res.cost == pytest.approx(21.0)
+    assert res.bound == pytest.approx(21.0)
+
+
+def test_counts_reject_an_empty_range(wide: FacilityProblem) -> None:
+    with pytest.raises(InputError, match="counts"):
+        solve_counts(wide, 3, 2, incumbent=_spread(wide, [0, 0, 1, 1, 2, 2]))
+
+
+def test_handover_only_for_a_narrow_range_and_full_packings(wide: FacilityProblem) -> None:
+    poor = _spread(wide, [3, 3, 3, 3, 2, 2])  # every cheaper solution: 2..4 open
+    bound = lagrangian_bound(wide, upper=poor.cost)
+    assert CountHandover(most_classes=2, min_fill=0.0)(wide, poor, bound, math.inf,
+                                                       SolveHooks()) is None
+    # 2 open leave 20 - 18 = 2 unused (0.8 full): handed over at min_fill 0.75, not 0.9
+    assert CountHandover(most_classes=3, min_fill=0.9)(wide, poor, bound, math.inf,
+                                                       SolveHooks()) is None
+    res = CountHandover(most_classes=3, min_fill=0.75)(wide, poor, bound,
+                                                      time.monotonic() + 20.0, SolveHooks())
+    assert res is not None and res.status == "optimal"
+    assert res.cost == pytest.approx(21.0)
+
+
+def test_solve_reduced_hands_over_to_the_counts(wide: FacilityProblem) -> None:
+    poor = _spread(wide, [3, 3, 3, 3, 2, 2])
+    res = solve_reduced(wide, time_limit=20.0, prover="scip",
+                        handover=CountHandover(),
+                        hooks=SolveHooks(incumbent=lambda: poor))
+    assert res.status == "optimal" and res.cost == pytest.approx(21.0)
+    assert res.info["handover"]["method"] == "counts"
+    assert not res.info["reductions"]  # the whole reduced problem was never solved
+
+
+def test_handover_rejects_bad_settings() -> None:
+    with pytest.raises(InputError, match="most_classes"):
+        CountHandover(most_classes=0)
+    with pytest.raises(InputError, match="prover"):
+        CountHandover(prover="gurobi")
+    with pytest.raises(InputError, match="min_fill"):
+        CountHandover(min_fill=1.5)
+
+
+@pytest.mark.parametrize("method", ["reduced-counts", "staged-scip"])
+def test_portfolio_runs_the_counts_methods(method: str, wide: FacilityProblem) -> None:
     res = solve_portfolio(wide, time_limit=30.0,
                           options=PortfolioOptions(methods=(method,), workers=1,
                                                    cpsat_workers=1))

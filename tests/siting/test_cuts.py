@@ -15,6 +15,7 @@ from circularopt.siting.cflp import (
     _modelled,
     solve_mip,
 )
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.lagrangian import lagrangian_bound
 from circularopt.siting.reduced import cardinality_range
 from tests.siting.conftest import best_by_count
@@ -109,6 +110,7 @@ def test_reduced_scip_prover_with_and_without_heuristics(
     poor = FacilityResult((0, 1, 3), assign, four.solution_cost((0, 1, 3), assign),
                           "feasible", None, 0.0, "test")
     res = reduced.solve_reduced(four, time_limit=20.0, prover="scip",
-                                heuristics=heuristics, incumbent=lambda: poor)
+                                heuristics=heuristics,
+                                hooks=SolveHooks(incumbent=lambda: poor))
     assert res.status == "optimal" and res.cost == pytest.approx(38.0)
     assert seen and set(seen) == {heuristics}

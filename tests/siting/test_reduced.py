@@ -7,6 +7,7 @@ import pytest
 
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.lagrangian import SMALL_PAIRS, lagrangian_bound
 from circularopt.siting.portfolio import PortfolioOptions, default_methods, solve_portfolio
 from circularopt.siting.reduced import reduce_problem, solve_reduced
@@ -44,7 +45,8 @@ def test_reduce_below_the_bound_leaves_nothing(tight: FacilityProblem) -> None:
 
 def test_solve_reduced_proves_the_optimum(far: FacilityProblem) -> None:
     bounds: list[float] = []
-    res = solve_reduced(far, time_limit=20.0, workers=1, on_bound=bounds.append)
+    res = solve_reduced(far, time_limit=20.0, workers=1,
+                        hooks=SolveHooks(on_bound=bounds.append))
     assert res.status == "optimal"
     assert res.cost == pytest.approx(brute_force(far))
     assert res.bound == pytest.approx(res.cost)
@@ -56,7 +58,8 @@ def test_solve_reduced_proves_a_given_optimal_incumbent(tight: FacilityProblem) 
     """Started from the optimum (as another method would hand it over), the cutoff model
     below it is infeasible: the incumbent is proven."""
     first = solve_reduced(tight, time_limit=20.0, workers=1)
-    res = solve_reduced(tight, time_limit=20.0, workers=1, incumbent=lambda: first)
+    res = solve_reduced(tight, time_limit=20.0, workers=1,
+                        hooks=SolveHooks(incumbent=lambda: first))
     assert res.status == "optimal" and res.cost == pytest.approx(first.cost)
     assert res.assignment.tolist() == first.assignment.tolist()
 

@@ -12,6 +12,7 @@ from circularopt.bench.facility import solve_facility
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem
 from circularopt.siting.cpsat import solve_cpsat
+from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.portfolio import PortfolioContext, PortfolioOptions, solve_portfolio
 from circularopt.siting.portfolio import _prove_now as prove_now
 from circularopt.siting.validate import validate_facility
@@ -38,7 +39,7 @@ def test_cpsat_polls_should_stop_without_a_solution(packed: FacilityProblem) -> 
         calls.append(time.monotonic())
         return True
 
-    res = solve_cpsat(packed, time_limit=60.0, workers=1, should_stop=stop)
+    res = solve_cpsat(packed, time_limit=60.0, workers=1, hooks=SolveHooks(should_stop=stop))
     assert calls
     assert res.status in ("feasible", "no_solution")
 
@@ -76,7 +77,7 @@ def test_staged_hands_over_and_proves(tight: FacilityProblem) -> None:
         methods=("staged",), workers=1, prove_after=0.0))
     assert res.status == "optimal"
     assert res.cost == pytest.approx(brute_force(tight))
-    assert res.info["proved_by"] in {"staged", "reduced-scip"}
+    assert res.info["proved_by"] in {"staged", "reduced-counts"}
     assert validate_facility(tight, res).ok
 
 
@@ -84,7 +85,7 @@ def test_staged_on_a_packed_case_is_valid(packed: FacilityProblem) -> None:
     res = solve_portfolio(packed, time_limit=30.0, options=PortfolioOptions(
         methods=("staged", "lagrangian"), prove_after=0.0))
     assert res.info["errors"] == {}
-    assert "reduced-scip" in res.info["methods"]
+    assert "reduced-counts" in res.info["methods"]
     assert validate_facility(packed, res).ok
     assert res.bound is not None and res.bound <= res.cost + 1e-6
 
@@ -92,7 +93,7 @@ def test_staged_on_a_packed_case_is_valid(packed: FacilityProblem) -> None:
 def test_bench_engine_names_methods(tight: FacilityProblem) -> None:
     res = solve_facility(tight, engine="portfolio:staged+scip", time_limit=60.0)
     assert res.cost == pytest.approx(brute_force(tight))
-    assert set(res.info["methods"]) <= {"staged", "scip", "reduced-scip"}
+    assert set(res.info["methods"]) <= {"staged", "scip", "reduced-counts"}
     with pytest.raises(InputError, match="nope"):
         solve_facility(tight, engine="portfolio:staged+nope")
     with pytest.raises(InputError, match="portfolio:"):
