@@ -1,0 +1,323 @@
+r"""Prove one count class of a single-source CFLP by Lagrangian branch-and-bound on ``y``.
+
+The solutions opening exactly :math:`k` facilities (a *class*, see
+:mod:`~circularopt.siting.cardinality`) are searched depth first over the open set
+:math:`Y`. At every node some facilities are fixed open or closed; its bound is the
+Lagrangian relaxation of the assignment rows,
+
+.. math::
+
+    L(\lambda) = \sum_j \lambda_j + \min \Big\{ \sum_i v_i(\lambda) y_i :
+    \sum_i y_i = k,\ y \text{ respects the node} \Big\},
+
+with :math:`v_i` the fixed cost plus facility :math:`i`'s 0-1 knapsack over the
+customers at reduced costs :math:`c_{ij} - \lambda_j`, its load kept in the band of
+:func:`~circularopt.siting.cardinality.slack` (Holmberg, Ronnqvist & Yuan 1999 branch
+this way). The multipliers are re-optimised in each node by subgradient, starting from
+the parent's. A node whose bound reaches the cutoff (below the incumbent's cost
+``upper``; ``upper - 1`` for integer data) is closed; otherwise the search branches on
+the free facility whose open and closed children have the highest smaller bound at
+the node's multipliers (both children closed at once are skipped). A leaf (every
+facility fixed) is a generalized assignment problem; when its bound does not close it,
+CP-SAT solves it below the cutoff, and a solution found lowers the cutoff.
+
+A class counts the facilities *open* (:math:`y_i = 1`, paying :math:`f_i`), which may
+include an empty one, so a solution returned keeps all :math:`k` open.
+
+Why the proof holds: every solution of the class lies in exactly one leaf of the tree;
+each bound is a Lagrangian bound of the node's solutions, so a closed node holds none
+below the cutoff. When the search ends, the best solution found is the cheapest of the
+class below ``upper``, or none exists.
+
+Why it is hand-written: OR-Tools, SCIP and HiGHS have no Lagrangian branch-and-bound;
+this one re-uses the subgradient pieces of :mod:`~circularopt.siting.cardinality`.
+
+Caveats: each node costs tens of 0-1 knapsack tables (capacity x customers x
+facilities), so the search pays where the tree is small: tight classes whose fixed-``Y``
+bounds are far above the relaxation's (measurements: ``docs/benchmarks.md``, *Siting
+portfolio*). Exact knapsacks need integer demands and capacities (otherwise rounded, a
+weaker but valid bound).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from circularopt._validate import integer
+from circularopt.exceptions import InputError
+from circularopt.siting.cardinality import (
+    _band_knapsacks,
+    _floors,
+    count_cover,
+    slack,
+    solve_count_cpsat,
+)
+from circularopt.siting.cflp import FacilityProblem, FacilityResult
+from circularopt.siting.lagrangian import _unit_weights
+from circularopt.stop import MaxRuntime
+
+__all__ = ["ClassProof", "prove_class"]
+
+
+@dataclass(frozen=True)
+class ClassProof:
+    """What :func:`prove_class` established about the solutions opening ``k`` facilities.
+
+    Parameters
+    ----------
+    k
+        The class.
+    proven
+        The search ended: ``solution`` is the cheapest of the class below the ``upper``
+        given, or (``None``) no solution of the class costs less than it.
+    solution
+        The cheapest solution found below ``upper`` (``None`` if none was found).
+    bound
+        A lower bound on the class's solutions below ``upper`` (``upper`` when proven
+        without a solution).
+    nodes, leaves
+        Nodes bounded; leaves handed to the assignment solver.
+    seconds
+        Time used, on the clock of the budget.
+    """
+
+    k: int
+    proven: bool
+    solution: FacilityResult | None
+    bound: float
+    nodes: int
+    leaves: int
+    seconds: float
+
+
+@dataclass
+class _Search:
+    """The problem's data, the cutoff and the counters while the search runs."""
+
+    problem: FacilityProblem
+    k: int
+    upper: float
+    integral: bool
+    weights: np.ndarray
+    cap: np.ndarray
+    floor: np.ndarray
+    c: np.ndarray
+    iterations: int
+    budget: MaxRuntime
+    should_stop: Callable[[], bool]
+    best: FacilityResult | None = None
+    nodes: int = 0
+    leaves: int = 0
+
+    def closes(self, bound: float) -> bool:
+        """Whether no solution with cost >= ``bound`` is below the cutoff."""
+        ub = self.upper
+        return bound > ub - 1.0 + 1e-6 if self.integral else \
+            bound >= ub - 1e-9 * max(1.0, abs(ub))
+
+    def stopped(self) -> bool:
+        return self.budget() or self.should_stop()
+
+
+def _node_values(s: _Search, lam: np.ndarray, fixed: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Knapsack choices ``x`` and values ``v`` at ``lam`` (rows fixed closed: ``v = inf``),
+    and the node's bound."""
+    rows = np.flatnonzero(fixed != 0)
+    m = s.problem.m
+    x, v = np.zeros((m, s.problem.n)), np.full(m, math.inf)
+    xr, val = _band_knapsacks(s.c[rows] - lam[None, :], s.weights, s.floor[rows],
+                              s.cap[rows])
+    x[rows], v[rows] = xr, s.problem.fixed_cost[rows] + val
+    _y, yval = count_cover(np.where(np.isfinite(v), v, 1e30), s.problem.capacity,
+                           s.problem.total_demand, s.k, s.k, fixed=fixed)
+    return x, v, float(lam.sum()) + yval if yval < 1e29 else math.inf
+
+
+def node_bound(s: _Search, fixed: np.ndarray, lam: np.ndarray
+               ) -> tuple[float, np.ndarray, np.ndarray]:
+    """Subgradient from ``lam`` at one node: the best bound, its multipliers and values.
+
+    Polyak's step towards the cutoff; stops at ``s.iterations``, when the bound closes
+    the node, or after 8 iterations without a better bound.
+    """
+    best, alpha, stall = -math.inf, 0.5, 0
+    best_lam, best_v = lam, np.zeros(s.problem.m)
+    for _ in range(s.iterations):
+        x, v, bound = _node_values(s, lam, fixed)
+        if bound > best + 1e-9 * max(1.0, abs(best) if math.isfinite(best) else 1.0):
+            best, best_lam, best_v, stall = bound, lam, v, 0
+        else:
+            stall += 1
+            alpha, stall = (alpha / 2.0, 0) if stall >= 4 else (alpha, stall)
+        if s.closes(best) or alpha < 0.02:
+            break
+        safe = np.where(np.isfinite(v), v, 1e30)
+        y, _ = count_cover(safe, s.problem.capacity, s.problem.total_demand, s.k, s.k,
+                           fixed=fixed)
+        g = 1.0 - (x * y[:, None]).sum(axis=0)
+        norm = float((g * g).sum())
+        if norm < 1e-12:
+            break
+        lam = lam + alpha * max(s.upper - bound, 1e-9 * abs(s.upper)) / norm * g
+    return best, best_lam, best_v
+
+
+def _branch(s: _Search, fixed: np.ndarray, lam: np.ndarray, v: np.ndarray
+            ) -> list[np.ndarray]:
+    """Children of a node, the one less likely to close pushed first (searched last)."""
+    base = float(lam.sum())
+    safe = np.where(np.isfinite(v), v, 1e30)
+    best_key, kids = -math.inf, []
+    for i in np.flatnonzero(fixed < 0):
+        pair = []
+        for to in (1, 0):
+            child = fixed.copy()
+            child[i] = to
+            val = count_cover(safe, s.problem.capacity, s.problem.total_demand, s.k, s.k,
+                              fixed=child)[1]
+            pair.append((base + val if val < 1e29 else math.inf, child))
+        key = min(pair[0][0], pair[1][0])
+        if key > best_key:
+            best_key, kids = key, pair
+    open_kids = [(bound, child) for bound, child in kids if not s.closes(bound)]
+    return [child for _b, child in sorted(open_kids, key=lambda bc: -bc[0])]
+
+
+def _leaf(s: _Search, fixed: np.ndarray) -> None:
+    """Solve the assignment problem of a fixed open set below the cutoff."""
+    opened = np.flatnonzero(fixed == 1)
+    p = s.problem
+    sub = FacilityProblem(fixed_cost=p.fixed_cost[opened], capacity=p.capacity[opened],
+                          demand=p.demand, cost=p.cost[opened], single_source=True,
+                          name=p.name)
+    cutoff = s.upper - 1.0 if s.integral else s.upper - 1e-6 * max(1.0, abs(s.upper))
+    s.leaves += 1
+    res = solve_count_cpsat(sub, len(opened), len(opened),
+                            time_limit=max(0.1, s.budget.left()), workers=1,
+                            cutoff=cutoff, slack=slack(p.capacity, p.total_demand, s.k),
+                            should_stop=s.should_stop)
+    if res.status not in ("optimal", "infeasible"):
+        raise _OutOfTimeError
+    if res.has_solution:
+        assign = np.zeros((p.m, p.n))
+        assign[opened] = res.assignment
+        chosen = tuple(int(i) for i in opened)
+        s.best = FacilityResult(chosen, assign, p.solution_cost(chosen, assign), "optimal",
+                                None, 0.0, "enumerate")
+        s.upper = s.best.cost
+
+
+class _OutOfTimeError(Exception):
+    """The budget ran out inside a node."""
+
+
+def _search(s: _Search, lam: np.ndarray) -> float:
+    """Depth-first search of the class; the least bound of the nodes left open (``inf``
+    when the tree is exhausted)."""
+    stack: list[tuple[np.ndarray, np.ndarray]] = [(np.full(s.problem.m, -1), lam)]
+    while stack:
+        if s.stopped():
+            return _open_bound(s, stack)
+        fixed, lam = stack.pop()
+        s.nodes += 1
+        bound, lam, v = node_bound(s, fixed, lam)
+        if s.closes(bound):
+            continue
+        leaf = _completed(fixed, s.k)
+        if leaf is not None:
+            try:
+                _leaf(s, leaf)
+            except _OutOfTimeError:
+                stack.append((fixed, lam))
+                return _open_bound(s, stack)
+            continue
+        stack.extend((child, lam) for child in _branch(s, fixed, lam, v))
+    return math.inf
+
+
+def _completed(fixed: np.ndarray, k: int) -> np.ndarray | None:
+    """The open set a node leaves no choice about (``None`` if it does)."""
+    opened, free = int((fixed == 1).sum()), int((fixed < 0).sum())
+    if opened == k:
+        return np.where(fixed < 0, 0, fixed)
+    if opened + free == k:
+        return np.where(fixed < 0, 1, fixed)
+    return None
+
+
+def _open_bound(s: _Search, stack: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """A bound on the nodes left: each at its parent's multipliers."""
+    return min(node_bound_at(s, fixed, lam) for fixed, lam in stack)
+
+
+def node_bound_at(s: _Search, fixed: np.ndarray, lam: np.ndarray) -> float:
+    """The node's bound at ``lam`` (no subgradient)."""
+    return _node_values(s, lam, fixed)[2]
+
+
+def prove_class(problem: FacilityProblem, k: int, upper: float, *,
+                multipliers: np.ndarray | None = None, time_limit: float = 60.0,
+                clock: str = "wall", node_iterations: int = 40,
+                should_stop: Callable[[], bool] | None = None) -> ClassProof:
+    """Find the cheapest solution opening ``k`` facilities below ``upper``, or prove none.
+
+    Parameters
+    ----------
+    problem
+        A single-source problem with integer demands and capacities of a size the
+        Lagrangian method handles.
+    k
+        Facilities open (the class).
+    upper
+        The incumbent's cost (``inf``: none).
+    multipliers
+        Starting multipliers of the assignment rows (e.g. those of
+        :func:`~circularopt.siting.cardinality.count_bound` for the class).
+    time_limit, clock
+        The budget: seconds on the ``"wall"`` or ``"cpu"`` clock
+        (:class:`~circularopt.stop.MaxRuntime`).
+    node_iterations
+        Most subgradient iterations per node.
+    should_stop
+        Polled between nodes to stop early.
+
+    Returns
+    -------
+    ClassProof
+        ``proven`` when the tree was exhausted within the budget.
+    """
+    if not problem.single_source:
+        raise InputError("problem.single_source", False, "a single-source problem")
+    integer("k", k, lo=1, hi=problem.m)
+    if not (isinstance(upper, int | float) and upper == upper):
+        raise InputError("upper", upper, "a number or inf")
+    budget = MaxRuntime(time_limit, clock)
+    units = _unit_weights(problem)
+    if units is None:
+        raise InputError("problem", f"{problem.m} x {problem.n}", "knapsack tables of a "
+                         "size the Lagrangian method handles")
+    cap = float(problem.fixed_cost.sum() + np.nanmax(
+        np.where(np.isfinite(problem.cost), problem.cost, np.nan), axis=0).sum()) + 1.0
+    c = np.where(np.isfinite(problem.cost), problem.cost, 1e3 * max(cap, 1.0))
+    s = _Search(problem, k, min(cap, upper),
+                _integral(problem), units[0], units[1], _floors(problem, k, units), c,
+                integer("node_iterations", node_iterations, lo=1), budget,
+                should_stop or (lambda: False))
+    lam = (c + (problem.fixed_cost / np.maximum(problem.capacity, 1e-12))[:, None]
+           * problem.demand[None, :]).min(axis=0) if multipliers is None \
+        else np.asarray(multipliers, dtype=float)
+    left = _search(s, lam)
+    proven = not math.isfinite(left)
+    bound = s.upper if proven else min(left, s.upper)
+    return ClassProof(k, proven, s.best, bound, s.nodes, s.leaves, budget.elapsed())
+
+
+def _integral(problem: FacilityProblem) -> bool:
+    finite = problem.cost[np.isfinite(problem.cost)]
+    both = np.concatenate([finite, problem.fixed_cost])
+    return bool(np.all(both == np.round(both)))

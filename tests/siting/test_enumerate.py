@@ -1,0 +1,127 @@
+"""Tests for the class prover (Lagrangian branch-and-bound on the open set)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from circularopt.exceptions import InputError
+from circularopt.siting.cflp import FacilityProblem
+from circularopt.siting.enumerate import prove_class
+
+
+def best_by_open(problem: FacilityProblem) -> dict[int, float]:
+    """Cheapest solution with exactly ``k`` facilities open (paying their fixed costs,
+    empty ones allowed), for each ``k``, by trying every assignment."""
+    best: dict[int, float] = {}
+    for where in itertools.product(range(problem.m), repeat=problem.n):
+        load = np.zeros(problem.m)
+        np.add.at(load, list(where), problem.demand)
+        if (load > problem.capacity + 1e-9).any():
+            continue
+        used = sorted(set(where))
+        cost = float(problem.fixed_cost[used].sum()
+                     + problem.cost[list(where), range(problem.n)].sum())
+        spare = np.sort(np.delete(problem.fixed_cost, used))
+        for k in range(len(used), problem.m + 1):
+            total = cost + float(spare[:k - len(used)].sum())
+            best[k] = min(best.get(k, math.inf), total)
+    return best
+
+
+@pytest.fixture
+def four() -> FacilityProblem:
+    """4 facilities of capacity 12, 7 customers with demands 2-5 (total 23): two
+    facilities hold the demand only when packed 96% full."""
+    cost = np.array([[3, 9, 4, 8, 2, 7, 5],
+                     [8, 2, 7, 3, 9, 4, 6],
+                     [5, 6, 2, 9, 4, 3, 8],
+                     [7, 4, 8, 2, 6, 9, 1]], dtype=float)
+    return FacilityProblem(fixed_cost=[9.0, 11.0, 10.0, 12.0], capacity=[12.0] * 4,
+                           demand=[5.0, 4.0, 3.0, 4.0, 2.0, 3.0, 2.0], cost=cost,
+                           single_source=True, name="four")
+
+
+def test_brute_force_of_the_fixture_by_hand(four: FacilityProblem) -> None:
+    """The brute force's classes: 2, 3 and 4 facilities open, none with 1 (12 < 23)."""
+    best = best_by_open(four)
+    assert set(best) == {2, 3, 4}
+    assert best[3] < best[4]
+
+
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_finds_the_class_optimum_from_no_incumbent(four: FacilityProblem, k: int) -> None:
+    proof = prove_class(four, k, math.inf, time_limit=30)
+    assert proof.proven
+    assert proof.solution is not None
+    assert proof.solution.cost == pytest.approx(best_by_open(four)[k])
+    assert len(proof.solution.open_facilities) == k
+    assert four.solution_cost(proof.solution.open_facilities,
+                              proof.solution.assignment) == proof.solution.cost
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_improves_an_incumbent_above_the_class_optimum(four: FacilityProblem,
+                                                       k: int) -> None:
+    opt = best_by_open(four)[k]
+    proof = prove_class(four, k, opt + 2.0, time_limit=30)
+    assert proof.proven
+    assert proof.solution is not None and proof.solution.cost == pytest.approx(opt)
+
+
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_reports_none_below_the_class_optimum(four: FacilityProblem, k: int) -> None:
+    opt = best_by_open(four)[k]
+    proof = prove_class(four, k, opt, time_limit=30)
+    assert proof.proven
+    assert proof.solution is None
+    assert proof.bound == opt
+
+
+def test_class_without_solutions_is_proven_empty(four: FacilityProblem) -> None:
+    proof = prove_class(four, 1, math.inf, time_limit=30)
+    assert proof.proven and proof.solution is None
+
+
+def test_random_tight_cases_match_the_brute_force() -> None:
+    """Eight random tight cases (capacities 5% above half the demand), every class,
+    incumbents at, above and without the class optimum."""
+    rng = np.random.default_rng(7)
+    for _ in range(8):
+        d = rng.integers(2, 6, 7).astype(float)
+        problem = FacilityProblem(rng.integers(5, 15, 4).astype(float),
+                                  np.full(4, math.ceil(d.sum() / 2 * 1.05)), d,
+                                  rng.integers(1, 20, (4, 7)).astype(float),
+                                  single_source=True)
+        for k, opt in best_by_open(problem).items():
+            for upper in (opt, opt + 3.0, math.inf):
+                proof = prove_class(problem, k, upper, time_limit=30)
+                got = None if proof.solution is None else proof.solution.cost
+                assert proof.proven
+                assert got == (opt if opt < upper else None)
+
+
+def test_tight_fixture_of_the_conftest(tight: FacilityProblem) -> None:
+    """All three bins of 10 for the demand 24: the class 3 optimum."""
+    proof = prove_class(tight, 3, math.inf, time_limit=30)
+    assert proof.proven and proof.solution is not None
+    assert proof.solution.cost == pytest.approx(best_by_open(tight)[3])
+
+
+def test_stops_when_asked_and_reports_not_proven(four: FacilityProblem) -> None:
+    proof = prove_class(four, 2, math.inf, time_limit=30, should_stop=lambda: True)
+    assert not proof.proven
+    assert proof.nodes == 0
+
+
+def test_rejects_multi_source_and_bad_counts(four: FacilityProblem) -> None:
+    multi = FacilityProblem(four.fixed_cost, four.capacity, four.demand, four.cost)
+    with pytest.raises(InputError):
+        prove_class(multi, 2, math.inf)
+    with pytest.raises(InputError):
+        prove_class(four, 5, math.inf)
+    with pytest.raises(InputError):
+        prove_class(four, 2, float("nan"))
