@@ -11,15 +11,16 @@ Lagrangian relaxation of the assignment rows,
     \sum_i y_i = k,\ y \text{ respects the node} \Big\},
 
 with :math:`v_i` the fixed cost plus facility :math:`i`'s 0-1 knapsack over the
-customers at reduced costs :math:`c_{ij} - \lambda_j`, its load kept in the band of
-:func:`~circularopt.siting.cardinality.slack` (Holmberg, Ronnqvist & Yuan 1999 branch
-this way). The multipliers are re-optimised in each node by subgradient, starting from
-the parent's. A node whose bound reaches the cutoff (below the incumbent's cost
-``upper``; ``upper - 1`` for integer data) is closed; otherwise the search branches on
-the free facility whose open and closed children have the highest smaller bound at
-the node's multipliers (both children closed at once are skipped). A leaf (every
-facility fixed) is a generalized assignment problem; when its bound does not close it,
-CP-SAT solves it below the cutoff, and a solution found lowers the cutoff.
+customers at reduced costs :math:`c_{ij} - \lambda_j` (OR-Tools' knapsack solver on the
+customers with a negative one; Holmberg, Ronnqvist & Yuan 1999 branch this way). The
+multipliers are re-optimised in each node by subgradient, starting from the parent's. A
+node whose bound reaches the cutoff (below the incumbent's cost ``upper``; ``upper - 1``
+for integer data) is closed; otherwise the search branches on the free facility whose
+open and closed children have the highest smaller bound at the node's multipliers, after
+fixing every facility one of whose children closes (*probing*). A leaf (every facility
+fixed) is a generalized assignment problem; when its bound does not close it, CP-SAT
+solves it below the cutoff (with the band rows of
+:func:`~circularopt.siting.cardinality.slack`), and a solution found lowers the cutoff.
 
 A class counts the facilities *open* (:math:`y_i = 1`, paying :math:`f_i`), which may
 include an empty one, so a solution returned keeps all :math:`k` open.
@@ -30,28 +31,30 @@ below the cutoff. When the search ends, the best solution found is the cheapest 
 class below ``upper``, or none exists.
 
 Why it is hand-written: OR-Tools, SCIP and HiGHS have no Lagrangian branch-and-bound;
-this one re-uses the subgradient pieces of :mod:`~circularopt.siting.cardinality`.
+the knapsacks are OR-Tools' and the count choice is
+:func:`~circularopt.siting.cardinality.count_cover`.
 
-Caveats: each node costs tens of 0-1 knapsack tables (capacity x customers x
-facilities), so the search pays where the tree is small: tight classes whose fixed-``Y``
+Caveats: each node runs up to ``node_iterations`` subgradient steps of one knapsack per
+facility, so the search pays where the tree is small: tight classes whose fixed-``Y``
 bounds are far above the relaxation's (measurements: ``docs/benchmarks.md``, *Siting
-portfolio*). Exact knapsacks need integer demands and capacities (otherwise rounded, a
-weaker but valid bound).
+portfolio*). Demands and capacities are rounded to integer units as in
+:mod:`~circularopt.siting.lagrangian` and the reduced costs up to :data:`_SCALE` units
+(both weaken the bound, never invalidate it). The node knapsacks have no band floor (the
+class's least load); measured, it changed nothing at :math:`k_{min}` (``docs``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from ortools.algorithms.python import knapsack_solver
 
 from circularopt._validate import integer
 from circularopt.exceptions import InputError
 from circularopt.siting.cardinality import (
-    _band_knapsacks,
-    _floors,
     count_cover,
     slack,
     solve_count_cpsat,
@@ -104,11 +107,13 @@ class _Search:
     integral: bool
     weights: np.ndarray
     cap: np.ndarray
-    floor: np.ndarray
     c: np.ndarray
     iterations: int
     budget: MaxRuntime
     should_stop: Callable[[], bool]
+    solver: knapsack_solver.KnapsackSolver = field(default_factory=lambda: (
+        knapsack_solver.KnapsackSolver(
+            knapsack_solver.SolverType.KNAPSACK_DYNAMIC_PROGRAMMING_SOLVER, "node")))
     best: FacilityResult | None = None
     nodes: int = 0
     leaves: int = 0
@@ -130,12 +135,34 @@ def _node_values(s: _Search, lam: np.ndarray, fixed: np.ndarray
     rows = np.flatnonzero(fixed != 0)
     m = s.problem.m
     x, v = np.zeros((m, s.problem.n)), np.full(m, math.inf)
-    xr, val = _band_knapsacks(s.c[rows] - lam[None, :], s.weights, s.floor[rows],
-                              s.cap[rows])
-    x[rows], v[rows] = xr, s.problem.fixed_cost[rows] + val
+    r = s.c - lam[None, :]
+    for i in rows:
+        x[i], val = _knapsack(s.solver, r[i], s.weights, int(s.cap[i]))
+        v[i] = s.problem.fixed_cost[i] + val
     _y, yval = count_cover(np.where(np.isfinite(v), v, 1e30), s.problem.capacity,
                            s.problem.total_demand, s.k, s.k, fixed=fixed)
     return x, v, float(lam.sum()) + yval if yval < 1e29 else math.inf
+
+
+_SCALE = 1e6
+"""Reduced costs are rounded to this many units per cost unit for the knapsack solver."""
+
+
+def _knapsack(solver: knapsack_solver.KnapsackSolver, r: np.ndarray, w: np.ndarray,
+              cap: int) -> tuple[np.ndarray, float]:
+    """``min r x`` with ``w x <= cap``, ``x`` binary, by OR-Tools' knapsack solver over
+    the items with ``r < 0``: the choice and a lower bound on the value (profits
+    rounded up)."""
+    items = np.flatnonzero((r < 0) & (w <= cap))
+    x = np.zeros(len(r))
+    if len(items) == 0:
+        return x, 0.0
+    profit = np.ceil(-r[items] * _SCALE).astype(np.int64)
+    solver.init(profit.tolist(), [w[items].astype(np.int64).tolist()], [cap])
+    value = solver.solve()
+    chosen = [t for t in range(len(items)) if solver.best_solution_contains(t)]
+    x[items[chosen]] = 1.0
+    return x, -value / _SCALE
 
 
 def node_bound(s: _Search, fixed: np.ndarray, lam: np.ndarray
@@ -167,25 +194,48 @@ def node_bound(s: _Search, fixed: np.ndarray, lam: np.ndarray
     return best, best_lam, best_v
 
 
+def _probe(s: _Search, fixed: np.ndarray, base: float, safe: np.ndarray, i: int
+           ) -> tuple[float, float]:
+    """The bounds at the node's multipliers with facility ``i`` open, and closed."""
+    out = []
+    for to in (1, 0):
+        child = fixed.copy()
+        child[i] = to
+        val = count_cover(safe, s.problem.capacity, s.problem.total_demand, s.k, s.k,
+                          fixed=child)[1]
+        out.append(base + val if val < 1e29 else math.inf)
+    return out[0], out[1]
+
+
 def _branch(s: _Search, fixed: np.ndarray, lam: np.ndarray, v: np.ndarray
             ) -> list[np.ndarray]:
-    """Children of a node, the one less likely to close pushed first (searched last)."""
-    base = float(lam.sum())
-    safe = np.where(np.isfinite(v), v, 1e30)
-    best_key, kids = -math.inf, []
-    for i in np.flatnonzero(fixed < 0):
-        pair = []
-        for to in (1, 0):
-            child = fixed.copy()
-            child[i] = to
-            val = count_cover(safe, s.problem.capacity, s.problem.total_demand, s.k, s.k,
-                              fixed=child)[1]
-            pair.append((base + val if val < 1e29 else math.inf, child))
-        key = min(pair[0][0], pair[1][0])
-        if key > best_key:
-            best_key, kids = key, pair
-    open_kids = [(bound, child) for bound, child in kids if not s.closes(bound)]
-    return [child for _b, child in sorted(open_kids, key=lambda bc: -bc[0])]
+    """Children of a node, the one less likely to close pushed first (searched last).
+
+    First fixes by probing: a facility whose open (closed) bound closes is closed
+    (opened), repeated until nothing changes; then branches on the free facility whose
+    smaller probe bound is highest.
+    """
+    base, safe, fixed = float(lam.sum()), np.where(np.isfinite(v), v, 1e30), fixed.copy()
+    changed = True
+    while changed:
+        changed, best_key, kids = False, -math.inf, []
+        for i in np.flatnonzero(fixed < 0):
+            opened, closed = _probe(s, fixed, base, safe, int(i))
+            if s.closes(opened) and s.closes(closed):
+                return []
+            if s.closes(opened) or s.closes(closed):
+                fixed[i], changed = (0 if s.closes(opened) else 1), True
+            elif min(opened, closed) > best_key:
+                best_key, kids = min(opened, closed), [(opened, int(i), 1),
+                                                       (closed, int(i), 0)]
+    if not kids or _completed(fixed, s.k) is not None:
+        return [fixed]
+    children = []
+    for _b, at, to in sorted(kids, key=lambda bit: -bit[0]):
+        child = fixed.copy()
+        child[at] = to
+        children.append(child)
+    return children
 
 
 def _leaf(s: _Search, fixed: np.ndarray) -> None:
@@ -305,7 +355,7 @@ def prove_class(problem: FacilityProblem, k: int, upper: float, *,
         np.where(np.isfinite(problem.cost), problem.cost, np.nan), axis=0).sum()) + 1.0
     c = np.where(np.isfinite(problem.cost), problem.cost, 1e3 * max(cap, 1.0))
     s = _Search(problem, k, min(cap, upper),
-                _integral(problem), units[0], units[1], _floors(problem, k, units), c,
+                _integral(problem), units[0], units[1], c,
                 integer("node_iterations", node_iterations, lo=1), budget,
                 should_stop or (lambda: False))
     lam = (c + (problem.fixed_cost / np.maximum(problem.capacity, 1e-12))[:, None]
