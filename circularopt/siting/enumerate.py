@@ -46,6 +46,7 @@ class's least load); measured, it changed nothing at :math:`k_{min}` (``docs``).
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -60,10 +61,11 @@ from circularopt.siting.cardinality import (
     solve_count_cpsat,
 )
 from circularopt.siting.cflp import FacilityProblem, FacilityResult
-from circularopt.siting.lagrangian import _unit_weights
+from circularopt.siting.lagrangian import _unit_weights, lagrangian_bound, solve_lagrangian
+from circularopt.siting.reduced import cardinality_range
 from circularopt.stop import MaxRuntime
 
-__all__ = ["ClassProof", "prove_class"]
+__all__ = ["ClassProof", "prove_class", "solve_enumerate"]
 
 
 @dataclass(frozen=True)
@@ -365,6 +367,76 @@ def prove_class(problem: FacilityProblem, k: int, upper: float, *,
     proven = not math.isfinite(left)
     bound = s.upper if proven else min(left, s.upper)
     return ClassProof(k, proven, s.best, bound, s.nodes, s.leaves, budget.elapsed())
+
+
+def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
+                    incumbent: Callable[[], FacilityResult | None] | None = None,
+                    on_solution: Callable[[FacilityResult], None] | None = None,
+                    on_bound: Callable[[float], None] | None = None,
+                    should_stop: Callable[[], bool] | None = None) -> FacilityResult:
+    """Solve a single-source CFLP by proving its count classes one by one.
+
+    The Lagrangian bound (:func:`~circularopt.siting.lagrangian.lagrangian_bound`) with
+    the incumbent's cost as target gives the counts a cheaper solution may open
+    (:func:`~circularopt.siting.reduced.cardinality_range`); :func:`prove_class` then
+    searches each, fewest facilities first, from those multipliers, with the time
+    left.
+
+    Parameters
+    ----------
+    problem
+        A single-source problem.
+    time_limit
+        Seconds (wall clock).
+    seed
+        Seed of the first heuristic (when ``incumbent`` gives nothing).
+    incumbent
+        Returns the best solution known elsewhere (or ``None``); read before each class.
+    on_solution, on_bound, should_stop
+        Called with each improving solution / each bound on the whole problem; polled
+        to stop early.
+
+    Returns
+    -------
+    FacilityResult
+        ``method`` ``"enumerate"``; ``"optimal"`` when every class is proven; ``info``
+        ``classes`` has each class's count, nodes, leaves and whether it was proven.
+    """
+    if not problem.single_source:
+        raise InputError("problem.single_source", False, "a single-source problem")
+    budget = MaxRuntime(time_limit)
+    get = incumbent or (lambda: None)
+    post, post_bound = on_solution or (lambda _r: None), on_bound or (lambda _b: None)
+    best = get()
+    if best is None or not best.has_solution:
+        best = solve_lagrangian(problem, time_limit=max(1.0, 0.15 * time_limit), seed=seed,
+                                backend="none", lagrangian_share=0.5, on_solution=post)
+    lb = lagrangian_bound(problem, upper=best.cost, iterations=1500, stall_limit=30,
+                          step=0.5, deadline=time.monotonic() + 0.3 * budget.left())
+    counts = cardinality_range(problem, lb, best.cost) or (1, 0)
+    open_bounds, classes = [], []
+    for k in range(counts[0], counts[1] + 1):
+        best = _better(best, get())
+        proof = prove_class(problem, k, best.cost, multipliers=lb.multipliers,
+                            time_limit=max(0.1, budget.left()), should_stop=should_stop)
+        classes.append({"k": k, "proven": proof.proven, "nodes": proof.nodes,
+                        "leaves": proof.leaves})
+        if proof.solution is not None and proof.solution.cost < best.cost:
+            best = proof.solution
+            post(best)
+        if not proof.proven:
+            open_bounds.append(proof.bound)
+    bound = min([best.cost, *open_bounds])
+    post_bound(bound)
+    status = "optimal" if not open_bounds else "feasible"
+    return FacilityResult(best.open_facilities, best.assignment, best.cost, status, bound,
+                          budget.elapsed(), "enumerate", {"classes": classes})
+
+
+def _better(best: FacilityResult, other: FacilityResult | None) -> FacilityResult:
+    if other is not None and other.has_solution and other.cost < best.cost - 1e-9:
+        return other
+    return best
 
 
 def _integral(problem: FacilityProblem) -> bool:

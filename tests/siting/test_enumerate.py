@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from circularopt.exceptions import InputError
-from circularopt.siting.cflp import FacilityProblem
-from circularopt.siting.enumerate import prove_class
+from circularopt.siting.cflp import FacilityProblem, FacilityResult
+from circularopt.siting.enumerate import prove_class, solve_enumerate
+from tests.siting.conftest import brute_force
 
 
 def best_by_open(problem: FacilityProblem) -> dict[int, float]:
@@ -125,3 +126,37 @@ def test_rejects_multi_source_and_bad_counts(four: FacilityProblem) -> None:
         prove_class(four, 5, math.inf)
     with pytest.raises(InputError):
         prove_class(four, 2, float("nan"))
+
+
+def test_solve_enumerate_proves_the_optimum(four: FacilityProblem) -> None:
+    found: list[float] = []
+    res = solve_enumerate(four, time_limit=30, on_solution=lambda r: found.append(r.cost))
+    assert res.status == "optimal"
+    assert res.cost == pytest.approx(brute_force(four))
+    assert res.bound == pytest.approx(res.cost)
+    assert four.solution_cost(res.open_facilities, res.assignment) == res.cost
+    assert res.info["classes"]
+
+
+def test_solve_enumerate_improves_a_worse_incumbent(four: FacilityProblem) -> None:
+    """Given every customer at facility 0 and 1 (a feasible but dear solution), it
+    finds the optimum and posts it."""
+    assign = np.zeros((4, 7))
+    assign[0, [0, 1, 2]] = 1.0
+    assign[1, [3, 4, 5, 6]] = 1.0
+    worse = FacilityResult((0, 1), assign, four.solution_cost((0, 1), assign), "feasible",
+                           None, 0.0, "given")
+    assert (assign @ four.demand <= four.capacity).all()
+    assert worse.cost > brute_force(four)
+    found: list[float] = []
+    res = solve_enumerate(four, time_limit=30, incumbent=lambda: worse,
+                          on_solution=lambda r: found.append(r.cost))
+    assert res.status == "optimal" and res.cost == pytest.approx(brute_force(four))
+    assert found and found[-1] == pytest.approx(res.cost)
+
+
+def test_solve_enumerate_keeps_an_optimal_incumbent(tight: FacilityProblem) -> None:
+    first = solve_enumerate(tight, time_limit=30)
+    again = solve_enumerate(tight, time_limit=30, incumbent=lambda: first)
+    assert again.status == "optimal" and again.cost == pytest.approx(first.cost)
+    assert first.cost == pytest.approx(brute_force(tight))
