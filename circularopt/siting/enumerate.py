@@ -46,7 +46,6 @@ class's least load); measured, it changed nothing at :math:`k_{min}` (``docs``).
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -60,12 +59,12 @@ from circularopt.siting.cardinality import (
     slack,
     solve_count_cpsat,
 )
-from circularopt.siting.cflp import FacilityProblem, FacilityResult
-from circularopt.siting.lagrangian import _unit_weights, lagrangian_bound, solve_lagrangian
+from circularopt.siting.cflp import FacilityProblem, FacilityResult, _fewest_facilities
+from circularopt.siting.lagrangian import LagrangianBound, _unit_weights, solve_lagrangian
 from circularopt.siting.reduced import cardinality_range
 from circularopt.stop import MaxRuntime
 
-__all__ = ["ClassProof", "prove_class", "solve_enumerate"]
+__all__ = ["ClassProof", "count_range", "prove_class", "solve_enumerate"]
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,8 @@ class _Search:
     """The problem's data, the cutoff and the counters while the search runs."""
 
     problem: FacilityProblem
-    k: int
+    lo: int
+    hi: int
     upper: float
     integral: bool
     weights: np.ndarray
@@ -142,7 +142,7 @@ def _node_values(s: _Search, lam: np.ndarray, fixed: np.ndarray
         x[i], val = _knapsack(s.solver, r[i], s.weights, int(s.cap[i]))
         v[i] = s.problem.fixed_cost[i] + val
     _y, yval = count_cover(np.where(np.isfinite(v), v, 1e30), s.problem.capacity,
-                           s.problem.total_demand, s.k, s.k, fixed=fixed)
+                           s.problem.total_demand, s.lo, s.hi, fixed=fixed)
     return x, v, float(lam.sum()) + yval if yval < 1e29 else math.inf
 
 
@@ -167,26 +167,29 @@ def _knapsack(solver: knapsack_solver.KnapsackSolver, r: np.ndarray, w: np.ndarr
     return x, -value / _SCALE
 
 
-def node_bound(s: _Search, fixed: np.ndarray, lam: np.ndarray
+def node_bound(s: _Search, fixed: np.ndarray, lam: np.ndarray, *,
+               iterations: int | None = None, stall_limit: int = 4
                ) -> tuple[float, np.ndarray, np.ndarray]:
     """Subgradient from ``lam`` at one node: the best bound, its multipliers and values.
 
-    Polyak's step towards the cutoff; stops at ``s.iterations``, when the bound closes
-    the node, or after 8 iterations without a better bound.
+    Polyak's step towards the cutoff, its factor (from 0.5) halved after
+    ``stall_limit`` iterations without a better bound; stops after ``iterations``
+    (default ``s.iterations``), when the bound closes the node or the factor falls
+    below 0.02.
     """
     best, alpha, stall = -math.inf, 0.5, 0
     best_lam, best_v = lam, np.zeros(s.problem.m)
-    for _ in range(s.iterations):
+    for _ in range(s.iterations if iterations is None else iterations):
         x, v, bound = _node_values(s, lam, fixed)
         if bound > best + 1e-9 * max(1.0, abs(best) if math.isfinite(best) else 1.0):
             best, best_lam, best_v, stall = bound, lam, v, 0
         else:
             stall += 1
-            alpha, stall = (alpha / 2.0, 0) if stall >= 4 else (alpha, stall)
+            alpha, stall = (alpha / 2.0, 0) if stall >= stall_limit else (alpha, stall)
         if s.closes(best) or alpha < 0.02:
             break
         safe = np.where(np.isfinite(v), v, 1e30)
-        y, _ = count_cover(safe, s.problem.capacity, s.problem.total_demand, s.k, s.k,
+        y, _ = count_cover(safe, s.problem.capacity, s.problem.total_demand, s.lo, s.hi,
                            fixed=fixed)
         g = 1.0 - (x * y[:, None]).sum(axis=0)
         norm = float((g * g).sum())
@@ -203,7 +206,7 @@ def _probe(s: _Search, fixed: np.ndarray, base: float, safe: np.ndarray, i: int
     for to in (1, 0):
         child = fixed.copy()
         child[i] = to
-        val = count_cover(safe, s.problem.capacity, s.problem.total_demand, s.k, s.k,
+        val = count_cover(safe, s.problem.capacity, s.problem.total_demand, s.lo, s.hi,
                           fixed=child)[1]
         out.append(base + val if val < 1e29 else math.inf)
     return out[0], out[1]
@@ -230,7 +233,7 @@ def _branch(s: _Search, fixed: np.ndarray, lam: np.ndarray, v: np.ndarray
             elif min(opened, closed) > best_key:
                 best_key, kids = min(opened, closed), [(opened, int(i), 1),
                                                        (closed, int(i), 0)]
-    if not kids or _completed(fixed, s.k) is not None:
+    if not kids or _completed(fixed, s.hi) is not None:
         return [fixed]
     children = []
     for _b, at, to in sorted(kids, key=lambda bit: -bit[0]):
@@ -251,7 +254,7 @@ def _leaf(s: _Search, fixed: np.ndarray) -> None:
     s.leaves += 1
     res = solve_count_cpsat(sub, len(opened), len(opened),
                             time_limit=max(0.1, s.budget.left()), workers=1,
-                            cutoff=cutoff, slack=slack(p.capacity, p.total_demand, s.k),
+                            cutoff=cutoff, slack=slack(p.capacity, p.total_demand, s.hi),
                             should_stop=s.should_stop)
     if res.status not in ("optimal", "infeasible"):
         raise _OutOfTimeError
@@ -280,7 +283,7 @@ def _search(s: _Search, lam: np.ndarray) -> float:
         bound, lam, v = node_bound(s, fixed, lam)
         if s.closes(bound):
             continue
-        leaf = _completed(fixed, s.k)
+        leaf = _completed(fixed, s.hi)
         if leaf is not None:
             try:
                 _leaf(s, leaf)
@@ -348,7 +351,21 @@ def prove_class(problem: FacilityProblem, k: int, upper: float, *,
     integer("k", k, lo=1, hi=problem.m)
     if not (isinstance(upper, int | float) and upper == upper):
         raise InputError("upper", upper, "a number or inf")
-    budget = MaxRuntime(time_limit, clock)
+    s, lam = _setup(problem, (k, k), upper, MaxRuntime(time_limit, clock),
+                    integer("node_iterations", node_iterations, lo=1), should_stop)
+    if multipliers is not None:
+        lam = np.asarray(multipliers, dtype=float)
+    left = _search(s, lam)
+    proven = not math.isfinite(left)
+    bound = s.upper if proven else min(left, s.upper)
+    return ClassProof(k, proven, s.best, bound, s.nodes, s.leaves, s.budget.elapsed())
+
+
+def _setup(problem: FacilityProblem, counts: tuple[int, int], upper: float,
+           budget: MaxRuntime, node_iterations: int,
+           should_stop: Callable[[], bool] | None) -> tuple[_Search, np.ndarray]:
+    """The search state of the solutions opening ``counts`` facilities, and the first
+    multipliers (cheapest cost per customer with the fixed cost spread)."""
     units = _unit_weights(problem)
     if units is None:
         raise InputError("problem", f"{problem.m} x {problem.n}", "knapsack tables of a "
@@ -356,17 +373,32 @@ def prove_class(problem: FacilityProblem, k: int, upper: float, *,
     cap = float(problem.fixed_cost.sum() + np.nanmax(
         np.where(np.isfinite(problem.cost), problem.cost, np.nan), axis=0).sum()) + 1.0
     c = np.where(np.isfinite(problem.cost), problem.cost, 1e3 * max(cap, 1.0))
-    s = _Search(problem, k, min(cap, upper),
-                _integral(problem), units[0], units[1], c,
-                integer("node_iterations", node_iterations, lo=1), budget,
+    s = _Search(problem, counts[0], counts[1], min(cap, upper), _integral(problem),
+                units[0], units[1], c, node_iterations, budget,
                 should_stop or (lambda: False))
     lam = (c + (problem.fixed_cost / np.maximum(problem.capacity, 1e-12))[:, None]
-           * problem.demand[None, :]).min(axis=0) if multipliers is None \
-        else np.asarray(multipliers, dtype=float)
-    left = _search(s, lam)
-    proven = not math.isfinite(left)
-    bound = s.upper if proven else min(left, s.upper)
-    return ClassProof(k, proven, s.best, bound, s.nodes, s.leaves, budget.elapsed())
+           * problem.demand[None, :]).min(axis=0)
+    return s, lam
+
+
+def count_range(problem: FacilityProblem, upper: float, *, iterations: int = 600,
+                time_limit: float = 60.0, clock: str = "wall"
+                ) -> tuple[tuple[int, int] | None, np.ndarray]:
+    """Counts of open facilities a solution cheaper than ``upper`` may have, and the
+    multipliers that showed it.
+
+    The subgradient of :func:`node_bound` over all counts (the facilities chosen by
+    :func:`~circularopt.siting.cardinality.count_cover` from the fewest that hold the
+    demand up), up to ``iterations``; the range as in
+    :func:`~circularopt.siting.reduced.cardinality_range` (``None``: no count).
+    """
+    s, lam = _setup(problem, (_fewest_facilities(problem.capacity, problem.total_demand),
+                              problem.m), upper, MaxRuntime(time_limit, clock), iterations,
+                    None)
+    bound, lam, v = node_bound(s, np.full(problem.m, -1), lam, stall_limit=30)
+    zeros = np.zeros(problem.m)
+    lb = LagrangianBound(bound, lam, v, zeros, zeros, np.zeros_like(problem.cost), (), 0)
+    return cardinality_range(problem, lb, upper), lam
 
 
 def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
@@ -411,13 +443,12 @@ def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0, seed:
     if best is None or not best.has_solution:
         best = solve_lagrangian(problem, time_limit=max(1.0, 0.15 * time_limit), seed=seed,
                                 backend="none", lagrangian_share=0.5, on_solution=post)
-    lb = lagrangian_bound(problem, upper=best.cost, iterations=1500, stall_limit=30,
-                          step=0.5, deadline=time.monotonic() + 0.3 * budget.left())
-    counts = cardinality_range(problem, lb, best.cost) or (1, 0)
+    found, lam = count_range(problem, best.cost, time_limit=max(0.1, 0.3 * budget.left()))
+    counts = found or (1, 0)
     open_bounds, classes = [], []
     for k in range(counts[0], counts[1] + 1):
         best = _better(best, get())
-        proof = prove_class(problem, k, best.cost, multipliers=lb.multipliers,
+        proof = prove_class(problem, k, best.cost, multipliers=lam,
                             time_limit=max(0.1, budget.left()), should_stop=should_stop)
         classes.append({"k": k, "proven": proof.proven, "nodes": proof.nodes,
                         "leaves": proof.leaves})

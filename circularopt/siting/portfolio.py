@@ -244,6 +244,20 @@ def _staged_split(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityRe
     return _staged(problem, ctx, ("split", _split))
 
 
+def _enumerate(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.enumerate import solve_enumerate
+    return solve_enumerate(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
+                           seed=ctx.seed, incumbent=lambda: ctx.incumbent(problem),
+                           on_solution=ctx.post, on_bound=ctx.post_bound,
+                           should_stop=ctx.stopped)
+
+
+def _staged_enumerate(problem: FacilityProblem, ctx: PortfolioContext
+                      ) -> FacilityResult | None:
+    """``staged`` with ``enumerate`` instead of ``reduced-scip`` after CP-SAT."""
+    return _staged(problem, ctx, ("enumerate", _enumerate))
+
+
 def _staged(problem: FacilityProblem, ctx: PortfolioContext,
             then: tuple[str, Method] = ("reduced-scip", _reduced_scip)
             ) -> FacilityResult | None:
@@ -314,7 +328,8 @@ METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
                               "heuristic": _heuristic, "scip": _scip, "highs": _highs,
                               "reduced": _reduced, "reduced-scip": _reduced_scip,
                               "staged": _staged, "split": _split,
-                              "staged-split": _staged_split}
+                              "staged-split": _staged_split, "enumerate": _enumerate,
+                              "staged-enumerate": _staged_enumerate}
 """Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
 repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
 ``lagrangian`` bench engine; posts its heuristic solution and bound on the way),
@@ -325,7 +340,10 @@ reduced-cost fixing against the incumbent, then CP-SAT with a cutoff,
 (single source only: CP-SAT, then ``reduced-scip`` once the incumbent is near the bound;
 :class:`PortfolioOptions` ``prove_gap``, ``prove_after``), ``split`` (single source
 only: split on the number of open facilities, :mod:`circularopt.siting.cardinality`),
-``staged-split`` (``staged`` with ``split`` after CP-SAT)."""
+``staged-split`` (``staged`` with ``split`` after CP-SAT), ``enumerate`` (single source
+only: each count class a cheaper solution may open searched by Lagrangian
+branch-and-bound, :mod:`circularopt.siting.enumerate`), ``staged-enumerate``
+(``staged`` with ``enumerate`` after CP-SAT)."""
 
 
 def default_methods(problem: FacilityProblem) -> tuple[str, ...]:

@@ -11,6 +11,8 @@ import pytest
 from circularopt.exceptions import InputError
 from circularopt.siting.cflp import FacilityProblem, FacilityResult
 from circularopt.siting.enumerate import prove_class, solve_enumerate
+from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
+from circularopt.siting.validate import validate_facility
 from tests.siting.conftest import brute_force
 
 
@@ -160,3 +162,12 @@ def test_solve_enumerate_keeps_an_optimal_incumbent(tight: FacilityProblem) -> N
     again = solve_enumerate(tight, time_limit=30, incumbent=lambda: first)
     assert again.status == "optimal" and again.cost == pytest.approx(first.cost)
     assert first.cost == pytest.approx(brute_force(tight))
+
+
+@pytest.mark.parametrize("method", ["enumerate", "staged-enumerate"])
+def test_portfolio_method_proves_the_optimum(four: FacilityProblem, method: str) -> None:
+    res = solve_portfolio(four, time_limit=60.0,
+                          options=PortfolioOptions(methods=(method,), workers=1))
+    assert res.status == "optimal"
+    assert res.cost == pytest.approx(brute_force(four))
+    assert validate_facility(four, res).ok
