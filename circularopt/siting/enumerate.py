@@ -113,6 +113,7 @@ class _Search:
     iterations: int
     budget: MaxRuntime
     should_stop: Callable[[], bool]
+    elsewhere: Callable[[], float] = field(default=lambda: math.inf)
     solver: knapsack_solver.KnapsackSolver = field(default_factory=lambda: (
         knapsack_solver.KnapsackSolver(
             knapsack_solver.SolverType.KNAPSACK_DYNAMIC_PROGRAMMING_SOLVER, "node")))
@@ -276,6 +277,7 @@ def _search(s: _Search, lam: np.ndarray) -> float:
     when the tree is exhausted)."""
     stack: list[tuple[np.ndarray, np.ndarray]] = [(np.full(s.problem.m, -1), lam)]
     while stack:
+        s.upper = min(s.upper, s.elsewhere())
         if s.stopped():
             return _open_bound(s, stack)
         fixed, lam = stack.pop()
@@ -318,7 +320,8 @@ def node_bound_at(s: _Search, fixed: np.ndarray, lam: np.ndarray) -> float:
 def prove_class(problem: FacilityProblem, k: int, upper: float, *,
                 multipliers: np.ndarray | None = None, time_limit: float = 60.0,
                 clock: str = "wall", node_iterations: int = 40,
-                should_stop: Callable[[], bool] | None = None) -> ClassProof:
+                should_stop: Callable[[], bool] | None = None,
+                elsewhere: Callable[[], float] | None = None) -> ClassProof:
     """Find the cheapest solution opening ``k`` facilities below ``upper``, or prove none.
 
     Parameters
@@ -340,6 +343,10 @@ def prove_class(problem: FacilityProblem, k: int, upper: float, *,
         Most subgradient iterations per node.
     should_stop
         Polled between nodes to stop early.
+    elsewhere
+        Polled between nodes: the cost of the best solution known elsewhere. The search
+        lowers its cutoff to it, so a proof then says that no solution of the class
+        costs less than the least of ``upper`` and those costs.
 
     Returns
     -------
@@ -355,6 +362,8 @@ def prove_class(problem: FacilityProblem, k: int, upper: float, *,
                     integer("node_iterations", node_iterations, lo=1), should_stop)
     if multipliers is not None:
         lam = np.asarray(multipliers, dtype=float)
+    if elsewhere is not None:
+        s.elsewhere = elsewhere
     left = _search(s, lam)
     proven = not math.isfinite(left)
     bound = s.upper if proven else min(left, s.upper)
@@ -449,7 +458,8 @@ def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0, seed:
     for k in range(counts[0], counts[1] + 1):
         best = _better(best, get())
         proof = prove_class(problem, k, best.cost, multipliers=lam,
-                            time_limit=max(0.1, budget.left()), should_stop=should_stop)
+                            time_limit=max(0.1, budget.left()), should_stop=should_stop,
+                            elsewhere=lambda: _cost(get()))
         classes.append({"k": k, "proven": proof.proven, "nodes": proof.nodes,
                         "leaves": proof.leaves})
         if proof.solution is not None and proof.solution.cost < best.cost:
@@ -457,11 +467,16 @@ def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0, seed:
             post(best)
         if not proof.proven:
             open_bounds.append(proof.bound)
+    best = _better(best, get())  # the classes' cutoffs may have come from it
     bound = min([best.cost, *open_bounds])
     post_bound(bound)
     status = "optimal" if not open_bounds else "feasible"
     return FacilityResult(best.open_facilities, best.assignment, best.cost, status, bound,
                           budget.elapsed(), "enumerate", {"classes": classes})
+
+
+def _cost(result: FacilityResult | None) -> float:
+    return result.cost if result is not None and result.has_solution else math.inf
 
 
 def _better(best: FacilityResult, other: FacilityResult | None) -> FacilityResult:

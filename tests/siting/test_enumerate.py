@@ -171,3 +171,11 @@ def test_portfolio_method_proves_the_optimum(four: FacilityProblem, method: str)
     assert res.status == "optimal"
     assert res.cost == pytest.approx(brute_force(four))
     assert validate_facility(four, res).ok
+
+
+def test_cutoff_lowered_by_a_cost_known_elsewhere(four: FacilityProblem) -> None:
+    """No incumbent given, but the class optimum's cost is known elsewhere: nothing
+    cheaper exists, so the proof ends without a solution."""
+    opt = best_by_open(four)[3]
+    proof = prove_class(four, 3, math.inf, time_limit=30, elsewhere=lambda: opt)
+    assert proof.proven and proof.solution is None
