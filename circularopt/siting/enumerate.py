@@ -168,7 +168,7 @@ def _knapsack(solver: knapsack_solver.KnapsackSolver, r: np.ndarray, w: np.ndarr
     return x, -value / _SCALE
 
 
-def node_bound(s: _Search, fixed: np.ndarray, lam: np.ndarray, *,
+def _node_bound(s: _Search, fixed: np.ndarray, lam: np.ndarray, *,
                iterations: int | None = None, stall_limit: int = 4
                ) -> tuple[float, np.ndarray, np.ndarray]:
     """Subgradient from ``lam`` at one node: the best bound, its multipliers and values.
@@ -282,7 +282,7 @@ def _search(s: _Search, lam: np.ndarray) -> float:
             return _open_bound(s, stack)
         fixed, lam = stack.pop()
         s.nodes += 1
-        bound, lam, v = node_bound(s, fixed, lam)
+        bound, lam, v = _node_bound(s, fixed, lam)
         if s.closes(bound):
             continue
         leaf = _completed(fixed, s.hi)
@@ -309,10 +309,10 @@ def _completed(fixed: np.ndarray, k: int) -> np.ndarray | None:
 
 def _open_bound(s: _Search, stack: list[tuple[np.ndarray, np.ndarray]]) -> float:
     """A bound on the nodes left: each at its parent's multipliers."""
-    return min(node_bound_at(s, fixed, lam) for fixed, lam in stack)
+    return min(_bound_at(s, fixed, lam) for fixed, lam in stack)
 
 
-def node_bound_at(s: _Search, fixed: np.ndarray, lam: np.ndarray) -> float:
+def _bound_at(s: _Search, fixed: np.ndarray, lam: np.ndarray) -> float:
     """The node's bound at ``lam`` (no subgradient)."""
     return _node_values(s, lam, fixed)[2]
 
@@ -396,7 +396,7 @@ def count_range(problem: FacilityProblem, upper: float, *, iterations: int = 600
     """Counts of open facilities a solution cheaper than ``upper`` may have, and the
     multipliers that showed it.
 
-    The subgradient of :func:`node_bound` over all counts (the facilities chosen by
+    The subgradient of :func:`_node_bound` over all counts (the facilities chosen by
     :func:`~circularopt.siting.cardinality.count_cover` from the fewest that hold the
     demand up), up to ``iterations``; the range as in
     :func:`~circularopt.siting.reduced.cardinality_range` (``None``: no count).
@@ -404,13 +404,14 @@ def count_range(problem: FacilityProblem, upper: float, *, iterations: int = 600
     s, lam = _setup(problem, (_fewest_facilities(problem.capacity, problem.total_demand),
                               problem.m), upper, MaxRuntime(time_limit, clock), iterations,
                     None)
-    bound, lam, v = node_bound(s, np.full(problem.m, -1), lam, stall_limit=30)
+    bound, lam, v = _node_bound(s, np.full(problem.m, -1), lam, stall_limit=30)
     zeros = np.zeros(problem.m)
     lb = LagrangianBound(bound, lam, v, zeros, zeros, np.zeros_like(problem.cost), (), 0)
     return cardinality_range(problem, lb, upper), lam
 
 
-def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0, seed: int = 0,
+def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0,
+                    clock: str = "wall", seed: int = 0,
                     incumbent: Callable[[], FacilityResult | None] | None = None,
                     on_solution: Callable[[FacilityResult], None] | None = None,
                     on_bound: Callable[[float], None] | None = None,
@@ -427,8 +428,10 @@ def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0, seed:
     ----------
     problem
         A single-source problem.
-    time_limit
-        Seconds (wall clock).
+    time_limit, clock
+        The budget: seconds on the ``"wall"`` or ``"cpu"`` clock
+        (:class:`~circularopt.stop.MaxRuntime`; the first heuristic, when needed, runs on
+        the wall clock).
     seed
         Seed of the first heuristic (when ``incumbent`` gives nothing).
     incumbent
@@ -445,20 +448,22 @@ def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0, seed:
     """
     if not problem.single_source:
         raise InputError("problem.single_source", False, "a single-source problem")
-    budget = MaxRuntime(time_limit)
+    budget = MaxRuntime(time_limit, clock)
     get = incumbent or (lambda: None)
     post, post_bound = on_solution or (lambda _r: None), on_bound or (lambda _b: None)
     best = get()
     if best is None or not best.has_solution:
         best = solve_lagrangian(problem, time_limit=max(1.0, 0.15 * time_limit), seed=seed,
                                 backend="none", lagrangian_share=0.5, on_solution=post)
-    found, lam = count_range(problem, best.cost, time_limit=max(0.1, 0.3 * budget.left()))
+    found, lam = count_range(problem, best.cost, time_limit=max(0.1, 0.3 * budget.left()),
+                             clock=clock)
     counts = found or (1, 0)
     open_bounds, classes = [], []
     for k in range(counts[0], counts[1] + 1):
         best = _better(best, get())
         proof = prove_class(problem, k, best.cost, multipliers=lam,
-                            time_limit=max(0.1, budget.left()), should_stop=should_stop,
+                            time_limit=max(0.1, budget.left()), clock=clock,
+                            should_stop=should_stop,
                             elsewhere=lambda: _cost(get()))
         classes.append({"k": k, "proven": proof.proven, "nodes": proof.nodes,
                         "leaves": proof.leaves})
