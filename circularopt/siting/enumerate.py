@@ -468,7 +468,7 @@ def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0,
         classes.append({"k": k, "proven": proof.proven, "nodes": proof.nodes,
                         "leaves": proof.leaves})
         if proof.solution is not None and proof.solution.cost < best.cost:
-            best = proof.solution
+            best = _used(problem, proof.solution)
             post(best)
         if not proof.proven:
             open_bounds.append(proof.bound)
@@ -478,6 +478,14 @@ def solve_enumerate(problem: FacilityProblem, *, time_limit: float = 60.0,
     status = "optimal" if not open_bounds else "feasible"
     return FacilityResult(best.open_facilities, best.assignment, best.cost, status, bound,
                           budget.elapsed(), "enumerate", {"classes": classes})
+
+
+def _used(problem: FacilityProblem, result: FacilityResult) -> FacilityResult:
+    """``result`` with its empty facilities closed (cheaper by their fixed costs)."""
+    used = tuple(int(i) for i in np.flatnonzero(result.assignment.sum(axis=1) > 0))
+    return FacilityResult(used, result.assignment,
+                          problem.solution_cost(used, result.assignment), "feasible", None,
+                          result.seconds, "enumerate")
 
 
 def _cost(result: FacilityResult | None) -> float:

@@ -179,3 +179,16 @@ def test_cutoff_lowered_by_a_cost_known_elsewhere(four: FacilityProblem) -> None
     opt = best_by_open(four)[3]
     proof = prove_class(four, 3, math.inf, time_limit=30, elsewhere=lambda: opt)
     assert proof.proven and proof.solution is None
+
+
+def test_solve_enumerate_returns_no_empty_facility() -> None:
+    """Two cheap facilities hold everything and a third is dear: the answer opens the
+    two it uses (the class of three, all open, holds only dearer solutions)."""
+    problem = FacilityProblem(fixed_cost=[1.0, 1.0, 50.0], capacity=[10.0, 10.0, 10.0],
+                              demand=[5.0, 5.0, 5.0, 5.0],
+                              cost=np.array([[1, 1, 9, 9], [9, 9, 1, 1], [5, 5, 5, 5]],
+                                            dtype=float), single_source=True)
+    res = solve_enumerate(problem, time_limit=30)
+    assert res.status == "optimal" and res.cost == pytest.approx(6.0)
+    assert res.open_facilities == (0, 1)
+    assert all(res.assignment[i].sum() > 0 for i in res.open_facilities)
