@@ -286,15 +286,21 @@ def _search(s: _Search, lam: np.ndarray) -> float:
         if s.closes(bound):
             continue
         leaf = _completed(fixed, s.hi)
-        if leaf is not None:
+        if leaf is not None and not s.closes(_node_bound(
+                s, leaf, lam, iterations=_LEAF_ITERATIONS, stall_limit=20)[0]):
             try:
                 _leaf(s, leaf)
             except _OutOfTimeError:
                 stack.append((fixed, lam))
                 return _open_bound(s, stack)
+        if leaf is not None:
             continue
         stack.extend((child, lam) for child in _branch(s, fixed, lam, v))
     return math.inf
+
+
+_LEAF_ITERATIONS = 400
+"""Most subgradient iterations at a leaf (the open set fixed) before CP-SAT."""
 
 
 def _completed(fixed: np.ndarray, k: int) -> np.ndarray | None:
