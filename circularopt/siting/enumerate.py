@@ -118,6 +118,7 @@ class _Search:
         knapsack_solver.KnapsackSolver(
             knapsack_solver.SolverType.KNAPSACK_DYNAMIC_PROGRAMMING_SOLVER, "node")))
     best: FacilityResult | None = None
+    unsettled: list[float] = field(default_factory=list)
     nodes: int = 0
     leaves: int = 0
 
@@ -244,8 +245,10 @@ def _branch(s: _Search, fixed: np.ndarray, lam: np.ndarray, v: np.ndarray
     return children
 
 
-def _leaf(s: _Search, fixed: np.ndarray) -> None:
-    """Solve the assignment problem of a fixed open set below the cutoff."""
+def _leaf(s: _Search, fixed: np.ndarray, bound: float) -> None:
+    """Solve the assignment problem of a fixed open set below the cutoff, within
+    :data:`_LEAF_SHARE` of the time left; a leaf not settled keeps ``bound`` (or
+    CP-SAT's, if higher) in ``s.unsettled``."""
     opened = np.flatnonzero(fixed == 1)
     p = s.problem
     sub = FacilityProblem(fixed_cost=p.fixed_cost[opened], capacity=p.capacity[opened],
@@ -254,11 +257,9 @@ def _leaf(s: _Search, fixed: np.ndarray) -> None:
     cutoff = s.upper - 1.0 if s.integral else s.upper - 1e-6 * max(1.0, abs(s.upper))
     s.leaves += 1
     res = solve_count_cpsat(sub, len(opened), len(opened),
-                            time_limit=max(0.1, s.budget.left()), workers=1,
+                            time_limit=max(0.1, _LEAF_SHARE * s.budget.left()), workers=1,
                             cutoff=cutoff, slack=slack(p.capacity, p.total_demand, s.hi),
                             should_stop=s.should_stop)
-    if res.status not in ("optimal", "infeasible"):
-        raise _OutOfTimeError
     if res.has_solution:
         assign = np.zeros((p.m, p.n))
         assign[opened] = res.assignment
@@ -266,15 +267,17 @@ def _leaf(s: _Search, fixed: np.ndarray) -> None:
         s.best = FacilityResult(chosen, assign, p.solution_cost(chosen, assign), "optimal",
                                 None, 0.0, "enumerate")
         s.upper = s.best.cost
+    if res.status not in ("optimal", "infeasible"):
+        s.unsettled.append(max(bound, -math.inf if res.bound is None else res.bound))
 
 
-class _OutOfTimeError(Exception):
-    """The budget ran out inside a node."""
+_LEAF_SHARE = 0.25
+"""Most share of the time left one leaf's CP-SAT run gets."""
 
 
 def _search(s: _Search, lam: np.ndarray) -> float:
-    """Depth-first search of the class; the least bound of the nodes left open (``inf``
-    when the tree is exhausted)."""
+    """Depth-first search of the class; the least bound of the nodes and leaves left
+    open (``inf`` when the tree is exhausted and every leaf settled)."""
     stack: list[tuple[np.ndarray, np.ndarray]] = [(np.full(s.problem.m, -1), lam)]
     while stack:
         s.upper = min(s.upper, s.elsewhere())
@@ -286,17 +289,14 @@ def _search(s: _Search, lam: np.ndarray) -> float:
         if s.closes(bound):
             continue
         leaf = _completed(fixed, s.hi)
-        if leaf is not None and not s.closes(_node_bound(
-                s, leaf, lam, iterations=_LEAF_ITERATIONS, stall_limit=20)[0]):
-            try:
-                _leaf(s, leaf)
-            except _OutOfTimeError:
-                stack.append((fixed, lam))
-                return _open_bound(s, stack)
         if leaf is not None:
+            at_leaf = _node_bound(s, leaf, lam, iterations=_LEAF_ITERATIONS,
+                                  stall_limit=20)[0]
+            if not s.closes(at_leaf):
+                _leaf(s, leaf, at_leaf)
             continue
         stack.extend((child, lam) for child in _branch(s, fixed, lam, v))
-    return math.inf
+    return min([math.inf, *_unsettled(s)])
 
 
 _LEAF_ITERATIONS = 400
@@ -315,7 +315,12 @@ def _completed(fixed: np.ndarray, k: int) -> np.ndarray | None:
 
 def _open_bound(s: _Search, stack: list[tuple[np.ndarray, np.ndarray]]) -> float:
     """A bound on the nodes left: each at its parent's multipliers."""
-    return min(_bound_at(s, fixed, lam) for fixed, lam in stack)
+    return min([*(_bound_at(s, fixed, lam) for fixed, lam in stack), *_unsettled(s)])
+
+
+def _unsettled(s: _Search) -> list[float]:
+    """Bounds of the leaves CP-SAT left open that the cutoff does not close now."""
+    return [b for b in s.unsettled if not s.closes(b)]
 
 
 def _bound_at(s: _Search, fixed: np.ndarray, lam: np.ndarray) -> float:
