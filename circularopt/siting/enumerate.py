@@ -55,6 +55,7 @@ from ortools.algorithms.python import knapsack_solver
 from circularopt._validate import integer
 from circularopt.exceptions import InputError
 from circularopt.siting.cardinality import (
+    _integral,
     count_cover,
     slack,
     solve_count_cpsat,
@@ -508,8 +509,3 @@ def _better(best: FacilityResult, other: FacilityResult | None) -> FacilityResul
         return other
     return best
 
-
-def _integral(problem: FacilityProblem) -> bool:
-    finite = problem.cost[np.isfinite(problem.cost)]
-    both = np.concatenate([finite, problem.fixed_cost])
-    return bool(np.all(both == np.round(both)))
