@@ -260,6 +260,18 @@ def _staged_scip(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityRes
     return _staged(problem, ctx, ("reduced-scip", _reduced_scip))
 
 
+def _enumerate(problem: FacilityProblem, ctx: PortfolioContext) -> FacilityResult:
+    from circularopt.siting.enumerate import solve_enumerate
+    return solve_enumerate(problem, time_limit=max(0.5, ctx.remaining() - _MARGIN),
+                           seed=ctx.seed, hooks=ctx.hooks(problem))
+
+
+def _staged_enumerate(problem: FacilityProblem, ctx: PortfolioContext
+                      ) -> FacilityResult | None:
+    """``staged`` with ``enumerate`` instead of ``reduced-scip`` after CP-SAT."""
+    return _staged(problem, ctx, ("enumerate", _enumerate))
+
+
 def _staged(problem: FacilityProblem, ctx: PortfolioContext,
             then: tuple[str, Method] = ("reduced-counts", _reduced_counts)
             ) -> FacilityResult | None:
@@ -331,7 +343,8 @@ METHODS: dict[str, Method] = {"cpsat": _cpsat, "lagrangian": _lagrangian,
                               "reduced": _reduced, "reduced-scip": _reduced_scip,
                               "reduced-counts": _reduced_counts, "staged": _staged,
                               "staged-scip": _staged_scip, "split": _split,
-                              "staged-split": _staged_split}
+                              "staged-split": _staged_split, "enumerate": _enumerate,
+                              "staged-enumerate": _staged_enumerate}
 """Built-in portfolio methods: ``cpsat`` (single source only), ``lagrangian`` (bound,
 repair heuristic, kernel MIP (SCIP; HiGHS for multi-source) tuned by size as the
 ``lagrangian`` bench engine; posts its heuristic solution and bound on the way),
@@ -346,7 +359,10 @@ facilities once the Lagrangian bound leaves at most 3 numbers for a cheaper solu
 :class:`PortfolioOptions` ``prove_gap``, ``prove_after``), ``staged-scip`` (``staged``
 with ``reduced-scip``, the default before the hand-over), ``split`` (single source
 only: split on the number of open facilities, :mod:`circularopt.siting.cardinality`),
-``staged-split`` (``staged`` with ``split`` after CP-SAT)."""
+``staged-split`` (``staged`` with ``split`` after CP-SAT), ``enumerate`` (single source
+only: each count class a cheaper solution may open searched by Lagrangian
+branch-and-bound, :mod:`circularopt.siting.enumerate`), ``staged-enumerate``
+(``staged`` with ``enumerate`` after CP-SAT)."""
 
 
 def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
@@ -486,7 +502,8 @@ def solve_portfolio(problem: FacilityProblem, *, time_limit: float = 60.0,
     methods = [m for m in opts.methods or default_methods(problem)
                if problem.single_source
                or m not in ("cpsat", "reduced", "reduced-scip", "reduced-counts", "staged",
-                            "staged-scip", "split", "staged-split")]
+                            "staged-scip", "split", "staged-split", "enumerate",
+                            "staged-enumerate")]
     start = time.time()
     board = _Board(problem, opts.relative_gap)
     ctx_mp = get_context("spawn")
