@@ -20,7 +20,10 @@
    On the horizon, every round's plan is offered to a population of pattern choices
    (:mod:`~circularopt.routing.periodic.population`, ``population`` members kept by
    cost and diversity); after ``crossover_after`` rounds that do not improve the
-   current plan, the next round starts from a crossover child of two members instead.
+   current plan, the next round starts from a child instead: ``screen`` children
+   (crossovers of two members, every third a kicked copy of an elite member) are
+   repaired by the insertion-priced moves and only the cheapest by the exact cost of its
+   repaired routes is routed (a child's repair costs a fraction of a PyVRP round).
 4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
@@ -40,11 +43,18 @@ from typing import Any
 import numpy as np
 
 from circularopt import _validate
+from circularopt.exceptions import InputError
+from circularopt.i18n import lazy
 from circularopt.routing.engines import solve as route
 from circularopt.routing.periodic import horizon
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, day_problem, visit_gaps
 from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, kick
-from circularopt.routing.periodic.population import Population, adopt, area_crossover
+from circularopt.routing.periodic.population import (
+    Population,
+    adopt,
+    area_crossover,
+    routes_cost,
+)
 from circularopt.routing.periodic.result import PeriodicResult
 from circularopt.routing.result import RoutingResult
 from circularopt.stop import Budget
@@ -81,10 +91,15 @@ class PeriodicOptions:
         linearly to 0 as the budget runs out (threshold accepting); 0: only better plans.
     population
         Horizon model: most pattern choices kept for crossover
-        (:mod:`~circularopt.routing.periodic.population`); 0: no population.
+        (:mod:`~circularopt.routing.periodic.population`); 0: no population (else at
+        least 2).
     crossover_after
         Horizon model: rounds in a row that do not improve the current plan before the
-        next round starts from a crossover child of two members instead.
+        next round starts from a child of the population instead.
+    screen
+        Horizon model: children built per crossover event (crossovers of two members,
+        every third a kicked copy of an elite member), of which only the cheapest by
+        its repaired routes' exact cost is routed; 1: one crossover child.
     """
 
     engine: str = "pyvrp"
@@ -97,6 +112,7 @@ class PeriodicOptions:
     accept_worse: float = 0.02
     population: int = 8
     crossover_after: int = 3
+    screen: int = 6
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
@@ -107,6 +123,10 @@ class PeriodicOptions:
         _validate.number("periodic_options.overload", self.overload, lo=0.0)
         _validate.number("periodic_options.accept_worse", self.accept_worse, lo=0.0, hi=1.0)
         _validate.integer("periodic_options.population", self.population, lo=0)
+        if self.population == 1:
+            raise InputError("periodic_options.population", self.population,
+                             lazy("0 (no population) or an integer >= 2"))
+        _validate.integer("periodic_options.screen", self.screen, lo=1)
         _validate.integer("periodic_options.crossover_after", self.crossover_after, lo=1)
         if self.first_share + self.polish_share > 1.0:
             _validate.number("periodic_options.first_share + polish_share",
@@ -252,6 +272,7 @@ class _Search:
         self.reserve = time_limit * opts.polish_share
         self.horizon = opts.engine == "pyvrp" and horizon.eligible(problem)
         self.time_limit = time_limit
+        self.slice = max(0.1, opts.round_share * time_limit)
         self.overload = _overload_cost(problem, opts.overload)
         self.info: dict[str, Any] = {"horizon_model": self.horizon, "passes": 0,
                                      "accepted_passes": 0, "kicks": 0}
@@ -302,13 +323,18 @@ class _Search:
         if not kick_first and improve_patterns(routes, self.rng) <= 1e-6:
             kick_first = True
         if kick_first:
-            movable = self._kickable()
-            size = int(self.rng.integers(1, max(2, len(movable) // 10) + 1))
-            chosen = self.rng.permutation(movable)[:size]
-            moved = kick(routes, [int(k) for k in chosen])
-            self.info["kicks"] += bool(moved)
-            improve_patterns(routes, self.rng, fixed=set(moved))
+            self.info["kicks"] += bool(self._kick(routes))
         return routes, kick_first
+
+    def _kick(self, routes: DayRoutes) -> list[int]:
+        """Kick a few random stops to another pattern, then improve the routes with the
+        kicked stops fixed; the stops kicked."""
+        movable = self._kickable()
+        size = int(self.rng.integers(1, max(2, len(movable) // 10) + 1))
+        chosen = self.rng.permutation(movable)[:size]
+        moved = kick(routes, [int(k) for k in chosen])
+        improve_patterns(routes, self.rng, fixed=set(moved))
+        return moved
 
     def _improve_horizon(self, best: _Plan) -> _Plan:
         """Rounds of pattern improvement on the current plan's routes, each routed by
@@ -320,7 +346,7 @@ class _Search:
         kick_first, stall = False, 0
         current = best
         pop = self._population(best)
-        slice_seconds = max(0.1, self.opts.round_share * self.time_limit)
+        slice_seconds = self.slice
         start = max(self.budget.left(), 1e-9)
         while self.budget.left() > 0.5 * slice_seconds:
             crossed = pop is not None and len(pop) >= 2 and stall >= self.opts.crossover_after
@@ -352,10 +378,28 @@ class _Search:
             return None
         pop: Population[_Plan] = Population(self.problem, size=self.opts.population)
         pop.add(first.choice, first.cost, first)
-        self.info["crossovers"] = self.info["crossover_bests"] = 0
+        self.info["crossovers"] = self.info["crossover_bests"] = self.info["screened"] = 0
         return pop
 
     def _child(self, pop: Population[_Plan]) -> DayRoutes:
+        """The cheapest of ``screen`` children by the exact cost of their repaired routes,
+        a choice the population holds ranked last; no more children once less than a
+        round's time is left (at least one is built)."""
+        best: tuple[bool, float, DayRoutes] | None = None
+        for i in range(self.opts.screen):
+            if best is not None and self.budget.left() < 1.5 * self.slice:
+                break
+            routes = self._mutant(pop) if i % 3 == 2 else self._crossover(pop)
+            rank = (pop.holds(routes.choice), routes_cost(routes))
+            if best is None or rank < best[:2]:
+                best = (*rank, routes)
+            self.info["screened"] += 1
+        assert best is not None
+        self.info["crossovers"] += 1
+        self.info["passes"] += 1
+        return best[2]
+
+    def _crossover(self, pop: Population[_Plan]) -> DayRoutes:
         """A crossover child of two members: the first's routes moved to the child's
         patterns by cheapest insertion, then improved with the moved stops fixed."""
         a, b = pop.parents(self.rng)
@@ -363,8 +407,13 @@ class _Search:
         routes = DayRoutes(self.problem, a.choice, a.plan.days, overload=self.overload)
         moved = adopt(routes, choice, self.rng)
         improve_patterns(routes, self.rng, fixed=set(moved))
-        self.info["crossovers"] += 1
-        self.info["passes"] += 1
+        return routes
+
+    def _mutant(self, pop: Population[_Plan]) -> DayRoutes:
+        """An elite member's routes with a few stops kicked, then improved."""
+        m = pop.elite_member(self.rng)
+        routes = DayRoutes(self.problem, m.choice, m.plan.days, overload=self.overload)
+        self._kick(routes)
         return routes
 
     def _kickable(self) -> list[int]:
