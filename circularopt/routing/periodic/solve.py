@@ -100,6 +100,12 @@ class PeriodicOptions:
         Horizon model: children built per crossover event (crossovers of two members,
         every third a kicked copy of an elite member), of which only the cheapest by
         its repaired routes' exact cost is routed; 1: one crossover child.
+    crossover_full
+        Horizon model: ``crossover_after`` once the population is full; 0: no change.
+    restarts
+        Horizon model with a population: first choices routed at the start (the first
+        of :func:`initial_choice`, the others perturbed), sharing ``first_share``; all
+        join the population and the cheapest is the current plan.
     """
 
     engine: str = "pyvrp"
@@ -113,6 +119,8 @@ class PeriodicOptions:
     population: int = 8
     crossover_after: int = 3
     screen: int = 6
+    crossover_full: int = 0
+    restarts: int = 1
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
@@ -127,6 +135,8 @@ class PeriodicOptions:
             raise InputError("periodic_options.population", self.population,
                              lazy("0 (no population) or an integer >= 2"))
         _validate.integer("periodic_options.screen", self.screen, lo=1)
+        _validate.integer("periodic_options.crossover_full", self.crossover_full, lo=0)
+        _validate.integer("periodic_options.restarts", self.restarts, lo=1)
         _validate.integer("periodic_options.crossover_after", self.crossover_after, lo=1)
         if self.first_share + self.polish_share > 1.0:
             _validate.number("periodic_options.first_share + polish_share",
@@ -157,8 +167,11 @@ def _order(problem: PeriodicProblem, depot_dist: np.ndarray) -> list[int]:
     return sorted(range(problem.base.num_stops), key=key)
 
 
-def initial_choice(problem: PeriodicProblem) -> tuple[int, ...]:
-    """The first pattern of each stop: near the day's other stops, days balanced."""
+def initial_choice(problem: PeriodicProblem, *, rng: np.random.Generator | None = None,
+                   noise: float = 0.2) -> tuple[int, ...]:
+    """The first pattern of each stop: near the day's other stops, days balanced. With
+    ``rng``, each pattern's score is multiplied by a random factor in ``1 .. 1 + noise``
+    (a perturbed start for a restart)."""
     base = problem.base
     locs = np.array([s.location for s in base.stops], dtype=int)
     depot = base.depots[0].location
@@ -178,7 +191,8 @@ def initial_choice(problem: PeriodicProblem) -> tuple[int, ...]:
                         else depot_dist[k])
                 total += float(near) + scale * float(np.max((load[d] + q) / caps[d])) ** 2
             return total
-        scores = [score(p) for p in problem.patterns[k]]
+        scores = [score(p) * (1.0 if rng is None else 1.0 + noise * float(rng.random()))
+                  for p in problem.patterns[k]]
         choice[k] = scores.index(min(scores))
         for d, q in _loads(problem, k, problem.patterns[k][choice[k]]).items():
             placed[d].append(k)
@@ -252,8 +266,7 @@ def solve_periodic(problem: PeriodicProblem, *, time_limit: float = 60.0, seed: 
     opts = options or PeriodicOptions()
     t0 = time.perf_counter()
     search = _Search(problem, opts, seed, Budget(time_limit, opts.clock), time_limit)
-    best = search.first()
-    best = search.improve(best)
+    best = search.improve(search.first())
     final = search.polish(best)
     return PeriodicResult(problem.name, opts.engine, time.perf_counter() - t0, final.choice,
                           tuple(final.days), search.info)
@@ -284,18 +297,29 @@ class _Search:
             return None if found is None else _Plan(*found)
         return _Plan(choice, self.router.days(choice, range(self.problem.days), seconds))
 
-    def first(self) -> _Plan:
+    def first(self) -> list[_Plan]:
+        """The routed first choices: one, or ``restarts`` on the horizon model with a
+        population (the first share split among them); the cheapest first."""
+        count = self.opts.restarts if self.horizon and self.opts.population >= 2 else 1
         choice = initial_choice(self.problem)
-        plan = self._route_all(choice, self.first_seconds)
+        plan = self._route_all(choice, self.first_seconds / count)
         if plan is None:  # the horizon search found nothing feasible: route day by day
             self.horizon = self.info["horizon_model"] = False
             plan = self._route_all(choice, self.first_seconds)
         assert plan is not None
-        return plan
+        plans = [plan]
+        for _ in range(1, count if self.horizon else 1):
+            other = self._route_all(initial_choice(self.problem, rng=self.rng),
+                                    self.first_seconds / count)
+            if other is not None:
+                plans.append(other)
+        self.info["restarts"] = len(plans)
+        return sorted(plans, key=lambda p: p.cost)
 
-    def improve(self, best: _Plan) -> _Plan:
+    def improve(self, firsts: list[_Plan]) -> _Plan:
         if self.horizon:
-            return self._improve_horizon(best)
+            return self._improve_horizon(firsts)
+        best = firsts[0]
         kick_first = False
         while self.budget.left() > self.reserve:
             routes, kick_first = self._moved(best, kick_first)
@@ -336,7 +360,7 @@ class _Search:
         improve_patterns(routes, self.rng, fixed=set(moved))
         return moved
 
-    def _improve_horizon(self, best: _Plan) -> _Plan:
+    def _improve_horizon(self, firsts: list[_Plan]) -> _Plan:
         """Rounds of pattern improvement on the current plan's routes, each routed by
         PyVRP warm-started from them; a round that finds no pattern move kicks a few
         stops to another pattern first. A round's plan becomes current by threshold
@@ -344,12 +368,12 @@ class _Search:
         improve it, the next round starts from a crossover child instead, which becomes
         current. Every round's plan is offered to the population; the best is kept."""
         kick_first, stall = False, 0
-        current = best
-        pop = self._population(best)
+        best = current = firsts[0]
+        pop = self._population(firsts)
         slice_seconds = self.slice
         start = max(self.budget.left(), 1e-9)
         while self.budget.left() > 0.5 * slice_seconds:
-            crossed = pop is not None and len(pop) >= 2 and stall >= self.opts.crossover_after
+            crossed = pop is not None and len(pop) >= 2 and stall >= self._crossover_after(pop)
             if crossed:
                 assert pop is not None
                 routes, stall = self._child(pop), 0
@@ -373,11 +397,16 @@ class _Search:
                 current, kick_first = trial, False
         return best
 
-    def _population(self, first: _Plan) -> Population[_Plan] | None:
+    def _crossover_after(self, pop: Population[_Plan]) -> int:
+        full = self.opts.crossover_full and len(pop) >= pop.size
+        return self.opts.crossover_full if full else self.opts.crossover_after
+
+    def _population(self, firsts: list[_Plan]) -> Population[_Plan] | None:
         if self.opts.population < 2:
             return None
         pop: Population[_Plan] = Population(self.problem, size=self.opts.population)
-        pop.add(first.choice, first.cost, first)
+        for plan in firsts:
+            pop.add(plan.choice, plan.cost, plan)
         self.info["crossovers"] = self.info["crossover_bests"] = self.info["screened"] = 0
         return pop
 
