@@ -286,9 +286,11 @@ class _Search:
         self.horizon = opts.engine == "pyvrp" and horizon.eligible(problem)
         self.time_limit = time_limit
         self.slice = max(0.1, opts.round_share * time_limit)
+        self.stuck = False
         self.overload = _overload_cost(problem, opts.overload)
         self.info: dict[str, Any] = {"horizon_model": self.horizon, "passes": 0,
-                                     "accepted_passes": 0, "kicks": 0}
+                                     "accepted_passes": 0, "kicks": 0,
+                                     "infeasible_rounds": 0}
 
     def _route_all(self, choice: tuple[int, ...], seconds: float) -> _Plan | None:
         if self.horizon:
@@ -341,13 +343,14 @@ class _Search:
     def _moved(self, plan: _Plan, kick_first: bool) -> tuple[DayRoutes, bool]:
         """The plan's routes after pattern improvement, kicked first when ``kick_first``
         or when improvement alone moves nothing; the routes and whether it kicked. The
-        kicked stops keep their new pattern during that improvement."""
+        kicked stops keep their new pattern during that improvement. ``self.stuck``:
+        whether it kicked and no stop moved."""
         self.info["passes"] += 1
         routes = DayRoutes(self.problem, plan.choice, plan.days, overload=self.overload)
         if not kick_first and improve_patterns(routes, self.rng) <= 1e-6:
             kick_first = True
-        if kick_first:
-            self.info["kicks"] += bool(self._kick(routes))
+        self.stuck = kick_first and not self._kick(routes)
+        self.info["kicks"] += kick_first and not self.stuck
         return routes, kick_first
 
     def _kick(self, routes: DayRoutes) -> list[int]:
@@ -366,7 +369,9 @@ class _Search:
         stops to another pattern first. A round's plan becomes current by threshold
         accepting (``accept_worse``); after ``crossover_after`` rounds that do not
         improve it, the next round starts from a crossover child instead, which becomes
-        current. Every round's plan is offered to the population; the best is kept."""
+        current; so does a round in which not even a kick moved a stop (a restart from a
+        perturbed first choice while the population holds one member). Every round's plan
+        is offered to the population; the best is kept."""
         kick_first, stall = False, 0
         best = current = firsts[0]
         pop = self._population(firsts)
@@ -374,15 +379,23 @@ class _Search:
         start = max(self.budget.left(), 1e-9)
         while self.budget.left() > 0.5 * slice_seconds:
             crossed = pop is not None and len(pop) >= 2 and stall >= self._crossover_after(pop)
+            routes: DayRoutes | None
             if crossed:
                 assert pop is not None
                 routes, stall = self._child(pop), 0
             else:
                 routes, kick_first = self._moved(current, kick_first)
-            trial = self._route_from(routes, min(slice_seconds, self.budget.left()))
+                if pop is not None and self.stuck:  # not even a kick moved a stop
+                    self.info["stuck"] += 1
+                    crossed, stall = True, 0
+                    routes = self._child(pop) if len(pop) >= 2 else None
+            seconds = min(slice_seconds, self.budget.left())
+            trial = (self._route_from(routes, seconds) if routes is not None
+                     else self._restart(seconds))
             kick_first = trial is None or trial.cost >= current.cost - 1e-6
             if trial is None:
                 stall += 1
+                self.info["infeasible_rounds"] += 1
                 continue
             if pop is not None:
                 pop.add(trial.choice, trial.cost, trial)
@@ -397,6 +410,11 @@ class _Search:
                 current, kick_first = trial, False
         return best
 
+    def _restart(self, seconds: float) -> _Plan | None:
+        """A perturbed first choice, routed from scratch."""
+        self.info["restarts"] += 1
+        return self._route_all(initial_choice(self.problem, rng=self.rng), seconds)
+
     def _crossover_after(self, pop: Population[_Plan]) -> int:
         full = self.opts.crossover_full and len(pop) >= pop.size
         return self.opts.crossover_full if full else self.opts.crossover_after
@@ -408,6 +426,7 @@ class _Search:
         for plan in firsts:
             pop.add(plan.choice, plan.cost, plan)
         self.info["crossovers"] = self.info["crossover_bests"] = self.info["screened"] = 0
+        self.info["stuck"] = 0
         return pop
 
     def _child(self, pop: Population[_Plan]) -> DayRoutes:

@@ -201,3 +201,15 @@ def test_a_perturbed_first_choice_differs_for_some_seed(pairs: PeriodicProblem) 
     assert plain == initial_choice(pairs)
     assert any(initial_choice(pairs, rng=np.random.default_rng(s), noise=1.0) != plain
                for s in range(10))
+
+
+def test_a_stuck_search_restarts_from_a_perturbed_choice() -> None:
+    """One truck of capacity 2: a and b fill days 1 and 3, so e can only take days 2 and 4
+    (beside c); a kick of e moves nothing, and the round restarts instead."""
+    p = PeriodicProblem(_base("abce", capacity=2, count=1),
+                        (((0, 2),), ((0, 2),), ((1, 3),), ODD_EVEN), FOUR_DAYS)
+    result = solve_periodic(p, time_limit=1.0, seed=0, options=PeriodicOptions(
+        clock="cpu", round_share=0.1))
+    assert result.info["stuck"] >= 1 and result.info["restarts"] >= 2
+    assert validate_periodic(p, result).ok
+    assert result.choice == (0, 0, 0, 1)
