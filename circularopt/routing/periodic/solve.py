@@ -24,6 +24,9 @@
    (crossovers of two members, every third a kicked copy of an elite member) are
    repaired by the insertion-priced moves and only the cheapest by the exact cost of its
    repaired routes is routed (a child's repair costs a fraction of a PyVRP round).
+   A round whose kick moves no stop (every other pattern is full) starts from a child
+   too, or, while the population holds one plan, from a perturbed first choice (a
+   restart); ``restarts`` routes several first choices at the start.
 4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
