@@ -293,7 +293,7 @@ class _Search:
         self.overload = _overload_cost(problem, opts.overload)
         self.info: dict[str, Any] = {"horizon_model": self.horizon, "passes": 0,
                                      "accepted_passes": 0, "kicks": 0,
-                                     "infeasible_rounds": 0}
+                                     "infeasible_rounds": 0, "stuck": 0}
 
     def _route_all(self, choice: tuple[int, ...], seconds: float) -> _Plan | None:
         if self.horizon:
@@ -371,27 +371,26 @@ class _Search:
         PyVRP warm-started from them; a round that finds no pattern move kicks a few
         stops to another pattern first. A round's plan becomes current by threshold
         accepting (``accept_worse``); after ``crossover_after`` rounds that do not
-        improve it, the next round starts from a crossover child instead, which becomes
-        current; so does a round in which not even a kick moved a stop (a restart from a
-        perturbed first choice while the population holds one member). Every round's plan
-        is offered to the population; the best is kept."""
+        improve it (or a round in which not even a kick moved a stop), the next round
+        starts from a crossover child instead (a restart from a perturbed first choice
+        while the population holds one member), which becomes current. A plan of the same
+        choice and no lower cost does not become current (the next round kicks). Every
+        round's plan is offered to the population; the best is kept."""
         kick_first, stall = False, 0
         best = current = firsts[0]
         pop = self._population(firsts)
         slice_seconds = self.slice
         start = max(self.budget.left(), 1e-9)
         while self.budget.left() > 0.5 * slice_seconds:
-            crossed = pop is not None and len(pop) >= 2 and stall >= self._crossover_after(pop)
-            routes: DayRoutes | None
+            routes: DayRoutes | None = None
+            crossed = pop is not None and stall >= self._crossover_after(pop)
+            if not crossed:
+                routes, kick_first = self._moved(current, kick_first)
+                crossed = pop is not None and self.stuck  # not even a kick moved a stop
+                self.info["stuck"] += crossed
             if crossed:
                 assert pop is not None
-                routes, stall = self._child(pop), 0
-            else:
-                routes, kick_first = self._moved(current, kick_first)
-                if pop is not None and self.stuck:  # not even a kick moved a stop
-                    self.info["stuck"] += 1
-                    crossed, stall = True, 0
-                    routes = self._child(pop) if len(pop) >= 2 else None
+                routes, stall = (self._child(pop) if len(pop) >= 2 else None), 0
             seconds = min(slice_seconds, self.budget.left())
             trial = (self._route_from(routes, seconds) if routes is not None
                      else self._restart(seconds))
@@ -409,7 +408,8 @@ class _Search:
                     self.info["crossover_bests"] += 1
             stall = 0 if crossed or trial.cost < current.cost - 1e-6 else stall + 1
             threshold = self.opts.accept_worse * self.budget.left() / start
-            if crossed or trial.cost < current.cost * (1.0 + threshold) - 1e-6:
+            same = trial.choice == current.choice and trial.cost >= current.cost - 1e-6
+            if crossed or (trial.cost < current.cost * (1.0 + threshold) - 1e-6 and not same):
                 current, kick_first = trial, False
         return best
 
@@ -429,7 +429,6 @@ class _Search:
         for plan in firsts:
             pop.add(plan.choice, plan.cost, plan)
         self.info["crossovers"] = self.info["crossover_bests"] = self.info["screened"] = 0
-        self.info["stuck"] = 0
         return pop
 
     def _child(self, pop: Population[_Plan]) -> DayRoutes:
