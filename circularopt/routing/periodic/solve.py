@@ -20,8 +20,8 @@
    On the horizon, every round's plan is offered to a population of pattern choices
    (:mod:`~circularopt.routing.periodic.population`, ``population`` members kept by
    cost and diversity); after ``crossover_after`` rounds that do not improve the
-   current plan, the next round starts from a child instead: ``screen`` children
-   (crossovers of two members, every third a kicked copy of an elite member) are
+   current plan, the next round starts from a child instead: ``screen`` children (1 by
+   default; crossovers of two members, every third a kicked copy of an elite member) are
    repaired by the insertion-priced moves and only the cheapest by the exact cost of its
    repaired routes is routed (a child's repair costs a fraction of a PyVRP round).
    A round whose kick moves no stop (every other pattern is full) starts from a child
@@ -102,7 +102,8 @@ class PeriodicOptions:
     screen
         Horizon model: children built per crossover event (crossovers of two members,
         every third a kicked copy of an elite member), of which only the cheapest by
-        its repaired routes' exact cost is routed; 1: one crossover child.
+        its repaired routes' exact cost is routed; 1: one crossover child (the default:
+        6 did not pay at one seed, see docs/benchmarks.md).
     crossover_full
         Horizon model: ``crossover_after`` once the population is full; 0: no change.
     restarts
@@ -121,7 +122,7 @@ class PeriodicOptions:
     accept_worse: float = 0.02
     population: int = 8
     crossover_after: int = 3
-    screen: int = 6
+    screen: int = 1
     crossover_full: int = 0
     restarts: int = 1
 
