@@ -12,7 +12,9 @@ Parents are chosen by binary tournaments on the same fitness.
 area (the stops nearest a random stop, 20-80 % of the stops with a choice) that takes
 the other parent's patterns, so that neighbouring stops keep days in common.
 :func:`adopt` moves a plan's routes to a child choice by cheapest insertion (the
-repair); the caller improves and routes the child.
+repair); the caller improves and routes the child. :func:`routes_cost` is the exact cost
+of such repaired routes, by which the caller screens several children and routes only
+the cheapest (a PyVRP round costs several times a child's repair).
 
 Unlike Vidal et al., there is no infeasible sub-population and no giant-tour split:
 the routing of each child is PyVRP's (see :mod:`~circularopt.routing.periodic.solve`).
@@ -29,7 +31,7 @@ import numpy as np
 from circularopt.routing.periodic.model import PeriodicProblem
 from circularopt.routing.periodic.patterns import DayRoutes
 
-__all__ = ["Member", "Population", "adopt", "area_crossover", "choice_distance"]
+__all__ = ["Member", "Population", "adopt", "area_crossover", "choice_distance", "routes_cost"]
 
 T = TypeVar("T")
 
@@ -77,6 +79,15 @@ class Population(Generic[T]):
     def best(self) -> Member[T]:
         """The cheapest member."""
         return min(self.members, key=lambda m: m.cost)
+
+    def holds(self, choice: Sequence[int]) -> bool:
+        """Whether a member has this choice."""
+        return any(m.choice == tuple(choice) for m in self.members)
+
+    def elite_member(self, rng: np.random.Generator) -> Member[T]:
+        """A random one of the ``elite`` cheapest members."""
+        ranked = sorted(self.members, key=lambda m: m.cost)[:max(1, self.elite)]
+        return ranked[int(rng.integers(len(ranked)))]
 
     def add(self, choice: Sequence[int], cost: float, plan: T) -> bool:
         """Offer a member; whether it is kept. A choice already held keeps the cheaper
@@ -163,3 +174,18 @@ def adopt(routes: DayRoutes, choice: Sequence[int], rng: np.random.Generator) ->
             routes.insert(k, d, where)
         moved.append(k)
     return moved
+
+
+def routes_cost(routes: DayRoutes) -> float:
+    """Cost of the routes as they stand: every route's arc cost and its vehicle type's
+    fixed cost, plus the overload cost when ``routes`` allows overloads."""
+    types = routes.problem.base.vehicle_types
+    total = 0.0
+    for d, day in enumerate(routes.routes):
+        for r in range(len(day)):
+            vt = types[routes.types[d][r]]
+            total += routes.route_cost(d, r) + vt.fixed_cost
+            if routes.overload and not vt.unload_sites:
+                excess = np.maximum(routes.load[d][r] - np.asarray(vt.capacity), 0.0)
+                total += routes.overload * float(excess.sum())
+    return total

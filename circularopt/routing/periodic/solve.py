@@ -20,7 +20,13 @@
    On the horizon, every round's plan is offered to a population of pattern choices
    (:mod:`~circularopt.routing.periodic.population`, ``population`` members kept by
    cost and diversity); after ``crossover_after`` rounds that do not improve the
-   current plan, the next round starts from a crossover child of two members instead.
+   current plan, the next round starts from a child instead: ``screen`` children (1 by
+   default; crossovers of two members, every third a kicked copy of an elite member) are
+   repaired by the insertion-priced moves and only the cheapest by the exact cost of its
+   repaired routes is routed (a child's repair costs a fraction of a PyVRP round).
+   A round whose kick moves no stop (every other pattern is full) starts from a child
+   too, or, while the population holds one plan, from a perturbed first choice (a
+   restart); ``restarts`` routes several first choices at the start.
 4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
@@ -40,11 +46,18 @@ from typing import Any
 import numpy as np
 
 from circularopt import _validate
+from circularopt.exceptions import InputError
+from circularopt.i18n import lazy
 from circularopt.routing.engines import solve as route
 from circularopt.routing.periodic import horizon
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, day_problem, visit_gaps
 from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, kick
-from circularopt.routing.periodic.population import Population, adopt, area_crossover
+from circularopt.routing.periodic.population import (
+    Population,
+    adopt,
+    area_crossover,
+    routes_cost,
+)
 from circularopt.routing.periodic.result import PeriodicResult
 from circularopt.routing.result import RoutingResult
 from circularopt.stop import Budget
@@ -81,10 +94,22 @@ class PeriodicOptions:
         linearly to 0 as the budget runs out (threshold accepting); 0: only better plans.
     population
         Horizon model: most pattern choices kept for crossover
-        (:mod:`~circularopt.routing.periodic.population`); 0: no population.
+        (:mod:`~circularopt.routing.periodic.population`); 0: no population (else at
+        least 2).
     crossover_after
         Horizon model: rounds in a row that do not improve the current plan before the
-        next round starts from a crossover child of two members instead.
+        next round starts from a child of the population instead.
+    screen
+        Horizon model: children built per crossover event (crossovers of two members,
+        every third a kicked copy of an elite member), of which only the cheapest by
+        its repaired routes' exact cost is routed; 1: one crossover child (the default:
+        6 did not pay at one seed, see docs/benchmarks.md).
+    crossover_full
+        Horizon model: ``crossover_after`` once the population is full; 0: no change.
+    restarts
+        Horizon model with a population: first choices routed at the start (the first
+        of :func:`initial_choice`, the others perturbed), sharing ``first_share``; all
+        join the population and the cheapest is the current plan.
     """
 
     engine: str = "pyvrp"
@@ -97,6 +122,9 @@ class PeriodicOptions:
     accept_worse: float = 0.02
     population: int = 8
     crossover_after: int = 3
+    screen: int = 1
+    crossover_full: int = 0
+    restarts: int = 1
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
@@ -107,6 +135,12 @@ class PeriodicOptions:
         _validate.number("periodic_options.overload", self.overload, lo=0.0)
         _validate.number("periodic_options.accept_worse", self.accept_worse, lo=0.0, hi=1.0)
         _validate.integer("periodic_options.population", self.population, lo=0)
+        if self.population == 1:
+            raise InputError("periodic_options.population", self.population,
+                             lazy("0 (no population) or an integer >= 2"))
+        _validate.integer("periodic_options.screen", self.screen, lo=1)
+        _validate.integer("periodic_options.crossover_full", self.crossover_full, lo=0)
+        _validate.integer("periodic_options.restarts", self.restarts, lo=1)
         _validate.integer("periodic_options.crossover_after", self.crossover_after, lo=1)
         if self.first_share + self.polish_share > 1.0:
             _validate.number("periodic_options.first_share + polish_share",
@@ -137,8 +171,11 @@ def _order(problem: PeriodicProblem, depot_dist: np.ndarray) -> list[int]:
     return sorted(range(problem.base.num_stops), key=key)
 
 
-def initial_choice(problem: PeriodicProblem) -> tuple[int, ...]:
-    """The first pattern of each stop: near the day's other stops, days balanced."""
+def initial_choice(problem: PeriodicProblem, *, rng: np.random.Generator | None = None,
+                   noise: float = 0.2) -> tuple[int, ...]:
+    """The first pattern of each stop: near the day's other stops, days balanced. With
+    ``rng``, each pattern's score is multiplied by a random factor in ``1 .. 1 + noise``
+    (a perturbed start for a restart)."""
     base = problem.base
     locs = np.array([s.location for s in base.stops], dtype=int)
     depot = base.depots[0].location
@@ -158,7 +195,8 @@ def initial_choice(problem: PeriodicProblem) -> tuple[int, ...]:
                         else depot_dist[k])
                 total += float(near) + scale * float(np.max((load[d] + q) / caps[d])) ** 2
             return total
-        scores = [score(p) for p in problem.patterns[k]]
+        scores = [score(p) * (1.0 if rng is None else 1.0 + noise * float(rng.random()))
+                  for p in problem.patterns[k]]
         choice[k] = scores.index(min(scores))
         for d, q in _loads(problem, k, problem.patterns[k][choice[k]]).items():
             placed[d].append(k)
@@ -232,8 +270,7 @@ def solve_periodic(problem: PeriodicProblem, *, time_limit: float = 60.0, seed: 
     opts = options or PeriodicOptions()
     t0 = time.perf_counter()
     search = _Search(problem, opts, seed, Budget(time_limit, opts.clock), time_limit)
-    best = search.first()
-    best = search.improve(best)
+    best = search.improve(search.first())
     final = search.polish(best)
     return PeriodicResult(problem.name, opts.engine, time.perf_counter() - t0, final.choice,
                           tuple(final.days), search.info)
@@ -252,9 +289,12 @@ class _Search:
         self.reserve = time_limit * opts.polish_share
         self.horizon = opts.engine == "pyvrp" and horizon.eligible(problem)
         self.time_limit = time_limit
+        self.slice = max(0.1, opts.round_share * time_limit)
+        self.stuck = False
         self.overload = _overload_cost(problem, opts.overload)
         self.info: dict[str, Any] = {"horizon_model": self.horizon, "passes": 0,
-                                     "accepted_passes": 0, "kicks": 0}
+                                     "accepted_passes": 0, "kicks": 0,
+                                     "infeasible_rounds": 0, "stuck": 0}
 
     def _route_all(self, choice: tuple[int, ...], seconds: float) -> _Plan | None:
         if self.horizon:
@@ -263,18 +303,29 @@ class _Search:
             return None if found is None else _Plan(*found)
         return _Plan(choice, self.router.days(choice, range(self.problem.days), seconds))
 
-    def first(self) -> _Plan:
+    def first(self) -> list[_Plan]:
+        """The routed first choices: one, or ``restarts`` on the horizon model with a
+        population (the first share split among them); the cheapest first."""
+        count = self.opts.restarts if self.horizon and self.opts.population >= 2 else 1
         choice = initial_choice(self.problem)
-        plan = self._route_all(choice, self.first_seconds)
+        plan = self._route_all(choice, self.first_seconds / count)
         if plan is None:  # the horizon search found nothing feasible: route day by day
             self.horizon = self.info["horizon_model"] = False
             plan = self._route_all(choice, self.first_seconds)
         assert plan is not None
-        return plan
+        plans = [plan]
+        for _ in range(1, count if self.horizon else 1):
+            other = self._route_all(initial_choice(self.problem, rng=self.rng),
+                                    self.first_seconds / count)
+            if other is not None:
+                plans.append(other)
+        self.info["restarts"] = len(plans)
+        return sorted(plans, key=lambda p: p.cost)
 
-    def improve(self, best: _Plan) -> _Plan:
+    def improve(self, firsts: list[_Plan]) -> _Plan:
         if self.horizon:
-            return self._improve_horizon(best)
+            return self._improve_horizon(firsts)
+        best = firsts[0]
         kick_first = False
         while self.budget.left() > self.reserve:
             routes, kick_first = self._moved(best, kick_first)
@@ -296,43 +347,58 @@ class _Search:
     def _moved(self, plan: _Plan, kick_first: bool) -> tuple[DayRoutes, bool]:
         """The plan's routes after pattern improvement, kicked first when ``kick_first``
         or when improvement alone moves nothing; the routes and whether it kicked. The
-        kicked stops keep their new pattern during that improvement."""
+        kicked stops keep their new pattern during that improvement. ``self.stuck``:
+        whether it kicked and no stop moved."""
         self.info["passes"] += 1
         routes = DayRoutes(self.problem, plan.choice, plan.days, overload=self.overload)
         if not kick_first and improve_patterns(routes, self.rng) <= 1e-6:
             kick_first = True
-        if kick_first:
-            movable = self._kickable()
-            size = int(self.rng.integers(1, max(2, len(movable) // 10) + 1))
-            chosen = self.rng.permutation(movable)[:size]
-            moved = kick(routes, [int(k) for k in chosen])
-            self.info["kicks"] += bool(moved)
-            improve_patterns(routes, self.rng, fixed=set(moved))
+        self.stuck = kick_first and not self._kick(routes)
+        self.info["kicks"] += kick_first and not self.stuck
         return routes, kick_first
 
-    def _improve_horizon(self, best: _Plan) -> _Plan:
+    def _kick(self, routes: DayRoutes) -> list[int]:
+        """Kick a few random stops to another pattern, then improve the routes with the
+        kicked stops fixed; the stops kicked."""
+        movable = self._kickable()
+        size = int(self.rng.integers(1, max(2, len(movable) // 10) + 1))
+        chosen = self.rng.permutation(movable)[:size]
+        moved = kick(routes, [int(k) for k in chosen])
+        improve_patterns(routes, self.rng, fixed=set(moved))
+        return moved
+
+    def _improve_horizon(self, firsts: list[_Plan]) -> _Plan:
         """Rounds of pattern improvement on the current plan's routes, each routed by
         PyVRP warm-started from them; a round that finds no pattern move kicks a few
         stops to another pattern first. A round's plan becomes current by threshold
         accepting (``accept_worse``); after ``crossover_after`` rounds that do not
-        improve it, the next round starts from a crossover child instead, which becomes
-        current. Every round's plan is offered to the population; the best is kept."""
+        improve it (or a round in which not even a kick moved a stop), the next round
+        starts from a crossover child instead (a restart from a perturbed first choice
+        while the population holds one member), which becomes current. A plan of the same
+        choice and no lower cost does not become current (the next round kicks). Every
+        round's plan is offered to the population; the best is kept."""
         kick_first, stall = False, 0
-        current = best
-        pop = self._population(best)
-        slice_seconds = max(0.1, self.opts.round_share * self.time_limit)
+        best = current = firsts[0]
+        pop = self._population(firsts)
+        slice_seconds = self.slice
         start = max(self.budget.left(), 1e-9)
         while self.budget.left() > 0.5 * slice_seconds:
-            crossed = pop is not None and len(pop) >= 2 and stall >= self.opts.crossover_after
+            routes: DayRoutes | None = None
+            crossed = pop is not None and stall >= self._crossover_after(pop)
+            if not crossed:
+                routes, kick_first = self._moved(current, kick_first)
+                crossed = pop is not None and self.stuck  # not even a kick moved a stop
+                self.info["stuck"] += crossed
             if crossed:
                 assert pop is not None
-                routes, stall = self._child(pop), 0
-            else:
-                routes, kick_first = self._moved(current, kick_first)
-            trial = self._route_from(routes, min(slice_seconds, self.budget.left()))
+                routes, stall = (self._child(pop) if len(pop) >= 2 else None), 0
+            seconds = min(slice_seconds, self.budget.left())
+            trial = (self._route_from(routes, seconds) if routes is not None
+                     else self._restart(seconds))
             kick_first = trial is None or trial.cost >= current.cost - 1e-6
             if trial is None:
                 stall += 1
+                self.info["infeasible_rounds"] += 1
                 continue
             if pop is not None:
                 pop.add(trial.choice, trial.cost, trial)
@@ -343,19 +409,48 @@ class _Search:
                     self.info["crossover_bests"] += 1
             stall = 0 if crossed or trial.cost < current.cost - 1e-6 else stall + 1
             threshold = self.opts.accept_worse * self.budget.left() / start
-            if crossed or trial.cost < current.cost * (1.0 + threshold) - 1e-6:
+            same = trial.choice == current.choice and trial.cost >= current.cost - 1e-6
+            if crossed or (trial.cost < current.cost * (1.0 + threshold) - 1e-6 and not same):
                 current, kick_first = trial, False
         return best
 
-    def _population(self, first: _Plan) -> Population[_Plan] | None:
+    def _restart(self, seconds: float) -> _Plan | None:
+        """A perturbed first choice, routed from scratch."""
+        self.info["restarts"] += 1
+        return self._route_all(initial_choice(self.problem, rng=self.rng), seconds)
+
+    def _crossover_after(self, pop: Population[_Plan]) -> int:
+        full = self.opts.crossover_full and len(pop) >= pop.size
+        return self.opts.crossover_full if full else self.opts.crossover_after
+
+    def _population(self, firsts: list[_Plan]) -> Population[_Plan] | None:
         if self.opts.population < 2:
             return None
         pop: Population[_Plan] = Population(self.problem, size=self.opts.population)
-        pop.add(first.choice, first.cost, first)
-        self.info["crossovers"] = self.info["crossover_bests"] = 0
+        for plan in firsts:
+            pop.add(plan.choice, plan.cost, plan)
+        self.info["crossovers"] = self.info["crossover_bests"] = self.info["screened"] = 0
         return pop
 
     def _child(self, pop: Population[_Plan]) -> DayRoutes:
+        """The cheapest of ``screen`` children by the exact cost of their repaired routes,
+        a choice the population holds ranked last; no more children once less than a
+        round's time is left (at least one is built)."""
+        best: tuple[bool, float, DayRoutes] | None = None
+        for i in range(self.opts.screen):
+            if best is not None and self.budget.left() < 1.5 * self.slice:
+                break
+            routes = self._mutant(pop) if i % 3 == 2 else self._crossover(pop)
+            rank = (pop.holds(routes.choice), routes_cost(routes))
+            if best is None or rank < best[:2]:
+                best = (*rank, routes)
+            self.info["screened"] += 1
+        assert best is not None
+        self.info["crossovers"] += 1
+        self.info["passes"] += 1
+        return best[2]
+
+    def _crossover(self, pop: Population[_Plan]) -> DayRoutes:
         """A crossover child of two members: the first's routes moved to the child's
         patterns by cheapest insertion, then improved with the moved stops fixed."""
         a, b = pop.parents(self.rng)
@@ -363,8 +458,13 @@ class _Search:
         routes = DayRoutes(self.problem, a.choice, a.plan.days, overload=self.overload)
         moved = adopt(routes, choice, self.rng)
         improve_patterns(routes, self.rng, fixed=set(moved))
-        self.info["crossovers"] += 1
-        self.info["passes"] += 1
+        return routes
+
+    def _mutant(self, pop: Population[_Plan]) -> DayRoutes:
+        """An elite member's routes with a few stops kicked, then improved."""
+        m = pop.elite_member(self.rng)
+        routes = DayRoutes(self.problem, m.choice, m.plan.days, overload=self.overload)
+        self._kick(routes)
         return routes
 
     def _kickable(self) -> list[int]:

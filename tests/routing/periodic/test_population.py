@@ -11,6 +11,7 @@ from circularopt.routing.periodic import (
     PeriodicOptions,
     PeriodicProblem,
     day_problem,
+    initial_choice,
     solve_periodic,
     validate_periodic,
 )
@@ -20,6 +21,7 @@ from circularopt.routing.periodic.population import (
     adopt,
     area_crossover,
     choice_distance,
+    routes_cost,
 )
 from circularopt.routing.problem import RoutingProblem
 from tests.routing.conftest import euclid_model
@@ -139,7 +141,75 @@ def test_population_0_solves_without_crossover(east_west: PeriodicProblem) -> No
 
 
 @pytest.mark.parametrize(("field", "value"), [("population", -1), ("crossover_after", 0),
-                                              ("population", 2.5)])
+                                              ("population", 2.5), ("population", 1),
+                                              ("screen", 0), ("restarts", 0),
+                                              ("crossover_full", -1)])
 def test_bad_population_options_are_refused(field: str, value: object) -> None:
     with pytest.raises(InputError, match=field):
         PeriodicOptions(**{field: value})  # type: ignore[arg-type]
+
+
+def test_routes_cost_is_arcs_plus_fixed_costs(east_west: PeriodicProblem) -> None:
+    """a (10, 1) and b (10, -1) on days 1 and 3: d-a-b-d = 22; c (-10, 1) on days 2 and 4:
+    d-c-d = 20; no fixed cost."""
+    routes = _routes(east_west, (0, 0, 0))
+    assert routes_cost(routes) == pytest.approx(2 * 22 + 2 * 20)
+
+
+def test_routes_cost_adds_the_overload() -> None:
+    """Capacity 1, a and b both on days 1 and 3 in one route: 1 unit over on each day."""
+    p = PeriodicProblem(_base("ab", capacity=1, count=1), (((0, 2),), ((0, 2),)), FOUR_DAYS)
+    routes = DayRoutes(p, (0, 0), [route(day_problem(p, (0, 0), d), engine="pyvrp",
+                                         time_limit=0.2, seed=1, allow_infeasible=True)
+                                   for d in range(4)], overload=5.0)
+    routes.routes[0], routes.types[0] = [[0, 1]], [0]
+    routes.restore(routes.snapshot([0]))
+    plain = sum(routes.route_cost(d, r) for d in range(4) for r in range(len(routes.routes[d])))
+    over = sum(float(max(routes.load[d][r][0] - 1, 0)) for d in range(4)
+               for r in range(len(routes.routes[d])))
+    assert over >= 1
+    assert routes_cost(routes) == pytest.approx(plain + 5.0 * over)
+
+
+def test_elite_member_and_holds(pairs: PeriodicProblem) -> None:
+    pop: Population[str] = Population(pairs, elite=1)
+    pop.add((0, 0, 0, 0), 10.0, "cheap")
+    pop.add((1, 1, 1, 1), 12.0, "dear")
+    assert all(pop.elite_member(np.random.default_rng(s)).plan == "cheap" for s in range(5))
+    assert pop.holds((1, 1, 1, 1)) and not pop.holds([0, 1, 0, 1])
+
+
+def test_screening_builds_several_children_and_routes_one(east_west: PeriodicProblem) -> None:
+    result = solve_periodic(east_west, time_limit=2.0, seed=0, options=PeriodicOptions(
+        clock="cpu", round_share=0.05, population=4, crossover_after=1, screen=3))
+    assert result.info["crossovers"] >= 1
+    assert result.info["crossovers"] < result.info["screened"] <= 3 * result.info["crossovers"]
+    assert validate_periodic(east_west, result).ok
+    assert result.choice == (0, 0, 0)
+
+
+def test_restarts_route_several_first_choices(pairs: PeriodicProblem) -> None:
+    result = solve_periodic(pairs, time_limit=2.0, seed=0, options=PeriodicOptions(
+        clock="cpu", round_share=0.05, restarts=3, crossover_full=1))
+    assert result.info["restarts"] == 3
+    assert validate_periodic(pairs, result).ok
+
+
+def test_a_perturbed_first_choice_differs_for_some_seed(pairs: PeriodicProblem) -> None:
+    """Ties broken by noise: a and b (and c and e) may take either pattern."""
+    plain = initial_choice(pairs)
+    assert plain == initial_choice(pairs)
+    assert any(initial_choice(pairs, rng=np.random.default_rng(s), noise=1.0) != plain
+               for s in range(10))
+
+
+def test_a_stuck_search_restarts_from_a_perturbed_choice() -> None:
+    """One truck of capacity 2: a and b fill days 1 and 3, so e can only take days 2 and 4
+    (beside c); a kick of e moves nothing, and the round restarts instead."""
+    p = PeriodicProblem(_base("abce", capacity=2, count=1),
+                        (((0, 2),), ((0, 2),), ((1, 3),), ODD_EVEN), FOUR_DAYS)
+    result = solve_periodic(p, time_limit=1.0, seed=0, options=PeriodicOptions(
+        clock="cpu", round_share=0.1))
+    assert result.info["stuck"] >= 1 and result.info["restarts"] >= 2
+    assert validate_periodic(p, result).ok
+    assert result.choice == (0, 0, 0, 1)
