@@ -42,6 +42,7 @@ import numpy as np
 from circularopt import _validate
 from circularopt.routing.engines import solve as route
 from circularopt.routing.periodic import horizon
+from circularopt.routing.periodic.descent import descend
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, day_problem, visit_gaps
 from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, kick
 from circularopt.routing.periodic.population import Population, adopt, area_crossover
@@ -85,6 +86,12 @@ class PeriodicOptions:
     crossover_after
         Horizon model: rounds in a row that do not improve the current plan before the
         next round starts from a crossover child of two members instead.
+    descent
+        Horizon model: share of the budget kept for a descent from the best plan by
+        moves of one or two stops judged by re-routing the days they change
+        (:mod:`~circularopt.routing.periodic.descent`); 0: none.
+    judge_share
+        Share of the budget for each such re-routing.
     """
 
     engine: str = "pyvrp"
@@ -97,11 +104,13 @@ class PeriodicOptions:
     accept_worse: float = 0.02
     population: int = 8
     crossover_after: int = 3
+    descent: float = 0.3
+    judge_share: float = 0.005
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
         _validate.choice("periodic_options.clock", self.clock, ("wall", "cpu"))
-        for name in ("first_share", "polish_share", "round_share"):
+        for name in ("first_share", "polish_share", "round_share", "descent", "judge_share"):
             _validate.number(f"periodic_options.{name}", getattr(self, name), lo=0.0,
                              hi=1.0)
         _validate.number("periodic_options.overload", self.overload, lo=0.0)
@@ -274,7 +283,7 @@ class _Search:
 
     def improve(self, best: _Plan) -> _Plan:
         if self.horizon:
-            return self._improve_horizon(best)
+            return self._descend(self._improve_horizon(best))
         kick_first = False
         while self.budget.left() > self.reserve:
             routes, kick_first = self._moved(best, kick_first)
@@ -322,7 +331,7 @@ class _Search:
         pop = self._population(best)
         slice_seconds = max(0.1, self.opts.round_share * self.time_limit)
         start = max(self.budget.left(), 1e-9)
-        while self.budget.left() > 0.5 * slice_seconds:
+        while self.budget.left() > 0.5 * slice_seconds + self.opts.descent * self.time_limit:
             crossed = pop is not None and len(pop) >= 2 and stall >= self.opts.crossover_after
             if crossed:
                 assert pop is not None
@@ -346,6 +355,15 @@ class _Search:
             if crossed or trial.cost < current.cost * (1.0 + threshold) - 1e-6:
                 current, kick_first = trial, False
         return best
+
+    def _descend(self, best: _Plan) -> _Plan:
+        if self.opts.descent <= 0:
+            return best
+        choice, days, info = descend(self.problem, best.choice, best.days, budget=self.budget,
+                                     seed=self.seed, judge_seconds=max(
+                                         0.05, self.opts.judge_share * self.time_limit))
+        self.info.update(info)
+        return _Plan(choice, days)
 
     def _population(self, first: _Plan) -> Population[_Plan] | None:
         if self.opts.population < 2:
