@@ -87,8 +87,9 @@ def _cost(routes: DayRoutes, days: Sequence[int]) -> float:
 
 
 def _apply(routes: DayRoutes, move: Move) -> float:
-    """Make ``move`` on ``routes`` by cheapest insertion; its priced cost (``inf``: a
-    stop found no place, the routes then half-moved: restore them)."""
+    """Make ``move`` on ``routes`` by cheapest insertion; its price: the change of the
+    changed days' cost plus their overtime charge (``inf``: a stop found no place, the
+    routes are then half-moved, for the caller to restore)."""
     days = _days_of(routes.problem, routes.choice, move)
     before = _cost(routes, days)
     for k, _ in move:
@@ -102,16 +103,16 @@ def _apply(routes: DayRoutes, move: Move) -> float:
             if not np.isfinite(where[0]):
                 return float("inf")
             routes.insert(k, d, where)
-    return _cost(routes, days) - before - _overtime(routes, days)
+    return _cost(routes, days) - before + _overtime(routes, days)
 
 
 def _overtime(routes: DayRoutes, days: Sequence[int]) -> float:
-    """Minus the overtime penalty of ``days`` (what the screen charges on top of cost)."""
+    """The screen's charge for route durations above their limits on ``days``."""
     vts = routes.problem.base.vehicle_types
     late = sum(max(0.0, routes.dur[d][r] - (vts[routes.types[d][r]].max_duration
                                             or float("inf")))
                for d in days for r in range(len(routes.routes[d])))
-    return -(routes.overtime or 0.0) * late
+    return (routes.overtime or 0.0) * late
 
 
 def screen(routes: DayRoutes, candidates: Sequence[Move]) -> list[tuple[float, Move]]:

@@ -73,7 +73,8 @@ def test_the_screen_prices_a_swap_and_charges_overtime() -> None:
 def test_descent_takes_the_swap_no_single_move_can_make() -> None:
     p = _line()
     choice, days = _plan(p, ["ac", "be"])
-    new, routed, info = descend(p, choice, days, budget=Budget(20.0), judge_seconds=0.2)
+    new, routed, info = descend(p, choice, days, budget=Budget(20.0, "cpu"),
+                                  judge_seconds=0.2)
     result = PeriodicResult(p.name, "pyvrp", 0.0, new, tuple(routed))
     assert validate_periodic(p, result).ok
     assert result.cost == pytest.approx(40.0)
