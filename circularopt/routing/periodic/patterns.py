@@ -51,12 +51,17 @@ class DayRoutes:
     overload
         Cost per unit of load above a vehicle's capacity, or ``None``: overloads are
         refused. With a penalty, moves may overload a route for the engine to repair.
+    overtime
+        Cost per unit of duration above a route's ``max_duration``, or ``None``: such
+        insertions are refused (a screen may price them for an engine to repair).
     """
 
     def __init__(self, problem: PeriodicProblem, choice: Sequence[int],
-                 days: Sequence[RoutingResult], *, overload: float | None = None) -> None:
+                 days: Sequence[RoutingResult], *, overload: float | None = None,
+                 overtime: float | None = None) -> None:
         self.problem = problem
         self.overload = overload
+        self.overtime = overtime
         base = problem.base
         self.loc = np.array([s.location for s in base.stops], dtype=int)
         self.service = np.array([s.service for s in base.stops], dtype=float)
@@ -218,8 +223,9 @@ class DayRoutes:
                 extra, extra_time = self._unload_extra(d, r, s, q)
                 added, longer = added + extra, longer + extra_time
             if vt.max_duration is not None:
-                added = np.where(self.dur[d][r] + longer <= vt.max_duration + _EPS, added,
-                                 np.inf)
+                late = self.dur[d][r] + longer - vt.max_duration
+                added = np.where(late <= _EPS, added, np.inf if self.overtime is None
+                                 else added + self.overtime * late)
             i = int(np.argmin(added))
             if added[i] < best[0]:
                 best = (float(added[i]), r, i)

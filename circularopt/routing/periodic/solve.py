@@ -50,6 +50,7 @@ from circularopt.exceptions import InputError
 from circularopt.i18n import lazy
 from circularopt.routing.engines import solve as route
 from circularopt.routing.periodic import horizon
+from circularopt.routing.periodic.descent import descend
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, day_problem, visit_gaps
 from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, kick
 from circularopt.routing.periodic.population import (
@@ -110,6 +111,12 @@ class PeriodicOptions:
         Horizon model with a population: first choices routed at the start (the first
         of :func:`initial_choice`, the others perturbed), sharing ``first_share``; all
         join the population and the cheapest is the current plan.
+    descent
+        Horizon model: share of the budget kept for a descent from the best plan by
+        moves of one or two stops judged by re-routing the days they change
+        (:mod:`~circularopt.routing.periodic.descent`); 0: none.
+    judge_share
+        Share of the budget for each such re-routing.
     """
 
     engine: str = "pyvrp"
@@ -125,11 +132,13 @@ class PeriodicOptions:
     screen: int = 1
     crossover_full: int = 0
     restarts: int = 1
+    descent: float = 0.3
+    judge_share: float = 0.005
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
         _validate.choice("periodic_options.clock", self.clock, ("wall", "cpu"))
-        for name in ("first_share", "polish_share", "round_share"):
+        for name in ("first_share", "polish_share", "round_share", "descent", "judge_share"):
             _validate.number(f"periodic_options.{name}", getattr(self, name), lo=0.0,
                              hi=1.0)
         _validate.number("periodic_options.overload", self.overload, lo=0.0)
@@ -324,7 +333,7 @@ class _Search:
 
     def improve(self, firsts: list[_Plan]) -> _Plan:
         if self.horizon:
-            return self._improve_horizon(firsts)
+            return self._descend(self._improve_horizon(firsts))
         best = firsts[0]
         kick_first = False
         while self.budget.left() > self.reserve:
@@ -382,7 +391,7 @@ class _Search:
         pop = self._population(firsts)
         slice_seconds = self.slice
         start = max(self.budget.left(), 1e-9)
-        while self.budget.left() > 0.5 * slice_seconds:
+        while self.budget.left() > 0.5 * slice_seconds + self.opts.descent * self.time_limit:
             routes: DayRoutes | None = None
             crossed = pop is not None and stall >= self._crossover_after(pop)
             if not crossed:
@@ -413,6 +422,15 @@ class _Search:
             if crossed or (trial.cost < current.cost * (1.0 + threshold) - 1e-6 and not same):
                 current, kick_first = trial, False
         return best
+
+    def _descend(self, best: _Plan) -> _Plan:
+        if self.opts.descent <= 0:
+            return best
+        choice, days, info = descend(self.problem, best.choice, best.days, budget=self.budget,
+                                     seed=self.seed, judge_seconds=max(
+                                         0.05, self.opts.judge_share * self.time_limit))
+        self.info.update(info)
+        return _Plan(choice, days)
 
     def _restart(self, seconds: float) -> _Plan | None:
         """A perturbed first choice, routed from scratch."""
