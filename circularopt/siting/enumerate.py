@@ -66,7 +66,7 @@ from circularopt.siting.lagrangian import LagrangianBound, _unit_weights, solve_
 from circularopt.siting.reduced import cardinality_range
 from circularopt.stop import MaxRuntime
 
-__all__ = ["ClassProof", "count_range", "prove_class", "solve_enumerate"]
+__all__ = ["ClassProof", "count_range", "handles", "prove_class", "solve_enumerate"]
 
 
 @dataclass(frozen=True)
@@ -381,6 +381,12 @@ def prove_class(problem: FacilityProblem, k: int, upper: float, *,
     proven = not math.isfinite(left)
     bound = s.upper if proven else min(left, s.upper)
     return ClassProof(k, proven, s.best, bound, s.nodes, s.leaves, s.budget.elapsed())
+
+
+def handles(problem: FacilityProblem) -> bool:
+    """Whether :func:`solve_enumerate` takes ``problem``: single source, with knapsack
+    tables (facilities x customers x capacity units) of a size it builds."""
+    return problem.single_source and _unit_weights(problem) is not None
 
 
 def _setup(problem: FacilityProblem, counts: tuple[int, int], upper: float,

@@ -368,21 +368,20 @@ branch-and-bound, :mod:`circularopt.siting.enumerate`), ``staged-enumerate``
 def default_methods(problem: FacilityProblem) -> tuple[str, ...]:
     """The methods run by default, in order.
 
-    Up to :data:`~circularopt.siting.lagrangian.SMALL_PAIRS` pairs: ``staged`` (single
-    source only: CP-SAT, then ``reduced-counts`` near the bound; with ``reduced-scip``
-    there it proved 66-70 of Holmberg's 71 at 60 s, ``cpsat`` in its place 57),
-    ``lagrangian`` and
-    ``scip``. Larger problems: ``lagrangian`` alone (as the default bench engine). There
-    CP-SAT and the plain MIP found no incumbent on ``Lib_3_2`` and ``capa/b/c`` (100 x
-    1,000) and their processes took CPU from the Lagrangian method (``docs/benchmarks.md``,
-    *Siting portfolio*). ``reduced`` is opt-in: with two processes, ``cpsat`` and
-    ``reduced`` would keep the Lagrangian method, which finds most incumbents on
-    Holmberg's set, from running.
+    Up to :data:`~circularopt.siting.lagrangian.SMALL_PAIRS` pairs: ``enumerate`` (single
+    source with knapsack tables it can build, :func:`~circularopt.siting.enumerate.handles`;
+    else ``staged``), ``lagrangian`` and ``scip``. On Holmberg's 71 at 60 s the first
+    proved all 71 where ``staged`` proved 66-70 (``docs/benchmarks.md``, *Siting
+    portfolio*). Larger problems: ``lagrangian`` alone (as the default bench engine).
+    There CP-SAT and the plain MIP found no incumbent on ``Lib_3_2`` and ``capa/b/c``
+    (100 x 1,000) and their processes took CPU from the Lagrangian method.
     """
+    from circularopt.siting.enumerate import handles
     if problem.m * problem.n > SMALL_PAIRS:
         return ("lagrangian",)
-    return ("staged", "lagrangian", "scip") if problem.single_source \
-        else ("lagrangian", "scip")
+    if not problem.single_source:
+        return ("lagrangian", "scip")
+    return ("enumerate" if handles(problem) else "staged", "lagrangian", "scip")
 
 
 def _method_name(method: Any) -> str:

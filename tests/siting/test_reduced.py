@@ -91,13 +91,16 @@ def test_the_portfolio_runs_it_and_reports_it(far: FacilityProblem) -> None:
 
 
 def test_default_methods_by_size_and_kind(tight: FacilityProblem) -> None:
-    assert default_methods(tight) == ("staged", "lagrangian", "scip")
+    assert default_methods(tight) == ("enumerate", "lagrangian", "scip")
     assert default_methods(tight.with_single_source(False)) == ("lagrangian", "scip")
     n = SMALL_PAIRS // 2 + 1
     big = FacilityProblem(fixed_cost=[1.0, 1.0], capacity=[n, n], demand=[1.0] * n,
                           cost=np.ones((2, n)), single_source=True)
     assert default_methods(big) == ("lagrangian",)
     assert default_methods(big.with_single_source(False)) == ("lagrangian",)
+    wide = FacilityProblem(fixed_cost=[1.0, 1.0], capacity=[5000.0, 5000.0],
+                           demand=[1.0] * 5000, cost=np.ones((2, 5000)), single_source=True)
+    assert default_methods(wide) == ("staged", "lagrangian", "scip")  # tables too large
 
 
 def test_scip_as_the_prover(far: FacilityProblem) -> None:
