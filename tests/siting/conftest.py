@@ -61,9 +61,10 @@ def line_matrices(scenario: Scenario) -> TravelMatrices:
     return TravelMatrices(ids, km * 120.0, km * 1000.0, False, "hand-made line road")
 
 
-def best_by_count(problem: FacilityProblem) -> dict[int, float]:
+def best_by_count(problem: FacilityProblem, *, empty: bool = False) -> dict[int, float]:
     """Cheapest single-source solution opening exactly ``k`` facilities, for each ``k``
-    that has one (every assignment of a tiny problem tried)."""
+    that has one (every assignment of a tiny problem tried); ``empty``: facilities open
+    without customers count too (paying their fixed costs, the cheapest first)."""
     best: dict[int, float] = {}
     for where in itertools.product(range(problem.m), repeat=problem.n):
         load = np.zeros(problem.m)
@@ -73,7 +74,10 @@ def best_by_count(problem: FacilityProblem) -> dict[int, float]:
         opened = sorted(set(where))
         cost = float(problem.fixed_cost[opened].sum()
                      + problem.cost[list(where), range(problem.n)].sum())
-        best[len(opened)] = min(best.get(len(opened), np.inf), cost)
+        spare = np.sort(np.delete(problem.fixed_cost, opened))
+        for k in range(len(opened), problem.m + 1 if empty else len(opened) + 1):
+            total = cost + float(spare[:k - len(opened)].sum())
+            best[k] = min(best.get(k, np.inf), total)
     return best
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -14,26 +13,7 @@ from circularopt.siting.enumerate import prove_class, solve_enumerate
 from circularopt.siting.hooks import SolveHooks
 from circularopt.siting.portfolio import PortfolioOptions, solve_portfolio
 from circularopt.siting.validate import validate_facility
-from tests.siting.conftest import brute_force
-
-
-def best_by_open(problem: FacilityProblem) -> dict[int, float]:
-    """Cheapest solution with exactly ``k`` facilities open (paying their fixed costs,
-    empty ones allowed), for each ``k``, by trying every assignment."""
-    best: dict[int, float] = {}
-    for where in itertools.product(range(problem.m), repeat=problem.n):
-        load = np.zeros(problem.m)
-        np.add.at(load, list(where), problem.demand)
-        if (load > problem.capacity + 1e-9).any():
-            continue
-        used = sorted(set(where))
-        cost = float(problem.fixed_cost[used].sum()
-                     + problem.cost[list(where), range(problem.n)].sum())
-        spare = np.sort(np.delete(problem.fixed_cost, used))
-        for k in range(len(used), problem.m + 1):
-            total = cost + float(spare[:k - len(used)].sum())
-            best[k] = min(best.get(k, math.inf), total)
-    return best
+from tests.siting.conftest import best_by_count, brute_force
 
 
 @pytest.fixture
@@ -51,7 +31,7 @@ def four() -> FacilityProblem:
 
 def test_brute_force_of_the_fixture_by_hand(four: FacilityProblem) -> None:
     """The brute force's classes: 2, 3 and 4 facilities open, none with 1 (12 < 23)."""
-    best = best_by_open(four)
+    best = best_by_count(four, empty=True)
     assert set(best) == {2, 3, 4}
     assert best[3] < best[4]
 
@@ -61,7 +41,7 @@ def test_finds_the_class_optimum_from_no_incumbent(four: FacilityProblem, k: int
     proof = prove_class(four, k, math.inf, time_limit=30)
     assert proof.proven
     assert proof.solution is not None
-    assert proof.solution.cost == pytest.approx(best_by_open(four)[k])
+    assert proof.solution.cost == pytest.approx(best_by_count(four, empty=True)[k])
     assert len(proof.solution.open_facilities) == k
     assert four.solution_cost(proof.solution.open_facilities,
                               proof.solution.assignment) == proof.solution.cost
@@ -70,7 +50,7 @@ def test_finds_the_class_optimum_from_no_incumbent(four: FacilityProblem, k: int
 @pytest.mark.parametrize("k", [2, 3])
 def test_improves_an_incumbent_above_the_class_optimum(four: FacilityProblem,
                                                        k: int) -> None:
-    opt = best_by_open(four)[k]
+    opt = best_by_count(four, empty=True)[k]
     proof = prove_class(four, k, opt + 2.0, time_limit=30)
     assert proof.proven
     assert proof.solution is not None and proof.solution.cost == pytest.approx(opt)
@@ -78,7 +58,7 @@ def test_improves_an_incumbent_above_the_class_optimum(four: FacilityProblem,
 
 @pytest.mark.parametrize("k", [2, 3, 4])
 def test_reports_none_below_the_class_optimum(four: FacilityProblem, k: int) -> None:
-    opt = best_by_open(four)[k]
+    opt = best_by_count(four, empty=True)[k]
     proof = prove_class(four, k, opt, time_limit=30)
     assert proof.proven
     assert proof.solution is None
@@ -100,7 +80,7 @@ def test_random_tight_cases_match_the_brute_force() -> None:
                                   np.full(4, math.ceil(d.sum() / 2 * 1.05)), d,
                                   rng.integers(1, 20, (4, 7)).astype(float),
                                   single_source=True)
-        for k, opt in best_by_open(problem).items():
+        for k, opt in best_by_count(problem, empty=True).items():
             for upper in (opt, opt + 3.0, math.inf):
                 proof = prove_class(problem, k, upper, time_limit=30)
                 got = None if proof.solution is None else proof.solution.cost
@@ -112,7 +92,7 @@ def test_tight_fixture_of_the_conftest(tight: FacilityProblem) -> None:
     """All three bins of 10 for the demand 24: the class 3 optimum."""
     proof = prove_class(tight, 3, math.inf, time_limit=30)
     assert proof.proven and proof.solution is not None
-    assert proof.solution.cost == pytest.approx(best_by_open(tight)[3])
+    assert proof.solution.cost == pytest.approx(best_by_count(tight, empty=True)[3])
 
 
 def test_stops_when_asked_and_reports_not_proven(four: FacilityProblem) -> None:
@@ -178,7 +158,7 @@ def test_portfolio_method_proves_the_optimum(four: FacilityProblem, method: str)
 def test_cutoff_lowered_by_a_cost_known_elsewhere(four: FacilityProblem) -> None:
     """No incumbent given, but the class optimum's cost is known elsewhere: nothing
     cheaper exists, so the proof ends without a solution."""
-    opt = best_by_open(four)[3]
+    opt = best_by_count(four, empty=True)[3]
     proof = prove_class(four, 3, math.inf, time_limit=30, elsewhere=lambda: opt)
     assert proof.proven and proof.solution is None
 
