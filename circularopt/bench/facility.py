@@ -48,8 +48,10 @@ Engines (``--engine``)
 ``heuristic``
     Lagrangian bound and repair heuristic only.
 ``portfolio``
-    ``staged`` (single source: CP-SAT, then reduced-cost fixing and SCIP near the
-    bound), the Lagrangian method and a SCIP MIP in parallel processes
+    ``enumerate`` (single source: each number of open facilities a cheaper solution
+    may have, proven by Lagrangian branch-and-bound on the open set; ``staged`` where
+    its knapsack tables would be too large), the Lagrangian method and a SCIP MIP in
+    parallel processes
     (``workers``, default 2) sharing incumbents, stopped at the first proof
     (:func:`~circularopt.siting.portfolio.solve_portfolio`); above 20,000 pairs the
     Lagrangian method alone. ``portfolio:staged+lagrangian`` (say) runs the named

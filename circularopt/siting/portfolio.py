@@ -2,12 +2,16 @@
 
 :func:`solve_portfolio` starts ``workers`` processes (*spawn* context, module-level
 worker functions) that take methods from one list in order: by default
-(:func:`default_methods`) ``staged``: CP-SAT (:func:`~circularopt.siting.cpsat.solve_cpsat`,
-several search workers), then, once the incumbent is near the bound, reduced-cost fixing
-and SCIP with a cutoff (or CP-SAT per number of open facilities when few numbers are
-left, :class:`~circularopt.siting.cardinality.CountHandover`); the Lagrangian method
-(:func:`~circularopt.siting.lagrangian.solve_lagrangian`) and a SCIP MIP; on request
-reduced-cost fixing against the incumbent followed by CP-SAT
+(:func:`default_methods`) ``enumerate`` (each number of open facilities a cheaper
+solution may have, proven by Lagrangian branch-and-bound on the open set,
+:mod:`~circularopt.siting.enumerate`), the Lagrangian method
+(:func:`~circularopt.siting.lagrangian.solve_lagrangian`) and a SCIP MIP. ``staged``
+(where ``enumerate``'s knapsack tables would be too large) runs CP-SAT
+(:func:`~circularopt.siting.cpsat.solve_cpsat`), then, once the incumbent is near the
+bound, reduced-cost fixing and SCIP with a cutoff (or CP-SAT per number of open
+facilities when few numbers are left,
+:class:`~circularopt.siting.cardinality.CountHandover`); on request reduced-cost fixing
+against the incumbent followed by CP-SAT
 (:mod:`~circularopt.siting.reduced`). Each
 method posts its improving solutions and lower bounds to the parent; the parent keeps
 the best of each and publishes the incumbent in shared memory, where a method picks it
