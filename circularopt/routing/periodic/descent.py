@@ -80,18 +80,12 @@ def _days_of(problem: PeriodicProblem, choice: Sequence[int], move: Move) -> lis
                    + problem.patterns[k][j]})
 
 
-def _cost(routes: DayRoutes, days: Sequence[int]) -> float:
-    vts = routes.problem.base.vehicle_types
-    return sum(routes.route_cost(d, r) + vts[routes.types[d][r]].fixed_cost
-               for d in days for r in range(len(routes.routes[d])))
-
-
 def _apply(routes: DayRoutes, move: Move) -> float:
     """Make ``move`` on ``routes`` by cheapest insertion; its price: the change of the
     changed days' cost plus their overtime charge (``inf``: a stop found no place, the
     routes are then half-moved, for the caller to restore)."""
     days = _days_of(routes.problem, routes.choice, move)
-    before = _cost(routes, days)
+    before = routes.cost(days)
     for k, _ in move:
         for d in routes.pattern(k):
             routes.remove(k, d)
@@ -103,7 +97,7 @@ def _apply(routes: DayRoutes, move: Move) -> float:
             if not np.isfinite(where[0]):
                 return float("inf")
             routes.insert(k, d, where)
-    return _cost(routes, days) - before + _overtime(routes, days)
+    return routes.cost(days) - before + _overtime(routes, days)
 
 
 def _overtime(routes: DayRoutes, days: Sequence[int]) -> float:
@@ -132,10 +126,9 @@ def screen(routes: DayRoutes, candidates: Sequence[Move]) -> list[tuple[float, M
 
 @dataclass
 class _Judge:
-    """Routes the days a move changes, on the caller's budget."""
+    """Routes the days a move changes, ``seconds`` each on ``clock``."""
 
     problem: PeriodicProblem
-    budget: Budget
     seconds: float
     seed: int
     clock: str
@@ -214,7 +207,7 @@ def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[Rout
         The choice, the days and ``{"descent_moves", "descent_judged"}``.
     """
     plan, routed = list(choice), list(days)
-    judge = _Judge(problem, budget, judge_seconds, seed, budget.clock)
+    judge = _Judge(problem, judge_seconds, seed, budget.clock)
     taken = 0
     improved = True
     while improved and budget.left() >= judge_seconds:

@@ -106,6 +106,21 @@ class DayRoutes:
         p = self.path(d, r)
         return float(self._cost(self.types[d][r], p[:-1], p[1:]).sum())
 
+    def cost(self, days: Iterable[int] | None = None) -> float:
+        """Cost of the routes on ``days`` (every day by default) as they stand: every
+        route's arc cost and its vehicle type's fixed cost, plus the overload cost when
+        overloads are allowed."""
+        types = self.problem.base.vehicle_types
+        total = 0.0
+        for d in range(len(self.routes)) if days is None else days:
+            for r in range(len(self.routes[d])):
+                vt = types[self.types[d][r]]
+                total += self.route_cost(d, r) + vt.fixed_cost
+                if self.overload and not vt.unload_sites:
+                    excess = np.maximum(self.load[d][r] - np.asarray(vt.capacity), 0.0)
+                    total += self.overload * float(excess.sum())
+        return total
+
     def _cost(self, vtype: int, a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
         vt = self.problem.base.vehicle_types[vtype]
         cost = vt.cost_per_distance * self.problem.base.distance[a, b]

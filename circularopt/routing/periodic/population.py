@@ -12,8 +12,9 @@ Parents are chosen by binary tournaments on the same fitness.
 area (the stops nearest a random stop, 20-80 % of the stops with a choice) that takes
 the other parent's patterns, so that neighbouring stops keep days in common.
 :func:`adopt` moves a plan's routes to a child choice by cheapest insertion (the
-repair); the caller improves and routes the child. :func:`routes_cost` is the exact cost
-of such repaired routes, by which the caller screens several children and routes only
+repair); the caller improves and routes the child.
+:meth:`~circularopt.routing.periodic.patterns.DayRoutes.cost` is the exact cost of such
+repaired routes, by which the caller screens several children and routes only
 the cheapest (a PyVRP round costs several times a child's repair).
 
 Unlike Vidal et al., there is no infeasible sub-population and no giant-tour split:
@@ -31,7 +32,7 @@ import numpy as np
 from circularopt.routing.periodic.model import PeriodicProblem
 from circularopt.routing.periodic.patterns import DayRoutes
 
-__all__ = ["Member", "Population", "adopt", "area_crossover", "choice_distance", "routes_cost"]
+__all__ = ["Member", "Population", "adopt", "area_crossover", "choice_distance"]
 
 T = TypeVar("T")
 
@@ -174,18 +175,3 @@ def adopt(routes: DayRoutes, choice: Sequence[int], rng: np.random.Generator) ->
             routes.insert(k, d, where)
         moved.append(k)
     return moved
-
-
-def routes_cost(routes: DayRoutes) -> float:
-    """Cost of the routes as they stand: every route's arc cost and its vehicle type's
-    fixed cost, plus the overload cost when ``routes`` allows overloads."""
-    types = routes.problem.base.vehicle_types
-    total = 0.0
-    for d, day in enumerate(routes.routes):
-        for r in range(len(day)):
-            vt = types[routes.types[d][r]]
-            total += routes.route_cost(d, r) + vt.fixed_cost
-            if routes.overload and not vt.unload_sites:
-                excess = np.maximum(routes.load[d][r] - np.asarray(vt.capacity), 0.0)
-                total += routes.overload * float(excess.sum())
-    return total

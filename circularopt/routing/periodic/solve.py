@@ -53,12 +53,7 @@ from circularopt.routing.periodic import horizon
 from circularopt.routing.periodic.descent import descend
 from circularopt.routing.periodic.model import Pattern, PeriodicProblem, day_problem, visit_gaps
 from circularopt.routing.periodic.patterns import DayRoutes, improve_patterns, kick
-from circularopt.routing.periodic.population import (
-    Population,
-    adopt,
-    area_crossover,
-    routes_cost,
-)
+from circularopt.routing.periodic.population import Population, adopt, area_crossover
 from circularopt.routing.periodic.result import PeriodicResult
 from circularopt.routing.result import RoutingResult
 from circularopt.stop import Budget
@@ -459,7 +454,7 @@ class _Search:
             if best is not None and self.budget.left() < 1.5 * self.slice:
                 break
             routes = self._mutant(pop) if i % 3 == 2 else self._crossover(pop)
-            rank = (pop.holds(routes.choice), routes_cost(routes))
+            rank = (pop.holds(routes.choice), routes.cost())
             if best is None or rank < best[:2]:
                 best = (*rank, routes)
             self.info["screened"] += 1

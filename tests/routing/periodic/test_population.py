@@ -21,7 +21,6 @@ from circularopt.routing.periodic.population import (
     adopt,
     area_crossover,
     choice_distance,
-    routes_cost,
 )
 from circularopt.routing.problem import RoutingProblem
 from tests.routing.conftest import euclid_model
@@ -149,14 +148,14 @@ def test_bad_population_options_are_refused(field: str, value: object) -> None:
         PeriodicOptions(**{field: value})  # type: ignore[arg-type]
 
 
-def test_routes_cost_is_arcs_plus_fixed_costs(east_west: PeriodicProblem) -> None:
+def test_day_routes_cost_is_arcs_plus_fixed_costs(east_west: PeriodicProblem) -> None:
     """a (10, 1) and b (10, -1) on days 1 and 3: d-a-b-d = 22; c (-10, 1) on days 2 and 4:
     d-c-d = 20; no fixed cost."""
     routes = _routes(east_west, (0, 0, 0))
-    assert routes_cost(routes) == pytest.approx(2 * 22 + 2 * 20)
+    assert routes.cost() == pytest.approx(2 * 22 + 2 * 20)
 
 
-def test_routes_cost_adds_the_overload() -> None:
+def test_day_routes_cost_adds_the_overload() -> None:
     """Capacity 1, a and b both on days 1 and 3 in one route: 1 unit over on each day."""
     p = PeriodicProblem(_base("ab", capacity=1, count=1), (((0, 2),), ((0, 2),)), FOUR_DAYS)
     routes = DayRoutes(p, (0, 0), [route(day_problem(p, (0, 0), d), engine="pyvrp",
@@ -168,7 +167,7 @@ def test_routes_cost_adds_the_overload() -> None:
     over = sum(float(max(routes.load[d][r][0] - 1, 0)) for d in range(4)
                for r in range(len(routes.routes[d])))
     assert over >= 1
-    assert routes_cost(routes) == pytest.approx(plain + 5.0 * over)
+    assert routes.cost() == pytest.approx(plain + 5.0 * over)
 
 
 def test_elite_member_and_holds(pairs: PeriodicProblem) -> None:
