@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from circularopt import _validate
 from circularopt.routing.periodic import horizon
 from circularopt.routing.periodic.model import PeriodicProblem, day_problem
 from circularopt.routing.periodic.patterns import DayRoutes
@@ -206,6 +207,9 @@ def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[Rout
     tuple
         The choice, the days and ``{"descent_moves", "descent_judged"}``.
     """
+    _validate.number("judge_seconds", judge_seconds, lo=0.0, lo_open=True)
+    _validate.integer("neighbours", neighbours, lo=0)
+    _validate.number("overtime", overtime, lo=0.0)
     plan, routed = list(choice), list(days)
     judge = _Judge(problem, judge_seconds, seed, budget.clock)
     taken = 0

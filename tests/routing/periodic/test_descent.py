@@ -90,3 +90,10 @@ def test_the_descent_option_is_checked_and_reported() -> None:
     off = solve_periodic(p, time_limit=1.0, options=PeriodicOptions(clock="cpu", descent=0))
     assert "descent_judged" in on.info and "descent_judged" not in off.info
     assert on.cost == pytest.approx(40.0)
+
+
+@pytest.mark.parametrize(("field", "value"), [("judge_seconds", 0.0), ("neighbours", -1),
+                                              ("overtime", -1.0)])
+def test_descend_names_a_bad_option(field: str, value: float) -> None:
+    with pytest.raises(InputError, match=field):
+        descend(None, (), (), budget=Budget(1.0), **{field: value})  # type: ignore[arg-type]
