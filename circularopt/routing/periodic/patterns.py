@@ -23,6 +23,7 @@ duration is not checked again after it. Time windows are not checked; the caller
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -70,10 +71,12 @@ class DayRoutes:
         self.choice = list(choice)
         self.routes = [[_items(base, r) for r in day.routes] for day in days]
         self.types = [[r.vehicle_type for r in day.routes] for day in days]
-        self.load = [[self._load(d, r) for r in range(len(self.routes[d]))]
-                     for d in range(problem.days)]
-        self.dur = [[self._duration(d, r) for r in range(len(self.routes[d]))]
-                    for d in range(problem.days)]
+        self.load: list[list[np.ndarray]] = [[] for _ in range(problem.days)]
+        self.dur: list[list[float]] = [[] for _ in range(problem.days)]
+        self._paths: list[list[np.ndarray]] = [[] for _ in range(problem.days)]
+        self._arcs: list[list[float]] = [[] for _ in range(problem.days)]
+        for d in range(problem.days):
+            self._measure(d)
 
     # ------------------------------------------------------------------ route figures
 
@@ -97,14 +100,17 @@ class DayRoutes:
 
     def path(self, d: int, r: int) -> np.ndarray:
         """Locations of route ``r`` of day ``d``, depots (and unload sites) included."""
+        return self._paths[d][r]
+
+    def _path_now(self, d: int, r: int) -> np.ndarray:
+        """:meth:`path` of the route's items as they are now (the cache may be stale)."""
         start, end = self._ends(self.types[d][r])
         return np.array([start, *(self._where(x) for x in self.routes[d][r]), end],
                         dtype=int)
 
     def route_cost(self, d: int, r: int) -> float:
         """Arc cost of route ``r`` of day ``d`` (without its fixed cost)."""
-        p = self.path(d, r)
-        return float(self._cost(self.types[d][r], p[:-1], p[1:]).sum())
+        return self._arcs[d][r]
 
     def cost(self, days: Iterable[int] | None = None) -> float:
         """Cost of the routes on ``days`` (every day by default) as they stand: every
@@ -159,19 +165,32 @@ class DayRoutes:
         return out
 
     def _duration(self, d: int, r: int) -> float:
-        p = self.path(d, r)
+        p = self._paths[d][r]
         travel = float(self.problem.base.duration[p[:-1], p[1:]].sum())
         items = self.routes[d][r]
         return travel + float(sum(self.service[k] if k >= 0 else self.site_time[-1 - k]
                                   for k in items))
 
     def _refresh(self, d: int, r: int) -> None:
+        """Recompute route ``r`` of day ``d``'s figures after its items changed (drop it
+        when no stop is left)."""
         if not any(k >= 0 for k in self.routes[d][r]):
-            for table in (self.routes, self.types, self.load, self.dur):
+            for table in (self.routes, self.types, self.load, self.dur, self._paths,
+                          self._arcs):
                 del table[d][r]
             return
+        p = self._paths[d][r] = self._path_now(d, r)
+        self._arcs[d][r] = float(self._cost(self.types[d][r], p[:-1], p[1:]).sum())
         self.load[d][r] = self._load(d, r)
         self.dur[d][r] = self._duration(d, r)
+
+    def _measure(self, d: int) -> None:
+        """Compute every figure of day ``d``'s routes."""
+        n = len(self.routes[d])
+        self.load[d], self.dur[d] = [np.zeros(0)] * n, [0.0] * n
+        self._paths[d], self._arcs[d] = [np.zeros(0, dtype=int)] * n, [0.0] * n
+        for r in range(n):
+            self._refresh(d, r)
 
     # ------------------------------------------------------------------ remove, insert
 
@@ -204,7 +223,7 @@ class DayRoutes:
         while dropped:
             dropped = False
             trips, stops = self.trips(d, r), _trip_stops(items)
-            p = self.path(d, r)
+            p = self._path_now(d, r)
             t = 0
             for i, x in enumerate(items):
                 if x >= 0:
@@ -327,6 +346,8 @@ class DayRoutes:
             self.types[d].append(i)
             self.load[d].append(np.zeros(self.problem.base.num_dims))
             self.dur[d].append(0.0)
+            self._paths[d].append(np.zeros(0, dtype=int))
+            self._arcs[d].append(0.0)
             r = len(self.routes[d]) - 1
         else:
             self.routes[d][r].insert(i, k)
@@ -346,7 +367,7 @@ class DayRoutes:
         loads = [self.visit_load(x, self.pattern(x), d) for x in items[lo:hi]]
         if np.all(np.sum(loads, axis=0) <= cap + _EPS) or hi - lo < 2:
             return
-        p = self.path(d, r)
+        p = self._path_now(d, r)
         best: tuple[bool, float, int, int] = (False, float("inf"), -1, -1)
         for j in range(lo + 1, hi):  # the unload goes before items[j]
             fits = bool(np.all(np.sum(loads[:j - lo], axis=0) <= cap + _EPS)
@@ -394,16 +415,20 @@ class DayRoutes:
         self.restore(undo)
         return 0.0
 
-    def snapshot(self, days: Iterable[int]) -> list[tuple[int, list[list[int]], list[int]]]:
-        """The routes of ``days``, for :meth:`restore`."""
-        return [(d, [list(r) for r in self.routes[d]], list(self.types[d])) for d in days]
+    def snapshot(self, days: Iterable[int]) -> list[tuple[int, tuple[list[Any], ...]]]:
+        """The routes of ``days`` and their figures, for :meth:`restore`."""
+        return [(d, tuple(list(table[d]) if table is not self.routes
+                          else [list(r) for r in table[d]] for table in self._tables()))
+                for d in days]
 
-    def restore(self, snapshot: list[tuple[int, list[list[int]], list[int]]]) -> None:
+    def restore(self, snapshot: list[tuple[int, tuple[list[Any], ...]]]) -> None:
         """Put back the routes of a :meth:`snapshot` (the choice is the caller's)."""
-        for d, routes, types in snapshot:
-            self.routes[d], self.types[d] = routes, types
-            self.load[d] = [self._load(d, r) for r in range(len(routes))]
-            self.dur[d] = [self._duration(d, r) for r in range(len(routes))]
+        for d, saved in snapshot:
+            for table, rows in zip(self._tables(), saved, strict=True):
+                table[d] = list(rows) if table is not self.routes else [list(r) for r in rows]
+
+    def _tables(self) -> tuple[list[list[Any]], ...]:
+        return self.routes, self.types, self.load, self.dur, self._paths, self._arcs
 
 
 def _movable(problem: PeriodicProblem) -> list[int]:
