@@ -13,9 +13,11 @@ the days again saves. :func:`descend` therefore
    DayRoutes`): the stops are removed and reinserted at their cheapest places, a route
    over its duration paying ``overtime`` per unit instead of being refused (a swap
    often needs a route to be re-ordered to fit), and sorts them by that price;
-3. judges them in that order by routing only the days they change: those days, their
-   stops fixed to them, as one horizon problem (:func:`~circularopt.routing.periodic.
-   horizon.solve_horizon`) warm-started from the screened routes for ``judge_seconds``;
+3. judges them in that order by routing only the days they change, each day on its own
+   (:func:`~circularopt.routing.periodic.horizon.solve_horizon` of that day, its stops
+   fixed to it) warm-started from the screened routes, the days sharing
+   ``judge_seconds`` by their visits (small problems converge faster than their
+   horizon as one);
    the first move whose routed days cost less than the plan's days is taken, and the
    list is made again from the new plan.
 
@@ -127,7 +129,8 @@ def screen(routes: DayRoutes, candidates: Sequence[Move]) -> list[tuple[float, M
 
 @dataclass
 class _Judge:
-    """Routes the days a move changes, ``seconds`` each on ``clock``."""
+    """Routes the days a move changes, each on its own, in ``seconds`` on ``clock``
+    shared by the days in proportion to their visits."""
 
     problem: PeriodicProblem
     seconds: float
@@ -138,18 +141,23 @@ class _Judge:
     def __call__(self, routes: DayRoutes, days: Sequence[int]
                  ) -> dict[int, RoutingResult] | None:
         """The routed days (over the full problem's day problems), or ``None``."""
-        sub, keep = _sub_problem(self.problem, routes.choice, days)
-        index = {k: i for i, k in enumerate(keep)}
-        start = [[[index[x] if x >= 0 else x for x in r] for r in routes.routes[d]]
-                 for d in days]
         self.calls += 1
+        sizes = [sum(x >= 0 for r in routes.routes[d] for x in r) + 1 for d in days]
+        out = {}
+        for d, size in zip(days, sizes, strict=True):
+            found = self._day(routes, d, self.seconds * size / sum(sizes))
+            if found is None:
+                return None
+            out[d] = found
+        return out
+
+    def _day(self, routes: DayRoutes, d: int, seconds: float) -> RoutingResult | None:
+        sub, keep = _sub_problem(self.problem, routes.choice, [d])
+        index = {k: i for i, k in enumerate(keep)}
+        start = [[[index[x] if x >= 0 else x for x in r] for r in routes.routes[d]]]
         found = horizon.solve_horizon(sub, (0,) * len(keep), start=start, clock=self.clock,
-                                      seconds=self.seconds,
-                                      seed=self.seed + self.calls)
-        if found is None:
-            return None
-        return {d: _lift(self.problem, routes.choice, d, res)
-                for d, res in zip(days, found[1], strict=True)}
+                                      seconds=seconds, seed=self.seed + self.calls)
+        return None if found is None else _lift(self.problem, routes.choice, d, found[1][0])
 
 
 def _sub_problem(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[int]
