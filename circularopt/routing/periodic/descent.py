@@ -137,6 +137,7 @@ class _Judge:
     seed: int
     clock: str
     calls: int = 0
+    searches: int = 0
 
     def __call__(self, routes: DayRoutes, days: Sequence[int]
                  ) -> dict[int, RoutingResult] | None:
@@ -155,6 +156,7 @@ class _Judge:
         sub, keep = _sub_problem(self.problem, routes.choice, [d])
         index = {k: i for i, k in enumerate(keep)}
         start = [[[index[x] if x >= 0 else x for x in r] for r in routes.routes[d]]]
+        self.searches += 1
         found = horizon.solve_horizon(sub, (0,) * len(keep), start=start, clock=self.clock,
                                       seconds=seconds, seed=self.seed + self.calls)
         return None if found is None else _lift(self.problem, routes.choice, d, found[1][0])
@@ -213,7 +215,8 @@ def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[Rout
     Returns
     -------
     tuple
-        The choice, the days and ``{"descent_moves", "descent_judged"}``.
+        The choice, the days and ``{"descent_moves", "descent_judged",
+        "descent_searches"}`` (moves taken, moves judged, day routings).
     """
     _validate.number("judge_seconds", judge_seconds, lo=0.0, lo_open=True)
     _validate.integer("neighbours", neighbours, lo=0)
@@ -240,4 +243,5 @@ def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[Rout
                 taken += 1
                 improved = True
                 break
-    return tuple(plan), routed, {"descent_moves": taken, "descent_judged": judge.calls}
+    return tuple(plan), routed, {"descent_moves": taken, "descent_judged": judge.calls,
+                                 "descent_searches": judge.searches}
