@@ -144,9 +144,10 @@ class _Judge:
         """The routed days (over the full problem's day problems), or ``None``."""
         self.calls += 1
         sizes = [sum(x >= 0 for r in routes.routes[d] for x in r) + 1 for d in days]
+        total = sum(sizes)
         out = {}
         for d, size in zip(days, sizes, strict=True):
-            found = self._day(routes, d, self.seconds * size / sum(sizes))
+            found = self._day(routes, d, self.seconds * size / total)
             if found is None:
                 return None
             out[d] = found

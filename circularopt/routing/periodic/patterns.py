@@ -175,22 +175,26 @@ class DayRoutes:
         """Recompute route ``r`` of day ``d``'s figures after its items changed (drop it
         when no stop is left)."""
         if not any(k >= 0 for k in self.routes[d][r]):
-            for table in (self.routes, self.types, self.load, self.dur, self._paths,
-                          self._arcs):
+            for table in self._tables():
                 del table[d][r]
             return
+        self._figures(d, r)
+
+    def _figures(self, d: int, r: int) -> None:
+        """Compute route ``r`` of day ``d``'s path, arc cost, load and duration."""
         p = self._paths[d][r] = self._path_now(d, r)
         self._arcs[d][r] = float(self._cost(self.types[d][r], p[:-1], p[1:]).sum())
         self.load[d][r] = self._load(d, r)
         self.dur[d][r] = self._duration(d, r)
 
     def _measure(self, d: int) -> None:
-        """Compute every figure of day ``d``'s routes."""
+        """Compute every figure of day ``d``'s routes (routes without stops kept, as
+        given)."""
         n = len(self.routes[d])
         self.load[d], self.dur[d] = [np.zeros(0)] * n, [0.0] * n
         self._paths[d], self._arcs[d] = [np.zeros(0, dtype=int)] * n, [0.0] * n
         for r in range(n):
-            self._refresh(d, r)
+            self._figures(d, r)
 
     # ------------------------------------------------------------------ remove, insert
 
