@@ -136,6 +136,7 @@ class _Judge:
     seconds: float
     seed: int
     clock: str
+    patience: int = 0
     calls: int = 0
     searches: int = 0
 
@@ -159,7 +160,8 @@ class _Judge:
         start = [[[index[x] if x >= 0 else x for x in r] for r in routes.routes[d]]]
         self.searches += 1
         found = horizon.solve_horizon(sub, (0,) * len(keep), start=start, clock=self.clock,
-                                      seconds=seconds, seed=self.seed + self.calls)
+                                      seconds=seconds, seed=self.seed + self.calls,
+                                      patience=self.patience)
         return None if found is None else _lift(self.problem, routes.choice, d, found[1][0])
 
 
@@ -191,7 +193,7 @@ def _lift(problem: PeriodicProblem, choice: Sequence[int], day: int,
 
 def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[RoutingResult],
             *, budget: Budget, seed: int = 0, judge_seconds: float = 0.3,
-            neighbours: int = 8, overtime: float = 1.0
+            neighbours: int = 8, overtime: float = 1.0, patience: int = 0
             ) -> tuple[tuple[int, ...], list[RoutingResult], dict[str, Any]]:
     """Descend from a routed plan by moves judged on routed cost (module docstring).
 
@@ -212,6 +214,8 @@ def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[Rout
         moves only.
     overtime
         Screen price per unit of route duration above its limit.
+    patience
+        PyVRP iterations without improvement that end a day's routing early; 0: none.
 
     Returns
     -------
@@ -222,8 +226,9 @@ def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[Rout
     _validate.number("judge_seconds", judge_seconds, lo=0.0, lo_open=True)
     _validate.integer("neighbours", neighbours, lo=0)
     _validate.number("overtime", overtime, lo=0.0)
+    _validate.integer("patience", patience, lo=0)
     plan, routed = list(choice), list(days)
-    judge = _Judge(problem, judge_seconds, seed, budget.clock)
+    judge = _Judge(problem, judge_seconds, seed, budget.clock, patience)
     taken = 0
     improved = True
     while improved and budget.left() >= judge_seconds:

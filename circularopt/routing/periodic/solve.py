@@ -112,6 +112,10 @@ class PeriodicOptions:
         (:mod:`~circularopt.routing.periodic.descent`); 0: none.
     judge_share
         Share of the budget for each such re-routing.
+    patience
+        Horizon model: PyVRP iterations without improvement that end a round's search or
+        a descent's re-routing of a day before its share of the budget is spent; 0: they
+        always spend it.
     """
 
     engine: str = "pyvrp"
@@ -129,6 +133,7 @@ class PeriodicOptions:
     restarts: int = 1
     descent: float = 0.3
     judge_share: float = 0.005
+    patience: int = 100
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
@@ -146,6 +151,7 @@ class PeriodicOptions:
         _validate.integer("periodic_options.crossover_full", self.crossover_full, lo=0)
         _validate.integer("periodic_options.restarts", self.restarts, lo=1)
         _validate.integer("periodic_options.crossover_after", self.crossover_after, lo=1)
+        _validate.integer("periodic_options.patience", self.patience, lo=0)
         if self.first_share + self.polish_share > 1.0:
             _validate.number("periodic_options.first_share + polish_share",
                              self.first_share + self.polish_share, hi=1.0)
@@ -423,7 +429,8 @@ class _Search:
             return best
         choice, days, info = descend(self.problem, best.choice, best.days, budget=self.budget,
                                      seed=self.seed, judge_seconds=max(
-                                         0.05, self.opts.judge_share * self.time_limit))
+                                         0.05, self.opts.judge_share * self.time_limit),
+                                     patience=self.opts.patience)
         self.info.update(info)
         return _Plan(choice, days)
 
@@ -490,7 +497,8 @@ class _Search:
     def _route_from(self, routes: DayRoutes, seconds: float) -> _Plan | None:
         found = horizon.solve_horizon(self.problem, tuple(routes.choice), seconds=seconds,
                                       seed=self.seed + self.info["passes"],
-                                      clock=self.opts.clock, start=routes.routes)
+                                      clock=self.opts.clock, start=routes.routes,
+                                      patience=self.opts.patience)
         return None if found is None else _Plan(*found)
 
     def polish(self, best: _Plan) -> _Plan:
