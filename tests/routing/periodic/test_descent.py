@@ -85,6 +85,8 @@ def test_descent_takes_the_swap_no_single_move_can_make() -> None:
 def test_the_descent_option_is_checked_and_reported() -> None:
     with pytest.raises(InputError, match="descent"):
         PeriodicOptions(descent=1.5)
+    with pytest.raises(InputError, match=r"periodic_options\.patience"):
+        PeriodicOptions(patience=-1)
     p = _line()
     on = solve_periodic(p, time_limit=1.0, options=PeriodicOptions(clock="cpu"))
     off = solve_periodic(p, time_limit=1.0, options=PeriodicOptions(clock="cpu", descent=0))
@@ -93,7 +95,7 @@ def test_the_descent_option_is_checked_and_reported() -> None:
 
 
 @pytest.mark.parametrize(("field", "value"), [("judge_seconds", 0.0), ("neighbours", -1),
-                                              ("overtime", -1.0)])
+                                              ("overtime", -1.0), ("patience", -1)])
 def test_descend_names_a_bad_option(field: str, value: float) -> None:
     with pytest.raises(InputError, match=field):
         descend(None, (), (), budget=Budget(1.0), **{field: value})  # type: ignore[arg-type]
