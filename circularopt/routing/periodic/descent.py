@@ -17,7 +17,8 @@ the days again saves. :func:`descend` therefore
    (:func:`~circularopt.routing.periodic.horizon.solve_horizon` of that day, its stops
    fixed to it) warm-started from the screened routes, the days sharing
    ``judge_seconds`` by their visits (small problems converge faster than their
-   horizon as one);
+   horizon as one), a day's search ending early after ``patience`` iterations
+   without improvement;
    the first move whose routed days cost less than the plan's days is taken, and the
    list is made again from the new plan.
 

@@ -13,7 +13,8 @@
    when none moves, a few random stops are kicked to another pattern first (on the
    horizon model only stops visited more than once: PyVRP chooses the others' day) and
    keep it during that round. The horizon is then routed again, PyVRP warm-started from
-   the moved routes (day by day: the changed days are routed again). On the horizon
+   the moved routes, until ``patience`` iterations bring no improvement or the round's
+   share is spent (day by day: the changed days are routed again). On the horizon
    the next round starts from this plan when it costs less than the current one plus a
    share falling to 0 with the budget (threshold accepting, ``accept_worse``); day by
    day only a cheaper plan is kept. Rounds repeat while the budget lasts.
