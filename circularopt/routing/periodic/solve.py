@@ -28,7 +28,11 @@
    A round whose kick moves no stop (every other pattern is full) starts from a child
    too, or, while the population holds one plan, from a perturbed first choice (a
    restart); ``restarts`` routes several first choices at the start.
-4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
+4. **Descent** (:mod:`~circularopt.routing.periodic.descent`, horizon model): moves of
+   one or two stops judged by routing the days they change, in the last ``descent``
+   share. With ``patience`` (searches ending once they stall) the time a converged
+   descent leaves goes to another cycle of rounds and descent from the best plan.
+5. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
 a seed only as far as the engine's iteration counts repeat (same machine, same load).
@@ -335,7 +339,7 @@ class _Search:
 
     def improve(self, firsts: list[_Plan]) -> _Plan:
         if self.horizon:
-            return self._descend(self._improve_horizon(firsts))
+            return self._cycles(firsts)
         best = firsts[0]
         kick_first = False
         while self.budget.left() > self.reserve:
@@ -378,7 +382,17 @@ class _Search:
         improve_patterns(routes, self.rng, fixed=set(moved))
         return moved
 
-    def _improve_horizon(self, firsts: list[_Plan]) -> _Plan:
+    def _cycles(self, firsts: list[_Plan]) -> _Plan:
+        """Rounds, then the descent from their best plan; with ``patience`` (searches
+        that end early) again from that plan while at least two rounds' time is left."""
+        best = self._descend(self._improve_horizon(firsts, self.opts.descent * self.time_limit))
+        while self.opts.patience and self.budget.left() >= 2 * self.slice:
+            self.info["cycles"] = self.info.get("cycles", 1) + 1
+            reserve = self.opts.descent * self.budget.left()
+            best = self._descend(self._improve_horizon([best], reserve))
+        return best
+
+    def _improve_horizon(self, firsts: list[_Plan], reserve: float) -> _Plan:
         """Rounds of pattern improvement on the current plan's routes, each routed by
         PyVRP warm-started from them; a round that finds no pattern move kicks a few
         stops to another pattern first. A round's plan becomes current by threshold
@@ -387,13 +401,14 @@ class _Search:
         starts from a crossover child instead (a restart from a perturbed first choice
         while the population holds one member), which becomes current. A plan of the same
         choice and no lower cost does not become current (the next round kicks). Every
-        round's plan is offered to the population; the best is kept."""
+        round's plan is offered to the population; the best is kept. Rounds stop when
+        ``reserve`` seconds are left."""
         kick_first, stall = False, 0
         best = current = firsts[0]
         pop = self._population(firsts)
         slice_seconds = self.slice
         start = max(self.budget.left(), 1e-9)
-        while self.budget.left() > 0.5 * slice_seconds + self.opts.descent * self.time_limit:
+        while self.budget.left() > 0.5 * slice_seconds + reserve:
             routes: DayRoutes | None = None
             crossed = pop is not None and stall >= self._crossover_after(pop)
             if not crossed:
@@ -429,10 +444,11 @@ class _Search:
         if self.opts.descent <= 0:
             return best
         choice, days, info = descend(self.problem, best.choice, best.days, budget=self.budget,
-                                     seed=self.seed, judge_seconds=max(
+                                     seed=self.seed + self.info["passes"], judge_seconds=max(
                                          0.05, self.opts.judge_share * self.time_limit),
                                      patience=self.opts.patience)
-        self.info.update(info)
+        for key, value in info.items():
+            self.info[key] = self.info.get(key, 0) + value
         return _Plan(choice, days)
 
     def _restart(self, seconds: float) -> _Plan | None:
@@ -450,7 +466,8 @@ class _Search:
         pop: Population[_Plan] = Population(self.problem, size=self.opts.population)
         for plan in firsts:
             pop.add(plan.choice, plan.cost, plan)
-        self.info["crossovers"] = self.info["crossover_bests"] = self.info["screened"] = 0
+        for key in ("crossovers", "crossover_bests", "screened"):
+            self.info.setdefault(key, 0)
         return pop
 
     def _child(self, pop: Population[_Plan]) -> DayRoutes:

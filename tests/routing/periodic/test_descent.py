@@ -94,6 +94,14 @@ def test_the_descent_option_is_checked_and_reported() -> None:
     assert on.cost == pytest.approx(40.0)
 
 
+def test_with_patience_the_time_a_converged_descent_leaves_goes_to_more_cycles() -> None:
+    p = _line()
+    cycled = solve_periodic(p, time_limit=1.0, options=PeriodicOptions(clock="cpu"))
+    once = solve_periodic(p, time_limit=1.0, options=PeriodicOptions(clock="cpu", patience=0))
+    assert cycled.info["cycles"] >= 2 and "cycles" not in once.info
+    assert cycled.cost == pytest.approx(40.0) and once.cost == pytest.approx(40.0)
+
+
 @pytest.mark.parametrize(("field", "value"), [("judge_seconds", 0.0), ("neighbours", -1),
                                               ("overtime", -1.0), ("patience", -1)])
 def test_descend_names_a_bad_option(field: str, value: float) -> None:
