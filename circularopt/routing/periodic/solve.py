@@ -30,7 +30,7 @@
    restart); ``restarts`` routes several first choices at the start.
 4. **Descent** (:mod:`~circularopt.routing.periodic.descent`, horizon model): moves of
    one or two stops judged by routing the days they change, in the last ``descent``
-   share. With ``patience`` (searches ending once they stall) the time a converged
+   share. With ``patience`` (rounds ending once they stall) the time a converged
    descent leaves goes to another cycle of rounds and descent from the best plan.
 5. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
@@ -118,9 +118,8 @@ class PeriodicOptions:
     judge_share
         Share of the budget for each such re-routing.
     patience
-        Horizon model: PyVRP iterations without improvement that end a round's search or
-        a descent's re-routing of a day before its share of the budget is spent; 0: they
-        always spend it.
+        Horizon model: PyVRP iterations without improvement that end a round's search
+        before its share of the budget is spent; 0: rounds always spend it.
     """
 
     engine: str = "pyvrp"
@@ -445,8 +444,7 @@ class _Search:
             return best
         choice, days, info = descend(self.problem, best.choice, best.days, budget=self.budget,
                                      seed=self.seed + self.info["passes"], judge_seconds=max(
-                                         0.05, self.opts.judge_share * self.time_limit),
-                                     patience=self.opts.patience)
+                                         0.05, self.opts.judge_share * self.time_limit))
         for key, value in info.items():
             self.info[key] = self.info.get(key, 0) + value
         return _Plan(choice, days)
