@@ -113,8 +113,9 @@ class PeriodicOptions:
         join the population and the cheapest is the current plan.
     descent
         Horizon model: share of the budget kept for a descent from the best plan by
-        moves of one or two stops judged by re-routing the days they change
-        (:mod:`~circularopt.routing.periodic.descent`); 0: none.
+        moves of one or two stops, or of the stops of a day's smallest route, judged by
+        re-routing the days they change (:mod:`~circularopt.routing.periodic.descent`);
+        0: none.
     judge_share
         Share of the budget for each such re-routing.
     patience
