@@ -1,4 +1,5 @@
-"""Pattern descent judged by routed cost: one or two stops to other patterns.
+"""Pattern descent judged by routed cost: one or two stops to other patterns, or a
+day's smallest route emptied.
 
 The insertion-priced moves of :mod:`~circularopt.routing.periodic.patterns` move one
 stop at a time on fixed routes; a plan can be a local optimum of those moves while
@@ -8,7 +9,10 @@ the days again saves. :func:`descend` therefore
 1. lists candidate moves: each stop with a choice to each of its other patterns, and
    each pair of a stop and one of its ``neighbours`` nearest stops with a choice, both
    moving to other patterns such that each new pattern takes a day of the other
-   stop's current pattern (a swap of days);
+   stop's current pattern (a swap of days); and, for each day with two or more
+   routes, the move that empties its route of fewest stops (:func:`eliminations`): a
+   day served by one truck fewer saves a trip out and home that no one-stop move
+   shows, as a shift's length often decides the trucks a day needs;
 2. screens them on the plan's routes (:class:`~circularopt.routing.periodic.patterns.
    DayRoutes`): the stops are removed and reinserted at their cheapest places, a route
    over its duration paying ``overtime`` per unit instead of being refused (a swap
@@ -17,7 +21,8 @@ the days again saves. :func:`descend` therefore
    (:func:`~circularopt.routing.periodic.horizon.solve_horizon` of that day, its stops
    fixed to it) warm-started from the screened routes, the days sharing
    ``judge_seconds`` by their visits (small problems converge faster than their
-   horizon as one);
+   horizon as one; an emptying move gets ``judge_seconds`` for each day it changes
+   and is judged before the others, as its changed days need a longer search);
    the first move whose routed days cost less than the plan's days is taken, and the
    list is made again from the new plan.
 
@@ -43,7 +48,7 @@ from circularopt.routing.periodic.patterns import DayRoutes
 from circularopt.routing.result import RoutingResult, Step, schedule_route
 from circularopt.stop import Budget
 
-__all__ = ["Move", "descend", "moves", "screen"]
+__all__ = ["Move", "descend", "eliminations", "moves", "screen"]
 
 Move = tuple[tuple[int, int], ...]
 """(stop, new pattern index) for each stop moved."""
@@ -65,6 +70,28 @@ def moves(problem: PeriodicProblem, choice: Sequence[int], neighbours: int) -> l
             if (min(a, b), max(a, b)) not in seen:
                 seen.add((min(a, b), max(a, b)))
                 out += _swaps(problem, choice, a, b)
+    return out
+
+
+def eliminations(routes: DayRoutes, priced: Sequence[tuple[float, Move]]) -> list[Move]:
+    """For each day with two or more routes, the move that empties its route of fewest
+    stops: each of them with a pattern without that day moved to the cheapest such
+    pattern by its single-move price in ``priced`` (the others stay on the day)."""
+    price = {m[0]: p for p, m in priced if len(m) == 1}
+    out: list[Move] = []
+    for d, day in enumerate(routes.routes):
+        stops = [[k for k in r if k >= 0] for r in day]
+        if sum(bool(r) for r in stops) < 2:
+            continue
+        smallest = min((r for r in stops if r), key=len)
+        move = []
+        for k in smallest:
+            options = [(price[(k, j)], j) for j, p in enumerate(routes.problem.patterns[k])
+                       if d not in p and (k, j) in price]
+            if options:
+                move.append((k, min(options)[1]))
+        if len(move) >= 2:
+            out.append(tuple(move))
     return out
 
 
@@ -129,25 +156,25 @@ def screen(routes: DayRoutes, candidates: Sequence[Move]) -> list[tuple[float, M
 
 @dataclass
 class _Judge:
-    """Routes the days a move changes, each on its own, in ``seconds`` on ``clock``
+    """Routes the days a move changes, each on its own on ``clock``, a call's seconds
     shared by the days in proportion to their visits."""
 
     problem: PeriodicProblem
-    seconds: float
     seed: int
     clock: str
     calls: int = 0
     searches: int = 0
 
-    def __call__(self, routes: DayRoutes, days: Sequence[int]
+    def __call__(self, routes: DayRoutes, days: Sequence[int], seconds: float
                  ) -> dict[int, RoutingResult] | None:
-        """The routed days (over the full problem's day problems), or ``None``."""
+        """The routed days (over the full problem's day problems) in ``seconds``, or
+        ``None``."""
         self.calls += 1
         sizes = [sum(x >= 0 for r in routes.routes[d] for x in r) + 1 for d in days]
         total = sum(sizes)
         out = {}
         for d, size in zip(days, sizes, strict=True):
-            found = self._day(routes, d, self.seconds * size / total)
+            found = self._day(routes, d, seconds * size / total)
             if found is None:
                 return None
             out[d] = found
@@ -223,26 +250,31 @@ def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[Rout
     _validate.integer("neighbours", neighbours, lo=0)
     _validate.number("overtime", overtime, lo=0.0)
     plan, routed = list(choice), list(days)
-    judge = _Judge(problem, judge_seconds, seed, budget.clock)
-    taken = 0
+    judge = _Judge(problem, seed, budget.clock)
+    taken = emptied = 0
     improved = True
     while improved and budget.left() >= judge_seconds:
         improved = False
         routes = DayRoutes(problem, plan, routed, overtime=overtime)
-        for _, move in screen(routes, moves(problem, plan, neighbours)):
-            if budget.left() < judge_seconds:
+        priced = screen(routes, moves(problem, plan, neighbours))
+        first = [m for _, m in screen(routes, eliminations(routes, priced))]
+        for move in first + [m for _, m in priced]:
+            changed = _days_of(problem, plan, move)
+            seconds = judge_seconds * (len(changed) if move in first else 1)
+            if budget.left() < seconds:
                 break
             trial = DayRoutes(problem, plan, routed, overtime=overtime)
             _apply(trial, move)
-            changed = _days_of(problem, plan, move)
-            found = judge(trial, changed)
+            found = judge(trial, changed, seconds)
             if found is not None and (sum(found[d].cost for d in changed)
                                       < sum(routed[d].cost for d in changed) - 1e-6):
                 plan = list(trial.choice)
                 for d in changed:
                     routed[d] = found[d]
                 taken += 1
+                emptied += move in first
                 improved = True
                 break
     return tuple(plan), routed, {"descent_moves": taken, "descent_judged": judge.calls,
-                                 "descent_searches": judge.searches}
+                                 "descent_searches": judge.searches,
+                                 "descent_emptied": emptied}

@@ -31,7 +31,7 @@ import pyvrp
 from circularopt.routing.periodic.model import PeriodicProblem, day_problem
 from circularopt.routing.problem import RoutingProblem
 from circularopt.routing.result import RoutingResult, Step, schedule_route
-from circularopt.stop import Budget
+from circularopt.stop import Budget, FirstOf, NoImprovement
 
 __all__ = ["FORBIDDEN", "day_type", "eligible", "flexible", "free", "load_factor", "solve_horizon"]
 
@@ -234,7 +234,8 @@ def _vehicle_type(base: RoutingProblem, problem: PeriodicProblem, day: int, fact
 
 def solve_horizon(problem: PeriodicProblem, choice: Sequence[int], *, seconds: float,
                   seed: int, clock: str = "wall",
-                  start: Sequence[Sequence[Sequence[int]]] | None = None
+                  start: Sequence[Sequence[Sequence[int]]] | None = None,
+                  patience: int = 0
                   ) -> tuple[tuple[int, ...], list[RoutingResult]] | None:
     """Route the horizon in one PyVRP search; the choice it makes and each day's routes,
     or ``None`` when PyVRP found no feasible plan.
@@ -243,12 +244,15 @@ def solve_horizon(problem: PeriodicProblem, choice: Sequence[int], *, seconds: f
     vehicle type); costs are distances. ``start``, each day's routes as
     lists of stop indices (and unloads, ``-1 - u`` for site ``u``) that serve
     ``choice``, warm-starts the search (more unloads are put in where the next stop
-    would still overfill the truck).
+    would still overfill the truck). ``patience`` > 0 also ends the search after that
+    many PyVRP iterations without improvement.
     """
     visits = _visits(problem, choice)
     data, layout = _data(problem, visits)
     initial = None if start is None else _solution(data, layout, start)
-    result = pyvrp.solve(data, Budget(max(0.05, seconds), clock), seed=seed,
+    stop = Budget(max(0.05, seconds), clock)
+    result = pyvrp.solve(data, FirstOf(stop, NoImprovement(patience)) if patience else stop,
+                         seed=seed,
                          collect_stats=False, display=False, initial_solution=initial)
     if not result.best.is_feasible():
         return None

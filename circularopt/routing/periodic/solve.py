@@ -13,7 +13,8 @@
    when none moves, a few random stops are kicked to another pattern first (on the
    horizon model only stops visited more than once: PyVRP chooses the others' day) and
    keep it during that round. The horizon is then routed again, PyVRP warm-started from
-   the moved routes (day by day: the changed days are routed again). On the horizon
+   the moved routes, until ``patience`` iterations bring no improvement or the round's
+   share is spent (day by day: the changed days are routed again). On the horizon
    the next round starts from this plan when it costs less than the current one plus a
    share falling to 0 with the budget (threshold accepting, ``accept_worse``); day by
    day only a cheaper plan is kept. Rounds repeat while the budget lasts.
@@ -27,7 +28,11 @@
    A round whose kick moves no stop (every other pattern is full) starts from a child
    too, or, while the population holds one plan, from a perturbed first choice (a
    restart); ``restarts`` routes several first choices at the start.
-4. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
+4. **Descent** (:mod:`~circularopt.routing.periodic.descent`, horizon model): moves of
+   one or two stops judged by routing the days they change, in the last ``descent``
+   share. With ``patience`` (rounds ending once they stall) the time a converged
+   descent leaves goes to another cycle of rounds and descent from the best plan.
+5. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
 a seed only as far as the engine's iteration counts repeat (same machine, same load).
@@ -108,10 +113,14 @@ class PeriodicOptions:
         join the population and the cheapest is the current plan.
     descent
         Horizon model: share of the budget kept for a descent from the best plan by
-        moves of one or two stops judged by re-routing the days they change
-        (:mod:`~circularopt.routing.periodic.descent`); 0: none.
+        moves of one or two stops, or of the stops of a day's smallest route, judged by
+        re-routing the days they change (:mod:`~circularopt.routing.periodic.descent`);
+        0: none.
     judge_share
         Share of the budget for each such re-routing.
+    patience
+        Horizon model: PyVRP iterations without improvement that end a round's search
+        before its share of the budget is spent; 0: rounds always spend it.
     """
 
     engine: str = "pyvrp"
@@ -129,6 +138,7 @@ class PeriodicOptions:
     restarts: int = 1
     descent: float = 0.3
     judge_share: float = 0.005
+    patience: int = 100
 
     def __post_init__(self) -> None:
         _validate.choice("periodic_options.engine", self.engine, ("pyvrp", "ortools"))
@@ -146,6 +156,7 @@ class PeriodicOptions:
         _validate.integer("periodic_options.crossover_full", self.crossover_full, lo=0)
         _validate.integer("periodic_options.restarts", self.restarts, lo=1)
         _validate.integer("periodic_options.crossover_after", self.crossover_after, lo=1)
+        _validate.integer("periodic_options.patience", self.patience, lo=0)
         if self.first_share + self.polish_share > 1.0:
             _validate.number("periodic_options.first_share + polish_share",
                              self.first_share + self.polish_share, hi=1.0)
@@ -328,7 +339,7 @@ class _Search:
 
     def improve(self, firsts: list[_Plan]) -> _Plan:
         if self.horizon:
-            return self._descend(self._improve_horizon(firsts))
+            return self._cycles(firsts)
         best = firsts[0]
         kick_first = False
         while self.budget.left() > self.reserve:
@@ -371,7 +382,17 @@ class _Search:
         improve_patterns(routes, self.rng, fixed=set(moved))
         return moved
 
-    def _improve_horizon(self, firsts: list[_Plan]) -> _Plan:
+    def _cycles(self, firsts: list[_Plan]) -> _Plan:
+        """Rounds, then the descent from their best plan; with ``patience`` (searches
+        that end early) again from that plan while at least two rounds' time is left."""
+        best = self._descend(self._improve_horizon(firsts, self.opts.descent * self.time_limit))
+        while self.opts.patience and self.budget.left() >= 2 * self.slice:
+            self.info["cycles"] = self.info.get("cycles", 1) + 1
+            reserve = self.opts.descent * self.budget.left()
+            best = self._descend(self._improve_horizon([best], reserve))
+        return best
+
+    def _improve_horizon(self, firsts: list[_Plan], reserve: float) -> _Plan:
         """Rounds of pattern improvement on the current plan's routes, each routed by
         PyVRP warm-started from them; a round that finds no pattern move kicks a few
         stops to another pattern first. A round's plan becomes current by threshold
@@ -380,13 +401,14 @@ class _Search:
         starts from a crossover child instead (a restart from a perturbed first choice
         while the population holds one member), which becomes current. A plan of the same
         choice and no lower cost does not become current (the next round kicks). Every
-        round's plan is offered to the population; the best is kept."""
+        round's plan is offered to the population; the best is kept. Rounds stop when
+        ``reserve`` seconds are left."""
         kick_first, stall = False, 0
         best = current = firsts[0]
         pop = self._population(firsts)
         slice_seconds = self.slice
         start = max(self.budget.left(), 1e-9)
-        while self.budget.left() > 0.5 * slice_seconds + self.opts.descent * self.time_limit:
+        while self.budget.left() > 0.5 * slice_seconds + reserve:
             routes: DayRoutes | None = None
             crossed = pop is not None and stall >= self._crossover_after(pop)
             if not crossed:
@@ -422,9 +444,10 @@ class _Search:
         if self.opts.descent <= 0:
             return best
         choice, days, info = descend(self.problem, best.choice, best.days, budget=self.budget,
-                                     seed=self.seed, judge_seconds=max(
+                                     seed=self.seed + self.info["passes"], judge_seconds=max(
                                          0.05, self.opts.judge_share * self.time_limit))
-        self.info.update(info)
+        for key, value in info.items():
+            self.info[key] = self.info.get(key, 0) + value
         return _Plan(choice, days)
 
     def _restart(self, seconds: float) -> _Plan | None:
@@ -442,7 +465,8 @@ class _Search:
         pop: Population[_Plan] = Population(self.problem, size=self.opts.population)
         for plan in firsts:
             pop.add(plan.choice, plan.cost, plan)
-        self.info["crossovers"] = self.info["crossover_bests"] = self.info["screened"] = 0
+        for key in ("crossovers", "crossover_bests", "screened"):
+            self.info.setdefault(key, 0)
         return pop
 
     def _child(self, pop: Population[_Plan]) -> DayRoutes:
@@ -490,7 +514,8 @@ class _Search:
     def _route_from(self, routes: DayRoutes, seconds: float) -> _Plan | None:
         found = horizon.solve_horizon(self.problem, tuple(routes.choice), seconds=seconds,
                                       seed=self.seed + self.info["passes"],
-                                      clock=self.opts.clock, start=routes.routes)
+                                      clock=self.opts.clock, start=routes.routes,
+                                      patience=self.opts.patience)
         return None if found is None else _Plan(*found)
 
     def polish(self, best: _Plan) -> _Plan:

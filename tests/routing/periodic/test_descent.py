@@ -6,7 +6,7 @@ import pytest
 
 from circularopt.exceptions import InputError
 from circularopt.routing.periodic import PeriodicProblem, day_problem
-from circularopt.routing.periodic.descent import descend, moves, screen
+from circularopt.routing.periodic.descent import descend, eliminations, moves, screen
 from circularopt.routing.periodic.patterns import DayRoutes
 from circularopt.routing.periodic.result import PeriodicResult
 from circularopt.routing.periodic.solve import PeriodicOptions, solve_periodic
@@ -70,6 +70,22 @@ def test_the_screen_prices_a_swap_and_charges_overtime() -> None:
     assert routes.routes == [[[0, 2]], [[1, 3]]]
 
 
+def test_eliminations_empty_a_days_smallest_route_onto_other_days() -> None:
+    p = _line()
+    p = PeriodicProblem(p.base, p.patterns, p.day_names, vehicles_per_day=((2,), (1,)))
+    choice = (0, 0, 0, 0)
+    sub = day_problem(p, choice, 0)
+    two = tuple(schedule_route(sub, 0, v, [("stop", sub.stop_index(x)) for x in pair])
+                for v, pair in enumerate(["ab", "ce"]))
+    days = [RoutingResult(sub.name, "test", "feasible", 0.0, two),
+            RoutingResult(day_problem(p, choice, 1).name, "test", "feasible", 0.0, ())]
+    routes = DayRoutes(p, choice, days)
+    # day 1's two routes have two stops each: the first is emptied, a and b to day 2
+    assert eliminations(routes, screen(routes, moves(p, choice, 3))) == [((0, 1), (1, 1))]
+    one = DayRoutes(p, *_plan(p, ["ab", "ce"]))
+    assert eliminations(one, screen(one, moves(p, one.choice, 3))) == []  # one route a day
+
+
 def test_descent_takes_the_swap_no_single_move_can_make() -> None:
     p = _line()
     choice, days = _plan(p, ["ac", "be"])
@@ -85,11 +101,23 @@ def test_descent_takes_the_swap_no_single_move_can_make() -> None:
 def test_the_descent_option_is_checked_and_reported() -> None:
     with pytest.raises(InputError, match="descent"):
         PeriodicOptions(descent=1.5)
+    with pytest.raises(InputError, match=r"periodic_options\.patience"):
+        PeriodicOptions(patience=-1)
     p = _line()
     on = solve_periodic(p, time_limit=1.0, options=PeriodicOptions(clock="cpu"))
     off = solve_periodic(p, time_limit=1.0, options=PeriodicOptions(clock="cpu", descent=0))
     assert "descent_judged" in on.info and "descent_judged" not in off.info
     assert on.cost == pytest.approx(40.0)
+
+
+def test_with_patience_the_time_a_converged_descent_leaves_goes_to_more_cycles() -> None:
+    p = _line()
+    cycled = solve_periodic(p, time_limit=3.0, options=PeriodicOptions(clock="cpu",
+                                                                       descent=0.6))
+    once = solve_periodic(p, time_limit=3.0, options=PeriodicOptions(clock="cpu", descent=0.6,
+                                                                     patience=0))
+    assert cycled.info["cycles"] >= 2 and "cycles" not in once.info
+    assert cycled.cost == pytest.approx(40.0) and once.cost == pytest.approx(40.0)
 
 
 @pytest.mark.parametrize(("field", "value"), [("judge_seconds", 0.0), ("neighbours", -1),

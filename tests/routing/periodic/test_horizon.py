@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from circularopt.routing.periodic import PeriodicProblem
-from circularopt.routing.periodic.horizon import day_type, eligible, load_factor
+from circularopt.routing.periodic.horizon import day_type, eligible, load_factor, solve_horizon
 from circularopt.routing.problem import RoutingModel
 
 
@@ -40,3 +42,11 @@ def test_each_day_has_its_own_vehicle_type() -> None:
     p = _two_stops(2.0, 1.0)
     assert [day_type(p, d) for d in range(2)] == [0, 1]
     assert eligible(p)
+
+
+def test_patience_ends_the_search_long_before_its_seconds() -> None:
+    p = _two_stops(2.0, 1.0)
+    t0 = time.process_time()
+    found = solve_horizon(p, (0, 1), seconds=60.0, seed=0, clock="cpu", patience=20)
+    assert time.process_time() - t0 < 30.0  # without patience: the whole 60 s
+    assert found is not None and sum(d.cost for d in found[1]) == pytest.approx(4.0)
