@@ -86,8 +86,8 @@ def eliminations(routes: DayRoutes, priced: Sequence[tuple[float, Move]]) -> lis
         smallest = min((r for r in stops if r), key=len)
         move = []
         for k in smallest:
-            options = [(price[(k, j)], j) for j, p in enumerate(routes.problem.patterns[k])
-                       if d not in p and (k, j) in price]
+            options = [(price[(k, j)], j) for j, days in enumerate(routes.problem.patterns[k])
+                       if d not in days and (k, j) in price]
             if options:
                 move.append((k, min(options)[1]))
         if len(move) >= 2:

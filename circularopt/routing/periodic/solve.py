@@ -32,7 +32,8 @@
    one or two stops judged by routing the days they change, in the last ``descent``
    share. With ``patience`` (rounds ending once they stall) the time a converged
    descent leaves goes to another cycle of rounds and descent from the best plan.
-5. **Polish.** The time left re-routes the best plan (warm-started on the horizon).
+5. **Polish.** The time left re-routes the best plan (warm-started on the horizon,
+   ending on ``patience`` too).
 
 Every search runs under the one budget; with a time budget, runs are reproducible under
 a seed only as far as the engine's iteration counts repeat (same machine, same load).
@@ -383,8 +384,8 @@ class _Search:
         return moved
 
     def _cycles(self, firsts: list[_Plan]) -> _Plan:
-        """Rounds, then the descent from their best plan; with ``patience`` (searches
-        that end early) again from that plan while at least two rounds' time is left."""
+        """Rounds, then the descent from their best plan; with ``patience`` (rounds that
+        end once they stall) again from that plan while two rounds' time is left."""
         best = self._descend(self._improve_horizon(firsts, self.opts.descent * self.time_limit))
         while self.opts.patience and self.budget.left() >= 2 * self.slice:
             self.info["cycles"] = self.info.get("cycles", 1) + 1
