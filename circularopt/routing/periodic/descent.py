@@ -257,10 +257,10 @@ def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[Rout
         improved = False
         routes = DayRoutes(problem, plan, routed, overtime=overtime)
         priced = screen(routes, moves(problem, plan, neighbours))
-        first = [m for _, m in screen(routes, eliminations(routes, priced))]
-        for move in first + [m for _, m in priced]:
+        emptying = [(m, True) for _, m in screen(routes, eliminations(routes, priced))]
+        for move, empties in emptying + [(m, False) for _, m in priced]:
             changed = _days_of(problem, plan, move)
-            seconds = judge_seconds * (len(changed) if move in first else 1)
+            seconds = judge_seconds * (len(changed) if empties else 1)
             if budget.left() < seconds:
                 break
             trial = DayRoutes(problem, plan, routed, overtime=overtime)
@@ -272,7 +272,7 @@ def descend(problem: PeriodicProblem, choice: Sequence[int], days: Sequence[Rout
                 for d in changed:
                     routed[d] = found[d]
                 taken += 1
-                emptied += move in first
+                emptied += empties
                 improved = True
                 break
     return tuple(plan), routed, {"descent_moves": taken, "descent_judged": judge.calls,
