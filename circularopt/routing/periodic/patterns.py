@@ -97,6 +97,9 @@ class DayRoutes:
         self._paths: list[list[np.ndarray]] = [[] for _ in range(problem.days)]
         self._arcs: list[list[float]] = [[] for _ in range(problem.days)]
         self._unloads: list[list[_Trips | None]] = [[] for _ in range(problem.days)]
+        self._edges: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(
+            problem.days)]  # each route's arc costs and durations
+        self._cap = [np.asarray(vt.capacity) for vt in base.vehicle_types]
         for d in range(problem.days):
             self._measure(d)
 
@@ -160,7 +163,10 @@ class DayRoutes:
         vt = self.problem.base.vehicle_types[vtype]
         if vt.unload_sites:
             return 0.0
-        return float(np.maximum(load - np.asarray(vt.capacity), 0.0).sum())
+        cap = self._cap[vtype]
+        if len(cap) == 1:  # the same figure without numpy's overhead on one element
+            return max(float(load[0]) - float(cap[0]), 0.0)
+        return float(np.maximum(load - cap, 0.0).sum())
 
     def _penalty(self, vtype: int, before: np.ndarray, after: np.ndarray) -> float:
         """Added overload cost (``inf`` when overloads are refused)."""
@@ -187,8 +193,7 @@ class DayRoutes:
         return out
 
     def _duration(self, d: int, r: int) -> float:
-        p = self._paths[d][r]
-        travel = float(self.problem.base.duration[p[:-1], p[1:]].sum())
+        travel = float(self._edges[d][r][1].sum())
         items = self.routes[d][r]
         return travel + float(sum(self.service[k] if k >= 0 else self.site_time[-1 - k]
                                   for k in items))
@@ -205,7 +210,9 @@ class DayRoutes:
     def _figures(self, d: int, r: int) -> None:
         """Compute route ``r`` of day ``d``'s path, arc cost, load and duration."""
         p = self._paths[d][r] = self._path_now(d, r)
-        self._arcs[d][r] = float(self._cost(self.types[d][r], p[:-1], p[1:]).sum())
+        self._edges[d][r] = (self._cost(self.types[d][r], p[:-1], p[1:]),
+                             self.problem.base.duration[p[:-1], p[1:]])
+        self._arcs[d][r] = float(self._edges[d][r][0].sum())
         self.load[d][r] = self._load(d, r)
         self.dur[d][r] = self._duration(d, r)
         self._unloads[d][r] = None  # made again when an insertion is priced
@@ -217,6 +224,7 @@ class DayRoutes:
         self.load[d], self.dur[d] = [np.zeros(0)] * n, [0.0] * n
         self._paths[d], self._arcs[d] = [np.zeros(0, dtype=int)] * n, [0.0] * n
         self._unloads[d] = [None] * n
+        self._edges[d] = [(np.zeros(0), np.zeros(0))] * n
         for r in range(n):
             self._figures(d, r)
 
@@ -278,9 +286,9 @@ class DayRoutes:
             over = self._penalty(t, self.load[d][r], self.load[d][r] + q)
             if over == float("inf"):
                 continue
-            added = (self._cost(t, p[:-1], s) + self._cost(t, s, p[1:])
-                     - self._cost(t, p[:-1], p[1:])) + over
-            longer = dur[p[:-1], s] + dur[s, p[1:]] - dur[p[:-1], p[1:]] + self.service[k]
+            arc_cost, arc_time = self._edges[d][r]
+            added = (self._cost(t, p[:-1], s) + self._cost(t, s, p[1:]) - arc_cost) + over
+            longer = dur[p[:-1], s] + dur[s, p[1:]] - arc_time + self.service[k]
             if vt.unload_sites:
                 extra, extra_time = self._unload_extra(d, r, s, q)
                 added, longer = added + extra, longer + extra_time
@@ -395,6 +403,7 @@ class DayRoutes:
             self._paths[d].append(np.zeros(0, dtype=int))
             self._arcs[d].append(0.0)
             self._unloads[d].append(None)
+            self._edges[d].append((np.zeros(0), np.zeros(0)))
             r = len(self.routes[d]) - 1
         else:
             self.routes[d][r].insert(i, k)
@@ -476,7 +485,7 @@ class DayRoutes:
 
     def _tables(self) -> tuple[list[list[Any]], ...]:
         return (self.routes, self.types, self.load, self.dur, self._paths, self._arcs,
-                self._unloads)
+                self._unloads, self._edges)
 
 
 def _movable(problem: PeriodicProblem) -> list[int]:
