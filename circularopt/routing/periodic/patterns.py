@@ -23,6 +23,7 @@ duration is not checked again after it. Time windows are not checked; the caller
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,26 @@ __all__ = ["DayRoutes", "improve_patterns", "kick", "perturb"]
 
 _EPS = 1e-9
 _Insert = tuple[float, int, int]  # (added cost, route (-1: a new route of type), position)
+
+
+@dataclass(frozen=True)
+class _Trips:
+    """A route's figures for pricing unloads, per insertion position (``trip_of``: its trip;
+    ``cost``/``time``: the least unload detour on an edge of that trip between two
+    stops; ``after``/``before``: a stop precedes/follows it) and per position and site
+    (``cost_au``/``time_au``: from the item before to the site; ``cost_ub``/``time_ub``:
+    from the site to the item after); ``loads``: each trip's load."""
+
+    trip_of: np.ndarray
+    loads: np.ndarray
+    cost: np.ndarray
+    time: np.ndarray
+    after: np.ndarray
+    before: np.ndarray
+    cost_au: np.ndarray
+    cost_ub: np.ndarray
+    time_au: np.ndarray
+    time_ub: np.ndarray
 
 
 class DayRoutes:
@@ -75,6 +96,10 @@ class DayRoutes:
         self.dur: list[list[float]] = [[] for _ in range(problem.days)]
         self._paths: list[list[np.ndarray]] = [[] for _ in range(problem.days)]
         self._arcs: list[list[float]] = [[] for _ in range(problem.days)]
+        self._unloads: list[list[_Trips | None]] = [[] for _ in range(problem.days)]
+        self._edges: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(
+            problem.days)]  # each route's arc costs and durations
+        self._cap = [np.asarray(vt.capacity) for vt in base.vehicle_types]
         for d in range(problem.days):
             self._measure(d)
 
@@ -138,7 +163,10 @@ class DayRoutes:
         vt = self.problem.base.vehicle_types[vtype]
         if vt.unload_sites:
             return 0.0
-        return float(np.maximum(load - np.asarray(vt.capacity), 0.0).sum())
+        cap = self._cap[vtype]
+        if len(cap) == 1:  # the same figure without numpy's overhead on one element
+            return max(float(load[0]) - float(cap[0]), 0.0)
+        return float(np.maximum(load - cap, 0.0).sum())
 
     def _penalty(self, vtype: int, before: np.ndarray, after: np.ndarray) -> float:
         """Added overload cost (``inf`` when overloads are refused)."""
@@ -165,8 +193,7 @@ class DayRoutes:
         return out
 
     def _duration(self, d: int, r: int) -> float:
-        p = self._paths[d][r]
-        travel = float(self.problem.base.duration[p[:-1], p[1:]].sum())
+        travel = float(self._edges[d][r][1].sum())
         items = self.routes[d][r]
         return travel + float(sum(self.service[k] if k >= 0 else self.site_time[-1 - k]
                                   for k in items))
@@ -183,9 +210,12 @@ class DayRoutes:
     def _figures(self, d: int, r: int) -> None:
         """Compute route ``r`` of day ``d``'s path, arc cost, load and duration."""
         p = self._paths[d][r] = self._path_now(d, r)
-        self._arcs[d][r] = float(self._cost(self.types[d][r], p[:-1], p[1:]).sum())
+        self._edges[d][r] = (self._cost(self.types[d][r], p[:-1], p[1:]),
+                             self.problem.base.duration[p[:-1], p[1:]])
+        self._arcs[d][r] = float(self._edges[d][r][0].sum())
         self.load[d][r] = self._load(d, r)
         self.dur[d][r] = self._duration(d, r)
+        self._unloads[d][r] = None  # made again when an insertion is priced
 
     def _measure(self, d: int) -> None:
         """Compute every figure of day ``d``'s routes (routes without stops kept, as
@@ -193,6 +223,8 @@ class DayRoutes:
         n = len(self.routes[d])
         self.load[d], self.dur[d] = [np.zeros(0)] * n, [0.0] * n
         self._paths[d], self._arcs[d] = [np.zeros(0, dtype=int)] * n, [0.0] * n
+        self._unloads[d] = [None] * n
+        self._edges[d] = [(np.zeros(0), np.zeros(0))] * n
         for r in range(n):
             self._figures(d, r)
 
@@ -254,9 +286,9 @@ class DayRoutes:
             over = self._penalty(t, self.load[d][r], self.load[d][r] + q)
             if over == float("inf"):
                 continue
-            added = (self._cost(t, p[:-1], s) + self._cost(t, s, p[1:])
-                     - self._cost(t, p[:-1], p[1:])) + over
-            longer = dur[p[:-1], s] + dur[s, p[1:]] - dur[p[:-1], p[1:]] + self.service[k]
+            arc_cost, arc_time = self._edges[d][r]
+            added = (self._cost(t, p[:-1], s) + self._cost(t, s, p[1:]) - arc_cost) + over
+            longer = dur[p[:-1], s] + dur[s, p[1:]] - arc_time + self.service[k]
             if vt.unload_sites:
                 extra, extra_time = self._unload_extra(d, r, s, q)
                 added, longer = added + extra, longer + extra_time
@@ -269,6 +301,32 @@ class DayRoutes:
                 best = (float(added[i]), r, i)
         return min(best, self._new_route(k, d, q), key=lambda x: x[0])
 
+    def _trip_figures(self, d: int, r: int) -> _Trips:
+        """What :meth:`_unload_extra` needs of route ``r`` of day ``d`` whatever the stop
+        inserted (made once per change of the route, when first needed)."""
+        items, t = self.routes[d][r], self.types[d][r]
+        vt = self.problem.base.vehicle_types[t]
+        trip_of = np.concatenate([[0], np.cumsum(np.array(items) < 0)]).astype(int)
+        p = self.path(d, r)
+        u = np.array([self.site_loc[x] for x in vt.unload_sites])[None, :]
+        a, b = p[:-1, None], p[1:, None]
+        dur = self.problem.base.duration
+        stop = np.array([False, *(x >= 0 for x in items), False])
+        inner = stop[:-1] & stop[1:]  # edge j joins two stops
+        cost_au, cost_ub = self._cost(t, a, u), self._cost(t, u, b)
+        edge_cost = (cost_au + cost_ub - self._cost(t, a, b)).min(axis=1)
+        edge_time = (dur[a, u] + dur[u, b] - dur[a, b]).min(axis=1)
+        n = int(trip_of[-1]) + 1
+        trip_cost, trip_time = np.full(n, np.inf), np.full(n, np.inf)
+        for trip in range(n):
+            mine = inner & (trip_of == trip)
+            if mine.any():
+                trip_cost[trip] = edge_cost[mine].min()
+                trip_time[trip] = edge_time[mine].min()
+        return _Trips(trip_of, np.array(self.trips(d, r)), trip_cost[trip_of],
+                      trip_time[trip_of], stop[:-1], stop[1:], cost_au, cost_ub,
+                      dur[a, u], dur[u, b])
+
     def _unload_extra(self, d: int, r: int, s: int, q: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray]:
         """Per insertion position of stop location ``s`` into route ``r``: the unload
@@ -277,35 +335,27 @@ class DayRoutes:
         ``inf`` after the final unload of a type that returns empty."""
         items, t = self.routes[d][r], self.types[d][r]
         vt = self.problem.base.vehicle_types[t]
-        trip_of = np.concatenate([[0], np.cumsum(np.array(items) < 0)]).astype(int)
-        over = np.array([np.any(x + q > np.asarray(vt.capacity) + _EPS)
-                         for x in self.trips(d, r)])
-        p = self.path(d, r)
-        u = np.array([self.site_loc[x] for x in vt.unload_sites])[None, :]
-        a, b = p[:-1, None], p[1:, None]
-        dur = self.problem.base.duration
-        stop = np.array([False, *(x >= 0 for x in items), False])
-        inner = stop[:-1] & stop[1:]  # edge j joins two stops
-        pairs = [  # (valid per edge/position, cost, time) of each place for the unload
-            (inner, self._cost(t, a, u) + self._cost(t, u, b) - self._cost(t, a, b),
-             dur[a, u] + dur[u, b] - dur[a, b]),
-            (stop[:-1], self._cost(t, a, u) + self._cost(t, u, s) - self._cost(t, a, s),
-             dur[a, u] + dur[u, s] - dur[a, s]),
-            (stop[1:], self._cost(t, s, u) + self._cost(t, u, b) - self._cost(t, s, b),
-             dur[s, u] + dur[u, b] - dur[s, b])]
-        n = int(trip_of[-1]) + 1
-        trip_cost, trip_time = np.full(n, np.inf), np.full(n, np.inf)
-        for trip in range(n):
-            mine = inner & (trip_of == trip)
-            if mine.any():
-                trip_cost[trip] = pairs[0][1].min(axis=1)[mine].min()
-                trip_time[trip] = pairs[0][2].min(axis=1)[mine].min()
-        cost, time = trip_cost[trip_of], trip_time[trip_of]
-        for valid, c, tm in pairs[1:]:
-            cost = np.where(valid, np.minimum(cost, c.min(axis=1)), cost)
-            time = np.where(valid, np.minimum(time, tm.min(axis=1)), time)
-        extra = np.where(over[trip_of], cost, 0.0)
-        extra_time = np.where(over[trip_of], time, 0.0)
+        f = self._unloads[d][r]
+        if f is None:
+            f = self._unloads[d][r] = self._trip_figures(d, r)
+        over = np.any(f.loads + q > np.asarray(vt.capacity) + _EPS, axis=1)[f.trip_of]
+        extra, extra_time = np.zeros(len(f.trip_of)), np.zeros(len(f.trip_of))
+        if over.any():
+            p = self.path(d, r)
+            u = np.array([self.site_loc[x] for x in vt.unload_sites])
+            dur = self.problem.base.duration
+            cost, time = f.cost, f.time
+            a, b = p[:-1], p[1:]
+            for valid, c, tm in (  # the unload between the stop before and the new stop,
+                    (f.after, (f.cost_au + self._cost(t, u, s)[None, :]).min(axis=1)
+                     - self._cost(t, a, s), (f.time_au + dur[u, s][None, :]).min(axis=1)
+                     - dur[a, s]),
+                    (f.before, (self._cost(t, s, u)[None, :] + f.cost_ub).min(axis=1)
+                     - self._cost(t, s, b), (dur[s, u][None, :] + f.time_ub).min(axis=1)
+                     - dur[s, b])):  # or between the new stop and the one after
+                cost = np.where(valid, np.minimum(cost, c), cost)
+                time = np.where(valid, np.minimum(time, tm), time)
+            extra, extra_time = np.where(over, cost, 0.0), np.where(over, time, 0.0)
         if vt.return_empty and items and items[-1] < 0:
             extra[-1] = np.inf
         return extra, extra_time
@@ -352,6 +402,8 @@ class DayRoutes:
             self.dur[d].append(0.0)
             self._paths[d].append(np.zeros(0, dtype=int))
             self._arcs[d].append(0.0)
+            self._unloads[d].append(None)
+            self._edges[d].append((np.zeros(0), np.zeros(0)))
             r = len(self.routes[d]) - 1
         else:
             self.routes[d][r].insert(i, k)
@@ -432,7 +484,8 @@ class DayRoutes:
                 table[d] = list(rows) if table is not self.routes else [list(r) for r in rows]
 
     def _tables(self) -> tuple[list[list[Any]], ...]:
-        return self.routes, self.types, self.load, self.dur, self._paths, self._arcs
+        return (self.routes, self.types, self.load, self.dur, self._paths, self._arcs,
+                self._unloads, self._edges)
 
 
 def _movable(problem: PeriodicProblem) -> list[int]:

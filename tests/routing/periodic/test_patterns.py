@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -144,3 +145,15 @@ def test_the_whole_solve_stays_within_its_budget(east_west: PeriodicProblem,
     searches = result.info["passes"] + 1 + result.info["descent_searches"]
     assert len(asked) in (searches, searches + 1)  # polish?
     assert sum(asked) <= 3.0 + 1e-6
+
+
+def test_with_patience_the_solve_spends_no_more_cpu_than_its_budget(
+        east_west: PeriodicProblem) -> None:
+    """With patience, rounds end early and more follow; the whole solve still ends within
+    its CPU budget (a little over for the work after the last check)."""
+    start = time.process_time()
+    result = solve_periodic(east_west, time_limit=3.0, seed=0,
+                            options=PeriodicOptions(clock="cpu", patience=50))
+    spent = time.process_time() - start
+    assert result.info["passes"] >= 2
+    assert spent <= 3.0 + 0.5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -80,3 +82,25 @@ def test_a_removal_joins_two_trips_that_now_fit_in_one() -> None:
     saved, _, _ = routes.remove(1, 0)
     assert saved == pytest.approx(4.0)
     assert routes.routes[0] == [[0, 2, -1]]
+
+
+def _prices(routes: DayRoutes) -> list[tuple[float, int, int]]:
+    return [routes.cheapest(k, d, np.array([q])) for k in range(3) for d in range(2)
+            for q in (3.0, 6.0)]
+
+
+def test_insertions_are_priced_on_the_routes_as_they_are_after_each_change() -> None:
+    # A route's unload figures are kept between changes; every price after a removal, an
+    # insertion and a restore must equal the price on a copy that computes them afresh.
+    p = _week("ace", (((0,), (1,)),) * 3)
+    routes = _routes(p, (0, 0, 0), [["a", "u", "c", "e", "u"], []])
+    undo = routes.snapshot([0, 1])
+    before = _prices(routes)
+    routes.remove(1, 0)
+    routes.insert(1, 1, routes.cheapest(1, 1, np.array([6.0])))
+    routes.insert(2, 1, routes.cheapest(2, 1, np.array([3.0])))
+    fresh = copy.deepcopy(routes)
+    fresh._unloads = [[None] * len(day) for day in fresh.routes]
+    assert _prices(routes) == _prices(fresh)
+    routes.restore(undo)
+    assert _prices(routes) == before
