@@ -42,9 +42,10 @@ _Insert = tuple[float, int, int]  # (added cost, route (-1: a new route of type)
 class _Trips:
     """A route's figures for pricing unloads, per insertion position (``trip_of``: its trip;
     ``cost``/``time``: the least unload detour on an edge of that trip between two
-    stops; ``after``/``before``: a stop precedes/follows it) and per position and site
-    (``cost_au``/``time_au``: from the item before to the site; ``cost_ub``/``time_ub``:
-    from the site to the item after); ``loads``: each trip's load."""
+    stops; ``after``/``before``: a stop precedes/follows it) and per position and unload
+    site (``sites``: their locations; ``cost_au``/``time_au``: from the item before to the
+    site; ``cost_ub``/``time_ub``: from the site to the item after); ``loads``: each
+    trip's load."""
 
     trip_of: np.ndarray
     loads: np.ndarray
@@ -52,6 +53,7 @@ class _Trips:
     time: np.ndarray
     after: np.ndarray
     before: np.ndarray
+    sites: np.ndarray
     cost_au: np.ndarray
     cost_ub: np.ndarray
     time_au: np.ndarray
@@ -313,9 +315,10 @@ class DayRoutes:
         dur = self.problem.base.duration
         stop = np.array([False, *(x >= 0 for x in items), False])
         inner = stop[:-1] & stop[1:]  # edge j joins two stops
+        arc_cost, arc_time = self._edges[d][r]
         cost_au, cost_ub = self._cost(t, a, u), self._cost(t, u, b)
-        edge_cost = (cost_au + cost_ub - self._cost(t, a, b)).min(axis=1)
-        edge_time = (dur[a, u] + dur[u, b] - dur[a, b]).min(axis=1)
+        edge_cost = (cost_au + cost_ub - arc_cost[:, None]).min(axis=1)
+        edge_time = (dur[a, u] + dur[u, b] - arc_time[:, None]).min(axis=1)
         n = int(trip_of[-1]) + 1
         trip_cost, trip_time = np.full(n, np.inf), np.full(n, np.inf)
         for trip in range(n):
@@ -324,7 +327,7 @@ class DayRoutes:
                 trip_cost[trip] = edge_cost[mine].min()
                 trip_time[trip] = edge_time[mine].min()
         return _Trips(trip_of, np.array(self.trips(d, r)), trip_cost[trip_of],
-                      trip_time[trip_of], stop[:-1], stop[1:], cost_au, cost_ub,
+                      trip_time[trip_of], stop[:-1], stop[1:], u[0], cost_au, cost_ub,
                       dur[a, u], dur[u, b])
 
     def _unload_extra(self, d: int, r: int, s: int, q: np.ndarray
@@ -342,7 +345,7 @@ class DayRoutes:
         extra, extra_time = np.zeros(len(f.trip_of)), np.zeros(len(f.trip_of))
         if over.any():
             p = self.path(d, r)
-            u = np.array([self.site_loc[x] for x in vt.unload_sites])
+            u = f.sites
             dur = self.problem.base.duration
             cost, time = f.cost, f.time
             a, b = p[:-1], p[1:]
